@@ -1,0 +1,108 @@
+#include "reference/ghost/canonical_model.hpp"
+
+#include <cmath>
+#include <limits>
+
+#include <boost/math/constants/constants.hpp>
+
+#include "common/argument_error.hpp"
+#include "common/decimal.hpp"
+#include "common/scalar.hpp"
+
+namespace learndyn::reference::ghost {
+namespace {
+
+template <class Real>
+Real infinity() {
+  return std::numeric_limits<Real>::infinity();
+}
+
+template <class Real>
+Real half_pi() {
+  return boost::math::constants::half_pi<Real>();
+}
+
+}  // namespace
+
+template <class Real>
+Real escape_time(const Real& eps) {
+  using std::sqrt;
+  if (!(eps > 0)) return infinity<Real>();
+  return half_pi<Real>() / sqrt(eps);  // (G3)
+}
+
+template <class Real>
+Real state(const Real& eps, const Real& t) {
+  using std::sqrt;
+  using std::tan;
+  using std::tanh;
+  if (eps == 0) return Real(0);  // (G4)
+  if (eps < 0) {
+    const Real s = sqrt(-eps);
+    return -s * tanh(s * t);  // (G5)
+  }
+  const Real s = sqrt(eps);
+  const Real t_star = escape_time(eps);
+  if (!(t < t_star)) return infinity<Real>();
+  const Real phase = s * t;
+  if (phase * 2 < half_pi<Real>()) return s * tan(phase);  // (G2)
+  // tan(s t) = cot(s (t* - t)): t* - t is computed without cancellation near the pole.
+  return s / tan(s * (t_star - t));
+}
+
+template <class Real>
+Real state_sensitivity(const Real& eps, const Real& t) {
+  using std::cosh;
+  using std::sqrt;
+  using std::tanh;
+  if (eps == 0) return t;  // (G7), middle case
+  if (eps < 0) {
+    const Real s = sqrt(-eps);
+    const Real c = cosh(s * t);
+    return tanh(s * t) / (2 * s) + t / (2 * c * c);  // (G7), eps < 0
+  }
+  const Real s = sqrt(eps);
+  const Real x = state(eps, t);
+  if (!(x < infinity<Real>())) return infinity<Real>();
+  const Real tan_st = x / s;
+  return tan_st / (2 * s) + t * (1 + tan_st * tan_st) / 2;  // (G7), eps > 0; sec^2 = 1 + tan^2
+}
+
+template <class Real>
+std::optional<Real> level_crossing_time(const Real& eps, const Real& level) {
+  using std::atan;
+  using std::atanh;
+  using std::sqrt;
+  if (level == 0) return Real(0);
+  if (eps > 0) {
+    if (level < 0) return std::nullopt;  // x increases from 0
+    const Real s = sqrt(eps);
+    return atan(level / s) / s;  // inverse of (G2)
+  }
+  if (eps < 0) {
+    const Real s = sqrt(-eps);
+    if (!(level < 0 && level > -s)) return std::nullopt;  // x decreases to -s, never reaching it
+    return atanh(-level / s) / s;  // inverse of (G5)
+  }
+  return std::nullopt;  // eps == 0: x stays 0
+}
+
+template <class Real>
+Real threshold_time(const Real& eps, const Real& x_th) {
+  require(x_th > 0, "x_th", format_significant(x_th, 17), "x_th > 0");
+  const std::optional<Real> t = level_crossing_time(eps, x_th);
+  return t ? *t : infinity<Real>();  // (G6)
+}
+
+#define LEARNDYN_INSTANTIATE(Real)                                                  \
+  template Real escape_time<Real>(const Real&);                                     \
+  template Real state<Real>(const Real&, const Real&);                              \
+  template Real state_sensitivity<Real>(const Real&, const Real&);                  \
+  template std::optional<Real> level_crossing_time<Real>(const Real&, const Real&); \
+  template Real threshold_time<Real>(const Real&, const Real&);
+LEARNDYN_INSTANTIATE(double)
+LEARNDYN_INSTANTIATE(real)
+LEARNDYN_INSTANTIATE(real_hi)
+#undef LEARNDYN_INSTANTIATE
+
+}  // namespace learndyn::reference::ghost

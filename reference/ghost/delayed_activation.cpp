@@ -1,0 +1,140 @@
+#include "reference/ghost/delayed_activation.hpp"
+
+#include <cmath>
+
+#include <boost/math/constants/constants.hpp>
+
+#include "common/argument_error.hpp"
+#include "common/decimal.hpp"
+#include "common/scalar.hpp"
+#include "reference/ghost/canonical_model.hpp"
+
+namespace learndyn::reference::ghost {
+namespace {
+
+template <class Real>
+Real pi() {
+  return boost::math::constants::pi<Real>();
+}
+
+template <class Real>
+bool finite_positive(const Real& x) {
+  using std::isfinite;
+  using boost::multiprecision::isfinite;
+  return x > 0 && isfinite(x);
+}
+
+}  // namespace
+
+template <class Real>
+void validate(const DelayTask<Real>& task) {
+  require(finite_positive(task.delay), "T", format_significant(task.delay, 17),
+          "T > 0 (finite)");
+  require(finite_positive(task.response), "Tr", format_significant(task.response, 17),
+          "Tr > 0 (finite)");
+}
+
+template <class Real>
+Real normalisation_factor(const DelayTask<Real>& task, Normalisation normalisation) {
+  switch (normalisation) {
+    case Normalisation::none:
+      return Real(1);
+    case Normalisation::delay:
+      return 1 / task.delay;
+    case Normalisation::total:
+      return 1 / (task.delay + task.response);
+  }
+  return Real(1);
+}
+
+template <class Real>
+Real optimal_scale(const DelayTask<Real>& task) {
+  validate(task);
+  const Real p = pi<Real>();
+  return p * p / (4 * task.delay * task.delay);  // (G12)
+}
+
+template <class Real>
+Real point_of_no_return(const DelayTask<Real>& task) {
+  validate(task);
+  const Real p = pi<Real>();
+  const Real total = task.delay + task.response;
+  return p * p / (4 * total * total);  // (G13)
+}
+
+template <class Real>
+Real analytic_loss(const Real& eps, const DelayTask<Real>& task) {
+  validate(task);
+  const Real t_star = escape_time(eps);
+  if (t_star < task.delay) return task.delay - t_star;                   // (G11) i
+  if (t_star <= task.delay + task.response) return t_star - task.delay;  // (G11) ii
+  return task.response;                                                  // (G11) iii
+}
+
+template <class Real>
+Real analytic_gradient(const Real& eps, const DelayTask<Real>& task) {
+  using std::sqrt;
+  validate(task);
+  const Real eps_star = optimal_scale(task);
+  const Real eps_nr = point_of_no_return(task);
+  if (eps < eps_nr) return Real(0);  // (G14), no-learning zone (includes eps <= 0)
+  const Real magnitude = pi<Real>() / (4 * eps * sqrt(eps));
+  return eps > eps_star ? magnitude : Real(-magnitude);  // (G14)
+}
+
+template <class Real>
+Real slope_at_optimum(const DelayTask<Real>& task) {
+  validate(task);
+  const Real p = pi<Real>();
+  return 2 * task.delay * task.delay * task.delay / (p * p);  // (G15)
+}
+
+template <class Real>
+Real critical_rate(const DelayTask<Real>& task, Normalisation normalisation) {
+  // (G16): eta_c = (eps* - eps_nr) / (c g*).
+  return (optimal_scale(task) - point_of_no_return(task)) /
+         (normalisation_factor(task, normalisation) * slope_at_optimum(task));
+}
+
+template <class Real>
+Real critical_rate_exponent(const DelayTask<Real>& task, Normalisation normalisation,
+                            DelayScaling scaling) {
+  validate(task);
+  const Real r = task.delay / (task.delay + task.response);
+  if (scaling == DelayScaling::proportional) {
+    return normalisation == Normalisation::none ? Real(-5) : Real(-4);  // (G19)
+  }
+  const Real raw = -3 - 2 * (1 + r + r * r) / (1 + r);  // (G20)
+  switch (normalisation) {
+    case Normalisation::none:
+      return raw;
+    case Normalisation::delay:
+      return raw + 1;
+    case Normalisation::total:
+      return raw + r;
+  }
+  return raw;
+}
+
+int critical_rate_exponent_limit(Normalisation normalisation, DelayScaling scaling) {
+  const int raw = scaling == DelayScaling::proportional ? -5 : -6;  // (G19), (G20) as r -> 1
+  return normalisation == Normalisation::none ? raw : raw + 1;
+}
+
+#define LEARNDYN_INSTANTIATE(Real)                                                          \
+  template void validate<Real>(const DelayTask<Real>&);                                     \
+  template Real normalisation_factor<Real>(const DelayTask<Real>&, Normalisation);          \
+  template Real optimal_scale<Real>(const DelayTask<Real>&);                                \
+  template Real point_of_no_return<Real>(const DelayTask<Real>&);                           \
+  template Real analytic_loss<Real>(const Real&, const DelayTask<Real>&);                   \
+  template Real analytic_gradient<Real>(const Real&, const DelayTask<Real>&);               \
+  template Real slope_at_optimum<Real>(const DelayTask<Real>&);                             \
+  template Real critical_rate<Real>(const DelayTask<Real>&, Normalisation);                 \
+  template Real critical_rate_exponent<Real>(const DelayTask<Real>&, Normalisation,         \
+                                             DelayScaling);
+LEARNDYN_INSTANTIATE(double)
+LEARNDYN_INSTANTIATE(real)
+LEARNDYN_INSTANTIATE(real_hi)
+#undef LEARNDYN_INSTANTIATE
+
+}  // namespace learndyn::reference::ghost

@@ -1,0 +1,57 @@
+// Plain gradient descent on the scale eps with the analytical gradient (paper Fig. 2B-D),
+// and the numerical critical learning rate by bisection (proofs/ghost.md §5, G27-G28).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "reference/ghost/delayed_activation.hpp"
+
+namespace learndyn::reference::ghost {
+
+// A GD run eps_{k+1} = eps_k - eta c dL/deps(eps_k) on the analytical loss, c the
+// normalisation factor.
+template <class Real>
+struct GradientDescent {
+  DelayTask<Real> task;
+  Normalisation normalisation = Normalisation::none;
+  Real rate;  // eta > 0
+};
+
+template <class Real>
+struct Trajectory {
+  std::vector<Real> eps;   // eps_0 .. eps_E
+  std::vector<Real> loss;  // c L(eps_k), the rescaled analytical loss
+  long stuck_epoch = -1;   // first k with eps_k < eps_nr, or -1
+};
+
+// Runs `epochs` steps from eps0 and records every iterate.
+template <class Real>
+Trajectory<Real> run_gradient_descent(const GradientDescent<Real>& gd, const Real& eps0,
+                                      long epochs);
+
+// True when some run from `starts` falls below eps_nr within `epochs` steps.
+template <class Real>
+bool any_run_gets_stuck(const GradientDescent<Real>& gd, const std::vector<Real>& starts,
+                        long epochs);
+
+// The default ensemble of starts (§5): `paper_runs` starts eps0 = 10 eps* + N(0, (eps*/10)^2)
+// drawn with `seed`, then eps* (1 + 2^-j) for j = 1..`near_optimum`.
+template <class Real>
+std::vector<Real> critical_rate_starts(const DelayTask<Real>& task, int paper_runs,
+                                       int near_optimum, std::uint64_t seed);
+
+struct BisectionResult {
+  double lower;  // the largest rate found not to get stuck
+  double upper;  // the smallest rate found to get stuck
+};
+
+// Brackets the smallest rate at which some run of `starts` gets stuck within `epochs`, by
+// scanning rates 10^k upward from 1e-300 for a sign change and bisecting in log(eta) until
+// upper / lower - 1 <= rel_tol. Uses only simulation, never the formula (G16).
+template <class Real>
+BisectionResult numerical_critical_rate(const DelayTask<Real>& task, Normalisation normalisation,
+                                        const std::vector<Real>& starts, long epochs,
+                                        double rel_tol);
+
+}  // namespace learndyn::reference::ghost
