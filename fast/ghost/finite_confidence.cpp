@@ -1,0 +1,2 @@
+// STUB: to be implemented (helper A). Keeps the tree building meanwhile.
+#include "fast/ghost/finite_confidence.hpp"

@@ -1,0 +1,2 @@
+// STUB: implemented next.
+#include "fast/ghost/gradient_descent.hpp"

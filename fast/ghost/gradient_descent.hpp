@@ -1,0 +1,51 @@
+// Fast path: many plain-GD runs on the analytical loss at once (paper Fig. 2B-D), vectorised
+// over runs and split across cores, and the numerical critical learning rate (G27, G28).
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "fast/ghost/analytic.hpp"
+
+namespace learndyn::fast::ghost {
+
+// `runs` independent runs: run j starts at eps0[j] with rate rates[j] on the loss rescaled by
+// `scale` (the normalisation factor c of §3.1: 1, 1/T or 1/(T+T_r)).
+struct GradientDescentBatch {
+  DelayTask task;
+  double scale = 1.0;
+  std::vector<double> rates;
+  std::vector<double> eps0;
+};
+
+struct GradientDescentResult {
+  std::vector<double> eps;         // final eps of each run
+  std::vector<long> stuck_epoch;   // first epoch below eps_nr, or -1
+  // Rescaled analytical loss c L of each run every `record_every` epochs (epoch 0, r, 2r,
+  // ..., and the last), run-major: loss_history[j * records + k]; empty if record_every == 0.
+  std::vector<double> loss_history;
+  std::size_t records = 0;
+};
+
+// Runs every run for `epochs` steps. `threads` = 0 uses every core. Deterministic: the
+// result does not depend on the number of threads.
+GradientDescentResult run_gradient_descent(const GradientDescentBatch& batch, long epochs,
+                                           long record_every, unsigned threads = 0);
+
+// True when some run from `starts` at rate `rate` falls below eps_nr within `epochs`.
+bool any_run_gets_stuck(const DelayTask& task, double scale, double rate,
+                        const std::vector<double>& starts, long epochs, unsigned threads = 0);
+
+struct RateBracket {
+  double lower;  // the largest rate found not to get stuck
+  double upper;  // the smallest rate found to get stuck
+};
+
+// The numerical critical rate (G28): scans decades down from 1e300 to the first rate at
+// which no run of `starts` gets stuck within `epochs`, then bisects in log(eta) until
+// upper / lower - 1 <= rel_tol. Simulation only; never uses the formula (G16).
+RateBracket numerical_critical_rate(const DelayTask& task, double scale,
+                                    const std::vector<double>& starts, long epochs,
+                                    double rel_tol, unsigned threads = 0);
+
+}  // namespace learndyn::fast::ghost
