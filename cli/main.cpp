@@ -1,1 +1,45 @@
-int main() { return 0; }
+// learndyn: the command-line oracle. Exit status: 0 success, 1 a failure while computing or
+// writing, 2 invalid usage or input (one line on stderr naming the parameter and what is
+// allowed; nothing on stdout).
+#include <exception>
+#include <functional>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/ghost_commands.hpp"
+#include "cli/report_command.hpp"
+#include "common/argument_error.hpp"
+
+#ifndef LEARNDYN_VERSION
+#define LEARNDYN_VERSION "unknown"
+#endif
+
+int main(int argc, char** argv) {
+  CLI::App app{"learndyn " LEARNDYN_VERSION
+               ": certified reference values and fast computations for the learning dynamics of "
+               "recurrent networks"};
+  app.set_version_flag("--version", std::string(LEARNDYN_VERSION));
+  app.require_subcommand(1);
+  std::function<void()> action;
+  learndyn::cli::add_ghost_commands(app, action);
+  learndyn::cli::add_report_command(app, action);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {  // --help, --version
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "learndyn: error: " << e.what() << " (see --help)\n";
+    return 2;
+  }
+  try {
+    if (action) action();
+  } catch (const learndyn::ArgumentError& e) {
+    std::cerr << "learndyn: error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "learndyn: failed: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

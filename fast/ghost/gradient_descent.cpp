@@ -1,2 +1,267 @@
-// STUB: implemented next.
+// Highway's dynamic dispatch re-includes this file once per SIMD target.
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "fast/ghost/gradient_descent.cpp"
+#include <hwy/foreach_target.h>  // must come before highway.h
+
+#include <hwy/highway.h>
+
 #include "fast/ghost/gradient_descent.hpp"
+
+// Outside the per-target namespaces: one type shared by every dispatched target.
+#ifndef LEARNDYN_FAST_GHOST_STEP_CONSTANTS
+#define LEARNDYN_FAST_GHOST_STEP_CONSTANTS
+namespace learndyn::fast::ghost {
+struct StepConstants {
+  double delay, total, response, eps_star, eps_nr, scale;
+};
+}  // namespace learndyn::fast::ghost
+#endif
+
+HWY_BEFORE_NAMESPACE();
+namespace learndyn::fast::ghost {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+// The GD step of (G27) before the change of units, written with the very operations of the
+// reference at double precision: g = pi / (4 eps sqrt(eps)) signed by (G14), then
+// eps - (rate c) g. With -ffp-contract=off the results are bit-identical to
+// reference::ghost::run_gradient_descent<double> (tests/ghost/test_fast_gradient_descent.cpp).
+template <class D, class V>
+HWY_INLINE V Step(D d, const StepConstants& k, V eps, V rate_times_scale) {
+  const auto positive = hn::Gt(eps, hn::Zero(d));
+  const auto safe = hn::IfThenElse(positive, eps, hn::Set(d, 1.0));
+  const auto magnitude =
+      hn::Div(hn::Set(d, 3.141592653589793), hn::Mul(hn::Mul(hn::Set(d, 4.0), safe), hn::Sqrt(safe)));
+  auto g = hn::IfThenElseZero(hn::Ge(eps, hn::Set(d, k.eps_nr)), hn::Neg(magnitude));
+  g = hn::IfThenElse(hn::Gt(eps, hn::Set(d, k.eps_star)), magnitude, g);
+  return hn::Sub(eps, hn::Mul(rate_times_scale, g));
+}
+
+// Runs `count` runs (a multiple of Lanes, padded by the caller) for `epochs` steps, kBlock
+// vectors at a time so that independent sqrt/div chains overlap. Writes final eps, the first
+// epoch below eps_nr (-1 if none) and, if record_every > 0, the eps history. When
+// `stop_at_first_stuck`, returns as soon as any run is stuck (checked every 32 epochs).
+// Returns true when some run got stuck.
+bool RunBlock(const StepConstants& k, const double* HWY_RESTRICT rate, double* HWY_RESTRICT eps,
+              long* HWY_RESTRICT stuck_epoch, const std::size_t count, const long epochs,
+              const long record_every, const std::size_t records, double* HWY_RESTRICT history,
+              const bool stop_at_first_stuck) {
+  const hn::ScalableTag<double> d;
+  const std::size_t lanes = hn::Lanes(d);
+  constexpr std::size_t kBlock = 4;
+  bool any_stuck = false;
+  for (std::size_t base = 0; base < count; base += kBlock * lanes) {
+    const std::size_t vectors = std::min(kBlock, (count - base) / lanes);
+    hn::Vec<decltype(d)> e[kBlock], rc[kBlock];
+    hn::Mask<decltype(d)> stuck[kBlock];
+    for (std::size_t v = 0; v < kBlock; ++v) {
+      const std::size_t at = base + std::min(v, vectors - 1) * lanes;
+      e[v] = hn::LoadU(d, eps + at);
+      rc[v] = hn::Mul(hn::LoadU(d, rate + at), hn::Set(d, k.scale));
+      stuck[v] = hn::Lt(e[v], hn::Set(d, k.eps_nr));
+    }
+    HWY_ALIGN double first[kBlock][HWY_MAX_BYTES / sizeof(double)];
+    for (std::size_t v = 0; v < kBlock; ++v)
+      hn::Store(hn::IfThenElse(stuck[v], hn::Zero(d), hn::Set(d, -1.0)), d, first[v]);
+    std::size_t record = 0;
+    for (long epoch = 0;; ++epoch) {
+      if (record_every > 0 && (epoch % record_every == 0 || epoch == epochs)) {
+        for (std::size_t v = 0; v < vectors; ++v) {
+          HWY_ALIGN double l[HWY_MAX_BYTES / sizeof(double)];
+          hn::Store(e[v], d, l);
+          for (std::size_t j = 0; j < lanes; ++j)
+            history[(base + v * lanes + j) * records + record] = l[j];
+        }
+        ++record;
+      }
+      if (epoch == epochs) break;
+      for (std::size_t v = 0; v < kBlock; ++v) {
+        e[v] = Step(d, k, e[v], rc[v]);
+        const auto now = hn::AndNot(stuck[v], hn::Lt(e[v], hn::Set(d, k.eps_nr)));
+        if (!hn::AllFalse(d, now)) {
+          const auto f = hn::IfThenElse(now, hn::Set(d, static_cast<double>(epoch + 1)),
+                                        hn::Load(d, first[v]));
+          hn::Store(f, d, first[v]);
+          stuck[v] = hn::Or(stuck[v], now);
+        }
+      }
+      if (stop_at_first_stuck && (epoch & 31) == 31) {
+        bool some = false;
+        for (std::size_t v = 0; v < vectors; ++v) some = some || !hn::AllFalse(d, stuck[v]);
+        if (some) return true;
+      }
+    }
+    for (std::size_t v = 0; v < vectors; ++v) {
+      hn::StoreU(e[v], d, eps + base + v * lanes);
+      any_stuck = any_stuck || !hn::AllFalse(d, stuck[v]);
+      for (std::size_t j = 0; j < lanes; ++j)
+        stuck_epoch[base + v * lanes + j] = static_cast<long>(first[v][j]);
+    }
+    if (stop_at_first_stuck && any_stuck) return true;
+  }
+  return any_stuck;
+}
+
+std::size_t LaneCount() { return hn::Lanes(hn::ScalableTag<double>()); }
+
+}  // namespace HWY_NAMESPACE
+}  // namespace learndyn::fast::ghost
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <string>
+#include <thread>
+
+#include "common/argument_error.hpp"
+#include "common/decimal.hpp"
+
+namespace learndyn::fast::ghost {
+
+HWY_EXPORT(RunBlock);
+HWY_EXPORT(LaneCount);
+
+namespace {
+
+StepConstants constants(const DelayTask& task, double scale) {
+  return {task.delay, task.delay + task.response, task.response, optimal_scale(task),
+          point_of_no_return(task), scale};
+}
+
+unsigned thread_count(unsigned requested) {
+  if (requested > 0) return requested;
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+// Splits [0, padded) into `parts` contiguous chunks, each a multiple of `unit`.
+std::vector<std::size_t> chunk_bounds(std::size_t padded, std::size_t unit, unsigned parts) {
+  const std::size_t units = padded / unit;
+  std::vector<std::size_t> bounds{0};
+  for (unsigned p = 1; p <= parts; ++p) bounds.push_back(units * p / parts * unit);
+  return bounds;
+}
+
+void validate_runs(const GradientDescentBatch& batch, long epochs) {
+  validate(batch.task);
+  require(batch.rates.size() == batch.eps0.size(), "rates",
+          std::to_string(batch.rates.size()) + " values",
+          "as many rates as starting points (" + std::to_string(batch.eps0.size()) + ")");
+  for (double rate : batch.rates)
+    require(rate > 0 && std::isfinite(rate), "eta", format_significant(rate, 17), "eta > 0");
+  for (double e : batch.eps0)
+    require(std::isfinite(e), "eps0", format_significant(e, 17), "a finite number");
+  require(batch.scale > 0 && std::isfinite(batch.scale), "scale",
+          format_significant(batch.scale, 17), "scale > 0");
+  require(epochs >= 0, "epochs", std::to_string(epochs), "epochs >= 0");
+}
+
+}  // namespace
+
+GradientDescentResult run_gradient_descent(const GradientDescentBatch& batch, long epochs,
+                                           long record_every, unsigned threads) {
+  validate_runs(batch, epochs);
+  require(record_every >= 0, "record_every", std::to_string(record_every), "record_every >= 0");
+  const std::size_t n = batch.eps0.size();
+  const std::size_t lanes = HWY_DYNAMIC_DISPATCH(LaneCount)();
+  const std::size_t padded = (n + lanes - 1) / lanes * lanes;
+  // Padding runs repeat the last run; their results are dropped.
+  std::vector<double> eps(padded), rate(padded);
+  for (std::size_t j = 0; j < padded; ++j) {
+    eps[j] = batch.eps0[std::min(j, n - 1)];
+    rate[j] = batch.rates[std::min(j, n - 1)];
+  }
+  GradientDescentResult out;
+  // Epochs 0, r, 2r, ... <= epochs, and the last epoch when it is not a multiple of r.
+  out.records = record_every > 0 ? static_cast<std::size_t>(epochs / record_every + 1 +
+                                                            (epochs % record_every != 0))
+                                 : 0;
+  std::vector<long> stuck(padded, -1);
+  std::vector<double> history(padded * out.records);
+  const auto k = constants(batch.task, batch.scale);
+  const unsigned parts = std::min<unsigned>(thread_count(threads), padded / lanes);
+  const std::vector<std::size_t> bounds = chunk_bounds(padded, lanes, std::max(1u, parts));
+  std::vector<std::thread> pool;
+  for (std::size_t p = 0; p + 1 < bounds.size(); ++p) {
+    const std::size_t lo = bounds[p], hi = bounds[p + 1];
+    if (lo == hi) continue;
+    pool.emplace_back([&, lo, hi] {
+      HWY_DYNAMIC_DISPATCH(RunBlock)(k, rate.data() + lo, eps.data() + lo, stuck.data() + lo,
+                                     hi - lo, epochs, record_every, out.records,
+                                     history.data() + lo * out.records, false);
+    });
+  }
+  for (auto& t : pool) t.join();
+  eps.resize(n);
+  stuck.resize(n);
+  history.resize(n * out.records);
+  out.loss_history.resize(history.size());
+  std::vector<double> unused(history.size());
+  analytic_loss_and_gradient(batch.task, history.data(), history.size(), out.loss_history.data(),
+                             unused.data());
+  for (double& l : out.loss_history) l *= batch.scale;
+  out.eps = std::move(eps);
+  out.stuck_epoch = std::move(stuck);
+  out.eps_history = std::move(history);
+  return out;
+}
+
+bool any_run_gets_stuck(const DelayTask& task, double scale, double rate,
+                        const std::vector<double>& starts, long epochs, unsigned threads) {
+  require(!starts.empty(), "starts", "(empty)", "at least one starting point");
+  GradientDescentBatch batch{task, scale, std::vector<double>(starts.size(), rate), starts};
+  validate_runs(batch, epochs);
+  const std::size_t n = starts.size();
+  const std::size_t lanes = HWY_DYNAMIC_DISPATCH(LaneCount)();
+  const std::size_t padded = (n + lanes - 1) / lanes * lanes;
+  std::vector<double> eps(padded), rates(padded, rate);
+  for (std::size_t j = 0; j < padded; ++j) eps[j] = starts[std::min(j, n - 1)];
+  std::vector<long> stuck(padded, -1);
+  const auto k = constants(task, scale);
+  const unsigned parts = std::min<unsigned>(thread_count(threads), padded / lanes);
+  const std::vector<std::size_t> bounds = chunk_bounds(padded, lanes, std::max(1u, parts));
+  std::atomic<bool> found{false};
+  std::vector<std::thread> pool;
+  for (std::size_t p = 0; p + 1 < bounds.size(); ++p) {
+    const std::size_t lo = bounds[p], hi = bounds[p + 1];
+    if (lo == hi) continue;
+    pool.emplace_back([&, lo, hi] {
+      // Sub-blocks of 64 runs so that a thread notices another thread's find early.
+      for (std::size_t at = lo; at < hi && !found.load(std::memory_order_relaxed); at += 64 * lanes) {
+        const std::size_t count = std::min<std::size_t>(64 * lanes, hi - at);
+        if (HWY_DYNAMIC_DISPATCH(RunBlock)(k, rates.data() + at, eps.data() + at,
+                                           stuck.data() + at, count, epochs, 0, 0, nullptr, true))
+          found.store(true, std::memory_order_relaxed);
+      }
+    });
+  }
+  for (auto& t : pool) t.join();
+  return found.load();
+}
+
+RateBracket numerical_critical_rate(const DelayTask& task, double scale,
+                                    const std::vector<double>& starts, long epochs,
+                                    double rel_tol, unsigned threads) {
+  require(rel_tol > 0 && rel_tol < 1, "rel_tol", format_significant(rel_tol, 17),
+          "0 < rel_tol < 1");
+  const auto stuck = [&](double rate) {
+    return any_run_gets_stuck(task, scale, rate, starts, epochs, threads);
+  };
+  // Same search as reference::ghost::numerical_critical_rate (proofs/ghost.md §5).
+  double upper = 1e300;
+  double lower = upper / 10;
+  while (stuck(lower)) {
+    upper = lower;
+    lower /= 10;
+    require(lower > 1e-300, "starts", "(ensemble)", "an ensemble that learns at some rate");
+  }
+  while (upper / lower - 1 > rel_tol) {
+    const double mid = std::sqrt(lower * upper);
+    (stuck(mid) ? upper : lower) = mid;
+  }
+  return {lower, upper};
+}
+
+}  // namespace learndyn::fast::ghost
+#endif  // HWY_ONCE

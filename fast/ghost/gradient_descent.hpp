@@ -21,8 +21,9 @@ struct GradientDescentBatch {
 struct GradientDescentResult {
   std::vector<double> eps;         // final eps of each run
   std::vector<long> stuck_epoch;   // first epoch below eps_nr, or -1
-  // Rescaled analytical loss c L of each run every `record_every` epochs (epoch 0, r, 2r,
-  // ..., and the last), run-major: loss_history[j * records + k]; empty if record_every == 0.
+  // eps and the rescaled analytical loss c L of each run every `record_every` epochs (epoch
+  // 0, r, 2r, ..., and the last), run-major: [j * records + k]; empty if record_every == 0.
+  std::vector<double> eps_history;
   std::vector<double> loss_history;
   std::size_t records = 0;
 };

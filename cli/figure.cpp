@@ -1,0 +1,117 @@
+#include "cli/figure.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <unistd.h>
+
+#include "common/argument_error.hpp"
+#include "common/decimal.hpp"
+#include "fast/ghost/finite_confidence.hpp"
+
+namespace learndyn::cli {
+namespace fg = learndyn::fast::ghost;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string quoted(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += (c == '\'') ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// A private scratch folder, removed when the figure is done.
+struct ScratchDir {
+  fs::path path;
+  ScratchDir() {
+    std::string pattern = (fs::temp_directory_path() / "learndyn-figure-XXXXXX").string();
+    if (!mkdtemp(pattern.data())) throw std::runtime_error("cannot create a temporary folder");
+    path = pattern;
+  }
+  ~ScratchDir() {
+    std::error_code ignored;
+    fs::remove_all(path, ignored);
+  }
+};
+
+}  // namespace
+
+void run_gnuplot(const std::string& script, const std::string& output) {
+  if (std::system("command -v gnuplot >/dev/null 2>&1") != 0)
+    throw std::runtime_error("gnuplot not found: install Debian's gnuplot-nox (scripts/setup.sh does)");
+  ScratchDir scratch;
+  const fs::path script_path = scratch.path / "figure.gp";
+  std::ofstream(script_path) << script;
+  const std::string command = "gnuplot " + quoted(script_path.string()) + " >" +
+                              quoted((scratch.path / "gnuplot.log").string()) + " 2>&1";
+  if (std::system(command.c_str()) != 0 || !fs::exists(output)) {
+    std::ifstream log(scratch.path / "gnuplot.log");
+    std::stringstream text;
+    text << log.rdbuf();
+    std::error_code ignored;
+    fs::remove(output, ignored);
+    throw std::runtime_error("gnuplot failed: " + text.str());
+  }
+}
+
+void write_ghost_figure(const FigureRequest& request, const std::string& png_path) {
+  fg::validate(request.task);
+  for (double b : request.betas)
+    require(b > 0 && std::isfinite(b), "betas", format_significant(b, 17), "every beta > 0");
+  require(request.x_th > 0 && std::isfinite(request.x_th), "xth", format_significant(request.x_th, 17),
+          "xth > 0");
+  const double eps_star = fg::optimal_scale(request.task);
+  const long n = request.points;
+  std::vector<double> eps(n);
+  for (long i = 0; i < n; ++i) eps[i] = eps_star * (-1.0 + 3.0 * static_cast<double>(i) / static_cast<double>(n - 1));
+
+  ScratchDir scratch;
+  const fs::path data = scratch.path / "curves.dat";
+  std::ofstream out(data);
+  out.precision(17);
+  std::vector<double> loss(n), grad(n);
+  fg::analytic_loss_and_gradient(request.task, eps.data(), n, loss.data(), grad.data());
+  for (long i = 0; i < n; ++i) out << eps[i] / eps_star << " " << loss[i] / request.task.delay << " 1\n";
+  out << "\n\n";
+  for (double beta : request.betas) {
+    fg::finite_loss_and_gradient(request.task, fg::Readout{beta, request.x_th}, eps.data(), n,
+                                 loss.data(), grad.data());
+    double biggest = 0;
+    for (double g : grad) biggest = std::max(biggest, std::fabs(g));
+    for (long i = 0; i < n; ++i)
+      out << eps[i] / eps_star << " " << loss[i] / request.task.delay << " "
+          << (biggest > 0 ? std::fabs(grad[i]) / biggest : 0.0) << "\n";
+    out << "\n\n";
+  }
+  out.close();
+
+  const std::string partial = png_path + ".partial.png";
+  std::ostringstream gp;
+  gp << "set terminal pngcairo size 1400,560 font 'DejaVu Sans,11'\n"
+     << "set output " << quoted(partial) << "\n"
+     << "set multiplot layout 1,2 title 'Ghost canonical model, T = " << request.task.delay
+     << ", T_r = " << request.task.response << ", x_{th} = " << request.x_th << "'\n"
+     << "set xlabel 'eps / eps*'\nset grid\nset key left top\n"
+     << "set ylabel 'L / T'\n"
+     << "plot " << quoted(data.string()) << " index 0 using 1:2 with lines lw 3 lc 'black' title 'analytical limit'";
+  for (std::size_t b = 0; b < request.betas.size(); ++b)
+    gp << ", '' index " << b + 1 << " using 1:2 with lines lw 2 title 'beta = "
+       << request.betas[b] << "'";
+  gp << "\nset ylabel '|dL/deps| / max'\nset logscale y\nset format y '10^{%L}'\nset key right bottom\n"
+     << "plot " << quoted(data.string()) << " index 1 using 1:($3>0?$3:1/0) with lines lw 2 title 'beta = "
+     << request.betas[0] << "'";
+  for (std::size_t b = 1; b < request.betas.size(); ++b)
+    gp << ", '' index " << b + 1 << " using 1:($3>0?$3:1/0) with lines lw 2 title 'beta = "
+       << request.betas[b] << "'";
+  gp << "\nunset multiplot\n";
+  run_gnuplot(gp.str(), partial);
+  fs::rename(partial, png_path);
+}
+
+}  // namespace learndyn::cli

@@ -1,0 +1,27 @@
+// PNG figures, drawn by gnuplot (Debian's gnuplot-nox, pngcairo terminal) from data the fast
+// path computes. The PNG is written atomically; gnuplot missing is a clear error.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "fast/ghost/analytic.hpp"
+
+namespace learndyn::cli {
+
+struct FigureRequest {
+  fast::ghost::DelayTask task;
+  std::vector<double> betas;
+  double x_th;
+  long points;
+};
+
+// Paper Fig. 2A / 8A: left, L/T against eps/eps* for each beta and the analytical limit;
+// right, |dL/deps| normalised by its maximum over the grid, for each beta.
+void write_ghost_figure(const FigureRequest& request, const std::string& png_path);
+
+// Runs gnuplot on `script` (which must `set output` to `output`); throws std::runtime_error
+// when gnuplot is missing or fails. Shared by every figure.
+void run_gnuplot(const std::string& script, const std::string& output);
+
+}  // namespace learndyn::cli

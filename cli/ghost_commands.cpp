@@ -1,0 +1,400 @@
+#include "cli/ghost_commands.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cli/figure.hpp"
+#include "cli/ghost_quantities.hpp"
+#include "cli/options.hpp"
+#include "cli/report.hpp"
+#include "common/argument_error.hpp"
+#include "common/decimal.hpp"
+#include "common/scalar.hpp"
+#include "fast/ghost/analytic.hpp"
+#include "fast/ghost/finite_confidence.hpp"
+#include "fast/ghost/gradient_descent.hpp"
+#include "reference/ghost/finite_confidence.hpp"
+#include "reference/ghost/gradient_descent.hpp"
+
+namespace learndyn::cli {
+namespace rg = learndyn::reference::ghost;
+namespace fg = learndyn::fast::ghost;
+
+namespace {
+
+// Options every ghost command shares; held by shared_ptr so that callbacks outlive parsing.
+struct GhostOptions {
+  GhostTaskText task{"100", "100"};
+  std::string beta, x_th;
+  std::string normalise = "none";
+  std::string digits = "50";
+  bool json = false;
+};
+
+void add_task_options(CLI::App& cmd, GhostOptions& o, bool required) {
+  auto* t = add_decimal(cmd, "T", o.task.delay, "delay T > 0 (default 100)");
+  auto* tr = add_decimal(cmd, "Tr", o.task.response, "response window T_r > 0 (default 100)");
+  if (required) {
+    t->required();
+    tr->required();
+  }
+}
+
+void add_readout_options(CLI::App& cmd, GhostOptions& o) {
+  add_decimal(cmd, "beta", o.beta, "readout confidence beta > 0 (with --xth; omit both for the analytical limit)");
+  add_decimal(cmd, "xth", o.x_th, "readout threshold x_th > 0 (with --beta)");
+}
+
+std::optional<ReadoutText> readout_of(const GhostOptions& o) {
+  if (o.beta.empty() != o.x_th.empty())
+    throw ArgumentError(o.beta.empty() ? "beta" : "xth", "(missing)",
+                        "--beta and --xth together, or neither (analytical limit)");
+  if (o.beta.empty()) return std::nullopt;
+  return ReadoutText{o.beta, o.x_th};
+}
+
+int digits_of(const GhostOptions& o) {
+  return static_cast<int>(parse_integer(o.digits, "digits", 1, kWorkingDigits));
+}
+
+Json inputs_of(const GhostOptions& o) {
+  Json in = Json::object();
+  in["T"] = o.task.delay;
+  in["Tr"] = o.task.response;
+  return in;
+}
+
+void add_precision(Json& report, int digits) {
+  report["digits"] = digits;
+  report["working_precision_digits"] = kWorkingDigits;
+  report["certifying_precision_digits"] = kCertifyingDigits;
+}
+
+fg::DelayTask fast_task(const GhostOptions& o) {
+  fg::DelayTask task{parse_double(o.task.delay, "T"), parse_double(o.task.response, "Tr")};
+  fg::validate(task);
+  return task;
+}
+
+double scale_of(const fg::DelayTask& task, rg::Normalisation n) {
+  switch (n) {
+    case rg::Normalisation::none:
+      return 1.0;
+    case rg::Normalisation::delay:
+      return 1.0 / task.delay;
+    case rg::Normalisation::total:
+      return 1.0 / (task.delay + task.response);
+  }
+  return 1.0;
+}
+
+std::string g17(double x) { return format_significant(x, 17); }
+
+// ---- ghost critical-rate -------------------------------------------------------------
+void add_critical_rate(CLI::App& ghost, std::function<void()>& action) {
+  auto o = std::make_shared<GhostOptions>();
+  auto* cmd = ghost.add_subcommand("critical-rate",
+                                   "critical learning rate eta_c and the optimum, certified (G12-G20)");
+  add_task_options(*cmd, *o, true);
+  cmd->add_option("--normalise", o->normalise, "loss rescaling: none | T | total (default none)");
+  cmd->add_option("--digits", o->digits, "significant digits printed, 1..50 (default 50)");
+  cmd->add_flag("--json", o->json, "print one JSON object");
+  cmd->callback([o, &action] {
+    action = [o] {
+      const int digits = digits_of(*o);
+      const rg::Normalisation n = parse_normalisation(o->normalise);
+      Json report = Json::object();
+      report["command"] = "ghost critical-rate";
+      report["inputs"] = inputs_of(*o);
+      report["inputs"]["normalise"] = normalisation_name(n);
+      add_certified(report, critical_rate_quantities(o->task, n), digits);
+      report["exponent_limit_Tr_proportional"] =
+          rg::critical_rate_exponent_limit(n, rg::DelayScaling::proportional);
+      report["exponent_limit_Tr_fixed"] =
+          rg::critical_rate_exponent_limit(n, rg::DelayScaling::fixed_response);
+      add_precision(report, digits);
+      print_report(std::cout, report, o->json);
+    };
+  });
+}
+
+// ---- ghost loss ----------------------------------------------------------------------
+void add_loss(CLI::App& ghost, std::function<void()>& action) {
+  auto o = std::make_shared<GhostOptions>();
+  auto eps = std::make_shared<std::string>();
+  auto* cmd = ghost.add_subcommand("loss", "loss L(eps) and dL/deps, certified (G11/G14 or G21/G24)");
+  add_task_options(*cmd, *o, true);
+  add_decimal(*cmd, "eps", *eps, "the scale parameter eps (any real)")->required();
+  add_readout_options(*cmd, *o);
+  cmd->add_option("--digits", o->digits, "significant digits printed, 1..50 (default 50)");
+  cmd->add_flag("--json", o->json, "print one JSON object");
+  cmd->callback([o, eps, &action] {
+    action = [o, eps] {
+      const int digits = digits_of(*o);
+      const std::optional<ReadoutText> readout = readout_of(*o);
+      Json report = Json::object();
+      report["command"] = "ghost loss";
+      report["inputs"] = inputs_of(*o);
+      report["inputs"]["eps"] = *eps;
+      if (readout) {
+        report["inputs"]["beta"] = readout->beta;
+        report["inputs"]["xth"] = readout->x_th;
+      }
+      report["model"] = readout ? "finite confidence (G21, G24)" : "analytical limit (G11, G14)";
+      add_certified(report, loss_quantities(o->task, *eps, readout), digits);
+      if (!readout)
+        report["gradient_convention"] =
+            "at eps_nr and eps_star the middle branch -pi/(4 eps^1.5) is returned (proofs/ghost.md §3)";
+      add_precision(report, digits);
+      print_report(std::cout, report, o->json);
+    };
+  });
+}
+
+// ---- ghost train ---------------------------------------------------------------------
+struct TrainOptions {
+  std::string eta, eps0, epochs = "3000", record_every = "1", format = "csv", runs = "1",
+                       seed = "0";
+  bool reference = false;
+};
+
+std::string trajectory_csv(const std::vector<std::vector<std::string>>& rows) {
+  std::ostringstream out;
+  out << "run,epoch,eps,loss\n";
+  for (const auto& r : rows) out << r[0] << "," << r[1] << "," << r[2] << "," << r[3] << "\n";
+  return out.str();
+}
+
+void add_train(CLI::App& ghost, std::function<void()>& action) {
+  auto o = std::make_shared<GhostOptions>();
+  auto t = std::make_shared<TrainOptions>();
+  auto* cmd = ghost.add_subcommand(
+      "train", "plain GD on eps with the analytical gradient (paper Fig. 2B-D); CSV or JSON");
+  add_task_options(*cmd, *o, false);
+  add_decimal(*cmd, "eta", t->eta, "learning rate eta > 0")->required();
+  add_decimal(*cmd, "eps0", t->eps0, "starting eps (default 10 eps_star)");
+  cmd->add_option("--epochs", t->epochs, "number of GD steps, 0..10^8 (default 3000)");
+  cmd->add_option("--record-every", t->record_every, "record every k-th epoch, 1..10^8 (default 1)");
+  cmd->add_option("--runs", t->runs,
+                  "runs from eps0 + N(0,(eps_star/10)^2) as in Fig. 2D, 1..10^6 (default 1: eps0 exactly)");
+  cmd->add_option("--seed", t->seed, "seed of the starting-point noise (default 0)");
+  cmd->add_option("--normalise", o->normalise, "loss rescaling: none | T | total (default none)");
+  cmd->add_option("--format", t->format, "csv | json (default csv)");
+  cmd->add_flag("--reference", t->reference,
+                "run the 50-digit reference instead of the fast path (one run)");
+  cmd->add_option("--digits", o->digits, "digits printed with --reference, 1..50 (default 50)");
+  cmd->callback([o, t, &action] {
+    action = [o, t] {
+      const rg::Normalisation n = parse_normalisation(o->normalise);
+      const long epochs = parse_integer(t->epochs, "epochs", 0, 100000000);
+      const long every = parse_integer(t->record_every, "record-every", 1, 100000000);
+      const long runs = parse_integer(t->runs, "runs", 1, 1000000);
+      const long seed = parse_integer(t->seed, "seed", 0, 9223372036854775807L);
+      require(t->format == "csv" || t->format == "json", "format", "'" + t->format + "'",
+              "csv or json");
+      std::vector<std::vector<std::string>> rows;
+      Json stuck = Json::array();
+      if (t->reference) {
+        require(runs == 1, "runs", t->runs, "1 with --reference");
+        const int digits = digits_of(*o);
+        const rg::DelayTask<real> task{parse_decimal<real>(o->task.delay, "T"),
+                                       parse_decimal<real>(o->task.response, "Tr")};
+        rg::validate(task);
+        const real eps0 = t->eps0.empty() ? real(10 * rg::optimal_scale(task))
+                                          : parse_decimal<real>(t->eps0, "eps0");
+        const rg::Trajectory<real> tr = rg::run_gradient_descent(
+            rg::GradientDescent<real>{task, n, parse_decimal<real>(t->eta, "eta")}, eps0, epochs);
+        for (long k = 0; k <= epochs; ++k)
+          if (k % every == 0 || k == epochs)
+            rows.push_back({"0", std::to_string(k), format_significant(tr.eps[k], digits),
+                            format_significant(tr.loss[k], digits)});
+        stuck.push_back(tr.stuck_epoch);
+      } else {
+        const fg::DelayTask task = fast_task(*o);
+        const double eta = parse_double(t->eta, "eta");
+        const double base = t->eps0.empty() ? 10 * fg::optimal_scale(task) : parse_double(t->eps0, "eps0");
+        fg::GradientDescentBatch batch{task, scale_of(task, n), {}, {}};
+        const std::vector<double> noisy = rg::critical_rate_starts<double>(
+            rg::DelayTask<double>{task.delay, task.response}, static_cast<int>(runs), 0,
+            static_cast<std::uint64_t>(seed));
+        for (long r = 0; r < runs; ++r) {
+          batch.rates.push_back(eta);
+          // One run starts at eps0 exactly; several add the Fig. 2D noise (eps_star/10 s.d.).
+          batch.eps0.push_back(runs == 1 ? base : base + (noisy[r] - 10 * fg::optimal_scale(task)));
+        }
+        const fg::GradientDescentResult res = fg::run_gradient_descent(batch, epochs, every);
+        for (long r = 0; r < runs; ++r) {
+          stuck.push_back(res.stuck_epoch[r]);
+          for (std::size_t k = 0; k < res.records; ++k) {
+            const long epoch = std::min<long>(static_cast<long>(k) * every, epochs);
+            rows.push_back({std::to_string(r), std::to_string(epoch),
+                            g17(res.eps_history[r * res.records + k]),
+                            g17(res.loss_history[r * res.records + k])});
+          }
+        }
+      }
+      if (t->format == "csv") {
+        std::cout << trajectory_csv(rows);
+        return;
+      }
+      Json report = Json::object();
+      report["command"] = "ghost train";
+      report["path"] = t->reference ? "reference" : "fast";
+      report["stuck_epoch"] = stuck;
+      Json table = Json::array();
+      for (const auto& r : rows) table.push_back({{"run", std::stol(r[0])}, {"epoch", std::stol(r[1])}, {"eps", r[2]}, {"loss", r[3]}});
+      report["trajectory"] = table;
+      print_report(std::cout, report, true);
+    };
+  });
+}
+
+// ---- ghost scan ----------------------------------------------------------------------
+void add_scan(CLI::App& ghost, std::function<void()>& action) {
+  auto o = std::make_shared<GhostOptions>();
+  auto lo = std::make_shared<std::string>(), hi = std::make_shared<std::string>();
+  auto points = std::make_shared<std::string>("100");
+  auto format = std::make_shared<std::string>("csv");
+  auto* cmd = ghost.add_subcommand(
+      "scan", "loss and gradient over an eps grid (fast path; paper Fig. 2A / 8A); CSV or JSON");
+  add_task_options(*cmd, *o, false);
+  add_readout_options(*cmd, *o);
+  add_decimal(*cmd, "eps-min", *lo, "first eps of the grid (default -eps_star)");
+  add_decimal(*cmd, "eps-max", *hi, "last eps of the grid (default 2 eps_star)");
+  cmd->add_option("--points", *points, "grid points, 2..10^7 (default 100)");
+  cmd->add_option("--format", *format, "csv | json (default csv)");
+  cmd->callback([o, lo, hi, points, format, &action] {
+    action = [o, lo, hi, points, format] {
+      const fg::DelayTask task = fast_task(*o);
+      const std::optional<ReadoutText> readout = readout_of(*o);
+      const long n = parse_integer(*points, "points", 2, 10000000);
+      require(*format == "csv" || *format == "json", "format", "'" + *format + "'", "csv or json");
+      const double a = lo->empty() ? -fg::optimal_scale(task) : parse_double(*lo, "eps-min");
+      const double b = hi->empty() ? 2 * fg::optimal_scale(task) : parse_double(*hi, "eps-max");
+      require(a < b, "eps-max", g17(b), "eps-max > eps-min (" + g17(a) + ")");
+      std::vector<double> eps(n), loss(n), grad(n);
+      for (long i = 0; i < n; ++i) eps[i] = a + (b - a) * static_cast<double>(i) / static_cast<double>(n - 1);
+      if (readout) {
+        const fg::Readout r{parse_double(readout->beta, "beta"), parse_double(readout->x_th, "xth")};
+        fg::finite_loss_and_gradient(task, r, eps.data(), eps.size(), loss.data(), grad.data());
+      } else {
+        fg::analytic_loss_and_gradient(task, eps.data(), eps.size(), loss.data(), grad.data());
+      }
+      if (*format == "csv") {
+        std::ostringstream out;
+        out << "eps,loss,grad\n";
+        for (long i = 0; i < n; ++i) out << g17(eps[i]) << "," << g17(loss[i]) << "," << g17(grad[i]) << "\n";
+        std::cout << out.str();
+        return;
+      }
+      Json report = Json::object();
+      report["command"] = "ghost scan";
+      report["inputs"] = inputs_of(*o);
+      Json rows = Json::array();
+      for (long i = 0; i < n; ++i) rows.push_back({{"eps", g17(eps[i])}, {"loss", g17(loss[i])}, {"grad", g17(grad[i])}});
+      report["grid"] = rows;
+      print_report(std::cout, report, true);
+    };
+  });
+}
+
+// ---- ghost numerical-critical-rate -----------------------------------------------------
+void add_numerical_critical_rate(CLI::App& ghost, std::function<void()>& action) {
+  auto o = std::make_shared<GhostOptions>();
+  auto runs = std::make_shared<std::string>("10"), near = std::make_shared<std::string>("40"),
+       epochs = std::make_shared<std::string>("10000"), tol = std::make_shared<std::string>("1e-6"),
+       seed = std::make_shared<std::string>("0");
+  auto* cmd = ghost.add_subcommand(
+      "numerical-critical-rate",
+      "bisect the learn/no-learn outcome of an ensemble of GD runs (G28), beside the formula");
+  add_task_options(*cmd, *o, true);
+  cmd->add_option("--normalise", o->normalise, "loss rescaling: none | T | total (default none)");
+  cmd->add_option("--runs", *runs, "paper-style starts 10 eps* + N(0,(eps*/10)^2), 0..10^6 (default 10)");
+  cmd->add_option("--near-optimum", *near, "starts eps*(1+2^-j), j=1..J, 0..60 (default 40)");
+  cmd->add_option("--epochs", *epochs, "epochs per run, 1..10^8 (default 10000)");
+  cmd->add_option("--rel-tol", *tol, "relative width of the final bracket (default 1e-6)");
+  cmd->add_option("--seed", *seed, "seed of the paper-style starts (default 0)");
+  cmd->add_flag("--json", o->json, "print one JSON object");
+  cmd->callback([o, runs, near, epochs, tol, seed, &action] {
+    action = [o, runs, near, epochs, tol, seed] {
+      const fg::DelayTask task = fast_task(*o);
+      const rg::Normalisation n = parse_normalisation(o->normalise);
+      const int r = static_cast<int>(parse_integer(*runs, "runs", 0, 1000000));
+      const int j = static_cast<int>(parse_integer(*near, "near-optimum", 0, 60));
+      require(r + j > 0, "runs", *runs, "runs + near-optimum >= 1");
+      const long e = parse_integer(*epochs, "epochs", 1, 100000000);
+      const double rel = parse_double(*tol, "rel-tol");
+      require(rel >= 1e-12 && rel < 1, "rel-tol", *tol, "1e-12 <= rel-tol < 1");
+      const long s = parse_integer(*seed, "seed", 0, 9223372036854775807L);
+      const std::vector<double> starts = rg::critical_rate_starts<double>(
+          rg::DelayTask<double>{task.delay, task.response}, r, j, static_cast<std::uint64_t>(s));
+      const fg::RateBracket bracket =
+          fg::numerical_critical_rate(task, scale_of(task, n), starts, e, rel);
+      const real formula = rg::critical_rate(
+          rg::DelayTask<real>{parse_decimal<real>(o->task.delay, "T"), parse_decimal<real>(o->task.response, "Tr")}, n);
+      Json report = Json::object();
+      report["command"] = "ghost numerical-critical-rate";
+      report["inputs"] = inputs_of(*o);
+      report["inputs"]["normalise"] = normalisation_name(n);
+      report["eta_lower"] = g17(bracket.lower);
+      report["eta_upper"] = g17(bracket.upper);
+      report["eta_c_formula"] = format_significant(formula, 17);
+      report["formula_inside_bracket"] =
+          real(bracket.lower) <= formula * (1 + real(rel)) && formula <= real(bracket.upper) * (1 + real(rel));
+      report["relative_difference"] = g17(static_cast<double>((real(bracket.upper) - formula) / formula));
+      report["ensemble"] = {{"paper_runs", r}, {"near_optimum", j}, {"epochs", e}, {"seed", s}};
+      print_report(std::cout, report, o->json);
+    };
+  });
+}
+
+// ---- ghost figure --------------------------------------------------------------------
+void add_figure(CLI::App& ghost, std::function<void()>& action) {
+  auto o = std::make_shared<GhostOptions>();
+  auto path = std::make_shared<std::string>();
+  auto betas = std::make_shared<std::string>("0.01,0.1,0.5,1,2");
+  auto xth = std::make_shared<std::string>("10");
+  auto points = std::make_shared<std::string>("400");
+  auto* cmd = ghost.add_subcommand(
+      "figure", "PNG of loss and |gradient| vs eps for several beta (paper Fig. 2A / 8A)");
+  add_task_options(*cmd, *o, false);
+  cmd->add_option("-o,--output", *path, "PNG file to write")->required();
+  cmd->add_option("--betas", *betas, "comma-separated confidences (default 0.01,0.1,0.5,1,2)");
+  add_decimal(*cmd, "xth", *xth, "readout threshold x_th > 0 (default 10)");
+  cmd->add_option("--points", *points, "grid points, 2..10^6 (default 400)");
+  cmd->callback([o, path, betas, xth, points, &action] {
+    action = [o, path, betas, xth, points] {
+      const fg::DelayTask task = fast_task(*o);
+      std::vector<double> beta_values;
+      std::stringstream list(*betas);
+      for (std::string item; std::getline(list, item, ',');) beta_values.push_back(parse_double(item, "betas"));
+      require(!beta_values.empty(), "betas", "''", "at least one beta > 0");
+      const FigureRequest request{task, beta_values, parse_double(*xth, "xth"),
+                                  parse_integer(*points, "points", 2, 1000000)};
+      write_ghost_figure(request, *path);
+      std::cout << "wrote " << *path << "\n";
+    };
+  });
+}
+
+}  // namespace
+
+void add_ghost_commands(CLI::App& app, std::function<void()>& action) {
+  auto* ghost = app.add_subcommand("ghost", "the ghost canonical model dx/dt = eps + x^2 (Dinc et al.)");
+  ghost->require_subcommand(1);
+  add_critical_rate(*ghost, action);
+  add_loss(*ghost, action);
+  add_train(*ghost, action);
+  add_scan(*ghost, action);
+  add_numerical_critical_rate(*ghost, action);
+  add_figure(*ghost, action);
+}
+
+}  // namespace learndyn::cli

@@ -1,0 +1,100 @@
+#include "cli/ghost_quantities.hpp"
+
+#include <algorithm>
+
+#include "common/argument_error.hpp"
+#include "common/decimal.hpp"
+#include "reference/ghost/finite_confidence.hpp"
+
+namespace learndyn::cli {
+namespace rg = learndyn::reference::ghost;
+
+namespace {
+
+template <class Real>
+rg::DelayTask<Real> parse_task(const GhostTaskText& text) {
+  rg::DelayTask<Real> task{parse_decimal<Real>(text.delay, "T"),
+                           parse_decimal<Real>(text.response, "Tr")};
+  rg::validate(task);
+  return task;
+}
+
+template <class Real>
+rg::Readout<Real> parse_readout(const ReadoutText& text) {
+  rg::Readout<Real> readout{parse_decimal<Real>(text.beta, "beta"),
+                            parse_decimal<Real>(text.x_th, "xth")};
+  rg::validate(readout);
+  return readout;
+}
+
+std::vector<NamedValue> name(const std::vector<std::string>& names,
+                             const std::vector<CertifiedValue>& values) {
+  std::vector<NamedValue> out;
+  for (std::size_t i = 0; i < names.size(); ++i) out.push_back({names[i], values[i]});
+  return out;
+}
+
+}  // namespace
+
+rg::Normalisation parse_normalisation(const std::string& text) {
+  if (text == "none") return rg::Normalisation::none;
+  if (text == "T") return rg::Normalisation::delay;
+  if (text == "total") return rg::Normalisation::total;
+  throw ArgumentError("normalise", "'" + text + "'", "one of none, T, total");
+}
+
+std::string normalisation_name(rg::Normalisation normalisation) {
+  switch (normalisation) {
+    case rg::Normalisation::none:
+      return "none";
+    case rg::Normalisation::delay:
+      return "T";
+    case rg::Normalisation::total:
+      return "total";
+  }
+  return "none";
+}
+
+std::vector<NamedValue> critical_rate_quantities(const GhostTaskText& text,
+                                                 rg::Normalisation normalisation) {
+  const auto compute = [&]<class Real>() {
+    const rg::DelayTask<Real> task = parse_task<Real>(text);
+    return std::vector<Real>{
+        rg::critical_rate(task, normalisation),
+        rg::optimal_scale(task),
+        rg::point_of_no_return(task),
+        rg::slope_at_optimum(task),
+        rg::critical_rate_exponent(task, normalisation, rg::DelayScaling::proportional),
+        rg::critical_rate_exponent(task, normalisation, rg::DelayScaling::fixed_response)};
+  };
+  return name({"eta_c", "eps_star", "eps_nr", "slope_at_optimum", "exponent_Tr_proportional",
+               "exponent_Tr_fixed"},
+              certify(compute));
+}
+
+std::vector<NamedValue> loss_quantities(const GhostTaskText& text, const std::string& eps_text,
+                                        const std::optional<ReadoutText>& readout_text) {
+  const auto compute = [&]<class Real>() {
+    const rg::DelayTask<Real> task = parse_task<Real>(text);
+    const Real eps = parse_decimal<Real>(eps_text, "eps");
+    if (!readout_text) return std::vector<Real>{rg::analytic_loss(eps, task), rg::analytic_gradient(eps, task)};
+    const rg::LossAndGradient<Real> lg =
+        rg::finite_loss_and_gradient(eps, task, parse_readout<Real>(*readout_text));
+    return std::vector<Real>{lg.loss, lg.gradient};
+  };
+  return name({"loss", "grad"}, certify(compute));
+}
+
+void add_certified(Json& report, const std::vector<NamedValue>& values, int digits) {
+  int least = decimal_digits<real>;
+  Json by_quantity = Json::object();
+  for (const NamedValue& v : values) {
+    report[v.name] = format_significant(v.value.value, digits);
+    by_quantity[v.name] = v.value.certified_digits;
+    least = std::min(least, v.value.certified_digits);
+  }
+  report["certified_digits"] = least;
+  report["certified_digits_by_quantity"] = by_quantity;
+}
+
+}  // namespace learndyn::cli

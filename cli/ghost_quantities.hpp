@@ -1,0 +1,49 @@
+// The ghost model's headline quantities, certified: computed by the reference at the working
+// and certifying precisions from decimal inputs parsed separately at each (common/certify.hpp).
+// Shared by the `ghost` commands and the oracle.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/report.hpp"
+#include "common/certify.hpp"
+#include "reference/ghost/delayed_activation.hpp"
+
+namespace learndyn::cli {
+
+struct NamedValue {
+  std::string name;
+  CertifiedValue value;
+};
+
+// Decimal-string inputs of the delayed-activation task.
+struct GhostTaskText {
+  std::string delay;     // --T
+  std::string response;  // --Tr
+};
+
+struct ReadoutText {
+  std::string beta;  // --beta
+  std::string x_th;  // --xth
+};
+
+// Parses "none" | "T" | "total" (ArgumentError naming --normalise otherwise).
+reference::ghost::Normalisation parse_normalisation(const std::string& text);
+std::string normalisation_name(reference::ghost::Normalisation normalisation);
+
+// eta_c (G16/G17), eps_star (G12), eps_nr (G13), slope_at_optimum (G15), and the scaling
+// exponents (G19, G20) at (T, T_r).
+std::vector<NamedValue> critical_rate_quantities(const GhostTaskText& task,
+                                                 reference::ghost::Normalisation normalisation);
+
+// loss and grad at eps: analytical limit (G11, G14) without a readout, (G21, G24) with one.
+std::vector<NamedValue> loss_quantities(const GhostTaskText& task, const std::string& eps,
+                                        const std::optional<ReadoutText>& readout);
+
+// Adds each value as a decimal string with `digits` significant digits, "certified_digits"
+// (the minimum over the values) and "certified_digits_by_quantity".
+void add_certified(Json& report, const std::vector<NamedValue>& values, int digits);
+
+}  // namespace learndyn::cli

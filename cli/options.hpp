@@ -1,0 +1,27 @@
+// Command-line option helpers shared by every learndyn command: numeric options are kept as
+// decimal strings (converted at each precision where they are used, never through a double
+// first) and validated with messages that name the flag and the allowed range.
+#pragma once
+
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+namespace learndyn::cli {
+
+// The working and certifying precisions of the reference, in decimal digits.
+inline constexpr int kWorkingDigits = 50;
+inline constexpr int kCertifyingDigits = 100;
+
+// Adds `--name` as a decimal-string option bound to `target`.
+CLI::Option* add_decimal(CLI::App& app, const std::string& name, std::string& target,
+                         const std::string& help);
+
+// Parses an integer option value given as a string, requiring lo <= value <= hi; throws
+// ArgumentError naming `parameter` otherwise.
+long parse_integer(const std::string& text, const std::string& parameter, long lo, long hi);
+
+// Parses a decimal option to double for the fast path (ArgumentError on bad input).
+double parse_double(const std::string& text, const std::string& parameter);
+
+}  // namespace learndyn::cli

@@ -1,0 +1,143 @@
+#include "cli/report_command.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cli/figure.hpp"
+#include "cli/ghost_quantities.hpp"
+#include "cli/options.hpp"
+#include "cli/report.hpp"
+#include "common/decimal.hpp"
+#include "common/error_measures.hpp"
+#include "fast/ghost/analytic.hpp"
+#include "fast/ghost/finite_confidence.hpp"
+#include "fast/ghost/gradient_descent.hpp"
+#include "reference/ghost/finite_confidence.hpp"
+#include "reference/ghost/gradient_descent.hpp"
+
+namespace learndyn::cli {
+namespace rg = learndyn::reference::ghost;
+namespace fg = learndyn::fast::ghost;
+namespace fs = std::filesystem;
+
+namespace {
+
+// The certified critical-rate table (G12-G20) for T = T_r in {10, 100, 1000} and for a
+// fixed T_r = 10 with T = 100.
+std::string critical_rate_section() {
+  std::ostringstream md;
+  md << "## Ghost canonical model: critical learning rate (certified)\n\n"
+     << "| T | T_r | normalise | eta_c | eps* | eps_nr | d log eta_c / d log T (T_r prop., fixed) | certified digits |\n"
+     << "|---|---|---|---|---|---|---|---|\n";
+  const std::vector<GhostTaskText> tasks{{"10", "10"}, {"100", "100"}, {"1000", "1000"}, {"100", "10"}};
+  for (const GhostTaskText& task : tasks) {
+    for (const auto n : {rg::Normalisation::none, rg::Normalisation::delay, rg::Normalisation::total}) {
+      const std::vector<NamedValue> q = critical_rate_quantities(task, n);
+      int digits = 50;
+      for (const NamedValue& v : q) digits = std::min(digits, v.value.certified_digits);
+      md << "| " << task.delay << " | " << task.response << " | " << normalisation_name(n) << " | "
+         << format_significant(q[0].value.value, 20) << " | " << format_significant(q[1].value.value, 12)
+         << " | " << format_significant(q[2].value.value, 12) << " | "
+         << format_significant(q[4].value.value, 6) << ", " << format_significant(q[5].value.value, 6)
+         << " | " << digits << " |\n";
+    }
+  }
+  md << "\nValues to 20 digits here; `learndyn ghost critical-rate --T T --Tr Tr --json` prints all 50.\n\n";
+  return md.str();
+}
+
+// Worst relative error of the fast analytical and finite-confidence losses against the
+// 50-digit reference on a grid (the numerical-accuracy audit).
+std::string audit_section() {
+  std::ostringstream md;
+  md << "## Ghost canonical model: fast path against the 50-digit reference\n\n"
+     << "| quantity | grid | worst relative error | at eps/eps* |\n|---|---|---|---|\n";
+  const fg::DelayTask task{100, 100};
+  const rg::DelayTask<real> rtask{real(100), real(100)};
+  const double eps_star = fg::optimal_scale(task);
+  std::vector<double> eps;
+  for (int i = 0; i <= 60; ++i) eps.push_back(eps_star * std::ldexp(1.0, i / 4 - 6) * (1 + (i % 4) / 4.0));
+  std::vector<double> loss(eps.size()), grad(eps.size());
+  fg::analytic_loss_and_gradient(task, eps.data(), eps.size(), loss.data(), grad.data());
+  double worst_l = 0, worst_g = 0, at_l = 0, at_g = 0;
+  for (std::size_t i = 0; i < eps.size(); ++i) {
+    const real e(eps[i]);
+    const double el = static_cast<double>(relative_error(real(loss[i]), rg::analytic_loss(e, rtask)));
+    const double eg = static_cast<double>(relative_error(real(grad[i]), rg::analytic_gradient(e, rtask)));
+    if (el > worst_l) { worst_l = el; at_l = eps[i] / eps_star; }
+    if (eg > worst_g) { worst_g = eg; at_g = eps[i] / eps_star; }
+  }
+  md << "| analytical loss | 61 points, T = T_r = 100 | " << format_significant(worst_l, 3) << " | " << format_significant(at_l, 4) << " |\n";
+  md << "| analytical gradient | same | " << format_significant(worst_g, 3) << " | " << format_significant(at_g, 4) << " |\n";
+  const fg::Readout readout{1.0, 10.0};
+  const rg::Readout<real> rreadout{real(1), real(10)};
+  std::vector<double> few{-eps_star, 0.25 * eps_star, 0.5 * eps_star, 0.9 * eps_star, 1.1 * eps_star, 2 * eps_star};
+  std::vector<double> fl(few.size()), fgr(few.size());
+  fg::finite_loss_and_gradient(task, readout, few.data(), few.size(), fl.data(), fgr.data());
+  worst_l = worst_g = 0;
+  for (std::size_t i = 0; i < few.size(); ++i) {
+    const rg::LossAndGradient<real> r = rg::finite_loss_and_gradient(real(few[i]), rtask, rreadout);
+    const double el = static_cast<double>(relative_error(real(fl[i]), r.loss));
+    const double eg = static_cast<double>(relative_error(real(fgr[i]), r.gradient));
+    if (el > worst_l) { worst_l = el; at_l = few[i] / eps_star; }
+    if (eg > worst_g) { worst_g = eg; at_g = few[i] / eps_star; }
+  }
+  md << "| finite-confidence loss (beta = 1, x_th = 10) | 6 points | " << format_significant(worst_l, 3) << " | " << format_significant(at_l, 4) << " |\n";
+  md << "| finite-confidence gradient | same | " << format_significant(worst_g, 3) << " | " << format_significant(at_g, 4) << " |\n\n";
+  return md.str();
+}
+
+// The numerical critical rate (G28) beside the formula.
+std::string bisection_section() {
+  std::ostringstream md;
+  md << "## Ghost canonical model: numerical critical rate (bisection, G28) vs formula (G16)\n\n"
+     << "| T | T_r | bracket lower | bracket upper | formula | inside |\n|---|---|---|---|---|---|\n";
+  for (const auto& [t, tr] : std::vector<std::pair<double, double>>{{100, 100}, {100, 10}, {7, 3}}) {
+    const fg::DelayTask task{t, tr};
+    const std::vector<double> starts = rg::critical_rate_starts<double>(rg::DelayTask<double>{t, tr}, 10, 40, 0);
+    const fg::RateBracket b = fg::numerical_critical_rate(task, 1.0, starts, 10000, 1e-6);
+    const double formula = static_cast<double>(rg::critical_rate(rg::DelayTask<real>{real(t), real(tr)}, rg::Normalisation::none));
+    const bool inside = b.lower <= formula * (1 + 1e-6) && formula <= b.upper * (1 + 1e-6);
+    md << "| " << t << " | " << tr << " | " << format_significant(b.lower, 10) << " | "
+       << format_significant(b.upper, 10) << " | " << format_significant(formula, 10) << " | "
+       << (inside ? "yes" : "**no**") << " |\n";
+  }
+  md << "\n";
+  return md.str();
+}
+
+}  // namespace
+
+void add_report_command(CLI::App& app, std::function<void()>& action) {
+  auto out = std::make_shared<std::string>("out");
+  auto* cmd = app.add_subcommand("report", "the main job: certified values, fast-path audit and figures, as Markdown + PNG");
+  cmd->add_option("-o,--out", *out, "output folder (default ./out)");
+  cmd->callback([out, &action] {
+    action = [out] {
+      const auto start = std::chrono::steady_clock::now();
+      fs::create_directories(*out);
+      std::ostringstream md;
+      md << "# learndyn report\n\nGenerated by `learndyn report --out " << *out << "` (learndyn "
+         << LEARNDYN_VERSION << "). Reference: 50-digit binary floats, certified against 100 digits; "
+         << "fast path: double precision, SIMD.\n\n";
+      md << critical_rate_section() << audit_section() << bisection_section();
+      const std::string png = (fs::path(*out) / "ghost_fig2a_8a.png").string();
+      write_ghost_figure(FigureRequest{fg::DelayTask{100, 100}, {0.01, 0.1, 0.5, 1, 2}, 10.0, 400}, png);
+      md << "## Figures\n\n![Loss and normalised gradient vs eps (paper Fig. 2A / 8A)](ghost_fig2a_8a.png)\n\n"
+         << "Drawn by `learndyn ghost figure -o ghost_fig2a_8a.png`.\n\n";
+      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      md << "Report computed in " << format_significant(seconds, 3) << " s.\n";
+      write_file_atomically((fs::path(*out) / "report.md").string(), md.str());
+      std::cout << "wrote " << (fs::path(*out) / "report.md").string() << " and " << png << "\n";
+    };
+  });
+}
+
+}  // namespace learndyn::cli
