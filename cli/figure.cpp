@@ -63,8 +63,8 @@ void run_gnuplot(const std::string& script, const std::string& output) {
 void write_ghost_figure(const FigureRequest& request, const std::string& png_path) {
   fg::validate(request.task);
   for (double b : request.betas)
-    require(b > 0 && std::isfinite(b), "betas", format_significant(b, 17), "every beta > 0");
-  require(request.x_th > 0 && std::isfinite(request.x_th), "xth", format_significant(request.x_th, 17),
+    require(b > 0 && std::isfinite(b), "betas", b, "every beta > 0");
+  require(request.x_th > 0 && std::isfinite(request.x_th), "xth", request.x_th,
           "xth > 0");
   const double eps_star = fg::optimal_scale(request.task);
   const long n = request.points;

@@ -7,6 +7,10 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <type_traits>
+
+#include "common/decimal.hpp"
 
 namespace learndyn {
 
@@ -24,10 +28,26 @@ class ArgumentError : public std::invalid_argument {
   std::string allowed_;
 };
 
-// Throws ArgumentError unless `ok`. `value` is rendered by the caller (a decimal string).
-inline void require(bool ok, const std::string& parameter, const std::string& value,
-                    const std::string& allowed) {
-  if (!ok) throw ArgumentError(parameter, value, allowed);
+// Renders a checked value for the message: strings as they are, integers exactly, floating
+// values (double or the reference scalars) to 17 significant digits.
+template <class Value>
+std::string render_value(const Value& value) {
+  if constexpr (std::is_convertible_v<const Value&, std::string_view>) {
+    return std::string(std::string_view(value));
+  } else if constexpr (std::is_integral_v<Value>) {
+    return std::to_string(value);
+  } else {
+    return format_significant(value, 17);
+  }
+}
+
+// Throws ArgumentError unless `ok`. Nothing is formatted or allocated when the check passes:
+// these checks sit on hot paths of the reference.
+template <class Value>
+void require(bool ok, std::string_view parameter, const Value& value, std::string_view allowed) {
+  if (ok) [[likely]]
+    return;
+  throw ArgumentError(std::string(parameter), render_value(value), std::string(allowed));
 }
 
 }  // namespace learndyn

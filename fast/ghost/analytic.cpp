@@ -81,10 +81,10 @@ namespace learndyn::fast::ghost {
 HWY_EXPORT(AnalyticLossAndGradient);
 
 void validate(const DelayTask& task) {
-  require(task.delay > 0 && std::isfinite(task.delay), "T", format_significant(task.delay, 17),
+  require(task.delay > 0 && std::isfinite(task.delay), "T", task.delay,
           "T > 0 (finite)");
   require(task.response > 0 && std::isfinite(task.response), "Tr",
-          format_significant(task.response, 17), "Tr > 0 (finite)");
+          task.response, "Tr > 0 (finite)");
 }
 
 double optimal_scale(const DelayTask& task) {

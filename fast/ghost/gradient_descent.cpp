@@ -149,12 +149,12 @@ void validate_runs(const GradientDescentBatch& batch, long epochs) {
           std::to_string(batch.rates.size()) + " values",
           "as many rates as starting points (" + std::to_string(batch.eps0.size()) + ")");
   for (double rate : batch.rates)
-    require(rate > 0 && std::isfinite(rate), "eta", format_significant(rate, 17), "eta > 0");
+    require(rate > 0 && std::isfinite(rate), "eta", rate, "eta > 0");
   for (double e : batch.eps0)
-    require(std::isfinite(e), "eps0", format_significant(e, 17), "a finite number");
+    require(std::isfinite(e), "eps0", e, "a finite number");
   require(batch.scale > 0 && std::isfinite(batch.scale), "scale",
-          format_significant(batch.scale, 17), "scale > 0");
-  require(epochs >= 0, "epochs", std::to_string(epochs), "epochs >= 0");
+          batch.scale, "scale > 0");
+  require(epochs >= 0, "epochs", epochs, "epochs >= 0");
 }
 
 }  // namespace
@@ -162,7 +162,7 @@ void validate_runs(const GradientDescentBatch& batch, long epochs) {
 GradientDescentResult run_gradient_descent(const GradientDescentBatch& batch, long epochs,
                                            long record_every, unsigned threads) {
   validate_runs(batch, epochs);
-  require(record_every >= 0, "record_every", std::to_string(record_every), "record_every >= 0");
+  require(record_every >= 0, "record_every", record_every, "record_every >= 0");
   const std::size_t n = batch.eps0.size();
   const std::size_t lanes = HWY_DYNAMIC_DISPATCH(LaneCount)();
   const std::size_t padded = (n + lanes - 1) / lanes * lanes;
@@ -243,7 +243,7 @@ bool any_run_gets_stuck(const DelayTask& task, double scale, double rate,
 RateBracket numerical_critical_rate(const DelayTask& task, double scale,
                                     const std::vector<double>& starts, long epochs,
                                     double rel_tol, unsigned threads) {
-  require(rel_tol > 0 && rel_tol < 1, "rel_tol", format_significant(rel_tol, 17),
+  require(rel_tol > 0 && rel_tol < 1, "rel_tol", rel_tol,
           "0 < rel_tol < 1");
   const auto stuck = [&](double rate) {
     return any_run_gets_stuck(task, scale, rate, starts, epochs, threads);

@@ -28,9 +28,9 @@ bool finite_positive(const Real& x) {
 
 template <class Real>
 void validate(const DelayTask<Real>& task) {
-  require(finite_positive(task.delay), "T", format_significant(task.delay, 17),
+  require(finite_positive(task.delay), "T", task.delay,
           "T > 0 (finite)");
-  require(finite_positive(task.response), "Tr", format_significant(task.response, 17),
+  require(finite_positive(task.response), "Tr", task.response,
           "Tr > 0 (finite)");
 }
 

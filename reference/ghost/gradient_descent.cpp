@@ -13,7 +13,7 @@ namespace {
 template <class Real>
 void validate(const GradientDescent<Real>& gd) {
   validate(gd.task);
-  require(gd.rate > 0, "eta", format_significant(gd.rate, 17), "eta > 0");
+  require(gd.rate > 0, "eta", gd.rate, "eta > 0");
 }
 
 // One GD step on the rescaled analytical loss, (G27) before the change of units.
@@ -28,7 +28,7 @@ template <class Real>
 Trajectory<Real> run_gradient_descent(const GradientDescent<Real>& gd, const Real& eps0,
                                       long epochs) {
   validate(gd);
-  require(epochs >= 0, "epochs", std::to_string(epochs), "epochs >= 0");
+  require(epochs >= 0, "epochs", epochs, "epochs >= 0");
   const Real c = normalisation_factor(gd.task, gd.normalisation);
   const Real eps_nr = point_of_no_return(gd.task);
   Trajectory<Real> out;
@@ -80,7 +80,7 @@ template <class Real>
 BisectionResult numerical_critical_rate(const DelayTask<Real>& task, Normalisation normalisation,
                                         const std::vector<Real>& starts, long epochs,
                                         double rel_tol) {
-  require(rel_tol > 0 && rel_tol < 1, "rel_tol", std::to_string(rel_tol), "0 < rel_tol < 1");
+  require(rel_tol > 0 && rel_tol < 1, "rel_tol", rel_tol, "0 < rel_tol < 1");
   const auto stuck = [&](double rate) {
     return any_run_gets_stuck(GradientDescent<Real>{task, normalisation, Real(rate)}, starts,
                               epochs);
