@@ -5,12 +5,12 @@
 // user gets the same message.
 #pragma once
 
+#include <ios>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <type_traits>
-
-#include "common/decimal.hpp"
 
 namespace learndyn {
 
@@ -29,7 +29,8 @@ class ArgumentError : public std::invalid_argument {
 };
 
 // Renders a checked value for the message: strings as they are, integers exactly, floating
-// values (double or the reference scalars) to 17 significant digits.
+// values (double or the reference scalars) in the default format with up to 17 significant
+// digits, so that 0 prints as 0 and 0.1 as 0.10000000000000001 (what the double holds).
 template <class Value>
 std::string render_value(const Value& value) {
   if constexpr (std::is_convertible_v<const Value&, std::string_view>) {
@@ -37,7 +38,10 @@ std::string render_value(const Value& value) {
   } else if constexpr (std::is_integral_v<Value>) {
     return std::to_string(value);
   } else {
-    return format_significant(value, 17);
+    std::ostringstream out;
+    out.precision(17);
+    out << value;
+    return out.str();
   }
 }
 

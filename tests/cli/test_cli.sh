@@ -1,2 +1,90 @@
 #!/usr/bin/env bash
-exit 0
+# The command line as CI scripts see it: exit status, one-line errors naming the parameter,
+# no partial output, JSON fields, decimal inputs. Usage: test_cli.sh path/to/learndyn
+set -uo pipefail
+bin="$1"
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+passed=0
+failed=0
+check() {  # check NAME CONDITION...
+  local name="$1"; shift
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $name"; fi
+}
+run() {  # run ARGS... : sets out, err, rc
+  "$bin" "$@" >"$scratch/out" 2>"$scratch/err"; rc=$?
+  out=$(cat "$scratch/out"); err=$(cat "$scratch/err")
+}
+field() { sed -n "s/^ *\"$1\": \"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}$/\1/p" <<<"$out" | head -n1; }
+
+# --- critical-rate: value, certified digits, requested digits -----------------------------
+run ghost critical-rate --T 100 --Tr 100 --json
+check "critical-rate exits 0" test "$rc" = 0
+eta=$(field eta_c)
+# (G18): eta_c = 3 pi^4 / (32 T^5); compared to 14 digits computed independently by awk.
+expected=$(awk 'BEGIN { pi = atan2(0, -1); printf "%.13e", 3 * pi^4 / (32 * 100^5) }')
+check "eta_c(100,100) = 3 pi^4/(32 T^5)" test "$(printf '%.13e' "$eta")" = "$expected"
+check "eta_c carries 50 significant digits" test "$(sed 's/e.*//; s/[-.]//g' <<<"$eta" | tr -d '\n' | wc -c)" = 50
+check "certified_digits >= 45" test "$(field certified_digits)" -ge 45
+run ghost critical-rate --T 100 --Tr 100 --digits 10 --json
+check "--digits 10 gives 10 digits" test "$(field eta_c | sed 's/e.*//; s/[-.]//g' | tr -d '\n' | wc -c)" = 10
+run ghost critical-rate --T 100 --Tr 100
+check "text output names eta_c" grep -q "^eta_c: 9.1321" <<<"$out"
+
+# --- loss: decimal inputs are decimals --------------------------------------------------
+# eps = 0.1 exactly: t* = pi/(2 sqrt(0.1)) ~ 4.97 > T + T_r = 2, so L = T_r = 1 exactly (G11).
+run ghost loss --T 1 --Tr 1 --eps 0.1 --json
+check "loss in the no-learning zone is T_r" test "$(field loss)" = "1.0000000000000000000000000000000000000000000000000e+00"
+check "gradient there is 0" test "$(field grad)" = "0.0000000000000000000000000000000000000000000000000e+00"
+run ghost loss --T 100 --Tr 100 --eps 0.0002 --beta 1 --xth 10 --digits 20 --json
+check "finite-confidence loss exits 0" test "$rc" = 0
+check "finite-confidence loss is certified" test "$(field certified_digits)" -ge 40
+
+# --- bad input: exit 2, one line naming the parameter, nothing on stdout -------------------
+bad() {  # bad NAME PARAMETER ARGS...
+  local name="$1" param="$2"; shift 2
+  run "$@"
+  check "$name: exit 2" test "$rc" = 2
+  check "$name: stdout empty" test -z "$out"
+  check "$name: one line" test "$(wc -l <<<"$err")" = 1
+  check "$name: names $param" grep -q -- "$param" <<<"$err"
+}
+bad "T <= 0" "T" ghost critical-rate --T -1 --Tr 100
+bad "T = 0" "T" ghost critical-rate --T 0 --Tr 100
+bad "NaN" "eps" ghost loss --T 1 --Tr 1 --eps nan
+bad "garbage number" "Tr" ghost critical-rate --T 1 --Tr 1x
+bad "missing Tr" "Tr" ghost critical-rate --T 100
+bad "unknown flag" "bogus" ghost critical-rate --T 1 --Tr 1 --bogus
+bad "digits too many" "digits" ghost critical-rate --T 1 --Tr 1 --digits 60
+bad "beta without xth" "xth" ghost loss --T 1 --Tr 1 --eps 1 --beta 2
+bad "negative beta" "beta" ghost loss --T 1 --Tr 1 --eps 1 --beta -2 --xth 1
+bad "unknown normalisation" "normalise" ghost critical-rate --T 1 --Tr 1 --normalise mean
+bad "eta <= 0" "eta" ghost train --eta 0
+bad "scan range" "eps-max" ghost scan --eps-min 1 --eps-max 0
+
+# --- train, scan: CSV shapes --------------------------------------------------------------
+run ghost train --T 100 --Tr 100 --eta 1e-10 --epochs 3000 --record-every 1000
+check "train exits 0" test "$rc" = 0
+check "train CSV header" test "$(head -n1 <<<"$out")" = "run,epoch,eps,loss"
+check "train records epochs 0,1000,2000,3000" test "$(tail -n +2 <<<"$out" | cut -d, -f2 | tr '\n' ' ')" = "0 1000 2000 3000 "
+run ghost train --T 100 --Tr 100 --eta 1e-10 --epochs 20 --record-every 10 --reference --digits 30 --format json
+check "reference train exits 0" test "$rc" = 0
+check "reference train is JSON" grep -q '"path": "reference"' <<<"$out"
+run ghost scan --points 5
+check "scan CSV has 5 rows" test "$(tail -n +2 <<<"$out" | wc -l)" = 5
+
+# --- numerical critical rate brackets the formula ----------------------------------------
+run ghost numerical-critical-rate --T 100 --Tr 100 --epochs 2000 --json
+check "numerical critical rate brackets the formula" grep -q '"formula_inside_bracket": true' <<<"$out"
+
+# --- figure: PNG written atomically; failure leaves nothing -------------------------------
+run ghost figure -o "$scratch/fig.png" --points 50
+check "figure exits 0" test "$rc" = 0
+check "figure is a PNG" test "$(head -c 4 "$scratch/fig.png" | tail -c 3)" = "PNG"
+check "no partial file left" test -z "$(ls "$scratch" | grep partial)"
+run ghost figure -o "$scratch/no/such/dir/fig.png" --points 50
+check "unwritable figure exits 1" test "$rc" = 1
+check "unwritable figure writes nothing" test ! -e "$scratch/no/such/dir/fig.png"
+
+echo "$passed passed, $failed failed"
+test "$failed" = 0
