@@ -335,7 +335,7 @@ void add_numerical_critical_rate(CLI::App& ghost, std::function<void()>& action)
       const long s = parse_integer(*seed, "seed", 0, 9223372036854775807L);
       const std::vector<double> starts = rg::critical_rate_starts<double>(
           rg::DelayTask<double>{task.delay, task.response}, r, j, static_cast<std::uint64_t>(s));
-      const fg::RateBracket bracket =
+      const learndyn::Bracket bracket =
           fg::numerical_critical_rate(task, scale_of(task, n), starts, e, rel);
       const real formula = rg::critical_rate(
           rg::DelayTask<real>{parse_decimal<real>(o->task.delay, "T"), parse_decimal<real>(o->task.response, "Tr")}, n);

@@ -102,7 +102,7 @@ std::string bisection_section() {
   for (const auto& [t, tr] : std::vector<std::pair<double, double>>{{100, 100}, {100, 10}, {7, 3}}) {
     const fg::DelayTask task{t, tr};
     const std::vector<double> starts = rg::critical_rate_starts<double>(rg::DelayTask<double>{t, tr}, 10, 40, 0);
-    const fg::RateBracket b = fg::numerical_critical_rate(task, 1.0, starts, 10000, 1e-6);
+    const learndyn::Bracket b = fg::numerical_critical_rate(task, 1.0, starts, 10000, 1e-6);
     const double formula = static_cast<double>(rg::critical_rate(rg::DelayTask<real>{real(t), real(tr)}, rg::Normalisation::none));
     const bool inside = b.lower <= formula * (1 + 1e-6) && formula <= b.upper * (1 + 1e-6);
     md << "| " << t << " | " << tr << " | " << format_significant(b.lower, 10) << " | "

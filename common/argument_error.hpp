@@ -6,6 +6,7 @@
 #pragma once
 
 #include <ios>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -43,6 +44,12 @@ std::string render_value(const Value& value) {
     out << value;
     return out.str();
   }
+}
+
+// x > 0 and finite, for double and the reference scalars alike (NaN is not).
+template <class Real>
+bool is_finite_positive(const Real& x) {
+  return x > 0 && x < std::numeric_limits<Real>::infinity();
 }
 
 // Throws ArgumentError unless `ok`. Nothing is formatted or allocated when the check passes:

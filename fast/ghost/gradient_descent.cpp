@@ -117,6 +117,7 @@ HWY_AFTER_NAMESPACE();
 
 #include "common/argument_error.hpp"
 #include "common/decimal.hpp"
+#include "common/threshold_search.hpp"
 
 namespace learndyn::fast::ghost {
 
@@ -240,27 +241,12 @@ bool any_run_gets_stuck(const DelayTask& task, double scale, double rate,
   return found.load();
 }
 
-RateBracket numerical_critical_rate(const DelayTask& task, double scale,
-                                    const std::vector<double>& starts, long epochs,
-                                    double rel_tol, unsigned threads) {
-  require(rel_tol > 0 && rel_tol < 1, "rel_tol", rel_tol,
-          "0 < rel_tol < 1");
-  const auto stuck = [&](double rate) {
-    return any_run_gets_stuck(task, scale, rate, starts, epochs, threads);
-  };
-  // Same search as reference::ghost::numerical_critical_rate (proofs/ghost.md §5).
-  double upper = 1e300;
-  double lower = upper / 10;
-  while (stuck(lower)) {
-    upper = lower;
-    lower /= 10;
-    require(lower > 1e-300, "starts", "(ensemble)", "an ensemble that learns at some rate");
-  }
-  while (upper / lower - 1 > rel_tol) {
-    const double mid = std::sqrt(lower * upper);
-    (stuck(mid) ? upper : lower) = mid;
-  }
-  return {lower, upper};
+Bracket numerical_critical_rate(const DelayTask& task, double scale,
+                                const std::vector<double>& starts, long epochs, double rel_tol,
+                                unsigned threads) {
+  return bracket_threshold(
+      [&](double rate) { return any_run_gets_stuck(task, scale, rate, starts, epochs, threads); },
+      rel_tol);
 }
 
 }  // namespace learndyn::fast::ghost

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <vector>
 
+#include "common/threshold_search.hpp"
 #include "fast/ghost/analytic.hpp"
 
 namespace learndyn::fast::ghost {
@@ -37,16 +38,11 @@ GradientDescentResult run_gradient_descent(const GradientDescentBatch& batch, lo
 bool any_run_gets_stuck(const DelayTask& task, double scale, double rate,
                         const std::vector<double>& starts, long epochs, unsigned threads = 0);
 
-struct RateBracket {
-  double lower;  // the largest rate found not to get stuck
-  double upper;  // the smallest rate found to get stuck
-};
-
-// The numerical critical rate (G28): scans decades down from 1e300 to the first rate at
-// which no run of `starts` gets stuck within `epochs`, then bisects in log(eta) until
-// upper / lower - 1 <= rel_tol. Simulation only; never uses the formula (G16).
-RateBracket numerical_critical_rate(const DelayTask& task, double scale,
-                                    const std::vector<double>& starts, long epochs,
-                                    double rel_tol, unsigned threads = 0);
+// The numerical critical rate (G28): brackets the smallest rate at which some run of
+// `starts` gets stuck within `epochs` (common/threshold_search.hpp). Simulation only; never
+// uses the formula (G16).
+Bracket numerical_critical_rate(const DelayTask& task, double scale,
+                                const std::vector<double>& starts, long epochs, double rel_tol,
+                                unsigned threads = 0);
 
 }  // namespace learndyn::fast::ghost

@@ -25,8 +25,16 @@ Real half_pi() {
 }  // namespace
 
 template <class Real>
+bool is_nan(const Real& x) {
+  using std::isnan;
+  using boost::multiprecision::isnan;
+  return isnan(x);
+}
+
+template <class Real>
 Real escape_time(const Real& eps) {
   using std::sqrt;
+  if (is_nan(eps)) return eps;  // NaN in, NaN out (not "eps <= 0")
   if (!(eps > 0)) return infinity<Real>();
   return half_pi<Real>() / sqrt(eps);  // (G3)
 }
@@ -36,6 +44,7 @@ Real state(const Real& eps, const Real& t) {
   using std::sqrt;
   using std::tan;
   using std::tanh;
+  if (is_nan(eps) || is_nan(t)) return std::numeric_limits<Real>::quiet_NaN();
   if (eps == 0) return Real(0);  // (G4)
   if (eps < 0) {
     const Real s = sqrt(-eps);
@@ -55,6 +64,7 @@ Real state_sensitivity(const Real& eps, const Real& t) {
   using std::cosh;
   using std::sqrt;
   using std::tanh;
+  if (is_nan(eps) || is_nan(t)) return std::numeric_limits<Real>::quiet_NaN();
   if (eps == 0) return t;  // (G7), middle case
   if (eps < 0) {
     const Real s = sqrt(-eps);

@@ -17,20 +17,13 @@ Real pi() {
   return boost::math::constants::pi<Real>();
 }
 
-template <class Real>
-bool finite_positive(const Real& x) {
-  using std::isfinite;
-  using boost::multiprecision::isfinite;
-  return x > 0 && isfinite(x);
-}
-
 }  // namespace
 
 template <class Real>
 void validate(const DelayTask<Real>& task) {
-  require(finite_positive(task.delay), "T", task.delay,
+  require(is_finite_positive(task.delay), "T", task.delay,
           "T > 0 (finite)");
-  require(finite_positive(task.response), "Tr", task.response,
+  require(is_finite_positive(task.response), "Tr", task.response,
           "Tr > 0 (finite)");
 }
 
@@ -64,7 +57,10 @@ Real point_of_no_return(const DelayTask<Real>& task) {
 
 template <class Real>
 Real analytic_loss(const Real& eps, const DelayTask<Real>& task) {
+  using std::isnan;
+  using boost::multiprecision::isnan;
   validate(task);
+  if (isnan(eps)) return eps;  // NaN is on no branch of (G11) (as in fast/ghost/analytic.hpp)
   const Real t_star = escape_time(eps);
   if (t_star < task.delay) return task.delay - t_star;                   // (G11) i
   if (t_star <= task.delay + task.response) return t_star - task.delay;  // (G11) ii
@@ -91,9 +87,15 @@ Real slope_at_optimum(const DelayTask<Real>& task) {
 
 template <class Real>
 Real critical_rate(const DelayTask<Real>& task, Normalisation normalisation) {
-  // (G16): eta_c = (eps* - eps_nr) / (c g*).
-  return (optimal_scale(task) - point_of_no_return(task)) /
-         (normalisation_factor(task, normalisation) * slope_at_optimum(task));
+  // (G16): eta_c = (eps* - eps_nr) / (c g*), with eps* - eps_nr (G12, G13) written without
+  // cancellation: pi^2/4 (T^-2 - (T + T_r)^-2) = pi^2/4 T_r (2T + T_r) / (T^2 (T + T_r)^2).
+  // (The difference of the rounded eps* and eps_nr loses log10(T/(2 T_r)) digits for T_r << T.)
+  validate(task);
+  const Real p = pi<Real>();
+  const Real total = task.delay + task.response;
+  const Real gap = p * p * task.response * (task.delay + total) /
+                   (4 * task.delay * task.delay * total * total);
+  return gap / (normalisation_factor(task, normalisation) * slope_at_optimum(task));
 }
 
 template <class Real>

@@ -15,13 +15,6 @@
 namespace learndyn::reference::ghost {
 namespace {
 
-template <class Real>
-bool finite_positive(const Real& x) {
-  using std::isfinite;
-  using boost::multiprecision::isfinite;
-  return x > 0 && isfinite(x);
-}
-
 // sigma(z) = 1 / (1 + e^-z), evaluated on the side where exp cannot overflow.
 template <class Real>
 Real sigmoid(const Real& z) {
@@ -122,9 +115,9 @@ LossAndGradient<Real> integrate_loss(const Real& eps, const DelayTask<Real>& tas
 
 template <class Real>
 void validate(const Readout<Real>& readout) {
-  require(finite_positive(readout.beta), "beta", format_significant(readout.beta, 17),
+  require(is_finite_positive(readout.beta), "beta", readout.beta,
           "beta > 0 (finite)");
-  require(finite_positive(readout.x_th), "xth", format_significant(readout.x_th, 17),
+  require(is_finite_positive(readout.x_th), "xth", readout.x_th,
           "xth > 0 (finite)");
 }
 

@@ -5,6 +5,7 @@
 #include "common/argument_error.hpp"
 #include "common/decimal.hpp"
 #include "common/random.hpp"
+#include "common/threshold_search.hpp"
 #include "common/scalar.hpp"
 
 namespace learndyn::reference::ghost {
@@ -77,28 +78,15 @@ std::vector<Real> critical_rate_starts(const DelayTask<Real>& task, int paper_ru
 }
 
 template <class Real>
-BisectionResult numerical_critical_rate(const DelayTask<Real>& task, Normalisation normalisation,
+Bracket numerical_critical_rate(const DelayTask<Real>& task, Normalisation normalisation,
                                         const std::vector<Real>& starts, long epochs,
                                         double rel_tol) {
-  require(rel_tol > 0 && rel_tol < 1, "rel_tol", rel_tol, "0 < rel_tol < 1");
-  const auto stuck = [&](double rate) {
-    return any_run_gets_stuck(GradientDescent<Real>{task, normalisation, Real(rate)}, starts,
-                              epochs);
-  };
-  // Scan down from huge rates (every run is thrown out at once) to the first decade that
-  // does not get stuck: runs below the critical rate are the expensive ones, so few are run.
-  double upper = 1e300;
-  double lower = upper / 10;
-  while (stuck(lower)) {
-    upper = lower;
-    lower /= 10;
-    require(lower > 1e-300, "starts", "(ensemble)", "an ensemble that learns at some rate");
-  }
-  while (upper / lower - 1 > rel_tol) {
-    const double mid = std::sqrt(lower * upper);
-    (stuck(mid) ? upper : lower) = mid;
-  }
-  return {lower, upper};
+  return bracket_threshold(
+      [&](double rate) {
+        return any_run_gets_stuck(GradientDescent<Real>{task, normalisation, Real(rate)}, starts,
+                                  epochs);
+      },
+      rel_tol);
 }
 
 #define LEARNDYN_INSTANTIATE(Real)                                                           \
@@ -108,7 +96,7 @@ BisectionResult numerical_critical_rate(const DelayTask<Real>& task, Normalisati
                                          const std::vector<Real>&, long);                    \
   template std::vector<Real> critical_rate_starts<Real>(const DelayTask<Real>&, int, int,   \
                                                         std::uint64_t);                      \
-  template BisectionResult numerical_critical_rate<Real>(                                    \
+  template Bracket numerical_critical_rate<Real>(                                    \
       const DelayTask<Real>&, Normalisation, const std::vector<Real>&, long, double);
 LEARNDYN_INSTANTIATE(double)
 LEARNDYN_INSTANTIATE(real)

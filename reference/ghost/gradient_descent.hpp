@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "common/threshold_search.hpp"
 #include "reference/ghost/delayed_activation.hpp"
 
 namespace learndyn::reference::ghost {
@@ -41,16 +42,11 @@ template <class Real>
 std::vector<Real> critical_rate_starts(const DelayTask<Real>& task, int paper_runs,
                                        int near_optimum, std::uint64_t seed);
 
-struct BisectionResult {
-  double lower;  // the largest rate found not to get stuck
-  double upper;  // the smallest rate found to get stuck
-};
-
-// Brackets the smallest rate at which some run of `starts` gets stuck within `epochs`, by
-// scanning rates 10^k upward from 1e-300 for a sign change and bisecting in log(eta) until
-// upper / lower - 1 <= rel_tol. Uses only simulation, never the formula (G16).
+// Brackets the smallest rate at which some run of `starts` gets stuck within `epochs`
+// (common/threshold_search.hpp: decade scan down from 1e300, then bisection in log(eta)
+// until upper / lower - 1 <= rel_tol). Uses only simulation, never the formula (G16).
 template <class Real>
-BisectionResult numerical_critical_rate(const DelayTask<Real>& task, Normalisation normalisation,
+Bracket numerical_critical_rate(const DelayTask<Real>& task, Normalisation normalisation,
                                         const std::vector<Real>& starts, long epochs,
                                         double rel_tol);
 

@@ -114,7 +114,7 @@ RC_GTEST_PROP(GhostFastGradientDescent, NumericalCriticalRateBracketsTheFormula,
   const double tol = 1e-6;
   const std::vector<double> starts =
       rg::critical_rate_starts(rg::DelayTask<double>{task.delay, task.response}, 10, 40, 3);
-  const fg::RateBracket b = fg::numerical_critical_rate(task, 1.0, starts, 2000, tol);
+  const learndyn::Bracket b = fg::numerical_critical_rate(task, 1.0, starts, 2000, tol);
   const double formula = static_cast<double>(
       rg::critical_rate(rg::DelayTask<real>{real(task.delay), real(task.response)}, rg::Normalisation::none));
   RC_LOG() << std::setprecision(17) << "T=" << task.delay << " Tr=" << task.response << " [" << b.lower
@@ -129,7 +129,7 @@ RC_GTEST_PROP(GhostFastGradientDescent, PaperStartsAloneNeverUnderestimate, ()) 
   const fg::DelayTask task{*log_uniform(0, 10), *log_uniform(0, 10)};
   const std::vector<double> starts = rg::critical_rate_starts(
       rg::DelayTask<double>{task.delay, task.response}, 20, 0, *rc::gen::inRange(0, 100));
-  const fg::RateBracket b = fg::numerical_critical_rate(task, 1.0, starts, 1000, 1e-4);
+  const learndyn::Bracket b = fg::numerical_critical_rate(task, 1.0, starts, 1000, 1e-4);
   const double formula = static_cast<double>(
       rg::critical_rate(rg::DelayTask<real>{real(task.delay), real(task.response)}, rg::Normalisation::none));
   RC_ASSERT(b.upper >= formula * (1 - 1e-4));

@@ -119,7 +119,7 @@ TEST(GhostGradientDescent, NumericalCriticalRateBracketsTheFormula) {
   for (const auto& [t, tr] : std::vector<std::pair<double, double>>{{100, 100}, {7, 3}, {3, 400}}) {
     const rg::DelayTask<double> task{t, tr};
     const double tol = 1e-6;
-    const rg::BisectionResult b = rg::numerical_critical_rate(
+    const learndyn::Bracket b = rg::numerical_critical_rate(
         task, rg::Normalisation::none, rg::critical_rate_starts(task, 4, 40, 7), 2000, tol);
     const double formula = static_cast<double>(
         rg::critical_rate(rg::DelayTask<real>{real(t), real(tr)}, rg::Normalisation::none));
