@@ -101,13 +101,14 @@ void write_ghost_figure(const FigureRequest& request, const std::string& png_pat
      << "set ylabel 'L / T'\n"
      << "plot " << quoted(data.string()) << " index 0 using 1:2 with lines lw 3 lc 'black' title 'analytical limit'";
   for (std::size_t b = 0; b < request.betas.size(); ++b)
-    gp << ", '' index " << b + 1 << " using 1:2 with lines lw 2 title 'beta = "
+    gp << ", '' index " << b + 1 << " using 1:2 with lines lw 2 lt " << b + 1 << " title 'beta = "
        << request.betas[b] << "'";
   gp << "\nset ylabel '|dL/deps| / max'\nset logscale y\nset format y '10^{%L}'\nset key right bottom\n"
-     << "plot " << quoted(data.string()) << " index 1 using 1:($3>0?$3:1/0) with lines lw 2 title 'beta = "
+     << "plot " << quoted(data.string()) << " index 1 using 1:($3>0?$3:1/0) with lines lw 2 lt 1 title 'beta = "
      << request.betas[0] << "'";
+  // The same line type per beta in both panels (lt b+1), so one legend reads for both.
   for (std::size_t b = 1; b < request.betas.size(); ++b)
-    gp << ", '' index " << b + 1 << " using 1:($3>0?$3:1/0) with lines lw 2 title 'beta = "
+    gp << ", '' index " << b + 1 << " using 1:($3>0?$3:1/0) with lines lw 2 lt " << b + 1 << " title 'beta = "
        << request.betas[b] << "'";
   gp << "\nunset multiplot\n";
   run_gnuplot(gp.str(), partial);
