@@ -1,6 +1,7 @@
 // Fast path of the finite-confidence loss (G10) and its eps-derivative: the space form
-// (G22, G29, G30) for eps > 0, the time form (G21, G24) for eps <= 0, fixed Gauss-Legendre
-// rules on panels placed by the integrand's singularities (proofs/ghost.md §4, §6).
+// (G22, G29, G30, G31) for eps > 0, the time form (G21, G24) for eps < 0 and for tiny
+// eps > 0, closed forms at eps = 0; fixed 15-point Gauss-Legendre rules on panels placed by
+// the integrands' singularities (G32, G33). proofs/ghost.md §4.2 and §6.
 //
 // Layout: the scalar bookkeeping (closed forms, panel placement) is plain C++ compiled once;
 // the loops over quadrature nodes are Highway kernels compiled per SIMD target and chosen at
@@ -68,11 +69,11 @@ inline const Rule& rule() {
 static_assert(kOrder % 2 == 1, "the table layout above assumes an odd order (node 0 shared)");
 
 // ---- panels ---------------------------------------------------------------------------------
-// One Gauss-Legendre panel. Space form: nodes x = c + h xi, offsets from the threshold
-// v = c_off + h xi (both carried so that x is accurate near 0 and v near x_th). Time form:
-// nodes t = c + h xi. `m` is the loss coefficient (0 on the correct side of the threshold,
-// -2 on the wrong side, §4 G29), `wrong` selects the gradient factor, `sign` is +1 on the
-// delay and -1 on the response window.
+// One Gauss-Legendre panel. Space form: nodes x = c + h xi and offsets from the threshold
+// v = c_off + h xi (both carried, so that x is accurate near 0 and v near x_th). Time form:
+// nodes t = c + h xi. `m` is the loss coefficient of the region (0 on the correct side of
+// the threshold, -2 on the wrong side, G29), `wrong` selects the gradient factor of (G31),
+// `sign` is +1 on the delay and -1 on the response window.
 struct Panel {
   double c, c_off, h, m, sign, wrong;
 };
@@ -82,10 +83,13 @@ enum class Form { space, time_negative, time_tiny_positive };
 struct Plan {
   Form form = Form::space;
   double beta = 0, x_th = 0, eps = 0, s = 0, inv_s = 0;
-  std::vector<Panel> panels;
+  bool combine = false;       // space kernel: one division per node (no over/underflow)
+  std::vector<Panel> panels;  // gradient by parts (G30) in the space form
+  std::vector<Panel> kpanels; // gradient by the K form (G31) in the space form
+  std::size_t n_panels = 0, n_kpanels = 0;
   double loss_closed = 0;  // closed-form part of the loss (H and the breakpoint corrections)
-  double grad_closed = 0;  // closed-form part of the gradient
-  double grad_scale = 0;   // the gradient's kernel sum is multiplied by this
+  double grad_closed = 0;  // closed-form part of the gradient (boundary terms, corrections)
+  double grad_scale = 0;   // multiplies the K-form (space) or time-form gradient sum
 };
 
 // A singularity of the integrand in the marching coordinate: real part p, distance d > 0
@@ -94,38 +98,52 @@ struct Pole {
   double p, d;
 };
 
-// Covers [a, b] with panels such that every pole is at distance >= the panel length from the
-// panel (kappa = 2 in proofs/ghost.md §6, so each pole lies outside the Bernstein ellipse of
-// parameter 2 + sqrt 5). Greedy from the left: a pole behind the left end allows a length
-// max(a - p, d) <= distance (geometric growth away from it); a pole ahead at L = p - a allows
-// max(L/2, d) (geometric approach). Both are lower bounds of the exact admissible length.
-template <class Emit>
-void march(double a, const double b, const Pole* poles, const int count, Emit&& emit) {
+// Target Bernstein-ellipse parameter of every panel (proofs/ghost.md §6): each pole lies
+// outside the ellipse E_rho of the panel (foci at its ends), rho = 4.25, so a 15-point rule
+// errs by < 1e-17 of the panel's scale. E_rho has semi-axes A h and B h (h = half length).
+constexpr double kRho = 4.25;
+constexpr double kA = (kRho + 1 / kRho) / 2;
+constexpr double kB = (kRho - 1 / kRho) / 2;
+constexpr double kInvA2 = 1 / (kA * kA);
+constexpr double kInvB2 = 1 / (kB * kB);
+
+constexpr double kInvAm1 = 1 / (kA - 1);
+constexpr double kInvAp1 = 1 / (kA + 1);
+constexpr double kInvB = 1 / kB;
+
+// True when the pole (p, d) lies outside E_rho of the panel [a, b] (G33).
+inline bool outside(const Pole& q, double a, double b) {
+  const double h = 0.5 * (b - a), dc = q.p - 0.5 * (a + b);
+  return dc * dc * kInvA2 + q.d * q.d * kInvB2 >= h * h;
+}
+
+// Covers [a, b] with panels, greedily from the left, each panel [a, a + 2h] keeping every
+// pole outside its E_rho: (D - h)^2/A^2 + d^2/B^2 >= h^2 with D = p - a (G33). Sufficient,
+// and exact for a pole on the real axis: h <= d/B, or h <= -D/(A - 1) for a pole behind a,
+// or h <= D/(A + 1) for a pole ahead; the largest applicable one is
+// max(d/B, -D/(A - 1), D/(A + 1)) (the last two are never both positive). Away from a pole
+// on the axis this grows panels by 1 + 2/(A - 1) = 2.61, towards one it shrinks them by the
+// same ratio. No square root: the recursion is latency-bound.
+template <int kPoles, class Emit>
+HWY_INLINE void march(double a, const double b, const Pole* poles, Emit&& emit) {
   int guard = 0;
   while (a < b) {
     double u = b - a;
-    for (int k = 0; k < count; ++k) {
-      const Pole& q = poles[k];
-      if (q.p <= a) {
-        u = std::min(u, std::max(a - q.p, q.d));
-      } else {
-        u = std::min(u, std::max(0.5 * (q.p - a), q.d));
-      }
+    for (int k = 0; k < kPoles; ++k) {
+      const double D = poles[k].p - a;
+      const double h = std::max(poles[k].d * kInvB, std::max(-D * kInvAm1, D * kInvAp1));
+      u = std::min(u, 2.0 * h);
     }
-    double e = (u >= b - a) ? b : a + u;
-    // Avoid a sliver panel: if less than a quarter of this panel would remain, stretch this
-    // panel to b when that keeps every pole at distance >= its length.
-    if (e < b && (b - e) < 0.25 * u) {
-      const double len = b - a;
+    double e = a + u;
+    // Last panel, or a short remainder (< u/4) that this panel can absorb: end at b.
+    if (e >= b) {
+      e = b;
+    } else if (b - e < 0.25 * u) {
       bool ok = true;
-      for (int k = 0; k < count && ok; ++k) {
-        const Pole& q = poles[k];
-        const double dx = q.p < a ? a - q.p : (q.p > b ? q.p - b : 0.0);
-        ok = dx * dx + q.d * q.d >= len * len;
-      }
+      for (int k = 0; k < kPoles; ++k) ok = ok && outside(poles[k], a, b);
       if (ok) e = b;
     }
-    if (!(e > a) || ++guard > 100000) e = b;  // no progress possible at double resolution
+    if (!(e > a) || ++guard > 100000) e = b;  // no progress at double resolution
     emit(a, e);
     a = e;
   }
@@ -151,232 +169,266 @@ inline DD two_prod(double a, double b) {
 // pi/2 = kHalfPiHi + kHalfPiLo to about 107 bits.
 constexpr double kHalfPiHi = 1.5707963267948966;
 constexpr double kHalfPiLo = 6.123233995736766e-17;
-constexpr long double kHalfPiL = 1.57079632679489661923132169163975144L;
-constexpr long double kPiL = 3.14159265358979323846264338327950288L;
+constexpr double kPi = 3.141592653589793;
 
-// pi/2 - s*(tau1 + tau2), s = s_hi + s_lo, as a long double with absolute error ~ 2^-100.
-inline long double phase(double s_hi, double s_lo, double tau1, double tau2) {
+// pi/2 - s (tau1 + tau2), s = s_hi + s_lo, in double-double: absolute error ~ 2^-104 (tau s).
+// (G2, G3: the state at time tau is s cot of this phase, and tau >= t* iff it is <= 0.)
+inline DD phase(double s_hi, double s_lo, double tau1, double tau2) {
   const DD p1 = two_prod(s_hi, tau1);
   const DD p2 = two_prod(s_hi, tau2);
-  if (!(std::fabs(p1.hi) + std::fabs(p2.hi) < 1e300)) {  // far past t*: the sign is all that counts
-    return kHalfPiL - (static_cast<long double>(s_hi) + s_lo) *
-                          (static_cast<long double>(tau1) + tau2);
+  if (!(std::fabs(p1.hi) + std::fabs(p2.hi) < 1e300)) {  // far past t*: only the sign counts
+    return {-std::numeric_limits<double>::infinity(), 0.0};
   }
   const DD sum = two_sum(p1.hi, p2.hi);
   const double lo = sum.lo + p1.lo + p2.lo + s_lo * (tau1 + tau2);
   const DD d = two_sum(kHalfPiHi, -sum.hi);
-  const double rest = d.lo + (kHalfPiLo - lo);
-  return static_cast<long double>(d.hi) + static_cast<long double>(rest);
+  return two_sum(d.hi, d.lo + (kHalfPiLo - lo));
 }
 
+// a = sigma(-|z|) (the small one) and *big = sigma(|z|) = 1 - a, without cancellation.
 inline double logistic_small(double z, double* big) {
-  // a = sigma(-|z|) (the small one), *big = sigma(|z|) = 1 - a, without cancellation.
   const double e = std::exp(-std::fabs(z));
   const double r = 1.0 / (1.0 + e);
   *big = r;
   return e * r;
 }
 
-// ---- the space form (eps > 0) ------------------------------------------------------------------
-// x(tau) from its phase: s tan(s tau) when s tau <= pi/4, else s / tan(pi/2 - s tau);
-// +inf once tau >= t*.
-inline long double state_at(long double s, long double s_tau, long double phase_rest) {
-  if (!(phase_rest > 0)) return std::numeric_limits<long double>::infinity();
-  if (s_tau <= kHalfPiL / 2) return s * std::tan(s_tau);
-  return s / std::tan(phase_rest);
+// An upper bound of ln(max(r, 1)), cheap (for truncation margins only).
+inline double log_bound(double r) {
+  if (!(r > 1)) return 0.0;
+  if (!(r < 1e300)) return 700.0;
+  int e;
+  std::frexp(r, &e);  // r < 2^e
+  return 0.6931471805599453 * e;
 }
 
+// Appends panels to a vector without push_back's bookkeeping in the hot path.
+struct PanelSink {
+  std::vector<Panel>& v;
+  std::size_t& n;
+  void operator()(const Panel& p) {
+    if (n == v.size()) v.resize(2 * v.size() + 64);
+    v[n++] = p;
+  }
+};
+
+// ---- the space form (eps > 0) ------------------------------------------------------------------
+// The loss is H + sum over regions of int g w dx (G29) and the gradient is, per region,
+// [g K] at its ends - int g w^2 dx (G30) or int f' K dx (G31), where g = f - h is the
+// decaying part of the loss integrand f, w = 1/(eps + x^2), K = (t(x) + x w)/(2 eps).
 inline void plan_space(double T, double Tr, double beta, double x_th, double eps, bool grad,
                        Plan& plan) {
   plan.form = Form::space;
-  plan.panels.clear();
-  const double s_hi = std::sqrt(eps);
-  const double s_lo = std::fma(-s_hi, s_hi, eps) / (2.0 * s_hi);
-  const long double s = static_cast<long double>(s_hi) + s_lo;
-  const long double el = eps;
-  const long double xl = x_th;
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  const double s = std::sqrt(eps);
+  const double s_lo = std::fma(-s, s, eps) / (2.0 * s);
   plan.beta = beta;
   plan.x_th = x_th;
   plan.eps = eps;
-  plan.s = s_hi;
-  plan.inv_s = 1.0 / s_hi;
+  plan.s = s;
+  plan.inv_s = 1.0 / s;
+  plan.grad_scale = beta / eps;
+  const double half_inv_eps = 0.5 / eps;
 
-  // Phases pi/2 - s T and pi/2 - s (T + Tr) (double-double), states X = x(T), Y = x(T + Tr).
-  const long double phi_T = phase(s_hi, s_lo, T, 0.0);
-  const long double phi_Y = phase(s_hi, s_lo, T, Tr);
-  const long double X = state_at(s, s * T, phi_T);
-  const long double Y = state_at(s, s * (static_cast<long double>(T) + Tr), phi_Y);
-  const bool X_finite = std::isfinite(X);
-  const bool Y_finite = std::isfinite(Y);
-
-  // Threshold time t_th (G6) and Delta = T - t_th without cancellation.
-  long double t_th, delta_th;  // delta_th = t* - t_th = atan(s/x_th)/s
-  long double Delta;
-  if (xl >= s) {
-    const long double at = std::atan(s / xl);
-    delta_th = at / s;
-    t_th = (kHalfPiL - at) / s;
-    Delta = (at - phi_T) / s;
-  } else {
-    const long double at = std::atan(xl / s);
-    t_th = at / s;
-    delta_th = (kHalfPiL - at) / s;
-    Delta = static_cast<long double>(T) - t_th;
+  // States X = x(T), Y = x(T + Tr) (G2; +inf once past t*), from double-double phases.
+  const DD ph_T = phase(s, s_lo, T, 0.0);
+  const DD ph_Y = phase(s, s_lo, T, Tr);
+  const double sT = s * T, sTT = s * (T + Tr);
+  constexpr double kQuarterPi = 0.7853981633974483;
+  double X = inf, Y = inf;
+  if (ph_T.hi > 0) X = sT <= kQuarterPi ? s * std::tan(sT) : s / std::tan(ph_T.hi);
+  if (ph_Y.hi > 0) Y = sTT <= kQuarterPi ? s * std::tan(sTT) : s / std::tan(ph_Y.hi);
+  const bool X_finite = X < inf, Y_finite = Y < inf;
+  // Near the threshold the loss depends on X - x_th to first order (§6): there X is
+  // recomputed in long double and its rounding to double is carried as a shift.
+  double DX = X - x_th;
+  long double shift_x = 0, shift_v = 0;  // true X minus the breakpoint used (x / v coordinates)
+  if (X_finite && std::fabs(DX) < 0.25 * x_th) {
+    const long double sl = static_cast<long double>(s) + s_lo;
+    const long double XL =
+        sT <= kQuarterPi
+            ? sl * std::tan(sl * T)
+            : sl / std::tan(static_cast<long double>(ph_T.hi) + static_cast<long double>(ph_T.lo));
+    const long double DL = XL - x_th;
+    X = static_cast<double>(XL);
+    DX = static_cast<double>(DL);
+    shift_x = XL - X;
+    shift_v = DL - DX;
   }
-  // H: the loss of a hard switch at t_th (the time the step output is wrong), §4 G29.
-  const long double H = Delta >= 0 ? Delta : std::min(-Delta, static_cast<long double>(Tr));
+  const double DY = Y - x_th;
 
-  // Truncation (§6): the decaying integrands are below e^-Z times their front value beyond
-  // |z| = Z; Z is chosen so that the dropped tails are < 1e-20 of a lower bound of L.
+  // Delta = T - t_th without cancellation: the arctangent form of (G23) between x_th and X
+  // while X is finite (below 1e100, so that nothing overflows), else the exact
+  // (t* - t_th) + (T - t*) = (atan(s/x_th) - phase)/s (G6): two non-negative terms once
+  // T >= t*, and for X > 1e100 the phase ~ s/X is far below atan(s/x_th).
+  double Delta;
+  if (X < 1e100) {
+    Delta = std::atan(DX * s / (eps + X * x_th)) / s;
+  } else {
+    Delta = (std::atan(s / x_th) - (ph_T.hi + ph_T.lo)) / s;
+  }
+  // H (G29): the loss of a hard switch at t_th, i.e. the time the step output is wrong.
+  const double H = Delta >= 0 ? Delta : std::min(-Delta, Tr);
+
+  // Truncation (§6): below the top of the lower range and above x_th the integrands decay
+  // like e^-|z|; cut where the dropped tail is < e^-48 of the integrand's own front part.
   const double inv_beta = 1.0 / beta;
-  double front_lo = std::max(0.0, x_th - inv_beta);
-  double front_hi = x_th + inv_beta;
-  if (Y_finite) front_hi = std::min(front_hi, static_cast<double>(Y));
-  double w_front = 0;
-  if (front_hi > front_lo) w_front = (front_hi - front_lo) / (eps + front_hi * front_hi);
-  const double L_floor =
-      std::max({static_cast<double>(H) / 4, 0.07 * w_front, std::numeric_limits<double>::min()});
-  const double sd = static_cast<double>(s);
-  auto log_ratio = [](double r) { return r > 1 ? std::log(r) : 0.0; };
-  const double K_ratio_lo = 2.0 + 2.0 * beta * x_th;
-  const double K_ratio_hi = 2.0 + 2.0 * sd / x_th;
-  const double Z_lo = 48.0 + log_ratio(2.0 * static_cast<double>(t_th) / L_floor) +
-                      log_ratio(K_ratio_lo);
-  const double Z_hi = 48.0 + log_ratio(2.0 * static_cast<double>(delta_th) / L_floor) +
-                      log_ratio(K_ratio_hi);
-  // (Z <= 800: beyond it e^-Z underflows and the kernels add exact zeros anyway.)
-  const double v_lo = std::max(-x_th, -std::min(Z_lo, 800.0) * inv_beta);  // lower end, offset from x_th
-  const double v_hi_cut = std::min(Z_hi, 800.0) * inv_beta;
+  const double t_th_bound = std::min(kHalfPiHi / s, x_th / eps);  // t_th <= both
+  const double delta_bound = std::min(1.0 / x_th, kHalfPiHi / s);  // t* - t_th <= both
+  const double top = Y_finite ? std::min(x_th, Y) : x_th;
+  const double Z_lo =
+      std::min(800.0, 48.0 + log_bound(1.0 + 2.0 * beta * t_th_bound * (eps + top * top)));
+  const double Z_hi = std::min(
+      800.0, 48.0 + log_bound(1.0 + 2.0 * beta * delta_bound * (eps + x_th * x_th)) +
+                 log_bound(2.0 + 2.0 * s / x_th));
+  const double v_top = top - x_th;  // <= 0
+  const double v_lo = std::max(-x_th, v_top - Z_lo * inv_beta);
+  const double v_hi = Z_hi * inv_beta;
+  const double x_max = x_th + v_hi;
+  plan.combine = eps > 1e-150 && eps + x_max * x_max < 1e150;
 
-  const long double D_X = X - xl;  // offsets of the breakpoints from x_th
-  const long double D_Y = Y - xl;
-  const double X_d = static_cast<double>(X), Y_d = static_cast<double>(Y);
-  const double DX_d = static_cast<double>(D_X), DY_d = static_cast<double>(D_Y);
+  // The integrands at the breakpoints: a = sigma(-|z|), b = 1 - a; K(x) of (G30, G31).
+  auto K_of = [&](double t, double x) { return (t + x / (eps + x * x)) * half_inv_eps; };
+  double aX = 0, bX = 1;
+  if (X_finite) aX = logistic_small(beta * DX, &bX);
+  const double KX = X_finite ? K_of(T, X) : 0.0;
+  double K_th = 0.0;
+  if (grad) {
+    const double t_th = x_th >= s ? (kHalfPiHi - std::atan(s / x_th)) / s : std::atan(x_th / s) / s;
+    K_th = K_of(t_th, x_th);
+  }
 
-  const double pi_over_beta = 3.141592653589793 * inv_beta;
-  // Loss coefficients and gradient factors of the four kinds of region (§4 G29, G30).
-  auto add_panel = [&](double c, double c_off, double h, bool wrong, bool delay) {
-    plan.panels.push_back(
-        Panel{c, c_off, h, wrong ? -2.0 : 0.0, delay ? 1.0 : -1.0, wrong ? 1.0 : 0.0});
-  };
+  const double pi_over_beta = kPi * inv_beta;
+  plan.n_panels = plan.n_kpanels = 0;
+  PanelSink sink{plan.panels, plan.n_panels};
+  PanelSink ksink{plan.kpanels, plan.n_kpanels};
+  double boundary = 0;  // sum of [g K] at region ends (G30)
+  bool x_split = false, x_split_in_v = false, x_split_kform = false;
 
-  long double corr_loss = 0, corr_grad = 0;
-  // The breakpoint X (or Y) is used rounded to double; the sliver between the rounded and
-  // the true position is added to first order: (true - used) * jump * w (loss) and
-  // (true - used) * jump (gradient).
-  const long double wX = X_finite ? 1 / (el + X * X) : 0;
-  const long double wY = Y_finite ? 1 / (el + Y * Y) : 0;
-  auto correct_X = [&](long double shift) {
-    double big;
-    const double a = logistic_small(beta * static_cast<double>(D_X), &big);
-    const long double sgn = X < xl ? 1 : -1;  // g_delay - g_response = +-2a
-    corr_loss += shift * sgn * 2 * a * wX;
-    if (grad)
-      corr_grad += shift * (static_cast<long double>(beta) / el) * a * big *
-                   (static_cast<long double>(T) + X * wX);
-  };
-  auto correct_Y = [&](long double shift) {
-    double big;
-    const double a = logistic_small(beta * static_cast<double>(D_Y), &big);
-    const bool below = Y < xl;
-    const long double g_resp = below ? static_cast<long double>(a) * a - 2.0L * a
-                                     : static_cast<long double>(a) * a;
-    corr_loss += shift * g_resp * wY;
-    if (grad) {
-      const long double q = below ? big : a;
-      corr_grad -= shift * (static_cast<long double>(beta) / el) * a * big * q *
-                   (static_cast<long double>(T) + Tr + Y * wY);
-    }
-  };
-
-  // Lower range [x_th + v_lo, min(x_th, Y)]: delay-correct below X, response-wrong above.
-  {
-    const bool use_x = v_lo <= -x_th;  // the range reaches x = 0: march in x (w's pole)
-    double end_v = 0.0;
-    bool has = true;
-    if (Y_finite && Y < xl) {
-      end_v = DY_d;
-      if (!(D_Y > v_lo)) has = false;
-    }
-    if (has) {
-      if (use_x) {
-        const double a0 = 0.0;
-        const double b0 = (Y_finite && Y < xl) ? Y_d : x_th;
-        const Pole poles[2] = {{0.0, sd}, {x_th, pi_over_beta}};
-        auto emit_range = [&](double a, double b, bool delay) {
-          march(a, b, poles, 2, [&](double l, double r) {
-            const double c = 0.5 * (l + r);
-            add_panel(c, c - x_th, 0.5 * (r - l), !delay, delay);
+  // Lower range [x_th + v_lo, top]: delay-correct below X, response-wrong above (G29).
+  // Gradient by parts (G30) only when the range reaches from where g vanishes (the cut
+  // below, or x = 0 with beta x_th >= 8) up to x_th: then F sweeps its whole range inside it
+  // and the boundary terms are within a small factor of the true parts (§4.2). Otherwise
+  // (cut short by Y, or a broad front) they could cancel: the K form (G31), atan per node.
+  if (v_top > v_lo) {
+    const bool kform = grad && (top < x_th || (beta * top < 8.0 && v_lo <= -x_th));
+    PanelSink& out = kform ? ksink : sink;
+    auto add = [&](double c, double c_off, double h, bool delay) {
+      out(Panel{c, c_off, h, delay ? 0.0 : -2.0, delay ? 1.0 : -1.0, delay ? 0.0 : 1.0});
+    };
+    bool delay_at_top = true;
+    if (v_lo <= -x_th) {  // reaches x = 0: march in x, where w's pole at i s sits
+      const Pole poles[2] = {{0.0, s}, {x_th, pi_over_beta}};
+      auto range = [&](double a, double b, bool delay) {
+        march<2>(a, b, poles, [&](double l, double r) {
+          const double c = 0.5 * (l + r);
+          add(c, c - x_th, 0.5 * (r - l), delay);
+        });
+      };
+      if (X_finite && X > 0.0 && X < top) {
+        range(0.0, X, true);
+        if (top < x_th) {
+          // [X, Y]: in the ghost region Y - X can be << X; its width comes from (G23)
+          // inverted, W = (eps + X Y) tan(s Tr) / s, and the panels are marched in u = x - X
+          // so that their lengths (the weights) carry no cancellation.
+          const double W = (eps + X * Y) * std::tan(s * Tr) / s;
+          const Pole local[2] = {{-X, s}, {x_th - X, pi_over_beta}};
+          march<2>(0.0, W, local, [&](double l, double r) {
+            const double c = X + 0.5 * (l + r);
+            add(c, c - x_th, 0.5 * (r - l), false);
           });
-        };
-        if (X_finite && X_d > a0 && X_d < b0) {
-          emit_range(a0, X_d, true);
-          emit_range(X_d, b0, false);
-          correct_X(X - static_cast<long double>(X_d));
         } else {
-          emit_range(a0, b0, !(X_finite && X_d <= a0));
+          range(X, top, false);
         }
-        if (Y_finite && Y < xl) correct_Y(Y - static_cast<long double>(Y_d));
+        x_split = true;
+        delay_at_top = false;
       } else {
-        const Pole poles[2] = {{-x_th, sd}, {0.0, pi_over_beta}};
-        auto emit_range = [&](double a, double b, bool delay) {
-          march(a, b, poles, 2, [&](double l, double r) {
-            const double c_off = 0.5 * (l + r);
-            add_panel(x_th + c_off, c_off, 0.5 * (r - l), !delay, delay);
-          });
-        };
-        if (X_finite && DX_d > v_lo && DX_d < end_v) {
-          emit_range(v_lo, DX_d, true);
-          emit_range(DX_d, end_v, false);
-          correct_X(D_X - static_cast<long double>(DX_d));
-        } else {
-          emit_range(v_lo, end_v, !(X_finite && DX_d <= v_lo));
-        }
-        if (Y_finite && Y < xl) correct_Y(D_Y - static_cast<long double>(DY_d));
+        delay_at_top = !(X_finite && X <= 0.0);
+        range(0.0, top, delay_at_top);
       }
+    } else {  // march in offsets v = x - x_th, exact near the front
+      const Pole poles[2] = {{-x_th, s}, {0.0, pi_over_beta}};
+      auto range = [&](double a, double b, bool delay) {
+        march<2>(a, b, poles, [&](double l, double r) {
+          const double c_off = 0.5 * (l + r);
+          add(x_th + c_off, c_off, 0.5 * (r - l), delay);
+        });
+      };
+      if (X_finite && DX > v_lo && DX < v_top) {
+        range(v_lo, DX, true);
+        range(DX, v_top, false);
+        x_split = x_split_in_v = true;
+        delay_at_top = false;
+      } else {
+        delay_at_top = !(X_finite && DX <= v_lo);
+        range(v_lo, v_top, delay_at_top);
+      }
+    }
+    if (x_split) x_split_kform = kform;
+    if (grad && !kform) {  // [g K] at the region ends (G30); g ~ 0 at the bottom, K(0) = 0
+      if (x_split) boundary += 2.0 * aX * KX;  // g_delay - g_response at X (below x_th)
+      boundary += (delay_at_top ? 0.25 : -0.75) * K_th;  // g at x_th from below
     }
   }
   // Upper range [x_th, min(Y, x_th + Z_hi/beta)] in offsets: delay-wrong below X,
-  // response-correct above.
-  if (!(Y_finite && Y <= xl)) {
-    double end_v = v_hi_cut;
-    bool y_inside = false;
-    if (Y_finite && DY_d < end_v) {
-      end_v = DY_d;
-      y_inside = true;
-    }
-    const Pole poles[2] = {{-x_th, sd}, {0.0, pi_over_beta}};
-    auto emit_range = [&](double a, double b, bool delay) {
-      march(a, b, poles, 2, [&](double l, double r) {
+  // response-correct above (G29). Gradient by parts (G30) when it reaches the cut above
+  // (where g vanishes), by the K form (G31) when Y cuts it short.
+  if (!(Y_finite && DY <= 0.0)) {
+    const bool y_inside = Y_finite && DY < v_hi;
+    const double v_end = y_inside ? DY : v_hi;
+    const bool kform = grad && y_inside;
+    PanelSink& out = kform ? ksink : sink;
+    const Pole poles[2] = {{-x_th, s}, {0.0, pi_over_beta}};
+    auto range = [&](double a, double b, bool delay) {
+      march<2>(a, b, poles, [&](double l, double r) {
         const double c_off = 0.5 * (l + r);
-        add_panel(x_th + c_off, c_off, 0.5 * (r - l), delay, delay);
+        out(Panel{x_th + c_off, c_off, 0.5 * (r - l), delay ? -2.0 : 0.0, delay ? 1.0 : -1.0,
+                  delay ? 1.0 : 0.0});
       });
     };
-    if (X_finite && DX_d > 0.0 && DX_d < end_v) {
-      emit_range(0.0, DX_d, true);
-      emit_range(DX_d, end_v, false);
-      correct_X(D_X - static_cast<long double>(DX_d));
-    } else if (end_v > 0.0) {
-      emit_range(0.0, end_v, !(X_finite && DX_d <= 0.0));
+    bool delay_at_bottom = true;
+    if (X_finite && DX > 0.0 && DX < v_end) {
+      range(0.0, DX, true);
+      range(DX, v_end, false);
+      x_split = x_split_in_v = true;
+      x_split_kform = kform;
+      if (grad && !kform) boundary += -2.0 * aX * KX;  // g_delay - g_response at X (> x_th)
+    } else {
+      delay_at_bottom = !(X_finite && DX <= 0.0);
+      range(0.0, v_end, delay_at_bottom);
     }
-    if (y_inside) correct_Y(D_Y - static_cast<long double>(DY_d));
+    if (grad && !kform) boundary -= (delay_at_bottom ? -0.75 : 0.25) * K_th;  // g at x_th+
   }
+  plan.panels.resize(std::max(plan.panels.size(), plan.n_panels));
 
-  plan.loss_closed = static_cast<double>(H + corr_loss);
-  plan.grad_closed = static_cast<double>(corr_grad);
-  plan.grad_scale = beta / eps;
+  // The breakpoint X entered the panels rounded to double; add the sliver between it and
+  // the long-double X to first order: shift times the jump of each integrand at X.
+  double loss_corr = 0, grad_corr = 0;
+  const double shift = static_cast<double>(x_split_in_v ? shift_v : shift_x);
+  if (x_split && shift != 0.0) {
+    const double wX = 1.0 / (eps + X * X);
+    const double jump = (DX < 0 ? 2.0 : -2.0) * aX;  // g_delay - g_response at X
+    loss_corr = shift * jump * wX;
+    if (grad) {
+      grad_corr = x_split_kform ? shift * plan.grad_scale * aX * bX * (T + X * wX)  // G31
+                                : -shift * jump * wX * wX;                          // G30
+    }
+  }
+  plan.loss_closed = H + loss_corr;
+  plan.grad_closed = boundary + grad_corr;
 }
 
 // ---- the time form (eps < 0, and 0 < eps tiny) -------------------------------------------------
-// d0 = atan(D_sigma / s) / s: no singularity of the integrand lies in |t| < d0 (proofs §6).
+// d0 = atan(D_sigma / s) / s with D_sigma = |x_th + i pi/beta|: no singularity of the time
+// integrands lies in the disc |t| < d0, and for eps < 0 none in Re t > 0 (proofs §4.2, G32).
 inline double singularity_radius(double s, double beta, double x_th) {
-  const double d_sigma = std::hypot(x_th, 3.141592653589793 / beta);
+  const double p = kPi / beta;
+  const double d_sigma = std::sqrt(x_th * x_th + p * p);  // +inf is fine: atan -> pi/2
   return std::atan(d_sigma / s) / s;
 }
 
 inline void plan_time(double T, double Tr, double beta, double x_th, double eps, bool grad,
                       Plan& plan) {
-  plan.panels.clear();
   const bool negative = eps < 0;
   plan.form = negative ? Form::time_negative : Form::time_tiny_positive;
   const double s = std::sqrt(std::fabs(eps));
@@ -389,44 +441,47 @@ inline void plan_time(double T, double Tr, double beta, double x_th, double eps,
   const double d0 = singularity_radius(s, beta, x_th);
   const double total = T + Tr;
 
-  // Cut time t_c (eps < 0 only): beyond it the integrands equal their limits (x -> -s) to
-  // within 1e-20 relative (relaxation e^{-2 s t}) or are below 1e-20 of L >= Tr/4 (front
-  // passed: y <= e^{beta x}); the rest is added in closed form.
+  // Cut time t_c (eps < 0 only). Beyond it the integrands equal their limits (x -> -s) to
+  // 1e-20 relative, either because x has relaxed (|x + s| <= 2 s e^{-2st}, dx/deps ->
+  // 1/(2s)) or because the front has passed (y(t)/y(0) <= e^{-beta s tanh(st)}); the rest
+  // is added in closed form with the limits.
   double t_c = std::numeric_limits<double>::infinity();
   double a_inf = 0, b_inf = 1;
   if (negative) {
     const double ratio = 1.0 + total / Tr;
-    const double relax =
-        (48.0 + std::log(std::max(1.0, 4.0 * beta * s)) + std::log(2.0 + 4.0 * s * total) +
-         std::log(ratio)) /
-        (2.0 * s);
-    const double lambda = 48.0 + std::log(8.0 * ratio) +
-                          std::log(std::max(1.0, 4.0 * beta * total * std::max(total, 1.0)));
-    const double r = (lambda / beta - x_th) / s;
-    double front = std::numeric_limits<double>::infinity();
-    if (r <= 0) {
-      front = 0.0;
-    } else if (r < 1) {
-      front = std::atanh(r) / s;
-    }
+    const double relax = (48.0 + log_bound(4.0 * beta * s) + log_bound(2.0 + 4.0 * s * total) +
+                          log_bound(ratio)) /
+                         (2.0 * s);
+    const double lambda =
+        48.0 + 2.0 * log_bound(2.0 + beta * std::fabs(eps) * total) + log_bound(8.0 * ratio);
+    const double r = lambda / (beta * s);
+    const double front =
+        r < 1 ? std::atanh(r) / s : std::numeric_limits<double>::infinity();
     t_c = std::min(relax, front);
     a_inf = logistic_small(-beta * (s + x_th), &b_inf);
   }
 
-  const Pole pole_delay{0.0, d0};
+  plan.n_panels = plan.n_kpanels = 0;
+  PanelSink sink{plan.panels, plan.n_panels};
+  // Besides the singularities, the integrands decay at rate <= 2 beta |dx/dt| <= 4 beta |eps|
+  // (y ~ e^{beta x}): a virtual pole on the real axis tau_r = 1/(4 beta |eps|) behind each
+  // window's start keeps every panel's ellipse where the integrand is <= e times its values
+  // on the window (G32).
+  const double tau_r = 0.25 / (beta * std::fabs(eps));
   // delay window [0, min(T, t_c)]
   const double delay_num = std::min(T, t_c);
   if (delay_num > 0) {
-    march(0.0, delay_num, &pole_delay, 1, [&](double l, double r) {
-      plan.panels.push_back(Panel{0.5 * (l + r), 0, 0.5 * (r - l), 0, 1.0, 0});
+    const Pole poles[2] = {{0.0, d0}, {-tau_r, 0.0}};
+    march<2>(0.0, delay_num, poles, [&](double l, double r) {
+      sink(Panel{0.5 * (l + r), 0, 0.5 * (r - l), 0, 1.0, 0});
     });
   }
-  // response window [T, min(T + Tr, t_c)], in local time tau = t - T
+  // response window [T, min(T + Tr, t_c)], marched in local time tau = t - T
   const double resp_num = std::min(Tr, t_c - T);
   if (resp_num > 0) {
-    const Pole pole_resp{-T, d0};
-    march(0.0, resp_num, &pole_resp, 1, [&](double l, double r) {
-      plan.panels.push_back(Panel{T + 0.5 * (l + r), 0, 0.5 * (r - l), 0, -1.0, 0});
+    const Pole poles[2] = {{-T, d0}, {-tau_r, 0.0}};
+    march<2>(0.0, resp_num, poles, [&](double l, double r) {
+      sink(Panel{T + 0.5 * (l + r), 0, 0.5 * (r - l), 0, -1.0, 0});
     });
   }
   const double delay_rest = T - std::max(0.0, delay_num);
@@ -434,7 +489,7 @@ inline void plan_time(double T, double Tr, double beta, double x_th, double eps,
   plan.loss_closed = delay_rest * a_inf * a_inf + resp_rest * b_inf * b_inf;
   plan.grad_closed = 0;
   if (grad && negative && (delay_rest > 0 || resp_rest > 0)) {
-    const double xi_inf = 0.5 / s;
+    const double xi_inf = 0.5 / s;  // dx/deps -> 1/(2s) (G7)
     plan.grad_closed =
         2.0 * beta * a_inf * b_inf * xi_inf * (a_inf * delay_rest - b_inf * resp_rest);
   }
@@ -454,7 +509,8 @@ inline void closed_zero(double T, double Tr, double beta, double x_th, double* l
 // could overflow), the space form otherwise.
 inline bool use_tiny_time_form(double T, double Tr, double beta, double x_th, double eps) {
   const double total = T + Tr;
-  const double d_sigma = std::hypot(x_th, 3.141592653589793 / beta);
+  const double p = kPi / beta;
+  const double d_sigma = std::sqrt(x_th * x_th + p * p);
   return std::sqrt(eps) * total <= 1e-3 && eps * total <= 1e-3 * d_sigma;
 }
 
@@ -471,13 +527,16 @@ namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 namespace fd = finite_detail;
 
-// Space form: sum over panels of h * w_i * [a (a + m) w(x)] (the decaying loss integrand of
-// G29) and of h * sign * w_i * [a b q (t(x) + x w(x))] (G30 without its factor beta/eps),
-// with a = sigma(-|z|), b = 1 - a, z = beta (x - x_th), q = b on the wrong side, a on the
-// correct side, w = 1/(eps + x^2), t(x) = atan(x/s)/s.
-template <bool kGradient>
-HWY_INLINE void SpaceSums(const fd::Plan& plan, const fd::Rule& rule, double* loss_sum,
-                          double* grad_sum) {
+// Space form (G29, G30, G31): over `panels`, the sums of h w_i g w (loss) and h w_i g w^2
+// (gradient by parts); over `kpanels`, of h w_i g w and h sign w_i a b q (t(x) + x w)
+// (gradient by the K form, without its factor beta/eps). a = sigma(-|z|), b = 1 - a,
+// z = beta (x - x_th), g = a (a + m), q = b on the wrong side and a on the correct one,
+// w = 1/(eps + x^2), t(x) = atan(x/s)/s. With kCombine, r = 1/(1 + e) and w share one
+// division (the plan checked that the product cannot over- or underflow).
+template <bool kGradient, bool kCombine>
+HWY_NOINLINE void SpaceSums(const fd::Plan& plan, const fd::Rule& rule, double* loss_sum,
+                            double* parts_sum, double* kform_sum) {
+  static_assert(fd::kPadded % HWY_LANES(double) == 0, "the padded rule must fill whole vectors");
   const hn::ScalableTag<double> d;
   const std::size_t lanes = hn::Lanes(d);
   const auto one = hn::Set(d, 1.0);
@@ -486,42 +545,61 @@ HWY_INLINE void SpaceSums(const fd::Plan& plan, const fd::Rule& rule, double* lo
   const auto v_eps = hn::Set(d, plan.eps);
   const auto v_inv_s = hn::Set(d, plan.inv_s);
   auto acc_l = hn::Zero(d);
-  auto acc_g = hn::Zero(d);
-  for (const fd::Panel& p : plan.panels) {
-    const auto vc = hn::Set(d, p.c);
-    const auto voff = hn::Set(d, p.c_off);
-    const auto vh = hn::Set(d, p.h);
-    const auto vm = hn::Set(d, p.m);
-    const auto vhs = hn::Set(d, p.h * p.sign);
-    const auto wrong = hn::Gt(hn::Set(d, p.wrong), zero);
-    for (std::size_t j = 0; j < static_cast<std::size_t>(fd::kPadded); j += lanes) {
-      const auto xi = hn::Load(d, rule.node + j);
-      const auto wt = hn::Load(d, rule.weight + j);
-      const auto x = hn::MulAdd(vh, xi, vc);
-      const auto off = hn::MulAdd(vh, xi, voff);
-      const auto e = hn::Exp(d, hn::Neg(hn::Abs(hn::Mul(v_beta, off))));
-      const auto r = hn::Div(one, hn::Add(one, e));
-      const auto a = hn::Mul(e, r);
-      const auto w = hn::Div(one, hn::MulAdd(x, x, v_eps));
-      const auto g = hn::Mul(hn::Mul(a, hn::Add(a, vm)), w);
-      acc_l = hn::MulAdd(hn::Mul(vh, wt), g, acc_l);
-      if constexpr (kGradient) {
-        const auto q = hn::IfThenElse(wrong, r, a);
-        const auto t = hn::Mul(hn::Atan(d, hn::Mul(x, v_inv_s)), v_inv_s);
-        const auto k = hn::MulAdd(x, w, t);
-        const auto gg = hn::Mul(hn::Mul(hn::Mul(a, r), q), k);
-        acc_g = hn::MulAdd(hn::Mul(vhs, wt), gg, acc_g);
+  auto acc_p = hn::Zero(d);
+  auto acc_k = hn::Zero(d);
+  for (int pass = 0; pass < 2; ++pass) {
+    const fd::Panel* panels = pass == 0 ? plan.panels.data() : plan.kpanels.data();
+    const std::size_t count = pass == 0 ? plan.n_panels : plan.n_kpanels;
+    for (std::size_t i = 0; i < count; ++i) {
+      const fd::Panel& p = panels[i];
+      const auto vc = hn::Set(d, p.c);
+      const auto voff = hn::Set(d, p.c_off);
+      const auto vh = hn::Set(d, p.h);
+      const auto vm = hn::Set(d, p.m);
+      for (std::size_t j = 0; j < static_cast<std::size_t>(fd::kPadded); j += lanes) {
+        const auto xi = hn::Load(d, rule.node + j);
+        const auto wt = hn::Mul(vh, hn::Load(d, rule.weight + j));
+        const auto x = hn::MulAdd(vh, xi, vc);
+        const auto off = hn::MulAdd(vh, xi, voff);
+        const auto e = hn::Exp(d, hn::Neg(hn::Abs(hn::Mul(v_beta, off))));
+        const auto e1 = hn::Add(one, e);
+        const auto den = hn::MulAdd(x, x, v_eps);
+        hn::Vec<decltype(d)> r, w;
+        if constexpr (kCombine) {
+          const auto q = hn::Div(one, hn::Mul(e1, den));
+          r = hn::Mul(q, den);
+          w = hn::Mul(q, e1);
+        } else {
+          r = hn::Div(one, e1);
+          w = hn::Div(one, den);
+        }
+        const auto a = hn::Mul(e, r);
+        const auto gw = hn::Mul(hn::Mul(a, hn::Add(a, vm)), w);
+        acc_l = hn::MulAdd(wt, gw, acc_l);
+        if constexpr (kGradient) {
+          if (pass == 0) {
+            acc_p = hn::MulAdd(wt, hn::Mul(gw, w), acc_p);
+          } else {
+            const auto wrong = hn::Gt(hn::Set(d, p.wrong), zero);
+            const auto q = hn::IfThenElse(wrong, r, a);
+            const auto t = hn::Mul(hn::Atan(d, hn::Mul(x, v_inv_s)), v_inv_s);
+            const auto k = hn::MulAdd(x, w, t);
+            const auto gg = hn::Mul(hn::Mul(hn::Mul(a, r), q), k);
+            acc_k = hn::MulAdd(hn::Mul(wt, hn::Set(d, p.sign)), gg, acc_k);
+          }
+        }
       }
     }
   }
   *loss_sum = hn::GetLane(hn::SumOfLanes(d, acc_l));
-  *grad_sum = kGradient ? hn::GetLane(hn::SumOfLanes(d, acc_g)) : 0.0;
+  *parts_sum = kGradient ? hn::GetLane(hn::SumOfLanes(d, acc_p)) : 0.0;
+  *kform_sum = kGradient ? hn::GetLane(hn::SumOfLanes(d, acc_k)) : 0.0;
 }
 
 // Time form: sum of h * w_i * y_sel^2 (loss, y_sel = y on the delay, 1 - y on the response)
 // and of h * sign * w_i * y (1 - y) y_sel dx/deps (G24 without its factor 2 beta).
 template <bool kGradient, bool kNegative>
-HWY_INLINE void TimeSums(const fd::Plan& plan, const fd::Rule& rule, double* loss_sum,
+HWY_NOINLINE void TimeSums(const fd::Plan& plan, const fd::Rule& rule, double* loss_sum,
                          double* grad_sum) {
   const hn::ScalableTag<double> d;
   const std::size_t lanes = hn::Lanes(d);
@@ -537,7 +615,8 @@ HWY_INLINE void TimeSums(const fd::Plan& plan, const fd::Rule& rule, double* los
   const auto v_m2s = hn::Set(d, -2.0 * plan.s);
   auto acc_l = hn::Zero(d);
   auto acc_g = hn::Zero(d);
-  for (const fd::Panel& p : plan.panels) {
+  for (std::size_t i = 0; i < plan.n_panels; ++i) {
+    const fd::Panel& p = plan.panels[i];
     const auto vc = hn::Set(d, p.c);
     const auto vh = hn::Set(d, p.h);
     const auto vhs = hn::Set(d, p.h * p.sign);
@@ -594,27 +673,37 @@ HWY_INLINE void TimeSums(const fd::Plan& plan, const fd::Rule& rule, double* los
   *grad_sum = kGradient ? hn::GetLane(hn::SumOfLanes(d, acc_g)) : 0.0;
 }
 
-void FiniteLossBatch(const double T, const double Tr, const double beta, const double x_th,
-                     const double* HWY_RESTRICT eps, const std::size_t n,
-                     double* HWY_RESTRICT loss, double* HWY_RESTRICT gradient) {
+void FiniteLossBatch(const double T_in, const double Tr_in, const double beta_in,
+                     const double x_th_in, const double* HWY_RESTRICT eps,
+                     const std::size_t n, double* HWY_RESTRICT loss,
+                     double* HWY_RESTRICT gradient) {
+  // Units: the loss is homogeneous under t -> t/lambda, x -> lambda x, eps -> lambda^2 eps,
+  // beta -> beta/lambda (L -> L/lambda, dL/deps -> dL/deps / lambda^3). With lambda = 2^k,
+  // 2^k <= T + Tr < 2^(k+1), the scaling is exact and keeps the intermediates (1/eps^2, x^2,
+  // t/eps, ...) away from overflow for extreme magnitudes of T, Tr, eps.
+  const int k = std::ilogb(T_in + Tr_in);
+  const double T = std::ldexp(T_in, -k), Tr = std::ldexp(Tr_in, -k);
+  const double beta = std::ldexp(beta_in, -k), x_th = std::ldexp(x_th_in, k);
   const fd::Rule& rule = fd::rule();
-  fd::Plan plan;
-  plan.panels.reserve(64);
+  thread_local fd::Plan plan;  // reused: no allocation per call once warm
   const bool with_grad = gradient != nullptr;
   for (std::size_t i = 0; i < n; ++i) {
-    const double e = eps[i];
+    const double e = std::ldexp(eps[i], 2 * k);
     if (std::isnan(e)) {
       loss[i] = e;
       if (with_grad) gradient[i] = e;
       continue;
     }
     if (std::isinf(e)) {  // the limits: y = 1 from t = 0 (eps = +inf), y = 0 (eps = -inf)
-      loss[i] = e > 0 ? T : Tr;
+      loss[i] = e > 0 ? T_in : Tr_in;
       if (with_grad) gradient[i] = 0.0;
       continue;
     }
     if (e == 0.0) {
-      fd::closed_zero(T, Tr, beta, x_th, &loss[i], with_grad ? &gradient[i] : nullptr);
+      double l, g;
+      fd::closed_zero(T, Tr, beta, x_th, &l, with_grad ? &g : nullptr);
+      loss[i] = std::ldexp(l, k);
+      if (with_grad) gradient[i] = std::ldexp(g, 3 * k);
       continue;
     }
     if (e < 0.0 || fd::use_tiny_time_form(T, Tr, beta, x_th, e)) {
@@ -622,23 +711,33 @@ void FiniteLossBatch(const double T, const double Tr, const double beta, const d
     } else {
       fd::plan_space(T, Tr, beta, x_th, e, with_grad, plan);
     }
-    double ls = 0, gs = 0;
+    double ls = 0, g = 0;
     switch (plan.form) {
-      case fd::Form::space:
-        if (with_grad) SpaceSums<true>(plan, rule, &ls, &gs);
-        else SpaceSums<false>(plan, rule, &ls, &gs);
+      case fd::Form::space: {
+        double parts = 0, kform = 0;
+        if (with_grad) {
+          if (plan.combine) SpaceSums<true, true>(plan, rule, &ls, &parts, &kform);
+          else SpaceSums<true, false>(plan, rule, &ls, &parts, &kform);
+          g = plan.grad_closed - parts + plan.grad_scale * kform;  // (G30) + (G31)
+        } else {
+          if (plan.combine) SpaceSums<false, true>(plan, rule, &ls, &parts, &kform);
+          else SpaceSums<false, false>(plan, rule, &ls, &parts, &kform);
+        }
         break;
+      }
       case fd::Form::time_negative:
-        if (with_grad) TimeSums<true, true>(plan, rule, &ls, &gs);
-        else TimeSums<false, true>(plan, rule, &ls, &gs);
+        if (with_grad) TimeSums<true, true>(plan, rule, &ls, &g);
+        else TimeSums<false, true>(plan, rule, &ls, &g);
+        g = plan.grad_closed + plan.grad_scale * g;
         break;
       case fd::Form::time_tiny_positive:
-        if (with_grad) TimeSums<true, false>(plan, rule, &ls, &gs);
-        else TimeSums<false, false>(plan, rule, &ls, &gs);
+        if (with_grad) TimeSums<true, false>(plan, rule, &ls, &g);
+        else TimeSums<false, false>(plan, rule, &ls, &g);
+        g = plan.grad_closed + plan.grad_scale * g;
         break;
     }
-    loss[i] = plan.loss_closed + ls;
-    if (with_grad) gradient[i] = plan.grad_closed + plan.grad_scale * gs;
+    loss[i] = std::ldexp(plan.loss_closed + ls, k);
+    if (with_grad) gradient[i] = std::ldexp(g, 3 * k);
   }
 }
 
@@ -648,17 +747,14 @@ HWY_AFTER_NAMESPACE();
 
 #if HWY_ONCE
 #include "common/argument_error.hpp"
-#include "common/decimal.hpp"
 
 namespace learndyn::fast::ghost {
 
 HWY_EXPORT(FiniteLossBatch);
 
 void validate(const Readout& readout) {
-  require(readout.beta > 0 && std::isfinite(readout.beta), "beta",
-          format_significant(readout.beta, 17), "beta > 0 (finite)");
-  require(readout.x_th > 0 && std::isfinite(readout.x_th), "xth",
-          format_significant(readout.x_th, 17), "xth > 0 (finite)");
+  require(is_finite_positive(readout.beta), "beta", readout.beta, "beta > 0 (finite)");
+  require(is_finite_positive(readout.x_th), "xth", readout.x_th, "xth > 0 (finite)");
 }
 
 void finite_loss_and_gradient(const DelayTask& task, const Readout& readout, const double* eps,

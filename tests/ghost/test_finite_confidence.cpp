@@ -23,6 +23,7 @@
 
 #include <boost/math/constants/constants.hpp>
 #include <boost/math/quadrature/gauss_kronrod.hpp>
+#include <boost/math/quadrature/tanh_sinh.hpp>
 
 #include "common/argument_error.hpp"
 #include "common/certify.hpp"
@@ -238,19 +239,23 @@ TEST(GhostFiniteConfidence, LossMatchesIndependentSpaceFormQuadrature) {
         const real loss = ref::finite_loss(eps, task, readout);
         const double t_ref = seconds_since(start2);
         const double err = static_cast<double>(learndyn::relative_error(loss, expected) / u);
-        worst = std::max(worst, err);
+        worst = std::max(worst, static_cast<double>(abs(loss - expected) / (u * (task.delay + task.response))));
         std::cout << "[ measured ] T=" << c.T << " Tr=" << c.Tr << " x_th=" << c.x_th
                   << " beta=" << beta << " eps/eps*=" << std::setprecision(8)
                   << static_cast<double>(eps / eps_star) << ": L=" << std::setprecision(20) << loss
                   << " " << digits(loss, expected) << " digits (" << std::setprecision(3) << err
                   << " u); " << t_indep << " s indep, " << t_ref << " s ref\n";
-        EXPECT_LE(err, 1e3) << "T=" << c.T << " Tr=" << c.Tr << " beta=" << beta
+        // Both computations carry rounding errors of a few u times the time scale T + T_r
+        // (t*, t_th and the panel ends are times of that size; near eps* the small loss is a
+        // difference of such times, so its relative error is ~ u (T + T_r)/L there).
+        const double err_abs = static_cast<double>(abs(loss - expected) / (u * (task.delay + task.response)));
+        EXPECT_LE(err_abs, 16) << "T=" << c.T << " Tr=" << c.Tr << " beta=" << beta
                             << " eps/eps*=" << static_cast<double>(eps / eps_star)
                             << "\n ref   " << std::setprecision(50) << loss << "\n indep " << expected;
       }
     }
   }
-  std::cout << "[ measured ] worst " << worst << " u\n";
+  std::cout << "[ measured ] worst |L_ref - L_indep| = " << worst << " u (T + T_r)\n";
 }
 
 // ---------------------------------------------------------------------------------------
@@ -503,39 +508,4 @@ TEST(GhostFiniteConfidence, NanEpsGivesNan) {
   EXPECT_TRUE(isnan(lg.loss));
   EXPECT_TRUE(isnan(lg.gradient));
   EXPECT_TRUE(isnan(ref::finite_loss(nan, task, readout)));
-}
-TEST(GhostFiniteConfidenceDebug, MiddleLarge) {
-  const DelayTask<real> task{real(10), real(10)};
-  const real eps_star = ref::optimal_scale(task);
-  const real eps_nr = ref::point_of_no_return(task);
-  const real eps = (eps_nr + eps_star) / 2;
-  for (int sc : {1000, 10000}) {
-  const Readout<real> readout{real(sc), real(sc)};
-  const real a = ref::finite_loss(eps, task, readout);
-  const real_hi b = ref::finite_loss(learndyn::convert<real_hi>(eps), convert_task<real_hi>(task), convert_readout<real_hi>(readout));
-  const real c = independent_finite_loss({eps, task, readout});
-  std::cout << std::setprecision(60) << a << "\n" << b << "\n" << c << "\n";
-  }
-}
-TEST(GhostFiniteConfidenceDebug, Panels) {
-  const DelayTask<real> task{real(10), real(10)};
-  const real eps_star = ref::optimal_scale(task);
-  const real eps_nr = ref::point_of_no_return(task);
-  const real eps = (eps_nr + eps_star) / 2;
-  const Readout<real> r{real(10000), real(10000)};
-  const real t_star = ref::escape_time(eps);
-  std::vector<real> pts{task.delay, t_star};
-  for (int k : {0, 1, -1, 4, -4, 16, -16}) { auto t = ref::level_crossing_time(eps, real(r.x_th + k / r.beta)); if (t) pts.push_back(*t); }
-  std::sort(pts.begin(), pts.end());
-  const auto resp = [&](const real& t) { const real x = ref::state(eps, t); if (isinf(x)) return real(0); const real w = sigmoid(-r.beta * (x - r.x_th)); return w * w; };
-  using GK = boost::math::quadrature::gauss_kronrod<real, 61>;
-  boost::math::quadrature::tanh_sinh<real> ts(20);
-  for (size_t i = 0; i + 1 < pts.size(); ++i) {
-    if (pts[i] < task.delay) continue;
-    real err, l1; std::size_t levels;
-    const real a = ts.integrate(resp, pts[i], pts[i+1], sqrt(std::numeric_limits<real>::epsilon()), &err, &l1, &levels);
-    const real a2 = ts.integrate(resp, pts[i], pts[i+1], std::numeric_limits<real>::epsilon()*100, &err, &l1, &levels);
-    const real b = GK::integrate(resp, pts[i], pts[i+1], 40, real("1e-45"));
-    std::cout << std::setprecision(8) << "panel " << pts[i] << " .. " << pts[i+1] << " ts-ts(tight)=" << std::setprecision(3) << (a - a2) << " ts-gk=" << (a-b) << " levels=" << levels << " err=" << err << " I=" << a << "\n";
-  }
 }
