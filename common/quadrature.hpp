@@ -29,9 +29,8 @@ boost::math::quadrature::tanh_sinh<Real>& tanh_sinh_rule() {
 
 template <class Real, class F>
 Real integrate_tanh_sinh(F&& f, const Real& a, const Real& b) {
-  using std::cbrt;
-  const Real e = std::numeric_limits<Real>::epsilon();
-  const Real tol = cbrt(e * e);  // eps^(2/3)
+  using std::sqrt;
+  const Real tol = sqrt(std::numeric_limits<Real>::epsilon());
   return tanh_sinh_rule<Real>().integrate(f, a, b, tol);
 }
 

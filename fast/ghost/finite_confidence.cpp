@@ -317,52 +317,43 @@ inline void plan_space(double T, double Tr, double beta, double x_th, double eps
       out(Panel{c, c_off, h, delay ? 0.0 : -2.0, delay ? 1.0 : -1.0, delay ? 0.0 : 1.0});
     };
     bool delay_at_top = true;
-    if (v_lo <= -x_th) {  // reaches x = 0: march in x, where w's pole at i s sits
-      const Pole poles[2] = {{0.0, s}, {x_th, pi_over_beta}};
-      auto range = [&](double a, double b, bool delay) {
-        march<2>(a, b, poles, [&](double l, double r) {
-          const double c = 0.5 * (l + r);
-          add(c, c - x_th, 0.5 * (r - l), delay);
+    // When Y < x_th the decaying integrands peak at Y, not at x_th: Y gets the front's pole
+    // distance too, so that no panel's ellipse reaches far past Y, where they grow like
+    // e^{beta (x - Y)} (otherwise a duplicate of the front's pole).
+    const bool in_x = v_lo <= -x_th;  // reaches x = 0: march in x, where w's pole at i s sits;
+                                      // else in offsets v = x - x_th, exact near the front
+    const double lo = in_x ? 0.0 : v_lo, hi = in_x ? top : v_top, at_X = in_x ? X : DX;
+    const double shift_c = in_x ? 0.0 : -x_th;  // pole positions in the marching coordinate
+    const Pole poles[3] = {{shift_c, s}, {x_th + shift_c, pi_over_beta},
+                           {top + shift_c, pi_over_beta}};
+    auto emit = [&](double c_coord, double h, bool delay) {
+      const double c = in_x ? c_coord : x_th + c_coord;
+      add(c, in_x ? c - x_th : c_coord, h, delay);
+    };
+    auto range = [&](double a, double b, bool delay) {
+      march<3>(a, b, poles, [&](double l, double r) { emit(0.5 * (l + r), 0.5 * (r - l), delay); });
+    };
+    if (X_finite && at_X > lo && at_X < hi) {
+      range(lo, at_X, true);
+      if (top < x_th) {
+        // [X, Y]: in the ghost region Y - X can be << X; its width comes from (G23)
+        // inverted, W = (eps + X Y) tan(s Tr) / s, and the panels are marched in u = x - X
+        // so that their lengths (the weights) carry no cancellation.
+        const double W = (eps + X * Y) * std::tan(s * Tr) / s;
+        const Pole local[3] = {{poles[0].p - at_X, s}, {poles[1].p - at_X, pi_over_beta},
+                               {W, pi_over_beta}};
+        march<3>(0.0, W, local, [&](double l, double r) {
+          emit(at_X + 0.5 * (l + r), 0.5 * (r - l), false);
         });
-      };
-      if (X_finite && X > 0.0 && X < top) {
-        range(0.0, X, true);
-        if (top < x_th) {
-          // [X, Y]: in the ghost region Y - X can be << X; its width comes from (G23)
-          // inverted, W = (eps + X Y) tan(s Tr) / s, and the panels are marched in u = x - X
-          // so that their lengths (the weights) carry no cancellation.
-          const double W = (eps + X * Y) * std::tan(s * Tr) / s;
-          const Pole local[2] = {{-X, s}, {x_th - X, pi_over_beta}};
-          march<2>(0.0, W, local, [&](double l, double r) {
-            const double c = X + 0.5 * (l + r);
-            add(c, c - x_th, 0.5 * (r - l), false);
-          });
-        } else {
-          range(X, top, false);
-        }
-        x_split = true;
-        delay_at_top = false;
       } else {
-        delay_at_top = !(X_finite && X <= 0.0);
-        range(0.0, top, delay_at_top);
+        range(at_X, hi, false);
       }
-    } else {  // march in offsets v = x - x_th, exact near the front
-      const Pole poles[2] = {{-x_th, s}, {0.0, pi_over_beta}};
-      auto range = [&](double a, double b, bool delay) {
-        march<2>(a, b, poles, [&](double l, double r) {
-          const double c_off = 0.5 * (l + r);
-          add(x_th + c_off, c_off, 0.5 * (r - l), delay);
-        });
-      };
-      if (X_finite && DX > v_lo && DX < v_top) {
-        range(v_lo, DX, true);
-        range(DX, v_top, false);
-        x_split = x_split_in_v = true;
-        delay_at_top = false;
-      } else {
-        delay_at_top = !(X_finite && DX <= v_lo);
-        range(v_lo, v_top, delay_at_top);
-      }
+      x_split = true;
+      x_split_in_v = !in_x;
+      delay_at_top = false;
+    } else {
+      delay_at_top = !(X_finite && at_X <= lo);
+      range(lo, hi, delay_at_top);
     }
     if (x_split) x_split_kform = kform;
     if (grad && !kform) {  // [g K] at the region ends (G30); g ~ 0 at the bottom, K(0) = 0
@@ -399,7 +390,6 @@ inline void plan_space(double T, double Tr, double beta, double x_th, double eps
     }
     if (grad && !kform) boundary -= (delay_at_bottom ? -0.75 : 0.25) * K_th;  // g at x_th+
   }
-  plan.panels.resize(std::max(plan.panels.size(), plan.n_panels));
 
   // The breakpoint X entered the panels rounded to double; add the sliver between it and
   // the long-double X to first order: shift times the jump of each integrand at X.

@@ -45,20 +45,11 @@ Output<Real> output_at(const Real& eps, const Real& t, const Readout<Real>& read
 // Panel breakpoints in time for the integrands of (G21)/(G24): the escape time, the
 // target switch, the readout front (x = x_th) and the times where x = x_th +- k/beta,
 // k in {1, 4, 16}, plus, for eps < 0, the relaxation times k/s (proofs/ghost.md §4).
-// For eps > 0, also the times t_th -+ 4^j w (j = 0, 1, ...) geometrically away from the
-// front, w = 1/(beta (eps + x_th^2)) its width in time, on the left down to t = 0 and on the
-// right up to halfway to t*: the poles of sigma(beta (x(t) - x_th)) lie within ~pi w of t_th,
-// so every panel is then at least a third of its width away from them (from t* too, which
-// is only ever a panel's end). Without them the panel reaching from T or 0 to the x-levels
-// had the pole at ~1e-3..1e-12 of its width from its end, tanh-sinh's sqrt(eps) stopping
-// rule no longer implied full precision there, and the 50-digit loss lost up to 11 digits
-// (T = T_r = 100, beta = x_th = 10, eps = eps_nr: 40 digits; beta = x_th = 1e4: 39 digits).
 template <class Real>
 std::vector<Real> time_breakpoints(const Real& eps, const DelayTask<Real>& task,
                                    const Readout<Real>& readout) {
   using std::sqrt;
-  const Real t_star = escape_time(eps);
-  std::vector<Real> points{task.delay, t_star};
+  std::vector<Real> points{task.delay, escape_time(eps)};
   for (const int k : {0, 1, -1, 4, -4, 16, -16}) {
     const std::optional<Real> t = level_crossing_time(eps, Real(readout.x_th + k / readout.beta));
     if (t) points.push_back(*t);
@@ -66,15 +57,6 @@ std::vector<Real> time_breakpoints(const Real& eps, const DelayTask<Real>& task,
   if (eps < 0) {
     const Real s = sqrt(-eps);
     for (const int k : {1, 4, 16, 64}) points.push_back(Real(k) / s);
-  }
-  if (eps > 0) {
-    const Real t_th = threshold_time(eps, readout.x_th);
-    const Real width = 1 / (readout.beta * (eps + readout.x_th * readout.x_th));
-    const Real half_after = (t_star - t_th) / 2;
-    for (Real d = width; d > 0 && (d < t_th || d <= half_after); d *= 4) {  // eps = inf: w = 0
-      if (d < t_th) points.push_back(t_th - d);
-      if (d <= half_after) points.push_back(t_th + d);
-    }
   }
   return points;
 }
@@ -97,10 +79,11 @@ LossAndGradient<Real> integrate_loss(const Real& eps, const DelayTask<Real>& tas
   // (G21): y^2 on the delay up to the escape, (1 - y)^2 on the response up to the escape.
   // Each is integrated as a quantity that decays away from the front t_th: y^2 and
   // y (2 - y) = 1 - (1 - y)^2 before it (y small), (1 - y)^2 and (1 - y)(1 + y) = 1 - y^2
-  // after it (1 - y small), the panel lengths added exactly. tanh-sinh stops when its error
-  // estimate is below sqrt(eps) times the panel's L1 norm; an integrand 1 - (tiny steep
-  // part) met that while the tiny part was still resolved only to ~1e-18 of itself, and the
-  // 50-digit loss lost up to 5 digits (proofs/ghost.md §4).
+  // after it (1 - y small), the panel lengths added exactly (proofs/ghost.md §4). tanh-sinh
+  // stops when its error estimate is below sqrt(eps) times the panel's L1 norm: integrating
+  // 1 - (small steep part) directly, it stopped while the small part was resolved only to
+  // ~1e-11..1e-18 of itself, and the 50-digit loss lost up to 11 digits (T = T_r = 10,
+  // beta = x_th = 1e4, eps = 5 eps*/8: 39 digits).
   const Real t_th = eps > 0 ? threshold_time(eps, readout.x_th) : std::numeric_limits<Real>::infinity();
   const auto delay_before = [&](const Real& t) {
     const Output<Real> o = output_at(eps, t, readout);

@@ -155,7 +155,7 @@ TEST(GhostDelayedActivation, AnalyticLossIsContinuousAtTheKinks) {
   EXPECT_LE(abs(ref::analytic_loss(eps_nr, task) - task.response), 4 * u * total);
   for (const char* d : {"1e-10", "1e-20", "1e-40"}) {
     const real delta(d);
-    for (const real side : {real(1), real(-1)}) {
+    for (const real& side : {real(1), real(-1)}) {
       const real above = eps_star * (1 + side * delta);
       EXPECT_LE(ref::analytic_loss(above, task), task.delay * delta + 4 * u * task.delay) << d;
       const real near_nr = eps_nr * (1 + side * delta);
@@ -226,7 +226,7 @@ TEST(GhostDelayedActivation, GradientConventionAtTheKinks) {
   using boost::math::constants::pi;
   using std::sqrt;
   const DelayTask<real> task{real(100), real(100)};
-  for (const real eps : {ref::optimal_scale(task), ref::point_of_no_return(task)}) {
+  for (const real& eps : {ref::optimal_scale(task), ref::point_of_no_return(task)}) {
     const real middle = -pi<real>() / (4 * eps * sqrt(eps));
     EXPECT_LE(error_in_u(ref::analytic_gradient(eps, task), middle), 4);
   }
