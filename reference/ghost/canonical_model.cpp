@@ -99,7 +99,7 @@ std::optional<Real> level_crossing_time(const Real& eps, const Real& level) {
 
 template <class Real>
 Real threshold_time(const Real& eps, const Real& x_th) {
-  require(x_th > 0, "x_th", x_th, "x_th > 0");
+  require(x_th > 0, "xth", x_th, "xth > 0");
   const std::optional<Real> t = level_crossing_time(eps, x_th);
   return t ? *t : infinity<Real>();  // (G6)
 }

@@ -476,7 +476,7 @@ TEST(GhostCanonicalModel, ThresholdTimeRejectsNonPositiveThreshold) {
       (void)ref::threshold_time(real(1), x_th);
       ADD_FAILURE() << "no ArgumentError for x_th = " << x_th;
     } catch (const learndyn::ArgumentError& e) {
-      EXPECT_EQ(e.parameter(), "x_th");
+      EXPECT_EQ(e.parameter(), "xth");
     }
   }
 }
