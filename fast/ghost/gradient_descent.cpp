@@ -136,12 +136,38 @@ unsigned thread_count(unsigned requested) {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
-// Splits [0, padded) into `parts` contiguous chunks, each a multiple of `unit`.
-std::vector<std::size_t> chunk_bounds(std::size_t padded, std::size_t unit, unsigned parts) {
-  const std::size_t units = padded / unit;
-  std::vector<std::size_t> bounds{0};
-  for (unsigned p = 1; p <= parts; ++p) bounds.push_back(units * p / parts * unit);
-  return bounds;
+// Runs padded to a whole number of SIMD vectors; padding runs repeat the last run and their
+// results are dropped.
+struct PaddedRuns {
+  std::size_t count;  // the caller's runs
+  std::size_t lanes;
+  std::vector<double> eps, rates;
+  std::vector<long> stuck;
+};
+
+PaddedRuns pad_runs(const std::vector<double>& eps0, const std::vector<double>& rates) {
+  PaddedRuns r{eps0.size(), HWY_DYNAMIC_DISPATCH(LaneCount)(), {}, {}, {}};
+  const std::size_t padded = (r.count + r.lanes - 1) / r.lanes * r.lanes;
+  for (std::size_t j = 0; j < padded; ++j) {
+    r.eps.push_back(eps0[std::min(j, r.count - 1)]);
+    r.rates.push_back(rates[std::min(j, r.count - 1)]);
+  }
+  r.stuck.assign(padded, -1);
+  return r;
+}
+
+// Calls work(lo, hi) on contiguous chunks of [0, padded), each a multiple of `lanes`, one
+// thread per chunk. Runs are independent, so the result does not depend on the split.
+template <class Work>
+void for_each_chunk(std::size_t padded, std::size_t lanes, unsigned threads, Work&& work) {
+  const std::size_t units = padded / lanes;
+  const unsigned parts = std::max(1u, std::min<unsigned>(thread_count(threads), units));
+  std::vector<std::thread> pool;
+  for (unsigned p = 0; p < parts; ++p) {
+    const std::size_t lo = units * p / parts * lanes, hi = units * (p + 1) / parts * lanes;
+    if (lo < hi) pool.emplace_back([&work, lo, hi] { work(lo, hi); });
+  }
+  for (auto& t : pool) t.join();
 }
 
 void validate_runs(const GradientDescentBatch& batch, long epochs) {
@@ -165,35 +191,21 @@ GradientDescentResult run_gradient_descent(const GradientDescentBatch& batch, lo
   validate_runs(batch, epochs);
   require(record_every >= 0, "record_every", record_every, "record_every >= 0");
   const std::size_t n = batch.eps0.size();
-  const std::size_t lanes = HWY_DYNAMIC_DISPATCH(LaneCount)();
-  const std::size_t padded = (n + lanes - 1) / lanes * lanes;
-  // Padding runs repeat the last run; their results are dropped.
-  std::vector<double> eps(padded), rate(padded);
-  for (std::size_t j = 0; j < padded; ++j) {
-    eps[j] = batch.eps0[std::min(j, n - 1)];
-    rate[j] = batch.rates[std::min(j, n - 1)];
-  }
+  PaddedRuns runs = pad_runs(batch.eps0, batch.rates);
   GradientDescentResult out;
   // Epochs 0, r, 2r, ... <= epochs, and the last epoch when it is not a multiple of r.
   out.records = record_every > 0 ? static_cast<std::size_t>(epochs / record_every + 1 +
                                                             (epochs % record_every != 0))
                                  : 0;
-  std::vector<long> stuck(padded, -1);
-  std::vector<double> history(padded * out.records);
+  std::vector<double> history(runs.eps.size() * out.records);
   const auto k = constants(batch.task, batch.scale);
-  const unsigned parts = std::min<unsigned>(thread_count(threads), padded / lanes);
-  const std::vector<std::size_t> bounds = chunk_bounds(padded, lanes, std::max(1u, parts));
-  std::vector<std::thread> pool;
-  for (std::size_t p = 0; p + 1 < bounds.size(); ++p) {
-    const std::size_t lo = bounds[p], hi = bounds[p + 1];
-    if (lo == hi) continue;
-    pool.emplace_back([&, lo, hi] {
-      HWY_DYNAMIC_DISPATCH(RunBlock)(k, rate.data() + lo, eps.data() + lo, stuck.data() + lo,
-                                     hi - lo, epochs, record_every, out.records,
-                                     history.data() + lo * out.records, false);
-    });
-  }
-  for (auto& t : pool) t.join();
+  for_each_chunk(runs.eps.size(), runs.lanes, threads, [&](std::size_t lo, std::size_t hi) {
+    HWY_DYNAMIC_DISPATCH(RunBlock)(k, runs.rates.data() + lo, runs.eps.data() + lo,
+                                   runs.stuck.data() + lo, hi - lo, epochs, record_every,
+                                   out.records, history.data() + lo * out.records, false);
+  });
+  std::vector<double> eps = std::move(runs.eps);
+  std::vector<long> stuck = std::move(runs.stuck);
   eps.resize(n);
   stuck.resize(n);
   history.resize(n * out.records);
@@ -213,31 +225,19 @@ bool any_run_gets_stuck(const DelayTask& task, double scale, double rate,
   require(!starts.empty(), "starts", "(empty)", "at least one starting point");
   GradientDescentBatch batch{task, scale, std::vector<double>(starts.size(), rate), starts};
   validate_runs(batch, epochs);
-  const std::size_t n = starts.size();
-  const std::size_t lanes = HWY_DYNAMIC_DISPATCH(LaneCount)();
-  const std::size_t padded = (n + lanes - 1) / lanes * lanes;
-  std::vector<double> eps(padded), rates(padded, rate);
-  for (std::size_t j = 0; j < padded; ++j) eps[j] = starts[std::min(j, n - 1)];
-  std::vector<long> stuck(padded, -1);
+  PaddedRuns runs = pad_runs(batch.eps0, batch.rates);
   const auto k = constants(task, scale);
-  const unsigned parts = std::min<unsigned>(thread_count(threads), padded / lanes);
-  const std::vector<std::size_t> bounds = chunk_bounds(padded, lanes, std::max(1u, parts));
+  const std::size_t block = 64 * runs.lanes;
   std::atomic<bool> found{false};
-  std::vector<std::thread> pool;
-  for (std::size_t p = 0; p + 1 < bounds.size(); ++p) {
-    const std::size_t lo = bounds[p], hi = bounds[p + 1];
-    if (lo == hi) continue;
-    pool.emplace_back([&, lo, hi] {
-      // Sub-blocks of 64 runs so that a thread notices another thread's find early.
-      for (std::size_t at = lo; at < hi && !found.load(std::memory_order_relaxed); at += 64 * lanes) {
-        const std::size_t count = std::min<std::size_t>(64 * lanes, hi - at);
-        if (HWY_DYNAMIC_DISPATCH(RunBlock)(k, rates.data() + at, eps.data() + at,
-                                           stuck.data() + at, count, epochs, 0, 0, nullptr, true))
-          found.store(true, std::memory_order_relaxed);
-      }
-    });
-  }
-  for (auto& t : pool) t.join();
+  for_each_chunk(runs.eps.size(), runs.lanes, threads, [&](std::size_t lo, std::size_t hi) {
+    // Sub-blocks of 64 vectors' worth of runs, so a thread notices another's find early.
+    for (std::size_t at = lo; at < hi && !found.load(std::memory_order_relaxed); at += block) {
+      if (HWY_DYNAMIC_DISPATCH(RunBlock)(k, runs.rates.data() + at, runs.eps.data() + at,
+                                         runs.stuck.data() + at, std::min(block, hi - at),
+                                         epochs, 0, 0, nullptr, true))
+        found.store(true, std::memory_order_relaxed);
+    }
+  });
   return found.load();
 }
 
