@@ -83,16 +83,9 @@ fg::DelayTask fast_task(const GhostOptions& o) {
   return task;
 }
 
+// The loss rescaling c of proofs/ghost.md §3.1, from the reference's one definition.
 double scale_of(const fg::DelayTask& task, rg::Normalisation n) {
-  switch (n) {
-    case rg::Normalisation::none:
-      return 1.0;
-    case rg::Normalisation::delay:
-      return 1.0 / task.delay;
-    case rg::Normalisation::total:
-      return 1.0 / (task.delay + task.response);
-  }
-  return 1.0;
+  return rg::normalisation_factor(rg::DelayTask<double>{task.delay, task.response}, n);
 }
 
 std::string g17(double x) { return format_significant(x, 17); }
