@@ -80,6 +80,10 @@ namespace learndyn::fast::ghost {
 
 HWY_EXPORT(AnalyticLossAndGradient);
 
+namespace {
+constexpr double kPiSquaredOver4 = 2.4674011002723395;  // pi^2/4 rounded to double
+}  // namespace
+
 void validate(const DelayTask& task) {
   require(task.delay > 0 && std::isfinite(task.delay), "T", task.delay,
           "T > 0 (finite)");
@@ -88,14 +92,12 @@ void validate(const DelayTask& task) {
 }
 
 double optimal_scale(const DelayTask& task) {
-  constexpr double pi_squared_over_4 = 2.4674011002723395;  // pi^2/4 rounded
-  return pi_squared_over_4 / (task.delay * task.delay);
+  return kPiSquaredOver4 / (task.delay * task.delay);
 }
 
 double point_of_no_return(const DelayTask& task) {
-  constexpr double pi_squared_over_4 = 2.4674011002723395;
   const double total = task.delay + task.response;
-  return pi_squared_over_4 / (total * total);
+  return kPiSquaredOver4 / (total * total);
 }
 
 void analytic_loss_and_gradient(const DelayTask& task, const double* eps, std::size_t n,
