@@ -1,5 +1,6 @@
 #include "cli/ghost_commands.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -11,7 +12,6 @@
 #include <vector>
 
 #include "cli/figure.hpp"
-#include "cli/ghost_quantities.hpp"
 #include "cli/options.hpp"
 #include "cli/report.hpp"
 #include "common/argument_error.hpp"
@@ -20,6 +20,7 @@
 #include "fast/ghost/analytic.hpp"
 #include "fast/ghost/finite_confidence.hpp"
 #include "fast/ghost/gradient_descent.hpp"
+#include "oracle/ghost_quantities.hpp"
 #include "reference/ghost/finite_confidence.hpp"
 #include "reference/ghost/gradient_descent.hpp"
 
@@ -27,7 +28,29 @@ namespace learndyn::cli {
 namespace rg = learndyn::reference::ghost;
 namespace fg = learndyn::fast::ghost;
 
+using oracle::GhostTaskText;
+using oracle::NamedValue;
+using oracle::ReadoutText;
+using oracle::critical_rate_quantities;
+using oracle::loss_quantities;
+using oracle::normalisation_name;
+using oracle::parse_normalisation;
+
 namespace {
+
+// Adds each value as a decimal string with `digits` significant digits, "certified_digits"
+// (the minimum over the values) and "certified_digits_by_quantity".
+void add_certified(Json& report, const std::vector<NamedValue>& values, int digits) {
+  int least = decimal_digits<real>;
+  Json by_quantity = Json::object();
+  for (const NamedValue& v : values) {
+    report[v.name] = format_significant(v.value.value, digits);
+    by_quantity[v.name] = v.value.certified_digits;
+    least = std::min(least, v.value.certified_digits);
+  }
+  report["certified_digits"] = least;
+  report["certified_digits_by_quantity"] = by_quantity;
+}
 
 // Options every ghost command shares; held by shared_ptr so that callbacks outlive parsing.
 struct GhostOptions {

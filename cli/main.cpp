@@ -8,8 +8,10 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/ghost_commands.hpp"
+#include "cli/oracle_commands.hpp"
 #include "cli/report_command.hpp"
 #include "common/argument_error.hpp"
+#include "common/input_error.hpp"
 
 #ifndef LEARNDYN_VERSION
 #define LEARNDYN_VERSION "unknown"
@@ -22,7 +24,9 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string(LEARNDYN_VERSION));
   app.require_subcommand(1);
   std::function<void()> action;
+  int status = 0;  // set by commands that can fail without an error (oracle check)
   learndyn::cli::add_ghost_commands(app, action);
+  learndyn::cli::add_oracle_commands(app, action, status);
   learndyn::cli::add_report_command(app, action);
   try {
     app.parse(argc, argv);
@@ -37,9 +41,12 @@ int main(int argc, char** argv) {
   } catch (const learndyn::ArgumentError& e) {
     std::cerr << "learndyn: error: " << e.what() << "\n";
     return 2;
+  } catch (const learndyn::InputError& e) {
+    std::cerr << "learndyn: error: " << e.what() << "\n";
+    return 2;
   } catch (const std::exception& e) {
     std::cerr << "learndyn: failed: " << e.what() << "\n";
     return 1;
   }
-  return 0;
+  return status;
 }

@@ -11,15 +11,12 @@
 #include <vector>
 
 #include "cli/figure.hpp"
-#include "cli/ghost_quantities.hpp"
+#include "cli/oracle_commands.hpp"
 #include "cli/options.hpp"
 #include "cli/report.hpp"
 #include "common/decimal.hpp"
-#include "common/error_measures.hpp"
-#include "fast/ghost/analytic.hpp"
-#include "fast/ghost/finite_confidence.hpp"
 #include "fast/ghost/gradient_descent.hpp"
-#include "reference/ghost/canonical_model.hpp"
+#include "oracle/suite.hpp"
 #include "reference/ghost/finite_confidence.hpp"
 #include "reference/ghost/gradient_descent.hpp"
 
@@ -30,72 +27,28 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The certified critical-rate table (G12-G20) for T = T_r in {10, 100, 1000} and for a
-// fixed T_r = 10 with T = 100.
-std::string critical_rate_section() {
+// The golden suite as a table: every certified value to 20 digits (golden.json has all 50).
+std::string golden_section(const oracle::GoldenSuite& golden) {
   std::ostringstream md;
-  md << "## Ghost canonical model: critical learning rate (certified)\n\n"
-     << "| T | T_r | normalise | eta_c | eps* | eps_nr | d log eta_c / d log T (T_r prop., fixed) | certified digits |\n"
-     << "|---|---|---|---|---|---|---|---|\n";
-  const std::vector<GhostTaskText> tasks{{"10", "10"}, {"100", "100"}, {"1000", "1000"}, {"100", "10"}};
-  for (const GhostTaskText& task : tasks) {
-    for (const auto n : {rg::Normalisation::none, rg::Normalisation::delay, rg::Normalisation::total}) {
-      const std::vector<NamedValue> q = critical_rate_quantities(task, n);
-      int digits = 50;
-      for (const NamedValue& v : q) digits = std::min(digits, v.value.certified_digits);
-      md << "| " << task.delay << " | " << task.response << " | " << normalisation_name(n) << " | "
-         << format_significant(q[0].value.value, 20) << " | " << format_significant(q[1].value.value, 12)
-         << " | " << format_significant(q[2].value.value, 12) << " | "
-         << format_significant(q[4].value.value, 6) << ", " << format_significant(q[5].value.value, 6)
-         << " | " << digits << " |\n";
-    }
-  }
-  md << "\nValues to 20 digits here; `learndyn ghost critical-rate --T T --Tr Tr --json` prints all 50.\n\n";
+  md << "## Golden suite (certified values)\n\n"
+     << "`golden.json` beside this report holds " << golden.cases.size()
+     << " cases with every value to " << golden.digits << " digits; `" << golden.command
+     << "` rewrites it byte for byte, and each case names the command that prints it. "
+     << "Shown here to 20 digits.\n\n"
+     << "| case | quantity | value | certified digits |\n|---|---|---|---|\n";
+  for (const oracle::GoldenCase& c : golden.cases)
+    for (const oracle::GoldenValue& v : c.values)
+      md << "| " << c.id << " | " << v.quantity << " | "
+         << format_significant(parse_decimal<real>(v.value, "value"), 20) << " | " << v.certified_digits << " |\n";
+  md << "\n";
   return md.str();
 }
 
-// The fast path against the 50-digit reference on grids (the numerical-accuracy audit), each
-// error in the measure its bound is stated in (proofs/ghost.md §6).
-std::string audit_section() {
-  std::ostringstream md;
-  md << "## Ghost canonical model: fast path against the 50-digit reference\n\n"
-     << "| quantity | grid | worst error | stated bound |\n|---|---|---|---|\n";
-  const fg::DelayTask task{100, 100};
-  const rg::DelayTask<real> rtask{real(100), real(100)};
-  const double eps_star = fg::optimal_scale(task);
-  const double u = 0x1p-53;
-  // 2^(k/8) eps* times an irrational-looking factor: 97 points from eps*/256 to 4096 eps*,
-  // none on a kink of (G14), where either branch is right.
-  std::vector<double> eps;
-  for (int k = -64; k <= 96; k += 1) eps.push_back(eps_star * std::exp2(k / 8.0) * 1.0123456789);
-  std::vector<double> loss(eps.size()), grad(eps.size());
-  fg::analytic_loss_and_gradient(task, eps.data(), eps.size(), loss.data(), grad.data());
-  double worst_l = 0, worst_g = 0;
-  for (std::size_t i = 0; i < eps.size(); ++i) {
-    const real e(eps[i]);
-    const real exact = rg::analytic_loss(e, rtask);
-    const real t_star = rg::escape_time(e);
-    const real scale = isfinite(t_star) ? real(t_star + abs(exact)) : real(abs(exact));
-    worst_l = std::max(worst_l, static_cast<double>(abs(real(loss[i]) - exact) / (u * scale)));
-    worst_g = std::max(worst_g, ulp_distance(grad[i], static_cast<double>(rg::analytic_gradient(e, rtask))));
-  }
-  md << "| analytical loss | " << eps.size() << " points, eps*/256 .. 4096 eps*, T = T_r = 100 | "
-     << format_significant(worst_l, 3) << " u (t* + abs(L)) | 4 u (t* + abs(L)) |\n";
-  md << "| analytical gradient | same | " << format_significant(worst_g, 3) << " ulps | 5 ulps |\n";
-  const rg::Readout<real> rreadout{real(1), real(10)};
-  const std::vector<double> few{-eps_star, 0.25 * eps_star, 0.5 * eps_star, 0.9 * eps_star, 1.1 * eps_star, 2 * eps_star};
-  std::vector<double> fl(few.size()), fgr(few.size());
-  fg::finite_loss_and_gradient(task, fg::Readout{1.0, 10.0}, few.data(), few.size(), fl.data(), fgr.data());
-  worst_l = worst_g = 0;
-  for (std::size_t i = 0; i < few.size(); ++i) {
-    const rg::LossAndGradient<real> r = rg::finite_loss_and_gradient(real(few[i]), rtask, rreadout);
-    worst_l = std::max(worst_l, static_cast<double>(relative_error(real(fl[i]), r.loss)));
-    worst_g = std::max(worst_g, static_cast<double>(relative_error(real(fgr[i]), r.gradient)));
-  }
-  md << "| finite-confidence loss (beta = 1, x_th = 10) | 6 points, -eps* .. 2 eps* | " << format_significant(worst_l, 3)
-     << " relative | 1e-12 relative |\n";
-  md << "| finite-confidence gradient | same | " << format_significant(worst_g, 3) << " relative | see proofs/ghost.md §6 |\n\n";
-  return md.str();
+std::string audit_section(const oracle::Audit& audit) {
+  return "## Audit: the fast path against the 50-digit reference on the suite\n\n"
+         "Per quantity, the worst over the suite's cases (`learndyn oracle audit`; bounds in "
+         "proofs/ghost.md §6 and the README).\n\n" +
+         render_audit_markdown(audit) + "\n";
 }
 
 // The finite-confidence loss approaching the analytical limit (G26): beta = x_th = s growing,
@@ -158,7 +111,11 @@ void add_report_command(CLI::App& app, std::function<void()>& action) {
       md << "# learndyn report\n\nGenerated by `learndyn report --out " << *out << "` (learndyn "
          << LEARNDYN_VERSION << "). Reference: 50-digit binary floats, certified against 100 digits; "
          << "fast path: double precision, SIMD.\n\n";
-      md << critical_rate_section() << audit_section() << limit_section() << bisection_section();
+      const oracle::SuiteResult suite =
+          oracle::evaluate_suite(oracle::SuiteName::standard, kWorkingDigits, LEARNDYN_VERSION, true);
+      write_file_atomically((fs::path(*out) / "golden.json").string(), oracle::to_json_text(suite.golden));
+      md << golden_section(suite.golden) << audit_section(suite.audit) << limit_section()
+         << bisection_section();
       const std::string png = (fs::path(*out) / "ghost_fig2a_8a.png").string();
       write_ghost_figure(FigureRequest{fg::DelayTask{100, 100}, {0.01, 0.1, 0.5, 1, 2}, 10.0, 400}, png);
       md << "## Figures\n\n![Loss and normalised gradient vs eps (paper Fig. 2A / 8A)](ghost_fig2a_8a.png)\n\n"
@@ -166,7 +123,7 @@ void add_report_command(CLI::App& app, std::function<void()>& action) {
       const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       md << "Report computed in " << format_significant(seconds, 3) << " s.\n";
       write_file_atomically((fs::path(*out) / "report.md").string(), md.str());
-      std::cout << "wrote " << (fs::path(*out) / "report.md").string() << " and " << png << "\n";
+      std::cout << "wrote " << (fs::path(*out) / "report.md").string() << ", golden.json and " << png << "\n";
     };
   });
 }

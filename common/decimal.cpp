@@ -28,6 +28,34 @@ bool is_finite_value(const Real& x) {
   return isfinite(x);
 }
 
+// Longer literals are refused: no real input needs them, and Boost's parser takes time
+// quadratic in the length.
+constexpr std::size_t kMaxLiteralLength = 1000;
+// Explicit exponents with more digits are refused (or are zero): Boost.Multiprecision 1.74
+// accumulates the exponent in a machine integer without an overflow check (found by
+// fuzz/fuzz_decimal), and no scalar we use spans 10^(10^7).
+constexpr std::size_t kMaxExponentDigits = 7;
+
+std::string shown_prefix(std::string_view text) {
+  return text.size() <= 40 ? std::string(text) : std::string(text.substr(0, 40)) + "...";
+}
+
+bool mantissa_is_zero(std::string_view literal) {
+  for (const char c : literal.substr(0, literal.find_first_of("eE")))
+    if (c >= '1' && c <= '9') return false;
+  return true;
+}
+
+// Significant digits of the explicit exponent (leading zeros and sign skipped); 0 if none.
+std::size_t exponent_digits(std::string_view literal) {
+  const std::size_t e = literal.find_first_of("eE");
+  if (e == std::string_view::npos) return 0;
+  std::size_t i = e + 1;
+  if (i < literal.size() && (literal[i] == '+' || literal[i] == '-')) ++i;
+  while (i < literal.size() && literal[i] == '0') ++i;
+  return literal.size() - i;
+}
+
 }  // namespace
 
 bool is_decimal_literal(std::string_view s) {
@@ -49,10 +77,17 @@ bool is_decimal_literal(std::string_view s) {
 
 template <class Real>
 Real parse_decimal(std::string_view text, const std::string& parameter) {
+  if (text.size() > kMaxLiteralLength)
+    throw ArgumentError(parameter, "'" + shown_prefix(text) + "'",
+                        "a decimal number of at most " + std::to_string(kMaxLiteralLength) + " characters");
   const std::string shown(text);
   if (!is_decimal_literal(text))
     throw ArgumentError(parameter, "'" + shown + "'",
                         "a finite decimal number such as 0.1, -2.5e-3 or 100");
+  if (exponent_digits(text) > kMaxExponentDigits) {
+    if (mantissa_is_zero(text)) return Real(0);
+    throw ArgumentError(parameter, shown_prefix(text), "a decimal exponent below 10^7 in magnitude");
+  }
   Real value;
   if constexpr (std::is_same_v<Real, double>) {
     // strtod rounds correctly (glibc); the decimal literal has been validated above.

@@ -2,6 +2,8 @@
 # Installs what is missing (Debian 12 packages only), configures and builds learndyn.
 # Idempotent: installed packages are not reinstalled, and the build is incremental (Ninja),
 # so a second run on a set-up machine does nothing but check.
+# --fuzz also installs clang and its sanitizer/libFuzzer runtimes (scripts/test.sh runs a
+# short fuzzing campaign; scripts/fuzz.sh a long one).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +15,9 @@ packages=(
   libgtest-dev librapidcheck-dev libbenchmark-dev   # tests, properties, benchmarks
   gnuplot-nox                             # PNG figures
 )
+if [ "${1:-}" = "--fuzz" ]; then
+  packages+=(clang libclang-rt-14-dev)      # libFuzzer + ASan/UBSan runtimes for clang
+fi
 
 missing=()
 for p in "${packages[@]}"; do

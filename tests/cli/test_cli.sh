@@ -86,5 +86,74 @@ run ghost figure -o "$scratch/no/such/dir/fig.png" --points 50
 check "unwritable figure exits 1" test "$rc" = 1
 check "unwritable figure writes nothing" test ! -e "$scratch/no/such/dir/fig.png"
 
+# --- oracle: generate is deterministic; check passes, fails, rejects -----------------------
+run oracle generate -o "$scratch/golden.json"
+check "oracle generate exits 0" test "$rc" = 0
+run oracle generate -o "$scratch/golden2.json"
+check "two generations are byte-identical" cmp -s "$scratch/golden.json" "$scratch/golden2.json"
+check "golden names its schema" grep -q '"schema": "learndyn-golden/1"' "$scratch/golden.json"
+# The golden values themselves as a candidate (CSV made with awk from the JSON).
+golden_csv() {
+  echo "case,quantity,value"
+  awk '/"id":/ { id = $2; gsub(/[",]/, "", id) }
+       /^ *"[A-Za-z_]+": \{$/ { q = $1; gsub(/[":]/, "", q) }
+       /"value":/ { v = $2; gsub(/[",]/, "", v); print id "," q "," v }' "$1"
+}
+golden_csv "$scratch/golden.json" >"$scratch/cand.csv"
+run oracle check "$scratch/golden.json" "$scratch/cand.csv" --rtol 0
+check "golden values pass against themselves at rtol 0" test "$rc" = 0
+check "summary line says PASS" grep -q ' 0 failed, 0 missing, 0 extra: PASS$' <<<"$out"
+# The first value with its last digit changed: fails at rtol 0, passes at rtol 1e-40.
+sed '2s/\([0-8]\)e/\1Xe/' "$scratch/cand.csv" | awk -F, 'NR == 2 { sub(/[0-9]Xe/, "9e") } { print }' >"$scratch/off.csv"
+check "the candidate was changed" test "$(cmp -s "$scratch/cand.csv" "$scratch/off.csv"; echo $?)" = 1
+run oracle check "$scratch/golden.json" "$scratch/off.csv" --rtol 0
+check "a changed value fails (exit 1)" test "$rc" = 1
+check "the failing row says FAIL" grep -q 'FAIL$' <<<"$out"
+run oracle check "$scratch/golden.json" "$scratch/off.csv" --rtol 1e-40
+check "it passes within a tolerance above the change" test "$rc" = 0
+head -n 3 "$scratch/cand.csv" >"$scratch/part.csv"
+run oracle check "$scratch/golden.json" "$scratch/part.csv"
+check "missing values fail" test "$rc" = 1
+check "missing values are listed" grep -q ' missing$' <<<"$out"
+run oracle check "$scratch/golden.json" "$scratch/part.csv" --allow-missing
+check "--allow-missing passes a subset" test "$rc" = 0
+{ cat "$scratch/part.csv"; echo "ghost.nonexistent,eta_c,1"; } >"$scratch/extra.csv"
+run oracle check "$scratch/golden.json" "$scratch/extra.csv" --allow-missing
+check "extra values fail" test "$rc" = 1
+check "extra values are listed" grep -q 'ghost.nonexistent .* extra$' <<<"$out"
+printf '{"ghost.loss.T=100.Tr=100.eps=1e-4": {"loss": 57.07963267948966, "grad": "-1e-30"}}' >"$scratch/c.json"
+run oracle check "$scratch/golden.json" "$scratch/c.json" --allow-missing --rtol 1e-14 --json
+check "JSON candidate: wrong gradient fails" test "$rc" = 1
+check "JSON output has the rows" grep -q '"status": "FAIL"' <<<"$out"
+malformed() {  # malformed NAME POSITION CONTENT
+  printf '%b' "$3" >"$scratch/m.${4:-csv}"
+  run oracle check "$scratch/golden.json" "$scratch/m.${4:-csv}"
+  check "$1: exit 2" test "$rc" = 2
+  check "$1: stdout empty" test -z "$out"
+  check "$1: names file and $2" grep -q -- "m.${4:-csv}:$2" <<<"$err"
+}
+malformed "CSV without header" "line 1" 'a,b,1\n'
+malformed "CSV NaN" "line 2" 'case,quantity,value\nghost.a,b,nan\n'
+malformed "CSV inf" "line 3" 'case,quantity,value\n\nghost.a,b,-inf\n'
+malformed "CSV two fields" "line 2" 'case,quantity,value\nghost.a,1\n'
+malformed "CSV duplicate" "line 3" 'case,quantity,value\nghost.a,b,1\nghost.a,b,2\n'
+malformed "CSV huge exponent" "line 2" 'case,quantity,value\nghost.a,b,1e99999999999999999999\n'
+malformed "JSON truncated" " parse error at line 1" '{"a": {"b": 1' json
+malformed "JSON duplicate key" "" '{"a": {"b": 1, "b": 2}}' json
+malformed "JSON boolean value" '\$.a.b' '{"a": {"b": true}}' json
+malformed "JSON overflow" "" '{"a": {"b": 1e999}}' json
+run oracle check "$scratch/cand.csv" "$scratch/cand.csv"
+check "a CSV given as golden: exit 2" test "$rc" = 2
+run oracle check "$scratch/golden.json" "$scratch/missing.csv"
+check "missing candidate file: exit 2" test "$rc" = 2
+run oracle generate --digits 0 -o "$scratch/never.json"
+check "bad --digits: exit 2" test "$rc" = 2
+check "bad --digits: nothing written" test ! -e "$scratch/never.json"
+run oracle generate --suite huge -o "$scratch/never.json"
+check "bad --suite names suite" grep -q 'suite' <<<"$err"
+run oracle audit --json
+check "oracle audit exits 0" test "$rc" = 0
+check "audit reports the analytical loss" grep -q '"quantity": "loss"' <<<"$out"
+
 echo "$passed passed, $failed failed"
 test "$failed" = 0

@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <limits>
+#include <string>
 
 #include "common/argument_error.hpp"
 #include "common/decimal.hpp"
@@ -62,3 +63,21 @@ TEST(Decimal, RoundTripsAtFiftyDigits) {
 }
 
 }  // namespace
+
+// Boost 1.74 accumulates the exponent in a machine integer without an overflow check
+// (found by fuzz/fuzz_decimal): such exponents are refused before Boost sees them.
+TEST(Decimal, HugeExponentsAreRefusedNotOverflowed) {
+  for (const char* s : {"1e99999999999999999999", "0.5e-55555555555555555555555", "1e10000000"})
+    EXPECT_THROW(learndyn::parse_decimal<real>(s, "x"), learndyn::ArgumentError) << s;
+  // A zero mantissa is zero whatever its exponent.
+  EXPECT_EQ(learndyn::parse_decimal<real>("0.000e99999999999999999999", "x"), real(0));
+  // Exponents of up to 7 digits are parsed (real spans them; double overflows and says so).
+  const real tiny = learndyn::parse_decimal<real>("1e-1000", "x");
+  EXPECT_LT(abs(tiny / pow(real(10), -1000) - 1), real("1e-48"));  // pow is not correctly rounded
+  EXPECT_THROW(learndyn::parse_decimal<double>("1e400", "x"), learndyn::ArgumentError);
+}
+
+TEST(Decimal, OverlongLiteralsAreRefused) {
+  EXPECT_THROW(learndyn::parse_decimal<real>(std::string(1001, '1'), "x"), learndyn::ArgumentError);
+  EXPECT_NO_THROW(learndyn::parse_decimal<real>(std::string(1000, '1'), "x"));
+}

@@ -1,12 +1,11 @@
-#include "cli/ghost_quantities.hpp"
-
-#include <algorithm>
+#include "oracle/ghost_quantities.hpp"
 
 #include "common/argument_error.hpp"
 #include "common/decimal.hpp"
 #include "reference/ghost/finite_confidence.hpp"
+#include "reference/ghost/gradient_descent.hpp"
 
-namespace learndyn::cli {
+namespace learndyn::oracle {
 namespace rg = learndyn::reference::ghost;
 
 namespace {
@@ -85,16 +84,17 @@ std::vector<NamedValue> loss_quantities(const GhostTaskText& text, const std::st
   return name({"loss", "grad"}, certify(compute));
 }
 
-void add_certified(Json& report, const std::vector<NamedValue>& values, int digits) {
-  int least = decimal_digits<real>;
-  Json by_quantity = Json::object();
-  for (const NamedValue& v : values) {
-    report[v.name] = format_significant(v.value.value, digits);
-    by_quantity[v.name] = v.value.certified_digits;
-    least = std::min(least, v.value.certified_digits);
-  }
-  report["certified_digits"] = least;
-  report["certified_digits_by_quantity"] = by_quantity;
+std::vector<NamedValue> gradient_descent_quantities(const GhostTaskText& text,
+                                                    const std::string& eta_text,
+                                                    const std::string& eps0_text, long epochs) {
+  const auto compute = [&]<class Real>() {
+    const rg::GradientDescent<Real> gd{parse_task<Real>(text), rg::Normalisation::none,
+                                       parse_decimal<Real>(eta_text, "eta")};
+    const rg::Trajectory<Real> trajectory =
+        rg::run_gradient_descent(gd, parse_decimal<Real>(eps0_text, "eps0"), epochs);
+    return std::vector<Real>{trajectory.eps.back(), trajectory.loss.back()};
+  };
+  return name({"eps_final", "loss_final"}, certify(compute));
 }
 
-}  // namespace learndyn::cli
+}  // namespace learndyn::oracle

@@ -1,17 +1,16 @@
 // The ghost model's headline quantities, certified: computed by the reference at the working
 // and certifying precisions from decimal inputs parsed separately at each (common/certify.hpp).
-// Shared by the `ghost` commands and the oracle.
+// Shared by the `ghost` commands and the golden suite.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "cli/report.hpp"
 #include "common/certify.hpp"
 #include "reference/ghost/delayed_activation.hpp"
 
-namespace learndyn::cli {
+namespace learndyn::oracle {
 
 struct NamedValue {
   std::string name;
@@ -42,8 +41,9 @@ std::vector<NamedValue> critical_rate_quantities(const GhostTaskText& task,
 std::vector<NamedValue> loss_quantities(const GhostTaskText& task, const std::string& eps,
                                         const std::optional<ReadoutText>& readout);
 
-// Adds each value as a decimal string with `digits` significant digits, "certified_digits"
-// (the minimum over the values) and "certified_digits_by_quantity".
-void add_certified(Json& report, const std::vector<NamedValue>& values, int digits);
+// eps and the rescaled loss c L after `epochs` GD steps from eps0 at rate eta (§5), raw loss.
+std::vector<NamedValue> gradient_descent_quantities(const GhostTaskText& task,
+                                                    const std::string& eta,
+                                                    const std::string& eps0, long epochs);
 
-}  // namespace learndyn::cli
+}  // namespace learndyn::oracle

@@ -1,0 +1,152 @@
+#include "cli/oracle_commands.hpp"
+
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "cli/options.hpp"
+#include "cli/report.hpp"
+#include "common/decimal.hpp"
+#include "common/text_file.hpp"
+#include "oracle/check.hpp"
+#include "oracle/suite.hpp"
+
+#ifndef LEARNDYN_VERSION
+#define LEARNDYN_VERSION "unknown"
+#endif
+
+namespace learndyn::cli {
+
+namespace {
+
+void add_generate(CLI::App& oracle, std::function<void()>& action) {
+  struct Options {
+    std::string suite = "default", digits = "50", output;
+  };
+  auto o = std::make_shared<Options>();
+  auto* cmd = oracle.add_subcommand("generate", "compute the golden suite: certified values of every area, as JSON");
+  cmd->add_option("--suite", o->suite, "default | full (default: default)");
+  cmd->add_option("--digits", o->digits, "significant digits written, 1..50 (default 50)");
+  cmd->add_option("-o,--output", o->output, "file to write (atomically)")->required();
+  cmd->callback([o, &action] {
+    action = [o] {
+      const oracle::SuiteName suite = oracle::parse_suite_name(o->suite);
+      const int digits = static_cast<int>(parse_integer(o->digits, "digits", 1, kWorkingDigits));
+      const oracle::SuiteResult result = oracle::evaluate_suite(suite, digits, LEARNDYN_VERSION, false);
+      write_file_atomically(o->output, oracle::to_json_text(result.golden));
+      std::cerr << "wrote " << o->output << ": " << result.golden.cases.size() << " cases\n";
+    };
+  });
+}
+
+Json check_json(const oracle::CheckResult& result) {
+  Json rows = Json::array();
+  for (const oracle::CheckRow& r : result.rows)
+    rows.push_back({{"case", r.case_id},
+                    {"quantity", r.quantity},
+                    {"expected", r.expected},
+                    {"got", r.got},
+                    {"relative_error", r.relative_error},
+                    {"digits_matched", r.digits_matched},
+                    {"certified_digits", r.certified_digits},
+                    {"status", oracle::status_name(r.status)},
+                    {"counts_as_failure", r.counts_as_failure}});
+  return Json{{"passed", result.passed}, {"failed", result.failed}, {"missing", result.missing},
+              {"extra", result.extra},   {"success", result.success}, {"rows", rows}};
+}
+
+void add_check(CLI::App& oracle, std::function<void()>& action, int& status) {
+  struct Options {
+    std::string golden, candidate, rtol = "1e-10", atol = "0", format;
+    bool allow_missing = false, allow_extra = false, json = false;
+  };
+  auto o = std::make_shared<Options>();
+  auto* cmd = oracle.add_subcommand("check", "compare your values with a golden suite; exit 0 all pass, 1 any failure");
+  cmd->add_option("golden", o->golden, "golden.json written by `oracle generate`")->required();
+  cmd->add_option("candidate", o->candidate, "your values: .json or .csv (schema in the README)")->required();
+  add_decimal(*cmd, "rtol", o->rtol, "relative tolerance >= 0 (default 1e-10)");
+  add_decimal(*cmd, "atol", o->atol, "absolute tolerance >= 0 (default 0)");
+  cmd->add_option("--format", o->format, "json | csv: the candidate's format (default: from its extension)");
+  cmd->add_flag("--allow-missing", o->allow_missing, "golden values absent from the candidate do not fail");
+  cmd->add_flag("--allow-extra", o->allow_extra, "candidate values unknown to the suite do not fail");
+  cmd->add_flag("--json", o->json, "print the comparison as one JSON object");
+  cmd->callback([o, &action, &status] {
+    action = [o, &status] {
+      const oracle::CheckOptions options{parse_double(o->rtol, "rtol"), parse_double(o->atol, "atol"),
+                                         o->allow_missing, o->allow_extra};
+      const oracle::CandidateFormat format = oracle::candidate_format(o->candidate, o->format);
+      const oracle::GoldenSuite golden = oracle::parse_golden(read_text_file(o->golden), o->golden);
+      const auto candidate = oracle::parse_candidate(read_text_file(o->candidate), o->candidate, format);
+      const oracle::CheckResult result = oracle::check_candidate(golden, candidate, options, o->candidate);
+      if (o->json)
+        print_report(std::cout, check_json(result), true);
+      else
+        std::cout << oracle::render_check_table(result);
+      status = result.success ? 0 : 1;
+    };
+  });
+}
+
+void add_audit(CLI::App& oracle, std::function<void()>& action) {
+  struct Options {
+    std::string suite = "default";
+    bool json = false;
+  };
+  auto o = std::make_shared<Options>();
+  auto* cmd = oracle.add_subcommand("audit", "the fast path's error against the reference on the suite, per quantity");
+  cmd->add_option("--suite", o->suite, "default | full (default: default)");
+  cmd->add_flag("--json", o->json, "print one JSON object");
+  cmd->callback([o, &action] {
+    action = [o] {
+      const oracle::SuiteResult result =
+          oracle::evaluate_suite(oracle::parse_suite_name(o->suite), kWorkingDigits, LEARNDYN_VERSION, true);
+      if (o->json) {
+        Json rows = Json::array();
+        for (const oracle::AuditRow& r : result.audit.rows)
+          rows.push_back({{"kind", r.kind}, {"quantity", r.quantity}, {"cases", r.cases},
+                          {"worst_relative_error", format_significant(r.worst_relative_error, 3)},
+                          {"worst_ulps", r.worst_ulps}, {"worst_case", r.worst_case}});
+        print_report(std::cout, Json{{"suite", o->suite}, {"rows", rows},
+                                     {"reference_only", result.audit.reference_only}}, true);
+        return;
+      }
+      std::cout << render_audit_markdown(result.audit);
+    };
+  });
+}
+
+}  // namespace
+
+namespace {
+
+// Whole ulps as an integer, up to 2^53; beyond, in scientific notation.
+std::string ulps_text(double ulps) {
+  return ulps < 0x1p53 ? std::to_string(static_cast<long long>(ulps)) : format_significant(ulps, 3);
+}
+
+}  // namespace
+
+std::string render_audit_markdown(const oracle::Audit& audit) {
+  std::string md = "| quantity | cases | worst relative error | worst ulps | worst case |\n|---|---|---|---|---|\n";
+  for (const oracle::AuditRow& r : audit.rows)
+    md += "| " + r.kind + " " + r.quantity + " | " + std::to_string(r.cases) + " | " +
+          format_significant(r.worst_relative_error, 3) + " | " + ulps_text(r.worst_ulps) +
+          " | " + r.worst_case + " |\n";
+  if (!audit.reference_only.empty()) {
+    md += "\nReference only (no fast path): ";
+    for (std::size_t i = 0; i < audit.reference_only.size(); ++i)
+      md += (i ? ", " : "") + audit.reference_only[i];
+    md += ".\n";
+  }
+  return md;
+}
+
+void add_oracle_commands(CLI::App& app, std::function<void()>& action, int& status) {
+  auto* oracle = app.add_subcommand("oracle", "the golden suite: generate, check your values, audit the fast path");
+  oracle->require_subcommand(1);
+  add_generate(*oracle, action);
+  add_check(*oracle, action, status);
+  add_audit(*oracle, action);
+}
+
+}  // namespace learndyn::cli

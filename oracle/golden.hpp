@@ -1,0 +1,58 @@
+// The golden suite: learndyn's certified values as one JSON document (schema
+// "learndyn-golden/1", documented in the README), written by `learndyn oracle generate`
+// and read back by `oracle check`.
+//
+// Values are decimal strings, never JSON numbers: a 50-digit value must survive every JSON
+// library on the way (most parse numbers into doubles).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace learndyn::oracle {
+
+inline constexpr std::string_view kGoldenSchema = "learndyn-golden/1";
+
+// (name, decimal string) pairs, in the order the command line takes them.
+using Inputs = std::vector<std::pair<std::string, std::string>>;
+
+struct GoldenValue {
+  std::string quantity;      // e.g. "eta_c"
+  std::string value;         // decimal string, `digits` significant digits
+  int certified_digits = 0;  // leading digits on which the two precisions agree, <= digits
+};
+
+struct GoldenCase {
+  std::string id;           // unique in the suite, [A-Za-z0-9_.=+-]+
+  std::string area;         // "ghost", "overlaps", "ntk"
+  std::string description;  // one line: what is computed, with the identity numbers
+  Inputs inputs;
+  std::string command;      // a learndyn command that prints these values
+  std::vector<GoldenValue> values;
+};
+
+struct GoldenSuite {
+  std::string learndyn_version;
+  std::string suite;            // "default" | "full"
+  int digits = 0;               // significant digits written
+  int working_digits = 0;       // decimal digits of the working precision
+  int certifying_digits = 0;    // decimal digits of the certifying precision
+  std::string command;          // the `learndyn oracle generate` call that writes this file
+  std::vector<GoldenCase> cases;
+};
+
+// True for a non-empty id of [A-Za-z0-9_.=+-] characters (no commas or spaces, so that ids
+// can stand unquoted in a CSV file).
+bool is_valid_case_id(std::string_view id);
+
+// The document as pretty-printed JSON with a trailing newline. Deterministic: the same suite
+// gives the same bytes.
+std::string to_json_text(const GoldenSuite& suite);
+
+// Parses and validates a golden document; `file` names it in errors. Throws InputError with
+// the JSON path (or byte offset for syntax errors) of the first fault.
+GoldenSuite parse_golden(std::string_view text, const std::string& file);
+
+}  // namespace learndyn::oracle

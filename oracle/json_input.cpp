@@ -1,0 +1,126 @@
+#include "oracle/json_input.hpp"
+
+#include <cmath>
+#include <set>
+#include <vector>
+
+#include "common/input_error.hpp"
+
+namespace learndyn::oracle {
+
+namespace {
+
+// nlohmann's messages start with "[json.exception.parse_error.101] "; users need the rest.
+std::string without_exception_tag(const std::string& what) {
+  const auto end = what.find("] ");
+  return what.rfind("[json.exception.", 0) == 0 && end != std::string::npos ? what.substr(end + 2)
+                                                                           : what;
+}
+
+// Keys seen so far in each open object, innermost last; the parser callback fills it.
+struct DuplicateKeyGuard {
+  std::vector<std::set<std::string>> open_objects;
+  std::string duplicate;
+};
+
+}  // namespace
+
+Json parse_json_strictly(std::string_view text, const std::string& file) {
+  DuplicateKeyGuard guard;
+  int depth_exceeded = 0;
+  const auto callback = [&](int depth, Json::parse_event_t event, Json& parsed) {
+    using E = Json::parse_event_t;
+    if (depth > kMaxJsonDepth) {
+      depth_exceeded = depth;
+      throw std::runtime_error("depth");
+    }
+    if (event == E::object_start) guard.open_objects.emplace_back();
+    if (event == E::object_end && !guard.open_objects.empty()) guard.open_objects.pop_back();
+    if (event == E::key && !guard.open_objects.empty() &&
+        !guard.open_objects.back().insert(parsed.get<std::string>()).second) {
+      guard.duplicate = parsed.get<std::string>();
+      throw std::runtime_error("duplicate");
+    }
+    if (event == E::value && parsed.is_number_float() && !std::isfinite(parsed.get<double>()))
+      throw std::runtime_error("overflow");
+    return true;
+  };
+  try {
+    return Json::parse(text.begin(), text.end(), callback, /*allow_exceptions=*/true,
+                       /*ignore_comments=*/false);
+  } catch (const Json::exception& e) {  // syntax, and number overflow (out_of_range.406)
+    throw InputError(file, "", without_exception_tag(e.what()));
+  } catch (const std::runtime_error& e) {
+    const std::string why = e.what();
+    if (why == "depth")
+      throw InputError(file, "", "nesting deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+    if (why == "duplicate") throw InputError(file, "", "duplicate key \"" + guard.duplicate + "\"");
+    if (why == "overflow") throw InputError(file, "", "a number overflows double precision");
+    throw;
+  }
+}
+
+std::string describe_type(const Json& value) {
+  switch (value.type()) {
+    case Json::value_t::null:
+      return "null";
+    case Json::value_t::object:
+      return "an object";
+    case Json::value_t::array:
+      return "an array";
+    case Json::value_t::string:
+      return "a string";
+    case Json::value_t::boolean:
+      return "a boolean";
+    case Json::value_t::number_integer:
+    case Json::value_t::number_unsigned:
+    case Json::value_t::number_float:
+      return "a number";
+    default:
+      return "an unsupported value";
+  }
+}
+
+void JsonCursor::fail(const std::string& message) const { throw InputError(file_, path_, message); }
+
+const Json& JsonCursor::object() const {
+  if (!value_->is_object()) fail("expected an object, found " + describe_type(*value_));
+  return *value_;
+}
+
+const Json& JsonCursor::array() const {
+  if (!value_->is_array()) fail("expected an array, found " + describe_type(*value_));
+  return *value_;
+}
+
+bool JsonCursor::has(std::string_view key) const { return object().contains(key); }
+
+JsonCursor JsonCursor::member(std::string_view key) const {
+  const Json& o = object();
+  const auto it = o.find(key);
+  if (it == o.end()) fail("missing required key \"" + std::string(key) + "\"");
+  return JsonCursor(*it, file_, path_ + "." + std::string(key));
+}
+
+JsonCursor JsonCursor::element(std::size_t index) const {
+  return JsonCursor(array().at(index), file_, path_ + "[" + std::to_string(index) + "]");
+}
+
+std::string JsonCursor::string() const {
+  if (!value_->is_string()) fail("expected a string, found " + describe_type(*value_));
+  return value_->get<std::string>();
+}
+
+long JsonCursor::integer(long lo, long hi) const {
+  if (!value_->is_number_integer() && !value_->is_number_unsigned())
+    fail("expected an integer, found " + describe_type(*value_));
+  if (value_->is_number_unsigned() && value_->get<unsigned long long>() > static_cast<unsigned long long>(hi))
+    fail("expected an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+  const long v = value_->get<long>();
+  if (v < lo || v > hi)
+    fail("expected an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) +
+         "], found " + std::to_string(v));
+  return v;
+}
+
+}  // namespace learndyn::oracle

@@ -1,0 +1,87 @@
+#include "oracle/suite.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "common/argument_error.hpp"
+#include "common/decimal.hpp"
+#include "common/error_measures.hpp"
+#include "common/scalar.hpp"
+#include "oracle/ghost_cases.hpp"
+
+namespace learndyn::oracle {
+
+SuiteName parse_suite_name(const std::string& text) {
+  if (text == "default") return SuiteName::standard;
+  if (text == "full") return SuiteName::full;
+  throw ArgumentError("suite", "'" + text + "'", "default or full");
+}
+
+std::string suite_name(SuiteName suite) { return suite == SuiteName::full ? "full" : "default"; }
+
+std::vector<CaseDefinition> suite_cases(SuiteName suite) {
+  std::vector<CaseDefinition> cases = ghost_cases(suite);
+  return cases;
+}
+
+namespace {
+
+// Adds the fast path's errors on one case to the audit rows (kind, quantity).
+void audit_case(const CaseDefinition& definition, const std::vector<NamedValue>& exact, Audit& audit,
+                std::map<std::pair<std::string, std::string>, bool>& has_fast) {
+  const std::vector<FastValue> fast = definition.fast ? definition.fast() : std::vector<FastValue>{};
+  for (const NamedValue& e : exact) {
+    const auto key = std::make_pair(definition.kind, e.name);
+    const auto f = std::find_if(fast.begin(), fast.end(), [&](const FastValue& v) { return v.name == e.name; });
+    has_fast.try_emplace(key, false);
+    if (f == fast.end()) continue;
+    has_fast[key] = true;
+    auto row = std::find_if(audit.rows.begin(), audit.rows.end(),
+                            [&](const AuditRow& r) { return r.kind == key.first && r.quantity == key.second; });
+    if (row == audit.rows.end()) {
+      AuditRow fresh;
+      fresh.kind = key.first;
+      fresh.quantity = key.second;
+      row = audit.rows.insert(audit.rows.end(), fresh);
+    }
+    const double relative = static_cast<double>(relative_error(real(f->value), e.value.value));
+    ++row->cases;
+    if (relative > row->worst_relative_error || row->worst_case.empty()) {
+      row->worst_relative_error = relative;
+      row->worst_case = definition.id;
+    }
+    row->worst_ulps = std::max(row->worst_ulps, ulp_distance(f->value, static_cast<double>(e.value.value)));
+  }
+}
+
+}  // namespace
+
+SuiteResult evaluate_suite(SuiteName suite, int digits, const std::string& version, bool audit) {
+  require(digits >= 1 && digits <= decimal_digits<real>, "digits", digits,
+          "1.." + std::to_string(decimal_digits<real>));
+  SuiteResult result;
+  GoldenSuite& golden = result.golden;
+  golden.learndyn_version = version;
+  golden.suite = suite_name(suite);
+  golden.digits = digits;
+  golden.working_digits = decimal_digits<real>;
+  golden.certifying_digits = decimal_digits<real_hi>;
+  golden.command = "learndyn oracle generate --suite " + golden.suite + " --digits " +
+                   std::to_string(digits) + " -o golden.json";
+  std::map<std::pair<std::string, std::string>, bool> has_fast;
+  for (const CaseDefinition& definition : suite_cases(suite)) {
+    const std::vector<NamedValue> exact = definition.reference();
+    GoldenCase c{definition.id, definition.area, definition.description, definition.inputs,
+                 definition.command, {}};
+    for (const NamedValue& v : exact)
+      c.values.push_back({v.name, format_significant(v.value.value, digits),
+                          std::min(v.value.certified_digits, digits)});
+    golden.cases.push_back(std::move(c));
+    if (audit) audit_case(definition, exact, result.audit, has_fast);
+  }
+  for (const auto& [key, fast] : has_fast)
+    if (!fast) result.audit.reference_only.push_back(key.first + " " + key.second);
+  return result;
+}
+
+}  // namespace learndyn::oracle

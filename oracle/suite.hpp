@@ -1,0 +1,63 @@
+// The golden suite's cases and the two things done with them: `generate` (the reference at
+// two precisions -> certified decimal strings) and `audit` (the fast path against the
+// reference, per quantity). Each area contributes its cases (oracle/<area>_cases.hpp); this
+// file only gathers them, so a new area adds one line here.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "oracle/ghost_quantities.hpp"
+#include "oracle/golden.hpp"
+
+namespace learndyn::oracle {
+
+enum class SuiteName { standard, full };  // "default" | "full" on the command line
+
+SuiteName parse_suite_name(const std::string& text);  // ArgumentError naming --suite
+std::string suite_name(SuiteName suite);
+
+struct FastValue {
+  std::string name;
+  double value;
+};
+
+struct CaseDefinition {
+  std::string id;           // "<area>.<kind>.<inputs>", see is_valid_case_id
+  std::string area;
+  std::string kind;         // groups the audit: "ghost.loss", ...
+  std::string description;
+  Inputs inputs;
+  std::string command;      // prints the same values
+  std::function<std::vector<NamedValue>()> reference;  // certified values
+  std::function<std::vector<FastValue>()> fast;        // the fast path's, if it has them
+};
+
+std::vector<CaseDefinition> suite_cases(SuiteName suite);
+
+struct AuditRow {
+  std::string kind;
+  std::string quantity;
+  int cases = 0;
+  double worst_relative_error = 0;  // against the 50-digit value
+  double worst_ulps = 0;            // against the 50-digit value rounded to double
+  std::string worst_case;           // id of the case with the worst relative error
+};
+
+struct Audit {
+  std::vector<AuditRow> rows;               // (kind, quantity) with a fast path, suite order
+  std::vector<std::string> reference_only;  // "kind quantity" without one, sorted
+};
+
+struct SuiteResult {
+  GoldenSuite golden;
+  Audit audit;  // empty unless asked for
+};
+
+// Computes every case of `suite` once with the reference at two precisions: the certified
+// values with `digits` significant digits (1..working digits) and, if `audit`, the fast path's
+// error against them. Deterministic: the same arguments give byte-identical golden JSON.
+SuiteResult evaluate_suite(SuiteName suite, int digits, const std::string& version, bool audit);
+
+}  // namespace learndyn::oracle

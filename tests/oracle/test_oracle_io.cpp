@@ -1,0 +1,204 @@
+// The oracle's file formats and its checker: golden round trip, strict candidate parsing with
+// positions, and the pass/fail rule of oracle/check.hpp.
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "common/argument_error.hpp"
+#include "common/decimal.hpp"
+#include "common/input_error.hpp"
+#include "common/scalar.hpp"
+#include "oracle/candidate.hpp"
+#include "oracle/check.hpp"
+#include "oracle/golden.hpp"
+
+namespace {
+namespace o = learndyn::oracle;
+using learndyn::InputError;
+using learndyn::real;
+
+o::GoldenSuite small_suite() {
+  o::GoldenSuite s{"0.1.0", "default", 20, 50, 100, "learndyn oracle generate", {}};
+  s.cases.push_back({"ghost.loss.eps=1e-4", "ghost", "loss", {{"eps", "1e-4"}}, "learndyn ghost loss",
+                     {{"loss", "5.7079632679489661923e+01", 20}, {"grad", "-1.0000000000000000000e+05", 12}}});
+  s.cases.push_back({"ghost.x", "ghost", "x", {}, "", {{"q", "0.0000000000000000000e+00", 20}}});
+  return s;
+}
+
+// The position an InputError names for `text`, or "no error".
+template <class Parse>
+std::string fault_position(Parse&& parse) {
+  try {
+    parse();
+  } catch (const InputError& e) {
+    return e.position();
+  }
+  return "no error";
+}
+
+TEST(Golden, RoundTripsThroughJson) {
+  const std::string text = o::to_json_text(small_suite());
+  const o::GoldenSuite back = o::parse_golden(text, "g.json");
+  EXPECT_EQ(o::to_json_text(back), text);
+  ASSERT_EQ(back.cases.size(), 2u);
+  EXPECT_EQ(back.cases[0].values[1].quantity, "grad");
+  EXPECT_EQ(back.cases[0].values[1].certified_digits, 12);
+}
+
+RC_GTEST_PROP(Golden, RandomSuitesRoundTrip, ()) {
+  o::GoldenSuite s = small_suite();
+  const int n = *rc::gen::inRange(0, 5);
+  for (int i = 0; i < n; ++i) {
+    const double x = *rc::gen::arbitrary<double>();
+    RC_PRE(std::isfinite(x));
+    const int digits = *rc::gen::inRange(1, 21);
+    // Printable ASCII descriptions, with the characters JSON must escape among them.
+    const std::string description = *rc::gen::container<std::string>(rc::gen::inRange<char>(32, 127));
+    s.cases.push_back({"case." + std::to_string(i), "ghost", description, {}, "",
+                       {{"v", learndyn::format_significant(x, digits), *rc::gen::inRange(0, 21)}}});
+  }
+  const std::string text = o::to_json_text(s);
+  RC_ASSERT(o::to_json_text(o::parse_golden(text, "g.json")) == text);
+}
+
+TEST(Golden, FaultsNameTheirJsonPath) {
+  std::string text = o::to_json_text(small_suite());
+  const auto replaced = [&](const std::string& from, const std::string& to) {
+    std::string t = text;
+    t.replace(t.find(from), from.size(), to);
+    return t;
+  };
+  EXPECT_EQ(fault_position([&] { o::parse_golden(replaced("\"certified_digits\": 12", "\"certified_digits\": 21"), "g"); }),
+            "$.cases[0].values.grad.certified_digits");
+  EXPECT_EQ(fault_position([&] { o::parse_golden(replaced("\"-1.0000000000000000000e+05\"", "-1e5"), "g"); }),
+            "$.cases[0].values.grad.value");
+  EXPECT_EQ(fault_position([&] { o::parse_golden(replaced("\"ghost.x\"", "\"ghost.loss.eps=1e-4\""), "g"); }),
+            "$.cases[1].id");
+  EXPECT_EQ(fault_position([&] { o::parse_golden(replaced("learndyn-golden/1", "learndyn-golden/2"), "g"); }),
+            "$.schema");
+  EXPECT_EQ(fault_position([&] { o::parse_golden(replaced("\"id\": \"ghost.x\"", "\"id\": \"a b\""), "g"); }),
+            "$.cases[1].id");
+  EXPECT_NE(fault_position([&] { o::parse_golden(text.substr(0, text.size() / 2), "g"); }), "no error");
+  EXPECT_NE(fault_position([&] { o::parse_golden(std::string(200, '['), "g"); }), "no error");
+}
+
+TEST(Candidate, CsvAndJsonGiveTheSameValues) {
+  // A byte-order mark, comments, CRLF line ends, blank lines and padding are tolerated.
+  const auto csv = o::parse_candidate_csv(
+      "\xEF\xBB\xBF# my implementation\ncase,quantity,value\r\n\nghost.x , q, 1.5e-3\r\nghost.y,r,2\n"
+      "ghost.y,s,-7\n",
+      "c.csv");
+  const auto json = o::parse_candidate_json(R"({"ghost.x": {"q": "1.5e-3"}, "ghost.y": {"r": 2, "s": -7}})", "c.json");
+  ASSERT_EQ(csv.size(), 3u);
+  ASSERT_EQ(json.size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(csv[i].case_id, json[i].case_id);
+    EXPECT_EQ(csv[i].quantity, json[i].quantity);
+    EXPECT_EQ(csv[i].value, json[i].value);
+  }
+  EXPECT_EQ(csv[2].position, "line 6");
+  EXPECT_EQ(json[2].position, "$.ghost.y.s");
+}
+
+TEST(Candidate, CsvFaultsNameTheirLine) {
+  const auto line_of = [](const std::string& text) {
+    return fault_position([&] { o::parse_candidate_csv(text, "c.csv"); });
+  };
+  EXPECT_EQ(line_of("case,quantity,value\na,b,1\n"), "no error");
+  EXPECT_EQ(line_of(""), "line 1");
+  EXPECT_EQ(line_of("case,value\n"), "line 1");
+  EXPECT_EQ(line_of("case,quantity,value\na,b,1\na,b,2\n"), "line 3");
+  EXPECT_EQ(line_of("case,quantity,value\n\n#\na,b,nan\n"), "line 4");
+  EXPECT_EQ(line_of("case,quantity,value\na,b,inf\n"), "line 2");
+  EXPECT_EQ(line_of("case,quantity,value\na,b,1,2\n"), "line 2");
+  EXPECT_EQ(line_of("case,quantity,value\na b,c,1\n"), "line 2");
+  EXPECT_EQ(line_of("case,quantity,value\na,b,1e99999999999\n"), "line 2");
+  EXPECT_EQ(line_of(std::string("case,quantity,value\na,b,1\0", 26)), "line 2");
+}
+
+TEST(Candidate, JsonFaultsNameTheirPath) {
+  const auto path_of = [](const std::string& text) {
+    return fault_position([&] { o::parse_candidate_json(text, "c.json"); });
+  };
+  EXPECT_EQ(path_of(R"({"a": {"b": 1, "c": "2.5e-3"}})"), "no error");
+  EXPECT_EQ(path_of(R"({"a": {"b": null}})"), "$.a.b");
+  EXPECT_EQ(path_of(R"({"a": {"b": "NaN"}})"), "$.a.b");
+  EXPECT_EQ(path_of(R"({"a": [1, 2]})"), "$.a");
+  EXPECT_EQ(path_of(R"([1])"), "$");
+  EXPECT_EQ(path_of(R"({"a b": {"c": 1}})"), "$.a b");
+  EXPECT_EQ(path_of(R"({"a": {"b": 1, "b": 2}})"), "");   // duplicate key: found while parsing
+  EXPECT_EQ(path_of(R"({"a": {"b": 1e400}})"), "");       // overflow: found while parsing
+}
+
+TEST(Candidate, JsonNumbersKeepEveryDigitOfTheDouble) {
+  const auto values = o::parse_candidate_json(R"({"a": {"b": 0.1, "c": 12, "d": "0.1000000000000000000001"}})", "c.json");
+  ASSERT_EQ(values.size(), 3u);
+  EXPECT_EQ(learndyn::parse_decimal<double>(values[0].value, "v"), 0.1);  // 17 digits read back exactly
+  EXPECT_EQ(values[1].value, "12");
+  EXPECT_EQ(values[2].value, "0.1000000000000000000001");               // strings untouched
+}
+
+o::CandidateValue value(const std::string& case_id, const std::string& quantity, const std::string& v) {
+  return {case_id, quantity, v, "test"};
+}
+
+TEST(Check, CountsPassFailMissingExtra) {
+  const o::GoldenSuite g = small_suite();
+  const std::vector<o::CandidateValue> c{value("ghost.loss.eps=1e-4", "loss", "57.0796326794896619"),
+                                         value("ghost.loss.eps=1e-4", "grad", "-100001"),
+                                         value("ghost.z", "q", "1")};
+  const o::CheckResult r = o::check_candidate(g, c, o::CheckOptions{}, "c.csv");
+  EXPECT_EQ(r.passed, 1);
+  EXPECT_EQ(r.failed, 1);
+  EXPECT_EQ(r.missing, 1);
+  EXPECT_EQ(r.extra, 1);
+  EXPECT_FALSE(r.success);
+  o::CheckOptions lenient;
+  lenient.rtol = 1e-4;
+  lenient.allow_missing = lenient.allow_extra = true;
+  EXPECT_TRUE(o::check_candidate(g, c, lenient, "c.csv").success);
+}
+
+// |got - expected| <= atol + max(rtol, 10^-c) |expected|: a perturbation just inside passes,
+// just outside fails, for random values, tolerances and perturbation signs.
+RC_GTEST_PROP(Check, ToleranceRuleIsTheDocumentedOne, ()) {
+  const int exponent = *rc::gen::inRange(-300, 300);
+  const int mantissa = *rc::gen::inRange(1, 1000000);
+  const int rtol_exponent = *rc::gen::inRange(-15, -1);
+  const int sign = *rc::gen::element(-1, 1);
+  const real expected = real(mantissa) * pow(real(10), exponent);
+  const std::string expected_text = learndyn::format_significant(expected, 30);
+  o::GoldenSuite g{"v", "default", 30, 50, 100, "", {{"a", "ghost", "", {}, "", {{"q", expected_text, 30}}}}};
+  o::CheckOptions options;
+  options.rtol = std::pow(10.0, rtol_exponent);
+  const real exact = learndyn::parse_decimal<real>(expected_text, "e");
+  for (const double factor : {0.99, 1.01}) {
+    const real got = exact * (1 + sign * real(options.rtol) * real(factor));
+    const auto r = o::check_candidate(g, {value("a", "q", learndyn::format_significant(got, 40))}, options, "c");
+    RC_ASSERT(r.success == (factor < 1));
+  }
+}
+
+TEST(Check, NoToleranceTighterThanTheCertifiedDigits) {
+  // certified_digits 12: the golden value is known to 1e-12 relative, so 1e-13 off passes
+  // even at rtol 0, and 1e-11 off fails.
+  const o::GoldenSuite g = small_suite();
+  o::CheckOptions exact;
+  exact.rtol = 0;
+  exact.allow_missing = true;
+  EXPECT_TRUE(o::check_candidate(g, {value("ghost.loss.eps=1e-4", "grad", "-100000.00000001")}, exact, "c").success);
+  EXPECT_FALSE(o::check_candidate(g, {value("ghost.loss.eps=1e-4", "grad", "-100000.000001")}, exact, "c").success);
+}
+
+TEST(Check, InvalidTolerancesAreArgumentErrors) {
+  o::CheckOptions bad;
+  bad.rtol = -1;
+  EXPECT_THROW(o::check_candidate(small_suite(), {}, bad, "c"), learndyn::ArgumentError);
+  bad.rtol = std::nan("");
+  EXPECT_THROW(o::check_candidate(small_suite(), {}, bad, "c"), learndyn::ArgumentError);
+}
+
+}  // namespace
