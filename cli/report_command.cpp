@@ -114,7 +114,7 @@ void add_report_command(CLI::App& app, std::function<void()>& action) {
       const oracle::SuiteResult suite =
           oracle::evaluate_suite(oracle::SuiteName::standard, kWorkingDigits, LEARNDYN_VERSION, true);
       write_file_atomically((fs::path(*out) / "golden.json").string(), oracle::to_json_text(suite.golden));
-      md << golden_section(suite.golden) << audit_section(suite.audit) << limit_section()
+      md << audit_section(suite.audit) << golden_section(suite.golden) << limit_section()
          << bisection_section();
       const std::string png = (fs::path(*out) / "ghost_fig2a_8a.png").string();
       write_ghost_figure(FigureRequest{fg::DelayTask{100, 100}, {0.01, 0.1, 0.5, 1, 2}, 10.0, 400}, png);
