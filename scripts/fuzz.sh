@@ -8,7 +8,7 @@
 # and leaves the input as build-fuzz/crash-*.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh --fuzz >/dev/null
+scripts/install_packages.sh --fuzz
 build=build-fuzz
 if [ ! -f "$build/build.ninja" ]; then
   cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=clang++ \

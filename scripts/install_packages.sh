@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages learndyn needs that are missing (apt, as root or via sudo).
+# Idempotent: installed packages are not reinstalled.
+#   --fuzz  also clang and its sanitizer/libFuzzer runtimes (the test command's fuzzing stage)
+set -euo pipefail
+
+packages=(
+  g++ cmake ninja-build ccache            # toolchain (ccache: CI clones rebuild from cache)
+  libeigen3-dev libboost-dev              # linear algebra; Multiprecision + Math (quadrature)
+  libhwy-dev                              # Highway: SIMD element-wise kernels, runtime dispatch
+  libcli11-dev nlohmann-json3-dev         # command line, JSON
+  libgtest-dev librapidcheck-dev libbenchmark-dev   # tests, properties, benchmarks
+  gnuplot-nox                             # PNG figures
+)
+if [ "${1:-}" = "--fuzz" ]; then
+  packages+=(clang libclang-rt-14-dev)      # libFuzzer + ASan/UBSan runtimes for clang
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
