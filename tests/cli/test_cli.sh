@@ -155,5 +155,24 @@ run oracle audit --json
 check "oracle audit exits 0" test "$rc" = 0
 check "audit reports the analytical loss" grep -q '"quantity": "loss"' <<<"$out"
 
+# --- the README's Python example runs as printed, against a golden.json -------------------
+# (skipped where python3 is absent). `mycode.critical_rate` is (G16) with c = 1.
+readme="$(dirname "$0")/../../README.md"
+if command -v python3 >/dev/null && [ -f "$readme" ]; then
+  mkdir -p "$scratch/py"
+  awk '/^\*\*In Python\*\*/ { on = 1 } on && /^```python/ { grab = 1; next } grab && /^```/ { exit } grab' \
+      "$readme" >"$scratch/py/example.py"
+  cat >"$scratch/py/mycode.py" <<'PY'
+import math
+def critical_rate(T, Tr):
+    return math.pi**4 / (8 * T**3) * (1 / T**2 - 1 / (T + Tr)**2)
+PY
+  cp "$scratch/golden.json" "$scratch/py/golden.json"
+  check "README Python example has 10 lines" test "$(wc -l <"$scratch/py/example.py")" = 10
+  check "README Python example passes" bash -c "cd '$scratch/py' && python3 example.py"
+  sed -i 's|math.pi\*\*4|1.0000001 * math.pi**4|' "$scratch/py/mycode.py"
+  check "README Python example catches a 1e-7 error" bash -c "! (cd '$scratch/py' && python3 example.py 2>/dev/null)"
+fi
+
 echo "$passed passed, $failed failed"
 test "$failed" = 0
