@@ -1,11 +1,13 @@
 #include "cli/oracle_commands.hpp"
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <string>
 
 #include "cli/options.hpp"
 #include "cli/report.hpp"
+#include "common/argument_error.hpp"
 #include "common/decimal.hpp"
 #include "common/text_file.hpp"
 #include "oracle/check.hpp"
@@ -87,6 +89,43 @@ void add_check(CLI::App& oracle, std::function<void()>& action, int& status) {
   });
 }
 
+// One case of the suite (default or full), computed alone: what each case's "command" runs.
+void add_show(CLI::App& oracle, std::function<void()>& action) {
+  struct Options {
+    std::string id, digits = "50";
+    bool json = false, list = false;
+  };
+  auto o = std::make_shared<Options>();
+  auto* cmd = oracle.add_subcommand("show", "compute one case of the golden suite (or --list the case ids)");
+  cmd->add_option("--case", o->id, "case id, as in golden.json");
+  cmd->add_option("--digits", o->digits, "significant digits printed, 1..50 (default 50)");
+  cmd->add_flag("--list", o->list, "print the ids of the default and full suites' cases");
+  cmd->add_flag("--json", o->json, "print one JSON object");
+  cmd->callback([o, &action] {
+    action = [o] {
+      const std::vector<oracle::CaseDefinition> cases = oracle::suite_cases(oracle::SuiteName::full);
+      if (o->list) {
+        for (const oracle::CaseDefinition& c : cases) std::cout << c.id << "\n";
+        return;
+      }
+      const int digits = static_cast<int>(parse_integer(o->digits, "digits", 1, kWorkingDigits));
+      const auto it = std::find_if(cases.begin(), cases.end(), [&](const oracle::CaseDefinition& c) { return c.id == o->id; });
+      require(it != cases.end(), "case", "'" + o->id + "'", "a case id of the suite (see `learndyn oracle show --list`)");
+      Json report{{"case", it->id}, {"description", it->description}};
+      Json inputs = Json::object();
+      for (const auto& [name, value] : it->inputs) inputs[name] = value;
+      report["inputs"] = inputs;
+      Json certified = Json::object();
+      for (const oracle::NamedValue& v : it->reference()) {
+        report[v.name] = format_significant(v.value.value, digits);
+        certified[v.name] = std::min(v.value.certified_digits, digits);
+      }
+      report["certified_digits_by_quantity"] = certified;
+      print_report(std::cout, report, o->json);
+    };
+  });
+}
+
 void add_audit(CLI::App& oracle, std::function<void()>& action) {
   struct Options {
     std::string suite = "default";
@@ -147,6 +186,7 @@ void add_oracle_commands(CLI::App& app, std::function<void()>& action, int& stat
   add_generate(*oracle, action);
   add_check(*oracle, action, status);
   add_audit(*oracle, action);
+  add_show(*oracle, action);
 }
 
 }  // namespace learndyn::cli

@@ -7,6 +7,7 @@
 #include "fast/ghost/analytic.hpp"
 #include "fast/ghost/finite_confidence.hpp"
 #include "fast/ghost/gradient_descent.hpp"
+#include "oracle/ghost_quantities.hpp"
 
 namespace learndyn::oracle {
 namespace rg = learndyn::reference::ghost;

@@ -26,13 +26,6 @@ rg::Readout<Real> parse_readout(const ReadoutText& text) {
   return readout;
 }
 
-std::vector<NamedValue> name(const std::vector<std::string>& names,
-                             const std::vector<CertifiedValue>& values) {
-  std::vector<NamedValue> out;
-  for (std::size_t i = 0; i < names.size(); ++i) out.push_back({names[i], values[i]});
-  return out;
-}
-
 }  // namespace
 
 rg::Normalisation parse_normalisation(const std::string& text) {
@@ -66,9 +59,8 @@ std::vector<NamedValue> critical_rate_quantities(const GhostTaskText& text,
         rg::critical_rate_exponent(task, normalisation, rg::DelayScaling::proportional),
         rg::critical_rate_exponent(task, normalisation, rg::DelayScaling::fixed_response)};
   };
-  return name({"eta_c", "eps_star", "eps_nr", "slope_at_optimum", "exponent_Tr_proportional",
-               "exponent_Tr_fixed"},
-              certify(compute));
+  return certify_named({"eta_c", "eps_star", "eps_nr", "slope_at_optimum", "exponent_Tr_proportional",
+               "exponent_Tr_fixed"}, compute);
 }
 
 std::vector<NamedValue> loss_quantities(const GhostTaskText& text, const std::string& eps_text,
@@ -81,7 +73,7 @@ std::vector<NamedValue> loss_quantities(const GhostTaskText& text, const std::st
         rg::finite_loss_and_gradient(eps, task, parse_readout<Real>(*readout_text));
     return std::vector<Real>{lg.loss, lg.gradient};
   };
-  return name({"loss", "grad"}, certify(compute));
+  return certify_named({"loss", "grad"}, compute);
 }
 
 std::vector<NamedValue> gradient_descent_quantities(const GhostTaskText& text,
@@ -94,7 +86,7 @@ std::vector<NamedValue> gradient_descent_quantities(const GhostTaskText& text,
         rg::run_gradient_descent(gd, parse_decimal<Real>(eps0_text, "eps0"), epochs);
     return std::vector<Real>{trajectory.eps.back(), trajectory.loss.back()};
   };
-  return name({"eps_final", "loss_final"}, certify(compute));
+  return certify_named({"eps_final", "loss_final"}, compute);
 }
 
 }  // namespace learndyn::oracle

@@ -7,15 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "common/certify.hpp"
+#include "oracle/named_value.hpp"
 #include "reference/ghost/delayed_activation.hpp"
 
 namespace learndyn::oracle {
-
-struct NamedValue {
-  std::string name;
-  CertifiedValue value;
-};
 
 // Decimal-string inputs of the delayed-activation task.
 struct GhostTaskText {

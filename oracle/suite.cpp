@@ -8,6 +8,7 @@
 #include "common/error_measures.hpp"
 #include "common/scalar.hpp"
 #include "oracle/ghost_cases.hpp"
+#include "oracle/overlaps_cases.hpp"
 
 namespace learndyn::oracle {
 
@@ -21,6 +22,7 @@ std::string suite_name(SuiteName suite) { return suite == SuiteName::full ? "ful
 
 std::vector<CaseDefinition> suite_cases(SuiteName suite) {
   std::vector<CaseDefinition> cases = ghost_cases(suite);
+  for (CaseDefinition& c : overlaps_cases(suite)) cases.push_back(std::move(c));
   return cases;
 }
 

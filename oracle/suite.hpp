@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "oracle/ghost_quantities.hpp"
+#include "oracle/named_value.hpp"
 #include "oracle/golden.hpp"
 
 namespace learndyn::oracle {

@@ -151,6 +151,15 @@ check "bad --digits: exit 2" test "$rc" = 2
 check "bad --digits: nothing written" test ! -e "$scratch/never.json"
 run oracle generate --suite huge -o "$scratch/never.json"
 check "bad --suite names suite" grep -q 'suite' <<<"$err"
+# Each case's command prints the same value as golden.json (here an overlaps case, whose
+# command is `oracle show`).
+case_id=$(grep -o '"id": "overlaps.exact_map[^"]*"' "$scratch/golden.json" | head -n 1 | cut -d'"' -f4)
+golden_value=$(awk -v id="$case_id" '$0 ~ "\"id\": \"" id "\"" { on = 1 } on && /"value":/ { gsub(/[",]/, "", $2); print $2; exit }' "$scratch/golden.json")
+run oracle show --case "$case_id" --json
+check "oracle show prints the golden value" grep -q "\"loss_final\": \"$golden_value\"" <<<"$out"
+run oracle show --list
+check "oracle show --list lists the full suite" test "$(wc -l <<<"$out")" -gt 100
+bad "unknown case" "case" oracle show --case no.such.case
 run oracle audit --json
 check "oracle audit exits 0" test "$rc" = 0
 check "audit reports the analytical loss" grep -q '"quantity": "loss"' <<<"$out"

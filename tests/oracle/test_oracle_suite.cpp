@@ -27,30 +27,39 @@ void expect_valid_unique_ids(const o::GoldenSuite& golden) {
 // all 50 digits between the precisions; the quadrature of the finite-confidence loss on 46+;
 // the GD run above eta_c on 44 (it oscillates about eps*, unstable at that rate, which
 // amplifies rounding errors at every precision). A drop below 40 means a reference
-// computation lost accuracy.
-void expect_certified_to_40_digits(const o::GoldenSuite& golden) {
+// computation lost accuracy. The overlap flow is integrated to the tolerance eps^(2/3) of
+// each precision (proofs/overlaps.md O41), about 1e-33 at 50 digits, so its two precisions
+// agree on ~33 digits (measured 34-37): its floor is 30.
+int certified_floor(const std::string& id) { return id.rfind("overlaps.flow.", 0) == 0 ? 30 : 40; }
+
+void expect_certified_to_floor(const o::GoldenSuite& golden) {
   for (const o::GoldenCase& c : golden.cases)
-    for (const o::GoldenValue& v : c.values) EXPECT_GE(v.certified_digits, 40) << c.id << " " << v.quantity;
+    for (const o::GoldenValue& v : c.values)
+      EXPECT_GE(v.certified_digits, certified_floor(c.id)) << c.id << " " << v.quantity;
 }
 
-// A wiring check, not an accuracy test (tests/ghost/ holds the fast path's tight bounds): a
-// fast value attached to the wrong quantity or case would be off by O(1). The loosest stated
-// bound among these quantities is the GD running forward error, about 1e-10 relative here.
+// A wiring check, not an accuracy test (tests/ghost/ and tests/overlaps/ hold the fast paths'
+// tight bounds): a fast value attached to the wrong quantity or case would be off by O(1).
+// The audit's largest errors on this suite are ~1e-9 relative: the overlap flow's RK4 with
+// one step per epoch (its discretisation error, not rounding), and the closed-form filter loss
+// near the zero-loss manifold (cancellation; README "audit").
 void expect_fast_path_close(const o::Audit& audit) {
   ASSERT_FALSE(audit.rows.empty());
   std::set<std::string> kinds;
   for (const o::AuditRow& r : audit.rows) {
     kinds.insert(r.kind);
     EXPECT_GT(r.cases, 0);
-    EXPECT_LE(r.worst_relative_error, 1e-9) << r.kind << " " << r.quantity << " at " << r.worst_case;
+    EXPECT_LE(r.worst_relative_error, 1e-6) << r.kind << " " << r.quantity << " at " << r.worst_case;
   }
-  EXPECT_EQ(kinds, (std::set<std::string>{"ghost.critical_rate", "ghost.loss", "ghost.finite_loss", "ghost.gd"}));
+  EXPECT_EQ(kinds, (std::set<std::string>{"ghost.critical_rate", "ghost.loss", "ghost.finite_loss", "ghost.gd",
+                                          "overlaps.filter", "overlaps.exact_map", "overlaps.flow",
+                                          "overlaps.erf_gradient"}));
 }
 
 TEST(Suite, DefaultSuiteIsWellFormedCertifiedAndAudited) {
   const o::SuiteResult result = o::evaluate_suite(o::SuiteName::standard, 50, "test", true);
   expect_valid_unique_ids(result.golden);
-  expect_certified_to_40_digits(result.golden);
+  expect_certified_to_floor(result.golden);
   expect_fast_path_close(result.audit);
 }
 

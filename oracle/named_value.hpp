@@ -1,0 +1,28 @@
+// A certified value with its quantity name: what every area's golden cases return.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/certify.hpp"
+
+namespace learndyn::oracle {
+
+struct NamedValue {
+  std::string name;
+  CertifiedValue value;
+};
+
+// certify(compute) (common/certify.hpp) with the i-th value named names[i].
+template <class Compute>
+std::vector<NamedValue> certify_named(const std::vector<std::string>& names, Compute&& compute) {
+  const std::vector<CertifiedValue> values = certify(std::forward<Compute>(compute));
+  if (values.size() != names.size()) throw std::logic_error("certify_named: one name per value");
+  std::vector<NamedValue> out;
+  for (std::size_t i = 0; i < names.size(); ++i) out.push_back({names[i], values[i]});
+  return out;
+}
+
+}  // namespace learndyn::oracle
