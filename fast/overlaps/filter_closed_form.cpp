@@ -87,6 +87,11 @@ FilterLoss filter_loss_closed_form(const FilterSettings& t, double zm, double zu
   FilterLoss out;
   out.loss = dt * (a1 * a1 * rr.s + a2 * a2 * mm.s + a * a * qq.s + 2 * a1 * a2 * rm.s -
                    2 * a * a1 * rq.s - 2 * a * a2 * mq.s);
+  // (OF18a): near the zero-loss manifold the six terms cancel; the residual sums do not.
+  const double magnitude = dt * (std::fabs(a1 * a1 * rr.s) + std::fabs(a2 * a2 * mm.s) + a * a * qq.s +
+                                 2 * std::fabs(a1 * a2 * rm.s) + 2 * std::fabs(a * a1 * rq.s) +
+                                 2 * std::fabs(a * a2 * mq.s));
+  if (out.loss < magnitude / 64) return direct_sums(t, zm, zu, vm, vu);
   // (OF17): dL/dA1, dL/dA2 at fixed mu, and dL/dmu at fixed A1, A2.
   const double l_a1 = 2 * dt * (a1 * rr.s + a2 * rm.s - a * rq.s);
   const double l_a2 = 2 * dt * (a1 * rm.s + a2 * mm.s - a * mq.s);

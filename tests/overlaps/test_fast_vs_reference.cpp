@@ -240,4 +240,31 @@ RC_GTEST_PROP(OverlapsFastVsReference, FilterClosedFormLoss, ()) {
   RC_ASSERT(static_cast<double>(abs(real(fast.loss) - ref)) <= 0x1p-36 * scale);
 }
 
+// (OF18a): near the zero-loss manifold the six closed-form terms cancel. There the fast loss
+// must be as accurate as the plainest algorithm at double (the reference's latent recursion,
+// the third point), whose error is the conditioning of summing O(1) residual parts: within 8x
+// of it (or of 8u L). The closed form alone failed this by 1000x at the oracle's case
+// overlaps.filter.zm=1.zu=0.9.vm=0.889.vu=0.8 (relative error 1.3e-9).
+TEST(OverlapsFastVsReference, FilterLossNearTheZeroLossManifold) {
+  const fo::FilterSettings s{0.05, 400, 0.2, 1.0};
+  for (const double shrink : {1.0, 0.3, 0.1, 0.03}) {
+    // From the zero-loss point (zm, vu, zu vm) = (1, vu*, 1 - vu* ...) towards the audit's case.
+    const double vu0 = static_cast<double>(ro::filter_zero_loss_vu(ro::FilterTarget<real>{real("0.2")}, real("0.05"), 400));
+    const double vu = vu0 + shrink * (0.8 - vu0), zm = 1.0, zu = 0.9, vm = 0.889;
+    const fo::FilterLoss fast = fo::filter_loss_closed_form(s, zm, zu, vm, vu);
+    Eigen::MatrixXd sigma = Eigen::MatrixXd::Identity(4, 4);
+    sigma(0, 2) = sigma(2, 0) = zm;
+    sigma(0, 3) = sigma(3, 0) = zu;
+    sigma(1, 2) = sigma(2, 1) = vm;
+    sigma(1, 3) = sigma(3, 1) = vu;
+    const ro::Task<real> task_real = ro::filter_task(ro::FilterTarget<real>{real("0.2")}, real("0.05"), 400);
+    const ro::Task<double> task_double = ro::filter_task(ro::FilterTarget<double>{0.2}, 0.05, 400);
+    const real exact = ro::overlap_loss(ro::linear_model<real>(1, real("0.05")), ro::Matrix<real>(sigma.cast<real>()), task_real);
+    const double plain = ro::overlap_loss(ro::linear_model<double>(1, 0.05), ro::Matrix<double>(sigma), task_double);
+    const double fast_error = static_cast<double>(abs(real(fast.loss) - exact) / exact);
+    const double plain_error = static_cast<double>(abs(real(plain) - exact) / exact);
+    EXPECT_LE(fast_error, 8 * std::max(plain_error, 8 * 0x1p-53)) << "vu " << vu << " L " << fast.loss;
+  }
+}
+
 }  // namespace
