@@ -89,83 +89,73 @@ CaseDefinition filter_case(const std::string& zm, const std::string& zu, const s
       }};
 }
 
-// ---- the linear exact map over many epochs (O16) ----
+// ---- the linear exact map (O16) and the gradient flow (O17) from Sigma_A ----
+
+std::vector<std::string> endpoint_names() {
+  std::vector<std::string> names{"loss_final"};
+  for (const std::string& n : ro::overlap_names(kRank, ro::OverlapOrdering::linear)) names.push_back("sigma_" + n);
+  return names;
+}
+
+// The loss and every overlap (linear ordering) after `epochs` of `method` on the rank-1 filter
+// task with `steps` steps, from Sigma_A.
+template <class Real>
+std::vector<Real> reference_endpoint(ro::FlowMethod method, const std::string& lr, long epochs, int steps) {
+  const Real dt = parse_decimal<Real>("0.05", "dt");
+  const ro::Task<Real> task = ro::filter_task(ro::FilterTarget<Real>{parse_decimal<Real>("0.2", "decay")}, dt, steps);
+  ro::FlowSettings<Real> settings{parse_decimal<Real>(lr, "lr")};
+  settings.method = method;
+  const auto samples = ro::integrate_flow(ro::linear_model<Real>(kRank, dt), task, sigma_of<Real>(kSigmaA), settings, {Real(epochs)});
+  const ro::Vector<Real> flat = ro::flatten<Real>(samples.back().sigma, kRank, ro::OverlapOrdering::linear);
+  std::vector<Real> out{samples.back().loss};
+  for (Eigen::Index i = 0; i < flat.size(); ++i) out.push_back(flat(i));
+  return out;
+}
+
+std::vector<FastValue> fast_endpoint(fo::Stepper stepper, const std::string& lr, long epochs, int steps) {
+  fo::OverlapSolver solver(fo::linear_model(kRank, 0.05), fo::filter_task(0.05, steps, 0.2, 1.0));
+  Eigen::MatrixXd sigma = fast_sigma_of(kSigmaA);
+  const double rate = parse_decimal<double>(lr, "lr");
+  for (long e = 0; e < epochs; ++e) solver.epoch(rate, stepper, sigma);
+  const ro::Vector<double> flat = ro::flatten<double>(sigma, kRank, ro::OverlapOrdering::linear);
+  const std::vector<std::string> names = endpoint_names();
+  std::vector<FastValue> out{{names[0], solver.loss(sigma)}};
+  for (Eigen::Index i = 0; i < flat.size(); ++i) out.push_back({names[static_cast<std::size_t>(i) + 1], flat(i)});
+  return out;
+}
 
 CaseDefinition exact_map_case(const std::string& lr, long epochs) {
   const Inputs shown{{"sigma0", "A"}, {"lr", lr}, {"epochs", std::to_string(epochs)}};
   const std::string id = id_of("overlaps.exact_map", shown);
   const Inputs inputs = with_sigma({{"lr", lr}, {"epochs", std::to_string(epochs)}, {"dt", "0.05"}, {"steps", "400"}, {"decay", "0.2"}}, kSigmaA);
-  std::vector<std::string> names{"loss_final"};
-  for (const std::string& n : ro::overlap_names(kRank, ro::OverlapOrdering::linear)) names.push_back("sigma_" + n);
   return CaseDefinition{
       id, "overlaps", "overlaps.exact_map",
       "linear rank-1 filter task (T = 400, dt = 0.05): every overlap after `epochs` full-network SGD steps at rate N lr, "
       "by the exact map Sigma' = (I - lr G) Sigma (I - lr G) (O16)",
       inputs, show_command(id),
       [=] {
-        return certify_named(names, [&]<class Real>() {
-          const Real dt = parse_decimal<Real>("0.05", "dt");
-          const ro::Model<Real> model = ro::linear_model<Real>(kRank, dt);
-          const ro::Task<Real> task = ro::filter_task(ro::FilterTarget<Real>{parse_decimal<Real>("0.2", "decay")}, dt, 400);
-          ro::FlowSettings<Real> settings{parse_decimal<Real>(lr, "lr")};
-          settings.method = ro::FlowMethod::exact_map;
-          const auto samples = ro::integrate_flow(model, task, sigma_of<Real>(kSigmaA), settings, {Real(epochs)});
-          const ro::Vector<Real> flat = ro::flatten<Real>(samples.back().sigma, kRank, ro::OverlapOrdering::linear);
-          std::vector<Real> out{samples.back().loss};
-          for (Eigen::Index i = 0; i < flat.size(); ++i) out.push_back(flat(i));
-          return out;
+        return certify_named(endpoint_names(), [&]<class Real>() {
+          return reference_endpoint<Real>(ro::FlowMethod::exact_map, lr, epochs, 400);
         });
       },
-      [=] {
-        const fo::Task task = fo::filter_task(0.05, 400, 0.2, 1.0);
-        fo::OverlapSolver solver(fo::linear_model(kRank, 0.05), task);
-        Eigen::MatrixXd sigma = fast_sigma_of(kSigmaA);
-        const double rate = parse_decimal<double>(lr, "lr");
-        for (long e = 0; e < epochs; ++e) solver.epoch(rate, fo::Stepper::exact_map, sigma);
-        const ro::Vector<double> flat = ro::flatten<double>(sigma, kRank, ro::OverlapOrdering::linear);
-        std::vector<FastValue> out{{"loss_final", solver.loss(sigma)}};
-        for (Eigen::Index i = 0; i < flat.size(); ++i) out.push_back({names[static_cast<std::size_t>(i) + 1], flat(i)});
-        return out;
-      }};
+      [=] { return fast_endpoint(fo::Stepper::exact_map, lr, epochs, 400); }};
 }
-
-// ---- the gradient flow (O17) by Gragg-Bulirsch-Stoer extrapolation (O43) ----
 
 CaseDefinition flow_case(const std::string& lr, long epochs, int steps) {
   const Inputs shown{{"sigma0", "A"}, {"lr", lr}, {"epochs", std::to_string(epochs)}, {"steps", std::to_string(steps)}};
   const std::string id = id_of("overlaps.flow", shown);
   const Inputs inputs = with_sigma({{"lr", lr}, {"epochs", std::to_string(epochs)}, {"dt", "0.05"}, {"steps", std::to_string(steps)}, {"decay", "0.2"}}, kSigmaA);
-  std::vector<std::string> names{"loss_final"};
-  for (const std::string& n : ro::overlap_names(kRank, ro::OverlapOrdering::linear)) names.push_back("sigma_" + n);
   return CaseDefinition{
       id, "overlaps", "overlaps.flow",
       "linear rank-1 filter task: every overlap after `epochs` of the gradient flow dSigma/dt = -lr (G Sigma + Sigma G) "
       "(O17), integrated to the working precision's tolerance (O41, O43); fast path: RK4, one step per epoch",
       inputs, show_command(id),
       [=] {
-        return certify_named(names, [&]<class Real>() {
-          const Real dt = parse_decimal<Real>("0.05", "dt");
-          const ro::Model<Real> model = ro::linear_model<Real>(kRank, dt);
-          const ro::Task<Real> task = ro::filter_task(ro::FilterTarget<Real>{parse_decimal<Real>("0.2", "decay")}, dt, steps);
-          ro::FlowSettings<Real> settings{parse_decimal<Real>(lr, "lr")};
-          settings.method = ro::FlowMethod::extrapolation;
-          const auto samples = ro::integrate_flow(model, task, sigma_of<Real>(kSigmaA), settings, {Real(epochs)});
-          const ro::Vector<Real> flat = ro::flatten<Real>(samples.back().sigma, kRank, ro::OverlapOrdering::linear);
-          std::vector<Real> out{samples.back().loss};
-          for (Eigen::Index i = 0; i < flat.size(); ++i) out.push_back(flat(i));
-          return out;
+        return certify_named(endpoint_names(), [&]<class Real>() {
+          return reference_endpoint<Real>(ro::FlowMethod::extrapolation, lr, epochs, steps);
         });
       },
-      [=] {
-        fo::OverlapSolver solver(fo::linear_model(kRank, 0.05), fo::filter_task(0.05, steps, 0.2, 1.0));
-        Eigen::MatrixXd sigma = fast_sigma_of(kSigmaA);
-        const double rate = parse_decimal<double>(lr, "lr");
-        for (long e = 0; e < epochs; ++e) solver.epoch(rate, fo::Stepper::rk4, sigma);
-        const ro::Vector<double> flat = ro::flatten<double>(sigma, kRank, ro::OverlapOrdering::linear);
-        std::vector<FastValue> out{{"loss_final", solver.loss(sigma)}};
-        for (Eigen::Index i = 0; i < flat.size(); ++i) out.push_back({names[static_cast<std::size_t>(i) + 1], flat(i)});
-        return out;
-      }};
+      [=] { return fast_endpoint(fo::Stepper::rk4, lr, epochs, steps); }};
 }
 
 // ---- the erf mean-field loss and gradient (O10, O11, O13) ----
