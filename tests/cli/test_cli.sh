@@ -160,6 +160,10 @@ check "oracle show prints the golden value" grep -q "\"loss_final\": \"$golden_v
 run oracle show --list
 check "oracle show --list lists the full suite" test "$(wc -l <<<"$out")" -gt 100
 bad "unknown case" "case" oracle show --case no.such.case
+# Writing to a device writes into it; it must never replace the device node.
+run oracle generate -o /dev/null
+check "-o /dev/null exits 0" test "$rc" = 0
+check "/dev/null is still a character device" test -c /dev/null
 run oracle audit --json
 check "oracle audit exits 0" test "$rc" = 0
 check "audit reports the analytical loss" grep -q '"quantity": "loss"' <<<"$out"
