@@ -16,21 +16,13 @@
 #include "fast/overlaps/overlap_ode.hpp"
 #include "reference/overlaps/learning.hpp"
 
+#include "overlaps_bench_support.hpp"
+
 namespace {
 namespace fo = learndyn::fast::overlaps;
 namespace ro = learndyn::reference::overlaps;
 
-// With --benchmark_repetitions=n the minimum over repetitions is reported too: on a shared
-// machine it is the figure least disturbed by other processes.
-double min_of(const std::vector<double>& v) { return *std::min_element(v.begin(), v.end()); }
-
-constexpr int kSteps = 400;
-constexpr double kDt = 0.05;
-
-fo::Model model_for(int activation) {
-  return activation ? fo::erf_model(1, kDt) : fo::linear_model(1, kDt);
-}
-double lr_for(int activation) { return activation ? 5e-2 : 5e-3; }  // spec §6
+using namespace learndyn::bench::overlaps;
 
 // Args: activation (0 linear, 1 erf), N of the network epoch it is compared with.
 void BM_OverlapsOdeEpochVsNetworkEpoch(benchmark::State& state) {
