@@ -15,14 +15,6 @@ namespace fg = learndyn::fast::ghost;
 
 namespace {
 
-// "<area>.<kind>.name=value.name=value...": readable and unique, and free of the characters
-// a CSV or a shell would need quoted.
-std::string case_id(const std::string& kind, const Inputs& inputs) {
-  std::string id = kind;
-  for (const auto& [name, value] : inputs) id += "." + name + "=" + value;
-  return id;
-}
-
 std::string flags(const Inputs& inputs) {
   std::string out;
   for (const auto& [name, value] : inputs) out += " --" + name + " " + value;
@@ -38,7 +30,7 @@ fg::DelayTask fast_task(const GhostTaskText& task) {
 CaseDefinition critical_rate_case(const GhostTaskText& task, rg::Normalisation normalisation) {
   const Inputs inputs{{"T", task.delay}, {"Tr", task.response}, {"normalise", normalisation_name(normalisation)}};
   return CaseDefinition{
-      case_id("ghost.critical_rate", inputs), "ghost", "ghost.critical_rate",
+      make_case_id("ghost.critical_rate", inputs), "ghost", "ghost.critical_rate",
       "critical learning rate eta_c (G16/G17), eps* (G12), eps_nr (G13), slope (G15), exponents (G19, G20)",
       inputs, "learndyn ghost critical-rate" + flags(inputs) + " --json",
       [=] { return critical_rate_quantities(task, normalisation); },
@@ -52,7 +44,7 @@ CaseDefinition critical_rate_case(const GhostTaskText& task, rg::Normalisation n
 CaseDefinition analytic_loss_case(const GhostTaskText& task, const std::string& eps) {
   const Inputs inputs{{"T", task.delay}, {"Tr", task.response}, {"eps", eps}};
   return CaseDefinition{
-      case_id("ghost.loss", inputs), "ghost", "ghost.loss",
+      make_case_id("ghost.loss", inputs), "ghost", "ghost.loss",
       "analytical delayed-activation loss L(eps) (G11) and dL/deps (G14)", inputs,
       "learndyn ghost loss" + flags(inputs) + " --json",
       [=] { return loss_quantities(task, eps, std::nullopt); },
@@ -69,7 +61,7 @@ CaseDefinition finite_loss_case(const GhostTaskText& task, const ReadoutText& re
   const Inputs inputs{{"T", task.delay}, {"Tr", task.response}, {"beta", readout.beta},
                       {"xth", readout.x_th}, {"eps", eps}};
   return CaseDefinition{
-      case_id("ghost.finite_loss", inputs), "ghost", "ghost.finite_loss",
+      make_case_id("ghost.finite_loss", inputs), "ghost", "ghost.finite_loss",
       "finite-confidence loss (G21) and dL/deps (G24)", inputs,
       "learndyn ghost loss" + flags(inputs) + " --json",
       [=] { return loss_quantities(task, eps, readout); },
@@ -87,7 +79,7 @@ CaseDefinition gradient_descent_case(const GhostTaskText& task, const std::strin
   const Inputs inputs{{"T", task.delay}, {"Tr", task.response}, {"eta", eta}, {"eps0", eps0},
                       {"epochs", std::to_string(epochs)}};
   return CaseDefinition{
-      case_id("ghost.gd", inputs), "ghost", "ghost.gd",
+      make_case_id("ghost.gd", inputs), "ghost", "ghost.gd",
       "eps and L after `epochs` plain GD steps on the analytical loss (G11, G14; section 5)", inputs,
       "learndyn ghost train --reference" + flags(inputs) + " --record-every " + std::to_string(epochs) +
           " --format json",

@@ -43,12 +43,6 @@ Eigen::MatrixXd fast_sigma_of(const OverlapText& text) {
   return Eigen::MatrixXd(s);
 }
 
-std::string id_of(const std::string& kind, const Inputs& shown) {
-  std::string id = kind;
-  for (const auto& [name, value] : shown) id += "." + name + "=" + value;
-  return id;
-}
-
 Inputs with_sigma(Inputs inputs, const OverlapText& sigma) {
   for (const auto& [name, value] : sigma) inputs.emplace_back("sigma_" + name, value);
   return inputs;
@@ -61,7 +55,7 @@ std::string show_command(const std::string& id) { return "learndyn oracle show -
 CaseDefinition filter_case(const std::string& zm, const std::string& zu, const std::string& vm,
                            const std::string& vu, const std::string& steps) {
   const Inputs inputs{{"zm", zm}, {"zu", zu}, {"vm", vm}, {"vu", vu}, {"dt", "0.05"}, {"steps", steps}, {"decay", "0.2"}};
-  const std::string id = id_of("overlaps.filter", {{"zm", zm}, {"zu", zu}, {"vm", vm}, {"vu", vu}, {"steps", steps}});
+  const std::string id = make_case_id("overlaps.filter", {{"zm", zm}, {"zu", zu}, {"vm", vm}, {"vu", vu}, {"steps", steps}});
   const int t = std::stoi(steps);
   return CaseDefinition{
       id, "overlaps", "overlaps.filter",
@@ -126,7 +120,7 @@ std::vector<FastValue> fast_endpoint(fo::Stepper stepper, const std::string& lr,
 
 CaseDefinition exact_map_case(const std::string& lr, long epochs) {
   const Inputs shown{{"sigma0", "A"}, {"lr", lr}, {"epochs", std::to_string(epochs)}};
-  const std::string id = id_of("overlaps.exact_map", shown);
+  const std::string id = make_case_id("overlaps.exact_map", shown);
   const Inputs inputs = with_sigma({{"lr", lr}, {"epochs", std::to_string(epochs)}, {"dt", "0.05"}, {"steps", "400"}, {"decay", "0.2"}}, kSigmaA);
   return CaseDefinition{
       id, "overlaps", "overlaps.exact_map",
@@ -143,7 +137,7 @@ CaseDefinition exact_map_case(const std::string& lr, long epochs) {
 
 CaseDefinition flow_case(const std::string& lr, long epochs, int steps) {
   const Inputs shown{{"sigma0", "A"}, {"lr", lr}, {"epochs", std::to_string(epochs)}, {"steps", std::to_string(steps)}};
-  const std::string id = id_of("overlaps.flow", shown);
+  const std::string id = make_case_id("overlaps.flow", shown);
   const Inputs inputs = with_sigma({{"lr", lr}, {"epochs", std::to_string(epochs)}, {"dt", "0.05"}, {"steps", std::to_string(steps)}, {"decay", "0.2"}}, kSigmaA);
   return CaseDefinition{
       id, "overlaps", "overlaps.flow",
@@ -162,7 +156,7 @@ CaseDefinition flow_case(const std::string& lr, long epochs, int steps) {
 
 CaseDefinition erf_gradient_case() {
   const Inputs shown{{"sigma", "A"}};
-  const std::string id = id_of("overlaps.erf_gradient", shown);
+  const std::string id = make_case_id("overlaps.erf_gradient", shown);
   const Inputs inputs = with_sigma({{"dt", "0.05"}, {"steps", "400"}, {"decay", "0.2"}}, kSigmaA);
   // The nonlinear model's visible overlaps (O12): V and Sigma_BB.
   const std::vector<std::string> visible{"zm", "zu", "vm", "vu", "mu", "mm", "uu"};
@@ -199,7 +193,7 @@ CaseDefinition erf_gradient_case() {
 CaseDefinition gain_case(ro::Activation phi, const std::string& delta) {
   const std::string phi_name = phi == ro::Activation::erf ? "erf" : "tanh";
   const Inputs inputs{{"phi", phi_name}, {"delta", delta}};
-  const std::string id = id_of("overlaps.gain", inputs);
+  const std::string id = make_case_id("overlaps.gain", inputs);
   return CaseDefinition{
       id, "overlaps", "overlaps.gain",
       "mean-field gain g(Delta) = E[phi'(h)], h ~ N(0, Delta), and g'(Delta) (O10, O10a): closed form for erf, "

@@ -20,6 +20,12 @@ SuiteName parse_suite_name(const std::string& text) {
 
 std::string suite_name(SuiteName suite) { return suite == SuiteName::full ? "full" : "default"; }
 
+std::string make_case_id(const std::string& kind, const Inputs& inputs) {
+  std::string id = kind;
+  for (const auto& [name, value] : inputs) id += "." + name + "=" + value;
+  return id;
+}
+
 std::vector<CaseDefinition> suite_cases(SuiteName suite) {
   std::vector<CaseDefinition> cases = ghost_cases(suite);
   for (CaseDefinition& c : overlaps_cases(suite)) cases.push_back(std::move(c));

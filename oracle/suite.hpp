@@ -36,6 +36,10 @@ struct CaseDefinition {
 
 std::vector<CaseDefinition> suite_cases(SuiteName suite);
 
+// "<kind>.name=value.name=value...": readable and unique, and free of the characters a CSV or
+// a shell would need quoted (is_valid_case_id).
+std::string make_case_id(const std::string& kind, const Inputs& inputs);
+
 struct AuditRow {
   std::string kind;
   std::string quantity;
