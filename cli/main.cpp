@@ -9,6 +9,7 @@
 
 #include "cli/ghost_commands.hpp"
 #include "cli/oracle_commands.hpp"
+#include "cli/overlaps_commands.hpp"
 #include "cli/report_command.hpp"
 #include "common/argument_error.hpp"
 #include "common/input_error.hpp"
@@ -28,6 +29,7 @@ int main(int argc, char** argv) {
   learndyn::cli::add_ghost_commands(app, action);
   learndyn::cli::add_oracle_commands(app, action, status);
   learndyn::cli::add_report_command(app, action);
+  learndyn::cli::add_overlaps_commands(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {  // --help, --version

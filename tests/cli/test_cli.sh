@@ -187,5 +187,73 @@ PY
   check "README Python example catches a 1e-7 error" bash -c "! (cd '$scratch/py' && python3 example.py 2>/dev/null)"
 fi
 
+# --- overlaps: the experiments of Ger & Barak 2026 at tiny sizes ----------------------------
+# (the full runs and their numbers are in the README; here: shapes, exactness, errors, files)
+tiny_filter=(--N 20 --T 40 --dt 0.1 --lr 1e-2 --epochs 30 --record-every 10)
+run overlaps filter "${tiny_filter[@]}"
+check "overlaps filter exits 0" test "$rc" = 0
+check "filter CSV header" test "$(head -n1 <<<"$out" | cut -d, -f1-8)" = "epoch,loss_network,loss_exact_map,loss_euler,loss_direct,gap_exact_map,gap_euler,gap_direct"
+check "filter records epochs 0..9, 10, 20, 30" test "$(tail -n +2 <<<"$out" | cut -d, -f1 | tr '\n' ' ')" = "0 1 2 3 4 5 6 7 8 9 10 20 30 "
+# The linear theory is exact (O16): the network and the exact map agree to rounding.
+check "filter: network = exact map to 1e-12" awk -F, 'NR > 1 && ($6 > 1e-12 || $6 < -1e-12) { bad = 1 } END { exit bad }' <<<"$out"
+check "filter: the Euler theory is not exact (gap > 1e-9 at epoch 30)" awk -F, '$1 == 30 && $7 > 1e-9 { ok = 1 } END { exit !ok }' <<<"$out"
+first=$out
+run overlaps filter "${tiny_filter[@]}"
+check "filter is deterministic" test "$out" = "$first"
+run overlaps filter "${tiny_filter[@]}" --seed 1
+check "another seed, another run" test "$out" != "$first"
+run overlaps filter --rank 2 --N 20 --T 40 --dt 0.1 --epochs 5 --format json
+check "rank-2 filter JSON lists v2u2" grep -q '"v2u2"' <<<"$out"
+check "rank-2 filter JSON reproduces Fig 12" grep -q '"reproduces": "Ger & Barak 2026, Fig 12"' <<<"$out"
+run overlaps filter "${tiny_filter[@]}" -o "$scratch/filter.csv" --figure "$scratch/filter.png"
+check "filter -o writes the CSV" test "$(head -c 5 "$scratch/filter.csv")" = "epoch"
+check "filter --figure writes a PNG" test "$(head -c 4 "$scratch/filter.png" | tail -c 3)" = "PNG"
+check "filter -o prints the summary" grep -q '^  max_gap_exact_map: ' <<<"$out"
+check "no partial files left" test -z "$(ls "$scratch" | grep partial)"
+run overlaps filter --N 20 --T 40 --dt 0.1 --epochs 3 --reference double --reference-epochs 2 --format json
+check "filter --reference double exits 0" test "$rc" = 0
+check "reference columns present" grep -q '"loss_reference"' <<<"$out"
+run overlaps filter "${tiny_filter[@]}" -o "$scratch/no/such/dir/f.csv"
+check "unwritable data file exits 1" test "$rc" = 1
+check "unwritable data file writes nothing" test ! -e "$scratch/no/such/dir/f.csv"
+
+run overlaps nscaling --N 16,64,256 --seeds 2 --epochs 3 --t-max 2 --batch 2 --init random --table by-n
+check "nscaling exits 0" test "$rc" = 0
+check "nscaling by-n has one row per N" test "$(tail -n +2 <<<"$out" | cut -d, -f1 | tr '\n' ' ')" = "16 64 256 "
+check "nscaling: the linear control is exact (< 1e-12)" awk -F, 'NR > 1 && $6 > 1e-12 { bad = 1 } END { exit bad }' <<<"$out"
+
+run overlaps aba --N 12 --T 30 --dt 0.1 --lr 1e-2 --phases A:40,B:20,A+noise:20 --table phases
+check "aba exits 0" test "$rc" = 0
+check "aba has one row per phase" test "$(tail -n +2 <<<"$out" | wc -l)" = 3
+check "aba SGD: closure and theory at rounding" awk -F, 'NR > 1 && ($8 > 1e-10 || $9 > 1e-10) { bad = 1 } END { exit bad }' <<<"$out"
+run overlaps aba --optimizer adam --N 12 --T 30 --dt 0.1 --lr 1e-2 --phases A:40,B:40 --table phases
+check "aba Adam breaks the closure (gap > 1e-4)" awk -F, 'NR > 1 && $8 < 1e-4 { bad = 1 } END { exit bad }' <<<"$out"
+
+run overlaps equivalent --N 40 --T 60 --dt 0.1 --lr 1e-2 --epochs 20 --format json -o "$scratch/eq.json"
+check "equivalent exits 0" test "$rc" = 0
+gap=$(sed -n 's/^  output_gap_start: //p' <<<"$out")
+check "equivalent networks: same output at the start" awk -v g="$gap" 'BEGIN { exit !(g != "" && g < 1e-13) }'
+check "equivalent JSON has the outputs table" grep -q '"y2_noisy"' "$scratch/eq.json"
+
+run overlaps memory --pairs 4 --batch 2 --epochs-ab 20 --epochs-c 20 --train-pairs 3 --test-pairs 1 --splits 5
+check "memory exits 0" test "$rc" = 0
+check "memory decoding table: 3 times x 2 groups x 2 splits" test "$(tail -n +2 <<<"$out" | wc -l)" = 12
+check "memory: identical twins decode at chance at the start" test "$(sed -n 2p <<<"$out" | cut -d, -f4)" = "0.5"
+
+bad "overlaps N = 0" "N" overlaps filter --N 0
+bad "overlaps lr = 0" "lr" overlaps filter --lr 0
+bad "overlaps rank 9" "rank" overlaps filter --rank 9
+bad "overlaps format" "format" overlaps filter --format xml
+bad "overlaps reference" "reference" overlaps filter --reference quad
+bad "overlaps table" "table" overlaps nscaling --table nope
+bad "nscaling one size" "N" overlaps nscaling --N 100
+bad "nscaling init" "init" overlaps nscaling --init zeros
+bad "aba phases" "phases" overlaps aba --phases A:10,C:5
+bad "aba optimizer" "optimizer" overlaps aba --optimizer sgd2
+bad "aba beta2" "beta2" overlaps aba --optimizer adam --beta2 1
+bad "equivalent unreachable m.u" "m-dot-u" overlaps equivalent --N 40 --theta2-mu 50
+bad "memory pairs" "pairs" overlaps memory --pairs 1
+bad "memory split" "train-pairs" overlaps memory --pairs 4 --train-pairs 4 --test-pairs 1
+
 echo "$passed passed, $failed failed"
 test "$failed" = 0

@@ -1,0 +1,798 @@
+#include "cli/overlaps_commands.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "cli/figure.hpp"
+#include "cli/options.hpp"
+#include "cli/report.hpp"
+#include "common/argument_error.hpp"
+#include "experiments/overlaps/aba.hpp"
+#include "experiments/overlaps/equivalent.hpp"
+#include "experiments/overlaps/filter.hpp"
+#include "experiments/overlaps/memory.hpp"
+#include "experiments/overlaps/nscaling.hpp"
+#include "experiments/overlaps/table.hpp"
+
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
+namespace learndyn::cli {
+namespace ex = learndyn::experiments::overlaps;
+
+namespace {
+
+// ---- output: CSV / JSON data, summary, PNG ---------------------------------------------
+
+// Options every overlaps command shares; held by shared_ptr so that callbacks outlive parsing.
+struct Output {
+  std::string format = "csv", output, figure, table;
+};
+
+void add_output_options(CLI::App& cmd, Output& o, const std::string& tables = "") {
+  cmd.add_option("--format", o.format, "csv | json (default csv)");
+  cmd.add_option("-o,--output", o.output, "data file to write atomically (default: stdout; then the summary goes to stdout)");
+  cmd.add_option("--figure", o.figure, "PNG figure to write (gnuplot)");
+  if (!tables.empty()) cmd.add_option("--table", o.table, "the table written as CSV: " + tables);
+}
+
+// Checks --format and --table before any work is done.
+void check_output(const Output& o, const std::vector<std::string>& tables) {
+  require(o.format == "csv" || o.format == "json", "format", "'" + o.format + "'", "csv or json");
+  if (o.table.empty()) return;
+  std::string names;
+  for (const auto& name : tables) {
+    if (name == o.table) return;
+    names += (names.empty() ? "" : " | ") + name;
+  }
+  throw ArgumentError("table", "'" + o.table + "'", names);
+}
+
+std::string number(double x) {
+  if (std::isnan(x)) return "";
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.17g", x);
+  return buffer;
+}
+
+std::string csv_of(const ex::Table& t) {
+  std::ostringstream out;
+  for (std::size_t c = 0; c < t.columns.size(); ++c) out << (c ? "," : "") << t.columns[c];
+  out << "\n";
+  for (const auto& row : t.rows) {
+    for (std::size_t c = 0; c < row.size(); ++c) out << (c ? "," : "") << number(row[c]);
+    out << "\n";
+  }
+  return out.str();
+}
+
+// Non-finite values become null (JSON has no NaN).
+Json json_number(double x) { return std::isfinite(x) ? Json(x) : Json(nullptr); }
+
+Json json_of(const ex::Table& t) {
+  Json rows = Json::array();
+  for (const auto& row : t.rows) {
+    Json r = Json::array();
+    for (double x : row) r.push_back(json_number(x));
+    rows.push_back(std::move(r));
+  }
+  return Json{{"columns", t.columns}, {"rows", rows}};
+}
+
+Json json_of(const ex::Summary& s) {
+  Json out = Json::object();
+  for (const auto& [name, value] : s.values) out[name] = json_number(value);
+  return out;
+}
+
+// The named tables of a result; the first is the default CSV table.
+using NamedTables = std::vector<std::pair<std::string, const ex::Table*>>;
+
+// Writes the data file atomically (a temporary beside it, then a rename); an existing path
+// that is not a regular file (/dev/stdout, /dev/null, a FIFO) is written in place instead,
+// since renaming over it would replace the device with a regular file.
+void write_data(const std::string& path, const std::string& data) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (!ec && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+    std::ofstream file(path, std::ios::binary);
+    file << data;
+    file.flush();
+    if (!file) throw std::runtime_error("cannot write " + path);
+    return;
+  }
+  write_file_atomically(path, data);
+}
+
+// Renders the data (CSV: one table; JSON: the whole report with every table), writes the
+// figure first (so a gnuplot failure leaves no data file behind either), then the data to -o
+// or stdout; with -o, the summary goes to stdout as text.
+void deliver(const Output& o, Json report, const NamedTables& tables,
+             const std::function<void(const std::string&)>& figure) {
+  const ex::Table* chosen = tables.front().second;
+  for (const auto& [name, table] : tables)
+    if (name == o.table) chosen = table;
+  std::string data;
+  if (o.format == "csv") {
+    data = csv_of(*chosen);
+  } else {
+    for (const auto& [name, table] : tables) report[name] = json_of(*table);
+    data = report.dump(1) + "\n";
+  }
+  if (!o.figure.empty()) figure(o.figure);
+  if (o.output.empty()) {
+    std::cout << data;
+    return;
+  }
+  write_data(o.output, data);
+  Json brief = Json::object();
+  brief["command"] = report["command"];
+  brief["wrote"] = o.output;
+  if (!o.figure.empty()) brief["figure"] = o.figure;
+  brief["summary"] = report["summary"];
+  print_report(std::cout, brief, false);
+}
+
+// ---- figures ---------------------------------------------------------------------------
+
+std::string quoted(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += (c == '\'') ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// A gnuplot datablock `$name` holding the given columns of a table (NaN as "NaN").
+std::string datablock(const std::string& name, const ex::Table& t, const std::vector<std::string>& columns) {
+  std::vector<std::size_t> idx;
+  for (const auto& c : columns) idx.push_back(t.index(c));
+  std::ostringstream out;
+  out << "$" << name << " << EOD\n";
+  for (const auto& row : t.rows) {
+    for (std::size_t k = 0; k < idx.size(); ++k) {
+      const double x = row[idx[k]];
+      out << (k ? " " : "") << (std::isfinite(x) ? number(x) : std::string("NaN"));
+    }
+    out << "\n";
+  }
+  out << "EOD\n";
+  return out.str();
+}
+
+// Runs `body` (datablocks and plot commands) into png_path atomically (a partial file, then
+// a rename), `width` x `height` pixels.
+void write_png(const std::string& body, const std::string& png_path, int width, int height) {
+  const std::string partial = png_path + ".partial.png";
+  std::ostringstream gp;
+  gp << "set terminal pngcairo size " << width << "," << height << " font 'DejaVu Sans,11'\n"
+     << "set output " << quoted(partial) << "\n"
+     << "set datafile missing 'NaN'\nset grid\n"
+     << body;
+  run_gnuplot(gp.str(), partial);
+  std::error_code ec;
+  const auto status = std::filesystem::status(png_path, ec);
+  if (!ec && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+    std::ifstream in(partial, std::ios::binary);  // a device or FIFO: copy, never rename over it
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    std::filesystem::remove(partial, ec);
+    write_data(png_path, bytes.str());
+    return;
+  }
+  std::filesystem::rename(partial, png_path);
+}
+
+// Colours for up to 21 overlap curves.
+std::string colour(std::size_t i) {
+  static const char* palette[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9",
+                                  "#000000", "#F0E442", "#882255", "#44AA99", "#999933"};
+  return palette[i % (sizeof palette / sizeof *palette)];
+}
+
+// ---- option parsing helpers ------------------------------------------------------------
+
+// The experiments allocate and free batches of about 1 MB every epoch. glibc hands freed blocks
+// at the top of the heap back to the system (trim threshold about 2x the largest block seen) and
+// the next epoch faults them in again, which on the CI's virtual machines costs ~10 us per page
+// (measured: a 128-trial flip-flop batch 8 ms instead of 0.2 ms). Keeping freed memory in the
+// process removes that cost; it changes no result.
+void keep_freed_memory() {
+#ifdef __GLIBC__
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  mallopt(M_MMAP_THRESHOLD, 256 << 20);
+#endif
+}
+
+// A comma-separated list of integers, each in [lo, hi].
+std::vector<int> integer_list(const std::string& text, const std::string& name, long lo, long hi) {
+  std::vector<int> out;
+  std::stringstream list(text);
+  for (std::string item; std::getline(list, item, ',');)
+    out.push_back(static_cast<int>(parse_integer(item, name, lo, hi)));
+  require(!out.empty(), name, "'" + text + "'", "a comma-separated list of integers");
+  return out;
+}
+
+long integer_option(const std::string& text, const std::string& name, long lo, long hi) {
+  return parse_integer(text, name, lo, hi);
+}
+
+double number_option(const std::string& text, const std::string& name) { return parse_double(text, name); }
+
+std::uint64_t seed_option(const std::string& text) {
+  return static_cast<std::uint64_t>(parse_integer(text, "seed", 0, 9223372036854775807L));
+}
+
+// ---- overlaps filter -------------------------------------------------------------------
+
+void filter_figure(const ex::FilterResult& r, const ex::FilterSettings& s, const std::string& png) {
+  const ex::Table& t = r.trajectory;
+  std::ostringstream gp;
+  gp << datablock("loss", t, {"epoch", "loss_network", "loss_exact_map", "loss_euler", "loss_direct"});
+  std::vector<std::string> cols{"epoch"};
+  for (const auto& n : r.overlap_names) {
+    cols.push_back(n);
+    cols.push_back("euler_" + n);
+  }
+  gp << datablock("sigma", t, cols);
+  gp << "set multiplot layout 1,3 title 'Linear filter task, rank " << s.rank << ", N = " << s.neurons
+     << ", lr = " << s.lr << " (network SGD at N lr; theory from the same initial overlaps)'\n"
+     << "set xlabel 'epoch + 1'\nset logscale x\nset key bottom left\n"
+     << "set logscale y\nset format y '10^{%L}'\nset ylabel 'loss'\nset title 'loss'\n"
+     << "plot $loss using ($1+1):2 with lines lw 4 lc '#0072B2' title 'network (theta space)', "
+     << "'' using ($1+1):3 with lines lw 2 dt 2 lc '#D55E00' title 'overlap theory, exact map', "
+     << "'' using ($1+1):4 with lines lw 2 dt 3 lc '#009E73' title 'overlap theory, Euler', "
+     << "'' using ($1+1):5 with lines lw 2 dt 4 lc 'black' title 'direct (Gbar = I)'\n"
+     << "unset logscale y\nset format y '%g'\nset key outside right top vertical font ',9'\n";
+  for (int pass = 0; pass < 2; ++pass) {
+    const bool visible = pass == 0;
+    gp << "set title '" << (visible ? "loss-visible overlaps" : "loss-invisible overlaps")
+       << " (solid: network; dashed: Euler theory)'\nset ylabel 'sigma'\nplot ";
+    bool first = true;
+    std::size_t k = 0;
+    for (std::size_t i = 0; i < r.overlap_names.size(); ++i) {
+      if (r.visible[i] != visible) continue;
+      const std::size_t col = 2 + 2 * i;
+      gp << (first ? "" : ", ") << "$sigma using ($1+1):" << col << " with lines lw 3 lc '" << colour(k)
+         << "' title '" << r.overlap_names[i] << "', '' using ($1+1):" << col + 1
+         << " with lines lw 2 dt 2 lc '" << colour(k) << "' notitle";
+      first = false;
+      ++k;
+    }
+    gp << "\n";
+  }
+  gp << "unset multiplot\n";
+  write_png(gp.str(), png, 1800, 620);
+}
+
+void add_filter(CLI::App& group, std::function<void()>& action) {
+  struct Options {
+    std::string rank = "1", neurons, dt, steps, decay, frequency, amplitude, lr, epochs, record_every,
+                seed = "0", reference = "none", reference_epochs = "100", threads = "0";
+    Output out;
+  };
+  auto o = std::make_shared<Options>();
+  auto* cmd = group.add_subcommand(
+      "filter", "linear filter task (Figs 1, 5; --rank 2: Fig 12): N-dim network SGD vs the overlap theory");
+  cmd->add_option("--rank", o->rank, "rank R, 1..8 (default 1; R >= 2 uses the Fig 12 target exp(-0.3t)cos(2t))");
+  cmd->add_option("--N", o->neurons, "neurons N >= 1 (default 500)");
+  add_decimal(*cmd, "dt", o->dt, "Euler step 0 < dt <= 1 (default 0.05)");
+  cmd->add_option("--T", o->steps, "time steps T >= 1 (default 400, t_max = 20)");
+  add_decimal(*cmd, "decay", o->decay, "target decay c* (default 0.2; rank >= 2: 0.3)");
+  add_decimal(*cmd, "frequency", o->frequency, "target frequency w* (default 0; rank >= 2: 2)");
+  add_decimal(*cmd, "amplitude", o->amplitude, "target amplitude a* (default 1)");
+  add_decimal(*cmd, "lr", o->lr, "overlap learning rate lr > 0; network SGD at N lr (default 5e-3)");
+  cmd->add_option("--epochs", o->epochs, "epochs >= 0 (default 2000; rank >= 2: 10000)");
+  cmd->add_option("--record-every", o->record_every, "record epochs 0..k-1, every k-th and the last (default 10; rank >= 2: 50)");
+  cmd->add_option("--seed", o->seed, "seed of the network's initial vectors (default 0)");
+  cmd->add_option("--reference", o->reference,
+                  "none | double | 50: also integrate the gradient flow with the reference (adaptive at double, "
+                  "extrapolation at 50 digits) for --reference-epochs");
+  cmd->add_option("--reference-epochs", o->reference_epochs, "epochs of the reference run (default 100)");
+  cmd->add_option("--threads", o->threads, "network threads, 0 = automatic (results do not depend on it)");
+  add_output_options(*cmd, o->out);
+  cmd->callback([o, &action] {
+    action = [o] {
+      keep_freed_memory();
+      check_output(o->out, {"trajectory"});
+      ex::FilterSettings s = ex::filter_defaults(static_cast<int>(integer_option(o->rank, "rank", 1, 8)));
+      if (!o->neurons.empty()) s.neurons = static_cast<int>(integer_option(o->neurons, "N", 1, 100000000));
+      if (!o->dt.empty()) s.dt = number_option(o->dt, "dt");
+      if (!o->steps.empty()) s.steps = static_cast<int>(integer_option(o->steps, "T", 1, 100000000));
+      if (!o->decay.empty()) s.decay = number_option(o->decay, "decay");
+      if (!o->frequency.empty()) s.frequency = number_option(o->frequency, "frequency");
+      if (!o->amplitude.empty()) s.amplitude = number_option(o->amplitude, "amplitude");
+      if (!o->lr.empty()) s.lr = number_option(o->lr, "lr");
+      if (!o->epochs.empty()) s.epochs = integer_option(o->epochs, "epochs", 0, 100000000);
+      if (!o->record_every.empty()) s.record_every = integer_option(o->record_every, "record-every", 1, 100000000);
+      s.seed = seed_option(o->seed);
+      require(o->reference == "none" || o->reference == "double" || o->reference == "50", "reference",
+              "'" + o->reference + "'", "none, double or 50");
+      s.reference = o->reference == "none" ? ex::ReferenceCheck::none
+                  : o->reference == "double" ? ex::ReferenceCheck::double_precision
+                                             : ex::ReferenceCheck::digits50;
+      s.reference_epochs = integer_option(o->reference_epochs, "reference-epochs", 0, 100000000);
+      if (s.reference == ex::ReferenceCheck::none) s.reference_epochs = 0;
+      s.reference_epochs = std::min(s.reference_epochs, s.epochs);
+      s.threads = static_cast<unsigned>(integer_option(o->threads, "threads", 0, 1024));
+      const ex::FilterResult r = ex::run_filter(s);
+      Json report = Json::object();
+      report["command"] = "overlaps filter";
+      report["reproduces"] = s.rank == 1 ? "Ger & Barak 2026, Figs 1 and 5" : "Ger & Barak 2026, Fig 12";
+      report["settings"] = {{"rank", s.rank}, {"N", s.neurons}, {"dt", s.dt}, {"T", s.steps},
+                            {"decay", s.decay}, {"frequency", s.frequency}, {"amplitude", s.amplitude},
+                            {"lr", s.lr}, {"network_sgd_rate", s.lr * s.neurons}, {"epochs", s.epochs},
+                            {"record_every", s.record_every}, {"seed", s.seed}, {"reference", o->reference},
+                            {"reference_epochs", s.reference_epochs}};
+      report["overlaps"] = r.overlap_names;
+      report["visible"] = r.visible;
+      report["summary"] = json_of(r.summary);
+      deliver(o->out, report, {{"trajectory", &r.trajectory}},
+              [&](const std::string& png) { filter_figure(r, s, png); });
+    };
+  });
+}
+
+
+// ---- overlaps nscaling -----------------------------------------------------------------
+
+void nscaling_figure(const ex::NScalingResult& r, const ex::NScalingSettings& s, const std::string& png) {
+  std::string blocks = datablock("runs", r.runs, {"N", "mismatch", "linear_mismatch"}) +
+                       datablock("byn", r.by_n, {"N", "mismatch_geomean", "fitted"});
+  const double n0 = r.by_n.rows.front()[0], m0 = r.by_n.rows.front()[1];
+  std::ostringstream gp;
+  gp << "set multiplot layout 1,2 title 'erf network vs mean-field overlap theory, flip-flop task, lr = "
+     << s.lr << "'\n"
+     << "set logscale xy\nset format y '10^{%L}'\nset xlabel 'N'\nset ylabel 'max |Sigma_{network} - Sigma_{theory}|'\n"
+     << "set key bottom left\nset title 'mismatch after " << s.epochs << " epochs'\n"
+     << "plot $runs using 1:2 with points pt 7 ps 0.8 lc '#0072B2' title 'erf, each seed', "
+     << "$byn using 1:2 with points pt 5 ps 1.5 lc '#D55E00' title 'erf, geometric mean', "
+     << "$byn using 1:3 with lines lw 2 lc '#D55E00' title sprintf('fit: slope %.3f +- %.3f', "
+     << r.fit.slope << ", " << r.fit.slope_error << "), "
+     << m0 << "*(x/" << n0 << ")**(-0.5) with lines dt 2 lw 2 lc 'black' title 'N^{-1/2}'";
+  if (s.linear_control)
+    gp << ", $runs using 1:($3 > 0 ? $3 : 1e-17) with points pt 6 lc '#009E73' title 'linear control (exact theory)'";
+  gp << "\nset xlabel 'epoch'\nset key bottom right\n"
+     << "set title 'mismatch along training (geometric mean over seeds)'\nplot ";
+  for (std::size_t k = 0; k < s.neurons.size(); ++k) {
+    // Geometric mean over seeds at each recorded epoch (epoch 0, where it is 0, left out).
+    std::map<double, std::pair<double, int>> by_epoch;
+    for (const auto& row : r.trajectory.rows)
+      if (row[0] == s.neurons[k] && row[2] > 0 && row[5] > 0) {
+        by_epoch[row[2]].first += std::log(row[5]);
+        by_epoch[row[2]].second += 1;
+      }
+    ex::Table one;
+    one.columns = {"epoch", "mismatch"};
+    for (const auto& [epoch, acc] : by_epoch) one.rows.push_back({epoch, std::exp(acc.first / acc.second)});
+    const std::string name = "n" + std::to_string(k);
+    blocks += datablock(name, one, {"epoch", "mismatch"});
+    gp << (k ? ", " : "") << "$" << name << " using 1:2 with lines lw 3 lc '" << colour(k) << "' title 'N = "
+       << s.neurons[k] << "'";
+  }
+  gp << "\nunset multiplot\n";
+  write_png(blocks + gp.str(), png, 1500, 600);
+}
+
+void add_nscaling(CLI::App& group, std::function<void()>& action) {
+  struct Options {
+    std::string neurons = "100,200,400,800,1600,3200", seeds = "8", epochs = "50", record_every = "10",
+                lr = "5e-2", dt = "0.025", t_max = "20", batch = "10", init = "balanced", stepper = "exact",
+                seed = "0", threads = "0";
+    bool no_control = false;
+    Output out;
+  };
+  auto o = std::make_shared<Options>();
+  auto* cmd = group.add_subcommand(
+      "nscaling", "erf network vs mean-field overlap theory on the flip-flop task (Fig 4): mismatch vs N, fitted exponent");
+  cmd->add_option("--N", o->neurons, "comma-separated sizes, each >= 2 (default 100,200,400,800,1600,3200)");
+  cmd->add_option("--seeds", o->seeds, "runs per size (default 8)");
+  cmd->add_option("--epochs", o->epochs, "epochs E after which the mismatch is measured (default 50; Fig 4 trains 2000)");
+  cmd->add_option("--record-every", o->record_every, "trajectory: epochs 0..k-1, every k-th and the last (default 10)");
+  add_decimal(*cmd, "lr", o->lr, "overlap learning rate; network SGD at N lr (default 5e-2, Fig 4)");
+  add_decimal(*cmd, "dt", o->dt, "Euler step (default 0.025)");
+  add_decimal(*cmd, "t-max", o->t_max, "trial length (default 20)");
+  cmd->add_option("--batch", o->batch, "trials per epoch (default 10)");
+  cmd->add_option("--init", o->init, "balanced (Fig 4) | random | gaussian (rows iid N(0, Sigma*), fixed Sigma*)");
+  cmd->add_option("--stepper", o->stepper, "the theory's step: exact (O16, as SGD) | euler (the public code's)");
+  cmd->add_flag("--no-linear-control", o->no_control, "skip the linear model's runs");
+  cmd->add_option("--seed", o->seed, "base seed of the initial vectors and the batches (default 0)");
+  cmd->add_option("--threads", o->threads, "parallel runs, 0 = every core (results do not depend on it)");
+  add_output_options(*cmd, o->out, "runs (default) | by-n | trajectory | fits");
+  cmd->callback([o, &action] {
+    action = [o] {
+      keep_freed_memory();
+      check_output(o->out, {"runs", "by-n", "trajectory", "fits"});
+      ex::NScalingSettings s;
+      s.neurons = integer_list(o->neurons, "N", 2, 10000000);
+      s.seeds = static_cast<int>(integer_option(o->seeds, "seeds", 1, 10000));
+      s.epochs = integer_option(o->epochs, "epochs", 1, 100000000);
+      s.record_every = integer_option(o->record_every, "record-every", 1, 100000000);
+      s.lr = number_option(o->lr, "lr");
+      s.task.dt = number_option(o->dt, "dt");
+      s.task.t_max = number_option(o->t_max, "t-max");
+      s.task.batch = static_cast<int>(integer_option(o->batch, "batch", 1, 1000000));
+      require(o->init == "balanced" || o->init == "random" || o->init == "gaussian", "init", "'" + o->init + "'",
+              "balanced, random or gaussian");
+      s.init = o->init == "balanced" ? ex::NScalingInit::balanced
+             : o->init == "random"   ? ex::NScalingInit::random
+                                     : ex::NScalingInit::gaussian;
+      require(o->stepper == "exact" || o->stepper == "euler", "stepper", "'" + o->stepper + "'", "exact or euler");
+      s.stepper = o->stepper == "exact" ? learndyn::fast::overlaps::Stepper::exact_map : learndyn::fast::overlaps::Stepper::euler;
+      s.linear_control = !o->no_control;
+      s.seed = seed_option(o->seed);
+      s.threads = static_cast<unsigned>(integer_option(o->threads, "threads", 0, 1024));
+      const ex::NScalingResult r = ex::run_nscaling(s);
+      Json report = Json::object();
+      report["command"] = "overlaps nscaling";
+      report["reproduces"] = "Ger & Barak 2026, Fig 4 (network vs theory), here as a function of N";
+      report["settings"] = {{"N", s.neurons}, {"seeds", s.seeds}, {"epochs", s.epochs}, {"lr", s.lr},
+                            {"dt", s.task.dt}, {"t_max", s.task.t_max}, {"batch", s.task.batch},
+                            {"init", o->init}, {"stepper", o->stepper}, {"linear_control", s.linear_control},
+                            {"seed", s.seed}};
+      report["summary"] = json_of(r.summary);
+      deliver(o->out, report, {{"runs", &r.runs}, {"by-n", &r.by_n}, {"trajectory", &r.trajectory}, {"fits", &r.fits}},
+              [&](const std::string& png) { nscaling_figure(r, s, png); });
+    };
+  });
+}
+
+// ---- overlaps aba ----------------------------------------------------------------------
+
+void aba_figure(const ex::AbaResult& r, const ex::AbaSettings& s, const std::string& png) {
+  const ex::Table& t = r.trajectory;
+  const bool sgd = s.optimizer == ex::AbaOptimizer::sgd;
+  std::vector<std::string> k_cols;
+  for (const auto& c : t.columns)
+    if (c.rfind("K_", 0) == 0) k_cols.push_back(c);
+  std::string blocks = datablock("t", t, {"epoch", "loss_network", "vu", "uu", k_cols[0], k_cols[1], k_cols[2],
+                                          "tr_J_sigma", "det_sigma", "zz_minus_mm", "uu_minus_vv", "closure_gap"});
+  if (sgd) blocks += datablock("g", t, {"epoch", "gap_exact_map", "gap_euler"});
+  std::ostringstream gp;
+  // Phase boundaries and names.
+  long at = 0;
+  for (std::size_t k = 0; k < s.phases.size(); ++k) {
+    if (k) gp << "set arrow from " << at << ", graph 0 to " << at << ", graph 1 nohead dt 3 lc 'gray'\n";
+    gp << "set label '" << s.phases[k].name << "' at " << at + s.phases[k].epochs / 2 << ", graph 0.95 center font ',9'\n";
+    at += s.phases[k].epochs;
+  }
+  // Fig 3's reference values: the overlaps at the end of the first phase (A1).
+  std::size_t a1 = t.rows.size() - 1;
+  for (std::size_t i = 0; i < t.rows.size(); ++i)
+    if (t.at(i, "phase") >= 1) {
+      a1 = i;
+      break;
+    }
+  const double vu0 = t.at(a1, "vu"), uu0 = t.at(a1, "uu");
+  const auto k_title = [](std::string c) {
+    const auto second = c.rfind('_');
+    return "K(" + c.substr(2, second - 2) + "," + c.substr(second + 1) + ")";
+  };
+  gp << "set multiplot layout 2,3 title 'A-B-A protocol, " << (sgd ? "SGD" : "Adam") << ", N = " << s.neurons
+     << ", lr = " << s.lr << "'\nset xlabel 'epoch'\nset key bottom right font ',9'\n"
+     << "set logscale y\nset format y '10^{%L}'\nset title 'loss'\nplot $t using 1:2 with lines lw 2 lc '#0072B2' notitle\n"
+     << "unset logscale y\nset format y '%g'\n"
+     << "set title 'visible sigma_{vu}'\nplot $t using 1:3 with lines lw 2 lc '#0072B2' notitle, " << vu0
+     << " with lines dt 2 lc 'black' title 'end of A1'\n"
+     << "set title 'invisible sigma_{uu}'\nplot $t using 1:4 with lines lw 2 lc '#D55E00' notitle, " << uu0
+     << " with lines dt 2 lc 'black' title 'end of A1'\n"
+     << "set title 'invariant K_{ij}'\nplot $t using 1:5 with lines lw 2 lc '#E69F00' title '" << k_title(k_cols[0])
+     << "', '' using 1:6 with lines lw 2 lc 'black' title '" << k_title(k_cols[1])
+     << "', '' using 1:7 with lines lw 2 lc '#009E73' title '" << k_title(k_cols[2]) << "'\n"
+     << "set title 'invariants of the flow (change from the start)'\n"
+     << "plot $t using 1:($8-" << t.at(0, "tr_J_sigma") << ") with lines lw 2 title 'tr J Sigma', "
+     << "'' using 1:($9-" << t.at(0, "det_sigma") << ") with lines lw 2 title 'det Sigma', "
+     << "'' using 1:($10-" << t.at(0, "zz_minus_mm") << ") with lines lw 2 title 'zz - mm', "
+     << "'' using 1:($11-" << t.at(0, "uu_minus_vv") << ") with lines lw 2 title 'uu - vv'\n"
+     << "set logscale y\nset format y '10^{%L}'\nset title 'closure: |Sigma_{copy} - Sigma_{rotated copy}|"
+     << (sgd ? "; |Sigma_{network} - Sigma_{theory}|" : "") << "'\n"
+     << "plot $t using 1:($12 > 0 ? $12 : 1e-17) with lines lw 2 lc '#CC79A7' title 'probe pair (per phase)'";
+  if (sgd)
+    gp << ", $g using 1:($2 > 0 ? $2 : 1e-17) with lines lw 2 lc '#0072B2' title 'exact map', "
+       << "'' using 1:3 with lines lw 2 lc '#009E73' title 'Euler'";
+  gp << "\nunset multiplot\n";
+  write_png(blocks + gp.str(), png, 1800, 900);
+}
+
+void add_aba(CLI::App& group, std::function<void()>& action) {
+  struct Options {
+    std::string optimizer = "sgd", neurons = "500", dt = "0.05", steps = "400", decay_a = "0.2", decay_b = "0.4",
+                lr, phases, noise = "0.1", noise_lr_factor = "2", start = "theta2", beta1 = "0.9", beta2 = "0.999",
+                eps = "1e-8", record_every = "10", seed = "0", threads = "1";
+    Output out;
+  };
+  auto o = std::make_shared<Options>();
+  auto* cmd = group.add_subcommand(
+      "aba", "A-B-A protocol on the filter task (Figs 3, 6; --optimizer adam: Fig 7): invariants, memory, closure");
+  cmd->add_option("--optimizer", o->optimizer, "sgd (network at N lr, with the overlap theory) | adam (theta space)");
+  cmd->add_option("--N", o->neurons, "neurons N >= 4 (default 500)");
+  add_decimal(*cmd, "dt", o->dt, "Euler step (default 0.05)");
+  cmd->add_option("--T", o->steps, "time steps (default 400)");
+  add_decimal(*cmd, "decay-a", o->decay_a, "task A's c* (default 0.2)");
+  add_decimal(*cmd, "decay-b", o->decay_b, "task B's c* (default 0.4)");
+  add_decimal(*cmd, "lr", o->lr, "sgd: overlap rate, network at N lr (default 5e-3); adam: step size (default 1e-3)");
+  cmd->add_option("--phases", o->phases,
+                  "TASK:EPOCHS,... with TASK in A, B, A+noise, B+noise (default sgd: A:3000,B:1000,A:1000,B:1000,"
+                  "A+noise:4000; adam: A:4000,B:4000,A:4000,B:4000,A:4000)");
+  add_decimal(*cmd, "noise", o->noise, "label noise s.d. of the +noise phases (default 0.1)");
+  add_decimal(*cmd, "noise-lr-factor", o->noise_lr_factor, "rate multiplier of the +noise phases (default 2)");
+  cmd->add_option("--start", o->start, "theta2 (Fig 2's equivalent network, the paper's start) | random");
+  add_decimal(*cmd, "beta1", o->beta1, "Adam beta1 (default 0.9)");
+  add_decimal(*cmd, "beta2", o->beta2, "Adam beta2 (default 0.999)");
+  add_decimal(*cmd, "eps", o->eps, "Adam epsilon (default 1e-8)");
+  cmd->add_option("--record-every", o->record_every, "record epochs 0..k-1, every k-th, each phase start and the last (default 10)");
+  cmd->add_option("--seed", o->seed, "seed of the initial vectors, the noise and the rotations (default 0)");
+  cmd->add_option("--threads", o->threads, "network threads, 0 = automatic (results do not depend on it)");
+  add_output_options(*cmd, o->out, "trajectory (default) | phases");
+  cmd->callback([o, &action] {
+    action = [o] {
+      keep_freed_memory();
+      check_output(o->out, {"trajectory", "phases"});
+      require(o->optimizer == "sgd" || o->optimizer == "adam", "optimizer", "'" + o->optimizer + "'", "sgd or adam");
+      const bool sgd = o->optimizer == "sgd";
+      ex::AbaSettings s = ex::aba_defaults(sgd ? ex::AbaOptimizer::sgd : ex::AbaOptimizer::adam);
+      s.neurons = static_cast<int>(integer_option(o->neurons, "N", 4, 100000000));
+      s.dt = number_option(o->dt, "dt");
+      s.steps = static_cast<int>(integer_option(o->steps, "T", 1, 100000000));
+      s.decay_a = number_option(o->decay_a, "decay-a");
+      s.decay_b = number_option(o->decay_b, "decay-b");
+      if (!o->lr.empty()) s.lr = number_option(o->lr, "lr");
+      const double noise = number_option(o->noise, "noise");
+      require(noise >= 0, "noise", o->noise, ">= 0");
+      const double factor = number_option(o->noise_lr_factor, "noise-lr-factor");
+      require(factor > 0, "noise-lr-factor", o->noise_lr_factor, "> 0");
+      const std::string phases = !o->phases.empty() ? o->phases
+                               : sgd ? "A:3000,B:1000,A:1000,B:1000,A+noise:4000"
+                                     : "A:4000,B:4000,A:4000,B:4000,A:4000";
+      s.phases = ex::parse_phases(phases, s.decay_a, s.decay_b, noise, factor);
+      require(o->start == "theta2" || o->start == "random", "start", "'" + o->start + "'", "theta2 or random");
+      s.start_theta2 = o->start == "theta2";
+      s.adam.beta1 = number_option(o->beta1, "beta1");
+      s.adam.beta2 = number_option(o->beta2, "beta2");
+      s.adam.epsilon = number_option(o->eps, "eps");
+      s.record_every = integer_option(o->record_every, "record-every", 1, 100000000);
+      s.seed = seed_option(o->seed);
+      s.threads = static_cast<unsigned>(integer_option(o->threads, "threads", 0, 1024));
+      const ex::AbaResult r = ex::run_aba(s);
+      Json report = Json::object();
+      report["command"] = "overlaps aba";
+      report["reproduces"] = sgd ? "Ger & Barak 2026, Figs 3 and 6" : "Ger & Barak 2026, Fig 7";
+      report["settings"] = {{"optimizer", o->optimizer}, {"N", s.neurons}, {"dt", s.dt}, {"T", s.steps},
+                            {"decay_a", s.decay_a}, {"decay_b", s.decay_b}, {"lr", s.lr}, {"phases", phases},
+                            {"noise", noise}, {"noise_lr_factor", factor}, {"start", o->start},
+                            {"adam", {{"beta1", s.adam.beta1}, {"beta2", s.adam.beta2}, {"eps", s.adam.epsilon}}},
+                            {"seed", s.seed}};
+      report["overlaps"] = r.overlap_names;
+      report["visible"] = r.visible;
+      report["summary"] = json_of(r.summary);
+      deliver(o->out, report, {{"trajectory", &r.trajectory}, {"phases", &r.phases}},
+              [&](const std::string& png) { aba_figure(r, s, png); });
+    };
+  });
+}
+
+// ---- overlaps equivalent ---------------------------------------------------------------
+
+void equivalent_figure(const ex::EquivalentResult& r, const ex::EquivalentSettings& s, const std::string& png) {
+  // Overlaps as rows: index, theta1 start, theta2 start (the Fig 2a comparison).
+  ex::Table bars;
+  bars.columns = {"i", "theta1", "theta2"};
+  for (std::size_t i = 0; i < r.overlap_names.size(); ++i)
+    bars.add_row({static_cast<double>(i), r.overlaps.at(0, r.overlap_names[i]), r.overlaps.at(1, r.overlap_names[i])});
+  std::string blocks = datablock("bars", bars, bars.columns) +
+                       datablock("out", r.outputs, {"t", "target", "y1_start", "y2_start", "y1_end", "y2_end", "y1_noisy", "y2_noisy"}) +
+                       datablock("loss", r.trajectory, {"epoch", "loss_1", "loss_2", "theory_loss_1", "theory_loss_2"});
+  std::ostringstream gp;
+  gp << "set multiplot layout 1,4 title 'Functionally equivalent networks (N = " << s.neurons
+     << "): same visible overlaps, different invisible ones'\n"
+     << "set xtics (";
+  for (std::size_t i = 0; i < r.overlap_names.size(); ++i)
+    gp << (i ? ", " : "") << "'" << r.overlap_names[i] << "' " << i;
+  gp << ") font ',9'\nset title 'overlaps at the start'\nset key top left\nset xrange [-0.5:"
+     << r.overlap_names.size() - 0.5 << "]\n"
+     << "plot $bars using ($1-0.15):2 with impulses lw 8 lc '#0072B2' title 'theta_1', "
+     << "'' using ($1+0.15):3 with impulses lw 8 lc '#D55E00' title 'theta_2'\n"
+     << "set xtics auto norotate font ',11'\nset xrange [*:*]\nset xlabel 't'\nset key top right\n"
+     << "set title 'start: white-noise input + state noise'\n"
+     << "plot $out using 1:7 with lines lw 3 lc '#0072B2' title 'theta_1', '' using 1:8 with lines lw 2 dt 2 lc '#D55E00' title 'theta_2'\n"
+     << "set title 'impulse response after " << s.epochs << " epochs'\n"
+     << "plot $out using 1:2 with lines lw 2 lc 'black' title 'target', '' using 1:5 with lines lw 3 lc '#0072B2' title 'theta_1', "
+     << "'' using 1:6 with lines lw 2 lc '#D55E00' title 'theta_2', '' using 1:3 with lines lw 1 dt 3 lc 'gray' title 'both at the start'\n"
+     << "set title 'loss (solid: network; dashed: theory)'\nset xlabel 'epoch'\nset logscale y\nset format y '10^{%L}'\n"
+     << "plot $loss using 1:2 with lines lw 3 lc '#0072B2' title 'theta_1', '' using 1:3 with lines lw 3 lc '#D55E00' title 'theta_2', "
+     << "'' using 1:4 with lines lw 2 dt 2 lc 'black' notitle, '' using 1:5 with lines lw 2 dt 2 lc 'black' notitle\n"
+     << "unset multiplot\n";
+  write_png(blocks + gp.str(), png, 1900, 560);
+}
+
+void add_equivalent(CLI::App& group, std::function<void()>& action) {
+  struct Options {
+    std::string neurons = "500", dt = "0.05", steps = "400", decay = "0.2", lr = "5e-3", epochs = "300",
+                record_every = "1", uu = "2.048", mu = "0.8", input_std = "1", state_noise = "0.5", seed = "0",
+                threads = "0";
+    Output out;
+  };
+  auto o = std::make_shared<Options>();
+  auto* cmd = group.add_subcommand(
+      "equivalent", "two functionally equivalent networks (Fig 2): same outputs, different learning");
+  cmd->add_option("--N", o->neurons, "neurons N >= 4 (default 500)");
+  add_decimal(*cmd, "dt", o->dt, "Euler step (default 0.05)");
+  cmd->add_option("--T", o->steps, "time steps (default 400)");
+  add_decimal(*cmd, "decay", o->decay, "target decay c* (default 0.2)");
+  add_decimal(*cmd, "lr", o->lr, "overlap rate; network SGD at N lr (default 5e-3)");
+  cmd->add_option("--epochs", o->epochs, "training epochs (default 300)");
+  cmd->add_option("--record-every", o->record_every, "record epochs 0..k-1, every k-th and the last (default 1)");
+  add_decimal(*cmd, "theta2-uu", o->uu, "theta2's sigma_uu = |u|^2/N (default 2.048: |u| = 32 at N = 500)");
+  add_decimal(*cmd, "theta2-mu", o->mu, "theta2's sigma_mu = m.u/N (default 0.8: m.u = 400 at N = 500)");
+  add_decimal(*cmd, "input-std", o->input_std, "white-noise input s.d. of the perturbation check (default 1)");
+  add_decimal(*cmd, "state-noise", o->state_noise, "state noise s.d. per neuron and step (default 0.5)");
+  cmd->add_option("--seed", o->seed, "seed of theta1 and of the noise (default 0)");
+  cmd->add_option("--threads", o->threads, "network threads, 0 = automatic (results do not depend on it)");
+  add_output_options(*cmd, o->out, "trajectory (default) | overlaps | outputs");
+  cmd->callback([o, &action] {
+    action = [o] {
+      keep_freed_memory();
+      check_output(o->out, {"trajectory", "overlaps", "outputs"});
+      ex::EquivalentSettings s;
+      s.neurons = static_cast<int>(integer_option(o->neurons, "N", 4, 100000000));
+      s.dt = number_option(o->dt, "dt");
+      s.steps = static_cast<int>(integer_option(o->steps, "T", 1, 100000000));
+      s.decay = number_option(o->decay, "decay");
+      s.lr = number_option(o->lr, "lr");
+      s.epochs = integer_option(o->epochs, "epochs", 0, 100000000);
+      s.record_every = integer_option(o->record_every, "record-every", 1, 100000000);
+      s.theta2_uu = number_option(o->uu, "theta2-uu");
+      s.theta2_mu = number_option(o->mu, "theta2-mu");
+      s.input_std = number_option(o->input_std, "input-std");
+      s.state_noise_std = number_option(o->state_noise, "state-noise");
+      s.seed = seed_option(o->seed);
+      s.threads = static_cast<unsigned>(integer_option(o->threads, "threads", 0, 1024));
+      const ex::EquivalentResult r = ex::run_equivalent(s);
+      Json report = Json::object();
+      report["command"] = "overlaps equivalent";
+      report["reproduces"] = "Ger & Barak 2026, Fig 2";
+      report["settings"] = {{"N", s.neurons}, {"dt", s.dt}, {"T", s.steps}, {"decay", s.decay}, {"lr", s.lr},
+                            {"epochs", s.epochs}, {"theta2_uu", s.theta2_uu}, {"theta2_mu", s.theta2_mu},
+                            {"input_std", s.input_std}, {"state_noise", s.state_noise_std}, {"seed", s.seed}};
+      report["overlaps"] = r.overlap_names;
+      report["visible"] = r.visible;
+      report["summary"] = json_of(r.summary);
+      deliver(o->out, report, {{"trajectory", &r.trajectory}, {"overlaps", &r.overlaps}, {"outputs", &r.outputs}},
+              [&](const std::string& png) { equivalent_figure(r, s, png); });
+    };
+  });
+}
+
+// ---- overlaps memory -------------------------------------------------------------------
+
+void memory_figure(const ex::MemoryResult& r, const ex::MemorySettings& s, const std::string& png) {
+  const ex::Table& t = r.trajectory;
+  std::string blocks;
+  std::ostringstream loss, vis, inv;
+  // One datablock per twin: epoch, loss, vu (visible), vv (invisible).
+  int count = 0;
+  for (int pair = 0; pair < s.pairs; ++pair)
+    for (int twin = 0; twin < 2; ++twin) {
+      ex::Table one;
+      one.columns = t.columns;
+      for (const auto& row : t.rows)
+        if (row[0] == pair && row[1] == twin) one.rows.push_back(row);
+      const std::string name = "p" + std::to_string(pair) + "t" + std::to_string(twin);
+      blocks += datablock(name, one, {"epoch", "loss", "vu", "vv", "zz"});
+      const std::string colour_of = twin == 0 ? "'#0072B2'" : "'#D55E00'";
+      const std::string title = pair == 0 ? (twin == 0 ? "title 'history A (flip-flop)'" : "title 'history B (decision)'") : "notitle";
+      loss << (count ? ", " : "") << "$" << name << " using 1:2 with lines lw 1 lc rgb " << colour_of << " " << title;
+      vis << (count ? ", " : "") << "$" << name << " using 1:3 with lines lw 1 lc rgb " << colour_of << " " << title;
+      inv << (count ? ", " : "") << "$" << name << " using 1:4 with lines lw 1 lc rgb " << colour_of << " " << title;
+      ++count;
+    }
+  ex::Table bars;
+  bars.columns = {"x", "mean", "std"};
+  for (const auto& row : r.decoding.rows)
+    if (row[5] == 1) bars.add_row({row[0] * 3 + row[1], row[3], row[4]});
+  blocks += datablock("bars", bars, bars.columns);
+  const double boundary = static_cast<double>(s.epochs_ab);
+  std::ostringstream gp;
+  gp << "set multiplot layout 1,4 title 'A/B -> C in the 10-D erf overlap theory (" << s.pairs << " twin pairs, batch "
+     << s.batch << ")'\nset xlabel 'epoch'\nset key top right font ',9'\n"
+     << "set arrow from " << boundary << ", graph 0 to " << boundary << ", graph 1 nohead dt 3 lc 'gray'\n"
+     << "set logscale y\nset format y '10^{%L}'\nset title 'loss (A or B, then C)'\nplot " << loss.str() << "\n"
+     << "unset logscale y\nset format y '%g'\nset title 'visible sigma_{vu}'\nplot " << vis.str() << "\n"
+     << "set title 'invisible sigma_{vv}'\nplot " << inv.str() << "\n"
+     << "unset arrow\nset title 'decoding A vs B history (test accuracy)'\nset xlabel ''\nset yrange [0:1.25]\nset xrange [-0.7:7.7]\n"
+     << "set key bottom right\n"
+     << "set xtics ('vis.' 0, 'invis.' 1, 'vis.' 3, 'invis.' 4, 'vis.' 6, 'invis.' 7)\n"
+     << "set label 'start' at 0.5, 1.17 center\nset label 'after A/B' at 3.5, 1.17 center\nset label 'after C' at 6.5, 1.17 center\n"
+     << "set boxwidth 0.8\nset style fill solid 0.6\n"
+     << "plot $bars using 1:2 with boxes lc '#009E73' notitle, '' using 1:2:3 with yerrorbars lc 'black' pt 0 notitle, "
+     << "0.5 with lines dt 2 lc 'black' title 'chance'\nunset multiplot\n";
+  write_png(blocks + gp.str(), png, 1900, 560);
+}
+
+void add_memory(CLI::App& group, std::function<void()>& action) {
+  struct Options {
+    std::string pairs = "10", batch = "32", epochs_ab = "10000", epochs_c = "10000", lr_ab = "0.01", lr_c = "1e-3",
+                stepper = "euler", splits = "50", train_pairs = "8", test_pairs = "2", feature_noise = "0.3",
+                record_every = "100", seed = "0", threads = "0";
+    Output out;
+  };
+  auto o = std::make_shared<Options>();
+  o->stepper = "exact";
+  auto* cmd = group.add_subcommand(
+      "memory", "A/B -> C protocol in the erf overlap theory (Figs 4d, 9, 10): invisible overlaps keep the history");
+  cmd->add_option("--pairs", o->pairs, "twin pairs (default 10)");
+  cmd->add_option("--batch", o->batch, "trials per epoch (default 32; the paper: 128)");
+  cmd->add_option("--epochs-ab", o->epochs_ab, "epochs of phase A/B (default 10000; the paper: 30000)");
+  cmd->add_option("--epochs-c", o->epochs_c, "epochs of phase C (default 10000; the paper: 30000)");
+  add_decimal(*cmd, "lr-ab", o->lr_ab, "phase A/B rate, divided by 5 once the loss < 0.015 (default 0.01)");
+  add_decimal(*cmd, "lr-c", o->lr_c, "phase C rate (default 1e-3)");
+  cmd->add_option("--stepper", o->stepper, "exact (O16, default: keeps Sigma PSD) | euler (the public code's update)");
+  cmd->add_option("--splits", o->splits, "decoding splits (default 50)");
+  cmd->add_option("--train-pairs", o->train_pairs, "pairs for training the decoder (default 8)");
+  cmd->add_option("--test-pairs", o->test_pairs, "pairs for testing it (default 2)");
+  add_decimal(*cmd, "feature-noise", o->feature_noise, "noise s.d. on the training features (default 0.3)");
+  cmd->add_option("--record-every", o->record_every, "trajectory every k-th epoch (default 100)");
+  cmd->add_option("--seed", o->seed, "base seed (default 0)");
+  cmd->add_option("--threads", o->threads, "pairs in parallel, 0 = every core (results do not depend on it)");
+  add_output_options(*cmd, o->out, "decoding (default) | pairs | trajectory");
+  cmd->callback([o, &action] {
+    action = [o] {
+      keep_freed_memory();
+      check_output(o->out, {"decoding", "pairs", "trajectory"});
+      ex::MemorySettings s = ex::memory_defaults();
+      s.pairs = static_cast<int>(integer_option(o->pairs, "pairs", 2, 100000));
+      s.batch = static_cast<int>(integer_option(o->batch, "batch", 1, 1000000));
+      s.task_a.batch = s.task_b.batch = s.task_c.pulses.batch = s.batch;
+      s.epochs_ab = integer_option(o->epochs_ab, "epochs-ab", 0, 100000000);
+      s.epochs_c = integer_option(o->epochs_c, "epochs-c", 0, 100000000);
+      s.lr_ab = number_option(o->lr_ab, "lr-ab");
+      s.lr_c = number_option(o->lr_c, "lr-c");
+      require(o->stepper == "exact" || o->stepper == "euler", "stepper", "'" + o->stepper + "'", "euler or exact");
+      s.stepper = o->stepper == "exact" ? learndyn::fast::overlaps::Stepper::exact_map : learndyn::fast::overlaps::Stepper::euler;
+      s.splits = static_cast<int>(integer_option(o->splits, "splits", 1, 1000000));
+      s.train_pairs = static_cast<int>(integer_option(o->train_pairs, "train-pairs", 1, 100000));
+      s.test_pairs = static_cast<int>(integer_option(o->test_pairs, "test-pairs", 1, 100000));
+      s.feature_noise = number_option(o->feature_noise, "feature-noise");
+      s.record_every = integer_option(o->record_every, "record-every", 1, 100000000);
+      s.seed = seed_option(o->seed);
+      s.threads = static_cast<unsigned>(integer_option(o->threads, "threads", 0, 1024));
+      const ex::MemoryResult r = ex::run_memory(s);
+      Json report = Json::object();
+      report["command"] = "overlaps memory";
+      report["reproduces"] = "Ger & Barak 2026, Figs 4d, 9 and 10 (10-D overlap theory only)";
+      report["settings"] = {{"pairs", s.pairs}, {"batch", s.batch}, {"epochs_ab", s.epochs_ab}, {"epochs_c", s.epochs_c},
+                            {"lr_ab", s.lr_ab}, {"lr_c", s.lr_c}, {"stepper", o->stepper}, {"dt", s.dt},
+                            {"t_max", s.t_max}, {"splits", s.splits}, {"train_pairs", s.train_pairs},
+                            {"test_pairs", s.test_pairs}, {"feature_noise", s.feature_noise}, {"seed", s.seed}};
+      report["overlaps"] = r.overlap_names;
+      report["visible"] = r.visible;
+      report["summary"] = json_of(r.summary);
+      deliver(o->out, report, {{"decoding", &r.decoding}, {"pairs", &r.pairs}, {"trajectory", &r.trajectory}},
+              [&](const std::string& png) { memory_figure(r, s, png); });
+    };
+  });
+}
+}  // namespace
+
+void add_overlaps_commands(CLI::App& app, std::function<void()>& action) {
+  auto* group = app.add_subcommand("overlaps",
+                                   "learning in overlap space (Ger & Barak 2026): experiments as CSV/JSON and PNG");
+  group->require_subcommand(1);
+  add_filter(*group, action);
+  add_nscaling(*group, action);
+  add_aba(*group, action);
+  add_equivalent(*group, action);
+  add_memory(*group, action);
+}
+
+}  // namespace learndyn::cli

@@ -1,0 +1,57 @@
+// `overlaps filter` (Figs 1, 5; rank 2: Fig 12): the full N-dimensional linear network trained
+// by SGD at rate N lr on the filter task, beside its overlap theory integrated from the
+// network's initial Gram matrix: the exact map (O16), the public code's Euler step of the flow
+// (O17), and the direct baseline Gbar = I (O22); optionally the reference's adaptive (double)
+// or extrapolation (50 digits) integration of the gradient flow for a short run.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "experiments/overlaps/table.hpp"
+
+namespace learndyn::experiments::overlaps {
+
+enum class ReferenceCheck { none, double_precision, digits50 };
+
+struct FilterSettings {
+  int rank = 1;
+  int neurons = 500;        // N
+  double dt = 0.05;
+  int steps = 400;          // T (t_max = 20)
+  double decay = 0.2;       // c*
+  double frequency = 0;     // w* (0: the rank-1 target a* exp(-c* t))
+  double amplitude = 1;     // a*
+  double lr = 5e-3;         // overlap-space rate; the network's SGD runs at N lr
+  long epochs = 2000;
+  long record_every = 10;
+  std::uint64_t seed = 0;   // the network's initial vectors (fo::random_network)
+  ReferenceCheck reference = ReferenceCheck::none;
+  long reference_epochs = 100;
+  unsigned threads = 0;     // the network's threads (0: automatic; results do not depend on it)
+};
+
+// The paper's values (spec §6): rank 1, Figs 1/5 (c* = 0.2, 2000 epochs); rank 2, Fig 12
+// (c* = 0.3, w* = 2, 10,000 epochs). Any other rank: the rank-2 target.
+FilterSettings filter_defaults(int rank);
+
+// Throws ArgumentError naming the setting (rank 1..8, N >= 1, 0 < dt <= 1, T >= 1, lr > 0,
+// epochs >= 0, record_every >= 1, finite target; with a reference check reference_epochs 0..epochs).
+void validate(const FilterSettings& settings);
+
+struct FilterResult {
+  // One row per recorded epoch: epoch; loss_network, loss_exact_map, loss_euler, loss_direct;
+  // gap_exact_map, gap_euler, gap_direct (max over Sigma's entries of |Sigma_network -
+  // Sigma_theory|); with a reference check loss_reference and gap_reference (reference flow vs
+  // network; NaN after reference_epochs); then the network's overlaps (names below),
+  // euler_<name> and direct_<name>.
+  Table trajectory;
+  std::vector<std::string> overlap_names;  // the public code's linear order (O6)
+  std::vector<bool> visible;               // (O12)
+  Summary summary;
+};
+
+FilterResult run_filter(const FilterSettings& settings);
+
+}  // namespace learndyn::experiments::overlaps

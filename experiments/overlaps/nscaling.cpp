@@ -1,0 +1,167 @@
+#include "experiments/overlaps/nscaling.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <optional>
+
+#include "common/argument_error.hpp"
+#include "experiments/overlaps/networks.hpp"
+#include "experiments/overlaps/support.hpp"
+#include "fast/overlaps/network.hpp"
+#include "reference/overlaps/network.hpp"
+
+namespace learndyn::experiments::overlaps {
+
+Eigen::MatrixXd gaussian_init_sigma() {
+  Eigen::MatrixXd sigma(4, 4);
+  sigma << 1.0, 0.1, 0.5, 0.3,
+           0.1, 1.0, 0.4, 0.6,
+           0.5, 0.4, 1.0, 0.2,
+           0.3, 0.6, 0.2, 1.0;
+  return sigma;
+}
+
+void validate(const NScalingSettings& s) {
+  require(s.neurons.size() >= 2, "N", static_cast<long>(s.neurons.size()), "at least two sizes");
+  for (int n : s.neurons) require(n >= 2 && n <= 10000000, "N", n, "2 <= N <= 1e7");
+  std::vector<int> sorted = s.neurons;
+  std::sort(sorted.begin(), sorted.end());
+  require(std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end(), "N", "(repeated)",
+          "distinct sizes");
+  require(s.seeds >= 1 && s.seeds <= 10000, "seeds", s.seeds, "1 <= seeds <= 10000");
+  require(s.epochs >= 1, "epochs", s.epochs, "epochs >= 1");
+  require(s.record_every >= 1, "record-every", s.record_every, "record-every >= 1");
+  require(s.lr > 0 && std::isfinite(s.lr), "lr", s.lr, "lr > 0");
+  require(s.task.dt > 0 && s.task.dt <= 1, "dt", s.task.dt, "0 < dt <= 1");
+  require(s.task.batch >= 1, "batch", s.task.batch, "batch >= 1");
+  require(duration_steps(s.task.t_max, s.task.dt) >= 1, "t-max", s.task.t_max, "t_max >= dt");
+}
+
+namespace {
+
+struct Run {
+  int neurons;
+  int seed_index;
+  std::vector<std::vector<double>> trajectory;  // epoch, loss_network, loss_theory, mismatch, linear_mismatch
+  double loss_network = 0, loss_theory = 0, mismatch = 0, linear_mismatch = 0, linear_scale = 0;
+};
+
+fo::Network initial_network(const NScalingSettings& s, int neurons, std::uint64_t seed) {
+  switch (s.init) {
+    case NScalingInit::balanced: return balanced_network(neurons, seed);
+    case NScalingInit::random: return fo::random_network(neurons, 1, seed);
+    case NScalingInit::gaussian: break;
+  }
+  const Eigen::MatrixXd sigma = s.gaussian_sigma.size() ? s.gaussian_sigma : gaussian_init_sigma();
+  const auto net = reference::overlaps::gaussian_network<double>(neurons, sigma, seed);
+  return fo::Network{net.z, net.m, net.U, net.V};
+}
+
+// One network and its theory (and the linear control) on one stream of batches.
+void run_one(const NScalingSettings& s, Run& run) {
+  const std::uint64_t stream = derived_seed(s.seed, 2 * static_cast<std::uint64_t>(run.seed_index));
+  const std::uint64_t init = derived_seed(s.seed ^ static_cast<std::uint64_t>(run.neurons) << 32,
+                                          2 * static_cast<std::uint64_t>(run.seed_index) + 1);
+  const fo::Network net0 = initial_network(s, run.neurons, init);
+  const fo::Model erf = fo::erf_model(1, s.task.dt), lin = fo::linear_model(1, s.task.dt);
+  fo::NetworkTrainer network(erf, net0, {1, false});
+  Eigen::MatrixXd theory = network.gram();
+  std::optional<fo::NetworkTrainer> control;
+  Eigen::MatrixXd control_theory = theory;
+  if (s.linear_control) control.emplace(lin, net0, fo::NetworkOptions{1, false});
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  Rng batches(stream);
+  for (long e = 0; e <= s.epochs; ++e) {
+    const bool last = e == s.epochs;
+    const bool record = is_recorded(e, s.record_every, s.epochs);
+    const fo::Task task = flip_flop(s.task, batches);
+    double mismatch = 0, linear_mismatch = nan;
+    if (record) {
+      mismatch = max_abs_difference(network.gram(), theory);
+      if (control) linear_mismatch = max_abs_difference(control->gram(), control_theory);
+    }
+    const double l_net = last ? network.loss(task) : network.epoch(task, s.lr);
+    const double l_theory = last ? fo::overlap_loss(erf, theory, task)
+                                 : fo::overlap_epoch(erf, task, s.lr, s.stepper, theory);
+    if (control && !last) {
+      control->epoch(task, s.lr);
+      fo::overlap_epoch(lin, task, s.lr, fo::Stepper::exact_map, control_theory);
+    }
+    if (record) run.trajectory.push_back({static_cast<double>(e), l_net, l_theory, mismatch, linear_mismatch});
+    if (last) {
+      run.loss_network = l_net;
+      run.loss_theory = l_theory;
+      run.mismatch = mismatch;
+      run.linear_mismatch = linear_mismatch;
+      run.linear_scale = control ? control_theory.cwiseAbs().maxCoeff() : std::numeric_limits<double>::quiet_NaN();
+    }
+  }
+}
+
+}  // namespace
+
+NScalingResult run_nscaling(const NScalingSettings& s) {
+  validate(s);
+  std::vector<Run> runs;
+  for (int n : s.neurons)
+    for (int j = 0; j < s.seeds; ++j) runs.push_back({n, j, {}});
+  // Largest networks first, so that the two threads finish together.
+  std::vector<std::size_t> order(runs.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return runs[a].neurons > runs[b].neurons; });
+  parallel_for(static_cast<int>(runs.size()), s.threads, [&](int k) { run_one(s, runs[order[k]]); });
+
+  NScalingResult result;
+  result.runs.columns = {"N", "seed", "mismatch", "loss_network", "loss_theory", "linear_mismatch", "linear_sigma_max"};
+  result.trajectory.columns = {"N", "seed", "epoch", "loss_network", "loss_theory", "mismatch", "linear_mismatch"};
+  std::vector<double> log_n, log_mismatch;
+  for (const Run& r : runs) {
+    result.runs.add_row({static_cast<double>(r.neurons), static_cast<double>(r.seed_index), r.mismatch,
+                         r.loss_network, r.loss_theory, r.linear_mismatch, r.linear_scale});
+    for (const auto& row : r.trajectory) {
+      std::vector<double> full{static_cast<double>(r.neurons), static_cast<double>(r.seed_index)};
+      full.insert(full.end(), row.begin(), row.end());
+      result.trajectory.add_row(std::move(full));
+    }
+    log_n.push_back(std::log(static_cast<double>(r.neurons)));
+    log_mismatch.push_back(std::log(std::max(r.mismatch, 1e-300)));
+  }
+  result.fit = fit_line(log_n, log_mismatch);
+  result.by_n.columns = {"N", "mismatch_geomean", "mismatch_min", "mismatch_max", "fitted", "linear_mismatch_max"};
+  double linear_worst = 0;
+  for (int n : s.neurons) {
+    double sum_log = 0, lo = std::numeric_limits<double>::infinity(), hi = 0, lin = 0;
+    for (const Run& r : runs) {
+      if (r.neurons != n) continue;
+      sum_log += std::log(std::max(r.mismatch, 1e-300));
+      lo = std::min(lo, r.mismatch);
+      hi = std::max(hi, r.mismatch);
+      lin = s.linear_control ? std::max(lin, r.linear_mismatch) : std::numeric_limits<double>::quiet_NaN();
+    }
+    linear_worst = std::max(linear_worst, lin);
+    const double fitted = std::exp(result.fit.intercept + result.fit.slope * std::log(static_cast<double>(n)));
+    result.by_n.add_row({static_cast<double>(n), std::exp(sum_log / s.seeds), lo, hi, fitted, lin});
+  }
+  result.fits.columns = {"epoch", "slope", "slope_error", "prefactor"};
+  for (std::size_t k = 1; k < runs.front().trajectory.size(); ++k) {
+    std::vector<double> x, y;
+    for (const Run& r : runs) {
+      x.push_back(std::log(static_cast<double>(r.neurons)));
+      y.push_back(std::log(std::max(r.trajectory[k][3], 1e-300)));
+    }
+    const LineFit f = fit_line(x, y);
+    result.fits.add_row({runs.front().trajectory[k][0], f.slope, f.slope_error, std::exp(f.intercept)});
+  }
+  Summary& sum = result.summary;
+  sum.add("slope", result.fit.slope);
+  sum.add("slope_standard_error", result.fit.slope_error);
+  sum.add("prefactor", std::exp(result.fit.intercept));
+  sum.add("predicted_slope", -0.5);
+  sum.add("runs", static_cast<double>(runs.size()));
+  if (s.linear_control) sum.add("linear_mismatch_max", linear_worst);
+  return result;
+}
+
+}  // namespace learndyn::experiments::overlaps

@@ -1,0 +1,110 @@
+#include "experiments/overlaps/support.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <exception>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
+#include "reference/overlaps/overlaps.hpp"
+
+namespace learndyn::experiments::overlaps {
+namespace ro = learndyn::reference::overlaps;
+
+namespace {
+
+ro::OverlapOrdering ordering_for(fo::Activation phi) {
+  return phi == fo::Activation::linear ? ro::OverlapOrdering::linear : ro::OverlapOrdering::nonlinear;
+}
+
+ro::Activation reference_activation(fo::Activation phi) {
+  return phi == fo::Activation::linear ? ro::Activation::linear : ro::Activation::erf;
+}
+
+}  // namespace
+
+std::vector<std::string> overlap_names(int rank, fo::Activation phi) {
+  return ro::overlap_names(rank, ordering_for(phi));
+}
+
+Eigen::VectorXd overlap_values(const Eigen::MatrixXd& sigma, int rank, fo::Activation phi) {
+  return ro::flatten<double>(sigma, rank, ordering_for(phi));
+}
+
+std::vector<bool> overlap_visibility(int rank, fo::Activation phi) {
+  return ro::visibility(reference_activation(phi), rank, ordering_for(phi));
+}
+
+double max_abs_difference(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) {
+  if (a.rows() != b.rows() || a.cols() != b.cols())
+    throw std::logic_error("max_abs_difference: shapes differ");
+  return a.size() == 0 ? 0.0 : (a - b).cwiseAbs().maxCoeff();
+}
+
+fo::Task to_fast(const reference::overlaps::Task<double>& task) {
+  return fo::Task{task.input, task.target, task.weight};
+}
+
+double direct_step(fo::OverlapSolver& solver, double lr, Eigen::MatrixXd& sigma) {
+  Eigen::MatrixXd G;
+  const double loss = solver.gradient(sigma, G);
+  Eigen::MatrixXd g = G;  // dL/dsigma_ab for each unique pair, stored symmetrically
+  g.diagonal() *= 0.5;
+  sigma -= lr * g;
+  return loss;
+}
+
+void parallel_for(int count, unsigned threads, const std::function<void(int)>& body) {
+  if (count <= 0) return;
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  const int workers = static_cast<int>(std::min<unsigned>(threads, static_cast<unsigned>(count)));
+  if (workers == 1) {
+    for (int i = 0; i < count; ++i) body(i);
+    return;
+  }
+  std::mutex lock;
+  int next = 0;
+  std::exception_ptr failure;
+  auto work = [&] {
+    for (;;) {
+      int i;
+      {
+        std::lock_guard<std::mutex> guard(lock);
+        if (next >= count || failure) return;
+        i = next++;
+      }
+      try {
+        body(i);
+      } catch (...) {
+        std::lock_guard<std::mutex> guard(lock);
+        if (!failure) failure = std::current_exception();
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int w = 0; w < workers; ++w) pool.emplace_back(work);
+  for (auto& t : pool) t.join();
+  if (failure) std::rethrow_exception(failure);
+}
+
+double NormalStream::next() {
+  if (has_spare_) {
+    has_spare_ = false;
+    return spare_;
+  }
+  const double u1 = 1.0 - rng_.uniform();  // (0, 1]: the logarithm is finite
+  const double u2 = rng_.uniform();
+  const double radius = std::sqrt(-2.0 * std::log(u1));
+  const double angle = 6.283185307179586 * u2;
+  spare_ = radius * std::sin(angle);
+  has_spare_ = true;
+  return radius * std::cos(angle);
+}
+
+std::uint64_t derived_seed(std::uint64_t base, std::uint64_t index) {
+  Rng rng(base + 0x9E3779B97F4A7C15ull * (index + 1));
+  return rng.next();
+}
+
+}  // namespace learndyn::experiments::overlaps

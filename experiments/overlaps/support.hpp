@@ -1,0 +1,74 @@
+// Pieces the experiments share: overlap names and values in the public code's orders (O6),
+// the visibility classification (O12), the direct baseline step (O22), conversions between
+// the reference's and the fast path's task types, a deterministic parallel loop and a normal
+// stream that uses both Box-Muller values.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "common/random.hpp"
+#include "fast/overlaps/model.hpp"
+#include "fast/overlaps/overlap_ode.hpp"
+#include "reference/overlaps/tasks.hpp"
+
+namespace learndyn::experiments::overlaps {
+
+namespace fo = learndyn::fast::overlaps;
+
+// Names of the unique overlaps of a rank-R network ("zm", "zu1", "v1m", ..., "mm", "zz") in the
+// public code's order for the activation: the linear order for linear phi (V first), the
+// nonlinear order otherwise (V and Sigma_BB first) (O6).
+std::vector<std::string> overlap_names(int rank, fo::Activation phi);
+
+// The values of those overlaps in Sigma (canonical order z, v_r, m, u_r; O5), same order.
+Eigen::VectorXd overlap_values(const Eigen::MatrixXd& sigma, int rank, fo::Activation phi);
+
+// Loss-visible (true) or invisible (false), same order (O12).
+std::vector<bool> overlap_visibility(int rank, fo::Activation phi);
+
+// max |a_ij - b_ij| (0 for empty matrices); throws std::logic_error on a shape mismatch.
+double max_abs_difference(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b);
+
+// The reference's task type at double as the fast path's (the same three matrices).
+fo::Task to_fast(const reference::overlaps::Task<double>& task);
+
+// One epoch of the direct baseline (O22): sigma_ab <- sigma_ab - lr dL/dsigma_ab for every
+// unique overlap (Gbar = I), i.e. Sigma <- Sigma - lr (G - diag(G)/2) since G_ab = dL/dsigma_ab
+// off the diagonal and 2 dL/dsigma_aa on it (O14). Returns the loss before the step.
+double direct_step(fo::OverlapSolver& solver, double lr, Eigen::MatrixXd& sigma);
+
+// Runs body(i) for i = 0..count-1 on min(threads, count) threads (threads = 0: every core).
+// Results are independent of the thread count as long as body(i) touches only its own
+// outputs. The first exception thrown by a body is rethrown after every thread has joined.
+void parallel_for(int count, unsigned threads, const std::function<void(int)>& body);
+
+// Standard normal variates from a SplitMix64 stream by Box-Muller, both values of each pair
+// used (twice the speed of Rng::normal, which discards one); deterministic for a seed.
+class NormalStream {
+ public:
+  explicit NormalStream(std::uint64_t seed) : rng_(seed) {}
+  double next();
+  Rng& rng() { return rng_; }
+
+ private:
+  Rng rng_;
+  double spare_ = 0;
+  bool has_spare_ = false;
+};
+
+// True when epoch e is written to the table: every epoch before `every` (the paper plots
+// against log(epoch), where the first epochs matter), then every `every`-th, and the last.
+inline bool is_recorded(long epoch, long every, long last) {
+  return epoch < every || epoch % every == 0 || epoch == last;
+}
+
+// A seed for run `index` of a series derived from a base seed (SplitMix64 of base + index),
+// so that runs of a series have unrelated streams.
+std::uint64_t derived_seed(std::uint64_t base, std::uint64_t index);
+
+}  // namespace learndyn::experiments::overlaps

@@ -1,0 +1,36 @@
+// The plain data every experiment returns: a table of numbers with named columns (one row per
+// recorded epoch, per N, per time point...) and a list of named summary values. The CLI renders
+// them as CSV or JSON; the tests read them by column name.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace learndyn::experiments::overlaps {
+
+struct Table {
+  std::vector<std::string> columns;
+  std::vector<std::vector<double>> rows;
+
+  // Index of a column; throws std::out_of_range naming it when absent.
+  std::size_t index(std::string_view name) const;
+  // The values of one column, top to bottom.
+  std::vector<double> column(std::string_view name) const;
+  // Appends a row; throws std::logic_error unless it has one value per column.
+  void add_row(std::vector<double> row);
+  // The value in row `row` of column `name`.
+  double at(std::size_t row, std::string_view name) const;
+};
+
+// Named scalar results in insertion order (JSON keeps the order).
+struct Summary {
+  std::vector<std::pair<std::string, double>> values;
+
+  void add(std::string name, double value);
+  // Throws std::out_of_range naming it when absent.
+  double get(std::string_view name) const;
+};
+
+}  // namespace learndyn::experiments::overlaps
