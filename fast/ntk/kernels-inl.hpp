@@ -2,6 +2,8 @@
 // kernels_generic.cpp, which define LEARNDYN_NTK_TARGET (and rename Eigen's namespace) first.
 // Every kernel is GEMMs with W or V between diagonal scalings (proofs/ntk.md N17, N12'): no
 // per-step n x n Jacobian is ever formed.
+#include <new>
+
 #include <Eigen/Core>
 
 #include "fast/ntk/kernels.hpp"
@@ -11,6 +13,7 @@ namespace {
 
 using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 using ConstRowMap = Eigen::Map<const RowMatrix>;
+using RowMap = Eigen::Map<RowMatrix>;
 using StridedRowMap = Eigen::Map<RowMatrix, 0, Eigen::OuterStride<>>;
 using ConstStridedRowMap = Eigen::Map<const RowMatrix, 0, Eigen::OuterStride<>>;
 
@@ -28,7 +31,7 @@ inline double* at(double* base, Layout l, int t, int b, int p) {
 
 // cur <- in_t (the first step of either sweep), and out_t <- cur.
 void load_first(const SweepData& d, int t, int b0, int b1, int m, const double* in, Layout li,
-                RowMatrix& cur, double* out, Layout lo) {
+                RowMap& cur, double* out, Layout lo) {
   const int n = d.hidden;
   for (int b = b0; b < b1; ++b)
     for (int p = 0; p < m; ++p) {
@@ -40,15 +43,21 @@ void load_first(const SweepData& d, int t, int b0, int b1, int m, const double* 
 }
 
 void forward_sweep(const SweepData& d, int b0, int b1, int m, const double* in, Layout li,
-                   double* out, Layout lo) {
+                   double* out, Layout lo, double* work) {
   const int n = d.hidden, k = d.terms;
   const std::ptrdiff_t rows = static_cast<std::ptrdiff_t>(b1 - b0) * m;
   const std::ptrdiff_t block = static_cast<std::ptrdiff_t>(d.steps) * d.batch * n;
-  RowMatrix prev(rows, n), cur(rows, n), scaled(rows, n), y(rows, k * n);
+  RowMap prev(work, rows, n), cur(work + rows * n, rows, n), scaled(work + 2 * rows * n, rows, n),
+      y(work + 3 * rows * n, rows, k * n);
+  double *prev_ptr = work, *cur_ptr = work + rows * n;
   const ConstRowMap w(d.w_stack, k * n, n);
   load_first(d, 0, b0, b1, m, in, li, cur, out, lo);
   for (int t = 1; t < d.steps; ++t) {  // (N5) r_t = q_t + J_t r_{t-1}
-    prev.swap(cur);
+    double* const swap_ptr = prev_ptr;
+    prev_ptr = cur_ptr;
+    cur_ptr = swap_ptr;
+    new (&prev) RowMap(prev_ptr, rows, n);
+    new (&cur) RowMap(cur_ptr, rows, n);
     for (int b = b0; b < b1; ++b) {
       const double* r = d.right + factor_offset(d, t, b);
       for (int p = 0; p < m; ++p) {
@@ -75,15 +84,21 @@ void forward_sweep(const SweepData& d, int b0, int b1, int m, const double* in, 
 }
 
 void backward_sweep(const SweepData& d, int b0, int b1, int m, const double* in, Layout li,
-                    double* out, Layout lo) {
+                    double* out, Layout lo, double* work) {
   const int n = d.hidden, k = d.terms;
   const std::ptrdiff_t rows = static_cast<std::ptrdiff_t>(b1 - b0) * m;
   const std::ptrdiff_t block = static_cast<std::ptrdiff_t>(d.steps) * d.batch * n;
-  RowMatrix prev(rows, n), cur(rows, n), stacked(rows, k * n), y(rows, n);
+  RowMap prev(work, rows, n), cur(work + rows * n, rows, n), y(work + 2 * rows * n, rows, n),
+      stacked(work + 3 * rows * n, rows, k * n);
+  double *prev_ptr = work, *cur_ptr = work + rows * n;
   const ConstRowMap w(d.w_stack, k * n, n);
   load_first(d, d.steps - 1, b0, b1, m, in, li, cur, out, lo);
   for (int t = d.steps - 2; t >= 0; --t) {  // (N7) r_t = q_t + J_{t+1}^T r_{t+1}
-    prev.swap(cur);
+    double* const swap_ptr = prev_ptr;
+    prev_ptr = cur_ptr;
+    cur_ptr = swap_ptr;
+    new (&prev) RowMap(prev_ptr, rows, n);
+    new (&cur) RowMap(cur_ptr, rows, n);
     for (int b = b0; b < b1; ++b) {
       const std::ptrdiff_t f = factor_offset(d, t + 1, b);
       for (int p = 0; p < m; ++p) {
@@ -108,26 +123,34 @@ void backward_sweep(const SweepData& d, int b0, int b1, int m, const double* in,
 }
 
 void core(int rows, int n, int m, int p0, int p1, const CoreSite* sites, int site_count,
-          const double* in, double* out) {
+          const double* in, double* out, double* work) {
   const std::ptrdiff_t cols = static_cast<std::ptrdiff_t>(p1 - p0) * n;
-  const ConstStridedRowMap x(in + static_cast<std::ptrdiff_t>(p0) * n, rows, cols,
-                             Eigen::OuterStride<>(static_cast<std::ptrdiff_t>(m) * n));
-  StridedRowMap result(out + static_cast<std::ptrdiff_t>(p0) * n, rows, cols,
-                       Eigen::OuterStride<>(static_cast<std::ptrdiff_t>(m) * n));
-  result.setZero();
-  RowMatrix scaled(rows, cols), y(rows, cols);
+  const std::ptrdiff_t stride = static_cast<std::ptrdiff_t>(m) * n;
+  const ConstStridedRowMap x(in + static_cast<std::ptrdiff_t>(p0) * n, rows, cols, Eigen::OuterStride<>(stride));
+  StridedRowMap result(out + static_cast<std::ptrdiff_t>(p0) * n, rows, cols, Eigen::OuterStride<>(stride));
+  RowMap scaled(work, rows, cols), y(work + rows * cols, rows, cols);
   for (int s = 0; s < site_count; ++s) {
     const CoreSite& site = sites[s];
     const ConstRowMap v(site.v, rows, site.d);
+    RowMap z(work + 2 * rows * cols, site.d, cols);
     for (int r = 0; r < rows; ++r) {
       const double* g = site.gain + static_cast<std::ptrdiff_t>(r) * n;
-      for (std::ptrdiff_t c = 0; c < cols; ++c) scaled(r, c) = g[c % n] * x(r, c);
+      const double* src = x.data() + r * stride;
+      double* dst = &scaled(r, 0);
+      for (int p = 0; p < p1 - p0; ++p)
+        for (int i = 0; i < n; ++i) dst[p * n + i] = g[i] * src[p * n + i];
     }
-    const RowMatrix z = v.transpose() * scaled;  // V^T (B* q): d x cols
+    z.noalias() = v.transpose() * scaled;  // V^T (B* q): d x cols
     y.noalias() = v * z;
     for (int r = 0; r < rows; ++r) {
       const double* g = site.gain + static_cast<std::ptrdiff_t>(r) * n;
-      for (std::ptrdiff_t c = 0; c < cols; ++c) result(r, c) += g[c % n] * y(r, c);
+      const double* src = &y(r, 0);
+      double* dst = result.data() + r * stride;
+      for (int p = 0; p < p1 - p0; ++p)
+        for (int i = 0; i < n; ++i) {
+          const double term = g[i] * src[p * n + i];
+          dst[p * n + i] = s == 0 ? term : dst[p * n + i] + term;
+        }
     }
   }
 }

@@ -36,22 +36,31 @@ struct CoreSite {
 
 struct Kernels {
   const char* name;
-  // (N5) r = P q on batch rows [b0, b1) for m probes.
+  // (N5) r = P q on batch rows [b0, b1) for m probes; `work` holds sweep_workspace doubles.
   void (*forward_sweep)(const SweepData&, int b0, int b1, int m, const double* in, Layout in_layout,
-                        double* out, Layout out_layout);
+                        double* out, Layout out_layout, double* work);
   // (N7) r = P* q.
   void (*backward_sweep)(const SweepData&, int b0, int b1, int m, const double* in,
-                         Layout in_layout, double* out, Layout out_layout);
+                         Layout in_layout, double* out, Layout out_layout, double* work);
   // (N12') out = sum_k g_k (.) V_k (V_k^T (g_k (.) in)) on probes [p0, p1); in and out in the
-  // compact layout [t][b][p][i] with m probes.
+  // compact layout [t][b][p][i] with m probes; `work` holds core_workspace doubles.
   void (*core)(int rows, int hidden, int m, int p0, int p1, const CoreSite* sites, int site_count,
-               const double* in, double* out);
+               const double* in, double* out, double* work);
   // G = Y^T Z (m x k, column-major) for Y (rows x m) and Z (rows x k), column-major.
   void (*transpose_multiply)(const double* y, std::ptrdiff_t rows, int m, const double* z, int k,
                              double* g);
   // Z = Y M (rows x k) for Y (rows x m) and M (m x k), column-major.
   void (*multiply)(const double* y, std::ptrdiff_t rows, int m, const double* mat, int k, double* z);
 };
+
+// Workspace sizes (doubles): persistent buffers owned by the caller, so that no call maps
+// fresh pages (page faults were a fifth of the time when the kernels allocated their own).
+inline std::ptrdiff_t sweep_workspace(std::ptrdiff_t rows, int hidden, int terms) {
+  return rows * hidden * (3 + terms);
+}
+inline std::ptrdiff_t core_workspace(std::ptrdiff_t rows, std::ptrdiff_t cols, int max_d) {
+  return (2 * rows + max_d) * cols;
+}
 
 // The kernels for this CPU (AVX2+FMA build when available, else the generic x86-64 build).
 const Kernels& kernels();

@@ -34,6 +34,11 @@ Ntk::Ntk(const Model& model, const Inputs& inputs, NtkOptions options)
                                     : std::min(2u, options.threads)),
       kernels_(options.generic_kernels ? &detail::generic_kernels() : &detail::kernels()) {}
 
+double* Ntk::work(int chunk, std::ptrdiff_t size) const {
+  if (static_cast<std::ptrdiff_t>(work_[chunk].size()) < size) work_[chunk].resize(size);
+  return work_[chunk].data();
+}
+
 const char* Ntk::kernel_name() const { return kernels_->name; }
 
 void Ntk::sweep(Sweep which, const double* in, bool in_compact, double* out, bool out_compact,
@@ -48,8 +53,9 @@ void Ntk::sweep(Sweep which, const double* in, bool in_compact, double* out, boo
   run_chunks(threads_, [&](int chunk) {
     const int b0 = chunk == 0 ? 0 : half, b1 = chunk == 0 ? half : lin_.batch;
     if (b0 >= b1) return;
+    double* w = work(chunk, detail::sweep_workspace(std::ptrdiff_t(b1 - b0) * m, lin_.hidden, lin_.terms));
     (which == Sweep::forward ? k.forward_sweep : k.backward_sweep)(
-        data, b0, b1, m, in, in_compact ? compact : external, out, out_compact ? compact : external);
+        data, b0, b1, m, in, in_compact ? compact : external, out, out_compact ? compact : external, w);
   });
 }
 
@@ -59,7 +65,10 @@ void Ntk::core(const std::vector<detail::CoreSite>& sites, const double* in, dou
   run_chunks(threads_, [&](int chunk) {
     const int p0 = chunk == 0 ? 0 : half, p1 = chunk == 0 ? half : m;
     if (p0 >= p1) return;
-    k.core(rows, lin_.hidden, m, p0, p1, sites.data(), static_cast<int>(sites.size()), in, out);
+    int max_d = 0;
+    for (const detail::CoreSite& s : sites) max_d = std::max(max_d, s.d);
+    double* w = work(chunk, detail::core_workspace(rows, std::ptrdiff_t(p1 - p0) * lin_.hidden, max_d));
+    k.core(rows, lin_.hidden, m, p0, p1, sites.data(), static_cast<int>(sites.size()), in, out, w);
   });
 }
 

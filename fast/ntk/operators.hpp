@@ -46,6 +46,8 @@ class Ntk {
   unsigned threads_;
   const detail::Kernels* kernels_;
   mutable std::vector<double> scratch_a_, scratch_b_;
+  mutable std::vector<double> work_[2];  // per chunk: kernel workspaces, kept between calls
+  double* work(int chunk, std::ptrdiff_t size) const;
 };
 
 }  // namespace learndyn::fast::ntk

@@ -64,20 +64,23 @@ rn::Inputs<Real> reference_inputs(const fn::Inputs& in, int n_in) {
 }
 
 // The majorant linearisation of (N36): every factor replaced by its absolute value, and every
-// gain array by |g| + max|g|: a computed gain carries an absolute error ~u max|g| where its
-// formula cancels (1 - tanh^2 near saturation, h - nu, 1 - sigma), which |g| alone would miss.
-rn::Matrix<double> with_slack(const rn::Matrix<double>& g) {
-  const double top = g.cwiseAbs().maxCoeff();
-  return (g.cwiseAbs().array() + top).matrix();
-}
-rn::Linearization<double> absolute(rn::Linearization<double> lin) {
-  lin.c = with_slack(lin.c);
-  lin.right = with_slack(lin.right);
-  for (auto& l : lin.left) l = with_slack(l);
+// gain array g by |g| + sigma, sigma = 1 + max|g| + max_j ||W_j||_inf + max|theta|: a computed
+// gain carries an absolute error ~u times the magnitudes of the terms of its formula, which
+// cancel (1 - tanh^2 at saturation, h - nu, 1 - sigma); those magnitudes are at most
+// max(alpha, 1, |h| + |nu|, |a_nh| <= ||W_hn||_inf max|h| + |b|) with |h| <= 1 here (h0 = 0).
+rn::Linearization<double> absolute(rn::Linearization<double> lin, double max_theta) {
+  double scale = 1 + max_theta;
+  for (const auto& w : lin.w) scale += w.cwiseAbs().rowwise().sum().maxCoeff();
+  const auto slack = [scale](const rn::Matrix<double>& g) {
+    return rn::Matrix<double>((g.cwiseAbs().array() + g.cwiseAbs().maxCoeff() + scale).matrix());
+  };
+  lin.c = slack(lin.c);
+  lin.right = slack(lin.right);
+  for (auto& l : lin.left) l = slack(l);
   for (auto& w : lin.w) w = w.cwiseAbs();
   for (auto& s : lin.sites) {
     s.v = s.v.cwiseAbs();
-    s.gain = with_slack(s.gain);
+    s.gain = slack(s.gain);
   }
   return lin;
 }
@@ -106,11 +109,16 @@ fn::SymmetricOperator ntk_operator(const fn::Ntk& ntk) {
 // reference, componentwise: |fast - exact| <= 64 T (k n + d) u |A|' |q|, |A|' the majorant.
 RC_GTEST_PROP(NtkFast, MatchesReferenceWithinTheMajorantBound, ()) {
   const Sizes s = *random_sizes();
+  RC_LOG() << "kind " << s.kind << " n " << s.n << " n_in " << s.n_in << " B " << s.batch << " T "
+           << s.steps << " alpha " << s.alpha_quarters << "/4 bias " << s.bias << " seed " << s.seed;
   const fn::Shape shape = fast_shape(s);
   const fn::Model model = fn::random_model(shape, s.alpha_quarters / 4.0, 1.5, s.seed);
   const fn::Inputs inputs = fn::random_inputs(shape, s.batch, s.steps, s.seed + 1);
   const auto ref_lin = rn::linearize(reference_model<real>(model), reference_inputs<real>(inputs, s.n_in));
-  const auto abs_lin = absolute(rn::linearize(reference_model<double>(model), reference_inputs<double>(inputs, s.n_in)));
+  double max_theta = 0;
+  for (double v : model.theta) max_theta = std::max(max_theta, std::fabs(v));
+  const auto abs_lin = absolute(rn::linearize(reference_model<double>(model), reference_inputs<double>(inputs, s.n_in)),
+                                max_theta);
   const int m = 3;
   const std::vector<double> q = random_block(std::ptrdiff_t(s.batch) * s.steps * s.n, m, s.seed + 2);
   const std::ptrdiff_t dim = std::ptrdiff_t(s.batch) * s.steps * s.n;
@@ -146,6 +154,9 @@ RC_GTEST_PROP(NtkFast, MatchesReferenceWithinTheMajorantBound, ()) {
         for (std::ptrdiff_t e = 0; e < dim; ++e) {
           const double err = std::fabs(out[p * dim + e] - static_cast<double>(exact(e)));
           worst = std::max(worst, err / (factor * bound(e)));
+          if (err > factor * bound(e))
+            RC_LOG() << "op " << (&op - ops) << " generic " << generic << " probe " << p << " e " << e
+                     << " exact " << static_cast<double>(exact(e)) << " fast " << out[p * dim + e] << "\n";
           RC_ASSERT(err <= factor * bound(e));
         }
       }
