@@ -2,6 +2,7 @@
 // kernels_generic.cpp, which define LEARNDYN_NTK_TARGET (and rename Eigen's namespace) first.
 // Every kernel is GEMMs with W or V between diagonal scalings (proofs/ntk.md N17, N12'): no
 // per-step n x n Jacobian is ever formed.
+#include <algorithm>
 #include <new>
 
 #include <Eigen/Core>
@@ -141,16 +142,23 @@ void core(int rows, int n, int m, int p0, int p1, const CoreSite* sites, int sit
         for (int i = 0; i < n; ++i) dst[p * n + i] = g[i] * src[p * n + i];
     }
     z.noalias() = v.transpose() * scaled;  // V^T (B* q): d x cols
-    y.noalias() = v * z;
-    for (int r = 0; r < rows; ++r) {
-      const double* g = site.gain + static_cast<std::ptrdiff_t>(r) * n;
-      const double* src = &y(r, 0);
-      double* dst = result.data() + r * stride;
-      for (int p = 0; p < p1 - p0; ++p)
-        for (int i = 0; i < n; ++i) {
-          const double term = g[i] * src[p * n + i];
-          dst[p * n + i] = s == 0 ? term : dst[p * n + i] + term;
-        }
+    // B V z in tiles of rows, so that the product never leaves the cache before it is scaled
+    // and accumulated (a full (BT) x cols intermediate cost a memory pass per site).
+    constexpr int kTile = 64;
+    for (int r0 = 0; r0 < rows; r0 += kTile) {
+      const int tile = std::min(kTile, rows - r0);
+      RowMap yt(y.data(), tile, cols);
+      yt.noalias() = v.middleRows(r0, tile) * z;
+      for (int r = r0; r < r0 + tile; ++r) {
+        const double* g = site.gain + static_cast<std::ptrdiff_t>(r) * n;
+        const double* src = yt.data() + static_cast<std::ptrdiff_t>(r - r0) * cols;
+        double* dst = result.data() + r * stride;
+        for (int p = 0; p < p1 - p0; ++p)
+          for (int i = 0; i < n; ++i) {
+            const double term = g[i] * src[p * n + i];
+            dst[p * n + i] = s == 0 ? term : dst[p * n + i] + term;
+          }
+      }
     }
   }
 }
