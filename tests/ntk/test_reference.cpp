@@ -44,8 +44,8 @@ Case make_case(nt::ModelKind kind, int n, int n_in, int batch, int steps, const 
 
 rc::Gen<Case> random_case() {
   return rc::gen::map(
-      rc::gen::tuple(rc::gen::inRange(0, 3), rc::gen::inRange(1, 4), rc::gen::inRange(1, 3),
-                     rc::gen::inRange(1, 3), rc::gen::inRange(1, 4), rc::gen::inRange(1, 5),
+      rc::gen::tuple(rc::gen::inRange(0, 3), rc::gen::inRange(1, 5), rc::gen::inRange(1, 4),
+                     rc::gen::inRange(1, 4), rc::gen::inRange(1, 6), rc::gen::inRange(1, 5),
                      rc::gen::arbitrary<bool>(), rc::gen::inRange(0, 1 << 20)),
       [](const std::tuple<int, int, int, int, int, int, bool, int>& p) {
         const auto [kind, n, n_in, batch, steps, alpha_q, bias, seed] = p;
