@@ -201,7 +201,7 @@ Json metrics_report(const MetricsOptions& o) {
   const std::uint64_t seed = static_cast<std::uint64_t>(parse_integer(o.estimator_seed, "estimator-seed", 0, 9223372036854775807L));
   const fn::Ntk ntk(p.model, p.inputs, {threads});
   const std::ptrdiff_t dim = ntk.dimension();
-  require(o.estimator != "exact" || dim <= 8192, "estimator", "exact", "exact only for B T n <= 8192 states");
+  require(o.estimator != "exact" || dim <= 4096, "estimator", "exact", "exact only for B T n <= 4096 states");
   const fn::SymmetricOperator a{dim, [&](const double* in, double* out, int m) { ntk.apply_ntk(in, out, m); }};
   const fn::SymmetricOperator core{dim, [&](const double* in, double* out, int m) { ntk.apply_core(in, out, m); }};
   const fn::Shape& s = p.model.shape;
@@ -320,7 +320,7 @@ void add_ntk_commands(CLI::App& app, std::function<void()>& action) {
   auto mo = std::make_shared<MetricsOptions>();
   auto* metrics = group->add_subcommand("metrics", "NTK_S metrics of a built-in random model or of --manifest");
   add_model_options(*metrics, mo->model, true);
-  metrics->add_option("--estimator", mo->estimator, "hutch++ | hutchinson | exact (dense, B T n <= 8192) (default hutch++)");
+  metrics->add_option("--estimator", mo->estimator, "hutch++ | hutchinson | exact (dense, B T n <= 4096) (default hutch++)");
   metrics->add_option("--sketch", mo->sketch, "Hutch++ range probes (default 16)");
   metrics->add_option("--residual", mo->residual, "Hutch++ residual probes (default 32)");
   metrics->add_option("--probes", mo->probes, "Hutchinson probes, also the cosine's (default 64)");
