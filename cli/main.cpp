@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/ghost_commands.hpp"
+#include "cli/ntk_commands.hpp"
 #include "cli/oracle_commands.hpp"
 #include "cli/overlaps_commands.hpp"
 #include "cli/report_command.hpp"
@@ -30,6 +31,7 @@ int main(int argc, char** argv) {
   learndyn::cli::add_oracle_commands(app, action, status);
   learndyn::cli::add_report_command(app, action);
   learndyn::cli::add_overlaps_commands(app, action);
+  learndyn::cli::add_ntk_commands(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {  // --help, --version

@@ -1,0 +1,332 @@
+// The matrix-free NTK (proofs/ntk.md N17, N12', N29) on the spec's trace-estimation benchmark:
+// GRU B = 50, T = 15, H = 64, n_in = 10 (48,000 states, 14,592 parameters).
+// - a block of 32 NTK_S matvecs, 1 and 2 threads, with its FLOP rate against the measured
+//   Eigen GEMM rate of the same kernel build, the per-step dense-Jacobian method (kpflow's:
+//   B T n^2 stored) and the reference (double) beside it;
+// - scaling in B, T and n;
+// - the effective rank by Hutch++ and Hutchinson at fixed matvec budgets, with the achieved
+//   error against the exact value of the "direct" method (one matvec per state dimension);
+// - the dense NTK matvec against the matrix-free one at a size where the dense matrix fits.
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "bench_support.hpp"
+#include "common/random.hpp"
+#include "fast/ntk/estimators.hpp"
+#include "fast/ntk/kernels.hpp"
+#include "fast/ntk/operators.hpp"
+#include "reference/ntk/model.hpp"
+#include "reference/ntk/operators.hpp"
+
+namespace {
+namespace fn = learndyn::fast::ntk;
+namespace rn = learndyn::reference::ntk;
+
+constexpr int kBatch = 50, kSteps = 15, kHidden = 64, kInputs = 10, kBlock = 32;
+
+struct Problem {
+  fn::Model model;
+  fn::Inputs inputs;
+};
+
+Problem gru(int batch, int steps, int hidden) {
+  const fn::Shape shape{fn::ModelKind::gru, hidden, kInputs, true};
+  return {fn::random_model(shape, 1.0, 1.0, 2026), fn::random_inputs(shape, batch, steps, 1123)};
+}
+
+std::vector<double> probes(std::ptrdiff_t dim, int m) { return fn::rademacher(dim, m, 7); }
+
+// FLOPs of one NTK_S block (N17, N12'): two sweeps of T-1 GEMMs (B m x n) (n x k n), and per
+// site two GEMMs (BT x d)(d x m n).
+double block_flops(const fn::Ntk& ntk, int m) {
+  const fn::Linearization& lin = ntk.linearization();
+  const double rows = double(lin.batch) * m, n = lin.hidden, k = lin.terms;
+  double flops = 2 * (lin.steps - 1) * 2 * rows * n * k * n;
+  for (const fn::Site& s : lin.sites) flops += 2 * 2.0 * lin.batch * lin.steps * s.d * m * n;
+  return flops;
+}
+
+// The Eigen GEMM rate of the dispatched kernel build at the sweep's shape, one thread.
+double gemm_rate() {
+  static const double rate = [] {
+    const int rows = (kBatch / 2) * kBlock, inner = kHidden, cols = 3 * kHidden;
+    std::vector<double> a(std::size_t(rows) * inner, 0.5), b(std::size_t(inner) * cols, 0.25),
+        c(std::size_t(rows) * cols);
+    const auto& k = fn::detail::kernels();
+    const double s = learndyn::bench::seconds_per_call(
+        [&] {
+          k.multiply(a.data(), rows, inner, b.data(), cols, c.data());
+          benchmark::DoNotOptimize(c.data());
+        },
+        0.3);
+    return 2.0 * rows * inner * cols / s;
+  }();
+  return rate;
+}
+
+// kpflow's organisation: the per-step Jacobians stored dense (B T n^2 doubles) and the sweeps
+// done as one (n x n)(n x m) product per (b, t); K as in the fast path.
+class DenseJacobianNtk {
+ public:
+  explicit DenseJacobianNtk(const fn::Ntk& ntk) : ntk_(ntk) {
+    const fn::Linearization& l = ntk.linearization();
+    const int n = l.hidden;
+    const std::size_t block = std::size_t(l.batch) * l.steps * n;
+    jac_.resize(std::size_t(l.batch) * l.steps);
+    for (int t = 0; t < l.steps; ++t)
+      for (int b = 0; b < l.batch; ++b) {
+        const std::size_t f = (std::size_t(t) * l.batch + b) * n;
+        Eigen::MatrixXd j = Eigen::MatrixXd::Zero(n, n);
+        for (int term = 0; term < l.terms; ++term) {
+          const Eigen::Map<const Eigen::Matrix<double, -1, -1, Eigen::RowMajor>> w(
+              l.w_stack.data() + std::size_t(term) * n * n, n, n);
+          const Eigen::Map<const Eigen::VectorXd> left(l.left.data() + term * block + f, n);
+          const Eigen::Map<const Eigen::VectorXd> right(l.right.data() + f, n);
+          j += left.asDiagonal() * w * right.asDiagonal();
+        }
+        j.diagonal() += Eigen::Map<const Eigen::VectorXd>(l.c.data() + f, n);
+        jac_[std::size_t(b) * l.steps + t] = j;
+      }
+  }
+  void apply_ntk(const double* in, double* out, int m) {
+    const fn::Linearization& l = ntk_.linearization();
+    const int n = l.hidden;
+    const std::ptrdiff_t dim = ntk_.dimension();
+    tmp_.resize(std::size_t(dim) * m);
+    tmp2_.resize(tmp_.size());
+    sweep(in, tmp_.data(), m, false);
+    ntk_.apply_k(tmp_.data(), tmp2_.data(), m);
+    sweep(tmp2_.data(), out, m, true);
+    (void)n;
+  }
+
+ private:
+  // r_t = q_t + J_t r_{t-1} (forward) or r_t = q_t + J_{t+1}^T r_{t+1}, per batch row.
+  void sweep(const double* in, double* out, int m, bool forward) {
+    const fn::Linearization& l = ntk_.linearization();
+    const int n = l.hidden, steps = l.steps;
+    const std::ptrdiff_t dim = ntk_.dimension();
+    using Strided = Eigen::Map<const Eigen::MatrixXd, 0, Eigen::OuterStride<>>;
+    using StridedOut = Eigen::Map<Eigen::MatrixXd, 0, Eigen::OuterStride<>>;
+    for (int b = 0; b < l.batch; ++b)
+      for (int s = 0; s < steps; ++s) {
+        const int t = forward ? s : steps - 1 - s;
+        const std::ptrdiff_t off = (std::ptrdiff_t(b) * steps + t) * n;
+        StridedOut r(out + off, n, m, Eigen::OuterStride<>(dim));
+        r = Strided(in + off, n, m, Eigen::OuterStride<>(dim));
+        if (forward && t > 0)
+          r.noalias() += jac_[std::size_t(b) * steps + t] * Strided(out + off - n, n, m, Eigen::OuterStride<>(dim));
+        if (!forward && t + 1 < steps)
+          r.noalias() += jac_[std::size_t(b) * steps + t + 1].transpose() *
+                         Strided(out + off + n, n, m, Eigen::OuterStride<>(dim));
+      }
+  }
+  const fn::Ntk& ntk_;
+  std::vector<Eigen::MatrixXd> jac_;
+  std::vector<double> tmp_, tmp2_;
+};
+
+// A block of 32 NTK_S matvecs at the benchmark size. Args: threads.
+void BM_NtkBlock(benchmark::State& state) {
+  const unsigned threads = static_cast<unsigned>(state.range(0));
+  const Problem p = gru(kBatch, kSteps, kHidden);
+  const fn::Ntk ntk(p.model, p.inputs, {threads});
+  const std::vector<double> q = probes(ntk.dimension(), kBlock);
+  std::vector<double> out(q.size());
+  learndyn::bench::LoopTimer timer;
+  for (auto _ : state) {
+    ntk.apply_ntk(q.data(), out.data(), kBlock);
+    benchmark::DoNotOptimize(out.data());
+  }
+  const double seconds = timer.seconds() / double(state.iterations());
+  const double flops = block_flops(ntk, kBlock);
+  state.counters["block_ms"] = seconds * 1e3;
+  state.counters["GFLOPs_per_s"] = flops / seconds / 1e9;
+  state.counters["eigen_gemm_GFLOPs_per_s_1thread"] = gemm_rate() / 1e9;
+  state.counters["fraction_of_gemm_rate"] = flops / seconds / (gemm_rate() * threads);
+  const fn::Linearization& l = ntk.linearization();
+  double bytes = 8.0 * (l.c.size() + l.left.size() + l.right.size() + l.w_stack.size());
+  for (const fn::Site& s : l.sites) bytes += 8.0 * (s.v.size() + s.gain.size());
+  state.counters["linearization_MB"] = bytes / 1e6;
+  state.counters["dense_jacobians_MB"] = 8.0 * l.batch * l.steps * l.hidden * l.hidden / 1e6;
+  if (threads == 2) {
+    // Beside it: kpflow's dense per-step Jacobians, and the reference at double (one vector).
+    DenseJacobianNtk dense(ntk);
+    const double dense_s = learndyn::bench::seconds_per_call([&] { dense.apply_ntk(q.data(), out.data(), kBlock); }, 0.5);
+    state.counters["dense_jacobians_block_ms"] = dense_s * 1e3;
+    state.counters["speedup_vs_dense_jacobians"] = dense_s / seconds;
+    rn::Model<double> rm{{rn::ModelKind::gru, kHidden, kInputs, true}, 1.0,
+                         Eigen::Map<const Eigen::VectorXd>(p.model.theta.data(), p.model.theta.size())};
+    rn::Inputs<double> ri{kBatch, kSteps,
+                          Eigen::Map<const Eigen::Matrix<double, -1, -1, Eigen::RowMajor>>(p.inputs.x.data(), kBatch * kSteps, kInputs),
+                          {}};
+    const rn::Linearization<double> lin = rn::linearize(rm, ri);
+    const Eigen::VectorXd v = Eigen::Map<const Eigen::VectorXd>(q.data(), ntk.dimension());
+    const double ref_s = learndyn::bench::seconds_per_call([&] { benchmark::DoNotOptimize(rn::apply_ntk(lin, v)); }, 0.5);
+    state.counters["reference_block_ms"] = ref_s * kBlock * 1e3;
+    state.counters["speedup_vs_reference"] = ref_s * kBlock / seconds;
+  }
+}
+double min_of(const std::vector<double>& v) { return *std::min_element(v.begin(), v.end()); }
+
+BENCHMARK(BM_NtkBlock)->ComputeStatistics("min", min_of)->ArgNames({"threads"})->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// Scaling of one 32-matvec block in B, T, n (2 threads); time per (B T) should be flat.
+void BM_NtkScaling(benchmark::State& state) {
+  const int batch = int(state.range(0)), steps = int(state.range(1)), hidden = int(state.range(2));
+  const Problem p = gru(batch, steps, hidden);
+  const fn::Ntk ntk(p.model, p.inputs, {2});
+  const std::vector<double> q = probes(ntk.dimension(), kBlock);
+  std::vector<double> out(q.size());
+  learndyn::bench::LoopTimer timer;
+  for (auto _ : state) {
+    ntk.apply_ntk(q.data(), out.data(), kBlock);
+    benchmark::DoNotOptimize(out.data());
+  }
+  const double seconds = timer.seconds() / double(state.iterations());
+  state.counters["block_ms"] = seconds * 1e3;
+  state.counters["us_per_BT"] = seconds * 1e6 / (batch * steps);
+  state.counters["GFLOPs_per_s"] = block_flops(ntk, kBlock) / seconds / 1e9;
+}
+BENCHMARK(BM_NtkScaling)
+    ->ComputeStatistics("min", min_of)
+    ->ArgNames({"B", "T", "n"})
+    ->Args({25, 15, 64})
+    ->Args({50, 15, 64})
+    ->Args({100, 15, 64})
+    ->Args({50, 8, 64})
+    ->Args({50, 30, 64})
+    ->Args({50, 15, 32})
+    ->Args({50, 15, 128})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+// The exact tr A and tr A^2 by the "direct" method: A e_j for every state dimension, in blocks.
+struct Exact {
+  double trace, trace_of_square, seconds;
+};
+const Exact& exact_benchmark_values() {
+  static const Exact exact = [] {
+    const Problem p = gru(kBatch, kSteps, kHidden);
+    const fn::Ntk ntk(p.model, p.inputs, {2});
+    const std::ptrdiff_t dim = ntk.dimension();
+    const int m = 64;
+    std::vector<double> e(std::size_t(dim) * m), out(e.size());
+    double tr = 0, tr2 = 0;
+    learndyn::bench::LoopTimer timer;
+    for (std::ptrdiff_t j0 = 0; j0 < dim; j0 += m) {
+      const int cols = int(std::min<std::ptrdiff_t>(m, dim - j0));
+      std::fill(e.begin(), e.end(), 0.0);
+      for (int c = 0; c < cols; ++c) e[std::size_t(c) * dim + j0 + c] = 1;
+      ntk.apply_ntk(e.data(), out.data(), cols);
+      for (int c = 0; c < cols; ++c) {
+        const double* col = out.data() + std::size_t(c) * dim;
+        tr += col[j0 + c];
+        for (std::ptrdiff_t x = 0; x < dim; ++x) tr2 += col[x] * col[x];
+      }
+    }
+    return Exact{tr, tr2, timer.seconds()};
+  }();
+  return exact;
+}
+
+// Effective rank (PR of NTK_S) by Hutch++ (Args: sketch, residual) or plain Hutchinson
+// (sketch = 0, residual = probes), at the benchmark size, 2 threads: time and reported error.
+fn::RankEstimate rank_estimate(const fn::SymmetricOperator& a, int sketch, int residual, std::uint64_t seed) {
+  return sketch > 0 ? fn::hutch_plus_plus(a, sketch, residual, seed) : fn::hutchinson(a, residual, seed);
+}
+
+void BM_NtkEffectiveRank(benchmark::State& state) {
+  const int sketch = int(state.range(0)), residual = int(state.range(1));
+  const Problem p = gru(kBatch, kSteps, kHidden);
+  const fn::Ntk ntk(p.model, p.inputs, {2});
+  const fn::SymmetricOperator a{ntk.dimension(), [&](const double* in, double* out, int m) { ntk.apply_ntk(in, out, m); }};
+  fn::RankEstimate r;
+  learndyn::bench::LoopTimer timer;
+  for (auto _ : state) benchmark::DoNotOptimize(r = rank_estimate(a, sketch, residual, 1));
+  state.counters["ms"] = timer.seconds() / double(state.iterations()) * 1e3;
+  state.counters["matvecs"] = r.matvecs;
+  state.counters["pr_estimate"] = r.participation_ratio.value;
+  state.counters["pr_reported_rel_se"] = r.participation_ratio.standard_error / r.participation_ratio.value;
+}
+BENCHMARK(BM_NtkEffectiveRank)
+    ->ComputeStatistics("min", min_of)
+    ->ArgNames({"sketch", "residual"})
+    ->Args({16, 32})
+    ->Args({32, 32})
+    ->Args({32, 64})
+    ->Args({0, 64})
+    ->Args({0, 96})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+// The same estimators' achieved error against the exact PR of the direct method (48,000
+// matvecs, timed once): RMS relative error and RMS of error / reported standard error over 10
+// seeds. Slow (minutes): run it alone with --benchmark_filter=Accuracy.
+void BM_NtkEffectiveRankAccuracy(benchmark::State& state) {
+  const int sketch = int(state.range(0)), residual = int(state.range(1));
+  const Problem p = gru(kBatch, kSteps, kHidden);
+  const fn::Ntk ntk(p.model, p.inputs, {2});
+  const fn::SymmetricOperator a{ntk.dimension(), [&](const double* in, double* out, int m) { ntk.apply_ntk(in, out, m); }};
+  const Exact& ex = exact_benchmark_values();
+  for (auto _ : state) {
+  }
+  const double pr = ex.trace * ex.trace / ex.trace_of_square;
+  double sq = 0, z = 0, tr_sq = 0;
+  for (int s = 0; s < 10; ++s) {
+    const fn::RankEstimate e = rank_estimate(a, sketch, residual, 100 + s);
+    sq += std::pow(e.participation_ratio.value / pr - 1, 2);
+    tr_sq += std::pow(e.trace.value / ex.trace - 1, 2);
+    z += std::pow((e.participation_ratio.value - pr) / e.participation_ratio.standard_error, 2);
+  }
+  state.counters["pr_exact"] = pr;
+  state.counters["trace_exact"] = ex.trace;
+  state.counters["pr_rel_error_rms10"] = std::sqrt(sq / 10);
+  state.counters["trace_rel_error_rms10"] = std::sqrt(tr_sq / 10);
+  state.counters["pr_error_over_se_rms10"] = std::sqrt(z / 10);
+  state.counters["direct_exact_s"] = ex.seconds;
+}
+BENCHMARK(BM_NtkEffectiveRankAccuracy)
+    ->ArgNames({"sketch", "residual"})
+    ->Args({16, 32})
+    ->Args({32, 32})
+    ->Args({32, 64})
+    ->Args({0, 64})
+    ->Args({0, 96})
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
+
+// The dense NTK (N x N, formed once) against the matrix-free block at a size where it fits
+// (GRU B = 4, T = 15, n = 32: N = 1920).
+void BM_NtkDenseVsMatrixFree(benchmark::State& state) {
+  const Problem p = gru(4, kSteps, 32);
+  const fn::Ntk ntk(p.model, p.inputs, {2});
+  const std::ptrdiff_t dim = ntk.dimension();
+  const std::vector<double> q = probes(dim, kBlock);
+  std::vector<double> out(q.size());
+  learndyn::bench::LoopTimer timer;
+  for (auto _ : state) {
+    ntk.apply_ntk(q.data(), out.data(), kBlock);
+    benchmark::DoNotOptimize(out.data());
+  }
+  const double seconds = timer.seconds() / double(state.iterations());
+  Eigen::MatrixXd id = Eigen::MatrixXd::Identity(dim, dim), dense(dim, dim);
+  const double form = learndyn::bench::seconds_per_call([&] { ntk.apply_ntk(id.data(), dense.data(), int(dim)); }, 0.0);
+  const Eigen::Map<const Eigen::MatrixXd> qm(q.data(), dim, kBlock);
+  Eigen::MatrixXd r(dim, kBlock);
+  const double dense_s = learndyn::bench::seconds_per_call([&] { r.noalias() = dense * qm; benchmark::DoNotOptimize(r.data()); }, 0.3);
+  state.counters["matrix_free_block_ms"] = seconds * 1e3;
+  state.counters["dense_block_ms"] = dense_s * 1e3;
+  state.counters["dense_form_ms"] = form * 1e3;
+  state.counters["dense_MB"] = 8.0 * dim * dim / 1e6;
+  state.counters["dense_over_matrix_free"] = dense_s / seconds;
+}
+BENCHMARK(BM_NtkDenseVsMatrixFree)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+}  // namespace

@@ -1,0 +1,346 @@
+#include "cli/ntk_commands.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/options.hpp"
+#include "cli/report.hpp"
+#include "common/argument_error.hpp"
+#include "common/input_error.hpp"
+#include "common/npy.hpp"
+#include "common/text_file.hpp"
+#include "fast/ntk/estimators.hpp"
+#include "fast/ntk/operators.hpp"
+
+namespace learndyn::cli {
+namespace {
+namespace fn = learndyn::fast::ntk;
+
+const char* kind_name(fn::ModelKind k) {
+  switch (k) {
+    case fn::ModelKind::rnn_rate: return "rnn_rate";
+    case fn::ModelKind::rnn_vanilla: return "rnn_vanilla";
+    case fn::ModelKind::gru: return "gru";
+  }
+  return "?";
+}
+
+fn::ModelKind parse_kind(const std::string& s, const std::string& parameter) {
+  if (s == "gru") return fn::ModelKind::gru;
+  if (s == "rnn_rate") return fn::ModelKind::rnn_rate;
+  if (s == "rnn_vanilla") return fn::ModelKind::rnn_vanilla;
+  throw ArgumentError(parameter, "'" + s + "'", "gru, rnn_rate or rnn_vanilla");
+}
+
+// ---- the model: built-in or from a manifest -----------------------------------------------
+
+struct Problem {
+  fn::Model model;
+  fn::Inputs inputs;
+  std::vector<double> target;  // state-shaped (B T n) or empty
+};
+
+struct ModelOptions {
+  std::string manifest, model = "gru", hidden = "8", inputs = "3", batch = "4", steps = "10",
+              alpha = "1", gain = "1", seed = "0";
+  bool no_bias = false;
+};
+
+void add_model_options(CLI::App& cmd, ModelOptions& o, bool with_manifest) {
+  if (with_manifest)
+    cmd.add_option("--manifest", o.manifest, "JSON manifest of a user's model (.npy weights, inputs); see docs");
+  cmd.add_option("--model", o.model, "built-in model: gru | rnn_rate | rnn_vanilla (default gru)");
+  cmd.add_option("--hidden", o.hidden, "hidden units n, 1..4096 (default 8)");
+  cmd.add_option("--inputs", o.inputs, "input dimension n_in, 1..4096 (default 3)");
+  cmd.add_option("--batch", o.batch, "batch B, 1..100000 (default 4)");
+  cmd.add_option("--steps", o.steps, "time steps T, 1..100000 (default 10)");
+  add_decimal(cmd, "alpha", o.alpha, "leak of the RNNs, 0 < alpha <= 1 (default 1)");
+  add_decimal(cmd, "gain", o.gain, "weight scale g > 0: N(0, g^2/fan_in) (default 1)");
+  cmd.add_option("--seed", o.seed, "seed of the built-in model's weights and inputs (default 0)");
+  cmd.add_flag("--no-bias", o.no_bias, "built-in model without biases");
+}
+
+Problem builtin_problem(const ModelOptions& o) {
+  fn::Shape shape;
+  shape.kind = parse_kind(o.model, "model");
+  shape.hidden = static_cast<int>(parse_integer(o.hidden, "hidden", 1, 4096));
+  shape.inputs = static_cast<int>(parse_integer(o.inputs, "inputs", 1, 4096));
+  shape.bias = !o.no_bias;
+  const int batch = static_cast<int>(parse_integer(o.batch, "batch", 1, 100000));
+  const int steps = static_cast<int>(parse_integer(o.steps, "steps", 1, 100000));
+  const double alpha = parse_double(o.alpha, "alpha");
+  require(alpha > 0 && alpha <= 1, "alpha", alpha, "0 < alpha <= 1");
+  const double gain = parse_double(o.gain, "gain");
+  require(gain > 0 && std::isfinite(gain), "gain", gain, "g > 0 finite");
+  require(static_cast<double>(batch) * steps * shape.hidden <= 5e7, "batch", batch,
+          "B T n <= 5e7 states");
+  const std::uint64_t seed = static_cast<std::uint64_t>(parse_integer(o.seed, "seed", 0, 9223372036854775807L));
+  Problem p{fn::random_model(shape, alpha, gain, seed), fn::random_inputs(shape, batch, steps, seed + 1), {}};
+  return p;
+}
+
+// Reads an array named by key `key` of the manifest (a path relative to the manifest).
+NpyArray manifest_array(const nlohmann::json& m, const std::string& key, const std::string& file,
+                        const std::filesystem::path& dir) {
+  if (!m.contains(key) || !m[key].is_string())
+    throw InputError(file, "$." + key, "missing: the path of an .npy file");
+  return read_npy((dir / m[key].get<std::string>()).string());
+}
+
+void require_shape(const NpyArray& a, const std::vector<std::size_t>& shape, const std::string& file,
+                   const std::string& key, const std::string& what) {
+  if (a.shape != shape) {
+    std::string got = "(";
+    for (std::size_t k = 0; k < a.shape.size(); ++k) got += (k ? ", " : "") + std::to_string(a.shape[k]);
+    throw InputError(file, "$." + key, "shape " + got + ") is not " + what);
+  }
+}
+
+int manifest_int(const nlohmann::json& m, const std::string& key, const std::string& file, int lo, int hi) {
+  if (!m.contains(key) || !m[key].is_number_integer())
+    throw InputError(file, "$." + key, "missing: an integer");
+  const long v = m[key].get<long>();
+  if (v < lo || v > hi)
+    throw InputError(file, "$." + key, std::to_string(v) + " outside " + std::to_string(lo) + ".." + std::to_string(hi));
+  return static_cast<int>(v);
+}
+
+// The manifest (docs/ntk_readme_draft.md): model, hidden, inputs, alpha, bias; weights
+// weight_ih_l0 (G n, n_in), weight_hh_l0 (G n, n), bias_ih_l0 (G n), bias_hh_l0 (G n) in
+// PyTorch's layout and gate order (r, z, n); x (B, T, n_in) batch-first; optional h0 (B, n)
+// or (1, B, n) and target (B, T, n).
+Problem manifest_problem(const std::string& path) {
+  const std::string text = read_text_file(path);
+  nlohmann::json m;
+  try {
+    m = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw InputError(path, "byte " + std::to_string(e.byte), "not JSON");
+  }
+  if (!m.is_object()) throw InputError(path, "$", "not a JSON object");
+  const std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  Problem p;
+  fn::Shape& s = p.model.shape;
+  if (!m.contains("model") || !m["model"].is_string()) throw InputError(path, "$.model", "missing: gru, rnn_rate or rnn_vanilla");
+  const std::string kind = m["model"].get<std::string>();
+  if (kind != "gru" && kind != "rnn_rate" && kind != "rnn_vanilla")
+    throw InputError(path, "$.model", "'" + kind + "' is not gru, rnn_rate or rnn_vanilla");
+  s.kind = parse_kind(kind, "model");
+  s.hidden = manifest_int(m, "hidden", path, 1, 4096);
+  s.inputs = manifest_int(m, "inputs", path, 1, 4096);
+  s.bias = !m.contains("bias") || (m["bias"].is_boolean() && m["bias"].get<bool>());
+  if (m.contains("bias") && !m["bias"].is_boolean()) throw InputError(path, "$.bias", "not true or false");
+  p.model.alpha = 1;
+  if (m.contains("alpha")) {
+    if (!m["alpha"].is_number()) throw InputError(path, "$.alpha", "not a number");
+    p.model.alpha = m["alpha"].get<double>();
+    if (!(p.model.alpha > 0 && p.model.alpha <= 1)) throw InputError(path, "$.alpha", "outside 0 < alpha <= 1");
+  }
+  const std::size_t g = static_cast<std::size_t>(fn::gate_count(s)) * s.hidden;
+  const std::size_t n = s.hidden, n_in = s.inputs;
+  if (!m.contains("weights") || !m["weights"].is_object()) throw InputError(path, "$.weights", "missing: an object of .npy paths");
+  const nlohmann::json& w = m["weights"];
+  const auto weight = [&](const std::string& key, const std::vector<std::size_t>& shape, const std::string& what) {
+    const NpyArray a = manifest_array(w, key, path, dir);
+    require_shape(a, shape, path, "weights." + key, what);
+    p.model.theta.insert(p.model.theta.end(), a.data.begin(), a.data.end());
+  };
+  const std::string gn = std::to_string(g);
+  weight("weight_ih_l0", {g, n_in}, "(" + gn + ", inputs)");
+  weight("weight_hh_l0", {g, n}, "(" + gn + ", hidden)");
+  if (s.bias) {
+    weight("bias_ih_l0", {g}, "(" + gn + ",)");
+    weight("bias_hh_l0", {g}, "(" + gn + ",)");
+  }
+  const NpyArray x = manifest_array(m, "x", path, dir);
+  if (x.shape.size() != 3 || x.shape[2] != n_in || x.shape[0] == 0 || x.shape[1] == 0)
+    throw InputError(path, "$.x", "not of shape (B, T, inputs) with B, T >= 1 (batch_first)");
+  p.inputs.batch = static_cast<int>(x.shape[0]);
+  p.inputs.steps = static_cast<int>(x.shape[1]);
+  p.inputs.x = x.data;
+  if (m.contains("h0")) {
+    const NpyArray h0 = manifest_array(m, "h0", path, dir);
+    const bool flat = h0.shape == std::vector<std::size_t>{x.shape[0], n};
+    const bool torch = h0.shape == std::vector<std::size_t>{1, x.shape[0], n};
+    if (!flat && !torch) throw InputError(path, "$.h0", "not of shape (B, hidden) or (1, B, hidden)");
+    p.inputs.h0 = h0.data;
+  }
+  if (m.contains("target")) {
+    const NpyArray y = manifest_array(m, "target", path, dir);
+    require_shape(y, {x.shape[0], x.shape[1], n}, path, "target", "(B, T, hidden)");
+    p.target = y.data;
+  }
+  return p;
+}
+
+// ---- metrics --------------------------------------------------------------------------------
+
+struct MetricsOptions {
+  ModelOptions model;
+  std::string estimator = "hutch++", sketch = "16", residual = "32", probes = "64", estimator_seed = "1",
+              top_k = "0", threads = "2";
+  bool ranks = false, json = false;
+};
+
+Json estimate_json(const fn::Estimate& e) { return Json{{"value", e.value}, {"standard_error", e.standard_error}}; }
+
+Json metrics_report(const MetricsOptions& o) {
+  const Problem p = o.model.manifest.empty() ? builtin_problem(o.model) : manifest_problem(o.model.manifest);
+  require(o.estimator == "hutch++" || o.estimator == "hutchinson" || o.estimator == "exact", "estimator",
+          "'" + o.estimator + "'", "hutch++, hutchinson or exact");
+  const int sketch = static_cast<int>(parse_integer(o.sketch, "sketch", 1, 4096));
+  const int residual = static_cast<int>(parse_integer(o.residual, "residual", 0, 4096));
+  const int probes = static_cast<int>(parse_integer(o.probes, "probes", 2, 100000));
+  const int top_k = static_cast<int>(parse_integer(o.top_k, "top-k", 0, 1000));
+  const unsigned threads = static_cast<unsigned>(parse_integer(o.threads, "threads", 1, 2));
+  const std::uint64_t seed = static_cast<std::uint64_t>(parse_integer(o.estimator_seed, "estimator-seed", 0, 9223372036854775807L));
+  const fn::Ntk ntk(p.model, p.inputs, {threads});
+  const std::ptrdiff_t dim = ntk.dimension();
+  require(o.estimator != "exact" || dim <= 4096, "estimator", "exact", "exact only for B T n <= 4096 states");
+  const fn::SymmetricOperator a{dim, [&](const double* in, double* out, int m) { ntk.apply_ntk(in, out, m); }};
+  const fn::SymmetricOperator core{dim, [&](const double* in, double* out, int m) { ntk.apply_core(in, out, m); }};
+  const fn::Shape& s = p.model.shape;
+  Json r = Json::object();
+  r["command"] = "ntk metrics";
+  r["model"] = {{"kind", kind_name(s.kind)}, {"hidden", s.hidden}, {"inputs", s.inputs},
+                {"batch", p.inputs.batch}, {"steps", p.inputs.steps}, {"alpha", p.model.alpha},
+                {"bias", s.bias}, {"parameters", fn::parameter_count(s)}, {"states", dim},
+                {"source", o.model.manifest.empty() ? "built-in" : o.model.manifest}};
+  r["kernels"] = ntk.kernel_name();
+  fn::RankEstimate est;
+  if (o.estimator == "exact") {
+    std::vector<double> id(static_cast<std::size_t>(dim) * dim, 0.0), dense(id.size());
+    for (std::ptrdiff_t j = 0; j < dim; ++j) id[j * dim + j] = 1;
+    ntk.apply_ntk(id.data(), dense.data(), static_cast<int>(dim));
+    const fn::SmallMetrics sm = fn::small_metrics(dense, static_cast<int>(dim));
+    est.trace = {sm.trace, 0};
+    est.trace_of_square = {sm.frobenius * sm.frobenius, 0};
+    est.frobenius = {sm.frobenius, 0};
+    est.participation_ratio = {sm.participation_ratio, 0};
+    est.matvecs = static_cast<int>(dim);
+    r["estimator"] = {{"method", "exact"}, {"matvecs", dim}};
+    r["participation_ratio_AAstar"] = sm.participation_ratio_aastar;
+  } else if (o.estimator == "hutch++") {
+    est = fn::hutch_plus_plus(a, sketch, residual, seed);
+    r["estimator"] = {{"method", "hutch++"}, {"sketch", sketch}, {"residual", residual}, {"matvecs", est.matvecs}, {"seed", seed}};
+  } else {
+    est = fn::hutchinson(a, probes, seed);
+    r["estimator"] = {{"method", "hutchinson"}, {"probes", probes}, {"matvecs", est.matvecs}, {"seed", seed}};
+  }
+  r["trace"] = estimate_json(est.trace);
+  r["frobenius"] = estimate_json(est.frobenius);
+  r["participation_ratio"] = estimate_json(est.participation_ratio);
+  r["participation_ratio_of"] = "NTK_S itself: (tr A)^2 / tr(A^2) (kpflow's default uses A A*)";
+  r["core_cosine"] = estimate_json(fn::operator_cosine(a, core, std::max(probes, 8), seed + 7));
+  if (o.ranks) {
+    Json ranks = Json::object();
+    const struct { const char* name; fn::KeptAxes keep; int size; } axes[] = {
+        {"temporal", {false, true, false}, p.inputs.steps},
+        {"spatial", {false, false, true}, s.hidden},
+        {"batch", {true, false, false}, p.inputs.batch}};
+    for (const auto& ax : axes) {
+      require(ax.size <= 4096, "ranks", ax.size, "kept axes of at most 4096 entries");
+      const std::vector<double> red = fn::reduced_operator(a, p.inputs.batch, p.inputs.steps, s.hidden, ax.keep);
+      ranks[ax.name] = fn::small_metrics(red, ax.size).participation_ratio;
+    }
+    r["ranks"] = ranks;
+  }
+  if (top_k > 0) {
+    std::vector<double> residuals;
+    r["top_eigenvalues"] = fn::lanczos_top(a, top_k, std::max(2 * top_k + 20, 3 * top_k), seed + 11, &residuals);
+    r["top_eigenvalue_residuals"] = residuals;
+  }
+  if (!p.target.empty()) {
+    const fn::Alignment al = fn::alignment(a, p.target, est);
+    r["alignment"] = {{"rayleigh", al.rayleigh}, {"trace_normalised", estimate_json(al.trace_normalised)},
+                      {"kernel", estimate_json(al.kernel)}};
+  }
+  return r;
+}
+
+// ---- export: a built-in model as a manifest and .npy files ----------------------------------
+
+std::string npy_bytes(const std::vector<double>& data, const std::vector<std::size_t>& shape) {
+  std::string dims;
+  for (std::size_t d : shape) dims += std::to_string(d) + ",";
+  if (shape.size() > 1) dims.pop_back();
+  std::string header = "{'descr': '<f8', 'fortran_order': False, 'shape': (" + dims + "), }";
+  const std::size_t total = 10 + header.size() + 1;
+  header.append((64 - total % 64) % 64, ' ');
+  header += '\n';
+  std::string out = "\x93NUMPY";
+  out += '\x01';
+  out += '\x00';
+  out += static_cast<char>(header.size() & 0xff);
+  out += static_cast<char>(header.size() >> 8);
+  out += header;
+  out.append(reinterpret_cast<const char*>(data.data()), data.size() * sizeof(double));
+  return out;
+}
+
+void export_model(const ModelOptions& o, const std::string& dir) {
+  const Problem p = builtin_problem(o);
+  const fn::Shape& s = p.model.shape;
+  std::filesystem::create_directories(dir);
+  const std::size_t g = static_cast<std::size_t>(fn::gate_count(s)) * s.hidden;
+  const std::size_t n = s.hidden, n_in = s.inputs;
+  const auto part = [&](std::size_t offset, std::size_t count) {
+    return std::vector<double>(p.model.theta.begin() + offset, p.model.theta.begin() + offset + count);
+  };
+  const auto save = [&](const std::string& name, const std::vector<double>& data, const std::vector<std::size_t>& shape) {
+    write_file_atomically((std::filesystem::path(dir) / name).string(), npy_bytes(data, shape));
+  };
+  save("weight_ih_l0.npy", part(0, g * n_in), {g, n_in});
+  save("weight_hh_l0.npy", part(g * n_in, g * n), {g, n});
+  Json weights = {{"weight_ih_l0", "weight_ih_l0.npy"}, {"weight_hh_l0", "weight_hh_l0.npy"}};
+  if (s.bias) {
+    save("bias_ih_l0.npy", part(g * (n_in + n), g), {g});
+    save("bias_hh_l0.npy", part(g * (n_in + n) + g, g), {g});
+    weights["bias_ih_l0"] = "bias_ih_l0.npy";
+    weights["bias_hh_l0"] = "bias_hh_l0.npy";
+  }
+  save("x.npy", p.inputs.x, {std::size_t(p.inputs.batch), std::size_t(p.inputs.steps), n_in});
+  Json m = {{"model", kind_name(s.kind)}, {"hidden", s.hidden}, {"inputs", s.inputs},
+            {"alpha", p.model.alpha}, {"bias", s.bias}, {"weights", weights}, {"x", "x.npy"}};
+  write_file_atomically((std::filesystem::path(dir) / "model.json").string(), m.dump(2) + "\n");
+}
+
+}  // namespace
+
+void add_ntk_commands(CLI::App& app, std::function<void()>& action) {
+  auto* group = app.add_subcommand("ntk", "the global empirical NTK = P K P* of RNNs and GRUs: trace, "
+                                          "Frobenius norm, effective rank, ranks, spectrum, alignment");
+  group->require_subcommand(1);
+
+  auto mo = std::make_shared<MetricsOptions>();
+  auto* metrics = group->add_subcommand("metrics", "NTK_S metrics of a built-in random model or of --manifest");
+  add_model_options(*metrics, mo->model, true);
+  metrics->add_option("--estimator", mo->estimator, "hutch++ | hutchinson | exact (dense, B T n <= 4096) (default hutch++)");
+  metrics->add_option("--sketch", mo->sketch, "Hutch++ range probes (default 16)");
+  metrics->add_option("--residual", mo->residual, "Hutch++ residual probes (default 32)");
+  metrics->add_option("--probes", mo->probes, "Hutchinson probes, also the cosine's (default 64)");
+  metrics->add_option("--estimator-seed", mo->estimator_seed, "seed of the probes (default 1)");
+  metrics->add_flag("--ranks", mo->ranks, "temporal, spatial and batch ranks (PR of the reduced operators)");
+  metrics->add_option("--top-k", mo->top_k, "k largest eigenvalues by Lanczos (default 0: none)");
+  metrics->add_option("--threads", mo->threads, "1 or 2 (results do not depend on it; default 2)");
+  metrics->add_flag("--json", mo->json, "print JSON (default: name: value lines)");
+  metrics->callback([mo, &action] {
+    action = [mo] { print_report(std::cout, metrics_report(*mo), mo->json); };
+  });
+
+  auto eo = std::make_shared<ModelOptions>();
+  auto dir = std::make_shared<std::string>();
+  auto* export_cmd = group->add_subcommand("export", "write a built-in model as model.json + .npy files (the --manifest format)");
+  add_model_options(*export_cmd, *eo, false);
+  export_cmd->add_option("--dir", *dir, "directory to write")->required();
+  export_cmd->callback([eo, dir, &action] {
+    action = [eo, dir] { export_model(*eo, *dir); };
+  });
+}
+
+}  // namespace learndyn::cli

@@ -1,0 +1,62 @@
+// The fast path's recurrent models (double): the same three models and PyTorch layouts as
+// reference/ntk/model.hpp (proofs/ntk.md N13-N16), an independent implementation whose
+// linearisation is stored in the layouts the GEMM kernels want: per-step factors [t][b][i],
+// site variables with rows (t, b). Memory O(B T n (terms + sites) + B T d + n^2): never B T n^2.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace learndyn::fast::ntk {
+
+enum class ModelKind { rnn_rate, rnn_vanilla, gru };
+
+struct Shape {
+  ModelKind kind = ModelKind::gru;
+  int hidden = 1;
+  int inputs = 1;
+  bool bias = true;
+};
+
+int gate_count(const Shape& shape);
+int parameter_count(const Shape& shape);
+
+struct Model {
+  Shape shape;
+  double alpha = 1;           // leak of the RNNs (ignored by the GRU)
+  std::vector<double> theta;  // [weight_ih, weight_hh, bias_ih, bias_hh], row-major (torch)
+};
+
+struct Inputs {
+  int batch = 1, steps = 1;
+  std::vector<double> x;   // (B T) x n_in row-major, row b*T + t
+  std::vector<double> h0;  // B x n row-major, or empty (zeros)
+};
+
+// Throws ArgumentError naming the parameter on inconsistent sizes or non-finite values.
+void validate(const Model& model, const Inputs& inputs);
+
+// The same draws as reference::ntk::random_model / random_inputs (common/random.hpp).
+Model random_model(const Shape& shape, double alpha, double gain, std::uint64_t seed);
+Inputs random_inputs(const Shape& shape, int batch, int steps, std::uint64_t seed);
+
+// States, index (b*T + t)*n + i.
+std::vector<double> forward(const Model& model, const Inputs& inputs);
+
+struct Site {
+  int d = 0;
+  std::vector<double> v;     // (T B) x d row-major, rows (t, b)
+  std::vector<double> gain;  // [t][b][i]
+};
+
+struct Linearization {
+  int batch = 0, steps = 0, hidden = 0, terms = 0;
+  std::vector<double> c, left, right;  // [t][b][i]; left holds `terms` such blocks
+  std::vector<double> w_stack;         // (terms n) x n row-major
+  std::vector<Site> sites;
+  Site joint;                          // V_joint of (N26), gain all ones
+};
+
+Linearization linearize(const Model& model, const Inputs& inputs);
+
+}  // namespace learndyn::fast::ntk

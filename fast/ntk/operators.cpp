@@ -1,0 +1,137 @@
+#include "fast/ntk/operators.hpp"
+
+#include <algorithm>
+#include <thread>
+
+#include "common/argument_error.hpp"
+#include "fast/ntk/kernels.hpp"
+
+namespace learndyn::fast::ntk {
+namespace {
+
+using detail::Layout;
+
+// Runs chunk(0) and chunk(1), on two threads when asked: the chunks are fixed, so the result
+// does not depend on the thread count.
+template <class Chunk>
+void run_chunks(unsigned threads, Chunk&& chunk) {
+  if (threads >= 2) {
+    std::thread other([&] { chunk(1); });
+    chunk(0);
+    other.join();
+  } else {
+    chunk(0);
+    chunk(1);
+  }
+}
+
+}  // namespace
+
+Ntk::Ntk(const Model& model, const Inputs& inputs, NtkOptions options)
+    : lin_(linearize(model, inputs)),
+      dimension_(static_cast<std::ptrdiff_t>(inputs.batch) * inputs.steps * model.shape.hidden),
+      threads_(options.threads == 0 ? std::min(2u, std::max(1u, std::thread::hardware_concurrency()))
+                                    : std::min(2u, options.threads)),
+      kernels_(options.generic_kernels ? &detail::generic_kernels() : &detail::kernels()) {}
+
+double* Ntk::work(int chunk, std::ptrdiff_t size) const {
+  if (static_cast<std::ptrdiff_t>(work_[chunk].size()) < size) work_[chunk].resize(size);
+  return work_[chunk].data();
+}
+
+const char* Ntk::kernel_name() const { return kernels_->name; }
+
+void Ntk::sweep(Sweep which, const double* in, bool in_compact, double* out, bool out_compact,
+                int m) const {
+  const std::ptrdiff_t n = lin_.hidden, batch = lin_.batch;
+  const Layout external{n, lin_.steps * n, dimension_};
+  const Layout compact{batch * m * n, m * n, n};  // [t][b][p][i]
+  const detail::SweepData data{lin_.batch, lin_.steps, lin_.hidden, lin_.terms, lin_.c.data(),
+                               lin_.left.data(), lin_.right.data(), lin_.w_stack.data()};
+  const detail::Kernels& k = *kernels_;
+  const int half = (lin_.batch + 1) / 2;
+  run_chunks(threads_, [&](int chunk) {
+    const int b0 = chunk == 0 ? 0 : half, b1 = chunk == 0 ? half : lin_.batch;
+    if (b0 >= b1) return;
+    double* w = work(chunk, detail::sweep_workspace(std::ptrdiff_t(b1 - b0) * m, lin_.hidden, lin_.terms));
+    (which == Sweep::forward ? k.forward_sweep : k.backward_sweep)(
+        data, b0, b1, m, in, in_compact ? compact : external, out, out_compact ? compact : external, w);
+  });
+}
+
+void Ntk::core(const std::vector<detail::CoreSite>& sites, const double* in, double* out, int m) const {
+  const int rows = lin_.batch * lin_.steps, half = (m + 1) / 2;
+  const detail::Kernels& k = *kernels_;
+  run_chunks(threads_, [&](int chunk) {
+    const int p0 = chunk == 0 ? 0 : half, p1 = chunk == 0 ? half : m;
+    if (p0 >= p1) return;
+    int max_d = 0;
+    for (const detail::CoreSite& s : sites) max_d = std::max(max_d, s.d);
+    double* w = work(chunk, detail::core_workspace(rows, std::ptrdiff_t(p1 - p0) * lin_.hidden, max_d));
+    k.core(rows, lin_.hidden, m, p0, p1, sites.data(), static_cast<int>(sites.size()), in, out, w);
+  });
+}
+
+void Ntk::apply_p(const double* in, double* out, int m) const {
+  require(m >= 1, "m", m, "m >= 1 probes");
+  sweep(Sweep::forward, in, false, out, false, m);
+}
+
+void Ntk::apply_p_adjoint(const double* in, double* out, int m) const {
+  require(m >= 1, "m", m, "m >= 1 probes");
+  sweep(Sweep::backward, in, false, out, false, m);
+}
+
+// External -> compact (t, b, p, i) and back: a copy through the identity sweep would be
+// wasteful, so this is a plain strided copy.
+namespace {
+void to_compact(const double* in, double* out, int batch, int steps, int n, int m, std::ptrdiff_t dim) {
+  for (int t = 0; t < steps; ++t)
+    for (int b = 0; b < batch; ++b)
+      for (int p = 0; p < m; ++p) {
+        const double* src = in + p * dim + (static_cast<std::ptrdiff_t>(b) * steps + t) * n;
+        std::copy(src, src + n, out + ((static_cast<std::ptrdiff_t>(t) * batch + b) * m + p) * n);
+      }
+}
+void from_compact(const double* in, double* out, int batch, int steps, int n, int m, std::ptrdiff_t dim) {
+  for (int t = 0; t < steps; ++t)
+    for (int b = 0; b < batch; ++b)
+      for (int p = 0; p < m; ++p) {
+        const double* src = in + ((static_cast<std::ptrdiff_t>(t) * batch + b) * m + p) * n;
+        std::copy(src, src + n, out + p * dim + (static_cast<std::ptrdiff_t>(b) * steps + t) * n);
+      }
+}
+}  // namespace
+
+void Ntk::apply_sites(bool joint, const double* in, double* out, int m) const {
+  require(m >= 1, "m", m, "m >= 1 probes");
+  const std::size_t size = static_cast<std::size_t>(dimension_) * m;
+  scratch_a_.resize(size);
+  scratch_b_.resize(size);
+  to_compact(in, scratch_a_.data(), lin_.batch, lin_.steps, lin_.hidden, m, dimension_);
+  std::vector<detail::CoreSite> refs;
+  if (joint) {
+    refs.push_back({lin_.joint.d, lin_.joint.v.data(), lin_.joint.gain.data()});
+  } else {
+    for (const Site& s : lin_.sites) refs.push_back({s.d, s.v.data(), s.gain.data()});
+  }
+  core(refs, scratch_a_.data(), scratch_b_.data(), m);
+  from_compact(scratch_b_.data(), out, lin_.batch, lin_.steps, lin_.hidden, m, dimension_);
+}
+
+void Ntk::apply_k(const double* in, double* out, int m) const { apply_sites(false, in, out, m); }
+void Ntk::apply_core(const double* in, double* out, int m) const { apply_sites(true, in, out, m); }
+
+void Ntk::apply_ntk(const double* in, double* out, int m) const {
+  require(m >= 1, "m", m, "m >= 1 probes");
+  const std::size_t size = static_cast<std::size_t>(dimension_) * m;
+  scratch_a_.resize(size);
+  scratch_b_.resize(size);
+  std::vector<detail::CoreSite> refs;
+  for (const Site& s : lin_.sites) refs.push_back({s.d, s.v.data(), s.gain.data()});
+  sweep(Sweep::backward, in, false, scratch_a_.data(), true, m);       // P* (N7), into compact
+  core(refs, scratch_a_.data(), scratch_b_.data(), m);                 // K (N12')
+  sweep(Sweep::forward, scratch_b_.data(), true, out, false, m);       // P (N5), back out
+}
+
+}  // namespace learndyn::fast::ntk

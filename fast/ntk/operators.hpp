@@ -1,0 +1,53 @@
+// The matrix-free NTK operators of the fast path (proofs/ntk.md N5, N7, N9, N12', N26) on blocks
+// of m state vectors: P, P*, K, the core C_V (x) I_n and NTK_S = P K P*. A block is an N x m
+// column-major array, column p a state vector with index (b*T + t)*n + i. Many probes go
+// through each sweep step as one GEMM (rows = batch x probes) and through the core as two GEMMs
+// per site. Work is split into two fixed chunks (batch halves for the sweeps, probe halves for
+// the core) whatever the thread count, so results are bit-identical with 1 or 2 threads.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "fast/ntk/kernels.hpp"
+#include "fast/ntk/model.hpp"
+
+namespace learndyn::fast::ntk {
+
+struct NtkOptions {
+  unsigned threads = 2;  // 1 or 2 (the chunks); 0 = hardware concurrency capped at 2
+  bool generic_kernels = false;  // force the generic x86-64 kernels (tests of both builds)
+};
+
+class Ntk {
+ public:
+  Ntk(const Model& model, const Inputs& inputs, NtkOptions options = {});
+
+  std::ptrdiff_t dimension() const { return dimension_; }  // N = B T n
+  const Linearization& linearization() const { return lin_; }
+  const char* kernel_name() const;
+
+  // out = A in for blocks of m vectors; in and out may not overlap. Not safe to call
+  // concurrently on one object (the scratch buffers are shared).
+  void apply_p(const double* in, double* out, int m) const;
+  void apply_p_adjoint(const double* in, double* out, int m) const;
+  void apply_k(const double* in, double* out, int m) const;
+  void apply_core(const double* in, double* out, int m) const;
+  void apply_ntk(const double* in, double* out, int m) const;
+
+ private:
+  enum class Sweep { forward, backward };
+  void sweep(Sweep which, const double* in, bool in_compact, double* out, bool out_compact, int m) const;
+  void core(const std::vector<detail::CoreSite>& sites, const double* in, double* out, int m) const;
+  void apply_sites(bool joint, const double* in, double* out, int m) const;
+
+  Linearization lin_;
+  std::ptrdiff_t dimension_;
+  unsigned threads_;
+  const detail::Kernels* kernels_;
+  mutable std::vector<double> scratch_a_, scratch_b_;
+  mutable std::vector<double> work_[2];  // per chunk: kernel workspaces, kept between calls
+  double* work(int chunk, std::ptrdiff_t size) const;
+};
+
+}  // namespace learndyn::fast::ntk

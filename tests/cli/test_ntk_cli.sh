@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# `learndyn ntk` as users and scripts see it (proofs/ntk.md): JSON fields, exactness of Hutch++
+# when the sketch spans the space, determinism (seeds, threads), export/manifest round trip,
+# PyTorch's GRU layout against an independent pure-Python GRU with finite differences, and
+# one-line errors naming the parameter. Usage: test_ntk_cli.sh path/to/learndyn
+set -uo pipefail
+bin="$1"
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+passed=0
+failed=0
+check() {  # check NAME CONDITION...
+  local name="$1"; shift
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $name"; fi
+}
+run() {  # run ARGS... : sets out, err, rc
+  "$bin" "$@" >"$scratch/out" 2>"$scratch/err"; rc=$?
+  out=$(cat "$scratch/out"); err=$(cat "$scratch/err")
+}
+# value of "key": {"value": V} or "key": V in pretty JSON
+value() { python3 -c "import json,sys; d=json.load(sys.stdin); v=d$1; print(repr(v['value'] if isinstance(v, dict) else v))" <<<"$out"; }
+close() {  # close A B RELTOL
+  python3 -c "import sys; a,b,t=map(float,sys.argv[1:]); sys.exit(0 if abs(a-b) <= t*max(abs(a),abs(b)) else 1)" "$1" "$2" "$3"
+}
+
+# --- metrics: exit 0, fields ------------------------------------------------------------------
+run ntk metrics --json --ranks --top-k 2
+check "metrics exits 0" test "$rc" = 0
+for key in '["trace"]' '["frobenius"]' '["participation_ratio"]' '["core_cosine"]' '["ranks"]["temporal"]' \
+           '["ranks"]["spatial"]' '["ranks"]["batch"]' '["top_eigenvalues"][1]'; do
+  check "field $key" test -n "$(value "$key" 2>/dev/null)"
+done
+
+# --- Hutch++ is exact when the sketch spans the state space (N = 2*3*2 = 12 <= 16) (N29) -------
+tiny=(--model gru --hidden 2 --inputs 1 --batch 2 --steps 3)
+run ntk metrics "${tiny[@]}" --estimator exact --json
+exact_tr=$(value '["trace"]'); exact_pr=$(value '["participation_ratio"]')
+run ntk metrics "${tiny[@]}" --sketch 16 --residual 0 --json
+check "hutch++ trace exact on rank <= sketch" close "$(value '["trace"]')" "$exact_tr" 1e-10
+check "hutch++ PR exact on rank <= sketch" close "$(value '["participation_ratio"]')" "$exact_pr" 1e-10
+
+# --- determinism: same seed, same bytes; threads do not matter ---------------------------------
+run ntk metrics --json --estimator-seed 5 --threads 1; a="$out"
+run ntk metrics --json --estimator-seed 5 --threads 2; b="$out"
+check "1 and 2 threads give the same output" test "$a" = "$b"
+run ntk metrics --json --estimator-seed 6; c="$out"
+check "another probe seed gives another estimate" test "$a" != "$c"
+
+# --- export -> manifest round trip --------------------------------------------------------------
+for model in gru rnn_rate rnn_vanilla; do
+  run ntk export --model "$model" --alpha 0.5 --seed 3 --dir "$scratch/$model"
+  check "export $model exits 0" test "$rc" = 0
+  run ntk metrics --model "$model" --alpha 0.5 --seed 3 --json; builtin=$(grep -v '"source"' <<<"$out")
+  run ntk metrics --manifest "$scratch/$model/model.json" --json; byom=$(grep -v '"source"' <<<"$out")
+  check "manifest of exported $model gives the built-in numbers" test "$builtin" = "$byom"
+done
+
+# --- PyTorch GRU layout: an independent pure-Python GRU (torch.nn.GRU's equations, gate rows
+# r, z, n; b_hn inside r * (W_hn h + b_hn)) and tr NTK_S = ||dh/dtheta||_F^2 by central
+# differences (step 1e-6: relative error ~1e-9), against --estimator exact.
+python3 - "$scratch/torch" <<'PY'
+import json, math, os, random, struct, sys
+d = sys.argv[1]; os.makedirs(d, exist_ok=True)
+H, I, B, T = 3, 2, 2, 4
+rnd = random.Random(7)
+def mat(r, c): return [[rnd.uniform(-0.8, 0.8) for _ in range(c)] for _ in range(r)]
+w_ih, w_hh = mat(3 * H, I), mat(3 * H, H)
+b_ih, b_hh = [rnd.uniform(-0.3, 0.3) for _ in range(3 * H)], [rnd.uniform(-0.3, 0.3) for _ in range(3 * H)]
+x = [[[rnd.gauss(0, 1) for _ in range(I)] for _ in range(T)] for _ in range(B)]
+def save(name, flat, shape):
+    dims = ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "")
+    header = "{'descr': '<f8', 'fortran_order': False, 'shape': (%s), }" % dims
+    header += " " * ((64 - (10 + len(header) + 1) % 64) % 64) + "\n"
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode())
+        f.write(struct.pack("<%dd" % len(flat), *flat))
+flat = lambda m: [v for row in m for v in row]
+save("w_ih.npy", flat(w_ih), (3 * H, I)); save("w_hh.npy", flat(w_hh), (3 * H, H))
+save("b_ih.npy", b_ih, (3 * H,)); save("b_hh.npy", b_hh, (3 * H,))
+save("x.npy", [v for b in x for t in b for v in t], (B, T, I))
+json.dump({"model": "gru", "hidden": H, "inputs": I, "bias": True,
+           "weights": {"weight_ih_l0": "w_ih.npy", "weight_hh_l0": "w_hh.npy",
+                       "bias_ih_l0": "b_ih.npy", "bias_hh_l0": "b_hh.npy"}, "x": "x.npy"},
+          open(os.path.join(d, "model.json"), "w"))
+theta = flat(w_ih) + flat(w_hh) + b_ih + b_hh
+def states(th):
+    wi = [th[r * I:(r + 1) * I] for r in range(3 * H)]
+    o = 3 * H * I; wh = [th[o + r * H:o + (r + 1) * H] for r in range(3 * H)]
+    o += 3 * H * H; bi = th[o:o + 3 * H]; bh = th[o + 3 * H:o + 6 * H]
+    sig = lambda v: 1 / (1 + math.exp(-v)); out = []
+    for b in range(B):
+        h = [0.0] * H
+        for t in range(T):
+            gi = [sum(wi[r][k] * x[b][t][k] for k in range(I)) + bi[r] for r in range(3 * H)]
+            gh = [sum(wh[r][j] * h[j] for j in range(H)) + bh[r] for r in range(3 * H)]
+            r_ = [sig(gi[i] + gh[i]) for i in range(H)]
+            z_ = [sig(gi[H + i] + gh[H + i]) for i in range(H)]
+            n_ = [math.tanh(gi[2 * H + i] + r_[i] * gh[2 * H + i]) for i in range(H)]
+            h = [(1 - z_[i]) * n_[i] + z_[i] * h[i] for i in range(H)]
+            out += h
+    return out
+eps, tr = 1e-6, 0.0
+for p in range(len(theta)):
+    tp, tm = list(theta), list(theta); tp[p] += eps; tm[p] -= eps
+    tr += sum(((a - b) / (2 * eps)) ** 2 for a, b in zip(states(tp), states(tm)))
+open(os.path.join(d, "trace.txt"), "w").write(repr(tr))
+PY
+run ntk metrics --manifest "$scratch/torch/model.json" --estimator exact --json
+check "torch-layout GRU: exits 0" test "$rc" = 0
+check "torch-layout GRU: tr NTK_S = ||dh/dtheta||^2 (finite differences)" close "$(value '["trace"]')" "$(cat "$scratch/torch/trace.txt")" 1e-6
+
+# --- bad input: exit 2, one line naming the parameter, nothing on stdout -----------------------
+bad() {  # bad NAME PARAMETER ARGS...
+  local name="$1" param="$2"; shift 2
+  run "$@"
+  check "$name: exit 2" test "$rc" = 2
+  check "$name: stdout empty" test -z "$out"
+  check "$name: one line" test "$(wc -l <<<"$err")" = 1
+  check "$name: names $param" grep -q -- "$param" <<<"$err"
+}
+bad "unknown model" "model" ntk metrics --model lstm
+bad "hidden 0" "hidden" ntk metrics --hidden 0
+bad "alpha > 1" "alpha" ntk metrics --alpha 2
+bad "estimator" "estimator" ntk metrics --estimator magic
+bad "exact too large" "estimator" ntk metrics --estimator exact --batch 100 --steps 100
+bad "threads" "threads" ntk metrics --threads 3
+bad "missing manifest" "nope.json" ntk metrics --manifest "$scratch/nope.json"
+cp -r "$scratch/torch" "$scratch/broken"
+python3 - "$scratch/broken/model.json" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1])); m["hidden"] = 4; json.dump(m, open(sys.argv[1], "w"))
+PY
+bad "manifest shape mismatch" "weights.weight_ih_l0" ntk metrics --manifest "$scratch/broken/model.json"
+echo '{"model": "lstm"}' >"$scratch/broken/kind.json"
+bad "manifest model kind" '$.model' ntk metrics --manifest "$scratch/broken/kind.json"
+echo '{not json' >"$scratch/broken/bad.json"
+bad "manifest not JSON" "bad.json" ntk metrics --manifest "$scratch/broken/bad.json"
+
+echo "ntk cli: $passed passed, $failed failed"
+test "$failed" = 0

@@ -1,0 +1,303 @@
+// The fast NTK against the reference (proofs/ntk.md N36) on both kernel builds, its thread
+// determinism, and the estimators against exact values (N28-N32, N37).
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include <Eigen/Eigenvalues>
+
+#include "common/random.hpp"
+#include "common/scalar.hpp"
+#include "fast/ntk/estimators.hpp"
+#include "fast/ntk/operators.hpp"
+#include "reference/ntk/model.hpp"
+#include "reference/ntk/operators.hpp"
+
+namespace {
+namespace fn = learndyn::fast::ntk;
+namespace rn = learndyn::reference::ntk;
+using learndyn::real;
+
+struct Sizes {
+  int kind, n, n_in, batch, steps, alpha_quarters;
+  bool bias;
+  int seed;
+};
+
+rc::Gen<Sizes> random_sizes() {
+  return rc::gen::map(
+      rc::gen::tuple(rc::gen::inRange(0, 3), rc::gen::inRange(1, 6), rc::gen::inRange(1, 4),
+                     rc::gen::inRange(1, 5), rc::gen::inRange(1, 7), rc::gen::inRange(1, 5),
+                     rc::gen::arbitrary<bool>(), rc::gen::inRange(0, 1 << 20)),
+      [](const std::tuple<int, int, int, int, int, int, bool, int>& t) {
+        const auto [kind, n, n_in, batch, steps, aq, bias, seed] = t;
+        return Sizes{kind, n, n_in, batch, steps, aq, bias, seed};
+      });
+}
+
+fn::Shape fast_shape(const Sizes& s) {
+  return {static_cast<fn::ModelKind>(s.kind), s.n, s.n_in, s.bias};
+}
+
+// The fast model, and the reference model holding exactly the same doubles.
+template <class Real>
+rn::Model<Real> reference_model(const fn::Model& m) {
+  rn::Model<Real> r;
+  r.shape = {static_cast<rn::ModelKind>(m.shape.kind), m.shape.hidden, m.shape.inputs, m.shape.bias};
+  r.alpha = Real(m.alpha);
+  r.theta.resize(m.theta.size());
+  for (std::size_t k = 0; k < m.theta.size(); ++k) r.theta(k) = Real(m.theta[k]);
+  return r;
+}
+template <class Real>
+rn::Inputs<Real> reference_inputs(const fn::Inputs& in, int n_in) {
+  rn::Inputs<Real> r;
+  r.batch = in.batch;
+  r.steps = in.steps;
+  r.x.resize(Eigen::Index(in.batch) * in.steps, n_in);
+  for (Eigen::Index row = 0; row < r.x.rows(); ++row)
+    for (int k = 0; k < n_in; ++k) r.x(row, k) = Real(in.x[row * n_in + k]);
+  return r;
+}
+
+// The majorant linearisation of (N36): every factor replaced by its absolute value, and every
+// gain array g by |g| + sigma, sigma = 1 + max|g| + max_j ||W_j||_inf + max|theta|: a computed
+// gain carries an absolute error ~u times the magnitudes of the terms of its formula, which
+// cancel (1 - tanh^2 at saturation, h - nu, 1 - sigma); those magnitudes are at most
+// max(alpha, 1, |h| + |nu|, |a_nh| <= ||W_hn||_inf max|h| + |b|) with |h| <= 1 here (h0 = 0).
+rn::Linearization<double> absolute(rn::Linearization<double> lin, double max_theta) {
+  double scale = 1 + max_theta;
+  for (const auto& w : lin.w) scale += w.cwiseAbs().rowwise().sum().maxCoeff();
+  const auto slack = [scale](const rn::Matrix<double>& g) {
+    return rn::Matrix<double>((g.cwiseAbs().array() + g.cwiseAbs().maxCoeff() + scale).matrix());
+  };
+  lin.c = slack(lin.c);
+  lin.right = slack(lin.right);
+  for (auto& l : lin.left) l = slack(l);
+  for (auto& w : lin.w) w = w.cwiseAbs();
+  for (auto& s : lin.sites) {
+    s.v = s.v.cwiseAbs();
+    s.gain = slack(s.gain);
+  }
+  return lin;
+}
+
+std::vector<double> random_block(std::ptrdiff_t dim, int m, std::uint64_t seed) {
+  learndyn::Rng rng(seed);
+  std::vector<double> v(static_cast<std::size_t>(dim) * m);
+  for (double& x : v) x = rng.normal();
+  return v;
+}
+
+// The dense matrix of a fast operator (identity block through it).
+Eigen::MatrixXd dense_of(const fn::SymmetricOperator& a) {
+  Eigen::MatrixXd id = Eigen::MatrixXd::Identity(a.dimension, a.dimension), out(a.dimension, a.dimension);
+  a.apply(id.data(), out.data(), static_cast<int>(a.dimension));
+  return out;
+}
+
+fn::SymmetricOperator ntk_operator(const fn::Ntk& ntk) {
+  return {ntk.dimension(), [&ntk](const double* in, double* out, int m) { ntk.apply_ntk(in, out, m); }};
+}
+
+}  // namespace
+
+// (N36): P, P*, K and NTK_S of the fast path (both kernel builds) against the 50-digit
+// reference, componentwise: |fast - exact| <= 64 T (k n + d) u |A|' |q|, |A|' the majorant.
+RC_GTEST_PROP(NtkFast, MatchesReferenceWithinTheMajorantBound, ()) {
+  const Sizes s = *random_sizes();
+  RC_LOG() << "kind " << s.kind << " n " << s.n << " n_in " << s.n_in << " B " << s.batch << " T "
+           << s.steps << " alpha " << s.alpha_quarters << "/4 bias " << s.bias << " seed " << s.seed;
+  const fn::Shape shape = fast_shape(s);
+  const fn::Model model = fn::random_model(shape, s.alpha_quarters / 4.0, 1.5, s.seed);
+  const fn::Inputs inputs = fn::random_inputs(shape, s.batch, s.steps, s.seed + 1);
+  const auto ref_lin = rn::linearize(reference_model<real>(model), reference_inputs<real>(inputs, s.n_in));
+  double max_theta = 0;
+  for (double v : model.theta) max_theta = std::max(max_theta, std::fabs(v));
+  const auto abs_lin = absolute(rn::linearize(reference_model<double>(model), reference_inputs<double>(inputs, s.n_in)),
+                                max_theta);
+  const int m = 3;
+  const std::vector<double> q = random_block(std::ptrdiff_t(s.batch) * s.steps * s.n, m, s.seed + 2);
+  const std::ptrdiff_t dim = std::ptrdiff_t(s.batch) * s.steps * s.n;
+  const int k = fn::gate_count(shape), d = s.n + s.n_in + 1;
+  const double u = std::numeric_limits<double>::epsilon() / 2;
+  const double factor = 64.0 * s.steps * (k * s.n + d) * u;
+  using Apply = void (fn::Ntk::*)(const double*, double*, int) const;
+  using RefApply = rn::Vector<real> (*)(const rn::Linearization<real>&, const rn::Vector<real>&);
+  using AbsApply = rn::Vector<double> (*)(const rn::Linearization<double>&, const rn::Vector<double>&);
+  const struct {
+    Apply fast;
+    RefApply ref;
+    AbsApply majorant;
+  } ops[] = {{&fn::Ntk::apply_p, &rn::apply_p<real>, &rn::apply_p<double>},
+             {&fn::Ntk::apply_p_adjoint, &rn::apply_p_adjoint<real>, &rn::apply_p_adjoint<double>},
+             {&fn::Ntk::apply_k, &rn::apply_k<real>, &rn::apply_k<double>},
+             {&fn::Ntk::apply_ntk, &rn::apply_ntk<real>, &rn::apply_ntk<double>}};
+  double worst = 0;  // error / bound of this case, tabulated by decade
+  for (const bool generic : {false, true}) {
+    const fn::Ntk ntk(model, inputs, {2, generic});
+    for (const auto& op : ops) {
+      std::vector<double> out(q.size());
+      (ntk.*op.fast)(q.data(), out.data(), m);
+      for (int p = 0; p < m; ++p) {
+        rn::Vector<real> qr(dim);
+        rn::Vector<double> qa(dim);
+        for (std::ptrdiff_t e = 0; e < dim; ++e) {
+          qr(e) = real(q[p * dim + e]);
+          qa(e) = std::fabs(q[p * dim + e]);
+        }
+        const rn::Vector<real> exact = op.ref(ref_lin, qr);
+        const rn::Vector<double> bound = op.majorant(abs_lin, qa);
+        for (std::ptrdiff_t e = 0; e < dim; ++e) {
+          const double err = std::fabs(out[p * dim + e] - static_cast<double>(exact(e)));
+          worst = std::max(worst, err / (factor * bound(e)));
+          if (err > factor * bound(e))
+            RC_LOG() << "op " << (&op - ops) << " generic " << generic << " probe " << p << " e " << e
+                     << " exact " << static_cast<double>(exact(e)) << " fast " << out[p * dim + e] << "\n";
+          RC_ASSERT(err <= factor * bound(e));
+        }
+      }
+    }
+  }
+  RC_TAG(worst < 1e-3 ? "error/bound < 1e-3" : worst < 1e-2 ? "error/bound < 1e-2" : "error/bound < 1");
+}
+
+// Same results, bit for bit, with one and two threads (fixed chunks).
+TEST(NtkFast, ThreadCountDoesNotChangeResults) {
+  const fn::Shape shape{fn::ModelKind::gru, 16, 4, true};
+  const fn::Model model = fn::random_model(shape, 1.0, 1.0, 3);
+  const fn::Inputs inputs = fn::random_inputs(shape, 7, 6, 4);
+  const fn::Ntk one(model, inputs, {1}), two(model, inputs, {2});
+  const std::vector<double> q = random_block(one.dimension(), 5, 9);
+  std::vector<double> a(q.size()), b(q.size());
+  one.apply_ntk(q.data(), a.data(), 5);
+  two.apply_ntk(q.data(), b.data(), 5);
+  EXPECT_EQ(a, b);
+}
+
+namespace {
+struct SmallNtk {
+  fn::Model model;
+  fn::Inputs inputs;
+  fn::Ntk ntk;
+  Eigen::MatrixXd dense;
+  SmallNtk(fn::ModelKind kind, int n, int batch, int steps, std::uint64_t seed)
+      : model(fn::random_model({kind, n, 2, true}, 0.5, 1.2, seed)),
+        inputs(fn::random_inputs(model.shape, batch, steps, seed + 1)),
+        ntk(model, inputs),
+        dense(dense_of(ntk_operator(ntk))) {}
+};
+}  // namespace
+
+// (N28, N37): the mean of R Hutchinson estimates is within 5 sigma/sqrt(R) of tr A, sigma^2 the
+// exact Rademacher variance 2(||A||_F^2 - sum a_ii^2)/m; the RMS error halves at 4x probes.
+TEST(NtkEstimators, HutchinsonIsUnbiasedWithTheRightRate) {
+  const SmallNtk s(fn::ModelKind::gru, 4, 3, 5, 11);
+  const double tr = s.dense.trace();
+  const double var1 = 2 * (s.dense.squaredNorm() - s.dense.diagonal().squaredNorm());
+  const int reps = 200;
+  double sum = 0, sq2 = 0, sq8 = 0;
+  for (int r = 0; r < reps; ++r) {
+    const double e2 = fn::hutchinson(ntk_operator(s.ntk), 2, 1000 + r).trace.value;
+    const double e8 = fn::hutchinson(ntk_operator(s.ntk), 8, 5000 + r).trace.value;
+    sum += e8;
+    sq2 += (e2 - tr) * (e2 - tr);
+    sq8 += (e8 - tr) * (e8 - tr);
+  }
+  EXPECT_LT(std::fabs(sum / reps - tr), 5 * std::sqrt(var1 / 8 / reps));
+  const double ratio = std::sqrt(sq8 / sq2);
+  EXPECT_GT(ratio, 0.35);
+  EXPECT_LT(ratio, 0.7);
+}
+
+// (N29): Hutch++ is exact when the sketch spans the range (rank A <= sketch), and its reported
+// error is then zero.
+TEST(NtkEstimators, HutchPlusPlusIsExactOnLowRank) {
+  const std::ptrdiff_t dim = 300;
+  const std::vector<double> u = random_block(dim, 3, 5);
+  const Eigen::Map<const Eigen::MatrixXd> um(u.data(), dim, 3);
+  const fn::SymmetricOperator a{dim, [&](const double* in, double* out, int m) {
+                                  Eigen::Map<Eigen::MatrixXd>(out, dim, m) =
+                                      um * (um.transpose() * Eigen::Map<const Eigen::MatrixXd>(in, dim, m));
+                                }};
+  const Eigen::MatrixXd gram = um.transpose() * um;
+  const fn::RankEstimate r = fn::hutch_plus_plus(a, 6, 4, 1);
+  EXPECT_NEAR(r.trace.value, gram.trace(), 1e-10 * gram.trace());
+  EXPECT_NEAR(r.trace_of_square.value, gram.squaredNorm(), 1e-10 * gram.squaredNorm());
+  EXPECT_LT(r.trace.standard_error, 1e-8 * gram.trace());
+}
+
+// (N29-N31, N37): Hutch++ on an NTK: unbiased (mean of R estimates within 5 sd/sqrt(R)),
+// its reported standard errors calibrated (RMS of error/se in [0.5, 2]), and beating plain
+// Hutchinson at the same matvec count.
+TEST(NtkEstimators, HutchPlusPlusUnbiasedCalibratedAndBetter) {
+  const SmallNtk s(fn::ModelKind::rnn_vanilla, 5, 4, 6, 21);
+  const double tr = s.dense.trace(), tr2 = s.dense.squaredNorm(), pr = tr * tr / tr2;
+  const int reps = 100;
+  double sum = 0, sum_sq = 0, z2 = 0, pp_err = 0, h_err = 0, pr_z2 = 0;
+  for (int r = 0; r < reps; ++r) {
+    const fn::RankEstimate e = fn::hutch_plus_plus(ntk_operator(s.ntk), 8, 16, 100 + r);
+    const fn::RankEstimate h = fn::hutchinson(ntk_operator(s.ntk), e.matvecs, 900 + r);
+    sum += e.trace.value;
+    sum_sq += (e.trace.value - tr) * (e.trace.value - tr);
+    z2 += std::pow((e.trace.value - tr) / e.trace.standard_error, 2);
+    pr_z2 += std::pow((e.participation_ratio.value - pr) / e.participation_ratio.standard_error, 2);
+    pp_err += (e.trace_of_square.value - tr2) * (e.trace_of_square.value - tr2);
+    h_err += (h.trace_of_square.value - tr2) * (h.trace_of_square.value - tr2);
+  }
+  EXPECT_LT(std::fabs(sum / reps - tr), 5 * std::sqrt(sum_sq / reps / reps));
+  EXPECT_GT(std::sqrt(z2 / reps), 0.5);
+  EXPECT_LT(std::sqrt(z2 / reps), 2.0);
+  EXPECT_LT(std::sqrt(pr_z2 / reps), 2.0);
+  EXPECT_LT(pp_err, h_err);
+}
+
+// (N32): Lanczos with full reorthogonalisation and as many steps as dimensions is exact.
+TEST(NtkEstimators, LanczosTopEigenvalues) {
+  const SmallNtk s(fn::ModelKind::gru, 3, 2, 4, 31);
+  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig((s.dense + s.dense.transpose()) / 2);
+  std::vector<double> residuals;
+  const std::vector<double> top = fn::lanczos_top(ntk_operator(s.ntk), 4, 24, 7, &residuals);
+  ASSERT_EQ(top.size(), 4u);
+  const double scale = eig.eigenvalues().maxCoeff();
+  for (int j = 0; j < 4; ++j) {
+    EXPECT_NEAR(top[j], eig.eigenvalues()(23 - j), 1e-10 * scale);
+    EXPECT_LT(residuals[j], 1e-8 * scale);
+  }
+}
+
+// (N22): fast reductions equal the reference's dense reductions; small metrics agree with the
+// reference's exact metrics (N25).
+TEST(NtkEstimators, ReductionsMatchReference) {
+  const SmallNtk s(fn::ModelKind::rnn_rate, 3, 3, 4, 41);
+  const Eigen::MatrixXd& a = s.dense;
+  for (const fn::KeptAxes keep : {fn::KeptAxes{false, true, false}, fn::KeptAxes{false, false, true},
+                                  fn::KeptAxes{true, false, false}}) {
+    const std::vector<double> fast = fn::reduced_operator(ntk_operator(s.ntk), 3, 4, 3, keep, 2);
+    const Eigen::MatrixXd ref = rn::reduce_dense<double>(a, 3, 4, 3, {keep.batch, keep.time, keep.hidden});
+    const int size = static_cast<int>(ref.rows());
+    const Eigen::Map<const Eigen::Matrix<double, -1, -1, Eigen::RowMajor>> fm(fast.data(), size, size);
+    EXPECT_LT((fm - ref).cwiseAbs().maxCoeff(), 1e-12 * ref.cwiseAbs().maxCoeff());
+    const fn::SmallMetrics sm = fn::small_metrics(fast, size);
+    const rn::ExactMetrics<double> em = rn::exact_metrics<double>(ref);
+    EXPECT_NEAR(sm.participation_ratio, em.participation_ratio, 1e-10 * em.participation_ratio);
+    EXPECT_NEAR(sm.participation_ratio_aastar, em.participation_ratio_aastar, 1e-10 * em.participation_ratio);
+  }
+}
+
+// (N26): the estimated cosine between NTK_S and its core is within 5 standard errors of the
+// exact cosine of the dense matrices.
+TEST(NtkEstimators, CosineWithCore) {
+  const SmallNtk s(fn::ModelKind::gru, 4, 3, 5, 51);
+  const fn::SymmetricOperator core{s.ntk.dimension(), [&](const double* in, double* out, int m) {
+                                     s.ntk.apply_core(in, out, m);
+                                   }};
+  const Eigen::MatrixXd c = dense_of(core);
+  const double exact = s.dense.cwiseProduct(c).sum() / (s.dense.norm() * c.norm());
+  const fn::Estimate e = fn::operator_cosine(ntk_operator(s.ntk), core, 64, 3);
+  EXPECT_LT(std::fabs(e.value - exact), 5 * e.standard_error + 1e-12);
+  EXPECT_GT(e.standard_error, 0);
+}
