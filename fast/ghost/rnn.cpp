@@ -89,6 +89,11 @@ bool fused_applies(const RnnConfig& c, const RnnNet& net, const RnnBatch& batch)
          net.W_in.cols() == 0 && batch.noise.empty();
 }
 
+// Work arrays of the generic path (one set per thread).
+struct GenericWork {
+  MatrixXd R, P, U, ell, D, lambda, mu;
+};
+
 // Work arrays of the fused rank-one epoch, reused across epochs (no allocation per epoch).
 struct RankOneWork {
   std::vector<double> r, p, kappa, c, lambda, delta;
@@ -216,8 +221,17 @@ double rnn_gradient(const RnnConfig& c, const RnnNet& net, const RnnBatch& batch
   const Eigen::Index N = net.b.size(), B = batch.target.rows(), T = batch.target.cols();
   const Eigen::Index n_in = net.W_in.cols();
   resize_like(net, grad);
+  // Work arrays kept per thread across calls: a training run calls this every epoch, and
+  // freeing and re-growing ~150 kB each time made the allocator return memory to the kernel
+  // and fault it back in (system time above user time).
+  thread_local GenericWork work;
+  MatrixXd& R = work.R;
+  MatrixXd& P = work.P;
+  MatrixXd& U = work.U;
+  R.resize(N, (T + 1) * B);
+  P.resize(N, T * B);
+  U.resize(n_in, T * B);
   // States R_k (columns k B .. k B + B - 1 of R), p_k likewise (R2).
-  MatrixXd R(N, (T + 1) * B), P(N, T * B), U(n_in, T * B);
   R.leftCols(B) = batch.initial;
   for (Eigen::Index k = 0; k < T; ++k) {
     auto Rk = R.middleCols(k * B, B);
@@ -238,7 +252,8 @@ double rnn_gradient(const RnnConfig& c, const RnnNet& net, const RnnBatch& batch
     R.middleCols((k + 1) * B, B) = (1 - c.alpha) * Rk + c.alpha * Pk;
   }
   // Readout terms ell_j (R13) and readout-parameter gradients (R16).
-  MatrixXd ell = MatrixXd::Zero(N, (T + 1) * B);
+  MatrixXd& ell = work.ell;
+  ell.setZero(N, (T + 1) * B);
   double loss = 0;
   for (Eigen::Index k = 0; k < T; ++k) {
     const int j = read_index(c.timing, static_cast<int>(k));
@@ -263,9 +278,11 @@ double rnn_gradient(const RnnConfig& c, const RnnNet& net, const RnnBatch& batch
     }
   }
   // Backward (R13): Delta_k into D, then the weight gradients as single products (R14, R15).
-  MatrixXd D(N, T * B);
-  MatrixXd lambda = ell.rightCols(B);
-  MatrixXd mu;
+  MatrixXd& D = work.D;
+  D.resize(N, T * B);
+  MatrixXd& lambda = work.lambda;
+  lambda = ell.rightCols(B);
+  MatrixXd& mu = work.mu;
   for (Eigen::Index k = T - 1; k >= 0; --k) {
     auto Dk = D.middleCols(k * B, B);
     const auto Pk = P.middleCols(k * B, B);

@@ -245,8 +245,9 @@ TEST(GhostRnnFast, AdamEpochMatchesTheReferenceStep) {
   // rounding wherever |g| > 1e-6 (below, the step depends on g/1e-8 and the gradient bound).
   const rg::RnnMatrix<double> W = p.W.cast<double>();
   for (Eigen::Index i = 0; i < W.size(); ++i)
-    if (std::abs(static_cast<double>(g.gradient.W.data()[i])) > 1e-6)
+    if (std::abs(static_cast<double>(g.gradient.W.data()[i])) > 1e-6) {
       EXPECT_NEAR(trainer.net().W.data()[i], W.data()[i], 1e-14);
+    }
 }
 
 TEST(GhostRnnFast, RunsAreDeterministicAndIndependentOfTheThreadCount) {
@@ -272,8 +273,8 @@ TEST(GhostRnnFast, RunsAreDeterministicAndIndependentOfTheThreadCount) {
 }
 
 TEST(GhostRnnFast, FusedAndGenericTrainersFollowTheSameCurve) {
-  // Rank-one DA: the fused trainer and the generic path (forced by a tiny noise of 0: not
-  // possible; instead compare one run with the generic gradient stepped by hand) over 200 epochs.
+  // Rank-one DA: the trainer (fused kernel) against the generic gradient stepped by hand, over
+  // 200 epochs (both within (R38) of the truth per epoch; 1e-10 leaves room for the drift).
   fg::RunSpec spec = fg::default_run(fg::RnnTask::da, 1);
   spec.neurons = 20;
   spec.epochs = 200;
