@@ -416,11 +416,74 @@ Eigen::MatrixXd visited_states(const fg::RunSpec& s, const fg::RnnNet& net, int 
   return out;
 }
 
+// The latent picture of one analysed epoch (the figure's data): rank 1, the flow f(kappa) on
+// the search box (paper Fig. 3A); rank 2, the trials' latent trajectories (Fig. 4B).
+std::string latent_picture(const fg::RunSpec& s, const fg::RnnNet& net, std::size_t panel) {
+  const rg::RnnParams<double> p = to_reference(net);
+  std::ostringstream out;
+  out << "$curve" << panel << " << EOD\n";
+  if (s.rank == 1) {
+    const double w = p.Nm.col(0).lpNorm<1>() + 1;  // the search box (R30)
+    for (int j = 0; j <= 400; ++j) {
+      const double k = -w + 2 * w * j / 400.0;
+      out << cell(k) << " " << cell(rg::latent_derivatives(p, k).f) << "\n";
+    }
+  } else {
+    const fg::RnnBatch fb = fg::make_batch(s, s.seed + 1);
+    rg::RnnBatch<double> batch{fb.input, fb.target, fb.initial, fb.noise, fb.scale};
+    rg::RnnConfig<double> c;
+    c.alpha = s.config.alpha;
+    c.readout = rg::RnnReadout::sigmoid;
+    rg::RnnParams<double> q = p;
+    q.w_out = Eigen::VectorXd::Ones(p.b.size());
+    for (int b = 0; b < fb.target.rows(); ++b) {
+      const Eigen::MatrixXd kappa = rg::latent_trajectory(c, q, batch, b);
+      for (Eigen::Index k = 0; k < kappa.cols(); ++k) out << cell(kappa(0, k)) << " " << cell(kappa(1, k)) << "\n";
+      out << "\n";
+    }
+  }
+  return out.str() + "EOD\n";
+}
+
+void slow_points_figure(const Table& t, const fg::RunSpec& s, const std::vector<long>& epochs,
+                        const std::vector<std::string>& pictures, const std::string& png) {
+  require(s.rank >= 1 && s.rank <= 2, "figure", png, "rank 1 or 2 (a latent picture)");
+  std::ostringstream gp;
+  for (const std::string& pic : pictures) gp << pic;
+  const char* kinds[] = {"fixed_point", "ghost", "slow_point"};
+  const char* styles[] = {"pt 7 ps 1.4 lc rgb '#000000'", "pt 9 ps 1.6 lc rgb '#D55E00'", "pt 5 ps 1.2 lc rgb '#0072B2'"};
+  for (std::size_t e = 0; e < epochs.size(); ++e)
+    for (int k = 0; k < 3; ++k) {
+      gp << "$p" << e << "_" << k << " << EOD\n";
+      for (const auto& row : t.rows)
+        if (row[0].get<long>() == epochs[e] && row[1].get<std::string>() == kinds[k]) {
+          gp << cell(row[4]) << " " << cell(row[5]) << "\n";  // rank 1: (kappa, f); rank 2: kappa
+        }
+      gp << "0 NaN\nEOD\n";
+    }
+  gp << "set multiplot layout 1," << epochs.size() << "\n"
+     << "set xlabel 'kappa_1'\nset ylabel '" << (s.rank == 1 ? "dkappa/dt = f(kappa)" : "kappa_2") << "'\n"
+     << "set key bottom left\n";
+  for (std::size_t e = 0; e < epochs.size(); ++e) {
+    gp << "set title 'epoch " << epochs[e] << "'\n";
+    if (s.rank == 1) gp << "set xzeroaxis lt -1\n";
+    gp << "plot $curve" << e << " using 1:2 with lines lc rgb '#999999' title '"
+       << (s.rank == 1 ? "latent flow" : "trials") << "'";
+    for (int k = 0; k < 3; ++k)
+      gp << ", $p" << e << "_" << k << " using 1:2 with points " << styles[k] << " title '"
+         << (k == 0 ? "fixed point" : k == 1 ? "ghost" : "slow point") << "'";
+    gp << "\n";
+  }
+  gp << "unset multiplot\n";
+  write_png(gp.str(), png, std::max<int>(500, 420 * static_cast<int>(epochs.size())), 460);
+}
+
 void add_slow_points(CLI::App& ghost, std::function<void()>& action) {
   auto o = std::make_shared<RnnOptions>();
   auto at = std::make_shared<std::string>("0,1000,2000");
   auto points = std::make_shared<std::string>("401");
   auto stride = std::make_shared<std::string>("4");
+  auto max_speed = std::make_shared<std::string>();
   auto* cmd = ghost.add_subcommand("rnn-slow-points",
       "train, and at given epochs find fixed points, ghosts and slow points (R26-R29): latent grid for "
       "rank <= 2, Newton on q from visited states otherwise");
@@ -429,27 +492,35 @@ void add_slow_points(CLI::App& ghost, std::function<void()>& action) {
   cmd->add_option("--at", *at, "comma-separated epochs to analyse (default 0,1000,2000)");
   cmd->add_option("--points", *points, "rank <= 2: grid points per latent axis, 3..4001 (default 401)");
   cmd->add_option("--stride", *stride, "full space: every k-th visited state starts Newton (default 4)");
+  cmd->add_option("--max-speed", *max_speed, "report only points with speed q <= this (default: all)");
   add_output_options(*cmd, *o);
-  cmd->callback([o, at, points, stride, &action] {
-    action = [o, at, points, stride] {
+  cmd->callback([o, at, points, stride, max_speed, &action] {
+    action = [o, at, points, stride, max_speed] {
       check_output(*o);
       const std::vector<long> epochs = parse_epoch_list(*at);
       const fg::RunSpec s = spec_of(*o, epochs.back());
       const int grid = static_cast<int>(parse_integer(*points, "points", 3, 4001));
       const int step = static_cast<int>(parse_integer(*stride, "stride", 1, 100000));
+      const double q_max = max_speed->empty() ? std::numeric_limits<double>::infinity()
+                                              : parse_double(*max_speed, "max-speed");
+      require(q_max >= 0, "max-speed", q_max, ">= 0");
       fg::RnnTrainer trainer(s);
       Table t{{"epoch", "kind", "speed", "flow_norm", "kappa_1", "kappa_2", "lambda_1_re",
                "lambda_1_im", "lambda_2_re", "lambda_2_im", "stable", "eps"}, {}};
       Json counts = Json::array();
+      std::vector<std::string> pictures;
       for (long e : epochs) {
         while (trainer.epochs_done() < e) trainer.epoch();
         const rg::RnnParams<double> p = to_reference(trainer.net());
         const auto options = rg::default_search_options<double>();
+        const bool latent = s.rank >= 1 && s.rank <= 2;
         const std::vector<rg::DynamicalObject<double>> found =
-            s.rank >= 1 && s.rank <= 2 ? rg::find_latent_objects(p, Eigen::VectorXd(), grid, options)
-                                       : rg::find_objects(p, visited_states(s, trainer.net(), step), options);
+            latent ? rg::find_latent_objects(p, Eigen::VectorXd(), grid, options)
+                   : rg::find_objects(p, visited_states(s, trainer.net(), step), options);
+        if (latent) pictures.push_back(latent_picture(s, trainer.net(), pictures.size()));
         long n_fixed = 0, n_ghost = 0, n_slow = 0;
         for (const auto& obj : found) {
+          if (!(obj.speed <= q_max)) continue;
           n_fixed += obj.kind == rg::PointKind::fixed_point;
           n_ghost += obj.kind == rg::PointKind::ghost;
           n_slow += obj.kind == rg::PointKind::slow_point;
@@ -461,27 +532,23 @@ void add_slow_points(CLI::App& ghost, std::function<void()>& action) {
           const auto lam = [&](std::size_t i, bool im) {
             return i < obj.eigenvalues.size() ? number(im ? obj.eigenvalues[i].imag() : obj.eigenvalues[i].real()) : Json(nullptr);
           };
+          // Rank 1: kappa_2 carries f(kappa) (the flow at the point) for the figure and users.
+          const Json second = obj.latent.size() > 1  ? number(obj.latent(1))
+                              : s.rank == 1 ? number(rg::latent_derivatives(p, obj.latent(0)).f)
+                                            : Json(nullptr);
           t.rows.push_back({e, rg::point_kind_name(obj.kind), number(obj.speed), number(obj.flow_norm),
-                            obj.latent.size() > 0 ? number(obj.latent(0)) : Json(nullptr),
-                            obj.latent.size() > 1 ? number(obj.latent(1)) : Json(nullptr),
+                            obj.latent.size() > 0 ? number(obj.latent(0)) : Json(nullptr), second,
                             lam(0, false), lam(0, true), lam(1, false), lam(1, true),
                             obj.kind == rg::PointKind::fixed_point ? Json(obj.stable ? 1 : 0) : Json(nullptr),
                             number(eps)});
         }
         counts.push_back(Json{{"epoch", e}, {"fixed_points", n_fixed}, {"ghosts", n_ghost}, {"slow_points", n_slow}});
       }
+      if (s.rank == 1) t.columns[5] = "flow";
       Json report{{"command", "ghost rnn-slow-points"}, {"inputs", inputs_of(s)}};
       report["summary"] = Json{{"search", s.rank >= 1 && s.rank <= 2 ? "latent grid" : "full-space Newton"},
                                {"by_epoch", counts}};
-      deliver(*o, report, t, [&](const std::string& png) {
-        require(s.rank >= 1 && s.rank <= 2, "figure", png, "rank 1 or 2 (latent coordinates)");
-        std::ostringstream gp;
-        gp << datablock("points", t, {"kappa_1", "kappa_2", "epoch", "eps"});
-        gp << "set xlabel 'kappa_1'\nset ylabel '" << (s.rank == 2 ? "kappa_2" : "epoch") << "'\n"
-           << "set title 'speed minima (fixed points and ghosts) by epoch'\n"
-           << "plot $points using 1:" << (s.rank == 2 ? 2 : 3) << " with points pt 7 ps 1.2 title 'speed minima'\n";
-        write_png(gp.str(), png, 800, 560);
-      });
+      deliver(*o, report, t, [&](const std::string& png) { slow_points_figure(t, s, epochs, pictures, png); });
     };
   });
 }
