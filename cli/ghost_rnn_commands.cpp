@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iostream>
 #include <limits>
+#include <map>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -561,6 +562,7 @@ void add_sweep(CLI::App& ghost, std::function<void()>& action) {
   auto seeds = std::make_shared<std::string>("10");
   auto ranks = std::make_shared<std::string>("1");
   auto threads = std::make_shared<std::string>("0");
+  auto curve_every = std::make_shared<std::string>("0");
   auto* cmd = ghost.add_subcommand("rnn-sweep",
       "final loss against the learning rate over seeds and ranks (Fig. 6A; 6B with several ranks)");
   add_network_options(*cmd, *o);
@@ -569,9 +571,12 @@ void add_sweep(CLI::App& ghost, std::function<void()>& action) {
   cmd->add_option("--seeds", *seeds, "seeds 0..S-1 per rate (default 10)");
   cmd->add_option("--ranks", *ranks, "comma-separated ranks, 0 = full (default 1); rank 1 reads out latently, others by Eq. 48");
   cmd->add_option("--threads", *threads, "parallel runs, 0 = every core (results do not depend on it)");
+  cmd->add_option("--curve-every", *curve_every,
+                  "> 0: the data are the learning curves (rank, lr, seed, epoch, loss every k epochs; Fig. 6B) "
+                  "and the figure shows the mean curve per rank at the first rate");
   add_output_options(*cmd, *o);
-  cmd->callback([o, rates, seeds, ranks, threads, &action] {
-    action = [o, rates, seeds, ranks, threads] {
+  cmd->callback([o, rates, seeds, ranks, threads, curve_every, &action] {
+    action = [o, rates, seeds, ranks, threads, curve_every] {
       check_output(*o);
       std::vector<std::string> parts;
       {
@@ -586,6 +591,7 @@ void add_sweep(CLI::App& ghost, std::function<void()>& action) {
       const long n_seeds = parse_integer(*seeds, "seeds", 1, 10000);
       const unsigned n_threads = static_cast<unsigned>(parse_integer(*threads, "threads", 0, 256));
       const double learned = learned_of(*o);
+      const long every = parse_integer(*curve_every, "curve-every", 0, 100000000);
       std::vector<int> rank_list;
       {
         std::stringstream in(*ranks);
@@ -604,7 +610,7 @@ void add_sweep(CLI::App& ghost, std::function<void()>& action) {
             fg::RunSpec s = spec_of(ro, 5000);
             s.lr = lr;
             s.seed = static_cast<std::uint64_t>(seed);
-            s.record_every = std::max<long>(1, s.epochs);
+            s.record_every = every > 0 ? every : std::max<long>(1, s.epochs);
             specs.push_back(s);
           }
         }
@@ -631,6 +637,11 @@ void add_sweep(CLI::App& ghost, std::function<void()>& action) {
         }
         critical[std::to_string(rank)] = number(best);
       }
+      Table curves{{"rank", "lr", "seed", "epoch", "loss"}, {}};
+      for (std::size_t r = 0; every > 0 && r < results.size(); ++r)
+        for (std::size_t k = 0; k < results[r].epochs.size(); ++k)
+          curves.rows.push_back({specs[r].rank, specs[r].lr, static_cast<long>(specs[r].seed),
+                                 results[r].epochs[k], number(results[r].loss[k])});
       Json report{{"command", "ghost rnn-sweep"}, {"inputs", inputs_of(specs.front())}};
       report["inputs"].erase("rank");
       report["inputs"].erase("lr");
@@ -641,6 +652,32 @@ void add_sweep(CLI::App& ghost, std::function<void()>& action) {
       report["summary"] = Json{{"runs", specs.size()},
                                {"learned_threshold", learned},
                                {"largest_rate_learned_by_most_seeds", critical}};
+      if (every > 0) {
+        deliver(*o, report, curves, [&](const std::string& png) {
+          // Fig. 6B: the mean loss over seeds against the epoch, one curve per rank, first rate.
+          std::ostringstream gp;
+          std::string plot = "plot ";
+          for (std::size_t k = 0; k < rank_list.size(); ++k) {
+            std::map<long, std::pair<double, long>> mean;
+            for (const auto& row : curves.rows)
+              if (row[0].get<int>() == rank_list[k] && row[1].get<double>() == specs.front().lr && row[4].is_number()) {
+                auto& m = mean[row[3].get<long>()];
+                m.first += row[4].get<double>();
+                ++m.second;
+              }
+            gp << "$c" << k << " << EOD\n";
+            for (const auto& [epoch, m] : mean) gp << epoch + 1 << " " << cell(m.first / m.second) << "\n";
+            gp << "EOD\n";
+            plot += (k ? ", " : "") + std::string("$c") + std::to_string(k) + " using 1:2 with lines lw 2 title 'rank " +
+                    (rank_list[k] == 0 ? std::string("full") : std::to_string(rank_list[k])) + "'";
+          }
+          gp << "set logscale xy\nset format x '10^{%L}'\nset format y '10^{%L}'\n"
+             << "set xlabel 'epoch + 1'\nset ylabel 'loss (mean over seeds)'\n"
+             << "set title 'learning curves, lr " << specs.front().lr << "'\n" << plot << "\n";
+          write_png(gp.str(), png, 800, 560);
+        });
+        return;
+      }
       deliver(*o, report, t, [&](const std::string& png) {
         std::ostringstream gp;
         std::string plot = "plot ";
