@@ -618,13 +618,16 @@ void add_sweep(CLI::App& ghost, std::function<void()>& action) {
       const std::vector<fg::RunResult> results = fg::train_runs(specs, n_threads);
       Table t{{"rank", "lr", "seed", "final_loss", "min_loss", "learned"}, {}};
       Json critical = Json::object();
+      Json by_rate = Json::array();  // statistics over seeds: mean and SEM of the final loss
       std::size_t j = 0;
       for (int rank : rank_list) {
         double best = kNaN;
         for (long i = 0; i < count; ++i) {
           long ok = 0;
-          double lr = 0;
+          double lr = 0, sum = 0, sum_sq = 0;
           for (long seed = 0; seed < n_seeds; ++seed, ++j) {
+            sum += results[j].final_loss;
+            sum_sq += results[j].final_loss * results[j].final_loss;
             const fg::RunResult& r = results[j];
             lr = specs[j].lr;
             double min_loss = r.final_loss;
@@ -634,6 +637,11 @@ void add_sweep(CLI::App& ghost, std::function<void()>& action) {
             t.rows.push_back({rank, lr, seed, number(r.final_loss), number(min_loss), good ? 1 : 0});
           }
           if (2 * ok >= n_seeds) best = lr;  // the largest rate at which most seeds learn
+          const double mean = sum / n_seeds;
+          const double var = n_seeds > 1 ? std::max(0.0, (sum_sq - n_seeds * mean * mean) / (n_seeds - 1)) : kNaN;
+          by_rate.push_back(Json{{"rank", rank}, {"lr", lr}, {"mean_final_loss", number(mean)},
+                                 {"sem_final_loss", number(std::sqrt(var / n_seeds))},
+                                 {"learned_fraction", double(ok) / n_seeds}});
         }
         critical[std::to_string(rank)] = number(best);
       }
@@ -651,7 +659,8 @@ void add_sweep(CLI::App& ghost, std::function<void()>& action) {
       report["inputs"]["seeds"] = n_seeds;
       report["summary"] = Json{{"runs", specs.size()},
                                {"learned_threshold", learned},
-                               {"largest_rate_learned_by_most_seeds", critical}};
+                               {"largest_rate_learned_by_most_seeds", critical},
+                               {"by_rate", by_rate}};
       if (every > 0) {
         deliver(*o, report, curves, [&](const std::string& png) {
           // Fig. 6B: the mean loss over seeds against the epoch, one curve per rank, first rate.
