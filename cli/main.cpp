@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/ghost_commands.hpp"
+#include "cli/ghost_rnn_commands.hpp"
 #include "cli/ntk_commands.hpp"
 #include "cli/oracle_commands.hpp"
 #include "cli/overlaps_commands.hpp"
@@ -28,6 +29,7 @@ int main(int argc, char** argv) {
   std::function<void()> action;
   int status = 0;  // set by commands that can fail without an error (oracle check)
   learndyn::cli::add_ghost_commands(app, action);
+  learndyn::cli::add_ghost_rnn_commands(app, action);
   learndyn::cli::add_oracle_commands(app, action, status);
   learndyn::cli::add_report_command(app, action);
   learndyn::cli::add_overlaps_commands(app, action);

@@ -1,0 +1,142 @@
+// Fast path of the ghost-paper rate RNN (proofs/ghost_rnn.md §10): double precision, Eigen
+// matrix products over a batch of trials, Highway tanh, a fused two-pass SIMD kernel for the
+// rank-one latent-readout DA network (R17-R18), SGD and Adam (R36), and a runner that trains
+// many independent runs (seeds, rates) on several threads with results independent of the
+// thread count. An implementation independent of reference/ghost/rnn_*.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <Eigen/Core>
+
+namespace learndyn::fast::ghost {
+
+enum class RnnReadout { latent, sigmoid, tanh, confidence };  // (R6)-(R8)
+enum class ReadoutTiming { after_update, before_update };      // (R5)
+enum class RnnTask { da, dcd, dmts };                          // (R10)-(R12)
+enum class LossScale { delay, mean, none };                    // (R9)
+enum class Optimizer { sgd, adam };                            // (R36)
+enum class RnnInit { gaussian, xavier };
+
+// Fixed settings of the network's map and readout.
+struct RnnConfig {
+  double alpha = 0.5;
+  RnnReadout readout = RnnReadout::latent;
+  ReadoutTiming timing = ReadoutTiming::after_update;
+  double beta = 10;
+  double kappa_th = 1;
+  double confidence = 1;
+};
+
+// Trained parameters: rank 0 full W; rank K >= 1: W = M Nm^T.
+struct RnnNet {
+  int rank = 0;
+  Eigen::MatrixXd W, M, Nm;
+  Eigen::VectorXd b;
+  Eigen::MatrixXd W_in;
+  Eigen::VectorXd w_out;
+  double b_out = 0;
+};
+
+// The same draws as reference::ghost::random_params (SplitMix64, same order), in double.
+RnnNet random_net(int neurons, int rank, int inputs, RnnInit init, std::uint64_t seed);
+
+// One batch of trials (R9): input[b] n_in x T, target B x T, initial N x B, noise empty or
+// one N x T array per trial, loss = scale * sum (y - y*)^2.
+struct RnnBatch {
+  std::vector<Eigen::MatrixXd> input;
+  Eigen::MatrixXd target;
+  Eigen::MatrixXd initial;
+  std::vector<Eigen::MatrixXd> noise;
+  double scale = 1;
+};
+
+// Throws ArgumentError on inconsistent shapes or settings (the same rules as the reference).
+void validate(const RnnConfig& config, const RnnNet& net, const RnnBatch& batch);
+
+// Loss (R9) and dL/d(every block) by BPTT (R13)-(R16) over the batch; `gradient` is resized
+// like `net`. The generic path: Eigen products over the N x B states, Highway tanh.
+double rnn_gradient(const RnnConfig& config, const RnnNet& net, const RnnBatch& batch,
+                    RnnNet& gradient);
+double rnn_loss(const RnnConfig& config, const RnnNet& net, const RnnBatch& batch);
+
+// The fused rank-one kernel (R17-R18): rank 1, latent readout after the update, one trial, no
+// inputs, no noise (the DA network of Figs. 3, 6A, 8B). Throws ArgumentError otherwise.
+double rank_one_gradient(const RnnConfig& config, const RnnNet& net, const RnnBatch& batch,
+                         RnnNet& gradient);
+
+// Everything one training run needs.
+struct RunSpec {
+  RnnTask task = RnnTask::da;
+  int input_steps = 0, delay_steps = 20, response_steps = 20;  // (R10)-(R12) timings
+  int neurons = 100;
+  int rank = 1;  // 0: full
+  RnnInit init = RnnInit::gaussian;
+  RnnConfig config;
+  LossScale scale = LossScale::delay;
+  double initial_value = -0.3;  // DA: every unit (R4)
+  double initial_sigma = 0.1;   // DCD/DMTS: r0 = tanh(sigma z), fresh each epoch (R4)
+  double noise = 0;             // sigma of xi (R2), fresh each epoch
+  Optimizer optimizer = Optimizer::sgd;
+  double lr = 0.003;
+  long epochs = 1000;
+  long record_every = 1;  // loss and gradient norm of every k-th epoch (and the last)
+  std::uint64_t seed = 0;
+  // Fig. 8B: from epoch `change_epoch` on (>= 0), the readout confidence becomes `changed_beta`
+  // (latent readout) or `changed_confidence` (confidence readout).
+  long change_epoch = -1;
+  double changed_beta = 10;
+  double changed_confidence = 1;
+};
+
+// The paper's defaults per task (timings, readout, timing of the readout, loss scale, init).
+RunSpec default_run(RnnTask task, int rank);
+
+// Throws ArgumentError naming the parameter on invalid settings.
+void validate(const RunSpec& spec);
+
+struct RunResult {
+  std::vector<long> epochs;          // recorded epochs
+  std::vector<double> loss;          // loss before the update of that epoch
+  std::vector<double> gradient_norm; // |grad L| (all blocks)
+  double final_loss = 0;             // loss after the last update
+  RnnNet net;                        // final parameters
+};
+
+// Trains one run (deterministic: the same spec gives the same result bit for bit).
+RunResult train_run(const RunSpec& spec);
+
+// Trains every run on `threads` threads (0: hardware concurrency); runs are taken in index
+// order by whichever thread is free, each computed by one thread: results do not depend on the
+// thread count.
+std::vector<RunResult> train_runs(const std::vector<RunSpec>& specs, unsigned threads);
+
+// The batch an epoch of `spec` uses (DA: fixed; DCD/DMTS: initial states and noise from rng
+// state `draw`).
+RnnBatch make_batch(const RunSpec& spec, std::uint64_t draw);
+
+// An incremental trainer (the runner's engine, exposed for the CLI and the benchmarks).
+class RnnTrainer {
+ public:
+  explicit RnnTrainer(const RunSpec& spec);
+  RnnTrainer(const RunSpec& spec, const RnnNet& start);
+  ~RnnTrainer();
+  RnnTrainer(RnnTrainer&&) noexcept;
+  RnnTrainer& operator=(RnnTrainer&&) noexcept;
+  // One epoch: batch, gradient, update; returns the loss before the update.
+  double epoch();
+  double last_gradient_norm() const;
+  long epochs_done() const;
+  const RnnNet& net() const;
+  RnnConfig& config();
+  double loss();  // on the current (DA: fixed) batch, no update
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace learndyn::fast::ghost

@@ -1,0 +1,52 @@
+// Exact gradient of the RNN loss by backpropagation through time (proofs/ghost_rnn.md §4,
+// R13-R18), and the optimiser steps (§9, R36): plain SGD and Adam.
+//
+// Reference implementation: instantiated for double and real in rnn_network.cpp.
+#pragma once
+
+#include "reference/ghost/rnn_model.hpp"
+
+namespace learndyn::reference::ghost {
+
+// dL/d(every parameter block), same shapes as the parameters (unused blocks are zero-sized or
+// zero: a full-rank network has empty M, Nm gradients; the latent readout has zero w_out, b_out
+// gradients).
+template <class Real>
+struct RnnGradient {
+  Real loss;
+  RnnParams<Real> gradient;
+  RnnVector<Real> initial_adjoint;  // lambda_0 of trial 0 (R13), dL/dr_0
+};
+
+// (R13)-(R16), summed over the batch.
+template <class Real>
+RnnGradient<Real> rnn_gradient(const RnnConfig<Real>& config, const RnnParams<Real>& params,
+                               const RnnBatch<Real>& batch);
+
+// theta - lr * gradient, every block (requires lr >= 0 finite).
+template <class Real>
+RnnParams<Real> sgd_update(const RnnParams<Real>& params, const RnnParams<Real>& gradient,
+                           const Real& lr);
+
+// Adam (R36) state: first and second moments (same shapes as the parameters) and the step count.
+template <class Real>
+struct AdamState {
+  RnnParams<Real> first;
+  RnnParams<Real> second;
+  long step = 0;
+};
+
+// Zero moments shaped like `params`.
+template <class Real>
+AdamState<Real> adam_start(const RnnParams<Real>& params);
+
+// One Adam step in place (beta1 0.9, beta2 0.999, epsilon 1e-8, bias-corrected; R36).
+template <class Real>
+void adam_update(RnnParams<Real>& params, const RnnParams<Real>& gradient, AdamState<Real>& state,
+                 const Real& lr);
+
+// The Euclidean norm of the whole gradient (all blocks together; the public code's grad norm).
+template <class Real>
+Real gradient_norm(const RnnParams<Real>& gradient);
+
+}  // namespace learndyn::reference::ghost

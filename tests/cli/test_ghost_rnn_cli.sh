@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# `learndyn ghost rnn-*` as users and CI scripts see it: exit status, one-line errors naming the
+# parameter, JSON/CSV fields, determinism over runs and thread counts, and the paper's rank-one
+# phenomena at small cost (Fig. 3A: learning through a ghost with one fixed point; Fig. 3B: a
+# saddle-node into a no-learning zone; Fig. 8B: lowering the confidence lets it learn again).
+# Usage: test_ghost_rnn_cli.sh path/to/learndyn
+set -uo pipefail
+bin="$1"
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+passed=0
+failed=0
+check() {  # check NAME CONDITION...
+  local name="$1"; shift
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $name"; fi
+}
+run() {  # run ARGS... : sets out, err, rc
+  "$bin" "$@" >"$scratch/out" 2>"$scratch/err"; rc=$?
+  out=$(cat "$scratch/out"); err=$(cat "$scratch/err")
+}
+value() { sed -n "s/^ *$1: //p" <<<"$out" | head -n1; }  # text summary field
+bad() {  # bad NAME PARAMETER ARGS...: exit 2, nothing on stdout, one line naming PARAMETER
+  local name="$1" parameter="$2"; shift 2
+  run "$@"
+  check "$name: exit 2" test "$rc" = 2
+  check "$name: no stdout" test -z "$out"
+  check "$name: names $parameter" grep -q -- "$parameter" <<<"$err"
+  check "$name: one line" test "$(wc -l <<<"$err")" = 1
+}
+gt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a > b) }'; }
+
+# --- rnn-train: JSON, CSV rows, determinism ------------------------------------------------
+run ghost rnn-train --epochs 300 --format json
+check "rnn-train exits 0" test "$rc" = 0
+check "JSON has the summary" grep -q '"final_loss"' <<<"$out"
+check "JSON has the table" grep -q '"gradient_norm"' <<<"$out"
+first="$out"
+run ghost rnn-train --epochs 300 --format json
+check "same seed, same output" test "$out" = "$first"
+run ghost rnn-train --epochs 300 --record-every 100
+check "CSV: header and epochs 0, 100, 200, 299" test "$(wc -l <<<"$out")" = 5
+check "CSV header" test "$(head -n1 <<<"$out")" = "epoch,loss,gradient_norm,fixed_points,ghost_eps,ghost_kappa"
+
+# --- Fig. 3A: lr 0.003 learns abruptly through a ghost, one fixed point throughout ---------
+run ghost rnn-train --epochs 40000 --lr 0.003 --record-every 40000 --track-every 5000 -o "$scratch/a.csv"
+check "Fig 3A run exits 0" test "$rc" = 0
+check "Fig 3A learned (first_learned_epoch >= 0)" test "$(value first_learned_epoch)" -ge 0
+check "Fig 3A: one fixed point at the end" test "$(value final_fixed_points)" = 1
+check "Fig 3A: a ghost, eps > 0" gt "$(value final_ghost_eps)" 0
+check "Fig 3A: one fixed point at every tracked epoch" \
+  test "$(awk -F, 'NR > 1 && $4 != "" && $4 != 1' "$scratch/a.csv" | wc -l)" = 0
+
+# --- Fig. 3B / 8B: lr 0.02 gets stuck after a saddle-node; lowering beta lets it learn ----
+run ghost rnn-train --epochs 150000 --lr 0.02 --record-every 150000 -o "$scratch/b.csv"
+check "Fig 3B: stuck (final loss > 0.9)" gt "$(value final_loss)" 0.9
+check "Fig 3B: three fixed points (saddle-node)" test "$(value final_fixed_points)" = 3
+run ghost rnn-train --epochs 170000 --lr 0.02 --record-every 170000 --change-epoch 150000 --changed-beta 1 -o "$scratch/d.csv"
+check "Fig 8B: beta 10 -> 1 learns again (final loss < 0.2)" gt 0.2 "$(value final_loss)"
+check "Fig 8B: back to one fixed point" test "$(value final_fixed_points)" = 1
+
+# --- rnn-slow-points ----------------------------------------------------------------------
+run ghost rnn-slow-points --at 0,40000 --lr 0.003
+check "slow-points exits 0" test "$rc" = 0
+check "slow-points: a ghost at epoch 40000 with eps > 0" \
+  awk -F, '$1 == 40000 && $2 == "ghost" && $12 > 0 { found = 1 } END { exit !found }' <<<"$out"
+run ghost rnn-slow-points --task dcd --rank 0 --N 20 --at 0 --format json
+check "full-space search runs" grep -q '"full-space Newton"' <<<"$out"
+
+# --- rnn-sweep: thread count does not change the output ------------------------------------
+run ghost rnn-sweep --rates 1e-3,1e-1,3 --seeds 2 --epochs 500 --ranks 1,0 --N 20 --threads 1
+one="$out"
+check "sweep exits 0" test "$rc" = 0
+check "sweep rows: 2 ranks x 3 rates x 2 seeds + header" test "$(wc -l <<<"$out")" = 13
+run ghost rnn-sweep --rates 1e-3,1e-1,3 --seeds 2 --epochs 500 --ranks 1,0 --N 20 --threads 2
+check "sweep identical on 2 threads" test "$out" = "$one"
+
+run ghost rnn-sweep --rates 1e-2,1e-2,1 --seeds 2 --epochs 300 --ranks 1,3 --N 20 --curve-every 100
+check "curves: 2 ranks x 2 seeds x epochs 0, 100, 200, 299 + header" test "$(wc -l <<<"$out")" = 17
+check "curves header" test "$(head -n1 <<<"$out")" = "rank,lr,seed,epoch,loss"
+
+# --- figures --------------------------------------------------------------------------------
+if command -v gnuplot >/dev/null 2>&1; then
+  run ghost rnn-train --epochs 2000 --track-every 500 -o "$scratch/c.csv" --figure "$scratch/c.png"
+  check "figure is a PNG" test "$(head -c 4 "$scratch/c.png" | tail -c 3)" = "PNG"
+fi
+
+# --- bad input --------------------------------------------------------------------------------
+bad "unknown task" "task" ghost rnn-train --task foo
+bad "latent readout needs rank 1" "readout" ghost rnn-train --rank 2 --readout latent
+bad "negative rate" "lr" ghost rnn-train --lr -1
+bad "no neurons" "N" ghost rnn-train --N 0
+bad "alpha > 1" "alpha" ghost rnn-train --alpha 1.5
+bad "bad format" "format" ghost rnn-train --format xml
+bad "tracking needs rank 1" "track-every" ghost rnn-train --rank 0 --track-every 5
+bad "dcd without cue" "input" ghost rnn-train --task dcd --input 0
+bad "reversed rates" "rates" ghost rnn-sweep --rates 1,0.1,3
+bad "garbage epoch list" "at" ghost rnn-slow-points --at 1,x
+bad "garbage number" "beta" ghost rnn-train --beta 1x
+
+echo "ghost rnn CLI: $passed passed, $failed failed"
+test "$failed" = 0

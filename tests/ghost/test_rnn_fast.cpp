@@ -1,0 +1,316 @@
+// The fast ghost RNN (fast/ghost/rnn.hpp) against the 50-digit reference with the bound (R38)
+// of proofs/ghost_rnn.md §10, the fused rank-one kernel against the generic path, the tanh
+// kernel's ulp bound, the optimisers, and determinism over thread counts.
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <iostream>
+#include <vector>
+
+#include <boost/math/special_functions/next.hpp>
+
+#include "common/argument_error.hpp"
+#include "common/random.hpp"
+#include "common/scalar.hpp"
+#include "fast/ghost/rnn.hpp"
+#include "fast/ghost/rnn_kernels.hpp"
+#include "reference/ghost/rnn_bptt.hpp"
+#include "reference/ghost/rnn_model.hpp"
+#include "reference/ghost/rnn_tasks.hpp"
+
+namespace {
+using learndyn::real;
+namespace fg = learndyn::fast::ghost;
+namespace rg = learndyn::reference::ghost;
+using Eigen::MatrixXd;
+using Eigen::VectorXd;
+constexpr double u = 0x1p-53;
+
+rg::RnnConfig<real> to_reference(const fg::RnnConfig& c) {
+  rg::RnnConfig<real> r;
+  r.alpha = real(c.alpha);
+  r.readout = static_cast<rg::RnnReadout>(static_cast<int>(c.readout));
+  r.timing = static_cast<rg::ReadoutTiming>(static_cast<int>(c.timing));
+  r.beta = real(c.beta);
+  r.kappa_th = real(c.kappa_th);
+  r.confidence = real(c.confidence);
+  return r;
+}
+
+rg::RnnParams<real> to_reference(const fg::RnnNet& n) {
+  rg::RnnParams<real> p;
+  p.rank = n.rank;
+  p.W = n.W.cast<real>();
+  p.M = n.M.cast<real>();
+  p.Nm = n.Nm.cast<real>();
+  p.b = n.b.cast<real>();
+  p.W_in = n.W_in.cast<real>();
+  p.w_out = n.w_out.cast<real>();
+  p.b_out = real(n.b_out);
+  return p;
+}
+
+rg::RnnBatch<real> to_reference(const fg::RnnBatch& b) {
+  rg::RnnBatch<real> r;
+  for (const MatrixXd& x : b.input) r.input.push_back(x.cast<real>());
+  r.target = b.target.cast<real>();
+  r.initial = b.initial.cast<real>();
+  for (const MatrixXd& x : b.noise) r.noise.push_back(x.cast<real>());
+  r.scale = real(b.scale);
+  return r;
+}
+
+// A_T of (R38): max over trials and k of prod_{j >= k} max(1, |J_j|_inf), J_j the step Jacobian
+// (1-alpha) I + alpha D_j W along the reference trajectory.
+double amplification(const fg::RnnConfig& c, const fg::RnnNet& net, const fg::RnnBatch& batch) {
+  const rg::RnnConfig<real> rc = to_reference(c);
+  const rg::RnnParams<real> rp = to_reference(net);
+  const rg::RnnBatch<real> rb = to_reference(batch);
+  const MatrixXd W = rg::recurrent_matrix(rp).cast<double>();
+  double worst = 1;
+  for (int b = 0; b < batch.target.rows(); ++b) {
+    const MatrixXd r = rg::rnn_states(rc, rp, rb, b).cast<double>();
+    std::vector<double> norms;
+    for (Eigen::Index k = 0; k + 1 < r.cols(); ++k) {
+      // p_k recovered from the update: p = (r_{k+1} - (1-a) r_k) / a.
+      const VectorXd p = (r.col(k + 1) - (1 - c.alpha) * r.col(k)) / c.alpha;
+      MatrixXd J = c.alpha * (1 - p.array().square()).matrix().asDiagonal() * W;
+      J.diagonal().array() += 1 - c.alpha;
+      norms.push_back(std::max(1.0, J.cwiseAbs().rowwise().sum().maxCoeff()));
+    }
+    double product = 1;
+    for (auto it = norms.rbegin(); it != norms.rend(); ++it) worst = std::max(worst, product *= *it);
+  }
+  return worst;
+}
+
+// The largest error / bound ratio seen (printed by the last test: the measured margin).
+double worst_ratio = 0;
+
+// Per block: |fast - reference| <= (R38).
+void check_gradient(const fg::RnnConfig& c, const fg::RnnNet& net, const fg::RnnBatch& batch,
+                    const fg::RnnNet& fast, double fast_loss) {
+  const rg::RnnGradient<real> ref = rg::rnn_gradient(to_reference(c), to_reference(net), to_reference(batch));
+  const fg::RnnNet& g = fast;
+  const rg::RnnParams<real>& r = ref.gradient;
+  const double A = amplification(c, net, batch);
+  const long n_in = net.W_in.cols(), T = batch.target.cols(), B = batch.target.rows();
+  double gmax = std::abs(static_cast<double>(r.b_out));
+  for (const auto* blk : {&r.W, &r.M, &r.Nm, &r.W_in})
+    if (blk->size()) gmax = std::max(gmax, static_cast<double>(blk->cwiseAbs().maxCoeff()));
+  for (const auto* blk : {&r.b, &r.w_out})
+    if (blk->size()) gmax = std::max(gmax, static_cast<double>(blk->cwiseAbs().maxCoeff()));
+  const double terms = gmax + batch.scale * batch.target.cwiseAbs().sum() + batch.scale * B * T;
+  const double bound = 64 * (net.b.size() + n_in + T) * u * A * A * terms;  // (R38)
+  const auto diff = [](const MatrixXd& f, const rg::RnnMatrix<real>& x) {
+    return f.size() ? (f - x.cast<double>()).cwiseAbs().maxCoeff() : 0.0;
+  };
+  for (double e : {diff(g.W, r.W), diff(g.M, r.M), diff(g.Nm, r.Nm), diff(g.b, r.b),
+                   diff(g.W_in, r.W_in), diff(g.w_out, r.w_out)})
+    worst_ratio = std::max(worst_ratio, e / bound);
+  RC_ASSERT(diff(g.W, r.W) <= bound);
+  RC_ASSERT(diff(g.M, r.M) <= bound);
+  RC_ASSERT(diff(g.Nm, r.Nm) <= bound);
+  RC_ASSERT(diff(g.b, r.b) <= bound);
+  RC_ASSERT(diff(g.W_in, r.W_in) <= bound);
+  RC_ASSERT(diff(g.w_out, r.w_out) <= bound);
+  RC_ASSERT(std::abs(g.b_out - static_cast<double>(r.b_out)) <= bound);
+  const double L = static_cast<double>(ref.loss);
+  RC_ASSERT(std::abs(fast_loss - L) <= 64 * (net.b.size() + n_in + T) * u * A * (L + batch.scale * B * T));
+}
+
+fg::RnnBatch random_batch(int neurons, int inputs, int trials, int steps, bool noise,
+                          std::uint64_t seed) {
+  learndyn::Rng rng(seed);
+  fg::RnnBatch batch;
+  for (int b = 0; b < trials; ++b) {
+    MatrixXd x(inputs, steps);
+    for (Eigen::Index i = 0; i < x.size(); ++i) x.data()[i] = rng.normal();
+    batch.input.push_back(x);
+  }
+  batch.target.resize(trials, steps);
+  for (Eigen::Index i = 0; i < batch.target.size(); ++i) batch.target.data()[i] = rng.uniform();
+  batch.initial.resize(neurons, trials);
+  for (Eigen::Index i = 0; i < batch.initial.size(); ++i) batch.initial.data()[i] = 0.8 * (2 * rng.uniform() - 1);
+  if (noise)
+    for (int b = 0; b < trials; ++b) {
+      MatrixXd xi(neurons, steps);
+      for (Eigen::Index i = 0; i < xi.size(); ++i) xi.data()[i] = 0.1 * rng.normal();
+      batch.noise.push_back(xi);
+    }
+  batch.scale = 1.0 / 3;
+  return batch;
+}
+
+RC_GTEST_PROP(GhostRnnFast, GradientMatchesTheReferenceWithinR38, ()) {
+  const int neurons = *rc::gen::inRange(1, 9);
+  const int rank = *rc::gen::inRange(0, 3) % (neurons + 1);
+  const int readout = *rc::gen::inRange(0, 4);
+  fg::RnnConfig c;
+  c.readout = static_cast<fg::RnnReadout>(readout);
+  if (c.readout == fg::RnnReadout::latent && rank != 1) c.readout = fg::RnnReadout::sigmoid;
+  c.timing = *rc::gen::inRange(0, 2) ? fg::ReadoutTiming::after_update : fg::ReadoutTiming::before_update;
+  c.alpha = *rc::gen::element(0.5, 0.25, 1.0);
+  c.confidence = *rc::gen::element(0.5, 2.0);
+  const std::uint64_t seed = *rc::gen::inRange(0, 1 << 30);
+  const int inputs = *rc::gen::inRange(0, 3);
+  const fg::RnnNet net = fg::random_net(neurons, rank, inputs, fg::RnnInit::xavier, seed);
+  const fg::RnnBatch batch = random_batch(neurons, inputs, *rc::gen::inRange(1, 4),
+                                          *rc::gen::inRange(1, 9), *rc::gen::arbitrary<bool>(), seed + 3);
+  fg::RnnNet grad;
+  const double loss = fg::rnn_gradient(c, net, batch, grad);
+  check_gradient(c, net, batch, grad, loss);
+}
+
+RC_GTEST_PROP(GhostRnnFast, FusedRankOneKernelMatchesTheReferenceWithinR38, ()) {
+  const int neurons = *rc::gen::inRange(1, 40);  // pads of every size up to 7
+  fg::RnnConfig c;  // latent readout after the update (the DA network)
+  fg::RnnNet net = fg::random_net(neurons, 1, 0, fg::RnnInit::gaussian, *rc::gen::inRange(0, 1 << 30));
+  net.M *= 2;
+  net.Nm *= 2;
+  fg::RunSpec spec = fg::default_run(fg::RnnTask::da, 1);
+  spec.neurons = neurons;
+  spec.delay_steps = *rc::gen::inRange(1, 8);
+  spec.response_steps = *rc::gen::inRange(1, 8);
+  const fg::RnnBatch batch = fg::make_batch(spec, 0);
+  fg::RnnNet fused, generic;
+  const double loss = fg::rank_one_gradient(c, net, batch, fused);
+  const double generic_loss = fg::rnn_gradient(c, net, batch, generic);
+  check_gradient(c, net, batch, fused, loss);
+  check_gradient(c, net, batch, generic, generic_loss);
+}
+
+TEST(GhostRnnFast, TanhKernelWithin4UlpOfTheCorrectlyRoundedValue) {
+  std::vector<double> x;
+  for (int i = -4000; i <= 4000; ++i) x.push_back(i * 0.005 + 1e-3);  // [-20, 20], odd length
+  for (int e = -40; e < 0; ++e) x.push_back(std::ldexp(1.3, e));
+  std::vector<double> y = x;
+  fg::tanh_in_place(y.data(), y.size());
+  double worst = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const double exact = static_cast<double>(tanh(real(x[i])));
+    worst = std::max(worst, std::abs(boost::math::float_distance(y[i], exact)));
+  }
+  EXPECT_LE(worst, 4);  // Highway's documented bound (math-inl.h); measured 3 (toolchain.md §3)
+}
+
+TEST(GhostRnnFast, RandomNetworkDrawsAreTheReferenceDraws) {
+  for (int rank : {0, 1, 3})
+    for (auto init : {fg::RnnInit::gaussian, fg::RnnInit::xavier}) {
+      const fg::RnnNet f = fg::random_net(7, rank, 2, init, 99);
+      const rg::RnnParams<double> r =
+          rg::random_params<double>(7, rank, 2, static_cast<rg::RnnInit>(static_cast<int>(init)), 99);
+      EXPECT_EQ(f.W, r.W);
+      EXPECT_EQ(f.M, r.M);
+      EXPECT_EQ(f.Nm, r.Nm);
+      EXPECT_EQ(f.b, r.b);
+      EXPECT_EQ(f.W_in, r.W_in);
+      EXPECT_EQ(f.w_out, r.w_out);
+      EXPECT_EQ(f.b_out, r.b_out);
+    }
+}
+
+TEST(GhostRnnFast, TasksAreTheReferenceTasks) {
+  for (auto task : {fg::RnnTask::da, fg::RnnTask::dcd, fg::RnnTask::dmts}) {
+    const fg::RunSpec s = fg::default_run(task, 1);
+    const fg::RnnBatch f = fg::make_batch(s, 5);
+    const auto kind = static_cast<rg::RnnTaskKind>(static_cast<int>(task));
+    const rg::RnnBatch<double> r = rg::make_task<double>(
+        kind, {s.input_steps, s.delay_steps, s.response_steps},
+        static_cast<rg::LossScale>(static_cast<int>(s.scale)));
+    EXPECT_EQ(f.target, r.target);
+    ASSERT_EQ(f.input.size(), r.input.size());
+    for (std::size_t b = 0; b < f.input.size(); ++b) EXPECT_EQ(f.input[b], r.input[b]);
+    EXPECT_EQ(f.scale, r.scale);
+  }
+}
+
+TEST(GhostRnnFast, AdamEpochMatchesTheReferenceStep) {
+  fg::RunSpec spec = fg::default_run(fg::RnnTask::dcd, 0);
+  spec.neurons = 6;
+  spec.noise = 0;
+  spec.initial_sigma = 0;  // r0 = 0: the batch is the same every epoch
+  spec.optimizer = fg::Optimizer::adam;
+  spec.lr = 0.01;
+  fg::RnnTrainer trainer(spec);
+  const fg::RnnNet start = trainer.net();
+  trainer.epoch();
+  rg::RnnParams<real> p = to_reference(start);
+  const rg::RnnGradient<real> g = rg::rnn_gradient(to_reference(spec.config), p, to_reference(fg::make_batch(spec, 0)));
+  rg::AdamState<real> state = rg::adam_start(p);
+  rg::adam_update(p, g.gradient, state, real(spec.lr));
+  // Step 1 of Adam is lr sign(g) for |g| >> 1e-8: the fast and reference steps agree to
+  // rounding wherever |g| > 1e-6 (below, the step depends on g/1e-8 and the gradient bound).
+  const rg::RnnMatrix<double> W = p.W.cast<double>();
+  for (Eigen::Index i = 0; i < W.size(); ++i)
+    if (std::abs(static_cast<double>(g.gradient.W.data()[i])) > 1e-6) {
+      EXPECT_NEAR(trainer.net().W.data()[i], W.data()[i], 1e-14);
+    }
+}
+
+TEST(GhostRnnFast, RunsAreDeterministicAndIndependentOfTheThreadCount) {
+  std::vector<fg::RunSpec> specs;
+  for (int j = 0; j < 5; ++j) {
+    fg::RunSpec s = fg::default_run(j % 2 ? fg::RnnTask::da : fg::RnnTask::dcd, j % 3 == 0 ? 0 : 1);
+    if (s.task == fg::RnnTask::da && s.rank == 0) s.config.readout = fg::RnnReadout::sigmoid;
+    s.neurons = 12;
+    s.epochs = 30;
+    s.lr = 0.01 * (j + 1);
+    s.seed = j;
+    specs.push_back(s);
+  }
+  const auto one = fg::train_runs(specs, 1);
+  const auto two = fg::train_runs(specs, 2);
+  const auto again = fg::train_runs(specs, 2);
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    EXPECT_EQ(one[i].loss, two[i].loss);
+    EXPECT_EQ(two[i].loss, again[i].loss);
+    EXPECT_EQ(one[i].final_loss, two[i].final_loss);
+    EXPECT_EQ(one[i].net.b, two[i].net.b);
+  }
+}
+
+TEST(GhostRnnFast, FusedAndGenericTrainersFollowTheSameCurve) {
+  // Rank-one DA: the trainer (fused kernel) against the generic gradient stepped by hand, over
+  // 200 epochs (both within (R38) of the truth per epoch; 1e-10 leaves room for the drift).
+  fg::RunSpec spec = fg::default_run(fg::RnnTask::da, 1);
+  spec.neurons = 20;
+  spec.epochs = 200;
+  spec.lr = 0.003;
+  fg::RnnTrainer trainer(spec);
+  fg::RnnNet net = trainer.net();
+  const fg::RnnBatch batch = fg::make_batch(spec, 0);
+  for (int e = 0; e < 200; ++e) {
+    fg::RnnNet g;
+    const double generic = fg::rnn_gradient(spec.config, net, batch, g);
+    const double fused = trainer.epoch();
+    ASSERT_NEAR(fused, generic, 1e-10 * (1 + generic)) << "epoch " << e;
+    net.M -= spec.lr * g.M;
+    net.Nm -= spec.lr * g.Nm;
+    net.b -= spec.lr * g.b;
+  }
+}
+
+TEST(GhostRnnFast, BadSettingsAreArgumentErrors) {
+  fg::RunSpec s = fg::default_run(fg::RnnTask::da, 2);
+  s.config.readout = fg::RnnReadout::latent;
+  EXPECT_THROW(fg::train_run(s), learndyn::ArgumentError);
+  s = fg::default_run(fg::RnnTask::da, 1);
+  s.lr = -1;
+  EXPECT_THROW(fg::train_run(s), learndyn::ArgumentError);
+  s = fg::default_run(fg::RnnTask::dcd, 1);
+  s.input_steps = 0;
+  EXPECT_THROW(fg::train_run(s), learndyn::ArgumentError);
+  s = fg::default_run(fg::RnnTask::da, 1);
+  s.config.alpha = 0;
+  EXPECT_THROW(fg::train_run(s), learndyn::ArgumentError);
+}
+
+TEST(GhostRnnFast, ZzReportMeasuredMargin) {
+  std::cout << "largest gradient error / (R38) bound over the properties: " << worst_ratio << "\n";
+  EXPECT_LT(worst_ratio, 1.0);
+}
+
+}  // namespace
