@@ -75,12 +75,15 @@ RankEstimate finish(double a, double b, const std::vector<double>& x, const std:
 
 // Orthonormal basis of the columns of y (dimension x m) by two passes of SVQB: G = Y^T Y =
 // U L U^T, Q = Y U L^{-1/2} over the eigenvalues above 1e-13 of the largest (columns in the
-// numerical null space are dropped, so a rank-r A gives r columns).
-std::vector<double> orthonormalize(std::vector<double> y, std::ptrdiff_t dim, int& m) {
+// numerical null space are dropped, so a rank-r A gives r columns). Pass one writes `tmp`, pass
+// two `out` (each dimension x m); returns the number of columns kept.
+int orthonormalize(const double* y, std::ptrdiff_t dim, int m, double* tmp, double* out) {
   const detail::Kernels& k = detail::kernels();
+  const double* src = y;
   for (int pass = 0; pass < 2 && m > 0; ++pass) {
+    double* dst = pass == 0 ? tmp : out;
     MatrixXd g(m, m);
-    k.transpose_multiply(y.data(), dim, m, y.data(), m, g.data());
+    k.transpose_multiply(src, dim, m, src, m, g.data());
     Eigen::SelfAdjointEigenSolver<MatrixXd> eig(g);
     const double top = eig.eigenvalues().maxCoeff();
     std::vector<int> keep;
@@ -89,12 +92,29 @@ std::vector<double> orthonormalize(std::vector<double> y, std::ptrdiff_t dim, in
     MatrixXd transform(m, static_cast<int>(keep.size()));
     for (std::size_t c = 0; c < keep.size(); ++c)
       transform.col(c) = eig.eigenvectors().col(keep[c]) / std::sqrt(eig.eigenvalues()(keep[c]));
-    std::vector<double> q(static_cast<std::size_t>(dim) * keep.size());
-    if (!keep.empty()) k.multiply(y.data(), dim, m, transform.data(), static_cast<int>(keep.size()), q.data());
-    y = std::move(q);
+    if (!keep.empty()) k.multiply(src, dim, m, transform.data(), static_cast<int>(keep.size()), dst);
     m = static_cast<int>(keep.size());
+    src = dst;
   }
-  return y;
+  return m;
+}
+
+// Reused per-thread buffers: a fresh 12 MB probe block costs ~30 ms of page faults on the
+// (virtual) benchmark machine, measured, a third of the 32 matvecs it is used for. Slots are
+// never shared within one estimator call.
+double* scratch(int slot, std::size_t size) {
+  thread_local std::vector<double> pool[5];
+  if (pool[slot].size() < size) pool[slot].resize(size);
+  return pool[slot].data();
+}
+
+void fill_rademacher(double* out, std::size_t count, std::uint64_t seed) {
+  Rng rng(seed);
+  std::uint64_t bits = 0;
+  for (std::size_t k = 0; k < count; ++k) {
+    if (k % 64 == 0) bits = rng.next();
+    out[k] = (bits >> (k % 64)) & 1 ? 1.0 : -1.0;
+  }
 }
 
 void require_operator(const SymmetricOperator& a) {
@@ -106,12 +126,7 @@ void require_operator(const SymmetricOperator& a) {
 
 std::vector<double> rademacher(std::ptrdiff_t dimension, int m, std::uint64_t seed) {
   std::vector<double> out(static_cast<std::size_t>(dimension) * m);
-  Rng rng(seed);
-  std::uint64_t bits = 0;
-  for (std::size_t k = 0; k < out.size(); ++k) {
-    if (k % 64 == 0) bits = rng.next();
-    out[k] = (bits >> (k % 64)) & 1 ? 1.0 : -1.0;
-  }
+  fill_rademacher(out.data(), out.size(), seed);
   return out;
 }
 
@@ -122,12 +137,14 @@ RankEstimate hutchinson(const SymmetricOperator& a, int probes, std::uint64_t se
   std::vector<double> x, y;
   for (int done = 0, part = 0; done < probes; done += block, ++part) {
     const int m = std::min(block, probes - done);
-    const std::vector<double> omega = rademacher(a.dimension, m, sub_seed(seed, part));
-    std::vector<double> image(omega.size());
-    a.apply(omega.data(), image.data(), m);
+    const std::size_t size = static_cast<std::size_t>(a.dimension) * m;
+    double* omega = scratch(0, size);
+    double* image = scratch(1, size);
+    fill_rademacher(omega, size, sub_seed(seed, part));
+    a.apply(omega, image, m);
     for (int j = 0; j < m; ++j) {
-      const double* w = omega.data() + j * a.dimension;
-      const double* aw = image.data() + j * a.dimension;
+      const double* w = omega + j * a.dimension;
+      const double* aw = image + j * a.dimension;
       x.push_back(column_dot(w, aw, a.dimension));   // omega^T A omega   (N28)
       y.push_back(column_dot(aw, aw, a.dimension));  // ||A omega||^2
     }
@@ -141,38 +158,38 @@ RankEstimate hutch_plus_plus(const SymmetricOperator& a, int sketch, int residua
   require(residual >= 0, "residual", residual, "residual >= 0");
   const std::ptrdiff_t dim = a.dimension;
   const detail::Kernels& k = detail::kernels();
-  const std::vector<double> s = rademacher(dim, sketch, sub_seed(seed, 0));
-  std::vector<double> as(s.size());
-  a.apply(s.data(), as.data(), sketch);
-  int rank = sketch;
-  const std::vector<double> q = orthonormalize(std::move(as), dim, rank);  // Q = orth(A S)
+  const std::size_t probe_block = static_cast<std::size_t>(dim) * std::max(sketch, residual);
+  double* s = scratch(0, probe_block);
+  double* as = scratch(1, static_cast<std::size_t>(dim) * sketch);
+  double* tmp = scratch(2, static_cast<std::size_t>(dim) * sketch);
+  double* x = scratch(3, static_cast<std::size_t>(dim) * (sketch + residual));
+  fill_rademacher(s, static_cast<std::size_t>(dim) * sketch, sub_seed(seed, 0));
+  a.apply(s, as, sketch);
+  const int rank = orthonormalize(as, dim, sketch, tmp, x);  // Q = orth(A S): X's first columns
   // X = [Q, (I - Q Q^T) Omega]: one block through A (N29).
-  std::vector<double> x(static_cast<std::size_t>(dim) * (rank + residual));
-  std::copy(q.begin(), q.end(), x.begin());
   if (residual > 0) {
-    double* omega = x.data() + static_cast<std::size_t>(dim) * rank;
-    const std::vector<double> o = rademacher(dim, residual, sub_seed(seed, 1));
-    std::copy(o.begin(), o.end(), omega);
+    double* omega = x + static_cast<std::size_t>(dim) * rank;
+    fill_rademacher(omega, static_cast<std::size_t>(dim) * residual, sub_seed(seed, 1));
     if (rank > 0) {
       MatrixXd c(rank, residual);
-      k.transpose_multiply(q.data(), dim, rank, omega, residual, c.data());
-      std::vector<double> qc(static_cast<std::size_t>(dim) * residual);
-      k.multiply(q.data(), dim, rank, c.data(), residual, qc.data());
-      for (std::size_t e = 0; e < qc.size(); ++e) omega[e] -= qc[e];
+      k.transpose_multiply(x, dim, rank, omega, residual, c.data());
+      double* qc = s;  // the sketch probes are no longer needed
+      k.multiply(x, dim, rank, c.data(), residual, qc);
+      for (std::size_t e = 0; e < static_cast<std::size_t>(dim) * residual; ++e) omega[e] -= qc[e];
     }
   }
   const int m = rank + residual;
-  std::vector<double> ax(x.size());
-  if (m > 0) a.apply(x.data(), ax.data(), m);
+  double* ax = scratch(4, static_cast<std::size_t>(dim) * std::max(m, 1));
+  if (m > 0) a.apply(x, ax, m);
   double head = 0, head2 = 0;
   for (int j = 0; j < rank; ++j) {
-    head += column_dot(x.data() + j * dim, ax.data() + j * dim, dim);      // tr(Q^T A Q)
-    head2 += column_dot(ax.data() + j * dim, ax.data() + j * dim, dim);    // ||A Q||_F^2
+    head += column_dot(x + j * dim, ax + j * dim, dim);      // tr(Q^T A Q)
+    head2 += column_dot(ax + j * dim, ax + j * dim, dim);    // ||A Q||_F^2
   }
   std::vector<double> xs, ys;
   for (int j = rank; j < m; ++j) {
-    xs.push_back(column_dot(x.data() + j * dim, ax.data() + j * dim, dim));
-    ys.push_back(column_dot(ax.data() + j * dim, ax.data() + j * dim, dim));
+    xs.push_back(column_dot(x + j * dim, ax + j * dim, dim));
+    ys.push_back(column_dot(ax + j * dim, ax + j * dim, dim));
   }
   return finish(head, head2, xs, ys, sketch + m);
 }

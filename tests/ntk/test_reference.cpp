@@ -10,6 +10,7 @@
 
 #include "common/random.hpp"
 #include "common/scalar.hpp"
+#include "reference/ntk/attention.hpp"
 #include "reference/ntk/model.hpp"
 #include "reference/ntk/operators.hpp"
 
@@ -244,4 +245,59 @@ TEST(NtkReference, ParticipationRatioConventions) {
   EXPECT_GE(m.participation_ratio, 1);
   EXPECT_LE(m.participation_ratio, real(c.size()));
   EXPECT_GT(abs(m.participation_ratio - m.participation_ratio_aastar), real("1e-3"));
+}
+
+// ---- single-block self-attention + MLP (N41-N44) --------------------------------------------
+
+namespace {
+struct AttentionCase {
+  nt::AttentionModel<real> model;
+  M x;
+  int batch, steps;
+};
+rc::Gen<AttentionCase> random_attention_case() {
+  return rc::gen::map(
+      rc::gen::tuple(rc::gen::inRange(1, 4), rc::gen::inRange(1, 3), rc::gen::inRange(1, 4),
+                     rc::gen::inRange(1, 3), rc::gen::inRange(1, 3), rc::gen::inRange(1, 5),
+                     rc::gen::inRange(0, 1 << 20)),
+      [](const std::tuple<int, int, int, int, int, int, int>& p) {
+        const auto [di, da, dh, dout, batch, steps, seed] = p;
+        const nt::AttentionShape shape{di, da, dh, dout};
+        AttentionCase c{nt::random_attention<real>(shape, seed), M(batch * steps, di), batch, steps};
+        learndyn::Rng rng(seed + 1);
+        for (Eigen::Index k = 0; k < c.x.size(); ++k) c.x(k) = real(rng.normal());
+        return c;
+      });
+}
+}  // namespace
+
+// (N42-N44): NTK_S = P K P* of the global attention state against forward mode, to 40 digits.
+RC_GTEST_PROP(NtkAttention, NtkIsPKPstarTo40Digits, ()) {
+  const AttentionCase c = *random_attention_case();
+  const nt::AttentionNtk<real> ntk(c.model, c.x, c.batch, c.steps);
+  const M jac = nt::attention_jacobian_forward_mode(c.model, c.x, c.batch, c.steps);
+  const M dense = nt::dense<real>([&](const V& q) { return ntk.apply_ntk(q); }, ntk.dimension());
+  RC_ASSERT(relative_error(dense, M(jac * jac.transpose())) <= kDigits40);
+}
+
+// (N43): the block Kronecker core is G G^T, G = df/dtheta at the fixed states.
+RC_GTEST_PROP(NtkAttention, KroneckerCoreIsGGt, ()) {
+  const AttentionCase c = *random_attention_case();
+  const nt::AttentionNtk<real> ntk(c.model, c.x, c.batch, c.steps);
+  const M g = nt::attention_parameter_jacobian(c.model, c.x, c.batch, c.steps);
+  const M k = nt::dense<real>([&](const V& q) { return ntk.apply_k(q); }, ntk.dimension());
+  RC_ASSERT(relative_error(k, M(g * g.transpose())) <= kDigits40);
+}
+
+// (N35, N42): S and P of the attention block are adjoint to S*, P*; S^4 = 0.
+RC_GTEST_PROP(NtkAttention, AdjointsAndNilpotency, ()) {
+  using std::abs;
+  const AttentionCase c = *random_attention_case();
+  const nt::AttentionNtk<real> ntk(c.model, c.x, c.batch, c.steps);
+  const V q = random_vector(ntk.dimension(), 3), p = random_vector(ntk.dimension(), 4);
+  const V sq = ntk.apply_s(q), ssp = ntk.apply_s_adjoint(p);
+  RC_ASSERT(abs(sq.dot(p) - q.dot(ssp)) <= kDigits40 * (sq.norm() * p.norm() + q.norm() * ssp.norm()));
+  const V pq = ntk.apply_p(q), psp = ntk.apply_p_adjoint(p);
+  RC_ASSERT(abs(pq.dot(p) - q.dot(psp)) <= kDigits40 * (pq.norm() * p.norm() + q.norm() * psp.norm()));
+  RC_ASSERT(ntk.apply_s(ntk.apply_s(ntk.apply_s(ntk.apply_s(q)))).cwiseAbs().maxCoeff() == 0);
 }
