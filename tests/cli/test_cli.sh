@@ -1,20 +1,7 @@
 #!/usr/bin/env bash
 # The command line as CI scripts see it: exit status, one-line errors naming the parameter,
 # no partial output, JSON fields, decimal inputs. Usage: test_cli.sh path/to/learndyn
-set -uo pipefail
-bin="$1"
-scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
-passed=0
-failed=0
-check() {  # check NAME CONDITION...
-  local name="$1"; shift
-  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $name"; fi
-}
-run() {  # run ARGS... : sets out, err, rc
-  "$bin" "$@" >"$scratch/out" 2>"$scratch/err"; rc=$?
-  out=$(cat "$scratch/out"); err=$(cat "$scratch/err")
-}
+source "$(dirname "${BASH_SOURCE[0]}")/harness.sh"
 field() { sed -n "s/^ *\"$1\": \"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}$/\1/p" <<<"$out" | head -n1; }
 
 # --- critical-rate: value, certified digits, requested digits -----------------------------
@@ -255,5 +242,4 @@ bad "equivalent unreachable m.u" "m-dot-u" overlaps equivalent --N 40 --theta2-m
 bad "memory pairs" "pairs" overlaps memory --pairs 1
 bad "memory split" "train-pairs" overlaps memory --pairs 4 --train-pairs 4 --test-pairs 1
 
-echo "$passed passed, $failed failed"
-test "$failed" = 0
+finish

@@ -4,20 +4,7 @@
 # phenomena at small cost (Fig. 3A: learning through a ghost with one fixed point; Fig. 3B: a
 # saddle-node into a no-learning zone; Fig. 8B: lowering the confidence lets it learn again).
 # Usage: test_ghost_rnn_cli.sh path/to/learndyn
-set -uo pipefail
-bin="$1"
-scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
-passed=0
-failed=0
-check() {  # check NAME CONDITION...
-  local name="$1"; shift
-  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $name"; fi
-}
-run() {  # run ARGS... : sets out, err, rc
-  "$bin" "$@" >"$scratch/out" 2>"$scratch/err"; rc=$?
-  out=$(cat "$scratch/out"); err=$(cat "$scratch/err")
-}
+source "$(dirname "${BASH_SOURCE[0]}")/harness.sh"
 value() { sed -n "s/^ *$1: //p" <<<"$out" | head -n1; }  # text summary field
 bad() {  # bad NAME PARAMETER ARGS...: exit 2, nothing on stdout, one line naming PARAMETER
   local name="$1" parameter="$2"; shift 2
@@ -97,5 +84,4 @@ bad "reversed rates" "rates" ghost rnn-sweep --rates 1,0.1,3
 bad "garbage epoch list" "at" ghost rnn-slow-points --at 1,x
 bad "garbage number" "beta" ghost rnn-train --beta 1x
 
-echo "ghost rnn CLI: $passed passed, $failed failed"
-test "$failed" = 0
+finish "ghost rnn CLI"

@@ -3,20 +3,7 @@
 # when the sketch spans the space, determinism (seeds, threads), export/manifest round trip,
 # PyTorch's GRU layout against an independent pure-Python GRU with finite differences, and
 # one-line errors naming the parameter. Usage: test_ntk_cli.sh path/to/learndyn
-set -uo pipefail
-bin="$1"
-scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
-passed=0
-failed=0
-check() {  # check NAME CONDITION...
-  local name="$1"; shift
-  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $name"; fi
-}
-run() {  # run ARGS... : sets out, err, rc
-  "$bin" "$@" >"$scratch/out" 2>"$scratch/err"; rc=$?
-  out=$(cat "$scratch/out"); err=$(cat "$scratch/err")
-}
+source "$(dirname "${BASH_SOURCE[0]}")/harness.sh"
 # value of "key": {"value": V} or "key": V in pretty JSON
 value() { python3 -c "import json,sys; d=json.load(sys.stdin); v=d$1; print(repr(v['value'] if isinstance(v, dict) else v))" <<<"$out"; }
 close() {  # close A B RELTOL
@@ -136,5 +123,4 @@ bad "manifest model kind" '$.model' ntk metrics --manifest "$scratch/broken/kind
 echo '{not json' >"$scratch/broken/bad.json"
 bad "manifest not JSON" "bad.json" ntk metrics --manifest "$scratch/broken/bad.json"
 
-echo "ntk cli: $passed passed, $failed failed"
-test "$failed" = 0
+finish "ntk cli"

@@ -1,0 +1,22 @@
+# The CLI tests' shared harness, sourced by tests/cli/test_*.sh (each called with the path of
+# the learndyn binary as $1): a scratch directory removed on exit, pass/fail counters,
+# `check NAME CONDITION...`, `run ARGS...` (sets out, err, rc) and `finish LABEL` (prints the
+# counts; the script's status is non-zero when any check failed).
+set -uo pipefail
+bin="$1"
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+passed=0
+failed=0
+check() {  # check NAME CONDITION...
+  local name="$1"; shift
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $name"; fi
+}
+run() {  # run ARGS... : sets out, err, rc
+  "$bin" "$@" >"$scratch/out" 2>"$scratch/err"; rc=$?
+  out=$(cat "$scratch/out"); err=$(cat "$scratch/err")
+}
+finish() {  # finish LABEL
+  echo "${1:+$1: }$passed passed, $failed failed"
+  test "$failed" = 0
+}
