@@ -22,14 +22,6 @@ template <class Real>
 using Vector = RnnVector<Real>;
 
 template <class Real>
-Vector<Real> tanh_of(const Vector<Real>& h) {
-  using std::tanh;
-  Vector<Real> out(h.size());
-  for (Eigen::Index i = 0; i < h.size(); ++i) out(i) = tanh(h(i));
-  return out;
-}
-
-template <class Real>
 Real max_abs(const Vector<Real>& v) {
   return v.size() == 0 ? Real(0) : Real(v.cwiseAbs().maxCoeff());
 }

@@ -5,6 +5,7 @@
 // Reference implementation: instantiated for double and real (50 digits) in rnn_network.cpp.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -18,6 +19,17 @@ template <class Real>
 using RnnMatrix = Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>;
 template <class Real>
 using RnnVector = Eigen::Matrix<Real, Eigen::Dynamic, 1>;
+
+// tanh of every entry: the rate nonlinearity of (R1)-(R2), shared by the forward pass, the
+// adjoint and the flow of the dynamical analysis. A plain loop, so that tanh is found by
+// argument-dependent lookup for the multiprecision scalars.
+template <class Real>
+RnnVector<Real> tanh_of(const RnnVector<Real>& h) {
+  using std::tanh;
+  RnnVector<Real> out(h.size());
+  for (Eigen::Index i = 0; i < h.size(); ++i) out(i) = tanh(h(i));
+  return out;
+}
 
 // (R6)-(R8): latent sigmoid(beta (n.r - kappa_th)) (rank one), population sigmoid / tanh of
 // w.r + b_out, and the confidence-fixed tanh(c (w.r + b_out) / |w|_1).

@@ -32,14 +32,6 @@ bool finite(const Real& x) {
   return x - x == 0;  // false for NaN and +-inf, for double and the reference scalars
 }
 
-template <class Real>
-Vector<Real> tanh_of(const Vector<Real>& h) {
-  using std::tanh;
-  Vector<Real> out(h.size());
-  for (Eigen::Index i = 0; i < h.size(); ++i) out(i) = tanh(h(i));
-  return out;
-}
-
 // h_k of (R2) for trial b at step k, given W r_k.
 template <class Real>
 Vector<Real> preactivation(const RnnParams<Real>& params, const RnnBatch<Real>& batch, int b,
