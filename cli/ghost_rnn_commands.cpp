@@ -16,6 +16,7 @@
 #include "cli/figure.hpp"
 #include "cli/options.hpp"
 #include "cli/report.hpp"
+#include "cli/tables.hpp"
 #include "common/argument_error.hpp"
 #include "fast/ghost/rnn.hpp"
 #include "reference/ghost/rnn_dynamics.hpp"
@@ -179,37 +180,13 @@ std::string cell(const Json& v) {
   if (v.is_string()) return v.get<std::string>();
   if (v.is_null()) return "";
   if (v.is_number_integer()) return std::to_string(v.get<long>());
-  const double x = v.get<double>();
-  if (!std::isfinite(x)) return "";
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.17g", x);
-  return buffer;
+  return number_text(v.get<double>());
 }
 
-Json number(double x) { return std::isfinite(x) ? Json(x) : Json(nullptr); }
+Json number(double x) { return json_number(x); }
 
-std::string csv_of(const Table& t) {
-  std::ostringstream out;
-  for (std::size_t c = 0; c < t.columns.size(); ++c) out << (c ? "," : "") << t.columns[c];
-  out << "\n";
-  for (const auto& row : t.rows) {
-    for (std::size_t c = 0; c < row.size(); ++c) out << (c ? "," : "") << cell(row[c]);
-    out << "\n";
-  }
-  return out.str();
-}
+std::string csv_of(const Table& t) { return csv_text(t.columns, t.rows, cell); }
 
-void write_data(const std::string& path, const std::string& data) {
-  std::error_code ec;
-  const auto status = std::filesystem::status(path, ec);
-  if (!ec && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
-    std::ofstream file(path, std::ios::binary);  // a device or FIFO: written in place
-    file << data;
-    if (!file.flush()) throw std::runtime_error("cannot write " + path);
-    return;
-  }
-  write_file_atomically(path, data);
-}
 
 std::string quoted(const std::string& s) {
   std::string out = "'";
@@ -260,7 +237,7 @@ void deliver(const RnnOptions& o, Json report, const Table& table,
     std::cout << data;
     return;
   }
-  write_data(o.output, data);
+  write_file_atomically(o.output, data);
   Json brief{{"command", report["command"]}, {"wrote", o.output}};
   if (!o.figure.empty()) brief["figure"] = o.figure;
   brief["summary"] = report["summary"];

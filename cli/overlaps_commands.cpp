@@ -16,6 +16,7 @@
 #include "cli/figure.hpp"
 #include "cli/options.hpp"
 #include "cli/report.hpp"
+#include "cli/tables.hpp"
 #include "common/argument_error.hpp"
 #include "experiments/overlaps/aba.hpp"
 #include "experiments/overlaps/equivalent.hpp"
@@ -59,26 +60,7 @@ void check_output(const Output& o, const std::vector<std::string>& tables) {
   throw ArgumentError("table", "'" + o.table + "'", names);
 }
 
-std::string number(double x) {
-  if (std::isnan(x)) return "";
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.17g", x);
-  return buffer;
-}
-
-std::string csv_of(const ex::Table& t) {
-  std::ostringstream out;
-  for (std::size_t c = 0; c < t.columns.size(); ++c) out << (c ? "," : "") << t.columns[c];
-  out << "\n";
-  for (const auto& row : t.rows) {
-    for (std::size_t c = 0; c < row.size(); ++c) out << (c ? "," : "") << number(row[c]);
-    out << "\n";
-  }
-  return out.str();
-}
-
-// Non-finite values become null (JSON has no NaN).
-Json json_number(double x) { return std::isfinite(x) ? Json(x) : Json(nullptr); }
+std::string csv_of(const ex::Table& t) { return csv_text(t.columns, t.rows, number_text); }
 
 Json json_of(const ex::Table& t) {
   Json rows = Json::array();
@@ -98,22 +80,6 @@ Json json_of(const ex::Summary& s) {
 
 // The named tables of a result; the first is the default CSV table.
 using NamedTables = std::vector<std::pair<std::string, const ex::Table*>>;
-
-// Writes the data file atomically (a temporary beside it, then a rename); an existing path
-// that is not a regular file (/dev/stdout, /dev/null, a FIFO) is written in place instead,
-// since renaming over it would replace the device with a regular file.
-void write_data(const std::string& path, const std::string& data) {
-  std::error_code ec;
-  const auto status = std::filesystem::status(path, ec);
-  if (!ec && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
-    std::ofstream file(path, std::ios::binary);
-    file << data;
-    file.flush();
-    if (!file) throw std::runtime_error("cannot write " + path);
-    return;
-  }
-  write_file_atomically(path, data);
-}
 
 // Renders the data (CSV: one table; JSON: the whole report with every table), writes the
 // figure first (so a gnuplot failure leaves no data file behind either), then the data to -o
@@ -135,7 +101,7 @@ void deliver(const Output& o, Json report, const NamedTables& tables,
     std::cout << data;
     return;
   }
-  write_data(o.output, data);
+  write_file_atomically(o.output, data);
   Json brief = Json::object();
   brief["command"] = report["command"];
   brief["wrote"] = o.output;
@@ -161,7 +127,7 @@ std::string datablock(const std::string& name, const ex::Table& t, const std::ve
   for (const auto& row : t.rows) {
     for (std::size_t k = 0; k < idx.size(); ++k) {
       const double x = row[idx[k]];
-      out << (k ? " " : "") << (std::isfinite(x) ? number(x) : std::string("NaN"));
+      out << (k ? " " : "") << (std::isfinite(x) ? number_text(x) : std::string("NaN"));
     }
     out << "\n";
   }
@@ -186,7 +152,7 @@ void write_png(const std::string& body, const std::string& png_path, int width, 
     std::ostringstream bytes;
     bytes << in.rdbuf();
     std::filesystem::remove(partial, ec);
-    write_data(png_path, bytes.str());
+    write_file_atomically(png_path, bytes.str());
     return;
   }
   std::filesystem::rename(partial, png_path);
