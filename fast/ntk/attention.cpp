@@ -1,0 +1,315 @@
+#include "fast/ntk/attention.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <thread>
+
+#include "common/argument_error.hpp"
+#include "common/random.hpp"
+
+namespace learndyn::fast::ntk {
+namespace {
+
+using RowMatrix = AttentionNtk::RowMatrix;
+using ConstBlock = Eigen::Map<const RowMatrix, 0, Eigen::OuterStride<>>;
+using MutableBlock = Eigen::Map<RowMatrix, 0, Eigen::OuterStride<>>;
+
+// Offsets of the layers inside one token's state (N41): [q k v a u y].
+struct Offsets {
+  int q, k, v, a, u, y, size;
+  explicit Offsets(const AttentionShape& s)
+      : q(0), k(s.attention), v(2 * s.attention), a(3 * s.attention), u(4 * s.attention),
+        y(4 * s.attention + s.mlp), size(s.state_size()) {}
+};
+
+// Runs chunk(0) and chunk(1), on two threads when asked: the chunks are fixed, so the result
+// does not depend on the thread count.
+template <class Chunk>
+void run_chunks(unsigned threads, Chunk&& chunk) {
+  if (threads >= 2) {
+    std::thread other([&] { chunk(1); });
+    chunk(0);
+    other.join();
+  } else {
+    chunk(0);
+    chunk(1);
+  }
+}
+
+// The weight W (rows x cols) stored row-major at theta[offset].
+RowMatrix weight(const std::vector<double>& theta, std::size_t offset, int rows, int cols) {
+  return Eigen::Map<const RowMatrix>(theta.data() + offset, rows, cols);
+}
+
+struct Parameters {
+  RowMatrix wq, wk, wv, w1, w2;
+  Eigen::RowVectorXd b1, b2;
+};
+
+Parameters parameters(const AttentionModel& m) {
+  const AttentionShape& s = m.shape;
+  const std::size_t proj = std::size_t(s.attention) * s.inputs, w1 = 3 * proj,
+                    b1 = w1 + std::size_t(s.mlp) * s.attention, w2 = b1 + s.mlp,
+                    b2 = w2 + std::size_t(s.outputs) * s.mlp;
+  Parameters p{weight(m.theta, 0, s.attention, s.inputs), weight(m.theta, proj, s.attention, s.inputs),
+               weight(m.theta, 2 * proj, s.attention, s.inputs), weight(m.theta, w1, s.mlp, s.attention),
+               weight(m.theta, w2, s.outputs, s.mlp), {}, {}};
+  p.b1 = Eigen::Map<const Eigen::RowVectorXd>(m.theta.data() + b1, s.mlp);
+  p.b2 = Eigen::Map<const Eigen::RowVectorXd>(m.theta.data() + b2, s.outputs);
+  return p;
+}
+
+// The forward pass (N41) at double, layer by layer over all (b, t) rows.
+struct Forward {
+  RowMatrix q, k, v, a, u, tanh_u, y;
+  std::vector<RowMatrix> probs;  // per sequence, T x T
+};
+
+// p_ts = softmax_s(e_ts), e = Q K^T / sqrt(d_a); shifted by the row maximum (same values as the
+// reference's unshifted form, without overflow).
+RowMatrix softmax_rows(const RowMatrix& e) {
+  RowMatrix p(e.rows(), e.cols());
+  for (Eigen::Index t = 0; t < e.rows(); ++t) {
+    const double top = e.row(t).maxCoeff();
+    double total = 0;
+    for (Eigen::Index s = 0; s < e.cols(); ++s) total += (p(t, s) = std::exp(e(t, s) - top));
+    p.row(t) /= total;
+  }
+  return p;
+}
+
+Forward run_forward(const AttentionModel& m, const AttentionInputs& in) {
+  validate(m, in);
+  const AttentionShape& s = m.shape;
+  const Parameters w = parameters(m);
+  const int rows = in.batch * in.steps, steps = in.steps;
+  const Eigen::Map<const RowMatrix> x(in.x.data(), rows, s.inputs);
+  Forward f;
+  f.q = x * w.wq.transpose();
+  f.k = x * w.wk.transpose();
+  f.v = x * w.wv.transpose();
+  f.a.resize(rows, s.attention);
+  const double scale = 1 / std::sqrt(double(s.attention));
+  for (int b = 0; b < in.batch; ++b) {
+    const RowMatrix e = scale * (f.q.middleRows(b * steps, steps) * f.k.middleRows(b * steps, steps).transpose());
+    f.probs.push_back(softmax_rows(e));
+    f.a.middleRows(b * steps, steps) = f.probs.back() * f.v.middleRows(b * steps, steps);
+  }
+  f.u = (f.a * w.w1.transpose()).rowwise() + w.b1;
+  f.tanh_u = f.u.array().tanh().matrix();
+  f.y = (f.tanh_u * w.w2.transpose()).rowwise() + w.b2;
+  return f;
+}
+
+}  // namespace
+
+void validate(const AttentionModel& m, const AttentionInputs& in) {
+  const AttentionShape& s = m.shape;
+  require(s.inputs >= 1, "inputs", s.inputs, "d_in >= 1");
+  require(s.attention >= 1, "attention", s.attention, "d_a >= 1");
+  require(s.mlp >= 1, "mlp", s.mlp, "d_h >= 1");
+  require(s.outputs >= 1, "outputs", s.outputs, "d_out >= 1");
+  require(m.theta.size() == std::size_t(s.parameter_count()), "theta", m.theta.size(),
+          "parameter_count() = " + std::to_string(s.parameter_count()) + " values");
+  require(in.batch >= 1, "batch", in.batch, "B >= 1");
+  require(in.steps >= 1, "steps", in.steps, "T >= 1");
+  require(in.x.size() == std::size_t(in.batch) * in.steps * s.inputs, "x", in.x.size(), "B T d_in values");
+  for (double v : m.theta) require(std::isfinite(v), "theta", v, "finite values");
+  for (double v : in.x) require(std::isfinite(v), "x", v, "finite values");
+}
+
+AttentionModel random_attention(const AttentionShape& shape, std::uint64_t seed) {
+  AttentionModel m{shape, {}};
+  m.theta.reserve(shape.parameter_count());
+  Rng rng(seed);
+  const auto fill = [&](int count, int fan_in) {
+    for (int i = 0; i < count; ++i) m.theta.push_back(rng.normal() / std::sqrt(double(fan_in)));
+  };
+  fill(3 * shape.attention * shape.inputs, shape.inputs);
+  fill(shape.mlp * shape.attention, shape.attention);
+  fill(shape.mlp, 10);
+  fill(shape.outputs * shape.mlp, shape.mlp);
+  fill(shape.outputs, 10);
+  return m;
+}
+
+AttentionInputs random_attention_inputs(const AttentionShape& shape, int batch, int steps, std::uint64_t seed) {
+  AttentionInputs in{batch, steps, std::vector<double>(std::size_t(batch) * steps * shape.inputs)};
+  Rng rng(seed ^ 0xA77E17ull);
+  for (double& v : in.x) v = rng.normal();
+  return in;
+}
+
+std::vector<double> attention_forward(const AttentionModel& m, const AttentionInputs& in) {
+  const Forward f = run_forward(m, in);
+  const Offsets o(m.shape);
+  const int rows = in.batch * in.steps;
+  std::vector<double> h(std::size_t(rows) * o.size);
+  MutableBlock all(h.data(), rows, o.size, Eigen::OuterStride<>(o.size));
+  all.middleCols(o.q, m.shape.attention) = f.q;
+  all.middleCols(o.k, m.shape.attention) = f.k;
+  all.middleCols(o.v, m.shape.attention) = f.v;
+  all.middleCols(o.a, m.shape.attention) = f.a;
+  all.middleCols(o.u, m.shape.mlp) = f.u;
+  all.middleCols(o.y, m.shape.outputs) = f.y;
+  return h;
+}
+
+AttentionNtk::AttentionNtk(const AttentionModel& m, const AttentionInputs& in, NtkOptions options)
+    : shape_(m.shape),
+      batch_(in.batch),
+      steps_(in.steps),
+      dimension_(std::ptrdiff_t(in.batch) * in.steps * m.shape.state_size()),
+      threads_(options.threads == 0 ? std::min(2u, std::max(1u, std::thread::hardware_concurrency()))
+                                    : std::min(2u, options.threads)),
+      scale_(1 / std::sqrt(double(m.shape.attention))),
+      state_(attention_forward(m, in)) {
+  Forward f = run_forward(m, in);
+  const Parameters w = parameters(m);
+  w1_ = w.w1;
+  w2_ = w.w2;
+  const int rows = in.batch * in.steps;
+  tanh_prime_ = (1 - f.tanh_u.array().square()).matrix();
+  q_ = std::move(f.q);
+  k_ = std::move(f.k);
+  v_ = std::move(f.v);
+  probs_ = std::move(f.probs);
+  x_ = Eigen::Map<const RowMatrix>(in.x.data(), rows, m.shape.inputs);
+  a1_.resize(rows, m.shape.attention + 1);
+  a1_ << f.a, Eigen::VectorXd::Ones(rows);
+  t1_.resize(rows, m.shape.mlp + 1);
+  t1_ << f.tanh_u, Eigen::VectorXd::Ones(rows);
+}
+
+// (N42, N46) one (probe, sequence) pair: S, or P = (I - S)^{-1} by forward substitution
+// through the layers q,k,v -> a -> u -> y:
+//   delta e = (dq K^T + Q dk^T)/sqrt(d_a), delta p = p o (delta e - rowsum(p o delta e)),
+//   a-layer += P dv + delta p V;  u-layer += W_1 a;  y-layer += W_2 (tanh'(u) o u),
+// where for P the sources a, u are the already substituted layers and for S the inputs.
+void AttentionNtk::forward_pair(Layers which, const double* in, double* out, int pair) const {
+  const Offsets o(shape_);
+  const int T = steps_, da = shape_.attention, b = pair % batch_;
+  const bool p_op = which == Layers::p;
+  const std::ptrdiff_t base = std::ptrdiff_t(pair) * T * o.size;
+  const Eigen::OuterStride<> stride(o.size);
+  const auto src = [&](int off, int cols) { return ConstBlock(in + base + off, T, cols, stride); };
+  const auto dst = [&](int off, int cols) { return MutableBlock(out + base + off, T, cols, stride); };
+  const auto qb = q_.middleRows(b * T, T), kb = k_.middleRows(b * T, T), vb = v_.middleRows(b * T, T);
+  const RowMatrix& pb = probs_[b];
+  if (p_op) dst(o.q, 3 * da) = src(o.q, 3 * da);
+  else dst(o.q, 3 * da).setZero();
+  RowMatrix de = scale_ * (src(o.q, da) * kb.transpose() + qb * src(o.k, da).transpose());
+  const Eigen::VectorXd mean = pb.cwiseProduct(de).rowwise().sum();
+  de.colwise() -= mean;
+  const RowMatrix dp = pb.cwiseProduct(de);
+  MutableBlock a = dst(o.a, da);
+  a.noalias() = pb * src(o.v, da);
+  a.noalias() += dp * vb;
+  if (p_op) a += src(o.a, da);
+  MutableBlock u = dst(o.u, shape_.mlp);
+  if (p_op) u = src(o.u, shape_.mlp) + a * w1_.transpose();
+  else u.noalias() = src(o.a, da) * w1_.transpose();
+  const RowMatrix gated = tanh_prime_.middleRows(b * T, T).cwiseProduct(p_op ? RowMatrix(u) : RowMatrix(src(o.u, shape_.mlp)));
+  MutableBlock y = dst(o.y, shape_.outputs);
+  if (p_op) y = src(o.y, shape_.outputs) + gated * w2_.transpose();
+  else y.noalias() = gated * w2_.transpose();
+}
+
+// (N42, N46) the adjoints: S*, or P* = (I - S*)^{-1} by backward substitution y -> u -> a ->
+// (q, k, v): u-layer += tanh'(u) o W_2^T g_y; a-layer += W_1^T g_u; with c_ts = g_t . v_s and
+// ebar = p o (c - rowsum(p o c)) / sqrt(d_a): v += P^T g_a, q += ebar K, k += ebar^T Q.
+void AttentionNtk::backward_pair(Layers which, const double* in, double* out, int pair) const {
+  const Offsets o(shape_);
+  const int T = steps_, da = shape_.attention, b = pair % batch_;
+  const bool p_op = which == Layers::p;
+  const std::ptrdiff_t base = std::ptrdiff_t(pair) * T * o.size;
+  const Eigen::OuterStride<> stride(o.size);
+  const auto src = [&](int off, int cols) { return ConstBlock(in + base + off, T, cols, stride); };
+  const auto dst = [&](int off, int cols) { return MutableBlock(out + base + off, T, cols, stride); };
+  const auto qb = q_.middleRows(b * T, T), kb = k_.middleRows(b * T, T), vb = v_.middleRows(b * T, T);
+  const RowMatrix& pb = probs_[b];
+  MutableBlock y = dst(o.y, shape_.outputs);
+  if (p_op) y = src(o.y, shape_.outputs);
+  else y.setZero();
+  MutableBlock u = dst(o.u, shape_.mlp);
+  u = tanh_prime_.middleRows(b * T, T).cwiseProduct(RowMatrix(src(o.y, shape_.outputs) * w2_));
+  if (p_op) u += src(o.u, shape_.mlp);
+  MutableBlock a = dst(o.a, da);
+  if (p_op) a = src(o.a, da) + u * w1_;
+  else a.noalias() = src(o.u, shape_.mlp) * w1_;
+  const RowMatrix g = p_op ? RowMatrix(a) : RowMatrix(src(o.a, da));
+  RowMatrix c = g * vb.transpose();
+  const Eigen::VectorXd mean = pb.cwiseProduct(c).rowwise().sum();
+  c.colwise() -= mean;
+  const RowMatrix ebar = scale_ * pb.cwiseProduct(c);
+  MutableBlock qo = dst(o.q, da), ko = dst(o.k, da), vo = dst(o.v, da);
+  qo.noalias() = ebar * kb;
+  ko.noalias() = ebar.transpose() * qb;
+  vo.noalias() = pb.transpose() * g;
+  if (p_op) {
+    qo += src(o.q, da);
+    ko += src(o.k, da);
+    vo += src(o.v, da);
+  }
+}
+
+void AttentionNtk::by_pairs(bool adjoint, Layers which, const double* in, double* out, int m) const {
+  require(m >= 1, "m", m, "m >= 1 probes");
+  const int pairs = m * batch_, half = (pairs + 1) / 2;
+  run_chunks(threads_, [&](int chunk) {
+    const int j0 = chunk == 0 ? 0 : half, j1 = chunk == 0 ? half : pairs;
+    for (int j = j0; j < j1; ++j) {
+      if (adjoint) backward_pair(which, in, out, j);
+      else forward_pair(which, in, out, j);
+    }
+  });
+}
+
+void AttentionNtk::apply_s(const double* in, double* out, int m) const { by_pairs(false, Layers::s, in, out, m); }
+void AttentionNtk::apply_s_adjoint(const double* in, double* out, int m) const { by_pairs(true, Layers::s, in, out, m); }
+void AttentionNtk::apply_p(const double* in, double* out, int m) const { by_pairs(false, Layers::p, in, out, m); }
+void AttentionNtk::apply_p_adjoint(const double* in, double* out, int m) const { by_pairs(true, Layers::p, in, out, m); }
+
+// (N43) one probe: per site, out = V (V^T in) on the site's layers; the a-layer has no weight.
+void AttentionNtk::k_probe(const double* in, double* out) const {
+  const Offsets o(shape_);
+  const int rows = batch_ * steps_;
+  const Eigen::OuterStride<> stride(o.size);
+  const auto site = [&](const Eigen::MatrixXd& v, int off, int cols) {
+    const Eigen::MatrixXd projected = v.transpose() * ConstBlock(in + off, rows, cols, stride);
+    MutableBlock(out + off, rows, cols, stride).noalias() = v * projected;
+  };
+  site(x_, o.q, 3 * shape_.attention);  // W_q, W_k, W_v share the site variable x
+  MutableBlock(out + o.a, rows, shape_.attention, stride).setZero();
+  site(a1_, o.u, shape_.mlp);
+  site(t1_, o.y, shape_.outputs);
+}
+
+void AttentionNtk::apply_k(const double* in, double* out, int m) const {
+  require(m >= 1, "m", m, "m >= 1 probes");
+  const int half = (m + 1) / 2;
+  run_chunks(threads_, [&](int chunk) {
+    const int p0 = chunk == 0 ? 0 : half, p1 = chunk == 0 ? half : m;
+    for (int p = p0; p < p1; ++p) k_probe(in + p * dimension_, out + p * dimension_);
+  });
+}
+
+void AttentionNtk::apply_ntk(const double* in, double* out, int m) const {
+  require(m >= 1, "m", m, "m >= 1 probes");
+  const std::size_t size = std::size_t(dimension_) * m;
+  scratch_a_.resize(size);
+  scratch_b_.resize(size);
+  apply_p_adjoint(in, scratch_a_.data(), m);            // P* (N46)
+  apply_k(scratch_a_.data(), scratch_b_.data(), m);     // K (N43)
+  apply_p(scratch_b_.data(), out, m);                   // P (N46)
+}
+
+SymmetricOperator AttentionNtk::ntk_operator() const {
+  return {dimension_, [this](const double* in, double* out, int m) { apply_ntk(in, out, m); }};
+}
+
+SymmetricOperator AttentionNtk::k_operator() const {
+  return {dimension_, [this](const double* in, double* out, int m) { apply_k(in, out, m); }};
+}
+
+}  // namespace learndyn::fast::ntk

@@ -1,0 +1,108 @@
+// The fast path (double, Eigen GEMM, 2 threads) of the single-block self-attention + MLP model
+// of reference/ntk/attention.hpp (proofs/ntk.md N41-N43, N45-N47): the forward pass and the
+// matrix-free operators S, S*, P, P*, K and NTK_S = P K P* on blocks of m state vectors.
+//
+// Per token t of sequence b the global state is (q, k, v, a, u, y) (blocks in that order,
+// D = 4 d_a + d_h + d_out entries): a state vector has index (b*T + t)*D + offset, and a block
+// of m vectors is N x m column-major, N = B T D -- the conventions of fast::ntk::Ntk. That block
+// is also a row-major (m B T) x D matrix whose rows are (p, b, t): every layer of the model is a
+// column range of it, so no layout change is needed.
+//
+// P and P* are applied as forward / backward substitution through the layers (N46), one
+// (probe, sequence) pair at a time; K (N43) one probe at a time, two GEMMs per site. The pairs
+// (resp. probes) are split into two fixed halves whatever the thread count, and each pair's
+// arithmetic does not depend on the others: results are bit-identical with 1 or 2 threads.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "fast/ntk/estimators.hpp"
+#include "fast/ntk/operators.hpp"
+
+namespace learndyn::fast::ntk {
+
+struct AttentionShape {
+  int inputs = 1;     // d_in
+  int attention = 1;  // d_a (= d_model of the projections; one head)
+  int mlp = 1;        // d_h
+  int outputs = 1;    // d_out
+  int state_size() const { return 4 * attention + mlp + outputs; }
+  int parameter_count() const {
+    return 3 * attention * inputs + mlp * attention + mlp + outputs * mlp + outputs;
+  }
+};
+
+// theta = [W_q, W_k, W_v (d_a x d_in each), W_1 (d_h x d_a), b_1, W_2 (d_out x d_h), b_2],
+// row-major: the reference's layout.
+struct AttentionModel {
+  AttentionShape shape;
+  std::vector<double> theta;
+};
+
+struct AttentionInputs {
+  int batch = 1, steps = 1;  // B sequences of T tokens
+  std::vector<double> x;     // (B T) x d_in row-major, row b*T + t
+};
+
+// Throws ArgumentError naming the parameter on inconsistent sizes or non-finite values.
+void validate(const AttentionModel& model, const AttentionInputs& inputs);
+
+// The reference's draws (reference::ntk::random_attention): N(0, 1/fan_in) weights, biases
+// N(0, 1/10).
+AttentionModel random_attention(const AttentionShape& shape, std::uint64_t seed);
+// Inputs x ~ N(0, 1) i.i.d. per (b, t, component).
+AttentionInputs random_attention_inputs(const AttentionShape& shape, int batch, int steps, std::uint64_t seed);
+
+// The global state (length B T D), index (b*T + t)*D + offset.
+std::vector<double> attention_forward(const AttentionModel& model, const AttentionInputs& inputs);
+
+class AttentionNtk {
+ public:
+  using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+  AttentionNtk(const AttentionModel& model, const AttentionInputs& inputs, NtkOptions options = {});
+
+  std::ptrdiff_t dimension() const { return dimension_; }  // N = B T D
+  const AttentionShape& shape() const { return shape_; }
+  int batch() const { return batch_; }
+  int steps() const { return steps_; }
+  const std::vector<double>& state() const { return state_; }
+
+  // out = A in for blocks of m vectors (N x m column-major); in and out may not overlap. Not
+  // safe to call concurrently on one object (the NTK's scratch buffers are shared).
+  void apply_s(const double* in, double* out, int m) const;
+  void apply_s_adjoint(const double* in, double* out, int m) const;
+  void apply_p(const double* in, double* out, int m) const;
+  void apply_p_adjoint(const double* in, double* out, int m) const;
+  void apply_k(const double* in, double* out, int m) const;
+  void apply_ntk(const double* in, double* out, int m) const;
+
+  // NTK_S and K as operators for the estimators (estimators.hpp); they refer to *this.
+  SymmetricOperator ntk_operator() const;
+  SymmetricOperator k_operator() const;
+
+ private:
+  enum class Layers { s, p };  // one application of S (S*), or the substitution for P (P*)
+  void forward_pair(Layers which, const double* in, double* out, int pair) const;
+  void backward_pair(Layers which, const double* in, double* out, int pair) const;
+  void by_pairs(bool adjoint, Layers which, const double* in, double* out, int m) const;
+  void k_probe(const double* in, double* out) const;
+
+  AttentionShape shape_;
+  int batch_, steps_;
+  std::ptrdiff_t dimension_;
+  unsigned threads_;
+  double scale_;                        // 1 / sqrt(d_a)
+  std::vector<double> state_;           // the forward pass
+  RowMatrix w1_, w2_;                   // d_h x d_a, d_out x d_h
+  RowMatrix q_, k_, v_, tanh_prime_;    // (B T) x d_a, d_a, d_a, d_h
+  std::vector<RowMatrix> probs_;        // per sequence: T x T softmax weights p_ts
+  Eigen::MatrixXd x_, a1_, t1_;         // site variables (N43): X, [A 1], [tanh U 1], rows (b, t)
+  mutable std::vector<double> scratch_a_, scratch_b_;
+};
+
+}  // namespace learndyn::fast::ntk
