@@ -1,0 +1,360 @@
+// The fast self-attention NTK (fast/ntk/attention) against the 50-digit reference and against
+// the forward-mode Jacobian's J J^T, componentwise within the majorant bound of proofs/ntk.md
+// N47; adjointness; S^4 = 0; thread and block determinism; the estimators on it.
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include <Eigen/Eigenvalues>
+
+#include "common/random.hpp"
+#include "common/scalar.hpp"
+#include "fast/ntk/attention.hpp"
+#include "fast/ntk/estimators.hpp"
+#include "reference/ntk/attention.hpp"
+
+namespace {
+namespace fn = learndyn::fast::ntk;
+namespace rn = learndyn::reference::ntk;
+using learndyn::real;
+using Vec = Eigen::VectorXd;
+using Mat = Eigen::MatrixXd;
+
+struct Case {
+  fn::AttentionModel model;
+  fn::AttentionInputs inputs;
+};
+
+// d_in, d_a, d_h in 1..3, d_out in 1..2, B in 1..max_batch, T in 1..max_steps.
+rc::Gen<Case> random_case(int max_batch = 3, int max_steps = 5) {
+  return rc::gen::map(
+      rc::gen::tuple(rc::gen::inRange(1, 4), rc::gen::inRange(1, 4), rc::gen::inRange(1, 4),
+                     rc::gen::inRange(1, 3), rc::gen::inRange(1, max_batch + 1), rc::gen::inRange(1, max_steps + 1),
+                     rc::gen::inRange(0, 1 << 20)),
+      [](const std::tuple<int, int, int, int, int, int, int>& p) {
+        const auto [di, da, dh, dout, batch, steps, seed] = p;
+        const fn::AttentionShape shape{di, da, dh, dout};
+        return Case{fn::random_attention(shape, seed), fn::random_attention_inputs(shape, batch, steps, seed + 1)};
+      });
+}
+
+template <class Real>
+rn::AttentionModel<Real> reference_model(const fn::AttentionModel& m) {
+  rn::AttentionModel<Real> r{{m.shape.inputs, m.shape.attention, m.shape.mlp, m.shape.outputs},
+                             rn::Vector<Real>(m.theta.size())};
+  for (std::size_t k = 0; k < m.theta.size(); ++k) r.theta(k) = Real(m.theta[k]);
+  return r;
+}
+template <class Real>
+rn::Matrix<Real> reference_x(const fn::AttentionInputs& in, int d_in) {
+  rn::Matrix<Real> x(Eigen::Index(in.batch) * in.steps, d_in);
+  for (Eigen::Index r = 0; r < x.rows(); ++r)
+    for (int c = 0; c < d_in; ++c) x(r, c) = Real(in.x[r * d_in + c]);
+  return x;
+}
+
+// The magnitude operators of (N47): every operator of (N42, N43) with each datum replaced by a
+// bound on the magnitudes of the terms that compute it, and each subtraction by an addition:
+// Q', K', V' = |W||x|, p (positive), A' = p V', U' = |W_1| A' + |b_1|, gain tanh'(u) + 1,
+// sites |x|, [A' 1], [|tanh u| + 1, 1].
+class Majorant {
+ public:
+  Majorant(const fn::AttentionModel& m, const fn::AttentionInputs& in) : s_(m.shape), B_(in.batch), T_(in.steps) {
+    const int di = s_.inputs, da = s_.attention, dh = s_.mlp, dout = s_.outputs, rows = B_ * T_;
+    const auto w = [&](std::size_t off, int r, int c) {
+      Mat out(r, c);
+      for (int i = 0; i < r; ++i)
+        for (int j = 0; j < c; ++j) out(i, j) = m.theta[off + std::size_t(i) * c + j];
+      return out;
+    };
+    const std::size_t proj = std::size_t(da) * di, o1 = 3 * proj, ob1 = o1 + std::size_t(dh) * da,
+                      o2 = ob1 + dh;
+    const Mat x = Eigen::Map<const Eigen::Matrix<double, -1, -1, Eigen::RowMajor>>(in.x.data(), rows, di);
+    xa_ = x.cwiseAbs();
+    const Mat wq = w(0, da, di), wk = w(proj, da, di), wv = w(2 * proj, da, di);
+    w1a_ = w(o1, dh, da).cwiseAbs();
+    w2a_ = w(o2, dout, dh).cwiseAbs();
+    qm_ = xa_ * wq.cwiseAbs().transpose();
+    km_ = xa_ * wk.cwiseAbs().transpose();
+    vm_ = xa_ * wv.cwiseAbs().transpose();
+    const Mat q = x * wq.transpose(), k = x * wk.transpose(), v = x * wv.transpose();
+    const double scale = 1 / std::sqrt(double(da));
+    Mat a(rows, da), am(rows, da);
+    for (int b = 0; b < B_; ++b) {
+      Mat e = scale * q.middleRows(b * T_, T_) * k.middleRows(b * T_, T_).transpose();
+      for (int t = 0; t < T_; ++t) {
+        e.row(t) = (e.row(t).array() - e.row(t).maxCoeff()).exp().matrix();
+        e.row(t) /= e.row(t).sum();
+      }
+      p_.push_back(e);
+      a.middleRows(b * T_, T_) = e * v.middleRows(b * T_, T_);
+      am.middleRows(b * T_, T_) = e * vm_.middleRows(b * T_, T_);
+      em_max_ = std::max(em_max_, (scale * qm_.middleRows(b * T_, T_) * km_.middleRows(b * T_, T_).transpose()).maxCoeff());
+    }
+    Vec b1(dh);
+    for (int j = 0; j < dh; ++j) b1(j) = m.theta[ob1 + j];
+    const Mat u = (a * w(o1, dh, da).transpose()).rowwise() + b1.transpose();
+    const Mat um = (am * w1a_.transpose()).rowwise() + b1.cwiseAbs().transpose();
+    um_max_ = um.maxCoeff();
+    gain_ = (1 - u.array().tanh().square() + 1).matrix();
+    a1_.resize(rows, da + 1);
+    a1_ << am, Vec::Ones(rows);
+    t1_.resize(rows, dh + 1);
+    t1_ << (u.array().tanh().abs() + 1).matrix(), Vec::Ones(rows);
+    for (double th : m.theta) theta_max_ = std::max(theta_max_, std::fabs(th));
+  }
+
+  // sigma of (N47): the relative size of the forward pass's errors.
+  double sigma() const { return 1 + em_max_ + um_max_ + theta_max_; }
+  // L of (N47): the sum of the inner-product lengths.
+  int length() const { return B_ * T_ + T_ + s_.inputs + s_.attention + s_.mlp + s_.outputs; }
+
+  Vec s(const Vec& q) const {
+    const int da = s_.attention, D = s_.state_size();
+    const double scale = 1 / std::sqrt(double(da));
+    Vec out = Vec::Zero(q.size());
+    for (int b = 0; b < B_; ++b)
+      for (int t = 0; t < T_; ++t) {
+        const std::ptrdiff_t r = std::ptrdiff_t(b) * T_ + t, base = r * D;
+        Vec de(T_);
+        for (int s = 0; s < T_; ++s) {
+          const std::ptrdiff_t rs = std::ptrdiff_t(b) * T_ + s;
+          de(s) = scale * (q.segment(base, da).cwiseAbs().dot(km_.row(rs)) +
+                           qm_.row(r).dot(q.segment(rs * D + da, da).cwiseAbs()));
+        }
+        const double mean = p_[b].row(t).dot(de);
+        Vec a = Vec::Zero(da);
+        for (int s = 0; s < T_; ++s) {
+          const std::ptrdiff_t rs = std::ptrdiff_t(b) * T_ + s;
+          a += p_[b](t, s) * q.segment(rs * D + 2 * da, da).cwiseAbs() +
+               p_[b](t, s) * (de(s) + mean) * vm_.row(rs).transpose();
+        }
+        out.segment(base + 3 * da, da) = a;
+        out.segment(base + 4 * da, s_.mlp) = w1a_ * q.segment(base + 3 * da, da).cwiseAbs();
+        out.segment(base + 4 * da + s_.mlp, s_.outputs) =
+            w2a_ * gain_.row(r).transpose().cwiseProduct(q.segment(base + 4 * da, s_.mlp).cwiseAbs());
+      }
+    return out;
+  }
+
+  Vec s_adjoint(const Vec& g) const {
+    const int da = s_.attention, D = s_.state_size();
+    const double scale = 1 / std::sqrt(double(da));
+    Vec out = Vec::Zero(g.size());
+    for (int b = 0; b < B_; ++b)
+      for (int t = 0; t < T_; ++t) {
+        const std::ptrdiff_t r = std::ptrdiff_t(b) * T_ + t, base = r * D;
+        const Vec ga = g.segment(base + 3 * da, da).cwiseAbs();
+        Vec c(T_);
+        for (int s = 0; s < T_; ++s) c(s) = ga.dot(vm_.row(std::ptrdiff_t(b) * T_ + s));
+        const double mean = p_[b].row(t).dot(c);
+        for (int s = 0; s < T_; ++s) {
+          const std::ptrdiff_t rs = std::ptrdiff_t(b) * T_ + s;
+          const double ebar = p_[b](t, s) * (c(s) + mean) * scale;
+          out.segment(rs * D + 2 * da, da) += p_[b](t, s) * ga;
+          out.segment(base, da) += ebar * km_.row(rs).transpose();
+          out.segment(rs * D + da, da) += ebar * qm_.row(r).transpose();
+        }
+        out.segment(base + 3 * da, da) += w1a_.transpose() * g.segment(base + 4 * da, s_.mlp).cwiseAbs();
+        out.segment(base + 4 * da, s_.mlp) +=
+            gain_.row(r).transpose().cwiseProduct(w2a_.transpose() * g.segment(base + 4 * da + s_.mlp, s_.outputs).cwiseAbs());
+      }
+    return out;
+  }
+
+  Vec p(const Vec& q) const {
+    Vec sum = q.cwiseAbs(), term = sum;
+    for (int k = 1; k <= 3; ++k) sum += (term = s(term));
+    return sum;
+  }
+  Vec p_adjoint(const Vec& q) const {
+    Vec sum = q.cwiseAbs(), term = sum;
+    for (int k = 1; k <= 3; ++k) sum += (term = s_adjoint(term));
+    return sum;
+  }
+  Vec k(const Vec& q) const {
+    const int D = s_.state_size(), rows = B_ * T_;
+    Vec out = Vec::Zero(q.size());
+    const auto site = [&](const Mat& v, int off, int width) {
+      Mat qm(rows, width);
+      for (int r = 0; r < rows; ++r) qm.row(r) = q.segment(std::ptrdiff_t(r) * D + off, width).cwiseAbs().transpose();
+      const Mat image = v * (v.transpose() * qm);
+      for (int r = 0; r < rows; ++r) out.segment(std::ptrdiff_t(r) * D + off, width) = image.row(r).transpose();
+    };
+    site(xa_, 0, 3 * s_.attention);
+    site(a1_, 4 * s_.attention, s_.mlp);
+    site(t1_, 4 * s_.attention + s_.mlp, s_.outputs);
+    return out;
+  }
+  Vec ntk(const Vec& q) const { return p(k(p_adjoint(q))); }
+
+ private:
+  fn::AttentionShape s_;
+  int B_, T_;
+  Mat xa_, qm_, km_, vm_, w1a_, w2a_, gain_, a1_, t1_;
+  std::vector<Mat> p_;
+  double em_max_ = 0, um_max_ = 0, theta_max_ = 0;
+};
+
+Vec random_vector(std::ptrdiff_t n, std::uint64_t seed) {
+  learndyn::Rng rng(seed);
+  Vec v(n);
+  for (std::ptrdiff_t i = 0; i < n; ++i) v(i) = rng.normal();
+  return v;
+}
+
+constexpr double kUnit = std::numeric_limits<double>::epsilon() / 2;
+
+// (N47) the factor c L u sigma of the bound, c = 64.
+double bound_factor(const Majorant& maj) { return 64.0 * maj.length() * kUnit * maj.sigma(); }
+
+using FastApply = void (fn::AttentionNtk::*)(const double*, double*, int) const;
+Vec apply(const fn::AttentionNtk& ntk, FastApply op, const Vec& q) {
+  Vec out(q.size());
+  (ntk.*op)(q.data(), out.data(), 1);
+  return out;
+}
+
+}  // namespace
+
+// (N47): S, S*, P, P*, K and NTK_S of the fast path against the 50-digit reference,
+// componentwise: |fast - exact| <= 64 L u sigma (|A|' |q|), |A|' the magnitude operator.
+RC_GTEST_PROP(NtkAttentionFast, MatchesReferenceWithinTheMajorantBound, ()) {
+  const Case c = *random_case();
+  const fn::AttentionShape& s = c.model.shape;
+  RC_LOG() << "d_in " << s.inputs << " d_a " << s.attention << " d_h " << s.mlp << " d_out " << s.outputs
+           << " B " << c.inputs.batch << " T " << c.inputs.steps;
+  const fn::AttentionNtk fast(c.model, c.inputs, {2});
+  const rn::AttentionNtk<real> ref(reference_model<real>(c.model), reference_x<real>(c.inputs, s.inputs),
+                                   c.inputs.batch, c.inputs.steps);
+  const Majorant maj(c.model, c.inputs);
+  const double factor = bound_factor(maj);
+  const Vec q = random_vector(fast.dimension(), 17);
+  using RefApply = rn::Vector<real> (rn::AttentionNtk<real>::*)(const rn::Vector<real>&) const;
+  using MajApply = Vec (Majorant::*)(const Vec&) const;
+  const struct {
+    const char* name;
+    FastApply fast;
+    RefApply ref;
+    MajApply majorant;
+  } ops[] = {{"S", &fn::AttentionNtk::apply_s, &rn::AttentionNtk<real>::apply_s, &Majorant::s},
+             {"S*", &fn::AttentionNtk::apply_s_adjoint, &rn::AttentionNtk<real>::apply_s_adjoint, &Majorant::s_adjoint},
+             {"P", &fn::AttentionNtk::apply_p, &rn::AttentionNtk<real>::apply_p, &Majorant::p},
+             {"P*", &fn::AttentionNtk::apply_p_adjoint, &rn::AttentionNtk<real>::apply_p_adjoint, &Majorant::p_adjoint},
+             {"K", &fn::AttentionNtk::apply_k, &rn::AttentionNtk<real>::apply_k, &Majorant::k},
+             {"NTK", &fn::AttentionNtk::apply_ntk, &rn::AttentionNtk<real>::apply_ntk, &Majorant::ntk}};
+  const rn::Vector<real> qr = q.cast<real>();
+  double worst = 0;
+  for (const auto& op : ops) {
+    const Vec out = apply(fast, op.fast, q);
+    const rn::Vector<real> exact = (ref.*op.ref)(qr);
+    const Vec bound = factor * (maj.*op.majorant)(q);
+    for (Eigen::Index e = 0; e < q.size(); ++e) {
+      const double err = std::fabs(out(e) - static_cast<double>(exact(e)));
+      if (bound(e) > 0) worst = std::max(worst, err / bound(e));
+      if (err > bound(e))
+        RC_LOG() << op.name << " e " << e << " exact " << static_cast<double>(exact(e)) << " fast " << out(e)
+                 << " bound " << bound(e) << "\n";
+      RC_ASSERT(err <= bound(e));
+    }
+  }
+  RC_TAG(worst < 1e-3 ? "error/bound < 1e-3" : worst < 1e-2 ? "error/bound < 1e-2" : "error/bound < 1");
+}
+
+// (N33, N47): the dense fast NTK_S equals J J^T of the reference's forward-mode Jacobian of
+// the whole global state (50 digits), within the same componentwise bound on unit vectors.
+RC_GTEST_PROP(NtkAttentionFast, DenseNtkIsJJtOfTheForwardModeJacobian, ()) {
+  const Case c = *random_case(2, 3);  // J J^T at 50 digits costs N^2 p: small cases
+  const fn::AttentionNtk fast(c.model, c.inputs, {2});
+  const rn::Matrix<real> jac = rn::attention_jacobian_forward_mode(
+      reference_model<real>(c.model), reference_x<real>(c.inputs, c.model.shape.inputs), c.inputs.batch,
+      c.inputs.steps);
+  const rn::Matrix<real> jjt = jac * jac.transpose();
+  const Majorant maj(c.model, c.inputs);
+  const double factor = bound_factor(maj);
+  const std::ptrdiff_t n = fast.dimension();
+  const Mat id = Mat::Identity(n, n);
+  Mat dense(n, n);
+  fast.apply_ntk(id.data(), dense.data(), static_cast<int>(n));
+  for (std::ptrdiff_t j = 0; j < n; ++j) {
+    const Vec bound = factor * maj.ntk(id.col(j));
+    for (std::ptrdiff_t i = 0; i < n; ++i)
+      RC_ASSERT(std::fabs(dense(i, j) - static_cast<double>(jjt(i, j))) <= bound(i));
+  }
+}
+
+// (N35): <A q, p> = <q, A* p> for (S, S*), (P, P*), (K, K), (NTK_S, NTK_S), within the
+// rounding of both sides: |A q - exact| <= b(q) (N47) gives
+// |<Aq,p> - <q,A*p>| <= <b(q), |p|> + <|q|, b(p)> + 2 N u (|<|Aq|,|p|>| + |<|q|,|A*p|>|).
+RC_GTEST_PROP(NtkAttentionFast, Adjointness, ()) {
+  const Case c = *random_case();
+  const fn::AttentionNtk fast(c.model, c.inputs, {1});
+  const Majorant maj(c.model, c.inputs);
+  const double factor = bound_factor(maj);
+  const std::ptrdiff_t n = fast.dimension();
+  const Vec q = random_vector(n, 3), p = random_vector(n, 4);
+  using MajApply = Vec (Majorant::*)(const Vec&) const;
+  const struct {
+    FastApply op, adjoint;
+    MajApply maj_op, maj_adjoint;
+  } pairs[] = {{&fn::AttentionNtk::apply_s, &fn::AttentionNtk::apply_s_adjoint, &Majorant::s, &Majorant::s_adjoint},
+               {&fn::AttentionNtk::apply_p, &fn::AttentionNtk::apply_p_adjoint, &Majorant::p, &Majorant::p_adjoint},
+               {&fn::AttentionNtk::apply_k, &fn::AttentionNtk::apply_k, &Majorant::k, &Majorant::k},
+               {&fn::AttentionNtk::apply_ntk, &fn::AttentionNtk::apply_ntk, &Majorant::ntk, &Majorant::ntk}};
+  for (const auto& pr : pairs) {
+    const Vec aq = apply(fast, pr.op, q), asp = apply(fast, pr.adjoint, p);
+    const double tol = factor * ((maj.*pr.maj_op)(q).dot(p.cwiseAbs()) + q.cwiseAbs().dot((maj.*pr.maj_adjoint)(p))) +
+                       2 * n * kUnit * (aq.cwiseAbs().dot(p.cwiseAbs()) + q.cwiseAbs().dot(asp.cwiseAbs()));
+    RC_ASSERT(std::fabs(aq.dot(p) - q.dot(asp)) <= tol);
+  }
+}
+
+// (N42): S^4 = 0 exactly in the fast path too (each application empties one more layer, and
+// zero inputs give exact zeros).
+TEST(NtkAttentionFast, SIsNilpotentOfOrderFour) {
+  const fn::AttentionShape shape{3, 4, 5, 2};
+  const fn::AttentionNtk ntk(fn::random_attention(shape, 5), fn::random_attention_inputs(shape, 3, 6, 6));
+  Vec q = random_vector(ntk.dimension(), 7);
+  for (int k = 0; k < 3; ++k) q = apply(ntk, &fn::AttentionNtk::apply_s, q);
+  EXPECT_GT(q.cwiseAbs().maxCoeff(), 0);
+  EXPECT_EQ(apply(ntk, &fn::AttentionNtk::apply_s, q).cwiseAbs().maxCoeff(), 0);
+}
+
+// Same bytes with 1 and 2 threads (fixed chunks), and a block of m probes gives each column
+// what it gives alone (each pair and probe is computed on its own).
+TEST(NtkAttentionFast, ThreadsAndBlocksDoNotChangeResults) {
+  const fn::AttentionShape shape{4, 8, 12, 2};
+  const fn::AttentionModel model = fn::random_attention(shape, 8);
+  const fn::AttentionInputs inputs = fn::random_attention_inputs(shape, 5, 7, 9);
+  const fn::AttentionNtk one(model, inputs, {1}), two(model, inputs, {2});
+  const int m = 5;
+  const std::ptrdiff_t n = one.dimension();
+  Mat q(n, m);
+  for (int j = 0; j < m; ++j) q.col(j) = random_vector(n, 10 + j);
+  Mat a(n, m), b(n, m);
+  one.apply_ntk(q.data(), a.data(), m);
+  two.apply_ntk(q.data(), b.data(), m);
+  EXPECT_EQ(a, b);
+  for (int j = 0; j < m; ++j) EXPECT_EQ(Vec(a.col(j)), apply(two, &fn::AttentionNtk::apply_ntk, q.col(j)));
+}
+
+// (N29, N32) the estimators see the attention NTK as any symmetric operator: Hutch++ with a
+// sketch spanning the space and Lanczos with N steps are exact (to rounding) against the dense
+// matrix.
+TEST(NtkAttentionFast, EstimatorsOnTheAttentionOperator) {
+  const fn::AttentionShape shape{2, 2, 3, 1};
+  const fn::AttentionNtk ntk(fn::random_attention(shape, 11), fn::random_attention_inputs(shape, 2, 3, 12));
+  const std::ptrdiff_t n = ntk.dimension();  // 2 * 3 * 12 = 72
+  const Mat id = Mat::Identity(n, n);
+  Mat dense(n, n);
+  ntk.apply_ntk(id.data(), dense.data(), static_cast<int>(n));
+  const fn::RankEstimate r = fn::hutch_plus_plus(ntk.ntk_operator(), static_cast<int>(n), 0, 1);
+  EXPECT_NEAR(r.trace.value, dense.trace(), 1e-10 * dense.trace());
+  EXPECT_NEAR(r.trace_of_square.value, dense.squaredNorm(), 1e-10 * dense.squaredNorm());
+  Eigen::SelfAdjointEigenSolver<Mat> eig((dense + dense.transpose()) / 2);
+  const std::vector<double> top = fn::lanczos_top(ntk.ntk_operator(), 3, static_cast<int>(n), 5);
+  for (int j = 0; j < 3; ++j) EXPECT_NEAR(top[j], eig.eigenvalues()(n - 1 - j), 1e-9 * eig.eigenvalues()(n - 1));
+}
