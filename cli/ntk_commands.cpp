@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,8 @@
 #include "common/input_error.hpp"
 #include "common/npy.hpp"
 #include "common/text_file.hpp"
+#include "cli/ntk_attention_commands.hpp"
+#include "fast/ntk/attention.hpp"
 #include "fast/ntk/estimators.hpp"
 #include "fast/ntk/operators.hpp"
 
@@ -48,13 +51,28 @@ struct Problem {
 struct ModelOptions {
   std::string manifest, model = "gru", hidden = "8", inputs = "3", batch = "4", steps = "10",
               alpha = "1", gain = "1", seed = "0";
+  std::string attention = "8", mlp = "16", outputs = "1";  // --model attention only
   bool no_bias = false;
+  std::set<std::string> given;  // the options the user gave (filled by the command's callback)
 };
+
+// The options that belong to one family of models only.
+const char* const kRecurrentOnly[] = {"--manifest", "--hidden", "--alpha", "--gain", "--no-bias"};
+const char* const kAttentionOnly[] = {"--attention", "--mlp", "--outputs"};
+
+void record_given(const CLI::App& cmd, ModelOptions& o) {
+  for (const char* name : kRecurrentOnly)
+    if (cmd.get_option_no_throw(name) && cmd.count(name) > 0) o.given.insert(name);
+  for (const char* name : kAttentionOnly)
+    if (cmd.get_option_no_throw(name) && cmd.count(name) > 0) o.given.insert(name);
+}
 
 void add_model_options(CLI::App& cmd, ModelOptions& o, bool with_manifest) {
   if (with_manifest)
     cmd.add_option("--manifest", o.manifest, "JSON manifest of a user's model (.npy weights, inputs); see docs");
-  cmd.add_option("--model", o.model, "built-in model: gru | rnn_rate | rnn_vanilla (default gru)");
+  cmd.add_option("--model", o.model, with_manifest
+                                         ? "built-in model: gru | rnn_rate | rnn_vanilla | attention (default gru)"
+                                         : "built-in model: gru | rnn_rate | rnn_vanilla (default gru)");
   cmd.add_option("--hidden", o.hidden, "hidden units n, 1..4096 (default 8)");
   cmd.add_option("--inputs", o.inputs, "input dimension n_in, 1..4096 (default 3)");
   cmd.add_option("--batch", o.batch, "batch B, 1..100000 (default 4)");
@@ -63,6 +81,11 @@ void add_model_options(CLI::App& cmd, ModelOptions& o, bool with_manifest) {
   add_decimal(cmd, "gain", o.gain, "weight scale g > 0: N(0, g^2/fan_in) (default 1)");
   cmd.add_option("--seed", o.seed, "seed of the built-in model's weights and inputs (default 0)");
   cmd.add_flag("--no-bias", o.no_bias, "built-in model without biases");
+  if (with_manifest) {  // the metrics command: also the self-attention model (N41)
+    cmd.add_option("--attention", o.attention, "attention: d_a of the q, k, v projections, 1..1024 (default 8)");
+    cmd.add_option("--mlp", o.mlp, "attention: MLP hidden width d_h, 1..4096 (default 16)");
+    cmd.add_option("--outputs", o.outputs, "attention: output dimension d_out, 1..1024 (default 1)");
+  }
 }
 
 Problem builtin_problem(const ModelOptions& o) {
@@ -189,34 +212,44 @@ struct MetricsOptions {
 
 Json estimate_json(const fn::Estimate& e) { return Json{{"value", e.value}, {"standard_error", e.standard_error}}; }
 
-Json metrics_report(const MetricsOptions& o) {
-  const Problem p = o.model.manifest.empty() ? builtin_problem(o.model) : manifest_problem(o.model.manifest);
+// The estimator settings, checked before any model is built.
+struct EstimatorSettings {
+  int sketch, residual, probes, top_k;
+  unsigned threads;
+  std::uint64_t seed;
+};
+
+EstimatorSettings estimator_settings(const MetricsOptions& o) {
   require(o.estimator == "hutch++" || o.estimator == "hutchinson" || o.estimator == "exact", "estimator",
           "'" + o.estimator + "'", "hutch++, hutchinson or exact");
-  const int sketch = static_cast<int>(parse_integer(o.sketch, "sketch", 1, 4096));
-  const int residual = static_cast<int>(parse_integer(o.residual, "residual", 0, 4096));
-  const int probes = static_cast<int>(parse_integer(o.probes, "probes", 2, 100000));
-  const int top_k = static_cast<int>(parse_integer(o.top_k, "top-k", 0, 1000));
-  const unsigned threads = static_cast<unsigned>(parse_integer(o.threads, "threads", 1, 2));
-  const std::uint64_t seed = static_cast<std::uint64_t>(parse_integer(o.estimator_seed, "estimator-seed", 0, 9223372036854775807L));
-  const fn::Ntk ntk(p.model, p.inputs, {threads});
-  const std::ptrdiff_t dim = ntk.dimension();
-  require(o.estimator != "exact" || dim <= 4096, "estimator", "exact", "exact only for B T n <= 4096 states");
-  const fn::SymmetricOperator a{dim, [&](const double* in, double* out, int m) { ntk.apply_ntk(in, out, m); }};
-  const fn::SymmetricOperator core{dim, [&](const double* in, double* out, int m) { ntk.apply_core(in, out, m); }};
-  const fn::Shape& s = p.model.shape;
-  Json r = Json::object();
-  r["command"] = "ntk metrics";
-  r["model"] = {{"kind", kind_name(s.kind)}, {"hidden", s.hidden}, {"inputs", s.inputs},
-                {"batch", p.inputs.batch}, {"steps", p.inputs.steps}, {"alpha", p.model.alpha},
-                {"bias", s.bias}, {"parameters", fn::parameter_count(s)}, {"states", dim},
-                {"source", o.model.manifest.empty() ? "built-in" : o.model.manifest}};
-  r["kernels"] = ntk.kernel_name();
+  return {static_cast<int>(parse_integer(o.sketch, "sketch", 1, 4096)),
+          static_cast<int>(parse_integer(o.residual, "residual", 0, 4096)),
+          static_cast<int>(parse_integer(o.probes, "probes", 2, 100000)),
+          static_cast<int>(parse_integer(o.top_k, "top-k", 0, 1000)),
+          static_cast<unsigned>(parse_integer(o.threads, "threads", 1, 2)),
+          static_cast<std::uint64_t>(parse_integer(o.estimator_seed, "estimator-seed", 0, 9223372036854775807L))};
+}
+
+// What the metrics need of a model: NTK_S and its core as operators on the state space of
+// B x T x n (n = the per-step state size), and an optional state-shaped target.
+struct OperatorView {
+  fn::SymmetricOperator ntk, core;
+  int batch, steps, hidden;
+  const std::vector<double>* target;
+};
+
+// Trace, Frobenius norm, participation ratio (estimated or exact), cosine with the core, the
+// named ranks (N22-N23), top eigenvalues (N32) and the alignment (N27), added to `r`.
+void add_operator_metrics(const MetricsOptions& o, const EstimatorSettings& e, const OperatorView& v, Json& r) {
+  const fn::SymmetricOperator& a = v.ntk;
+  const std::ptrdiff_t dim = a.dimension;
+  const int sketch = e.sketch, residual = e.residual, probes = e.probes, top_k = e.top_k;
+  const std::uint64_t seed = e.seed;
   fn::RankEstimate est;
   if (o.estimator == "exact") {
     std::vector<double> id(static_cast<std::size_t>(dim) * dim, 0.0), dense(id.size());
     for (std::ptrdiff_t j = 0; j < dim; ++j) id[j * dim + j] = 1;
-    ntk.apply_ntk(id.data(), dense.data(), static_cast<int>(dim));
+    a.apply(id.data(), dense.data(), static_cast<int>(dim));
     const fn::SmallMetrics sm = fn::small_metrics(dense, static_cast<int>(dim));
     est.trace = {sm.trace, 0};
     est.trace_of_square = {sm.frobenius * sm.frobenius, 0};
@@ -236,16 +269,16 @@ Json metrics_report(const MetricsOptions& o) {
   r["frobenius"] = estimate_json(est.frobenius);
   r["participation_ratio"] = estimate_json(est.participation_ratio);
   r["participation_ratio_of"] = "NTK_S itself: (tr A)^2 / tr(A^2) (kpflow's default uses A A*)";
-  r["core_cosine"] = estimate_json(fn::operator_cosine(a, core, std::max(probes, 8), seed + 7));
+  r["core_cosine"] = estimate_json(fn::operator_cosine(a, v.core, std::max(probes, 8), seed + 7));
   if (o.ranks) {
     Json ranks = Json::object();
     const struct { const char* name; fn::KeptAxes keep; int size; } axes[] = {
-        {"temporal", {false, true, false}, p.inputs.steps},
-        {"spatial", {false, false, true}, s.hidden},
-        {"batch", {true, false, false}, p.inputs.batch}};
+        {"temporal", {false, true, false}, v.steps},
+        {"spatial", {false, false, true}, v.hidden},
+        {"batch", {true, false, false}, v.batch}};
     for (const auto& ax : axes) {
       require(ax.size <= 4096, "ranks", ax.size, "kept axes of at most 4096 entries");
-      const std::vector<double> red = fn::reduced_operator(a, p.inputs.batch, p.inputs.steps, s.hidden, ax.keep);
+      const std::vector<double> red = fn::reduced_operator(a, v.batch, v.steps, v.hidden, ax.keep);
       ranks[ax.name] = fn::small_metrics(red, ax.size).participation_ratio;
     }
     r["ranks"] = ranks;
@@ -255,11 +288,69 @@ Json metrics_report(const MetricsOptions& o) {
     r["top_eigenvalues"] = fn::lanczos_top(a, top_k, std::max(2 * top_k + 20, 3 * top_k), seed + 11, &residuals);
     r["top_eigenvalue_residuals"] = residuals;
   }
-  if (!p.target.empty()) {
-    const fn::Alignment al = fn::alignment(a, p.target, est);
+  if (v.target && !v.target->empty()) {
+    const fn::Alignment al = fn::alignment(a, *v.target, est);
     r["alignment"] = {{"rayleigh", al.rayleigh}, {"trace_normalised", estimate_json(al.trace_normalised)},
                       {"kernel", estimate_json(al.kernel)}};
   }
+}
+
+// `--model attention` (N41-N47): the single-block self-attention + MLP model; its core is K.
+Json attention_metrics_report(const MetricsOptions& o, const EstimatorSettings& e) {
+  for (const char* name : kRecurrentOnly)
+    if (o.model.given.count(name))
+      throw ArgumentError(std::string(name).substr(2), "given", "only with --model gru, rnn_rate or rnn_vanilla");
+  fn::AttentionShape shape;
+  shape.inputs = static_cast<int>(parse_integer(o.model.inputs, "inputs", 1, 4096));
+  shape.attention = static_cast<int>(parse_integer(o.model.attention, "attention", 1, 1024));
+  shape.mlp = static_cast<int>(parse_integer(o.model.mlp, "mlp", 1, 4096));
+  shape.outputs = static_cast<int>(parse_integer(o.model.outputs, "outputs", 1, 1024));
+  const int batch = static_cast<int>(parse_integer(o.model.batch, "batch", 1, 100000));
+  const int steps = static_cast<int>(parse_integer(o.model.steps, "steps", 1, 100000));
+  require(static_cast<double>(batch) * steps * shape.state_size() <= 5e7, "batch", batch,
+          "B T (4 attention + mlp + outputs) <= 5e7 states");
+  require(static_cast<double>(batch) * steps * steps <= 5e7, "steps", steps, "B T^2 <= 5e7 attention weights");
+  const std::uint64_t seed = static_cast<std::uint64_t>(parse_integer(o.model.seed, "seed", 0, 9223372036854775807L));
+  const fn::AttentionModel model = fn::random_attention(shape, seed);
+  const fn::AttentionNtk ntk(model, fn::random_attention_inputs(shape, batch, steps, seed + 1), {e.threads});
+  require(o.estimator != "exact" || ntk.dimension() <= 4096, "estimator", "exact",
+          "exact only for B T (4 attention + mlp + outputs) <= 4096 states");
+  Json r = Json::object();
+  r["command"] = "ntk metrics";
+  r["model"] = {{"kind", "attention"}, {"inputs", shape.inputs}, {"attention", shape.attention},
+                {"mlp", shape.mlp}, {"outputs", shape.outputs}, {"batch", batch}, {"steps", steps},
+                {"state_size", shape.state_size()}, {"parameters", shape.parameter_count()},
+                {"states", ntk.dimension()}, {"source", "built-in"}};
+  r["kernels"] = "eigen";
+  r["core"] = "K (proofs/ntk.md N43); spatial axis = the per-token state [q k v a u y]";
+  add_operator_metrics(o, e, {ntk.ntk_operator(), ntk.k_operator(), batch, steps, shape.state_size(), nullptr}, r);
+  return r;
+}
+
+Json metrics_report(const MetricsOptions& o) {
+  const std::string& kind = o.model.model;
+  require(kind == "gru" || kind == "rnn_rate" || kind == "rnn_vanilla" || kind == "attention", "model",
+          "'" + kind + "'", "gru, rnn_rate, rnn_vanilla or attention");
+  const EstimatorSettings e = estimator_settings(o);
+  if (kind == "attention") return attention_metrics_report(o, e);
+  for (const char* name : kAttentionOnly)
+    if (o.model.given.count(name))
+      throw ArgumentError(std::string(name).substr(2), "given", "only with --model attention");
+  const Problem p = o.model.manifest.empty() ? builtin_problem(o.model) : manifest_problem(o.model.manifest);
+  const fn::Ntk ntk(p.model, p.inputs, {e.threads});
+  const std::ptrdiff_t dim = ntk.dimension();
+  require(o.estimator != "exact" || dim <= 4096, "estimator", "exact", "exact only for B T n <= 4096 states");
+  const fn::SymmetricOperator a{dim, [&](const double* in, double* out, int m) { ntk.apply_ntk(in, out, m); }};
+  const fn::SymmetricOperator core{dim, [&](const double* in, double* out, int m) { ntk.apply_core(in, out, m); }};
+  const fn::Shape& s = p.model.shape;
+  Json r = Json::object();
+  r["command"] = "ntk metrics";
+  r["model"] = {{"kind", kind_name(s.kind)}, {"hidden", s.hidden}, {"inputs", s.inputs},
+                {"batch", p.inputs.batch}, {"steps", p.inputs.steps}, {"alpha", p.model.alpha},
+                {"bias", s.bias}, {"parameters", fn::parameter_count(s)}, {"states", dim},
+                {"source", o.model.manifest.empty() ? "built-in" : o.model.manifest}};
+  r["kernels"] = ntk.kernel_name();
+  add_operator_metrics(o, e, {a, core, p.inputs.batch, p.inputs.steps, s.hidden, &p.target}, r);
   return r;
 }
 
@@ -329,7 +420,8 @@ void add_ntk_commands(CLI::App& app, std::function<void()>& action) {
   metrics->add_option("--top-k", mo->top_k, "k largest eigenvalues by Lanczos (default 0: none)");
   metrics->add_option("--threads", mo->threads, "1 or 2 (results do not depend on it; default 2)");
   metrics->add_flag("--json", mo->json, "print JSON (default: name: value lines)");
-  metrics->callback([mo, &action] {
+  metrics->callback([mo, metrics, &action] {
+    record_given(*metrics, mo->model);
     action = [mo] { print_report(std::cout, metrics_report(*mo), mo->json); };
   });
 
@@ -341,6 +433,8 @@ void add_ntk_commands(CLI::App& app, std::function<void()>& action) {
   export_cmd->callback([eo, dir, &action] {
     action = [eo, dir] { export_model(*eo, *dir); };
   });
+
+  add_ntk_attention_commands(*group, action);
 }
 
 }  // namespace learndyn::cli

@@ -1,0 +1,276 @@
+#include "cli/ntk_attention_commands.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <limits>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cli/figure.hpp"
+#include "cli/options.hpp"
+#include "cli/report.hpp"
+#include "common/argument_error.hpp"
+#include "fast/ntk/attention.hpp"
+#include "fast/ntk/estimators.hpp"
+
+namespace learndyn::cli {
+namespace {
+namespace fn = learndyn::fast::ntk;
+
+struct RankOptions {
+  std::string inputs = "1,2,4,8,16,32,64", seeds = "0,1,2", attention = "64", mlp = "128", outputs = "1",
+              batch = "4", steps = "50", threads = "2", sketch = "16", residual = "32", format = "csv", output,
+              figure;
+  bool spatial = false, overall = false;
+};
+
+// A comma-separated list of integers in [lo, hi], at least one.
+std::vector<long> parse_list(const std::string& text, const std::string& parameter, long lo, long hi) {
+  std::vector<long> values;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) values.push_back(parse_integer(item, parameter, lo, hi));
+  require(!values.empty() && (text.empty() || text.back() != ','), parameter, "'" + text + "'",
+          "a comma-separated list of integers in " + std::to_string(lo) + ".." + std::to_string(hi));
+  return values;
+}
+
+struct Settings {
+  std::vector<long> inputs, seeds;
+  fn::AttentionShape shape;  // inputs varies per row
+  int batch, steps, sketch, residual;
+  unsigned threads;
+};
+
+Settings settings_of(const RankOptions& o) {
+  Settings s;
+  s.inputs = parse_list(o.inputs, "inputs", 1, 4096);
+  s.seeds = parse_list(o.seeds, "seeds", 0, std::numeric_limits<long>::max() / 2);
+  s.shape.attention = static_cast<int>(parse_integer(o.attention, "attention", 1, 1024));
+  s.shape.mlp = static_cast<int>(parse_integer(o.mlp, "mlp", 1, 4096));
+  s.shape.outputs = static_cast<int>(parse_integer(o.outputs, "outputs", 1, 1024));
+  s.batch = static_cast<int>(parse_integer(o.batch, "batch", 1, 100000));
+  s.steps = static_cast<int>(parse_integer(o.steps, "steps", 1, 4096));
+  s.sketch = static_cast<int>(parse_integer(o.sketch, "sketch", 1, 4096));
+  s.residual = static_cast<int>(parse_integer(o.residual, "residual", 0, 4096));
+  s.threads = static_cast<unsigned>(parse_integer(o.threads, "threads", 1, 2));
+  require(o.format == "csv" || o.format == "json", "format", "'" + o.format + "'", "csv or json");
+  require(!o.spatial || s.shape.state_size() <= 4096, "spatial", s.shape.state_size(),
+          "per-token state 4 attention + mlp + outputs <= 4096");
+  require(static_cast<double>(s.batch) * s.steps * s.shape.state_size() <= 5e7, "batch", s.batch,
+          "B T (4 attention + mlp + outputs) <= 5e7 states");
+  return s;
+}
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// One model: the temporal rank of NTK_S and of K (PR of the T x T reductions, N22-N23), the
+// temporal PR of the summed inputs' Gram (the q,k,v part of K reduced: N43), and optionally
+// the spatial and overall ranks.
+struct Row {
+  long inputs, seed;
+  double temporal, temporal_core, temporal_inputs, spatial = kNaN, overall = kNaN, overall_se = kNaN;
+};
+
+// PR of the T x T Gram of xbar_t = sum_b x_bt: the temporal reduction of X X^T (x) I (N24).
+double input_temporal_rank(const fn::AttentionInputs& in, int d_in) {
+  std::vector<double> xbar(std::size_t(in.steps) * d_in, 0.0), gram(std::size_t(in.steps) * in.steps, 0.0);
+  for (int b = 0; b < in.batch; ++b)
+    for (int t = 0; t < in.steps; ++t)
+      for (int c = 0; c < d_in; ++c) xbar[std::size_t(t) * d_in + c] += in.x[(std::size_t(b) * in.steps + t) * d_in + c];
+  for (int t = 0; t < in.steps; ++t)
+    for (int s = 0; s < in.steps; ++s)
+      for (int c = 0; c < d_in; ++c) gram[std::size_t(t) * in.steps + s] += xbar[std::size_t(t) * d_in + c] * xbar[std::size_t(s) * d_in + c];
+  return fn::small_metrics(gram, in.steps).participation_ratio;
+}
+
+Row measure(const Settings& s, const RankOptions& o, long d_in, long seed) {
+  fn::AttentionShape shape = s.shape;
+  shape.inputs = static_cast<int>(d_in);
+  const fn::AttentionModel model = fn::random_attention(shape, static_cast<std::uint64_t>(seed));
+  const fn::AttentionInputs inputs = fn::random_attention_inputs(shape, s.batch, s.steps, static_cast<std::uint64_t>(seed) + 1);
+  const fn::AttentionNtk ntk(model, inputs, {s.threads});
+  const int d = shape.state_size();
+  const fn::KeptAxes time{false, true, false}, space{false, false, true};
+  Row r{d_in, seed, 0, 0, input_temporal_rank(inputs, shape.inputs)};
+  r.temporal = fn::small_metrics(fn::reduced_operator(ntk.ntk_operator(), s.batch, s.steps, d, time), s.steps).participation_ratio;
+  r.temporal_core = fn::small_metrics(fn::reduced_operator(ntk.k_operator(), s.batch, s.steps, d, time), s.steps).participation_ratio;
+  if (o.spatial)
+    r.spatial = fn::small_metrics(fn::reduced_operator(ntk.ntk_operator(), s.batch, s.steps, d, space), d).participation_ratio;
+  if (o.overall) {
+    const fn::RankEstimate e = fn::hutch_plus_plus(ntk.ntk_operator(), s.sketch, s.residual, static_cast<std::uint64_t>(seed) + 101);
+    r.overall = e.participation_ratio.value;
+    r.overall_se = e.participation_ratio.standard_error;
+  }
+  return r;
+}
+
+Json number(double x) { return std::isfinite(x) ? Json(x) : Json(nullptr); }
+
+std::string cell(double x) {
+  if (!std::isfinite(x)) return "";
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.17g", x);
+  return buffer;
+}
+
+const char* const kColumns[] = {"inputs", "seed", "temporal_rank", "temporal_rank_K", "temporal_rank_inputs",
+                                "spatial_rank", "overall_rank", "overall_rank_se"};
+
+std::string csv_of(const std::vector<Row>& rows) {
+  std::ostringstream out;
+  for (const char* c : kColumns) out << (c == kColumns[0] ? "" : ",") << c;
+  out << "\n";
+  for (const Row& r : rows)
+    out << r.inputs << "," << r.seed << "," << cell(r.temporal) << "," << cell(r.temporal_core) << ","
+        << cell(r.temporal_inputs) << "," << cell(r.spatial) << "," << cell(r.overall) << "," << cell(r.overall_se)
+        << "\n";
+  return out.str();
+}
+
+// Mean and sample s.d. of the temporal rank per input dimension, in the order given.
+struct Summary {
+  long inputs;
+  double mean, sd, mean_core, mean_inputs;
+};
+
+std::vector<Summary> summarise(const Settings& s, const std::vector<Row>& rows) {
+  std::vector<Summary> out;
+  for (long d : s.inputs) {
+    double sum = 0, sq = 0, core = 0, in = 0;
+    int n = 0;
+    for (const Row& r : rows)
+      if (r.inputs == d) {
+        sum += r.temporal;
+        sq += r.temporal * r.temporal;
+        core += r.temporal_core;
+        in += r.temporal_inputs;
+        ++n;
+      }
+    const double mean = sum / n;
+    out.push_back({d, mean, n > 1 ? std::sqrt(std::max(0.0, (sq - n * mean * mean) / (n - 1))) : 0.0, core / n, in / n});
+  }
+  return out;
+}
+
+std::string quoted(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += (c == '\'') ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// Temporal rank (mean +- s.d. over seeds, and each seed) of NTK_S and of K against d_in, with
+// the temporal PR of the inputs and the ceiling T.
+void write_figure(const Settings& s, const std::vector<Row>& rows, const std::vector<Summary>& sum,
+                  const std::string& png) {
+  std::ostringstream gp;
+  const std::string partial = png + ".partial.png";
+  gp << "set terminal pngcairo size 900,600 font 'DejaVu Sans,11'\nset output " << quoted(partial) << "\n"
+     << "set grid\nset logscale x 2\nset key top left\n"
+     << "set xlabel 'input dimension d_{in}'\nset ylabel 'temporal effective rank (PR of the T x T reduction)'\n"
+     << "set title 'Self-attention + MLP: d_a = " << s.shape.attention << ", d_h = " << s.shape.mlp
+     << ", T = " << s.steps << ", B = " << s.batch << ", " << s.seeds.size() << " seeds'\n";
+  gp << "$rows << EOD\n";
+  for (const Row& r : rows) gp << r.inputs << " " << cell(r.temporal) << "\n";
+  gp << "EOD\n$summary << EOD\n";
+  for (const Summary& m : sum)
+    gp << m.inputs << " " << cell(m.mean) << " " << cell(m.sd) << " " << cell(m.mean_core) << " "
+       << cell(m.mean_inputs) << "\n";
+  gp << "EOD\n";
+  const long lo = sum.front().inputs, hi = sum.back().inputs;
+  gp << "set xrange [" << std::max(0.5, 0.7 * double(std::min(lo, hi))) << ":" << 1.4 * double(std::max(lo, hi)) << "]\n"
+     << "set yrange [0:*]\n"
+     << "plot $summary using 1:2:3 with yerrorlines lw 2 pt 7 lc rgb '#1f77b4' title 'NTK_S (mean +- s.d.)', \\\n"
+     << "     $rows using 1:2 with points pt 6 lc rgb '#1f77b4' notitle, \\\n"
+     << "     $summary using 1:4 with linespoints lw 2 pt 5 lc rgb '#ff7f0e' title 'K (core, N43)', \\\n"
+     << "     $summary using 1:5 with linespoints dt 2 pt 4 lc rgb '#2ca02c' title 'inputs: PR of sum_b x_{bt} Gram', \\\n"
+     << "     " << s.steps << " with lines dt 3 lc rgb 'gray' title 'T'\n";
+  run_gnuplot(gp.str(), partial);
+  std::filesystem::rename(partial, png);
+}
+
+void write_data(const std::string& path, const std::string& data) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (!ec && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+    std::ofstream file(path, std::ios::binary);  // a device or FIFO: written in place
+    file << data;
+    if (!file.flush()) throw std::runtime_error("cannot write " + path);
+    return;
+  }
+  write_file_atomically(path, data);
+}
+
+void run_attention_rank(const RankOptions& o) {
+  const Settings s = settings_of(o);
+  std::vector<Row> rows;
+  for (long d : s.inputs)
+    for (long seed : s.seeds) rows.push_back(measure(s, o, d, seed));
+  const std::vector<Summary> sum = summarise(s, rows);
+  Json summary = Json::array();
+  for (const Summary& m : sum)
+    summary.push_back({{"inputs", m.inputs}, {"temporal_rank_mean", number(m.mean)}, {"temporal_rank_sd", number(m.sd)},
+                       {"temporal_rank_K_mean", number(m.mean_core)}, {"temporal_rank_inputs_mean", number(m.mean_inputs)}});
+  Json report = Json::object();
+  report["command"] = "ntk attention-rank";
+  report["settings"] = {{"attention", s.shape.attention}, {"mlp", s.shape.mlp}, {"outputs", s.shape.outputs},
+                        {"batch", s.batch}, {"steps", s.steps}, {"seeds", s.seeds}};
+  std::string data;
+  if (o.format == "csv") {
+    data = csv_of(rows);
+  } else {
+    Json table = Json::array();
+    for (const Row& r : rows)
+      table.push_back({{"inputs", r.inputs}, {"seed", r.seed}, {"temporal_rank", number(r.temporal)},
+                       {"temporal_rank_K", number(r.temporal_core)}, {"temporal_rank_inputs", number(r.temporal_inputs)},
+                       {"spatial_rank", number(r.spatial)}, {"overall_rank", number(r.overall)},
+                       {"overall_rank_se", number(r.overall_se)}});
+    Json full = report;
+    full["rows"] = table;
+    full["summary"] = summary;
+    data = full.dump(1) + "\n";
+  }
+  if (!o.figure.empty()) write_figure(s, rows, sum, o.figure);  // first: a gnuplot failure leaves no data
+  if (o.output.empty()) {
+    std::cout << data;
+    return;
+  }
+  write_data(o.output, data);
+  Json brief{{"command", report["command"]}, {"wrote", o.output}};
+  if (!o.figure.empty()) brief["figure"] = o.figure;
+  brief["summary"] = summary;
+  print_report(std::cout, brief, false);
+}
+
+}  // namespace
+
+void add_ntk_attention_commands(CLI::App& group, std::function<void()>& action) {
+  auto o = std::make_shared<RankOptions>();
+  auto* cmd = group.add_subcommand(
+      "attention-rank",
+      "temporal rank of the self-attention NTK_S against the input dimension (paper Figs. 6, 9): "
+      "one row per (inputs, seed)");
+  cmd->add_option("--inputs", o->inputs, "input dimensions d_in, comma-separated, 1..4096 (default 1,2,4,8,16,32,64)");
+  cmd->add_option("--seeds", o->seeds, "model seeds, comma-separated (default 0,1,2); inputs use seed + 1");
+  cmd->add_option("--attention", o->attention, "d_a = d_model of the q, k, v projections, 1..1024 (default 64)");
+  cmd->add_option("--mlp", o->mlp, "MLP hidden width d_h, 1..4096 (default 128)");
+  cmd->add_option("--outputs", o->outputs, "output dimension d_out, 1..1024 (default 1)");
+  cmd->add_option("--batch", o->batch, "sequences B, 1..100000 (default 4)");
+  cmd->add_option("--steps", o->steps, "tokens per sequence T, 1..4096 (default 50)");
+  cmd->add_flag("--spatial", o->spatial, "also the spatial rank (PR of the D x D reduction; D matvecs)");
+  cmd->add_flag("--overall", o->overall, "also the overall rank by Hutch++ (--sketch, --residual)");
+  cmd->add_option("--sketch", o->sketch, "Hutch++ range probes for --overall (default 16)");
+  cmd->add_option("--residual", o->residual, "Hutch++ residual probes for --overall (default 32)");
+  cmd->add_option("--threads", o->threads, "1 or 2 (results do not depend on it; default 2)");
+  cmd->add_option("--format", o->format, "csv | json (default csv)");
+  cmd->add_option("-o,--output", o->output, "data file (default stdout; then a summary goes to stdout)");
+  cmd->add_option("--figure", o->figure, "PNG figure to write (gnuplot)");
+  cmd->callback([o, &action] { action = [o] { run_attention_rank(*o); }; });
+}
+
+}  // namespace learndyn::cli
