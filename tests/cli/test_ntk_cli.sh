@@ -96,6 +96,96 @@ run ntk metrics --manifest "$scratch/torch/model.json" --estimator exact --json
 check "torch-layout GRU: exits 0" test "$rc" = 0
 check "torch-layout GRU: tr NTK_S = ||dh/dtheta||^2 (finite differences)" close "$(value '["trace"]')" "$(cat "$scratch/torch/trace.txt")" 1e-6
 
+# --- self-attention + MLP (--model attention, proofs/ntk.md N41-N47) ---------------------------
+run ntk metrics --model attention --json --ranks --top-k 2
+check "attention metrics exits 0" test "$rc" = 0
+check "attention model kind" test "$(value '["model"]["kind"]')" = "'attention'"
+for key in '["trace"]' '["frobenius"]' '["participation_ratio"]' '["core_cosine"]' '["ranks"]["temporal"]' \
+           '["ranks"]["spatial"]' '["ranks"]["batch"]' '["top_eigenvalues"][1]'; do
+  check "attention field $key" test -n "$(value "$key" 2>/dev/null)"
+done
+# N = B T (4 d_a + d_h + d_out) = 1 * 3 * 6 = 18 <= sketch: Hutch++ is exact (N29).
+atiny=(--model attention --inputs 1 --attention 1 --mlp 1 --outputs 1 --batch 1 --steps 3)
+run ntk metrics "${atiny[@]}" --estimator exact --json
+a_tr=$(value '["trace"]'); a_pr=$(value '["participation_ratio"]')
+run ntk metrics "${atiny[@]}" --sketch 18 --residual 0 --json
+check "attention: hutch++ trace exact on rank <= sketch" close "$(value '["trace"]')" "$a_tr" 1e-10
+check "attention: hutch++ PR exact on rank <= sketch" close "$(value '["participation_ratio"]')" "$a_pr" 1e-10
+run ntk metrics --model attention --json --estimator-seed 5 --threads 1; a="$out"
+run ntk metrics --model attention --json --estimator-seed 5 --threads 2; b="$out"
+check "attention: 1 and 2 threads give the same output" test "$a" = "$b"
+
+# An independent pure-Python attention block (N41's equations, the built-in draws of
+# common/random.hpp's SplitMix64 + Box-Muller) and tr NTK_S = ||dh/dtheta||_F^2 over the whole
+# global state (q, k, v, a, u, y) by central differences (step 1e-6: relative error ~1e-9).
+python3 - "$scratch/attention_trace.txt" <<'PY'
+import math, sys
+DI, DA, DH, DO, B, T, SEED = 2, 2, 3, 2, 2, 3, 4
+M64 = (1 << 64) - 1
+class Rng:
+    def __init__(self, seed): self.s = seed & M64
+    def next(self):
+        self.s = (self.s + 0x9E3779B97F4A7C15) & M64; z = self.s
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & M64
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M64
+        return z ^ (z >> 31)
+    def uniform(self): return (self.next() >> 11) * 2.0 ** -53
+    def normal(self):
+        u1 = 1.0 - self.uniform(); u2 = self.uniform()
+        return math.sqrt(-2.0 * math.log(u1)) * math.cos(6.283185307179586 * u2)
+rng = Rng(SEED); theta = []
+for count, fan in ((3 * DA * DI, DI), (DH * DA, DA), (DH, 10), (DO * DH, DH), (DO, 10)):
+    theta += [rng.normal() / math.sqrt(fan) for _ in range(count)]
+rng = Rng((SEED + 1) ^ 0xA77E17)
+x = [[rng.normal() for _ in range(DI)] for _ in range(B * T)]
+def states(th):
+    o = 0
+    def take(r, c):
+        nonlocal o
+        m = [th[o + i * c:o + (i + 1) * c] for i in range(r)]; o += r * c; return m
+    wq, wk, wv, w1 = take(DA, DI), take(DA, DI), take(DA, DI), take(DH, DA)
+    b1 = th[o:o + DH]; o += DH
+    w2 = take(DO, DH); b2 = th[o:o + DO]
+    mv = lambda w, v: [sum(wi * vi for wi, vi in zip(row, v)) for row in w]
+    out = []
+    for b in range(B):
+        xs = x[b * T:(b + 1) * T]
+        q, k, v = [mv(wq, xt) for xt in xs], [mv(wk, xt) for xt in xs], [mv(wv, xt) for xt in xs]
+        for t in range(T):
+            e = [math.exp(sum(a * c for a, c in zip(q[t], k[s])) / math.sqrt(DA)) for s in range(T)]
+            a = [sum(e[s] * v[s][r] for s in range(T)) / sum(e) for r in range(DA)]
+            u = [z + bb for z, bb in zip(mv(w1, a), b1)]
+            y = [z + bb for z, bb in zip(mv(w2, [math.tanh(ui) for ui in u]), b2)]
+            out += q[t] + k[t] + v[t] + a + u + y
+    return out
+eps, tr = 1e-6, 0.0
+for p in range(len(theta)):
+    tp, tm = list(theta), list(theta); tp[p] += eps; tm[p] -= eps
+    tr += sum(((a - b) / (2 * eps)) ** 2 for a, b in zip(states(tp), states(tm)))
+open(sys.argv[1], "w").write(repr(tr))
+PY
+run ntk metrics --model attention --inputs 2 --attention 2 --mlp 3 --outputs 2 --batch 2 --steps 3 --seed 4 \
+  --estimator exact --json
+check "attention: tr NTK_S = ||dh/dtheta||^2 (pure-Python finite differences)" \
+  close "$(value '["trace"]')" "$(cat "$scratch/attention_trace.txt")" 1e-6
+
+# --- attention-rank (paper Figs. 6, 9) at a tiny size -------------------------------------------
+arank=(ntk attention-rank --inputs 1,3 --seeds 0,1 --attention 4 --mlp 4 --batch 2 --steps 6)
+run "${arank[@]}" --format json
+check "attention-rank exits 0" test "$rc" = 0
+check "attention-rank: one row per (inputs, seed)" test "$(value '["rows"].__len__()')" = 4
+check "attention-rank: summary per input dimension" test "$(value '["summary"].__len__()')" = 2
+# With d_in = 1 the summed inputs' T x T Gram has rank 1, so its PR is 1 (N25).
+check "attention-rank: input PR is 1 at d_in = 1" close "$(value '["rows"][0]["temporal_rank_inputs"]')" 1 1e-12
+check "attention-rank: temporal rank within [1, T]" python3 -c "
+import json,sys; d=json.loads(sys.argv[1]); sys.exit(0 if all(1-1e-9 <= r['temporal_rank'] <= 6+1e-9 for r in d['rows']) else 1)" "$out"
+run "${arank[@]}" --threads 1 -o "$scratch/rank1.csv" --figure "$scratch/rank.png"
+check "attention-rank -o --figure exits 0" test "$rc" = 0
+check "attention-rank: PNG written" test "$(head -c 4 "$scratch/rank.png" | tail -c 3)" = PNG
+run "${arank[@]}" --threads 2 -o "$scratch/rank2.csv"
+check "attention-rank: same CSV bytes with 1 and 2 threads" cmp -s "$scratch/rank1.csv" "$scratch/rank2.csv"
+check "attention-rank: CSV header and 4 rows" test "$(wc -l <"$scratch/rank1.csv")" = 5
+
 # --- bad input: exit 2, one line naming the parameter, nothing on stdout -----------------------
 bad() {  # bad NAME PARAMETER ARGS...
   local name="$1" param="$2"; shift 2
@@ -122,5 +212,16 @@ echo '{"model": "lstm"}' >"$scratch/broken/kind.json"
 bad "manifest model kind" '$.model' ntk metrics --manifest "$scratch/broken/kind.json"
 echo '{not json' >"$scratch/broken/bad.json"
 bad "manifest not JSON" "bad.json" ntk metrics --manifest "$scratch/broken/bad.json"
+
+bad "attention option on a recurrent model" "attention" ntk metrics --model gru --attention 4
+bad "recurrent option on attention" "hidden" ntk metrics --model attention --hidden 4
+bad "attention d_a 0" "attention" ntk metrics --model attention --attention 0
+bad "attention mlp too large" "mlp" ntk metrics --model attention --mlp 5000
+bad "attention exact too large" "estimator" ntk metrics --model attention --estimator exact --batch 10 --steps 20
+bad "attention-rank inputs list" "inputs" ntk attention-rank --inputs 1,,2
+bad "attention-rank inputs 0" "inputs" ntk attention-rank --inputs 0,2
+bad "attention-rank format" "format" ntk attention-rank --format xml -o "$scratch/never.csv"
+check "attention-rank bad format: nothing written" test ! -e "$scratch/never.csv"
+bad "attention-rank steps" "steps" ntk attention-rank --steps 0
 
 finish "ntk cli"
