@@ -321,7 +321,7 @@ Json attention_metrics_report(const MetricsOptions& o, const EstimatorSettings& 
                 {"mlp", shape.mlp}, {"outputs", shape.outputs}, {"batch", batch}, {"steps", steps},
                 {"state_size", shape.state_size()}, {"parameters", shape.parameter_count()},
                 {"states", ntk.dimension()}, {"source", "built-in"}};
-  r["kernels"] = "eigen";
+  r["kernels"] = ntk.kernel_name();
   r["core"] = "K (proofs/ntk.md N43); spatial axis = the per-token state [q k v a u y]";
   add_operator_metrics(o, e, {ntk.ntk_operator(), ntk.k_operator(), batch, steps, shape.state_size(), nullptr}, r);
   return r;

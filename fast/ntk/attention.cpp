@@ -11,7 +11,6 @@ namespace learndyn::fast::ntk {
 namespace {
 
 using RowMatrix = AttentionNtk::RowMatrix;
-using ConstBlock = Eigen::Map<const RowMatrix, 0, Eigen::OuterStride<>>;
 using MutableBlock = Eigen::Map<RowMatrix, 0, Eigen::OuterStride<>>;
 
 // Offsets of the layers inside one token's state (N41): [q k v a u y].
@@ -162,8 +161,8 @@ AttentionNtk::AttentionNtk(const AttentionModel& m, const AttentionInputs& in, N
       dimension_(std::ptrdiff_t(in.batch) * in.steps * m.shape.state_size()),
       threads_(options.threads == 0 ? std::min(2u, std::max(1u, std::thread::hardware_concurrency()))
                                     : std::min(2u, options.threads)),
-      scale_(1 / std::sqrt(double(m.shape.attention))),
-      state_(attention_forward(m, in)) {
+      state_(attention_forward(m, in)),
+      kernels_(options.generic_kernels ? &detail::generic_attention_kernels() : &detail::attention_kernels()) {
   Forward f = run_forward(m, in);
   const Parameters w = parameters(m);
   w1_ = w.w1;
@@ -173,84 +172,15 @@ AttentionNtk::AttentionNtk(const AttentionModel& m, const AttentionInputs& in, N
   q_ = std::move(f.q);
   k_ = std::move(f.k);
   v_ = std::move(f.v);
-  probs_ = std::move(f.probs);
+  for (const RowMatrix& p : f.probs) probs_.insert(probs_.end(), p.data(), p.data() + p.size());
   x_ = Eigen::Map<const RowMatrix>(in.x.data(), rows, m.shape.inputs);
   a1_.resize(rows, m.shape.attention + 1);
   a1_ << f.a, Eigen::VectorXd::Ones(rows);
   t1_.resize(rows, m.shape.mlp + 1);
   t1_ << f.tanh_u, Eigen::VectorXd::Ones(rows);
-}
-
-// (N42, N46) one (probe, sequence) pair: S, or P = (I - S)^{-1} by forward substitution
-// through the layers q,k,v -> a -> u -> y:
-//   delta e = (dq K^T + Q dk^T)/sqrt(d_a), delta p = p o (delta e - rowsum(p o delta e)),
-//   a-layer += P dv + delta p V;  u-layer += W_1 a;  y-layer += W_2 (tanh'(u) o u),
-// where for P the sources a, u are the already substituted layers and for S the inputs.
-void AttentionNtk::forward_pair(Layers which, const double* in, double* out, int pair) const {
-  const Offsets o(shape_);
-  const int T = steps_, da = shape_.attention, b = pair % batch_;
-  const bool p_op = which == Layers::p;
-  const std::ptrdiff_t base = std::ptrdiff_t(pair) * T * o.size;
-  const Eigen::OuterStride<> stride(o.size);
-  const auto src = [&](int off, int cols) { return ConstBlock(in + base + off, T, cols, stride); };
-  const auto dst = [&](int off, int cols) { return MutableBlock(out + base + off, T, cols, stride); };
-  const auto qb = q_.middleRows(b * T, T), kb = k_.middleRows(b * T, T), vb = v_.middleRows(b * T, T);
-  const RowMatrix& pb = probs_[b];
-  if (p_op) dst(o.q, 3 * da) = src(o.q, 3 * da);
-  else dst(o.q, 3 * da).setZero();
-  RowMatrix de = scale_ * (src(o.q, da) * kb.transpose() + qb * src(o.k, da).transpose());
-  const Eigen::VectorXd mean = pb.cwiseProduct(de).rowwise().sum();
-  de.colwise() -= mean;
-  const RowMatrix dp = pb.cwiseProduct(de);
-  MutableBlock a = dst(o.a, da);
-  a.noalias() = pb * src(o.v, da);
-  a.noalias() += dp * vb;
-  if (p_op) a += src(o.a, da);
-  MutableBlock u = dst(o.u, shape_.mlp);
-  if (p_op) u = src(o.u, shape_.mlp) + a * w1_.transpose();
-  else u.noalias() = src(o.a, da) * w1_.transpose();
-  const RowMatrix gated = tanh_prime_.middleRows(b * T, T).cwiseProduct(p_op ? RowMatrix(u) : RowMatrix(src(o.u, shape_.mlp)));
-  MutableBlock y = dst(o.y, shape_.outputs);
-  if (p_op) y = src(o.y, shape_.outputs) + gated * w2_.transpose();
-  else y.noalias() = gated * w2_.transpose();
-}
-
-// (N42, N46) the adjoints: S*, or P* = (I - S*)^{-1} by backward substitution y -> u -> a ->
-// (q, k, v): u-layer += tanh'(u) o W_2^T g_y; a-layer += W_1^T g_u; with c_ts = g_t . v_s and
-// ebar = p o (c - rowsum(p o c)) / sqrt(d_a): v += P^T g_a, q += ebar K, k += ebar^T Q.
-void AttentionNtk::backward_pair(Layers which, const double* in, double* out, int pair) const {
-  const Offsets o(shape_);
-  const int T = steps_, da = shape_.attention, b = pair % batch_;
-  const bool p_op = which == Layers::p;
-  const std::ptrdiff_t base = std::ptrdiff_t(pair) * T * o.size;
-  const Eigen::OuterStride<> stride(o.size);
-  const auto src = [&](int off, int cols) { return ConstBlock(in + base + off, T, cols, stride); };
-  const auto dst = [&](int off, int cols) { return MutableBlock(out + base + off, T, cols, stride); };
-  const auto qb = q_.middleRows(b * T, T), kb = k_.middleRows(b * T, T), vb = v_.middleRows(b * T, T);
-  const RowMatrix& pb = probs_[b];
-  MutableBlock y = dst(o.y, shape_.outputs);
-  if (p_op) y = src(o.y, shape_.outputs);
-  else y.setZero();
-  MutableBlock u = dst(o.u, shape_.mlp);
-  u = tanh_prime_.middleRows(b * T, T).cwiseProduct(RowMatrix(src(o.y, shape_.outputs) * w2_));
-  if (p_op) u += src(o.u, shape_.mlp);
-  MutableBlock a = dst(o.a, da);
-  if (p_op) a = src(o.a, da) + u * w1_;
-  else a.noalias() = src(o.u, shape_.mlp) * w1_;
-  const RowMatrix g = p_op ? RowMatrix(a) : RowMatrix(src(o.a, da));
-  RowMatrix c = g * vb.transpose();
-  const Eigen::VectorXd mean = pb.cwiseProduct(c).rowwise().sum();
-  c.colwise() -= mean;
-  const RowMatrix ebar = scale_ * pb.cwiseProduct(c);
-  MutableBlock qo = dst(o.q, da), ko = dst(o.k, da), vo = dst(o.v, da);
-  qo.noalias() = ebar * kb;
-  ko.noalias() = ebar.transpose() * qb;
-  vo.noalias() = pb.transpose() * g;
-  if (p_op) {
-    qo += src(o.q, da);
-    ko += src(o.k, da);
-    vo += src(o.v, da);
-  }
+  data_ = {in.batch, in.steps, m.shape.inputs, m.shape.attention, m.shape.mlp, m.shape.outputs,
+           1 / std::sqrt(double(m.shape.attention)), q_.data(), k_.data(), v_.data(), probs_.data(),
+           tanh_prime_.data(), w1_.data(), w2_.data(), x_.data(), a1_.data(), t1_.data()};
 }
 
 void AttentionNtk::by_pairs(bool adjoint, Layers which, const double* in, double* out, int m) const {
@@ -259,8 +189,7 @@ void AttentionNtk::by_pairs(bool adjoint, Layers which, const double* in, double
   run_chunks(threads_, [&](int chunk) {
     const int j0 = chunk == 0 ? 0 : half, j1 = chunk == 0 ? half : pairs;
     for (int j = j0; j < j1; ++j) {
-      if (adjoint) backward_pair(which, in, out, j);
-      else forward_pair(which, in, out, j);
+      (adjoint ? kernels_->backward_pair : kernels_->forward_pair)(data_, which == Layers::p, in, out, j);
     }
   });
 }
@@ -270,27 +199,12 @@ void AttentionNtk::apply_s_adjoint(const double* in, double* out, int m) const {
 void AttentionNtk::apply_p(const double* in, double* out, int m) const { by_pairs(false, Layers::p, in, out, m); }
 void AttentionNtk::apply_p_adjoint(const double* in, double* out, int m) const { by_pairs(true, Layers::p, in, out, m); }
 
-// (N43) one probe: per site, out = V (V^T in) on the site's layers; the a-layer has no weight.
-void AttentionNtk::k_probe(const double* in, double* out) const {
-  const Offsets o(shape_);
-  const int rows = batch_ * steps_;
-  const Eigen::OuterStride<> stride(o.size);
-  const auto site = [&](const Eigen::MatrixXd& v, int off, int cols) {
-    const Eigen::MatrixXd projected = v.transpose() * ConstBlock(in + off, rows, cols, stride);
-    MutableBlock(out + off, rows, cols, stride).noalias() = v * projected;
-  };
-  site(x_, o.q, 3 * shape_.attention);  // W_q, W_k, W_v share the site variable x
-  MutableBlock(out + o.a, rows, shape_.attention, stride).setZero();
-  site(a1_, o.u, shape_.mlp);
-  site(t1_, o.y, shape_.outputs);
-}
-
 void AttentionNtk::apply_k(const double* in, double* out, int m) const {
   require(m >= 1, "m", m, "m >= 1 probes");
   const int half = (m + 1) / 2;
   run_chunks(threads_, [&](int chunk) {
     const int p0 = chunk == 0 ? 0 : half, p1 = chunk == 0 ? half : m;
-    for (int p = p0; p < p1; ++p) k_probe(in + p * dimension_, out + p * dimension_);
+    for (int p = p0; p < p1; ++p) kernels_->k_probe(data_, in + p * dimension_, out + p * dimension_);
   });
 }
 

@@ -9,7 +9,8 @@
 // column range of it, so no layout change is needed.
 //
 // P and P* are applied as forward / backward substitution through the layers (N46), one
-// (probe, sequence) pair at a time; K (N43) one probe at a time, two GEMMs per site. The pairs
+// (probe, sequence) pair at a time; K (N43) one probe at a time, two GEMMs per site; those
+// kernels are built for AVX2+FMA and for generic x86-64 (attention_kernels.hpp). The pairs
 // (resp. probes) are split into two fixed halves whatever the thread count, and each pair's
 // arithmetic does not depend on the others: results are bit-identical with 1 or 2 threads.
 #pragma once
@@ -20,6 +21,7 @@
 
 #include <Eigen/Core>
 
+#include "fast/ntk/attention_kernels.hpp"
 #include "fast/ntk/estimators.hpp"
 #include "fast/ntk/operators.hpp"
 
@@ -65,12 +67,15 @@ class AttentionNtk {
   using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
   AttentionNtk(const AttentionModel& model, const AttentionInputs& inputs, NtkOptions options = {});
+  AttentionNtk(const AttentionNtk&) = delete;  // data_ points into the members
+  AttentionNtk& operator=(const AttentionNtk&) = delete;
 
   std::ptrdiff_t dimension() const { return dimension_; }  // N = B T D
   const AttentionShape& shape() const { return shape_; }
   int batch() const { return batch_; }
   int steps() const { return steps_; }
   const std::vector<double>& state() const { return state_; }
+  const char* kernel_name() const { return kernels_->name; }
 
   // out = A in for blocks of m vectors (N x m column-major); in and out may not overlap. Not
   // safe to call concurrently on one object (the NTK's scratch buffers are shared).
@@ -87,21 +92,19 @@ class AttentionNtk {
 
  private:
   enum class Layers { s, p };  // one application of S (S*), or the substitution for P (P*)
-  void forward_pair(Layers which, const double* in, double* out, int pair) const;
-  void backward_pair(Layers which, const double* in, double* out, int pair) const;
   void by_pairs(bool adjoint, Layers which, const double* in, double* out, int m) const;
-  void k_probe(const double* in, double* out) const;
 
   AttentionShape shape_;
   int batch_, steps_;
   std::ptrdiff_t dimension_;
   unsigned threads_;
-  double scale_;                        // 1 / sqrt(d_a)
   std::vector<double> state_;           // the forward pass
   RowMatrix w1_, w2_;                   // d_h x d_a, d_out x d_h
   RowMatrix q_, k_, v_, tanh_prime_;    // (B T) x d_a, d_a, d_a, d_h
-  std::vector<RowMatrix> probs_;        // per sequence: T x T softmax weights p_ts
-  Eigen::MatrixXd x_, a1_, t1_;         // site variables (N43): X, [A 1], [tanh U 1], rows (b, t)
+  std::vector<double> probs_;           // per sequence b: T x T softmax weights p_ts, row-major
+  RowMatrix x_, a1_, t1_;               // site variables (N43): X, [A 1], [tanh U 1], rows (b, t)
+  const detail::AttentionKernels* kernels_;
+  detail::AttentionData data_;          // pointers into the members above
   mutable std::vector<double> scratch_a_, scratch_b_;
 };
 

@@ -220,19 +220,18 @@ Vec apply(const fn::AttentionNtk& ntk, FastApply op, const Vec& q) {
 
 }  // namespace
 
-// (N47): S, S*, P, P*, K and NTK_S of the fast path against the 50-digit reference,
-// componentwise: |fast - exact| <= 64 L u sigma (|A|' |q|), |A|' the magnitude operator.
+// (N47): S, S*, P, P*, K and NTK_S of the fast path (both kernel builds) against the 50-digit
+// reference, componentwise: |fast - exact| <= 64 L u sigma (|A|' |q|), |A|' the magnitude operator.
 RC_GTEST_PROP(NtkAttentionFast, MatchesReferenceWithinTheMajorantBound, ()) {
   const Case c = *random_case();
   const fn::AttentionShape& s = c.model.shape;
   RC_LOG() << "d_in " << s.inputs << " d_a " << s.attention << " d_h " << s.mlp << " d_out " << s.outputs
            << " B " << c.inputs.batch << " T " << c.inputs.steps;
-  const fn::AttentionNtk fast(c.model, c.inputs, {2});
   const rn::AttentionNtk<real> ref(reference_model<real>(c.model), reference_x<real>(c.inputs, s.inputs),
                                    c.inputs.batch, c.inputs.steps);
   const Majorant maj(c.model, c.inputs);
   const double factor = bound_factor(maj);
-  const Vec q = random_vector(fast.dimension(), 17);
+  const Vec q = random_vector(std::ptrdiff_t(c.inputs.batch) * c.inputs.steps * s.state_size(), 17);
   using RefApply = rn::Vector<real> (rn::AttentionNtk<real>::*)(const rn::Vector<real>&) const;
   using MajApply = Vec (Majorant::*)(const Vec&) const;
   const struct {
@@ -248,7 +247,9 @@ RC_GTEST_PROP(NtkAttentionFast, MatchesReferenceWithinTheMajorantBound, ()) {
              {"NTK", &fn::AttentionNtk::apply_ntk, &rn::AttentionNtk<real>::apply_ntk, &Majorant::ntk}};
   const rn::Vector<real> qr = q.cast<real>();
   double worst = 0;
+  for (const bool generic : {false, true})
   for (const auto& op : ops) {
+    const fn::AttentionNtk fast(c.model, c.inputs, {2, generic});
     const Vec out = apply(fast, op.fast, q);
     const rn::Vector<real> exact = (ref.*op.ref)(qr);
     const Vec bound = factor * (maj.*op.majorant)(q);
@@ -256,7 +257,7 @@ RC_GTEST_PROP(NtkAttentionFast, MatchesReferenceWithinTheMajorantBound, ()) {
       const double err = std::fabs(out(e) - static_cast<double>(exact(e)));
       if (bound(e) > 0) worst = std::max(worst, err / bound(e));
       if (err > bound(e))
-        RC_LOG() << op.name << " e " << e << " exact " << static_cast<double>(exact(e)) << " fast " << out(e)
+        RC_LOG() << op.name << " generic " << generic << " e " << e << " exact " << static_cast<double>(exact(e)) << " fast " << out(e)
                  << " bound " << bound(e) << "\n";
       RC_ASSERT(err <= bound(e));
     }
@@ -264,11 +265,13 @@ RC_GTEST_PROP(NtkAttentionFast, MatchesReferenceWithinTheMajorantBound, ()) {
   RC_TAG(worst < 1e-3 ? "error/bound < 1e-3" : worst < 1e-2 ? "error/bound < 1e-2" : "error/bound < 1");
 }
 
-// (N33, N47): the dense fast NTK_S equals J J^T of the reference's forward-mode Jacobian of
-// the whole global state (50 digits), within the same componentwise bound on unit vectors.
+// (N33, N47): the dense fast NTK_S (both kernel builds) equals J J^T of the reference's
+// forward-mode Jacobian of the whole global state (50 digits), within the same componentwise
+// bound on unit vectors.
 RC_GTEST_PROP(NtkAttentionFast, DenseNtkIsJJtOfTheForwardModeJacobian, ()) {
   const Case c = *random_case(2, 3);  // J J^T at 50 digits costs N^2 p: small cases
-  const fn::AttentionNtk fast(c.model, c.inputs, {2});
+  const bool generic = *rc::gen::arbitrary<bool>();
+  const fn::AttentionNtk fast(c.model, c.inputs, {2, generic});
   const rn::Matrix<real> jac = rn::attention_jacobian_forward_mode(
       reference_model<real>(c.model), reference_x<real>(c.inputs, c.model.shape.inputs), c.inputs.batch,
       c.inputs.steps);

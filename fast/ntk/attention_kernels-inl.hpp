@@ -1,0 +1,147 @@
+// The kernels of attention_kernels.hpp, written once and compiled per target by
+// attention_kernels_avx2.cpp and attention_kernels_generic.cpp, which define
+// LEARNDYN_NTK_TARGET (and rename Eigen's namespace) first.
+#include <Eigen/Core>
+
+#include "fast/ntk/attention_kernels.hpp"
+
+namespace learndyn::fast::ntk::detail::LEARNDYN_NTK_TARGET {
+namespace {
+
+using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using ConstRowMap = Eigen::Map<const RowMatrix>;
+using ConstBlock = Eigen::Map<const RowMatrix, 0, Eigen::OuterStride<>>;
+using MutableBlock = Eigen::Map<RowMatrix, 0, Eigen::OuterStride<>>;
+
+// Offsets of the layers inside one token's state (N41): [q k v a u y].
+struct Offsets {
+  int q, k, v, a, u, y, size;
+  explicit Offsets(const AttentionData& d)
+      : q(0), k(d.attention), v(2 * d.attention), a(3 * d.attention), u(4 * d.attention),
+        y(4 * d.attention + d.mlp), size(4 * d.attention + d.mlp + d.outputs) {}
+};
+
+// The per-sequence data of sequence b.
+struct Sequence {
+  ConstRowMap q, k, v, p, tanh_prime;
+  Sequence(const AttentionData& d, int b)
+      : q(d.q + std::ptrdiff_t(b) * d.steps * d.attention, d.steps, d.attention),
+        k(d.k + std::ptrdiff_t(b) * d.steps * d.attention, d.steps, d.attention),
+        v(d.v + std::ptrdiff_t(b) * d.steps * d.attention, d.steps, d.attention),
+        p(d.probs + std::ptrdiff_t(b) * d.steps * d.steps, d.steps, d.steps),
+        tanh_prime(d.tanh_prime + std::ptrdiff_t(b) * d.steps * d.mlp, d.steps, d.mlp) {}
+};
+
+// (N42, N46) S, or P = (I - S)^{-1} by forward substitution through the layers
+// q,k,v -> a -> u -> y: delta e = (dq K^T + Q dk^T)/sqrt(d_a),
+// delta p = p o (delta e - rowsum(p o delta e)), a-layer += P dv + delta p V,
+// u-layer += W_1 a, y-layer += W_2 (tanh'(u) o u); for P the sources a, u are the already
+// substituted layers, for S the inputs.
+void forward_pair(const AttentionData& d, bool p_op, const double* in, double* out, int pair) {
+  const Offsets o(d);
+  const int T = d.steps, da = d.attention;
+  const Sequence s(d, pair % d.batch);
+  const std::ptrdiff_t base = std::ptrdiff_t(pair) * T * o.size;
+  const Eigen::OuterStride<> stride(o.size);
+  const auto src = [&](int off, int cols) { return ConstBlock(in + base + off, T, cols, stride); };
+  const auto dst = [&](int off, int cols) { return MutableBlock(out + base + off, T, cols, stride); };
+  const ConstRowMap w1(d.w1, d.mlp, da), w2(d.w2, d.outputs, d.mlp);
+  if (p_op) dst(o.q, 3 * da) = src(o.q, 3 * da);
+  else dst(o.q, 3 * da).setZero();
+  RowMatrix de(T, T);
+  de.noalias() = src(o.q, da) * s.k.transpose();
+  de.noalias() += s.q * src(o.k, da).transpose();
+  de *= d.scale;
+  const Eigen::VectorXd mean = s.p.cwiseProduct(de).rowwise().sum();
+  de.colwise() -= mean;
+  const RowMatrix dp = s.p.cwiseProduct(de);
+  MutableBlock a = dst(o.a, da);
+  a.noalias() = s.p * src(o.v, da);
+  a.noalias() += dp * s.v;
+  if (p_op) a += src(o.a, da);
+  MutableBlock u = dst(o.u, d.mlp);
+  if (p_op) {
+    u = src(o.u, d.mlp);
+    u.noalias() += a * w1.transpose();
+  } else {
+    u.noalias() = src(o.a, da) * w1.transpose();
+  }
+  const RowMatrix gated = s.tanh_prime.cwiseProduct(p_op ? RowMatrix(u) : RowMatrix(src(o.u, d.mlp)));
+  MutableBlock y = dst(o.y, d.outputs);
+  if (p_op) {
+    y = src(o.y, d.outputs);
+    y.noalias() += gated * w2.transpose();
+  } else {
+    y.noalias() = gated * w2.transpose();
+  }
+}
+
+// (N42, N46) S*, or P* = (I - S*)^{-1} by backward substitution y -> u -> a -> (q, k, v):
+// u-layer += tanh'(u) o W_2^T g_y; a-layer += W_1^T g_u; with c_ts = g_t . v_s and
+// ebar = p o (c - rowsum(p o c)) / sqrt(d_a): v += P^T g_a, q += ebar K, k += ebar^T Q.
+void backward_pair(const AttentionData& d, bool p_op, const double* in, double* out, int pair) {
+  const Offsets o(d);
+  const int T = d.steps, da = d.attention;
+  const Sequence s(d, pair % d.batch);
+  const std::ptrdiff_t base = std::ptrdiff_t(pair) * T * o.size;
+  const Eigen::OuterStride<> stride(o.size);
+  const auto src = [&](int off, int cols) { return ConstBlock(in + base + off, T, cols, stride); };
+  const auto dst = [&](int off, int cols) { return MutableBlock(out + base + off, T, cols, stride); };
+  const ConstRowMap w1(d.w1, d.mlp, da), w2(d.w2, d.outputs, d.mlp);
+  MutableBlock y = dst(o.y, d.outputs);
+  if (p_op) y = src(o.y, d.outputs);
+  else y.setZero();
+  RowMatrix back(T, d.mlp);
+  back.noalias() = src(o.y, d.outputs) * w2;
+  MutableBlock u = dst(o.u, d.mlp);
+  u = s.tanh_prime.cwiseProduct(back);
+  if (p_op) u += src(o.u, d.mlp);
+  MutableBlock a = dst(o.a, da);
+  if (p_op) {
+    a = src(o.a, da);
+    a.noalias() += u * w1;
+  } else {
+    a.noalias() = src(o.u, d.mlp) * w1;
+  }
+  const RowMatrix g = p_op ? RowMatrix(a) : RowMatrix(src(o.a, da));
+  RowMatrix c(T, T);
+  c.noalias() = g * s.v.transpose();
+  const Eigen::VectorXd mean = s.p.cwiseProduct(c).rowwise().sum();
+  c.colwise() -= mean;
+  const RowMatrix ebar = d.scale * s.p.cwiseProduct(c);
+  MutableBlock qo = dst(o.q, da), ko = dst(o.k, da), vo = dst(o.v, da);
+  qo.noalias() = ebar * s.k;
+  ko.noalias() = ebar.transpose() * s.q;
+  vo.noalias() = s.p.transpose() * g;
+  if (p_op) {
+    qo += src(o.q, da);
+    ko += src(o.k, da);
+    vo += src(o.v, da);
+  }
+}
+
+// (N43) one probe: per site, out = V (V^T in) on the site's layers; the a-layer has no weight.
+void k_probe(const AttentionData& d, const double* in, double* out) {
+  const Offsets o(d);
+  const int rows = d.batch * d.steps;
+  const Eigen::OuterStride<> stride(o.size);
+  const auto site = [&](const double* v_data, int d_site, int off, int cols) {
+    const ConstRowMap v(v_data, rows, d_site);
+    RowMatrix projected(d_site, cols);
+    projected.noalias() = v.transpose() * ConstBlock(in + off, rows, cols, stride);
+    MutableBlock(out + off, rows, cols, stride).noalias() = v * projected;
+  };
+  site(d.x, d.inputs, o.q, 3 * d.attention);  // W_q, W_k, W_v share the site variable x
+  MutableBlock(out + o.a, rows, d.attention, stride).setZero();
+  site(d.a1, d.attention + 1, o.u, d.mlp);
+  site(d.t1, d.mlp + 1, o.y, d.outputs);
+}
+
+}  // namespace
+
+const AttentionKernels& target_attention_kernels() {
+  static const AttentionKernels k{LEARNDYN_NTK_TARGET_NAME, forward_pair, backward_pair, k_probe};
+  return k;
+}
+
+}  // namespace learndyn::fast::ntk::detail::LEARNDYN_NTK_TARGET

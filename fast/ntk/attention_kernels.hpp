@@ -1,0 +1,37 @@
+// The GEMM-bound parts of the fast self-attention NTK (proofs/ntk.md N43, N46): S, P = (I-S)^{-1}
+// and their adjoints on one (probe, sequence) pair, and K on one probe. Only raw pointers cross
+// this interface: the kernels are compiled twice, for x86-64-v3 (AVX2 + FMA,
+// attention_kernels_avx2.cpp) and generic x86-64 (attention_kernels_generic.cpp), each TU with
+// Eigen in its own namespace (Eigen's GEMM is chosen at compile time; the same scheme as
+// kernels.hpp), and `attention_kernels()` picks the AVX2 build at run time when the CPU has it.
+#pragma once
+
+namespace learndyn::fast::ntk::detail {
+
+// The linearisation of one forward pass (N41-N43); every matrix row-major.
+struct AttentionData {
+  int batch, steps, inputs, attention, mlp, outputs;
+  double scale;                 // 1 / sqrt(d_a)
+  const double *q, *k, *v;      // (B T) x d_a, rows (b, t)
+  const double* probs;          // B blocks of T x T: p_ts of sequence b
+  const double* tanh_prime;     // (B T) x d_h
+  const double *w1, *w2;        // d_h x d_a, d_out x d_h
+  const double *x, *a1, *t1;    // site variables (B T) x d_in, x (d_a + 1), x (d_h + 1)
+};
+
+struct AttentionKernels {
+  const char* name;
+  // (N42, N46) on pair (probe p, sequence b), pair = p B + b: S (p_op false) or P (true); the
+  // pair's rows of `in` and `out` (row-major T x D at pair T D).
+  void (*forward_pair)(const AttentionData&, bool p_op, const double* in, double* out, int pair);
+  // S* or P*.
+  void (*backward_pair)(const AttentionData&, bool p_op, const double* in, double* out, int pair);
+  // (N43) K on one probe: in and out are its (B T) x D row-major state.
+  void (*k_probe)(const AttentionData&, const double* in, double* out);
+};
+
+// The AVX2+FMA build when the CPU has it, else the generic build.
+const AttentionKernels& attention_kernels();
+const AttentionKernels& generic_attention_kernels();
+
+}  // namespace learndyn::fast::ntk::detail
