@@ -1,5 +1,6 @@
 #include "cli/ntk_attention_commands.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -41,8 +42,8 @@ std::vector<long> parse_list(const std::string& text, const std::string& paramet
 }
 
 struct Settings {
-  std::vector<long> inputs, seeds;
-  fn::AttentionShape shape;  // inputs varies per row
+  std::vector<long> inputs, attentions, seeds;
+  fn::AttentionShape shape;  // inputs and attention vary per row
   int batch, steps, sketch, residual;
   unsigned threads;
 };
@@ -51,7 +52,7 @@ Settings settings_of(const RankOptions& o) {
   Settings s;
   s.inputs = parse_list(o.inputs, "inputs", 1, 4096);
   s.seeds = parse_list(o.seeds, "seeds", 0, std::numeric_limits<long>::max() / 2);
-  s.shape.attention = static_cast<int>(parse_integer(o.attention, "attention", 1, 1024));
+  s.attentions = parse_list(o.attention, "attention", 1, 1024);
   s.shape.mlp = static_cast<int>(parse_integer(o.mlp, "mlp", 1, 4096));
   s.shape.outputs = static_cast<int>(parse_integer(o.outputs, "outputs", 1, 1024));
   s.batch = static_cast<int>(parse_integer(o.batch, "batch", 1, 100000));
@@ -60,10 +61,14 @@ Settings settings_of(const RankOptions& o) {
   s.residual = static_cast<int>(parse_integer(o.residual, "residual", 0, 4096));
   s.threads = static_cast<unsigned>(parse_integer(o.threads, "threads", 1, 2));
   require(o.format == "csv" || o.format == "json", "format", "'" + o.format + "'", "csv or json");
-  require(!o.spatial || s.shape.state_size() <= 4096, "spatial", s.shape.state_size(),
-          "per-token state 4 attention + mlp + outputs <= 4096");
-  require(static_cast<double>(s.batch) * s.steps * s.shape.state_size() <= 5e7, "batch", s.batch,
-          "B T (4 attention + mlp + outputs) <= 5e7 states");
+  for (long da : s.attentions) {
+    fn::AttentionShape shape = s.shape;
+    shape.attention = static_cast<int>(da);
+    require(!o.spatial || shape.state_size() <= 4096, "spatial", shape.state_size(),
+            "per-token state 4 attention + mlp + outputs <= 4096");
+    require(static_cast<double>(s.batch) * s.steps * shape.state_size() <= 5e7, "batch", s.batch,
+            "B T (4 attention + mlp + outputs) <= 5e7 states");
+  }
   return s;
 }
 
@@ -73,7 +78,7 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 // temporal PR of the summed inputs' Gram (the q,k,v part of K reduced: N43), and optionally
 // the spatial and overall ranks.
 struct Row {
-  long inputs, seed;
+  long inputs, attention, seed;
   double temporal, temporal_core, temporal_inputs, spatial = kNaN, overall = kNaN, overall_se = kNaN;
 };
 
@@ -89,15 +94,16 @@ double input_temporal_rank(const fn::AttentionInputs& in, int d_in) {
   return fn::small_metrics(gram, in.steps).participation_ratio;
 }
 
-Row measure(const Settings& s, const RankOptions& o, long d_in, long seed) {
+Row measure(const Settings& s, const RankOptions& o, long d_in, long d_a, long seed) {
   fn::AttentionShape shape = s.shape;
   shape.inputs = static_cast<int>(d_in);
+  shape.attention = static_cast<int>(d_a);
   const fn::AttentionModel model = fn::random_attention(shape, static_cast<std::uint64_t>(seed));
   const fn::AttentionInputs inputs = fn::random_attention_inputs(shape, s.batch, s.steps, static_cast<std::uint64_t>(seed) + 1);
   const fn::AttentionNtk ntk(model, inputs, {s.threads});
   const int d = shape.state_size();
   const fn::KeptAxes time{false, true, false}, space{false, false, true};
-  Row r{d_in, seed, 0, 0, input_temporal_rank(inputs, shape.inputs)};
+  Row r{d_in, d_a, seed, 0, 0, input_temporal_rank(inputs, shape.inputs)};
   r.temporal = fn::small_metrics(fn::reduced_operator(ntk.ntk_operator(), s.batch, s.steps, d, time), s.steps).participation_ratio;
   r.temporal_core = fn::small_metrics(fn::reduced_operator(ntk.k_operator(), s.batch, s.steps, d, time), s.steps).participation_ratio;
   if (o.spatial)
@@ -119,7 +125,7 @@ std::string cell(double x) {
   return buffer;
 }
 
-const char* const kColumns[] = {"inputs", "seed", "temporal_rank", "temporal_rank_K", "temporal_rank_inputs",
+const char* const kColumns[] = {"inputs", "attention", "seed", "temporal_rank", "temporal_rank_K", "temporal_rank_inputs",
                                 "spatial_rank", "overall_rank", "overall_rank_se"};
 
 std::string csv_of(const std::vector<Row>& rows) {
@@ -127,25 +133,26 @@ std::string csv_of(const std::vector<Row>& rows) {
   for (const char* c : kColumns) out << (c == kColumns[0] ? "" : ",") << c;
   out << "\n";
   for (const Row& r : rows)
-    out << r.inputs << "," << r.seed << "," << cell(r.temporal) << "," << cell(r.temporal_core) << ","
+    out << r.inputs << "," << r.attention << "," << r.seed << "," << cell(r.temporal) << "," << cell(r.temporal_core) << ","
         << cell(r.temporal_inputs) << "," << cell(r.spatial) << "," << cell(r.overall) << "," << cell(r.overall_se)
         << "\n";
   return out.str();
 }
 
-// Mean and sample s.d. of the temporal rank per input dimension, in the order given.
+// Mean and sample s.d. of the temporal rank per (attention, input dimension), in the order given.
 struct Summary {
-  long inputs;
+  long inputs, attention;
   double mean, sd, mean_core, mean_inputs;
 };
 
 std::vector<Summary> summarise(const Settings& s, const std::vector<Row>& rows) {
   std::vector<Summary> out;
+  for (long da : s.attentions)
   for (long d : s.inputs) {
     double sum = 0, sq = 0, core = 0, in = 0;
     int n = 0;
     for (const Row& r : rows)
-      if (r.inputs == d) {
+      if (r.inputs == d && r.attention == da) {
         sum += r.temporal;
         sq += r.temporal * r.temporal;
         core += r.temporal_core;
@@ -153,7 +160,7 @@ std::vector<Summary> summarise(const Settings& s, const std::vector<Row>& rows) 
         ++n;
       }
     const double mean = sum / n;
-    out.push_back({d, mean, n > 1 ? std::sqrt(std::max(0.0, (sq - n * mean * mean) / (n - 1))) : 0.0, core / n, in / n});
+    out.push_back({d, da, mean, n > 1 ? std::sqrt(std::max(0.0, (sq - n * mean * mean) / (n - 1))) : 0.0, core / n, in / n});
   }
   return out;
 }
@@ -164,31 +171,43 @@ std::string quoted(const std::string& s) {
   return out + "'";
 }
 
-// Temporal rank (mean +- s.d. over seeds, and each seed) of NTK_S and of K against d_in, with
-// the temporal PR of the inputs and the ceiling T.
+// Temporal rank (mean +- s.d. over seeds, and each seed) of NTK_S against d_in, one curve per
+// d_a; with one d_a also that of K; the temporal PR of the inputs and the ceiling T.
 void write_figure(const Settings& s, const std::vector<Row>& rows, const std::vector<Summary>& sum,
                   const std::string& png) {
-  std::ostringstream gp;
+  static const char* const colours[] = {"#1f77b4", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf"};
+  std::ostringstream gp, das;
+  for (std::size_t j = 0; j < s.attentions.size(); ++j) das << (j ? "," : "") << s.attentions[j];
   const std::string partial = png + ".partial.png";
   gp << "set terminal pngcairo size 900,600 font 'DejaVu Sans,11'\nset output " << quoted(partial) << "\n"
      << "set grid\nset logscale x 2\nset key top left\n"
      << "set xlabel 'input dimension d_{in}'\nset ylabel 'temporal effective rank (PR of the T x T reduction)'\n"
-     << "set title 'Self-attention + MLP: d_a = " << s.shape.attention << ", d_h = " << s.shape.mlp
-     << ", T = " << s.steps << ", B = " << s.batch << ", " << s.seeds.size() << " seeds'\n";
-  gp << "$rows << EOD\n";
-  for (const Row& r : rows) gp << r.inputs << " " << cell(r.temporal) << "\n";
-  gp << "EOD\n$summary << EOD\n";
-  for (const Summary& m : sum)
-    gp << m.inputs << " " << cell(m.mean) << " " << cell(m.sd) << " " << cell(m.mean_core) << " "
-       << cell(m.mean_inputs) << "\n";
-  gp << "EOD\n";
-  const long lo = sum.front().inputs, hi = sum.back().inputs;
-  gp << "set xrange [" << std::max(0.5, 0.7 * double(std::min(lo, hi))) << ":" << 1.4 * double(std::max(lo, hi)) << "]\n"
-     << "set yrange [0:*]\n"
-     << "plot $summary using 1:2:3 with yerrorlines lw 2 pt 7 lc rgb '#1f77b4' title 'NTK_S (mean +- s.d.)', \\\n"
-     << "     $rows using 1:2 with points pt 6 lc rgb '#1f77b4' notitle, \\\n"
-     << "     $summary using 1:4 with linespoints lw 2 pt 5 lc rgb '#ff7f0e' title 'K (core, N43)', \\\n"
-     << "     $summary using 1:5 with linespoints dt 2 pt 4 lc rgb '#2ca02c' title 'inputs: PR of sum_b x_{bt} Gram', \\\n"
+     << "set title 'Self-attention + MLP: d_a = " << das.str() << ", d_h = " << s.shape.mlp << ", T = " << s.steps
+     << ", B = " << s.batch << ", " << s.seeds.size() << " seeds'\n";
+  for (std::size_t j = 0; j < s.attentions.size(); ++j) {
+    gp << "$rows" << j << " << EOD\n";
+    for (const Row& r : rows)
+      if (r.attention == s.attentions[j]) gp << r.inputs << " " << cell(r.temporal) << "\n";
+    gp << "EOD\n$summary" << j << " << EOD\n";
+    for (const Summary& m : sum)
+      if (m.attention == s.attentions[j])
+        gp << m.inputs << " " << cell(m.mean) << " " << cell(m.sd) << " " << cell(m.mean_core) << " "
+           << cell(m.mean_inputs) << "\n";
+    gp << "EOD\n";
+  }
+  long lo = s.inputs.front(), hi = s.inputs.front();
+  for (long d : s.inputs) lo = std::min(lo, d), hi = std::max(hi, d);
+  gp << "set xrange [" << std::max(0.5, 0.7 * double(lo)) << ":" << 1.4 * double(hi) << "]\n"
+     << "set yrange [0:*]\nplot ";
+  for (std::size_t j = 0; j < s.attentions.size(); ++j) {
+    const char* c = colours[j % 6];
+    gp << "$summary" << j << " using 1:2:3 with yerrorlines lw 2 pt 7 lc rgb '" << c << "' title 'NTK_S, d_a = "
+       << s.attentions[j] << " (mean +- s.d.)', \\\n     $rows" << j << " using 1:2 with points pt 6 lc rgb '" << c
+       << "' notitle, \\\n     ";
+  }
+  if (s.attentions.size() == 1)
+    gp << "$summary0 using 1:4 with linespoints lw 2 pt 5 lc rgb '#ff7f0e' title 'K (core, N43)', \\\n     ";
+  gp << "$summary0 using 1:5 with linespoints dt 2 pt 4 lc rgb '#2ca02c' title 'inputs: PR of sum_b x_{bt} Gram', \\\n"
      << "     " << s.steps << " with lines dt 3 lc rgb 'gray' title 'T'\n";
   run_gnuplot(gp.str(), partial);
   std::filesystem::rename(partial, png);
@@ -209,16 +228,17 @@ void write_data(const std::string& path, const std::string& data) {
 void run_attention_rank(const RankOptions& o) {
   const Settings s = settings_of(o);
   std::vector<Row> rows;
-  for (long d : s.inputs)
-    for (long seed : s.seeds) rows.push_back(measure(s, o, d, seed));
+  for (long da : s.attentions)
+    for (long d : s.inputs)
+      for (long seed : s.seeds) rows.push_back(measure(s, o, d, da, seed));
   const std::vector<Summary> sum = summarise(s, rows);
   Json summary = Json::array();
   for (const Summary& m : sum)
-    summary.push_back({{"inputs", m.inputs}, {"temporal_rank_mean", number(m.mean)}, {"temporal_rank_sd", number(m.sd)},
+    summary.push_back({{"inputs", m.inputs}, {"attention", m.attention}, {"temporal_rank_mean", number(m.mean)}, {"temporal_rank_sd", number(m.sd)},
                        {"temporal_rank_K_mean", number(m.mean_core)}, {"temporal_rank_inputs_mean", number(m.mean_inputs)}});
   Json report = Json::object();
   report["command"] = "ntk attention-rank";
-  report["settings"] = {{"attention", s.shape.attention}, {"mlp", s.shape.mlp}, {"outputs", s.shape.outputs},
+  report["settings"] = {{"attention", s.attentions}, {"mlp", s.shape.mlp}, {"outputs", s.shape.outputs},
                         {"batch", s.batch}, {"steps", s.steps}, {"seeds", s.seeds}};
   std::string data;
   if (o.format == "csv") {
@@ -226,7 +246,7 @@ void run_attention_rank(const RankOptions& o) {
   } else {
     Json table = Json::array();
     for (const Row& r : rows)
-      table.push_back({{"inputs", r.inputs}, {"seed", r.seed}, {"temporal_rank", number(r.temporal)},
+      table.push_back({{"inputs", r.inputs}, {"attention", r.attention}, {"seed", r.seed}, {"temporal_rank", number(r.temporal)},
                        {"temporal_rank_K", number(r.temporal_core)}, {"temporal_rank_inputs", number(r.temporal_inputs)},
                        {"spatial_rank", number(r.spatial)}, {"overall_rank", number(r.overall)},
                        {"overall_rank_se", number(r.overall_se)}});
@@ -254,10 +274,11 @@ void add_ntk_attention_commands(CLI::App& group, std::function<void()>& action) 
   auto* cmd = group.add_subcommand(
       "attention-rank",
       "temporal rank of the self-attention NTK_S against the input dimension (paper Figs. 6, 9): "
-      "one row per (inputs, seed)");
+      "one row per (attention, inputs, seed)");
   cmd->add_option("--inputs", o->inputs, "input dimensions d_in, comma-separated, 1..4096 (default 1,2,4,8,16,32,64)");
   cmd->add_option("--seeds", o->seeds, "model seeds, comma-separated (default 0,1,2); inputs use seed + 1");
-  cmd->add_option("--attention", o->attention, "d_a = d_model of the q, k, v projections, 1..1024 (default 64)");
+  cmd->add_option("--attention", o->attention,
+                  "d_a = d_model of the q, k, v projections, comma-separated, 1..1024 (default 64)");
   cmd->add_option("--mlp", o->mlp, "MLP hidden width d_h, 1..4096 (default 128)");
   cmd->add_option("--outputs", o->outputs, "output dimension d_out, 1..1024 (default 1)");
   cmd->add_option("--batch", o->batch, "sequences B, 1..100000 (default 4)");

@@ -170,11 +170,11 @@ check "attention: tr NTK_S = ||dh/dtheta||^2 (pure-Python finite differences)" \
   close "$(value '["trace"]')" "$(cat "$scratch/attention_trace.txt")" 1e-6
 
 # --- attention-rank (paper Figs. 6, 9) at a tiny size -------------------------------------------
-arank=(ntk attention-rank --inputs 1,3 --seeds 0,1 --attention 4 --mlp 4 --batch 2 --steps 6)
+arank=(ntk attention-rank --inputs 1,3 --seeds 0,1 --attention 2,4 --mlp 4 --batch 2 --steps 6)
 run "${arank[@]}" --format json
 check "attention-rank exits 0" test "$rc" = 0
-check "attention-rank: one row per (inputs, seed)" test "$(value '["rows"].__len__()')" = 4
-check "attention-rank: summary per input dimension" test "$(value '["summary"].__len__()')" = 2
+check "attention-rank: one row per (attention, inputs, seed)" test "$(value '["rows"].__len__()')" = 8
+check "attention-rank: summary per (attention, inputs)" test "$(value '["summary"].__len__()')" = 4
 # With d_in = 1 the summed inputs' T x T Gram has rank 1, so its PR is 1 (N25).
 check "attention-rank: input PR is 1 at d_in = 1" close "$(value '["rows"][0]["temporal_rank_inputs"]')" 1 1e-12
 check "attention-rank: temporal rank within [1, T]" python3 -c "
@@ -184,7 +184,7 @@ check "attention-rank -o --figure exits 0" test "$rc" = 0
 check "attention-rank: PNG written" test "$(head -c 4 "$scratch/rank.png" | tail -c 3)" = PNG
 run "${arank[@]}" --threads 2 -o "$scratch/rank2.csv"
 check "attention-rank: same CSV bytes with 1 and 2 threads" cmp -s "$scratch/rank1.csv" "$scratch/rank2.csv"
-check "attention-rank: CSV header and 4 rows" test "$(wc -l <"$scratch/rank1.csv")" = 5
+check "attention-rank: CSV header and 8 rows" test "$(wc -l <"$scratch/rank1.csv")" = 9
 
 # --- bad input: exit 2, one line naming the parameter, nothing on stdout -----------------------
 bad() {  # bad NAME PARAMETER ARGS...
