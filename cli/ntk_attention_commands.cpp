@@ -61,6 +61,7 @@ Settings settings_of(const RankOptions& o) {
   s.residual = static_cast<int>(parse_integer(o.residual, "residual", 0, 4096));
   s.threads = static_cast<unsigned>(parse_integer(o.threads, "threads", 1, 2));
   require(o.format == "csv" || o.format == "json", "format", "'" + o.format + "'", "csv or json");
+  require(static_cast<double>(s.batch) * s.steps * s.steps <= 5e7, "steps", s.steps, "B T^2 <= 5e7 attention weights");
   for (long da : s.attentions) {
     fn::AttentionShape shape = s.shape;
     shape.attention = static_cast<int>(da);

@@ -311,10 +311,10 @@ Json attention_metrics_report(const MetricsOptions& o, const EstimatorSettings& 
           "B T (4 attention + mlp + outputs) <= 5e7 states");
   require(static_cast<double>(batch) * steps * steps <= 5e7, "steps", steps, "B T^2 <= 5e7 attention weights");
   const std::uint64_t seed = static_cast<std::uint64_t>(parse_integer(o.model.seed, "seed", 0, 9223372036854775807L));
+  require(o.estimator != "exact" || static_cast<double>(batch) * steps * shape.state_size() <= 4096, "estimator",
+          "exact", "exact only for B T (4 attention + mlp + outputs) <= 4096 states");
   const fn::AttentionModel model = fn::random_attention(shape, seed);
   const fn::AttentionNtk ntk(model, fn::random_attention_inputs(shape, batch, steps, seed + 1), {e.threads});
-  require(o.estimator != "exact" || ntk.dimension() <= 4096, "estimator", "exact",
-          "exact only for B T (4 attention + mlp + outputs) <= 4096 states");
   Json r = Json::object();
   r["command"] = "ntk metrics";
   r["model"] = {{"kind", "attention"}, {"inputs", shape.inputs}, {"attention", shape.attention},
