@@ -404,7 +404,7 @@ void export_model(const ModelOptions& o, const std::string& dir) {
 }  // namespace
 
 void add_ntk_commands(CLI::App& app, std::function<void()>& action) {
-  auto* group = app.add_subcommand("ntk", "the global empirical NTK = P K P* of RNNs and GRUs: trace, "
+  auto* group = app.add_subcommand("ntk", "the global empirical NTK = P K P* of RNNs, GRUs and self-attention: trace, "
                                           "Frobenius norm, effective rank, ranks, spectrum, alignment");
   group->require_subcommand(1);
 

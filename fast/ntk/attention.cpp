@@ -139,19 +139,27 @@ AttentionInputs random_attention_inputs(const AttentionShape& shape, int batch, 
   return in;
 }
 
-std::vector<double> attention_forward(const AttentionModel& m, const AttentionInputs& in) {
-  const Forward f = run_forward(m, in);
-  const Offsets o(m.shape);
-  const int rows = in.batch * in.steps;
+namespace {
+
+// The global state vector of one forward pass (N41), index (b*T + t)*D + offset.
+std::vector<double> state_of(const Forward& f, const AttentionShape& shape) {
+  const Offsets o(shape);
+  const Eigen::Index rows = f.q.rows();
   std::vector<double> h(std::size_t(rows) * o.size);
   MutableBlock all(h.data(), rows, o.size, Eigen::OuterStride<>(o.size));
-  all.middleCols(o.q, m.shape.attention) = f.q;
-  all.middleCols(o.k, m.shape.attention) = f.k;
-  all.middleCols(o.v, m.shape.attention) = f.v;
-  all.middleCols(o.a, m.shape.attention) = f.a;
-  all.middleCols(o.u, m.shape.mlp) = f.u;
-  all.middleCols(o.y, m.shape.outputs) = f.y;
+  all.middleCols(o.q, shape.attention) = f.q;
+  all.middleCols(o.k, shape.attention) = f.k;
+  all.middleCols(o.v, shape.attention) = f.v;
+  all.middleCols(o.a, shape.attention) = f.a;
+  all.middleCols(o.u, shape.mlp) = f.u;
+  all.middleCols(o.y, shape.outputs) = f.y;
   return h;
+}
+
+}  // namespace
+
+std::vector<double> attention_forward(const AttentionModel& m, const AttentionInputs& in) {
+  return state_of(run_forward(m, in), m.shape);
 }
 
 AttentionNtk::AttentionNtk(const AttentionModel& m, const AttentionInputs& in, NtkOptions options)
@@ -161,9 +169,9 @@ AttentionNtk::AttentionNtk(const AttentionModel& m, const AttentionInputs& in, N
       dimension_(std::ptrdiff_t(in.batch) * in.steps * m.shape.state_size()),
       threads_(options.threads == 0 ? std::min(2u, std::max(1u, std::thread::hardware_concurrency()))
                                     : std::min(2u, options.threads)),
-      state_(attention_forward(m, in)),
       kernels_(options.generic_kernels ? &detail::generic_attention_kernels() : &detail::attention_kernels()) {
   Forward f = run_forward(m, in);
+  state_ = state_of(f, m.shape);
   const Parameters w = parameters(m);
   w1_ = w.w1;
   w2_ = w.w2;
