@@ -55,10 +55,16 @@ void forward_pair(const AttentionData& d, bool p_op, const double* in, double* o
   const Eigen::VectorXd mean = s.p.cwiseProduct(de).rowwise().sum();
   de.colwise() -= mean;
   const RowMatrix dp = s.p.cwiseProduct(de);
+  // Outputs start from the identity term (P) or from the first product (S): Eigen zeroes the
+  // destination of `noalias() =` row by row, a pass the identity copy makes unnecessary.
   MutableBlock a = dst(o.a, da);
-  a.noalias() = s.p * src(o.v, da);
+  if (p_op) {
+    a = src(o.a, da);
+    a.noalias() += s.p * src(o.v, da);
+  } else {
+    a.noalias() = s.p * src(o.v, da);
+  }
   a.noalias() += dp * s.v;
-  if (p_op) a += src(o.a, da);
   MutableBlock u = dst(o.u, d.mlp);
   if (p_op) {
     u = src(o.u, d.mlp);
@@ -110,13 +116,17 @@ void backward_pair(const AttentionData& d, bool p_op, const double* in, double* 
   c.colwise() -= mean;
   const RowMatrix ebar = d.scale * s.p.cwiseProduct(c);
   MutableBlock qo = dst(o.q, da), ko = dst(o.k, da), vo = dst(o.v, da);
-  qo.noalias() = ebar * s.k;
-  ko.noalias() = ebar.transpose() * s.q;
-  vo.noalias() = s.p.transpose() * g;
   if (p_op) {
-    qo += src(o.q, da);
-    ko += src(o.k, da);
-    vo += src(o.v, da);
+    qo = src(o.q, da);
+    ko = src(o.k, da);
+    vo = src(o.v, da);
+    qo.noalias() += ebar * s.k;
+    ko.noalias() += ebar.transpose() * s.q;
+    vo.noalias() += s.p.transpose() * g;
+  } else {
+    qo.noalias() = ebar * s.k;
+    ko.noalias() = ebar.transpose() * s.q;
+    vo.noalias() = s.p.transpose() * g;
   }
 }
 
