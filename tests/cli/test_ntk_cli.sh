@@ -106,20 +106,24 @@ ok = ok and all(k in d['ranks'] for k in ('temporal', 'spatial', 'batch')) and l
 sys.exit(0 if ok else 1)" "$out"
 # N = B T (4 d_a + d_h + d_out) = 1 * 3 * 6 = 18 <= sketch: Hutch++ is exact (N29).
 atiny=(--model attention --inputs 1 --attention 1 --mlp 1 --outputs 1 --batch 1 --steps 3)
-run ntk metrics "${atiny[@]}" --estimator exact --json
-a_tr=$(value '["trace"]'); a_pr=$(value '["participation_ratio"]')
+run ntk metrics "${atiny[@]}" --estimator exact --json; exact="$out"
 run ntk metrics "${atiny[@]}" --sketch 18 --residual 0 --json
-check "attention: hutch++ trace exact on rank <= sketch" close "$(value '["trace"]')" "$a_tr" 1e-10
-check "attention: hutch++ PR exact on rank <= sketch" close "$(value '["participation_ratio"]')" "$a_pr" 1e-10
+check "attention: hutch++ trace and PR exact on rank <= sketch" python3 -c "
+import json, sys; e, h = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+close = lambda a, b: abs(a - b) <= 1e-10 * max(abs(a), abs(b))
+sys.exit(0 if all(close(e[k]['value'], h[k]['value']) for k in ('trace', 'participation_ratio')) else 1)" "$exact" "$out"
 run ntk metrics --model attention --json --estimator-seed 5 --threads 1; a="$out"
 run ntk metrics --model attention --json --estimator-seed 5 --threads 2; b="$out"
 check "attention: 1 and 2 threads give the same output" test "$a" = "$b"
 
 # An independent pure-Python attention block (N41's equations, the built-in draws of
 # common/random.hpp's SplitMix64 + Box-Muller) and tr NTK_S = ||dh/dtheta||_F^2 over the whole
-# global state (q, k, v, a, u, y) by central differences (step 1e-6: relative error ~1e-9).
-python3 - "$scratch/attention_trace.txt" <<'PY'
-import math, sys
+# global state (q, k, v, a, u, y) by central differences (step 1e-6: relative error ~1e-9),
+# against --estimator exact's trace to 1e-6.
+run ntk metrics --model attention --inputs 2 --attention 2 --mlp 3 --outputs 2 --batch 2 --steps 3 --seed 4 \
+  --estimator exact --json
+check "attention: tr NTK_S = ||dh/dtheta||^2 (pure-Python finite differences)" python3 - "$out" <<'PY'
+import json, math, sys
 DI, DA, DH, DO, B, T, SEED = 2, 2, 3, 2, 2, 3, 4
 M64 = (1 << 64) - 1
 class Rng:
@@ -162,23 +166,22 @@ eps, tr = 1e-6, 0.0
 for p in range(len(theta)):
     tp, tm = list(theta), list(theta); tp[p] += eps; tm[p] -= eps
     tr += sum(((a - b) / (2 * eps)) ** 2 for a, b in zip(states(tp), states(tm)))
-open(sys.argv[1], "w").write(repr(tr))
+exact = json.loads(sys.argv[1])["trace"]["value"]
+sys.exit(0 if abs(exact - tr) <= 1e-6 * max(abs(exact), abs(tr)) else 1)
 PY
-run ntk metrics --model attention --inputs 2 --attention 2 --mlp 3 --outputs 2 --batch 2 --steps 3 --seed 4 \
-  --estimator exact --json
-check "attention: tr NTK_S = ||dh/dtheta||^2 (pure-Python finite differences)" \
-  close "$(value '["trace"]')" "$(cat "$scratch/attention_trace.txt")" 1e-6
 
 # --- attention-rank (paper Figs. 6, 9) at a tiny size -------------------------------------------
 arank=(ntk attention-rank --inputs 1,3 --seeds 0,1 --attention 2,4 --mlp 4 --batch 2 --steps 6)
 run "${arank[@]}" --format json
 check "attention-rank exits 0" test "$rc" = 0
-check "attention-rank: one row per (attention, inputs, seed)" test "$(value '["rows"].__len__()')" = 8
-check "attention-rank: summary per (attention, inputs)" test "$(value '["summary"].__len__()')" = 4
-# With d_in = 1 the summed inputs' T x T Gram has rank 1, so its PR is 1 (N25).
-check "attention-rank: input PR is 1 at d_in = 1" close "$(value '["rows"][0]["temporal_rank_inputs"]')" 1 1e-12
-check "attention-rank: temporal rank within [1, T]" python3 -c "
-import json,sys; d=json.loads(sys.argv[1]); sys.exit(0 if all(1-1e-9 <= r['temporal_rank'] <= 6+1e-9 for r in d['rows']) else 1)" "$out"
+# One row per (attention, inputs, seed), one summary per (attention, inputs); with d_in = 1 the
+# summed inputs' T x T Gram has rank 1, so its PR is 1 (N25); every PR lies in [1, T] (N25).
+check "attention-rank: rows, summary, PR = 1 at d_in = 1, ranks in [1, T]" python3 -c "
+import json, sys; d = json.loads(sys.argv[1]); rows = d['rows']
+ok = len(rows) == 8 and len(d['summary']) == 4
+ok = ok and all(abs(r['temporal_rank_inputs'] - 1) <= 1e-12 for r in rows if r['inputs'] == 1)
+ok = ok and all(1 - 1e-9 <= r[k] <= 6 + 1e-9 for r in rows for k in ('temporal_rank', 'temporal_rank_K'))
+sys.exit(0 if ok else 1)" "$out"
 run "${arank[@]}" --threads 1 -o "$scratch/rank1.csv" --figure "$scratch/rank.png"
 check "attention-rank -o --figure exits 0" test "$rc" = 0
 check "attention-rank: PNG written" test "$(head -c 4 "$scratch/rank.png" | tail -c 3)" = PNG
