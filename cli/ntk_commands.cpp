@@ -70,9 +70,7 @@ void record_given(const CLI::App& cmd, ModelOptions& o) {
 void add_model_options(CLI::App& cmd, ModelOptions& o, bool with_manifest) {
   if (with_manifest)
     cmd.add_option("--manifest", o.manifest, "JSON manifest of a user's model (.npy weights, inputs); see docs");
-  cmd.add_option("--model", o.model, with_manifest
-                                         ? "built-in model: gru | rnn_rate | rnn_vanilla | attention (default gru)"
-                                         : "built-in model: gru | rnn_rate | rnn_vanilla (default gru)");
+  cmd.add_option("--model", o.model, "built-in model: gru | rnn_rate | rnn_vanilla | attention (default gru)");
   cmd.add_option("--hidden", o.hidden, "hidden units n, 1..4096 (default 8)");
   cmd.add_option("--inputs", o.inputs, "input dimension n_in, 1..4096 (default 3)");
   cmd.add_option("--batch", o.batch, "batch B, 1..100000 (default 4)");
@@ -81,7 +79,7 @@ void add_model_options(CLI::App& cmd, ModelOptions& o, bool with_manifest) {
   add_decimal(cmd, "gain", o.gain, "weight scale g > 0: N(0, g^2/fan_in) (default 1)");
   cmd.add_option("--seed", o.seed, "seed of the built-in model's weights and inputs (default 0)");
   cmd.add_flag("--no-bias", o.no_bias, "built-in model without biases");
-  if (with_manifest) {  // the metrics command: also the self-attention model (N41)
+  {  // the self-attention model (N41)
     cmd.add_option("--attention", o.attention, "attention: d_a of the q, k, v projections, 1..1024 (default 8)");
     cmd.add_option("--mlp", o.mlp, "attention: MLP hidden width d_h, 1..4096 (default 16)");
     cmd.add_option("--outputs", o.outputs, "attention: output dimension d_out, 1..1024 (default 1)");
@@ -137,7 +135,7 @@ int manifest_int(const nlohmann::json& m, const std::string& key, const std::str
 // weight_ih_l0 (G n, n_in), weight_hh_l0 (G n, n), bias_ih_l0 (G n), bias_hh_l0 (G n) in
 // PyTorch's layout and gate order (r, z, n); x (B, T, n_in) batch-first; optional h0 (B, n)
 // or (1, B, n) and target (B, T, n).
-Problem manifest_problem(const std::string& path) {
+nlohmann::json load_manifest(const std::string& path) {
   const std::string text = read_text_file(path);
   nlohmann::json m;
   try {
@@ -146,13 +144,21 @@ Problem manifest_problem(const std::string& path) {
     throw InputError(path, "byte " + std::to_string(e.byte), "not JSON");
   }
   if (!m.is_object()) throw InputError(path, "$", "not a JSON object");
+  return m;
+}
+
+bool is_attention_manifest(const nlohmann::json& m) {
+  return m.contains("model") && m["model"].is_string() && m["model"].get<std::string>() == "attention";
+}
+
+Problem manifest_problem(const std::string& path, const nlohmann::json& m) {
   const std::filesystem::path dir = std::filesystem::path(path).parent_path();
   Problem p;
   fn::Shape& s = p.model.shape;
-  if (!m.contains("model") || !m["model"].is_string()) throw InputError(path, "$.model", "missing: gru, rnn_rate or rnn_vanilla");
+  if (!m.contains("model") || !m["model"].is_string()) throw InputError(path, "$.model", "missing: gru, rnn_rate, rnn_vanilla or attention");
   const std::string kind = m["model"].get<std::string>();
   if (kind != "gru" && kind != "rnn_rate" && kind != "rnn_vanilla")
-    throw InputError(path, "$.model", "'" + kind + "' is not gru, rnn_rate or rnn_vanilla");
+    throw InputError(path, "$.model", "'" + kind + "' is not gru, rnn_rate, rnn_vanilla or attention");
   s.kind = parse_kind(kind, "model");
   s.hidden = manifest_int(m, "hidden", path, 1, 4096);
   s.inputs = manifest_int(m, "inputs", path, 1, 4096);
@@ -296,31 +302,85 @@ void add_operator_metrics(const MetricsOptions& o, const EstimatorSettings& e, c
 }
 
 // `--model attention` (N41-N47): the single-block self-attention + MLP model; its core is K.
-Json attention_metrics_report(const MetricsOptions& o, const EstimatorSettings& e) {
-  for (const char* name : kRecurrentOnly)
-    if (o.model.given.count(name))
-      throw ArgumentError(std::string(name).substr(2), "given", "only with --model gru, rnn_rate or rnn_vanilla");
-  fn::AttentionShape shape;
-  shape.inputs = static_cast<int>(parse_integer(o.model.inputs, "inputs", 1, 4096));
-  shape.attention = static_cast<int>(parse_integer(o.model.attention, "attention", 1, 1024));
-  shape.mlp = static_cast<int>(parse_integer(o.model.mlp, "mlp", 1, 4096));
-  shape.outputs = static_cast<int>(parse_integer(o.model.outputs, "outputs", 1, 1024));
-  const int batch = static_cast<int>(parse_integer(o.model.batch, "batch", 1, 100000));
-  const int steps = static_cast<int>(parse_integer(o.model.steps, "steps", 1, 100000));
+struct AttentionProblem {
+  fn::AttentionModel model;
+  fn::AttentionInputs inputs;
+};
+
+// The size limits of the attention model (memory: states and softmax weights).
+void require_attention_size(const fn::AttentionShape& shape, int batch, int steps) {
   require(static_cast<double>(batch) * steps * shape.state_size() <= 5e7, "batch", batch,
           "B T (4 attention + mlp + outputs) <= 5e7 states");
   require(static_cast<double>(batch) * steps * steps <= 5e7, "steps", steps, "B T^2 <= 5e7 attention weights");
-  const std::uint64_t seed = static_cast<std::uint64_t>(parse_integer(o.model.seed, "seed", 0, 9223372036854775807L));
+}
+
+AttentionProblem builtin_attention(const ModelOptions& o) {
+  for (const char* name : kRecurrentOnly)
+    if (o.given.count(name) && std::string(name) != "--manifest")
+      throw ArgumentError(std::string(name).substr(2), "given", "only with --model gru, rnn_rate or rnn_vanilla");
+  fn::AttentionShape shape;
+  shape.inputs = static_cast<int>(parse_integer(o.inputs, "inputs", 1, 4096));
+  shape.attention = static_cast<int>(parse_integer(o.attention, "attention", 1, 1024));
+  shape.mlp = static_cast<int>(parse_integer(o.mlp, "mlp", 1, 4096));
+  shape.outputs = static_cast<int>(parse_integer(o.outputs, "outputs", 1, 1024));
+  const int batch = static_cast<int>(parse_integer(o.batch, "batch", 1, 100000));
+  const int steps = static_cast<int>(parse_integer(o.steps, "steps", 1, 100000));
+  require_attention_size(shape, batch, steps);
+  const std::uint64_t seed = static_cast<std::uint64_t>(parse_integer(o.seed, "seed", 0, 9223372036854775807L));
+  return {fn::random_attention(shape, seed), fn::random_attention_inputs(shape, batch, steps, seed + 1)};
+}
+
+// The attention manifest (docs/ntkattn_readme_draft.md): model "attention", inputs, attention,
+// mlp, outputs; weights W_q, W_k, W_v (attention, inputs), W_1 (mlp, attention), b_1 (mlp),
+// W_2 (outputs, mlp), b_2 (outputs); x (B, T, inputs).
+AttentionProblem manifest_attention(const std::string& path, const nlohmann::json& m) {
+  const std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  AttentionProblem p;
+  fn::AttentionShape& s = p.model.shape;
+  s.inputs = manifest_int(m, "inputs", path, 1, 4096);
+  s.attention = manifest_int(m, "attention", path, 1, 1024);
+  s.mlp = manifest_int(m, "mlp", path, 1, 4096);
+  s.outputs = manifest_int(m, "outputs", path, 1, 1024);
+  if (!m.contains("weights") || !m["weights"].is_object()) throw InputError(path, "$.weights", "missing: an object of .npy paths");
+  const std::size_t di = s.inputs, da = s.attention, dh = s.mlp, dout = s.outputs;
+  const auto weight = [&](const std::string& key, const std::vector<std::size_t>& shape, const std::string& what) {
+    const NpyArray a = manifest_array(m["weights"], key, path, dir);
+    require_shape(a, shape, path, "weights." + key, what);
+    p.model.theta.insert(p.model.theta.end(), a.data.begin(), a.data.end());
+  };
+  weight("W_q", {da, di}, "(attention, inputs)");
+  weight("W_k", {da, di}, "(attention, inputs)");
+  weight("W_v", {da, di}, "(attention, inputs)");
+  weight("W_1", {dh, da}, "(mlp, attention)");
+  weight("b_1", {dh}, "(mlp,)");
+  weight("W_2", {dout, dh}, "(outputs, mlp)");
+  weight("b_2", {dout}, "(outputs,)");
+  const NpyArray x = manifest_array(m, "x", path, dir);
+  if (x.shape.size() != 3 || x.shape[2] != di || x.shape[0] == 0 || x.shape[1] == 0)
+    throw InputError(path, "$.x", "not of shape (B, T, inputs) with B, T >= 1");
+  p.inputs = {static_cast<int>(x.shape[0]), static_cast<int>(x.shape[1]), x.data};
+  require_attention_size(s, p.inputs.batch, p.inputs.steps);
+  for (double v : p.model.theta)
+    if (!std::isfinite(v)) throw InputError(path, "$.weights", "a weight is not finite");
+  for (double v : p.inputs.x)
+    if (!std::isfinite(v)) throw InputError(path, "$.x", "an input is not finite");
+  return p;
+}
+
+// `--model attention` or an attention manifest (N41-N47); its core is K.
+Json attention_metrics_report(const MetricsOptions& o, const EstimatorSettings& e, const AttentionProblem& p,
+                              const std::string& source) {
+  const fn::AttentionShape& shape = p.model.shape;
+  const int batch = p.inputs.batch, steps = p.inputs.steps;
   require(o.estimator != "exact" || static_cast<double>(batch) * steps * shape.state_size() <= 4096, "estimator",
           "exact", "exact only for B T (4 attention + mlp + outputs) <= 4096 states");
-  const fn::AttentionModel model = fn::random_attention(shape, seed);
-  const fn::AttentionNtk ntk(model, fn::random_attention_inputs(shape, batch, steps, seed + 1), {e.threads});
+  const fn::AttentionNtk ntk(p.model, p.inputs, {e.threads});
   Json r = Json::object();
   r["command"] = "ntk metrics";
   r["model"] = {{"kind", "attention"}, {"inputs", shape.inputs}, {"attention", shape.attention},
                 {"mlp", shape.mlp}, {"outputs", shape.outputs}, {"batch", batch}, {"steps", steps},
                 {"state_size", shape.state_size()}, {"parameters", shape.parameter_count()},
-                {"states", ntk.dimension()}, {"source", "built-in"}};
+                {"states", ntk.dimension()}, {"source", source}};
   r["kernels"] = ntk.kernel_name();
   r["core"] = "K (proofs/ntk.md N43); spatial axis = the per-token state [q k v a u y]";
   add_operator_metrics(o, e, {ntk.ntk_operator(), ntk.k_operator(), batch, steps, shape.state_size(), nullptr}, r);
@@ -332,11 +392,16 @@ Json metrics_report(const MetricsOptions& o) {
   require(kind == "gru" || kind == "rnn_rate" || kind == "rnn_vanilla" || kind == "attention", "model",
           "'" + kind + "'", "gru, rnn_rate, rnn_vanilla or attention");
   const EstimatorSettings e = estimator_settings(o);
-  if (kind == "attention") return attention_metrics_report(o, e);
+  nlohmann::json manifest;
+  if (!o.model.manifest.empty()) manifest = load_manifest(o.model.manifest);
+  if (!o.model.manifest.empty() && is_attention_manifest(manifest))
+    return attention_metrics_report(o, e, manifest_attention(o.model.manifest, manifest), o.model.manifest);
+  if (o.model.manifest.empty() && kind == "attention")
+    return attention_metrics_report(o, e, builtin_attention(o.model), "built-in");
   for (const char* name : kAttentionOnly)
     if (o.model.given.count(name))
       throw ArgumentError(std::string(name).substr(2), "given", "only with --model attention");
-  const Problem p = o.model.manifest.empty() ? builtin_problem(o.model) : manifest_problem(o.model.manifest);
+  const Problem p = o.model.manifest.empty() ? builtin_problem(o.model) : manifest_problem(o.model.manifest, manifest);
   const fn::Ntk ntk(p.model, p.inputs, {e.threads});
   const std::ptrdiff_t dim = ntk.dimension();
   require(o.estimator != "exact" || dim <= 4096, "estimator", "exact", "exact only for B T n <= 4096 states");
@@ -374,7 +439,40 @@ std::string npy_bytes(const std::vector<double>& data, const std::vector<std::si
   return out;
 }
 
+// The built-in attention model as an attention manifest (manifest_attention's format).
+void export_attention(const ModelOptions& o, const std::string& dir) {
+  const AttentionProblem p = builtin_attention(o);
+  const fn::AttentionShape& s = p.model.shape;
+  std::filesystem::create_directories(dir);
+  const std::size_t di = s.inputs, da = s.attention, dh = s.mlp, dout = s.outputs;
+  std::size_t offset = 0;
+  Json weights = Json::object();
+  const auto save = [&](const std::string& name, const std::vector<std::size_t>& shape) {
+    std::size_t count = 1;
+    for (std::size_t d : shape) count *= d;
+    const std::vector<double> part(p.model.theta.begin() + offset, p.model.theta.begin() + offset + count);
+    offset += count;
+    write_file_atomically((std::filesystem::path(dir) / (name + ".npy")).string(), npy_bytes(part, shape));
+    weights[name] = name + ".npy";
+  };
+  save("W_q", {da, di});
+  save("W_k", {da, di});
+  save("W_v", {da, di});
+  save("W_1", {dh, da});
+  save("b_1", {dh});
+  save("W_2", {dout, dh});
+  save("b_2", {dout});
+  write_file_atomically((std::filesystem::path(dir) / "x.npy").string(),
+                        npy_bytes(p.inputs.x, {std::size_t(p.inputs.batch), std::size_t(p.inputs.steps), di}));
+  Json m = {{"model", "attention"}, {"inputs", s.inputs}, {"attention", s.attention}, {"mlp", s.mlp},
+            {"outputs", s.outputs}, {"weights", weights}, {"x", "x.npy"}};
+  write_file_atomically((std::filesystem::path(dir) / "model.json").string(), m.dump(2) + "\n");
+}
+
 void export_model(const ModelOptions& o, const std::string& dir) {
+  if (o.model == "attention") return export_attention(o, dir);
+  for (const char* name : kAttentionOnly)
+    if (o.given.count(name)) throw ArgumentError(std::string(name).substr(2), "given", "only with --model attention");
   const Problem p = builtin_problem(o);
   const fn::Shape& s = p.model.shape;
   std::filesystem::create_directories(dir);
@@ -430,7 +528,8 @@ void add_ntk_commands(CLI::App& app, std::function<void()>& action) {
   auto* export_cmd = group->add_subcommand("export", "write a built-in model as model.json + .npy files (the --manifest format)");
   add_model_options(*export_cmd, *eo, false);
   export_cmd->add_option("--dir", *dir, "directory to write")->required();
-  export_cmd->callback([eo, dir, &action] {
+  export_cmd->callback([eo, dir, export_cmd, &action] {
+    record_given(*export_cmd, *eo);
     action = [eo, dir] { export_model(*eo, *dir); };
   });
 

@@ -116,6 +116,15 @@ run ntk metrics --model attention --json --estimator-seed 5 --threads 1; a="$out
 run ntk metrics --model attention --json --estimator-seed 5 --threads 2; b="$out"
 check "attention: 1 and 2 threads give the same output" test "$a" = "$b"
 
+# export -> manifest round trip; at this tiny size the small-product path once made 1 and 2
+# threads differ in the last bit (fast/ntk/attention_kernels_avx2.cpp), so both are compared.
+asmall=(--model attention --inputs 2 --attention 3 --mlp 4 --outputs 2 --batch 2 --steps 5 --seed 3)
+run ntk export "${asmall[@]}" --dir "$scratch/attention"
+check "attention export exits 0" test "$rc" = 0
+run ntk metrics "${asmall[@]}" --json --ranks --threads 1; builtin=$(grep -v '"source"' <<<"$out")
+run ntk metrics --manifest "$scratch/attention/model.json" --json --ranks --threads 2; byom=$(grep -v '"source"' <<<"$out")
+check "attention manifest of the exported model gives the built-in numbers (1 vs 2 threads)" test "$builtin" = "$byom"
+
 # An independent pure-Python attention block (N41's equations, the built-in draws of
 # common/random.hpp's SplitMix64 + Box-Muller) and tr NTK_S = ||dh/dtheta||_F^2 over the whole
 # global state (q, k, v, a, u, y) by central differences (step 1e-6: relative error ~1e-9),
@@ -226,5 +235,11 @@ bad "attention-rank inputs 0" "inputs" ntk attention-rank --inputs 0,2
 bad "attention-rank format" "format" ntk attention-rank --format xml -o "$scratch/never.csv"
 check "attention-rank bad format: nothing written" test ! -e "$scratch/never.csv"
 bad "attention-rank steps" "steps" ntk attention-rank --steps 0
+cp -r "$scratch/attention" "$scratch/attention_broken"
+python3 - "$scratch/attention_broken/model.json" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1])); m["mlp"] = 5; json.dump(m, open(sys.argv[1], "w"))
+PY
+bad "attention manifest shape mismatch" "weights.W_1" ntk metrics --manifest "$scratch/attention_broken/model.json"
 
 finish "ntk cli"

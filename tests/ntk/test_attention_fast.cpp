@@ -327,21 +327,25 @@ TEST(NtkAttentionFast, SIsNilpotentOfOrderFour) {
 }
 
 // Same bytes with 1 and 2 threads (fixed chunks), and a block of m probes gives each column
-// what it gives alone (each pair and probe is computed on its own).
+// what it gives alone (each pair and probe is computed on its own, and no product depends on
+// the address of its operands: attention_kernels_avx2.cpp). The tiny shape uses the sizes at
+// which Eigen would otherwise take its address-dependent small-product path.
 TEST(NtkAttentionFast, ThreadsAndBlocksDoNotChangeResults) {
-  const fn::AttentionShape shape{4, 8, 12, 2};
-  const fn::AttentionModel model = fn::random_attention(shape, 8);
-  const fn::AttentionInputs inputs = fn::random_attention_inputs(shape, 5, 7, 9);
-  const fn::AttentionNtk one(model, inputs, {1}), two(model, inputs, {2});
-  const int m = 5;
-  const std::ptrdiff_t n = one.dimension();
-  Mat q(n, m);
-  for (int j = 0; j < m; ++j) q.col(j) = random_vector(n, 10 + j);
-  Mat a(n, m), b(n, m);
-  one.apply_ntk(q.data(), a.data(), m);
-  two.apply_ntk(q.data(), b.data(), m);
-  EXPECT_EQ(a, b);
-  for (int j = 0; j < m; ++j) EXPECT_EQ(Vec(a.col(j)), apply(two, &fn::AttentionNtk::apply_ntk, q.col(j)));
+  const struct { fn::AttentionShape shape; int batch, steps; } cases[] = {{{4, 8, 12, 2}, 5, 7}, {{2, 3, 4, 2}, 2, 5}};
+  for (const auto& c : cases) {
+    const fn::AttentionModel model = fn::random_attention(c.shape, 8);
+    const fn::AttentionInputs inputs = fn::random_attention_inputs(c.shape, c.batch, c.steps, 9);
+    const fn::AttentionNtk one(model, inputs, {1}), two(model, inputs, {2});
+    const int m = 5;
+    const std::ptrdiff_t n = one.dimension();
+    Mat q(n, m);
+    for (int j = 0; j < m; ++j) q.col(j) = random_vector(n, 10 + j);
+    Mat a(n, m), b(n, m);
+    one.apply_ntk(q.data(), a.data(), m);
+    two.apply_ntk(q.data(), b.data(), m);
+    EXPECT_EQ(a, b);
+    for (int j = 0; j < m; ++j) EXPECT_EQ(Vec(a.col(j)), apply(two, &fn::AttentionNtk::apply_ntk, q.col(j)));
+  }
 }
 
 // (N29, N32) the estimators see the attention NTK as any symmetric operator: Hutch++ with a
