@@ -5,6 +5,7 @@
 #include <rapidcheck/gtest.h>
 
 #include <cmath>
+#include <algorithm>
 #include <limits>
 #include <vector>
 
@@ -345,6 +346,19 @@ TEST(NtkAttentionFast, ThreadsAndBlocksDoNotChangeResults) {
     two.apply_ntk(q.data(), b.data(), m);
     EXPECT_EQ(a, b);
     for (int j = 0; j < m; ++j) EXPECT_EQ(Vec(a.col(j)), apply(two, &fn::AttentionNtk::apply_ntk, q.col(j)));
+    // Every operator on the same block at addresses shifted by 0-3 doubles (every alignment
+    // mod 32 bytes) gives the same bytes.
+    for (const FastApply op : {&fn::AttentionNtk::apply_s, &fn::AttentionNtk::apply_s_adjoint, &fn::AttentionNtk::apply_p,
+                               &fn::AttentionNtk::apply_p_adjoint, &fn::AttentionNtk::apply_k, &fn::AttentionNtk::apply_ntk}) {
+      Mat expected(n, m);
+      (two.*op)(q.data(), expected.data(), m);
+      for (int shift = 0; shift <= 3; ++shift) {
+        std::vector<double> in(std::size_t(n) * m + shift), out(in.size());
+        std::copy(q.data(), q.data() + n * m, in.begin() + shift);
+        (two.*op)(in.data() + shift, out.data() + shift, m);
+        EXPECT_EQ(expected, Eigen::Map<const Mat>(out.data() + shift, n, m)) << "shift " << shift;
+      }
+    }
   }
 }
 
