@@ -2,9 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <limits>
 #include <memory>
@@ -15,6 +13,7 @@
 #include "cli/figure.hpp"
 #include "cli/options.hpp"
 #include "cli/report.hpp"
+#include "cli/tables.hpp"
 #include "common/argument_error.hpp"
 #include "fast/ntk/attention.hpp"
 #include "fast/ntk/estimators.hpp"
@@ -117,27 +116,17 @@ Row measure(const Settings& s, const RankOptions& o, long d_in, long d_a, long s
   return r;
 }
 
-Json number(double x) { return std::isfinite(x) ? Json(x) : Json(nullptr); }
-
-std::string cell(double x) {
-  if (!std::isfinite(x)) return "";
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.17g", x);
-  return buffer;
-}
-
 const char* const kColumns[] = {"inputs", "attention", "seed", "temporal_rank", "temporal_rank_K", "temporal_rank_inputs",
                                 "spatial_rank", "overall_rank", "overall_rank_se"};
 
 std::string csv_of(const std::vector<Row>& rows) {
-  std::ostringstream out;
-  for (const char* c : kColumns) out << (c == kColumns[0] ? "" : ",") << c;
-  out << "\n";
+  std::vector<std::vector<std::string>> cells;
   for (const Row& r : rows)
-    out << r.inputs << "," << r.attention << "," << r.seed << "," << cell(r.temporal) << "," << cell(r.temporal_core) << ","
-        << cell(r.temporal_inputs) << "," << cell(r.spatial) << "," << cell(r.overall) << "," << cell(r.overall_se)
-        << "\n";
-  return out.str();
+    cells.push_back({std::to_string(r.inputs), std::to_string(r.attention), std::to_string(r.seed),
+                     number_text(r.temporal), number_text(r.temporal_core), number_text(r.temporal_inputs),
+                     number_text(r.spatial), number_text(r.overall), number_text(r.overall_se)});
+  return csv_text(std::vector<std::string>(std::begin(kColumns), std::end(kColumns)), cells,
+                  [](const std::string& text) { return text; });
 }
 
 // Mean and sample s.d. of the temporal rank per (attention, input dimension), in the order given.
@@ -188,12 +177,12 @@ void write_figure(const Settings& s, const std::vector<Row>& rows, const std::ve
   for (std::size_t j = 0; j < s.attentions.size(); ++j) {
     gp << "$rows" << j << " << EOD\n";
     for (const Row& r : rows)
-      if (r.attention == s.attentions[j]) gp << r.inputs << " " << cell(r.temporal) << "\n";
+      if (r.attention == s.attentions[j]) gp << r.inputs << " " << number_text(r.temporal) << "\n";
     gp << "EOD\n$summary" << j << " << EOD\n";
     for (const Summary& m : sum)
       if (m.attention == s.attentions[j])
-        gp << m.inputs << " " << cell(m.mean) << " " << cell(m.sd) << " " << cell(m.mean_core) << " "
-           << cell(m.mean_inputs) << "\n";
+        gp << m.inputs << " " << number_text(m.mean) << " " << number_text(m.sd) << " " << number_text(m.mean_core) << " "
+           << number_text(m.mean_inputs) << "\n";
     gp << "EOD\n";
   }
   long lo = s.inputs.front(), hi = s.inputs.front();
@@ -214,18 +203,6 @@ void write_figure(const Settings& s, const std::vector<Row>& rows, const std::ve
   std::filesystem::rename(partial, png);
 }
 
-void write_data(const std::string& path, const std::string& data) {
-  std::error_code ec;
-  const auto status = std::filesystem::status(path, ec);
-  if (!ec && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
-    std::ofstream file(path, std::ios::binary);  // a device or FIFO: written in place
-    file << data;
-    if (!file.flush()) throw std::runtime_error("cannot write " + path);
-    return;
-  }
-  write_file_atomically(path, data);
-}
-
 void run_attention_rank(const RankOptions& o) {
   const Settings s = settings_of(o);
   std::vector<Row> rows;
@@ -235,8 +212,8 @@ void run_attention_rank(const RankOptions& o) {
   const std::vector<Summary> sum = summarise(s, rows);
   Json summary = Json::array();
   for (const Summary& m : sum)
-    summary.push_back({{"inputs", m.inputs}, {"attention", m.attention}, {"temporal_rank_mean", number(m.mean)}, {"temporal_rank_sd", number(m.sd)},
-                       {"temporal_rank_K_mean", number(m.mean_core)}, {"temporal_rank_inputs_mean", number(m.mean_inputs)}});
+    summary.push_back({{"inputs", m.inputs}, {"attention", m.attention}, {"temporal_rank_mean", json_number(m.mean)}, {"temporal_rank_sd", json_number(m.sd)},
+                       {"temporal_rank_K_mean", json_number(m.mean_core)}, {"temporal_rank_inputs_mean", json_number(m.mean_inputs)}});
   Json report = Json::object();
   report["command"] = "ntk attention-rank";
   report["settings"] = {{"attention", s.attentions}, {"mlp", s.shape.mlp}, {"outputs", s.shape.outputs},
@@ -247,10 +224,10 @@ void run_attention_rank(const RankOptions& o) {
   } else {
     Json table = Json::array();
     for (const Row& r : rows)
-      table.push_back({{"inputs", r.inputs}, {"attention", r.attention}, {"seed", r.seed}, {"temporal_rank", number(r.temporal)},
-                       {"temporal_rank_K", number(r.temporal_core)}, {"temporal_rank_inputs", number(r.temporal_inputs)},
-                       {"spatial_rank", number(r.spatial)}, {"overall_rank", number(r.overall)},
-                       {"overall_rank_se", number(r.overall_se)}});
+      table.push_back({{"inputs", r.inputs}, {"attention", r.attention}, {"seed", r.seed}, {"temporal_rank", json_number(r.temporal)},
+                       {"temporal_rank_K", json_number(r.temporal_core)}, {"temporal_rank_inputs", json_number(r.temporal_inputs)},
+                       {"spatial_rank", json_number(r.spatial)}, {"overall_rank", json_number(r.overall)},
+                       {"overall_rank_se", json_number(r.overall_se)}});
     Json full = report;
     full["rows"] = table;
     full["summary"] = summary;
@@ -261,7 +238,7 @@ void run_attention_rank(const RankOptions& o) {
     std::cout << data;
     return;
   }
-  write_data(o.output, data);
+  write_file_atomically(o.output, data);
   Json brief{{"command", report["command"]}, {"wrote", o.output}};
   if (!o.figure.empty()) brief["figure"] = o.figure;
   brief["summary"] = summary;
