@@ -139,6 +139,9 @@ void BM_NtkBlock(benchmark::State& state) {
   const fn::Ntk ntk(p.model, p.inputs, {threads});
   const std::vector<double> q = probes(ntk.dimension(), kBlock);
   std::vector<double> out(q.size());
+  learndyn::bench::LoopTimer first;  // the first call maps the workspaces (N48): timed apart
+  ntk.apply_ntk(q.data(), out.data(), kBlock);
+  state.counters["first_call_ms"] = first.seconds() * 1e3;
   learndyn::bench::LoopTimer timer;
   for (auto _ : state) {
     ntk.apply_ntk(q.data(), out.data(), kBlock);
@@ -184,6 +187,7 @@ void BM_NtkScaling(benchmark::State& state) {
   const fn::Ntk ntk(p.model, p.inputs, {2});
   const std::vector<double> q = probes(ntk.dimension(), kBlock);
   std::vector<double> out(q.size());
+  ntk.apply_ntk(q.data(), out.data(), kBlock);  // warm-up: first touch of the workspaces (N48)
   learndyn::bench::LoopTimer timer;
   for (auto _ : state) {
     ntk.apply_ntk(q.data(), out.data(), kBlock);
@@ -262,6 +266,7 @@ BENCHMARK(BM_NtkEffectiveRank)
     ->Args({32, 32})
     ->Args({32, 64})
     ->Args({0, 64})
+    ->Args({0, 80})
     ->Args({0, 96})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
@@ -298,6 +303,7 @@ BENCHMARK(BM_NtkEffectiveRankAccuracy)
     ->Args({32, 32})
     ->Args({32, 64})
     ->Args({0, 64})
+    ->Args({0, 80})
     ->Args({0, 96})
     ->Iterations(1)
     ->Unit(benchmark::kMillisecond);
@@ -310,6 +316,7 @@ void BM_NtkDenseVsMatrixFree(benchmark::State& state) {
   const std::ptrdiff_t dim = ntk.dimension();
   const std::vector<double> q = probes(dim, kBlock);
   std::vector<double> out(q.size());
+  ntk.apply_ntk(q.data(), out.data(), kBlock);  // warm-up: first touch of the workspaces (N48)
   learndyn::bench::LoopTimer timer;
   for (auto _ : state) {
     ntk.apply_ntk(q.data(), out.data(), kBlock);

@@ -22,10 +22,17 @@ std::uint64_t sub_seed(std::uint64_t seed, std::uint64_t which) {
   return rng.next();
 }
 
+// x^T y with eight interleaved partial sums, added pairwise at the end: a fixed order (the
+// same bits on every run), and no chain of dependent additions, so the compiler can keep the
+// partial sums in SIMD registers. One running sum was a quarter of a 64-probe Hutchinson
+// estimate's time (48,000 serial additions per column, twice per probe).
 double column_dot(const double* x, const double* y, std::ptrdiff_t n) {
-  double s = 0;
-  for (std::ptrdiff_t k = 0; k < n; ++k) s += x[k] * y[k];
-  return s;
+  double part[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  std::ptrdiff_t k = 0;
+  for (; k + 8 <= n; k += 8)
+    for (int j = 0; j < 8; ++j) part[j] += x[k + j] * y[k + j];
+  for (; k < n; ++k) part[k % 8] += x[k] * y[k];
+  return ((part[0] + part[4]) + (part[1] + part[5])) + ((part[2] + part[6]) + (part[3] + part[7]));
 }
 
 // Sample mean, variance and covariance of paired terms.
@@ -110,10 +117,12 @@ double* scratch(int slot, std::size_t size) {
 
 void fill_rademacher(double* out, std::size_t count, std::uint64_t seed) {
   Rng rng(seed);
-  std::uint64_t bits = 0;
-  for (std::size_t k = 0; k < count; ++k) {
-    if (k % 64 == 0) bits = rng.next();
-    out[k] = (bits >> (k % 64)) & 1 ? 1.0 : -1.0;
+  // Bit j of each 64-bit draw gives entry j of its run of 64: +1 when set, -1 otherwise
+  // (branch-free: 2 b - 1).
+  for (std::size_t k0 = 0; k0 < count; k0 += 64) {
+    const std::uint64_t bits = rng.next();
+    const std::size_t end = std::min<std::size_t>(64, count - k0);
+    for (std::size_t j = 0; j < end; ++j) out[k0 + j] = 2.0 * static_cast<double>((bits >> j) & 1u) - 1.0;
   }
 }
 

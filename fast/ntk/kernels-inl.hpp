@@ -4,6 +4,7 @@
 // per-step n x n Jacobian is ever formed.
 #include <algorithm>
 #include <new>
+#include <vector>
 
 #include <Eigen/Core>
 
@@ -15,8 +16,6 @@ namespace {
 using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 using ConstRowMap = Eigen::Map<const RowMatrix>;
 using RowMap = Eigen::Map<RowMatrix>;
-using StridedRowMap = Eigen::Map<RowMatrix, 0, Eigen::OuterStride<>>;
-using ConstStridedRowMap = Eigen::Map<const RowMatrix, 0, Eigen::OuterStride<>>;
 
 // Offset of the factor of (b, t) in a [t][b][i] array.
 inline std::ptrdiff_t factor_offset(const SweepData& d, int t, int b) {
@@ -123,37 +122,60 @@ void backward_sweep(const SweepData& d, int b0, int b1, int m, const double* in,
   }
 }
 
+// g (.) x for the rows [r0, r0 + tile) of a compact block, into a dense tile (tile x cols).
+void scale_rows(const double* gain, const double* x, std::ptrdiff_t stride, int r0, int tile, int n,
+                int probes, double* dst) {
+  for (int r = r0; r < r0 + tile; ++r) {
+    const double* g = gain + static_cast<std::ptrdiff_t>(r) * n;
+    const double* src = x + r * stride;
+    double* row = dst + static_cast<std::ptrdiff_t>(r - r0) * probes * n;
+    for (int p = 0; p < probes; ++p)
+      for (int i = 0; i < n; ++i) row[p * n + i] = g[i] * src[p * n + i];
+  }
+}
+
+// (N12') out = sum_k g_k (.) V_k (V_k^T (g_k (.) in)) in two passes over tiles of kCoreTile
+// rows (N48): first z_k = V_k^T (g_k (.) in) accumulated tile by tile for every site, then each
+// output tile summed over the sites and written once. The block is read once and written
+// once, and no (B T) x cols intermediate exists: a full-size scaled copy per site was a memory
+// pass each (and 12 MB of fresh pages per chunk on the first call).
 void core(int rows, int n, int m, int p0, int p1, const CoreSite* sites, int site_count,
           const double* in, double* out, double* work) {
-  const std::ptrdiff_t cols = static_cast<std::ptrdiff_t>(p1 - p0) * n;
+  const int probes = p1 - p0;
+  const std::ptrdiff_t cols = static_cast<std::ptrdiff_t>(probes) * n;
   const std::ptrdiff_t stride = static_cast<std::ptrdiff_t>(m) * n;
-  const ConstStridedRowMap x(in + static_cast<std::ptrdiff_t>(p0) * n, rows, cols, Eigen::OuterStride<>(stride));
-  StridedRowMap result(out + static_cast<std::ptrdiff_t>(p0) * n, rows, cols, Eigen::OuterStride<>(stride));
-  RowMap scaled(work, rows, cols), y(work + rows * cols, rows, cols);
-  for (int s = 0; s < site_count; ++s) {
-    const CoreSite& site = sites[s];
-    const ConstRowMap v(site.v, rows, site.d);
-    RowMap z(work + 2 * rows * cols, site.d, cols);
-    for (int r = 0; r < rows; ++r) {
-      const double* g = site.gain + static_cast<std::ptrdiff_t>(r) * n;
-      const double* src = x.data() + r * stride;
-      double* dst = &scaled(r, 0);
-      for (int p = 0; p < p1 - p0; ++p)
-        for (int i = 0; i < n; ++i) dst[p * n + i] = g[i] * src[p * n + i];
+  const double* x = in + static_cast<std::ptrdiff_t>(p0) * n;
+  double* result = out + static_cast<std::ptrdiff_t>(p0) * n;
+  double* tile_a = work;
+  double* tile_b = work + kCoreTile * cols;
+  std::vector<double*> z(site_count);  // z_k: d_k x cols, one after another
+  z[0] = work + 2 * kCoreTile * cols;
+  for (int s = 1; s < site_count; ++s) z[s] = z[s - 1] + sites[s - 1].d * cols;
+  for (int r0 = 0; r0 < rows; r0 += kCoreTile) {  // z_k = sum over tiles of V_k,tile^T scaled
+    const int tile = std::min(kCoreTile, rows - r0);
+    for (int s = 0; s < site_count; ++s) {
+      scale_rows(sites[s].gain, x, stride, r0, tile, n, probes, tile_a);
+      const ConstRowMap v(sites[s].v + static_cast<std::ptrdiff_t>(r0) * sites[s].d, tile, sites[s].d);
+      RowMap zs(z[s], sites[s].d, cols);
+      const ConstRowMap scaled(tile_a, tile, cols);
+      if (r0 == 0) {
+        zs.noalias() = v.transpose() * scaled;
+      } else {
+        zs.noalias() += v.transpose() * scaled;
+      }
     }
-    z.noalias() = v.transpose() * scaled;  // V^T (B* q): d x cols
-    // B V z in tiles of rows, so that the product never leaves the cache before it is scaled
-    // and accumulated (a full (BT) x cols intermediate cost a memory pass per site).
-    constexpr int kTile = 64;
-    for (int r0 = 0; r0 < rows; r0 += kTile) {
-      const int tile = std::min(kTile, rows - r0);
-      RowMap yt(y.data(), tile, cols);
-      yt.noalias() = v.middleRows(r0, tile) * z;
+  }
+  for (int r0 = 0; r0 < rows; r0 += kCoreTile) {  // out tile = sum_k g_k (.) V_k,tile z_k
+    const int tile = std::min(kCoreTile, rows - r0);
+    for (int s = 0; s < site_count; ++s) {
+      const ConstRowMap v(sites[s].v + static_cast<std::ptrdiff_t>(r0) * sites[s].d, tile, sites[s].d);
+      RowMap y(tile_b, tile, cols);
+      y.noalias() = v * ConstRowMap(z[s], sites[s].d, cols);
       for (int r = r0; r < r0 + tile; ++r) {
-        const double* g = site.gain + static_cast<std::ptrdiff_t>(r) * n;
-        const double* src = yt.data() + static_cast<std::ptrdiff_t>(r - r0) * cols;
-        double* dst = result.data() + r * stride;
-        for (int p = 0; p < p1 - p0; ++p)
+        const double* g = sites[s].gain + static_cast<std::ptrdiff_t>(r) * n;
+        const double* src = tile_b + static_cast<std::ptrdiff_t>(r - r0) * cols;
+        double* dst = result + r * stride;
+        for (int p = 0; p < probes; ++p)
           for (int i = 0; i < n; ++i) {
             const double term = g[i] * src[p * n + i];
             dst[p * n + i] = s == 0 ? term : dst[p * n + i] + term;

@@ -58,8 +58,12 @@ struct Kernels {
 inline std::ptrdiff_t sweep_workspace(std::ptrdiff_t rows, int hidden, int terms) {
   return rows * hidden * (3 + terms);
 }
-inline std::ptrdiff_t core_workspace(std::ptrdiff_t rows, std::ptrdiff_t cols, int max_d) {
-  return (2 * rows + max_d) * cols;
+// Rows of (b, t) per tile of the core (N48): 64 rows of 16 probes x 64 hidden units are 512 KB;
+// 64 was faster than 16 and 32 on the benchmark GRU (README, NTK "Measured").
+inline constexpr int kCoreTile = 64;
+// The core's two tiles and every site's z_k = V_k^T (...) (d_k x cols each, total_d = sum d_k).
+inline std::ptrdiff_t core_workspace(std::ptrdiff_t cols, int total_d) {
+  return (2 * kCoreTile + total_d) * cols;
 }
 
 // The kernels for this CPU (AVX2+FMA build when available, else the generic x86-64 build).

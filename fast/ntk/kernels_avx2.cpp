@@ -7,6 +7,11 @@
 // (AVX2) and, Eigen being renamed, shares no allocation with them: let Eigen choose here.
 #undef EIGEN_MALLOC_ALREADY_ALIGNED
 #define Eigen learndyn_eigen_avx2
+// Every product through GEMM/GEMV: Eigen's coefficient-based path for small sizes chooses FMA
+// packets or unfused scalar code by the destination's alignment, so a tiny model's result
+// could depend on where a buffer lives (seen in the attention kernels: 1 vs 2 threads differed
+// in the last bit). Safe because Eigen is renamed in this TU.
+#define EIGEN_GEMM_TO_COEFFBASED_THRESHOLD 0
 #define LEARNDYN_NTK_TARGET avx2
 #define LEARNDYN_NTK_TARGET_NAME "avx2+fma"
 #include "fast/ntk/kernels-inl.hpp"

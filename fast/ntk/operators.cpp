@@ -65,9 +65,9 @@ void Ntk::core(const std::vector<detail::CoreSite>& sites, const double* in, dou
   run_chunks(threads_, [&](int chunk) {
     const int p0 = chunk == 0 ? 0 : half, p1 = chunk == 0 ? half : m;
     if (p0 >= p1) return;
-    int max_d = 0;
-    for (const detail::CoreSite& s : sites) max_d = std::max(max_d, s.d);
-    double* w = work(chunk, detail::core_workspace(rows, std::ptrdiff_t(p1 - p0) * lin_.hidden, max_d));
+    int total_d = 0;
+    for (const detail::CoreSite& s : sites) total_d += s.d;
+    double* w = work(chunk, detail::core_workspace(std::ptrdiff_t(p1 - p0) * lin_.hidden, total_d));
     k.core(rows, lin_.hidden, m, p0, p1, sites.data(), static_cast<int>(sites.size()), in, out, w);
   });
 }
