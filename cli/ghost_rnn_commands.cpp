@@ -516,7 +516,7 @@ void add_slow_points(CLI::App& ghost, std::function<void()>& action) {
       require(q_max >= 0, "max-speed", q_max, ">= 0");
       fg::RnnTrainer trainer(s);
       Table t{{"epoch", "kind", "speed", "flow_norm", "kappa_1", "kappa_2", "lambda_1_re",
-               "lambda_1_im", "lambda_2_re", "lambda_2_im", "stable", "eps"}, {}};
+               "lambda_1_im", "lambda_2_re", "lambda_2_im", "max_re_other", "stable", "eps"}, {}};
       Json counts = Json::array();
       std::vector<std::string> pictures;
       for (long e : epochs) {
@@ -546,9 +546,14 @@ void add_slow_points(CLI::App& ghost, std::function<void()>& action) {
           const Json second = obj.latent.size() > 1  ? number(obj.latent(1))
                               : s.rank == 1 ? number(rg::latent_derivatives(p, obj.latent(0)).f)
                                             : Json(nullptr);
+          // The largest real part of the eigenvalues other than the smallest in modulus: < 0 is
+          // the transverse stability that separates a ghost from a slow point (R28).
+          double max_re_other = -std::numeric_limits<double>::infinity();
+          for (std::size_t i = 1; i < obj.eigenvalues.size(); ++i)
+            max_re_other = std::max(max_re_other, obj.eigenvalues[i].real());
           t.rows.push_back({e, rg::point_kind_name(obj.kind), number(obj.speed), number(obj.flow_norm),
                             obj.latent.size() > 0 ? number(obj.latent(0)) : Json(nullptr), second,
-                            lam(0, false), lam(0, true), lam(1, false), lam(1, true),
+                            lam(0, false), lam(0, true), lam(1, false), lam(1, true), number(max_re_other),
                             obj.kind == rg::PointKind::fixed_point ? Json(obj.stable ? 1 : 0) : Json(nullptr),
                             number(eps)});
         }
