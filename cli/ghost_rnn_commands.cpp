@@ -583,7 +583,7 @@ void add_sweep(CLI::App& ghost, std::function<void()>& action) {
   add_training_options(*cmd, *o);
   cmd->add_option("--rates", *rates, "lo,hi,count: count rates log-spaced in [lo, hi] (default 1e-4,1e-1,30)");
   cmd->add_option("--seeds", *seeds, "seeds 0..S-1 per rate (default 10)");
-  cmd->add_option("--ranks", *ranks, "comma-separated ranks, 0 = full (default 1); rank 1 reads out latently, others by Eq. 48");
+  cmd->add_option("--ranks", *ranks, "comma-separated ranks, 0 = full (default 1); each rank reads out by the task default (DA: latent at rank 1, Eq. 48 otherwise)");
   cmd->add_option("--threads", *threads, "parallel runs, 0 = every core (results do not depend on it)");
   cmd->add_option("--curve-every", *curve_every,
                   "> 0: the data are the learning curves (rank, lr, seed, epoch, loss every k epochs; Fig. 6B) "
@@ -617,7 +617,9 @@ void add_sweep(CLI::App& ghost, std::function<void()>& action) {
       for (int rank : rank_list) {
         RnnOptions ro = *o;
         ro.rank = std::to_string(rank);
-        if (o->readout.empty() && rank != 1) ro.readout = "sigmoid";
+        // The readout stays the task's default (default_run): DA latent at rank 1, sigmoid (Eq. 48)
+        // otherwise; DCD tanh; DMTS sigmoid. (Forcing sigmoid here made DCD's +-1 targets
+        // unreachable.)
         for (long i = 0; i < count; ++i) {
           const double lr = count == 1 ? lo : lo * std::pow(hi / lo, double(i) / double(count - 1));
           for (long seed = 0; seed < n_seeds; ++seed) {

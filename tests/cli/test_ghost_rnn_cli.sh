@@ -73,6 +73,9 @@ check "sweep rows: 2 ranks x 3 rates x 2 seeds + header" test "$(wc -l <<<"$out"
 run ghost rnn-sweep --rates 1e-3,1e-1,3 --seeds 2 --epochs 500 --ranks 1,0 --N 20 --threads 2
 check "sweep identical on 2 threads" test "$out" = "$one"
 
+run ghost rnn-sweep --task dcd --rates 1e-2,1e-2,1 --seeds 1 --epochs 2 --ranks 0 --N 10 --format json
+check "sweep keeps the task's readout (DCD: tanh)" grep -q '"readout": *"tanh"' <<<"$out"
+
 run ghost rnn-sweep --rates 1e-2,1e-2,1 --seeds 2 --epochs 300 --ranks 1,3 --N 20 --curve-every 100
 check "curves: 2 ranks x 2 seeds x epochs 0, 100, 200, 299 + header" test "$(wc -l <<<"$out")" = 17
 check "curves header" test "$(head -n1 <<<"$out")" = "rank,lr,seed,epoch,loss"
