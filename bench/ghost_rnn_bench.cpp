@@ -1,6 +1,6 @@
 // The ghost-paper RNN (fast/ghost/rnn.hpp): one SGD epoch of DA (N = 100, 40 steps, BPTT) for
 // the rank-one network (fused SIMD kernel; target <= 20 us) and the full-rank network (Eigen), a
-// 200,000-epoch rank-one run, and a Fig. 6A-style sweep (30 rates x 10 seeds) on 1 and 2 threads.
+// 200,000-epoch rank-one run, a rank-two DMTS epoch with and without noise, and a Fig. 6A-style sweep (30 rates x 10 seeds) on 1 and 2 threads.
 // Beside them: a straightforward scalar implementation of the same epoch (dense W, std::tanh),
 // a scalar latent-aware loop (no SIMD), and the reference at double. No timing assertions.
 #include <benchmark/benchmark.h>
@@ -172,6 +172,25 @@ void BM_GhostRnnFullRankDaEpoch(benchmark::State& state) {
   state.counters["GFLOP_per_s"] = 2.0 * 3 * 40 * 100 * 100 / fast / 1e9;
 }
 BENCHMARK(BM_GhostRnnFullRankDaEpoch)->Unit(benchmark::kMicrosecond)->UseRealTime();
+
+// DMTS at rank 2 with the Fig. 4 code's draw (docs: 8 trials per class, B = 32, T = 38): one Adam
+// epoch with the task's noise (0.01, N x T x B normals drawn per epoch) and without it; the
+// difference is the cost of the scalar Box-Muller draws.
+void BM_GhostRnnDmtsRankTwoEpoch(benchmark::State& state) {
+  fg::RunSpec spec = fg::default_run(fg::RnnTask::dmts, 2);
+  spec.init = fg::RnnInit::lowrank;
+  spec.initial_sigma = 0.3;
+  spec.trials_per_class = 8;
+  spec.optimizer = fg::Optimizer::adam;
+  spec.lr = 5e-4;
+  spec.noise = state.range(0) ? 0.01 : 0.0;
+  fg::RnnTrainer trainer(spec);
+  learndyn::bench::LoopTimer timer;
+  for (auto _ : state) benchmark::DoNotOptimize(trainer.epoch());
+  state.counters["us_per_epoch"] = timer.seconds() / static_cast<double>(state.iterations()) * 1e6;
+}
+BENCHMARK(BM_GhostRnnDmtsRankTwoEpoch)->ArgNames({"noise"})->Arg(0)->Arg(1)
+    ->Unit(benchmark::kMicrosecond)->UseRealTime();
 
 void BM_GhostRnnRankOne200kEpochRun(benchmark::State& state) {
   fg::RunSpec spec = da_spec(1);

@@ -36,7 +36,7 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 struct RnnOptions {
   std::string task = "da", neurons, rank = "1", readout, timing, alpha, beta, kappa_th,
               confidence, lr, optimizer = "sgd", epochs, seed = "0", record_every, noise, init,
-              input, delay, response, initial, change_epoch, changed_beta, changed_confidence,
+              input, delay, response, initial, initial_sigma, trials, change_epoch, changed_beta, changed_confidence,
               learned = "0.05";
   std::string format = "csv", output, figure;
 };
@@ -53,11 +53,15 @@ void add_network_options(CLI::App& cmd, RnnOptions& o) {
   cmd.add_option("--beta", o.beta, "latent readout confidence beta > 0 (default 10)");
   cmd.add_option("--kappa-th", o.kappa_th, "latent readout threshold (default 1)");
   cmd.add_option("--confidence", o.confidence, "c > 0 of the confidence readout (default 1)");
-  cmd.add_option("--init", o.init, "gaussian (Figs. 3, 6) | xavier (DCD/DMTS code); default by task");
+  cmd.add_option("--init", o.init,
+                 "gaussian (Figs. 3, 6) | xavier (DCD/DMTS code) | lowrank (Fig. 4 code: M ~ N(0,1), "
+                 "N ~ N(0,1/N), b ~ N(0,0.01)); default by task");
   cmd.add_option("--input", o.input, "cue steps (DCD default 2, DMTS 6)");
   cmd.add_option("--delay", o.delay, "delay steps (DA 20, DCD 10, DMTS 16)");
   cmd.add_option("--response", o.response, "response steps (DA 20, DCD 10, DMTS 10)");
   cmd.add_option("--initial", o.initial, "DA initial rate of every unit in [-1, 1] (default -0.3)");
+  cmd.add_option("--initial-sigma", o.initial_sigma, "DCD/DMTS: r0 = tanh(sigma z), sigma >= 0 (default 0.1)");
+  cmd.add_option("--trials", o.trials, "DCD/DMTS: trials per class and epoch, 1..10000 (default 1)");
   cmd.add_option("--noise", o.noise, "noise s.d. inside tanh, >= 0 (DA 0, DCD/DMTS 0.01)");
   cmd.add_option("--seed", o.seed, "seed of the initial weights, noise and initial states (default 0)");
 }
@@ -107,12 +111,15 @@ fg::RunSpec spec_of(const RnnOptions& o, long default_epochs) {
   if (!o.kappa_th.empty()) s.config.kappa_th = parse_double(o.kappa_th, "kappa-th");
   if (!o.confidence.empty()) s.config.confidence = parse_double(o.confidence, "confidence");
   if (!o.init.empty())
-    s.init = parse_choice<fg::RnnInit>(o.init, "init", {{"gaussian", fg::RnnInit::gaussian}, {"xavier", fg::RnnInit::xavier}});
+    s.init = parse_choice<fg::RnnInit>(o.init, "init", {{"gaussian", fg::RnnInit::gaussian}, {"xavier", fg::RnnInit::xavier},
+                                                         {"lowrank", fg::RnnInit::lowrank}});
   if (!o.input.empty()) s.input_steps = static_cast<int>(parse_integer(o.input, "input", 0, 100000));
   if (!o.delay.empty()) s.delay_steps = static_cast<int>(parse_integer(o.delay, "delay", 1, 100000));
   if (!o.response.empty()) s.response_steps = static_cast<int>(parse_integer(o.response, "response", 1, 100000));
   if (!o.initial.empty()) s.initial_value = parse_double(o.initial, "initial");
   if (!o.noise.empty()) s.noise = parse_double(o.noise, "noise");
+  if (!o.initial_sigma.empty()) s.initial_sigma = parse_double(o.initial_sigma, "initial-sigma");
+  if (!o.trials.empty()) s.trials_per_class = static_cast<int>(parse_integer(o.trials, "trials", 1, 10000));
   s.seed = static_cast<std::uint64_t>(parse_integer(o.seed, "seed", 0, std::numeric_limits<long>::max()));
   if (!o.lr.empty()) s.lr = parse_double(o.lr, "lr");
   s.optimizer = parse_choice<fg::Optimizer>(o.optimizer, "optimizer", {{"sgd", fg::Optimizer::sgd}, {"adam", fg::Optimizer::adam}});
@@ -162,7 +169,9 @@ Json inputs_of(const fg::RunSpec& s) {
               {"delay", s.delay_steps},
               {"response", s.response_steps},
               {"noise", s.noise},
-              {"init", s.init == fg::RnnInit::gaussian ? "gaussian" : "xavier"},
+              {"init", s.init == fg::RnnInit::gaussian ? "gaussian" : s.init == fg::RnnInit::xavier ? "xavier" : "lowrank"},
+              {"initial_sigma", s.initial_sigma},
+              {"trials", s.trials_per_class},
               {"optimizer", s.optimizer == fg::Optimizer::sgd ? "sgd" : "adam"},
               {"lr", s.lr},
               {"epochs", s.epochs},
@@ -484,7 +493,7 @@ void add_slow_points(CLI::App& ghost, std::function<void()>& action) {
       require(q_max >= 0, "max-speed", q_max, ">= 0");
       fg::RnnTrainer trainer(s);
       Table t{{"epoch", "kind", "speed", "flow_norm", "kappa_1", "kappa_2", "lambda_1_re",
-               "lambda_1_im", "lambda_2_re", "lambda_2_im", "stable", "eps"}, {}};
+               "lambda_1_im", "lambda_2_re", "lambda_2_im", "max_re_other", "stable", "eps"}, {}};
       Json counts = Json::array();
       std::vector<std::string> pictures;
       for (long e : epochs) {
@@ -514,9 +523,14 @@ void add_slow_points(CLI::App& ghost, std::function<void()>& action) {
           const Json second = obj.latent.size() > 1  ? number(obj.latent(1))
                               : s.rank == 1 ? number(rg::latent_derivatives(p, obj.latent(0)).f)
                                             : Json(nullptr);
+          // The largest real part of the eigenvalues other than the smallest in modulus: < 0 is
+          // the transverse stability that separates a ghost from a slow point (R28).
+          double max_re_other = -std::numeric_limits<double>::infinity();
+          for (std::size_t i = 1; i < obj.eigenvalues.size(); ++i)
+            max_re_other = std::max(max_re_other, obj.eigenvalues[i].real());
           t.rows.push_back({e, rg::point_kind_name(obj.kind), number(obj.speed), number(obj.flow_norm),
                             obj.latent.size() > 0 ? number(obj.latent(0)) : Json(nullptr), second,
-                            lam(0, false), lam(0, true), lam(1, false), lam(1, true),
+                            lam(0, false), lam(0, true), lam(1, false), lam(1, true), number(max_re_other),
                             obj.kind == rg::PointKind::fixed_point ? Json(obj.stable ? 1 : 0) : Json(nullptr),
                             number(eps)});
         }
@@ -546,7 +560,7 @@ void add_sweep(CLI::App& ghost, std::function<void()>& action) {
   add_training_options(*cmd, *o);
   cmd->add_option("--rates", *rates, "lo,hi,count: count rates log-spaced in [lo, hi] (default 1e-4,1e-1,30)");
   cmd->add_option("--seeds", *seeds, "seeds 0..S-1 per rate (default 10)");
-  cmd->add_option("--ranks", *ranks, "comma-separated ranks, 0 = full (default 1); rank 1 reads out latently, others by Eq. 48");
+  cmd->add_option("--ranks", *ranks, "comma-separated ranks, 0 = full (default 1); each rank reads out by the task default (DA: latent at rank 1, Eq. 48 otherwise)");
   cmd->add_option("--threads", *threads, "parallel runs, 0 = every core (results do not depend on it)");
   cmd->add_option("--curve-every", *curve_every,
                   "> 0: the data are the learning curves (rank, lr, seed, epoch, loss every k epochs; Fig. 6B) "
@@ -580,7 +594,9 @@ void add_sweep(CLI::App& ghost, std::function<void()>& action) {
       for (int rank : rank_list) {
         RnnOptions ro = *o;
         ro.rank = std::to_string(rank);
-        if (o->readout.empty() && rank != 1) ro.readout = "sigmoid";
+        // The readout stays the task's default (default_run): DA latent at rank 1, sigmoid (Eq. 48)
+        // otherwise; DCD tanh; DMTS sigmoid. (Forcing sigmoid here made DCD's +-1 targets
+        // unreachable.)
         for (long i = 0; i < count; ++i) {
           const double lr = count == 1 ? lo : lo * std::pow(hi / lo, double(i) / double(count - 1));
           for (long seed = 0; seed < n_seeds; ++seed) {

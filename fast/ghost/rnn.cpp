@@ -144,6 +144,37 @@ double rank_one_padded(const RnnConfig& c, const double* m, const double* n, con
 
 // ---- parameters -----------------------------------------------------------------------
 
+namespace {
+
+// The public code's rank-K initialisation of paper Fig. 4 (rnn.hpp, RnnInit::lowrank): draws in
+// the order M, Nm, b, W_in, w_out, b_out, column-major. The recurrent input M (Nm^T r) then has
+// entries of order sqrt(K) |r|, as for a full-rank N(0, 1/N) matrix, where the xavier draw of both
+// factors gives a recurrence about 5 times weaker (N = 100, K = 2).
+RnnNet lowrank_net(int neurons, int rank, int inputs, Rng& rng) {
+  const double n = neurons;
+  const auto normal = [&](Eigen::Index rows, Eigen::Index cols, double sd) {
+    MatrixXd a(rows, cols);
+    for (Eigen::Index i = 0; i < a.size(); ++i) a.data()[i] = sd * rng.normal();
+    return a;
+  };
+  const auto uniform = [&](Eigen::Index rows, Eigen::Index cols, double bound) {
+    MatrixXd a(rows, cols);
+    for (Eigen::Index i = 0; i < a.size(); ++i) a.data()[i] = bound * (2 * rng.uniform() - 1);
+    return a;
+  };
+  RnnNet net;
+  net.rank = rank;
+  net.M = normal(neurons, rank, 1.0);
+  net.Nm = normal(neurons, rank, 1.0 / std::sqrt(n));
+  net.b = normal(neurons, 1, 0.1);
+  net.W_in = uniform(neurons, inputs, std::sqrt(6.0 / (n + 1)));
+  net.w_out = uniform(neurons, 1, std::sqrt(6.0 / (n + 1)));
+  net.b_out = (2 * rng.uniform() - 1) / std::sqrt(double(rank));
+  return net;
+}
+
+}  // namespace
+
 RnnNet random_net(int neurons, int rank, int inputs, RnnInit init, std::uint64_t seed) {
   require(neurons >= 1, "N", neurons, "N >= 1");
   require(rank >= 0 && rank <= neurons, "rank", rank, "0 (full) .. N");
@@ -160,6 +191,7 @@ RnnNet random_net(int neurons, int rank, int inputs, RnnInit init, std::uint64_t
     for (Eigen::Index i = 0; i < a.size(); ++i) a.data()[i] = bound * (2 * rng.uniform() - 1);
     return a;
   };
+  if (init == RnnInit::lowrank && rank > 0) return lowrank_net(neurons, rank, inputs, rng);
   const bool g = init == RnnInit::gaussian;
   RnnNet net;
   net.rank = rank;
@@ -376,6 +408,8 @@ void validate(const RunSpec& s) {
   require(s.noise >= 0 && std::isfinite(s.noise), "noise", s.noise, ">= 0 (finite)");
   require(s.initial_sigma >= 0 && std::isfinite(s.initial_sigma), "initial-sigma",
           s.initial_sigma, ">= 0 (finite)");
+  require(s.trials_per_class >= 1 && s.trials_per_class <= 10000, "trials", s.trials_per_class,
+          "1..10000 trials per class");
   require(std::isfinite(s.initial_value) && std::abs(s.initial_value) <= 1, "initial",
           s.initial_value, "-1..1");
   if (s.config.readout == RnnReadout::latent)
@@ -400,7 +434,8 @@ RnnBatch make_batch(const RunSpec& s, std::uint64_t draw) {
                 : s.task == RnnTask::dcd ? s.input_steps + s.delay_steps + s.response_steps
                                          : 2 * s.input_steps + s.delay_steps + s.response_steps;
   RnnBatch batch;
-  const int B = s.task == RnnTask::da ? 1 : s.task == RnnTask::dcd ? 2 : 4;
+  const int classes = s.task == RnnTask::da ? 1 : s.task == RnnTask::dcd ? 2 : 4;
+  const int B = s.task == RnnTask::da ? 1 : classes * s.trials_per_class;
   batch.target.setZero(B, T);
   const int n_in = s.task == RnnTask::da ? 0 : 1;
   for (int b = 0; b < B; ++b) batch.input.push_back(MatrixXd::Zero(n_in, T));
@@ -408,14 +443,15 @@ RnnBatch make_batch(const RunSpec& s, std::uint64_t draw) {
     batch.target.rightCols(s.response_steps).setOnes();  // (R10)
   } else if (s.task == RnnTask::dcd) {
     for (int b = 0; b < B; ++b) {
-      const double sign = b == 0 ? 1.0 : -1.0;
+      const double sign = b % classes == 0 ? 1.0 : -1.0;
       batch.input[b].leftCols(s.input_steps).setConstant(sign);
       batch.target.row(b).tail(s.response_steps).setConstant(sign);  // (R11)
     }
   } else {
     const int match = s.input_steps + s.delay_steps;
     for (int b = 0; b < B; ++b) {
-      const double s1 = (b == 0 || b == 3) ? 1.0 : -1.0, s2 = (b == 0 || b == 2) ? 1.0 : -1.0;
+      const int c = b % classes;
+      const double s1 = (c == 0 || c == 3) ? 1.0 : -1.0, s2 = (c == 0 || c == 2) ? 1.0 : -1.0;
       batch.input[b].leftCols(s.input_steps).setConstant(s1);
       batch.input[b].middleCols(match, s.input_steps).setConstant(s2);
       if (s1 == s2) batch.target.row(b).tail(s.response_steps).setOnes();  // (R12)

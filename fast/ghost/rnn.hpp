@@ -19,7 +19,10 @@ enum class ReadoutTiming { after_update, before_update };      // (R5)
 enum class RnnTask { da, dcd, dmts };                          // (R10)-(R12)
 enum class LossScale { delay, mean, none };                    // (R9)
 enum class Optimizer { sgd, adam };                            // (R36)
-enum class RnnInit { gaussian, xavier };
+// gaussian, xavier: as reference::ghost::RnnInit. lowrank (fast path only; the public code of
+// paper Fig. 4): M ~ N(0, 1), Nm ~ N(0, 1/N) (so |W r| = O(1) at rank K), b ~ N(0, 0.1^2), W_in,
+// w_out xavier, b_out ~ U(+-1/sqrt(K)); for rank 0 it is xavier.
+enum class RnnInit { gaussian, xavier, lowrank };
 
 // Fixed settings of the network's map and readout.
 struct RnnConfig {
@@ -79,6 +82,7 @@ struct RunSpec {
   LossScale scale = LossScale::delay;
   double initial_value = -0.3;  // DA: every unit (R4)
   double initial_sigma = 0.1;   // DCD/DMTS: r0 = tanh(sigma z), fresh each epoch (R4)
+  int trials_per_class = 1;     // DCD/DMTS: B = classes x this, trial b of class b mod classes
   double noise = 0;             // sigma of xi (R2), fresh each epoch
   Optimizer optimizer = Optimizer::sgd;
   double lr = 0.003;

@@ -49,9 +49,21 @@ check "Fig 8B: back to one fixed point" test "$(value final_fixed_points)" = 1
 run ghost rnn-slow-points --at 0,40000 --lr 0.003
 check "slow-points exits 0" test "$rc" = 0
 check "slow-points: a ghost at epoch 40000 with eps > 0" \
-  awk -F, '$1 == 40000 && $2 == "ghost" && $12 > 0 { found = 1 } END { exit !found }' <<<"$out"
+  awk -F, '$1 == 40000 && $2 == "ghost" && $11 < 0 && $13 > 0 { found = 1 } END { exit !found }' <<<"$out"
 run ghost rnn-slow-points --task dcd --rank 0 --N 20 --at 0 --format json
 check "full-space search runs" grep -q '"full-space Newton"' <<<"$out"
+
+# DMTS with the Fig. 4 code's settings (rank 2, --init lowrank, several trials per class):
+# options reach the run, and more trials per class change the trajectory (the batch grows).
+run ghost rnn-train --task dmts --rank 2 --N 20 --init lowrank --initial-sigma 0.3 --trials 3 \
+    --optimizer adam --lr 5e-4 --epochs 20 --format json
+check "DMTS lowrank: exits 0" test "$rc" = 0
+check "DMTS lowrank: inputs echoed" grep -q '"init": *"lowrank"' <<<"$out"
+check "DMTS lowrank: trials echoed" grep -q '"trials": *3' <<<"$out"
+three="$(grep -o '"final_loss": *[^,]*' <<<"$out")"
+run ghost rnn-train --task dmts --rank 2 --N 20 --init lowrank --initial-sigma 0.3 --trials 1 \
+    --optimizer adam --lr 5e-4 --epochs 20 --format json
+check "DMTS: --trials changes the batch" test "$(grep -o '"final_loss": *[^,]*' <<<"$out")" != "$three"
 
 # --- rnn-sweep: thread count does not change the output ------------------------------------
 run ghost rnn-sweep --rates 1e-3,1e-1,3 --seeds 2 --epochs 500 --ranks 1,0 --N 20 --threads 1
@@ -60,6 +72,9 @@ check "sweep exits 0" test "$rc" = 0
 check "sweep rows: 2 ranks x 3 rates x 2 seeds + header" test "$(wc -l <<<"$out")" = 13
 run ghost rnn-sweep --rates 1e-3,1e-1,3 --seeds 2 --epochs 500 --ranks 1,0 --N 20 --threads 2
 check "sweep identical on 2 threads" test "$out" = "$one"
+
+run ghost rnn-sweep --task dcd --rates 1e-2,1e-2,1 --seeds 1 --epochs 2 --ranks 0 --N 10 --format json
+check "sweep keeps the task's readout (DCD: tanh)" grep -q '"readout": *"tanh"' <<<"$out"
 
 run ghost rnn-sweep --rates 1e-2,1e-2,1 --seeds 2 --epochs 300 --ranks 1,3 --N 20 --curve-every 100
 check "curves: 2 ranks x 2 seeds x epochs 0, 100, 200, 299 + header" test "$(wc -l <<<"$out")" = 17
@@ -75,6 +90,9 @@ fi
 bad "unknown task" "task" ghost rnn-train --task foo
 bad "latent readout needs rank 1" "readout" ghost rnn-train --rank 2 --readout latent
 bad "negative rate" "lr" ghost rnn-train --lr -1
+bad "no trials" "trials" ghost rnn-train --task dcd --trials 0
+bad "unknown init" "init" ghost rnn-train --init uniform
+bad "negative initial sigma" "initial-sigma" ghost rnn-train --task dcd --initial-sigma -1
 bad "no neurons" "N" ghost rnn-train --N 0
 bad "alpha > 1" "alpha" ghost rnn-train --alpha 1.5
 bad "bad format" "format" ghost rnn-train --format xml

@@ -227,6 +227,39 @@ TEST(GhostRnnFast, TasksAreTheReferenceTasks) {
   }
 }
 
+TEST(GhostRnnFast, TrialsPerClassRepeatTheClassesWithTheirOwnInitialStates) {
+  fg::RunSpec one = fg::default_run(fg::RnnTask::dmts, 2);
+  one.neurons = 6;
+  fg::RunSpec three = one;
+  three.trials_per_class = 3;
+  const fg::RnnBatch a = fg::make_batch(one, 5), b = fg::make_batch(three, 5);
+  ASSERT_EQ(b.target.rows(), 12);  // 4 classes x 3 (R12)
+  for (int t = 0; t < 12; ++t) {
+    EXPECT_EQ(b.target.row(t), a.target.row(t % 4));
+    EXPECT_EQ(b.input[t], a.input[t % 4]);
+    EXPECT_EQ(b.noise[t].cols(), a.noise[0].cols());
+  }
+  EXPECT_EQ(b.scale, 1.0 / (12.0 * double(b.target.cols())));  // mean over B T (R9)
+  EXPECT_NE(b.initial.col(0), b.initial.col(4));  // same class, its own draw
+  three.trials_per_class = 0;
+  EXPECT_THROW(fg::validate(three), learndyn::ArgumentError);
+}
+
+// The Fig. 4 code's draw (RnnInit::lowrank): M ~ N(0, 1), Nm ~ N(0, 1/N), b ~ N(0, 0.01). With
+// n = 800 draws per block the sample s.d. has a relative standard error sqrt(1/(2n)) = 2.5%; 15%
+// is six standard errors.
+TEST(GhostRnnFast, LowRankInitialisationHasThePublicCodesScales) {
+  const int n = 400;
+  const fg::RnnNet net = fg::random_net(n, 2, 1, fg::RnnInit::lowrank, 3);
+  const auto sd = [](const Eigen::MatrixXd& x) {
+    return std::sqrt((x.array() - x.mean()).square().sum() / double(x.size() - 1));
+  };
+  EXPECT_NEAR(sd(net.M), 1.0, 0.15);
+  EXPECT_NEAR(sd(net.Nm) * std::sqrt(double(n)), 1.0, 0.15);
+  EXPECT_NEAR(sd(net.b), 0.1, 0.1 * 0.15 * std::sqrt(2.0));  // n = 400 draws: 3.5% s.e.
+  EXPECT_EQ(fg::random_net(5, 0, 1, fg::RnnInit::lowrank, 3).W, fg::random_net(5, 0, 1, fg::RnnInit::xavier, 3).W);
+}
+
 TEST(GhostRnnFast, AdamEpochMatchesTheReferenceStep) {
   fg::RunSpec spec = fg::default_run(fg::RnnTask::dcd, 0);
   spec.neurons = 6;

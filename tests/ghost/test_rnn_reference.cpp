@@ -5,11 +5,13 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <vector>
 
 #include <Eigen/LU>
+#include <Eigen/SVD>
 
 #include "common/argument_error.hpp"
 #include "common/random.hpp"
@@ -338,6 +340,173 @@ TEST(GhostRnnSpeed, NewtonFindsAKnownFixedPoint) {
   ASSERT_GE(found.size(), 1u);
   EXPECT_EQ(found[0].kind, rg::PointKind::fixed_point);
   EXPECT_LT((found[0].state - star.cast<double>()).cwiseAbs().maxCoeff(), 1e-12);
+}
+
+// ---- a constructed full-space ghost (R26-R28) ----
+
+// A full-rank network (N = 5) whose flow has a ghost at a known state r*. Unit 0 excites itself
+// only: f_0 = -r_0 + tanh(2 r_0 + b_0), whose local minimum is where 2 sech^2 = 1 with tanh = -1/sqrt2
+// (f_0'' = 2^2 tanh'' = -8 t (1 - t^2) = 2 sqrt2 > 0), at r_0 = x_g = -1/sqrt2 - delta when
+// b_0 = sqrt2 - acosh(sqrt2) + 2 delta, where f_0 = delta. Units i >= 1 are driven by unit 0
+// (W_i0 = a_i) and by themselves (W_ii = w_i); b_i = atanh(r*_i) - w_i r*_i - a_i x_g puts them at
+// rest (f_i = 0) at r*. So f(r*) = delta e_0, row 0 of J is zero (J = -I + D W is lower
+// triangular with diagonal f_0'(x_g) = 0 and -1 + w_i (1 - r*_i^2)), J^T f = 0 (a critical point
+// of q, R23), and grad^2 q = J^T J + delta f_0'' e_0 e_0^T is positive definite (J^T J is PSD with
+// the 1-d null space of J, spanned by v with v_0 = 1, on which the second term is delta 2 sqrt2 > 0).
+// Hence r* is a ghost in the sense of (R28): q = delta^2/2 > 0, one eigenvalue 0, the others
+// -1 + w_i (1 - r*_i^2) < 0 for |w_i| < 1. The canonical reduction (spec §1) along v, with the left
+// null vector l = e_0 (l.v = 1): a = l.f = delta, b = l.d2f[v,v]/2 = f_0''/2 = sqrt2: eps = sqrt2 delta.
+// transverse_w1 != 0 replaces w_1 (and r*_1 = 0.1): with w_1 = 2 unit 1 sits at its unstable rest
+// point (J eigenvalue -1 + 2 (1 - 0.01) = +0.98): still a strict minimum of q with q > 0, but not
+// transversally stable, so a slow point, not a ghost.
+struct FullGhost {
+  Params params;
+  Vec state;                 // r*
+  std::vector<real> lambda;  // the eigenvalues of J(r*) other than 0, closed form
+};
+
+FullGhost constructed_full_ghost(const real& delta, const real& transverse_w1 = real(0)) {
+  const int n = 5;
+  learndyn::Rng rng(70);
+  FullGhost g;
+  Params& p = g.params;
+  p.rank = 0;
+  p.W = Mat::Zero(n, n);
+  p.b = Vec::Zero(n);
+  p.W_in = Mat::Zero(n, 0);
+  p.w_out = Vec::Zero(n);
+  g.state = Vec::Zero(n);
+  const real x_g = -1 / sqrt(real(2)) - delta;
+  p.W(0, 0) = 2;
+  p.b(0) = sqrt(real(2)) - acosh(sqrt(real(2))) + 2 * delta;
+  g.state(0) = x_g;
+  for (int i = 1; i < n; ++i) {
+    real w = real(0.8 * rng.uniform() - 0.4);
+    const real a = real(rng.normal());
+    real r = real(0.8 * (2 * rng.uniform() - 1));
+    if (i == 1 && transverse_w1 != 0) {
+      w = transverse_w1;
+      r = real("0.1");
+    }
+    p.W(i, i) = w;
+    p.W(i, 0) = a;
+    p.b(i) = atanh(r) - w * r - a * x_g;
+    g.state(i) = r;
+    g.lambda.push_back(-1 + w * (1 - r * r));
+  }
+  return g;
+}
+
+// Starts around r*: r* + 0.05 z per coordinate.
+template <class Real>
+rg::RnnMatrix<Real> starts_near(const Vec& state, int count, std::uint64_t seed) {
+  learndyn::Rng rng(seed);
+  rg::RnnMatrix<Real> starts(state.size(), count);
+  for (int j = 0; j < count; ++j)
+    for (Eigen::Index i = 0; i < state.size(); ++i)
+      starts(i, j) = Real(static_cast<double>(state(i)) + 0.05 * rng.normal());
+  return starts;
+}
+
+TEST(GhostRnnSpeed, FullSpaceSearchClassifiesAConstructedGhost) {
+  const real delta("0.01");
+  const FullGhost g = constructed_full_ghost(delta);
+  // Closed form at r* (exact to rounding): f = delta e_0, J^T f = 0.
+  EXPECT_LT(Vec(rg::flow(g.params, g.state) - delta * Vec::Unit(5, 0)).cwiseAbs().maxCoeff(), real("1e-45"));
+  EXPECT_LT(rg::speed_gradient(g.params, g.state).cwiseAbs().maxCoeff(), real("1e-45"));
+  // 50 digits: Newton from a perturbed start. Near a minimum with q* > 0 the search stops where
+  // q's rounding hides its decrease (R26): |r - r*| ~ sqrt(u q* / lambda_min(grad^2 q)) ~ 1e-26 at
+  // u = 1e-50, q* = 5e-5 and lambda_min ~ delta f_0'' ~ 3e-2 (the ghost direction); 1e-20 leaves
+  // a margin of 1e6, as the latent ghost test (ConstructedGhostHasTheClosedFormScale) does.
+  const auto options = rg::default_search_options<real>();
+  const rg::SpeedMinimum<real> m =
+      rg::minimise_speed(g.params, Vec(starts_near<real>(g.state, 1, 71).col(0)), rg::SearchSpace::full, options);
+  ASSERT_TRUE(m.converged);
+  EXPECT_LT(Vec(m.point - g.state).cwiseAbs().maxCoeff(), real("1e-20"));
+  const rg::DynamicalObject<real> o = rg::classify(g.params, m, rg::SearchSpace::full, options);
+  EXPECT_EQ(o.kind, rg::PointKind::ghost);
+  EXPECT_LT(abs(o.speed - delta * delta / 2), real("1e-40"));
+  ASSERT_EQ(o.eigenvalues.size(), 5u);
+  EXPECT_LT(std::abs(o.eigenvalues[0]), 1e-12);  // the zero mode, computed in double (R28)
+  std::vector<double> expected, got;
+  for (const real& l : g.lambda) expected.push_back(static_cast<double>(l));
+  for (std::size_t i = 1; i < 5; ++i) {
+    EXPECT_LT(std::abs(o.eigenvalues[i].imag()), 1e-12);  // triangular J: real spectrum
+    got.push_back(o.eigenvalues[i].real());
+  }
+  std::sort(expected.begin(), expected.end());
+  std::sort(got.begin(), got.end());
+  for (std::size_t i = 0; i < 4; ++i) {
+    EXPECT_LT(got[i], 0);
+    EXPECT_NEAR(got[i], expected[i], 1e-12);
+  }
+}
+
+TEST(GhostRnnSpeed, FullSpaceGhostAtDoubleHasTheCanonicalScaleOfItsReduction) {
+  // The CLI's path: find_objects at double from several starts (R26-R28).
+  const real delta("0.01");
+  const FullGhost g = constructed_full_ghost(delta);
+  rg::RnnParams<double> p;
+  p.rank = 0;
+  p.W = g.params.W.cast<double>();
+  p.b = g.params.b.cast<double>();
+  const Eigen::VectorXd star = g.state.cast<double>();
+  const auto found = rg::find_objects(p, starts_near<double>(g.state, 6, 72), rg::default_search_options<double>());
+  const rg::DynamicalObject<double>* ghost = nullptr;
+  for (const auto& o : found)
+    if (o.kind == rg::PointKind::ghost) ghost = &o;
+  ASSERT_NE(ghost, nullptr);
+  // Position: sqrt(u q*/lambda_min) ~ 6e-10 at u = 1.1e-16 (R26); 1e-7 leaves a margin of 100.
+  EXPECT_LT((ghost->state - star).cwiseAbs().maxCoeff(), 1e-7);
+  EXPECT_NEAR(ghost->speed, 0.5e-4, 1e-10);  // q* = delta^2/2 (relative error ~ the position's)
+  // The reduction of spec §1 from the numerical J: left and right null vectors l, v (the singular
+  // vectors of the smallest singular value), a = l.f / (l.v), b = l.d2f[v,v] / (2 l.v) with
+  // d2f[v,v]_i = tanh''(h_i) (W v)_i^2; eps = a b = sqrt2 delta (closed form above). The null
+  // vectors carry the position's error times |grad J| ~ 1: 1e-6 relative.
+  const Eigen::VectorXd h = p.W * ghost->state + p.b;
+  const Eigen::VectorXd t = h.array().tanh();
+  const Eigen::MatrixXd J =
+      (Eigen::VectorXd::Ones(5) - t.cwiseProduct(t)).asDiagonal() * p.W - Eigen::MatrixXd::Identity(5, 5);
+  const Eigen::JacobiSVD<Eigen::MatrixXd> svd(J, Eigen::ComputeFullU | Eigen::ComputeFullV);
+  const Eigen::VectorXd l = svd.matrixU().col(4), v = svd.matrixV().col(4);
+  const Eigen::VectorXd f = t - ghost->state;
+  const Eigen::VectorXd Wv = p.W * v;
+  const Eigen::VectorXd d2f = (-2 * t.array() * (1 - t.array().square()) * Wv.array().square()).matrix();
+  const double lv = l.dot(v);
+  const double eps = (l.dot(f) / lv) * (l.dot(d2f) / (2 * lv));
+  EXPECT_NEAR(eps, std::sqrt(2.0) * 0.01, 1e-6 * std::sqrt(2.0) * 0.01);
+  EXPECT_GT(eps, 0);
+}
+
+TEST(GhostRnnSpeed, FullSpaceControlsPastTheSaddleNodeAndWithAnUnstableDirection) {
+  const auto options = rg::default_search_options<double>();
+  const auto to_double = [](const Params& q) {
+    rg::RnnParams<double> p;
+    p.rank = 0;
+    p.W = q.W.cast<double>();
+    p.b = q.b.cast<double>();
+    return p;
+  };
+  // delta < 0: f_0 has two zeros near x_g (eps = sqrt2 delta < 0, R33), so the starts find fixed
+  // points and (between them) at most a saddle of q: no ghost.
+  const FullGhost past = constructed_full_ghost(real("-0.01"));
+  const auto found = rg::find_objects(to_double(past.params), starts_near<double>(past.state, 6, 73), options);
+  long fixed = 0;
+  for (const auto& o : found) {
+    EXPECT_NE(o.kind, rg::PointKind::ghost);
+    fixed += o.kind == rg::PointKind::fixed_point;
+  }
+  EXPECT_GE(fixed, 1);
+  // A transversally unstable direction: the same speed minimum is a slow point (R28).
+  const FullGhost slow = constructed_full_ghost(real("0.01"), real(2));
+  EXPECT_GT(slow.lambda[0], 0);
+  const rg::SpeedMinimum<double> m = rg::minimise_speed(
+      to_double(slow.params), Eigen::VectorXd(starts_near<double>(slow.state, 1, 74).col(0)),
+      rg::SearchSpace::full, options);
+  ASSERT_TRUE(m.converged);
+  ASSERT_LT((m.point - slow.state.cast<double>()).cwiseAbs().maxCoeff(), 1e-7);
+  const auto o = rg::classify(to_double(slow.params), m, rg::SearchSpace::full, options);
+  EXPECT_EQ(o.kind, rg::PointKind::slow_point);
 }
 
 // ---- the rank-one ghost (R29-R35) ----
