@@ -120,13 +120,19 @@ std::string quoted(const std::string& s) {
 
 // A gnuplot datablock `$name` with the rows of `t` that pass `keep`, in the given columns.
 std::string datablock(const std::string& name, const ex::Table& t, const std::vector<std::string>& columns,
-                      const std::function<bool(std::size_t)>& keep = {}) {
+                      const std::function<bool(std::size_t)>& keep = {}, const std::string& block_by = "") {
   std::vector<std::size_t> idx;
   for (const auto& c : columns) idx.push_back(t.index(c));
   std::ostringstream out;
   out << "$" << name << " << EOD\n";
+  double previous = std::nan("");
   for (std::size_t r = 0; r < t.rows.size(); ++r) {
     if (keep && !keep(r)) continue;
+    if (!block_by.empty()) {  // a blank line between blocks: gnuplot breaks the line there
+      const double v = t.at(r, block_by);
+      if (!std::isnan(previous) && v != previous) out << "\n";
+      previous = v;
+    }
     for (std::size_t k = 0; k < idx.size(); ++k) {
       const double x = t.rows[r][idx[k]];
       out << (k ? " " : "") << (std::isfinite(x) ? number(x) : std::string("NaN"));
@@ -179,7 +185,7 @@ ex::MemoryProConfig memory_pro_config(const MemoryProOptions& o) {
   c.alpha = parse_double(o.alpha, "alpha");
   // (X6) default recurrent scales: the GRU's h = 0 loses stability near g = 2 (J = z + g_nh W_hn
   // = 0.5 + 0.25 W_hn at h = 0), the leaky RNN's (J = 1 - a + a W) near g = 1.
-  c.gain_learn = o.gain_learn.empty() ? (c.kind == fn::ModelKind::gru ? 4.0 : 2.0) : parse_double(o.gain_learn, "gain-learn");
+  c.gain_learn = o.gain_learn.empty() ? (c.kind == fn::ModelKind::gru ? 4.0 : 1.3) : parse_double(o.gain_learn, "gain-learn");
   c.gain_collapse = o.gain_collapse.empty() ? (c.kind == fn::ModelKind::gru ? 1.0 : 0.5)
                                            : parse_double(o.gain_collapse, "gain-collapse");
   c.ranks.sketch = static_cast<int>(parse_integer(o.sketch, "sketch", 1, 4096));
@@ -206,7 +212,7 @@ void memory_pro_figure(const ex::MemoryProConfig& c, const ex::MemoryProResult& 
     };
   };
   const std::vector<std::string> tcols = {"trial", "t", "y_cos", "target_cos"};
-  gp << datablock("o1", r.outputs, tcols, trace(1, 1)) << datablock("o2", r.outputs, tcols, trace(2, 1));
+  gp << datablock("o1", r.outputs, tcols, trace(1, 1), "trial") << datablock("o2", r.outputs, tcols, trace(2, 1), "trial");
   const char* model = c.kind == fn::ModelKind::gru ? "GRU" : "RNN";
   gp << "set multiplot layout 2,3 title '" << model << " n = " << c.hidden << ", Memory-Pro T = " << c.task.steps()
      << ": network 1 (recurrent gain " << c.gain_collapse << ") vs network 2 (gain " << c.gain_learn << ")'\n"
@@ -221,9 +227,9 @@ void memory_pro_figure(const ex::MemoryProConfig& c, const ex::MemoryProResult& 
      << "$n1 using 1:6 w lp dt 2 lw 2 lc 1 t 'spatial 1', $n2 using 1:6 w lp dt 2 lw 2 lc 2 t 'spatial 2'\n"
      << "set ylabel 'overall PR (Hutch++)'\n"
      << "plot $n1 using 1:7 w lp lw 2 t 'net 1', $n2 using 1:7 w lp lw 2 t 'net 2'\n"
-     << "set xlabel 't'\nset ylabel 'cos output (after training)'\nset key off\n"
-     << "plot $o1 using 2:3 w l lw 2 lc 1, $o1 using 2:4 w l dt 2 lc 'black' title 'target'\n"
-     << "set title ''\nplot $o2 using 2:3 w l lw 2 lc 2, $o2 using 2:4 w l dt 2 lc 'black'\n"
+     << "set xlabel 't'\nset ylabel 'cos output after training (4 trials)'\nset key off\n"
+     << "set title 'network 1'\nplot $o1 using 2:3 w l lw 2 lc 1, $o1 using 2:4 w l dt 2 lc 'black'\n"
+     << "set title 'network 2'\nplot $o2 using 2:3 w l lw 2 lc 2, $o2 using 2:4 w l dt 2 lc 'black'\n"
      << "unset multiplot\n";
   write_png(gp.str(), png, 1500, 900);
 }
@@ -250,7 +256,7 @@ void run_memory_pro_command(const MemoryProOptions& o) {
 struct GainSweepOptions {
   Output out;
   std::string hidden = "32", steps = "40", inputs = "16", batch = "32", eval_batch = "8", train_steps = "50",
-              gains = "0.25,0.75,1.25,1.75,2.25,2.75", input_ranks = "1,2,4,8,16", lr = "0.05", sketch = "12",
+              gains = "0.25,0.75,1.25,1.75,2.25,2.75", input_ranks = "1,2,4,8,16", lr = "0.05", clip = "1", sketch = "12",
               residual = "12", estimator_seed = "1", seed = "0", threads = "2";
 };
 
@@ -275,6 +281,7 @@ ex::GainSweepConfig gain_sweep_config(const GainSweepOptions& o) {
   c.input_ranks.clear();
   for (const auto& r : split(o.input_ranks)) c.input_ranks.push_back(static_cast<int>(parse_integer(r, "input-ranks", 1, 2000)));
   c.learning_rate = parse_double(o.lr, "lr");
+  c.clip = parse_double(o.clip, "clip");
   c.ranks.sketch = static_cast<int>(parse_integer(o.sketch, "sketch", 1, 4096));
   c.ranks.residual = static_cast<int>(parse_integer(o.residual, "residual", 0, 4096));
   c.ranks.seed = parse_seed(o.estimator_seed, "estimator-seed");
@@ -287,11 +294,12 @@ ex::GainSweepConfig gain_sweep_config(const GainSweepOptions& o) {
 void gain_sweep_figure(const ex::GainSweepConfig& c, const ex::GainSweepResult& r, const std::string& png) {
   // Heatmaps on the grid's indices (the gains and ranks need not be evenly spaced).
   ex::Table idx;
-  idx.columns = {"gi", "ri", "temporal", "spatial", "loss_ratio"};
+  idx.columns = {"gi", "ri", "temporal", "spatial", "loss_ratio", "core_temporal", "activity_spatial", "input_core"};
   for (std::size_t k = 0; k < r.grid.rows.size(); ++k) {
     const std::size_t gi = k % c.gains.size(), ri = k / c.gains.size();
     idx.add_row({double(gi), double(ri), r.grid.at(k, "temporal"), r.grid.at(k, "spatial"),
-                 r.grid.at(k, "loss_final") / r.grid.at(k, "loss_initial")});
+                 r.grid.at(k, "loss_final") / r.grid.at(k, "loss_initial"), r.grid.at(k, "core_temporal"),
+                 r.grid.at(k, "activity_spatial"), r.grid.at(k, "input_core_temporal")});
   }
   std::ostringstream xt, yt;
   xt << "set xtics (";
@@ -302,17 +310,20 @@ void gain_sweep_figure(const ex::GainSweepConfig& c, const ex::GainSweepResult& 
   yt << ")\n";
   std::ostringstream gp;
   gp << datablock("d", idx, idx.columns);
-  gp << "set multiplot layout 1,3 title 'Student-teacher tanh RNN, H = " << c.hidden << ", T = " << c.steps
+  gp << "set multiplot layout 2,3 title 'Student-teacher tanh RNN, H = " << c.hidden << ", T = " << c.steps
      << ", d_{in} = " << c.inputs << ": NTK of the recurrent weights at initialisation'\n"
      << xt.str() << yt.str() << "set xlabel 'recurrent gain g'\nset ylabel 'input rank r_x'\nunset grid\n"
      << "set view map\nset palette rgbformulae 33,13,10\n"
      << "set xrange [-0.5:" << c.gains.size() - 0.5 << "]\nset yrange [-0.5:" << c.input_ranks.size() - 0.5 << "]\n"
-     << "set title 'temporal PR'\nplot $d using 1:2:3 with image notitle, '' using 1:2:(sprintf('%.1f',$3)) with labels notitle\n"
-     << "set title 'spatial PR'\nplot $d using 1:2:4 with image notitle, '' using 1:2:(sprintf('%.1f',$4)) with labels notitle\n"
+     << "set title 'NTK temporal PR'\nplot $d using 1:2:3 with image notitle, '' using 1:2:(sprintf('%.1f',$3)) with labels notitle\n"
+     << "set title 'NTK spatial PR'\nplot $d using 1:2:4 with image notitle, '' using 1:2:(sprintf('%.1f',$4)) with labels notitle\n"
      << "set title 'loss after / before " << c.train_steps << " GD steps on W'\n"
      << "plot $d using 1:2:5 with image notitle, '' using 1:2:(sprintf('%.2f',$5)) with labels notitle\n"
+     << "set title 'core K_W temporal PR'\nplot $d using 1:2:6 with image notitle, '' using 1:2:(sprintf('%.1f',$6)) with labels notitle\n"
+     << "set title 'hidden activity spatial PR, PR(H^T H)'\nplot $d using 1:2:7 with image notitle, '' using 1:2:(sprintf('%.1f',$7)) with labels notitle\n"
+     << "set title 'input core XX^T (x) I temporal PR (<= r_x, X3)'\nplot $d using 1:2:8 with image notitle, '' using 1:2:(sprintf('%.1f',$8)) with labels notitle\n"
      << "unset multiplot\n";
-  write_png(gp.str(), png, 1650, 560);
+  write_png(gp.str(), png, 1650, 1050);
 }
 
 void run_gain_sweep_command(const GainSweepOptions& o) {
@@ -348,7 +359,7 @@ void add_ntk_experiment_commands(CLI::App& app, std::function<void()>& action) {
   add_decimal(*mp, "clip", mo->clip, "global gradient-norm clip >= 0, 0 = none (default 1)");
   add_decimal(*mp, "alpha", mo->alpha, "leak dt of the RNN, 0 < alpha <= 1 (default 0.7)");
   add_decimal(*mp, "gain-collapse", mo->gain_collapse, "recurrent gain of network 1 (default 1 GRU, 0.5 RNN)");
-  add_decimal(*mp, "gain-learn", mo->gain_learn, "recurrent gain of network 2 (default 4 GRU, 2 RNN)");
+  add_decimal(*mp, "gain-learn", mo->gain_learn, "recurrent gain of network 2 (default 4 GRU, 1.3 RNN)");
   mp->add_option("--sketch", mo->sketch, "Hutch++ range probes of the overall PR (default 12)");
   mp->add_option("--residual", mo->residual, "Hutch++ residual probes (default 12)");
   mp->add_option("--probes", mo->probes, "probes of the core cosine, 2..4096 (default 16)");
@@ -370,6 +381,7 @@ void add_ntk_experiment_commands(CLI::App& app, std::function<void()>& action) {
   gs->add_option("--gains", go->gains, "comma-separated gains g, each 0..100 (default 0.25,0.75,...,2.75)");
   gs->add_option("--input-ranks", go->input_ranks, "comma-separated input ranks r_x, each 1..T (default 1,2,4,8,16)");
   add_decimal(*gs, "lr", go->lr, "GD learning rate > 0 (default 0.05)");
+  add_decimal(*gs, "clip", go->clip, "global gradient-norm clip >= 0, 0 = none (default 1)");
   gs->add_option("--sketch", go->sketch, "Hutch++ range probes of the overall PR (default 12)");
   gs->add_option("--residual", go->residual, "Hutch++ residual probes (default 12)");
   gs->add_option("--estimator-seed", go->estimator_seed, "seed of the probes (default 1)");

@@ -69,7 +69,11 @@ void train_recurrent_step(const GainSweepConfig& c, StudentTeacher& st, const fn
   const fn::Ntk ntk(st.student, in, {c.threads});
   const std::vector<double> g = parameter_gradient(ntk, st.student, state_gradient(st.readout, lg.dl_dy));
   const std::size_t ih = static_cast<std::size_t>(c.hidden) * c.inputs;
-  for (std::size_t k = ih; k < g.size(); ++k) st.student.theta[k] -= c.learning_rate * g[k];
+  double norm = 0;
+  for (std::size_t k = ih; k < g.size(); ++k) norm += g[k] * g[k];
+  norm = std::sqrt(norm);
+  const double scale = c.clip > 0 && norm > c.clip ? c.learning_rate * c.clip / norm : c.learning_rate;
+  for (std::size_t k = ih; k < g.size(); ++k) st.student.theta[k] -= scale * g[k];
 }
 
 RankSnapshot recurrent_ranks(const GainSweepConfig& c, const fn::Model& student, const fn::Inputs& in) {
@@ -79,6 +83,29 @@ RankSnapshot recurrent_ranks(const GainSweepConfig& c, const fn::Model& student,
   RankOptions o = c.ranks;
   o.cosine = false;
   return measure_ranks(a, nullptr, in.batch, in.steps, c.hidden, o);
+}
+
+// Temporal and spatial PR of K_W alone, and the PR of the activity Gram H^T H (n x n).
+struct CoreRanks {
+  double temporal = 0, spatial = 0, activity_spatial = 0;
+};
+CoreRanks core_ranks(const GainSweepConfig& c, const fn::Model& student, const fn::Inputs& in) {
+  const fn::Ntk ntk(student, in, {c.threads});
+  const fn::SymmetricOperator a{ntk.dimension(),
+                                [&](const double* x, double* y, int m) { apply_recurrent_core(ntk, x, y, m); }};
+  CoreRanks r;
+  r.temporal = fn::small_metrics(fn::reduced_operator(a, in.batch, in.steps, c.hidden, {false, true, false}), in.steps)
+                   .participation_ratio;
+  r.spatial = fn::small_metrics(fn::reduced_operator(a, in.batch, in.steps, c.hidden, {false, false, true}), c.hidden)
+                  .participation_ratio;
+  const std::vector<double> h = fn::forward(student, in);
+  const int n = c.hidden;
+  std::vector<double> gram(static_cast<std::size_t>(n) * n, 0.0);
+  for (std::size_t s = 0; s < h.size() / n; ++s)
+    for (int i = 0; i < n; ++i)
+      for (int j = 0; j < n; ++j) gram[static_cast<std::size_t>(i) * n + j] += h[s * n + i] * h[s * n + j];
+  r.activity_spatial = fn::small_metrics(gram, n).participation_ratio;
+  return r;
 }
 
 // Temporal reduction of X X^T (x) I_n: its PR and its numerical rank (eigenvalues above
@@ -121,6 +148,7 @@ void validate(const GainSweepConfig& c) {
   require(c.eval_batch >= 1 && c.eval_batch <= 512, "eval-batch", c.eval_batch, "1..512");
   require(c.train_steps >= 0 && c.train_steps <= 1000000, "train-steps", c.train_steps, "0..1000000");
   require(c.learning_rate > 0 && std::isfinite(c.learning_rate), "lr", c.learning_rate, "lr > 0 finite");
+  require(c.clip >= 0 && std::isfinite(c.clip), "clip", c.clip, "clip >= 0 (0: none)");
   require(!c.gains.empty(), "gains", "(empty)", "a non-empty list of gains");
   for (double g : c.gains) require(g >= 0 && g <= 100 && std::isfinite(g), "gains", g, "each 0 <= g <= 100");
   require(!c.input_ranks.empty(), "input-ranks", "(empty)", "a non-empty list of ranks");
@@ -132,7 +160,8 @@ void validate(const GainSweepConfig& c) {
 GainSweepResult run_gain_sweep(const GainSweepConfig& c) {
   validate(c);
   GainSweepResult result;
-  result.grid.columns = {"gain", "input_rank", "temporal", "spatial", "batch", "overall", "input_core_temporal",
+  result.grid.columns = {"gain", "input_rank", "temporal", "spatial", "batch", "overall", "core_temporal", "core_spatial",
+                         "activity_spatial", "input_core_temporal",
                          "input_core_temporal_rank", "loss_initial", "loss_final", "temporal_final", "spatial_final"};
   for (int r : c.input_ranks) {
     const std::uint64_t basis = c.seed * 131 + 1000 + static_cast<std::uint64_t>(r);
@@ -141,11 +170,13 @@ GainSweepResult run_gain_sweep(const GainSweepConfig& c) {
       StudentTeacher st = make_pair(c, gain);
       const RankSnapshot before = recurrent_ranks(c, st.student, eval);
       const auto [core_pr, core_rank] = input_core_temporal(c, st.student, eval);
+      const CoreRanks core = core_ranks(c, st.student, eval);
       const double loss0 = student_loss(st, eval);
       for (int s = 1; s <= c.train_steps; ++s)
         train_recurrent_step(c, st, low_rank_inputs(c.batch, c.steps, c.inputs, r, basis, c.seed * 977 + s));
       const RankSnapshot after = c.train_steps > 0 ? recurrent_ranks(c, st.student, eval) : before;
-      result.grid.add_row({gain, double(r), before.temporal, before.spatial, before.batch, before.overall, core_pr,
+      result.grid.add_row({gain, double(r), before.temporal, before.spatial, before.batch, before.overall, core.temporal, core.spatial,
+                           core.activity_spatial, core_pr,
                            core_rank, loss0, student_loss(st, eval), after.temporal, after.spatial});
     }
   }

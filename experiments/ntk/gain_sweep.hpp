@@ -18,7 +18,7 @@ struct GainSweepConfig {
   int hidden = 32, steps = 40, inputs = 16, batch = 32, eval_batch = 8, train_steps = 50;
   std::vector<double> gains = {0.25, 0.75, 1.25, 1.75, 2.25, 2.75};
   std::vector<int> input_ranks = {1, 2, 4, 8, 16};
-  double learning_rate = 0.05;
+  double learning_rate = 0.05, clip = 1.0;
   std::uint64_t seed = 0;
   unsigned threads = 2;
   RankOptions ranks;
@@ -32,8 +32,10 @@ void validate(const GainSweepConfig& config);  // ArgumentError naming the param
 fn::Inputs low_rank_inputs(int batch, int steps, int inputs, int rank, std::uint64_t basis_seed,
                            std::uint64_t coefficient_seed);
 
-// Columns: gain, input_rank, temporal, spatial, batch, overall, input_core_temporal,
-// input_core_temporal_rank, loss_initial, loss_final, temporal_final, spatial_final.
+// Columns: gain, input_rank, temporal, spatial, batch, overall (the NTK P K_W P*),
+// core_temporal, core_spatial (K_W alone), activity_spatial (PR of H^T H),
+// input_core_temporal, input_core_temporal_rank (X3), loss_initial, loss_final,
+// temporal_final, spatial_final.
 struct GainSweepResult {
   Table grid;
   Summary summary;

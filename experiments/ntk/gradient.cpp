@@ -157,6 +157,12 @@ void apply_recurrent_ntk(const fn::Ntk& ntk, const double* in, double* out, int 
   ntk.apply_p(b.data(), out, m);                                                      // P (N5)
 }
 
+void apply_recurrent_core(const fn::Ntk& ntk, const double* in, double* out, int m) {
+  const fn::Linearization& lin = ntk.linearization();
+  require(lin.sites.size() == 1, "model", "gru", "rnn_vanilla or rnn_rate (one site)");
+  restricted_core(lin, lin.sites[0], &lin.sites[0].gain, 0, lin.hidden, in, out, m);
+}
+
 void apply_input_core(const fn::Ntk& ntk, int inputs, const double* in, double* out, int m) {
   const fn::Linearization& lin = ntk.linearization();
   require(inputs >= 1 && lin.hidden + inputs <= lin.joint.d, "inputs", inputs, "1..n_in of the model");

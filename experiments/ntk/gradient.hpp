@@ -40,6 +40,8 @@ void readout_gradient(const Readout& r, const std::vector<double>& states, const
 // (X2) NTK of the recurrent weights alone, P K_W P*, K_W = D (H_prev H_prev^T (x) I_n) D for
 // rnn_vanilla (site variable h_{t-1}, gain alpha tanh'(u), proofs/ntk.md N14).
 void apply_recurrent_ntk(const fn::Ntk& ntk, const double* in, double* out, int m);
+// (X2) K_W alone (no P): the recurrent-weight core.
+void apply_recurrent_core(const fn::Ntk& ntk, const double* in, double* out, int m);
 // (X2) the input-weight part of the core alone, D (X X^T (x) I_n) D (its temporal reduction
 // has rank <= the input rank, X3).
 void apply_input_core(const fn::Ntk& ntk, int inputs, const double* in, double* out, int m);
