@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <Eigen/Eigenvalues>
+
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -143,6 +145,39 @@ RC_GTEST_PROP(NtkExperiments, InputCoreTemporalRankIsAtMostTheInputRank, ()) {
 
 // Sizes at which every product inside fast/ntk takes Eigen's GEMM path (X12: below them the
 // coefficient-based small products depend on buffer alignment in the last bits).
+// (X6): at h = 0 under zero input (zero biases) the step Jacobian is I/2 + W_hn/4 (GRU) or
+// (1 - alpha) I + alpha W (RNN): checked against central differences of one step, and its
+// spectral radius is < 1 for network 1's default gain and > 1 for network 2's.
+double origin_jacobian_radius(fn::ModelKind kind, double gain) {
+  const int n = 32;
+  const double alpha = 0.7;
+  const fn::Model model = ex::xavier_model(kind, n, 3, alpha, gain, 0);
+  const std::size_t rows = static_cast<std::size_t>(fn::gate_count(model.shape)) * n;
+  const double* w = model.theta.data() + rows * 3 + (kind == fn::ModelKind::gru ? 2 * static_cast<std::size_t>(n) * n : 0);
+  Eigen::MatrixXd j(n, n);
+  for (int r = 0; r < n; ++r)
+    for (int c = 0; c < n; ++c)
+      j(r, c) = kind == fn::ModelKind::gru ? 0.25 * w[r * n + c] + (r == c ? 0.5 : 0.0)
+                                            : alpha * w[r * n + c] + (r == c ? 1 - alpha : 0.0);
+  fn::Inputs in{1, 1, std::vector<double>(3, 0.0), std::vector<double>(n, 0.0)};
+  for (int c = 0; c < n; ++c) {
+    in.h0.assign(n, 0.0);
+    in.h0[c] = 1e-6;
+    const std::vector<double> up = fn::forward(model, in);
+    in.h0[c] = -1e-6;
+    const std::vector<double> down = fn::forward(model, in);
+    for (int r = 0; r < n; ++r) EXPECT_NEAR((up[r] - down[r]) / 2e-6, j(r, c), 1e-8) << r << "," << c;
+  }
+  return Eigen::EigenSolver<Eigen::MatrixXd>(j).eigenvalues().cwiseAbs().maxCoeff();
+}
+
+TEST(NtkExperiments, DefaultGainsMakeTheOriginAttractingOrRepelling) {
+  EXPECT_LT(origin_jacobian_radius(fn::ModelKind::gru, 1.0), 1.0);
+  EXPECT_GT(origin_jacobian_radius(fn::ModelKind::gru, 4.0), 1.0);
+  EXPECT_LT(origin_jacobian_radius(fn::ModelKind::rnn_rate, 0.5), 1.0);
+  EXPECT_GT(origin_jacobian_radius(fn::ModelKind::rnn_rate, 1.3), 1.0);
+}
+
 ex::MemoryProConfig tiny_memory_pro(unsigned threads) {
   ex::MemoryProConfig c;
   c.task = {3, 2, 3, 0.1};
