@@ -10,6 +10,7 @@
 #include "cli/ghost_commands.hpp"
 #include "cli/ghost_rnn_commands.hpp"
 #include "cli/ntk_commands.hpp"
+#include "cli/ntk_experiment_commands.hpp"
 #include "cli/oracle_commands.hpp"
 #include "cli/overlaps_commands.hpp"
 #include "cli/report_command.hpp"
@@ -34,6 +35,7 @@ int main(int argc, char** argv) {
   learndyn::cli::add_report_command(app, action);
   learndyn::cli::add_overlaps_commands(app, action);
   learndyn::cli::add_ntk_commands(app, action);
+  learndyn::cli::add_ntk_experiment_commands(app, action);  // under `ntk`: after it
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {  // --help, --version

@@ -1,0 +1,394 @@
+#include "cli/ntk_experiment_commands.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cli/figure.hpp"
+#include "cli/options.hpp"
+#include "cli/report.hpp"
+#include "common/argument_error.hpp"
+#include "experiments/ntk/gain_sweep.hpp"
+#include "experiments/ntk/memory_pro.hpp"
+
+namespace learndyn::cli {
+namespace {
+namespace ex = learndyn::experiments::ntk;
+namespace fn = learndyn::fast::ntk;
+
+// ---- output: CSV / JSON, summary, PNG (the conventions of the overlaps commands) ----------
+
+struct Output {
+  std::string format = "csv", output, figure, table;
+};
+
+void add_output_options(CLI::App& cmd, Output& o, const std::string& tables) {
+  cmd.add_option("--format", o.format, "csv | json (default csv)");
+  cmd.add_option("-o,--output", o.output, "data file to write atomically (default: stdout; then the summary goes to stdout)");
+  cmd.add_option("--figure", o.figure, "PNG figure to write (gnuplot)");
+  cmd.add_option("--table", o.table, "the table written as CSV: " + tables);
+}
+
+void check_output(const Output& o, const std::vector<std::string>& tables) {
+  require(o.format == "csv" || o.format == "json", "format", "'" + o.format + "'", "csv or json");
+  if (o.table.empty()) return;
+  std::string names;
+  for (const auto& name : tables) {
+    if (name == o.table) return;
+    names += (names.empty() ? "" : " | ") + name;
+  }
+  throw ArgumentError("table", "'" + o.table + "'", names);
+}
+
+std::string number(double x) {
+  if (!std::isfinite(x)) return "";
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.17g", x);
+  return buffer;
+}
+
+std::string csv_of(const ex::Table& t) {
+  std::ostringstream out;
+  for (std::size_t c = 0; c < t.columns.size(); ++c) out << (c ? "," : "") << t.columns[c];
+  out << "\n";
+  for (const auto& row : t.rows) {
+    for (std::size_t c = 0; c < row.size(); ++c) out << (c ? "," : "") << number(row[c]);
+    out << "\n";
+  }
+  return out.str();
+}
+
+Json json_number(double x) { return std::isfinite(x) ? Json(x) : Json(nullptr); }
+
+Json json_of(const ex::Table& t) {
+  Json rows = Json::array();
+  for (const auto& row : t.rows) {
+    Json r = Json::array();
+    for (double x : row) r.push_back(json_number(x));
+    rows.push_back(std::move(r));
+  }
+  return Json{{"columns", t.columns}, {"rows", rows}};
+}
+
+Json json_of(const ex::Summary& s) {
+  Json out = Json::object();
+  for (const auto& [name, value] : s.values) out[name] = json_number(value);
+  return out;
+}
+
+using NamedTables = std::vector<std::pair<std::string, const ex::Table*>>;
+
+// The figure first (a gnuplot failure leaves no data file), then the data to -o or stdout;
+// with -o the summary goes to stdout as text.
+void deliver(const Output& o, Json report, const NamedTables& tables,
+             const std::function<void(const std::string&)>& figure) {
+  const ex::Table* chosen = tables.front().second;
+  for (const auto& [name, table] : tables)
+    if (name == o.table) chosen = table;
+  std::string data;
+  if (o.format == "csv") {
+    data = csv_of(*chosen);
+  } else {
+    for (const auto& [name, table] : tables) report[name] = json_of(*table);
+    data = report.dump(1) + "\n";
+  }
+  if (!o.figure.empty()) figure(o.figure);
+  if (o.output.empty()) {
+    std::cout << data;
+    return;
+  }
+  write_file_atomically(o.output, data);
+  Json brief = Json::object();
+  brief["command"] = report["command"];
+  brief["wrote"] = o.output;
+  if (!o.figure.empty()) brief["figure"] = o.figure;
+  brief["summary"] = report["summary"];
+  print_report(std::cout, brief, false);
+}
+
+std::string quoted(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += (c == '\'') ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// A gnuplot datablock `$name` with the rows of `t` that pass `keep`, in the given columns.
+std::string datablock(const std::string& name, const ex::Table& t, const std::vector<std::string>& columns,
+                      const std::function<bool(std::size_t)>& keep = {}, const std::string& block_by = "") {
+  std::vector<std::size_t> idx;
+  for (const auto& c : columns) idx.push_back(t.index(c));
+  std::ostringstream out;
+  out << "$" << name << " << EOD\n";
+  double previous = std::nan("");
+  for (std::size_t r = 0; r < t.rows.size(); ++r) {
+    if (keep && !keep(r)) continue;
+    if (!block_by.empty()) {  // a blank line between blocks: gnuplot breaks the line there
+      const double v = t.at(r, block_by);
+      if (!std::isnan(previous) && v != previous) out << "\n";
+      previous = v;
+    }
+    for (std::size_t k = 0; k < idx.size(); ++k) {
+      const double x = t.rows[r][idx[k]];
+      out << (k ? " " : "") << (std::isfinite(x) ? number(x) : std::string("NaN"));
+    }
+    out << "\n";
+  }
+  out << "EOD\n";
+  return out.str();
+}
+
+void write_png(const std::string& body, const std::string& png_path, int width, int height) {
+  const std::string partial = png_path + ".partial.png";
+  std::ostringstream gp;
+  gp << "set terminal pngcairo size " << width << "," << height << " font 'DejaVu Sans,11'\n"
+     << "set output " << quoted(partial) << "\n"
+     << "set datafile missing 'NaN'\nset grid\n"
+     << body;
+  run_gnuplot(gp.str(), partial);
+  std::filesystem::rename(partial, png_path);
+}
+
+std::uint64_t parse_seed(const std::string& text, const std::string& name) {
+  return static_cast<std::uint64_t>(parse_integer(text, name, 0, 9223372036854775807L));
+}
+
+// ---- ntk memory-pro ---------------------------------------------------------------------
+
+struct MemoryProOptions {
+  Output out;
+  std::string model = "gru", hidden = "32", period = "15", noise = "0.1414213562373095", batch = "32",
+              iterations = "300", record_every = "50", eval_batch = "8", lr = "0.05", clip = "1", alpha = "0.7",
+              gain_collapse, gain_learn, sketch = "12", residual = "12", probes = "16", estimator_seed = "1",
+              seed = "0", threads = "2";
+};
+
+ex::MemoryProConfig memory_pro_config(const MemoryProOptions& o) {
+  ex::MemoryProConfig c;
+  if (o.model == "gru") c.kind = fn::ModelKind::gru;
+  else if (o.model == "rnn") c.kind = fn::ModelKind::rnn_rate;
+  else throw ArgumentError("model", "'" + o.model + "'", "gru or rnn");
+  c.hidden = static_cast<int>(parse_integer(o.hidden, "hidden", 1, 1024));
+  const int period = static_cast<int>(parse_integer(o.period, "period", 1, 600));
+  c.task = {period, period, period, parse_double(o.noise, "noise")};
+  c.batch = static_cast<int>(parse_integer(o.batch, "batch", 1, 10000));
+  c.iterations = static_cast<int>(parse_integer(o.iterations, "iterations", 0, 1000000));
+  c.record_every = static_cast<int>(parse_integer(o.record_every, "record-every", 1, 1000000));
+  c.eval_batch = static_cast<int>(parse_integer(o.eval_batch, "eval-batch", 2, 512));
+  c.learning_rate = parse_double(o.lr, "lr");
+  c.clip = parse_double(o.clip, "clip");
+  c.alpha = parse_double(o.alpha, "alpha");
+  // (X6) default recurrent scales: the GRU's h = 0 loses stability near g = 2 (J = z + g_nh W_hn
+  // = 0.5 + 0.25 W_hn at h = 0), the leaky RNN's (J = 1 - a + a W) near g = 1.
+  c.gain_learn = o.gain_learn.empty() ? (c.kind == fn::ModelKind::gru ? 4.0 : 1.3) : parse_double(o.gain_learn, "gain-learn");
+  c.gain_collapse = o.gain_collapse.empty() ? (c.kind == fn::ModelKind::gru ? 1.0 : 0.5)
+                                           : parse_double(o.gain_collapse, "gain-collapse");
+  c.ranks.sketch = static_cast<int>(parse_integer(o.sketch, "sketch", 1, 4096));
+  c.ranks.residual = static_cast<int>(parse_integer(o.residual, "residual", 0, 4096));
+  c.ranks.cosine_probes = static_cast<int>(parse_integer(o.probes, "probes", 2, 4096));
+  c.ranks.seed = parse_seed(o.estimator_seed, "estimator-seed");
+  c.seed = parse_seed(o.seed, "seed");
+  c.threads = static_cast<unsigned>(parse_integer(o.threads, "threads", 1, 2));
+  ex::validate(c);
+  return c;
+}
+
+void memory_pro_figure(const ex::MemoryProConfig& c, const ex::MemoryProResult& r, const std::string& png) {
+  const auto net = [&](const ex::Table& t, int k) {
+    return [&t, k](std::size_t row) { return t.at(row, "network") == k; };
+  };
+  const std::vector<std::string> cols = {"iteration", "loss", "response_loss", "core_cosine", "temporal", "spatial",
+                                         "overall", "end_dispersion"};
+  std::ostringstream gp;
+  gp << datablock("n1", r.history, cols, net(r.history, 1)) << datablock("n2", r.history, cols, net(r.history, 2));
+  const auto trace = [&](int network, int stage) {
+    return [&r, network, stage](std::size_t row) {
+      return r.outputs.at(row, "network") == network && r.outputs.at(row, "stage") == stage && r.outputs.at(row, "trial") < 4;
+    };
+  };
+  const std::vector<std::string> tcols = {"trial", "t", "y_cos", "target_cos"};
+  gp << datablock("o1", r.outputs, tcols, trace(1, 1), "trial") << datablock("o2", r.outputs, tcols, trace(2, 1), "trial");
+  const char* model = c.kind == fn::ModelKind::gru ? "GRU" : "RNN";
+  gp << "set multiplot layout 2,3 title '" << model << " n = " << c.hidden << ", Memory-Pro T = " << c.task.steps()
+     << ": network 1 (recurrent gain " << c.gain_collapse << ") vs network 2 (gain " << c.gain_learn << ")'\n"
+     << "set xlabel 'SGD iteration'\nset key top right\n"
+     << "set ylabel 'loss (eval)'\nset logscale y\n"
+     << "plot $n1 using 1:2 w lp lw 2 t 'net 1 all', $n2 using 1:2 w lp lw 2 t 'net 2 all', "
+     << "$n1 using 1:3 w lp dt 2 lw 2 t 'net 1 response', $n2 using 1:3 w lp dt 2 lw 2 t 'net 2 response'\n"
+     << "unset logscale y\nset ylabel 'cos(NTK_S, VV^T (x) I_n)'\n"
+     << "plot $n1 using 1:4 w lp lw 2 t 'net 1', $n2 using 1:4 w lp lw 2 t 'net 2'\n"
+     << "set ylabel 'participation ratio'\n"
+     << "plot $n1 using 1:5 w lp lw 2 lc 1 t 'temporal 1', $n2 using 1:5 w lp lw 2 lc 2 t 'temporal 2', "
+     << "$n1 using 1:6 w lp dt 2 lw 2 lc 1 t 'spatial 1', $n2 using 1:6 w lp dt 2 lw 2 lc 2 t 'spatial 2'\n"
+     << "set ylabel 'overall PR (Hutch++)'\n"
+     << "plot $n1 using 1:7 w lp lw 2 t 'net 1', $n2 using 1:7 w lp lw 2 t 'net 2'\n"
+     << "set xlabel 't'\nset ylabel 'cos output after training (4 trials)'\nset key off\n"
+     << "set title 'network 1'\nplot $o1 using 2:3 w l lw 2 lc 1, $o1 using 2:4 w l dt 2 lc 'black'\n"
+     << "set title 'network 2'\nplot $o2 using 2:3 w l lw 2 lc 2, $o2 using 2:4 w l dt 2 lc 'black'\n"
+     << "unset multiplot\n";
+  write_png(gp.str(), png, 1500, 900);
+}
+
+void run_memory_pro_command(const MemoryProOptions& o) {
+  check_output(o.out, {"history", "outputs"});
+  const ex::MemoryProConfig c = memory_pro_config(o);
+  const ex::MemoryProResult r = ex::run_memory_pro(c);
+  Json report = Json::object();
+  report["command"] = "ntk memory-pro";
+  report["config"] = {{"model", o.model}, {"hidden", c.hidden}, {"period", c.task.stimulus}, {"steps", c.task.steps()},
+                      {"noise", c.task.noise}, {"batch", c.batch}, {"iterations", c.iterations},
+                      {"eval_batch", c.eval_batch}, {"lr", c.learning_rate}, {"clip", c.clip}, {"alpha", c.alpha},
+                      {"gain_collapse", c.gain_collapse}, {"gain_learn", c.gain_learn}, {"sketch", c.ranks.sketch},
+                      {"residual", c.ranks.residual}, {"probes", c.ranks.cosine_probes}, {"seed", c.seed}};
+  report["participation_ratio_of"] = "the operator itself: (tr A)^2 / tr(A^2) (proofs/ntk.md N25)";
+  report["summary"] = json_of(r.summary);
+  deliver(o.out, report, {{"history", &r.history}, {"outputs", &r.outputs}},
+          [&](const std::string& png) { memory_pro_figure(c, r, png); });
+}
+
+// ---- ntk gain-sweep ---------------------------------------------------------------------
+
+struct GainSweepOptions {
+  Output out;
+  std::string hidden = "32", steps = "40", inputs = "16", batch = "32", eval_batch = "8", train_steps = "50",
+              gains = "0.25,0.75,1.25,1.75,2.25,2.75", input_ranks = "1,2,4,8,16", lr = "0.05", clip = "1", sketch = "12",
+              residual = "12", estimator_seed = "1", seed = "0", threads = "2";
+};
+
+std::vector<std::string> split(const std::string& text) {
+  std::vector<std::string> parts;
+  std::string item;
+  std::istringstream in(text);
+  while (std::getline(in, item, ',')) parts.push_back(item);
+  return parts;
+}
+
+ex::GainSweepConfig gain_sweep_config(const GainSweepOptions& o) {
+  ex::GainSweepConfig c;
+  c.hidden = static_cast<int>(parse_integer(o.hidden, "hidden", 1, 1024));
+  c.steps = static_cast<int>(parse_integer(o.steps, "steps", 1, 2000));
+  c.inputs = static_cast<int>(parse_integer(o.inputs, "inputs", 1, 1024));
+  c.batch = static_cast<int>(parse_integer(o.batch, "batch", 1, 10000));
+  c.eval_batch = static_cast<int>(parse_integer(o.eval_batch, "eval-batch", 1, 512));
+  c.train_steps = static_cast<int>(parse_integer(o.train_steps, "train-steps", 0, 1000000));
+  c.gains.clear();
+  for (const auto& g : split(o.gains)) c.gains.push_back(parse_double(g, "gains"));
+  c.input_ranks.clear();
+  for (const auto& r : split(o.input_ranks)) c.input_ranks.push_back(static_cast<int>(parse_integer(r, "input-ranks", 1, 2000)));
+  c.learning_rate = parse_double(o.lr, "lr");
+  c.clip = parse_double(o.clip, "clip");
+  c.ranks.sketch = static_cast<int>(parse_integer(o.sketch, "sketch", 1, 4096));
+  c.ranks.residual = static_cast<int>(parse_integer(o.residual, "residual", 0, 4096));
+  c.ranks.seed = parse_seed(o.estimator_seed, "estimator-seed");
+  c.seed = parse_seed(o.seed, "seed");
+  c.threads = static_cast<unsigned>(parse_integer(o.threads, "threads", 1, 2));
+  ex::validate(c);
+  return c;
+}
+
+void gain_sweep_figure(const ex::GainSweepConfig& c, const ex::GainSweepResult& r, const std::string& png) {
+  // Heatmaps on the grid's indices (the gains and ranks need not be evenly spaced).
+  ex::Table idx;
+  idx.columns = {"gi", "ri", "temporal", "spatial", "loss_ratio", "core_temporal", "activity_spatial", "input_core"};
+  for (std::size_t k = 0; k < r.grid.rows.size(); ++k) {
+    const std::size_t gi = k % c.gains.size(), ri = k / c.gains.size();
+    idx.add_row({double(gi), double(ri), r.grid.at(k, "temporal"), r.grid.at(k, "spatial"),
+                 r.grid.at(k, "loss_final") / r.grid.at(k, "loss_initial"), r.grid.at(k, "core_temporal"),
+                 r.grid.at(k, "activity_spatial"), r.grid.at(k, "input_core_temporal")});
+  }
+  std::ostringstream xt, yt;
+  xt << "set xtics (";
+  for (std::size_t g = 0; g < c.gains.size(); ++g) xt << (g ? ", " : "") << "'" << c.gains[g] << "' " << g;
+  xt << ")\n";
+  yt << "set ytics (";
+  for (std::size_t k = 0; k < c.input_ranks.size(); ++k) yt << (k ? ", " : "") << "'" << c.input_ranks[k] << "' " << k;
+  yt << ")\n";
+  std::ostringstream gp;
+  gp << datablock("d", idx, idx.columns);
+  gp << "set multiplot layout 2,3 title 'Student-teacher tanh RNN, H = " << c.hidden << ", T = " << c.steps
+     << ", d_{in} = " << c.inputs << ": NTK of the recurrent weights at initialisation'\n"
+     << xt.str() << yt.str() << "set xlabel 'recurrent gain g'\nset ylabel 'input rank r_x'\nunset grid\n"
+     << "set view map\nset palette rgbformulae 33,13,10\n"
+     << "set xrange [-0.5:" << c.gains.size() - 0.5 << "]\nset yrange [-0.5:" << c.input_ranks.size() - 0.5 << "]\n"
+     << "set title 'NTK temporal PR'\nplot $d using 1:2:3 with image notitle, '' using 1:2:(sprintf('%.1f',$3)) with labels notitle\n"
+     << "set title 'NTK spatial PR'\nplot $d using 1:2:4 with image notitle, '' using 1:2:(sprintf('%.1f',$4)) with labels notitle\n"
+     << "set title 'loss after / before " << c.train_steps << " GD steps on W'\n"
+     << "plot $d using 1:2:5 with image notitle, '' using 1:2:(sprintf('%.2f',$5)) with labels notitle\n"
+     << "set title 'core K_W temporal PR'\nplot $d using 1:2:6 with image notitle, '' using 1:2:(sprintf('%.1f',$6)) with labels notitle\n"
+     << "set title 'hidden activity spatial PR, PR(H^T H)'\nplot $d using 1:2:7 with image notitle, '' using 1:2:(sprintf('%.1f',$7)) with labels notitle\n"
+     << "set title 'input core XX^T (x) I temporal PR (<= r_x, X3)'\nplot $d using 1:2:8 with image notitle, '' using 1:2:(sprintf('%.1f',$8)) with labels notitle\n"
+     << "unset multiplot\n";
+  write_png(gp.str(), png, 1650, 1050);
+}
+
+void run_gain_sweep_command(const GainSweepOptions& o) {
+  check_output(o.out, {"grid"});
+  const ex::GainSweepConfig c = gain_sweep_config(o);
+  const ex::GainSweepResult r = ex::run_gain_sweep(c);
+  Json report = Json::object();
+  report["command"] = "ntk gain-sweep";
+  report["config"] = {{"hidden", c.hidden}, {"steps", c.steps}, {"inputs", c.inputs}, {"batch", c.batch},
+                      {"eval_batch", c.eval_batch}, {"train_steps", c.train_steps}, {"gains", c.gains},
+                      {"input_ranks", c.input_ranks}, {"lr", c.learning_rate}, {"seed", c.seed}};
+  report["summary"] = json_of(r.summary);
+  deliver(o.out, report, {{"grid", &r.grid}}, [&](const std::string& png) { gain_sweep_figure(c, r, png); });
+}
+
+}  // namespace
+
+void add_ntk_experiment_commands(CLI::App& app, std::function<void()>& action) {
+  CLI::App* group = app.get_subcommand("ntk");
+
+  auto mo = std::make_shared<MemoryProOptions>();
+  auto* mp = group->add_subcommand("memory-pro", "Memory-Pro (Figs. 3-4): two initialisations of an RNN or GRU trained "
+                                                 "by SGD, NTK ranks and core cosine over training");
+  mp->add_option("--model", mo->model, "gru | rnn (leaky tanh RNN, rnn_rate) (default gru)");
+  mp->add_option("--hidden", mo->hidden, "hidden units n, 1..1024 (default 32; paper 256)");
+  mp->add_option("--period", mo->period, "steps of each of stimulus, memory, response, 1..600 (default 15; paper 30)");
+  add_decimal(*mp, "noise", mo->noise, "input noise sd >= 0 (default 0.1 sqrt 2)");
+  mp->add_option("--batch", mo->batch, "SGD batch, 1..10000 (default 32; paper 500)");
+  mp->add_option("--iterations", mo->iterations, "SGD iterations (default 300; paper up to 10000)");
+  mp->add_option("--record-every", mo->record_every, "record every k-th iteration, k >= 1 (default 50)");
+  mp->add_option("--eval-batch", mo->eval_batch, "noise-free trials at evenly spaced angles for the metrics, 2..512 (default 8)");
+  add_decimal(*mp, "lr", mo->lr, "SGD learning rate > 0 (default 0.05)");
+  add_decimal(*mp, "clip", mo->clip, "global gradient-norm clip >= 0, 0 = none (default 1)");
+  add_decimal(*mp, "alpha", mo->alpha, "leak dt of the RNN, 0 < alpha <= 1 (default 0.7)");
+  add_decimal(*mp, "gain-collapse", mo->gain_collapse, "recurrent gain of network 1 (default 1 GRU, 0.5 RNN)");
+  add_decimal(*mp, "gain-learn", mo->gain_learn, "recurrent gain of network 2 (default 4 GRU, 1.3 RNN)");
+  mp->add_option("--sketch", mo->sketch, "Hutch++ range probes of the overall PR (default 12)");
+  mp->add_option("--residual", mo->residual, "Hutch++ residual probes (default 12)");
+  mp->add_option("--probes", mo->probes, "probes of the core cosine, 2..4096 (default 16)");
+  mp->add_option("--estimator-seed", mo->estimator_seed, "seed of the probes (default 1)");
+  mp->add_option("--seed", mo->seed, "seed of the weights and the batches (default 0)");
+  mp->add_option("--threads", mo->threads, "1 or 2 (results do not depend on it; default 2)");
+  add_output_options(*mp, mo->out, "history (default) | outputs");
+  mp->callback([mo, &action] { action = [mo] { run_memory_pro_command(*mo); }; });
+
+  auto go = std::make_shared<GainSweepOptions>();
+  auto* gs = group->add_subcommand("gain-sweep", "student-teacher gain x input-rank sweep (Fig. 5): temporal and spatial "
+                                                 "ranks of the recurrent-weight NTK");
+  gs->add_option("--hidden", go->hidden, "hidden units H, 1..1024 (default 32; paper 64)");
+  gs->add_option("--steps", go->steps, "time steps T, 1..2000 (default 40)");
+  gs->add_option("--inputs", go->inputs, "input dimension d_in, 1..1024 (default 16)");
+  gs->add_option("--batch", go->batch, "GD batch (default 32; paper 128)");
+  gs->add_option("--eval-batch", go->eval_batch, "trials of the NTK measurement, 1..512 (default 8)");
+  gs->add_option("--train-steps", go->train_steps, "GD steps on W per cell (default 50; paper 9000)");
+  gs->add_option("--gains", go->gains, "comma-separated gains g, each 0..100 (default 0.25,0.75,...,2.75)");
+  gs->add_option("--input-ranks", go->input_ranks, "comma-separated input ranks r_x, each 1..T (default 1,2,4,8,16)");
+  add_decimal(*gs, "lr", go->lr, "GD learning rate > 0 (default 0.05)");
+  add_decimal(*gs, "clip", go->clip, "global gradient-norm clip >= 0, 0 = none (default 1)");
+  gs->add_option("--sketch", go->sketch, "Hutch++ range probes of the overall PR (default 12)");
+  gs->add_option("--residual", go->residual, "Hutch++ residual probes (default 12)");
+  gs->add_option("--estimator-seed", go->estimator_seed, "seed of the probes (default 1)");
+  gs->add_option("--seed", go->seed, "seed of teacher, student and inputs (default 0)");
+  gs->add_option("--threads", go->threads, "1 or 2 (results do not depend on it; default 2)");
+  add_output_options(*gs, go->out, "grid");
+  gs->callback([go, &action] { action = [go] { run_gain_sweep_command(*go); }; });
+}
+
+}  // namespace learndyn::cli
