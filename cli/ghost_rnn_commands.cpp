@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/experiment_output.hpp"
 #include "cli/figure.hpp"
 #include "cli/options.hpp"
 #include "cli/report.hpp"
@@ -197,11 +198,6 @@ Json number(double x) { return json_number(x); }
 std::string csv_of(const Table& t) { return csv_text(t.columns, t.rows, cell); }
 
 
-std::string quoted(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += (c == '\'') ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
 
 // A gnuplot datablock of the given numeric columns (missing values as NaN).
 std::string datablock(const std::string& name, const Table& t, const std::vector<std::string>& columns) {
@@ -220,14 +216,6 @@ std::string datablock(const std::string& name, const Table& t, const std::vector
   return out.str() + "EOD\n";
 }
 
-void write_png(const std::string& body, const std::string& png_path, int width, int height) {
-  const std::string partial = png_path + ".partial.png";
-  std::ostringstream gp;
-  gp << "set terminal pngcairo size " << width << "," << height << " font 'DejaVu Sans,11'\n"
-     << "set output " << quoted(partial) << "\nset datafile missing 'NaN'\nset grid\n" << body;
-  run_gnuplot(gp.str(), partial);
-  std::filesystem::rename(partial, png_path);
-}
 
 // The figure first (a gnuplot failure leaves no data behind), then the data to -o or stdout.
 void deliver(const RnnOptions& o, Json report, const Table& table,

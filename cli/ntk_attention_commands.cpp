@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/experiment_output.hpp"
 #include "cli/figure.hpp"
 #include "cli/options.hpp"
 #include "cli/report.hpp"
@@ -155,11 +156,6 @@ std::vector<Summary> summarise(const Settings& s, const std::vector<Row>& rows) 
   return out;
 }
 
-std::string quoted(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += (c == '\'') ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
 
 // Temporal rank (mean +- s.d. over seeds, and each seed) of NTK_S against d_in, one curve per
 // d_a; with one d_a also that of K; the temporal PR of the inputs and the ceiling T.

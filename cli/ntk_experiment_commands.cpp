@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/experiment_output.hpp"
 #include "cli/figure.hpp"
 #include "cli/options.hpp"
 #include "cli/report.hpp"
@@ -21,138 +22,6 @@ namespace learndyn::cli {
 namespace {
 namespace ex = learndyn::experiments::ntk;
 namespace fn = learndyn::fast::ntk;
-
-// ---- output: CSV / JSON, summary, PNG (the conventions of the overlaps commands) ----------
-
-struct Output {
-  std::string format = "csv", output, figure, table;
-};
-
-void add_output_options(CLI::App& cmd, Output& o, const std::string& tables) {
-  cmd.add_option("--format", o.format, "csv | json (default csv)");
-  cmd.add_option("-o,--output", o.output, "data file to write atomically (default: stdout; then the summary goes to stdout)");
-  cmd.add_option("--figure", o.figure, "PNG figure to write (gnuplot)");
-  cmd.add_option("--table", o.table, "the table written as CSV: " + tables);
-}
-
-void check_output(const Output& o, const std::vector<std::string>& tables) {
-  require(o.format == "csv" || o.format == "json", "format", "'" + o.format + "'", "csv or json");
-  if (o.table.empty()) return;
-  std::string names;
-  for (const auto& name : tables) {
-    if (name == o.table) return;
-    names += (names.empty() ? "" : " | ") + name;
-  }
-  throw ArgumentError("table", "'" + o.table + "'", names);
-}
-
-std::string number(double x) {
-  if (!std::isfinite(x)) return "";
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.17g", x);
-  return buffer;
-}
-
-std::string csv_of(const ex::Table& t) {
-  std::ostringstream out;
-  for (std::size_t c = 0; c < t.columns.size(); ++c) out << (c ? "," : "") << t.columns[c];
-  out << "\n";
-  for (const auto& row : t.rows) {
-    for (std::size_t c = 0; c < row.size(); ++c) out << (c ? "," : "") << number(row[c]);
-    out << "\n";
-  }
-  return out.str();
-}
-
-Json json_number(double x) { return std::isfinite(x) ? Json(x) : Json(nullptr); }
-
-Json json_of(const ex::Table& t) {
-  Json rows = Json::array();
-  for (const auto& row : t.rows) {
-    Json r = Json::array();
-    for (double x : row) r.push_back(json_number(x));
-    rows.push_back(std::move(r));
-  }
-  return Json{{"columns", t.columns}, {"rows", rows}};
-}
-
-Json json_of(const ex::Summary& s) {
-  Json out = Json::object();
-  for (const auto& [name, value] : s.values) out[name] = json_number(value);
-  return out;
-}
-
-using NamedTables = std::vector<std::pair<std::string, const ex::Table*>>;
-
-// The figure first (a gnuplot failure leaves no data file), then the data to -o or stdout;
-// with -o the summary goes to stdout as text.
-void deliver(const Output& o, Json report, const NamedTables& tables,
-             const std::function<void(const std::string&)>& figure) {
-  const ex::Table* chosen = tables.front().second;
-  for (const auto& [name, table] : tables)
-    if (name == o.table) chosen = table;
-  std::string data;
-  if (o.format == "csv") {
-    data = csv_of(*chosen);
-  } else {
-    for (const auto& [name, table] : tables) report[name] = json_of(*table);
-    data = report.dump(1) + "\n";
-  }
-  if (!o.figure.empty()) figure(o.figure);
-  if (o.output.empty()) {
-    std::cout << data;
-    return;
-  }
-  write_file_atomically(o.output, data);
-  Json brief = Json::object();
-  brief["command"] = report["command"];
-  brief["wrote"] = o.output;
-  if (!o.figure.empty()) brief["figure"] = o.figure;
-  brief["summary"] = report["summary"];
-  print_report(std::cout, brief, false);
-}
-
-std::string quoted(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += (c == '\'') ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-// A gnuplot datablock `$name` with the rows of `t` that pass `keep`, in the given columns.
-std::string datablock(const std::string& name, const ex::Table& t, const std::vector<std::string>& columns,
-                      const std::function<bool(std::size_t)>& keep = {}, const std::string& block_by = "") {
-  std::vector<std::size_t> idx;
-  for (const auto& c : columns) idx.push_back(t.index(c));
-  std::ostringstream out;
-  out << "$" << name << " << EOD\n";
-  double previous = std::nan("");
-  for (std::size_t r = 0; r < t.rows.size(); ++r) {
-    if (keep && !keep(r)) continue;
-    if (!block_by.empty()) {  // a blank line between blocks: gnuplot breaks the line there
-      const double v = t.at(r, block_by);
-      if (!std::isnan(previous) && v != previous) out << "\n";
-      previous = v;
-    }
-    for (std::size_t k = 0; k < idx.size(); ++k) {
-      const double x = t.rows[r][idx[k]];
-      out << (k ? " " : "") << (std::isfinite(x) ? number(x) : std::string("NaN"));
-    }
-    out << "\n";
-  }
-  out << "EOD\n";
-  return out.str();
-}
-
-void write_png(const std::string& body, const std::string& png_path, int width, int height) {
-  const std::string partial = png_path + ".partial.png";
-  std::ostringstream gp;
-  gp << "set terminal pngcairo size " << width << "," << height << " font 'DejaVu Sans,11'\n"
-     << "set output " << quoted(partial) << "\n"
-     << "set datafile missing 'NaN'\nset grid\n"
-     << body;
-  run_gnuplot(gp.str(), partial);
-  std::filesystem::rename(partial, png_path);
-}
 
 std::uint64_t parse_seed(const std::string& text, const std::string& name) {
   return static_cast<std::uint64_t>(parse_integer(text, name, 0, 9223372036854775807L));
@@ -199,7 +68,7 @@ ex::MemoryProConfig memory_pro_config(const MemoryProOptions& o) {
 }
 
 void memory_pro_figure(const ex::MemoryProConfig& c, const ex::MemoryProResult& r, const std::string& png) {
-  const auto net = [&](const ex::Table& t, int k) {
+  const auto net = [&](const learndyn::experiments::Table& t, int k) {
     return [&t, k](std::size_t row) { return t.at(row, "network") == k; };
   };
   const std::vector<std::string> cols = {"iteration", "loss", "response_loss", "core_cosine", "temporal", "spatial",
@@ -293,7 +162,7 @@ ex::GainSweepConfig gain_sweep_config(const GainSweepOptions& o) {
 
 void gain_sweep_figure(const ex::GainSweepConfig& c, const ex::GainSweepResult& r, const std::string& png) {
   // Heatmaps on the grid's indices (the gains and ranks need not be evenly spaced).
-  ex::Table idx;
+  learndyn::experiments::Table idx;
   idx.columns = {"gi", "ri", "temporal", "spatial", "loss_ratio", "core_temporal", "activity_spatial", "input_core"};
   for (std::size_t k = 0; k < r.grid.rows.size(); ++k) {
     const std::size_t gi = k % c.gains.size(), ri = k / c.gains.size();

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/experiment_output.hpp"
 #include "cli/figure.hpp"
 #include "cli/options.hpp"
 #include "cli/report.hpp"
@@ -23,7 +24,6 @@
 #include "experiments/overlaps/filter.hpp"
 #include "experiments/overlaps/memory.hpp"
 #include "experiments/overlaps/nscaling.hpp"
-#include "experiments/overlaps/table.hpp"
 
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -33,130 +33,6 @@ namespace learndyn::cli {
 namespace ex = learndyn::experiments::overlaps;
 
 namespace {
-
-// ---- output: CSV / JSON data, summary, PNG ---------------------------------------------
-
-// Options every overlaps command shares; held by shared_ptr so that callbacks outlive parsing.
-struct Output {
-  std::string format = "csv", output, figure, table;
-};
-
-void add_output_options(CLI::App& cmd, Output& o, const std::string& tables = "") {
-  cmd.add_option("--format", o.format, "csv | json (default csv)");
-  cmd.add_option("-o,--output", o.output, "data file to write atomically (default: stdout; then the summary goes to stdout)");
-  cmd.add_option("--figure", o.figure, "PNG figure to write (gnuplot)");
-  if (!tables.empty()) cmd.add_option("--table", o.table, "the table written as CSV: " + tables);
-}
-
-// Checks --format and --table before any work is done.
-void check_output(const Output& o, const std::vector<std::string>& tables) {
-  require(o.format == "csv" || o.format == "json", "format", "'" + o.format + "'", "csv or json");
-  if (o.table.empty()) return;
-  std::string names;
-  for (const auto& name : tables) {
-    if (name == o.table) return;
-    names += (names.empty() ? "" : " | ") + name;
-  }
-  throw ArgumentError("table", "'" + o.table + "'", names);
-}
-
-std::string csv_of(const ex::Table& t) { return csv_text(t.columns, t.rows, number_text); }
-
-Json json_of(const ex::Table& t) {
-  Json rows = Json::array();
-  for (const auto& row : t.rows) {
-    Json r = Json::array();
-    for (double x : row) r.push_back(json_number(x));
-    rows.push_back(std::move(r));
-  }
-  return Json{{"columns", t.columns}, {"rows", rows}};
-}
-
-Json json_of(const ex::Summary& s) {
-  Json out = Json::object();
-  for (const auto& [name, value] : s.values) out[name] = json_number(value);
-  return out;
-}
-
-// The named tables of a result; the first is the default CSV table.
-using NamedTables = std::vector<std::pair<std::string, const ex::Table*>>;
-
-// Renders the data (CSV: one table; JSON: the whole report with every table), writes the
-// figure first (so a gnuplot failure leaves no data file behind either), then the data to -o
-// or stdout; with -o, the summary goes to stdout as text.
-void deliver(const Output& o, Json report, const NamedTables& tables,
-             const std::function<void(const std::string&)>& figure) {
-  const ex::Table* chosen = tables.front().second;
-  for (const auto& [name, table] : tables)
-    if (name == o.table) chosen = table;
-  std::string data;
-  if (o.format == "csv") {
-    data = csv_of(*chosen);
-  } else {
-    for (const auto& [name, table] : tables) report[name] = json_of(*table);
-    data = report.dump(1) + "\n";
-  }
-  if (!o.figure.empty()) figure(o.figure);
-  if (o.output.empty()) {
-    std::cout << data;
-    return;
-  }
-  write_file_atomically(o.output, data);
-  Json brief = Json::object();
-  brief["command"] = report["command"];
-  brief["wrote"] = o.output;
-  if (!o.figure.empty()) brief["figure"] = o.figure;
-  brief["summary"] = report["summary"];
-  print_report(std::cout, brief, false);
-}
-
-// ---- figures ---------------------------------------------------------------------------
-
-std::string quoted(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += (c == '\'') ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-// A gnuplot datablock `$name` holding the given columns of a table (NaN as "NaN").
-std::string datablock(const std::string& name, const ex::Table& t, const std::vector<std::string>& columns) {
-  std::vector<std::size_t> idx;
-  for (const auto& c : columns) idx.push_back(t.index(c));
-  std::ostringstream out;
-  out << "$" << name << " << EOD\n";
-  for (const auto& row : t.rows) {
-    for (std::size_t k = 0; k < idx.size(); ++k) {
-      const double x = row[idx[k]];
-      out << (k ? " " : "") << (std::isfinite(x) ? number_text(x) : std::string("NaN"));
-    }
-    out << "\n";
-  }
-  out << "EOD\n";
-  return out.str();
-}
-
-// Runs `body` (datablocks and plot commands) into png_path atomically (a partial file, then
-// a rename), `width` x `height` pixels.
-void write_png(const std::string& body, const std::string& png_path, int width, int height) {
-  const std::string partial = png_path + ".partial.png";
-  std::ostringstream gp;
-  gp << "set terminal pngcairo size " << width << "," << height << " font 'DejaVu Sans,11'\n"
-     << "set output " << quoted(partial) << "\n"
-     << "set datafile missing 'NaN'\nset grid\n"
-     << body;
-  run_gnuplot(gp.str(), partial);
-  std::error_code ec;
-  const auto status = std::filesystem::status(png_path, ec);
-  if (!ec && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
-    std::ifstream in(partial, std::ios::binary);  // a device or FIFO: copy, never rename over it
-    std::ostringstream bytes;
-    bytes << in.rdbuf();
-    std::filesystem::remove(partial, ec);
-    write_file_atomically(png_path, bytes.str());
-    return;
-  }
-  std::filesystem::rename(partial, png_path);
-}
 
 // Colours for up to 21 overlap curves.
 std::string colour(std::size_t i) {
@@ -202,7 +78,7 @@ std::uint64_t seed_option(const std::string& text) {
 // ---- overlaps filter -------------------------------------------------------------------
 
 void filter_figure(const ex::FilterResult& r, const ex::FilterSettings& s, const std::string& png) {
-  const ex::Table& t = r.trajectory;
+  const learndyn::experiments::Table& t = r.trajectory;
   std::ostringstream gp;
   gp << datablock("loss", t, {"epoch", "loss_network", "loss_exact_map", "loss_euler", "loss_direct"});
   std::vector<std::string> cols{"epoch"};
@@ -338,7 +214,7 @@ void nscaling_figure(const ex::NScalingResult& r, const ex::NScalingSettings& s,
         by_epoch[row[2]].first += std::log(row[5]);
         by_epoch[row[2]].second += 1;
       }
-    ex::Table one;
+    learndyn::experiments::Table one;
     one.columns = {"epoch", "mismatch"};
     for (const auto& [epoch, acc] : by_epoch) one.rows.push_back({epoch, std::exp(acc.first / acc.second)});
     const std::string name = "n" + std::to_string(k);
@@ -416,7 +292,7 @@ void add_nscaling(CLI::App& group, std::function<void()>& action) {
 // ---- overlaps aba ----------------------------------------------------------------------
 
 void aba_figure(const ex::AbaResult& r, const ex::AbaSettings& s, const std::string& png) {
-  const ex::Table& t = r.trajectory;
+  const learndyn::experiments::Table& t = r.trajectory;
   const bool sgd = s.optimizer == ex::AbaOptimizer::sgd;
   std::vector<std::string> k_cols;
   for (const auto& c : t.columns)
@@ -551,7 +427,7 @@ void add_aba(CLI::App& group, std::function<void()>& action) {
 
 void equivalent_figure(const ex::EquivalentResult& r, const ex::EquivalentSettings& s, const std::string& png) {
   // Overlaps as rows: index, theta1 start, theta2 start (the Fig 2a comparison).
-  ex::Table bars;
+  learndyn::experiments::Table bars;
   bars.columns = {"i", "theta1", "theta2"};
   for (std::size_t i = 0; i < r.overlap_names.size(); ++i)
     bars.add_row({static_cast<double>(i), r.overlaps.at(0, r.overlap_names[i]), r.overlaps.at(1, r.overlap_names[i])});
@@ -642,14 +518,14 @@ void add_equivalent(CLI::App& group, std::function<void()>& action) {
 // ---- overlaps memory -------------------------------------------------------------------
 
 void memory_figure(const ex::MemoryResult& r, const ex::MemorySettings& s, const std::string& png) {
-  const ex::Table& t = r.trajectory;
+  const learndyn::experiments::Table& t = r.trajectory;
   std::string blocks;
   std::ostringstream loss, vis, inv;
   // One datablock per twin: epoch, loss, vu (visible), vv (invisible).
   int count = 0;
   for (int pair = 0; pair < s.pairs; ++pair)
     for (int twin = 0; twin < 2; ++twin) {
-      ex::Table one;
+      learndyn::experiments::Table one;
       one.columns = t.columns;
       for (const auto& row : t.rows)
         if (row[0] == pair && row[1] == twin) one.rows.push_back(row);
@@ -662,7 +538,7 @@ void memory_figure(const ex::MemoryResult& r, const ex::MemorySettings& s, const
       inv << (count ? ", " : "") << "$" << name << " using 1:4 with lines lw 1 lc rgb " << colour_of << " " << title;
       ++count;
     }
-  ex::Table bars;
+  learndyn::experiments::Table bars;
   bars.columns = {"x", "mean", "std"};
   for (const auto& row : r.decoding.rows)
     if (row[5] == 1) bars.add_row({row[0] * 3 + row[1], row[3], row[4]});

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "experiments/ntk/gradient.hpp"
-#include "experiments/ntk/table.hpp"
+#include "experiments/table.hpp"
 
 namespace learndyn::experiments::ntk {
 

@@ -7,7 +7,7 @@
 #include <cstdint>
 
 #include "experiments/ntk/gradient.hpp"
-#include "experiments/ntk/table.hpp"
+#include "experiments/table.hpp"
 
 namespace learndyn::experiments::ntk {
 

@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "experiments/overlaps/networks.hpp"
-#include "experiments/overlaps/table.hpp"
+#include "experiments/table.hpp"
 
 namespace learndyn::experiments::overlaps {
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "experiments/overlaps/table.hpp"
+#include "experiments/table.hpp"
 
 namespace learndyn::experiments::overlaps {
 

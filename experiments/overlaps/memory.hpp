@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "experiments/overlaps/table.hpp"
+#include "experiments/table.hpp"
 #include "experiments/overlaps/tasks.hpp"
 #include "fast/overlaps/overlap_ode.hpp"
 

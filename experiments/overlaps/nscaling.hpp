@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "experiments/overlaps/statistics.hpp"
-#include "experiments/overlaps/table.hpp"
+#include "experiments/table.hpp"
 #include "experiments/overlaps/tasks.hpp"
 #include "fast/overlaps/overlap_ode.hpp"
 

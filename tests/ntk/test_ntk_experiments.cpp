@@ -191,7 +191,7 @@ ex::MemoryProConfig tiny_memory_pro(unsigned threads) {
   return c;
 }
 
-bool same_tables(const ex::Table& a, const ex::Table& b) { return a.columns == b.columns && a.rows == b.rows; }
+bool same_tables(const learndyn::experiments::Table& a, const learndyn::experiments::Table& b) { return a.columns == b.columns && a.rows == b.rows; }
 
 TEST(NtkExperiments, MemoryProIsDeterministicForAnyThreadCount) {
   for (fn::ModelKind kind : {fn::ModelKind::gru, fn::ModelKind::rnn_rate}) {

@@ -22,7 +22,7 @@
 #include "experiments/overlaps/tasks.hpp"
 #include "reference/overlaps/tasks.hpp"
 #include "experiments/overlaps/support.hpp"
-#include "experiments/overlaps/table.hpp"
+#include "experiments/table.hpp"
 #include "support/generators.hpp"
 
 namespace {
@@ -99,7 +99,7 @@ TEST(OverlapsFilter, TheoryLossIsNonIncreasingUnderSmallLr) {
 // them (O21), and so the two theories' trajectories separate.
 TEST(OverlapsFilter, DirectBaselineFreezesInvisibleOverlaps) {
   const ex::FilterResult r = ex::run_filter(tiny_filter(1));
-  const ex::Table& t = r.trajectory;
+  const learndyn::experiments::Table& t = r.trajectory;
   double moved = 0;
   for (std::size_t i = 0; i < r.overlap_names.size(); ++i) {
     const auto direct = t.column("direct_" + r.overlap_names[i]);
@@ -309,7 +309,7 @@ TEST(OverlapsAba, ChargeFrozenAfterConvergenceButDriftsUnderLabelNoise) {
   EXPECT_GT(noisy, 1e-3);
   EXPECT_LT(converged, 1e-3 * noisy);
   // The trajectory's three K entries likewise stand still in phase 1.
-  const ex::Table& t = r.trajectory;
+  const learndyn::experiments::Table& t = r.trajectory;
   for (const auto& c : t.columns) {
     if (c.rfind("K_", 0) != 0) continue;
     std::vector<double> phase1;
@@ -394,7 +394,7 @@ ex::EquivalentSettings tiny_equivalent() {
 // training their outputs and loss curves differ at O(1) (measured 0.4 and 1.0 at the defaults).
 TEST(OverlapsEquivalent, SameOutputsAtTheStartDifferentAfterTraining) {
   const ex::EquivalentResult r = ex::run_equivalent(tiny_equivalent());
-  const ex::Summary& m = r.summary;
+  const learndyn::experiments::Summary& m = r.summary;
   EXPECT_LT(m.get("visible_difference_start"), 1e-13);
   EXPECT_NEAR(m.get("theta2_uu"), 2.048, 1e-13);
   EXPECT_NEAR(m.get("theta2_mu"), 0.8, 1e-13);
@@ -507,7 +507,7 @@ ex::MemorySettings tiny_memory() {
 // 0.95-1.0 over three seeds; asserted > 0.75); C pulls the visible overlaps together.
 TEST(OverlapsMemory, HistoryIsDecodableAfterABAndVisibleOverlapsConvergeInC) {
   const ex::MemoryResult r = ex::run_memory(tiny_memory());
-  const ex::Summary& m = r.summary;
+  const learndyn::experiments::Summary& m = r.summary;
   EXPECT_EQ(m.get("decoding_visible_start"), 0.5);
   EXPECT_EQ(m.get("decoding_invisible_start"), 0.5);
   EXPECT_GT(m.get("decoding_visible_after_ab"), 0.75);
@@ -524,7 +524,7 @@ TEST(OverlapsMemory, EulerKeepsUuMinusVvThroughBothPhases) {
   ex::MemorySettings s = tiny_memory();
   s.stepper = learndyn::fast::overlaps::Stepper::euler;
   const ex::MemoryResult r = ex::run_memory(s);
-  const ex::Table& t = r.trajectory;
+  const learndyn::experiments::Table& t = r.trajectory;
   for (int pair = 0; pair < 10; ++pair) {
     double start = std::numeric_limits<double>::quiet_NaN(), worst = 0;
     for (std::size_t i = 0; i < t.rows.size(); ++i) {

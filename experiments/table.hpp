@@ -1,4 +1,4 @@
-// The plain data every experiment returns: a table of numbers with named columns (one row per
+// The plain data every experiment (overlaps, ntk) returns: a table of numbers with named columns (one row per
 // recorded epoch, per N, per time point...) and a list of named summary values. The CLI renders
 // them as CSV or JSON; the tests read them by column name.
 #pragma once
@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-namespace learndyn::experiments::overlaps {
+namespace learndyn::experiments {
 
 struct Table {
   std::vector<std::string> columns;
@@ -33,4 +33,4 @@ struct Summary {
   double get(std::string_view name) const;
 };
 
-}  // namespace learndyn::experiments::overlaps
+}  // namespace learndyn::experiments

@@ -1,8 +1,8 @@
-#include "experiments/overlaps/table.hpp"
+#include "experiments/table.hpp"
 
 #include <stdexcept>
 
-namespace learndyn::experiments::overlaps {
+namespace learndyn::experiments {
 
 std::size_t Table::index(std::string_view name) const {
   for (std::size_t i = 0; i < columns.size(); ++i)
@@ -35,4 +35,4 @@ double Summary::get(std::string_view name) const {
   throw std::out_of_range("no summary value '" + std::string(name) + "'");
 }
 
-}  // namespace learndyn::experiments::overlaps
+}  // namespace learndyn::experiments
