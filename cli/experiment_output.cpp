@@ -59,16 +59,19 @@ void deliver(const Output& o, Json report, const NamedTables& tables,
     data = report.dump(1) + "\n";
   }
   if (!o.figure.empty()) figure(o.figure);
-  if (o.output.empty()) {
+  emit_data(o.output, o.figure, data, report["command"], report["summary"]);
+}
+
+void emit_data(const std::string& output, const std::string& figure, const std::string& data,
+               const Json& command, const Json& summary) {
+  if (output.empty()) {
     std::cout << data;
     return;
   }
-  write_file_atomically(o.output, data);
-  Json brief = Json::object();
-  brief["command"] = report["command"];
-  brief["wrote"] = o.output;
-  if (!o.figure.empty()) brief["figure"] = o.figure;
-  brief["summary"] = report["summary"];
+  write_file_atomically(output, data);
+  Json brief{{"command", command}, {"wrote", output}};
+  if (!figure.empty()) brief["figure"] = figure;
+  brief["summary"] = summary;
   print_report(std::cout, brief, false);
 }
 

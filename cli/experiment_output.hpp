@@ -37,6 +37,11 @@ using NamedTables = std::vector<std::pair<std::string, const experiments::Table*
 void deliver(const Output& o, Json report, const NamedTables& tables,
              const std::function<void(const std::string&)>& figure);
 
+// The last step of every experiment command, after its figure: `data` to stdout, or to the
+// file `output` (atomically) with a brief (command, file, figure, summary) on stdout as text.
+void emit_data(const std::string& output, const std::string& figure, const std::string& data,
+               const Json& command, const Json& summary);
+
 // s in single quotes for gnuplot.
 std::string quoted(const std::string& s);
 

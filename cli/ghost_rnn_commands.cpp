@@ -230,15 +230,7 @@ void deliver(const RnnOptions& o, Json report, const Table& table,
     data = report.dump(1) + "\n";
   }
   if (!o.figure.empty()) figure(o.figure);
-  if (o.output.empty()) {
-    std::cout << data;
-    return;
-  }
-  write_file_atomically(o.output, data);
-  Json brief{{"command", report["command"]}, {"wrote", o.output}};
-  if (!o.figure.empty()) brief["figure"] = o.figure;
-  brief["summary"] = report["summary"];
-  print_report(std::cout, brief, false);
+  emit_data(o.output, o.figure, data, report["command"], report["summary"]);
 }
 
 // ---- analysis -------------------------------------------------------------------------------

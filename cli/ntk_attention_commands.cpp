@@ -230,15 +230,7 @@ void run_attention_rank(const RankOptions& o) {
     data = full.dump(1) + "\n";
   }
   if (!o.figure.empty()) write_figure(s, rows, sum, o.figure);  // first: a gnuplot failure leaves no data
-  if (o.output.empty()) {
-    std::cout << data;
-    return;
-  }
-  write_file_atomically(o.output, data);
-  Json brief{{"command", report["command"]}, {"wrote", o.output}};
-  if (!o.figure.empty()) brief["figure"] = o.figure;
-  brief["summary"] = summary;
-  print_report(std::cout, brief, false);
+  emit_data(o.output, o.figure, data, report["command"], summary);
 }
 
 }  // namespace

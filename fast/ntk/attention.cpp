@@ -6,6 +6,7 @@
 
 #include "common/argument_error.hpp"
 #include "common/random.hpp"
+#include "fast/ntk/chunks.hpp"
 
 namespace learndyn::fast::ntk {
 namespace {
@@ -21,19 +22,6 @@ struct Offsets {
         y(4 * s.attention + s.mlp), size(s.state_size()) {}
 };
 
-// Runs chunk(0) and chunk(1), on two threads when asked: the chunks are fixed, so the result
-// does not depend on the thread count.
-template <class Chunk>
-void run_chunks(unsigned threads, Chunk&& chunk) {
-  if (threads >= 2) {
-    std::thread other([&] { chunk(1); });
-    chunk(0);
-    other.join();
-  } else {
-    chunk(0);
-    chunk(1);
-  }
-}
 
 // The weight W (rows x cols) stored row-major at theta[offset].
 RowMatrix weight(const std::vector<double>& theta, std::size_t offset, int rows, int cols) {
@@ -194,7 +182,7 @@ AttentionNtk::AttentionNtk(const AttentionModel& m, const AttentionInputs& in, N
 void AttentionNtk::by_pairs(bool adjoint, Layers which, const double* in, double* out, int m) const {
   require(m >= 1, "m", m, "m >= 1 probes");
   const int pairs = m * batch_, half = (pairs + 1) / 2;
-  run_chunks(threads_, [&](int chunk) {
+  detail::run_chunks(threads_, [&](int chunk) {
     const int j0 = chunk == 0 ? 0 : half, j1 = chunk == 0 ? half : pairs;
     for (int j = j0; j < j1; ++j) {
       (adjoint ? kernels_->backward_pair : kernels_->forward_pair)(data_, which == Layers::p, in, out, j);
@@ -210,7 +198,7 @@ void AttentionNtk::apply_p_adjoint(const double* in, double* out, int m) const {
 void AttentionNtk::apply_k(const double* in, double* out, int m) const {
   require(m >= 1, "m", m, "m >= 1 probes");
   const int half = (m + 1) / 2;
-  run_chunks(threads_, [&](int chunk) {
+  detail::run_chunks(threads_, [&](int chunk) {
     const int p0 = chunk == 0 ? 0 : half, p1 = chunk == 0 ? half : m;
     for (int p = p0; p < p1; ++p) kernels_->k_probe(data_, in + p * dimension_, out + p * dimension_);
   });

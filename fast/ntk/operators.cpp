@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "common/argument_error.hpp"
+#include "fast/ntk/chunks.hpp"
 #include "fast/ntk/kernels.hpp"
 
 namespace learndyn::fast::ntk {
@@ -11,19 +12,6 @@ namespace {
 
 using detail::Layout;
 
-// Runs chunk(0) and chunk(1), on two threads when asked: the chunks are fixed, so the result
-// does not depend on the thread count.
-template <class Chunk>
-void run_chunks(unsigned threads, Chunk&& chunk) {
-  if (threads >= 2) {
-    std::thread other([&] { chunk(1); });
-    chunk(0);
-    other.join();
-  } else {
-    chunk(0);
-    chunk(1);
-  }
-}
 
 }  // namespace
 
@@ -50,7 +38,7 @@ void Ntk::sweep(Sweep which, const double* in, bool in_compact, double* out, boo
                                lin_.left.data(), lin_.right.data(), lin_.w_stack.data()};
   const detail::Kernels& k = *kernels_;
   const int half = (lin_.batch + 1) / 2;
-  run_chunks(threads_, [&](int chunk) {
+  detail::run_chunks(threads_, [&](int chunk) {
     const int b0 = chunk == 0 ? 0 : half, b1 = chunk == 0 ? half : lin_.batch;
     if (b0 >= b1) return;
     double* w = work(chunk, detail::sweep_workspace(std::ptrdiff_t(b1 - b0) * m, lin_.hidden, lin_.terms));
@@ -62,7 +50,7 @@ void Ntk::sweep(Sweep which, const double* in, bool in_compact, double* out, boo
 void Ntk::core(const std::vector<detail::CoreSite>& sites, const double* in, double* out, int m) const {
   const int rows = lin_.batch * lin_.steps, half = (m + 1) / 2;
   const detail::Kernels& k = *kernels_;
-  run_chunks(threads_, [&](int chunk) {
+  detail::run_chunks(threads_, [&](int chunk) {
     const int p0 = chunk == 0 ? 0 : half, p1 = chunk == 0 ? half : m;
     if (p0 >= p1) return;
     int total_d = 0;
