@@ -21,6 +21,7 @@
 #include "fast/ntk/estimators.hpp"
 #include "fast/ntk/kernels.hpp"
 #include "fast/ntk/operators.hpp"
+#include "fast/ntk/parameters.hpp"
 #include "reference/ntk/model.hpp"
 #include "reference/ntk/operators.hpp"
 
@@ -335,5 +336,24 @@ void BM_NtkDenseVsMatrixFree(benchmark::State& state) {
   state.counters["dense_over_matrix_free"] = dense_s / seconds;
 }
 BENCHMARK(BM_NtkDenseVsMatrixFree)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The state Fisher F v = G^T P* P G v (N49) at the benchmark size, 2 threads, beside one NTK_S
+// matvec (m = 1) and one G^T (the parameter gradient's last step).
+void BM_NtkFisher(benchmark::State& state) {
+  const Problem p = gru(kBatch, kSteps, kHidden);
+  const fn::Ntk ntk(p.model, p.inputs, {2});
+  const std::vector<double> v = probes(fn::parameter_count(p.model.shape), 1);
+  const std::vector<double> q = probes(ntk.dimension(), 1);
+  std::vector<double> out(q.size());
+  benchmark::DoNotOptimize(fn::apply_fisher(ntk, p.model.shape, v));  // warm-up (N48)
+  learndyn::bench::LoopTimer timer;
+  for (auto _ : state) benchmark::DoNotOptimize(fn::apply_fisher(ntk, p.model.shape, v));
+  state.counters["fisher_ms"] = timer.seconds() / double(state.iterations()) * 1e3;
+  state.counters["ntk_matvec_ms"] =
+      learndyn::bench::seconds_per_call([&] { ntk.apply_ntk(q.data(), out.data(), 1); }, 0.3) * 1e3;
+  state.counters["g_adjoint_ms"] =
+      learndyn::bench::seconds_per_call([&] { benchmark::DoNotOptimize(fn::apply_g_adjoint(ntk, p.model.shape, q.data())); }, 0.3) * 1e3;
+}
+BENCHMARK(BM_NtkFisher)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace

@@ -29,13 +29,6 @@ RowMatrix gained_rows(const fn::Linearization& lin, const std::vector<double>& g
   return w;
 }
 
-// Writes rows [row0, row0 + n) of a (rows x cols) row-major block of theta at `offset`.
-void put_rows(std::vector<double>& theta, std::size_t offset, int cols, int row0, const RowMatrix& g, int g_col0) {
-  for (int i = 0; i < g.rows(); ++i)
-    for (int j = 0; j < cols; ++j)
-      theta[offset + static_cast<std::size_t>(row0 + i) * cols + j] = g(i, g_col0 + j);
-}
-
 // Core of one site restricted to columns [first, first + count) of V, with the gain of
 // `gain` (nullptr: unit gain): out = D (V_c V_c^T (x) I_n) D in (N12'), m probes at once.
 void restricted_core(const fn::Linearization& lin, const fn::Site& site, const std::vector<double>* gain, int first,
@@ -63,41 +56,9 @@ void restricted_core(const fn::Linearization& lin, const fn::Site& site, const s
 std::vector<double> parameter_gradient(const fn::Ntk& ntk, const fn::Model& model, const std::vector<double>& dl_dh) {
   require(static_cast<std::ptrdiff_t>(dl_dh.size()) == ntk.dimension(), "dl_dh",
           static_cast<long>(dl_dh.size()), "B T n values");
-  const fn::Linearization& lin = ntk.linearization();
-  const fn::Shape& s = model.shape;
-  const int n = s.hidden, n_in = s.inputs, rows = fn::gate_count(s) * n;
-  const std::ptrdiff_t site_rows = static_cast<std::ptrdiff_t>(lin.batch) * lin.steps;
   std::vector<double> lambda(dl_dh.size());
-  ntk.apply_p_adjoint(dl_dh.data(), lambda.data(), 1);  // lambda = P* dL/dh (N7)
-  std::vector<double> grad(model.theta.size(), 0.0);
-  const std::size_t ih = 0, hh = static_cast<std::size_t>(rows) * n_in, b_ih = hh + static_cast<std::size_t>(rows) * n,
-                    b_hh = b_ih + rows;
-  for (std::size_t k = 0; k < lin.sites.size(); ++k) {
-    const fn::Site& site = lin.sites[k];
-    const RowMatrix w = gained_rows(lin, site.gain, lambda.data());
-    const int vars = site.d - (s.bias ? 1 : 0);  // the bias column is handled as a sum
-    const RowMatrix g = w.transpose() * site_columns(site, site_rows, 0, vars);  // (N11): sum_s w_s v_s^T
-    const Eigen::VectorXd bias_sum = w.colwise().sum().transpose();
-    const auto put_bias = [&](std::size_t offset, int row0) {
-      if (s.bias)
-        for (int i = 0; i < n; ++i) grad[offset + row0 + i] = bias_sum(i);
-    };
-    const bool gru = s.kind == fn::ModelKind::gru;
-    if (!gru || k <= 1) {  // site [h or tanh h; x; bias]: RNN's only site, GRU's r (k=0) and z (k=1)
-      const int row0 = gru ? static_cast<int>(k) * n : 0;
-      put_rows(grad, hh, n, row0, g, 0);
-      put_rows(grad, ih, n_in, row0, g, n);
-      put_bias(b_ih, row0);
-      put_bias(b_hh, row0);
-    } else if (k == 2) {  // GRU n-gate, input part [x; 1]
-      put_rows(grad, ih, n_in, 2 * n, g, 0);
-      put_bias(b_ih, 2 * n);
-    } else {  // GRU n-gate, hidden part [h; 1]
-      put_rows(grad, hh, n, 2 * n, g, 0);
-      put_bias(b_hh, 2 * n);
-    }
-  }
-  return grad;
+  ntk.apply_p_adjoint(dl_dh.data(), lambda.data(), 1);       // lambda = P* dL/dh (N7)
+  return fn::apply_g_adjoint(ntk, model.shape, lambda.data());  // G^T lambda (N11, N49)
 }
 
 std::vector<double> read_out(const Readout& r, const std::vector<double>& states) {

@@ -9,6 +9,7 @@
 
 #include "fast/ntk/estimators.hpp"
 #include "fast/ntk/operators.hpp"
+#include "fast/ntk/parameters.hpp"
 
 namespace learndyn::experiments::ntk {
 

@@ -13,6 +13,7 @@
 #include "common/scalar.hpp"
 #include "fast/ntk/estimators.hpp"
 #include "fast/ntk/operators.hpp"
+#include "fast/ntk/parameters.hpp"
 #include "reference/ntk/model.hpp"
 #include "reference/ntk/operators.hpp"
 
@@ -163,6 +164,136 @@ RC_GTEST_PROP(NtkFast, MatchesReferenceWithinTheMajorantBound, ()) {
     }
   }
   RC_TAG(worst < 1e-3 ? "error/bound < 1e-3" : worst < 1e-2 ? "error/bound < 1e-2" : "error/bound < 1");
+}
+
+// The majorants of G and G^T (N49): the site variables |V|, the slack gains of `absolute`
+// (abs_lin), |v| or |q|, each PyTorch bias once.
+rn::Vector<double> majorant_g(const rn::Linearization<double>& abs_lin, const fn::Shape& s,
+                              const std::vector<double>& v) {
+  const int n = s.hidden, rows_g = fn::gate_count(s) * n;
+  const Eigen::Index rows = abs_lin.c.rows();
+  const std::ptrdiff_t hh = std::ptrdiff_t(rows_g) * s.inputs, b_ih = hh + std::ptrdiff_t(rows_g) * n, b_hh = b_ih + rows_g;
+  rn::Vector<double> out = rn::Vector<double>::Zero(rows * n);
+  for (std::size_t k = 0; k < abs_lin.sites.size(); ++k) {
+    const fn::SiteBlock blk = fn::site_block(s, int(k));
+    const auto& site = abs_lin.sites[k];
+    for (Eigen::Index r = 0; r < rows; ++r)
+      for (int i = 0; i < n; ++i) {
+        double acc = (blk.b_ih ? std::fabs(v[b_ih + blk.row0 + i]) : 0.0) + (blk.b_hh ? std::fabs(v[b_hh + blk.row0 + i]) : 0.0);
+        if (blk.h_col >= 0)
+          for (int j = 0; j < n; ++j) acc += site.v(r, blk.h_col + j) * std::fabs(v[hh + (blk.row0 + i) * n + j]);
+        if (blk.x_col >= 0)
+          for (int j = 0; j < s.inputs; ++j) acc += site.v(r, blk.x_col + j) * std::fabs(v[(blk.row0 + i) * s.inputs + j]);
+        out(r * n + i) += site.gain(r, i) * acc;
+      }
+  }
+  return out;
+}
+std::vector<double> majorant_g_adjoint(const rn::Linearization<double>& abs_lin, const fn::Shape& s,
+                                       const rn::Vector<double>& q) {
+  const int n = s.hidden, rows_g = fn::gate_count(s) * n;
+  const Eigen::Index rows = abs_lin.c.rows();
+  const std::ptrdiff_t hh = std::ptrdiff_t(rows_g) * s.inputs, b_ih = hh + std::ptrdiff_t(rows_g) * n, b_hh = b_ih + rows_g;
+  std::vector<double> out(std::size_t(fn::parameter_count(s)), 0.0);
+  for (std::size_t k = 0; k < abs_lin.sites.size(); ++k) {
+    const fn::SiteBlock blk = fn::site_block(s, int(k));
+    const auto& site = abs_lin.sites[k];
+    for (Eigen::Index r = 0; r < rows; ++r)
+      for (int i = 0; i < n; ++i) {
+        const double w = site.gain(r, i) * std::fabs(q(r * n + i));
+        if (blk.b_ih) out[b_ih + blk.row0 + i] += w;
+        if (blk.b_hh) out[b_hh + blk.row0 + i] += w;
+        if (blk.h_col >= 0)
+          for (int j = 0; j < n; ++j) out[hh + (blk.row0 + i) * n + j] += w * site.v(r, blk.h_col + j);
+        if (blk.x_col >= 0)
+          for (int j = 0; j < s.inputs; ++j) out[(blk.row0 + i) * s.inputs + j] += w * site.v(r, blk.x_col + j);
+      }
+  }
+  return out;
+}
+
+// (N49, N10): G v, G^T q and the state Fisher F v = G^T P* P G v of the fast path against the
+// 50-digit reference, whose G is df/dtheta by dual numbers (one_step_parameter_jacobian, N33)
+// and whose F is the reference apply_fisher: componentwise within 64 L u times the majorant,
+// L = d + 2 for G, B T + 1 for G^T, 2 T (k n + d) + B T + d + 3 for F.
+RC_GTEST_PROP(NtkFast, ParameterMapsAndFisherMatchTheReference, ()) {
+  const Sizes s = *random_sizes();
+  RC_LOG() << "kind " << s.kind << " n " << s.n << " n_in " << s.n_in << " B " << s.batch << " T "
+           << s.steps << " bias " << s.bias << " seed " << s.seed;
+  const fn::Shape shape = fast_shape(s);
+  const fn::Model model = fn::random_model(shape, s.alpha_quarters / 4.0, 1.5, s.seed);
+  const fn::Inputs inputs = fn::random_inputs(shape, s.batch, s.steps, s.seed + 1);
+  const rn::Model<real> ref_model = reference_model<real>(model);
+  const rn::Inputs<real> ref_inputs = reference_inputs<real>(inputs, s.n_in);
+  const auto ref_lin = rn::linearize(ref_model, ref_inputs);
+  const rn::Matrix<real> g = rn::one_step_parameter_jacobian(ref_model, ref_inputs);
+  double max_theta = 0;
+  for (double v : model.theta) max_theta = std::max(max_theta, std::fabs(v));
+  const auto abs_lin = absolute(rn::linearize(reference_model<double>(model), reference_inputs<double>(inputs, s.n_in)),
+                                max_theta);
+  const std::ptrdiff_t dim = std::ptrdiff_t(s.batch) * s.steps * s.n, p = fn::parameter_count(shape);
+  const std::vector<double> v = random_block(p, 1, s.seed + 3), q = random_block(dim, 1, s.seed + 4);
+  rn::Vector<real> vr(p), qr(dim);
+  rn::Vector<double> q_abs(dim);
+  for (std::ptrdiff_t e = 0; e < p; ++e) vr(e) = real(v[e]);
+  for (std::ptrdiff_t e = 0; e < dim; ++e) {
+    qr(e) = real(q[e]);
+    q_abs(e) = std::fabs(q[e]);
+  }
+  std::vector<double> v_abs(v.size());
+  for (std::size_t e = 0; e < v.size(); ++e) v_abs[e] = std::fabs(v[e]);
+  const int k = fn::gate_count(shape), d = s.n + s.n_in + 1;
+  const double u = std::numeric_limits<double>::epsilon() / 2;
+  const auto check = [](const std::vector<double>& fast, const rn::Vector<real>& exact, const auto& bound,
+                        double factor, const char* what) {
+    for (std::size_t e = 0; e < fast.size(); ++e) {
+      const double err = std::fabs(fast[e] - static_cast<double>(exact(Eigen::Index(e))));
+      if (err > factor * bound[e]) RC_LOG() << what << " e " << e << " err " << err << " bound " << factor * bound[e];
+      RC_ASSERT(err <= factor * bound[e]);
+    }
+  };
+  for (const bool generic : {false, true}) {
+    const fn::Ntk ntk(model, inputs, {2, generic});
+    const rn::Vector<double> gv_bound = majorant_g(abs_lin, shape, v_abs);
+    check(fn::apply_g(ntk, shape, v), g * vr, gv_bound, 64.0 * (d + 2) * u, "G");
+    const std::vector<double> gtq_bound = majorant_g_adjoint(abs_lin, shape, q_abs);
+    check(fn::apply_g_adjoint(ntk, shape, q.data()), g.transpose() * qr, gtq_bound,
+          64.0 * (double(s.batch) * s.steps + 1) * u, "G^T");
+    const rn::Vector<double> state_bound = rn::apply_p_adjoint<double>(abs_lin, rn::apply_p<double>(abs_lin, gv_bound));
+    const std::vector<double> fisher_bound = majorant_g_adjoint(abs_lin, shape, state_bound);
+    const double fisher_factor = 64.0 * (2.0 * s.steps * (k * s.n + d) + double(s.batch) * s.steps + d + 3) * u;
+    check(fn::apply_fisher(ntk, shape, v), rn::apply_fisher(ref_lin, g, vr), fisher_bound, fisher_factor, "F");
+  }
+}
+
+// (N10, N49) G G^T = K: the parameter maps and the Kronecker core agree (the bias column's
+// sqrt 2 against the two PyTorch biases), and <u, F v> = <P G u, P G v> is symmetric.
+TEST(NtkFast, ParameterMapsReproduceTheCoreAndASymmetricFisher) {
+  for (const fn::ModelKind kind : {fn::ModelKind::rnn_rate, fn::ModelKind::rnn_vanilla, fn::ModelKind::gru}) {
+    const fn::Shape shape{kind, 6, 3, true};
+    const fn::Model model = fn::random_model(shape, 0.5, 1.2, 11);
+    const fn::Inputs inputs = fn::random_inputs(shape, 3, 5, 12);
+    const fn::Ntk ntk(model, inputs, {1});
+    const std::vector<double> q = random_block(ntk.dimension(), 1, 13);
+    const std::vector<double> ggt = fn::apply_g(ntk, shape, fn::apply_g_adjoint(ntk, shape, q.data()));
+    std::vector<double> kq(q.size());
+    ntk.apply_k(q.data(), kq.data(), 1);
+    double scale = 0;
+    for (double x : kq) scale = std::max(scale, std::fabs(x));
+    // Same products summed in other orders: a few hundred u of the largest entry (B T = 15
+    // terms per inner product, gains O(1)) is far above rounding and far below any mapping error.
+    for (std::size_t e = 0; e < q.size(); ++e) EXPECT_NEAR(ggt[e], kq[e], 1e-13 * scale);
+    const std::vector<double> a = random_block(fn::parameter_count(shape), 1, 14),
+                              b = random_block(fn::parameter_count(shape), 1, 15);
+    const std::vector<double> fa = fn::apply_fisher(ntk, shape, a), fb = fn::apply_fisher(ntk, shape, b);
+    double ab = 0, ba = 0, norm = 0;
+    for (std::size_t e = 0; e < a.size(); ++e) {
+      ab += a[e] * fb[e];
+      ba += b[e] * fa[e];
+      norm += std::fabs(a[e] * fb[e]) + std::fabs(b[e] * fa[e]);
+    }
+    EXPECT_NEAR(ab, ba, 1e-13 * norm);
+  }
 }
 
 // Same results, bit for bit, with one and two threads (fixed chunks).
