@@ -75,12 +75,6 @@ void emit_data(const std::string& output, const std::string& figure, const std::
   print_report(std::cout, brief, false);
 }
 
-std::string quoted(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += (c == '\'') ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
 std::string datablock(const std::string& name, const experiments::Table& t,
                       const std::vector<std::string>& columns,
                       const std::function<bool(std::size_t)>& keep, const std::string& block_by) {

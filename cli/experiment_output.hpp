@@ -42,9 +42,6 @@ void deliver(const Output& o, Json report, const NamedTables& tables,
 void emit_data(const std::string& output, const std::string& figure, const std::string& data,
                const Json& command, const Json& summary);
 
-// s in single quotes for gnuplot.
-std::string quoted(const std::string& s);
-
 // A gnuplot datablock `$name` with the given columns of the rows of `t` that pass `keep` (all
 // when empty), NaN as "NaN"; with `block_by`, a blank line wherever that column changes (gnuplot
 // breaks the line there).

@@ -18,13 +18,13 @@ namespace learndyn::cli {
 namespace fg = learndyn::fast::ghost;
 namespace fs = std::filesystem;
 
-namespace {
-
 std::string quoted(const std::string& s) {
   std::string out = "'";
   for (char c : s) out += (c == '\'') ? std::string("'\\''") : std::string(1, c);
   return out + "'";
 }
+
+namespace {
 
 // A private scratch folder, removed when the figure is done.
 struct ScratchDir {

@@ -20,6 +20,9 @@ struct FigureRequest {
 // right, |dL/deps| normalised by its maximum over the grid, for each beta.
 void write_ghost_figure(const FigureRequest& request, const std::string& png_path);
 
+// s in single quotes, for the shell and for gnuplot (a quote inside becomes '\'').
+std::string quoted(const std::string& s);
+
 // Runs gnuplot on `script` (which must `set output` to `output`); throws std::runtime_error
 // when gnuplot is missing or fails. Shared by every figure.
 void run_gnuplot(const std::string& script, const std::string& output);

@@ -181,7 +181,7 @@ Json inputs_of(const fg::RunSpec& s) {
 
 // ---- tables and output ----------------------------------------------------------------------
 
-struct Table {
+struct RnnTable {
   std::vector<std::string> columns;
   std::vector<std::vector<Json>> rows;
 };
@@ -195,12 +195,12 @@ std::string cell(const Json& v) {
 
 Json number(double x) { return json_number(x); }
 
-std::string csv_of(const Table& t) { return csv_text(t.columns, t.rows, cell); }
+std::string csv_of(const RnnTable& t) { return csv_text(t.columns, t.rows, cell); }
 
 
 
 // A gnuplot datablock of the given numeric columns (missing values as NaN).
-std::string datablock(const std::string& name, const Table& t, const std::vector<std::string>& columns) {
+std::string rnn_datablock(const std::string& name, const RnnTable& t, const std::vector<std::string>& columns) {
   std::vector<std::size_t> idx;
   for (const auto& c : columns)
     idx.push_back(static_cast<std::size_t>(std::find(t.columns.begin(), t.columns.end(), c) - t.columns.begin()));
@@ -218,7 +218,7 @@ std::string datablock(const std::string& name, const Table& t, const std::vector
 
 
 // The figure first (a gnuplot failure leaves no data behind), then the data to -o or stdout.
-void deliver(const RnnOptions& o, Json report, const Table& table,
+void deliver(const RnnOptions& o, Json report, const RnnTable& table,
              const std::function<void(const std::string&)>& figure) {
   std::string data;
   if (o.format == "csv") {
@@ -269,9 +269,9 @@ RankOneState rank_one_state(const fg::RnnNet& net) {
 
 // ---- ghost rnn-train --------------------------------------------------------------------------
 
-void train_figure(const Table& t, const fg::RunSpec& s, bool tracked, const std::string& png) {
+void train_figure(const RnnTable& t, const fg::RunSpec& s, bool tracked, const std::string& png) {
   std::ostringstream gp;
-  gp << datablock("curve", t, {"epoch", "loss", "gradient_norm", "ghost_eps", "fixed_points"});
+  gp << rnn_datablock("curve", t, {"epoch", "loss", "gradient_norm", "ghost_eps", "fixed_points"});
   gp << "set multiplot layout 1," << (tracked ? 2 : 1) << "\n"
      << "set logscale y\nset format y '10^{%L}'\nset xlabel 'epoch'\n"
      << "set xtics " << std::max<long>(1, s.epochs / 4) << "\n"
@@ -314,7 +314,7 @@ void add_train(CLI::App& ghost, std::function<void()>& action) {
       const long track_every = parse_integer(*track, "track-every", 0, 100000000);
       require(track_every == 0 || s.rank == 1, "track-every", track_every, "0 unless rank 1");
       fg::RnnTrainer trainer(s);
-      Table t{{"epoch", "loss", "gradient_norm", "fixed_points", "ghost_eps", "ghost_kappa"}, {}};
+      RnnTable t{{"epoch", "loss", "gradient_norm", "fixed_points", "ghost_eps", "ghost_kappa"}, {}};
       double min_loss = std::numeric_limits<double>::infinity();
       long first_learned = -1;
       for (long e = 0; e < s.epochs; ++e) {
@@ -412,7 +412,7 @@ std::string latent_picture(const fg::RunSpec& s, const fg::RnnNet& net, std::siz
   return out.str() + "EOD\n";
 }
 
-void slow_points_figure(const Table& t, const fg::RunSpec& s, const std::vector<long>& epochs,
+void slow_points_figure(const RnnTable& t, const fg::RunSpec& s, const std::vector<long>& epochs,
                         const std::vector<std::string>& pictures, const std::string& png) {
   require(s.rank >= 1 && s.rank <= 2, "figure", png, "rank 1 or 2 (a latent picture)");
   std::ostringstream gp;
@@ -472,7 +472,7 @@ void add_slow_points(CLI::App& ghost, std::function<void()>& action) {
                                               : parse_double(*max_speed, "max-speed");
       require(q_max >= 0, "max-speed", q_max, ">= 0");
       fg::RnnTrainer trainer(s);
-      Table t{{"epoch", "kind", "speed", "flow_norm", "kappa_1", "kappa_2", "lambda_1_re",
+      RnnTable t{{"epoch", "kind", "speed", "flow_norm", "kappa_1", "kappa_2", "lambda_1_re",
                "lambda_1_im", "lambda_2_re", "lambda_2_im", "max_re_other", "stable", "eps"}, {}};
       Json counts = Json::array();
       std::vector<std::string> pictures;
@@ -589,7 +589,7 @@ void add_sweep(CLI::App& ghost, std::function<void()>& action) {
         }
       }
       const std::vector<fg::RunResult> results = fg::train_runs(specs, n_threads);
-      Table t{{"rank", "lr", "seed", "final_loss", "min_loss", "learned"}, {}};
+      RnnTable t{{"rank", "lr", "seed", "final_loss", "min_loss", "learned"}, {}};
       Json critical = Json::object();
       Json by_rate = Json::array();  // statistics over seeds: mean and SEM of the final loss
       std::size_t j = 0;
@@ -618,7 +618,7 @@ void add_sweep(CLI::App& ghost, std::function<void()>& action) {
         }
         critical[std::to_string(rank)] = number(best);
       }
-      Table curves{{"rank", "lr", "seed", "epoch", "loss"}, {}};
+      RnnTable curves{{"rank", "lr", "seed", "epoch", "loss"}, {}};
       for (std::size_t r = 0; every > 0 && r < results.size(); ++r)
         for (std::size_t k = 0; k < results[r].epochs.size(); ++k)
           curves.rows.push_back({specs[r].rank, specs[r].lr, static_cast<long>(specs[r].seed),
@@ -664,10 +664,10 @@ void add_sweep(CLI::App& ghost, std::function<void()>& action) {
         std::ostringstream gp;
         std::string plot = "plot ";
         for (std::size_t k = 0; k < rank_list.size(); ++k) {
-          Table sub{t.columns, {}};
+          RnnTable sub{t.columns, {}};
           for (const auto& row : t.rows)
             if (row[0].get<int>() == rank_list[k]) sub.rows.push_back(row);
-          gp << datablock("r" + std::to_string(k), sub, {"lr", "final_loss"});
+          gp << rnn_datablock("r" + std::to_string(k), sub, {"lr", "final_loss"});
           plot += (k ? ", " : "") + std::string("$r") + std::to_string(k) +
                   " using 1:2 with points pt 7 ps 0.6 title 'rank " +
                   (rank_list[k] == 0 ? std::string("full") : std::to_string(rank_list[k])) + "'";

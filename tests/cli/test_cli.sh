@@ -76,8 +76,12 @@ check "unwritable figure writes nothing" test ! -e "$scratch/no/such/dir/fig.png
 # --- oracle: generate is deterministic; check passes, fails, rejects -----------------------
 run oracle generate -o "$scratch/golden.json"
 check "oracle generate exits 0" test "$rc" = 0
-run oracle generate -o "$scratch/golden2.json"
-check "two generations are byte-identical" cmp -s "$scratch/golden.json" "$scratch/golden2.json"
+# Two processes, same bytes. Not in the sanitizer stage (LEARNDYN_CLI_QUICK=1): the Release
+# stage checks it, and a second 50-digit generation under ASan took 15 s.
+if [ -z "${LEARNDYN_CLI_QUICK:-}" ]; then
+  run oracle generate -o "$scratch/golden2.json"
+  check "two generations are byte-identical" cmp -s "$scratch/golden.json" "$scratch/golden2.json"
+fi
 check "golden names its schema" grep -q '"schema": "learndyn-golden/1"' "$scratch/golden.json"
 # The golden values themselves as a candidate (CSV made with awk from the JSON).
 golden_csv() {

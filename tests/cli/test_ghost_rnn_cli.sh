@@ -28,6 +28,11 @@ run ghost rnn-train --epochs 300 --record-every 100
 check "CSV: header and epochs 0, 100, 200, 299" test "$(wc -l <<<"$out")" = 5
 check "CSV header" test "$(head -n1 <<<"$out")" = "epoch,loss,gradient_norm,fixed_points,ghost_eps,ghost_kappa"
 
+# The paper's rank-one phenomena need 40,000-170,000 epochs (46 s). The sanitizer stage of the
+# test command (LEARNDYN_CLI_QUICK=1, tests/CMakeLists.txt) runs the same code paths briefly
+# instead: the Release stage has already checked the numbers, and under ASan + UBSan at -O1
+# the long runs took a minute.
+if [ -z "${LEARNDYN_CLI_QUICK:-}" ]; then
 # --- Fig. 3A: lr 0.003 learns abruptly through a ghost, one fixed point throughout ---------
 run ghost rnn-train --epochs 40000 --lr 0.003 --record-every 40000 --track-every 5000 -o "$scratch/a.csv"
 check "Fig 3A run exits 0" test "$rc" = 0
@@ -50,6 +55,13 @@ run ghost rnn-slow-points --at 0,40000 --lr 0.003
 check "slow-points exits 0" test "$rc" = 0
 check "slow-points: a ghost at epoch 40000 with eps > 0" \
   awk -F, '$1 == 40000 && $2 == "ghost" && $11 < 0 && $13 > 0 { found = 1 } END { exit !found }' <<<"$out"
+else
+  run ghost rnn-train --epochs 3000 --lr 0.02 --record-every 1000 --change-epoch 2000 --changed-beta 1 \
+      --track-every 1000 -o "$scratch/d.csv"
+  check "quick: tracked beta-change run exits 0" test "$rc" = 0
+  run ghost rnn-slow-points --at 0,2000 --lr 0.003
+  check "quick: slow-points exits 0" test "$rc" = 0
+fi
 run ghost rnn-slow-points --task dcd --rank 0 --N 20 --at 0 --format json
 check "full-space search runs" grep -q '"full-space Newton"' <<<"$out"
 
