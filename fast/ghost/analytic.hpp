@@ -1,5 +1,5 @@
 // Fast path: the analytical-limit loss and gradient (G11, G14) over batches of eps, SIMD
-// with Highway runtime dispatch (AVX2/SSE4/... chosen at run time; never -ffast-math).
+// with Highway runtime dispatch (AVX2/SSE4/... chosen at run time; no fast-math flags).
 // Error bound against the reference: proofs/ghost.md §6.
 #pragma once
 

@@ -27,6 +27,8 @@
 #include "reference/ghost/canonical_model.hpp"
 #include "reference/ghost/delayed_activation.hpp"
 #include "support/generators.hpp"
+#include "support/ghost_reference.hpp"
+#include "support/unit_roundoff.hpp"
 
 namespace {
 
@@ -39,12 +41,9 @@ using ref::DelayScaling;
 using ref::DelayTask;
 using ref::Normalisation;
 
-const real u = std::numeric_limits<real>::epsilon();
-
-template <class To, class From>
-DelayTask<To> convert_task(const DelayTask<From>& task) {
-  return {learndyn::convert<To>(task.delay), learndyn::convert<To>(task.response)};
-}
+using learndyn::testing::convert_task;
+using learndyn::testing::digits;
+using learndyn::testing::multiprecision::u;
 
 DelayTask<real> random_task() {
   // T, T_r in [2^-20, 2^40): T_r/T spans 1e-18..1e18, which stresses the subtraction
@@ -61,10 +60,6 @@ double error_in_u(const real& approx, const real_hi& exact) {
   return static_cast<double>(
       learndyn::relative_error(learndyn::convert<real_hi>(approx), exact) /
       learndyn::convert<real_hi>(u));
-}
-
-int digits(const real& approx, const real_hi& exact) {
-  return learndyn::agreeing_digits(learndyn::convert<real_hi>(approx), exact, 50);
 }
 
 // (G11) rebuilt from its definition rather than its case split: in the limit y = H(t - t*),

@@ -15,6 +15,7 @@
 #include "reference/ghost/canonical_model.hpp"
 #include "reference/ghost/delayed_activation.hpp"
 #include "support/generators.hpp"
+#include "support/unit_roundoff.hpp"
 
 namespace {
 using learndyn::real;
@@ -22,7 +23,7 @@ namespace fg = learndyn::fast::ghost;
 namespace rg = learndyn::reference::ghost;
 using learndyn::testing::log_uniform;
 
-constexpr double u = 0x1p-53;  // unit roundoff of double
+using learndyn::testing::u;  // 2^-53
 
 struct Point {
   double loss, gradient;

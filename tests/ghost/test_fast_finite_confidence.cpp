@@ -145,7 +145,7 @@ double eps_threshold_at_delay(double T, double x_th) {
   return hi * hi;
 }
 
-rc::Gen<double> log_uniform(double lo, double hi) {
+rc::Gen<double> log_uniform_between(double lo, double hi) {
   return rc::gen::map(rc::gen::inRange(0, (1 << 20) + 1), [lo, hi](int k) {
     return lo * std::pow(hi / lo, k / static_cast<double>(1 << 20));
   });
@@ -166,10 +166,10 @@ rc::Gen<double> near_one(int m_lo, int m_hi) {
 // ---------------------------------------------------------------------------------------------
 RC_GTEST_PROP(GhostFastFinite, MatchesReferenceAt50Digits, ()) {
   Case c{};
-  c.T = *log_uniform(1, 1000);
-  c.Tr = *log_uniform(1, 1000);
-  c.beta = *log_uniform(0.01, 100);
-  c.x_th = *log_uniform(0.1, 100);
+  c.T = *log_uniform_between(1, 1000);
+  c.Tr = *log_uniform_between(1, 1000);
+  c.beta = *log_uniform_between(0.01, 100);
+  c.x_th = *log_uniform_between(0.1, 100);
   const double eps_star = kPiSquaredOver4 / (c.T * c.T);
   const double eps_nr = kPiSquaredOver4 / ((c.T + c.Tr) * (c.T + c.Tr));
   const int kind = *rc::gen::inRange(0, 8);
@@ -190,10 +190,10 @@ RC_GTEST_PROP(GhostFastFinite, MatchesReferenceAt50Digits, ()) {
       c.eps = 0.0;
       break;
     case 5:  // log-uniform positive
-      c.eps = eps_star * *log_uniform(1e-3, 100);
+      c.eps = eps_star * *log_uniform_between(1e-3, 100);
       break;
     case 6:  // log-uniform negative
-      c.eps = -eps_star * *log_uniform(1e-3, 10);
+      c.eps = -eps_star * *log_uniform_between(1e-3, 10);
       break;
     default:  // near the bottom of the loss: the front crosses x_th at t = T
       c.eps = eps_threshold_at_delay(c.T, c.x_th) * *near_one(4, 53);

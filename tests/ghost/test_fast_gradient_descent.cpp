@@ -16,6 +16,7 @@
 #include "fast/ghost/gradient_descent.hpp"
 #include "reference/ghost/gradient_descent.hpp"
 #include "support/generators.hpp"
+#include "support/unit_roundoff.hpp"
 
 namespace {
 using learndyn::real;
@@ -24,16 +25,16 @@ namespace rg = learndyn::reference::ghost;
 using learndyn::testing::log_uniform;
 using learndyn::testing::uniform;
 
-constexpr double u = 0x1p-53;
+using learndyn::testing::u;  // 2^-53
 
-struct Case {
+struct GdCase {
   fg::DelayTask task;
   double rate;
   std::vector<double> eps0;
 };
 
-Case random_case(int runs) {
-  Case c;
+GdCase random_case(int runs) {
+  GdCase c;
   c.task = {*log_uniform(0, 10), *log_uniform(0, 10)};
   const double eta_c = static_cast<double>(
       rg::critical_rate(rg::DelayTask<real>{real(c.task.delay), real(c.task.response)}, rg::Normalisation::none));
@@ -45,7 +46,7 @@ Case random_case(int runs) {
 RC_GTEST_PROP(GhostFastGradientDescent, BitIdenticalToTheReferenceAtDouble, ()) {
   // Same operations, same order, no contraction (proofs/ghost.md §6): equal to the last bit,
   // through the oscillating phase too.
-  const Case c = random_case(*rc::gen::inRange(1, 13));
+  const GdCase c = random_case(*rc::gen::inRange(1, 13));
   RC_LOG() << std::setprecision(17) << "T=" << c.task.delay << " Tr=" << c.task.response << " eta=" << c.rate;
   const long epochs = 1500;
   const fg::GradientDescentResult fast = fg::run_gradient_descent(
@@ -66,7 +67,7 @@ RC_GTEST_PROP(GhostFastGradientDescent, WithinARunningErrorBoundOfTheFiftyDigitR
   // stays on one branch; once it straddles eps* or eps_nr the two may legitimately part. The
   // fast path compares with its own rounded eps*, eps_nr (relative error <= 3u, §6), so the
   // kinks are widened by 4u before the straddle test.
-  const Case c = random_case(1);
+  const GdCase c = random_case(1);
   const fg::GradientDescentResult fast = fg::run_gradient_descent(
       fg::GradientDescentBatch{c.task, 1.0, {c.rate}, c.eps0}, 400, 1);
   const rg::DelayTask<real> task{real(c.task.delay), real(c.task.response)};

@@ -32,6 +32,8 @@
 #include "reference/ghost/canonical_model.hpp"
 #include "reference/ghost/delayed_activation.hpp"
 #include "reference/ghost/finite_confidence.hpp"
+#include "support/ghost_reference.hpp"
+#include "support/unit_roundoff.hpp"
 
 namespace {
 
@@ -41,20 +43,13 @@ namespace ref = learndyn::reference::ghost;
 using ref::DelayTask;
 using ref::Readout;
 
-const real u = std::numeric_limits<real>::epsilon();
-
-template <class To, class From>
-DelayTask<To> convert_task(const DelayTask<From>& task) {
-  return {learndyn::convert<To>(task.delay), learndyn::convert<To>(task.response)};
-}
+using learndyn::testing::convert_task;
+using learndyn::testing::digits;
+using learndyn::testing::multiprecision::u;
 
 template <class To, class From>
 Readout<To> convert_readout(const Readout<From>& r) {
   return {learndyn::convert<To>(r.beta), learndyn::convert<To>(r.x_th)};
-}
-
-int digits(const real& approx, const real_hi& exact) {
-  return learndyn::agreeing_digits(learndyn::convert<real_hi>(approx), exact, 50);
 }
 
 int digits(const real& approx, const real& exact) {

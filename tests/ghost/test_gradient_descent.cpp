@@ -20,7 +20,7 @@ namespace rg = learndyn::reference::ghost;
 using learndyn::testing::log_uniform;
 using learndyn::testing::uniform;
 
-rg::DelayTask<real> random_task() {
+rg::DelayTask<real> random_task_1_to_1024() {
   return {real(*log_uniform(0, 10)), real(*log_uniform(0, 10))};  // T, T_r in [1, 1024)
 }
 
@@ -39,7 +39,7 @@ real capture_edge(const rg::DelayTask<real>& task, const real& rate) {
 
 RC_GTEST_PROP(GhostGradientDescent, NoStartGetsStuckAtOrBelowTheCriticalRate, ()) {
   // Theorem (a): eta <= eta_c keeps every iterate >= eps_nr, from any start > eps_nr.
-  const rg::DelayTask<real> task = random_task();
+  const rg::DelayTask<real> task = random_task_1_to_1024();
   const real rate = rg::critical_rate(task, rg::Normalisation::none) * real(*uniform(0.5, 1.0));
   RC_LOG() << std::setprecision(17) << "T=" << task.delay << " Tr=" << task.response;
   const std::vector<real> starts = rg::critical_rate_starts(task, 8, 12, *rc::gen::inRange(0, 1000));
@@ -56,7 +56,7 @@ TEST(GhostGradientDescent, AtExactlyTheCriticalRateNoStartGetsStuck) {
 RC_GTEST_PROP(GhostGradientDescent, AboveTheCriticalRateTheCaptureIntervalGetsStuckAtOnce, ()) {
   // Theorem (b): eta > eta_c sends every start in (eps*, eps_1) below eps_nr in one step,
   // and no start above eps_1.
-  const rg::DelayTask<real> task = random_task();
+  const rg::DelayTask<real> task = random_task_1_to_1024();
   const real rate = rg::critical_rate(task, rg::Normalisation::none) * (1 + real(*log_uniform(-20, 0)));
   const real star = rg::optimal_scale(task);
   const real edge = capture_edge(task, rate);

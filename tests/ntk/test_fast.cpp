@@ -309,6 +309,41 @@ TEST(NtkFast, ThreadCountDoesNotChangeResults) {
   EXPECT_EQ(a, b);
 }
 
+// The same at the tiny sizes (n <= 4 hidden units, 1-2 inputs, short sequences) where Eigen
+// would take its coefficient-based small-product path, whose last bit depends on the
+// destination's alignment (proofs/ntk.md N46; kernels_avx2.cpp sends every product through
+// GEMM/GEMV): every operator, on both kernel builds, gives the same bytes with 1 and 2 threads
+// and with its blocks at every alignment mod 32 bytes (shifts of 0-3 doubles).
+TEST(NtkFast, TinyModelsDoNotDependOnThreadsOrAddresses) {
+  using Apply = void (fn::Ntk::*)(const double*, double*, int) const;
+  const Apply ops[] = {&fn::Ntk::apply_p, &fn::Ntk::apply_p_adjoint, &fn::Ntk::apply_k,
+                       &fn::Ntk::apply_core, &fn::Ntk::apply_ntk};
+  for (const bool generic : {false, true})
+    for (int kind = 0; kind < 3; ++kind)
+      for (int n = 1; n <= 4; ++n) {
+        const fn::Shape shape{static_cast<fn::ModelKind>(kind), n, 1 + n % 2, n % 2 == 0};
+        const fn::Model model = fn::random_model(shape, 0.8, 1.0, 40 + n);
+        const fn::Inputs inputs = fn::random_inputs(shape, 3, 2 + n, 50 + n);
+        const fn::Ntk one(model, inputs, {1, generic}), two(model, inputs, {2, generic});
+        const int m = 3;
+        const std::ptrdiff_t dim = one.dimension();
+        const std::vector<double> q = random_block(dim, m, 60 + n);
+        for (const Apply op : ops) {
+          std::vector<double> expected(q.size()), other(q.size());
+          (one.*op)(q.data(), expected.data(), m);
+          (two.*op)(q.data(), other.data(), m);
+          EXPECT_EQ(expected, other) << "kind " << kind << " n " << n << " generic " << generic;
+          for (int shift = 1; shift <= 3; ++shift) {
+            std::vector<double> in(q.size() + shift), out(q.size() + shift);
+            std::copy(q.begin(), q.end(), in.begin() + shift);
+            (two.*op)(in.data() + shift, out.data() + shift, m);
+            EXPECT_TRUE(std::equal(expected.begin(), expected.end(), out.begin() + shift))
+                << "kind " << kind << " n " << n << " generic " << generic << " shift " << shift;
+          }
+        }
+      }
+}
+
 namespace {
 struct SmallNtk {
   fn::Model model;

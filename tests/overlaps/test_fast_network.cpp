@@ -13,10 +13,11 @@
 #include "common/random.hpp"
 #include "fast/overlaps/dense_network.hpp"
 #include "fast/overlaps/network.hpp"
+#include "support/unit_roundoff.hpp"
 
 namespace {
 namespace fo = learndyn::fast::overlaps;
-constexpr double u = 0x1p-53;
+using learndyn::testing::u;  // 2^-53
 
 fo::Model model_of(int activation, int readout, int rank, double dt) {
   return {rank, dt, activation ? fo::Activation::erf : fo::Activation::linear,
@@ -24,7 +25,7 @@ fo::Model model_of(int activation, int readout, int rank, double dt) {
 }
 
 // A random task: inputs N(0,1), targets 0.3 N(0,1), weights U(0,1).
-fo::Task random_task(int batch, int steps, std::uint64_t seed) {
+fo::Task gaussian_task(int batch, int steps, std::uint64_t seed) {
   learndyn::Rng rng(seed);
   fo::Task t{Eigen::MatrixXd(batch, steps), Eigen::MatrixXd(batch, steps), Eigen::MatrixXd(batch, steps)};
   for (int b = 0; b < batch; ++b)
@@ -71,7 +72,7 @@ TEST(OverlapsFastNetwork, MatchesTheDenseImplementationWithinTheForwardErrorBoun
           const fo::Model model = model_of(activation, readout, rank, 0.1);
           const int batch = 1 + (neurons % 3), steps = 25;
           const fo::Network net = coupled_network(neurons, rank, 100 + neurons + rank);
-          const fo::Task task = random_task(batch, steps, 7 * neurons + rank);
+          const fo::Task task = gaussian_task(batch, steps, 7 * neurons + rank);
           fo::Network fast, replay, dense;
           const double lf = fo::network_gradient(model, net, task, fast);
           const double ld = fo::dense::loss_and_gradient(model, net, task, dense);
@@ -138,7 +139,7 @@ TEST(OverlapsFastNetwork, GradientMatchesCentralDifferencesOfItsLoss) {
         SCOPED_TRACE(::testing::Message() << "phi " << activation << " readout " << readout << " R " << rank);
         const fo::Model model = model_of(activation, readout, rank, 0.1);
         expect_directional_derivative(model, coupled_network(40, rank, 5 + rank),
-                                      random_task(2, 30, 9 + rank), 17 + activation);
+                                      gaussian_task(2, 30, 9 + rank), 17 + activation);
       }
 }
 
@@ -147,7 +148,7 @@ TEST(OverlapsFastNetwork, BitIdenticalForEveryThreadCount) {
   for (int activation : {0, 1}) {
     const fo::Model model = model_of(activation, activation, 2, 0.05);
     const fo::Network net = coupled_network(3000, 2, 3);
-    const fo::Task task = random_task(2, 40, 4);
+    const fo::Task task = gaussian_task(2, 40, 4);
     fo::Network g1, g2, g3;
     const double l1 = fo::network_gradient(model, net, task, g1, {1});
     const double l2 = fo::network_gradient(model, net, task, g2, {2});
@@ -170,7 +171,7 @@ TEST(OverlapsFastNetwork, BitIdenticalForEveryThreadCount) {
 TEST(OverlapsFastNetwork, SgdEpochIsThetaMinusNLrGradient) {
   const fo::Model model = fo::erf_model(1, 0.05);
   fo::Network net = coupled_network(513, 1, 8);
-  const fo::Task task = random_task(1, 30, 2);
+  const fo::Task task = gaussian_task(1, 30, 2);
   fo::Network grad;
   const double loss = fo::network_gradient(model, net, task, grad);
   const double lr = 0.05, step = 513 * lr;
@@ -200,7 +201,7 @@ TEST(OverlapsFastNetwork, RandomNetworkIsNormalisedAndGramIsSymmetric) {
 TEST(OverlapsFastNetwork, BadInputThrowsArgumentError) {
   const fo::Model model = fo::linear_model(1, 0.05);
   const fo::Network net = fo::random_network(10, 1, 1);
-  const fo::Task task = random_task(1, 5, 1);
+  const fo::Task task = gaussian_task(1, 5, 1);
   fo::Network bad = net;
   bad.z(3) = std::nan("");
   EXPECT_THROW(fo::network_loss(model, bad, task), learndyn::ArgumentError);

@@ -16,12 +16,13 @@
 #include "fast/overlaps/filter_closed_form.hpp"
 #include "fast/overlaps/network.hpp"
 #include "fast/overlaps/overlap_ode.hpp"
+#include "support/unit_roundoff.hpp"
 
 namespace {
 namespace fo = learndyn::fast::overlaps;
-constexpr double u = 0x1p-53;
+using learndyn::testing::u;  // 2^-53
 
-fo::Task random_task(int batch, int steps, std::uint64_t seed) {
+fo::Task sine_target_task(int batch, int steps, std::uint64_t seed) {
   learndyn::Rng rng(seed);
   fo::Task t{Eigen::MatrixXd(batch, steps), Eigen::MatrixXd(batch, steps), Eigen::MatrixXd(batch, steps)};
   for (int b = 0; b < batch; ++b)
@@ -65,8 +66,8 @@ TEST(OverlapsFastOde, LinearExactMapTracksFullNetworkSgdToRounding) {
   const std::vector<Case> cases = {{37, 1, fo::filter_task(0.05, 400), 5e-2},
                                    {300, 1, fo::filter_task(0.05, 400), 5e-2},
                                    {2000, 1, fo::filter_task(0.05, 200), 5e-2},
-                                   {300, 2, random_task(2, 60, 3), 2.0},
-                                   {1111, 2, random_task(1, 100, 4), 2.0}};
+                                   {300, 2, sine_target_task(2, 60, 3), 2.0},
+                                   {1111, 2, sine_target_task(1, 100, 4), 2.0}};
   const int epochs = 25;
   for (const Case& c : cases) {
     SCOPED_TRACE(::testing::Message() << "N " << c.neurons << " R " << c.rank);
@@ -109,7 +110,7 @@ TEST(OverlapsFastOde, GradientMatchesCentralDifferencesOfTheOverlapLoss) {
       for (int rank : {1, 2}) {
         SCOPED_TRACE(::testing::Message() << "phi " << activation << " readout " << readout << " R " << rank);
         const fo::Model model = model_of(activation, readout, rank);
-        const fo::Task task = random_task(2, 40, 5 + rank);
+        const fo::Task task = sine_target_task(2, 40, 5 + rank);
         const Eigen::MatrixXd sigma = random_sigma(rank, 31 + 4 * activation + 2 * readout + rank);
         fo::OverlapSolver solver(model, task);
         Eigen::MatrixXd G;
@@ -142,7 +143,7 @@ TEST(OverlapsFastOde, ExactMapMinusEulerIsLrSquaredGSigmaG) {
   // (I - lr G) S (I - lr G) - (S - lr (G S + S G)) = lr^2 G S G, identically.
   for (int activation : {0, 1}) {
     const fo::Model model = model_of(activation, activation, 2);
-    const fo::Task task = random_task(2, 30, 8);
+    const fo::Task task = sine_target_task(2, 30, 8);
     const Eigen::MatrixXd sigma = random_sigma(2, 9);
     fo::OverlapSolver solver(model, task);
     Eigen::MatrixXd G;
@@ -163,7 +164,7 @@ TEST(OverlapsFastOde, Rk4EpochConvergesToTheFlowAtFourthOrder) {
   // One epoch by M RK4 substeps (rate lr/M each) against M = 64: the error of classical RK4
   // falls as M^-4, so halving the step divides it by ~16 (asserted within [10, 22]).
   const fo::Model model = fo::erf_model(1, 0.05);
-  const fo::Task task = random_task(1, 80, 2);
+  const fo::Task task = sine_target_task(1, 80, 2);
   const Eigen::MatrixXd sigma0 = random_sigma(1, 4);
   fo::OverlapSolver solver(model, task);
   const double lr = 0.05;
@@ -200,7 +201,7 @@ TEST(OverlapsFastOde, FlowConservesTheChargesOfSpecSection5) {
   // them must fall ~16x when the step is halved.
   for (int activation : {0, 1}) {
     const fo::Model model = activation ? fo::erf_model(1, 0.05) : fo::linear_model(1, 0.05);
-    const fo::Task task = activation ? random_task(1, 100, 6) : fo::filter_task(0.05, 400);
+    const fo::Task task = activation ? sine_target_task(1, 100, 6) : fo::filter_task(0.05, 400);
     const double lr = activation ? 0.5 : 0.02;
     const Eigen::MatrixXd start = fo::gram(fo::random_network(500, 1, 3));
     const Charges c0 = charges(start);
@@ -231,7 +232,7 @@ TEST(OverlapsFastOde, ErfMeanFieldMismatchShrinksWithN) {
   // RMS over seeds of the largest visible-overlap mismatch after K map epochs from the
   // network's own Gram matrix: 64x more neurons must shrink it below 1/4 (expected 1/8).
   const fo::Model model = fo::erf_model(1, 0.05);
-  const fo::Task task = random_task(2, 80, 12);
+  const fo::Task task = sine_target_task(2, 80, 12);
   const int epochs = 8, seeds = 6;
   const double lr = 0.5;
   const auto mismatch = [&](int neurons) {

@@ -22,6 +22,7 @@
 #include "reference/overlaps/network.hpp"
 #include "reference/overlaps/tasks.hpp"
 #include "support/generators.hpp"
+#include "support/unit_roundoff.hpp"
 
 // RapidCheck prints counterexamples through operator<< (found by ADL).
 namespace learndyn::fast::overlaps {
@@ -41,7 +42,7 @@ namespace fo = learndyn::fast::overlaps;
 namespace ro = learndyn::reference::overlaps;
 using learndyn::real;
 using learndyn::testing::uniform;
-constexpr double u = 0x1p-53;
+using learndyn::testing::u;  // 2^-53
 
 // ---- conversions ----
 
@@ -80,7 +81,7 @@ fo::Model random_model() {
 }
 
 // Inputs N(0,1), targets N(0,1/4), weights U(0,1)/(B T): the loss is O(1).
-fo::Task random_task(int batch, int steps, std::uint64_t seed) {
+fo::Task weighted_gaussian_task(int batch, int steps, std::uint64_t seed) {
   learndyn::Rng rng(seed);
   fo::Task t{Eigen::MatrixXd(batch, steps), Eigen::MatrixXd(batch, steps), Eigen::MatrixXd(batch, steps)};
   for (int b = 0; b < batch; ++b)
@@ -115,7 +116,7 @@ Problem random_problem(int max_steps) {
   p.model = random_model();
   const int batch = *rc::gen::inRange(1, 3), steps = *rc::gen::inRange(1, max_steps + 1);
   const auto seed = static_cast<std::uint64_t>(*rc::gen::inRange(0, 1 << 30));
-  p.task = random_task(batch, steps, seed);
+  p.task = weighted_gaussian_task(batch, steps, seed);
   p.sigma = random_contractive_sigma(p.model.rank, seed + 1);
   RC_LOG() << "R=" << p.model.rank << " dt=" << p.model.dt << " erf="
            << (p.model.activation == fo::Activation::erf) << " before="
@@ -201,7 +202,7 @@ RC_GTEST_PROP(OverlapsFastVsReference, FullNetworkGradientAtSmallN, ()) {
   const auto seed = static_cast<std::uint64_t>(*rc::gen::inRange(0, 1 << 30));
   fo::Network net = fo::random_network(neurons, model.rank, seed);
   net.V = 0.6 * net.V + 0.8 * net.U;
-  const fo::Task task = random_task(batch, steps, seed + 3);
+  const fo::Task task = weighted_gaussian_task(batch, steps, seed + 3);
   RC_LOG() << "N=" << neurons << " T=" << steps << " R=" << model.rank << " seed=" << seed;
   fo::Network fast;
   const double loss = fo::network_gradient(model, net, task, fast);
