@@ -405,6 +405,10 @@ Matrix<Real> state_jacobian_finite_differences(const Model<Real>& model, const I
                                                                 const Inputs<Real>&, const Real&);
 LEARNDYN_INSTANTIATE(double)
 LEARNDYN_INSTANTIATE(real)
+// At 100 digits only what the golden suite certifies with (oracle/ntk_cases.cpp): the
+// linearisation of a given model; the forward-mode and difference Jacobians are test ground
+// truths at 50 digits and would only add compile time here.
+template Linearization<real_hi> linearize<real_hi>(const Model<real_hi>&, const Inputs<real_hi>&);
 #undef LEARNDYN_INSTANTIATE
 
 }  // namespace learndyn::reference::ntk

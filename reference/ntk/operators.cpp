@@ -274,6 +274,11 @@ Real core_frobenius_squared(const Linearization<Real>& lin) {
   template Real core_frobenius_squared<Real>(const Linearization<Real>&);
 LEARNDYN_INSTANTIATE(double)
 LEARNDYN_INSTANTIATE(real)
+// At 100 digits only what the golden suite certifies with (oracle/ntk_cases.cpp): NTK_S, the
+// core and their dense matrices; not the eigensolver of exact_metrics.
+template Vector<real_hi> apply_ntk<real_hi>(const Linearization<real_hi>&, const Vector<real_hi>&);
+template Vector<real_hi> apply_core<real_hi>(const Linearization<real_hi>&, const Vector<real_hi>&);
+template Matrix<real_hi> dense<real_hi>(const Operator<real_hi>&, Eigen::Index);
 #undef LEARNDYN_INSTANTIATE
 
 }  // namespace learndyn::reference::ntk

@@ -1,0 +1,144 @@
+#include "oracle/ntk_cases.hpp"
+
+#include <string>
+#include <utility>
+
+#include <Eigen/Core>
+
+#include "common/decimal.hpp"
+#include "common/eigen_scalar.hpp"
+#include "fast/ntk/model.hpp"
+#include "fast/ntk/operators.hpp"
+#include "reference/ntk/model.hpp"
+#include "reference/ntk/operators.hpp"
+
+namespace learndyn::oracle {
+namespace rn = learndyn::reference::ntk;
+namespace fn = learndyn::fast::ntk;
+
+namespace {
+
+// A built-in model as `learndyn ntk metrics` and `ntk export` build it: the case is the NTK of
+// exactly those double weights and inputs (what a user loads from `ntk export`'s .npy files),
+// so the reference reads the same doubles, converted exactly to each precision.
+struct ModelText {
+  std::string kind, hidden, inputs, batch, steps, alpha, gain, seed, bias;
+};
+
+Inputs inputs_of(const ModelText& m) {
+  return {{"model", m.kind},   {"hidden", m.hidden}, {"inputs", m.inputs}, {"batch", m.batch},
+          {"steps", m.steps},  {"alpha", m.alpha},   {"gain", m.gain},     {"seed", m.seed},
+          {"bias", m.bias}};
+}
+
+fn::ModelKind kind_of(const std::string& name) {
+  if (name == "rnn_rate") return fn::ModelKind::rnn_rate;
+  if (name == "rnn_vanilla") return fn::ModelKind::rnn_vanilla;
+  return fn::ModelKind::gru;
+}
+
+struct FastProblem {
+  fn::Model model;
+  fn::Inputs inputs;
+};
+
+FastProblem fast_problem(const ModelText& m) {
+  const fn::Shape shape{kind_of(m.kind), std::stoi(m.hidden), std::stoi(m.inputs), m.bias == "true"};
+  const std::uint64_t seed = std::stoull(m.seed);
+  return {fn::random_model(shape, parse_decimal<double>(m.alpha, "alpha"), parse_decimal<double>(m.gain, "gain"), seed),
+          fn::random_inputs(shape, std::stoi(m.batch), std::stoi(m.steps), seed + 1)};  // as cli/ntk_commands.cpp
+}
+
+template <class Real>
+rn::Model<Real> reference_model(const fn::Model& m) {
+  rn::Model<Real> r;
+  r.shape = {static_cast<rn::ModelKind>(m.shape.kind), m.shape.hidden, m.shape.inputs, m.shape.bias};
+  r.alpha = Real(m.alpha);
+  r.theta.resize(static_cast<Eigen::Index>(m.theta.size()));
+  for (std::size_t k = 0; k < m.theta.size(); ++k) r.theta(static_cast<Eigen::Index>(k)) = Real(m.theta[k]);
+  return r;
+}
+
+template <class Real>
+rn::Inputs<Real> reference_inputs(const fn::Inputs& in, int n_in) {
+  rn::Inputs<Real> r;
+  r.batch = in.batch;
+  r.steps = in.steps;
+  r.x.resize(Eigen::Index(in.batch) * in.steps, n_in);
+  for (Eigen::Index row = 0; row < r.x.rows(); ++row)
+    for (int k = 0; k < n_in; ++k) r.x(row, k) = Real(in.x[static_cast<std::size_t>(row * n_in + k)]);
+  return r;
+}
+
+const std::vector<std::string> kQuantities{"trace", "frobenius", "participation_ratio", "participation_ratio_AAstar",
+                                           "core_trace", "core_cosine"};
+
+// The metrics of a dense NTK_S (a) and core C_V (x) I_n (c), in kQuantities' order: tr A,
+// ||A||_F, PR = (tr A)^2 / tr(A^2) and PR of A A* = tr(A^2)^2 / tr(A^4) (N25, N32; A = A*),
+// tr C (= tr K, N21), cos(A, C) = <A, C>_F / (||A||_F ||C||_F) (N26). Plain sums: the
+// matrices are at most a few hundred states wide.
+template <class Real, class Mat>
+std::vector<Real> metrics(const Mat& a, const Mat& c) {
+  using std::sqrt;
+  const Real tr = a.trace(), tr2 = a.squaredNorm();
+  const Mat a2 = a * a;
+  const Real tr4 = a2.squaredNorm();
+  return {tr, sqrt(tr2), tr * tr / tr2, tr2 * tr2 / tr4, c.trace(), a.cwiseProduct(c).sum() / sqrt(tr2 * c.squaredNorm())};
+}
+
+template <class Real>
+std::vector<Real> reference_metrics(const FastProblem& p) {
+  const rn::Linearization<Real> lin =
+      rn::linearize(reference_model<Real>(p.model), reference_inputs<Real>(p.inputs, p.model.shape.inputs));
+  const Eigen::Index n = Eigen::Index(lin.batch) * lin.steps * lin.hidden;
+  const rn::Matrix<Real> a = rn::dense<Real>([&](const rn::Vector<Real>& q) { return rn::apply_ntk(lin, q); }, n);
+  const rn::Matrix<Real> c = rn::dense<Real>([&](const rn::Vector<Real>& q) { return rn::apply_core(lin, q); }, n);
+  return metrics<Real>(a, c);
+}
+
+std::vector<FastValue> fast_metrics(const FastProblem& p) {
+  const fn::Ntk ntk(p.model, p.inputs, {1});
+  const Eigen::Index n = ntk.dimension();
+  const Eigen::MatrixXd id = Eigen::MatrixXd::Identity(n, n);
+  Eigen::MatrixXd a(n, n), c(n, n);
+  ntk.apply_ntk(id.data(), a.data(), static_cast<int>(n));
+  ntk.apply_core(id.data(), c.data(), static_cast<int>(n));
+  const std::vector<double> v = metrics<double>(a, c);
+  std::vector<FastValue> out;
+  for (std::size_t i = 0; i < v.size(); ++i) out.push_back({kQuantities[i], v[i]});
+  return out;
+}
+
+CaseDefinition metrics_case(const ModelText& m) {
+  const Inputs inputs = inputs_of(m);
+  const std::string id = make_case_id("ntk.metrics", inputs);
+  const std::string command = "learndyn ntk metrics --model " + m.kind + " --hidden " + m.hidden + " --inputs " +
+                              m.inputs + " --batch " + m.batch + " --steps " + m.steps + " --alpha " + m.alpha +
+                              " --gain " + m.gain + " --seed " + m.seed + (m.bias == "true" ? "" : " --no-bias") +
+                              " --estimator exact --json";
+  const FastProblem problem = fast_problem(m);
+  return CaseDefinition{
+      id, "ntk", "ntk.metrics",
+      "exact metrics of NTK_S = P K P* (N12) of the built-in model `ntk metrics`/`ntk export` make with these "
+      "options (the NTK of exactly those double weights and inputs): trace, Frobenius norm, participation ratios of "
+      "A and of A A* (N25, N32), tr K (N21) and cos(NTK_S, C_V (x) I_n) (N26; the command prints a probe estimate of it)",
+      inputs, command,
+      [=] { return certify_named(kQuantities, [&]<class Real>() { return reference_metrics<Real>(problem); }); },
+      [=] { return fast_metrics(problem); }};
+}
+
+}  // namespace
+
+std::vector<CaseDefinition> ntk_cases(SuiteName suite) {
+  std::vector<CaseDefinition> cases;
+  cases.push_back(metrics_case({"rnn_rate", "3", "2", "2", "4", "0.5", "1", "1", "true"}));
+  cases.push_back(metrics_case({"rnn_vanilla", "3", "2", "2", "4", "1", "1", "1", "true"}));
+  cases.push_back(metrics_case({"gru", "3", "2", "2", "4", "1", "1", "1", "true"}));
+  if (suite == SuiteName::full) {
+    cases.push_back(metrics_case({"gru", "8", "3", "3", "10", "1", "1", "2", "true"}));
+    cases.push_back(metrics_case({"rnn_rate", "8", "3", "3", "10", "0.25", "1.5", "2", "false"}));
+  }
+  return cases;
+}
+
+}  // namespace learndyn::oracle
