@@ -9,6 +9,7 @@
 #include "common/eigen_scalar.hpp"
 #include "fast/ntk/model.hpp"
 #include "fast/ntk/operators.hpp"
+#include "oracle/to_reference.hpp"
 #include "reference/ntk/model.hpp"
 #include "reference/ntk/operators.hpp"
 
@@ -20,7 +21,8 @@ namespace {
 
 // A built-in model as `learndyn ntk metrics` and `ntk export` build it: the case is the NTK of
 // exactly those double weights and inputs (what a user loads from `ntk export`'s .npy files),
-// so the reference reads the same doubles, converted exactly to each precision.
+// so the reference reads the same doubles, converted exactly to each precision
+// (oracle/to_reference.hpp).
 struct ModelText {
   std::string kind, hidden, inputs, batch, steps, alpha, gain, seed, bias;
 };
@@ -49,27 +51,6 @@ FastProblem fast_problem(const ModelText& m) {
           fn::random_inputs(shape, std::stoi(m.batch), std::stoi(m.steps), seed + 1)};  // as cli/ntk_commands.cpp
 }
 
-template <class Real>
-rn::Model<Real> reference_model(const fn::Model& m) {
-  rn::Model<Real> r;
-  r.shape = {static_cast<rn::ModelKind>(m.shape.kind), m.shape.hidden, m.shape.inputs, m.shape.bias};
-  r.alpha = Real(m.alpha);
-  r.theta.resize(static_cast<Eigen::Index>(m.theta.size()));
-  for (std::size_t k = 0; k < m.theta.size(); ++k) r.theta(static_cast<Eigen::Index>(k)) = Real(m.theta[k]);
-  return r;
-}
-
-template <class Real>
-rn::Inputs<Real> reference_inputs(const fn::Inputs& in, int n_in) {
-  rn::Inputs<Real> r;
-  r.batch = in.batch;
-  r.steps = in.steps;
-  r.x.resize(Eigen::Index(in.batch) * in.steps, n_in);
-  for (Eigen::Index row = 0; row < r.x.rows(); ++row)
-    for (int k = 0; k < n_in; ++k) r.x(row, k) = Real(in.x[static_cast<std::size_t>(row * n_in + k)]);
-  return r;
-}
-
 const std::vector<std::string> kQuantities{"trace", "frobenius", "participation_ratio", "participation_ratio_AAstar",
                                            "core_trace", "core_cosine"};
 
@@ -89,7 +70,7 @@ std::vector<Real> metrics(const Mat& a, const Mat& c) {
 template <class Real>
 std::vector<Real> reference_metrics(const FastProblem& p) {
   const rn::Linearization<Real> lin =
-      rn::linearize(reference_model<Real>(p.model), reference_inputs<Real>(p.inputs, p.model.shape.inputs));
+      rn::linearize(to_reference<Real>(p.model), to_reference<Real>(p.inputs, p.model.shape.inputs));
   const Eigen::Index n = Eigen::Index(lin.batch) * lin.steps * lin.hidden;
   const rn::Matrix<Real> a = rn::dense<Real>([&](const rn::Vector<Real>& q) { return rn::apply_ntk(lin, q); }, n);
   const rn::Matrix<Real> c = rn::dense<Real>([&](const rn::Vector<Real>& q) { return rn::apply_core(lin, q); }, n);

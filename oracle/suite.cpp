@@ -8,6 +8,7 @@
 #include "common/error_measures.hpp"
 #include "common/scalar.hpp"
 #include "oracle/ghost_cases.hpp"
+#include "oracle/ghost_rnn_cases.hpp"
 #include "oracle/ntk_cases.hpp"
 #include "oracle/overlaps_cases.hpp"
 
@@ -29,6 +30,7 @@ std::string make_case_id(const std::string& kind, const Inputs& inputs) {
 
 std::vector<CaseDefinition> suite_cases(SuiteName suite) {
   std::vector<CaseDefinition> cases = ghost_cases(suite);
+  for (CaseDefinition& c : ghost_rnn_cases(suite)) cases.push_back(std::move(c));
   for (CaseDefinition& c : overlaps_cases(suite)) cases.push_back(std::move(c));
   for (CaseDefinition& c : ntk_cases(suite)) cases.push_back(std::move(c));
   return cases;

@@ -566,6 +566,10 @@ Real gradient_norm(const RnnParams<Real>& g) {
   template Real gradient_norm<Real>(const RnnParams<Real>&);
 LEARNDYN_INSTANTIATE(double)
 LEARNDYN_INSTANTIATE(real)
+// At 100 digits only what the golden suite certifies with (oracle/ghost_rnn_cases.cpp).
+template RnnGradient<real_hi> rnn_gradient<real_hi>(const RnnConfig<real_hi>&, const RnnParams<real_hi>&,
+                                                    const RnnBatch<real_hi>&);
+template real_hi gradient_norm<real_hi>(const RnnParams<real_hi>&);
 #undef LEARNDYN_INSTANTIATE
 
 }  // namespace learndyn::reference::ghost

@@ -148,23 +148,35 @@ case_id=$(grep -o '"id": "overlaps.exact_map[^"]*"' "$scratch/golden.json" | hea
 golden_value=$(awk -v id="$case_id" '$0 ~ "\"id\": \"" id "\"" { on = 1 } on && /"value":/ { gsub(/[",]/, "", $2); print $2; exit }' "$scratch/golden.json")
 run oracle show --case "$case_id" --json
 check "oracle show prints the golden value" grep -q "\"loss_final\": \"$golden_value\"" <<<"$out"
-# Each NTK case's command (`ntk metrics --estimator exact`, double precision) prints the golden
-# trace, Frobenius norm and participation ratios within 1e-13 relative: the golden model is
-# the very model the command builds (a mismatch of one weight or input would be O(1e-2)).
+# Each NTK and ghost-RNN case's command (double precision) prints the golden values within
+# 1e-13 relative: the golden model is the very model the command builds (a mismatch of one
+# weight, input or initial state would be far larger). NTK: `ntk metrics --estimator exact`
+# (trace, Frobenius norm, participation ratios); ghost RNN: the epoch-0 row of `rnn-train`.
 if command -v python3 >/dev/null; then
-  check "ntk cases: the command prints the golden metrics" python3 - "$bin" "$scratch/golden.json" <<'PY'
+  check "ntk and ghost_rnn cases: the command prints the golden values" python3 - "$bin" "$scratch/golden.json" <<'PY'
 import json, shlex, subprocess, sys
 binary, golden = sys.argv[1], json.load(open(sys.argv[2]))
-cases = [c for c in golden["cases"] if c["area"] == "ntk"]
-assert cases, "no ntk case in the default suite"
-for c in cases:
-    argv = shlex.split(c["command"])
-    assert argv[0] == "learndyn", c["command"]
-    printed = json.loads(subprocess.run([binary] + argv[1:], check=True, capture_output=True, text=True).stdout)
-    for q in ("trace", "frobenius", "participation_ratio", "participation_ratio_AAstar"):
-        got = printed[q]["value"] if isinstance(printed[q], dict) else printed[q]
-        want = float(c["values"][q]["value"])
-        assert abs(got - want) <= 1e-13 * abs(want), (c["id"], q, got, want)
+
+def printed_values(case):
+    argv = shlex.split(case["command"])
+    assert argv[0] == "learndyn", case["command"]
+    out = json.loads(subprocess.run([binary] + argv[1:], check=True, capture_output=True, text=True).stdout)
+    if case["area"] == "ntk":
+        return {q: out[q]["value"] if isinstance(out[q], dict) else out[q]
+                for q in ("trace", "frobenius", "participation_ratio", "participation_ratio_AAstar")}
+    columns, row = out["table"]["columns"], out["table"]["rows"][0]
+    assert row[columns.index("epoch")] == 0
+    return {q: row[columns.index(q)] for q in ("loss", "gradient_norm")}
+
+areas = set()
+for case in golden["cases"]:
+    if case["area"] not in ("ntk", "ghost_rnn"):
+        continue
+    areas.add(case["area"])
+    for q, got in printed_values(case).items():
+        want = float(case["values"][q]["value"])
+        assert abs(got - want) <= 1e-13 * abs(want), (case["id"], q, got, want)
+assert areas == {"ntk", "ghost_rnn"}, areas
 PY
 fi
 run oracle show --list

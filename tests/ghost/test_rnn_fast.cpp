@@ -16,6 +16,7 @@
 #include "common/scalar.hpp"
 #include "fast/ghost/rnn.hpp"
 #include "fast/ghost/rnn_kernels.hpp"
+#include "oracle/to_reference.hpp"
 #include "reference/ghost/rnn_bptt.hpp"
 #include "reference/ghost/rnn_model.hpp"
 #include "reference/ghost/rnn_tasks.hpp"
@@ -28,38 +29,10 @@ using Eigen::MatrixXd;
 using Eigen::VectorXd;
 constexpr double u = 0x1p-53;
 
-rg::RnnConfig<real> to_reference(const fg::RnnConfig& c) {
-  rg::RnnConfig<real> r;
-  r.alpha = real(c.alpha);
-  r.readout = static_cast<rg::RnnReadout>(static_cast<int>(c.readout));
-  r.timing = static_cast<rg::ReadoutTiming>(static_cast<int>(c.timing));
-  r.beta = real(c.beta);
-  r.kappa_th = real(c.kappa_th);
-  r.confidence = real(c.confidence);
-  return r;
-}
-
-rg::RnnParams<real> to_reference(const fg::RnnNet& n) {
-  rg::RnnParams<real> p;
-  p.rank = n.rank;
-  p.W = n.W.cast<real>();
-  p.M = n.M.cast<real>();
-  p.Nm = n.Nm.cast<real>();
-  p.b = n.b.cast<real>();
-  p.W_in = n.W_in.cast<real>();
-  p.w_out = n.w_out.cast<real>();
-  p.b_out = real(n.b_out);
-  return p;
-}
-
-rg::RnnBatch<real> to_reference(const fg::RnnBatch& b) {
-  rg::RnnBatch<real> r;
-  for (const MatrixXd& x : b.input) r.input.push_back(x.cast<real>());
-  r.target = b.target.cast<real>();
-  r.initial = b.initial.cast<real>();
-  for (const MatrixXd& x : b.noise) r.noise.push_back(x.cast<real>());
-  r.scale = real(b.scale);
-  return r;
+// The fast path's doubles at 50 digits, exactly (oracle/to_reference.hpp).
+template <class Fast>
+auto to_reference(const Fast& x) {
+  return learndyn::oracle::to_reference<real>(x);
 }
 
 // A_T of (R38): max over trials and k of prod_{j >= k} max(1, |J_j|_inf), J_j the step Jacobian

@@ -14,6 +14,7 @@
 #include "fast/ntk/estimators.hpp"
 #include "fast/ntk/operators.hpp"
 #include "fast/ntk/parameters.hpp"
+#include "oracle/to_reference.hpp"
 #include "reference/ntk/model.hpp"
 #include "reference/ntk/operators.hpp"
 
@@ -43,25 +44,14 @@ fn::Shape fast_shape(const Sizes& s) {
   return {static_cast<fn::ModelKind>(s.kind), s.n, s.n_in, s.bias};
 }
 
-// The fast model, and the reference model holding exactly the same doubles.
+// The reference model and inputs holding exactly the fast path's doubles.
 template <class Real>
 rn::Model<Real> reference_model(const fn::Model& m) {
-  rn::Model<Real> r;
-  r.shape = {static_cast<rn::ModelKind>(m.shape.kind), m.shape.hidden, m.shape.inputs, m.shape.bias};
-  r.alpha = Real(m.alpha);
-  r.theta.resize(m.theta.size());
-  for (std::size_t k = 0; k < m.theta.size(); ++k) r.theta(k) = Real(m.theta[k]);
-  return r;
+  return learndyn::oracle::to_reference<Real>(m);
 }
 template <class Real>
 rn::Inputs<Real> reference_inputs(const fn::Inputs& in, int n_in) {
-  rn::Inputs<Real> r;
-  r.batch = in.batch;
-  r.steps = in.steps;
-  r.x.resize(Eigen::Index(in.batch) * in.steps, n_in);
-  for (Eigen::Index row = 0; row < r.x.rows(); ++row)
-    for (int k = 0; k < n_in; ++k) r.x(row, k) = Real(in.x[row * n_in + k]);
-  return r;
+  return learndyn::oracle::to_reference<Real>(in, n_in);
 }
 
 // The majorant linearisation of (N36): every factor replaced by its absolute value, and every

@@ -53,7 +53,7 @@ void expect_fast_path_close(const o::Audit& audit) {
   }
   EXPECT_EQ(kinds, (std::set<std::string>{"ghost.critical_rate", "ghost.loss", "ghost.finite_loss", "ghost.gd",
                                           "overlaps.filter", "overlaps.exact_map", "overlaps.flow",
-                                          "overlaps.erf_gradient", "ntk.metrics"}));
+                                          "overlaps.erf_gradient", "ghost_rnn.gradient", "ntk.metrics"}));
 }
 
 TEST(Suite, DefaultSuiteIsWellFormedCertifiedAndAudited) {
