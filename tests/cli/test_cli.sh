@@ -72,6 +72,22 @@ check "no partial file left" test -z "$(ls "$scratch" | grep partial)"
 run ghost figure -o "$scratch/no/such/dir/fig.png" --points 50
 check "unwritable figure exits 1" test "$rc" = 1
 check "unwritable figure writes nothing" test ! -e "$scratch/no/such/dir/fig.png"
+mkdir "$scratch/figdir"
+run ghost figure -o "$scratch/figdir" --points 50
+check "figure onto a directory exits 1" test "$rc" = 1
+check "figure onto a directory leaves no partial file" test -z "$(ls "$scratch" | grep partial)"
+# A FIFO (like a device) is written into, never renamed over: as root, -o /dev/full became a file.
+mkfifo "$scratch/fig.fifo"
+timeout 20 cat "$scratch/fig.fifo" >"$scratch/fifo.png" &
+run ghost figure -o "$scratch/fig.fifo" --points 50
+wait
+check "figure into a FIFO exits 0" test "$rc" = 0
+check "the FIFO is still a FIFO" test -p "$scratch/fig.fifo"
+check "the PNG came through the FIFO" test "$(head -c 4 "$scratch/fifo.png" | tail -c 3)" = "PNG"
+# A write error on stdout (a full disk) is a failure, not a silent success.
+"$bin" ghost critical-rate --T 1 --Tr 1 >/dev/full 2>"$scratch/err"; rc=$?
+check "stdout on a full device exits 1" test "$rc" = 1
+check "stdout on a full device names it" grep -q 'cannot write standard output' "$scratch/err"
 
 # --- oracle: generate is deterministic; check passes, fails, rejects -----------------------
 run oracle generate -o "$scratch/golden.json"
