@@ -65,6 +65,11 @@ std::vector<int> integer_list(const std::string& text, const std::string& name, 
   return out;
 }
 
+// The largest N and T of one run: the network keeps about 9 doubles per neuron and the
+// theory about 26 per time step, so 10^7 of each stays within a few GB, refused up front;
+// at 10^8 a run could exhaust memory midway instead.
+constexpr long kMaxSize = 10000000;
+
 long integer_option(const std::string& text, const std::string& name, long lo, long hi) {
   return parse_integer(text, name, lo, hi);
 }
@@ -127,9 +132,9 @@ void add_filter(CLI::App& group, std::function<void()>& action) {
   auto* cmd = group.add_subcommand(
       "filter", "linear filter task (Figs 1, 5; --rank 2: Fig 12): N-dim network SGD vs the overlap theory");
   cmd->add_option("--rank", o->rank, "rank R, 1..8 (default 1; R >= 2 uses the Fig 12 target exp(-0.3t)cos(2t))");
-  cmd->add_option("--N", o->neurons, "neurons N >= 1 (default 500)");
+  cmd->add_option("--N", o->neurons, "neurons N, 1..10^7 (default 500)");
   add_decimal(*cmd, "dt", o->dt, "Euler step 0 < dt <= 1 (default 0.05)");
-  cmd->add_option("--T", o->steps, "time steps T >= 1 (default 400, t_max = 20)");
+  cmd->add_option("--T", o->steps, "time steps T, 1..10^7 (default 400, t_max = 20)");
   add_decimal(*cmd, "decay", o->decay, "target decay c* (default 0.2; rank >= 2: 0.3)");
   add_decimal(*cmd, "frequency", o->frequency, "target frequency w* (default 0; rank >= 2: 2)");
   add_decimal(*cmd, "amplitude", o->amplitude, "target amplitude a* (default 1)");
@@ -148,9 +153,9 @@ void add_filter(CLI::App& group, std::function<void()>& action) {
       keep_freed_memory();
       check_output(o->out, {"trajectory"});
       ex::FilterSettings s = ex::filter_defaults(static_cast<int>(integer_option(o->rank, "rank", 1, 8)));
-      if (!o->neurons.empty()) s.neurons = static_cast<int>(integer_option(o->neurons, "N", 1, 100000000));
+      if (!o->neurons.empty()) s.neurons = static_cast<int>(integer_option(o->neurons, "N", 1, kMaxSize));
       if (!o->dt.empty()) s.dt = number_option(o->dt, "dt");
-      if (!o->steps.empty()) s.steps = static_cast<int>(integer_option(o->steps, "T", 1, 100000000));
+      if (!o->steps.empty()) s.steps = static_cast<int>(integer_option(o->steps, "T", 1, kMaxSize));
       if (!o->decay.empty()) s.decay = number_option(o->decay, "decay");
       if (!o->frequency.empty()) s.frequency = number_option(o->frequency, "frequency");
       if (!o->amplitude.empty()) s.amplitude = number_option(o->amplitude, "amplitude");
@@ -237,7 +242,7 @@ void add_nscaling(CLI::App& group, std::function<void()>& action) {
   auto o = std::make_shared<Options>();
   auto* cmd = group.add_subcommand(
       "nscaling", "erf network vs mean-field overlap theory on the flip-flop task (Fig 4): mismatch vs N, fitted exponent");
-  cmd->add_option("--N", o->neurons, "comma-separated sizes, each >= 2 (default 100,200,400,800,1600,3200)");
+  cmd->add_option("--N", o->neurons, "comma-separated sizes, each 2..10^7 (default 100,200,400,800,1600,3200)");
   cmd->add_option("--seeds", o->seeds, "runs per size (default 8)");
   cmd->add_option("--epochs", o->epochs, "epochs E after which the mismatch is measured (default 50; Fig 4 trains 2000)");
   cmd->add_option("--record-every", o->record_every, "trajectory: epochs 0..k-1, every k-th and the last (default 10)");
@@ -256,7 +261,7 @@ void add_nscaling(CLI::App& group, std::function<void()>& action) {
       keep_freed_memory();
       check_output(o->out, {"runs", "by-n", "trajectory", "fits"});
       ex::NScalingSettings s;
-      s.neurons = integer_list(o->neurons, "N", 2, 10000000);
+      s.neurons = integer_list(o->neurons, "N", 2, kMaxSize);
       s.seeds = static_cast<int>(integer_option(o->seeds, "seeds", 1, 10000));
       s.epochs = integer_option(o->epochs, "epochs", 1, 100000000);
       s.record_every = integer_option(o->record_every, "record-every", 1, 100000000);
@@ -357,9 +362,9 @@ void add_aba(CLI::App& group, std::function<void()>& action) {
   auto* cmd = group.add_subcommand(
       "aba", "A-B-A protocol on the filter task (Figs 3, 6; --optimizer adam: Fig 7): invariants, memory, closure");
   cmd->add_option("--optimizer", o->optimizer, "sgd (network at N lr, with the overlap theory) | adam (theta space)");
-  cmd->add_option("--N", o->neurons, "neurons N >= 4 (default 500)");
+  cmd->add_option("--N", o->neurons, "neurons N, 4..10^7 (default 500)");
   add_decimal(*cmd, "dt", o->dt, "Euler step (default 0.05)");
-  cmd->add_option("--T", o->steps, "time steps (default 400)");
+  cmd->add_option("--T", o->steps, "time steps T, 1..10^7 (default 400)");
   add_decimal(*cmd, "decay-a", o->decay_a, "task A's c* (default 0.2)");
   add_decimal(*cmd, "decay-b", o->decay_b, "task B's c* (default 0.4)");
   add_decimal(*cmd, "lr", o->lr, "sgd: overlap rate, network at N lr (default 5e-3); adam: step size (default 1e-3)");
@@ -383,9 +388,9 @@ void add_aba(CLI::App& group, std::function<void()>& action) {
       require(o->optimizer == "sgd" || o->optimizer == "adam", "optimizer", "'" + o->optimizer + "'", "sgd or adam");
       const bool sgd = o->optimizer == "sgd";
       ex::AbaSettings s = ex::aba_defaults(sgd ? ex::AbaOptimizer::sgd : ex::AbaOptimizer::adam);
-      s.neurons = static_cast<int>(integer_option(o->neurons, "N", 4, 100000000));
+      s.neurons = static_cast<int>(integer_option(o->neurons, "N", 4, kMaxSize));
       s.dt = number_option(o->dt, "dt");
-      s.steps = static_cast<int>(integer_option(o->steps, "T", 1, 100000000));
+      s.steps = static_cast<int>(integer_option(o->steps, "T", 1, kMaxSize));
       s.decay_a = number_option(o->decay_a, "decay-a");
       s.decay_b = number_option(o->decay_b, "decay-b");
       if (!o->lr.empty()) s.lr = number_option(o->lr, "lr");
@@ -467,9 +472,9 @@ void add_equivalent(CLI::App& group, std::function<void()>& action) {
   auto o = std::make_shared<Options>();
   auto* cmd = group.add_subcommand(
       "equivalent", "two functionally equivalent networks (Fig 2): same outputs, different learning");
-  cmd->add_option("--N", o->neurons, "neurons N >= 4 (default 500)");
+  cmd->add_option("--N", o->neurons, "neurons N, 4..10^7 (default 500)");
   add_decimal(*cmd, "dt", o->dt, "Euler step (default 0.05)");
-  cmd->add_option("--T", o->steps, "time steps (default 400)");
+  cmd->add_option("--T", o->steps, "time steps T, 1..10^7 (default 400)");
   add_decimal(*cmd, "decay", o->decay, "target decay c* (default 0.2)");
   add_decimal(*cmd, "lr", o->lr, "overlap rate; network SGD at N lr (default 5e-3)");
   cmd->add_option("--epochs", o->epochs, "training epochs (default 300)");
@@ -486,9 +491,9 @@ void add_equivalent(CLI::App& group, std::function<void()>& action) {
       keep_freed_memory();
       check_output(o->out, {"trajectory", "overlaps", "outputs"});
       ex::EquivalentSettings s;
-      s.neurons = static_cast<int>(integer_option(o->neurons, "N", 4, 100000000));
+      s.neurons = static_cast<int>(integer_option(o->neurons, "N", 4, kMaxSize));
       s.dt = number_option(o->dt, "dt");
-      s.steps = static_cast<int>(integer_option(o->steps, "T", 1, 100000000));
+      s.steps = static_cast<int>(integer_option(o->steps, "T", 1, kMaxSize));
       s.decay = number_option(o->decay, "decay");
       s.lr = number_option(o->lr, "lr");
       s.epochs = integer_option(o->epochs, "epochs", 0, 100000000);

@@ -249,6 +249,16 @@ check "memory decoding table: 3 times x 2 groups x 2 splits" test "$(tail -n +2 
 check "memory: identical twins decode at chance at the start" test "$(sed -n 2p <<<"$out" | cut -d, -f4)" = "0.5"
 
 bad "overlaps N = 0" "N" overlaps filter --N 0
+bad "overlaps N above 10^7" "N" overlaps filter --N 10000001 --epochs 0
+bad "overlaps T above 10^7" "T" overlaps aba --T 10000001 --phases A:0
+# Out of memory is an error, not a segfault (the network's aligned buffer came back null).
+# Not in the sanitizer stage (LEARNDYN_CLI_QUICK=1): the sanitizers reserve more address space.
+if [ -z "${LEARNDYN_CLI_QUICK:-}" ]; then
+  (ulimit -v 400000; "$bin" overlaps filter --N 10000000 --T 20 --dt 0.1 --epochs 1 --threads 1 \
+    >/dev/null 2>"$scratch/err"); rc=$?
+  check "out of memory exits 1" test "$rc" = 1
+  check "out of memory says so" grep -q 'bad_alloc' "$scratch/err"
+fi
 bad "overlaps lr = 0" "lr" overlaps filter --lr 0
 bad "overlaps rank 9" "rank" overlaps filter --rank 9
 bad "overlaps format" "format" overlaps filter --format xml
