@@ -1,11 +1,13 @@
 #include "cli/ntk_commands.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <memory>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -100,6 +102,9 @@ Problem builtin_problem(const ModelOptions& o) {
   require(gain > 0 && std::isfinite(gain), "gain", gain, "g > 0 finite");
   require(static_cast<double>(batch) * steps * shape.hidden <= 5e7, "batch", batch,
           "B T n <= 5e7 states");
+  // The inputs are B x T x n_in doubles: at n_in = 4096 the state bound above let 2e11 through.
+  require(static_cast<double>(batch) * steps * shape.inputs <= 5e7, "batch", batch,
+          "B T n_in <= 5e7 input entries");
   const std::uint64_t seed = static_cast<std::uint64_t>(parse_integer(o.seed, "seed", 0, 9223372036854775807L));
   Problem p{fn::random_model(shape, alpha, gain, seed), fn::random_inputs(shape, batch, steps, seed + 1), {}};
   return p;
@@ -234,6 +239,28 @@ EstimatorSettings estimator_settings(const MetricsOptions& o) {
           static_cast<int>(parse_integer(o.top_k, "top-k", 0, 1000)),
           static_cast<unsigned>(parse_integer(o.threads, "threads", 1, 2)),
           static_cast<std::uint64_t>(parse_integer(o.estimator_seed, "estimator-seed", 0, 9223372036854775807L))};
+}
+
+// The widest block of vectors one NTK apply takes: the estimator's probes, the cosine's (at
+// least 8), the ranks' blocks of 64, or every state of the dense (exact) operator.
+int widest_block(const MetricsOptions& o, const EstimatorSettings& e) {
+  int m = std::max(e.probes, 8);
+  if (o.estimator == "hutch++") m = std::max({m, e.sketch, e.residual});
+  if (o.estimator == "exact") m = 4096;
+  if (o.ranks) m = std::max(m, 64);
+  return m;
+}
+
+// Refused up front, not attempted. Measured: applying the recurrent NTK_S to m vectors keeps
+// about 8 (80 + 8 m) bytes per state and 8 (12 + m) per parameter, so the allowed
+// B T n = 5e7 at 64 probes (~200 GB), or a GRU of hidden 4096 (5e7 parameters, ~25 GB),
+// ended in std::bad_alloc, or in an abort on 2 threads.
+void require_ntk_memory(std::ptrdiff_t states, int parameters, int m) {
+  const double bytes = 8 * ((80.0 + 8 * m) * static_cast<double>(states) + (12.0 + m) * parameters);
+  std::ostringstream value;
+  value << states << " states, " << parameters << " parameters, " << m << " probes";
+  require(bytes <= 8e9, "size", value.str(),
+          "an estimated <= 8 GB of NTK work memory (lower --batch, --steps, --hidden, --inputs or the probe counts)");
 }
 
 // What the metrics need of a model: NTK_S and its core as operators on the state space of
@@ -402,9 +429,11 @@ Json metrics_report(const MetricsOptions& o) {
     if (o.model.given.count(name))
       throw ArgumentError(std::string(name).substr(2), "given", "only with --model attention");
   const Problem p = o.model.manifest.empty() ? builtin_problem(o.model) : manifest_problem(o.model.manifest, manifest);
+  const std::ptrdiff_t states = static_cast<std::ptrdiff_t>(p.inputs.batch) * p.inputs.steps * p.model.shape.hidden;
+  require(o.estimator != "exact" || states <= 4096, "estimator", "exact", "exact only for B T n <= 4096 states");
+  require_ntk_memory(states, fn::parameter_count(p.model.shape), widest_block(o, e));
   const fn::Ntk ntk(p.model, p.inputs, {e.threads});
   const std::ptrdiff_t dim = ntk.dimension();
-  require(o.estimator != "exact" || dim <= 4096, "estimator", "exact", "exact only for B T n <= 4096 states");
   const fn::SymmetricOperator a{dim, [&](const double* in, double* out, int m) { ntk.apply_ntk(in, out, m); }};
   const fn::SymmetricOperator core{dim, [&](const double* in, double* out, int m) { ntk.apply_core(in, out, m); }};
   const fn::Shape& s = p.model.shape;
