@@ -63,5 +63,10 @@ bad "memory-pro --eval-batch 1" "eval-batch" "${mp[@]}" --eval-batch 1
 bad "gain-sweep --input-ranks 7 > steps" "input-ranks" "${gs[@]}" --input-ranks 7
 bad "gain-sweep --gains x" "gains" "${gs[@]}" --gains 1,x
 bad "gain-sweep --table nope" "table" "${gs[@]}" --table nope
+# Sizes whose memory cannot be had are refused up front (they ran into std::bad_alloc, or for
+# minutes first): training states B T n and measured states eval-batch T n.
+bad "memory-pro training states" "batch" ntk memory-pro --hidden 1024 --period 600 --batch 10000 --iterations 1
+bad "gain-sweep measured states" "eval-batch" ntk gain-sweep --hidden 1024 --steps 2000 --eval-batch 512 --batch 1 \
+  --train-steps 0 --gains 1 --input-ranks 1
 
 finish "ntk experiments CLI"
