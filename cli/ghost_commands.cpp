@@ -103,7 +103,21 @@ void add_precision(Json& report, int digits) {
 fg::DelayTask fast_task(const GhostOptions& o) {
   fg::DelayTask task{parse_double(o.task.delay, "T"), parse_double(o.task.response, "Tr")};
   fg::validate(task);
+  // eps* = pi^2/(4 T^2) must be a normal double for the fast path: at T = 1e-320 it was inf
+  // and the default grid all NaN, at T = 1e308 it was 0 and the error named eps-max.
+  const double eps_star = fg::optimal_scale(task);
+  require(std::isnormal(eps_star) && std::isfinite(10 * eps_star), "T", o.task.delay,
+          "about 1e-153 < T < 1e153 on the fast path (eps* a normal double); critical-rate, loss "
+          "and train --reference take any T > 0");
   return task;
+}
+
+// A double-precision result must be finite to be printed: a NaN or inf is refused, naming
+// the option that drove it out of range.
+void require_finite(const std::vector<double>& values, const std::string& parameter, const std::string& value,
+                    const std::string& allowed) {
+  const bool ok = std::all_of(values.begin(), values.end(), [](double x) { return std::isfinite(x); });
+  require(ok, parameter, value, allowed);
 }
 
 // The loss rescaling c of proofs/ghost.md §3.1, from the reference's one definition.
@@ -246,6 +260,8 @@ void add_train(CLI::App& ghost, std::function<void()>& action) {
           batch.eps0.push_back(runs == 1 ? base : base + (noisy[r] - 10 * fg::optimal_scale(task)));
         }
         const fg::GradientDescentResult res = fg::run_gradient_descent(batch, epochs, every);
+        require_finite(res.eps_history, "eta", t->eta,
+                       "a rate whose GD steps stay finite in double (eps overflowed; --reference has no such limit)");
         for (long r = 0; r < runs; ++r) {
           stuck.push_back(res.stuck_epoch[r]);
           for (std::size_t k = 0; k < res.records; ++k) {
@@ -297,11 +313,20 @@ void add_scan(CLI::App& ghost, std::function<void()>& action) {
       require(a < b, "eps-max", g17(b), "eps-max > eps-min (" + g17(a) + ")");
       std::vector<double> eps(n), loss(n), grad(n);
       for (long i = 0; i < n; ++i) eps[i] = a + (b - a) * static_cast<double>(i) / static_cast<double>(n - 1);
+      require_finite(eps, "eps-max", g17(b), "a grid of finite doubles: (eps-max - eps-min) (points - 1) < 1.7e308");
       if (readout) {
         const fg::Readout r{parse_double(readout->beta, "beta"), parse_double(readout->x_th, "xth")};
         fg::finite_loss_and_gradient(task, r, eps.data(), eps.size(), loss.data(), grad.data());
+        const std::string allowed = "beta and xth whose double-precision loss and gradient are finite on the grid "
+                                    "(ghost loss takes any, at 50 digits)";
+        require_finite(loss, "beta", readout->beta, allowed);
+        require_finite(grad, "beta", readout->beta, allowed);
       } else {
         fg::analytic_loss_and_gradient(task, eps.data(), eps.size(), loss.data(), grad.data());
+        const std::string allowed = "T and Tr whose double-precision loss and gradient are finite on the grid "
+                                    "(ghost loss takes any, at 50 digits)";
+        require_finite(loss, "T", o->task.delay, allowed);
+        require_finite(grad, "T", o->task.delay, allowed);
       }
       if (*format == "csv") {
         std::ostringstream out;

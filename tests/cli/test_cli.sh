@@ -48,6 +48,13 @@ bad "negative beta" "beta" ghost loss --T 1 --Tr 1 --eps 1 --beta -2 --xth 1
 bad "unknown normalisation" "normalise" ghost critical-rate --T 1 --Tr 1 --normalise mean
 bad "eta <= 0" "eta" ghost train --eta 0
 bad "scan range" "eps-max" ghost scan --eps-min 1 --eps-max 0
+# The fast path's doubles overflow: refused, never printed as inf or NaN.
+bad "train eta overflows eps" "eta" ghost train --eta 1e308 --epochs 10
+bad "scan grid overflows" "eps-max" ghost scan --points 5 --eps-min -1e308 --eps-max 1e308
+bad "scan T below the fast path" "T" ghost scan --points 5 --T 1e-320 --Tr 1
+bad "scan T above the fast path" "T" ghost scan --points 5 --T 1e308 --Tr 1
+bad "scan gradient overflows" "T" ghost scan --points 5 --T 1e152 --Tr 1e308
+bad "scan finite readout NaN" "beta" ghost scan --points 5 --beta 1e308 --xth 1e308
 
 # --- train, scan: CSV shapes --------------------------------------------------------------
 run ghost train --T 100 --Tr 100 --eta 1e-10 --epochs 3000 --record-every 1000

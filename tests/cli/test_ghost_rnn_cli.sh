@@ -107,6 +107,8 @@ bad "unknown init" "init" ghost rnn-train --init uniform
 bad "negative initial sigma" "initial-sigma" ghost rnn-train --task dcd --initial-sigma -1
 bad "no neurons" "N" ghost rnn-train --N 0
 bad "alpha > 1" "alpha" ghost rnn-train --alpha 1.5
+bad "beta 0 names beta (not changed-beta)" "invalid beta" ghost rnn-train --beta 0
+bad "confidence 0 names confidence" "invalid confidence" ghost rnn-train --readout confidence --confidence 0
 bad "bad format" "format" ghost rnn-train --format xml
 bad "tracking needs rank 1" "track-every" ghost rnn-train --rank 0 --track-every 5
 bad "dcd without cue" "input" ghost rnn-train --task dcd --input 0
