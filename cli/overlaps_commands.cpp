@@ -80,6 +80,14 @@ std::uint64_t seed_option(const std::string& text) {
   return static_cast<std::uint64_t>(parse_integer(text, "seed", 0, 9223372036854775807L));
 }
 
+// A diverged run (NaN or inf in `columns` of `t`) is refused, naming the option that drove it:
+// it was printed as empty CSV cells and JSON null, the same as "not measured".
+void require_finite_columns(const learndyn::experiments::Table& t, const std::vector<std::string>& columns,
+                            const std::string& parameter, const std::string& value, const std::string& allowed) {
+  for (const std::string& c : columns)
+    for (double x : t.column(c)) require(std::isfinite(x), parameter, value, allowed);
+}
+
 // ---- overlaps filter -------------------------------------------------------------------
 
 void filter_figure(const ex::FilterResult& r, const ex::FilterSettings& s, const std::string& png) {
@@ -281,6 +289,8 @@ void add_nscaling(CLI::App& group, std::function<void()>& action) {
       s.threads = static_cast<unsigned>(integer_option(o->threads, "threads", 0, 1024));
       const ex::NScalingResult r = ex::run_nscaling(s);
       Json report = Json::object();
+      require_finite_columns(r.runs, {"mismatch", "loss_network", "loss_theory"}, "lr", render_value(s.lr),
+                             "a rate at which the network's and the theory's losses stay finite");
       report["command"] = "overlaps nscaling";
       report["reproduces"] = "Ger & Barak 2026, Fig 4 (network vs theory), here as a function of N";
       report["settings"] = {{"N", s.neurons}, {"seeds", s.seeds}, {"epochs", s.epochs}, {"lr", s.lr},
@@ -505,6 +515,8 @@ void add_equivalent(CLI::App& group, std::function<void()>& action) {
       s.seed = seed_option(o->seed);
       s.threads = static_cast<unsigned>(integer_option(o->threads, "threads", 0, 1024));
       const ex::EquivalentResult r = ex::run_equivalent(s);
+      require_finite_columns(r.outputs, r.outputs.columns, "input-std", render_value(s.input_std) + " (state-noise " +
+                             render_value(s.state_noise_std) + ")", "noise levels at which the perturbed outputs stay finite");
       Json report = Json::object();
       report["command"] = "overlaps equivalent";
       report["reproduces"] = "Ger & Barak 2026, Fig 2";
