@@ -277,6 +277,11 @@ void add_nscaling(CLI::App& group, std::function<void()>& action) {
       s.task.dt = number_option(o->dt, "dt");
       s.task.t_max = number_option(o->t_max, "t-max");
       s.task.batch = static_cast<int>(integer_option(o->batch, "batch", 1, 1000000));
+      // About 260 bytes per trial step (measured): batch 10^6 at the default 800 steps needed
+      // ~200 GB, a std::bad_alloc or minutes of paging. A bad dt is refused by the run itself.
+      const double trial_steps = s.task.t_max / s.task.dt;
+      if (s.task.dt > 0 && std::isfinite(trial_steps))
+        require(s.task.batch * trial_steps <= 1e7, "batch", s.task.batch, "batch x t-max/dt <= 1e7 trial steps");
       require(o->init == "balanced" || o->init == "random" || o->init == "gaussian", "init", "'" + o->init + "'",
               "balanced, random or gaussian");
       s.init = o->init == "balanced" ? ex::NScalingInit::balanced
@@ -590,7 +595,7 @@ void add_memory(CLI::App& group, std::function<void()>& action) {
   auto* cmd = group.add_subcommand(
       "memory", "A/B -> C protocol in the erf overlap theory (Figs 4d, 9, 10): invisible overlaps keep the history");
   cmd->add_option("--pairs", o->pairs, "twin pairs (default 10)");
-  cmd->add_option("--batch", o->batch, "trials per epoch (default 32; the paper: 128)");
+  cmd->add_option("--batch", o->batch, "trials per epoch, 1..10^5 (default 32; the paper: 128)");
   cmd->add_option("--epochs-ab", o->epochs_ab, "epochs of phase A/B (default 10000; the paper: 30000)");
   cmd->add_option("--epochs-c", o->epochs_c, "epochs of phase C (default 10000; the paper: 30000)");
   add_decimal(*cmd, "lr-ab", o->lr_ab, "phase A/B rate, divided by 5 once the loss < 0.015 (default 0.01)");
@@ -610,7 +615,8 @@ void add_memory(CLI::App& group, std::function<void()>& action) {
       check_output(o->out, {"decoding", "pairs", "trajectory"});
       ex::MemorySettings s = ex::memory_defaults();
       s.pairs = static_cast<int>(integer_option(o->pairs, "pairs", 2, 100000));
-      s.batch = static_cast<int>(integer_option(o->batch, "batch", 1, 1000000));
+      // About 28 kB per trial (measured): the old cap of 10^6 needed ~28 GB per pair in flight.
+      s.batch = static_cast<int>(integer_option(o->batch, "batch", 1, 100000));
       s.task_a.batch = s.task_b.batch = s.task_c.pulses.batch = s.batch;
       s.epochs_ab = integer_option(o->epochs_ab, "epochs-ab", 0, 100000000);
       s.epochs_c = integer_option(o->epochs_c, "epochs-c", 0, 100000000);

@@ -281,6 +281,9 @@ bad "aba optimizer" "optimizer" overlaps aba --optimizer sgd2
 bad "aba beta2" "beta2" overlaps aba --optimizer adam --beta2 1
 bad "equivalent unreachable m.u" "m-dot-u" overlaps equivalent --N 40 --theta2-mu 50
 bad "memory pairs" "pairs" overlaps memory --pairs 1
+# Batches whose memory cannot be had are refused up front (std::bad_alloc, ~28 GB and ~200 GB).
+bad "memory batch above 10^5" "batch" overlaps memory --batch 1000000
+bad "nscaling trial steps above 1e7" "batch" overlaps nscaling --batch 1000000
 bad "memory split" "train-pairs" overlaps memory --pairs 4 --train-pairs 4 --test-pairs 1
 
 finish
