@@ -83,6 +83,11 @@ void write_ghost_figure(const FigureRequest& request, const std::string& png_pat
   for (double beta : request.betas) {
     fg::finite_loss_and_gradient(request.task, fg::Readout{beta, request.x_th}, eps.data(), n,
                                  loss.data(), grad.data());
+    // NaN curves made an empty plot (beta 1e308) or a bare "gnuplot failed" (xth 1e308).
+    const auto finite = [](double x) { return std::isfinite(x); };
+    require(std::all_of(loss.begin(), loss.end(), finite) && std::all_of(grad.begin(), grad.end(), finite),
+            "betas", beta, "beta and xth whose double-precision loss and gradient are finite (xth = " +
+                               render_value(request.x_th) + ")");
     double biggest = 0;
     for (double g : grad) biggest = std::max(biggest, std::fabs(g));
     for (long i = 0; i < n; ++i)

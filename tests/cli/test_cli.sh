@@ -55,6 +55,8 @@ bad "scan T below the fast path" "T" ghost scan --points 5 --T 1e-320 --Tr 1
 bad "scan T above the fast path" "T" ghost scan --points 5 --T 1e308 --Tr 1
 bad "scan gradient overflows" "T" ghost scan --points 5 --T 1e152 --Tr 1e308
 bad "scan finite readout NaN" "beta" ghost scan --points 5 --beta 1e308 --xth 1e308
+bad "figure readout NaN" "betas" ghost figure -o "$scratch/never.png" --points 10 --xth 1e308
+check "refused figure writes nothing" test ! -e "$scratch/never.png"
 
 # --- train, scan: CSV shapes --------------------------------------------------------------
 run ghost train --T 100 --Tr 100 --eta 1e-10 --epochs 3000 --record-every 1000
