@@ -199,6 +199,11 @@ void run_gain_sweep_command(const GainSweepOptions& o) {
   check_output(o.out, {"grid"});
   const ex::GainSweepConfig c = gain_sweep_config(o);
   const ex::GainSweepResult r = ex::run_gain_sweep(c);
+  // Every cell is measured; a NaN means training blew the weights up (--lr 1e308 saturated
+  // the network and the final ranks came out 0/0), printed as empty cells and JSON null.
+  for (const auto& row : r.grid.rows)
+    for (double x : row)
+      require(std::isfinite(x), "lr", c.learning_rate, "a rate at which every measured rank and loss stays finite");
   Json report = Json::object();
   report["command"] = "ntk gain-sweep";
   report["config"] = {{"hidden", c.hidden}, {"steps", c.steps}, {"inputs", c.inputs}, {"batch", c.batch},
