@@ -107,6 +107,11 @@ Problem builtin_problem(const ModelOptions& o) {
           "B T n_in <= 5e7 input entries");
   const std::uint64_t seed = static_cast<std::uint64_t>(parse_integer(o.seed, "seed", 0, 9223372036854775807L));
   Problem p{fn::random_model(shape, alpha, gain, seed), fn::random_inputs(shape, batch, steps, seed + 1), {}};
+  // g N(0,1)/sqrt(fan_in) overflows near g = 1.8e308: export wrote inf into the .npy files
+  // and metrics named an internal theta.
+  const auto finite = [](double x) { return std::isfinite(x); };
+  require(std::all_of(p.model.theta.begin(), p.model.theta.end(), finite), "gain", gain,
+          "g > 0 whose drawn weights are finite doubles");
   return p;
 }
 
