@@ -406,7 +406,7 @@ void add_figure(CLI::App& ghost, std::function<void()>& action) {
   auto* cmd = ghost.add_subcommand(
       "figure", "PNG of loss and |gradient| vs eps for several beta (paper Fig. 2A / 8A)");
   add_task_options(*cmd, *o, false);
-  cmd->add_option("-o,--output", *path, "PNG file to write")->required();
+  cmd->add_option("-o,--output", *path, "PNG file to write")->required()->check(non_empty_path());
   cmd->add_option("--betas", *betas, "comma-separated confidences (default 0.01,0.1,0.5,1,2)");
   add_decimal(*cmd, "xth", *xth, "readout threshold x_th > 0 (default 10)");
   cmd->add_option("--points", *points, "grid points, 2..10^6 (default 400)");

@@ -561,7 +561,7 @@ void add_ntk_commands(CLI::App& app, std::function<void()>& action) {
   auto dir = std::make_shared<std::string>();
   auto* export_cmd = group->add_subcommand("export", "write a built-in model as model.json + .npy files (the --manifest format)");
   add_model_options(*export_cmd, *eo, false);
-  export_cmd->add_option("--dir", *dir, "directory to write")->required();
+  export_cmd->add_option("--dir", *dir, "directory to write")->required()->check(non_empty_path());
   export_cmd->callback([eo, dir, export_cmd, &action] {
     record_given(*export_cmd, *eo);
     action = [eo, dir] { export_model(*eo, *dir); };

@@ -13,6 +13,11 @@ CLI::Option* add_decimal(CLI::App& app, const std::string& name, std::string& ta
   return app.add_option("--" + name, target, help)->type_name("DECIMAL");
 }
 
+CLI::Validator non_empty_path() {
+  return CLI::Validator([](const std::string& path) { return path.empty() ? std::string("an empty path") : std::string(); },
+                        "");
+}
+
 long parse_integer(const std::string& text, const std::string& parameter, long lo, long hi) {
   const std::string allowed =
       "an integer with " + std::to_string(lo) + " <= " + parameter + " <= " + std::to_string(hi);

@@ -17,6 +17,10 @@ inline constexpr int kCertifyingDigits = 100;
 CLI::Option* add_decimal(CLI::App& app, const std::string& name, std::string& target,
                          const std::string& help);
 
+// A validator refusing an empty path while parsing (exit 2 naming the option): `-o ""` failed
+// later as a bare filesystem error with exit 1.
+CLI::Validator non_empty_path();
+
 // Parses an integer option value given as a string, requiring lo <= value <= hi; throws
 // ArgumentError naming `parameter` otherwise.
 long parse_integer(const std::string& text, const std::string& parameter, long lo, long hi);

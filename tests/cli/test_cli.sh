@@ -176,6 +176,10 @@ check "oracle show prints the golden value" grep -q "\"loss_final\": \"$golden_v
 run oracle show --list
 check "oracle show --list lists the full suite" test "$(wc -l <<<"$out")" -gt 100
 bad "unknown case" "case" oracle show --case no.such.case
+bad "--list with --case" "case" oracle show --list --case x
+bad "empty generate path" "output" oracle generate -o ""
+bad "empty figure path" "output" ghost figure -o ""
+bad "empty report folder" "out" report -o ""
 # Writing to a device writes into it; it must never replace the device node. (Every command
 # writes through the same write_file_atomically; a cheap one keeps this check fast.)
 run overlaps filter --N 20 --T 40 --dt 0.1 --lr 1e-2 --epochs 30 --record-every 10 -o /dev/null

@@ -220,6 +220,7 @@ bad "export input entries" "B T n_in" ntk export --hidden 1 --inputs 4096 --batc
 check "refused export writes nothing" test ! -e "$scratch/never"
 bad "export gain overflows the weights" "gain" ntk export --gain 1e308 --dir "$scratch/never"
 check "overflowing export writes nothing" test ! -e "$scratch/never"
+bad "export empty dir" "dir" ntk export --dir ""
 # Out of memory on 2 threads is an error (exit 1), not std::terminate (it aborted). Skipped
 # where a 3 GB address space cannot even start the binary (the sanitizers reserve more).
 if (ulimit -v 3000000; "$bin" --version) >/dev/null 2>&1; then
