@@ -414,8 +414,7 @@ void add_figure(CLI::App& ghost, std::function<void()>& action) {
     action = [o, path, betas, xth, points] {
       const fg::DelayTask task = fast_task(*o);
       std::vector<double> beta_values;
-      std::stringstream list(*betas);
-      for (std::string item; std::getline(list, item, ',');) beta_values.push_back(parse_double(item, "betas"));
+      for (const std::string& item : split_list(*betas, "betas")) beta_values.push_back(parse_double(item, "betas"));
       require(!beta_values.empty(), "betas", "''", "at least one beta > 0");
       const FigureRequest request{task, beta_values, parse_double(*xth, "xth"),
                                   parse_integer(*points, "points", 2, 1000000)};

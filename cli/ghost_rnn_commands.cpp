@@ -370,9 +370,7 @@ void add_train(CLI::App& ghost, std::function<void()>& action) {
 
 std::vector<long> parse_epoch_list(const std::string& text) {
   std::vector<long> out;
-  std::stringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ',')) out.push_back(parse_integer(item, "at", 0, 100000000));
+  for (const std::string& item : split_list(text, "at")) out.push_back(parse_integer(item, "at", 0, 100000000));
   require(!out.empty(), "at", "''", "a comma-separated list of epochs");
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
@@ -565,12 +563,7 @@ void add_sweep(CLI::App& ghost, std::function<void()>& action) {
   cmd->callback([o, rates, seeds, ranks, threads, curve_every, &action] {
     action = [o, rates, seeds, ranks, threads, curve_every] {
       check_output(*o);
-      std::vector<std::string> parts;
-      {
-        std::stringstream in(*rates);
-        std::string item;
-        while (std::getline(in, item, ',')) parts.push_back(item);
-      }
+      const std::vector<std::string> parts = split_list(*rates, "rates");
       require(parts.size() == 3, "rates", "'" + *rates + "'", "lo,hi,count");
       const double lo = parse_double(parts[0], "rates"), hi = parse_double(parts[1], "rates");
       const long count = parse_integer(parts[2], "rates", 1, 1000);
@@ -583,11 +576,8 @@ void add_sweep(CLI::App& ghost, std::function<void()>& action) {
       const double learned = learned_of(*o);
       const long every = parse_integer(*curve_every, "curve-every", 0, 100000000);
       std::vector<int> rank_list;
-      {
-        std::stringstream in(*ranks);
-        std::string item;
-        while (std::getline(in, item, ',')) rank_list.push_back(static_cast<int>(parse_integer(item, "ranks", 0, 4096)));
-      }
+      for (const std::string& item : split_list(*ranks, "ranks"))
+        rank_list.push_back(static_cast<int>(parse_integer(item, "ranks", 0, 4096)));
       require(!rank_list.empty(), "ranks", "''", "a comma-separated list");
       std::vector<fg::RunSpec> specs;
       for (int rank : rank_list) {

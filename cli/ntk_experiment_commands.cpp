@@ -129,14 +129,6 @@ struct GainSweepOptions {
               residual = "12", estimator_seed = "1", seed = "0", threads = "2";
 };
 
-std::vector<std::string> split(const std::string& text) {
-  std::vector<std::string> parts;
-  std::string item;
-  std::istringstream in(text);
-  while (std::getline(in, item, ',')) parts.push_back(item);
-  return parts;
-}
-
 ex::GainSweepConfig gain_sweep_config(const GainSweepOptions& o) {
   ex::GainSweepConfig c;
   c.hidden = static_cast<int>(parse_integer(o.hidden, "hidden", 1, 1024));
@@ -146,9 +138,9 @@ ex::GainSweepConfig gain_sweep_config(const GainSweepOptions& o) {
   c.eval_batch = static_cast<int>(parse_integer(o.eval_batch, "eval-batch", 1, 512));
   c.train_steps = static_cast<int>(parse_integer(o.train_steps, "train-steps", 0, 1000000));
   c.gains.clear();
-  for (const auto& g : split(o.gains)) c.gains.push_back(parse_double(g, "gains"));
+  for (const auto& g : split_list(o.gains, "gains")) c.gains.push_back(parse_double(g, "gains"));
   c.input_ranks.clear();
-  for (const auto& r : split(o.input_ranks)) c.input_ranks.push_back(static_cast<int>(parse_integer(r, "input-ranks", 1, 2000)));
+  for (const auto& r : split_list(o.input_ranks, "input-ranks")) c.input_ranks.push_back(static_cast<int>(parse_integer(r, "input-ranks", 1, 2000)));
   c.learning_rate = parse_double(o.lr, "lr");
   c.clip = parse_double(o.clip, "clip");
   c.ranks.sketch = static_cast<int>(parse_integer(o.sketch, "sketch", 1, 4096));

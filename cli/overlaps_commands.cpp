@@ -58,8 +58,7 @@ void keep_freed_memory() {
 // A comma-separated list of integers, each in [lo, hi].
 std::vector<int> integer_list(const std::string& text, const std::string& name, long lo, long hi) {
   std::vector<int> out;
-  std::stringstream list(text);
-  for (std::string item; std::getline(list, item, ',');)
+  for (const std::string& item : split_list(text, name))
     out.push_back(static_cast<int>(parse_integer(item, name, lo, hi)));
   require(!out.empty(), name, "'" + text + "'", "a comma-separated list of integers");
   return out;

@@ -278,6 +278,9 @@ bad "overlaps format" "format" overlaps filter --format xml
 bad "overlaps reference" "reference" overlaps filter --reference quad
 bad "overlaps table" "table" overlaps nscaling --table nope
 bad "nscaling one size" "N" overlaps nscaling --N 100
+# A trailing comma is an empty item, refused like one in the middle (it passed as if absent).
+bad "nscaling trailing comma" "N" overlaps nscaling --N 16,32,
+bad "figure betas trailing comma" "betas" ghost figure -o "$scratch/never.png" --betas 1,
 bad "nscaling init" "init" overlaps nscaling --init zeros
 # A diverged run is refused, naming the option: it was printed as empty cells and JSON null.
 bad "nscaling diverged" "lr" overlaps nscaling --N 16,32 --seeds 1 --epochs 2 --t-max 2 --batch 2 --lr 1e308

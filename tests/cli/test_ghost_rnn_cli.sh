@@ -118,6 +118,9 @@ bad "diverged rnn-train" "lr" ghost rnn-train --N 5 --rank 2 --readout sigmoid -
 bad "diverged rnn-sweep" "rates" ghost rnn-sweep --N 5 --ranks 2 --epochs 3 --seeds 1 --rates 1e2,1e300,3
 bad "rates spacing overflows" "rates" ghost rnn-sweep --N 5 --epochs 3 --seeds 1 --rates 1e-3,1e308,3
 bad "garbage epoch list" "at" ghost rnn-slow-points --at 1,x
+bad "trailing comma in --at" "at" ghost rnn-slow-points --at 0,
+bad "trailing comma in --ranks" "ranks" ghost rnn-sweep --ranks 1,
+bad "trailing comma in --rates" "rates" ghost rnn-sweep --rates 1e-3,1e-2,3,
 bad "garbage number" "beta" ghost rnn-train --beta 1x
 
 finish "ghost rnn CLI"

@@ -62,6 +62,7 @@ bad "memory-pro --format xml" "format" "${mp[@]}" --format xml
 bad "memory-pro --eval-batch 1" "eval-batch" "${mp[@]}" --eval-batch 1
 bad "gain-sweep --input-ranks 7 > steps" "input-ranks" "${gs[@]}" --input-ranks 7
 bad "gain-sweep --gains x" "gains" "${gs[@]}" --gains 1,x
+bad "gain-sweep trailing comma" "input-ranks" ntk gain-sweep --input-ranks 1,
 bad "gain-sweep --table nope" "table" "${gs[@]}" --table nope
 # A blown-up training (NaN final ranks) is refused naming lr: it was printed as empty cells.
 bad "gain-sweep diverged" "lr" ntk gain-sweep --hidden 6 --steps 6 --inputs 3 --batch 4 --eval-batch 4 \
