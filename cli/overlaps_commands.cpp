@@ -87,6 +87,18 @@ void require_finite_columns(const learndyn::experiments::Table& t, const std::ve
     for (double x : t.column(c)) require(std::isfinite(x), parameter, value, allowed);
 }
 
+// A diverging run makes the overlaps non-finite and the theory then refuses its own Sigma,
+// an internal name ("invalid sigma = a non-finite entry"); the user's lever is the rate.
+template <class Run>
+auto run_naming_lr(double lr, Run&& run) {
+  try {
+    return run();
+  } catch (const ArgumentError& e) {
+    if (e.parameter() != "sigma" && e.parameter() != "Sigma") throw;
+    throw ArgumentError("lr", render_value(lr), "a rate (and target) at which the overlaps stay finite: Sigma diverged");
+  }
+}
+
 // ---- overlaps filter -------------------------------------------------------------------
 
 void filter_figure(const ex::FilterResult& r, const ex::FilterSettings& s, const std::string& png) {
@@ -179,7 +191,7 @@ void add_filter(CLI::App& group, std::function<void()>& action) {
       if (s.reference == ex::ReferenceCheck::none) s.reference_epochs = 0;
       s.reference_epochs = std::min(s.reference_epochs, s.epochs);
       s.threads = static_cast<unsigned>(integer_option(o->threads, "threads", 0, 1024));
-      const ex::FilterResult r = ex::run_filter(s);
+      const ex::FilterResult r = run_naming_lr(s.lr, [&] { return ex::run_filter(s); });
       Json report = Json::object();
       report["command"] = "overlaps filter";
       report["reproduces"] = s.rank == 1 ? "Ger & Barak 2026, Figs 1 and 5" : "Ger & Barak 2026, Fig 12";
@@ -424,7 +436,7 @@ void add_aba(CLI::App& group, std::function<void()>& action) {
       s.record_every = integer_option(o->record_every, "record-every", 1, 100000000);
       s.seed = seed_option(o->seed);
       s.threads = static_cast<unsigned>(integer_option(o->threads, "threads", 0, 1024));
-      const ex::AbaResult r = ex::run_aba(s);
+      const ex::AbaResult r = run_naming_lr(s.lr, [&] { return ex::run_aba(s); });
       Json report = Json::object();
       report["command"] = "overlaps aba";
       report["reproduces"] = sgd ? "Ger & Barak 2026, Figs 3 and 6" : "Ger & Barak 2026, Fig 7";
@@ -518,7 +530,7 @@ void add_equivalent(CLI::App& group, std::function<void()>& action) {
       s.state_noise_std = number_option(o->state_noise, "state-noise");
       s.seed = seed_option(o->seed);
       s.threads = static_cast<unsigned>(integer_option(o->threads, "threads", 0, 1024));
-      const ex::EquivalentResult r = ex::run_equivalent(s);
+      const ex::EquivalentResult r = run_naming_lr(s.lr, [&] { return ex::run_equivalent(s); });
       require_finite_columns(r.outputs, r.outputs.columns, "input-std", render_value(s.input_std) + " (state-noise " +
                              render_value(s.state_noise_std) + ")", "noise levels at which the perturbed outputs stay finite");
       Json report = Json::object();

@@ -273,6 +273,9 @@ if [ -z "${LEARNDYN_CLI_QUICK:-}" ]; then
   check "out of memory says so" grep -q 'bad_alloc' "$scratch/err"
 fi
 bad "overlaps lr = 0" "lr" overlaps filter --lr 0
+# A diverging run names the rate, not the theory's internal Sigma.
+bad "filter diverges" "invalid lr" overlaps filter --N 10 --T 20 --dt 0.1 --epochs 3 --lr 100
+bad "aba diverges" "invalid lr" overlaps aba --N 12 --T 30 --dt 0.1 --lr 100 --phases A:4
 bad "overlaps rank 9" "rank" overlaps filter --rank 9
 bad "overlaps format" "format" overlaps filter --format xml
 bad "overlaps reference" "reference" overlaps filter --reference quad
