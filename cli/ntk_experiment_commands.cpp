@@ -103,10 +103,38 @@ void memory_pro_figure(const ex::MemoryProConfig& c, const ex::MemoryProResult& 
   write_png(gp.str(), png, 1500, 900);
 }
 
+// A run whose weights or inputs overflow is refused by the model's own checks, under internal
+// names ("invalid theta = non-finite", "invalid x = ..."); the user's levers are lr and noise.
+template <class Run>
+auto run_naming_options(const ex::MemoryProConfig& c, Run&& run) {
+  try {
+    return run();
+  } catch (const ArgumentError& e) {
+    if (e.parameter() == "theta")
+      throw ArgumentError("lr", render_value(c.learning_rate), "a rate at which the weights stay finite (they overflowed)");
+    if (e.parameter() == "x")
+      throw ArgumentError("noise", render_value(c.task.noise), "a noise level at which the inputs stay finite");
+    throw;
+  }
+}
+
+// Every history cell is measured; a NaN means a network saturated (--gain-learn 1e308: its NTK
+// was 0 and the ranks 0/0), printed as empty cells and JSON null. Named by the network's gain.
+void require_measured(const learndyn::experiments::Table& history, const ex::MemoryProConfig& c) {
+  for (std::size_t row = 0; row < history.rows.size(); ++row)
+    for (double x : history.rows[row]) {
+      if (std::isfinite(x)) continue;
+      const bool learn = history.at(row, "network") == 2;
+      throw ArgumentError(learn ? "gain-learn" : "gain-collapse", render_value(learn ? c.gain_learn : c.gain_collapse),
+                          "a recurrent gain at which the network's ranks are measurable (they came out NaN)");
+    }
+}
+
 void run_memory_pro_command(const MemoryProOptions& o) {
   check_output(o.out, {"history", "outputs"});
   const ex::MemoryProConfig c = memory_pro_config(o);
-  const ex::MemoryProResult r = ex::run_memory_pro(c);
+  const ex::MemoryProResult r = run_naming_options(c, [&] { return ex::run_memory_pro(c); });
+  require_measured(r.history, c);
   Json report = Json::object();
   report["command"] = "ntk memory-pro";
   report["config"] = {{"model", o.model}, {"hidden", c.hidden}, {"period", c.task.stimulus}, {"steps", c.task.steps()},

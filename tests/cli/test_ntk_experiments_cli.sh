@@ -60,6 +60,11 @@ bad "memory-pro --lr -1" "lr" "${mp[@]}" --lr -1
 bad "memory-pro --threads 3" "threads" "${mp[@]}" --threads 3
 bad "memory-pro --format xml" "format" "${mp[@]}" --format xml
 bad "memory-pro --eval-batch 1" "eval-batch" "${mp[@]}" --eval-batch 1
+# Overflow and saturation name the option (they named an internal theta, or printed empty cells).
+bad "memory-pro weights overflow" "invalid lr" ntk memory-pro --hidden 4 --period 3 --batch 2 --iterations 2 \
+  --eval-batch 2 --probes 2 --sketch 2 --residual 2 --lr 1e308
+bad "memory-pro saturated network" "gain-learn" ntk memory-pro --hidden 4 --period 3 --batch 2 --iterations 2 \
+  --eval-batch 2 --probes 2 --sketch 2 --residual 2 --gain-learn 1e308
 bad "gain-sweep --input-ranks 7 > steps" "input-ranks" "${gs[@]}" --input-ranks 7
 bad "gain-sweep --gains x" "gains" "${gs[@]}" --gains 1,x
 bad "gain-sweep trailing comma" "input-ranks" ntk gain-sweep --input-ranks 1,
