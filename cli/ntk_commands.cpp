@@ -419,6 +419,22 @@ Json attention_metrics_report(const MetricsOptions& o, const EstimatorSettings& 
   return r;
 }
 
+bool has_nan(const Json& j) {
+  if (j.is_number_float()) return std::isnan(j.get<double>());
+  if (j.is_structured())
+    for (const auto& item : j) if (has_nan(item)) return true;
+  return false;
+}
+
+// A zero NTK_S (a saturated model: --gain 1e300, or --alpha 1e-300) has undefined ratios,
+// which were printed as null. Refused, naming the model's scale (or the manifest).
+Json checked_metrics(const MetricsOptions& o, Json report) {
+  if (!has_nan(report)) return report;
+  const bool builtin = o.model.manifest.empty();
+  throw ArgumentError(builtin ? "gain" : "manifest", builtin ? o.model.gain + " (alpha " + o.model.alpha + ")" : o.model.manifest,
+                      "a model whose NTK_S is not zero (its ratios came out NaN)");
+}
+
 Json metrics_report(const MetricsOptions& o) {
   const std::string& kind = o.model.model;
   require(kind == "gru" || kind == "rnn_rate" || kind == "rnn_vanilla" || kind == "attention", "model",
@@ -554,7 +570,7 @@ void add_ntk_commands(CLI::App& app, std::function<void()>& action) {
   metrics->add_flag("--json", mo->json, "print JSON (default: name: value lines)");
   metrics->callback([mo, metrics, &action] {
     record_given(*metrics, mo->model);
-    action = [mo] { print_report(std::cout, metrics_report(*mo), mo->json); };
+    action = [mo] { print_report(std::cout, checked_metrics(*mo, metrics_report(*mo)), mo->json); };
   });
 
   auto eo = std::make_shared<ModelOptions>();

@@ -221,6 +221,8 @@ check "refused export writes nothing" test ! -e "$scratch/never"
 bad "export gain overflows the weights" "gain" ntk export --gain 1e308 --dir "$scratch/never"
 check "overflowing export writes nothing" test ! -e "$scratch/never"
 bad "export empty dir" "dir" ntk export --dir ""
+# A zero NTK_S (saturated model) has undefined ratios: refused, they were printed as null.
+bad "zero NTK" "gain" ntk metrics --gain 1e300 --hidden 4 --inputs 2 --batch 2 --steps 3
 # Out of memory on 2 threads is an error (exit 1), not std::terminate (it aborted). Skipped
 # where a 3 GB address space cannot even start the binary (the sanitizers reserve more).
 if (ulimit -v 3000000; "$bin" --version) >/dev/null 2>&1; then
