@@ -491,7 +491,8 @@ void add_slow_points(CLI::App& ghost, std::function<void()>& action) {
       Json counts = Json::array();
       std::vector<std::string> pictures;
       for (long e : epochs) {
-        while (trainer.epochs_done() < e) trainer.epoch();
+        while (trainer.epochs_done() < e)  // a diverged net (NaN) silently had no objects
+          if (!std::isfinite(trainer.epoch())) throw diverged("lr", render_value(s.lr), s.lr, trainer.epochs_done());
         const rg::RnnParams<double> p = to_reference(trainer.net());
         const auto options = rg::default_search_options<double>();
         const bool latent = s.rank >= 1 && s.rank <= 2;
