@@ -376,10 +376,16 @@ void add_numerical_critical_rate(CLI::App& ghost, std::function<void()>& action)
       const long s = parse_integer(*seed, "seed", 0, 9223372036854775807L);
       const std::vector<double> starts = rg::critical_rate_starts<double>(
           rg::DelayTask<double>{task.delay, task.response}, r, j, static_cast<std::uint64_t>(s));
-      const learndyn::Bracket bracket =
-          fg::numerical_critical_rate(task, scale_of(task, n), starts, e, rel);
       const real formula = rg::critical_rate(
           rg::DelayTask<real>{parse_decimal<real>(o->task.delay, "T"), parse_decimal<real>(o->task.response, "Tr")}, n);
+      // The bisection's doubles reach about eta_c^2 (measured: fails from eta_c ~ 1e-165 and
+      // 1e160); outside, the errors named its internal eta or threshold.
+      const double eta_c = static_cast<double>(formula);
+      require(eta_c >= 1e-150 && eta_c <= 1e150, "T", o->task.delay,
+              "T and Tr whose eta_c lies in 1e-150..1e150 (here " + format_significant(formula, 5) +
+                  "; critical-rate takes any)");
+      const learndyn::Bracket bracket =
+          fg::numerical_critical_rate(task, scale_of(task, n), starts, e, rel);
       Json report = Json::object();
       report["command"] = "ghost numerical-critical-rate";
       report["inputs"] = inputs_of(*o);

@@ -55,6 +55,7 @@ bad "scan T below the fast path" "T" ghost scan --points 5 --T 1e-320 --Tr 1
 bad "scan T above the fast path" "T" ghost scan --points 5 --T 1e308 --Tr 1
 bad "scan gradient overflows" "T" ghost scan --points 5 --T 1e152 --Tr 1e308
 bad "scan finite readout NaN" "beta" ghost scan --points 5 --beta 1e308 --xth 1e308
+bad "numerical critical rate out of range" "invalid T" ghost numerical-critical-rate --T 1e100 --Tr 1e100 --epochs 10
 bad "figure readout NaN" "betas" ghost figure -o "$scratch/never.png" --points 10 --xth 1e308
 check "refused figure writes nothing" test ! -e "$scratch/never.png"
 
