@@ -108,17 +108,7 @@ void write_png(const std::string& body, const std::string& png_path, int width, 
      << "set datafile missing 'NaN'\nset grid\n"
      << body;
   run_gnuplot(gp.str(), partial);
-  std::error_code ec;
-  const auto status = std::filesystem::status(png_path, ec);
-  if (!ec && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
-    std::ifstream in(partial, std::ios::binary);  // a device or FIFO: copy, never rename over it
-    std::ostringstream bytes;
-    bytes << in.rdbuf();
-    std::filesystem::remove(partial, ec);
-    write_file_atomically(png_path, bytes.str());
-    return;
-  }
-  std::filesystem::rename(partial, png_path);
+  install_png(partial, png_path);
 }
 
 }  // namespace learndyn::cli

@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <unistd.h>
 
+#include "cli/report.hpp"
 #include "common/argument_error.hpp"
 #include "common/decimal.hpp"
 #include "fast/ghost/finite_confidence.hpp"
@@ -82,6 +83,11 @@ void write_ghost_figure(const FigureRequest& request, const std::string& png_pat
   for (double beta : request.betas) {
     fg::finite_loss_and_gradient(request.task, fg::Readout{beta, request.x_th}, eps.data(), n,
                                  loss.data(), grad.data());
+    // NaN curves made an empty plot (beta 1e308) or a bare "gnuplot failed" (xth 1e308).
+    const auto finite = [](double x) { return std::isfinite(x); };
+    require(std::all_of(loss.begin(), loss.end(), finite) && std::all_of(grad.begin(), grad.end(), finite),
+            "betas", beta, "beta and xth whose double-precision loss and gradient are finite (xth = " +
+                               render_value(request.x_th) + ")");
     double biggest = 0;
     for (double g : grad) biggest = std::max(biggest, std::fabs(g));
     for (long i = 0; i < n; ++i)
@@ -112,7 +118,25 @@ void write_ghost_figure(const FigureRequest& request, const std::string& png_pat
        << request.betas[b] << "'";
   gp << "\nunset multiplot\n";
   run_gnuplot(gp.str(), partial);
-  fs::rename(partial, png_path);
+  install_png(partial, png_path);
+}
+
+void install_png(const std::string& partial, const std::string& png_path) {
+  std::error_code ec;
+  const auto status = fs::status(png_path, ec);
+  if (!ec && fs::exists(status) && !fs::is_regular_file(status)) {
+    std::ifstream in(partial, std::ios::binary);
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    fs::remove(partial, ec);
+    write_file_atomically(png_path, bytes.str());  // in place, and a write error is reported
+    return;
+  }
+  fs::rename(partial, png_path, ec);
+  if (ec) {
+    fs::remove(partial, ec);
+    throw std::runtime_error("cannot write " + png_path);
+  }
 }
 
 }  // namespace learndyn::cli

@@ -27,4 +27,10 @@ std::string quoted(const std::string& s);
 // when gnuplot is missing or fails. Shared by every figure.
 void run_gnuplot(const std::string& script, const std::string& output);
 
+// Moves the finished `partial` PNG to `png_path`: renamed over a regular file or a new name,
+// copied into a device or FIFO (renaming would replace the node itself: as root, -o
+// /dev/full became a file). On failure the partial file is removed and std::runtime_error
+// names the path. Shared by every figure.
+void install_png(const std::string& partial, const std::string& png_path);
+
 }  // namespace learndyn::cli

@@ -103,7 +103,21 @@ void add_precision(Json& report, int digits) {
 fg::DelayTask fast_task(const GhostOptions& o) {
   fg::DelayTask task{parse_double(o.task.delay, "T"), parse_double(o.task.response, "Tr")};
   fg::validate(task);
+  // eps* = pi^2/(4 T^2) must be a normal double for the fast path: at T = 1e-320 it was inf
+  // and the default grid all NaN, at T = 1e308 it was 0 and the error named eps-max.
+  const double eps_star = fg::optimal_scale(task);
+  require(std::isnormal(eps_star) && std::isfinite(10 * eps_star), "T", o.task.delay,
+          "about 1e-153 < T < 1e153 on the fast path (eps* a normal double); critical-rate, loss "
+          "and train --reference take any T > 0");
   return task;
+}
+
+// A double-precision result must be finite to be printed: a NaN or inf is refused, naming
+// the option that drove it out of range.
+void require_finite(const std::vector<double>& values, const std::string& parameter, const std::string& value,
+                    const std::string& allowed) {
+  const bool ok = std::all_of(values.begin(), values.end(), [](double x) { return std::isfinite(x); });
+  require(ok, parameter, value, allowed);
 }
 
 // The loss rescaling c of proofs/ghost.md §3.1, from the reference's one definition.
@@ -246,6 +260,8 @@ void add_train(CLI::App& ghost, std::function<void()>& action) {
           batch.eps0.push_back(runs == 1 ? base : base + (noisy[r] - 10 * fg::optimal_scale(task)));
         }
         const fg::GradientDescentResult res = fg::run_gradient_descent(batch, epochs, every);
+        require_finite(res.eps_history, "eta", t->eta,
+                       "a rate whose GD steps stay finite in double (eps overflowed; --reference has no such limit)");
         for (long r = 0; r < runs; ++r) {
           stuck.push_back(res.stuck_epoch[r]);
           for (std::size_t k = 0; k < res.records; ++k) {
@@ -297,11 +313,20 @@ void add_scan(CLI::App& ghost, std::function<void()>& action) {
       require(a < b, "eps-max", g17(b), "eps-max > eps-min (" + g17(a) + ")");
       std::vector<double> eps(n), loss(n), grad(n);
       for (long i = 0; i < n; ++i) eps[i] = a + (b - a) * static_cast<double>(i) / static_cast<double>(n - 1);
+      require_finite(eps, "eps-max", g17(b), "a grid of finite doubles: (eps-max - eps-min) (points - 1) < 1.7e308");
       if (readout) {
         const fg::Readout r{parse_double(readout->beta, "beta"), parse_double(readout->x_th, "xth")};
         fg::finite_loss_and_gradient(task, r, eps.data(), eps.size(), loss.data(), grad.data());
+        const std::string allowed = "beta and xth whose double-precision loss and gradient are finite on the grid "
+                                    "(ghost loss takes any, at 50 digits)";
+        require_finite(loss, "beta", readout->beta, allowed);
+        require_finite(grad, "beta", readout->beta, allowed);
       } else {
         fg::analytic_loss_and_gradient(task, eps.data(), eps.size(), loss.data(), grad.data());
+        const std::string allowed = "T and Tr whose double-precision loss and gradient are finite on the grid "
+                                    "(ghost loss takes any, at 50 digits)";
+        require_finite(loss, "T", o->task.delay, allowed);
+        require_finite(grad, "T", o->task.delay, allowed);
       }
       if (*format == "csv") {
         std::ostringstream out;
@@ -351,10 +376,16 @@ void add_numerical_critical_rate(CLI::App& ghost, std::function<void()>& action)
       const long s = parse_integer(*seed, "seed", 0, 9223372036854775807L);
       const std::vector<double> starts = rg::critical_rate_starts<double>(
           rg::DelayTask<double>{task.delay, task.response}, r, j, static_cast<std::uint64_t>(s));
-      const learndyn::Bracket bracket =
-          fg::numerical_critical_rate(task, scale_of(task, n), starts, e, rel);
       const real formula = rg::critical_rate(
           rg::DelayTask<real>{parse_decimal<real>(o->task.delay, "T"), parse_decimal<real>(o->task.response, "Tr")}, n);
+      // The bisection's doubles reach about eta_c^2 (measured: fails from eta_c ~ 1e-165 and
+      // 1e160); outside, the errors named its internal eta or threshold.
+      const double eta_c = static_cast<double>(formula);
+      require(eta_c >= 1e-150 && eta_c <= 1e150, "T", o->task.delay,
+              "T and Tr whose eta_c lies in 1e-150..1e150 (here " + format_significant(formula, 5) +
+                  "; critical-rate takes any)");
+      const learndyn::Bracket bracket =
+          fg::numerical_critical_rate(task, scale_of(task, n), starts, e, rel);
       Json report = Json::object();
       report["command"] = "ghost numerical-critical-rate";
       report["inputs"] = inputs_of(*o);
@@ -381,7 +412,7 @@ void add_figure(CLI::App& ghost, std::function<void()>& action) {
   auto* cmd = ghost.add_subcommand(
       "figure", "PNG of loss and |gradient| vs eps for several beta (paper Fig. 2A / 8A)");
   add_task_options(*cmd, *o, false);
-  cmd->add_option("-o,--output", *path, "PNG file to write")->required();
+  cmd->add_option("-o,--output", *path, "PNG file to write")->required()->check(non_empty_path());
   cmd->add_option("--betas", *betas, "comma-separated confidences (default 0.01,0.1,0.5,1,2)");
   add_decimal(*cmd, "xth", *xth, "readout threshold x_th > 0 (default 10)");
   cmd->add_option("--points", *points, "grid points, 2..10^6 (default 400)");
@@ -389,8 +420,7 @@ void add_figure(CLI::App& ghost, std::function<void()>& action) {
     action = [o, path, betas, xth, points] {
       const fg::DelayTask task = fast_task(*o);
       std::vector<double> beta_values;
-      std::stringstream list(*betas);
-      for (std::string item; std::getline(list, item, ',');) beta_values.push_back(parse_double(item, "betas"));
+      for (const std::string& item : split_list(*betas, "betas")) beta_values.push_back(parse_double(item, "betas"));
       require(!beta_values.empty(), "betas", "''", "at least one beta > 0");
       const FigureRequest request{task, beta_values, parse_double(*xth, "xth"),
                                   parse_integer(*points, "points", 2, 1000000)};

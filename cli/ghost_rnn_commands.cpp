@@ -267,6 +267,20 @@ RankOneState rank_one_state(const fg::RnnNet& net) {
   return s;
 }
 
+// A diverged run (its loss NaN or inf) is refused, naming the rate option: it was printed as
+// empty cells (CSV) or null (JSON), indistinguishable from "not measured".
+ArgumentError diverged(const std::string& parameter, const std::string& value, double lr, long epoch) {
+  return ArgumentError(parameter, value,
+                       "learning rates at which the loss stays finite (at lr = " + render_value(lr) + " it was not, by epoch " +
+                           std::to_string(epoch) + ")");
+}
+
+void require_finite_losses(const fg::RunResult& r, double lr, const std::string& parameter, const std::string& value) {
+  if (!std::isfinite(r.final_loss)) throw diverged(parameter, value, lr, r.epochs.empty() ? 0 : r.epochs.back());
+  for (std::size_t k = 0; k < r.loss.size(); ++k)
+    if (!std::isfinite(r.loss[k])) throw diverged(parameter, value, lr, r.epochs[k]);
+}
+
 // ---- ghost rnn-train --------------------------------------------------------------------------
 
 void train_figure(const RnnTable& t, const fg::RunSpec& s, bool tracked, const std::string& png) {
@@ -326,6 +340,7 @@ void add_train(CLI::App& ghost, std::function<void()>& action) {
         RankOneState rs;
         if (tracked) rs = rank_one_state(trainer.net());  // before the update, like the loss
         const double loss = trainer.epoch();
+        if (!std::isfinite(loss)) throw diverged("lr", render_value(s.lr), s.lr, e);
         min_loss = std::min(min_loss, loss);
         if (first_learned < 0 && loss < learned) first_learned = e;
         if (e % s.record_every == 0 || e + 1 == s.epochs || tracked)
@@ -333,6 +348,7 @@ void add_train(CLI::App& ghost, std::function<void()>& action) {
                             tracked ? Json(rs.fixed_points) : Json(nullptr), number(rs.ghost_eps),
                             number(rs.ghost_kappa)});
       }
+      if (!std::isfinite(trainer.loss())) throw diverged("lr", render_value(s.lr), s.lr, s.epochs);
       Json report{{"command", "ghost rnn-train"}, {"inputs", inputs_of(s)}};
       Json summary{{"final_loss", number(trainer.loss())},
                    {"min_loss", number(min_loss)},
@@ -354,9 +370,7 @@ void add_train(CLI::App& ghost, std::function<void()>& action) {
 
 std::vector<long> parse_epoch_list(const std::string& text) {
   std::vector<long> out;
-  std::stringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ',')) out.push_back(parse_integer(item, "at", 0, 100000000));
+  for (const std::string& item : split_list(text, "at")) out.push_back(parse_integer(item, "at", 0, 100000000));
   require(!out.empty(), "at", "''", "a comma-separated list of epochs");
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
@@ -477,7 +491,8 @@ void add_slow_points(CLI::App& ghost, std::function<void()>& action) {
       Json counts = Json::array();
       std::vector<std::string> pictures;
       for (long e : epochs) {
-        while (trainer.epochs_done() < e) trainer.epoch();
+        while (trainer.epochs_done() < e)  // a diverged net (NaN) silently had no objects
+          if (!std::isfinite(trainer.epoch())) throw diverged("lr", render_value(s.lr), s.lr, trainer.epochs_done());
         const rg::RnnParams<double> p = to_reference(trainer.net());
         const auto options = rg::default_search_options<double>();
         const bool latent = s.rank >= 1 && s.rank <= 2;
@@ -549,26 +564,21 @@ void add_sweep(CLI::App& ghost, std::function<void()>& action) {
   cmd->callback([o, rates, seeds, ranks, threads, curve_every, &action] {
     action = [o, rates, seeds, ranks, threads, curve_every] {
       check_output(*o);
-      std::vector<std::string> parts;
-      {
-        std::stringstream in(*rates);
-        std::string item;
-        while (std::getline(in, item, ',')) parts.push_back(item);
-      }
+      const std::vector<std::string> parts = split_list(*rates, "rates");
       require(parts.size() == 3, "rates", "'" + *rates + "'", "lo,hi,count");
       const double lo = parse_double(parts[0], "rates"), hi = parse_double(parts[1], "rates");
       const long count = parse_integer(parts[2], "rates", 1, 1000);
       require(lo > 0 && hi >= lo && std::isfinite(hi), "rates", *rates, "0 < lo <= hi");
+      // The log spacing takes hi / lo: at 1e-3,1e308 or 1e-320,1e-3 it overflowed and the
+      // error named an lr = inf the user never gave.
+      require(std::isnormal(lo) && std::isfinite(hi / lo), "rates", *rates, "normal doubles with hi / lo finite");
       const long n_seeds = parse_integer(*seeds, "seeds", 1, 10000);
       const unsigned n_threads = static_cast<unsigned>(parse_integer(*threads, "threads", 0, 256));
       const double learned = learned_of(*o);
       const long every = parse_integer(*curve_every, "curve-every", 0, 100000000);
       std::vector<int> rank_list;
-      {
-        std::stringstream in(*ranks);
-        std::string item;
-        while (std::getline(in, item, ',')) rank_list.push_back(static_cast<int>(parse_integer(item, "ranks", 0, 4096)));
-      }
+      for (const std::string& item : split_list(*ranks, "ranks"))
+        rank_list.push_back(static_cast<int>(parse_integer(item, "ranks", 0, 4096)));
       require(!rank_list.empty(), "ranks", "''", "a comma-separated list");
       std::vector<fg::RunSpec> specs;
       for (int rank : rank_list) {
@@ -589,6 +599,7 @@ void add_sweep(CLI::App& ghost, std::function<void()>& action) {
         }
       }
       const std::vector<fg::RunResult> results = fg::train_runs(specs, n_threads);
+      for (std::size_t r = 0; r < results.size(); ++r) require_finite_losses(results[r], specs[r].lr, "rates", *rates);
       RnnTable t{{"rank", "lr", "seed", "final_loss", "min_loss", "learned"}, {}};
       Json critical = Json::object();
       Json by_rate = Json::array();  // statistics over seeds: mean and SEM of the final loss

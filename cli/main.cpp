@@ -56,5 +56,11 @@ int main(int argc, char** argv) {
     std::cerr << "learndyn: failed: " << e.what() << "\n";
     return 1;
   }
+  // A full disk or a closed pipe on stdout only sets the stream's state: report it, or the run
+  // would pass as a success with its output lost.
+  if (!std::cout.flush()) {
+    std::cerr << "learndyn: failed: cannot write standard output\n";
+    return 1;
+  }
   return status;
 }

@@ -196,7 +196,7 @@ void write_figure(const Settings& s, const std::vector<Row>& rows, const std::ve
   gp << "$summary0 using 1:5 with linespoints dt 2 pt 4 lc rgb '#2ca02c' title 'inputs: PR of sum_b x_{bt} Gram', \\\n"
      << "     " << s.steps << " with lines dt 3 lc rgb 'gray' title 'T'\n";
   run_gnuplot(gp.str(), partial);
-  std::filesystem::rename(partial, png);
+  install_png(partial, png);
 }
 
 void run_attention_rank(const RankOptions& o) {

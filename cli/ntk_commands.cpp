@@ -1,11 +1,13 @@
 #include "cli/ntk_commands.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <memory>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -100,8 +102,16 @@ Problem builtin_problem(const ModelOptions& o) {
   require(gain > 0 && std::isfinite(gain), "gain", gain, "g > 0 finite");
   require(static_cast<double>(batch) * steps * shape.hidden <= 5e7, "batch", batch,
           "B T n <= 5e7 states");
+  // The inputs are B x T x n_in doubles: at n_in = 4096 the state bound above let 2e11 through.
+  require(static_cast<double>(batch) * steps * shape.inputs <= 5e7, "batch", batch,
+          "B T n_in <= 5e7 input entries");
   const std::uint64_t seed = static_cast<std::uint64_t>(parse_integer(o.seed, "seed", 0, 9223372036854775807L));
   Problem p{fn::random_model(shape, alpha, gain, seed), fn::random_inputs(shape, batch, steps, seed + 1), {}};
+  // g N(0,1)/sqrt(fan_in) overflows near g = 1.8e308: export wrote inf into the .npy files
+  // and metrics named an internal theta.
+  const auto finite = [](double x) { return std::isfinite(x); };
+  require(std::all_of(p.model.theta.begin(), p.model.theta.end(), finite), "gain", gain,
+          "g > 0 whose drawn weights are finite doubles");
   return p;
 }
 
@@ -234,6 +244,28 @@ EstimatorSettings estimator_settings(const MetricsOptions& o) {
           static_cast<int>(parse_integer(o.top_k, "top-k", 0, 1000)),
           static_cast<unsigned>(parse_integer(o.threads, "threads", 1, 2)),
           static_cast<std::uint64_t>(parse_integer(o.estimator_seed, "estimator-seed", 0, 9223372036854775807L))};
+}
+
+// The widest block of vectors one NTK apply takes: the estimator's probes, the cosine's (at
+// least 8), the ranks' blocks of 64, or every state of the dense (exact) operator.
+int widest_block(const MetricsOptions& o, const EstimatorSettings& e) {
+  int m = std::max(e.probes, 8);
+  if (o.estimator == "hutch++") m = std::max({m, e.sketch, e.residual});
+  if (o.estimator == "exact") m = 4096;
+  if (o.ranks) m = std::max(m, 64);
+  return m;
+}
+
+// Refused up front, not attempted. Measured: applying the recurrent NTK_S to m vectors keeps
+// about 8 (80 + 8 m) bytes per state and 8 (12 + m) per parameter, so the allowed
+// B T n = 5e7 at 64 probes (~200 GB), or a GRU of hidden 4096 (5e7 parameters, ~25 GB),
+// ended in std::bad_alloc, or in an abort on 2 threads.
+void require_ntk_memory(std::ptrdiff_t states, int parameters, int m) {
+  const double bytes = 8 * ((80.0 + 8 * m) * static_cast<double>(states) + (12.0 + m) * parameters);
+  std::ostringstream value;
+  value << states << " states, " << parameters << " parameters, " << m << " probes";
+  require(bytes <= 8e9, "size", value.str(),
+          "an estimated <= 8 GB of NTK work memory (lower --batch, --steps, --hidden, --inputs or the probe counts)");
 }
 
 // What the metrics need of a model: NTK_S and its core as operators on the state space of
@@ -387,6 +419,22 @@ Json attention_metrics_report(const MetricsOptions& o, const EstimatorSettings& 
   return r;
 }
 
+bool has_nan(const Json& j) {
+  if (j.is_number_float()) return std::isnan(j.get<double>());
+  if (j.is_structured())
+    for (const auto& item : j) if (has_nan(item)) return true;
+  return false;
+}
+
+// A zero NTK_S (a saturated model: --gain 1e300, or --alpha 1e-300) has undefined ratios,
+// which were printed as null. Refused, naming the model's scale (or the manifest).
+Json checked_metrics(const MetricsOptions& o, Json report) {
+  if (!has_nan(report)) return report;
+  const bool builtin = o.model.manifest.empty();
+  throw ArgumentError(builtin ? "gain" : "manifest", builtin ? o.model.gain + " (alpha " + o.model.alpha + ")" : o.model.manifest,
+                      "a model whose NTK_S is not zero (its ratios came out NaN)");
+}
+
 Json metrics_report(const MetricsOptions& o) {
   const std::string& kind = o.model.model;
   require(kind == "gru" || kind == "rnn_rate" || kind == "rnn_vanilla" || kind == "attention", "model",
@@ -402,9 +450,11 @@ Json metrics_report(const MetricsOptions& o) {
     if (o.model.given.count(name))
       throw ArgumentError(std::string(name).substr(2), "given", "only with --model attention");
   const Problem p = o.model.manifest.empty() ? builtin_problem(o.model) : manifest_problem(o.model.manifest, manifest);
+  const std::ptrdiff_t states = static_cast<std::ptrdiff_t>(p.inputs.batch) * p.inputs.steps * p.model.shape.hidden;
+  require(o.estimator != "exact" || states <= 4096, "estimator", "exact", "exact only for B T n <= 4096 states");
+  require_ntk_memory(states, fn::parameter_count(p.model.shape), widest_block(o, e));
   const fn::Ntk ntk(p.model, p.inputs, {e.threads});
   const std::ptrdiff_t dim = ntk.dimension();
-  require(o.estimator != "exact" || dim <= 4096, "estimator", "exact", "exact only for B T n <= 4096 states");
   const fn::SymmetricOperator a{dim, [&](const double* in, double* out, int m) { ntk.apply_ntk(in, out, m); }};
   const fn::SymmetricOperator core{dim, [&](const double* in, double* out, int m) { ntk.apply_core(in, out, m); }};
   const fn::Shape& s = p.model.shape;
@@ -520,14 +570,14 @@ void add_ntk_commands(CLI::App& app, std::function<void()>& action) {
   metrics->add_flag("--json", mo->json, "print JSON (default: name: value lines)");
   metrics->callback([mo, metrics, &action] {
     record_given(*metrics, mo->model);
-    action = [mo] { print_report(std::cout, metrics_report(*mo), mo->json); };
+    action = [mo] { print_report(std::cout, checked_metrics(*mo, metrics_report(*mo)), mo->json); };
   });
 
   auto eo = std::make_shared<ModelOptions>();
   auto dir = std::make_shared<std::string>();
   auto* export_cmd = group->add_subcommand("export", "write a built-in model as model.json + .npy files (the --manifest format)");
   add_model_options(*export_cmd, *eo, false);
-  export_cmd->add_option("--dir", *dir, "directory to write")->required();
+  export_cmd->add_option("--dir", *dir, "directory to write")->required()->check(non_empty_path());
   export_cmd->callback([eo, dir, export_cmd, &action] {
     record_given(*export_cmd, *eo);
     action = [eo, dir] { export_model(*eo, *dir); };

@@ -103,10 +103,38 @@ void memory_pro_figure(const ex::MemoryProConfig& c, const ex::MemoryProResult& 
   write_png(gp.str(), png, 1500, 900);
 }
 
+// A run whose weights or inputs overflow is refused by the model's own checks, under internal
+// names ("invalid theta = non-finite", "invalid x = ..."); the user's levers are lr and noise.
+template <class Run>
+auto run_naming_options(const ex::MemoryProConfig& c, Run&& run) {
+  try {
+    return run();
+  } catch (const ArgumentError& e) {
+    if (e.parameter() == "theta")
+      throw ArgumentError("lr", render_value(c.learning_rate), "a rate at which the weights stay finite (they overflowed)");
+    if (e.parameter() == "x")
+      throw ArgumentError("noise", render_value(c.task.noise), "a noise level at which the inputs stay finite");
+    throw;
+  }
+}
+
+// Every history cell is measured; a NaN means a network saturated (--gain-learn 1e308: its NTK
+// was 0 and the ranks 0/0), printed as empty cells and JSON null. Named by the network's gain.
+void require_measured(const learndyn::experiments::Table& history, const ex::MemoryProConfig& c) {
+  for (std::size_t row = 0; row < history.rows.size(); ++row)
+    for (double x : history.rows[row]) {
+      if (std::isfinite(x)) continue;
+      const bool learn = history.at(row, "network") == 2;
+      throw ArgumentError(learn ? "gain-learn" : "gain-collapse", render_value(learn ? c.gain_learn : c.gain_collapse),
+                          "a recurrent gain at which the network's ranks are measurable (they came out NaN)");
+    }
+}
+
 void run_memory_pro_command(const MemoryProOptions& o) {
   check_output(o.out, {"history", "outputs"});
   const ex::MemoryProConfig c = memory_pro_config(o);
-  const ex::MemoryProResult r = ex::run_memory_pro(c);
+  const ex::MemoryProResult r = run_naming_options(c, [&] { return ex::run_memory_pro(c); });
+  require_measured(r.history, c);
   Json report = Json::object();
   report["command"] = "ntk memory-pro";
   report["config"] = {{"model", o.model}, {"hidden", c.hidden}, {"period", c.task.stimulus}, {"steps", c.task.steps()},
@@ -129,14 +157,6 @@ struct GainSweepOptions {
               residual = "12", estimator_seed = "1", seed = "0", threads = "2";
 };
 
-std::vector<std::string> split(const std::string& text) {
-  std::vector<std::string> parts;
-  std::string item;
-  std::istringstream in(text);
-  while (std::getline(in, item, ',')) parts.push_back(item);
-  return parts;
-}
-
 ex::GainSweepConfig gain_sweep_config(const GainSweepOptions& o) {
   ex::GainSweepConfig c;
   c.hidden = static_cast<int>(parse_integer(o.hidden, "hidden", 1, 1024));
@@ -146,9 +166,9 @@ ex::GainSweepConfig gain_sweep_config(const GainSweepOptions& o) {
   c.eval_batch = static_cast<int>(parse_integer(o.eval_batch, "eval-batch", 1, 512));
   c.train_steps = static_cast<int>(parse_integer(o.train_steps, "train-steps", 0, 1000000));
   c.gains.clear();
-  for (const auto& g : split(o.gains)) c.gains.push_back(parse_double(g, "gains"));
+  for (const auto& g : split_list(o.gains, "gains")) c.gains.push_back(parse_double(g, "gains"));
   c.input_ranks.clear();
-  for (const auto& r : split(o.input_ranks)) c.input_ranks.push_back(static_cast<int>(parse_integer(r, "input-ranks", 1, 2000)));
+  for (const auto& r : split_list(o.input_ranks, "input-ranks")) c.input_ranks.push_back(static_cast<int>(parse_integer(r, "input-ranks", 1, 2000)));
   c.learning_rate = parse_double(o.lr, "lr");
   c.clip = parse_double(o.clip, "clip");
   c.ranks.sketch = static_cast<int>(parse_integer(o.sketch, "sketch", 1, 4096));
@@ -199,6 +219,11 @@ void run_gain_sweep_command(const GainSweepOptions& o) {
   check_output(o.out, {"grid"});
   const ex::GainSweepConfig c = gain_sweep_config(o);
   const ex::GainSweepResult r = ex::run_gain_sweep(c);
+  // Every cell is measured; a NaN means training blew the weights up (--lr 1e308 saturated
+  // the network and the final ranks came out 0/0), printed as empty cells and JSON null.
+  for (const auto& row : r.grid.rows)
+    for (double x : row)
+      require(std::isfinite(x), "lr", c.learning_rate, "a rate at which every measured rank and loss stays finite");
   Json report = Json::object();
   report["command"] = "ntk gain-sweep";
   report["config"] = {{"hidden", c.hidden}, {"steps", c.steps}, {"inputs", c.inputs}, {"batch", c.batch},

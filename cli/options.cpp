@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <sstream>
 
 #include "common/argument_error.hpp"
 #include "common/decimal.hpp"
@@ -11,6 +12,19 @@ namespace learndyn::cli {
 CLI::Option* add_decimal(CLI::App& app, const std::string& name, std::string& target,
                          const std::string& help) {
   return app.add_option("--" + name, target, help)->type_name("DECIMAL");
+}
+
+CLI::Validator non_empty_path() {
+  return CLI::Validator([](const std::string& path) { return path.empty() ? std::string("an empty path") : std::string(); },
+                        "");
+}
+
+std::vector<std::string> split_list(const std::string& text, const std::string& parameter) {
+  require(text.empty() || text.back() != ',', parameter, "'" + text + "'", "a comma-separated list without empty items");
+  std::vector<std::string> items;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) items.push_back(item);
+  return items;
 }
 
 long parse_integer(const std::string& text, const std::string& parameter, long lo, long hi) {

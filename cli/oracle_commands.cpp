@@ -29,7 +29,7 @@ void add_generate(CLI::App& oracle, std::function<void()>& action) {
   auto* cmd = oracle.add_subcommand("generate", "compute the golden suite: certified values of every area, as JSON");
   cmd->add_option("--suite", o->suite, "default | full (default: default)");
   cmd->add_option("--digits", o->digits, "significant digits written, 1..50 (default 50)");
-  cmd->add_option("-o,--output", o->output, "file to write (atomically)")->required();
+  cmd->add_option("-o,--output", o->output, "file to write (atomically)")->required()->check(non_empty_path());
   cmd->callback([o, &action] {
     action = [o] {
       const oracle::SuiteName suite = oracle::parse_suite_name(o->suite);
@@ -97,9 +97,10 @@ void add_show(CLI::App& oracle, std::function<void()>& action) {
   };
   auto o = std::make_shared<Options>();
   auto* cmd = oracle.add_subcommand("show", "compute one case of the golden suite (or --list the case ids)");
-  cmd->add_option("--case", o->id, "case id, as in golden.json");
+  auto* case_option = cmd->add_option("--case", o->id, "case id, as in golden.json");
   cmd->add_option("--digits", o->digits, "significant digits printed, 1..50 (default 50)");
-  cmd->add_flag("--list", o->list, "print the ids of the default and full suites' cases");
+  // --list with --case printed the list and ignored the case without a word.
+  cmd->add_flag("--list", o->list, "print the ids of the default and full suites' cases")->excludes(case_option);
   cmd->add_flag("--json", o->json, "print one JSON object");
   cmd->callback([o, &action] {
     action = [o] {

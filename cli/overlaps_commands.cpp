@@ -58,12 +58,16 @@ void keep_freed_memory() {
 // A comma-separated list of integers, each in [lo, hi].
 std::vector<int> integer_list(const std::string& text, const std::string& name, long lo, long hi) {
   std::vector<int> out;
-  std::stringstream list(text);
-  for (std::string item; std::getline(list, item, ',');)
+  for (const std::string& item : split_list(text, name))
     out.push_back(static_cast<int>(parse_integer(item, name, lo, hi)));
   require(!out.empty(), name, "'" + text + "'", "a comma-separated list of integers");
   return out;
 }
+
+// The largest N and T of one run: the network keeps about 9 doubles per neuron and the
+// theory about 26 per time step, so 10^7 of each stays within a few GB, refused up front;
+// at 10^8 a run could exhaust memory midway instead.
+constexpr long kMaxSize = 10000000;
 
 long integer_option(const std::string& text, const std::string& name, long lo, long hi) {
   return parse_integer(text, name, lo, hi);
@@ -73,6 +77,26 @@ double number_option(const std::string& text, const std::string& name) { return 
 
 std::uint64_t seed_option(const std::string& text) {
   return static_cast<std::uint64_t>(parse_integer(text, "seed", 0, 9223372036854775807L));
+}
+
+// A diverged run (NaN or inf in `columns` of `t`) is refused, naming the option that drove it:
+// it was printed as empty CSV cells and JSON null, the same as "not measured".
+void require_finite_columns(const learndyn::experiments::Table& t, const std::vector<std::string>& columns,
+                            const std::string& parameter, const std::string& value, const std::string& allowed) {
+  for (const std::string& c : columns)
+    for (double x : t.column(c)) require(std::isfinite(x), parameter, value, allowed);
+}
+
+// A diverging run makes the overlaps non-finite and the theory then refuses its own Sigma,
+// an internal name ("invalid sigma = a non-finite entry"); the user's lever is the rate.
+template <class Run>
+auto run_naming_lr(double lr, Run&& run) {
+  try {
+    return run();
+  } catch (const ArgumentError& e) {
+    if (e.parameter() != "sigma" && e.parameter() != "Sigma") throw;
+    throw ArgumentError("lr", render_value(lr), "a rate (and target) at which the overlaps stay finite: Sigma diverged");
+  }
 }
 
 // ---- overlaps filter -------------------------------------------------------------------
@@ -127,9 +151,9 @@ void add_filter(CLI::App& group, std::function<void()>& action) {
   auto* cmd = group.add_subcommand(
       "filter", "linear filter task (Figs 1, 5; --rank 2: Fig 12): N-dim network SGD vs the overlap theory");
   cmd->add_option("--rank", o->rank, "rank R, 1..8 (default 1; R >= 2 uses the Fig 12 target exp(-0.3t)cos(2t))");
-  cmd->add_option("--N", o->neurons, "neurons N >= 1 (default 500)");
+  cmd->add_option("--N", o->neurons, "neurons N, 1..10^7 (default 500)");
   add_decimal(*cmd, "dt", o->dt, "Euler step 0 < dt <= 1 (default 0.05)");
-  cmd->add_option("--T", o->steps, "time steps T >= 1 (default 400, t_max = 20)");
+  cmd->add_option("--T", o->steps, "time steps T, 1..10^7 (default 400, t_max = 20)");
   add_decimal(*cmd, "decay", o->decay, "target decay c* (default 0.2; rank >= 2: 0.3)");
   add_decimal(*cmd, "frequency", o->frequency, "target frequency w* (default 0; rank >= 2: 2)");
   add_decimal(*cmd, "amplitude", o->amplitude, "target amplitude a* (default 1)");
@@ -148,9 +172,9 @@ void add_filter(CLI::App& group, std::function<void()>& action) {
       keep_freed_memory();
       check_output(o->out, {"trajectory"});
       ex::FilterSettings s = ex::filter_defaults(static_cast<int>(integer_option(o->rank, "rank", 1, 8)));
-      if (!o->neurons.empty()) s.neurons = static_cast<int>(integer_option(o->neurons, "N", 1, 100000000));
+      if (!o->neurons.empty()) s.neurons = static_cast<int>(integer_option(o->neurons, "N", 1, kMaxSize));
       if (!o->dt.empty()) s.dt = number_option(o->dt, "dt");
-      if (!o->steps.empty()) s.steps = static_cast<int>(integer_option(o->steps, "T", 1, 100000000));
+      if (!o->steps.empty()) s.steps = static_cast<int>(integer_option(o->steps, "T", 1, kMaxSize));
       if (!o->decay.empty()) s.decay = number_option(o->decay, "decay");
       if (!o->frequency.empty()) s.frequency = number_option(o->frequency, "frequency");
       if (!o->amplitude.empty()) s.amplitude = number_option(o->amplitude, "amplitude");
@@ -167,7 +191,7 @@ void add_filter(CLI::App& group, std::function<void()>& action) {
       if (s.reference == ex::ReferenceCheck::none) s.reference_epochs = 0;
       s.reference_epochs = std::min(s.reference_epochs, s.epochs);
       s.threads = static_cast<unsigned>(integer_option(o->threads, "threads", 0, 1024));
-      const ex::FilterResult r = ex::run_filter(s);
+      const ex::FilterResult r = run_naming_lr(s.lr, [&] { return ex::run_filter(s); });
       Json report = Json::object();
       report["command"] = "overlaps filter";
       report["reproduces"] = s.rank == 1 ? "Ger & Barak 2026, Figs 1 and 5" : "Ger & Barak 2026, Fig 12";
@@ -237,7 +261,7 @@ void add_nscaling(CLI::App& group, std::function<void()>& action) {
   auto o = std::make_shared<Options>();
   auto* cmd = group.add_subcommand(
       "nscaling", "erf network vs mean-field overlap theory on the flip-flop task (Fig 4): mismatch vs N, fitted exponent");
-  cmd->add_option("--N", o->neurons, "comma-separated sizes, each >= 2 (default 100,200,400,800,1600,3200)");
+  cmd->add_option("--N", o->neurons, "comma-separated sizes, each 2..10^7 (default 100,200,400,800,1600,3200)");
   cmd->add_option("--seeds", o->seeds, "runs per size (default 8)");
   cmd->add_option("--epochs", o->epochs, "epochs E after which the mismatch is measured (default 50; Fig 4 trains 2000)");
   cmd->add_option("--record-every", o->record_every, "trajectory: epochs 0..k-1, every k-th and the last (default 10)");
@@ -256,7 +280,7 @@ void add_nscaling(CLI::App& group, std::function<void()>& action) {
       keep_freed_memory();
       check_output(o->out, {"runs", "by-n", "trajectory", "fits"});
       ex::NScalingSettings s;
-      s.neurons = integer_list(o->neurons, "N", 2, 10000000);
+      s.neurons = integer_list(o->neurons, "N", 2, kMaxSize);
       s.seeds = static_cast<int>(integer_option(o->seeds, "seeds", 1, 10000));
       s.epochs = integer_option(o->epochs, "epochs", 1, 100000000);
       s.record_every = integer_option(o->record_every, "record-every", 1, 100000000);
@@ -264,6 +288,11 @@ void add_nscaling(CLI::App& group, std::function<void()>& action) {
       s.task.dt = number_option(o->dt, "dt");
       s.task.t_max = number_option(o->t_max, "t-max");
       s.task.batch = static_cast<int>(integer_option(o->batch, "batch", 1, 1000000));
+      // About 260 bytes per trial step (measured): batch 10^6 at the default 800 steps needed
+      // ~200 GB, a std::bad_alloc or minutes of paging. A bad dt is refused by the run itself.
+      const double trial_steps = s.task.t_max / s.task.dt;
+      if (s.task.dt > 0 && std::isfinite(trial_steps))
+        require(s.task.batch * trial_steps <= 1e7, "batch", s.task.batch, "batch x t-max/dt <= 1e7 trial steps");
       require(o->init == "balanced" || o->init == "random" || o->init == "gaussian", "init", "'" + o->init + "'",
               "balanced, random or gaussian");
       s.init = o->init == "balanced" ? ex::NScalingInit::balanced
@@ -276,6 +305,8 @@ void add_nscaling(CLI::App& group, std::function<void()>& action) {
       s.threads = static_cast<unsigned>(integer_option(o->threads, "threads", 0, 1024));
       const ex::NScalingResult r = ex::run_nscaling(s);
       Json report = Json::object();
+      require_finite_columns(r.runs, {"mismatch", "loss_network", "loss_theory"}, "lr", render_value(s.lr),
+                             "a rate at which the network's and the theory's losses stay finite");
       report["command"] = "overlaps nscaling";
       report["reproduces"] = "Ger & Barak 2026, Fig 4 (network vs theory), here as a function of N";
       report["settings"] = {{"N", s.neurons}, {"seeds", s.seeds}, {"epochs", s.epochs}, {"lr", s.lr},
@@ -357,9 +388,9 @@ void add_aba(CLI::App& group, std::function<void()>& action) {
   auto* cmd = group.add_subcommand(
       "aba", "A-B-A protocol on the filter task (Figs 3, 6; --optimizer adam: Fig 7): invariants, memory, closure");
   cmd->add_option("--optimizer", o->optimizer, "sgd (network at N lr, with the overlap theory) | adam (theta space)");
-  cmd->add_option("--N", o->neurons, "neurons N >= 4 (default 500)");
+  cmd->add_option("--N", o->neurons, "neurons N, 4..10^7 (default 500)");
   add_decimal(*cmd, "dt", o->dt, "Euler step (default 0.05)");
-  cmd->add_option("--T", o->steps, "time steps (default 400)");
+  cmd->add_option("--T", o->steps, "time steps T, 1..10^7 (default 400)");
   add_decimal(*cmd, "decay-a", o->decay_a, "task A's c* (default 0.2)");
   add_decimal(*cmd, "decay-b", o->decay_b, "task B's c* (default 0.4)");
   add_decimal(*cmd, "lr", o->lr, "sgd: overlap rate, network at N lr (default 5e-3); adam: step size (default 1e-3)");
@@ -383,9 +414,9 @@ void add_aba(CLI::App& group, std::function<void()>& action) {
       require(o->optimizer == "sgd" || o->optimizer == "adam", "optimizer", "'" + o->optimizer + "'", "sgd or adam");
       const bool sgd = o->optimizer == "sgd";
       ex::AbaSettings s = ex::aba_defaults(sgd ? ex::AbaOptimizer::sgd : ex::AbaOptimizer::adam);
-      s.neurons = static_cast<int>(integer_option(o->neurons, "N", 4, 100000000));
+      s.neurons = static_cast<int>(integer_option(o->neurons, "N", 4, kMaxSize));
       s.dt = number_option(o->dt, "dt");
-      s.steps = static_cast<int>(integer_option(o->steps, "T", 1, 100000000));
+      s.steps = static_cast<int>(integer_option(o->steps, "T", 1, kMaxSize));
       s.decay_a = number_option(o->decay_a, "decay-a");
       s.decay_b = number_option(o->decay_b, "decay-b");
       if (!o->lr.empty()) s.lr = number_option(o->lr, "lr");
@@ -405,7 +436,7 @@ void add_aba(CLI::App& group, std::function<void()>& action) {
       s.record_every = integer_option(o->record_every, "record-every", 1, 100000000);
       s.seed = seed_option(o->seed);
       s.threads = static_cast<unsigned>(integer_option(o->threads, "threads", 0, 1024));
-      const ex::AbaResult r = ex::run_aba(s);
+      const ex::AbaResult r = run_naming_lr(s.lr, [&] { return ex::run_aba(s); });
       Json report = Json::object();
       report["command"] = "overlaps aba";
       report["reproduces"] = sgd ? "Ger & Barak 2026, Figs 3 and 6" : "Ger & Barak 2026, Fig 7";
@@ -467,9 +498,9 @@ void add_equivalent(CLI::App& group, std::function<void()>& action) {
   auto o = std::make_shared<Options>();
   auto* cmd = group.add_subcommand(
       "equivalent", "two functionally equivalent networks (Fig 2): same outputs, different learning");
-  cmd->add_option("--N", o->neurons, "neurons N >= 4 (default 500)");
+  cmd->add_option("--N", o->neurons, "neurons N, 4..10^7 (default 500)");
   add_decimal(*cmd, "dt", o->dt, "Euler step (default 0.05)");
-  cmd->add_option("--T", o->steps, "time steps (default 400)");
+  cmd->add_option("--T", o->steps, "time steps T, 1..10^7 (default 400)");
   add_decimal(*cmd, "decay", o->decay, "target decay c* (default 0.2)");
   add_decimal(*cmd, "lr", o->lr, "overlap rate; network SGD at N lr (default 5e-3)");
   cmd->add_option("--epochs", o->epochs, "training epochs (default 300)");
@@ -486,9 +517,9 @@ void add_equivalent(CLI::App& group, std::function<void()>& action) {
       keep_freed_memory();
       check_output(o->out, {"trajectory", "overlaps", "outputs"});
       ex::EquivalentSettings s;
-      s.neurons = static_cast<int>(integer_option(o->neurons, "N", 4, 100000000));
+      s.neurons = static_cast<int>(integer_option(o->neurons, "N", 4, kMaxSize));
       s.dt = number_option(o->dt, "dt");
-      s.steps = static_cast<int>(integer_option(o->steps, "T", 1, 100000000));
+      s.steps = static_cast<int>(integer_option(o->steps, "T", 1, kMaxSize));
       s.decay = number_option(o->decay, "decay");
       s.lr = number_option(o->lr, "lr");
       s.epochs = integer_option(o->epochs, "epochs", 0, 100000000);
@@ -499,7 +530,9 @@ void add_equivalent(CLI::App& group, std::function<void()>& action) {
       s.state_noise_std = number_option(o->state_noise, "state-noise");
       s.seed = seed_option(o->seed);
       s.threads = static_cast<unsigned>(integer_option(o->threads, "threads", 0, 1024));
-      const ex::EquivalentResult r = ex::run_equivalent(s);
+      const ex::EquivalentResult r = run_naming_lr(s.lr, [&] { return ex::run_equivalent(s); });
+      require_finite_columns(r.outputs, r.outputs.columns, "input-std", render_value(s.input_std) + " (state-noise " +
+                             render_value(s.state_noise_std) + ")", "noise levels at which the perturbed outputs stay finite");
       Json report = Json::object();
       report["command"] = "overlaps equivalent";
       report["reproduces"] = "Ger & Barak 2026, Fig 2";
@@ -573,7 +606,7 @@ void add_memory(CLI::App& group, std::function<void()>& action) {
   auto* cmd = group.add_subcommand(
       "memory", "A/B -> C protocol in the erf overlap theory (Figs 4d, 9, 10): invisible overlaps keep the history");
   cmd->add_option("--pairs", o->pairs, "twin pairs (default 10)");
-  cmd->add_option("--batch", o->batch, "trials per epoch (default 32; the paper: 128)");
+  cmd->add_option("--batch", o->batch, "trials per epoch, 1..10^5 (default 32; the paper: 128)");
   cmd->add_option("--epochs-ab", o->epochs_ab, "epochs of phase A/B (default 10000; the paper: 30000)");
   cmd->add_option("--epochs-c", o->epochs_c, "epochs of phase C (default 10000; the paper: 30000)");
   add_decimal(*cmd, "lr-ab", o->lr_ab, "phase A/B rate, divided by 5 once the loss < 0.015 (default 0.01)");
@@ -593,7 +626,8 @@ void add_memory(CLI::App& group, std::function<void()>& action) {
       check_output(o->out, {"decoding", "pairs", "trajectory"});
       ex::MemorySettings s = ex::memory_defaults();
       s.pairs = static_cast<int>(integer_option(o->pairs, "pairs", 2, 100000));
-      s.batch = static_cast<int>(integer_option(o->batch, "batch", 1, 1000000));
+      // About 28 kB per trial (measured): the old cap of 10^6 needed ~28 GB per pair in flight.
+      s.batch = static_cast<int>(integer_option(o->batch, "batch", 1, 100000));
       s.task_a.batch = s.task_b.batch = s.task_c.pulses.batch = s.batch;
       s.epochs_ab = integer_option(o->epochs_ab, "epochs-ab", 0, 100000000);
       s.epochs_c = integer_option(o->epochs_c, "epochs-c", 0, 100000000);

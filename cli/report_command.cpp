@@ -102,7 +102,7 @@ std::string bisection_section() {
 void add_report_command(CLI::App& app, std::function<void()>& action) {
   auto out = std::make_shared<std::string>("out");
   auto* cmd = app.add_subcommand("report", "the main job: certified values, fast-path audit and figures, as Markdown + PNG");
-  cmd->add_option("-o,--out", *out, "output folder (default ./out)");
+  cmd->add_option("-o,--out", *out, "output folder (default ./out)")->check(non_empty_path());
   cmd->callback([out, &action] {
     action = [out] {
       const auto start = std::chrono::steady_clock::now();

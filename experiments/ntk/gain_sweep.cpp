@@ -146,6 +146,7 @@ void validate(const GainSweepConfig& c) {
   require(c.inputs >= 1 && c.inputs <= 1024, "inputs", c.inputs, "1..1024");
   require(c.batch >= 1 && c.batch <= 10000, "batch", c.batch, "1..10000");
   require(c.eval_batch >= 1 && c.eval_batch <= 512, "eval-batch", c.eval_batch, "1..512");
+  require_state_budget(c.batch, c.eval_batch, c.steps, c.hidden);
   require(c.train_steps >= 0 && c.train_steps <= 1000000, "train-steps", c.train_steps, "0..1000000");
   require(c.learning_rate > 0 && std::isfinite(c.learning_rate), "lr", c.learning_rate, "lr > 0 finite");
   require(c.clip >= 0 && std::isfinite(c.clip), "clip", c.clip, "clip >= 0 (0: none)");

@@ -152,4 +152,10 @@ RankSnapshot measure_ranks(const fn::SymmetricOperator& a, const fn::SymmetricOp
   return r;
 }
 
+void require_state_budget(int batch, int eval_batch, int steps, int hidden) {
+  const double per_sequence = static_cast<double>(steps) * hidden;  // states of one sequence
+  require(batch * per_sequence <= 2.5e7, "batch", batch, "B T n <= 2.5e7 training states");
+  require(eval_batch * per_sequence <= 1e6, "eval-batch", eval_batch, "eval-batch T n <= 1e6 measured states");
+}
+
 }  // namespace learndyn::experiments::ntk

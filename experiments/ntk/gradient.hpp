@@ -38,6 +38,12 @@ std::vector<double> state_gradient(const Readout& r, const std::vector<double>& 
 void readout_gradient(const Readout& r, const std::vector<double>& states, const std::vector<double>& dl_dy,
                       std::vector<double>& d_weight, std::vector<double>& d_bias);
 
+// Refuses, up front, batch and eval-batch sizes whose memory cannot be had: training keeps
+// about 150 bytes per state (B T n of them) and the NTK measurement about 4.7 kB per state of
+// the evaluation batch (blocks of 64 probes). At the allowed maxima (B 10000, T 2000, n 1024,
+// eval 512) that was 3 TB and 4 TB: std::bad_alloc after the run had started.
+void require_state_budget(int batch, int eval_batch, int steps, int hidden);
+
 // (X2) NTK of the recurrent weights alone, P K_W P*, K_W = D (H_prev H_prev^T (x) I_n) D for
 // rnn_vanilla (site variable h_{t-1}, gain alpha tanh'(u), proofs/ntk.md N14).
 void apply_recurrent_ntk(const fn::Ntk& ntk, const double* in, double* out, int m);

@@ -128,6 +128,7 @@ void validate(const MemoryProConfig& c) {
   require(c.task.stimulus >= 1 && c.task.memory >= 0 && c.task.response >= 1, "period", c.task.stimulus,
           "stimulus, response >= 1, memory >= 0 steps");
   require(c.task.steps() <= 2000, "period", c.task.steps(), "T <= 2000 steps");
+  require_state_budget(c.batch, c.eval_batch, c.task.steps(), c.hidden);
   require(c.task.noise >= 0 && std::isfinite(c.task.noise), "noise", c.task.noise, "noise >= 0 finite");
   require(c.batch >= 1 && c.batch <= 10000, "batch", c.batch, "1..10000");
   require(c.eval_batch >= 2 && c.eval_batch <= 512, "eval-batch", c.eval_batch, "2..512");

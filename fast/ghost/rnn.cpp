@@ -414,6 +414,11 @@ void validate(const RunSpec& s) {
           s.initial_value, "-1..1");
   if (s.config.readout == RnnReadout::latent)
     require(s.rank == 1, "readout", "latent", "rank 1 (use sigmoid, tanh or confidence)");
+  // The readout's own beta and c first: the changed values default to them, so a bad --beta
+  // was reported as a bad changed-beta.
+  require(s.config.beta > 0 && std::isfinite(s.config.beta), "beta", s.config.beta, "> 0 (finite)");
+  require(s.config.confidence > 0 && std::isfinite(s.config.confidence), "confidence", s.config.confidence,
+          "> 0 (finite)");
   require(s.changed_beta > 0 && std::isfinite(s.changed_beta), "changed-beta", s.changed_beta,
           "> 0 (finite)");
   require(s.changed_confidence > 0 && std::isfinite(s.changed_confidence), "changed-confidence",

@@ -407,6 +407,7 @@ HWY_AFTER_NAMESPACE();
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <new>
 #include <string>
 #include <thread>
 #include <vector>
@@ -497,9 +498,17 @@ std::pair<std::size_t, std::size_t> blocks_of(std::size_t blocks, unsigned t, un
 
 using Buffer = hwy::AlignedFreeUniquePtr<double[]>;
 
+// hwy::AllocateAligned returns null when memory runs out instead of throwing: without this
+// check a huge N wrote through the null pointer (a segfault, not an error).
+Buffer allocate(std::size_t size) {
+  Buffer b = hwy::AllocateAligned<double>(size);
+  if (!b) throw std::bad_alloc();
+  return b;
+}
+
 void grow(Buffer& b, std::size_t& capacity, std::size_t size) {
   if (size <= capacity) return;
-  b = hwy::AllocateAligned<double>(size);
+  b = allocate(size);
   capacity = size;
 }
 
@@ -563,7 +572,7 @@ struct NetworkTrainer::Impl {
     adaptive = options.threads == 0;
     superpose = model.activation == Activation::linear && !options.replay_linear;
     const std::size_t per_block = streams().block_doubles();
-    packed = hwy::AllocateAligned<double>(blocks * per_block);
+    packed = allocate(blocks * per_block);
     // Zero padding: a padded neuron has h = 0, phi = 0 and adds exact zeros to every sum.
     std::fill(block(blocks - 1), block(blocks - 1) + per_block, 0.0);
     const std::size_t n = static_cast<std::size_t>(neurons);

@@ -48,6 +48,16 @@ bad "negative beta" "beta" ghost loss --T 1 --Tr 1 --eps 1 --beta -2 --xth 1
 bad "unknown normalisation" "normalise" ghost critical-rate --T 1 --Tr 1 --normalise mean
 bad "eta <= 0" "eta" ghost train --eta 0
 bad "scan range" "eps-max" ghost scan --eps-min 1 --eps-max 0
+# The fast path's doubles overflow: refused, never printed as inf or NaN.
+bad "train eta overflows eps" "eta" ghost train --eta 1e308 --epochs 10
+bad "scan grid overflows" "eps-max" ghost scan --points 5 --eps-min -1e308 --eps-max 1e308
+bad "scan T below the fast path" "T" ghost scan --points 5 --T 1e-320 --Tr 1
+bad "scan T above the fast path" "T" ghost scan --points 5 --T 1e308 --Tr 1
+bad "scan gradient overflows" "T" ghost scan --points 5 --T 1e152 --Tr 1e308
+bad "scan finite readout NaN" "beta" ghost scan --points 5 --beta 1e308 --xth 1e308
+bad "numerical critical rate out of range" "invalid T" ghost numerical-critical-rate --T 1e100 --Tr 1e100 --epochs 10
+bad "figure readout NaN" "betas" ghost figure -o "$scratch/never.png" --points 10 --xth 1e308
+check "refused figure writes nothing" test ! -e "$scratch/never.png"
 
 # --- train, scan: CSV shapes --------------------------------------------------------------
 run ghost train --T 100 --Tr 100 --eta 1e-10 --epochs 3000 --record-every 1000
@@ -72,6 +82,22 @@ check "no partial file left" test -z "$(ls "$scratch" | grep partial)"
 run ghost figure -o "$scratch/no/such/dir/fig.png" --points 50
 check "unwritable figure exits 1" test "$rc" = 1
 check "unwritable figure writes nothing" test ! -e "$scratch/no/such/dir/fig.png"
+mkdir "$scratch/figdir"
+run ghost figure -o "$scratch/figdir" --points 50
+check "figure onto a directory exits 1" test "$rc" = 1
+check "figure onto a directory leaves no partial file" test -z "$(ls "$scratch" | grep partial)"
+# A FIFO (like a device) is written into, never renamed over: as root, -o /dev/full became a file.
+mkfifo "$scratch/fig.fifo"
+timeout 20 cat "$scratch/fig.fifo" >"$scratch/fifo.png" &
+run ghost figure -o "$scratch/fig.fifo" --points 50
+wait
+check "figure into a FIFO exits 0" test "$rc" = 0
+check "the FIFO is still a FIFO" test -p "$scratch/fig.fifo"
+check "the PNG came through the FIFO" test "$(head -c 4 "$scratch/fifo.png" | tail -c 3)" = "PNG"
+# A write error on stdout (a full disk) is a failure, not a silent success.
+"$bin" ghost critical-rate --T 1 --Tr 1 >/dev/full 2>"$scratch/err"; rc=$?
+check "stdout on a full device exits 1" test "$rc" = 1
+check "stdout on a full device names it" grep -q 'cannot write standard output' "$scratch/err"
 
 # --- oracle: generate is deterministic; check passes, fails, rejects -----------------------
 run oracle generate -o "$scratch/golden.json"
@@ -182,6 +208,10 @@ fi
 run oracle show --list
 check "oracle show --list lists the full suite" test "$(wc -l <<<"$out")" -gt 100
 bad "unknown case" "case" oracle show --case no.such.case
+bad "--list with --case" "case" oracle show --list --case x
+bad "empty generate path" "output" oracle generate -o ""
+bad "empty figure path" "output" ghost figure -o ""
+bad "empty report folder" "out" report -o ""
 # Writing to a device writes into it; it must never replace the device node. (Every command
 # writes through the same write_file_atomically; a cheap one keeps this check fast.)
 run overlaps filter --N 20 --T 40 --dt 0.1 --lr 1e-2 --epochs 30 --record-every 10 -o /dev/null
@@ -264,18 +294,40 @@ check "memory decoding table: 3 times x 2 groups x 2 splits" test "$(tail -n +2 
 check "memory: identical twins decode at chance at the start" test "$(sed -n 2p <<<"$out" | cut -d, -f4)" = "0.5"
 
 bad "overlaps N = 0" "N" overlaps filter --N 0
+bad "overlaps N above 10^7" "N" overlaps filter --N 10000001 --epochs 0
+bad "overlaps T above 10^7" "T" overlaps aba --T 10000001 --phases A:0
+# Out of memory is an error, not a segfault (the network's aligned buffer came back null).
+# Not in the sanitizer stage (LEARNDYN_CLI_QUICK=1): the sanitizers reserve more address space.
+if [ -z "${LEARNDYN_CLI_QUICK:-}" ]; then
+  (ulimit -v 400000; "$bin" overlaps filter --N 10000000 --T 20 --dt 0.1 --epochs 1 --threads 1 \
+    >/dev/null 2>"$scratch/err"); rc=$?
+  check "out of memory exits 1" test "$rc" = 1
+  check "out of memory says so" grep -q 'bad_alloc' "$scratch/err"
+fi
 bad "overlaps lr = 0" "lr" overlaps filter --lr 0
+# A diverging run names the rate, not the theory's internal Sigma.
+bad "filter diverges" "invalid lr" overlaps filter --N 10 --T 20 --dt 0.1 --epochs 3 --lr 100
+bad "aba diverges" "invalid lr" overlaps aba --N 12 --T 30 --dt 0.1 --lr 100 --phases A:4
 bad "overlaps rank 9" "rank" overlaps filter --rank 9
 bad "overlaps format" "format" overlaps filter --format xml
 bad "overlaps reference" "reference" overlaps filter --reference quad
 bad "overlaps table" "table" overlaps nscaling --table nope
 bad "nscaling one size" "N" overlaps nscaling --N 100
+# A trailing comma is an empty item, refused like one in the middle (it passed as if absent).
+bad "nscaling trailing comma" "N" overlaps nscaling --N 16,32,
+bad "figure betas trailing comma" "betas" ghost figure -o "$scratch/never.png" --betas 1,
 bad "nscaling init" "init" overlaps nscaling --init zeros
+# A diverged run is refused, naming the option: it was printed as empty cells and JSON null.
+bad "nscaling diverged" "lr" overlaps nscaling --N 16,32 --seeds 1 --epochs 2 --t-max 2 --batch 2 --lr 1e308
+bad "equivalent outputs overflow" "input-std" overlaps equivalent --N 40 --T 60 --dt 0.1 --epochs 3 --input-std 1e308
 bad "aba phases" "phases" overlaps aba --phases A:10,C:5
 bad "aba optimizer" "optimizer" overlaps aba --optimizer sgd2
 bad "aba beta2" "beta2" overlaps aba --optimizer adam --beta2 1
 bad "equivalent unreachable m.u" "m-dot-u" overlaps equivalent --N 40 --theta2-mu 50
 bad "memory pairs" "pairs" overlaps memory --pairs 1
+# Batches whose memory cannot be had are refused up front (std::bad_alloc, ~28 GB and ~200 GB).
+bad "memory batch above 10^5" "batch" overlaps memory --batch 1000000
+bad "nscaling trial steps above 1e7" "batch" overlaps nscaling --batch 1000000
 bad "memory split" "train-pairs" overlaps memory --pairs 4 --train-pairs 4 --test-pairs 1
 
 finish

@@ -107,11 +107,21 @@ bad "unknown init" "init" ghost rnn-train --init uniform
 bad "negative initial sigma" "initial-sigma" ghost rnn-train --task dcd --initial-sigma -1
 bad "no neurons" "N" ghost rnn-train --N 0
 bad "alpha > 1" "alpha" ghost rnn-train --alpha 1.5
+bad "beta 0 names beta (not changed-beta)" "invalid beta" ghost rnn-train --beta 0
+bad "confidence 0 names confidence" "invalid confidence" ghost rnn-train --readout confidence --confidence 0
 bad "bad format" "format" ghost rnn-train --format xml
 bad "tracking needs rank 1" "track-every" ghost rnn-train --rank 0 --track-every 5
 bad "dcd without cue" "input" ghost rnn-train --task dcd --input 0
 bad "reversed rates" "rates" ghost rnn-sweep --rates 1,0.1,3
+# A diverged loss (NaN) is refused, naming the rate: it was printed as empty cells or null.
+bad "diverged rnn-train" "lr" ghost rnn-train --N 5 --rank 2 --readout sigmoid --epochs 3 --lr 1e308
+bad "diverged rnn-slow-points" "lr" ghost rnn-slow-points --N 5 --rank 2 --readout sigmoid --at 0,2 --lr 1e308
+bad "diverged rnn-sweep" "rates" ghost rnn-sweep --N 5 --ranks 2 --epochs 3 --seeds 1 --rates 1e2,1e300,3
+bad "rates spacing overflows" "rates" ghost rnn-sweep --N 5 --epochs 3 --seeds 1 --rates 1e-3,1e308,3
 bad "garbage epoch list" "at" ghost rnn-slow-points --at 1,x
+bad "trailing comma in --at" "at" ghost rnn-slow-points --at 0,
+bad "trailing comma in --ranks" "ranks" ghost rnn-sweep --ranks 1,
+bad "trailing comma in --rates" "rates" ghost rnn-sweep --rates 1e-3,1e-2,3,
 bad "garbage number" "beta" ghost rnn-train --beta 1x
 
 finish "ghost rnn CLI"

@@ -60,8 +60,22 @@ bad "memory-pro --lr -1" "lr" "${mp[@]}" --lr -1
 bad "memory-pro --threads 3" "threads" "${mp[@]}" --threads 3
 bad "memory-pro --format xml" "format" "${mp[@]}" --format xml
 bad "memory-pro --eval-batch 1" "eval-batch" "${mp[@]}" --eval-batch 1
+# Overflow and saturation name the option (they named an internal theta, or printed empty cells).
+bad "memory-pro weights overflow" "invalid lr" ntk memory-pro --hidden 4 --period 3 --batch 2 --iterations 2 \
+  --eval-batch 2 --probes 2 --sketch 2 --residual 2 --lr 1e308
+bad "memory-pro saturated network" "gain-learn" ntk memory-pro --hidden 4 --period 3 --batch 2 --iterations 2 \
+  --eval-batch 2 --probes 2 --sketch 2 --residual 2 --gain-learn 1e308
 bad "gain-sweep --input-ranks 7 > steps" "input-ranks" "${gs[@]}" --input-ranks 7
 bad "gain-sweep --gains x" "gains" "${gs[@]}" --gains 1,x
+bad "gain-sweep trailing comma" "input-ranks" ntk gain-sweep --input-ranks 1,
 bad "gain-sweep --table nope" "table" "${gs[@]}" --table nope
+# A blown-up training (NaN final ranks) is refused naming lr: it was printed as empty cells.
+bad "gain-sweep diverged" "lr" ntk gain-sweep --hidden 6 --steps 6 --inputs 3 --batch 4 --eval-batch 4 \
+  --train-steps 2 --sketch 4 --residual 4 --gains 1 --input-ranks 1 --lr 1e308
+# Sizes whose memory cannot be had are refused up front (they ran into std::bad_alloc, or for
+# minutes first): training states B T n and measured states eval-batch T n.
+bad "memory-pro training states" "batch" ntk memory-pro --hidden 1024 --period 600 --batch 10000 --iterations 1
+bad "gain-sweep measured states" "eval-batch" ntk gain-sweep --hidden 1024 --steps 2000 --eval-batch 512 --batch 1 \
+  --train-steps 0 --gains 1 --input-ranks 1
 
 finish "ntk experiments CLI"
