@@ -33,6 +33,8 @@ std::vector<AbaPhase> parse_phases(const std::string& text, double decay_a, doub
                                    double noise_std, double noise_lr_factor) {
   const std::string allowed = "a comma-separated list of TASK:EPOCHS, TASK one of A, B, A+noise, B+noise";
   std::vector<AbaPhase> out;
+  // getline drops a trailing empty item: "A:1," would silently be "A:1".
+  require(text.empty() || text.back() != ',', "phases", "'" + text + "'", allowed + ", without empty items");
   std::stringstream list(text);
   for (std::string item; std::getline(list, item, ',');) {
     const auto colon = item.find(':');

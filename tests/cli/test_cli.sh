@@ -321,6 +321,7 @@ bad "nscaling init" "init" overlaps nscaling --init zeros
 bad "nscaling diverged" "lr" overlaps nscaling --N 16,32 --seeds 1 --epochs 2 --t-max 2 --batch 2 --lr 1e308
 bad "equivalent outputs overflow" "input-std" overlaps equivalent --N 40 --T 60 --dt 0.1 --epochs 3 --input-std 1e308
 bad "aba phases" "phases" overlaps aba --phases A:10,C:5
+bad "aba phases: a trailing comma is an empty phase" "phases" overlaps aba --phases A:10,
 bad "aba optimizer" "optimizer" overlaps aba --optimizer sgd2
 bad "aba beta2" "beta2" overlaps aba --optimizer adam --beta2 1
 bad "equivalent unreachable m.u" "m-dot-u" overlaps equivalent --N 40 --theta2-mu 50
