@@ -22,6 +22,9 @@ void validate(const EquivalentSettings& s) {
   require(s.record_every >= 1, "record-every", s.record_every, "record-every >= 1");
   require(s.theta2_uu > 0 && std::isfinite(s.theta2_uu), "theta2-uu", s.theta2_uu, "> 0");
   require(std::isfinite(s.theta2_mu), "theta2-mu", s.theta2_mu, "finite");
+  // theta2 is built from |u| = sqrt(uu N) and m.u = mu N (equivalent.cpp below).
+  require(std::isfinite(s.theta2_uu * s.neurons), "theta2-uu", s.theta2_uu, "> 0 with theta2-uu N finite");
+  require(std::isfinite(s.theta2_mu * s.neurons), "theta2-mu", s.theta2_mu, "finite with theta2-mu N finite");
   require(s.input_std >= 0 && std::isfinite(s.input_std), "input-std", s.input_std, ">= 0");
   require(s.state_noise_std >= 0 && std::isfinite(s.state_noise_std), "state-noise", s.state_noise_std, ">= 0");
 }

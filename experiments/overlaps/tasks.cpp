@@ -14,6 +14,13 @@ long duration_steps(double duration, double dt) {
 }
 
 fo::Task filter_task(double decay, double frequency, double amplitude, double dt, int steps) {
+  // The impulse 1/dt and the target amplitude e^{-decay t} cos(...) up to t_max = dt T must be
+  // finite doubles; the task's own check would name its internal input/target, not the option.
+  require(std::isnormal(dt), "dt", dt, "0 < dt <= 1 with 1/dt finite");
+  const double growth = -decay * dt * steps;  // log of the largest e^{-decay t}
+  require(growth < 700, "decay", decay, "decay > -700 / (dt T): e^{-decay t} finite up to t = dt T");
+  require(std::isfinite(amplitude * std::exp(std::max(0.0, growth))), "amplitude", amplitude,
+          "|amplitude| e^{-decay t} finite up to t = dt T");
   return to_fast(ro::filter_task<double>(ro::FilterTarget<double>{decay, frequency, amplitude}, dt, steps));
 }
 

@@ -322,6 +322,9 @@ bad "nscaling diverged" "lr" overlaps nscaling --N 16,32 --seeds 1 --epochs 2 --
 bad "equivalent outputs overflow" "input-std" overlaps equivalent --N 40 --T 60 --dt 0.1 --epochs 3 --input-std 1e308
 bad "aba phases" "phases" overlaps aba --phases A:10,C:5
 bad "aba phases: a trailing comma is an empty phase" "phases" overlaps aba --phases A:10,
+bad "filter: a subnormal dt (1/dt overflows)" "dt" overlaps filter --dt 1e-320
+bad "filter: a target that overflows names decay" "decay" overlaps filter --decay -1e308
+bad "equivalent: theta2-uu N overflows" "theta2-uu" overlaps equivalent --theta2-uu 1e308
 bad "aba optimizer" "optimizer" overlaps aba --optimizer sgd2
 bad "aba beta2" "beta2" overlaps aba --optimizer adam --beta2 1
 bad "equivalent unreachable m.u" "m-dot-u" overlaps equivalent --N 40 --theta2-mu 50
