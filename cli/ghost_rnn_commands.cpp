@@ -145,7 +145,6 @@ void check_output(const RnnOptions& o) {
   require(o.format == "csv" || o.format == "json", "format", "'" + o.format + "'", "csv or json");
 }
 
-const char* task_name(fg::RnnTask t) { return t == fg::RnnTask::da ? "da" : t == fg::RnnTask::dcd ? "dcd" : "dmts"; }
 const char* readout_name(fg::RnnReadout r) {
   switch (r) {
     case fg::RnnReadout::latent: return "latent";
@@ -157,7 +156,7 @@ const char* readout_name(fg::RnnReadout r) {
 }
 
 Json inputs_of(const fg::RunSpec& s) {
-  return Json{{"task", task_name(s.task)},
+  return Json{{"task", fg::rnn_task_name(s.task)},
               {"N", s.neurons},
               {"rank", s.rank},
               {"readout", readout_name(s.config.readout)},
@@ -289,7 +288,7 @@ void train_figure(const RnnTable& t, const fg::RunSpec& s, bool tracked, const s
   gp << "set multiplot layout 1," << (tracked ? 2 : 1) << "\n"
      << "set logscale y\nset format y '10^{%L}'\nset xlabel 'epoch'\n"
      << "set xtics " << std::max<long>(1, s.epochs / 4) << "\n"
-     << "set title 'rank " << s.rank << " " << task_name(s.task) << ", lr " << s.lr << "'\n"
+     << "set title 'rank " << s.rank << " " << fg::rnn_task_name(s.task) << ", lr " << s.lr << "'\n"
      << "plot $curve using 1:2 with lines lw 2 title 'loss', $curve using 1:3 with lines title '|grad L|'";
   if (s.change_epoch >= 0)
     gp << ", '+' using (" << s.change_epoch << "):(1) with impulses lc 'gray' title 'confidence lowered'";

@@ -26,22 +26,6 @@ namespace learndyn::cli {
 namespace {
 namespace fn = learndyn::fast::ntk;
 
-const char* kind_name(fn::ModelKind k) {
-  switch (k) {
-    case fn::ModelKind::rnn_rate: return "rnn_rate";
-    case fn::ModelKind::rnn_vanilla: return "rnn_vanilla";
-    case fn::ModelKind::gru: return "gru";
-  }
-  return "?";
-}
-
-fn::ModelKind parse_kind(const std::string& s, const std::string& parameter) {
-  if (s == "gru") return fn::ModelKind::gru;
-  if (s == "rnn_rate") return fn::ModelKind::rnn_rate;
-  if (s == "rnn_vanilla") return fn::ModelKind::rnn_vanilla;
-  throw ArgumentError(parameter, "'" + s + "'", "gru, rnn_rate or rnn_vanilla");
-}
-
 // ---- the model: built-in or from a manifest -----------------------------------------------
 
 struct Problem {
@@ -90,7 +74,7 @@ void add_model_options(CLI::App& cmd, ModelOptions& o, bool with_manifest) {
 
 Problem builtin_problem(const ModelOptions& o) {
   fn::Shape shape;
-  shape.kind = parse_kind(o.model, "model");
+  shape.kind = fn::parse_model_kind(o.model, "model");
   shape.hidden = static_cast<int>(parse_integer(o.hidden, "hidden", 1, 4096));
   shape.inputs = static_cast<int>(parse_integer(o.inputs, "inputs", 1, 4096));
   shape.bias = !o.no_bias;
@@ -169,7 +153,7 @@ Problem manifest_problem(const std::string& path, const nlohmann::json& m) {
   const std::string kind = m["model"].get<std::string>();
   if (kind != "gru" && kind != "rnn_rate" && kind != "rnn_vanilla")
     throw InputError(path, "$.model", "'" + kind + "' is not gru, rnn_rate, rnn_vanilla or attention");
-  s.kind = parse_kind(kind, "model");
+  s.kind = fn::parse_model_kind(kind, "model");
   s.hidden = manifest_int(m, "hidden", path, 1, 4096);
   s.inputs = manifest_int(m, "inputs", path, 1, 4096);
   s.bias = !m.contains("bias") || (m["bias"].is_boolean() && m["bias"].get<bool>());
@@ -460,7 +444,7 @@ Json metrics_report(const MetricsOptions& o) {
   const fn::Shape& s = p.model.shape;
   Json r = Json::object();
   r["command"] = "ntk metrics";
-  r["model"] = {{"kind", kind_name(s.kind)}, {"hidden", s.hidden}, {"inputs", s.inputs},
+  r["model"] = {{"kind", fn::model_kind_name(s.kind)}, {"hidden", s.hidden}, {"inputs", s.inputs},
                 {"batch", p.inputs.batch}, {"steps", p.inputs.steps}, {"alpha", p.model.alpha},
                 {"bias", s.bias}, {"parameters", fn::parameter_count(s)}, {"states", dim},
                 {"source", o.model.manifest.empty() ? "built-in" : o.model.manifest}};
@@ -544,7 +528,7 @@ void export_model(const ModelOptions& o, const std::string& dir) {
     weights["bias_hh_l0"] = "bias_hh_l0.npy";
   }
   save("x.npy", p.inputs.x, {std::size_t(p.inputs.batch), std::size_t(p.inputs.steps), n_in});
-  Json m = {{"model", kind_name(s.kind)}, {"hidden", s.hidden}, {"inputs", s.inputs},
+  Json m = {{"model", fn::model_kind_name(s.kind)}, {"hidden", s.hidden}, {"inputs", s.inputs},
             {"alpha", p.model.alpha}, {"bias", s.bias}, {"weights", weights}, {"x", "x.npy"}};
   write_file_atomically((std::filesystem::path(dir) / "model.json").string(), m.dump(2) + "\n");
 }

@@ -1,5 +1,6 @@
 #include "oracle/ntk_cases.hpp"
 
+#include <cmath>
 #include <string>
 #include <utility>
 
@@ -7,6 +8,7 @@
 
 #include "common/decimal.hpp"
 #include "common/eigen_scalar.hpp"
+#include "fast/ntk/estimators.hpp"
 #include "fast/ntk/model.hpp"
 #include "fast/ntk/operators.hpp"
 #include "oracle/to_reference.hpp"
@@ -24,19 +26,14 @@ namespace {
 // so the reference reads the same doubles, converted exactly to each precision
 // (oracle/to_reference.hpp).
 struct ModelText {
-  std::string kind, hidden, inputs, batch, steps, alpha, gain, seed, bias;
+  fn::ModelKind kind;
+  std::string hidden, inputs, batch, steps, alpha, gain, seed, bias;
 };
 
 Inputs inputs_of(const ModelText& m) {
-  return {{"model", m.kind},   {"hidden", m.hidden}, {"inputs", m.inputs}, {"batch", m.batch},
+  return {{"model", fn::model_kind_name(m.kind)},   {"hidden", m.hidden}, {"inputs", m.inputs}, {"batch", m.batch},
           {"steps", m.steps},  {"alpha", m.alpha},   {"gain", m.gain},     {"seed", m.seed},
           {"bias", m.bias}};
-}
-
-fn::ModelKind kind_of(const std::string& name) {
-  if (name == "rnn_rate") return fn::ModelKind::rnn_rate;
-  if (name == "rnn_vanilla") return fn::ModelKind::rnn_vanilla;
-  return fn::ModelKind::gru;
 }
 
 struct FastProblem {
@@ -45,7 +42,7 @@ struct FastProblem {
 };
 
 FastProblem fast_problem(const ModelText& m) {
-  const fn::Shape shape{kind_of(m.kind), std::stoi(m.hidden), std::stoi(m.inputs), m.bias == "true"};
+  const fn::Shape shape{m.kind, std::stoi(m.hidden), std::stoi(m.inputs), m.bias == "true"};
   const std::uint64_t seed = std::stoull(m.seed);
   return {fn::random_model(shape, parse_decimal<double>(m.alpha, "alpha"), parse_decimal<double>(m.gain, "gain"), seed),
           fn::random_inputs(shape, std::stoi(m.batch), std::stoi(m.steps), seed + 1)};  // as cli/ntk_commands.cpp
@@ -54,19 +51,6 @@ FastProblem fast_problem(const ModelText& m) {
 const std::vector<std::string> kQuantities{"trace", "frobenius", "participation_ratio", "participation_ratio_AAstar",
                                            "core_trace", "core_cosine"};
 
-// The metrics of a dense NTK_S (a) and core C_V (x) I_n (c), in kQuantities' order: tr A,
-// ||A||_F, PR = (tr A)^2 / tr(A^2) and PR of A A* = tr(A^2)^2 / tr(A^4) (N25, N32; A = A*),
-// tr C (= tr K, N21), cos(A, C) = <A, C>_F / (||A||_F ||C||_F) (N26). Plain sums: the
-// matrices are at most a few hundred states wide.
-template <class Real, class Mat>
-std::vector<Real> metrics(const Mat& a, const Mat& c) {
-  using std::sqrt;
-  const Real tr = a.trace(), tr2 = a.squaredNorm();
-  const Mat a2 = a * a;
-  const Real tr4 = a2.squaredNorm();
-  return {tr, sqrt(tr2), tr * tr / tr2, tr2 * tr2 / tr4, c.trace(), a.cwiseProduct(c).sum() / sqrt(tr2 * c.squaredNorm())};
-}
-
 template <class Real>
 std::vector<Real> reference_metrics(const FastProblem& p) {
   const rn::Linearization<Real> lin =
@@ -74,7 +58,9 @@ std::vector<Real> reference_metrics(const FastProblem& p) {
   const Eigen::Index n = Eigen::Index(lin.batch) * lin.steps * lin.hidden;
   const rn::Matrix<Real> a = rn::dense<Real>([&](const rn::Vector<Real>& q) { return rn::apply_ntk(lin, q); }, n);
   const rn::Matrix<Real> c = rn::dense<Real>([&](const rn::Vector<Real>& q) { return rn::apply_core(lin, q); }, n);
-  return metrics<Real>(a, c);
+  const rn::ExactMetrics<Real> m = rn::trace_metrics(a);  // (N25, N32)
+  return {m.trace, m.frobenius, m.participation_ratio, m.participation_ratio_aastar, c.trace(),
+          rn::operator_cosine(a, c)};  // tr C = tr K (N21), (N26)
 }
 
 std::vector<FastValue> fast_metrics(const FastProblem& p) {
@@ -84,16 +70,19 @@ std::vector<FastValue> fast_metrics(const FastProblem& p) {
   Eigen::MatrixXd a(n, n), c(n, n);
   ntk.apply_ntk(id.data(), a.data(), static_cast<int>(n));
   ntk.apply_core(id.data(), c.data(), static_cast<int>(n));
-  const std::vector<double> v = metrics<double>(a, c);
+  // The CLI's exact estimator (the case's command): small_metrics of the dense NTK_S.
+  const fn::SmallMetrics m = fn::small_metrics(std::vector<double>(a.data(), a.data() + a.size()), static_cast<int>(n));
+  const double cosine = a.cwiseProduct(c).sum() / std::sqrt(a.squaredNorm() * c.squaredNorm());  // (N26)
+  const double v[] = {m.trace, m.frobenius, m.participation_ratio, m.participation_ratio_aastar, c.trace(), cosine};
   std::vector<FastValue> out;
-  for (std::size_t i = 0; i < v.size(); ++i) out.push_back({kQuantities[i], v[i]});
+  for (std::size_t i = 0; i < kQuantities.size(); ++i) out.push_back({kQuantities[i], v[i]});
   return out;
 }
 
 CaseDefinition metrics_case(const ModelText& m) {
   const Inputs inputs = inputs_of(m);
   const std::string id = make_case_id("ntk.metrics", inputs);
-  const std::string command = "learndyn ntk metrics --model " + m.kind + " --hidden " + m.hidden + " --inputs " +
+  const std::string command = "learndyn ntk metrics --model " + std::string(fn::model_kind_name(m.kind)) + " --hidden " + m.hidden + " --inputs " +
                               m.inputs + " --batch " + m.batch + " --steps " + m.steps + " --alpha " + m.alpha +
                               " --gain " + m.gain + " --seed " + m.seed + (m.bias == "true" ? "" : " --no-bias") +
                               " --estimator exact --json";
@@ -112,12 +101,12 @@ CaseDefinition metrics_case(const ModelText& m) {
 
 std::vector<CaseDefinition> ntk_cases(SuiteName suite) {
   std::vector<CaseDefinition> cases;
-  cases.push_back(metrics_case({"rnn_rate", "3", "2", "2", "4", "0.5", "1", "1", "true"}));
-  cases.push_back(metrics_case({"rnn_vanilla", "3", "2", "2", "4", "1", "1", "1", "true"}));
-  cases.push_back(metrics_case({"gru", "3", "2", "2", "4", "1", "1", "1", "true"}));
+  cases.push_back(metrics_case({fn::ModelKind::rnn_rate, "3", "2", "2", "4", "0.5", "1", "1", "true"}));
+  cases.push_back(metrics_case({fn::ModelKind::rnn_vanilla, "3", "2", "2", "4", "1", "1", "1", "true"}));
+  cases.push_back(metrics_case({fn::ModelKind::gru, "3", "2", "2", "4", "1", "1", "1", "true"}));
   if (suite == SuiteName::full) {
-    cases.push_back(metrics_case({"gru", "8", "3", "3", "10", "1", "1", "2", "true"}));
-    cases.push_back(metrics_case({"rnn_rate", "8", "3", "3", "10", "0.25", "1.5", "2", "false"}));
+    cases.push_back(metrics_case({fn::ModelKind::gru, "8", "3", "3", "10", "1", "1", "2", "true"}));
+    cases.push_back(metrics_case({fn::ModelKind::rnn_rate, "8", "3", "3", "10", "0.25", "1.5", "2", "false"}));
   }
   return cases;
 }

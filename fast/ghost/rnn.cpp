@@ -76,18 +76,8 @@ void for_each_block(RnnNet& p, const RnnNet& g, Op op) {
   op(&p.b_out, &g.b_out, 1);
 }
 
-double squared_norm(const RnnNet& g) {
-  return g.W.squaredNorm() + g.M.squaredNorm() + g.Nm.squaredNorm() + g.b.squaredNorm() +
-         g.W_in.squaredNorm() + g.w_out.squaredNorm() + g.b_out * g.b_out;
-}
-
 int read_index(ReadoutTiming t, int k) { return t == ReadoutTiming::after_update ? k + 1 : k; }
 
-bool fused_applies(const RnnConfig& c, const RnnNet& net, const RnnBatch& batch) {
-  return net.rank == 1 && c.readout == RnnReadout::latent &&
-         c.timing == ReadoutTiming::after_update && batch.target.rows() == 1 &&
-         net.W_in.cols() == 0 && batch.noise.empty();
-}
 
 // Work arrays of the generic path (one set per thread).
 struct GenericWork {
@@ -141,6 +131,21 @@ double rank_one_padded(const RnnConfig& c, const double* m, const double* n, con
 }
 
 }  // namespace
+
+double gradient_norm(const RnnNet& g) {
+  return std::sqrt(g.W.squaredNorm() + g.M.squaredNorm() + g.Nm.squaredNorm() + g.b.squaredNorm() +
+                   g.W_in.squaredNorm() + g.w_out.squaredNorm() + g.b_out * g.b_out);
+}
+
+bool rank_one_kernel_applies(const RnnConfig& c, const RnnNet& net, const RnnBatch& batch) {
+  return net.rank == 1 && c.readout == RnnReadout::latent &&
+         c.timing == ReadoutTiming::after_update && batch.target.rows() == 1 &&
+         net.W_in.cols() == 0 && batch.noise.empty();
+}
+
+const char* rnn_task_name(RnnTask task) {
+  return task == RnnTask::da ? "da" : task == RnnTask::dcd ? "dcd" : "dmts";
+}
 
 // ---- parameters -----------------------------------------------------------------------
 
@@ -350,7 +355,7 @@ double rnn_loss(const RnnConfig& c, const RnnNet& net, const RnnBatch& batch) {
 double rank_one_gradient(const RnnConfig& c, const RnnNet& net, const RnnBatch& batch,
                          RnnNet& grad) {
   validate(c, net, batch);
-  require(fused_applies(c, net, batch), "network", "not the fused case",
+  require(rank_one_kernel_applies(c, net, batch), "network", "not the fused case",
           "rank 1, latent readout after the update, one trial, no inputs, no noise");
   const std::size_t n = static_cast<std::size_t>(net.b.size()), np = padded(n);
   std::vector<double> m(np, 0.0), nv(np, 0.0), b(np, 0.0), r0(np, 0.0), dm(np), dn(np), db(np);
@@ -508,7 +513,7 @@ struct RnnTrainer::Impl {
             "network", "shape", "N, rank and inputs of the run");
     fixed = make_batch(spec, 0);
     fused = spec.task == RnnTask::da && spec.noise == 0 &&
-            fused_applies(spec.config, net, fixed);
+            rank_one_kernel_applies(spec.config, net, fixed);
     validate(spec.config, net, fixed);
     resize_like(net, grad);
     resize_like(net, adam_m);
@@ -578,7 +583,7 @@ struct RnnTrainer::Impl {
   double generic_epoch() {
     const RnnBatch batch = spec.task == RnnTask::da && spec.noise == 0 ? fixed : make_batch(spec, draws.next());
     const double loss = rnn_gradient(spec.config, net, batch, grad);
-    grad_norm = std::sqrt(squared_norm(grad));
+    grad_norm = gradient_norm(grad);
     if (spec.optimizer == Optimizer::sgd) {
       for_each_block(net, grad, [&](double* p, const double* g, Eigen::Index size) {
         for (Eigen::Index i = 0; i < size; ++i) p[i] -= spec.lr * g[i];

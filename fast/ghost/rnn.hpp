@@ -66,6 +66,16 @@ double rnn_gradient(const RnnConfig& config, const RnnNet& net, const RnnBatch& 
                     RnnNet& gradient);
 double rnn_loss(const RnnConfig& config, const RnnNet& net, const RnnBatch& batch);
 
+// |grad L| over every parameter block together (the public code's gradient norm).
+double gradient_norm(const RnnNet& gradient);
+
+// The task's name on the command line and in reports: da, dcd, dmts.
+const char* rnn_task_name(RnnTask task);
+
+// Whether the fused rank-one kernel applies (what the trainer uses it for): rank 1, latent
+// readout after the update, one trial, no inputs, no noise.
+bool rank_one_kernel_applies(const RnnConfig& config, const RnnNet& net, const RnnBatch& batch);
+
 // The fused rank-one kernel (R17-R18): rank 1, latent readout after the update, one trial, no
 // inputs, no noise (the DA network of Figs. 3, 6A, 8B). Throws ArgumentError otherwise.
 double rank_one_gradient(const RnnConfig& config, const RnnNet& net, const RnnBatch& batch,

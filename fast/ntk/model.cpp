@@ -124,6 +124,21 @@ void append_row(std::vector<double>& v, const double* a, int na, const double* b
 
 }  // namespace
 
+const char* model_kind_name(ModelKind kind) {
+  switch (kind) {
+    case ModelKind::rnn_rate: return "rnn_rate";
+    case ModelKind::rnn_vanilla: return "rnn_vanilla";
+    case ModelKind::gru: return "gru";
+  }
+  return "?";
+}
+
+ModelKind parse_model_kind(const std::string& name, const std::string& parameter) {
+  for (const ModelKind kind : {ModelKind::gru, ModelKind::rnn_rate, ModelKind::rnn_vanilla})
+    if (name == model_kind_name(kind)) return kind;
+  throw ArgumentError(parameter, "'" + name + "'", "gru, rnn_rate or rnn_vanilla");
+}
+
 int gate_count(const Shape& shape) { return shape.kind == ModelKind::gru ? 3 : 1; }
 
 int parameter_count(const Shape& shape) {

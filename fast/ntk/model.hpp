@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace learndyn::fast::ntk {
@@ -17,6 +18,11 @@ struct Shape {
   int inputs = 1;
   bool bias = true;
 };
+
+// The model's name on the command line and in manifests: rnn_rate, rnn_vanilla, gru; and back
+// (ArgumentError naming `parameter` for another name).
+const char* model_kind_name(ModelKind kind);
+ModelKind parse_model_kind(const std::string& name, const std::string& parameter);
 
 int gate_count(const Shape& shape);
 int parameter_count(const Shape& shape);

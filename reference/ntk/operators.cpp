@@ -208,7 +208,7 @@ Matrix<Real> reduce_operator(const Operator<Real>& phi, int batch, int steps, in
 }
 
 template <class Real>
-ExactMetrics<Real> exact_metrics(const Matrix<Real>& a) {
+ExactMetrics<Real> trace_metrics(const Matrix<Real>& a) {
   using std::sqrt;
   require(a.rows() == a.cols() && a.rows() > 0, "A", "shape", "square, non-empty");
   ExactMetrics<Real> m;
@@ -217,6 +217,12 @@ ExactMetrics<Real> exact_metrics(const Matrix<Real>& a) {
   m.frobenius = sqrt(frob2);
   m.participation_ratio = m.trace * m.trace / frob2;                              // (N25)
   m.participation_ratio_aastar = frob2 * frob2 / Matrix<Real>(a * a.transpose()).squaredNorm();
+  return m;
+}
+
+template <class Real>
+ExactMetrics<Real> exact_metrics(const Matrix<Real>& a) {
+  ExactMetrics<Real> m = trace_metrics(a);
   const Matrix<Real> sym = (a + a.transpose()) / 2;
   Eigen::SelfAdjointEigenSolver<Matrix<Real>> solver(sym, Eigen::EigenvaluesOnly);
   const Vector<Real>& ev = solver.eigenvalues();
@@ -269,16 +275,19 @@ Real core_frobenius_squared(const Linearization<Real>& lin) {
   template Matrix<Real> reduce_dense<Real>(const Matrix<Real>&, int, int, int, Axes);              \
   template Matrix<Real> reduce_operator<Real>(const Operator<Real>&, int, int, int, Axes);         \
   template ExactMetrics<Real> exact_metrics<Real>(const Matrix<Real>&);                            \
+  template ExactMetrics<Real> trace_metrics<Real>(const Matrix<Real>&);                            \
   template Real operator_cosine<Real>(const Matrix<Real>&, const Matrix<Real>&);                   \
   template Real core_trace<Real>(const Linearization<Real>&);                                      \
   template Real core_frobenius_squared<Real>(const Linearization<Real>&);
 LEARNDYN_INSTANTIATE(double)
 LEARNDYN_INSTANTIATE(real)
 // At 100 digits only what the golden suite certifies with (oracle/ntk_cases.cpp): NTK_S, the
-// core and their dense matrices; not the eigensolver of exact_metrics.
+// core, their dense matrices and metrics; not the eigensolver of exact_metrics.
 template Vector<real_hi> apply_ntk<real_hi>(const Linearization<real_hi>&, const Vector<real_hi>&);
 template Vector<real_hi> apply_core<real_hi>(const Linearization<real_hi>&, const Vector<real_hi>&);
 template Matrix<real_hi> dense<real_hi>(const Operator<real_hi>&, Eigen::Index);
+template ExactMetrics<real_hi> trace_metrics<real_hi>(const Matrix<real_hi>&);
+template real_hi operator_cosine<real_hi>(const Matrix<real_hi>&, const Matrix<real_hi>&);
 #undef LEARNDYN_INSTANTIATE
 
 }  // namespace learndyn::reference::ntk

@@ -70,6 +70,9 @@ struct ExactMetrics {
 };
 template <class Real>
 ExactMetrics<Real> exact_metrics(const Matrix<Real>& a);
+// The same without the eigenvalues (no eigensolver): trace, Frobenius norm and both PRs.
+template <class Real>
+ExactMetrics<Real> trace_metrics(const Matrix<Real>& a);
 
 // (N26) <A,B>_F / (||A||_F ||B||_F).
 template <class Real>
