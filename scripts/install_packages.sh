@@ -11,6 +11,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev         # command line, JSON
   libgtest-dev librapidcheck-dev libbenchmark-dev   # tests, properties, benchmarks
   gnuplot-nox                             # PNG figures
+  python3                                 # the CLI tests' JSON/CSV checks and independent models
 )
 if [ "${1:-}" = "--fuzz" ]; then
   packages+=(clang libclang-rt-14-dev)      # libFuzzer + ASan/UBSan runtimes for clang

@@ -4,6 +4,7 @@
 # counts; the script's status is non-zero when any check failed).
 set -uo pipefail
 bin="$1"
+command -v python3 >/dev/null || { echo "tests/cli: python3 is required by these checks (scripts/install_packages.sh installs it)" >&2; exit 1; }
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 passed=0

@@ -181,8 +181,7 @@ check "oracle show prints the golden value" grep -q "\"loss_final\": \"$golden_v
 # 1e-13 relative: the golden model is the very model the command builds (a mismatch of one
 # weight, input or initial state would be far larger). NTK: `ntk metrics --estimator exact`
 # (trace, Frobenius norm, participation ratios); ghost RNN: the epoch-0 row of `rnn-train`.
-if command -v python3 >/dev/null; then
-  check "ntk and ghost_rnn cases: the command prints the golden values" python3 - "$bin" "$scratch/golden.json" <<'PY'
+check "ntk and ghost_rnn cases: the command prints the golden values" python3 - "$bin" "$scratch/golden.json" <<'PY'
 import json, shlex, subprocess, sys
 binary, golden = sys.argv[1], json.load(open(sys.argv[2]))
 
@@ -207,7 +206,6 @@ for case in golden["cases"]:
         assert abs(got - want) <= 1e-13 * abs(want), (case["id"], q, got, want)
 assert areas == {"ntk", "ghost_rnn"}, areas
 PY
-fi
 run oracle show --list
 check "oracle show --list lists the full suite" test "$(wc -l <<<"$out")" -gt 100
 bad "unknown case" "case" oracle show --case no.such.case
@@ -225,9 +223,10 @@ check "oracle audit exits 0" test "$rc" = 0
 check "audit reports the analytical loss" grep -q '"quantity": "loss"' <<<"$out"
 
 # --- the README's Python example runs as printed, against a golden.json -------------------
-# (skipped where python3 is absent). `mycode.critical_rate` is (G16) with c = 1.
+# `mycode.critical_rate` is (G16) with c = 1.
 readme="$(dirname "$0")/../../README.md"
-if command -v python3 >/dev/null && [ -f "$readme" ]; then
+check "README.md is beside the tests" test -f "$readme"
+if [ -f "$readme" ]; then
   mkdir -p "$scratch/py"
   awk '/^\*\*In Python\*\*/ { on = 1 } on && /^```python/ { grab = 1; next } grab && /^```/ { exit } grab' \
       "$readme" >"$scratch/py/example.py"
