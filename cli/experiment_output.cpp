@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "cli/figure.hpp"
+#include "cli/options.hpp"
 #include "cli/tables.hpp"
 #include "common/argument_error.hpp"
 
@@ -14,8 +15,8 @@ namespace learndyn::cli {
 
 void add_output_options(CLI::App& cmd, Output& o, const std::string& tables) {
   cmd.add_option("--format", o.format, "csv | json (default csv)");
-  cmd.add_option("-o,--output", o.output, "data file to write atomically (default: stdout; then the summary goes to stdout)");
-  cmd.add_option("--figure", o.figure, "PNG figure to write (gnuplot)");
+  cmd.add_option("-o,--output", o.output, "data file to write atomically (default: stdout; then the summary goes to stdout)")->check(non_empty_path());
+  cmd.add_option("--figure", o.figure, "PNG figure to write (gnuplot)")->check(non_empty_path());
   if (!tables.empty()) cmd.add_option("--table", o.table, "the table written as CSV: " + tables);
 }
 

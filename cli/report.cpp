@@ -1,10 +1,8 @@
 #include "cli/report.hpp"
 
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <ostream>
-#include <stdexcept>
+
+#include "common/text_file.hpp"
 
 namespace learndyn::cli {
 namespace {
@@ -33,30 +31,7 @@ void print_report(std::ostream& out, const Json& report, bool json) {
 }
 
 void write_file_atomically(const std::string& path, const std::string& text) {
-  // A device, FIFO or terminal (-o /dev/null, /dev/stdout) is written in place: renaming a
-  // file over it would replace the device node itself (as root, /dev/null became a file).
-  std::error_code ec;
-  if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec)) {
-    std::ofstream device(path, std::ios::binary);
-    device << text;
-    if (!device.flush()) throw std::runtime_error("cannot write " + path);
-    return;
-  }
-  const std::string temporary = path + ".partial";
-  {
-    std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
-    if (!file) throw std::runtime_error("cannot write " + path);
-    file << text;
-    file.close();
-    if (!file) {
-      std::remove(temporary.c_str());
-      throw std::runtime_error("cannot write " + path);
-    }
-  }
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-    std::remove(temporary.c_str());
-    throw std::runtime_error("cannot write " + path);
-  }
+  learndyn::write_file_atomically(path, text);
 }
 
 }  // namespace learndyn::cli

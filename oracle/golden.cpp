@@ -45,16 +45,25 @@ GoldenCase parse_case(const JsonCursor& at, int digits) {
   at.object();
   const JsonCursor id = at.member("id");
   c.id = id.string();
-  if (!is_valid_case_id(c.id)) id.fail("case id \"" + c.id + "\" is not [A-Za-z0-9_.=+-]{1,256}");
+  if (!is_valid_case_id(c.id)) id.fail("case id " + quoted_key(c.id) + " is not [A-Za-z0-9_.=+-]{1,256}");
   c.area = at.member("area").string();
   c.description = at.member("description").string();
   const JsonCursor inputs = at.member("inputs");
-  for (const auto& [name, value] : inputs.object().items())
-    c.inputs.emplace_back(name, inputs.member(name).string());
+  for (const auto& [name, value] : inputs.object().items()) {
+    const JsonCursor input = inputs.member(name);
+    if (!is_valid_case_id(name)) input.fail("input name " + quoted_key(name) + " is not [A-Za-z0-9_.=+-]{1,256}");
+    c.inputs.emplace_back(name, input.string());
+  }
   c.command = at.member("command").string();
   const JsonCursor values = at.member("values");
-  for (const auto& item : values.object().items())
-    c.values.push_back(parse_value(item.key(), values.member(item.key()), digits));
+  for (const auto& item : values.object().items()) {
+    const JsonCursor value = values.member(item.key());
+    // The checker prints quantity names in its table: a newline or a comma in one would break
+    // the table's rows, so names follow the case-id alphabet, as in candidate files.
+    if (!is_valid_case_id(item.key()))
+      value.fail("quantity " + quoted_key(item.key()) + " is not [A-Za-z0-9_.=+-]{1,256}");
+    c.values.push_back(parse_value(item.key(), value, digits));
+  }
   if (c.values.empty()) values.fail("a case needs at least one value");
   return c;
 }

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "common/argument_error.hpp"
+#include "common/progress.hpp"
 #include "common/scalar.hpp"
 #include "experiments/overlaps/support.hpp"
 #include "experiments/overlaps/tasks.hpp"
@@ -113,7 +114,11 @@ FilterResult run_filter(const FilterSettings& s) {
 
   double worst_exact = 0, worst_euler = 0, worst_reference = 0, last_reference_loss = 0;
   const double nan = std::numeric_limits<double>::quiet_NaN();
+  Progress progress("overlaps filter", "epoch", static_cast<double>(s.epochs),
+                    network_work(model, s.neurons, s.steps, s.epochs),
+                    network_seconds(model, s.neurons, s.steps, s.epochs));
   for (long e = 0; e <= s.epochs; ++e) {
+    progress.update(static_cast<double>(e));
     const bool last = e == s.epochs;
     const bool record = is_recorded(e, s.record_every, s.epochs) ||
                         (next_reference < reference_epochs.size() && reference_epochs[next_reference] == e);
