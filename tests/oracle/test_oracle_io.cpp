@@ -108,7 +108,7 @@ TEST(Golden, QuantityAndInputNamesOutsideTheIdAlphabetAreRefusedOnOneLine) {
             "$.cases[0].values.a,b");
   EXPECT_EQ(fault_position([&] { o::parse_golden(replaced("\"eps\": \"1e-4\"", "\"e\\rps\": \"1e-4\""), "g"); }),
             "$.cases[0].inputs[\"e\\rps\"]");
-  for (const std::string& bad : {"\"gr\\nad\": {", "\"\": {", "\"a b\": {"})
+  for (const char* bad : {"\"gr\\nad\": {", "\"\": {", "\"a b\": {"})
     EXPECT_EQ(message(replaced("\"grad\": {", bad)).find('\n'), std::string::npos) << bad;
 }
 
