@@ -191,6 +191,7 @@ void add_filter(CLI::App& group, std::function<void()>& action) {
       if (s.reference == ex::ReferenceCheck::none) s.reference_epochs = 0;
       s.reference_epochs = std::min(s.reference_epochs, s.epochs);
       s.threads = static_cast<unsigned>(integer_option(o->threads, "threads", 0, 1024));
+      ex::require_filter_memory(s, o->out.format == "json");
       const ex::FilterResult r = run_naming_lr(s.lr, [&] { return ex::run_filter(s); });
       Json report = Json::object();
       report["command"] = "overlaps filter";

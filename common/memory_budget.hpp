@@ -40,11 +40,13 @@ inline double memory_budget_bytes() {
   return budget;
 }
 
-// "1.23 GB", "45.6 MB": the estimate as the refusal states it (3 significant digits).
+// "1.23 GB", "45.6 MB", "1 bytes": the estimate as the refusal states it (3 significant digits).
 inline std::string render_bytes(double bytes) {
   char buffer[32];
   if (bytes >= 1e9)
     std::snprintf(buffer, sizeof buffer, "%.3g GB", bytes / 1e9);
+  else if (bytes < 1e5)
+    std::snprintf(buffer, sizeof buffer, "%.0f bytes", bytes);
   else
     std::snprintf(buffer, sizeof buffer, "%.3g MB", bytes / 1e6);
   return buffer;

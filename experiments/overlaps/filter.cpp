@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "common/argument_error.hpp"
+#include "common/memory_budget.hpp"
 #include "common/progress.hpp"
 #include "common/scalar.hpp"
 #include "experiments/overlaps/support.hpp"
@@ -78,6 +79,25 @@ std::vector<long> recorded_epochs(long last, long every, long limit) {
 }
 
 }  // namespace
+
+void require_filter_memory(const FilterSettings& s, bool json_table) {
+  validate(s);
+  const double rank = s.rank;
+  const double network = 18 * (2 * rank + 2) * s.neurons;
+  const double task = (160 + 48 * rank) * s.steps;
+  // Epochs 0..every-1, every every-th, and the last (is_recorded).
+  const double rows = std::min<double>(static_cast<double>(s.epochs) + 1,
+                                       static_cast<double>(s.record_every) + static_cast<double>(s.epochs / s.record_every) + 1);
+  const double overlaps = static_cast<double>(overlap_names(s.rank, fo::Activation::linear).size());
+  const double table = rows * (10 + 3 * overlaps) * (json_table ? 100 : 67);
+  const double bytes = 20e6 + network + task + table;  // 20 MB: the program itself
+  if (network >= task && network >= table)
+    require_memory(bytes, "N", s.neurons);
+  else if (task >= table)
+    require_memory(bytes, "T", s.steps);
+  else
+    require_memory(bytes, "epochs", s.epochs);
+}
 
 FilterResult run_filter(const FilterSettings& s) {
   validate(s);

@@ -59,6 +59,12 @@ if [ -z "${LEARNDYN_CLI_QUICK:-}" ]; then
   check "std::bad_alloc: exit 1" test "$rc" = 1
   check "std::bad_alloc: one line" test "$(wc -l <<<"$err")" = 1
   check "std::bad_alloc: says out of memory" grep -q "out of memory" <<<"$err"
+  run_limited 400000 overlaps filter --N 10000000 --T 20 --dt 0.1 --epochs 1 --threads 1
+  check "filter under ulimit -v: exit 2" test "$rc" = 2
+  check "filter under ulimit -v: names N" grep -q "invalid N" <<<"$err"
+  check "filter N-bound: estimate within 2x of the peak" within_2x overlaps filter --N 4000000 --T 10 --epochs 2
+  check "filter T-bound: estimate within 2x of the peak" within_2x overlaps filter --N 1000 --T 1000000 --epochs 1
+  check "filter table-bound: estimate within 2x of the peak" within_2x overlaps filter --N 100 --T 100 --epochs 30000 --record-every 1 --format json
   check "scan CSV: estimate within 2x of the peak" within_2x ghost scan --points 1000000
   check "scan JSON: estimate within 2x of the peak" within_2x ghost scan --points 300000 --format json
   check "train CSV: estimate within 2x of the peak" within_2x ghost train --eta 0.1 --runs 1000 --epochs 999
