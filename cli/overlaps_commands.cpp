@@ -438,6 +438,7 @@ void add_aba(CLI::App& group, std::function<void()>& action) {
       s.record_every = integer_option(o->record_every, "record-every", 1, 100000000);
       s.seed = seed_option(o->seed);
       s.threads = static_cast<unsigned>(integer_option(o->threads, "threads", 0, 1024));
+      ex::require_aba_memory(s, o->out.format == "json");
       const ex::AbaResult r = run_naming_lr(s.lr, [&] { return ex::run_aba(s); });
       Json report = Json::object();
       report["command"] = "overlaps aba";

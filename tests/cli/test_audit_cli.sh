@@ -21,6 +21,9 @@ bad() {  # bad NAME PARAMETER ARGS...: exit 2, nothing on stdout, one line namin
 bad "scan: 10^7 points as JSON (was an abort)" "invalid points" ghost scan --points 10000000 --format json
 bad "train --reference: 10^8 epochs" "invalid epochs" ghost train --eta 0.1 --reference --epochs 100000000
 bad "train: 10^6 runs of 100 epochs (~34 GB)" "invalid runs" ghost train --eta 0.1 --runs 1000000 --epochs 100
+bad "filter: N = T = 10^7 at rank 8" "invalid T" overlaps filter --N 10000000 --T 10000000 --rank 8 --epochs 1
+bad "filter: a table of 10^8 epochs" "invalid epochs" overlaps filter --epochs 100000000 --record-every 1
+bad "aba: N = 10^6 (an N x N charge of 8 TB; was out of memory at the end)" "invalid N" overlaps aba --N 1000000 --T 10 --phases A:1
 check "the refusal states the estimate" grep -q "estimated working memory" <<<"$err"
 # The estimate against the measured peak resident memory: within a factor 2 either way. The
 # estimate is what a refusal states under LEARNDYN_MEMORY_BUDGET=1. These and the ulimit -v
@@ -65,6 +68,8 @@ if [ -z "${LEARNDYN_CLI_QUICK:-}" ]; then
   check "filter N-bound: estimate within 2x of the peak" within_2x overlaps filter --N 4000000 --T 10 --epochs 2
   check "filter T-bound: estimate within 2x of the peak" within_2x overlaps filter --N 1000 --T 1000000 --epochs 1
   check "filter table-bound: estimate within 2x of the peak" within_2x overlaps filter --N 100 --T 100 --epochs 30000 --record-every 1 --format json
+  check "aba N-bound (the N x N charge): estimate within 2x of the peak" within_2x overlaps aba --N 4000 --T 10 --phases A:1
+  check "aba T-bound: estimate within 2x of the peak" within_2x overlaps aba --N 100 --T 400000 --phases A:1
   check "scan CSV: estimate within 2x of the peak" within_2x ghost scan --points 1000000
   check "scan JSON: estimate within 2x of the peak" within_2x ghost scan --points 300000 --format json
   check "train CSV: estimate within 2x of the peak" within_2x ghost train --eta 0.1 --runs 1000 --epochs 999
