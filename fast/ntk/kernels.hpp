@@ -3,7 +3,7 @@
 // matrix Y^T Y and Y M). Only raw pointers cross this interface: the kernels are compiled twice
 // (kernels_avx2.cpp with -march=x86-64-v3, kernels_generic.cpp without), each TU with Eigen in
 // its own namespace, and `kernels()` picks the AVX2+FMA build at run time when the CPU has it
-// (toolchain.md §3-§4.3: Eigen's GEMM is compile-time dispatched; the ODR forbids mixing its
+// (proofs/common.md C6: Eigen's GEMM is compile-time dispatched; the ODR forbids mixing its
 // instantiations across flags, hence the renamed namespace).
 #pragma once
 
