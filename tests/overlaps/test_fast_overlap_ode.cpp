@@ -193,7 +193,7 @@ Charges charges(const Eigen::MatrixXd& s) {
           s(0, 0) - s(2, 2), s(3, 3) - s(1, 1)};
 }
 
-TEST(OverlapsFastOde, FlowConservesTheChargesOfSpecSection5) {
+TEST(OverlapsFastOde, FlowConservesTheChargesOfO33ToO35) {
   // O33-O35. Linear charges of Sigma (tr J Sigma, zz - mm for linear phi, uu - vv for
   // any phi) are conserved by every stepper built from rate evaluations, to rounding (each
   // rate has them exactly 0 up to 8 u |lr G Sigma|: < 1e-13 over 40 epochs). The nonlinear

@@ -194,7 +194,7 @@ RC_GTEST_PROP(OverlapsLearning, AugmentedGramIsSymmetricPsdWithTheZeroPattern, (
     }
 }
 
-TEST(OverlapsLearning, SpecRankOneRowsOfGbar) {
+TEST(OverlapsLearning, GbarMatchesThePublicCodesRankOneRows) {
   // The rank-1 rows of proofs/overlaps.md §9 (copied from the public code), written out term by
   // term, against (O18) with the erf model's full gradient (g_mu, g_mm, g_uu nonzero).
   const ro::Model<real> model = ro::erf_model(1, real("0.2"));

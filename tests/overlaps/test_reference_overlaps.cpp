@@ -21,7 +21,7 @@ namespace ro = learndyn::reference::overlaps;
 namespace to = learndyn::testing::overlaps;
 using Names = std::vector<std::string>;
 
-TEST(Overlaps, OrderingsAreTheSpecs) {
+TEST(Overlaps, OrderingsAreThePublicCodes) {
   // The public code's orderings (O6).
   EXPECT_EQ(ro::overlap_names(1, ro::OverlapOrdering::linear),
             (Names{"zm", "zu", "vm", "vu", "mu", "zv", "mm", "uu", "vv", "zz"}));
@@ -43,7 +43,7 @@ TEST(Overlaps, EveryOrderingListsEachPairOnce) {
     }
 }
 
-TEST(Overlaps, VisibilityCountsAreTheSpecsTable) {
+TEST(Overlaps, VisibilityCountsAreThePapers) {
   // Counts of §4: linear 4/6 (R=1), 9/12 (R=2); nonlinear 7/3, 15/6; and both code
   // orderings list the visible overlaps first.
   struct Row {
