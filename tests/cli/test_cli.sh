@@ -321,7 +321,7 @@ bad "nscaling one size" "N" overlaps nscaling --N 100
 bad "nscaling trailing comma" "N" overlaps nscaling --N 16,32,
 bad "figure betas trailing comma" "betas" ghost figure -o "$scratch/never.png" --betas 1,
 bad "nscaling init" "init" overlaps nscaling --init zeros
-# A diverged run is refused, naming the option: it was printed as empty cells and JSON null.
+# A diverged run is refused, naming the option, not printed as empty cells and JSON null.
 bad "nscaling diverged" "lr" overlaps nscaling --N 16,32 --seeds 1 --epochs 2 --t-max 2 --batch 2 --lr 1e308
 bad "equivalent outputs overflow" "input-std" overlaps equivalent --N 40 --T 60 --dt 0.1 --epochs 3 --input-std 1e308
 bad "aba phases" "phases" overlaps aba --phases A:10,C:5
