@@ -22,6 +22,6 @@ if [ ! -f "$build/build.ninja" ]; then
   cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 fi
 targets=()
-for t in "$@"; do targets+=(--target "$t"); done
+if (($#)); then targets=(--target "$@"); fi
 # Two jobs: the machines have 2 cores, and the 50-digit template TUs need ~1 GB each.
 cmake --build "$build" -j "${LEARNDYN_JOBS:-2}" "${targets[@]}"
