@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstdint>
+#include <cstdio>
 #include <limits>
 #include <stdexcept>
 #include <vector>
@@ -107,6 +108,12 @@ void read_zip64_extra(std::string_view extra, std::size_t extra_offset, const st
   for (const std::uint64_t* value : {uncompressed, compressed, offset})
     if (value != nullptr && *value == k32)
       throw InputError(file, where, "a size or offset is 0xffffffff without a ZIP64 extra field");
+}
+
+std::string hex32(std::uint32_t v) {
+  char text[11];
+  std::snprintf(text, sizeof text, "0x%08x", v);
+  return text;
 }
 
 std::string member_position(const Entry& e) { return "member " + e.name; }
@@ -333,7 +340,7 @@ std::map<std::string, NpyArray> parse_npz(std::string_view bytes, const std::str
     const std::string_view npy = e.method == 8 ? std::string_view(inflated) : stored;
     const std::uint32_t crc = crc32_of(npy);
     if (crc != e.crc)
-      throw InputError(file, "member " + e.name, "CRC-32 mismatch (data " + std::to_string(crc) + ", declared " + std::to_string(e.crc) + ")");
+      throw InputError(file, "member " + e.name, "CRC-32 mismatch (data " + hex32(crc) + ", declared " + hex32(e.crc) + ")");
     try {
       arrays.emplace(name, parse_npy(npy, e.name));
     } catch (const InputError& inner) {
