@@ -128,6 +128,27 @@ for kind, convert in [('f8c', 0), ('f4c', 1), ('f8f', 2), ('f4f', 3)]:
     }
 }
 
+// Written to a stream that cannot seek, zipfile puts each member's CRC and sizes in a data
+// descriptor after its data (flag bit 3) and leaves them zero in the local header.
+TEST_F(ArraysTest, ArchivesWithDataDescriptorsRead) {
+  ASSERT_TRUE(python(std::string(kPythonValues) + R"(
+class Unseekable:
+    def __init__(self, f): self.f = f
+    def write(self, b): return self.f.write(b)
+    def flush(self): self.f.flush()
+    def read(self, n=-1): raise OSError("write-only")  # np.savez takes only objects with read()
+for name, save in [('dd.npz', np.savez), ('dd_compressed.npz', np.savez_compressed)]:
+    with open(name, 'wb') as f:
+        save(Unseekable(f), a=values(3, 2), b=values(4))
+    assert all(i.flag_bits & 8 for i in zipfile.ZipFile(name).infolist())
+)"));
+  for (const std::string name : {"dd.npz", "dd_compressed.npz"}) {
+    const ArraySet set = learndyn::read_arrays(path(name));
+    EXPECT_EQ(learndyn::require_array(set, "a", {3, 2}).data, test_array({3, 2}).data) << name;
+    EXPECT_EQ(learndyn::require_array(set, "b", {4}).data, test_array({4}).data) << name;
+  }
+}
+
 TEST_F(ArraysTest, NumpyReadsWhatLearndynWrites) {
   const std::map<std::string, NpyArray> arrays = {
       {"m", test_array({5})}, {"W", test_array({3, 4})}, {"final/n", test_array({2, 3, 2})}, {"s", test_array({})}};
