@@ -85,9 +85,11 @@ class ArraysTest : public ::testing::Test {
 const char* kPythonValues = "def values(*shape):\n    return ((np.arange(int(np.prod(shape))) + 1) / 8 - 2).reshape(shape)\n";
 
 TEST_F(ArraysTest, NpyWriterMatchesNumpyByteForByte) {
-  // Shapes around the header's 64-byte padding boundary, scalars, empty and long dimensions.
+  // Scalars, empty and long dimensions, headers past 64 bytes, and the last shape's header
+  // exactly at a multiple of 64 before padding (NumPy then pads a full 64 bytes).
   const std::vector<std::vector<std::size_t>> shapes = {
-      {}, {0}, {1}, {3}, {2, 3}, {4, 1, 2}, {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, {123456789, 0}, {2, 3, 4, 5, 1, 2}};
+      {}, {0}, {1}, {3}, {2, 3}, {4, 1, 2}, {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, {123456789, 0}, {2, 3, 4, 5, 1, 2},
+      {0, 1, 1, 1, 10, 10, 10, 10, 10, 10, 10, 10}};
   std::string code = kPythonValues;
   for (std::size_t k = 0; k < shapes.size(); ++k) {
     std::string tuple = "(";
