@@ -30,16 +30,6 @@ void check_output(const Output& o, const std::vector<std::string>& tables) {
   throw ArgumentError("table", "'" + o.table + "'", names);
 }
 
-Json json_of(const experiments::Table& t) {
-  Json rows = Json::array();
-  for (const auto& row : t.rows) {
-    Json r = Json::array();
-    for (double x : row) r.push_back(json_number(x));
-    rows.push_back(std::move(r));
-  }
-  return Json{{"columns", t.columns}, {"rows", rows}};
-}
-
 Json json_of(const experiments::Summary& s) {
   Json out = Json::object();
   for (const auto& [name, value] : s.values) out[name] = json_number(value);
@@ -53,7 +43,7 @@ void deliver(const Output& o, Json report, const NamedTables& tables,
     if (name == o.table) chosen = table;
   std::string data;
   if (o.format == "csv") {
-    data = csv_text(chosen->columns, chosen->rows, number_text);
+    data = csv_of(*chosen);
   } else {
     for (const auto& [name, table] : tables) report[name] = json_of(*table);
     data = report.dump(1) + "\n";

@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/report.hpp"
+#include "cli/tables.hpp"
 #include "experiments/table.hpp"
 
 namespace learndyn::cli {
@@ -25,7 +26,6 @@ void add_output_options(CLI::App& cmd, Output& o, const std::string& tables = ""
 // Checks --format and --table (one of `tables`) before any work is done.
 void check_output(const Output& o, const std::vector<std::string>& tables);
 
-Json json_of(const experiments::Table& t);
 Json json_of(const experiments::Summary& s);
 
 // The named tables of a result; the first is the default CSV table.
