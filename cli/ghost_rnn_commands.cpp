@@ -8,11 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "cli/experiment_output.hpp"
 #include "cli/figure.hpp"
 #include "cli/options.hpp"
-#include "cli/report.hpp"
-#include "cli/tables.hpp"
+#include "cli/output.hpp"
 #include "common/argument_error.hpp"
 #include "experiments/ghost/rnn_sweep.hpp"
 #include "experiments/ghost/rnn_train.hpp"
@@ -33,45 +31,39 @@ struct RnnOptions {
               confidence, lr, optimizer = "sgd", epochs, seed = "0", record_every, noise, init,
               input, delay, response, initial, initial_sigma, trials, change_epoch, changed_beta, changed_confidence,
               learned = "0.05";
-  std::string format = "csv", output, figure;
+  Output out;
 };
 
 void add_network_options(CLI::App& cmd, RnnOptions& o) {
   cmd.add_option("--task", o.task, "da | dcd | dmts (default da)");
-  cmd.add_option("--N", o.neurons, "neurons, 1..4096 (default 100)");
-  cmd.add_option("--rank", o.rank, "rank K of W = M N^T, 0 = full rank (default 1)");
+  add_neurons(cmd, o.neurons, "1..4096 (default 100)");
+  cmd.add_option("--rank", o.rank, "rank K of W = M N^T, 0 = full rank (default 1)")->type_name("INT");
   cmd.add_option("--readout", o.readout,
                  "latent (Eq. 36, rank 1) | sigmoid (Eq. 48) | tanh | confidence (Eq. 40); default: "
                  "latent for rank-1 DA, sigmoid for DA and DMTS, tanh for DCD");
   cmd.add_option("--timing", o.timing, "after | before: the state read by output k (default: DA after, else before)");
-  cmd.add_option("--alpha", o.alpha, "dt/tau in (0, 1] (default 0.5)");
-  cmd.add_option("--beta", o.beta, "latent readout confidence beta > 0 (default 10)");
-  cmd.add_option("--kappa-th", o.kappa_th, "latent readout threshold (default 1)");
-  cmd.add_option("--confidence", o.confidence, "c > 0 of the confidence readout (default 1)");
+  cmd.add_option("--alpha", o.alpha, "dt/tau in (0, 1] (default 0.5)")->type_name("DECIMAL");
+  cmd.add_option("--beta", o.beta, "latent readout confidence beta > 0 (default 10)")->type_name("DECIMAL");
+  cmd.add_option("--kappa-th", o.kappa_th, "latent readout threshold (default 1)")->type_name("DECIMAL");
+  cmd.add_option("--confidence", o.confidence, "c > 0 of the confidence readout (default 1)")->type_name("DECIMAL");
   cmd.add_option("--init", o.init,
                  "gaussian (Figs. 3, 6) | xavier (DCD/DMTS code) | lowrank (Fig. 4 code: M ~ N(0,1), "
                  "N ~ N(0,1/N), b ~ N(0,0.01)); default by task");
-  cmd.add_option("--input", o.input, "cue steps (DCD default 2, DMTS 6)");
-  cmd.add_option("--delay", o.delay, "delay steps (DA 20, DCD 10, DMTS 16)");
-  cmd.add_option("--response", o.response, "response steps (DA 20, DCD 10, DMTS 10)");
-  cmd.add_option("--initial", o.initial, "DA initial rate of every unit in [-1, 1] (default -0.3)");
-  cmd.add_option("--initial-sigma", o.initial_sigma, "DCD/DMTS: r0 = tanh(sigma z), sigma >= 0 (default 0.1)");
-  cmd.add_option("--trials", o.trials, "DCD/DMTS: trials per class and epoch, 1..10000 (default 1)");
-  cmd.add_option("--noise", o.noise, "noise s.d. inside tanh, >= 0 (DA 0, DCD/DMTS 0.01)");
-  cmd.add_option("--seed", o.seed, "seed of the initial weights, noise and initial states (default 0)");
+  cmd.add_option("--input", o.input, "cue steps (DCD default 2, DMTS 6)")->type_name("INT");
+  cmd.add_option("--delay", o.delay, "delay steps (DA 20, DCD 10, DMTS 16)")->type_name("INT");
+  cmd.add_option("--response", o.response, "response steps (DA 20, DCD 10, DMTS 10)")->type_name("INT");
+  cmd.add_option("--initial", o.initial, "DA initial rate of every unit in [-1, 1] (default -0.3)")->type_name("DECIMAL");
+  cmd.add_option("--initial-sigma", o.initial_sigma, "DCD/DMTS: r0 = tanh(sigma z), sigma >= 0 (default 0.1)")->type_name("DECIMAL");
+  cmd.add_option("--trials", o.trials, "DCD/DMTS: trials per class and epoch, 1..10000 (default 1)")->type_name("INT");
+  cmd.add_option("--noise", o.noise, "noise s.d. inside tanh, >= 0 (DA 0, DCD/DMTS 0.01)")->type_name("DECIMAL");
+  add_seed(cmd, o.seed);
 }
 
 void add_training_options(CLI::App& cmd, RnnOptions& o) {
-  cmd.add_option("--lr", o.lr, "learning rate >= 0 (default 0.003 DA, 0.01 DCD/DMTS)");
+  cmd.add_option("--lr", o.lr, "learning rate >= 0 (default 0.003 DA, 0.01 DCD/DMTS)")->type_name("DECIMAL");
   cmd.add_option("--optimizer", o.optimizer, "sgd | adam (default sgd)");
-  cmd.add_option("--epochs", o.epochs, "epochs >= 0");
-  cmd.add_option("--learned", o.learned, "loss below which a run counts as learned (default 0.05)");
-}
-
-void add_output_options(CLI::App& cmd, RnnOptions& o) {
-  cmd.add_option("--format", o.format, "csv | json (default csv)");
-  cmd.add_option("-o,--output", o.output, "data file (default stdout; then the summary goes to stdout)");
-  cmd.add_option("--figure", o.figure, "PNG figure to write (gnuplot)");
+  cmd.add_option("--epochs", o.epochs, "epochs >= 0")->type_name("INT");
+  cmd.add_option("--learned", o.learned, "loss below which a run counts as learned (default 0.05)")->type_name("DECIMAL");
 }
 
 template <class Enum>
@@ -115,7 +107,7 @@ fg::RunSpec spec_of(const RnnOptions& o, long default_epochs) {
   if (!o.noise.empty()) s.noise = parse_double(o.noise, "noise");
   if (!o.initial_sigma.empty()) s.initial_sigma = parse_double(o.initial_sigma, "initial-sigma");
   if (!o.trials.empty()) s.trials_per_class = static_cast<int>(parse_integer(o.trials, "trials", 1, 10000));
-  s.seed = static_cast<std::uint64_t>(parse_integer(o.seed, "seed", 0, std::numeric_limits<long>::max()));
+  s.seed = parse_seed(o.seed);
   if (!o.lr.empty()) s.lr = parse_double(o.lr, "lr");
   s.optimizer = parse_choice<fg::Optimizer>(o.optimizer, "optimizer", {{"sgd", fg::Optimizer::sgd}, {"adam", fg::Optimizer::adam}});
   if (!o.epochs.empty()) s.epochs = parse_integer(o.epochs, "epochs", 0, 100000000);
@@ -133,10 +125,6 @@ double learned_of(const RnnOptions& o) {
   const double x = parse_double(o.learned, "learned");
   require(x > 0 && std::isfinite(x), "learned", x, "> 0 (finite)");
   return x;
-}
-
-void check_output(const RnnOptions& o) {
-  require(o.format == "csv" || o.format == "json", "format", "'" + o.format + "'", "csv or json");
 }
 
 const char* readout_name(fg::RnnReadout r) {
@@ -177,7 +165,7 @@ Json inputs_of(const fg::RunSpec& s) {
 // The figure first (a gnuplot failure leaves no data behind), then the data to -o or stdout.
 void deliver(const RnnOptions& o, const Json& report, const experiments::Table& table,
              const std::function<void(const std::string&)>& figure) {
-  cli::deliver(Output{o.format, o.output, o.figure, ""}, report, {{"table", &table}}, figure);
+  cli::deliver(o.out, report, {{"table", &table}}, figure);
 }
 
 // ---- ghost rnn-train --------------------------------------------------------------------------
@@ -206,22 +194,23 @@ void train_figure(const experiments::Table& t, const fg::RunSpec& s, bool tracke
   write_png(gp.str(), png, tracked ? 1400 : 800, 520);
 }
 
-void add_train(CLI::App& ghost, std::function<void()>& action) {
+void add_rnn_train(CLI::App& ghost, std::function<void()>& action) {
   auto o = std::make_shared<RnnOptions>();
   auto track = std::make_shared<std::string>("0");
   auto* cmd = ghost.add_subcommand("rnn-train",
       "train one rate RNN (Eq. 24) on DA/DCD/DMTS by BPTT; learning curve, ghost tracking (Figs. 3, 8B)");
+  set_example(*cmd, "learndyn ghost rnn-train --N 100 --rank 1 --epochs 2000 --track-every 50 --figure train.png -o train.csv");
   add_network_options(*cmd, *o);
   add_training_options(*cmd, *o);
-  cmd->add_option("--record-every", o->record_every, "rows: every k-th epoch and the last (default 1)");
-  cmd->add_option("--track-every", *track, "rank 1: fixed points and ghost eps every k epochs (default 0 = off)");
-  cmd->add_option("--change-epoch", o->change_epoch, "Fig. 8B: epoch at which the readout confidence changes");
-  cmd->add_option("--changed-beta", o->changed_beta, "Fig. 8B: the latent readout's new beta");
-  cmd->add_option("--changed-confidence", o->changed_confidence, "the confidence readout's new c");
-  add_output_options(*cmd, *o);
+  cmd->add_option("--record-every", o->record_every, "rows: every k-th epoch and the last (default 1)")->type_name("INT");
+  cmd->add_option("--track-every", *track, "rank 1: fixed points and ghost eps every k epochs (default 0 = off)")->type_name("INT");
+  cmd->add_option("--change-epoch", o->change_epoch, "Fig. 8B: epoch at which the readout confidence changes")->type_name("INT");
+  cmd->add_option("--changed-beta", o->changed_beta, "Fig. 8B: the latent readout's new beta")->type_name("DECIMAL");
+  cmd->add_option("--changed-confidence", o->changed_confidence, "the confidence readout's new c")->type_name("DECIMAL");
+  add_output_options(*cmd, o->out);
   cmd->callback([o, track, &action] {
     action = [o, track] {
-      check_output(*o);
+      check_output(o->out, {});
       const fg::RunSpec s = spec_of(*o, 2000);
       const eg::TrainSettings settings{learned_of(*o), parse_integer(*track, "track-every", 0, 100000000)};
       const eg::TrainResult r = eg::run_rnn_train(s, settings);
@@ -246,9 +235,7 @@ void add_train(CLI::App& ghost, std::function<void()>& action) {
 // ---- ghost rnn-slow-points ------------------------------------------------------------------
 
 std::vector<long> parse_epoch_list(const std::string& text) {
-  std::vector<long> out;
-  for (const std::string& item : split_list(text, "at")) out.push_back(parse_integer(item, "at", 0, 100000000));
-  require(!out.empty(), "at", "''", "a comma-separated list of epochs");
+  std::vector<long> out = parse_integer_list(text, "at", 0, 100000000);
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
@@ -300,7 +287,7 @@ void slow_points_figure(const eg::SlowPointResult& r, const fg::RunSpec& s, cons
   write_png(gp.str(), png, std::max<int>(500, 420 * static_cast<int>(epochs.size())), 460);
 }
 
-void add_slow_points(CLI::App& ghost, std::function<void()>& action) {
+void add_rnn_slow_points(CLI::App& ghost, std::function<void()>& action) {
   auto o = std::make_shared<RnnOptions>();
   auto at = std::make_shared<std::string>("0,1000,2000");
   auto points = std::make_shared<std::string>("401");
@@ -309,16 +296,17 @@ void add_slow_points(CLI::App& ghost, std::function<void()>& action) {
   auto* cmd = ghost.add_subcommand("rnn-slow-points",
       "train, and at given epochs find fixed points, ghosts and slow points (R26-R29): latent grid for "
       "rank <= 2, Newton on q from visited states otherwise");
+  set_example(*cmd, "learndyn ghost rnn-slow-points --rank 2 --at 0,1000,2000 --figure slow_points.png -o points.csv");
   add_network_options(*cmd, *o);
   add_training_options(*cmd, *o);
   cmd->add_option("--at", *at, "comma-separated epochs to analyse (default 0,1000,2000)");
-  cmd->add_option("--points", *points, "rank <= 2: grid points per latent axis, 3..4001 (default 401)");
-  cmd->add_option("--stride", *stride, "full space: every k-th visited state starts Newton (default 4)");
-  cmd->add_option("--max-speed", *max_speed, "report only points with speed q <= this (default: all)");
-  add_output_options(*cmd, *o);
+  cmd->add_option("--points", *points, "rank <= 2: grid points per latent axis, 3..4001 (default 401)")->type_name("INT");
+  cmd->add_option("--stride", *stride, "full space: every k-th visited state starts Newton (default 4)")->type_name("INT");
+  cmd->add_option("--max-speed", *max_speed, "report only points with speed q <= this (default: all)")->type_name("DECIMAL");
+  add_output_options(*cmd, o->out);
   cmd->callback([o, at, points, stride, max_speed, &action] {
     action = [o, at, points, stride, max_speed] {
-      check_output(*o);
+      check_output(o->out, {});
       const std::vector<long> epochs = parse_epoch_list(*at);
       const fg::RunSpec s = spec_of(*o, epochs.back());
       const int grid = static_cast<int>(parse_integer(*points, "points", 3, 4001));
@@ -340,7 +328,7 @@ void add_slow_points(CLI::App& ghost, std::function<void()>& action) {
 
 // ---- ghost rnn-sweep ------------------------------------------------------------------------
 
-void add_sweep(CLI::App& ghost, std::function<void()>& action) {
+void add_rnn_sweep(CLI::App& ghost, std::function<void()>& action) {
   auto o = std::make_shared<RnnOptions>();
   auto rates = std::make_shared<std::string>("1e-4,1e-1,30");
   auto seeds = std::make_shared<std::string>("10");
@@ -349,19 +337,20 @@ void add_sweep(CLI::App& ghost, std::function<void()>& action) {
   auto curve_every = std::make_shared<std::string>("0");
   auto* cmd = ghost.add_subcommand("rnn-sweep",
       "final loss against the learning rate over seeds and ranks (Fig. 6A; 6B with several ranks)");
+  set_example(*cmd, "learndyn ghost rnn-sweep --ranks 1,2 --seeds 5 --rates 1e-4,1e-1,10 --figure sweep.png -o sweep.csv");
   add_network_options(*cmd, *o);
   add_training_options(*cmd, *o);
   cmd->add_option("--rates", *rates, "lo,hi,count: count rates log-spaced in [lo, hi] (default 1e-4,1e-1,30)");
-  cmd->add_option("--seeds", *seeds, "seeds 0..S-1 per rate (default 10)");
+  cmd->add_option("--seeds", *seeds, "seeds 0..S-1 per rate (default 10)")->type_name("INT");
   cmd->add_option("--ranks", *ranks, "comma-separated ranks, 0 = full (default 1); each rank reads out by the task default (DA: latent at rank 1, Eq. 48 otherwise)");
-  cmd->add_option("--threads", *threads, "parallel runs, 0 = every core (results do not depend on it)");
+  add_threads(*cmd, *threads);
   cmd->add_option("--curve-every", *curve_every,
                   "> 0: the data are the learning curves (rank, lr, seed, epoch, loss every k epochs; Fig. 6B) "
-                  "and the figure shows the mean curve per rank at the first rate");
-  add_output_options(*cmd, *o);
+                  "and the figure shows the mean curve per rank at the first rate")->type_name("INT");
+  add_output_options(*cmd, o->out);
   cmd->callback([o, rates, seeds, ranks, threads, curve_every, &action] {
     action = [o, rates, seeds, ranks, threads, curve_every] {
-      check_output(*o);
+      check_output(o->out, {});
       eg::SweepSettings settings;
       const std::vector<std::string> parts = split_list(*rates, "rates");
       require(parts.size() == 3, "rates", "'" + *rates + "'", "lo,hi,count");
@@ -370,13 +359,11 @@ void add_sweep(CLI::App& ghost, std::function<void()>& action) {
       settings.count = parse_integer(parts[2], "rates", 1, 1000);
       settings.rates_text = *rates;
       settings.seeds = parse_integer(*seeds, "seeds", 1, 10000);
-      settings.threads = static_cast<unsigned>(parse_integer(*threads, "threads", 0, 256));
+      settings.threads = parse_threads(*threads);
       settings.learned = learned_of(*o);
       settings.curve_every = parse_integer(*curve_every, "curve-every", 0, 100000000);
       std::vector<int> rank_list;
-      for (const std::string& item : split_list(*ranks, "ranks"))
-        rank_list.push_back(static_cast<int>(parse_integer(item, "ranks", 0, 4096)));
-      require(!rank_list.empty(), "ranks", "''", "a comma-separated list");
+      for (long rank : parse_integer_list(*ranks, "ranks", 0, 4096)) rank_list.push_back(static_cast<int>(rank));
       // Each rank reads out by its task default (default_run): DA latent at rank 1, sigmoid
       // (Eq. 48) otherwise; DCD tanh (its targets are +-1); DMTS sigmoid.
       for (int rank : rank_list) {
@@ -443,9 +430,9 @@ void add_sweep(CLI::App& ghost, std::function<void()>& action) {
 
 void add_ghost_rnn_commands(CLI::App& app, std::function<void()>& action) {
   CLI::App* ghost = app.get_subcommand("ghost");
-  add_train(*ghost, action);
-  add_slow_points(*ghost, action);
-  add_sweep(*ghost, action);
+  add_rnn_train(*ghost, action);
+  add_rnn_slow_points(*ghost, action);
+  add_rnn_sweep(*ghost, action);
 }
 
 }  // namespace learndyn::cli

@@ -10,11 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "cli/experiment_output.hpp"
 #include "cli/figure.hpp"
 #include "cli/options.hpp"
-#include "cli/report.hpp"
-#include "cli/tables.hpp"
+#include "cli/output.hpp"
 #include "common/argument_error.hpp"
 #include "experiments/ntk/attention_rank.hpp"
 
@@ -24,37 +22,26 @@ namespace ex = learndyn::experiments::ntk;
 
 struct RankOptions {
   std::string inputs = "1,2,4,8,16,32,64", seeds = "0,1,2", attention = "64", mlp = "128", outputs = "1",
-              batch = "4", steps = "50", threads = "2", sketch = "16", residual = "32", format = "csv", output,
-              figure;
+              batch = "4", steps = "50", threads = "2", sketch = "16", residual = "32";
+  Output out;
   bool spatial = false, overall = false;
 };
 
-// A comma-separated list of integers in [lo, hi], at least one.
-std::vector<long> parse_list(const std::string& text, const std::string& parameter, long lo, long hi) {
-  std::vector<long> values;
-  std::stringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ',')) values.push_back(parse_integer(item, parameter, lo, hi));
-  require(!values.empty() && (text.empty() || text.back() != ','), parameter, "'" + text + "'",
-          "a comma-separated list of integers in " + std::to_string(lo) + ".." + std::to_string(hi));
-  return values;
-}
-
 ex::AttentionRankConfig config_of(const RankOptions& o) {
   ex::AttentionRankConfig c;
-  c.inputs = parse_list(o.inputs, "inputs", 1, 4096);
-  c.seeds = parse_list(o.seeds, "seeds", 0, 9007199254740992L);  // 2^53: each seed exact in the table
-  c.attentions = parse_list(o.attention, "attention", 1, 1024);
+  c.inputs = parse_integer_list(o.inputs, "inputs", 1, 4096);
+  c.seeds = parse_integer_list(o.seeds, "seeds", 0, 9007199254740992L);  // 2^53: each seed exact in the table
+  c.attentions = parse_integer_list(o.attention, "attention", 1, 1024);
   c.mlp = static_cast<int>(parse_integer(o.mlp, "mlp", 1, 4096));
   c.outputs = static_cast<int>(parse_integer(o.outputs, "outputs", 1, 1024));
   c.batch = static_cast<int>(parse_integer(o.batch, "batch", 1, 100000));
   c.steps = static_cast<int>(parse_integer(o.steps, "steps", 1, 4096));
   c.sketch = static_cast<int>(parse_integer(o.sketch, "sketch", 1, 4096));
   c.residual = static_cast<int>(parse_integer(o.residual, "residual", 0, 4096));
-  c.threads = static_cast<unsigned>(parse_integer(o.threads, "threads", 1, 2));
+  c.threads = parse_threads(o.threads, 2);
   c.spatial = o.spatial;
   c.overall = o.overall;
-  require(o.format == "csv" || o.format == "json", "format", "'" + o.format + "'", "csv or json");
+  check_output(o.out, {});
   ex::validate(c);
   return c;
 }
@@ -107,7 +94,7 @@ void run_attention_rank(const RankOptions& o) {
   report["settings"] = {{"attention", c.attentions}, {"mlp", c.mlp}, {"outputs", c.outputs},
                         {"batch", c.batch}, {"steps", c.steps}, {"seeds", c.seeds}};
   std::string data;
-  if (o.format == "csv") {
+  if (o.out.format == "csv") {
     data = csv_of(r.rows);
   } else {
     Json full = report;
@@ -115,8 +102,8 @@ void run_attention_rank(const RankOptions& o) {
     full["summary"] = summary;
     data = full.dump(1) + "\n";
   }
-  if (!o.figure.empty()) write_figure(c, r, o.figure);  // first: a gnuplot failure leaves no data
-  emit_data(o.output, o.figure, data, report["command"], summary);
+  if (!o.out.figure.empty()) write_figure(c, r, o.out.figure);  // first: a gnuplot failure leaves no data
+  emit_data(o.out.output, o.out.figure, data, report["command"], summary);
 }
 
 }  // namespace
@@ -131,18 +118,17 @@ void add_ntk_attention_commands(CLI::App& group, std::function<void()>& action) 
   cmd->add_option("--seeds", o->seeds, "model seeds, comma-separated, 0..2^53 (default 0,1,2); inputs use seed + 1");
   cmd->add_option("--attention", o->attention,
                   "d_a = d_model of the q, k, v projections, comma-separated, 1..1024 (default 64)");
-  cmd->add_option("--mlp", o->mlp, "MLP hidden width d_h, 1..4096 (default 128)");
-  cmd->add_option("--outputs", o->outputs, "output dimension d_out, 1..1024 (default 1)");
-  cmd->add_option("--batch", o->batch, "sequences B, 1..100000 (default 4)");
-  cmd->add_option("--steps", o->steps, "tokens per sequence T, 1..4096 (default 50)");
+  cmd->add_option("--mlp", o->mlp, "MLP hidden width d_h, 1..4096 (default 128)")->type_name("INT");
+  cmd->add_option("--outputs", o->outputs, "output dimension d_out, 1..1024 (default 1)")->type_name("INT");
+  cmd->add_option("--batch", o->batch, "sequences B, 1..100000 (default 4)")->type_name("INT");
+  cmd->add_option("--steps", o->steps, "tokens per sequence T, 1..4096 (default 50)")->type_name("INT");
   cmd->add_flag("--spatial", o->spatial, "also the spatial rank (PR of the D x D reduction; D matvecs)");
   cmd->add_flag("--overall", o->overall, "also the overall rank by Hutch++ (--sketch, --residual)");
-  cmd->add_option("--sketch", o->sketch, "Hutch++ range probes for --overall (default 16)");
-  cmd->add_option("--residual", o->residual, "Hutch++ residual probes for --overall (default 32)");
-  cmd->add_option("--threads", o->threads, "1 or 2 (results do not depend on it; default 2)");
-  cmd->add_option("--format", o->format, "csv | json (default csv)");
-  cmd->add_option("-o,--output", o->output, "data file (default stdout; then a summary goes to stdout)");
-  cmd->add_option("--figure", o->figure, "PNG figure to write (gnuplot)");
+  cmd->add_option("--sketch", o->sketch, "Hutch++ range probes for --overall (default 16)")->type_name("INT");
+  cmd->add_option("--residual", o->residual, "Hutch++ residual probes for --overall (default 32)")->type_name("INT");
+  add_threads(*cmd, o->threads, "2", 2);
+  add_output_options(*cmd, o->out);
+  set_example(*cmd, "learndyn ntk attention-rank --attention 16,64 --inputs 1,4,16 --figure rank.png -o rank.csv");
   cmd->callback([o, &action] { action = [o] { run_attention_rank(*o); }; });
 }
 

@@ -72,7 +72,7 @@ void validate(const AttentionRankConfig& c) {
   require(c.steps >= 1 && c.steps <= 4096, "steps", c.steps, "1..4096");
   require(c.sketch >= 1 && c.sketch <= 4096, "sketch", c.sketch, "1..4096");
   require(c.residual >= 0 && c.residual <= 4096, "residual", c.residual, "0..4096");
-  require(c.threads >= 1 && c.threads <= 2, "threads", c.threads, "1..2");
+  require(c.threads <= 2, "threads", c.threads, "0..2 (0: every core, at most 2)");
   require(static_cast<double>(c.batch) * c.steps * c.steps <= 5e7, "steps", c.steps, "B T^2 <= 5e7 attention weights");
   for (long da : c.attentions) {
     fn::AttentionShape shape;
