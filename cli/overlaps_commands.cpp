@@ -242,7 +242,8 @@ void add_nscaling(CLI::App& group, std::function<void()>& action) {
   auto* cmd = group.add_subcommand(
       "nscaling", "erf network vs mean-field overlap theory on the flip-flop task (Fig 4): mismatch vs N, fitted exponent");
   set_example(*cmd, "learndyn overlaps nscaling --N 100,200,400 --seeds 4 -o nscaling.csv --figure nscaling.png");
-  cmd->add_option("--N", o->neurons, "neurons N of the network: comma-separated sizes, each 2..10^7 (default 100,200,400,800,1600,3200)");
+  add_neurons(*cmd, o->neurons, "comma-separated sizes, each 2..10^7 (default 100,200,400,800,1600,3200)")
+      ->type_name("INT[,INT...]");
   cmd->add_option("--seeds", o->seeds, "runs per size (default 8)")->type_name("INT");
   cmd->add_option("--epochs", o->epochs, "epochs E after which the mismatch is measured (default 50; Fig 4 trains 2000)")->type_name("INT");
   cmd->add_option("--record-every", o->record_every, "trajectory: epochs 0..k-1, every k-th and the last (default 10)")->type_name("INT");
