@@ -250,8 +250,8 @@ void slow_points_figure(const eg::SlowPointResult& r, const fg::RunSpec& s, cons
   std::ostringstream gp;
   for (std::size_t e = 0; e < r.pictures.size(); ++e) {
     const experiments::Table& pic = r.pictures[e];
-    gp << (s.rank == 1 ? datablock("curve" + std::to_string(e), pic, {"kappa", "flow"})
-                       : datablock("curve" + std::to_string(e), pic, {"kappa_1", "kappa_2"}, {}, "trial"));
+    const std::string name = "curve" + std::to_string(e);
+    gp << (s.rank == 1 ? datablock(name, pic, {"kappa", "flow"}) : datablock(name, pic, {"kappa_1", "kappa_2"}, {}, "trial"));
   }
   const char* styles[] = {"pt 7 ps 1.4 lc rgb '#000000'", "pt 9 ps 1.6 lc rgb '#D55E00'", "pt 5 ps 1.2 lc rgb '#0072B2'"};
   const std::vector<std::string>& labels = *t.labels(t.index("kind"));
@@ -262,7 +262,11 @@ void slow_points_figure(const eg::SlowPointResult& r, const fg::RunSpec& s, cons
   for (std::size_t e = 0; e < epochs.size(); ++e)
     for (int k = 0; k < 3; ++k) {
       // Rank 1: (kappa, f); rank 2: kappa. A closing NaN row keeps an empty block plottable.
-      std::string block = datablock("p" + std::to_string(e) + "_" + std::to_string(k), t, {"kappa_1", t.columns[5]},
+      std::string name = "p";
+      name += std::to_string(e);
+      name += "_";
+      name += std::to_string(k);
+      std::string block = datablock(name, t, {"kappa_1", t.columns[5]},
                                     [&](std::size_t row) {
                                       return t.at(row, "epoch") == double(epochs[e]) &&
                                              t.at(row, "kind") == kinds[k];
@@ -328,6 +332,22 @@ void add_rnn_slow_points(CLI::App& ghost, std::function<void()>& action) {
 
 // ---- ghost rnn-sweep ------------------------------------------------------------------------
 
+// The sweep's figures: the rows of `t` of each rank as one data set (`columns`: x, y), plotted
+// with `style` on log-log axes below `labels`.
+void per_rank_figure(const experiments::Table& t, const std::vector<std::string>& columns, const std::vector<int>& ranks,
+                     const std::string& style, const std::string& labels, const std::string& png) {
+  std::ostringstream gp, plot;
+  plot << "plot ";
+  for (std::size_t k = 0; k < ranks.size(); ++k) {
+    const std::string name = "r" + std::to_string(k);
+    gp << datablock(name, t, columns, [&](std::size_t row) { return t.at(row, "rank") == ranks[k]; });
+    plot << (k ? ", " : "") << "$r" << k << " " << style << " title 'rank "
+         << (ranks[k] == 0 ? std::string("full") : std::to_string(ranks[k])) << "'";
+  }
+  gp << "set logscale xy\nset format x '10^{%L}'\nset format y '10^{%L}'\n" << labels << plot.str() << "\n";
+  write_png(gp.str(), png, 800, 560);
+}
+
 void add_rnn_sweep(CLI::App& ghost, std::function<void()>& action) {
   auto o = std::make_shared<RnnOptions>();
   auto rates = std::make_shared<std::string>("1e-4,1e-1,30");
@@ -386,41 +406,22 @@ void add_rnn_sweep(CLI::App& ghost, std::function<void()>& action) {
                                {"learned_threshold", settings.learned},
                                {"largest_rate_learned_by_most_seeds", critical},
                                {"by_rate", records_of(r.by_rate)}};
-      const auto rank_title = [](int rank) { return "rank " + (rank == 0 ? std::string("full") : std::to_string(rank)); };
       if (settings.curve_every > 0) {
         deliver(*o, report, r.curves, [&](const std::string& png) {
           // Fig. 6B: the mean loss over seeds against the epoch, one curve per rank, first rate.
-          std::ostringstream gp;
-          std::string plot = "plot ";
-          for (std::size_t k = 0; k < rank_list.size(); ++k) {
-            gp << "$c" << k << " << EOD\n";
-            for (std::size_t row = 0; row < r.mean_curves.rows.size(); ++row)
-              if (r.mean_curves.at(row, "rank") == rank_list[k])
-                gp << r.mean_curves.at(row, "epoch") + 1 << " " << number_text(r.mean_curves.at(row, "mean_loss")) << "\n";
-            gp << "EOD\n";
-            plot += (k ? ", " : "") + std::string("$c") + std::to_string(k) + " using 1:2 with lines lw 2 title '" +
-                    rank_title(rank_list[k]) + "'";
-          }
-          gp << "set logscale xy\nset format x '10^{%L}'\nset format y '10^{%L}'\n"
-             << "set xlabel 'epoch + 1'\nset ylabel 'loss (mean over seeds)'\n"
-             << "set title 'learning curves, lr " << first.lr << "'\n" << plot << "\n";
-          write_png(gp.str(), png, 800, 560);
+          std::ostringstream labels;
+          labels << "set xlabel 'epoch + 1'\nset ylabel 'loss (mean over seeds)'\n"
+                 << "set title 'learning curves, lr " << first.lr << "'\n";
+          per_rank_figure(r.mean_curves, {"epoch", "mean_loss"}, rank_list, "using ($1 + 1):2 with lines lw 2",
+                          labels.str(), png);
         });
         return;
       }
       deliver(*o, report, r.runs, [&](const std::string& png) {
-        std::ostringstream gp;
-        std::string plot = "plot ";
-        for (std::size_t k = 0; k < rank_list.size(); ++k) {
-          gp << datablock("r" + std::to_string(k), r.runs, {"lr", "final_loss"},
-                          [&](std::size_t row) { return r.runs.at(row, "rank") == rank_list[k]; });
-          plot += (k ? ", " : "") + std::string("$r") + std::to_string(k) + " using 1:2 with points pt 7 ps 0.6 title '" +
-                  rank_title(rank_list[k]) + "'";
-        }
-        gp << "set logscale xy\nset format x '10^{%L}'\nset format y '10^{%L}'\n"
-           << "set xlabel 'learning rate'\nset ylabel 'final loss'\n"
-           << "set title 'final loss vs learning rate (" << settings.seeds << " seeds each)'\n" << plot << "\n";
-        write_png(gp.str(), png, 800, 560);
+        std::ostringstream labels;
+        labels << "set xlabel 'learning rate'\nset ylabel 'final loss'\n"
+               << "set title 'final loss vs learning rate (" << settings.seeds << " seeds each)'\n";
+        per_rank_figure(r.runs, {"lr", "final_loss"}, rank_list, "using 1:2 with points pt 7 ps 0.6", labels.str(), png);
       });
     };
   });
