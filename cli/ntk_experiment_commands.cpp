@@ -24,12 +24,29 @@ namespace fn = learndyn::fast::ntk;
 
 // ---- ntk memory-pro ---------------------------------------------------------------------
 
+// The rank estimator's options, shared by memory-pro and gain-sweep (experiments::ntk::RankOptions).
+struct EstimatorOptions {
+  std::string sketch = "12", residual = "12", seed = "1";
+};
+
+void add_estimator_options(CLI::App& cmd, EstimatorOptions& o) {
+  add_integer(cmd, "sketch", o.sketch, "Hutch++ range probes of the overall PR, 1..4096 (default 12)");
+  add_integer(cmd, "residual", o.residual, "Hutch++ residual probes, 0..4096 (default 12)");
+  add_integer(cmd, "estimator-seed", o.seed, "seed of the probes (default 1)");
+}
+
+void parse_estimator(const EstimatorOptions& o, ex::RankOptions& ranks) {
+  ranks.sketch = static_cast<int>(parse_integer(o.sketch, "sketch", 1, 4096));
+  ranks.residual = static_cast<int>(parse_integer(o.residual, "residual", 0, 4096));
+  ranks.seed = parse_seed(o.seed, "estimator-seed");
+}
+
 struct MemoryProOptions {
   Output out;
   std::string model = "gru", hidden = "32", period = "15", noise = "0.1414213562373095", batch = "32",
               iterations = "300", record_every = "50", eval_batch = "8", lr = "0.05", clip = "1", alpha = "0.7",
-              gain_collapse, gain_learn, sketch = "12", residual = "12", probes = "16", estimator_seed = "1",
-              seed = "0", threads = "2";
+              gain_collapse, gain_learn, probes = "16", seed = "0", threads = "2";
+  EstimatorOptions estimator;
 };
 
 ex::MemoryProConfig memory_pro_config(const MemoryProOptions& o) {
@@ -52,10 +69,8 @@ ex::MemoryProConfig memory_pro_config(const MemoryProOptions& o) {
   c.gain_learn = o.gain_learn.empty() ? (c.kind == fn::ModelKind::gru ? 4.0 : 1.3) : parse_double(o.gain_learn, "gain-learn");
   c.gain_collapse = o.gain_collapse.empty() ? (c.kind == fn::ModelKind::gru ? 1.0 : 0.5)
                                            : parse_double(o.gain_collapse, "gain-collapse");
-  c.ranks.sketch = static_cast<int>(parse_integer(o.sketch, "sketch", 1, 4096));
-  c.ranks.residual = static_cast<int>(parse_integer(o.residual, "residual", 0, 4096));
+  parse_estimator(o.estimator, c.ranks);
   c.ranks.cosine_probes = static_cast<int>(parse_integer(o.probes, "probes", 2, 4096));
-  c.ranks.seed = parse_seed(o.estimator_seed, "estimator-seed");
   c.seed = parse_seed(o.seed, "seed");
   c.threads = parse_threads(o.threads, 2);
   ex::validate(c);
@@ -148,8 +163,9 @@ void run_memory_pro_command(const MemoryProOptions& o) {
 struct GainSweepOptions {
   Output out;
   std::string hidden = "32", steps = "40", inputs = "16", batch = "32", eval_batch = "8", train_steps = "50",
-              gains = "0.25,0.75,1.25,1.75,2.25,2.75", input_ranks = "1,2,4,8,16", lr = "0.05", clip = "1", sketch = "12",
-              residual = "12", estimator_seed = "1", seed = "0", threads = "2";
+              gains = "0.25,0.75,1.25,1.75,2.25,2.75", input_ranks = "1,2,4,8,16", lr = "0.05", clip = "1", seed = "0",
+              threads = "2";
+  EstimatorOptions estimator;
 };
 
 ex::GainSweepConfig gain_sweep_config(const GainSweepOptions& o) {
@@ -166,9 +182,7 @@ ex::GainSweepConfig gain_sweep_config(const GainSweepOptions& o) {
   for (long r : parse_integer_list(o.input_ranks, "input-ranks", 1, 2000)) c.input_ranks.push_back(static_cast<int>(r));
   c.learning_rate = parse_double(o.lr, "lr");
   c.clip = parse_double(o.clip, "clip");
-  c.ranks.sketch = static_cast<int>(parse_integer(o.sketch, "sketch", 1, 4096));
-  c.ranks.residual = static_cast<int>(parse_integer(o.residual, "residual", 0, 4096));
-  c.ranks.seed = parse_seed(o.estimator_seed, "estimator-seed");
+  parse_estimator(o.estimator, c.ranks);
   c.seed = parse_seed(o.seed, "seed");
   c.threads = parse_threads(o.threads, 2);
   ex::validate(c);
@@ -250,10 +264,8 @@ void add_ntk_experiment_commands(CLI::App& app, std::function<void()>& action) {
   add_decimal(*mp, "alpha", mo->alpha, "leak dt of the RNN, 0 < alpha <= 1 (default 0.7)");
   add_decimal(*mp, "gain-collapse", mo->gain_collapse, "recurrent gain of network 1 (default 1 GRU, 0.5 RNN)");
   add_decimal(*mp, "gain-learn", mo->gain_learn, "recurrent gain of network 2 (default 4 GRU, 1.3 RNN)");
-  mp->add_option("--sketch", mo->sketch, "Hutch++ range probes of the overall PR (default 12)")->type_name("INT");
-  mp->add_option("--residual", mo->residual, "Hutch++ residual probes (default 12)")->type_name("INT");
+  add_estimator_options(*mp, mo->estimator);
   mp->add_option("--probes", mo->probes, "probes of the core cosine, 2..4096 (default 16)")->type_name("INT");
-  mp->add_option("--estimator-seed", mo->estimator_seed, "seed of the probes (default 1)")->type_name("INT");
   add_seed(*mp, mo->seed);
   add_threads(*mp, mo->threads, "2", 2);
   add_output_options(*mp, mo->out, "history (default) | outputs");
@@ -273,9 +285,7 @@ void add_ntk_experiment_commands(CLI::App& app, std::function<void()>& action) {
   gs->add_option("--input-ranks", go->input_ranks, "comma-separated input ranks r_x, each 1..T (default 1,2,4,8,16)");
   add_decimal(*gs, "lr", go->lr, "GD learning rate > 0 (default 0.05)");
   add_decimal(*gs, "clip", go->clip, "global gradient-norm clip >= 0, 0 = none (default 1)");
-  gs->add_option("--sketch", go->sketch, "Hutch++ range probes of the overall PR (default 12)")->type_name("INT");
-  gs->add_option("--residual", go->residual, "Hutch++ residual probes (default 12)")->type_name("INT");
-  gs->add_option("--estimator-seed", go->estimator_seed, "seed of the probes (default 1)")->type_name("INT");
+  add_estimator_options(*gs, go->estimator);
   add_seed(*gs, go->seed);
   add_threads(*gs, go->threads, "2", 2);
   add_output_options(*gs, go->out, "grid");
