@@ -52,9 +52,7 @@ void write_figure(const ex::AttentionRankConfig& s, const ex::AttentionRankResul
   static const char* const colours[] = {"#1f77b4", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf"};
   std::ostringstream gp, das;
   for (std::size_t j = 0; j < s.attentions.size(); ++j) das << (j ? "," : "") << s.attentions[j];
-  const std::string partial = png + ".partial.png";
-  gp << "set terminal pngcairo size 900,600 font 'DejaVu Sans,11'\nset output " << quoted(partial) << "\n"
-     << "set grid\nset logscale x 2\nset key top left\n"
+  gp << "set logscale x 2\nset key top left\n"
      << "set xlabel 'input dimension d_{in}'\nset ylabel 'temporal effective rank (PR of the T x T reduction)'\n"
      << "set title 'Self-attention + MLP: d_a = " << das.str() << ", d_h = " << s.mlp << ", T = " << s.steps
      << ", B = " << s.batch << ", " << s.seeds.size() << " seeds'\n";
@@ -81,8 +79,7 @@ void write_figure(const ex::AttentionRankConfig& s, const ex::AttentionRankResul
     gp << "$summary0 using 1:4 with linespoints lw 2 pt 5 lc rgb '#ff7f0e' title 'K (core, N43)', \\\n     ";
   gp << "$summary0 using 1:5 with linespoints dt 2 pt 4 lc rgb '#2ca02c' title 'inputs: PR of sum_b x_{bt} Gram', \\\n"
      << "     " << s.steps << " with lines dt 3 lc rgb 'gray' title 'T'\n";
-  run_gnuplot(gp.str(), partial);
-  install_png(partial, png);
+  write_png(gp.str(), png, 900, 600);
 }
 
 void run_attention_rank(const RankOptions& o) {
