@@ -4,6 +4,10 @@
 //   CSV   case,quantity,value          (header required; '#' comment and blank lines skipped)
 //         <case id>,<quantity>,1.2345e-05
 //
+// A golden file (schema "learndyn-golden/1") is also a valid JSON candidate: its values are
+// taken as the candidate's, so two learndyn versions' golden files can be checked against
+// each other.
+//
 // Values are numbers or decimal strings (strings keep digits beyond double). NaN, infinities,
 // duplicates and anything else malformed are errors with the file and position, never
 // skipped: an oracle that ignores a value it was given could pass a broken implementation.

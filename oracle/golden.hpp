@@ -47,6 +47,19 @@ struct GoldenSuite {
 // can stand unquoted in a CSV file).
 bool is_valid_case_id(std::string_view id);
 
+// Empty when `text` is a finite decimal literal that the working precision can hold (no
+// overflow) with at most `max_significant` significant digits (0: any number), else why not,
+// as a phrase ("is not a finite decimal number"). Shared by the golden and candidate readers.
+std::string decimal_value_fault(const std::string& text, int max_significant = 0);
+
+// A quantity name: the characters of a case id (no newline, comma or space can break the
+// check table or a CSV file).
+bool is_valid_quantity(std::string_view name);
+
+// The id among `ids` nearest to `id` in edit distance, if it is close enough to be a likely
+// typo (at most a third of the longer id's characters differ); "" otherwise.
+std::string nearest_id(const std::string& id, const std::vector<std::string>& ids);
+
 // The document as pretty-printed JSON with a trailing newline. Deterministic: the same suite
 // gives the same bytes.
 std::string to_json_text(const GoldenSuite& suite);

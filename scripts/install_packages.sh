@@ -11,7 +11,9 @@ packages=(
   libcli11-dev nlohmann-json3-dev         # command line, JSON
   libgtest-dev librapidcheck-dev libbenchmark-dev   # tests, properties, benchmarks
   gnuplot-nox                             # PNG figures
+  zlib1g-dev                              # .npz arrays: deflate (np.savez_compressed), CRC-32
   python3                                 # the CLI tests' JSON/CSV checks and independent models
+  python3-numpy                           # the array-file tests: files NumPy writes and reads
 )
 if [ "${1:-}" = "--fuzz" ]; then
   packages+=(clang libclang-rt-14-dev)      # libFuzzer + ASan/UBSan runtimes for clang

@@ -6,7 +6,11 @@
 
 #include <set>
 #include <string>
+#include <vector>
 
+#include "common/decimal.hpp"
+#include "common/scalar.hpp"
+#include "oracle/check.hpp"
 #include "oracle/golden.hpp"
 #include "oracle/suite.hpp"
 
@@ -63,13 +67,27 @@ TEST(Suite, DefaultSuiteIsWellFormedCertifiedAndAudited) {
   expect_fast_path_close(result.audit);
 }
 
-TEST(Suite, DigitsLimitTheWrittenAndCertifiedDigits) {
+// --digits 10 writes 10 significant digits and certifies at most 10; and every 50-digit golden
+// value rounded to 10 digits passes the 10-digit file at rtol = 0 (proofs/common.md C11: with
+// the former floor 10^-c, 48 of the default suite's 200 values failed).
+TEST(Suite, DigitsLimitTheWrittenDigitsAndRoundedValuesPass) {
   const o::SuiteResult result = o::evaluate_suite(o::SuiteName::standard, 10, "test", false);
   for (const o::GoldenCase& c : result.golden.cases)
     for (const o::GoldenValue& v : c.values) {
       EXPECT_EQ(v.value.find('e'), v.value[0] == '-' ? 12u : 11u) << v.value;  // d.ddddddddd
       EXPECT_LE(v.certified_digits, 10);
     }
+  const o::SuiteResult fifty = o::evaluate_suite(o::SuiteName::standard, 50, "test", false);
+  std::vector<o::CandidateValue> rounded;
+  for (const o::GoldenCase& c : fifty.golden.cases)
+    for (const o::GoldenValue& v : c.values)
+      rounded.push_back({c.id, v.quantity,
+                         learndyn::format_significant(learndyn::parse_decimal<learndyn::real>(v.value, "v"), 10), "t"});
+  o::CheckOptions exact;
+  exact.rtol = 0;
+  const o::CheckResult check = o::check_candidate(result.golden, rounded, exact, "rounded");
+  EXPECT_TRUE(check.success) << o::render_check_table(check);
+  EXPECT_EQ(check.passed, static_cast<int>(rounded.size()));
 }
 
 }  // namespace
