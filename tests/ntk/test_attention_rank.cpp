@@ -44,7 +44,9 @@ TEST(AttentionRank, RanksLieInOneToTAndTheRankOneInputsHavePrOne) {
   EXPECT_TRUE(same_bits(one.rows.rows, two.rows.rows)) << "the table depends on the thread count";
   ASSERT_EQ(one.rows.rows.size(), 8u);
   for (std::size_t k = 0; k < one.rows.rows.size(); ++k) {
-    if (one.rows.at(k, "inputs") == 1) EXPECT_NEAR(one.rows.at(k, "temporal_rank_inputs"), 1.0, 1e-12);
+    if (one.rows.at(k, "inputs") == 1) {
+      EXPECT_NEAR(one.rows.at(k, "temporal_rank_inputs"), 1.0, 1e-12);
+    }
     for (const char* column : {"temporal_rank", "temporal_rank_K", "temporal_rank_inputs"}) {
       EXPECT_GE(one.rows.at(k, column), 1 - 1e-9) << column;
       EXPECT_LE(one.rows.at(k, column), 6 + 1e-9) << column;
