@@ -6,7 +6,7 @@
 #include <string>
 
 #include "cli/options.hpp"
-#include "cli/report.hpp"
+#include "cli/output.hpp"
 #include "common/argument_error.hpp"
 #include "common/decimal.hpp"
 #include "common/text_file.hpp"
@@ -27,8 +27,9 @@ void add_generate(CLI::App& oracle, std::function<void()>& action) {
   };
   auto o = std::make_shared<Options>();
   auto* cmd = oracle.add_subcommand("generate", "compute the golden suite: certified values of every area, as JSON");
+  set_example(*cmd, "learndyn oracle generate --suite default -o golden.json");
   cmd->add_option("--suite", o->suite, "default | full (default: default)");
-  cmd->add_option("--digits", o->digits, "significant digits written, 1..50 (default 50)");
+  cmd->add_option("--digits", o->digits, "significant digits written, 1..50 (default 50)")->type_name("INT");
   cmd->add_option("-o,--output", o->output, "file to write (atomically)")->required()->check(non_empty_path());
   cmd->callback([o, &action] {
     action = [o] {
@@ -65,6 +66,7 @@ void add_check(CLI::App& oracle, std::function<void()>& action, int& status) {
   };
   auto o = std::make_shared<Options>();
   auto* cmd = oracle.add_subcommand("check", "compare your values with a golden suite; exit 0 all pass, 1 any failure");
+  set_example(*cmd, "learndyn oracle check golden.json mine.csv --rtol 1e-12");
   cmd->add_option("golden", o->golden, "golden.json written by `oracle generate`")->required();
   cmd->add_option("candidate", o->candidate, "your values: .json or .csv (schema in the README)")->required();
   add_decimal(*cmd, "rtol", o->rtol, "relative tolerance >= 0 (default 1e-10)");
@@ -109,8 +111,9 @@ void add_show(CLI::App& oracle, std::function<void()>& action) {
   };
   auto o = std::make_shared<Options>();
   auto* cmd = oracle.add_subcommand("show", "compute one case of the golden suite (or --list the case ids)");
+  set_example(*cmd, "learndyn oracle show --list");
   auto* case_option = cmd->add_option("--case", o->id, "case id, as in golden.json");
-  cmd->add_option("--digits", o->digits, "significant digits printed, 1..50 (default 50)");
+  cmd->add_option("--digits", o->digits, "significant digits printed, 1..50 (default 50)")->type_name("INT");
   // --list with --case printed the list and ignored the case without a word.
   cmd->add_flag("--list", o->list, "print the ids of the default and full suites' cases")->excludes(case_option);
   cmd->add_flag("--json", o->json, "print one JSON object");
@@ -153,6 +156,7 @@ void add_audit(CLI::App& oracle, std::function<void()>& action) {
   };
   auto o = std::make_shared<Options>();
   auto* cmd = oracle.add_subcommand("audit", "the fast path's error against the reference on the suite, per quantity");
+  set_example(*cmd, "learndyn oracle audit --suite default");
   cmd->add_option("--suite", o->suite, "default | full (default: default)");
   cmd->add_flag("--json", o->json, "print one JSON object");
   cmd->callback([o, &action] {
