@@ -125,7 +125,7 @@ int manifest_int(const nlohmann::json& m, const std::string& key, const std::str
   return static_cast<int>(v);
 }
 
-// The manifest (docs/ntk_readme_draft.md): model, hidden, inputs, alpha, bias; weights
+// The manifest (docs/ntk.md, "Bring your own model"): model, hidden, inputs, alpha, bias; weights
 // weight_ih_l0 (G n, n_in), weight_hh_l0 (G n, n), bias_ih_l0 (G n), bias_hh_l0 (G n) in
 // PyTorch's layout and gate order (r, z, n); x (B, T, n_in) batch-first; optional h0 (B, n)
 // or (1, B, n) and target (B, T, n).
@@ -346,7 +346,7 @@ AttentionProblem builtin_attention(const ModelOptions& o) {
   return {fn::random_attention(shape, seed), fn::random_attention_inputs(shape, batch, steps, seed + 1)};
 }
 
-// The attention manifest (docs/ntkattn_readme_draft.md): model "attention", inputs, attention,
+// The attention manifest (docs/ntk.md): model "attention", inputs, attention,
 // mlp, outputs; weights W_q, W_k, W_v (attention, inputs), W_1 (mlp, attention), b_1 (mlp),
 // W_2 (outputs, mlp), b_2 (outputs); x (B, T, inputs).
 AttentionProblem manifest_attention(const std::string& path, const nlohmann::json& m) {

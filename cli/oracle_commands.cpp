@@ -68,7 +68,7 @@ void add_check(CLI::App& oracle, std::function<void()>& action, int& status) {
   auto* cmd = oracle.add_subcommand("check", "compare your values with a golden suite; exit 0 all pass, 1 any failure");
   set_example(*cmd, "learndyn oracle check golden.json mine.csv --rtol 1e-12");
   cmd->add_option("golden", o->golden, "golden.json written by `oracle generate`")->required();
-  cmd->add_option("candidate", o->candidate, "your values: .json or .csv (schema in the README)")->required();
+  cmd->add_option("candidate", o->candidate, "your values: .json or .csv (schema in docs/oracle.md)")->required();
   add_decimal(*cmd, "rtol", o->rtol, "relative tolerance >= 0 (default 1e-10)");
   add_decimal(*cmd, "atol", o->atol, "absolute tolerance >= 0 (default 0)");
   cmd->add_option("--format", o->format, "json | csv: the candidate's format (default: from its extension)");

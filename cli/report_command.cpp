@@ -47,7 +47,7 @@ std::string golden_section(const oracle::GoldenSuite& golden) {
 std::string audit_section(const oracle::Audit& audit) {
   return "## Audit: the fast path against the 50-digit reference on the suite\n\n"
          "Per quantity, the worst over the suite's cases (`learndyn oracle audit`; bounds in "
-         "proofs/ghost.md §6 and the README).\n\n" +
+         "proofs/ghost.md §6 and docs/ghost.md).\n\n" +
          render_audit_markdown(audit) + "\n";
 }
 

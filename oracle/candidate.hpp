@@ -1,4 +1,4 @@
-// A user's values to check against a golden suite, from JSON or CSV (schemas in the README):
+// A user's values to check against a golden suite, from JSON or CSV (schemas in docs/oracle.md):
 //
 //   JSON  {"<case id>": {"<quantity>": 1.2345e-05, "<quantity>": "1.23450000000000001e-05"}}
 //   CSV   case,quantity,value          (header required; '#' comment and blank lines skipped)

@@ -1,5 +1,5 @@
 // The golden suite: learndyn's certified values as one JSON document (schema
-// "learndyn-golden/1", documented in the README), written by `learndyn oracle generate`
+// "learndyn-golden/1", documented in docs/oracle.md), written by `learndyn oracle generate`
 // and read back by `oracle check`.
 //
 // Values are decimal strings, never JSON numbers: a 50-digit value must survive every JSON

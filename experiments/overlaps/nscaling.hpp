@@ -32,7 +32,7 @@ Eigen::MatrixXd gaussian_init_sigma();
 struct NScalingSettings {
   std::vector<int> neurons{100, 200, 400, 800, 1600, 3200};
   int seeds = 8;
-  long epochs = 50;             // Fig 4 trains 2000 epochs at N = 600; see the README for longer runs
+  long epochs = 50;             // Fig 4 trains 2000 epochs at N = 600; see docs/overlaps.md for longer runs
   long record_every = 10;
   double lr = 5e-2;             // Fig 4; the network's SGD runs at N lr
   FlipFlopSettings task{};      // Fig 4: dt 0.025, t_max 20, batch 10, waits U(4, 10), amplitudes 1, 0.5

@@ -46,7 +46,7 @@ void expect_certified_to_floor(const o::GoldenSuite& golden) {
 // tight bounds): a fast value attached to the wrong quantity or case would be off by O(1).
 // The audit's largest errors on this suite are ~1e-9 relative: the overlap flow's RK4 with
 // one step per epoch (its discretisation error, not rounding), and the closed-form filter loss
-// near the zero-loss manifold (cancellation; README "audit").
+// near the zero-loss manifold (cancellation; docs/oracle.md, the audit).
 void expect_fast_path_close(const o::Audit& audit) {
   ASSERT_FALSE(audit.rows.empty());
   std::set<std::string> kinds;
