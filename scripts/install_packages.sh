@@ -12,6 +12,10 @@ packages=(
   libgtest-dev librapidcheck-dev libbenchmark-dev   # tests, properties, benchmarks
   gnuplot-nox                             # PNG figures
   python3                                 # the CLI tests' JSON/CSV checks and independent models
+  pybind11-dev python3-dev                # the Python package's extension module (python/)
+  python3-venv python3-pip python3-setuptools   # its install: a venv, pip, setup.py's CMake build
+  python3-numpy                           # its arrays (learndyn.ghost.loss_fast)
+  python3-pytest python3-hypothesis       # its tests and pytest plugin; property tests vs the CLI
 )
 if [ "${1:-}" = "--fuzz" ]; then
   packages+=(clang libclang-rt-14-dev)      # libFuzzer + ASan/UBSan runtimes for clang
