@@ -51,18 +51,24 @@ def exact_text(value, parameter):
     raise TypeError(f"{parameter}: a number (int, str, Decimal, Fraction or float), not {type(value).__name__}")
 
 
-def candidate_text(value, parameter):
-    """A value to check against the golden suite, as the decimal text a JSON candidate holds.
+def candidate_value(value, parameter):
+    """A value to check against the golden suite, as a JSON candidate holds it.
 
-    A float is written as ``json.dump`` writes it (the shortest text that reads back as the
-    same double), so checking a dict here and checking the file json.dump writes of it with
-    ``learndyn oracle check`` give the same result.
+    A float (or numpy float) stays a JSON number and an int a JSON integer, so checking a dict
+    here and checking the file ``json.dump`` writes of it with ``learndyn oracle check`` give
+    the same rows; a Decimal, a terminating Fraction or a str becomes a decimal string (digits
+    beyond double kept).
     """
     if isinstance(value, bool):
         raise TypeError(f"{parameter}: a number, not bool")
+    if isinstance(value, numbers.Integral):
+        return int(value)
     if isinstance(value, numbers.Real) and not isinstance(value, (numbers.Rational, decimal.Decimal)):
-        return repr(float(value))
-    if isinstance(value, numbers.Rational) and not isinstance(value, numbers.Integral):
+        x = float(value)
+        if x != x or abs(x) == float("inf"):
+            raise ValueError(f"invalid {parameter} = {x!r}: allowed a finite number")
+        return x
+    if isinstance(value, numbers.Rational):
         text = _terminating_decimal(fractions.Fraction(int(value.numerator), int(value.denominator)))
         if text is None:
             raise ValueError(f"invalid {parameter} = {value}: allowed a Fraction with a terminating decimal "

@@ -15,7 +15,7 @@ import os
 from importlib import resources
 
 from . import _core
-from ._numbers import candidate_text
+from ._numbers import candidate_value
 
 __all__ = ["golden", "golden_text", "check", "CheckResult", "CheckRow"]
 
@@ -111,7 +111,7 @@ def _candidate_json(values):
     for case_id, quantities in values.items():
         if not hasattr(quantities, "items"):
             raise TypeError(f"values[{case_id!r}]: a dict {{quantity: value}}, not {type(quantities).__name__}")
-        out[str(case_id)] = {str(q): candidate_text(v, f"values[{case_id!r}][{q!r}]") for q, v in quantities.items()}
+        out[str(case_id)] = {str(q): candidate_value(v, f"values[{case_id!r}][{q!r}]") for q, v in quantities.items()}
     return json.dumps(out)
 
 
@@ -119,9 +119,9 @@ def check(values, golden=None, rtol=1e-10, atol=0, allow_missing=False):
     """Checks your values against the golden suite with the C++ checker of ``learndyn oracle check``.
 
     Args:
-        values: ``{case_id: {quantity: value}}``; a value is a float (read as ``json.dump``
-            writes it), an int, a ``decimal.Decimal`` or a decimal string (keeps digits beyond
-            double). A golden dict is also accepted (its values are checked).
+        values: ``{case_id: {quantity: value}}``; a value is a float or int (read as from the
+            file ``json.dump`` writes), a ``decimal.Decimal`` or a decimal string (keeps digits
+            beyond double). A golden dict is also accepted (its values are checked).
         golden: None (the shipped default suite), a golden dict (:func:`golden`) or the path of
             a golden JSON file.
         rtol, atol: the tolerances of (C4); rtol >= 0, atol >= 0.

@@ -5,15 +5,43 @@
     def test_my_critical_rate():
         assert_golden("ghost.critical_rate.T=100.Tr=100.normalise=none", "eta_c", my_eta_c(100, 100))
 """
-from . import oracle
+import functools
+import json
+import os
+
+from . import _core, oracle
 
 __all__ = ["assert_golden", "GoldenSuite"]
 
 
+@functools.lru_cache(maxsize=None)
+def _default_values():
+    return {case["id"]: case["values"] for case in oracle.golden()["cases"]}
+
+
+def _values_by_case(golden):
+    if golden is None:
+        return _default_values()
+    if isinstance(golden, (str, os.PathLike)):
+        with open(golden, encoding="utf-8") as f:
+            golden = json.load(f)
+    return {case["id"]: case["values"] for case in golden["cases"]}
+
+
+def _unknown(case_id, quantity, golden):
+    """Why (case_id, quantity) is not in the suite, with the nearest known name; None if it is."""
+    values = _values_by_case(golden)
+    if case_id not in values:
+        near = _core.nearest_id(case_id, list(values))
+        return f"{case_id}: no such golden case" + (f"; did you mean {near!r}?" if near else "")
+    if quantity not in values[case_id]:
+        near = _core.nearest_id(quantity, list(values[case_id]))
+        return (f"{case_id} {quantity}: the case has no such quantity (it has {', '.join(values[case_id])})"
+                + (f"; did you mean {near!r}?" if near else ""))
+    return None
+
+
 def _message(row, rtol, atol):
-    if row.status == "extra":
-        hint = f"; did you mean {row.suggestion!r}?" if row.suggestion else ""
-        return f"{row.case_id} {row.quantity}: not in the golden suite{hint}"
     return (f"{row.case_id} {row.quantity}: expected {row.expected}, got {row.got} "
             f"(relative error {row.relative_error}; {row.digits_matched} digits matched, "
             f"{row.certified_digits} certified; rtol={rtol:g}, atol={atol:g})")
@@ -34,6 +62,9 @@ def assert_golden(case_id, quantity, value, rtol=1e-10, atol=0, golden=None):
         golden: None (the shipped default suite), a golden dict or a golden file path.
     """
     __tracebackhide__ = True  # pytest shows the caller's line, not this helper's
+    unknown = _unknown(case_id, quantity, golden)
+    if unknown:
+        raise AssertionError(unknown)
     result = oracle.check({case_id: {quantity: value}}, golden=golden, rtol=rtol, atol=atol, allow_missing=True)
     if not result.passed:
         raise AssertionError(_message(result.failures[0], rtol, atol))

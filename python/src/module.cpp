@@ -240,6 +240,7 @@ PYBIND11_MODULE(_core, m) {
         py::arg("digits"));
   m.def("loss_fast", &loss_fast, py::arg("T"), py::arg("Tr"), py::arg("eps").noconvert(false), py::arg("beta"),
         py::arg("xth"));
+  m.def("nearest_id", &lo::nearest_id, py::arg("id"), py::arg("ids"));
   m.def("golden_text", &golden_text, py::arg("suite"), py::arg("digits"));
   m.def("check", &check, py::arg("golden_json"), py::arg("golden_name"), py::arg("candidate_json"),
         py::arg("candidate_name"), py::arg("rtol"), py::arg("atol"), py::arg("allow_missing"),
