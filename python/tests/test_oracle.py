@@ -76,7 +76,7 @@ def test_assert_golden_failure_shows_expected_got_digits_matched_and_certified()
     with pytest.raises(AssertionError) as info:
         assert_golden(CASE, "eta_c", 9.1321e-10)
     message = str(info.value)
-    assert f"expected {ETA_C}" in message and "got 9.1320999999999999e-10" in message  # the double 9.1321e-10 is
+    assert f"expected {ETA_C}" in message and "got 9.1320999999999999e-10" in message
     assert "digits matched" in message and "50 certified" in message
 
 
