@@ -62,8 +62,8 @@ def loss(T, Tr, eps, beta=None, xth=None, digits=50):
         ``certified_digits_by_quantity``, ``model`` and the precision fields.
 
     Example:
-        >>> learndyn.ghost.loss(100, 100, "1e-4", digits=10)["loss"]
-        '...'
+        >>> learndyn.ghost.loss(100, 100, "1e-4", digits=10)["grad"]
+        '-7.853981634e+05'
     """
     if (beta is None) != (xth is None):
         missing = "xth" if xth is None else "beta"

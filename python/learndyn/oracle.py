@@ -63,14 +63,16 @@ class CheckRow:
     relative_error: str
     digits_matched: int
     certified_digits: int
-    status: str  # "pass", "fail", "missing" (the golden value has no candidate), "extra" (unknown to the suite)
+    status: str  # "pass", "FAIL", "missing" (the golden value has no candidate), "extra" (unknown to the suite)
     counts_as_failure: bool
     suggestion: str  # for an extra row: the nearest golden case id or quantity, if close
 
 
 class CheckResult:
-    """The outcome of :func:`check`: ``passed``, ``failures``, every row, and ``str()`` the table
-    ``learndyn oracle check`` prints."""
+    """The outcome of :func:`check`: ``passed`` (bool), ``failures`` (the failing
+    :class:`CheckRow` s), ``rows`` (every row), ``counts``; ``str()`` is the table of
+    ``learndyn oracle check --failures-only`` (the summary line counts every row) and
+    :meth:`table` the full table ``learndyn oracle check`` prints."""
 
     def __init__(self, raw):
         self.rows = [CheckRow(**row) for row in raw["rows"]]
@@ -78,12 +80,17 @@ class CheckResult:
         self.failures = [row for row in self.rows if row.counts_as_failure]
         self.counts = {k: raw[k] for k in ("passed", "failed", "missing", "extra")}
         self._table = raw["table"]
+        self._failures_table = raw["failures_table"]
+
+    def table(self):
+        """Every row as ``learndyn oracle check`` prints it, with the summary line."""
+        return self._table
 
     def __bool__(self):
         return self.passed
 
     def __str__(self):
-        return self._table
+        return self._failures_table
 
     def __repr__(self):
         c = self.counts

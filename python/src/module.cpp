@@ -175,7 +175,7 @@ std::string status_text(lo::CheckStatus status) { return lo::status_name(status)
 py::dict check(const std::string& golden_json, const std::string& golden_name, const std::string& candidate_json,
                const std::string& candidate_name, double rtol, double atol, bool allow_missing, bool allow_extra) {
   lo::CheckResult result;
-  std::string table;
+  std::string table, failures_table;
   {
     py::gil_scoped_release release;
     const lo::GoldenSuite golden = lo::parse_golden(golden_json, golden_name);
@@ -187,6 +187,7 @@ py::dict check(const std::string& golden_json, const std::string& golden_name, c
     options.allow_extra = allow_extra;
     result = lo::check_candidate(golden, candidate, options, candidate_name);
     table = lo::render_check_table(result);
+    failures_table = lo::render_check_table(result, true);
   }
   py::list rows;
   for (const lo::CheckRow& r : result.rows) {
@@ -211,6 +212,7 @@ py::dict check(const std::string& golden_json, const std::string& golden_name, c
   out["extra"] = result.extra;
   out["success"] = result.success;
   out["table"] = table;
+  out["failures_table"] = failures_table;
   return out;
 }
 

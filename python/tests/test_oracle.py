@@ -96,3 +96,13 @@ def test_the_plugin_fixture_is_the_default_suite(learndyn_golden):
 def test_assert_golden_on_an_unknown_quantity_names_the_nearest():
     with pytest.raises(AssertionError, match="did you mean 'eta_c'"):
         assert_golden(CASE, "eta_d", 1.0)
+
+
+def test_str_of_a_result_lists_the_failures_and_counts_every_row():
+    result = learndyn.oracle.check({CASE: {"eta_c": 9.1321e-10, "eps_star": 2.4674011002723397e-04}},
+                                   allow_missing=True)
+    text = str(result)
+    assert "eta_c" in text and "eps_star" not in text
+    assert "1 passed, 1 failed" in text
+    assert "eps_star" in result.table()
+    assert [(r.quantity, r.status) for r in result.failures] == [("eta_c", "FAIL")]
