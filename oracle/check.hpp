@@ -1,7 +1,7 @@
 // `oracle check`: a user's values against the golden suite, value by value.
 //
 // A value passes when |got - expected| <= atol + max(rtol |expected|, phi) (proofs/common.md
-// C4), phi = 6 10^-D |expected| + (6 10^-D + 3 10^-c) |got|, D the digits written, c the value's
+// C11), phi = 6 10^-D |expected| + (6 10^-D + 3 10^-c) |got|, D the digits written, c the value's
 // certified digits: the golden value is only known to c digits and rounded to D, so no
 // tolerance tighter than that can be honoured, and every value correctly rounded to the
 // digits written passes at any tolerance. Golden values a candidate lacks and candidate values the suite lacks
@@ -52,7 +52,7 @@ struct CheckResult {
 CheckResult check_candidate(const GoldenSuite& golden, const std::vector<CandidateValue>& candidate,
                             const CheckOptions& options, const std::string& candidate_file);
 
-// The tolerance floor phi of (C4) for one value, given the file's digits written D and the
+// The tolerance floor phi of (C11) for one value, given the file's digits written D and the
 // value's certified digits c.
 real pass_floor(const real& expected, const real& got, int digits_written, int certified_digits);
 

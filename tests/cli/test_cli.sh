@@ -124,7 +124,7 @@ run oracle check "$scratch/golden.json" "$scratch/cand.csv" --rtol 0
 check "golden values pass against themselves at rtol 0" test "$rc" = 0
 check "summary line says PASS" grep -q ' 0 failed, 0 missing, 0 extra: PASS$' <<<"$out"
 # The first value with its 46th significant digit changed (by at least 1e-46 relative, beyond
-# the ~1.5e-49 that rounding to the 50 digits written allows, proofs/common.md C4): fails at
+# the ~1.5e-49 that rounding to the 50 digits written allows, proofs/common.md C11): fails at
 # rtol 0, passes at rtol 1e-40.
 sed -E '2{s/[0-8]([0-9]{4}e)/9\1/;t;s/9([0-9]{4}e)/8\1/}' "$scratch/cand.csv" >"$scratch/off.csv"
 check "the candidate was changed" test "$(cmp -s "$scratch/cand.csv" "$scratch/off.csv"; echo $?)" = 1
@@ -321,7 +321,7 @@ bad "nscaling one size" "N" overlaps nscaling --N 100
 bad "nscaling trailing comma" "N" overlaps nscaling --N 16,32,
 bad "figure betas trailing comma" "betas" ghost figure -o "$scratch/never.png" --betas 1,
 bad "nscaling init" "init" overlaps nscaling --init zeros
-# A diverged run is refused, naming the option: it was printed as empty cells and JSON null.
+# A diverged run is refused, naming the option, not printed as empty cells and JSON null.
 bad "nscaling diverged" "lr" overlaps nscaling --N 16,32 --seeds 1 --epochs 2 --t-max 2 --batch 2 --lr 1e308
 bad "equivalent outputs overflow" "input-std" overlaps equivalent --N 40 --T 60 --dt 0.1 --epochs 3 --input-std 1e308
 bad "aba phases" "phases" overlaps aba --phases A:10,C:5

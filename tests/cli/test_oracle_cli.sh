@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `learndyn oracle check` as a CI job uses it: a golden file as the candidate, --digits at
-# which every correctly rounded value passes (proofs/common.md C4), --failures-only, --junit,
+# which every correctly rounded value passes (proofs/common.md C11), --failures-only, --junit,
 # "did you mean" for a mistyped case id, and golden/candidate faults refused when read.
 source "$(dirname "$0")/harness.sh"
 
@@ -9,7 +9,7 @@ check "generate --digits 10 exits 0" test "$rc" = 0
 run oracle generate --digits 50 -o "$scratch/g50.json"
 check "generate --digits 50 exits 0" test "$rc" = 0
 
-# A golden file is a candidate: the 50-digit values pass the 10-digit file at rtol 0 (C4),
+# A golden file is a candidate: the 50-digit values pass the 10-digit file at rtol 0 (C11),
 # and a file passes against itself.
 run oracle check "$scratch/g10.json" "$scratch/g50.json" --rtol 0
 check "50-digit golden values pass the 10-digit golden file at rtol 0" test "$rc" = 0

@@ -193,7 +193,7 @@ TEST(Check, NoToleranceTighterThanTheCertifiedDigits) {
   EXPECT_FALSE(o::check_candidate(g, {value("ghost.loss.eps=1e-4", "grad", "-100000.000001")}, exact, "c").success);
 }
 
-// (C4): every right value passes at rtol = atol = 0, whatever the digits written D and the
+// (C11): every right value passes at rtol = atol = 0, whatever the digits written D and the
 // certified digits c: the exact value v, v correctly rounded to D digits, v rounded to D' > D
 // digits and then to D, and the same from the working-precision value v_p the golden value
 // was rounded from. v_p is drawn with |v_p - v| <= 1.1 10^-d |v|, the consequence of (C1)

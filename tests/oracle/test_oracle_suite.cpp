@@ -68,7 +68,7 @@ TEST(Suite, DefaultSuiteIsWellFormedCertifiedAndAudited) {
 }
 
 // --digits 10 writes 10 significant digits and certifies at most 10; and every 50-digit golden
-// value rounded to 10 digits passes the 10-digit file at rtol = 0 (proofs/common.md C4: with
+// value rounded to 10 digits passes the 10-digit file at rtol = 0 (proofs/common.md C11: with
 // the former floor 10^-c, 48 of the default suite's 200 values failed).
 TEST(Suite, DigitsLimitTheWrittenDigitsAndRoundedValuesPass) {
   const o::SuiteResult result = o::evaluate_suite(o::SuiteName::standard, 10, "test", false);
