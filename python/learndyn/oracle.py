@@ -5,7 +5,7 @@ ntk), each case with its inputs, the command that prints it and each value's cer
 The package ships the default suite, written at build time by the same code as
 ``learndyn oracle generate --suite default`` (byte for byte). :func:`check` is the C++ checker
 of ``learndyn oracle check``: a value passes when
-``|got - expected| <= atol + max(rtol |expected|, phi)`` (proofs/common.md C4), phi the floor
+``|got - expected| <= atol + max(rtol |expected|, phi)`` (proofs/common.md C11), phi the floor
 that the golden value's rounding and certified digits impose.
 """
 import dataclasses
@@ -131,7 +131,7 @@ def check(values, golden=None, rtol=1e-10, atol=0, allow_missing=False):
             beyond double). A golden dict is also accepted (its values are checked).
         golden: None (the shipped default suite), a golden dict (:func:`golden`) or the path of
             a golden JSON file.
-        rtol, atol: the tolerances of (C4); rtol >= 0, atol >= 0.
+        rtol, atol: the tolerances of (C11); rtol >= 0, atol >= 0.
         allow_missing: golden values you do not give do not fail (at least one must be compared).
 
     Returns:

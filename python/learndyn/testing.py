@@ -50,7 +50,7 @@ def _message(row, rtol, atol):
 def assert_golden(case_id, quantity, value, rtol=1e-10, atol=0, golden=None):
     """Asserts that `value` matches the golden value of (`case_id`, `quantity`).
 
-    The pass rule is ``learndyn oracle check``'s (proofs/common.md C4). On failure raises
+    The pass rule is ``learndyn oracle check``'s (proofs/common.md C11). On failure raises
     AssertionError showing expected, got, the relative error, the digits matched and the
     digits certified; an unknown case id or quantity fails with the nearest known one.
 
