@@ -26,7 +26,7 @@ _SHIPPED = {"default": "golden_default.json"}
 def golden_text(suite="default"):
     """The golden suite as the exact JSON text ``learndyn oracle generate --suite SUITE`` writes.
 
-    ``"default"`` (61 cases) is read from the package; ``"full"`` is computed on first use
+    ``"default"`` is read from the package; ``"full"`` is computed on first use
     (about 40 s on one core) and kept for the session.
     """
     if not isinstance(suite, str):

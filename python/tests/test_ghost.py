@@ -144,3 +144,10 @@ def test_loss_fast_refuses_non_finite_eps_and_out_of_range_T():
         learndyn.ghost.loss_fast(1e-300, 100, [0.0])
     with pytest.raises(ValueError, match="Tr"):
         learndyn.ghost.loss_fast(100, -1, [0.0])
+
+
+def test_a_quotient_with_a_zero_denominator_is_a_value_error_naming_the_parameter():
+    with pytest.raises(ValueError, match="invalid Tr = '1/0'"):
+        learndyn.ghost.critical_rate(100, "1/0")
+    with pytest.raises(ValueError, match="eps"):
+        learndyn.ghost.loss(100, 100, "1/x")
