@@ -4,15 +4,20 @@
 // seconds to compute, is computed in as few TESTs as possible.
 #include <gtest/gtest.h>
 
+#include <cstddef>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "common/argument_error.hpp"
 #include "common/decimal.hpp"
 #include "common/scalar.hpp"
 #include "oracle/check.hpp"
+#include "oracle/ghost_quantities.hpp"
 #include "oracle/golden.hpp"
 #include "oracle/suite.hpp"
+#include "reference/ghost/delayed_activation.hpp"
 
 namespace {
 namespace o = learndyn::oracle;
@@ -88,6 +93,42 @@ TEST(Suite, DigitsLimitTheWrittenDigitsAndRoundedValuesPass) {
   const o::CheckResult check = o::check_candidate(result.golden, rounded, exact, "rounded");
   EXPECT_TRUE(check.success) << o::render_check_table(check);
   EXPECT_EQ(check.passed, static_cast<int>(rounded.size()));
+}
+
+}  // namespace
+
+// The ghost quantities take "p/q" (the Python package passes a non-terminating Fraction so):
+// the quotient is rounded once at each precision, as a decimal literal is.
+namespace {
+namespace rg = learndyn::reference::ghost;
+
+TEST(GhostQuantities, AQuotientIsTheRationalRoundedOncePerPrecision) {
+  using learndyn::real;
+  using learndyn::real_hi;
+  const auto quarter = o::critical_rate_quantities({"1/4", "100"}, rg::Normalisation::none);
+  const auto decimal = o::critical_rate_quantities({"0.25", "100"}, rg::Normalisation::none);
+  ASSERT_EQ(quarter.size(), decimal.size());
+  for (std::size_t i = 0; i < quarter.size(); ++i) {
+    EXPECT_EQ(quarter[i].value.value, decimal[i].value.value) << quarter[i].name;
+    EXPECT_EQ(quarter[i].value.value_hi, decimal[i].value.value_hi) << quarter[i].name;
+  }
+  const auto third = o::critical_rate_quantities({"1/3", "100"}, rg::Normalisation::none);
+  ASSERT_EQ(third[1].name, "eps_star");
+  EXPECT_EQ(third[1].value.value, rg::optimal_scale(rg::DelayTask<real>{real(1) / 3, real(100)}));
+  EXPECT_EQ(third[1].value.value_hi, rg::optimal_scale(rg::DelayTask<real_hi>{real_hi(1) / 3, real_hi(100)}));
+  const auto loss = o::loss_quantities({"100", "100"}, "-1/8", std::nullopt);
+  EXPECT_EQ(loss[0].value.value, o::loss_quantities({"100", "100"}, "-0.125", std::nullopt)[0].value.value);
+}
+
+TEST(GhostQuantities, AQuotientWithZeroOrMalformedPartsIsAnArgumentErrorNamingTheParameter) {
+  try {
+    o::critical_rate_quantities({"100", "1/0"}, rg::Normalisation::none);
+    FAIL() << "1/0 accepted";
+  } catch (const learndyn::ArgumentError& e) {
+    EXPECT_EQ(e.parameter(), "Tr");
+  }
+  EXPECT_THROW(o::critical_rate_quantities({"1/x", "100"}, rg::Normalisation::none), learndyn::ArgumentError);
+  EXPECT_THROW(o::critical_rate_quantities({"1/2/3", "100"}, rg::Normalisation::none), learndyn::ArgumentError);
 }
 
 }  // namespace
