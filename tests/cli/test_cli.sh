@@ -338,4 +338,23 @@ bad "memory batch above 10^5" "batch" overlaps memory --batch 1000000
 bad "nscaling trial steps above 1e7" "batch" overlaps nscaling --batch 1000000
 bad "memory split" "train-pairs" overlaps memory --pairs 4 --train-pairs 4 --test-pairs 1
 
+
+# An exact quotient p/q (how the Python package passes a Fraction): eta_c at T = 1/3, Tr = 2/3
+# against (G16) evaluated by Python's decimal module at 70 digits, independently of learndyn.
+run ghost critical-rate --T 1/3 --Tr 2/3 --normalise none --json
+check "critical-rate takes --T 1/3" test "$rc" = 0
+check "eta_c at T = 1/3, Tr = 2/3 is (G16) to 45 digits" python3 - "$out" <<'PY'
+import decimal, json, sys
+from fractions import Fraction
+decimal.getcontext().prec = 70
+pi = decimal.Decimal("3.141592653589793238462643383279502884197169399375105820974944592307816")
+T, Tr = Fraction(1, 3), Fraction(2, 3)
+rational = Fraction(1, 8) / T**3 * (1 / T**2 - 1 / (T + Tr)**2)
+want = pi**4 * decimal.Decimal(rational.numerator) / decimal.Decimal(rational.denominator)
+d = json.loads(sys.argv[1]); got = d["eta_c"]
+got = decimal.Decimal(got["value"] if isinstance(got, dict) else got)
+assert abs(got - want) <= decimal.Decimal("1e-45") * abs(want), (got, want)
+PY
+bad "a quotient with q = 0" "T" ghost critical-rate --T 1/0 --Tr 1
+
 finish
