@@ -1,5 +1,6 @@
-// The matrix-free NTK (proofs/ntk.md N17, N12', N29) on the spec's trace-estimation benchmark:
-// GRU B = 50, T = 15, H = 64, n_in = 10 (48,000 states, 14,592 parameters).
+// The matrix-free NTK (proofs/ntk.md N17, N12', N29) on the trace-estimation benchmark of the
+// companion paper (Hazelden, arXiv 2511.10796; proofs/ntk.md N38.6): GRU B = 50, T = 15, H = 64,
+// n_in = 10 (48,000 states, 14,592 parameters).
 // - a block of 32 NTK_S matvecs, 1 and 2 threads, with its FLOP rate against the measured
 //   Eigen GEMM rate of the same kernel build, the per-step dense-Jacobian method (kpflow's:
 //   B T n^2 stored) and the reference (double) beside it;

@@ -1,5 +1,5 @@
-// Settings shared by the overlap-area benchmarks: the spec's filter-task run (T = 400,
-// dt = 0.05, rank 1) and its learning rates (spec §6).
+// Settings shared by the overlap-area benchmarks: the paper's filter-task run (T = 400,
+// dt = 0.05, rank 1) and its learning rates (proofs/overlaps_experiments.md E13).
 #pragma once
 
 #include <algorithm>
@@ -19,6 +19,6 @@ inline constexpr double kDt = 0.05;
 inline learndyn::fast::overlaps::Model model_for(int activation) {
   return activation ? learndyn::fast::overlaps::erf_model(1, kDt) : learndyn::fast::overlaps::linear_model(1, kDt);
 }
-inline double lr_for(int activation) { return activation ? 5e-2 : 5e-3; }  // spec §6
+inline double lr_for(int activation) { return activation ? 5e-2 : 5e-3; }  // E13
 
 }  // namespace learndyn::bench::overlaps

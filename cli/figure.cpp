@@ -10,7 +10,7 @@
 #include <stdexcept>
 #include <unistd.h>
 
-#include "cli/report.hpp"
+#include "cli/output.hpp"
 #include "common/argument_error.hpp"
 #include "common/decimal.hpp"
 #include "common/text_file.hpp"

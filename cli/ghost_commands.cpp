@@ -13,7 +13,7 @@
 
 #include "cli/figure.hpp"
 #include "cli/options.hpp"
-#include "cli/report.hpp"
+#include "cli/output.hpp"
 #include "common/argument_error.hpp"
 #include "common/decimal.hpp"
 #include "common/memory_budget.hpp"
@@ -133,9 +133,10 @@ void add_critical_rate(CLI::App& ghost, std::function<void()>& action) {
   auto o = std::make_shared<GhostOptions>();
   auto* cmd = ghost.add_subcommand("critical-rate",
                                    "critical learning rate eta_c and the optimum, certified (G12-G20)");
+  set_example(*cmd, "learndyn ghost critical-rate --T 100 --Tr 100 --json");
   add_task_options(*cmd, *o, true);
   cmd->add_option("--normalise", o->normalise, "loss rescaling: none | T | total (default none)");
-  cmd->add_option("--digits", o->digits, "significant digits printed, 1..50 (default 50)");
+  cmd->add_option("--digits", o->digits, "significant digits printed, 1..50 (default 50)")->type_name("INT");
   cmd->add_flag("--json", o->json, "print one JSON object");
   cmd->callback([o, &action] {
     action = [o] {
@@ -161,10 +162,11 @@ void add_loss(CLI::App& ghost, std::function<void()>& action) {
   auto o = std::make_shared<GhostOptions>();
   auto eps = std::make_shared<std::string>();
   auto* cmd = ghost.add_subcommand("loss", "loss L(eps) and dL/deps, certified (G11/G14 or G21/G24)");
+  set_example(*cmd, "learndyn ghost loss --T 100 --Tr 100 --eps 1e-4 --json");
   add_task_options(*cmd, *o, true);
   add_decimal(*cmd, "eps", *eps, "the scale parameter eps (any real)")->required();
   add_readout_options(*cmd, *o);
-  cmd->add_option("--digits", o->digits, "significant digits printed, 1..50 (default 50)");
+  cmd->add_option("--digits", o->digits, "significant digits printed, 1..50 (default 50)")->type_name("INT");
   cmd->add_flag("--json", o->json, "print one JSON object");
   cmd->callback([o, eps, &action] {
     action = [o, eps] {
@@ -216,26 +218,28 @@ void add_train(CLI::App& ghost, std::function<void()>& action) {
   auto t = std::make_shared<TrainOptions>();
   auto* cmd = ghost.add_subcommand(
       "train", "plain GD on eps with the analytical gradient (paper Fig. 2B-D); CSV or JSON");
+  set_example(*cmd, "learndyn ghost train --T 100 --Tr 100 --eta 0.001 --epochs 3000 --record-every 1000");
   add_task_options(*cmd, *o, false);
   add_decimal(*cmd, "eta", t->eta, "learning rate eta > 0")->required();
   add_decimal(*cmd, "eps0", t->eps0, "starting eps (default 10 eps_star)");
-  cmd->add_option("--epochs", t->epochs, "number of GD steps, 0..10^8 (default 3000)");
-  cmd->add_option("--record-every", t->record_every, "record every k-th epoch, 1..10^8 (default 1)");
+  cmd->add_option("--epochs", t->epochs, "number of GD steps, 0..10^8 (default 3000)")->type_name("INT");
+  cmd->add_option("--record-every", t->record_every, "record every k-th epoch, 1..10^8 (default 1)")->type_name("INT");
   cmd->add_option("--runs", t->runs,
-                  "runs from eps0 + N(0,(eps_star/10)^2) as in Fig. 2D, 1..10^6 (default 1: eps0 exactly)");
-  cmd->add_option("--seed", t->seed, "seed of the starting-point noise (default 0)");
+                  "runs from eps0 + N(0,(eps_star/10)^2) as in Fig. 2D, 1..10^6 (default 1: eps0 exactly)")->type_name("INT");
+  add_seed(*cmd, t->seed);
   cmd->add_option("--normalise", o->normalise, "loss rescaling: none | T | total (default none)");
   cmd->add_option("--format", t->format, "csv | json (default csv)");
+  cmd->add_flag_callback("--json", [t] { t->format = "json"; }, "the same as --format json");
   cmd->add_flag("--reference", t->reference,
                 "run the 50-digit reference instead of the fast path (one run)");
-  cmd->add_option("--digits", o->digits, "digits printed with --reference, 1..50 (default 50)");
+  cmd->add_option("--digits", o->digits, "digits printed with --reference, 1..50 (default 50)")->type_name("INT");
   cmd->callback([o, t, &action] {
     action = [o, t] {
       const rg::Normalisation n = parse_normalisation(o->normalise);
       const long epochs = parse_integer(t->epochs, "epochs", 0, 100000000);
       const long every = parse_integer(t->record_every, "record-every", 1, 100000000);
       const long runs = parse_integer(t->runs, "runs", 1, 1000000);
-      const long seed = parse_integer(t->seed, "seed", 0, 9223372036854775807L);
+      const std::uint64_t seed = parse_seed(t->seed);
       require(t->format == "csv" || t->format == "json", "format", "'" + t->format + "'",
               "csv or json");
       const double records = static_cast<double>(fg::gradient_descent_records(epochs, every));
@@ -309,12 +313,14 @@ void add_scan(CLI::App& ghost, std::function<void()>& action) {
   auto format = std::make_shared<std::string>("csv");
   auto* cmd = ghost.add_subcommand(
       "scan", "loss and gradient over an eps grid (fast path; paper Fig. 2A / 8A); CSV or JSON");
+  set_example(*cmd, "learndyn ghost scan --T 100 --Tr 100 --points 50 --json");
   add_task_options(*cmd, *o, false);
   add_readout_options(*cmd, *o);
   add_decimal(*cmd, "eps-min", *lo, "first eps of the grid (default -eps_star)");
   add_decimal(*cmd, "eps-max", *hi, "last eps of the grid (default 2 eps_star)");
-  cmd->add_option("--points", *points, "grid points, 2..10^7 (default 100)");
+  cmd->add_option("--points", *points, "grid points, 2..10^7 (default 100)")->type_name("INT");
   cmd->add_option("--format", *format, "csv | json (default csv)");
+  cmd->add_flag_callback("--json", [format] { *format = "json"; }, "the same as --format json");
   cmd->callback([o, lo, hi, points, format, &action] {
     action = [o, lo, hi, points, format] {
       const fg::DelayTask task = fast_task(*o);
@@ -369,13 +375,14 @@ void add_numerical_critical_rate(CLI::App& ghost, std::function<void()>& action)
   auto* cmd = ghost.add_subcommand(
       "numerical-critical-rate",
       "bisect the learn/no-learn outcome of an ensemble of GD runs (G28), beside the formula");
+  set_example(*cmd, "learndyn ghost numerical-critical-rate --T 100 --Tr 100 --runs 10 --json");
   add_task_options(*cmd, *o, true);
   cmd->add_option("--normalise", o->normalise, "loss rescaling: none | T | total (default none)");
-  cmd->add_option("--runs", *runs, "paper-style starts 10 eps* + N(0,(eps*/10)^2), 0..10^6 (default 10)");
-  cmd->add_option("--near-optimum", *near, "starts eps*(1+2^-j), j=1..J, 0..60 (default 40)");
-  cmd->add_option("--epochs", *epochs, "epochs per run, 1..10^8 (default 10000)");
+  cmd->add_option("--runs", *runs, "paper-style starts 10 eps* + N(0,(eps*/10)^2), 0..10^6 (default 10)")->type_name("INT");
+  cmd->add_option("--near-optimum", *near, "starts eps*(1+2^-j), j=1..J, 0..60 (default 40)")->type_name("INT");
+  cmd->add_option("--epochs", *epochs, "epochs per run, 1..10^8 (default 10000)")->type_name("INT");
   cmd->add_option("--rel-tol", *tol, "relative width of the final bracket (default 1e-6)");
-  cmd->add_option("--seed", *seed, "seed of the paper-style starts (default 0)");
+  add_seed(*cmd, *seed);
   cmd->add_flag("--json", o->json, "print one JSON object");
   cmd->callback([o, runs, near, epochs, tol, seed, &action] {
     action = [o, runs, near, epochs, tol, seed] {
@@ -387,7 +394,7 @@ void add_numerical_critical_rate(CLI::App& ghost, std::function<void()>& action)
       const long e = parse_integer(*epochs, "epochs", 1, 100000000);
       const double rel = parse_double(*tol, "rel-tol");
       require(rel >= 1e-12 && rel < 1, "rel-tol", *tol, "1e-12 <= rel-tol < 1");
-      const long s = parse_integer(*seed, "seed", 0, 9223372036854775807L);
+      const std::uint64_t s = parse_seed(*seed);
       const std::vector<double> starts = rg::critical_rate_starts<double>(
           rg::DelayTask<double>{task.delay, task.response}, r, j, static_cast<std::uint64_t>(s));
       const real formula = rg::critical_rate(
@@ -425,11 +432,12 @@ void add_figure(CLI::App& ghost, std::function<void()>& action) {
   auto points = std::make_shared<std::string>("400");
   auto* cmd = ghost.add_subcommand(
       "figure", "PNG of loss and |gradient| vs eps for several beta (paper Fig. 2A / 8A)");
+  set_example(*cmd, "learndyn ghost figure -o ghost.png --betas 0.1,1,2");
   add_task_options(*cmd, *o, false);
   cmd->add_option("-o,--output", *path, "PNG file to write")->required()->check(non_empty_path());
   cmd->add_option("--betas", *betas, "comma-separated confidences (default 0.01,0.1,0.5,1,2)");
   add_decimal(*cmd, "xth", *xth, "readout threshold x_th > 0 (default 10)");
-  cmd->add_option("--points", *points, "grid points, 2..10^6 (default 400)");
+  cmd->add_option("--points", *points, "grid points, 2..10^6 (default 400)")->type_name("INT");
   cmd->callback([o, path, betas, xth, points, &action] {
     action = [o, path, betas, xth, points] {
       const fg::DelayTask task = fast_task(*o);
@@ -439,7 +447,7 @@ void add_figure(CLI::App& ghost, std::function<void()>& action) {
       const FigureRequest request{task, beta_values, parse_double(*xth, "xth"),
                                   parse_integer(*points, "points", 2, 1000000)};
       write_ghost_figure(request, *path);
-      std::cout << "wrote " << *path << "\n";
+      std::cerr << "wrote " << *path << "\n";
     };
   });
 }

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "cli/options.hpp"
-#include "cli/report.hpp"
+#include "cli/output.hpp"
 #include "common/argument_error.hpp"
 #include "common/input_error.hpp"
 #include "common/npy.hpp"
@@ -57,18 +57,18 @@ void add_model_options(CLI::App& cmd, ModelOptions& o, bool with_manifest) {
   if (with_manifest)
     cmd.add_option("--manifest", o.manifest, "JSON manifest of a user's model (.npy weights, inputs); see docs");
   cmd.add_option("--model", o.model, "built-in model: gru | rnn_rate | rnn_vanilla | attention (default gru)");
-  cmd.add_option("--hidden", o.hidden, "hidden units n, 1..4096 (default 8)");
-  cmd.add_option("--inputs", o.inputs, "input dimension n_in, 1..4096 (default 3)");
-  cmd.add_option("--batch", o.batch, "batch B, 1..100000 (default 4)");
-  cmd.add_option("--steps", o.steps, "time steps T, 1..100000 (default 10)");
+  add_hidden(cmd, o.hidden, "1..4096 (default 8)");
+  cmd.add_option("--inputs", o.inputs, "input dimension n_in, 1..4096 (default 3)")->type_name("INT");
+  cmd.add_option("--batch", o.batch, "batch B, 1..100000 (default 4)")->type_name("INT");
+  cmd.add_option("--steps", o.steps, "time steps T, 1..100000 (default 10)")->type_name("INT");
   add_decimal(cmd, "alpha", o.alpha, "leak of the RNNs, 0 < alpha <= 1 (default 1)");
   add_decimal(cmd, "gain", o.gain, "weight scale g > 0: N(0, g^2/fan_in) (default 1)");
-  cmd.add_option("--seed", o.seed, "seed of the built-in model's weights and inputs (default 0)");
+  add_seed(cmd, o.seed);
   cmd.add_flag("--no-bias", o.no_bias, "built-in model without biases");
   {  // the self-attention model (N41)
-    cmd.add_option("--attention", o.attention, "attention: d_a of the q, k, v projections, 1..1024 (default 8)");
-    cmd.add_option("--mlp", o.mlp, "attention: MLP hidden width d_h, 1..4096 (default 16)");
-    cmd.add_option("--outputs", o.outputs, "attention: output dimension d_out, 1..1024 (default 1)");
+    cmd.add_option("--attention", o.attention, "attention: d_a of the q, k, v projections, 1..1024 (default 8)")->type_name("INT");
+    cmd.add_option("--mlp", o.mlp, "attention: MLP hidden width d_h, 1..4096 (default 16)")->type_name("INT");
+    cmd.add_option("--outputs", o.outputs, "attention: output dimension d_out, 1..1024 (default 1)")->type_name("INT");
   }
 }
 
@@ -89,7 +89,7 @@ Problem builtin_problem(const ModelOptions& o) {
   // The inputs are B x T x n_in doubles: at n_in = 4096 the state bound above let 2e11 through.
   require(static_cast<double>(batch) * steps * shape.inputs <= 5e7, "batch", batch,
           "B T n_in <= 5e7 input entries");
-  const std::uint64_t seed = static_cast<std::uint64_t>(parse_integer(o.seed, "seed", 0, 9223372036854775807L));
+  const std::uint64_t seed = parse_seed(o.seed);
   Problem p{fn::random_model(shape, alpha, gain, seed), fn::random_inputs(shape, batch, steps, seed + 1), {}};
   // g N(0,1)/sqrt(fan_in) overflows near g = 1.8e308: export wrote inf into the .npy files
   // and metrics named an internal theta.
@@ -125,7 +125,7 @@ int manifest_int(const nlohmann::json& m, const std::string& key, const std::str
   return static_cast<int>(v);
 }
 
-// The manifest (docs/ntk_readme_draft.md): model, hidden, inputs, alpha, bias; weights
+// The manifest (docs/ntk.md, "Bring your own model"): model, hidden, inputs, alpha, bias; weights
 // weight_ih_l0 (G n, n_in), weight_hh_l0 (G n, n), bias_ih_l0 (G n), bias_hh_l0 (G n) in
 // PyTorch's layout and gate order (r, z, n); x (B, T, n_in) batch-first; optional h0 (B, n)
 // or (1, B, n) and target (B, T, n).
@@ -226,7 +226,7 @@ EstimatorSettings estimator_settings(const MetricsOptions& o) {
           static_cast<int>(parse_integer(o.residual, "residual", 0, 4096)),
           static_cast<int>(parse_integer(o.probes, "probes", 2, 100000)),
           static_cast<int>(parse_integer(o.top_k, "top-k", 0, 1000)),
-          static_cast<unsigned>(parse_integer(o.threads, "threads", 1, 2)),
+          parse_threads(o.threads, 2),
           static_cast<std::uint64_t>(parse_integer(o.estimator_seed, "estimator-seed", 0, 9223372036854775807L))};
 }
 
@@ -342,11 +342,11 @@ AttentionProblem builtin_attention(const ModelOptions& o) {
   const int batch = static_cast<int>(parse_integer(o.batch, "batch", 1, 100000));
   const int steps = static_cast<int>(parse_integer(o.steps, "steps", 1, 100000));
   require_attention_size(shape, batch, steps);
-  const std::uint64_t seed = static_cast<std::uint64_t>(parse_integer(o.seed, "seed", 0, 9223372036854775807L));
+  const std::uint64_t seed = parse_seed(o.seed);
   return {fn::random_attention(shape, seed), fn::random_attention_inputs(shape, batch, steps, seed + 1)};
 }
 
-// The attention manifest (docs/ntkattn_readme_draft.md): model "attention", inputs, attention,
+// The attention manifest (docs/ntk.md): model "attention", inputs, attention,
 // mlp, outputs; weights W_q, W_k, W_v (attention, inputs), W_1 (mlp, attention), b_1 (mlp),
 // W_2 (outputs, mlp), b_2 (outputs); x (B, T, inputs).
 AttentionProblem manifest_attention(const std::string& path, const nlohmann::json& m) {
@@ -542,15 +542,16 @@ void add_ntk_commands(CLI::App& app, std::function<void()>& action) {
 
   auto mo = std::make_shared<MetricsOptions>();
   auto* metrics = group->add_subcommand("metrics", "NTK_S metrics of a built-in random model or of --manifest");
+  set_example(*metrics, "learndyn ntk metrics --model gru --hidden 8 --json");
   add_model_options(*metrics, mo->model, true);
   metrics->add_option("--estimator", mo->estimator, "hutch++ | hutchinson | exact (dense, B T n <= 4096) (default hutch++)");
-  metrics->add_option("--sketch", mo->sketch, "Hutch++ range probes (default 16)");
-  metrics->add_option("--residual", mo->residual, "Hutch++ residual probes (default 32)");
-  metrics->add_option("--probes", mo->probes, "Hutchinson probes, also the cosine's (default 64)");
-  metrics->add_option("--estimator-seed", mo->estimator_seed, "seed of the probes (default 1)");
+  metrics->add_option("--sketch", mo->sketch, "Hutch++ range probes (default 16)")->type_name("INT");
+  metrics->add_option("--residual", mo->residual, "Hutch++ residual probes (default 32)")->type_name("INT");
+  metrics->add_option("--probes", mo->probes, "Hutchinson probes, also the cosine's (default 64)")->type_name("INT");
+  metrics->add_option("--estimator-seed", mo->estimator_seed, "seed of the probes (default 1)")->type_name("INT");
   metrics->add_flag("--ranks", mo->ranks, "temporal, spatial and batch ranks (PR of the reduced operators)");
-  metrics->add_option("--top-k", mo->top_k, "k largest eigenvalues by Lanczos (default 0: none)");
-  metrics->add_option("--threads", mo->threads, "1 or 2 (results do not depend on it; default 2)");
+  metrics->add_option("--top-k", mo->top_k, "k largest eigenvalues by Lanczos (default 0: none)")->type_name("INT");
+  add_threads(*metrics, mo->threads, "2", 2);
   metrics->add_flag("--json", mo->json, "print JSON (default: name: value lines)");
   metrics->callback([mo, metrics, &action] {
     record_given(*metrics, mo->model);
@@ -560,6 +561,7 @@ void add_ntk_commands(CLI::App& app, std::function<void()>& action) {
   auto eo = std::make_shared<ModelOptions>();
   auto dir = std::make_shared<std::string>();
   auto* export_cmd = group->add_subcommand("export", "write a built-in model as model.json + .npy files (the --manifest format)");
+  set_example(*export_cmd, "learndyn ntk export --model gru --hidden 8 --dir model");
   add_model_options(*export_cmd, *eo, false);
   export_cmd->add_option("--dir", *dir, "directory to write")->required()->check(non_empty_path());
   export_cmd->callback([eo, dir, export_cmd, &action] {

@@ -10,10 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "cli/experiment_output.hpp"
 #include "cli/figure.hpp"
 #include "cli/options.hpp"
-#include "cli/report.hpp"
+#include "cli/output.hpp"
 #include "common/argument_error.hpp"
 #include "experiments/ntk/gain_sweep.hpp"
 #include "experiments/ntk/memory_pro.hpp"
@@ -23,18 +22,31 @@ namespace {
 namespace ex = learndyn::experiments::ntk;
 namespace fn = learndyn::fast::ntk;
 
-std::uint64_t parse_seed(const std::string& text, const std::string& name) {
-  return static_cast<std::uint64_t>(parse_integer(text, name, 0, 9223372036854775807L));
+// ---- ntk memory-pro ---------------------------------------------------------------------
+
+// The rank estimator's options, shared by memory-pro and gain-sweep (experiments::ntk::RankOptions).
+struct EstimatorOptions {
+  std::string sketch = "12", residual = "12", seed = "1";
+};
+
+void add_estimator_options(CLI::App& cmd, EstimatorOptions& o) {
+  add_integer(cmd, "sketch", o.sketch, "Hutch++ range probes of the overall PR, 1..4096 (default 12)");
+  add_integer(cmd, "residual", o.residual, "Hutch++ residual probes, 0..4096 (default 12)");
+  add_integer(cmd, "estimator-seed", o.seed, "seed of the probes (default 1)");
 }
 
-// ---- ntk memory-pro ---------------------------------------------------------------------
+void parse_estimator(const EstimatorOptions& o, ex::RankOptions& ranks) {
+  ranks.sketch = static_cast<int>(parse_integer(o.sketch, "sketch", 1, 4096));
+  ranks.residual = static_cast<int>(parse_integer(o.residual, "residual", 0, 4096));
+  ranks.seed = parse_seed(o.seed, "estimator-seed");
+}
 
 struct MemoryProOptions {
   Output out;
   std::string model = "gru", hidden = "32", period = "15", noise = "0.1414213562373095", batch = "32",
               iterations = "300", record_every = "50", eval_batch = "8", lr = "0.05", clip = "1", alpha = "0.7",
-              gain_collapse, gain_learn, sketch = "12", residual = "12", probes = "16", estimator_seed = "1",
-              seed = "0", threads = "2";
+              gain_collapse, gain_learn, probes = "16", seed = "0", threads = "2";
+  EstimatorOptions estimator;
 };
 
 ex::MemoryProConfig memory_pro_config(const MemoryProOptions& o) {
@@ -57,12 +69,10 @@ ex::MemoryProConfig memory_pro_config(const MemoryProOptions& o) {
   c.gain_learn = o.gain_learn.empty() ? (c.kind == fn::ModelKind::gru ? 4.0 : 1.3) : parse_double(o.gain_learn, "gain-learn");
   c.gain_collapse = o.gain_collapse.empty() ? (c.kind == fn::ModelKind::gru ? 1.0 : 0.5)
                                            : parse_double(o.gain_collapse, "gain-collapse");
-  c.ranks.sketch = static_cast<int>(parse_integer(o.sketch, "sketch", 1, 4096));
-  c.ranks.residual = static_cast<int>(parse_integer(o.residual, "residual", 0, 4096));
+  parse_estimator(o.estimator, c.ranks);
   c.ranks.cosine_probes = static_cast<int>(parse_integer(o.probes, "probes", 2, 4096));
-  c.ranks.seed = parse_seed(o.estimator_seed, "estimator-seed");
   c.seed = parse_seed(o.seed, "seed");
-  c.threads = static_cast<unsigned>(parse_integer(o.threads, "threads", 1, 2));
+  c.threads = parse_threads(o.threads, 2);
   ex::validate(c);
   return c;
 }
@@ -153,8 +163,9 @@ void run_memory_pro_command(const MemoryProOptions& o) {
 struct GainSweepOptions {
   Output out;
   std::string hidden = "32", steps = "40", inputs = "16", batch = "32", eval_batch = "8", train_steps = "50",
-              gains = "0.25,0.75,1.25,1.75,2.25,2.75", input_ranks = "1,2,4,8,16", lr = "0.05", clip = "1", sketch = "12",
-              residual = "12", estimator_seed = "1", seed = "0", threads = "2";
+              gains = "0.25,0.75,1.25,1.75,2.25,2.75", input_ranks = "1,2,4,8,16", lr = "0.05", clip = "1", seed = "0",
+              threads = "2";
+  EstimatorOptions estimator;
 };
 
 ex::GainSweepConfig gain_sweep_config(const GainSweepOptions& o) {
@@ -168,14 +179,12 @@ ex::GainSweepConfig gain_sweep_config(const GainSweepOptions& o) {
   c.gains.clear();
   for (const auto& g : split_list(o.gains, "gains")) c.gains.push_back(parse_double(g, "gains"));
   c.input_ranks.clear();
-  for (const auto& r : split_list(o.input_ranks, "input-ranks")) c.input_ranks.push_back(static_cast<int>(parse_integer(r, "input-ranks", 1, 2000)));
+  for (long r : parse_integer_list(o.input_ranks, "input-ranks", 1, 2000)) c.input_ranks.push_back(static_cast<int>(r));
   c.learning_rate = parse_double(o.lr, "lr");
   c.clip = parse_double(o.clip, "clip");
-  c.ranks.sketch = static_cast<int>(parse_integer(o.sketch, "sketch", 1, 4096));
-  c.ranks.residual = static_cast<int>(parse_integer(o.residual, "residual", 0, 4096));
-  c.ranks.seed = parse_seed(o.estimator_seed, "estimator-seed");
+  parse_estimator(o.estimator, c.ranks);
   c.seed = parse_seed(o.seed, "seed");
-  c.threads = static_cast<unsigned>(parse_integer(o.threads, "threads", 1, 2));
+  c.threads = parse_threads(o.threads, 2);
   ex::validate(c);
   return c;
 }
@@ -241,46 +250,44 @@ void add_ntk_experiment_commands(CLI::App& app, std::function<void()>& action) {
   auto mo = std::make_shared<MemoryProOptions>();
   auto* mp = group->add_subcommand("memory-pro", "Memory-Pro (Figs. 3-4): two initialisations of an RNN or GRU trained "
                                                  "by SGD, NTK ranks and core cosine over training");
+  set_example(*mp, "learndyn ntk memory-pro --model gru -o memory_pro.csv --figure memory_pro.png");
   mp->add_option("--model", mo->model, "gru | rnn (leaky tanh RNN, rnn_rate) (default gru)");
-  mp->add_option("--hidden", mo->hidden, "hidden units n, 1..1024 (default 32; paper 256)");
-  mp->add_option("--period", mo->period, "steps of each of stimulus, memory, response, 1..600 (default 15; paper 30)");
+  add_hidden(*mp, mo->hidden, "1..1024 (default 32; paper 256)");
+  mp->add_option("--period", mo->period, "steps of each of stimulus, memory, response, 1..600 (default 15; paper 30)")->type_name("INT");
   add_decimal(*mp, "noise", mo->noise, "input noise sd >= 0 (default 0.1 sqrt 2)");
-  mp->add_option("--batch", mo->batch, "SGD batch, 1..10000 (default 32; paper 500)");
-  mp->add_option("--iterations", mo->iterations, "SGD iterations (default 300; paper up to 10000)");
-  mp->add_option("--record-every", mo->record_every, "record every k-th iteration, k >= 1 (default 50)");
-  mp->add_option("--eval-batch", mo->eval_batch, "noise-free trials at evenly spaced angles for the metrics, 2..512 (default 8)");
+  mp->add_option("--batch", mo->batch, "SGD batch, 1..10000 (default 32; paper 500)")->type_name("INT");
+  mp->add_option("--iterations", mo->iterations, "SGD iterations (default 300; paper up to 10000)")->type_name("INT");
+  mp->add_option("--record-every", mo->record_every, "record every k-th iteration, k >= 1 (default 50)")->type_name("INT");
+  mp->add_option("--eval-batch", mo->eval_batch, "noise-free trials at evenly spaced angles for the metrics, 2..512 (default 8)")->type_name("INT");
   add_decimal(*mp, "lr", mo->lr, "SGD learning rate > 0 (default 0.05)");
   add_decimal(*mp, "clip", mo->clip, "global gradient-norm clip >= 0, 0 = none (default 1)");
   add_decimal(*mp, "alpha", mo->alpha, "leak dt of the RNN, 0 < alpha <= 1 (default 0.7)");
   add_decimal(*mp, "gain-collapse", mo->gain_collapse, "recurrent gain of network 1 (default 1 GRU, 0.5 RNN)");
   add_decimal(*mp, "gain-learn", mo->gain_learn, "recurrent gain of network 2 (default 4 GRU, 1.3 RNN)");
-  mp->add_option("--sketch", mo->sketch, "Hutch++ range probes of the overall PR (default 12)");
-  mp->add_option("--residual", mo->residual, "Hutch++ residual probes (default 12)");
-  mp->add_option("--probes", mo->probes, "probes of the core cosine, 2..4096 (default 16)");
-  mp->add_option("--estimator-seed", mo->estimator_seed, "seed of the probes (default 1)");
-  mp->add_option("--seed", mo->seed, "seed of the weights and the batches (default 0)");
-  mp->add_option("--threads", mo->threads, "1 or 2 (results do not depend on it; default 2)");
+  add_estimator_options(*mp, mo->estimator);
+  mp->add_option("--probes", mo->probes, "probes of the core cosine, 2..4096 (default 16)")->type_name("INT");
+  add_seed(*mp, mo->seed);
+  add_threads(*mp, mo->threads, "2", 2);
   add_output_options(*mp, mo->out, "history (default) | outputs");
   mp->callback([mo, &action] { action = [mo] { run_memory_pro_command(*mo); }; });
 
   auto go = std::make_shared<GainSweepOptions>();
   auto* gs = group->add_subcommand("gain-sweep", "student-teacher gain x input-rank sweep (Fig. 5): temporal and spatial "
                                                  "ranks of the recurrent-weight NTK");
-  gs->add_option("--hidden", go->hidden, "hidden units H, 1..1024 (default 32; paper 64)");
-  gs->add_option("--steps", go->steps, "time steps T, 1..2000 (default 40)");
-  gs->add_option("--inputs", go->inputs, "input dimension d_in, 1..1024 (default 16)");
-  gs->add_option("--batch", go->batch, "GD batch (default 32; paper 128)");
-  gs->add_option("--eval-batch", go->eval_batch, "trials of the NTK measurement, 1..512 (default 8)");
-  gs->add_option("--train-steps", go->train_steps, "GD steps on W per cell (default 50; paper 9000)");
+  set_example(*gs, "learndyn ntk gain-sweep -o gain_sweep.csv --figure gain_sweep.png");
+  add_hidden(*gs, go->hidden, "1..1024 (default 32; paper 64)");
+  gs->add_option("--steps", go->steps, "time steps T, 1..2000 (default 40)")->type_name("INT");
+  gs->add_option("--inputs", go->inputs, "input dimension d_in, 1..1024 (default 16)")->type_name("INT");
+  gs->add_option("--batch", go->batch, "GD batch (default 32; paper 128)")->type_name("INT");
+  gs->add_option("--eval-batch", go->eval_batch, "trials of the NTK measurement, 1..512 (default 8)")->type_name("INT");
+  gs->add_option("--train-steps", go->train_steps, "GD steps on W per cell (default 50; paper 9000)")->type_name("INT");
   gs->add_option("--gains", go->gains, "comma-separated gains g, each 0..100 (default 0.25,0.75,...,2.75)");
   gs->add_option("--input-ranks", go->input_ranks, "comma-separated input ranks r_x, each 1..T (default 1,2,4,8,16)");
   add_decimal(*gs, "lr", go->lr, "GD learning rate > 0 (default 0.05)");
   add_decimal(*gs, "clip", go->clip, "global gradient-norm clip >= 0, 0 = none (default 1)");
-  gs->add_option("--sketch", go->sketch, "Hutch++ range probes of the overall PR (default 12)");
-  gs->add_option("--residual", go->residual, "Hutch++ residual probes (default 12)");
-  gs->add_option("--estimator-seed", go->estimator_seed, "seed of the probes (default 1)");
-  gs->add_option("--seed", go->seed, "seed of teacher, student and inputs (default 0)");
-  gs->add_option("--threads", go->threads, "1 or 2 (results do not depend on it; default 2)");
+  add_estimator_options(*gs, go->estimator);
+  add_seed(*gs, go->seed);
+  add_threads(*gs, go->threads, "2", 2);
   add_output_options(*gs, go->out, "grid");
   gs->callback([go, &action] { action = [go] { run_gain_sweep_command(*go); }; });
 }

@@ -39,6 +39,52 @@ long parse_integer(const std::string& text, const std::string& parameter, long l
   return value;
 }
 
+std::vector<long> parse_integer_list(const std::string& text, const std::string& parameter, long lo, long hi) {
+  std::vector<long> values;
+  for (const std::string& item : split_list(text, parameter)) values.push_back(parse_integer(item, parameter, lo, hi));
+  require(!values.empty(), parameter, "'" + text + "'",
+          "a comma-separated list of integers in " + std::to_string(lo) + ".." + std::to_string(hi));
+  return values;
+}
+
+CLI::Option* add_integer(CLI::App& app, const std::string& name, std::string& target, const std::string& help) {
+  return app.add_option("--" + name, target, help)->type_name("INT");
+}
+
+CLI::Option* add_seed(CLI::App& app, std::string& target, const std::string& default_text) {
+  return add_integer(app, "seed", target,
+                     "seed of every random draw the command makes, 0..2^63-1 (default " + default_text + ")");
+}
+
+CLI::Option* add_threads(CLI::App& app, std::string& target, const std::string& default_text, long max) {
+  std::string help = "worker threads, 0..";
+  help += std::to_string(max);
+  help += ", 0 = every core";
+  if (max < 256) help += " (at most " + std::to_string(max) + ")";
+  help += "; results do not depend on it (default ";
+  help += default_text;
+  help += ")";
+  return add_integer(app, "threads", target, help);
+}
+
+CLI::Option* add_neurons(CLI::App& app, std::string& target, const std::string& range) {
+  return app.add_option("--N", target, "neurons N of the network, " + range)->type_name("INT");
+}
+
+CLI::Option* add_hidden(CLI::App& app, std::string& target, const std::string& range) {
+  return add_integer(app, "hidden", target, "hidden units n of the network, " + range);
+}
+
+std::uint64_t parse_seed(const std::string& text, const std::string& parameter) {
+  return static_cast<std::uint64_t>(parse_integer(text, parameter, 0, 9223372036854775807L));
+}
+
+unsigned parse_threads(const std::string& text, long max) {
+  return static_cast<unsigned>(parse_integer(text, "threads", 0, max));
+}
+
+void set_example(CLI::App& cmd, const std::string& command_line) { cmd.footer("Example:\n  " + command_line); }
+
 double parse_double(const std::string& text, const std::string& parameter) {
   return parse_decimal<double>(text, parameter);
 }

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "cli/options.hpp"
-#include "cli/report.hpp"
+#include "cli/output.hpp"
 #include "common/argument_error.hpp"
 #include "common/decimal.hpp"
 #include "common/text_file.hpp"
@@ -27,8 +27,9 @@ void add_generate(CLI::App& oracle, std::function<void()>& action) {
   };
   auto o = std::make_shared<Options>();
   auto* cmd = oracle.add_subcommand("generate", "compute the golden suite: certified values of every area, as JSON");
+  set_example(*cmd, "learndyn oracle generate --suite default -o golden.json");
   cmd->add_option("--suite", o->suite, "default | full (default: default)");
-  cmd->add_option("--digits", o->digits, "significant digits written, 1..50 (default 50)");
+  cmd->add_option("--digits", o->digits, "significant digits written, 1..50 (default 50)")->type_name("INT");
   cmd->add_option("-o,--output", o->output, "file to write (atomically)")->required()->check(non_empty_path());
   cmd->callback([o, &action] {
     action = [o] {
@@ -53,26 +54,31 @@ Json check_json(const oracle::CheckResult& result) {
                     {"digits_matched", r.digits_matched},
                     {"certified_digits", r.certified_digits},
                     {"status", oracle::status_name(r.status)},
-                    {"counts_as_failure", r.counts_as_failure}});
+                    {"counts_as_failure", r.counts_as_failure},
+                    {"did_you_mean", r.suggestion}});
   return Json{{"passed", result.passed}, {"failed", result.failed}, {"missing", result.missing},
               {"extra", result.extra},   {"success", result.success}, {"rows", rows}};
 }
 
 void add_check(CLI::App& oracle, std::function<void()>& action, int& status) {
   struct Options {
-    std::string golden, candidate, rtol = "1e-10", atol = "0", format;
-    bool allow_missing = false, allow_extra = false, json = false;
+    std::string golden, candidate, rtol = "1e-10", atol = "0", format, junit;
+    bool allow_missing = false, allow_extra = false, json = false, failures_only = false;
   };
   auto o = std::make_shared<Options>();
   auto* cmd = oracle.add_subcommand("check", "compare your values with a golden suite; exit 0 all pass, 1 any failure");
+  set_example(*cmd, "learndyn oracle check golden.json mine.csv --rtol 1e-12");
   cmd->add_option("golden", o->golden, "golden.json written by `oracle generate`")->required();
-  cmd->add_option("candidate", o->candidate, "your values: .json or .csv (schema in the README)")->required();
+  cmd->add_option("candidate", o->candidate, "your values: .json or .csv (schema in docs/oracle.md)")->required();
   add_decimal(*cmd, "rtol", o->rtol, "relative tolerance >= 0 (default 1e-10)");
   add_decimal(*cmd, "atol", o->atol, "absolute tolerance >= 0 (default 0)");
   cmd->add_option("--format", o->format, "json | csv: the candidate's format (default: from its extension)");
   cmd->add_flag("--allow-missing", o->allow_missing, "golden values absent from the candidate do not fail");
   cmd->add_flag("--allow-extra", o->allow_extra, "candidate values unknown to the suite do not fail");
   cmd->add_flag("--json", o->json, "print the comparison as one JSON object");
+  cmd->add_flag("--failures-only", o->failures_only, "list only the rows that fail (the summary counts all)");
+  cmd->add_option("--junit", o->junit, "also write the result as JUnit XML to this file (atomically)")
+      ->check(non_empty_path());
   cmd->callback([o, &action, &status] {
     action = [o, &status] {
       const oracle::CheckOptions options{parse_double(o->rtol, "rtol"), parse_double(o->atol, "atol"),
@@ -80,11 +86,19 @@ void add_check(CLI::App& oracle, std::function<void()>& action, int& status) {
       const oracle::CandidateFormat format = oracle::candidate_format(o->candidate, o->format);
       const oracle::GoldenSuite golden = oracle::parse_golden(read_text_file(o->golden), o->golden);
       const auto candidate = oracle::parse_candidate(read_text_file(o->candidate), o->candidate, format);
-      const oracle::CheckResult result = oracle::check_candidate(golden, candidate, options, o->candidate);
+      oracle::CheckResult result = oracle::check_candidate(golden, candidate, options, o->candidate);
+      if (!o->junit.empty()) {
+        write_file_atomically(o->junit, oracle::render_junit(result));
+        std::cerr << "wrote " << o->junit << "\n";
+      }
+      if (o->failures_only && o->json)
+        result.rows.erase(std::remove_if(result.rows.begin(), result.rows.end(),
+                                         [](const oracle::CheckRow& r) { return !r.counts_as_failure; }),
+                          result.rows.end());
       if (o->json)
         print_report(std::cout, check_json(result), true);
       else
-        std::cout << oracle::render_check_table(result);
+        std::cout << oracle::render_check_table(result, o->failures_only);
       status = result.success ? 0 : 1;
     };
   });
@@ -98,8 +112,9 @@ void add_show(CLI::App& oracle, std::function<void()>& action) {
   };
   auto o = std::make_shared<Options>();
   auto* cmd = oracle.add_subcommand("show", "compute one case of the golden suite (or --list the case ids)");
+  set_example(*cmd, "learndyn oracle show --list");
   auto* case_option = cmd->add_option("--case", o->id, "case id, as in golden.json");
-  cmd->add_option("--digits", o->digits, "significant digits printed, 1..50 (default 50)");
+  cmd->add_option("--digits", o->digits, "significant digits printed, 1..50 (default 50)")->type_name("INT");
   // --list with --case printed the list and ignored the case without a word.
   cmd->add_flag("--list", o->list, "print the ids of the default and full suites' cases")->excludes(case_option);
   cmd->add_flag("--json", o->json, "print one JSON object");
@@ -112,7 +127,14 @@ void add_show(CLI::App& oracle, std::function<void()>& action) {
       }
       const int digits = static_cast<int>(parse_integer(o->digits, "digits", 1, kWorkingDigits));
       const auto it = std::find_if(cases.begin(), cases.end(), [&](const oracle::CaseDefinition& c) { return c.id == o->id; });
-      require(it != cases.end(), "case", "'" + o->id + "'", "a case id of the suite (see `learndyn oracle show --list`)");
+      if (it == cases.end()) {
+        std::vector<std::string> ids;
+        for (const oracle::CaseDefinition& c : cases) ids.push_back(c.id);
+        const std::string nearest = oracle::nearest_id(o->id, ids);
+        throw ArgumentError("case", "'" + o->id + "'",
+                            "a case id of the suite (see `learndyn oracle show --list`)" +
+                                (nearest.empty() ? std::string() : "; did you mean " + nearest + "?"));
+      }
       Json report{{"case", it->id}, {"description", it->description}};
       Json inputs = Json::object();
       for (const auto& [name, value] : it->inputs) inputs[name] = value;
@@ -135,6 +157,7 @@ void add_audit(CLI::App& oracle, std::function<void()>& action) {
   };
   auto o = std::make_shared<Options>();
   auto* cmd = oracle.add_subcommand("audit", "the fast path's error against the reference on the suite, per quantity");
+  set_example(*cmd, "learndyn oracle audit --suite default");
   cmd->add_option("--suite", o->suite, "default | full (default: default)");
   cmd->add_flag("--json", o->json, "print one JSON object");
   cmd->callback([o, &action] {

@@ -13,11 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "cli/experiment_output.hpp"
 #include "cli/figure.hpp"
 #include "cli/options.hpp"
-#include "cli/report.hpp"
-#include "cli/tables.hpp"
+#include "cli/output.hpp"
 #include "common/argument_error.hpp"
 #include "experiments/overlaps/aba.hpp"
 #include "experiments/overlaps/equivalent.hpp"
@@ -55,29 +53,10 @@ void keep_freed_memory() {
 #endif
 }
 
-// A comma-separated list of integers, each in [lo, hi].
-std::vector<int> integer_list(const std::string& text, const std::string& name, long lo, long hi) {
-  std::vector<int> out;
-  for (const std::string& item : split_list(text, name))
-    out.push_back(static_cast<int>(parse_integer(item, name, lo, hi)));
-  require(!out.empty(), name, "'" + text + "'", "a comma-separated list of integers");
-  return out;
-}
-
 // The largest N and T of one run: the network keeps about 9 doubles per neuron and the
 // theory about 26 per time step, so 10^7 of each stays within a few GB, refused up front;
 // at 10^8 a run could exhaust memory midway instead.
 constexpr long kMaxSize = 10000000;
-
-long integer_option(const std::string& text, const std::string& name, long lo, long hi) {
-  return parse_integer(text, name, lo, hi);
-}
-
-double number_option(const std::string& text, const std::string& name) { return parse_double(text, name); }
-
-std::uint64_t seed_option(const std::string& text) {
-  return static_cast<std::uint64_t>(parse_integer(text, "seed", 0, 9223372036854775807L));
-}
 
 // A diverged run (NaN or inf in `columns` of `t`) is refused, naming the option that drove it:
 // it was printed as empty CSV cells and JSON null, the same as "not measured".
@@ -150,47 +129,48 @@ void add_filter(CLI::App& group, std::function<void()>& action) {
   auto o = std::make_shared<Options>();
   auto* cmd = group.add_subcommand(
       "filter", "linear filter task (Figs 1, 5; --rank 2: Fig 12): N-dim network SGD vs the overlap theory");
-  cmd->add_option("--rank", o->rank, "rank R, 1..8 (default 1; R >= 2 uses the Fig 12 target exp(-0.3t)cos(2t))");
-  cmd->add_option("--N", o->neurons, "neurons N, 1..10^7 (default 500)");
+  set_example(*cmd, "learndyn overlaps filter --N 500 --epochs 2000 -o filter.csv --figure filter.png");
+  cmd->add_option("--rank", o->rank, "rank R, 1..8 (default 1; R >= 2 uses the Fig 12 target exp(-0.3t)cos(2t))")->type_name("INT");
+  add_neurons(*cmd, o->neurons, "1..10^7 (default 500)");
   add_decimal(*cmd, "dt", o->dt, "Euler step 0 < dt <= 1 (default 0.05)");
-  cmd->add_option("--T", o->steps, "time steps T, 1..10^7 (default 400, t_max = 20)");
+  cmd->add_option("--T", o->steps, "time steps T, 1..10^7 (default 400, t_max = 20)")->type_name("INT");
   add_decimal(*cmd, "decay", o->decay, "target decay c* (default 0.2; rank >= 2: 0.3)");
   add_decimal(*cmd, "frequency", o->frequency, "target frequency w* (default 0; rank >= 2: 2)");
   add_decimal(*cmd, "amplitude", o->amplitude, "target amplitude a* (default 1)");
   add_decimal(*cmd, "lr", o->lr, "overlap learning rate lr > 0; network SGD at N lr (default 5e-3)");
-  cmd->add_option("--epochs", o->epochs, "epochs >= 0 (default 2000; rank >= 2: 10000)");
-  cmd->add_option("--record-every", o->record_every, "record epochs 0..k-1, every k-th and the last (default 10; rank >= 2: 50)");
-  cmd->add_option("--seed", o->seed, "seed of the network's initial vectors (default 0)");
+  cmd->add_option("--epochs", o->epochs, "epochs >= 0 (default 2000; rank >= 2: 10000)")->type_name("INT");
+  cmd->add_option("--record-every", o->record_every, "record epochs 0..k-1, every k-th and the last (default 10; rank >= 2: 50)")->type_name("INT");
+  add_seed(*cmd, o->seed);
   cmd->add_option("--reference", o->reference,
                   "none | double | 50: also integrate the gradient flow with the reference (adaptive at double, "
                   "extrapolation at 50 digits) for --reference-epochs");
-  cmd->add_option("--reference-epochs", o->reference_epochs, "epochs of the reference run (default 100)");
-  cmd->add_option("--threads", o->threads, "network threads, 0 = automatic (results do not depend on it)");
+  cmd->add_option("--reference-epochs", o->reference_epochs, "epochs of the reference run (default 100)")->type_name("INT");
+  add_threads(*cmd, o->threads);
   add_output_options(*cmd, o->out);
   cmd->callback([o, &action] {
     action = [o] {
       keep_freed_memory();
       check_output(o->out, {"trajectory"});
-      ex::FilterSettings s = ex::filter_defaults(static_cast<int>(integer_option(o->rank, "rank", 1, 8)));
-      if (!o->neurons.empty()) s.neurons = static_cast<int>(integer_option(o->neurons, "N", 1, kMaxSize));
-      if (!o->dt.empty()) s.dt = number_option(o->dt, "dt");
-      if (!o->steps.empty()) s.steps = static_cast<int>(integer_option(o->steps, "T", 1, kMaxSize));
-      if (!o->decay.empty()) s.decay = number_option(o->decay, "decay");
-      if (!o->frequency.empty()) s.frequency = number_option(o->frequency, "frequency");
-      if (!o->amplitude.empty()) s.amplitude = number_option(o->amplitude, "amplitude");
-      if (!o->lr.empty()) s.lr = number_option(o->lr, "lr");
-      if (!o->epochs.empty()) s.epochs = integer_option(o->epochs, "epochs", 0, 100000000);
-      if (!o->record_every.empty()) s.record_every = integer_option(o->record_every, "record-every", 1, 100000000);
-      s.seed = seed_option(o->seed);
+      ex::FilterSettings s = ex::filter_defaults(static_cast<int>(parse_integer(o->rank, "rank", 1, 8)));
+      if (!o->neurons.empty()) s.neurons = static_cast<int>(parse_integer(o->neurons, "N", 1, kMaxSize));
+      if (!o->dt.empty()) s.dt = parse_double(o->dt, "dt");
+      if (!o->steps.empty()) s.steps = static_cast<int>(parse_integer(o->steps, "T", 1, kMaxSize));
+      if (!o->decay.empty()) s.decay = parse_double(o->decay, "decay");
+      if (!o->frequency.empty()) s.frequency = parse_double(o->frequency, "frequency");
+      if (!o->amplitude.empty()) s.amplitude = parse_double(o->amplitude, "amplitude");
+      if (!o->lr.empty()) s.lr = parse_double(o->lr, "lr");
+      if (!o->epochs.empty()) s.epochs = parse_integer(o->epochs, "epochs", 0, 100000000);
+      if (!o->record_every.empty()) s.record_every = parse_integer(o->record_every, "record-every", 1, 100000000);
+      s.seed = parse_seed(o->seed);
       require(o->reference == "none" || o->reference == "double" || o->reference == "50", "reference",
               "'" + o->reference + "'", "none, double or 50");
       s.reference = o->reference == "none" ? ex::ReferenceCheck::none
                   : o->reference == "double" ? ex::ReferenceCheck::double_precision
                                              : ex::ReferenceCheck::digits50;
-      s.reference_epochs = integer_option(o->reference_epochs, "reference-epochs", 0, 100000000);
+      s.reference_epochs = parse_integer(o->reference_epochs, "reference-epochs", 0, 100000000);
       if (s.reference == ex::ReferenceCheck::none) s.reference_epochs = 0;
       s.reference_epochs = std::min(s.reference_epochs, s.epochs);
-      s.threads = static_cast<unsigned>(integer_option(o->threads, "threads", 0, 1024));
+      s.threads = parse_threads(o->threads);
       ex::require_filter_memory(s, o->out.format == "json");
       const ex::FilterResult r = run_naming_lr(s.lr, [&] { return ex::run_filter(s); });
       Json report = Json::object();
@@ -262,33 +242,36 @@ void add_nscaling(CLI::App& group, std::function<void()>& action) {
   auto o = std::make_shared<Options>();
   auto* cmd = group.add_subcommand(
       "nscaling", "erf network vs mean-field overlap theory on the flip-flop task (Fig 4): mismatch vs N, fitted exponent");
-  cmd->add_option("--N", o->neurons, "comma-separated sizes, each 2..10^7 (default 100,200,400,800,1600,3200)");
-  cmd->add_option("--seeds", o->seeds, "runs per size (default 8)");
-  cmd->add_option("--epochs", o->epochs, "epochs E after which the mismatch is measured (default 50; Fig 4 trains 2000)");
-  cmd->add_option("--record-every", o->record_every, "trajectory: epochs 0..k-1, every k-th and the last (default 10)");
+  set_example(*cmd, "learndyn overlaps nscaling --N 100,200,400 --seeds 4 -o nscaling.csv --figure nscaling.png");
+  add_neurons(*cmd, o->neurons, "comma-separated sizes, each 2..10^7 (default 100,200,400,800,1600,3200)")
+      ->type_name("INT[,INT...]");
+  cmd->add_option("--seeds", o->seeds, "runs per size (default 8)")->type_name("INT");
+  cmd->add_option("--epochs", o->epochs, "epochs E after which the mismatch is measured (default 50; Fig 4 trains 2000)")->type_name("INT");
+  cmd->add_option("--record-every", o->record_every, "trajectory: epochs 0..k-1, every k-th and the last (default 10)")->type_name("INT");
   add_decimal(*cmd, "lr", o->lr, "overlap learning rate; network SGD at N lr (default 5e-2, Fig 4)");
   add_decimal(*cmd, "dt", o->dt, "Euler step (default 0.025)");
   add_decimal(*cmd, "t-max", o->t_max, "trial length (default 20)");
-  cmd->add_option("--batch", o->batch, "trials per epoch (default 10)");
+  cmd->add_option("--batch", o->batch, "trials per epoch (default 10)")->type_name("INT");
   cmd->add_option("--init", o->init, "balanced (Fig 4) | random | gaussian (rows iid N(0, Sigma*), fixed Sigma*)");
   cmd->add_option("--stepper", o->stepper, "the theory's step: exact (O16, as SGD) | euler (the public code's)");
   cmd->add_flag("--no-linear-control", o->no_control, "skip the linear model's runs");
-  cmd->add_option("--seed", o->seed, "base seed of the initial vectors and the batches (default 0)");
-  cmd->add_option("--threads", o->threads, "parallel runs, 0 = every core (results do not depend on it)");
+  add_seed(*cmd, o->seed);
+  add_threads(*cmd, o->threads);
   add_output_options(*cmd, o->out, "runs (default) | by-n | trajectory | fits");
   cmd->callback([o, &action] {
     action = [o] {
       keep_freed_memory();
       check_output(o->out, {"runs", "by-n", "trajectory", "fits"});
       ex::NScalingSettings s;
-      s.neurons = integer_list(o->neurons, "N", 2, kMaxSize);
-      s.seeds = static_cast<int>(integer_option(o->seeds, "seeds", 1, 10000));
-      s.epochs = integer_option(o->epochs, "epochs", 1, 100000000);
-      s.record_every = integer_option(o->record_every, "record-every", 1, 100000000);
-      s.lr = number_option(o->lr, "lr");
-      s.task.dt = number_option(o->dt, "dt");
-      s.task.t_max = number_option(o->t_max, "t-max");
-      s.task.batch = static_cast<int>(integer_option(o->batch, "batch", 1, 1000000));
+      s.neurons.clear();
+      for (long n : parse_integer_list(o->neurons, "N", 2, kMaxSize)) s.neurons.push_back(static_cast<int>(n));
+      s.seeds = static_cast<int>(parse_integer(o->seeds, "seeds", 1, 10000));
+      s.epochs = parse_integer(o->epochs, "epochs", 1, 100000000);
+      s.record_every = parse_integer(o->record_every, "record-every", 1, 100000000);
+      s.lr = parse_double(o->lr, "lr");
+      s.task.dt = parse_double(o->dt, "dt");
+      s.task.t_max = parse_double(o->t_max, "t-max");
+      s.task.batch = static_cast<int>(parse_integer(o->batch, "batch", 1, 1000000));
       // About 260 bytes per trial step (measured): batch 10^6 at the default 800 steps needed
       // ~200 GB, a std::bad_alloc or minutes of paging. A bad dt is refused by the run itself.
       const double trial_steps = s.task.t_max / s.task.dt;
@@ -302,8 +285,8 @@ void add_nscaling(CLI::App& group, std::function<void()>& action) {
       require(o->stepper == "exact" || o->stepper == "euler", "stepper", "'" + o->stepper + "'", "exact or euler");
       s.stepper = o->stepper == "exact" ? learndyn::fast::overlaps::Stepper::exact_map : learndyn::fast::overlaps::Stepper::euler;
       s.linear_control = !o->no_control;
-      s.seed = seed_option(o->seed);
-      s.threads = static_cast<unsigned>(integer_option(o->threads, "threads", 0, 1024));
+      s.seed = parse_seed(o->seed);
+      s.threads = parse_threads(o->threads);
       const ex::NScalingResult r = ex::run_nscaling(s);
       Json report = Json::object();
       require_finite_columns(r.runs, {"mismatch", "loss_network", "loss_theory"}, "lr", render_value(s.lr),
@@ -388,10 +371,11 @@ void add_aba(CLI::App& group, std::function<void()>& action) {
   auto o = std::make_shared<Options>();
   auto* cmd = group.add_subcommand(
       "aba", "A-B-A protocol on the filter task (Figs 3, 6; --optimizer adam: Fig 7): invariants, memory, closure");
+  set_example(*cmd, "learndyn overlaps aba -o aba.csv --figure aba.png");
   cmd->add_option("--optimizer", o->optimizer, "sgd (network at N lr, with the overlap theory) | adam (theta space)");
-  cmd->add_option("--N", o->neurons, "neurons N, 4..10^7 (default 500)");
+  add_neurons(*cmd, o->neurons, "4..10^7 (default 500)");
   add_decimal(*cmd, "dt", o->dt, "Euler step (default 0.05)");
-  cmd->add_option("--T", o->steps, "time steps T, 1..10^7 (default 400)");
+  cmd->add_option("--T", o->steps, "time steps T, 1..10^7 (default 400)")->type_name("INT");
   add_decimal(*cmd, "decay-a", o->decay_a, "task A's c* (default 0.2)");
   add_decimal(*cmd, "decay-b", o->decay_b, "task B's c* (default 0.4)");
   add_decimal(*cmd, "lr", o->lr, "sgd: overlap rate, network at N lr (default 5e-3); adam: step size (default 1e-3)");
@@ -405,9 +389,9 @@ void add_aba(CLI::App& group, std::function<void()>& action) {
   add_decimal(*cmd, "beta1", o->beta1, "Adam beta1 (default 0.9)");
   add_decimal(*cmd, "beta2", o->beta2, "Adam beta2 (default 0.999)");
   add_decimal(*cmd, "eps", o->eps, "Adam epsilon (default 1e-8)");
-  cmd->add_option("--record-every", o->record_every, "record epochs 0..k-1, every k-th, each phase start and the last (default 10)");
-  cmd->add_option("--seed", o->seed, "seed of the initial vectors, the noise and the rotations (default 0)");
-  cmd->add_option("--threads", o->threads, "network threads, 0 = automatic (results do not depend on it)");
+  cmd->add_option("--record-every", o->record_every, "record epochs 0..k-1, every k-th, each phase start and the last (default 10)")->type_name("INT");
+  add_seed(*cmd, o->seed);
+  add_threads(*cmd, o->threads);
   add_output_options(*cmd, o->out, "trajectory (default) | phases");
   cmd->callback([o, &action] {
     action = [o] {
@@ -416,15 +400,15 @@ void add_aba(CLI::App& group, std::function<void()>& action) {
       require(o->optimizer == "sgd" || o->optimizer == "adam", "optimizer", "'" + o->optimizer + "'", "sgd or adam");
       const bool sgd = o->optimizer == "sgd";
       ex::AbaSettings s = ex::aba_defaults(sgd ? ex::AbaOptimizer::sgd : ex::AbaOptimizer::adam);
-      s.neurons = static_cast<int>(integer_option(o->neurons, "N", 4, kMaxSize));
-      s.dt = number_option(o->dt, "dt");
-      s.steps = static_cast<int>(integer_option(o->steps, "T", 1, kMaxSize));
-      s.decay_a = number_option(o->decay_a, "decay-a");
-      s.decay_b = number_option(o->decay_b, "decay-b");
-      if (!o->lr.empty()) s.lr = number_option(o->lr, "lr");
-      const double noise = number_option(o->noise, "noise");
+      s.neurons = static_cast<int>(parse_integer(o->neurons, "N", 4, kMaxSize));
+      s.dt = parse_double(o->dt, "dt");
+      s.steps = static_cast<int>(parse_integer(o->steps, "T", 1, kMaxSize));
+      s.decay_a = parse_double(o->decay_a, "decay-a");
+      s.decay_b = parse_double(o->decay_b, "decay-b");
+      if (!o->lr.empty()) s.lr = parse_double(o->lr, "lr");
+      const double noise = parse_double(o->noise, "noise");
       require(noise >= 0, "noise", o->noise, ">= 0");
-      const double factor = number_option(o->noise_lr_factor, "noise-lr-factor");
+      const double factor = parse_double(o->noise_lr_factor, "noise-lr-factor");
       require(factor > 0, "noise-lr-factor", o->noise_lr_factor, "> 0");
       const std::string phases = !o->phases.empty() ? o->phases
                                : sgd ? "A:3000,B:1000,A:1000,B:1000,A+noise:4000"
@@ -432,12 +416,12 @@ void add_aba(CLI::App& group, std::function<void()>& action) {
       s.phases = ex::parse_phases(phases, s.decay_a, s.decay_b, noise, factor);
       require(o->start == "theta2" || o->start == "random", "start", "'" + o->start + "'", "theta2 or random");
       s.start_theta2 = o->start == "theta2";
-      s.adam.beta1 = number_option(o->beta1, "beta1");
-      s.adam.beta2 = number_option(o->beta2, "beta2");
-      s.adam.epsilon = number_option(o->eps, "eps");
-      s.record_every = integer_option(o->record_every, "record-every", 1, 100000000);
-      s.seed = seed_option(o->seed);
-      s.threads = static_cast<unsigned>(integer_option(o->threads, "threads", 0, 1024));
+      s.adam.beta1 = parse_double(o->beta1, "beta1");
+      s.adam.beta2 = parse_double(o->beta2, "beta2");
+      s.adam.epsilon = parse_double(o->eps, "eps");
+      s.record_every = parse_integer(o->record_every, "record-every", 1, 100000000);
+      s.seed = parse_seed(o->seed);
+      s.threads = parse_threads(o->threads);
       ex::require_aba_memory(s, o->out.format == "json");
       const ex::AbaResult r = run_naming_lr(s.lr, [&] { return ex::run_aba(s); });
       Json report = Json::object();
@@ -501,38 +485,39 @@ void add_equivalent(CLI::App& group, std::function<void()>& action) {
   auto o = std::make_shared<Options>();
   auto* cmd = group.add_subcommand(
       "equivalent", "two functionally equivalent networks (Fig 2): same outputs, different learning");
-  cmd->add_option("--N", o->neurons, "neurons N, 4..10^7 (default 500)");
+  set_example(*cmd, "learndyn overlaps equivalent -o equivalent.csv --figure equivalent.png");
+  add_neurons(*cmd, o->neurons, "4..10^7 (default 500)");
   add_decimal(*cmd, "dt", o->dt, "Euler step (default 0.05)");
-  cmd->add_option("--T", o->steps, "time steps T, 1..10^7 (default 400)");
+  cmd->add_option("--T", o->steps, "time steps T, 1..10^7 (default 400)")->type_name("INT");
   add_decimal(*cmd, "decay", o->decay, "target decay c* (default 0.2)");
   add_decimal(*cmd, "lr", o->lr, "overlap rate; network SGD at N lr (default 5e-3)");
-  cmd->add_option("--epochs", o->epochs, "training epochs (default 300)");
-  cmd->add_option("--record-every", o->record_every, "record epochs 0..k-1, every k-th and the last (default 1)");
+  cmd->add_option("--epochs", o->epochs, "training epochs (default 300)")->type_name("INT");
+  cmd->add_option("--record-every", o->record_every, "record epochs 0..k-1, every k-th and the last (default 1)")->type_name("INT");
   add_decimal(*cmd, "theta2-uu", o->uu, "theta2's sigma_uu = |u|^2/N (default 2.048: |u| = 32 at N = 500)");
   add_decimal(*cmd, "theta2-mu", o->mu, "theta2's sigma_mu = m.u/N (default 0.8: m.u = 400 at N = 500)");
   add_decimal(*cmd, "input-std", o->input_std, "white-noise input s.d. of the perturbation check (default 1)");
   add_decimal(*cmd, "state-noise", o->state_noise, "state noise s.d. per neuron and step (default 0.5)");
-  cmd->add_option("--seed", o->seed, "seed of theta1 and of the noise (default 0)");
-  cmd->add_option("--threads", o->threads, "network threads, 0 = automatic (results do not depend on it)");
+  add_seed(*cmd, o->seed);
+  add_threads(*cmd, o->threads);
   add_output_options(*cmd, o->out, "trajectory (default) | overlaps | outputs");
   cmd->callback([o, &action] {
     action = [o] {
       keep_freed_memory();
       check_output(o->out, {"trajectory", "overlaps", "outputs"});
       ex::EquivalentSettings s;
-      s.neurons = static_cast<int>(integer_option(o->neurons, "N", 4, kMaxSize));
-      s.dt = number_option(o->dt, "dt");
-      s.steps = static_cast<int>(integer_option(o->steps, "T", 1, kMaxSize));
-      s.decay = number_option(o->decay, "decay");
-      s.lr = number_option(o->lr, "lr");
-      s.epochs = integer_option(o->epochs, "epochs", 0, 100000000);
-      s.record_every = integer_option(o->record_every, "record-every", 1, 100000000);
-      s.theta2_uu = number_option(o->uu, "theta2-uu");
-      s.theta2_mu = number_option(o->mu, "theta2-mu");
-      s.input_std = number_option(o->input_std, "input-std");
-      s.state_noise_std = number_option(o->state_noise, "state-noise");
-      s.seed = seed_option(o->seed);
-      s.threads = static_cast<unsigned>(integer_option(o->threads, "threads", 0, 1024));
+      s.neurons = static_cast<int>(parse_integer(o->neurons, "N", 4, kMaxSize));
+      s.dt = parse_double(o->dt, "dt");
+      s.steps = static_cast<int>(parse_integer(o->steps, "T", 1, kMaxSize));
+      s.decay = parse_double(o->decay, "decay");
+      s.lr = parse_double(o->lr, "lr");
+      s.epochs = parse_integer(o->epochs, "epochs", 0, 100000000);
+      s.record_every = parse_integer(o->record_every, "record-every", 1, 100000000);
+      s.theta2_uu = parse_double(o->uu, "theta2-uu");
+      s.theta2_mu = parse_double(o->mu, "theta2-mu");
+      s.input_std = parse_double(o->input_std, "input-std");
+      s.state_noise_std = parse_double(o->state_noise, "state-noise");
+      s.seed = parse_seed(o->seed);
+      s.threads = parse_threads(o->threads);
       const ex::EquivalentResult r = run_naming_lr(s.lr, [&] { return ex::run_equivalent(s); });
       require_finite_columns(r.outputs, r.outputs.columns, "input-std", render_value(s.input_std) + " (state-noise " +
                              render_value(s.state_noise_std) + ")", "noise levels at which the perturbed outputs stay finite");
@@ -608,43 +593,44 @@ void add_memory(CLI::App& group, std::function<void()>& action) {
   o->stepper = "exact";
   auto* cmd = group.add_subcommand(
       "memory", "A/B -> C protocol in the erf overlap theory (Figs 4d, 9, 10): invisible overlaps keep the history");
-  cmd->add_option("--pairs", o->pairs, "twin pairs (default 10)");
-  cmd->add_option("--batch", o->batch, "trials per epoch, 1..10^5 (default 32; the paper: 128)");
-  cmd->add_option("--epochs-ab", o->epochs_ab, "epochs of phase A/B (default 10000; the paper: 30000)");
-  cmd->add_option("--epochs-c", o->epochs_c, "epochs of phase C (default 10000; the paper: 30000)");
+  set_example(*cmd, "learndyn overlaps memory -o memory.csv --figure memory.png");
+  cmd->add_option("--pairs", o->pairs, "twin pairs (default 10)")->type_name("INT");
+  cmd->add_option("--batch", o->batch, "trials per epoch, 1..10^5 (default 32; the paper: 128)")->type_name("INT");
+  cmd->add_option("--epochs-ab", o->epochs_ab, "epochs of phase A/B (default 10000; the paper: 30000)")->type_name("INT");
+  cmd->add_option("--epochs-c", o->epochs_c, "epochs of phase C (default 10000; the paper: 30000)")->type_name("INT");
   add_decimal(*cmd, "lr-ab", o->lr_ab, "phase A/B rate, divided by 5 once the loss < 0.015 (default 0.01)");
   add_decimal(*cmd, "lr-c", o->lr_c, "phase C rate (default 1e-3)");
   cmd->add_option("--stepper", o->stepper, "exact (O16, default: keeps Sigma PSD) | euler (the public code's update)");
-  cmd->add_option("--splits", o->splits, "decoding splits (default 50)");
-  cmd->add_option("--train-pairs", o->train_pairs, "pairs for training the decoder (default 8)");
-  cmd->add_option("--test-pairs", o->test_pairs, "pairs for testing it (default 2)");
+  cmd->add_option("--splits", o->splits, "decoding splits (default 50)")->type_name("INT");
+  cmd->add_option("--train-pairs", o->train_pairs, "pairs for training the decoder (default 8)")->type_name("INT");
+  cmd->add_option("--test-pairs", o->test_pairs, "pairs for testing it (default 2)")->type_name("INT");
   add_decimal(*cmd, "feature-noise", o->feature_noise, "noise s.d. on the training features (default 0.3)");
-  cmd->add_option("--record-every", o->record_every, "trajectory every k-th epoch (default 100)");
-  cmd->add_option("--seed", o->seed, "base seed (default 0)");
-  cmd->add_option("--threads", o->threads, "pairs in parallel, 0 = every core (results do not depend on it)");
+  cmd->add_option("--record-every", o->record_every, "trajectory every k-th epoch (default 100)")->type_name("INT");
+  add_seed(*cmd, o->seed);
+  add_threads(*cmd, o->threads);
   add_output_options(*cmd, o->out, "decoding (default) | pairs | trajectory");
   cmd->callback([o, &action] {
     action = [o] {
       keep_freed_memory();
       check_output(o->out, {"decoding", "pairs", "trajectory"});
       ex::MemorySettings s = ex::memory_defaults();
-      s.pairs = static_cast<int>(integer_option(o->pairs, "pairs", 2, 100000));
+      s.pairs = static_cast<int>(parse_integer(o->pairs, "pairs", 2, 100000));
       // About 28 kB per trial (measured): the old cap of 10^6 needed ~28 GB per pair in flight.
-      s.batch = static_cast<int>(integer_option(o->batch, "batch", 1, 100000));
+      s.batch = static_cast<int>(parse_integer(o->batch, "batch", 1, 100000));
       s.task_a.batch = s.task_b.batch = s.task_c.pulses.batch = s.batch;
-      s.epochs_ab = integer_option(o->epochs_ab, "epochs-ab", 0, 100000000);
-      s.epochs_c = integer_option(o->epochs_c, "epochs-c", 0, 100000000);
-      s.lr_ab = number_option(o->lr_ab, "lr-ab");
-      s.lr_c = number_option(o->lr_c, "lr-c");
+      s.epochs_ab = parse_integer(o->epochs_ab, "epochs-ab", 0, 100000000);
+      s.epochs_c = parse_integer(o->epochs_c, "epochs-c", 0, 100000000);
+      s.lr_ab = parse_double(o->lr_ab, "lr-ab");
+      s.lr_c = parse_double(o->lr_c, "lr-c");
       require(o->stepper == "exact" || o->stepper == "euler", "stepper", "'" + o->stepper + "'", "euler or exact");
       s.stepper = o->stepper == "exact" ? learndyn::fast::overlaps::Stepper::exact_map : learndyn::fast::overlaps::Stepper::euler;
-      s.splits = static_cast<int>(integer_option(o->splits, "splits", 1, 1000000));
-      s.train_pairs = static_cast<int>(integer_option(o->train_pairs, "train-pairs", 1, 100000));
-      s.test_pairs = static_cast<int>(integer_option(o->test_pairs, "test-pairs", 1, 100000));
-      s.feature_noise = number_option(o->feature_noise, "feature-noise");
-      s.record_every = integer_option(o->record_every, "record-every", 1, 100000000);
-      s.seed = seed_option(o->seed);
-      s.threads = static_cast<unsigned>(integer_option(o->threads, "threads", 0, 1024));
+      s.splits = static_cast<int>(parse_integer(o->splits, "splits", 1, 1000000));
+      s.train_pairs = static_cast<int>(parse_integer(o->train_pairs, "train-pairs", 1, 100000));
+      s.test_pairs = static_cast<int>(parse_integer(o->test_pairs, "test-pairs", 1, 100000));
+      s.feature_noise = parse_double(o->feature_noise, "feature-noise");
+      s.record_every = parse_integer(o->record_every, "record-every", 1, 100000000);
+      s.seed = parse_seed(o->seed);
+      s.threads = parse_threads(o->threads);
       const ex::MemoryResult r = ex::run_memory(s);
       Json report = Json::object();
       report["command"] = "overlaps memory";

@@ -13,7 +13,7 @@
 #include "cli/figure.hpp"
 #include "cli/oracle_commands.hpp"
 #include "cli/options.hpp"
-#include "cli/report.hpp"
+#include "cli/output.hpp"
 #include "common/decimal.hpp"
 #include "fast/ghost/gradient_descent.hpp"
 #include "oracle/suite.hpp"
@@ -47,7 +47,7 @@ std::string golden_section(const oracle::GoldenSuite& golden) {
 std::string audit_section(const oracle::Audit& audit) {
   return "## Audit: the fast path against the 50-digit reference on the suite\n\n"
          "Per quantity, the worst over the suite's cases (`learndyn oracle audit`; bounds in "
-         "proofs/ghost.md §6 and the README).\n\n" +
+         "proofs/ghost.md §6 and docs/ghost.md).\n\n" +
          render_audit_markdown(audit) + "\n";
 }
 
@@ -102,6 +102,7 @@ std::string bisection_section() {
 void add_report_command(CLI::App& app, std::function<void()>& action) {
   auto out = std::make_shared<std::string>("out");
   auto* cmd = app.add_subcommand("report", "the main job: certified values, fast-path audit and figures, as Markdown + PNG");
+  set_example(*cmd, "learndyn report -o out");
   cmd->add_option("-o,--out", *out, "output folder (default ./out)")->check(non_empty_path());
   cmd->callback([out, &action] {
     action = [out] {
@@ -123,7 +124,7 @@ void add_report_command(CLI::App& app, std::function<void()>& action) {
       const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       md << "Report computed in " << format_significant(seconds, 3) << " s.\n";
       write_file_atomically((fs::path(*out) / "report.md").string(), md.str());
-      std::cout << "wrote " << (fs::path(*out) / "report.md").string() << ", golden.json and " << png << "\n";
+      std::cerr << "wrote " << (fs::path(*out) / "report.md").string() << ", golden.json and " << png << "\n";
     };
   });
 }

@@ -1,7 +1,7 @@
 // Decimal input and output at any precision.
 //
 // An oracle asked about eps = 0.1 must answer about one tenth, not about the nearest double
-// (toolchain.md pitfall 5): numeric command-line arguments stay decimal strings until they
+// (proofs/common.md C8): numeric command-line arguments stay decimal strings until they
 // are converted, separately, at every precision they are used at.
 #pragma once
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <stdexcept>
 
 #include "common/input_error.hpp"
 #include "common/text_file.hpp"
@@ -217,6 +218,34 @@ NpyArray parse_npy(std::string_view bytes, const std::string& file) {
     a.data[c] = v;
   }
   return a;
+}
+
+std::string serialize_npy(const NpyArray& a) {
+  if (a.shape.size() > 32) throw std::invalid_argument("serialize_npy: more than 32 dimensions");
+  std::size_t n = 1;
+  std::string dims;
+  for (const std::size_t d : a.shape) {
+    if (d != 0 && n > std::numeric_limits<std::size_t>::max() / d) throw std::invalid_argument("serialize_npy: shape overflows");
+    n *= d;
+    dims += (dims.empty() ? "" : ", ") + std::to_string(d);
+  }
+  if (n != a.data.size()) throw std::invalid_argument("serialize_npy: the shape does not match the number of values");
+  if (a.shape.size() == 1) dims += ',';  // Python's repr of a 1-tuple: (3,)
+  std::string header = "{'descr': '<f8', 'fortran_order': False, 'shape': (" + dims + "), }";
+  // NumPy's GROWTH_AXIS_MAX_DIGITS (21): room to rewrite the first dimension in place.
+  if (!a.shape.empty()) header.append(21 - std::to_string(a.shape[0]).size(), ' ');
+  // Magic (6) + version (2) + length (2) + header + '\n' padded to a multiple of 64; NumPy pads
+  // by 1 to 64 spaces (a full 64 when the rest is already aligned).
+  header.append(64 - (10 + header.size() + 1) % 64, ' ');
+  header += '\n';
+  std::string out(kMagic);
+  out += '\x01';
+  out += '\x00';
+  out += static_cast<char>(header.size() & 0xff);
+  out += static_cast<char>((header.size() >> 8) & 0xff);
+  out += header;
+  out.append(reinterpret_cast<const char*>(a.data.data()), a.data.size() * sizeof(double));
+  return out;
 }
 
 NpyArray read_npy(const std::string& path) {

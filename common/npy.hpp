@@ -1,4 +1,4 @@
-// Reading NumPy .npy arrays: the format PyTorch and JAX users write in one line
+// Reading and writing NumPy .npy arrays: the format PyTorch and JAX users write in one line
 // (np.save("W.npy", tensor.detach().numpy())), for the bring-your-own-model commands.
 //
 // Accepted: format versions 1.0, 2.0 and 3.0; little-endian float64 ('<f8') or float32 ('<f4');
@@ -27,5 +27,12 @@ NpyArray parse_npy(std::string_view bytes, const std::string& file);
 
 // read_text_file + parse_npy.
 NpyArray read_npy(const std::string& path);
+
+// The .npy bytes of `a`: format 1.0, '<f8', C order, laid out byte for byte as NumPy >= 1.24's
+// np.save writes them (the dict, 21 spaces less the digits of the first dimension left for
+// in-place growth, then spaces and '\n' up to a multiple of 64 bytes). Throws
+// std::invalid_argument if the shape does not match the data; values are written as they are
+// (write_arrays refuses non-finite ones, naming the array).
+std::string serialize_npy(const NpyArray& a);
 
 }  // namespace learndyn

@@ -5,7 +5,7 @@
 // of a `real` result are right (see common/certify.hpp, proofs/common.md §1).
 //
 // Both are Boost.Multiprecision binary floats with expression templates OFF: expression
-// templates reorder arithmetic and dangle under `auto` (toolchain.md pitfall 4), and Eigen
+// templates reorder arithmetic and dangle under `auto` (proofs/common.md C7), and Eigen
 // needs plain value types. cpp_bin_float is header-only and binary (no radix-10 surprises).
 #pragma once
 

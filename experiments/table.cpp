@@ -27,6 +27,18 @@ void Table::add_row(std::vector<double> row) {
 
 double Table::at(std::size_t row, std::string_view name) const { return rows.at(row)[index(name)]; }
 
+bool Table::is_integer(std::size_t c) const {
+  for (const auto& name : integer_columns)
+    if (name == columns.at(c)) return true;
+  return false;
+}
+
+const std::vector<std::string>* Table::labels(std::size_t c) const {
+  for (const auto& [name, names] : label_columns)
+    if (name == columns.at(c)) return &names;
+  return nullptr;
+}
+
 void Summary::add(std::string name, double value) { values.emplace_back(std::move(name), value); }
 
 double Summary::get(std::string_view name) const {

@@ -1,6 +1,8 @@
-// The plain data every experiment (overlaps, ntk) returns: a table of numbers with named columns (one row per
-// recorded epoch, per N, per time point...) and a list of named summary values. The CLI renders
-// them as CSV or JSON; the tests read them by column name.
+// The plain data every experiment (ghost, overlaps, ntk) returns: a table of numbers with named
+// columns (one row per recorded epoch, per N, per time point...) and a list of named summary
+// values. The CLI renders them as CSV or JSON; the tests read them by column name. A column may
+// hold integers (epochs, seeds, counts, 0/1 flags: rendered without a fraction) or categories
+// (an index into its labels: rendered as the label); NaN is "not measured" in any column.
 #pragma once
 
 #include <string>
@@ -13,6 +15,8 @@ namespace learndyn::experiments {
 struct Table {
   std::vector<std::string> columns;
   std::vector<std::vector<double>> rows;
+  std::vector<std::string> integer_columns;
+  std::vector<std::pair<std::string, std::vector<std::string>>> label_columns;
 
   // Index of a column; throws std::out_of_range naming it when absent.
   std::size_t index(std::string_view name) const;
@@ -22,6 +26,9 @@ struct Table {
   void add_row(std::vector<double> row);
   // The value in row `row` of column `name`.
   double at(std::size_t row, std::string_view name) const;
+  // Whether column c holds integers; its labels when it is categorical (else nullptr).
+  bool is_integer(std::size_t c) const;
+  const std::vector<std::string>* labels(std::size_t c) const;
 };
 
 // Named scalar results in insertion order (JSON keeps the order).

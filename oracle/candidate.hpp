@@ -1,8 +1,12 @@
-// A user's values to check against a golden suite, from JSON or CSV (schemas in the README):
+// A user's values to check against a golden suite, from JSON or CSV (schemas in docs/oracle.md):
 //
 //   JSON  {"<case id>": {"<quantity>": 1.2345e-05, "<quantity>": "1.23450000000000001e-05"}}
 //   CSV   case,quantity,value          (header required; '#' comment and blank lines skipped)
 //         <case id>,<quantity>,1.2345e-05
+//
+// A golden file (schema "learndyn-golden/1") is also a valid JSON candidate: its values are
+// taken as the candidate's, so two learndyn versions' golden files can be checked against
+// each other.
 //
 // Values are numbers or decimal strings (strings keep digits beyond double). NaN, infinities,
 // duplicates and anything else malformed are errors with the file and position, never

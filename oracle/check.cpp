@@ -35,8 +35,8 @@ CheckRow row_of(const std::string& case_id, const std::string& quantity, const s
   return row;
 }
 
-CheckRow compare(const GoldenValue& golden, const std::string& case_id, const CandidateValue& got,
-                 const CheckOptions& options, const std::string& file) {
+CheckRow compare(const GoldenValue& golden, int digits_written, const std::string& case_id,
+                 const CandidateValue& got, const CheckOptions& options, const std::string& file) {
   CheckRow row = row_of(case_id, golden.quantity, golden.value, got.value, CheckStatus::pass,
                         golden.certified_digits);
   const real expected = parse_decimal<real>(golden.value, "expected");
@@ -49,8 +49,9 @@ CheckRow compare(const GoldenValue& golden, const std::string& case_id, const Ca
   const real error = abs(value - expected);
   row.relative_error = format_significant(relative_error(value, expected), 3);
   row.digits_matched = agreeing_digits(value, expected, golden.certified_digits);
-  const real golden_uncertainty = pow(real(10), -golden.certified_digits);
-  const real allowed = real(options.atol) + std::max(real(options.rtol), golden_uncertainty) * abs(expected);
+  const real allowed = real(options.atol) + std::max(real(options.rtol) * abs(expected),
+                                                     pass_floor(expected, value, digits_written,
+                                                                golden.certified_digits));
   row.status = error <= allowed ? CheckStatus::pass : CheckStatus::fail;
   row.counts_as_failure = row.status == CheckStatus::fail;
   return row;
@@ -68,6 +69,11 @@ void count(CheckResult& result, const CheckRow& row) {
 
 }  // namespace
 
+real pass_floor(const real& expected, const real& got, int digits_written, int certified_digits) {
+  const real rounding = 6 * pow(real(10), -digits_written);
+  return rounding * abs(expected) + (rounding + 3 * pow(real(10), -certified_digits)) * abs(got);
+}
+
 CheckResult check_candidate(const GoldenSuite& golden, const std::vector<CandidateValue>& candidate,
                             const CheckOptions& options, const std::string& candidate_file) {
   validate(options);
@@ -82,19 +88,35 @@ CheckResult check_candidate(const GoldenSuite& golden, const std::vector<Candida
         row.counts_as_failure = !options.allow_missing;
         result.rows.push_back(row);
       } else {
-        result.rows.push_back(compare(g, c.id, *it->second, options, candidate_file));
+        result.rows.push_back(compare(g, golden.digits, c.id, *it->second, options, candidate_file));
         by_key.erase(it);
       }
       count(result, result.rows.back());
     }
   }
+  std::vector<std::string> ids;
+  for (const GoldenCase& c : golden.cases) ids.push_back(c.id);
   for (const CandidateValue& v : candidate) {
     if (!by_key.count({v.case_id, v.quantity})) continue;  // matched above
     CheckRow row = row_of(v.case_id, v.quantity, "", v.value, CheckStatus::extra, 0);
     row.counts_as_failure = !options.allow_extra;
+    const auto known = std::find_if(golden.cases.begin(), golden.cases.end(),
+                                    [&](const GoldenCase& c) { return c.id == v.case_id; });
+    if (known == golden.cases.end()) {
+      row.suggestion = nearest_id(v.case_id, ids);
+    } else {
+      std::vector<std::string> quantities;
+      for (const GoldenValue& g : known->values) quantities.push_back(g.quantity);
+      row.suggestion = nearest_id(v.quantity, quantities);
+    }
     result.rows.push_back(row);
     count(result, row);
   }
+  if (options.allow_missing && result.passed + result.failed == 0)
+    throw InputError(candidate_file, "",
+                     candidate.empty() ? "has no values: with --allow-missing nothing would be checked"
+                                       : "has no value of a golden case and quantity: with --allow-missing "
+                                         "nothing would be checked");
   return result;
 }
 
@@ -108,33 +130,102 @@ std::string status_name(CheckStatus status) {
   return "?";
 }
 
-std::string render_check_table(const CheckResult& result) {
+namespace {
+
+// The status cell: "FAIL", "missing (allowed)", "extra (did you mean X?)".
+std::string status_text(const CheckRow& r) {
+  std::string status = status_name(r.status);
+  if (!r.counts_as_failure && (r.status == CheckStatus::missing || r.status == CheckStatus::extra)) status += " (allowed)";
+  if (!r.suggestion.empty()) status += " (did you mean " + r.suggestion + "?)";
+  return status;
+}
+
+std::string digits_text(const CheckRow& r) {
+  return r.status == CheckStatus::pass || r.status == CheckStatus::fail
+             ? std::to_string(r.digits_matched) + "/" + std::to_string(r.certified_digits)
+             : "-";
+}
+
+// 17 significant digits show any double-level disagreement; the file has all of them.
+std::string expected_text(const CheckRow& r) {
+  return r.expected.empty() ? "-" : format_significant(parse_decimal<real>(r.expected, "expected"), 17);
+}
+
+std::string summary_text(const CheckResult& result) {
+  return std::to_string(result.passed) + " passed, " + std::to_string(result.failed) + " failed, " +
+         std::to_string(result.missing) + " missing, " + std::to_string(result.extra) +
+         " extra: " + (result.success ? "PASS" : "FAIL");
+}
+
+std::string xml_escaped(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string render_check_table(const CheckResult& result, bool failures_only) {
   const std::vector<std::string> header{"case", "quantity", "expected", "got", "rel. error", "digits", "status"};
   std::vector<std::vector<std::string>> cells{header};
   for (const CheckRow& r : result.rows) {
-    // 17 significant digits show any double-level disagreement; the file has all of them.
-    const std::string expected = r.expected.empty() ? "-" : format_significant(parse_decimal<real>(r.expected, "expected"), 17);
-    const std::string digits = r.status == CheckStatus::pass || r.status == CheckStatus::fail
-                                   ? std::to_string(r.digits_matched) + "/" + std::to_string(r.certified_digits)
-                                   : "-";
-    std::string status = status_name(r.status);
-    if (!r.counts_as_failure && (r.status == CheckStatus::missing || r.status == CheckStatus::extra)) status += " (allowed)";
-    cells.push_back({r.case_id, r.quantity, expected, r.got.empty() ? "-" : r.got,
-                     r.relative_error.empty() ? "-" : r.relative_error, digits, status});
+    if (failures_only && !r.counts_as_failure) continue;
+    cells.push_back({r.case_id, r.quantity, expected_text(r), r.got.empty() ? "-" : r.got,
+                     r.relative_error.empty() ? "-" : r.relative_error, digits_text(r), status_text(r)});
   }
   std::vector<std::size_t> width(header.size(), 0);
   for (const auto& row : cells)
     for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
   std::ostringstream out;
-  for (const auto& row : cells) {
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      out << row[i];
-      if (i + 1 < row.size()) out << std::string(width[i] - row[i].size() + 2, ' ');
+  if (cells.size() > 1) {
+    for (const auto& row : cells) {
+      for (std::size_t i = 0; i < row.size(); ++i) {
+        out << row[i];
+        if (i + 1 < row.size()) out << std::string(width[i] - row[i].size() + 2, ' ');
+      }
+      out << "\n";
     }
-    out << "\n";
   }
-  out << result.passed << " passed, " << result.failed << " failed, " << result.missing << " missing, "
-      << result.extra << " extra: " << (result.success ? "PASS" : "FAIL") << "\n";
+  out << summary_text(result) << "\n";
+  return out.str();
+}
+
+std::string render_junit(const CheckResult& result) {
+  std::ostringstream out;
+  const int failures = static_cast<int>(std::count_if(result.rows.begin(), result.rows.end(),
+                                                      [](const CheckRow& r) { return r.counts_as_failure; }));
+  const int skipped = static_cast<int>(std::count_if(result.rows.begin(), result.rows.end(), [](const CheckRow& r) {
+    return !r.counts_as_failure && r.status != CheckStatus::pass;
+  }));
+  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      << "<testsuites name=\"learndyn oracle check\" tests=\"" << result.rows.size() << "\" failures=\""
+      << failures << "\">\n"
+      << "  <testsuite name=\"learndyn.oracle\" tests=\"" << result.rows.size() << "\" failures=\"" << failures
+      << "\" errors=\"0\" skipped=\"" << skipped << "\">\n";
+  for (const CheckRow& r : result.rows) {
+    out << "    <testcase classname=\"" << xml_escaped(r.case_id) << "\" name=\"" << xml_escaped(r.quantity) << "\"";
+    const std::string detail = "expected " + expected_text(r) + ", got " + (r.got.empty() ? "-" : r.got) +
+                               ", relative error " + (r.relative_error.empty() ? "-" : r.relative_error) +
+                               ", digits matched/certified " + digits_text(r) + ": " + status_text(r);
+    if (r.counts_as_failure) {
+      out << ">\n      <failure message=\"" << xml_escaped(detail) << "\" type=\"" << status_name(r.status)
+          << "\"/>\n    </testcase>\n";
+    } else if (r.status != CheckStatus::pass) {
+      out << ">\n      <skipped message=\"" << xml_escaped(detail) << "\"/>\n    </testcase>\n";
+    } else {
+      out << "/>\n";
+    }
+  }
+  out << "  </testsuite>\n</testsuites>\n";
   return out.str();
 }
 

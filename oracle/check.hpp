@@ -1,14 +1,17 @@
 // `oracle check`: a user's values against the golden suite, value by value.
 //
-// A value passes when |got - expected| <= atol + max(rtol, 10^-c) |expected|, c its certified
-// digits: the golden value itself is only known to c digits, so no tolerance tighter than
-// that can be honoured. Golden values a candidate lacks and candidate values the suite lacks
+// A value passes when |got - expected| <= atol + max(rtol |expected|, phi) (proofs/common.md
+// C11), phi = 6 10^-D |expected| + (6 10^-D + 3 10^-c) |got|, D the digits written, c the value's
+// certified digits: the golden value is only known to c digits and rounded to D, so no
+// tolerance tighter than that can be honoured, and every value correctly rounded to the
+// digits written passes at any tolerance. Golden values a candidate lacks and candidate values the suite lacks
 // are rows of their own ("missing", "extra"), failures unless allowed.
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "common/scalar.hpp"
 #include "oracle/candidate.hpp"
 #include "oracle/golden.hpp"
 
@@ -33,6 +36,7 @@ struct CheckRow {
   int certified_digits = 0;
   CheckStatus status = CheckStatus::pass;
   bool counts_as_failure = false;
+  std::string suggestion;        // extra rows: the nearest golden case id (or quantity), if close
 };
 
 struct CheckResult {
@@ -42,13 +46,25 @@ struct CheckResult {
 };
 
 // Throws ArgumentError for invalid options, InputError (naming `candidate_file` and the
-// value's position) for a candidate value outside the range of the working precision.
+// value's position) for a candidate value outside the range of the working precision, and
+// InputError when --allow-missing would let a candidate pass with nothing compared (an empty
+// file, or only values the suite does not have).
 CheckResult check_candidate(const GoldenSuite& golden, const std::vector<CandidateValue>& candidate,
                             const CheckOptions& options, const std::string& candidate_file);
 
+// The tolerance floor phi of (C11) for one value, given the file's digits written D and the
+// value's certified digits c.
+real pass_floor(const real& expected, const real& got, int digits_written, int certified_digits);
+
 std::string status_name(CheckStatus status);
 
-// An aligned text table with a summary line.
-std::string render_check_table(const CheckResult& result);
+// An aligned text table with a summary line; with `failures_only`, only the rows that count
+// as failures (the summary still counts every row).
+std::string render_check_table(const CheckResult& result, bool failures_only = false);
+
+// The result as JUnit XML (one testsuite, one testcase per row: classname the case id, name
+// the quantity; a failing row is a <failure> whose message shows expected, got and digits),
+// which CI systems display natively.
+std::string render_junit(const CheckResult& result);
 
 }  // namespace learndyn::oracle

@@ -92,7 +92,7 @@ CaseDefinition gradient_descent_case(const GhostTaskText& task, const std::strin
       }};
 }
 
-// The default suite: every quantity at a few documented points (README "The golden suite").
+// The default suite: every quantity at a few documented points (docs/oracle.md).
 void add_default_ghost(std::vector<CaseDefinition>& cases) {
   using N = rg::Normalisation;
   for (const GhostTaskText& task : {GhostTaskText{"10", "10"}, GhostTaskText{"100", "100"},

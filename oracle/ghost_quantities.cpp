@@ -10,18 +10,31 @@ namespace rg = learndyn::reference::ghost;
 
 namespace {
 
+// A decimal literal, or "p/q" with p and q decimal literals (q != 0): the quotient of an
+// exact rational is rounded once at each precision, as a decimal literal is, so a Python
+// Fraction such as 1/3 is taken as the rational it is (certified digits stay honest).
+template <class Real>
+Real parse_number(const std::string& text, const std::string& parameter) {
+  const std::size_t slash = text.find('/');
+  if (slash == std::string::npos) return parse_decimal<Real>(text, parameter);
+  const Real numerator = parse_decimal<Real>(text.substr(0, slash), parameter);
+  const Real denominator = parse_decimal<Real>(text.substr(slash + 1), parameter);
+  require(denominator != 0, parameter, "'" + text + "'", "a decimal number or a quotient p/q with q != 0");
+  return numerator / denominator;
+}
+
 template <class Real>
 rg::DelayTask<Real> parse_task(const GhostTaskText& text) {
-  rg::DelayTask<Real> task{parse_decimal<Real>(text.delay, "T"),
-                           parse_decimal<Real>(text.response, "Tr")};
+  rg::DelayTask<Real> task{parse_number<Real>(text.delay, "T"),
+                           parse_number<Real>(text.response, "Tr")};
   rg::validate(task);
   return task;
 }
 
 template <class Real>
 rg::Readout<Real> parse_readout(const ReadoutText& text) {
-  rg::Readout<Real> readout{parse_decimal<Real>(text.beta, "beta"),
-                            parse_decimal<Real>(text.x_th, "xth")};
+  rg::Readout<Real> readout{parse_number<Real>(text.beta, "beta"),
+                            parse_number<Real>(text.x_th, "xth")};
   rg::validate(readout);
   return readout;
 }
@@ -67,7 +80,7 @@ std::vector<NamedValue> loss_quantities(const GhostTaskText& text, const std::st
                                         const std::optional<ReadoutText>& readout_text) {
   const auto compute = [&]<class Real>() {
     const rg::DelayTask<Real> task = parse_task<Real>(text);
-    const Real eps = parse_decimal<Real>(eps_text, "eps");
+    const Real eps = parse_number<Real>(eps_text, "eps");
     if (!readout_text) return std::vector<Real>{rg::analytic_loss(eps, task), rg::analytic_gradient(eps, task)};
     const rg::LossAndGradient<Real> lg =
         rg::finite_loss_and_gradient(eps, task, parse_readout<Real>(*readout_text));

@@ -36,7 +36,7 @@ std::vector<NamedValue> critical_rate_quantities(const GhostTaskText& task,
 std::vector<NamedValue> loss_quantities(const GhostTaskText& task, const std::string& eps,
                                         const std::optional<ReadoutText>& readout);
 
-// eps and the rescaled loss c L after `epochs` GD steps from eps0 at rate eta (§5), raw loss.
+// eps and the rescaled loss c L after `epochs` GD steps from eps0 at rate eta (proofs/ghost.md §5), raw loss.
 std::vector<NamedValue> gradient_descent_quantities(const GhostTaskText& task,
                                                     const std::string& eta,
                                                     const std::string& eps0, long epochs);

@@ -1,8 +1,11 @@
 #include "oracle/golden.hpp"
 
+#include <algorithm>
 #include <set>
 
+#include "common/argument_error.hpp"
 #include "common/decimal.hpp"
+#include "common/scalar.hpp"
 #include "oracle/json_input.hpp"
 
 namespace learndyn::oracle {
@@ -15,6 +18,59 @@ bool is_valid_case_id(std::string_view id) {
     if (!ok) return false;
   }
   return true;
+}
+
+bool is_valid_quantity(std::string_view name) { return is_valid_case_id(name); }
+
+std::string decimal_value_fault(const std::string& text, int max_significant) {
+  if (!is_decimal_literal(text)) return "is not a finite decimal number";
+  if (max_significant > 0) {
+    // Significant digits of the mantissa: every digit after the leading zeros (a zero has one).
+    const std::string mantissa = text.substr(0, text.find_first_of("eE"));
+    int digits = 0;
+    bool leading = true;
+    for (const char c : mantissa) {
+      if (c < '0' || c > '9') continue;
+      if (leading && c == '0') continue;
+      leading = false;
+      ++digits;
+    }
+    if (std::max(digits, 1) > max_significant)
+      return "has " + std::to_string(digits) + " significant digits, more than the " +
+             std::to_string(max_significant) + " written";
+  }
+  try {
+    (void)parse_decimal<real>(text, "value");
+  } catch (const ArgumentError& e) {
+    return "is out of range (" + e.allowed() + ")";
+  }
+  return "";
+}
+
+std::string nearest_id(const std::string& id, const std::vector<std::string>& ids) {
+  // Levenshtein distance, one row at a time.
+  const auto distance = [](const std::string& a, const std::string& b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+      std::size_t diagonal = row[0];
+      row[0] = i;
+      for (std::size_t j = 1; j <= b.size(); ++j) {
+        const std::size_t up = row[j];
+        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+        diagonal = up;
+      }
+    }
+    return row[b.size()];
+  };
+  std::string best;
+  std::size_t best_distance = 0;
+  for (const std::string& candidate : ids) {
+    const std::size_t d = distance(id, candidate);
+    if (best.empty() || d < best_distance) best = candidate, best_distance = d;
+  }
+  if (best.empty() || 3 * best_distance > std::max(id.size(), best.size())) return "";
+  return best;
 }
 
 namespace {
@@ -32,10 +88,14 @@ Json case_to_json(const GoldenCase& c) {
 GoldenValue parse_value(const std::string& quantity, const JsonCursor& at, int digits) {
   GoldenValue v;
   v.quantity = quantity;
+  // The checker prints quantity names in its table: a newline or a comma in one would break
+  // the table's rows (the name is shown escaped, on one line).
+  if (!is_valid_quantity(quantity)) at.fail("quantity " + quoted_key(quantity) + " is not [A-Za-z0-9_.=+-]{1,256}");
   at.object();
   const JsonCursor value = at.member("value");
   v.value = value.string();
-  if (!is_decimal_literal(v.value)) value.fail("expected a finite decimal string, found \"" + v.value + "\"");
+  if (const std::string fault = decimal_value_fault(v.value, digits); !fault.empty())
+    value.fail("value \"" + (v.value.size() <= 40 ? v.value : v.value.substr(0, 40) + "...") + "\" " + fault);
   v.certified_digits = static_cast<int>(at.member("certified_digits").integer(0, digits));
   return v;
 }
@@ -56,14 +116,8 @@ GoldenCase parse_case(const JsonCursor& at, int digits) {
   }
   c.command = at.member("command").string();
   const JsonCursor values = at.member("values");
-  for (const auto& item : values.object().items()) {
-    const JsonCursor value = values.member(item.key());
-    // The checker prints quantity names in its table: a newline or a comma in one would break
-    // the table's rows, so names follow the case-id alphabet, as in candidate files.
-    if (!is_valid_case_id(item.key()))
-      value.fail("quantity " + quoted_key(item.key()) + " is not [A-Za-z0-9_.=+-]{1,256}");
-    c.values.push_back(parse_value(item.key(), value, digits));
-  }
+  for (const auto& item : values.object().items())
+    c.values.push_back(parse_value(item.key(), values.member(item.key()), digits));
   if (c.values.empty()) values.fail("a case needs at least one value");
   return c;
 }

@@ -1,5 +1,5 @@
 // The golden suite: learndyn's certified values as one JSON document (schema
-// "learndyn-golden/1", documented in the README), written by `learndyn oracle generate`
+// "learndyn-golden/1", documented in docs/oracle.md), written by `learndyn oracle generate`
 // and read back by `oracle check`.
 //
 // Values are decimal strings, never JSON numbers: a 50-digit value must survive every JSON
@@ -46,6 +46,19 @@ struct GoldenSuite {
 // True for a non-empty id of [A-Za-z0-9_.=+-] characters (no commas or spaces, so that ids
 // can stand unquoted in a CSV file).
 bool is_valid_case_id(std::string_view id);
+
+// Empty when `text` is a finite decimal literal that the working precision can hold (no
+// overflow) with at most `max_significant` significant digits (0: any number), else why not,
+// as a phrase ("is not a finite decimal number"). Shared by the golden and candidate readers.
+std::string decimal_value_fault(const std::string& text, int max_significant = 0);
+
+// A quantity name: the characters of a case id (no newline, comma or space can break the
+// check table or a CSV file).
+bool is_valid_quantity(std::string_view name);
+
+// The id among `ids` nearest to `id` in edit distance, if it is close enough to be a likely
+// typo (at most a third of the longer id's characters differ); "" otherwise.
+std::string nearest_id(const std::string& id, const std::vector<std::string>& ids);
 
 // The document as pretty-printed JSON with a trailing newline. Deterministic: the same suite
 // gives the same bytes.

@@ -17,7 +17,7 @@ namespace fo = learndyn::fast::overlaps;
 
 namespace {
 
-// The rank-1 overlaps of a case, by name: the spec's linear ordering
+// The rank-1 overlaps of a case, by name: the public code's linear ordering
 // [zm, zu, vm, vu, mu, zv, mm, uu, vv, zz] (O6).
 using OverlapText = std::vector<std::pair<std::string, std::string>>;
 

@@ -6,7 +6,8 @@
 #      with AddressSanitizer + UndefinedBehaviorSanitizer (build-sanitize/; any report fails the
 #      test that triggered it). Everything else there has the Release flags, so ccache serves
 #      it from stage 1 instead of compiling the 50-digit templates twice;
-#   3. a short, seeded libFuzzer campaign on every input parser (scripts/fuzz.sh).
+#   3. a short, seeded libFuzzer campaign on every input parser (scripts/fuzz.sh);
+#   4. the Python package, installed into build-venv/ and tested with pytest (scripts/test_python.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --fuzz
@@ -24,3 +25,5 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir "$san" --output-on-failure -j 2 --timeout 1200
 
 LEARNDYN_FUZZ_RUNS="${LEARNDYN_FUZZ_RUNS:-20000}" scripts/fuzz.sh
+
+scripts/test_python.sh

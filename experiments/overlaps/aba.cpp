@@ -294,11 +294,7 @@ AbaResult run_aba(const AbaSettings& s) {
   // Fig 3's scatter: the overlaps at the ends of phases 1, 3 and 5 (A1, A2, A3).
   if (phase_end_sigma.size() >= 3) {
     const auto split = [&](const Eigen::MatrixXd& a, const Eigen::MatrixXd& b, bool visible) {
-      const Eigen::VectorXd va = overlap_values(a, 1, fo::Activation::linear), vb = overlap_values(b, 1, fo::Activation::linear);
-      double worst = 0;
-      for (Eigen::Index i = 0; i < va.size(); ++i)
-        if (result.visible[i] == visible) worst = std::max(worst, std::fabs(va(i) - vb(i)));
-      return worst;
+      return overlap_gap(a, b, result.visible, visible);
     };
     const Eigen::MatrixXd &a1 = phase_end_sigma[0], &a2 = phase_end_sigma[2];
     sum.add("A2_vs_A1_visible", split(a2, a1, true));

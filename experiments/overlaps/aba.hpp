@@ -1,9 +1,10 @@
-// `overlaps aba` (Figs 3, 6; with Adam, Fig 7): the A-B-A protocol on the linear filter task.
-// The rank-1 network starts from theta2 (Fig 2's equivalent network) and learns A (c* = 0.2),
-// B (c* = 0.4), A, B, then A with label noise (iid N(0, 0.1^2) added to the target every epoch)
-// at twice the rate (spec §4). With SGD the overlap theory runs beside it on the same data
-// (the exact map O16 and the public code's Euler step O17); with Adam (Fig 7: lr 1e-3, phases
-// A B A B A of 4000 epochs) there is no overlap theory to run, and the closure itself is tested.
+// `overlaps aba` (Figs 3, 6; with Adam, Fig 7): the A-B-A protocol on the linear filter task. The
+// rank-1 network starts from theta2 (Fig 2's equivalent network) and learns A (c* = 0.2), B (c* =
+// 0.4), A, B, then A with label noise (iid N(0, 0.1^2) added to the target every epoch) at twice
+// the rate (proofs/overlaps_experiments.md E14). With SGD the overlap theory runs beside it on the
+// same data (the exact map O16 and the public code's Euler step O17); with Adam (Fig 7: lr 1e-3,
+// phases A B A B A of 4000 epochs) there is no overlap theory to run, and the closure itself is
+// tested.
 //
 // Closure test (both optimisers): at the start of every phase a probe pair is made from the
 // network, a copy and a copy rotated by a random orthogonal Q (same Gram matrix, same outputs),

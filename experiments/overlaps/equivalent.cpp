@@ -113,11 +113,7 @@ EquivalentResult run_equivalent(const EquivalentSettings& s) {
                             y2_end(k), x(k), noisy1(k), noisy2(k)});
 
   const auto blocks_gap = [&](const Eigen::MatrixXd& a, const Eigen::MatrixXd& b, bool visible) {
-    const Eigen::VectorXd va = overlap_values(a, 1, fo::Activation::linear), vb = overlap_values(b, 1, fo::Activation::linear);
-    double worst = 0;
-    for (Eigen::Index i = 0; i < va.size(); ++i)
-      if (result.visible[i] == visible) worst = std::max(worst, std::fabs(va(i) - vb(i)));
-    return worst;
+    return overlap_gap(a, b, result.visible, visible);
   };
   Summary& sum = result.summary;
   sum.add("visible_difference_start", blocks_gap(sigma1_start, sigma2_start, true));

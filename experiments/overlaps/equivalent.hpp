@@ -1,11 +1,11 @@
-// `overlaps equivalent` (Fig 2): two functionally equivalent linear networks. theta2 is built
-// from theta1 by replacing u so that sigma_uu = 2.048 and sigma_mu = 0.8 (|u| = 32, m.u = 400 at
-// N = 500; spec §4) while z.m, z.u, v.m, v.u, and z, v, m themselves, are unchanged
-// (networks.hpp, equivalent_network). The visible overlaps agree, so the networks compute the
-// same function: the same impulse response, and the same output under white-noise input with
-// noise injected into the state (z and v, the only vectors that read the state, are shared).
-// The invisible overlaps differ, and with them the metric of learning: after training both
-// with SGD at rate N lr on the filter task, the outputs and the loss curves differ.
+// `overlaps equivalent` (Fig 2): two functionally equivalent linear networks. theta2 is built from
+// theta1 by replacing u so that sigma_uu = 2.048 and sigma_mu = 0.8 (|u| = 32, m.u = 400 at N =
+// 500; proofs/overlaps_experiments.md E15) while z.m, z.u, v.m, v.u, and z, v, m themselves, are
+// unchanged (networks.hpp, equivalent_network). The visible overlaps agree, so the networks compute
+// the same function: the same impulse response, and the same output under white-noise input with
+// noise injected into the state (z and v, the only vectors that read the state, are shared). The
+// invisible overlaps differ, and with them the metric of learning: after training both with SGD at
+// rate N lr on the filter task, the outputs and the loss curves differ.
 #pragma once
 
 #include <cstdint>

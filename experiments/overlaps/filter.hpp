@@ -32,8 +32,8 @@ struct FilterSettings {
   unsigned threads = 0;     // the network's threads (0: automatic; results do not depend on it)
 };
 
-// The paper's values (spec §6): rank 1, Figs 1/5 (c* = 0.2, 2000 epochs); rank 2, Fig 12
-// (c* = 0.3, w* = 2, 10,000 epochs). Any other rank: the rank-2 target.
+// The paper's values (proofs/overlaps_experiments.md E13): rank 1, Figs 1/5 (c* = 0.2, 2000
+// epochs); rank 2, Fig 12 (c* = 0.3, w* = 2, 10,000 epochs). Any other rank: the rank-2 target.
 FilterSettings filter_defaults(int rank);
 
 // Throws ArgumentError naming the setting (rank 1..8, N >= 1, 0 < dt <= 1, T >= 1, lr > 0,

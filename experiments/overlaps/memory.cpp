@@ -26,7 +26,7 @@ MemorySettings memory_defaults() {
   s.task_b.dt = s.dt;
   s.task_b.t_max = s.t_max;
   s.task_b.batch = s.batch;
-  s.task_c.sigma = spec_teacher_sigma();
+  s.task_c.sigma = paper_teacher_sigma();
   s.task_c.pulses.dt = s.dt;
   s.task_c.pulses.t_max = s.t_max;
   s.task_c.pulses.batch = s.batch;
@@ -57,7 +57,7 @@ void validate(const MemorySettings& s) {
 
 namespace {
 
-// The spec's random start, redrawn until positive definite (canonical order z, v, m, u).
+// The public code's random start (E18), redrawn until positive definite (order z, v, m, u).
 Eigen::MatrixXd initial_sigma(const MemorySettings& s, NormalStream& normals) {
   for (int attempt = 0; attempt < 100000; ++attempt) {
     double off[6];  // zm, zu, vm, vu, mu, zv (the public code's order of draws)

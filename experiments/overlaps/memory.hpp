@@ -1,10 +1,10 @@
-// `overlaps memory` (Figs 4d, 9, 10; spec §4): the A/B -> C protocol in the 10-D nonlinear (erf,
-// readout before the update) overlap theory only. Each of `pairs` twin pairs starts from one
-// random Sigma; twin A learns the flip-flop task (waits U(1, 2) s, input 2, target 1), twin B
-// perceptual decision making (coherences +-2, +-8, +-16), at lr 0.01 divided by 5 once the loss
-// falls below 0.015; then both learn task C, matching an erf teacher (spec's overlaps) driven by
-// white noise plus flip-flop pulses, at lr 1e-3. The visible overlaps (V and Sigma_BB) converge
-// to the teacher's solution; the invisible ones (Sigma_AA: zv, vv, zz) keep the history. A
+// `overlaps memory` (Figs 4d, 9, 10; proofs/overlaps_experiments.md E18-E19): the A/B -> C protocol
+// in the 10-D nonlinear (erf, readout before the update) overlap theory only. Each of `pairs` twin
+// pairs starts from one random Sigma; twin A learns the flip-flop task (waits U(1, 2) s, input 2,
+// target 1), twin B perceptual decision making (coherences +-2, +-8, +-16), at lr 0.01 divided by 5
+// once the loss falls below 0.015; then both learn task C, matching an erf teacher (E18's overlaps)
+// driven by white noise plus flip-flop pulses, at lr 1e-3. The visible overlaps (V and Sigma_BB)
+// converge to the teacher's solution; the invisible ones (Sigma_AA: zv, vv, zz) keep the history. A
 // logistic regression decodes A vs B history from the visible or the invisible overlaps at the
 // start, after A/B and after C.
 #pragma once
@@ -49,8 +49,8 @@ struct MemorySettings {
   unsigned threads = 0;
 };
 
-// The paper's settings (spec §4): 10 pairs, dt 0.05, t_max 20, batch 128, 30,000 epochs per
-// phase, the tasks and teacher above.
+// The paper's settings (proofs/overlaps_experiments.md E18): 10 pairs, dt 0.05, t_max 20, batch
+// 128, 30,000 epochs per phase, the tasks and teacher above.
 MemorySettings memory_defaults();
 
 // Throws ArgumentError naming the setting.

@@ -12,10 +12,10 @@ namespace learndyn::experiments::overlaps {
 
 namespace fo = learndyn::fast::overlaps;
 
-// The public code's balanced initialisation (spec §6): rank-1 networks drawn as fo::random_network
-// (seeds derived from `seed`, attempt by attempt) until |sigma_zu - sigma_vm| < tolerance and
-// |sigma_mu - sigma_zv| < tolerance with sigma_zu sigma_vm > 0 and sigma_mu sigma_zv > 0.
-// Throws ArgumentError after max_attempts draws.
+// The public code's balanced initialisation (proofs/overlaps_experiments.md E17): rank-1 networks
+// drawn as fo::random_network (seeds derived from `seed`, attempt by attempt) until |sigma_zu -
+// sigma_vm| < tolerance and |sigma_mu - sigma_zv| < tolerance with sigma_zu sigma_vm > 0 and
+// sigma_mu sigma_zv > 0. Throws ArgumentError after max_attempts draws.
 fo::Network balanced_network(int neurons, std::uint64_t seed, double tolerance = 1e-3,
                              long max_attempts = 10000000);
 

@@ -1,13 +1,12 @@
-// `overlaps nscaling` (Fig 4; spec §4): how far the erf network's overlaps drift from the
-// mean-field overlap theory (O9-O17) as a function of N. For each N and seed, the rank-1 erf
-// network (readout before the update) is trained by SGD at rate N lr on the flip-flop task (a
-// fresh batch per epoch, the same batches for the network and its theory), and the theory is
-// integrated from the network's initial Gram matrix; the mismatch max|Sigma_network -
-// Sigma_theory| after E epochs is fitted as c N^slope by least squares over every (N, seed)
-// (the mean-field fluctuations predict slope -1/2, proofs/overlaps.md §8; a zero mismatch
-// would count as 1e-300). The linear model
-// (identity, readout after the update) on the same batches is the control: its theory is exact
-// (O16), so its mismatch is rounding at every N.
+// `overlaps nscaling` (Fig 4; proofs/overlaps_experiments.md E16): how far the erf network's
+// overlaps drift from the mean-field overlap theory (O9-O17) as a function of N. For each N and
+// seed, the rank-1 erf network (readout before the update) is trained by SGD at rate N lr on the
+// flip-flop task (a fresh batch per epoch, the same batches for the network and its theory), and
+// the theory is integrated from the network's initial Gram matrix; the mismatch max|Sigma_network -
+// Sigma_theory| after E epochs is fitted as c N^slope by least squares over every (N, seed) (the
+// mean-field fluctuations predict slope -1/2, proofs/overlaps.md §8; a zero mismatch would count as
+// 1e-300). The linear model (identity, readout after the update) on the same batches is the
+// control: its theory is exact (O16), so its mismatch is rounding at every N.
 #pragma once
 
 #include <cstdint>
@@ -20,7 +19,7 @@
 
 namespace learndyn::experiments::overlaps {
 
-// The initial vectors: Fig 4's balanced initialisation (spec §6); the spec's plain random one
+// The initial vectors: Fig 4's balanced initialisation (E17); the plain random one (O44)
 // (every vector N(0,1) rescaled to |a|^2 = N: overlaps O(N^-1/2) that shrink with N); or rows iid
 // N(0, Sigma*) for a fixed N-independent Sigma* (reference gaussian_network), the setting of the
 // mean-field assumption (O9), where only the sampling fluctuation changes with N.
@@ -33,7 +32,7 @@ Eigen::MatrixXd gaussian_init_sigma();
 struct NScalingSettings {
   std::vector<int> neurons{100, 200, 400, 800, 1600, 3200};
   int seeds = 8;
-  long epochs = 50;             // Fig 4 trains 2000 epochs at N = 600; see the README for longer runs
+  long epochs = 50;             // Fig 4 trains 2000 epochs at N = 600; see docs/overlaps.md for longer runs
   long record_every = 10;
   double lr = 5e-2;             // Fig 4; the network's SGD runs at N lr
   FlipFlopSettings task{};      // Fig 4: dt 0.025, t_max 20, batch 10, waits U(4, 10), amplitudes 1, 0.5

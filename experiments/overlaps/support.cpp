@@ -41,6 +41,15 @@ std::vector<bool> overlap_visibility(int rank, fo::Activation phi) {
   return ro::visibility(reference_activation(phi), rank, ordering_for(phi));
 }
 
+double overlap_gap(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b, const std::vector<bool>& visibility,
+                   bool visible) {
+  const Eigen::VectorXd va = overlap_values(a, 1, fo::Activation::linear), vb = overlap_values(b, 1, fo::Activation::linear);
+  double worst = 0;
+  for (Eigen::Index i = 0; i < va.size(); ++i)
+    if (visibility[static_cast<std::size_t>(i)] == visible) worst = std::max(worst, std::fabs(va(i) - vb(i)));
+  return worst;
+}
+
 double max_abs_difference(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) {
   if (a.rows() != b.rows() || a.cols() != b.cols())
     throw std::logic_error("max_abs_difference: shapes differ");

@@ -31,6 +31,11 @@ Eigen::VectorXd overlap_values(const Eigen::MatrixXd& sigma, int rank, fo::Activ
 // Loss-visible (true) or invisible (false), same order (O12).
 std::vector<bool> overlap_visibility(int rank, fo::Activation phi);
 
+// The largest |difference| between the rank-1 linear overlaps (O5) of `a` and `b` over the
+// loss-visible ones (`visible` true) or the invisible ones (false), per `visibility` (O12).
+double overlap_gap(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b, const std::vector<bool>& visibility,
+                   bool visible);
+
 // max |a_ij - b_ij| (0 for empty matrices); throws std::logic_error on a shape mismatch.
 double max_abs_difference(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b);
 

@@ -120,7 +120,7 @@ fo::Task teacher_task(const TeacherSettings& s, NormalStream& normals) {
   return task;
 }
 
-Eigen::MatrixXd spec_teacher_sigma() {
+Eigen::MatrixXd paper_teacher_sigma() {
   // Canonical order z, v, m, u (O5).
   Eigen::MatrixXd sigma(4, 4);
   const double zm = 0.5, zu = 2.3, vm = 2.0, vu = 1.5, mu = 1.6, mm = 1.8, uu = 2.2;

@@ -1,7 +1,7 @@
-// The training data of the experiments as fast-path tasks (spec §4; proofs/overlaps.md §10):
-// the rank-1 and rank-2 filter tasks (O25), the flip-flop task drawn from a running random
-// stream (O29: one fresh batch per epoch, as the public code draws them), the perceptual
-// decision-making task and the teacher task of the A/B -> C protocol.
+// The training data of the experiments as fast-path tasks (proofs/overlaps.md §10,
+// overlaps_experiments.md §5): the rank-1 and rank-2 filter tasks (O25), the flip-flop task drawn
+// from a running random stream (O29: one fresh batch per epoch, as the public code draws them), the
+// perceptual decision-making task and the teacher task of the A/B -> C protocol.
 #pragma once
 
 #include <cstdint>
@@ -28,10 +28,11 @@ fo::Task filter_task(double decay, double frequency, double amplitude, double dt
 using FlipFlopSettings = reference::overlaps::FlipFlopSettings<double>;
 fo::Task flip_flop(const FlipFlopSettings& settings, Rng& rng, Eigen::MatrixXd* mask = nullptr);
 
-// Perceptual decision making (the public code's `decision_making`, Figs 4d, 9, 10; spec §4):
-// each trial draws a coherence c from `coherences`; the input is noise_std N(0,1) at every
-// step plus c scale/100 during the stimulus; the target is amplitude c / coherence_max on the
-// response window, where the mask is 1 (weights mask / sum(mask), the masked mean).
+// Perceptual decision making (the public code's `decision_making`, Figs 4d, 9, 10;
+// proofs/overlaps_experiments.md E18): each trial draws a coherence c from `coherences`; the
+// input is noise_std N(0,1) at every step plus c scale/100 during the stimulus; the target is
+// amplitude c / coherence_max on the response window, where the mask is 1 (weights
+// mask / sum(mask), the masked mean).
 struct DecisionSettings {
   double t_max = 20;
   double dt = 0.05;
@@ -56,9 +57,9 @@ struct TeacherSettings {
 };
 fo::Task teacher_task(const TeacherSettings& settings, NormalStream& normals);
 
-// The teacher of the spec (zm, zu, vm, vu, mu, mm, uu) = (0.5, 2.3, 2.0, 1.5, 1.6, 1.8, 2.2);
+// The teacher of E18 (zm, zu, vm, vu, mu, mm, uu) = (0.5, 2.3, 2.0, 1.5, 1.6, 1.8, 2.2);
 // its invisible overlaps (zv, vv, zz), which no output depends on, are set to (0, 1, 1).
-Eigen::MatrixXd spec_teacher_sigma();
+Eigen::MatrixXd paper_teacher_sigma();
 
 // Steps of a duration: floor(duration/dt + 1e-9), as the reference counts them (O29).
 long duration_steps(double duration, double dt);

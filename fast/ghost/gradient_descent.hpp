@@ -11,7 +11,7 @@
 namespace learndyn::fast::ghost {
 
 // `runs` independent runs: run j starts at eps0[j] with rate rates[j] on the loss rescaled by
-// `scale` (the normalisation factor c of §3.1: 1, 1/T or 1/(T+T_r)).
+// `scale` (the normalisation factor c of proofs/ghost.md G16: 1, 1/T or 1/(T+T_r)).
 struct GradientDescentBatch {
   DelayTask task;
   double scale = 1.0;

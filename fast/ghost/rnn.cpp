@@ -420,7 +420,7 @@ void validate(const RunSpec& s) {
   if (s.config.readout == RnnReadout::latent)
     require(s.rank == 1, "readout", "latent", "rank 1 (use sigmoid, tanh or confidence)");
   // The readout's own beta and c first: the changed values default to them, so a bad --beta
-  // was reported as a bad changed-beta.
+  // must be named as beta, not as the changed-beta that inherits it.
   require(s.config.beta > 0 && std::isfinite(s.config.beta), "beta", s.config.beta, "> 0 (finite)");
   require(s.config.confidence > 0 && std::isfinite(s.config.confidence), "confidence", s.config.confidence,
           "> 0 (finite)");

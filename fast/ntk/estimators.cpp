@@ -24,7 +24,7 @@ std::uint64_t sub_seed(std::uint64_t seed, std::uint64_t which) {
 
 // x^T y with eight interleaved partial sums, added pairwise at the end: a fixed order (the
 // same bits on every run), and no chain of dependent additions, so the compiler can keep the
-// partial sums in SIMD registers. One running sum was a quarter of a 64-probe Hutchinson
+// partial sums in SIMD registers. One running sum costs a quarter of a 64-probe Hutchinson
 // estimate's time (48,000 serial additions per column, twice per probe).
 double column_dot(const double* x, const double* y, std::ptrdiff_t n) {
   double part[8] = {0, 0, 0, 0, 0, 0, 0, 0};

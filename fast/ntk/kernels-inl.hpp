@@ -137,8 +137,8 @@ void scale_rows(const double* gain, const double* x, std::ptrdiff_t stride, int 
 // (N12') out = sum_k g_k (.) V_k (V_k^T (g_k (.) in)) in two passes over tiles of kCoreTile
 // rows (N48): first z_k = V_k^T (g_k (.) in) accumulated tile by tile for every site, then each
 // output tile summed over the sites and written once. The block is read once and written
-// once, and no (B T) x cols intermediate exists: a full-size scaled copy per site was a memory
-// pass each (and 12 MB of fresh pages per chunk on the first call).
+// once, and no (B T) x cols intermediate exists: a full-size scaled copy per site would cost a
+// memory pass each (and 12 MB of fresh pages per chunk on the first call).
 void core(int rows, int n, int m, int p0, int p1, const CoreSite* sites, int site_count,
           const double* in, double* out, double* work) {
   const int probes = p1 - p0;

@@ -3,7 +3,7 @@
 // matrix Y^T Y and Y M). Only raw pointers cross this interface: the kernels are compiled twice
 // (kernels_avx2.cpp with -march=x86-64-v3, kernels_generic.cpp without), each TU with Eigen in
 // its own namespace, and `kernels()` picks the AVX2+FMA build at run time when the CPU has it
-// (toolchain.md §3-§4.3: Eigen's GEMM is compile-time dispatched; the ODR forbids mixing its
+// (proofs/common.md C6: Eigen's GEMM is compile-time dispatched; the ODR forbids mixing its
 // instantiations across flags, hence the renamed namespace).
 #pragma once
 
@@ -54,12 +54,12 @@ struct Kernels {
 };
 
 // Workspace sizes (doubles): persistent buffers owned by the caller, so that no call maps
-// fresh pages (page faults were a fifth of the time when the kernels allocated their own).
+// fresh pages (page faults take a fifth of the time when the kernels allocate their own).
 inline std::ptrdiff_t sweep_workspace(std::ptrdiff_t rows, int hidden, int terms) {
   return rows * hidden * (3 + terms);
 }
 // Rows of (b, t) per tile of the core (N48): 64 rows of 16 probes x 64 hidden units are 512 KB;
-// 64 was faster than 16 and 32 on the benchmark GRU (README, NTK "Measured").
+// 64 is faster than 16 and 32 on the benchmark GRU (measured: README, NTK "Measured").
 inline constexpr int kCoreTile = 64;
 // The core's two tiles and every site's z_k = V_k^T (...) (d_k x cols each, total_d = sum d_k).
 inline std::ptrdiff_t core_workspace(std::ptrdiff_t cols, int total_d) {

@@ -1,6 +1,6 @@
-// The rank-1 linear filter task in closed form (spec §4; proofs/overlaps_fast.md §5, OF16-OF18):
-// the loss of the linear after-update network on the impulse-response task from its four
-// visible overlaps, and its gradient, in O(1) operations (independent of T and N).
+// The rank-1 linear filter task in closed form (proofs/overlaps.md O26; overlaps_fast.md §5,
+// OF16-OF18): the loss of the linear after-update network on the impulse-response task from its
+// four visible overlaps, and its gradient, in O(1) operations (independent of T and N).
 #pragma once
 
 #include <Eigen/Core>

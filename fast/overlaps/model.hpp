@@ -1,4 +1,4 @@
-// Fast path of the overlap-ODE area (Ger & Barak 2026; spec overlaps.md §1-§4,
+// Fast path of the overlap-ODE area (Ger & Barak 2026; proofs/overlaps.md §1-§4,
 // proofs/overlaps_fast.md): the model settings and the training data shared by the full
 // network (network.hpp) and its overlap theory (overlap_ode.hpp). Double precision, its own
 // types (an independent implementation of reference/overlaps).
@@ -24,7 +24,7 @@ struct Model {
   Readout readout = Readout::after_update;
 };
 
-// The spec's two conventions.
+// The public code's two conventions (proofs/overlaps.md O2).
 inline Model linear_model(int rank, double dt) {
   return {rank, dt, Activation::linear, Readout::after_update};
 }
@@ -45,8 +45,8 @@ struct Task {
 void validate(const Model& model);
 void validate(const Task& task);
 
-// The rank-1 linear filter task (spec §4): one trial, impulse x_0 = 1/dt, weights dt, target
-// amplitude exp(-decay t_k), t_k = k dt T/(T-1) (t_0 = 0 when T = 1).
+// The rank-1 linear filter task (proofs/overlaps.md O25): one trial, impulse x_0 = 1/dt, weights
+// dt, target amplitude exp(-decay t_k), t_k = k dt T/(T-1) (t_0 = 0 when T = 1).
 Task filter_task(double dt, int steps, double decay = 0.2, double amplitude = 1.0);
 
 }  // namespace learndyn::fast::overlaps

@@ -1,5 +1,5 @@
-// Fast full-network training of the rank-R RNN (spec §1, §3; proofs/overlaps_fast.md §2-§3):
-// forward pass, exact backpropagation-through-time gradient for m, u_r, v_r, z, and one SGD
+// Fast full-network training of the rank-R RNN (proofs/overlaps.md O1-O4, O16; overlaps_fast.md
+// §2-§3): forward pass, exact backpropagation-through-time gradient for m, u_r, v_r, z, and one SGD
 // epoch at rate N lr, for N up to ~1e6 neurons.
 //
 // How (OF6-OF10): W is never formed (W phi(h) = U (V^T phi(h)) / N) and h is never stored: the
@@ -26,7 +26,7 @@
 
 namespace learndyn::fast::overlaps {
 
-// The largest rank of the fast network (the spec's runs use R = 1 and 2).
+// The largest rank of the fast network (the paper's runs use R = 1 and 2).
 inline constexpr int kMaxNetworkRank = 8;
 
 // The trained vectors: z (readout), m (input) of length N; U = [u_1..u_R], V = [v_1..v_R]
@@ -42,8 +42,8 @@ struct Network {
 // every entry is finite.
 void validate(const Model& model, const Network& net);
 
-// The spec's initialisation: every vector iid N(0, 1) (common/random.hpp, drawn in the order
-// z, v_1..v_R, m, u_1..u_R), then rescaled to |a|^2 = N.
+// The initialisation (proofs/overlaps.md O44): every vector iid N(0, 1) (common/random.hpp, drawn
+// in the order z, v_1..v_R, m, u_1..u_R), then rescaled to |a|^2 = N.
 Network random_network(int neurons, int rank, std::uint64_t seed);
 
 // Sigma = C^T C / N, C = [z v_1..v_R m u_1..u_R] (the canonical order A = (z, v), B = (m, u)),

@@ -1,4 +1,4 @@
-// Fast overlap ODE (spec §2-§3; proofs/overlaps_fast.md §4): the loss from the overlaps alone
+// Fast overlap ODE (proofs/overlaps_fast.md §4, after O9-O17): the loss from the overlaps alone
 // through the latent recursion (exact for linear phi; mean field with the gain
 // g(Delta) = 1/sqrt(1 + pi Delta/2), computed once per step from the pre-update kappa, for
 // erf), dL/dsigma by one adjoint sweep (OF12-OF14), G, and one epoch of learning: the exact
@@ -33,7 +33,7 @@ enum class Stepper {
   rk4         // classical RK4 on dSigma/dt = -lr (G Sigma + Sigma G), one step of one epoch
 };
 
-// The largest rank of the fast overlap ODE (the spec's runs use R = 1 and 2).
+// The largest rank of the fast overlap ODE (the paper's runs use R = 1 and 2).
 inline constexpr int kMaxOverlapRank = 15;
 
 // Throws ArgumentError unless Sigma is (2R+2) x (2R+2), finite and symmetric to within

@@ -81,8 +81,8 @@ LossAndGradient<Real> integrate_loss(const Real& eps, const DelayTask<Real>& tas
   // y (2 - y) = 1 - (1 - y)^2 before it (y small), (1 - y)^2 and (1 - y)(1 + y) = 1 - y^2
   // after it (1 - y small), the panel lengths added exactly (proofs/ghost.md §4). tanh-sinh
   // stops when its error estimate is below sqrt(eps) times the panel's L1 norm: integrating
-  // 1 - (small steep part) directly, it stopped while the small part was resolved only to
-  // ~1e-11..1e-18 of itself, and the 50-digit loss lost up to 11 digits (T = T_r = 10,
+  // 1 - (small steep part) directly, it stops while the small part is resolved only to
+  // ~1e-11..1e-18 of itself, and the 50-digit loss loses up to 11 digits (T = T_r = 10,
   // beta = x_th = 1e4, eps = 5 eps*/8: 39 digits).
   const Real t_th = eps > 0 ? threshold_time(eps, readout.x_th) : std::numeric_limits<Real>::infinity();
   const auto delay_before = [&](const Real& t) {

@@ -30,7 +30,7 @@ struct Model {
   Readout readout = Readout::after_update;
 };
 
-// The spec's two conventions: linear with the readout after the update, erf before it.
+// The public code's two conventions (O2): linear with the readout after the update, erf before it.
 template <class Real>
 Model<Real> linear_model(int rank, const Real& dt) {
   return {rank, dt, Activation::linear, Readout::after_update};
@@ -73,7 +73,7 @@ Matrix<Real> columns(const Network<Real>& net);
 template <class Real>
 Network<Real> from_columns(const Matrix<Real>& C, int rank);
 
-// The spec's initialisation: every vector iid N(0,1) then rescaled to |a|^2 = N (so
+// The initialisation (O44): every vector iid N(0,1) then rescaled to |a|^2 = N (so
 // sigma_aa = 1), drawn with common/random.hpp (same seed, same network at every precision
 // up to the conversion of the doubles drawn).
 template <class Real>

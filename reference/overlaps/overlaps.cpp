@@ -97,7 +97,7 @@ std::vector<std::string> overlap_names(int rank, OverlapOrdering ordering) {
     if (a != b) {
       names.push_back(vector_name(rank, a) + vector_name(rank, b));
     } else {
-      // The spec's names of the diagonal: mm, zz, uu1 (= u1.u1), vv2, ...
+      // The public code's names of the diagonal: mm, zz, uu1 (= u1.u1), vv2, ...
       const std::string base = vector_name(rank, a).substr(0, 1);
       names.push_back(base + base + vector_name(rank, a).substr(1));
     }

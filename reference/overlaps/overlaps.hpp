@@ -39,7 +39,7 @@ enum class OverlapOrdering { linear, nonlinear };
 std::vector<std::pair<int, int>> overlap_pairs(int rank, OverlapOrdering ordering);
 
 // The names of the overlaps in `ordering`: "zm", "zu1", "v1m", ..., "mm", "uu1", "zz" (the
-// spec's; for R = 1 without the digits).
+// public code's; for R = 1 without the digits).
 std::vector<std::string> overlap_names(int rank, OverlapOrdering ordering);
 
 // Throws ArgumentError unless Sigma is (2R+2) x (2R+2), finite and symmetric to within

@@ -42,7 +42,7 @@ template <class Real>
 Vector<Real> filter_time_axis(const Real& dt, int steps);
 
 // Linear filter task (O25): one trial, impulse x_0 = 1/dt, weights dt, target
-// amplitude * exp(-decay t_k) * cos(frequency t_k) (frequency 0: the rank-1 task, spec
+// amplitude * exp(-decay t_k) * cos(frequency t_k) (frequency 0: the rank-1 task, E13:
 // a* = 1, c* = 0.2; the rank-2 task has c* = 0.3, w* = 2). Requires 0 < dt <= 1, T >= 1,
 // finite decay, frequency and amplitude.
 template <class Real>

@@ -123,8 +123,10 @@ golden_csv "$scratch/golden.json" >"$scratch/cand.csv"
 run oracle check "$scratch/golden.json" "$scratch/cand.csv" --rtol 0
 check "golden values pass against themselves at rtol 0" test "$rc" = 0
 check "summary line says PASS" grep -q ' 0 failed, 0 missing, 0 extra: PASS$' <<<"$out"
-# The first value with its last digit changed: fails at rtol 0, passes at rtol 1e-40.
-sed '2s/\([0-8]\)e/\1Xe/' "$scratch/cand.csv" | awk -F, 'NR == 2 { sub(/[0-9]Xe/, "9e") } { print }' >"$scratch/off.csv"
+# The first value with its 46th significant digit changed (by at least 1e-46 relative, beyond
+# the ~1.5e-49 that rounding to the 50 digits written allows, proofs/common.md C11): fails at
+# rtol 0, passes at rtol 1e-40.
+sed -E '2{s/[0-8]([0-9]{4}e)/9\1/;t;s/9([0-9]{4}e)/8\1/}' "$scratch/cand.csv" >"$scratch/off.csv"
 check "the candidate was changed" test "$(cmp -s "$scratch/cand.csv" "$scratch/off.csv"; echo $?)" = 1
 run oracle check "$scratch/golden.json" "$scratch/off.csv" --rtol 0
 check "a changed value fails (exit 1)" test "$rc" = 1
@@ -321,7 +323,7 @@ bad "nscaling one size" "N" overlaps nscaling --N 100
 bad "nscaling trailing comma" "N" overlaps nscaling --N 16,32,
 bad "figure betas trailing comma" "betas" ghost figure -o "$scratch/never.png" --betas 1,
 bad "nscaling init" "init" overlaps nscaling --init zeros
-# A diverged run is refused, naming the option: it was printed as empty cells and JSON null.
+# A diverged run is refused, naming the option, not printed as empty cells and JSON null.
 bad "nscaling diverged" "lr" overlaps nscaling --N 16,32 --seeds 1 --epochs 2 --t-max 2 --batch 2 --lr 1e308
 bad "equivalent outputs overflow" "input-std" overlaps equivalent --N 40 --T 60 --dt 0.1 --epochs 3 --input-std 1e308
 bad "aba phases" "phases" overlaps aba --phases A:10,C:5
@@ -337,5 +339,24 @@ bad "memory pairs" "pairs" overlaps memory --pairs 1
 bad "memory batch above 10^5" "batch" overlaps memory --batch 1000000
 bad "nscaling trial steps above 1e7" "batch" overlaps nscaling --batch 1000000
 bad "memory split" "train-pairs" overlaps memory --pairs 4 --train-pairs 4 --test-pairs 1
+
+
+# An exact quotient p/q (how the Python package passes a Fraction): eta_c at T = 1/3, Tr = 2/3
+# against (G16) evaluated by Python's decimal module at 70 digits, independently of learndyn.
+run ghost critical-rate --T 1/3 --Tr 2/3 --normalise none --json
+check "critical-rate takes --T 1/3" test "$rc" = 0
+check "eta_c at T = 1/3, Tr = 2/3 is (G16) to 45 digits" python3 - "$out" <<'PY'
+import decimal, json, sys
+from fractions import Fraction
+decimal.getcontext().prec = 70
+pi = decimal.Decimal("3.141592653589793238462643383279502884197169399375105820974944592307816")
+T, Tr = Fraction(1, 3), Fraction(2, 3)
+rational = Fraction(1, 8) / T**3 * (1 / T**2 - 1 / (T + Tr)**2)
+want = pi**4 * decimal.Decimal(rational.numerator) / decimal.Decimal(rational.denominator)
+d = json.loads(sys.argv[1]); got = d["eta_c"]
+got = decimal.Decimal(got["value"] if isinstance(got, dict) else got)
+assert abs(got - want) <= decimal.Decimal("1e-45") * abs(want), (got, want)
+PY
+bad "a quotient with q = 0" "T" ghost critical-rate --T 1/0 --Tr 1
 
 finish

@@ -113,7 +113,7 @@ bad "bad format" "format" ghost rnn-train --format xml
 bad "tracking needs rank 1" "track-every" ghost rnn-train --rank 0 --track-every 5
 bad "dcd without cue" "input" ghost rnn-train --task dcd --input 0
 bad "reversed rates" "rates" ghost rnn-sweep --rates 1,0.1,3
-# A diverged loss (NaN) is refused, naming the rate: it was printed as empty cells or null.
+# A diverged loss (NaN) is refused, naming the rate, not printed as empty cells or null.
 bad "diverged rnn-train" "lr" ghost rnn-train --N 5 --rank 2 --readout sigmoid --epochs 3 --lr 1e308
 bad "diverged rnn-slow-points" "lr" ghost rnn-slow-points --N 5 --rank 2 --readout sigmoid --at 0,2 --lr 1e308
 bad "diverged rnn-sweep" "rates" ghost rnn-sweep --N 5 --ranks 2 --epochs 3 --seeds 1 --rates 1e2,1e300,3

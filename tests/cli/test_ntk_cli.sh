@@ -213,7 +213,7 @@ bad "alpha > 1" "alpha" ntk metrics --alpha 2
 bad "estimator" "estimator" ntk metrics --estimator magic
 bad "exact too large" "estimator" ntk metrics --estimator exact --batch 100 --steps 100
 bad "threads" "threads" ntk metrics --threads 3
-# Sizes whose memory cannot be had are refused up front (they ended in std::bad_alloc).
+# Sizes whose memory cannot be had are refused up front, not left to end in std::bad_alloc.
 bad "NTK work memory" "size" ntk metrics --estimator exact --hidden 4096 --inputs 1 --batch 1 --steps 1 --threads 1
 bad "input entries" "B T n_in" ntk metrics --hidden 1 --inputs 4096 --batch 100000 --steps 500
 bad "export input entries" "B T n_in" ntk export --hidden 1 --inputs 4096 --batch 100000 --steps 500 --dir "$scratch/never"
@@ -221,9 +221,9 @@ check "refused export writes nothing" test ! -e "$scratch/never"
 bad "export gain overflows the weights" "gain" ntk export --gain 1e308 --dir "$scratch/never"
 check "overflowing export writes nothing" test ! -e "$scratch/never"
 bad "export empty dir" "dir" ntk export --dir ""
-# A zero NTK_S (saturated model) has undefined ratios: refused, they were printed as null.
+# A zero NTK_S (saturated model) has undefined ratios: refused, not printed as null.
 bad "zero NTK" "gain" ntk metrics --gain 1e300 --hidden 4 --inputs 2 --batch 2 --steps 3
-# Out of memory on 2 threads is an error (exit 1), not std::terminate (it aborted). Skipped
+# Out of memory on 2 threads is an error (exit 1), not std::terminate (an abort). Skipped
 # where a 3 GB address space cannot even start the binary (the sanitizers reserve more).
 if (ulimit -v 3000000; "$bin" --version) >/dev/null 2>&1; then
   (ulimit -v 3000000; "$bin" ntk metrics --hidden 2048 --inputs 1 --batch 1 --steps 1 --threads 2 \

@@ -69,11 +69,11 @@ bad "gain-sweep --input-ranks 7 > steps" "input-ranks" "${gs[@]}" --input-ranks 
 bad "gain-sweep --gains x" "gains" "${gs[@]}" --gains 1,x
 bad "gain-sweep trailing comma" "input-ranks" ntk gain-sweep --input-ranks 1,
 bad "gain-sweep --table nope" "table" "${gs[@]}" --table nope
-# A blown-up training (NaN final ranks) is refused naming lr: it was printed as empty cells.
+# A blown-up training (NaN final ranks) is refused naming lr, not printed as empty cells.
 bad "gain-sweep diverged" "lr" ntk gain-sweep --hidden 6 --steps 6 --inputs 3 --batch 4 --eval-batch 4 \
   --train-steps 2 --sketch 4 --residual 4 --gains 1 --input-ranks 1 --lr 1e308
-# Sizes whose memory cannot be had are refused up front (they ran into std::bad_alloc, or for
-# minutes first): training states B T n and measured states eval-batch T n.
+# Sizes whose memory cannot be had are refused up front (not left to run into std::bad_alloc,
+# or to run for minutes first): training states B T n and measured states eval-batch T n.
 bad "memory-pro training states" "batch" ntk memory-pro --hidden 1024 --period 600 --batch 10000 --iterations 1
 bad "gain-sweep measured states" "eval-batch" ntk gain-sweep --hidden 1024 --steps 2000 --eval-batch 512 --batch 1 \
   --train-steps 0 --gains 1 --input-ranks 1

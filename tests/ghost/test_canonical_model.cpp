@@ -455,8 +455,8 @@ TEST(GhostCanonicalModel, LevelCrossingOnEveryBranch) {
   }
 }
 
-// NaN in, NaN out: NaN eps or t is on no branch of (G2)-(G5) (before the fix, state and
-// state_sensitivity returned +inf for NaN eps and escape_time returned +inf).
+// NaN in, NaN out: NaN eps or t is on no branch of (G2)-(G5), so neither +inf (the value past
+// the escape time) nor any other branch's value may come out of state, its sensitivity or t*.
 TEST(GhostCanonicalModel, NanGivesNan) {
   const real nan = std::numeric_limits<real>::quiet_NaN();
   EXPECT_TRUE(isnan(ref::escape_time(nan)));

@@ -275,7 +275,7 @@ TEST(GhostDelayedActivation, CriticalRateAtPaperSettings) {
   EXPECT_LE(error_in_u(eta_c, expected), 16);
   std::cout << "[ measured ] eta_c(T = Tr = 100) = " << std::setprecision(50) << eta_c
             << " (" << digits(eta_c, learndyn::convert<real_hi>(expected)) << " digits vs 3 pi^4/(32 T^5))\n";
-  // The spec's 9.132e-10 (and the digits printed above).
+  // 9.132e-10 at T = T_r = 100 (G18, and the digits printed above).
   EXPECT_NEAR(static_cast<double>(eta_c), 9.1321022844e-10, 1e-19);
   // Normalised by T and by T + T_r (G17): 100 and 200 times larger.
   EXPECT_LE(error_in_u(ref::critical_rate(task, Normalisation::delay), real(100 * expected)), 16);

@@ -79,7 +79,7 @@ TEST(GhostGradientDescent, NormalisedLossIsTheRawLossAtARescaledRate) {
 }
 
 TEST(GhostGradientDescent, PaperFigure2B) {
-  // T = T_r = 100, eps0 = 10 eps*, 3000 epochs (spec §4): 1e-10 learns abruptly and
+  // T = T_r = 100, eps0 = 10 eps*, 3000 epochs (proofs/ghost.md G34): 1e-10 learns abruptly and
   // oscillates near the optimum; 1e-9 (> eta_c = 9.13e-10) ends in the no-learning zone.
   const rg::DelayTask<real> task{real(100), real(100)};
   const real eps0 = 10 * rg::optimal_scale(task);

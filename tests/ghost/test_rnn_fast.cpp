@@ -166,7 +166,7 @@ TEST(GhostRnnFast, TanhKernelWithin4UlpOfTheCorrectlyRoundedValue) {
     const double exact = static_cast<double>(tanh(real(x[i])));
     worst = std::max(worst, std::abs(boost::math::float_distance(y[i], exact)));
   }
-  EXPECT_LE(worst, 4);  // Highway's documented bound (math-inl.h); measured 3 (toolchain.md §3)
+  EXPECT_LE(worst, 4);  // Highway's documented bound (math-inl.h); measured 3 (proofs/common.md C10)
 }
 
 TEST(GhostRnnFast, RandomNetworkDrawsAreTheReferenceDraws) {

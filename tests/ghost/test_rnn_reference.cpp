@@ -354,7 +354,7 @@ TEST(GhostRnnSpeed, NewtonFindsAKnownFixedPoint) {
 // of q, R23), and grad^2 q = J^T J + delta f_0'' e_0 e_0^T is positive definite (J^T J is PSD with
 // the 1-d null space of J, spanned by v with v_0 = 1, on which the second term is delta 2 sqrt2 > 0).
 // Hence r* is a ghost in the sense of (R28): q = delta^2/2 > 0, one eigenvalue 0, the others
-// -1 + w_i (1 - r*_i^2) < 0 for |w_i| < 1. The canonical reduction (spec §1) along v, with the left
+// -1 + w_i (1 - r*_i^2) < 0 for |w_i| < 1. The canonical reduction (R40) along v, with the left
 // null vector l = e_0 (l.v = 1): a = l.f = delta, b = l.d2f[v,v]/2 = f_0''/2 = sqrt2: eps = sqrt2 delta.
 // transverse_w1 != 0 replaces w_1 (and r*_1 = 0.1): with w_1 = 2 unit 1 sits at its unstable rest
 // point (J eigenvalue -1 + 2 (1 - 0.01) = +0.98): still a strict minimum of q with q > 0, but not
@@ -459,7 +459,7 @@ TEST(GhostRnnSpeed, FullSpaceGhostAtDoubleHasTheCanonicalScaleOfItsReduction) {
   // Position: sqrt(u q*/lambda_min) ~ 6e-10 at u = 1.1e-16 (R26); 1e-7 leaves a margin of 100.
   EXPECT_LT((ghost->state - star).cwiseAbs().maxCoeff(), 1e-7);
   EXPECT_NEAR(ghost->speed, 0.5e-4, 1e-10);  // q* = delta^2/2 (relative error ~ the position's)
-  // The reduction of spec §1 from the numerical J: left and right null vectors l, v (the singular
+  // The reduction (R40) from the numerical J: left and right null vectors l, v (the singular
   // vectors of the smallest singular value), a = l.f / (l.v), b = l.d2f[v,v] / (2 l.v) with
   // d2f[v,v]_i = tanh''(h_i) (W v)_i^2; eps = a b = sqrt2 delta (closed form above). The null
   // vectors carry the position's error times |grad J| ~ 1: 1e-6 relative.

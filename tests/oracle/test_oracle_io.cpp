@@ -229,6 +229,48 @@ TEST(Check, NoToleranceTighterThanTheCertifiedDigits) {
   EXPECT_FALSE(o::check_candidate(g, {value("ghost.loss.eps=1e-4", "grad", "-100000.000001")}, exact, "c").success);
 }
 
+// (C11): every right value passes at rtol = atol = 0, whatever the digits written D and the
+// certified digits c: the exact value v, v correctly rounded to D digits, v rounded to D' > D
+// digits and then to D, and the same from the working-precision value v_p the golden value
+// was rounded from. v_p is drawn with |v_p - v| <= 1.1 10^-d |v|, the consequence of (C1)
+// (|t| <= 0.7 leaves room for rounding v_p to the working precision). A value
+// g (1 + 4 (6 10^-D + k)) fails where k = 6 10^-D + 3 10^-c < 1/4, so the floor is not vacuous.
+RC_GTEST_PROP(Check, EveryCorrectlyRoundedValuePasses, ()) {
+  using learndyn::format_significant;
+  using learndyn::real_hi;
+  const int digits = *rc::gen::inRange(1, 51);        // D
+  const int precise = *rc::gen::inRange(0, 50);       // d of (C1)
+  const int wider = *rc::gen::inRange(digits + 1, 101);  // D' > D
+  const int exponent = *rc::gen::inRange(-300, 301);
+  const int sign = *rc::gen::element(-1, 1);
+  // A mantissa with ~35 random decimal digits in [1, 10), and t in [-0.7, 0.7] for v_p.
+  real_hi mantissa = 1 + real_hi(*rc::gen::inRange(0, 900000000)) / 100000000;
+  for (int i = 0; i < 3; ++i) mantissa += real_hi(*rc::gen::inRange(0, 1000000000)) * pow(real_hi(10), -9 * (i + 1) - 8);
+  const real_hi v = sign * mantissa * pow(real_hi(10), exponent);
+  const real_hi t = real_hi(*rc::gen::inRange(-700000, 700001)) / 1000000;
+  const real v_p = real(v * (1 + t * real_hi("1.1") * pow(real_hi(10), -precise)));
+  const int certified = std::min(precise, digits);
+  o::GoldenSuite g{"v", "default", digits, 50, 100, "", {{"a", "ghost", "", {}, "", {{"q", format_significant(v_p, digits), certified}}}}};
+  o::CheckOptions exact;
+  exact.rtol = 0;
+  const std::vector<std::string> right{
+      format_significant(v, 100), format_significant(v, digits),
+      format_significant(learndyn::parse_decimal<real_hi>(format_significant(v, wider), "w"), digits),
+      format_significant(v_p, 50),
+      format_significant(learndyn::parse_decimal<real>(format_significant(v_p, std::min(wider, 50)), "w"), digits)};
+  for (const std::string& w : right) {
+    RC_LOG() << "D=" << digits << " d=" << precise << " D'=" << wider << " golden=" << g.cases[0].values[0].value
+             << " candidate=" << w << "\n";
+    RC_ASSERT(o::check_candidate(g, {value("a", "q", w)}, exact, "c").success);
+  }
+  const real k = 6 * pow(real(10), -digits) + 3 * pow(real(10), -certified);
+  if (k < real(1) / 4) {
+    const real golden = learndyn::parse_decimal<real>(g.cases[0].values[0].value, "g");
+    const real off = golden * (1 + 4 * (6 * pow(real(10), -digits) + k));
+    RC_ASSERT(!o::check_candidate(g, {value("a", "q", format_significant(off, 50))}, exact, "c").success);
+  }
+}
+
 TEST(Check, InvalidTolerancesAreArgumentErrors) {
   o::CheckOptions bad;
   bad.rtol = -1;

@@ -4,11 +4,20 @@
 // seconds to compute, is computed in as few TESTs as possible.
 #include <gtest/gtest.h>
 
+#include <cstddef>
+#include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
+#include "common/argument_error.hpp"
+#include "common/decimal.hpp"
+#include "common/scalar.hpp"
+#include "oracle/check.hpp"
+#include "oracle/ghost_quantities.hpp"
 #include "oracle/golden.hpp"
 #include "oracle/suite.hpp"
+#include "reference/ghost/delayed_activation.hpp"
 
 namespace {
 namespace o = learndyn::oracle;
@@ -42,7 +51,7 @@ void expect_certified_to_floor(const o::GoldenSuite& golden) {
 // tight bounds): a fast value attached to the wrong quantity or case would be off by O(1).
 // The audit's largest errors on this suite are ~1e-9 relative: the overlap flow's RK4 with
 // one step per epoch (its discretisation error, not rounding), and the closed-form filter loss
-// near the zero-loss manifold (cancellation; README "audit").
+// near the zero-loss manifold (cancellation; docs/oracle.md, the audit).
 void expect_fast_path_close(const o::Audit& audit) {
   ASSERT_FALSE(audit.rows.empty());
   std::set<std::string> kinds;
@@ -63,13 +72,63 @@ TEST(Suite, DefaultSuiteIsWellFormedCertifiedAndAudited) {
   expect_fast_path_close(result.audit);
 }
 
-TEST(Suite, DigitsLimitTheWrittenAndCertifiedDigits) {
+// --digits 10 writes 10 significant digits and certifies at most 10; and every 50-digit golden
+// value rounded to 10 digits passes the 10-digit file at rtol = 0 (proofs/common.md C11: with
+// the former floor 10^-c, 48 of the default suite's 200 values failed).
+TEST(Suite, DigitsLimitTheWrittenDigitsAndRoundedValuesPass) {
   const o::SuiteResult result = o::evaluate_suite(o::SuiteName::standard, 10, "test", false);
   for (const o::GoldenCase& c : result.golden.cases)
     for (const o::GoldenValue& v : c.values) {
       EXPECT_EQ(v.value.find('e'), v.value[0] == '-' ? 12u : 11u) << v.value;  // d.ddddddddd
       EXPECT_LE(v.certified_digits, 10);
     }
+  const o::SuiteResult fifty = o::evaluate_suite(o::SuiteName::standard, 50, "test", false);
+  std::vector<o::CandidateValue> rounded;
+  for (const o::GoldenCase& c : fifty.golden.cases)
+    for (const o::GoldenValue& v : c.values)
+      rounded.push_back({c.id, v.quantity,
+                         learndyn::format_significant(learndyn::parse_decimal<learndyn::real>(v.value, "v"), 10), "t"});
+  o::CheckOptions exact;
+  exact.rtol = 0;
+  const o::CheckResult check = o::check_candidate(result.golden, rounded, exact, "rounded");
+  EXPECT_TRUE(check.success) << o::render_check_table(check);
+  EXPECT_EQ(check.passed, static_cast<int>(rounded.size()));
+}
+
+}  // namespace
+
+// The ghost quantities take "p/q" (the Python package passes a non-terminating Fraction so):
+// the quotient is rounded once at each precision, as a decimal literal is.
+namespace {
+namespace rg = learndyn::reference::ghost;
+
+TEST(GhostQuantities, AQuotientIsTheRationalRoundedOncePerPrecision) {
+  using learndyn::real;
+  using learndyn::real_hi;
+  const auto quarter = o::critical_rate_quantities({"1/4", "100"}, rg::Normalisation::none);
+  const auto decimal = o::critical_rate_quantities({"0.25", "100"}, rg::Normalisation::none);
+  ASSERT_EQ(quarter.size(), decimal.size());
+  for (std::size_t i = 0; i < quarter.size(); ++i) {
+    EXPECT_EQ(quarter[i].value.value, decimal[i].value.value) << quarter[i].name;
+    EXPECT_EQ(quarter[i].value.value_hi, decimal[i].value.value_hi) << quarter[i].name;
+  }
+  const auto third = o::critical_rate_quantities({"1/3", "100"}, rg::Normalisation::none);
+  ASSERT_EQ(third[1].name, "eps_star");
+  EXPECT_EQ(third[1].value.value, rg::optimal_scale(rg::DelayTask<real>{real(1) / 3, real(100)}));
+  EXPECT_EQ(third[1].value.value_hi, rg::optimal_scale(rg::DelayTask<real_hi>{real_hi(1) / 3, real_hi(100)}));
+  const auto loss = o::loss_quantities({"100", "100"}, "-1/8", std::nullopt);
+  EXPECT_EQ(loss[0].value.value, o::loss_quantities({"100", "100"}, "-0.125", std::nullopt)[0].value.value);
+}
+
+TEST(GhostQuantities, AQuotientWithZeroOrMalformedPartsIsAnArgumentErrorNamingTheParameter) {
+  try {
+    o::critical_rate_quantities({"100", "1/0"}, rg::Normalisation::none);
+    FAIL() << "1/0 accepted";
+  } catch (const learndyn::ArgumentError& e) {
+    EXPECT_EQ(e.parameter(), "Tr");
+  }
+  EXPECT_THROW(o::critical_rate_quantities({"1/x", "100"}, rg::Normalisation::none), learndyn::ArgumentError);
+  EXPECT_THROW(o::critical_rate_quantities({"1/2/3", "100"}, rg::Normalisation::none), learndyn::ArgumentError);
 }
 
 }  // namespace

@@ -37,7 +37,7 @@ fo::Task gaussian_task(int batch, int steps, std::uint64_t seed) {
   return t;
 }
 
-// The spec's initialisation with v pulled towards u, so that the recurrence matters (W has
+// The initialisation (O44) with v pulled towards u, so that the recurrence matters (W has
 // an eigenvalue ~0.8 instead of O(N^-1/2)).
 fo::Network coupled_network(int neurons, int rank, std::uint64_t seed) {
   fo::Network net = fo::random_network(neurons, rank, seed);

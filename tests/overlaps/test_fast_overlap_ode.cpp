@@ -1,7 +1,7 @@
 // The fast overlap ODE (proofs/overlaps_fast.md §4-§5, OF12-OF18) against independent ground
 // truths: the full-network SGD trajectory (linear: the exact map equals it to rounding, OF21;
 // erf: the mean-field mismatch shrinks with N), central differences of its own loss (OF20),
-// the flow's conservation laws (spec §5 items 3-5), the exact relation between the map and
+// the flow's conservation laws (proofs/overlaps.md O33-O35), the exact relation between the map and
 // Euler, and the filter task's closed form against the recursion (OF22).
 #include <gtest/gtest.h>
 
@@ -130,7 +130,7 @@ TEST(OverlapsFastOde, GradientMatchesCentralDifferencesOfTheOverlapLoss) {
             const double g = unique_gradient(G, a, b);
             EXPECT_LE(std::fabs(d1 - g), 2 * std::fabs(d1 - d2) / 3 + eps_loss * loss / h)
                 << "(" << a << "," << b << ") FD " << d1 << " G " << g;
-            // Sigma_AA is invisible; Sigma_BB too for linear phi (spec §1): exactly zero.
+            // Sigma_AA is invisible; Sigma_BB too for linear phi (O12): exactly zero.
             const bool left = a <= rank && b <= rank, right = a > rank && b > rank;
             if (left || (right && activation == 0)) {
               EXPECT_EQ(g, 0.0);
@@ -193,8 +193,8 @@ Charges charges(const Eigen::MatrixXd& s) {
           s(0, 0) - s(2, 2), s(3, 3) - s(1, 1)};
 }
 
-TEST(OverlapsFastOde, FlowConservesTheChargesOfSpecSection5) {
-  // Spec §5 items 3-5. Linear charges of Sigma (tr J Sigma, zz - mm for linear phi, uu - vv for
+TEST(OverlapsFastOde, FlowConservesTheChargesOfO33ToO35) {
+  // O33-O35. Linear charges of Sigma (tr J Sigma, zz - mm for linear phi, uu - vv for
   // any phi) are conserved by every stepper built from rate evaluations, to rounding (each
   // rate has them exactly 0 up to 8 u |lr G Sigma|: < 1e-13 over 40 epochs). The nonlinear
   // ones (tr (J Sigma)^2, tr (J Sigma)^3, det Sigma) are conserved by the flow, so RK4's drift in
@@ -228,7 +228,7 @@ TEST(OverlapsFastOde, FlowConservesTheChargesOfSpecSection5) {
 }
 
 TEST(OverlapsFastOde, ErfMeanFieldMismatchShrinksWithN) {
-  // Spec §3: the network's population sums differ from their Gaussian averages by O(N^-1/2).
+  // O9, O24: the network's population sums differ from their Gaussian averages by O(N^-1/2).
   // RMS over seeds of the largest visible-overlap mismatch after K map epochs from the
   // network's own Gram matrix: 64x more neurons must shrink it below 1/4 (expected 1/8).
   const fo::Model model = fo::erf_model(1, 0.05);

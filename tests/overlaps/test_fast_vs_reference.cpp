@@ -195,7 +195,7 @@ RC_GTEST_PROP(OverlapsFastVsReference, OneEpochOfTheMapEulerAndRk4, ()) {
 RC_GTEST_PROP(OverlapsFastVsReference, FullNetworkGradientAtSmallN, ()) {
   // (OF19, OF25): the fast network is a reordering of the same sums as the reference BPTT;
   // relative to the largest entry, its loss, outputs and gradient agree within
-  // 8 (N + 4T) u. The networks drawn are the spec's initialisation with v pulled towards u.
+  // 8 (N + 4T) u. The networks drawn are the initialisation (O44) with v pulled towards u.
   const fo::Model model = random_model();
   const int neurons = *rc::gen::inRange(1, 41), steps = *rc::gen::inRange(1, 31);
   const int batch = *rc::gen::inRange(1, 3);

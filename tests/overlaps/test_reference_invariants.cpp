@@ -252,7 +252,7 @@ TEST(OverlapsInvariants, FullNetworkGradientFlowIsTheOverlapFlowAndConservesK) {
 }
 
 TEST(OverlapsInvariants, FiveLinearRankOneInvariantsAreIndependent) {
-  // spec §5.5: uu - vv, zz - mm, tr (J Sigma)^2, tr (J Sigma)^3, det Sigma. Their Jacobian
+  // O33-O35: uu - vv, zz - mm, tr (J Sigma)^2, tr (J Sigma)^3, det Sigma. Their Jacobian
   // with respect to the 10 overlaps (central differences at 100 digits, h = 1e-30) has rank 5
   // at a random point: the smallest of its 5 singular values is far from 0 (> 1e-6 of the
   // largest; differencing error ~1e-60).

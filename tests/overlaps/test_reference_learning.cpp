@@ -1,7 +1,7 @@
 // Learning in overlap space (proofs/overlaps.md §5-§6): the adjoint dL/dsigma (O13) against
 // 100-digit central differences; the linear network's loss, gradient and SGD step against the
-// overlap theory (O11, O15, O16); Gbar (O18-O20) against N J J^T and the spec's rows; the
-// block form (O21) and the direct baseline (O22).
+// overlap theory (O11, O15, O16); Gbar (O18-O20) against N J J^T and the public code's rows (§9);
+// the block form (O21) and the direct baseline (O22).
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
@@ -75,7 +75,7 @@ TEST(OverlapsLearning, AdjointMatchesCentralDifferencesTanh) {
 
 TEST(OverlapsLearning, LinearFilterLossThreeWays) {
   // Full N-dimensional network == overlap recursion (O11) == closed form (O26a), R = 1,
-  // filter task; the spec's dt = 0.05, c* = 0.2 with T = 60. Rounding only: 1e-45.
+  // filter task; the paper's dt = 0.05, c* = 0.2 (E13) with T = 60. Rounding only: 1e-45.
   const ro::FilterTarget<real> target{real("0.2")};
   const real dt("0.05");
   const ro::Task<real> task = ro::filter_task(target, dt, 60);
@@ -194,9 +194,9 @@ RC_GTEST_PROP(OverlapsLearning, AugmentedGramIsSymmetricPsdWithTheZeroPattern, (
     }
 }
 
-TEST(OverlapsLearning, SpecRankOneRowsOfGbar) {
-  // The spec's rank-1 rows (copied from the public code), written out term by term, against
-  // (O18) with the erf model's full gradient (g_mu, g_mm, g_uu nonzero).
+TEST(OverlapsLearning, GbarMatchesThePublicCodesRankOneRows) {
+  // The rank-1 rows of proofs/overlaps.md §9 (copied from the public code), written out term by
+  // term, against (O18) with the erf model's full gradient (g_mu, g_mm, g_uu nonzero).
   const ro::Model<real> model = ro::erf_model(1, real("0.2"));
   const ro::Matrix<real> s = to::random_sigma<real>(1, 1, real("0.7"), 60);
   const ro::Task<real> task = to::random_task<real>(1, 8, model.dt, 61);

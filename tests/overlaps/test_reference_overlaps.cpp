@@ -1,6 +1,6 @@
-// Overlaps (proofs/overlaps.md §2-§4): the spec's orderings (O6), the Gram matrix (O5), the
-// effective linear network (O8) and the visible/invisible classification (O12) against the
-// spec's table and against the exact zeros of the adjoint gradient.
+// Overlaps (proofs/overlaps.md §2-§4): the public code's orderings (O6), the Gram matrix (O5), the
+// effective linear network (O8) and the visible/invisible classification (O12) against the paper's
+// counts and against the exact zeros of the adjoint gradient.
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
@@ -21,8 +21,8 @@ namespace ro = learndyn::reference::overlaps;
 namespace to = learndyn::testing::overlaps;
 using Names = std::vector<std::string>;
 
-TEST(Overlaps, OrderingsAreTheSpecs) {
-  // spec §1 "Orderings used in the code".
+TEST(Overlaps, OrderingsAreThePublicCodes) {
+  // The public code's orderings (O6).
   EXPECT_EQ(ro::overlap_names(1, ro::OverlapOrdering::linear),
             (Names{"zm", "zu", "vm", "vu", "mu", "zv", "mm", "uu", "vv", "zz"}));
   EXPECT_EQ(ro::overlap_names(1, ro::OverlapOrdering::nonlinear),
@@ -43,8 +43,8 @@ TEST(Overlaps, EveryOrderingListsEachPairOnce) {
     }
 }
 
-TEST(Overlaps, VisibilityCountsAreTheSpecsTable) {
-  // spec §1 table: linear 4/6 (R=1), 9/12 (R=2); nonlinear 7/3, 15/6; and both code
+TEST(Overlaps, VisibilityCountsAreThePapers) {
+  // Counts of §4: linear 4/6 (R=1), 9/12 (R=2); nonlinear 7/3, 15/6; and both code
   // orderings list the visible overlaps first.
   struct Row {
     ro::Activation phi;

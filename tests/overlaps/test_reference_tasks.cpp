@@ -86,7 +86,7 @@ TEST(OverlapsTasks, DiscreteLossTendsToTheContinuousLimitLinearlyInDt) {
 
 TEST(OverlapsTasks, ZeroLossManifold) {
   // (O28): zm = a*, vu = 1 - (1 - q)/dt, zu vm = a* vu gives L = 0, along the whole symmetry
-  // orbit (alpha zu, vm / alpha); the spec's value 0.8005 at dt = 0.05, T = 400, c* = 0.2.
+  // orbit (alpha zu, vm / alpha); 0.8005 to four digits (O28) at dt = 0.05, T = 400, c* = 0.2.
   const real dt("0.05");
   const ro::FilterTarget<real> target{real("0.2")};
   const real vu = ro::filter_zero_loss_vu(target, dt, 400);

@@ -1,5 +1,5 @@
 // RapidCheck generators for valid inputs. rc::gen::inRange is integer-only and the default
-// arbitrary<double> is unsuitable (toolchain.md §2.3), so doubles are built from integer
+// arbitrary<double> is unsuitable (proofs/common.md C9), so doubles are built from integer
 // grids with ldexp: log-uniform over a range of binades, 20 bits of mantissa.
 #pragma once
 

@@ -1,0 +1,95 @@
+#include "experiments/ghost/rnn_sweep.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+
+#include "common/argument_error.hpp"
+#include "experiments/ghost/divergence.hpp"
+
+namespace learndyn::experiments::ghost {
+
+SweepResult run_rnn_sweep(const SweepSettings& o) {
+  namespace fg = learndyn::fast::ghost;
+  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+  require(!o.ranks.empty(), "ranks", "''", "a comma-separated list");
+  require(o.lo > 0 && o.hi >= o.lo && std::isfinite(o.hi), "rates", o.rates_text, "0 < lo <= hi");
+  // The log spacing takes hi / lo: at 1e-3,1e308 or 1e-320,1e-3 it overflows, and the error
+  // would name an lr = inf the user never gave.
+  require(std::isnormal(o.lo) && std::isfinite(o.hi / o.lo), "rates", o.rates_text, "normal doubles with hi / lo finite");
+  require(o.count >= 1, "rates", o.rates_text, "count >= 1");
+  require(o.seeds >= 1, "seeds", o.seeds, ">= 1");
+  require(o.learned > 0 && std::isfinite(o.learned), "learned", o.learned, "> 0 (finite)");
+  require(o.curve_every >= 0, "curve-every", o.curve_every, ">= 0");
+  SweepResult out;
+  for (const fg::RunSpec& base : o.ranks)
+    for (long i = 0; i < o.count; ++i) {
+      const double lr = o.count == 1 ? o.lo : o.lo * std::pow(o.hi / o.lo, double(i) / double(o.count - 1));
+      for (long seed = 0; seed < o.seeds; ++seed) {
+        fg::RunSpec s = base;
+        s.lr = lr;
+        s.seed = static_cast<std::uint64_t>(seed);
+        s.record_every = o.curve_every > 0 ? o.curve_every : std::max<long>(1, s.epochs);
+        fg::validate(s);
+        out.specs.push_back(s);
+      }
+    }
+  const std::vector<fg::RunResult> results = fg::train_runs(out.specs, o.threads);
+  for (std::size_t r = 0; r < results.size(); ++r) require_finite_losses(results[r], "rates", o.rates_text, out.specs[r].lr);
+
+  out.runs.columns = {"rank", "lr", "seed", "final_loss", "min_loss", "learned"};
+  out.runs.integer_columns = {"rank", "seed", "learned"};
+  out.by_rate.columns = {"rank", "lr", "mean_final_loss", "sem_final_loss", "learned_fraction"};
+  out.by_rate.integer_columns = {"rank"};
+  std::size_t j = 0;
+  for (const fg::RunSpec& base : o.ranks) {
+    double best = kNaN;
+    for (long i = 0; i < o.count; ++i) {
+      long ok = 0;
+      double lr = 0, sum = 0, sum_sq = 0;
+      for (long seed = 0; seed < o.seeds; ++seed, ++j) {
+        const fg::RunResult& r = results[j];
+        sum += r.final_loss;
+        sum_sq += r.final_loss * r.final_loss;
+        lr = out.specs[j].lr;
+        double min_loss = r.final_loss;
+        for (double x : r.loss) min_loss = std::min(min_loss, x);
+        const bool good = r.final_loss < o.learned;
+        ok += good;
+        out.runs.add_row({double(base.rank), lr, double(seed), r.final_loss, min_loss, good ? 1.0 : 0.0});
+      }
+      if (2 * ok >= o.seeds) best = lr;
+      const double n = double(o.seeds), mean = sum / n;
+      const double var = o.seeds > 1 ? std::max(0.0, (sum_sq - n * mean * mean) / (n - 1)) : kNaN;
+      out.by_rate.add_row({double(base.rank), lr, mean, std::sqrt(var / n), double(ok) / n});
+    }
+    out.critical_rate.emplace_back(base.rank, best);
+  }
+
+  out.curves.columns = {"rank", "lr", "seed", "epoch", "loss"};
+  out.curves.integer_columns = {"rank", "seed", "epoch"};
+  out.mean_curves.columns = {"rank", "epoch", "mean_loss"};
+  out.mean_curves.integer_columns = {"rank", "epoch"};
+  if (o.curve_every == 0) return out;
+  for (std::size_t r = 0; r < results.size(); ++r)
+    for (std::size_t k = 0; k < results[r].epochs.size(); ++k)
+      out.curves.add_row({double(out.specs[r].rank), out.specs[r].lr, double(out.specs[r].seed),
+                          double(results[r].epochs[k]), results[r].loss[k]});
+  const double first_rate = out.specs.front().lr;
+  for (const fg::RunSpec& base : o.ranks) {
+    std::map<long, std::pair<double, long>> mean;  // epoch -> (sum, count)
+    for (std::size_t r = 0; r < results.size(); ++r) {
+      if (out.specs[r].rank != base.rank || out.specs[r].lr != first_rate) continue;
+      for (std::size_t k = 0; k < results[r].epochs.size(); ++k) {
+        auto& m = mean[results[r].epochs[k]];
+        m.first += results[r].loss[k];
+        ++m.second;
+      }
+    }
+    for (const auto& [epoch, m] : mean) out.mean_curves.add_row({double(base.rank), double(epoch), m.first / double(m.second)});
+  }
+  return out;
+}
+
+}  // namespace learndyn::experiments::ghost

@@ -1,0 +1,40 @@
+// `ghost rnn-sweep`: the final loss against the learning rate over seeds and ranks (Fig. 6A;
+// 6B with several ranks), its statistics over seeds and the critical rate of each rank: the
+// largest rate at which most seeds learn.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "experiments/table.hpp"
+#include "fast/ghost/rnn.hpp"
+
+namespace learndyn::experiments::ghost {
+
+struct SweepSettings {
+  // One run per rank, with that rank's task defaults; the sweep sets lr, seed and record_every.
+  std::vector<fast::ghost::RunSpec> ranks;
+  double lo = 1e-4, hi = 1e-1;  // rates log-spaced in [lo, hi]
+  long count = 30;
+  long seeds = 10;              // seeds 0..seeds-1 per rate
+  unsigned threads = 0;         // 0: every core (results do not depend on it)
+  double learned = 0.05;        // final loss below which a run counts as learned
+  long curve_every = 0;         // > 0: record every k-th epoch's loss (the learning curves)
+  std::string rates_text;       // how the user gave the rates: named when a run diverges
+};
+
+struct SweepResult {
+  std::vector<fast::ghost::RunSpec> specs;  // every run, rank-major, then rate, then seed
+  Table runs;      // rank, lr, seed, final_loss, min_loss, learned (0/1)
+  Table by_rate;   // rank, lr, mean_final_loss, sem_final_loss, learned_fraction (over seeds)
+  Table curves;    // curve_every > 0: rank, lr, seed, epoch, loss
+  Table mean_curves;  // curve_every > 0: rank, epoch, mean_loss over seeds at the first rate
+  // Per rank, the largest rate at which at least half the seeds learn (NaN: none).
+  std::vector<std::pair<int, double>> critical_rate;
+};
+
+// Throws ArgumentError naming the parameter on bad settings, and naming the rates when a run diverges.
+SweepResult run_rnn_sweep(const SweepSettings& settings);
+
+}  // namespace learndyn::experiments::ghost

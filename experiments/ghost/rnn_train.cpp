@@ -1,0 +1,46 @@
+#include "experiments/ghost/rnn_train.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "common/argument_error.hpp"
+#include "experiments/ghost/divergence.hpp"
+
+namespace learndyn::experiments::ghost {
+
+TrainResult run_rnn_train(const fast::ghost::RunSpec& s, const TrainSettings& settings) {
+  require(settings.learned > 0 && std::isfinite(settings.learned), "learned", settings.learned, "> 0 (finite)");
+  require(settings.track_every == 0 || s.rank == 1, "track-every", settings.track_every, "0 unless rank 1");
+  fast::ghost::validate(s);
+  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+  fast::ghost::RnnTrainer trainer(s);
+  TrainResult out;
+  out.curve.columns = {"epoch", "loss", "gradient_norm", "fixed_points", "ghost_eps", "ghost_kappa"};
+  out.curve.integer_columns = {"epoch", "fixed_points"};
+  const std::string lr_text = render_value(s.lr);
+  double min_loss = std::numeric_limits<double>::infinity();
+  for (long e = 0; e < s.epochs; ++e) {
+    if (e == s.change_epoch) {
+      trainer.config().beta = s.changed_beta;
+      trainer.config().confidence = s.changed_confidence;
+    }
+    const bool tracked = settings.track_every > 0 && e % settings.track_every == 0;
+    RankOneState rs;
+    if (tracked) rs = rank_one_state(trainer.net());  // before the update, like the loss
+    const double loss = trainer.epoch();
+    require_finite_loss(loss, "lr", lr_text, s.lr, e);
+    min_loss = std::min(min_loss, loss);
+    if (out.first_learned_epoch < 0 && loss < settings.learned) out.first_learned_epoch = e;
+    if (e % s.record_every == 0 || e + 1 == s.epochs || tracked)
+      out.curve.add_row({static_cast<double>(e), loss, trainer.last_gradient_norm(),
+                         tracked ? static_cast<double>(rs.fixed_points) : kNaN, rs.ghost_eps, rs.ghost_kappa});
+  }
+  require_finite_loss(trainer.loss(), "lr", lr_text, s.lr, s.epochs);
+  out.final_loss = trainer.loss();
+  out.min_loss = min_loss;
+  if (s.rank == 1) out.final_state = rank_one_state(trainer.net());
+  return out;
+}
+
+}  // namespace learndyn::experiments::ghost

@@ -1,0 +1,29 @@
+// `ghost rnn-train`: one rate RNN (proofs/ghost_rnn.md R1-R8) trained by BPTT (R13-R16) on
+// DA, DCD or DMTS; its learning curve and, at rank one, the ghost tracked through training
+// (Figs. 3, 8B: the confidence change at `change_epoch` moves the ghost).
+#pragma once
+
+#include "experiments/ghost/rank_one_tracking.hpp"
+#include "experiments/table.hpp"
+#include "fast/ghost/rnn.hpp"
+
+namespace learndyn::experiments::ghost {
+
+struct TrainSettings {
+  double learned = 0.05;  // loss below which the run counts as learned
+  long track_every = 0;   // rank 1: fixed points and ghost every k epochs (0: off)
+};
+
+struct TrainResult {
+  // epoch, loss, gradient_norm, fixed_points, ghost_eps, ghost_kappa: every record_every-th
+  // epoch, the last and every tracked one; the loss is that before the epoch's update.
+  Table curve;
+  double final_loss = 0, min_loss = 0;
+  long first_learned_epoch = -1;  // -1: never below `learned`
+  RankOneState final_state;       // rank 1 only
+};
+
+// Throws ArgumentError naming the parameter on bad settings, and naming lr when the loss diverges.
+TrainResult run_rnn_train(const fast::ghost::RunSpec& spec, const TrainSettings& settings);
+
+}  // namespace learndyn::experiments::ghost

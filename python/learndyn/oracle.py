@@ -1,0 +1,152 @@
+"""The golden suite and the checker of your values against it.
+
+The golden suite holds learndyn's certified values of every area (ghost, ghost_rnn, overlaps,
+ntk), each case with its inputs, the command that prints it and each value's certified digits.
+The package ships the default suite, written at build time by the same code as
+``learndyn oracle generate --suite default`` (byte for byte). :func:`check` is the C++ checker
+of ``learndyn oracle check``: a value passes when
+``|got - expected| <= atol + max(rtol |expected|, phi)`` (proofs/common.md C11), phi the floor
+that the golden value's rounding and certified digits impose.
+"""
+import dataclasses
+import functools
+import json
+import os
+from importlib import resources
+
+from . import _core
+from ._numbers import candidate_value
+
+__all__ = ["golden", "golden_text", "check", "CheckResult", "CheckRow"]
+
+_SHIPPED = {"default": "golden_default.json"}
+
+
+@functools.lru_cache(maxsize=None)
+def golden_text(suite="default"):
+    """The golden suite as the exact JSON text ``learndyn oracle generate --suite SUITE`` writes.
+
+    ``"default"`` is read from the package; ``"full"`` is computed on first use
+    (about 40 s on one core) and kept for the session.
+    """
+    if not isinstance(suite, str):
+        raise TypeError(f"suite: a str ('default' or 'full'), not {type(suite).__name__}")
+    if suite in _SHIPPED:
+        return resources.files(__package__).joinpath("data", _SHIPPED[suite]).read_text(encoding="utf-8")
+    return _core.golden_text(suite, _core.working_digits)
+
+
+def golden(suite="default"):
+    """The golden suite as a dict: ``json.loads`` of the file ``learndyn oracle generate`` writes.
+
+    Keys: ``schema``, ``learndyn_version``, ``suite``, ``digits``, ``command``, ``cases`` (a
+    list; each case has ``id``, ``area``, ``description``, ``inputs``, ``command`` and
+    ``values``: quantity -> {``value`` (decimal string), ``certified_digits``}) and the
+    precision fields.
+
+    Example:
+        >>> cases = {c["id"]: c for c in learndyn.oracle.golden()["cases"]}
+        >>> cases["ghost.critical_rate.T=100.Tr=100.normalise=none"]["values"]["eta_c"]["value"][:12]
+        '9.1321022844'
+    """
+    return json.loads(golden_text(suite))
+
+
+@dataclasses.dataclass(frozen=True)
+class CheckRow:
+    """One compared value: golden ``expected`` and your ``got`` (decimal strings, "" if absent)."""
+
+    case_id: str
+    quantity: str
+    expected: str
+    got: str
+    relative_error: str
+    digits_matched: int
+    certified_digits: int
+    status: str  # "pass", "FAIL", "missing" (the golden value has no candidate), "extra" (unknown to the suite)
+    counts_as_failure: bool
+    suggestion: str  # for an extra row: the nearest golden case id or quantity, if close
+
+
+class CheckResult:
+    """The outcome of :func:`check`: ``passed`` (bool), ``failures`` (the failing
+    :class:`CheckRow` s), ``rows`` (every row), ``counts``; ``str()`` is the table of
+    ``learndyn oracle check --failures-only`` (the summary line counts every row) and
+    :meth:`table` the full table ``learndyn oracle check`` prints."""
+
+    def __init__(self, raw):
+        self.rows = [CheckRow(**row) for row in raw["rows"]]
+        self.passed = bool(raw["success"])
+        self.failures = [row for row in self.rows if row.counts_as_failure]
+        self.counts = {k: raw[k] for k in ("passed", "failed", "missing", "extra")}
+        self._table = raw["table"]
+        self._failures_table = raw["failures_table"]
+
+    def table(self):
+        """Every row as ``learndyn oracle check`` prints it, with the summary line."""
+        return self._table
+
+    def __bool__(self):
+        return self.passed
+
+    def __str__(self):
+        return self._failures_table
+
+    def __repr__(self):
+        c = self.counts
+        return (f"CheckResult(passed={self.passed}, {c['passed']} passed, {c['failed']} failed, "
+                f"{c['missing']} missing, {c['extra']} extra)")
+
+
+def _golden_source(golden):
+    if golden is None:
+        return golden_text("default"), _SHIPPED["default"]
+    if isinstance(golden, dict):
+        return json.dumps(golden, indent=2), "golden"
+    if isinstance(golden, (str, os.PathLike)):
+        with open(golden, encoding="utf-8") as f:
+            return f.read(), os.fspath(golden)
+    raise TypeError(f"golden: None, a golden dict or a file path, not {type(golden).__name__}")
+
+
+def _candidate_json(values):
+    if not hasattr(values, "items"):
+        raise TypeError(f"values: a dict {{case_id: {{quantity: value}}}}, not {type(values).__name__}")
+    if values.get("schema") is not None and "cases" in values:
+        return json.dumps(values)  # a golden document: its values are the candidate's
+    out = {}
+    for case_id, quantities in values.items():
+        if not hasattr(quantities, "items"):
+            raise TypeError(f"values[{case_id!r}]: a dict {{quantity: value}}, not {type(quantities).__name__}")
+        out[str(case_id)] = {str(q): candidate_value(v, f"values[{case_id!r}][{q!r}]") for q, v in quantities.items()}
+    return json.dumps(out)
+
+
+def check(values, golden=None, rtol=1e-10, atol=0, allow_missing=False):
+    """Checks your values against the golden suite with the C++ checker of ``learndyn oracle check``.
+
+    Args:
+        values: ``{case_id: {quantity: value}}``; a value is a float or int (read as from the
+            file ``json.dump`` writes), a ``decimal.Decimal`` or a decimal string (keeps digits
+            beyond double). A golden dict is also accepted (its values are checked).
+        golden: None (the shipped default suite), a golden dict (:func:`golden`) or the path of
+            a golden JSON file.
+        rtol, atol: the tolerances of (C11); rtol >= 0, atol >= 0.
+        allow_missing: golden values you do not give do not fail (at least one must be compared).
+
+    Returns:
+        A :class:`CheckResult`; ``str(result)`` is the table, ``result.failures`` the failing rows.
+
+    Raises:
+        ValueError: a malformed value, golden document or tolerance (the message names it).
+
+    Example:
+        >>> r = learndyn.oracle.check({"ghost.critical_rate.T=100.Tr=100.normalise=none":
+        ...                            {"eta_c": 9.132102284437728e-10}}, allow_missing=True)
+        >>> r.passed
+        True
+    """
+    golden_json, golden_name = _golden_source(golden)
+    raw = _core.check(golden_json, golden_name, _candidate_json(values), "values", float(rtol), float(atol),
+                      bool(allow_missing), False)
+    return CheckResult(raw)
