@@ -13,19 +13,34 @@
 #include "cli/output.hpp"
 #include "common/argument_error.hpp"
 #include "common/decimal.hpp"
+#include "common/text_file.hpp"
 #include "fast/ghost/finite_confidence.hpp"
 
 namespace learndyn::cli {
 namespace fg = learndyn::fast::ghost;
 namespace fs = std::filesystem;
 
-std::string quoted(const std::string& s) {
+std::string quoted(const std::string& s, const std::string& parameter) {
+  // gnuplot reads no escapes in single quotes, and a string cannot span lines.
+  const auto control = [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; };
+  if (std::any_of(s.begin(), s.end(), control)) {
+    std::string shown = s;  // the one-line message shows each control character as '?'
+    std::replace_if(shown.begin(), shown.end(), control, '?');
+    throw ArgumentError(parameter, "'" + shown + "'", "a path without control characters");
+  }
   std::string out = "'";
-  for (char c : s) out += (c == '\'') ? std::string("'\\''") : std::string(1, c);
+  for (char c : s) out += (c == '\'') ? std::string("''") : std::string(1, c);
   return out + "'";
 }
 
 namespace {
+
+// s in single quotes for the shell (a quote inside becomes '\'').
+std::string shell_quoted(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += (c == '\'') ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
 
 // A private scratch folder, removed when the figure is done.
 struct ScratchDir {
@@ -49,8 +64,8 @@ void run_gnuplot(const std::string& script, const std::string& output) {
   ScratchDir scratch;
   const fs::path script_path = scratch.path / "figure.gp";
   std::ofstream(script_path) << script;
-  const std::string command = "gnuplot " + quoted(script_path.string()) + " >" +
-                              quoted((scratch.path / "gnuplot.log").string()) + " 2>&1";
+  const std::string command = "gnuplot " + shell_quoted(script_path.string()) + " >" +
+                              shell_quoted((scratch.path / "gnuplot.log").string()) + " 2>&1";
   if (std::system(command.c_str()) != 0 || !fs::exists(output)) {
     std::ifstream log(scratch.path / "gnuplot.log");
     std::stringstream text;
@@ -100,7 +115,7 @@ void write_ghost_figure(const FigureRequest& request, const std::string& png_pat
   const std::string partial = png_path + ".partial.png";
   std::ostringstream gp;
   gp << "set terminal pngcairo size 1400,560 font 'DejaVu Sans,11'\n"
-     << "set output " << quoted(partial) << "\n"
+     << "set output " << quoted(partial, "output") << "\n"
      << "set multiplot layout 1,2 title 'Ghost canonical model, T = " << request.task.delay
      << ", T_r = " << request.task.response << ", x_{th} = " << request.x_th << "'\n"
      << "set xlabel 'eps / eps*'\nset grid\nset key left top\n"
@@ -132,7 +147,7 @@ void install_png(const std::string& partial, const std::string& png_path) {
     write_file_atomically(png_path, bytes.str());  // in place, and a write error is reported
     return;
   }
-  fs::rename(partial, png_path, ec);
+  fs::rename(partial, resolve_symlinks(png_path), ec);  // a link stays; its target is replaced
   if (ec) {
     fs::remove(partial, ec);
     throw std::runtime_error("cannot write " + png_path);

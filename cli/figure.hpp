@@ -20,8 +20,10 @@ struct FigureRequest {
 // right, |dL/deps| normalised by its maximum over the grid, for each beta.
 void write_ghost_figure(const FigureRequest& request, const std::string& png_path);
 
-// s in single quotes, for the shell and for gnuplot (a quote inside becomes '\'').
-std::string quoted(const std::string& s);
+// s in single quotes for gnuplot (a quote inside becomes ''); throws ArgumentError naming
+// `parameter` (the option that gave the path) for control characters, which a gnuplot string
+// cannot hold.
+std::string quoted(const std::string& s, const std::string& parameter = "figure");
 
 // Runs gnuplot on `script` (which must `set output` to `output`); throws std::runtime_error
 // when gnuplot is missing or fails. Shared by every figure.

@@ -16,6 +16,7 @@
 #include "cli/output.hpp"
 #include "common/argument_error.hpp"
 #include "common/decimal.hpp"
+#include "common/memory_budget.hpp"
 #include "common/scalar.hpp"
 #include "fast/ghost/analytic.hpp"
 #include "fast/ghost/finite_confidence.hpp"
@@ -190,6 +191,14 @@ void add_loss(CLI::App& ghost, std::function<void()>& action) {
   });
 }
 
+// The bytes a row of train's trajectory takes as this file holds and renders it (four strings
+// of 17 or 50 digits, the JSON tree, the rendered text and its copy), measured with peak RSS:
+// ~360 bytes a row as CSV, ~1300 as JSON (tests/cli/test_audit_cli.sh checks the estimates
+// within 2x of the peak). Scan streams its rows: ~170 bytes a row as CSV, ~1240 as JSON.
+double rendered_row_bytes(bool json, bool fifty_digits) {
+  return (json ? 1300.0 : 330.0) + (fifty_digits ? 250.0 : 0.0);
+}
+
 // ---- ghost train ---------------------------------------------------------------------
 struct TrainOptions {
   std::string eta, eps0, epochs = "3000", record_every = "1", format = "csv", runs = "1",
@@ -233,6 +242,10 @@ void add_train(CLI::App& ghost, std::function<void()>& action) {
       const std::uint64_t seed = parse_seed(t->seed);
       require(t->format == "csv" || t->format == "json", "format", "'" + t->format + "'",
               "csv or json");
+      const double records = static_cast<double>(fg::gradient_descent_records(epochs, every));
+      require_memory((t->reference ? rg::trajectory_bytes<real>(epochs) : fg::gradient_descent_bytes(runs, epochs, every)) +
+                         static_cast<double>(runs) * records * rendered_row_bytes(t->format == "json", t->reference),
+                     runs > 1 ? "runs" : "epochs", runs > 1 ? t->runs : t->epochs);
       std::vector<std::vector<std::string>> rows;
       Json stuck = Json::array();
       if (t->reference) {
@@ -317,6 +330,7 @@ void add_scan(CLI::App& ghost, std::function<void()>& action) {
       const double a = lo->empty() ? -fg::optimal_scale(task) : parse_double(*lo, "eps-min");
       const double b = hi->empty() ? 2 * fg::optimal_scale(task) : parse_double(*hi, "eps-max");
       require(a < b, "eps-max", g17(b), "eps-max > eps-min (" + g17(a) + ")");
+      require_memory(static_cast<double>(n) * (*format == "json" ? 1250.0 : 170.0), "points", *points);
       std::vector<double> eps(n), loss(n), grad(n);
       for (long i = 0; i < n; ++i) eps[i] = a + (b - a) * static_cast<double>(i) / static_cast<double>(n - 1);
       require_finite(eps, "eps-max", g17(b), "a grid of finite doubles: (eps-max - eps-min) (points - 1) < 1.7e308");

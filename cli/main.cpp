@@ -4,6 +4,7 @@
 #include <exception>
 #include <functional>
 #include <iostream>
+#include <new>
 
 #include <CLI/CLI.hpp>
 
@@ -16,6 +17,7 @@
 #include "cli/report_command.hpp"
 #include "common/argument_error.hpp"
 #include "common/input_error.hpp"
+#include "common/progress.hpp"
 
 #ifndef LEARNDYN_VERSION
 #define LEARNDYN_VERSION "unknown"
@@ -44,6 +46,7 @@ int main(int argc, char** argv) {
     std::cerr << "learndyn: error: " << e.what() << " (see --help)\n";
     return 2;
   }
+  learndyn::set_progress_stream(&std::cerr);  // long runs report on stderr, short ones stay quiet
   try {
     if (action) action();
   } catch (const learndyn::ArgumentError& e) {
@@ -52,6 +55,9 @@ int main(int argc, char** argv) {
   } catch (const learndyn::InputError& e) {
     std::cerr << "learndyn: error: " << e.what() << "\n";
     return 2;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "learndyn: failed: out of memory (lower the size options)\n";
+    return 1;
   } catch (const std::exception& e) {
     std::cerr << "learndyn: failed: " << e.what() << "\n";
     return 1;

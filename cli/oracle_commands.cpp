@@ -35,8 +35,9 @@ void add_generate(CLI::App& oracle, std::function<void()>& action) {
     action = [o] {
       const oracle::SuiteName suite = oracle::parse_suite_name(o->suite);
       const int digits = static_cast<int>(parse_integer(o->digits, "digits", 1, kWorkingDigits));
+      AtomicFile output(o->output);  // an unwritable path fails before the suite is computed
       const oracle::SuiteResult result = oracle::evaluate_suite(suite, digits, LEARNDYN_VERSION, false);
-      write_file_atomically(o->output, oracle::to_json_text(result.golden));
+      output.commit(oracle::to_json_text(result.golden));
       std::cerr << "wrote " << o->output << ": " << result.golden.cases.size() << " cases\n";
     };
   });

@@ -10,7 +10,9 @@
 #include <stdexcept>
 
 #include "cli/figure.hpp"
+#include "cli/options.hpp"
 #include "common/argument_error.hpp"
+#include "common/text_file.hpp"
 
 namespace learndyn::cli {
 namespace {
@@ -39,30 +41,7 @@ void print_report(std::ostream& out, const Json& report, bool json) {
 }
 
 void write_file_atomically(const std::string& path, const std::string& text) {
-  // A device, FIFO or terminal (-o /dev/null, /dev/stdout) is written in place: renaming a
-  // file over it would replace the device node itself (as root, /dev/null became a file).
-  std::error_code ec;
-  if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec)) {
-    std::ofstream device(path, std::ios::binary);
-    device << text;
-    if (!device.flush()) throw std::runtime_error("cannot write " + path);
-    return;
-  }
-  const std::string temporary = path + ".partial";
-  {
-    std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
-    if (!file) throw std::runtime_error("cannot write " + path);
-    file << text;
-    file.close();
-    if (!file) {
-      std::remove(temporary.c_str());
-      throw std::runtime_error("cannot write " + path);
-    }
-  }
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-    std::remove(temporary.c_str());
-    throw std::runtime_error("cannot write " + path);
-  }
+  learndyn::write_file_atomically(path, text);
 }
 
 
@@ -132,8 +111,8 @@ Json records_of(const experiments::Table& t) {
 void add_output_options(CLI::App& cmd, Output& o, const std::string& tables) {
   cmd.add_option("--format", o.format, "csv | json (default csv)");
   cmd.add_flag_callback("--json", [&o] { o.format = "json"; }, "the same as --format json");
-  cmd.add_option("-o,--output", o.output, "data file to write atomically (default: stdout; then the summary goes to stdout)");
-  cmd.add_option("--figure", o.figure, "PNG figure to write (gnuplot)");
+  cmd.add_option("-o,--output", o.output, "data file to write atomically (default: stdout; then the summary goes to stdout)")->check(non_empty_path());
+  cmd.add_option("--figure", o.figure, "PNG figure to write (gnuplot)")->check(non_empty_path());
   if (!tables.empty()) cmd.add_option("--table", o.table, "the table written as CSV: " + tables);
 }
 

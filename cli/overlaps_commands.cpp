@@ -171,6 +171,7 @@ void add_filter(CLI::App& group, std::function<void()>& action) {
       if (s.reference == ex::ReferenceCheck::none) s.reference_epochs = 0;
       s.reference_epochs = std::min(s.reference_epochs, s.epochs);
       s.threads = parse_threads(o->threads);
+      ex::require_filter_memory(s, o->out.format == "json");
       const ex::FilterResult r = run_naming_lr(s.lr, [&] { return ex::run_filter(s); });
       Json report = Json::object();
       report["command"] = "overlaps filter";
@@ -380,7 +381,8 @@ void add_aba(CLI::App& group, std::function<void()>& action) {
   add_decimal(*cmd, "lr", o->lr, "sgd: overlap rate, network at N lr (default 5e-3); adam: step size (default 1e-3)");
   cmd->add_option("--phases", o->phases,
                   "TASK:EPOCHS,... with TASK in A, B, A+noise, B+noise (default sgd: A:3000,B:1000,A:1000,B:1000,"
-                  "A+noise:4000; adam: A:4000,B:4000,A:4000,B:4000,A:4000)");
+                  "A+noise:4000; adam: A:4000,B:4000,A:4000,B:4000,A:4000)")
+      ->check(CLI::Validator([](const std::string& v) { return v.empty() ? std::string("an empty list (omit --phases for the default)") : std::string(); }, ""));
   add_decimal(*cmd, "noise", o->noise, "label noise s.d. of the +noise phases (default 0.1)");
   add_decimal(*cmd, "noise-lr-factor", o->noise_lr_factor, "rate multiplier of the +noise phases (default 2)");
   cmd->add_option("--start", o->start, "theta2 (Fig 2's equivalent network, the paper's start) | random");
@@ -420,6 +422,7 @@ void add_aba(CLI::App& group, std::function<void()>& action) {
       s.record_every = parse_integer(o->record_every, "record-every", 1, 100000000);
       s.seed = parse_seed(o->seed);
       s.threads = parse_threads(o->threads);
+      ex::require_aba_memory(s, o->out.format == "json");
       const ex::AbaResult r = run_naming_lr(s.lr, [&] { return ex::run_aba(s); });
       Json report = Json::object();
       report["command"] = "overlaps aba";

@@ -88,10 +88,10 @@ std::vector<CandidateValue> parse_candidate_json(std::string_view text, const st
   }
   for (const auto& c : root.object().items()) {
     const JsonCursor at = root.member(c.key());
-    if (!is_valid_case_id(c.key())) at.fail("case id \"" + c.key() + "\" is not [A-Za-z0-9_.=+-]{1,256}");
+    if (!is_valid_case_id(c.key())) at.fail("case id " + quoted_key(c.key()) + " is not [A-Za-z0-9_.=+-]{1,256}");
     for (const auto& q : at.object().items()) {
       const JsonCursor value = at.member(q.key());
-      if (!is_valid_quantity(q.key())) value.fail("quantity \"" + q.key() + "\" is not [A-Za-z0-9_.=+-]{1,256}");
+      if (!is_valid_quantity(q.key())) value.fail("quantity " + quoted_key(q.key()) + " is not [A-Za-z0-9_.=+-]{1,256}");
       out.push_back({c.key(), q.key(), value_text(value), value.path()});
     }
   }
@@ -125,9 +125,9 @@ std::vector<CandidateValue> parse_candidate_csv(std::string_view text, const std
                                            std::to_string(fields.size()));
     CandidateValue v{std::string(fields[0]), std::string(fields[1]), std::string(fields[2]), position};
     if (!is_valid_case_id(v.case_id))
-      throw InputError(file, position, "case id \"" + v.case_id + "\" is not [A-Za-z0-9_.=+-]{1,256}");
+      throw InputError(file, position, "case id " + quoted_key(v.case_id) + " is not [A-Za-z0-9_.=+-]{1,256}");
     if (!is_valid_quantity(v.quantity))
-      throw InputError(file, position, "quantity \"" + v.quantity + "\" is not [A-Za-z0-9_.=+-]{1,256}");
+      throw InputError(file, position, "quantity " + quoted_key(v.quantity) + " is not [A-Za-z0-9_.=+-]{1,256}");
     if (const std::string fault = decimal_value_fault(v.value); !fault.empty())
       throw InputError(file, position, "value " + shown(v.value) + " " + fault);
     if (!seen.insert({v.case_id, v.quantity}).second)

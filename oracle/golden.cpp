@@ -88,9 +88,11 @@ Json case_to_json(const GoldenCase& c) {
 GoldenValue parse_value(const std::string& quantity, const JsonCursor& at, int digits) {
   GoldenValue v;
   v.quantity = quantity;
+  // The checker prints quantity names in its table: a newline or a comma in one would break
+  // the table's rows (the name is shown escaped, on one line).
+  if (!is_valid_quantity(quantity)) at.fail("quantity " + quoted_key(quantity) + " is not [A-Za-z0-9_.=+-]{1,256}");
   at.object();
   const JsonCursor value = at.member("value");
-  if (!is_valid_quantity(quantity)) at.fail("quantity name is not [A-Za-z0-9_.=+-]{1,256}");
   v.value = value.string();
   if (const std::string fault = decimal_value_fault(v.value, digits); !fault.empty())
     value.fail("value \"" + (v.value.size() <= 40 ? v.value : v.value.substr(0, 40) + "...") + "\" " + fault);
@@ -103,12 +105,15 @@ GoldenCase parse_case(const JsonCursor& at, int digits) {
   at.object();
   const JsonCursor id = at.member("id");
   c.id = id.string();
-  if (!is_valid_case_id(c.id)) id.fail("case id \"" + c.id + "\" is not [A-Za-z0-9_.=+-]{1,256}");
+  if (!is_valid_case_id(c.id)) id.fail("case id " + quoted_key(c.id) + " is not [A-Za-z0-9_.=+-]{1,256}");
   c.area = at.member("area").string();
   c.description = at.member("description").string();
   const JsonCursor inputs = at.member("inputs");
-  for (const auto& [name, value] : inputs.object().items())
-    c.inputs.emplace_back(name, inputs.member(name).string());
+  for (const auto& [name, value] : inputs.object().items()) {
+    const JsonCursor input = inputs.member(name);
+    if (!is_valid_case_id(name)) input.fail("input name " + quoted_key(name) + " is not [A-Za-z0-9_.=+-]{1,256}");
+    c.inputs.emplace_back(name, input.string());
+  }
   c.command = at.member("command").string();
   const JsonCursor values = at.member("values");
   for (const auto& item : values.object().items())

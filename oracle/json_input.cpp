@@ -1,5 +1,6 @@
 #include "oracle/json_input.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 #include <vector>
@@ -81,6 +82,13 @@ std::string describe_type(const Json& value) {
   }
 }
 
+std::string quoted_key(std::string_view key) {
+  const bool cut = key.size() > 64;
+  const std::string text =
+      Json(std::string(key.substr(0, 64))).dump(-1, ' ', false, Json::error_handler_t::replace);
+  return cut ? text.substr(0, text.size() - 1) + "...\"" : text;
+}
+
 void JsonCursor::fail(const std::string& message) const { throw InputError(file_, path_, message); }
 
 const Json& JsonCursor::object() const {
@@ -99,7 +107,21 @@ JsonCursor JsonCursor::member(std::string_view key) const {
   const Json& o = object();
   const auto it = o.find(key);
   if (it == o.end()) fail("missing required key \"" + std::string(key) + "\"");
-  return JsonCursor(*it, file_, path_ + "." + std::string(key));
+  // A key that is not a plain name is shown in brackets, escaped: the path is part of a
+  // one-line message, and a key may hold a newline.
+  const bool plain = !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
+    return c >= ' ' && c < 0x7f && c != '"' && c != '\\' && c != '[' && c != ']';
+  });
+  std::string path = path_;
+  if (plain) {
+    path += '.';
+    path += key;
+  } else {
+    path += '[';
+    path += quoted_key(key);
+    path += ']';
+  }
+  return JsonCursor(*it, file_, std::move(path));
 }
 
 JsonCursor JsonCursor::element(std::size_t index) const {

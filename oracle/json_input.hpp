@@ -45,6 +45,10 @@ class JsonCursor {
   std::string path_;
 };
 
+// `key` as a one-line message shows it: in double quotes, JSON-escaped (a newline becomes \n,
+// invalid UTF-8 U+FFFD), cut after 64 bytes.
+std::string quoted_key(std::string_view key);
+
 // A JSON value's type as a message shows it: "a string", "a number", ...
 std::string describe_type(const Json& value);
 

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "common/argument_error.hpp"
+#include "common/memory_budget.hpp"
 #include "experiments/overlaps/support.hpp"
 #include "experiments/overlaps/tasks.hpp"
 #include "fast/overlaps/network.hpp"
@@ -148,6 +149,26 @@ InvariantValues invariants_of(const Eigen::MatrixXd& sigma) {
 }
 
 }  // namespace
+
+void require_aba_memory(const AbaSettings& s, bool json_table) {
+  validate(s);
+  const double n = s.neurons;
+  // The N x N charge K (O31) at the phase start and its recomputation: two at once.
+  const double network = 16 * n * n + (s.optimizer == AbaOptimizer::adam ? 440.0 : 220.0) * n;
+  const double task = 500.0 * s.steps;
+  double rows = 1;  // each phase records epochs 0..every-1, every every-th and its start
+  for (const AbaPhase& p : s.phases)
+    rows += std::min<double>(static_cast<double>(p.epochs) + 1,
+                             static_cast<double>(s.record_every) + static_cast<double>(p.epochs / s.record_every) + 2);
+  const double table = rows * 30 * (json_table ? 100 : 67);
+  const double bytes = 10e6 + network + task + table;  // 10 MB: the program itself
+  if (network >= task && network >= table)
+    require_memory(bytes, "N", s.neurons);
+  else if (task >= table)
+    require_memory(bytes, "T", s.steps);
+  else
+    require_memory(bytes, "phases", render_value(rows) + " recorded rows");
+}
 
 AbaResult run_aba(const AbaSettings& s) {
   validate(s);

@@ -82,4 +82,12 @@ struct AbaResult {
 
 AbaResult run_aba(const AbaSettings& settings);
 
+// Refuses, before any work, settings whose estimated peak memory exceeds the budget
+// (common/memory_budget.hpp), naming the size option of the largest term: N (the N x N charge
+// K of O31, two at a time: 16 N^2 bytes, which refuses N above ~22,000; and the network, its
+// probe and twin: ~220 bytes a neuron with SGD, ~440 with Adam), T (~500 bytes a step) or
+// phases (the trajectory table, ~67 bytes a cell as CSV, ~100 as JSON; `json_table`).
+// Measured peak RSS.
+void require_aba_memory(const AbaSettings& settings, bool json_table);
+
 }  // namespace learndyn::experiments::overlaps

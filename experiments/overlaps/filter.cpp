@@ -6,6 +6,8 @@
 #include <limits>
 
 #include "common/argument_error.hpp"
+#include "common/memory_budget.hpp"
+#include "common/progress.hpp"
 #include "common/scalar.hpp"
 #include "experiments/overlaps/support.hpp"
 #include "experiments/overlaps/tasks.hpp"
@@ -78,6 +80,25 @@ std::vector<long> recorded_epochs(long last, long every, long limit) {
 
 }  // namespace
 
+void require_filter_memory(const FilterSettings& s, bool json_table) {
+  validate(s);
+  const double rank = s.rank;
+  const double network = 18 * (2 * rank + 2) * s.neurons;
+  const double task = (160 + 48 * rank) * s.steps;
+  // Epochs 0..every-1, every every-th, and the last (is_recorded).
+  const double rows = std::min<double>(static_cast<double>(s.epochs) + 1,
+                                       static_cast<double>(s.record_every) + static_cast<double>(s.epochs / s.record_every) + 1);
+  const double overlaps = static_cast<double>(overlap_names(s.rank, fo::Activation::linear).size());
+  const double table = rows * (10 + 3 * overlaps) * (json_table ? 100 : 67);
+  const double bytes = 20e6 + network + task + table;  // 20 MB: the program itself
+  if (network >= task && network >= table)
+    require_memory(bytes, "N", s.neurons);
+  else if (task >= table)
+    require_memory(bytes, "T", s.steps);
+  else
+    require_memory(bytes, "epochs", s.epochs);
+}
+
 FilterResult run_filter(const FilterSettings& s) {
   validate(s);
   const fo::Model model = fo::linear_model(s.rank, s.dt);
@@ -113,7 +134,11 @@ FilterResult run_filter(const FilterSettings& s) {
 
   double worst_exact = 0, worst_euler = 0, worst_reference = 0, last_reference_loss = 0;
   const double nan = std::numeric_limits<double>::quiet_NaN();
+  Progress progress("overlaps filter", "epoch", static_cast<double>(s.epochs),
+                    network_work(model, s.neurons, s.steps, s.epochs),
+                    network_seconds(model, s.neurons, s.steps, s.epochs));
   for (long e = 0; e <= s.epochs; ++e) {
+    progress.update(static_cast<double>(e));
     const bool last = e == s.epochs;
     const bool record = is_recorded(e, s.record_every, s.epochs) ||
                         (next_reference < reference_epochs.size() && reference_epochs[next_reference] == e);

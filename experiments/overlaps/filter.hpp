@@ -54,4 +54,11 @@ struct FilterResult {
 
 FilterResult run_filter(const FilterSettings& settings);
 
+// Refuses, before any work, settings whose estimated peak memory exceeds the budget
+// (common/memory_budget.hpp), naming the size option of the largest term: N (the network's
+// 2R+2 vectors and the trainer's copies, ~18 (2R+2) bytes a neuron), T (the task and the
+// per-step scalars, ~160 + 48 R bytes a step) or epochs (the trajectory table, ~67 bytes a
+// cell held and rendered as CSV, ~100 as JSON; `json_table`). Measured peak RSS.
+void require_filter_memory(const FilterSettings& settings, bool json_table);
+
 }  // namespace learndyn::experiments::overlaps

@@ -88,13 +88,14 @@ void apply_step(const Eigen::MatrixXd& G, double lr, fo::Stepper stepper, Eigen:
   sigma = 0.5 * (sigma + sigma.transpose());
 }
 
-// One epoch on `task`: the loss before the step, the step at rate lr.
-// Throws std::runtime_error naming where, when Sigma is no longer finite.
-void check_finite(const Eigen::MatrixXd& sigma, int pair, int twin, long epoch) {
+// A diverged Sigma is the rate's doing: the refusal names the phase's rate option (lr-ab or
+// lr-c) and its value, so that the CLI exits 2 naming what the user can lower.
+void check_finite(const Eigen::MatrixXd& sigma, int pair, int twin, long epoch, const char* rate, double lr) {
   if (sigma.allFinite()) return;
-  throw std::runtime_error("the overlap dynamics diverged (non-finite Sigma) at pair " + std::to_string(pair) +
-                           ", twin " + (twin == 0 ? "A" : "B") + ", epoch " + std::to_string(epoch) +
-                           "; lower the learning rate or use the exact map");
+  throw ArgumentError(rate, render_value(lr),
+                      "a rate at which the overlap dynamics stay finite (Sigma diverged at pair " +
+                          std::to_string(pair) + ", twin " + (twin == 0 ? "A" : "B") + ", epoch " +
+                          std::to_string(epoch) + "; lower it or use the exact map)");
 }
 
 // One epoch on `task`: the loss before the step, then the step at rate lr.
@@ -152,7 +153,7 @@ void run_pair(const MemorySettings& s, int pair, PairRun& run) {
       }
       if (e % s.record_every == 0) record(t, k, e, 0, loss, before);
       apply_step(G, t.lr, s.stepper, t.sigma);
-      check_finite(t.sigma, pair, k, e + 1);
+      check_finite(t.sigma, pair, k, e + 1, "lr-ab", s.lr_ab);
       t.loss = loss;
     }
     run.end_ab[k] = t.sigma;
@@ -172,7 +173,7 @@ void run_pair(const MemorySettings& s, int pair, PairRun& run) {
         loss = fo::overlap_loss(model, t.sigma, task);
       } else {
         loss = epoch_on(model, task, t.lr, s.stepper, t.sigma);
-        check_finite(t.sigma, pair, k, epoch + 1);
+        check_finite(t.sigma, pair, k, epoch + 1, "lr-c", s.lr_c);
       }
       if (epoch % s.record_every == 0 || e == 0 || last) record(t, k, epoch, 1, loss, before);
       if (last) run.loss_c[k] = loss;

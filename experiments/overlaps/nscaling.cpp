@@ -111,7 +111,14 @@ NScalingResult run_nscaling(const NScalingSettings& s) {
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(),
                    [&](std::size_t a, std::size_t b) { return runs[a].neurons > runs[b].neurons; });
-  parallel_for(static_cast<int>(runs.size()), s.threads, [&](int k) { run_one(s, runs[order[k]]); });
+  try {
+    parallel_for(static_cast<int>(runs.size()), s.threads, [&](int k) { run_one(s, runs[order[k]]); });
+  } catch (const ArgumentError& e) {
+    // A diverging run makes the overlaps non-finite and the theory then refuses its own Sigma,
+    // an internal name; the user's lever is the rate.
+    if (e.parameter() != "sigma" && e.parameter() != "Sigma") throw;
+    throw ArgumentError("lr", render_value(s.lr), "a rate at which the overlaps stay finite: Sigma diverged");
+  }
 
   NScalingResult result;
   result.runs.columns = {"N", "seed", "mismatch", "loss_network", "loss_theory", "linear_mismatch", "linear_sigma_max"};

@@ -7,12 +7,17 @@
 #include <stdexcept>
 #include <thread>
 
+#include "common/progress.hpp"
+#include "fast/overlaps/network.hpp"
 #include "reference/overlaps/overlaps.hpp"
 
 namespace learndyn::experiments::overlaps {
 namespace ro = learndyn::reference::overlaps;
 
 namespace {
+
+// The rate one core streams the trainer's vectors (OF11), measured: see network_seconds.
+constexpr double kStreamBytesPerSecond = 5e9;
 
 ro::OverlapOrdering ordering_for(fo::Activation phi) {
   return phi == fo::Activation::linear ? ro::OverlapOrdering::linear : ro::OverlapOrdering::nonlinear;
@@ -114,6 +119,16 @@ double NormalStream::next() {
 std::uint64_t derived_seed(std::uint64_t base, std::uint64_t index) {
   Rng rng(base + 0x9E3779B97F4A7C15ull * (index + 1));
   return rng.next();
+}
+
+std::string network_work(const fo::Model& model, int neurons, int steps, long epochs) {
+  const double neuron_steps = static_cast<double>(neurons) * static_cast<double>(steps) * static_cast<double>(epochs);
+  return "N T epochs = " + render_count(neuron_steps) + " neuron-steps (" +
+         render_count(fo::epoch_bytes(model, neurons, steps) * static_cast<double>(epochs)) + " bytes moved, OF11)";
+}
+
+double network_seconds(const fo::Model& model, int neurons, int steps, long epochs) {
+  return fo::epoch_bytes(model, neurons, steps) * static_cast<double>(epochs) / kStreamBytesPerSecond;
 }
 
 }  // namespace learndyn::experiments::overlaps

@@ -76,4 +76,13 @@ inline bool is_recorded(long epoch, long every, long last) {
 // so that runs of a series have unrelated streams.
 std::uint64_t derived_seed(std::uint64_t base, std::uint64_t index);
 
+// The work of `epochs` network epochs of N neurons over T steps, as Progress announces it:
+// "N T epochs = 1e+16 neuron-steps (4.3e+17 bytes moved, OF11)".
+std::string network_work(const fo::Model& model, int neurons, int steps, long epochs);
+
+// The seconds `epochs` network epochs take on one core at the trainer's streaming rate
+// (measured on a 2-core x86-64 machine: ~1 ns per neuron-step at rank 1; an order-of-magnitude
+// estimate for the announcement, not a bound).
+double network_seconds(const fo::Model& model, int neurons, int steps, long epochs);
+
 }  // namespace learndyn::experiments::overlaps

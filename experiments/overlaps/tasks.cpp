@@ -18,9 +18,12 @@ fo::Task filter_task(double decay, double frequency, double amplitude, double dt
   // finite doubles; the task's own check would name its internal input/target, not the option.
   require(std::isnormal(dt), "dt", dt, "0 < dt <= 1 with 1/dt finite");
   const double growth = -decay * dt * steps;  // log of the largest e^{-decay t}
-  require(growth < 700, "decay", decay, "decay > -700 / (dt T): e^{-decay t} finite up to t = dt T");
-  require(std::isfinite(amplitude * std::exp(std::max(0.0, growth))), "amplitude", amplitude,
-          "|amplitude| e^{-decay t} finite up to t = dt T");
+  require(growth < 340, "decay", decay, "decay > -340 / (dt T): e^{-2 decay t} finite up to t = dt T");
+  // The loss sums the squared target over T steps: amplitude 1e308 is a finite target whose
+  // loss overflows, and the diverging overlaps would then blame the rate.
+  const double peak = std::fabs(amplitude) * std::exp(std::max(0.0, growth));
+  require(peak * peak * static_cast<double>(steps) < 1e300, "amplitude", amplitude,
+          "amplitude^2 e^{-2 decay t} T < 1e300 up to t = dt T (the target's squared sum finite)");
   return to_fast(ro::filter_task<double>(ro::FilterTarget<double>{decay, frequency, amplitude}, dt, steps));
 }
 

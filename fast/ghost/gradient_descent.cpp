@@ -186,6 +186,15 @@ void validate_runs(const GradientDescentBatch& batch, long epochs) {
 
 }  // namespace
 
+std::size_t gradient_descent_records(long epochs, long record_every) {
+  return record_every > 0 ? static_cast<std::size_t>(epochs / record_every + 1 + (epochs % record_every != 0)) : 0;
+}
+
+double gradient_descent_bytes(std::size_t runs, long epochs, long record_every) {
+  const double padded = static_cast<double>(runs) + 64;
+  return padded * (24.0 * static_cast<double>(gradient_descent_records(epochs, record_every)) + 48);
+}
+
 GradientDescentResult run_gradient_descent(const GradientDescentBatch& batch, long epochs,
                                            long record_every, unsigned threads) {
   validate_runs(batch, epochs);
@@ -193,10 +202,7 @@ GradientDescentResult run_gradient_descent(const GradientDescentBatch& batch, lo
   const std::size_t n = batch.eps0.size();
   PaddedRuns runs = pad_runs(batch.eps0, batch.rates);
   GradientDescentResult out;
-  // Epochs 0, r, 2r, ... <= epochs, and the last epoch when it is not a multiple of r.
-  out.records = record_every > 0 ? static_cast<std::size_t>(epochs / record_every + 1 +
-                                                            (epochs % record_every != 0))
-                                 : 0;
+  out.records = gradient_descent_records(epochs, record_every);
   std::vector<double> history(runs.eps.size() * out.records);
   const auto k = constants(batch.task, batch.scale);
   for_each_chunk(runs.eps.size(), runs.lanes, threads, [&](std::size_t lo, std::size_t hi) {

@@ -34,6 +34,15 @@ struct GradientDescentResult {
 GradientDescentResult run_gradient_descent(const GradientDescentBatch& batch, long epochs,
                                            long record_every, unsigned threads = 0);
 
+// The records run_gradient_descent keeps of each run: epochs 0, r, 2r, ... <= epochs, and the
+// last epoch when it is not a multiple of r (r = record_every; none when r = 0).
+std::size_t gradient_descent_records(long epochs, long record_every);
+
+// The bytes run_gradient_descent allocates at its peak, for the caller to refuse sizes up
+// front (common/memory_budget.hpp): the eps history, the loss history and the gradient
+// scratch beside it (24 bytes per run and record), and the padded per-run state.
+double gradient_descent_bytes(std::size_t runs, long epochs, long record_every);
+
 // True when some run from `starts` at rate `rate` falls below eps_nr within `epochs`.
 bool any_run_gets_stuck(const DelayTask& task, double scale, double rate,
                         const std::vector<double>& starts, long epochs, unsigned threads = 0);

@@ -31,6 +31,13 @@ template <class Real>
 Trajectory<Real> run_gradient_descent(const GradientDescent<Real>& gd, const Real& eps0,
                                       long epochs);
 
+// The bytes run_gradient_descent allocates (eps and loss at every epoch, reserved up front),
+// for the caller to refuse sizes up front (common/memory_budget.hpp).
+template <class Real>
+double trajectory_bytes(long epochs) {
+  return 2.0 * sizeof(Real) * (static_cast<double>(epochs) + 1);
+}
+
 // True when some run from `starts` falls below eps_nr within `epochs` steps.
 template <class Real>
 bool any_run_gets_stuck(const GradientDescent<Real>& gd, const std::vector<Real>& starts,

@@ -85,6 +85,42 @@ TEST(Golden, FaultsNameTheirJsonPath) {
   EXPECT_NE(fault_position([&] { o::parse_golden(std::string(200, '['), "g"); }), "no error");
 }
 
+// The checker prints quantity names in its table: a newline in one would split a row. The
+// fault is one line, with the name escaped in the message and in the JSON path.
+TEST(Golden, QuantityAndInputNamesOutsideTheIdAlphabetAreRefusedOnOneLine) {
+  const std::string text = o::to_json_text(small_suite());
+  const auto replaced = [&](const std::string& from, const std::string& to) {
+    std::string t = text;
+    t.replace(t.find(from), from.size(), to);
+    return t;
+  };
+  const auto message = [](const std::string& golden) {
+    try {
+      o::parse_golden(golden, "g.json");
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(message(replaced("\"grad\": {", "\"gr\\nad\": {")),
+            "g.json:$.cases[0].values[\"gr\\nad\"]: quantity \"gr\\nad\" is not [A-Za-z0-9_.=+-]{1,256}");
+  EXPECT_EQ(fault_position([&] { o::parse_golden(replaced("\"grad\": {", "\"a,b\": {"), "g"); }),
+            "$.cases[0].values.a,b");
+  EXPECT_EQ(fault_position([&] { o::parse_golden(replaced("\"eps\": \"1e-4\"", "\"e\\rps\": \"1e-4\""), "g"); }),
+            "$.cases[0].inputs[\"e\\rps\"]");
+  for (const char* bad : {"\"gr\\nad\": {", "\"\": {", "\"a b\": {"})
+    EXPECT_EQ(message(replaced("\"grad\": {", bad)).find('\n'), std::string::npos) << bad;
+}
+
+TEST(Candidate, NamesWithControlCharactersAreEscapedInTheMessage) {
+  try {
+    o::parse_candidate_json("{\"a\\nb\": {\"q\": 1}}", "c.json");
+    FAIL() << "accepted";
+  } catch (const InputError& e) {
+    EXPECT_EQ(std::string(e.what()), "c.json:$[\"a\\nb\"]: case id \"a\\nb\" is not [A-Za-z0-9_.=+-]{1,256}");
+  }
+}
+
 TEST(Candidate, CsvAndJsonGiveTheSameValues) {
   // A byte-order mark, comments, CRLF line ends, blank lines and padding are tolerated.
   const auto csv = o::parse_candidate_csv(

@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# The second bad-input audit, as a new user meets it: sizes whose memory cannot be had are
+# refused up front naming the size option (and the estimate is within 2x of the measured peak),
+# running out of memory anyway is one line and exit 1, long runs announce their work and report
+# progress on stderr while short ones stay quiet, a diverging run names the option that caused
+# it, empty paths are refused, figures take any printable path, -o writes through a symbolic
+# link, `oracle generate` finds an unwritable output before computing, and golden names that
+# would break the checker's table are refused on one line.
+# Usage: test_audit_cli.sh path/to/learndyn
+source "$(dirname "${BASH_SOURCE[0]}")/harness.sh"
+bad() {  # bad NAME PARAMETER ARGS...: exit 2, nothing on stdout, one line naming PARAMETER
+  local name="$1" parameter="$2"; shift 2
+  run "$@"
+  check "$name: exit 2" test "$rc" = 2
+  check "$name: no stdout" test -z "$out"
+  check "$name: names $parameter" grep -q -- "$parameter" <<<"$err"
+  check "$name: one line" test "$(wc -l <<<"$err")" = 1
+}
+
+# --- memory refused up front, naming the size option -----------------------------------------
+bad "scan: 10^7 points as JSON (was an abort)" "invalid points" ghost scan --points 10000000 --format json
+bad "train --reference: 10^8 epochs" "invalid epochs" ghost train --eta 0.1 --reference --epochs 100000000
+bad "train: 10^6 runs of 100 epochs (~34 GB)" "invalid runs" ghost train --eta 0.1 --runs 1000000 --epochs 100
+bad "filter: N = T = 10^7 at rank 8" "invalid T" overlaps filter --N 10000000 --T 10000000 --rank 8 --epochs 1
+bad "filter: a table of 10^8 epochs" "invalid epochs" overlaps filter --epochs 100000000 --record-every 1
+bad "aba: N = 10^6 (an N x N charge of 8 TB; was out of memory at the end)" "invalid N" overlaps aba --N 1000000 --T 10 --phases A:1
+check "the refusal states the estimate" grep -q "estimated working memory" <<<"$err"
+# The estimate against the measured peak resident memory: within a factor 2 either way. The
+# estimate is what a refusal states under LEARNDYN_MEMORY_BUDGET=1. These and the ulimit -v
+# checks are not in the sanitizer stage (LEARNDYN_CLI_QUICK=1): the sanitizers reserve address
+# space and their shadow memory is not the program's.
+within_2x() {  # within_2x ARGS...: the estimate of the command is within 2x of its peak RSS
+  python3 - "$bin" "$@" <<'EOF'
+import os, re, resource, subprocess, sys
+command = sys.argv[1:]
+refused = subprocess.run(command, env=dict(os.environ, LEARNDYN_MEMORY_BUDGET="1"),
+                         capture_output=True, text=True)
+m = re.search(r"estimated working memory \(([0-9.e+]+) (GB|MB)\)", refused.stderr)
+if not m:
+    sys.exit("no estimate in: " + refused.stderr)
+estimate = float(m.group(1)) * (1e9 if m.group(2) == "GB" else 1e6)
+subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024.0
+print(f"{' '.join(command[1:])}: estimate {estimate / 1e6:.0f} MB, peak {peak / 1e6:.0f} MB",
+      file=sys.stderr)
+sys.exit(0 if peak / 2 <= estimate <= 2 * peak else 1)
+EOF
+}
+# An address-space limit lowers the budget: the refusal comes before any allocation.
+if [ -z "${LEARNDYN_CLI_QUICK:-}" ]; then
+  run_limited() {  # run_limited KILOBYTES ARGS...
+    local limit="$1"; shift
+    (ulimit -v "$limit"; "$bin" "$@") >"$scratch/out" 2>"$scratch/err"; rc=$?
+    out=$(cat "$scratch/out"); err=$(cat "$scratch/err")
+  }
+  run_limited 400000 ghost scan --points 1000000 --format json
+  check "scan under ulimit -v: exit 2" test "$rc" = 2
+  check "scan under ulimit -v: names points" grep -q "invalid points" <<<"$err"
+  check "scan under ulimit -v: one line" test "$(wc -l <<<"$err")" = 1
+  # Out of memory all the same (a size the estimates do not cover): one line, exit 1, no abort.
+  run_limited 400000 ghost figure --points 1000000 -o "$scratch/oom.png"
+  check "std::bad_alloc: exit 1" test "$rc" = 1
+  check "std::bad_alloc: one line" test "$(wc -l <<<"$err")" = 1
+  check "std::bad_alloc: says out of memory" grep -q "out of memory" <<<"$err"
+  run_limited 400000 overlaps filter --N 10000000 --T 20 --dt 0.1 --epochs 1 --threads 1
+  check "filter under ulimit -v: exit 2" test "$rc" = 2
+  check "filter under ulimit -v: names N" grep -q "invalid N" <<<"$err"
+  check "filter N-bound: estimate within 2x of the peak" within_2x overlaps filter --N 4000000 --T 10 --epochs 2
+  check "filter T-bound: estimate within 2x of the peak" within_2x overlaps filter --N 1000 --T 1000000 --epochs 1
+  check "filter table-bound: estimate within 2x of the peak" within_2x overlaps filter --N 100 --T 100 --epochs 30000 --record-every 1 --format json
+  check "aba N-bound (the N x N charge): estimate within 2x of the peak" within_2x overlaps aba --N 4000 --T 10 --phases A:1
+  check "aba T-bound: estimate within 2x of the peak" within_2x overlaps aba --N 100 --T 400000 --phases A:1
+  check "scan CSV: estimate within 2x of the peak" within_2x ghost scan --points 1000000
+  check "scan JSON: estimate within 2x of the peak" within_2x ghost scan --points 300000 --format json
+  check "train CSV: estimate within 2x of the peak" within_2x ghost train --eta 0.1 --runs 1000 --epochs 999
+  check "train JSON: estimate within 2x of the peak" within_2x ghost train --eta 0.1 --runs 300 --epochs 999 --format json
+  check "train --reference: estimate within 2x of the peak" within_2x ghost train --eta 0.1 --reference --epochs 200000 --record-every 100
+fi
+
+# --- long runs: the work up front, progress on stderr; short runs quiet ----------------------
+run overlaps filter --epochs 20
+check "short filter: exit 0" test "$rc" = 0
+check "short filter: nothing on stderr" test -z "$err"
+# 10^14 neuron-steps (~0.5 s an epoch): announced at once, then progress every few seconds
+# (cut after 5 s).
+timeout 5 "$bin" overlaps filter --N 100000 --T 1000 --epochs 1000000 >"$scratch/out" 2>"$scratch/err"
+check "long filter: the work announced" grep -q "overlaps filter: N T epochs = 1e+14 neuron-steps" "$scratch/err"
+check "long filter: an estimated duration" grep -q "estimated" "$scratch/err"
+check "long filter: progress after a few seconds" grep -q "overlaps filter: epoch [0-9]* of 1e+06, about" "$scratch/err"
+
+# --- a diverging run names the option that caused it ------------------------------------------
+bad "filter: amplitude 1e308 names amplitude (blamed lr)" "invalid amplitude" overlaps filter --amplitude 1e308 --epochs 5
+bad "nscaling: lr 1e308 names lr (blamed sigma)" "invalid lr " overlaps nscaling --lr 1e308 --N 4,8 --seeds 1 --epochs 5
+bad "memory: lr-c 1e308 exits 2 naming lr-c (was exit 1)" "invalid lr-c" overlaps memory --lr-c 1e308 --epochs-ab 5 --epochs-c 5
+
+# --- paths --------------------------------------------------------------------------------
+bad "filter -o ''" "output" overlaps filter --epochs 5 -o ""
+bad "filter --figure ''" "figure" overlaps filter --epochs 5 --figure ""
+bad "aba --phases ''" "phases" overlaps aba --phases "" --N 8 --T 10
+bad "nscaling -o ''" "output" overlaps nscaling -o ""
+if command -v gnuplot >/dev/null; then
+  run overlaps filter --epochs 5 -o "$scratch/it's.csv" --figure "$scratch/it's.png"
+  check "a figure path with an apostrophe: exit 0" test "$rc" = 0
+  check "a figure path with an apostrophe: the PNG" test -s "$scratch/it's.png"
+  check "a figure path with an apostrophe: no partial file" test ! -e "$scratch/it's.png.partial.png"
+  bad "a figure path with a newline" "figure" overlaps filter --epochs 5 --figure "$scratch/a
+b.png"
+fi
+# -o through a symbolic link: the link stays, its target gets the data.
+mkdir -p "$scratch/data"
+echo old >"$scratch/data/target.csv"
+ln -s data/target.csv "$scratch/link.csv"
+run overlaps filter --epochs 5 -o "$scratch/link.csv"
+check "-o a symlink: exit 0" test "$rc" = 0
+check "-o a symlink: still a link" test -L "$scratch/link.csv"
+check "-o a symlink: the target written" grep -q "^epoch," "$scratch/data/target.csv"
+check "-o a symlink: no partial file left" test -z "$(find "$scratch" -name '*.partial*')"
+ln -s data/new.csv "$scratch/dangling.csv"
+run overlaps filter --epochs 5 -o "$scratch/dangling.csv"
+check "-o a dangling symlink: creates its target" grep -q "^epoch," "$scratch/data/new.csv"
+check "-o a dangling symlink: still a link" test -L "$scratch/dangling.csv"
+
+# `oracle generate` opens its output before computing the suite: under a 2 s CPU limit (the
+# default suite takes ~6 s) an unwritable path is still reported, not killed by the limit.
+(ulimit -t 2; "$bin" oracle generate -o "$scratch/missing/golden.json") >"$scratch/out" 2>"$scratch/err"; rc=$?
+check "generate to a missing folder: exit 1" test "$rc" = 1
+check "generate to a missing folder: one line" test "$(wc -l <"$scratch/err")" = 1
+check "generate to a missing folder: names the path" grep -q "cannot write .*missing/golden.json" "$scratch/err"
+
+# --- golden names the checker prints must not break its table -------------------------------
+python3 - "$scratch/golden.json" <<'EOF'
+import json, sys
+case = {"id": "a.b", "area": "ghost", "description": "", "inputs": {}, "command": "",
+        "values": {"gr\nad": {"value": "1.5", "certified_digits": 10}}}
+json.dump({"schema": "learndyn-golden/1", "learndyn_version": "0", "suite": "default", "command": "",
+           "precision": {"digits_written": 20, "working_digits": 50, "certifying_digits": 100},
+           "cases": [case]}, open(sys.argv[1], "w"))
+EOF
+printf 'case,quantity,value\na.b,grad,1.5\n' >"$scratch/mine.csv"
+bad "golden quantity with a newline" "golden.json:\$.cases\[0\].values\[\"gr\\\\nad\"\]" oracle check "$scratch/golden.json" "$scratch/mine.csv"
+
+finish "audit CLI"
