@@ -5,6 +5,7 @@
 #include <exception>
 #include <mutex>
 #include <stdexcept>
+#include <system_error>
 #include <thread>
 
 #include "common/progress.hpp"
@@ -96,8 +97,15 @@ void parallel_for(int count, unsigned threads, const std::function<void(int)>& b
       }
     }
   };
+  // A shared queue: fewer workers give the same results, so a thread the system cannot start
+  // (address space, process limits) leaves the rest to the calling thread.
   std::vector<std::thread> pool;
-  for (int w = 0; w < workers; ++w) pool.emplace_back(work);
+  pool.reserve(static_cast<std::size_t>(workers));
+  try {
+    for (int w = 1; w < workers; ++w) pool.emplace_back(work);
+  } catch (const std::system_error&) {
+  }
+  work();
   for (auto& t : pool) t.join();
   if (failure) std::rethrow_exception(failure);
 }

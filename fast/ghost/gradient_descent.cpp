@@ -113,7 +113,9 @@ HWY_AFTER_NAMESPACE();
 #include <atomic>
 #include <cmath>
 #include <string>
+#include <system_error>
 #include <thread>
+#include <utility>
 
 #include "common/argument_error.hpp"
 #include "common/decimal.hpp"
@@ -163,9 +165,21 @@ void for_each_chunk(std::size_t padded, std::size_t lanes, unsigned threads, Wor
   const std::size_t units = padded / lanes;
   const unsigned parts = std::max(1u, std::min<unsigned>(thread_count(threads), units));
   std::vector<std::thread> pool;
-  for (unsigned p = 0; p < parts; ++p) {
-    const std::size_t lo = units * p / parts * lanes, hi = units * (p + 1) / parts * lanes;
-    if (lo < hi) pool.emplace_back([&work, lo, hi] { work(lo, hi); });
+  pool.reserve(parts);
+  const auto bounds = [&](unsigned p) {
+    return std::pair<std::size_t, std::size_t>{units * p / parts * lanes, units * (p + 1) / parts * lanes};
+  };
+  unsigned p = 0;
+  try {  // a thread the system cannot start leaves its chunk and the rest to the calling thread
+    for (; p < parts; ++p) {
+      const auto [lo, hi] = bounds(p);
+      if (lo < hi) pool.emplace_back([&work, lo, hi] { work(lo, hi); });
+    }
+  } catch (const std::system_error&) {
+  }
+  for (; p < parts; ++p) {
+    const auto [lo, hi] = bounds(p);
+    if (lo < hi) work(lo, hi);
   }
   for (auto& t : pool) t.join();
 }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <system_error>
 #include <thread>
 
 #include "common/argument_error.hpp"
@@ -671,8 +672,15 @@ std::vector<RunResult> train_runs(const std::vector<RunSpec>& specs, unsigned th
       }
     }
   };
+  // The runs are a shared queue, so fewer workers give the same results: when the system
+  // cannot start another thread (address space, process limits), the team works short-handed
+  // instead of letting ~vector meet a joinable std::thread (std::terminate).
   std::vector<std::thread> team;
-  for (unsigned t = 1; t < threads; ++t) team.emplace_back(worker);
+  team.reserve(threads);
+  try {
+    for (unsigned t = 1; t < threads; ++t) team.emplace_back(worker);
+  } catch (const std::system_error&) {
+  }
   worker();
   for (std::thread& t : team) t.join();
   if (failure) std::rethrow_exception(failure);

@@ -62,6 +62,12 @@ if [ -z "${LEARNDYN_CLI_QUICK:-}" ]; then
   check "std::bad_alloc: exit 1" test "$rc" = 1
   check "std::bad_alloc: one line" test "$(wc -l <<<"$err")" = 1
   check "std::bad_alloc: says out of memory" grep -q "out of memory" <<<"$err"
+  # 256 threads cannot all start in 1.2 GB of address space (8 MB of stack each): the sweep
+  # works short-handed and prints the single-thread bytes (it aborted in ~vector<thread>).
+  "$bin" ghost rnn-sweep --N 8 --ranks 1 --threads 1 --rates 1e-3,1e-2,30 --seeds 10 --epochs 3 >"$scratch/sweep1.csv"
+  run_limited 1200000 ghost rnn-sweep --N 8 --ranks 1 --threads 256 --rates 1e-3,1e-2,30 --seeds 10 --epochs 3
+  check "rnn-sweep with threads that cannot start: exit 0" test "$rc" = 0
+  check "rnn-sweep with threads that cannot start: the single-thread bytes" test "$out" = "$(cat "$scratch/sweep1.csv")"
   run_limited 400000 overlaps filter --N 10000000 --T 20 --dt 0.1 --epochs 1 --threads 1
   check "filter under ulimit -v: exit 2" test "$rc" = 2
   check "filter under ulimit -v: names N" grep -q "invalid N" <<<"$err"
