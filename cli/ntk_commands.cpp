@@ -6,9 +6,11 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "cli/options.hpp"
@@ -17,6 +19,7 @@
 #include "common/input_error.hpp"
 #include "common/npy.hpp"
 #include "common/text_file.hpp"
+#include "experiments/ntk/manifest.hpp"
 #include "cli/ntk_attention_commands.hpp"
 #include "fast/ntk/attention.hpp"
 #include "fast/ntk/estimators.hpp"
@@ -28,11 +31,7 @@ namespace fn = learndyn::fast::ntk;
 
 // ---- the model: built-in or from a manifest -----------------------------------------------
 
-struct Problem {
-  fn::Model model;
-  fn::Inputs inputs;
-  std::vector<double> target;  // state-shaped (B T n) or empty
-};
+using Problem = experiments::ntk::RecurrentProblem;  // the model, its inputs, an optional target
 
 struct ModelOptions {
   std::string manifest, model = "gru", hidden = "8", inputs = "3", batch = "4", steps = "10",
@@ -96,108 +95,6 @@ Problem builtin_problem(const ModelOptions& o) {
   const auto finite = [](double x) { return std::isfinite(x); };
   require(std::all_of(p.model.theta.begin(), p.model.theta.end(), finite), "gain", gain,
           "g > 0 whose drawn weights are finite doubles");
-  return p;
-}
-
-// Reads an array named by key `key` of the manifest (a path relative to the manifest).
-NpyArray manifest_array(const nlohmann::json& m, const std::string& key, const std::string& file,
-                        const std::filesystem::path& dir) {
-  if (!m.contains(key) || !m[key].is_string())
-    throw InputError(file, "$." + key, "missing: the path of an .npy file");
-  return read_npy((dir / m[key].get<std::string>()).string());
-}
-
-void require_shape(const NpyArray& a, const std::vector<std::size_t>& shape, const std::string& file,
-                   const std::string& key, const std::string& what) {
-  if (a.shape != shape) {
-    std::string got = "(";
-    for (std::size_t k = 0; k < a.shape.size(); ++k) got += (k ? ", " : "") + std::to_string(a.shape[k]);
-    throw InputError(file, "$." + key, "shape " + got + ") is not " + what);
-  }
-}
-
-int manifest_int(const nlohmann::json& m, const std::string& key, const std::string& file, int lo, int hi) {
-  if (!m.contains(key) || !m[key].is_number_integer())
-    throw InputError(file, "$." + key, "missing: an integer");
-  const long v = m[key].get<long>();
-  if (v < lo || v > hi)
-    throw InputError(file, "$." + key, std::to_string(v) + " outside " + std::to_string(lo) + ".." + std::to_string(hi));
-  return static_cast<int>(v);
-}
-
-// The manifest (docs/ntk.md, "Bring your own model"): model, hidden, inputs, alpha, bias; weights
-// weight_ih_l0 (G n, n_in), weight_hh_l0 (G n, n), bias_ih_l0 (G n), bias_hh_l0 (G n) in
-// PyTorch's layout and gate order (r, z, n); x (B, T, n_in) batch-first; optional h0 (B, n)
-// or (1, B, n) and target (B, T, n).
-nlohmann::json load_manifest(const std::string& path) {
-  const std::string text = read_text_file(path);
-  nlohmann::json m;
-  try {
-    m = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw InputError(path, "byte " + std::to_string(e.byte), "not JSON");
-  }
-  if (!m.is_object()) throw InputError(path, "$", "not a JSON object");
-  return m;
-}
-
-bool is_attention_manifest(const nlohmann::json& m) {
-  return m.contains("model") && m["model"].is_string() && m["model"].get<std::string>() == "attention";
-}
-
-Problem manifest_problem(const std::string& path, const nlohmann::json& m) {
-  const std::filesystem::path dir = std::filesystem::path(path).parent_path();
-  Problem p;
-  fn::Shape& s = p.model.shape;
-  if (!m.contains("model") || !m["model"].is_string()) throw InputError(path, "$.model", "missing: gru, rnn_rate, rnn_vanilla or attention");
-  const std::string kind = m["model"].get<std::string>();
-  if (kind != "gru" && kind != "rnn_rate" && kind != "rnn_vanilla")
-    throw InputError(path, "$.model", "'" + kind + "' is not gru, rnn_rate, rnn_vanilla or attention");
-  s.kind = fn::parse_model_kind(kind, "model");
-  s.hidden = manifest_int(m, "hidden", path, 1, 4096);
-  s.inputs = manifest_int(m, "inputs", path, 1, 4096);
-  s.bias = !m.contains("bias") || (m["bias"].is_boolean() && m["bias"].get<bool>());
-  if (m.contains("bias") && !m["bias"].is_boolean()) throw InputError(path, "$.bias", "not true or false");
-  p.model.alpha = 1;
-  if (m.contains("alpha")) {
-    if (!m["alpha"].is_number()) throw InputError(path, "$.alpha", "not a number");
-    p.model.alpha = m["alpha"].get<double>();
-    if (!(p.model.alpha > 0 && p.model.alpha <= 1)) throw InputError(path, "$.alpha", "outside 0 < alpha <= 1");
-  }
-  const std::size_t g = static_cast<std::size_t>(fn::gate_count(s)) * s.hidden;
-  const std::size_t n = s.hidden, n_in = s.inputs;
-  if (!m.contains("weights") || !m["weights"].is_object()) throw InputError(path, "$.weights", "missing: an object of .npy paths");
-  const nlohmann::json& w = m["weights"];
-  const auto weight = [&](const std::string& key, const std::vector<std::size_t>& shape, const std::string& what) {
-    const NpyArray a = manifest_array(w, key, path, dir);
-    require_shape(a, shape, path, "weights." + key, what);
-    p.model.theta.insert(p.model.theta.end(), a.data.begin(), a.data.end());
-  };
-  const std::string gn = std::to_string(g);
-  weight("weight_ih_l0", {g, n_in}, "(" + gn + ", inputs)");
-  weight("weight_hh_l0", {g, n}, "(" + gn + ", hidden)");
-  if (s.bias) {
-    weight("bias_ih_l0", {g}, "(" + gn + ",)");
-    weight("bias_hh_l0", {g}, "(" + gn + ",)");
-  }
-  const NpyArray x = manifest_array(m, "x", path, dir);
-  if (x.shape.size() != 3 || x.shape[2] != n_in || x.shape[0] == 0 || x.shape[1] == 0)
-    throw InputError(path, "$.x", "not of shape (B, T, inputs) with B, T >= 1 (batch_first)");
-  p.inputs.batch = static_cast<int>(x.shape[0]);
-  p.inputs.steps = static_cast<int>(x.shape[1]);
-  p.inputs.x = x.data;
-  if (m.contains("h0")) {
-    const NpyArray h0 = manifest_array(m, "h0", path, dir);
-    const bool flat = h0.shape == std::vector<std::size_t>{x.shape[0], n};
-    const bool torch = h0.shape == std::vector<std::size_t>{1, x.shape[0], n};
-    if (!flat && !torch) throw InputError(path, "$.h0", "not of shape (B, hidden) or (1, B, hidden)");
-    p.inputs.h0 = h0.data;
-  }
-  if (m.contains("target")) {
-    const NpyArray y = manifest_array(m, "target", path, dir);
-    require_shape(y, {x.shape[0], x.shape[1], n}, path, "target", "(B, T, hidden)");
-    p.target = y.data;
-  }
   return p;
 }
 
@@ -318,10 +215,7 @@ void add_operator_metrics(const MetricsOptions& o, const EstimatorSettings& e, c
 }
 
 // `--model attention` (N41-N47): the single-block self-attention + MLP model; its core is K.
-struct AttentionProblem {
-  fn::AttentionModel model;
-  fn::AttentionInputs inputs;
-};
+using AttentionProblem = experiments::ntk::AttentionProblem;
 
 // The size limits of the attention model (memory: states and softmax weights).
 void require_attention_size(const fn::AttentionShape& shape, int batch, int steps) {
@@ -344,43 +238,6 @@ AttentionProblem builtin_attention(const ModelOptions& o) {
   require_attention_size(shape, batch, steps);
   const std::uint64_t seed = parse_seed(o.seed);
   return {fn::random_attention(shape, seed), fn::random_attention_inputs(shape, batch, steps, seed + 1)};
-}
-
-// The attention manifest (docs/ntk.md): model "attention", inputs, attention,
-// mlp, outputs; weights W_q, W_k, W_v (attention, inputs), W_1 (mlp, attention), b_1 (mlp),
-// W_2 (outputs, mlp), b_2 (outputs); x (B, T, inputs).
-AttentionProblem manifest_attention(const std::string& path, const nlohmann::json& m) {
-  const std::filesystem::path dir = std::filesystem::path(path).parent_path();
-  AttentionProblem p;
-  fn::AttentionShape& s = p.model.shape;
-  s.inputs = manifest_int(m, "inputs", path, 1, 4096);
-  s.attention = manifest_int(m, "attention", path, 1, 1024);
-  s.mlp = manifest_int(m, "mlp", path, 1, 4096);
-  s.outputs = manifest_int(m, "outputs", path, 1, 1024);
-  if (!m.contains("weights") || !m["weights"].is_object()) throw InputError(path, "$.weights", "missing: an object of .npy paths");
-  const std::size_t di = s.inputs, da = s.attention, dh = s.mlp, dout = s.outputs;
-  const auto weight = [&](const std::string& key, const std::vector<std::size_t>& shape, const std::string& what) {
-    const NpyArray a = manifest_array(m["weights"], key, path, dir);
-    require_shape(a, shape, path, "weights." + key, what);
-    p.model.theta.insert(p.model.theta.end(), a.data.begin(), a.data.end());
-  };
-  weight("W_q", {da, di}, "(attention, inputs)");
-  weight("W_k", {da, di}, "(attention, inputs)");
-  weight("W_v", {da, di}, "(attention, inputs)");
-  weight("W_1", {dh, da}, "(mlp, attention)");
-  weight("b_1", {dh}, "(mlp,)");
-  weight("W_2", {dout, dh}, "(outputs, mlp)");
-  weight("b_2", {dout}, "(outputs,)");
-  const NpyArray x = manifest_array(m, "x", path, dir);
-  if (x.shape.size() != 3 || x.shape[2] != di || x.shape[0] == 0 || x.shape[1] == 0)
-    throw InputError(path, "$.x", "not of shape (B, T, inputs) with B, T >= 1");
-  p.inputs = {static_cast<int>(x.shape[0]), static_cast<int>(x.shape[1]), x.data};
-  require_attention_size(s, p.inputs.batch, p.inputs.steps);
-  for (double v : p.model.theta)
-    if (!std::isfinite(v)) throw InputError(path, "$.weights", "a weight is not finite");
-  for (double v : p.inputs.x)
-    if (!std::isfinite(v)) throw InputError(path, "$.x", "an input is not finite");
-  return p;
 }
 
 // `--model attention` or an attention manifest (N41-N47); its core is K.
@@ -424,16 +281,19 @@ Json metrics_report(const MetricsOptions& o) {
   require(kind == "gru" || kind == "rnn_rate" || kind == "rnn_vanilla" || kind == "attention", "model",
           "'" + kind + "'", "gru, rnn_rate, rnn_vanilla or attention");
   const EstimatorSettings e = estimator_settings(o);
-  nlohmann::json manifest;
-  if (!o.model.manifest.empty()) manifest = load_manifest(o.model.manifest);
-  if (!o.model.manifest.empty() && is_attention_manifest(manifest))
-    return attention_metrics_report(o, e, manifest_attention(o.model.manifest, manifest), o.model.manifest);
+  std::optional<experiments::ntk::ManifestProblem> manifest;
+  if (!o.model.manifest.empty()) manifest = experiments::ntk::read_manifest(o.model.manifest);
+  if (manifest && std::holds_alternative<AttentionProblem>(*manifest)) {
+    const AttentionProblem& p = std::get<AttentionProblem>(*manifest);
+    require_attention_size(p.model.shape, p.inputs.batch, p.inputs.steps);
+    return attention_metrics_report(o, e, p, o.model.manifest);
+  }
   if (o.model.manifest.empty() && kind == "attention")
     return attention_metrics_report(o, e, builtin_attention(o.model), "built-in");
   for (const char* name : kAttentionOnly)
     if (o.model.given.count(name))
       throw ArgumentError(std::string(name).substr(2), "given", "only with --model attention");
-  const Problem p = o.model.manifest.empty() ? builtin_problem(o.model) : manifest_problem(o.model.manifest, manifest);
+  const Problem p = manifest ? std::get<Problem>(*manifest) : builtin_problem(o.model);
   const std::ptrdiff_t states = static_cast<std::ptrdiff_t>(p.inputs.batch) * p.inputs.steps * p.model.shape.hidden;
   require(o.estimator != "exact" || states <= 4096, "estimator", "exact", "exact only for B T n <= 4096 states");
   require_ntk_memory(states, fn::parameter_count(p.model.shape), widest_block(o, e));
@@ -473,7 +333,7 @@ std::string npy_bytes(const std::vector<double>& data, const std::vector<std::si
   return out;
 }
 
-// The built-in attention model as an attention manifest (manifest_attention's format).
+// The built-in attention model as an attention manifest (experiments/ntk/manifest.hpp).
 void export_attention(const ModelOptions& o, const std::string& dir) {
   const AttentionProblem p = builtin_attention(o);
   const fn::AttentionShape& s = p.model.shape;

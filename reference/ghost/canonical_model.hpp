@@ -6,6 +6,8 @@
 
 #include <optional>
 
+#include "common/scalar.hpp"  // learndyn::real, the 50-digit scalar this is instantiated for
+
 namespace learndyn::reference::ghost {
 
 // t*(eps) = pi / (2 sqrt(eps)) for eps > 0, +inf for eps <= 0 (G3, G4, G5).

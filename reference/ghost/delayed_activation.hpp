@@ -3,6 +3,8 @@
 // (paper Eqs. 14-23; proofs/ghost.md §2-3).
 #pragma once
 
+#include "common/scalar.hpp"  // learndyn::real, the 50-digit scalar this is instantiated for
+
 namespace learndyn::reference::ghost {
 
 // Delay T and response window T_r of the target (G8). Both must be > 0.

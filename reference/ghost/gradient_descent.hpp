@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "common/scalar.hpp"  // learndyn::real, the 50-digit scalar this is instantiated for
 #include "common/threshold_search.hpp"
 #include "reference/ghost/delayed_activation.hpp"
 

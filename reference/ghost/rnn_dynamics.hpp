@@ -9,6 +9,7 @@
 #include <complex>
 #include <vector>
 
+#include "common/scalar.hpp"  // learndyn::real, the 50-digit scalar this is instantiated for
 #include "reference/ghost/rnn_model.hpp"
 
 namespace learndyn::reference::ghost {

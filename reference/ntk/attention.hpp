@@ -15,6 +15,7 @@
 
 #include <cstdint>
 
+#include "common/scalar.hpp"  // learndyn::real, the 50-digit scalar this is instantiated for
 #include "reference/ntk/model.hpp"
 
 namespace learndyn::reference::ntk {

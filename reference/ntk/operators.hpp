@@ -10,6 +10,7 @@
 #include <functional>
 #include <vector>
 
+#include "common/scalar.hpp"  // learndyn::real, the 50-digit scalar this is instantiated for
 #include "reference/ntk/model.hpp"
 
 namespace learndyn::reference::ntk {

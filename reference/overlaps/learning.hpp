@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/ode.hpp"
+#include "common/scalar.hpp"  // learndyn::real, the 50-digit scalar this is instantiated for
 #include "reference/overlaps/overlaps.hpp"
 
 namespace learndyn::reference::overlaps {

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/scalar.hpp"  // learndyn::real, the 50-digit scalar this is instantiated for
 #include "reference/overlaps/network.hpp"
 
 namespace learndyn::reference::overlaps {

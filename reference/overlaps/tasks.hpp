@@ -11,6 +11,7 @@
 #include <Eigen/Core>
 
 #include "common/eigen_scalar.hpp"
+#include "common/scalar.hpp"  // learndyn::real, the 50-digit scalar this is instantiated for
 
 namespace learndyn::reference::overlaps {
 

@@ -14,6 +14,7 @@
 #include "oracle/candidate.hpp"
 #include "oracle/check.hpp"
 #include "oracle/golden.hpp"
+#include "oracle/oracle.hpp"
 
 namespace {
 namespace o = learndyn::oracle;
@@ -277,6 +278,31 @@ TEST(Check, InvalidTolerancesAreArgumentErrors) {
   EXPECT_THROW(o::check_candidate(small_suite(), {}, bad, "c"), learndyn::ArgumentError);
   bad.rtol = std::nan("");
   EXPECT_THROW(o::check_candidate(small_suite(), {}, bad, "c"), learndyn::ArgumentError);
+}
+
+// oracle/oracle.hpp, the C++ user's entry point: doubles are written exactly, so a value one
+// ulp away from a 20-digit golden value fails at a tolerance below an ulp.
+TEST(CheckValues, DoublesAreCheckedAtEveryDigit) {
+  const o::GoldenSuite g = small_suite();
+  o::CheckOptions options;
+  options.rtol = 5e-17;  // the nearest double is 1.7e-17 away, its neighbours >= 1.07e-16
+  options.allow_missing = true;
+  const double loss = 57.079632679489661923;  // the double nearest the golden loss
+  EXPECT_TRUE(o::check_values(g, {{"ghost.loss.eps=1e-4", "loss", loss}}, options).success);
+  const o::CheckResult off = o::check_values(g, {{"ghost.loss.eps=1e-4", "loss", std::nextafter(loss, 60.0)}}, options);
+  EXPECT_FALSE(off.success);
+  EXPECT_EQ(off.failed, 1);
+  EXPECT_EQ(o::check_values(g, {{"ghost.loss.eps=1e-4", "loss", loss}}, o::CheckOptions{}).missing, 2);
+  EXPECT_EQ(o::check_values(g, {{"ghost.nope", "loss", 1e-300}}, options).extra, 1);
+}
+
+TEST(CheckValues, NonFiniteValuesAreArgumentErrors) {
+  EXPECT_THROW(o::check_values(small_suite(), {{"ghost.x", "q", std::nan("")}}), learndyn::ArgumentError);
+  EXPECT_THROW(o::check_values(small_suite(), {{"ghost.x", "q", INFINITY}}), learndyn::ArgumentError);
+}
+
+TEST(CheckValues, ReadGoldenNamesAMissingFile) {
+  EXPECT_THROW(o::read_golden("no/such/golden.json"), InputError);
 }
 
 }  // namespace
