@@ -6,9 +6,9 @@
 #include <vector>
 
 #include "bench_support.hpp"
-#include "common/scalar.hpp"
-#include "fast/ghost/analytic.hpp"
-#include "reference/ghost/delayed_activation.hpp"
+#include <learndyn/common/scalar.hpp>
+#include <learndyn/fast/ghost/analytic.hpp>
+#include <learndyn/reference/ghost/delayed_activation.hpp>
 
 namespace {
 namespace fg = learndyn::fast::ghost;

@@ -13,9 +13,9 @@
 #include <ctime>
 #include <vector>
 
-#include "common/scalar.hpp"
-#include "fast/ghost/finite_confidence.hpp"
-#include "reference/ghost/finite_confidence.hpp"
+#include <learndyn/common/scalar.hpp>
+#include <learndyn/fast/ghost/finite_confidence.hpp>
+#include <learndyn/reference/ghost/finite_confidence.hpp>
 
 namespace {
 

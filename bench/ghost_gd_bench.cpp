@@ -6,9 +6,9 @@
 #include <vector>
 
 #include "bench_support.hpp"
-#include "common/scalar.hpp"
-#include "fast/ghost/gradient_descent.hpp"
-#include "reference/ghost/gradient_descent.hpp"
+#include <learndyn/common/scalar.hpp>
+#include <learndyn/fast/ghost/gradient_descent.hpp>
+#include <learndyn/reference/ghost/gradient_descent.hpp>
 
 namespace {
 namespace fg = learndyn::fast::ghost;

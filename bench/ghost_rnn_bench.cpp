@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "bench_support.hpp"
-#include "fast/ghost/rnn.hpp"
-#include "reference/ghost/rnn_bptt.hpp"
-#include "reference/ghost/rnn_tasks.hpp"
+#include <learndyn/fast/ghost/rnn.hpp>
+#include <learndyn/reference/ghost/rnn_bptt.hpp>
+#include <learndyn/reference/ghost/rnn_tasks.hpp>
 
 namespace {
 namespace fg = learndyn::fast::ghost;

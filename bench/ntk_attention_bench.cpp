@@ -13,10 +13,10 @@
 #include <Eigen/Core>
 
 #include "bench_support.hpp"
-#include "fast/ntk/attention.hpp"
-#include "fast/ntk/estimators.hpp"
-#include "fast/ntk/kernels.hpp"
-#include "reference/ntk/attention.hpp"
+#include <learndyn/fast/ntk/attention.hpp>
+#include <learndyn/fast/ntk/estimators.hpp>
+#include <learndyn/fast/ntk/kernels.hpp>
+#include <learndyn/reference/ntk/attention.hpp>
 
 namespace {
 namespace fn = learndyn::fast::ntk;

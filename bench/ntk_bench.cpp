@@ -18,13 +18,13 @@
 #include <Eigen/Core>
 
 #include "bench_support.hpp"
-#include "common/random.hpp"
-#include "fast/ntk/estimators.hpp"
-#include "fast/ntk/kernels.hpp"
-#include "fast/ntk/operators.hpp"
-#include "fast/ntk/parameters.hpp"
-#include "reference/ntk/model.hpp"
-#include "reference/ntk/operators.hpp"
+#include <learndyn/common/random.hpp>
+#include <learndyn/fast/ntk/estimators.hpp>
+#include <learndyn/fast/ntk/kernels.hpp>
+#include <learndyn/fast/ntk/operators.hpp>
+#include <learndyn/fast/ntk/parameters.hpp>
+#include <learndyn/reference/ntk/model.hpp>
+#include <learndyn/reference/ntk/operators.hpp>
 
 namespace {
 namespace fn = learndyn::fast::ntk;

@@ -8,9 +8,9 @@
 #include <cmath>
 #include <vector>
 
-#include "common/random.hpp"
-#include "experiments/ntk/gradient.hpp"
-#include "experiments/ntk/memory_pro.hpp"
+#include <learndyn/common/random.hpp>
+#include <learndyn/experiments/ntk/gradient.hpp>
+#include <learndyn/experiments/ntk/memory_pro.hpp>
 
 namespace {
 namespace fn = learndyn::fast::ntk;

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "fast/overlaps/model.hpp"
+#include <learndyn/fast/overlaps/model.hpp>
 
 namespace learndyn::bench::overlaps {
 

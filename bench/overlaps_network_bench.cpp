@@ -11,12 +11,12 @@
 #include <tuple>
 
 #include "bench_support.hpp"
-#include "common/random.hpp"
-#include "fast/overlaps/bandwidth.hpp"
-#include "fast/overlaps/dense_network.hpp"
-#include "fast/overlaps/erf.hpp"
-#include "fast/overlaps/network.hpp"
-#include "reference/overlaps/network.hpp"
+#include <learndyn/common/random.hpp>
+#include <learndyn/fast/overlaps/bandwidth.hpp>
+#include <learndyn/fast/overlaps/dense_network.hpp>
+#include <learndyn/fast/overlaps/erf.hpp>
+#include <learndyn/fast/overlaps/network.hpp>
+#include <learndyn/reference/overlaps/network.hpp>
 
 #include "overlaps_bench_support.hpp"
 

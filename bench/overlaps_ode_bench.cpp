@@ -9,12 +9,12 @@
 #include <vector>
 
 #include "bench_support.hpp"
-#include "common/random.hpp"
-#include "fast/overlaps/erf.hpp"
-#include "fast/overlaps/filter_closed_form.hpp"
-#include "fast/overlaps/network.hpp"
-#include "fast/overlaps/overlap_ode.hpp"
-#include "reference/overlaps/learning.hpp"
+#include <learndyn/common/random.hpp>
+#include <learndyn/fast/overlaps/erf.hpp>
+#include <learndyn/fast/overlaps/filter_closed_form.hpp>
+#include <learndyn/fast/overlaps/network.hpp>
+#include <learndyn/fast/overlaps/overlap_ode.hpp>
+#include <learndyn/reference/overlaps/learning.hpp>
 
 #include "overlaps_bench_support.hpp"
 

@@ -16,7 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/text_file.hpp"
+#include <learndyn/common/text_file.hpp>
 
 namespace {
 

@@ -11,10 +11,10 @@
 #include <unistd.h>
 
 #include "cli/output.hpp"
-#include "common/argument_error.hpp"
-#include "common/decimal.hpp"
-#include "common/text_file.hpp"
-#include "fast/ghost/finite_confidence.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/decimal.hpp>
+#include <learndyn/common/text_file.hpp>
+#include <learndyn/fast/ghost/finite_confidence.hpp>
 
 namespace learndyn::cli {
 namespace fg = learndyn::fast::ghost;

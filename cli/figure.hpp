@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "fast/ghost/analytic.hpp"
+#include <learndyn/fast/ghost/analytic.hpp>
 
 namespace learndyn::cli {
 

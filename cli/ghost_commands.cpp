@@ -14,16 +14,16 @@
 #include "cli/figure.hpp"
 #include "cli/options.hpp"
 #include "cli/output.hpp"
-#include "common/argument_error.hpp"
-#include "common/decimal.hpp"
-#include "common/memory_budget.hpp"
-#include "common/scalar.hpp"
-#include "fast/ghost/analytic.hpp"
-#include "fast/ghost/finite_confidence.hpp"
-#include "fast/ghost/gradient_descent.hpp"
-#include "oracle/ghost_quantities.hpp"
-#include "reference/ghost/finite_confidence.hpp"
-#include "reference/ghost/gradient_descent.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/decimal.hpp>
+#include <learndyn/common/memory_budget.hpp>
+#include <learndyn/common/scalar.hpp>
+#include <learndyn/fast/ghost/analytic.hpp>
+#include <learndyn/fast/ghost/finite_confidence.hpp>
+#include <learndyn/fast/ghost/gradient_descent.hpp>
+#include <learndyn/oracle/ghost_quantities.hpp>
+#include <learndyn/reference/ghost/finite_confidence.hpp>
+#include <learndyn/reference/ghost/gradient_descent.hpp>
 
 namespace learndyn::cli {
 namespace rg = learndyn::reference::ghost;

@@ -11,11 +11,11 @@
 #include "cli/figure.hpp"
 #include "cli/options.hpp"
 #include "cli/output.hpp"
-#include "common/argument_error.hpp"
-#include "experiments/ghost/rnn_sweep.hpp"
-#include "experiments/ghost/rnn_train.hpp"
-#include "experiments/ghost/slow_points.hpp"
-#include "fast/ghost/rnn.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/experiments/ghost/rnn_sweep.hpp>
+#include <learndyn/experiments/ghost/rnn_train.hpp>
+#include <learndyn/experiments/ghost/slow_points.hpp>
+#include <learndyn/fast/ghost/rnn.hpp>
 
 namespace learndyn::cli {
 namespace fg = learndyn::fast::ghost;

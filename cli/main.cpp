@@ -15,9 +15,9 @@
 #include "cli/oracle_commands.hpp"
 #include "cli/overlaps_commands.hpp"
 #include "cli/report_command.hpp"
-#include "common/argument_error.hpp"
-#include "common/input_error.hpp"
-#include "common/progress.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/input_error.hpp>
+#include <learndyn/common/progress.hpp>
 
 #ifndef LEARNDYN_VERSION
 #define LEARNDYN_VERSION "unknown"

@@ -13,8 +13,8 @@
 #include "cli/figure.hpp"
 #include "cli/options.hpp"
 #include "cli/output.hpp"
-#include "common/argument_error.hpp"
-#include "experiments/ntk/attention_rank.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/experiments/ntk/attention_rank.hpp>
 
 namespace learndyn::cli {
 namespace {

@@ -15,15 +15,15 @@
 
 #include "cli/options.hpp"
 #include "cli/output.hpp"
-#include "common/argument_error.hpp"
-#include "common/input_error.hpp"
-#include "common/npy.hpp"
-#include "common/text_file.hpp"
-#include "experiments/ntk/manifest.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/input_error.hpp>
+#include <learndyn/common/npy.hpp>
+#include <learndyn/common/text_file.hpp>
+#include <learndyn/experiments/ntk/manifest.hpp>
 #include "cli/ntk_attention_commands.hpp"
-#include "fast/ntk/attention.hpp"
-#include "fast/ntk/estimators.hpp"
-#include "fast/ntk/operators.hpp"
+#include <learndyn/fast/ntk/attention.hpp>
+#include <learndyn/fast/ntk/estimators.hpp>
+#include <learndyn/fast/ntk/operators.hpp>
 
 namespace learndyn::cli {
 namespace {

@@ -13,9 +13,9 @@
 #include "cli/figure.hpp"
 #include "cli/options.hpp"
 #include "cli/output.hpp"
-#include "common/argument_error.hpp"
-#include "experiments/ntk/gain_sweep.hpp"
-#include "experiments/ntk/memory_pro.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/experiments/ntk/gain_sweep.hpp>
+#include <learndyn/experiments/ntk/memory_pro.hpp>
 
 namespace learndyn::cli {
 namespace {

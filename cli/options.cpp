@@ -4,8 +4,8 @@
 #include <cstdlib>
 #include <sstream>
 
-#include "common/argument_error.hpp"
-#include "common/decimal.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/decimal.hpp>
 
 namespace learndyn::cli {
 

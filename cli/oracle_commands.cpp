@@ -7,11 +7,11 @@
 
 #include "cli/options.hpp"
 #include "cli/output.hpp"
-#include "common/argument_error.hpp"
-#include "common/decimal.hpp"
-#include "common/text_file.hpp"
-#include "oracle/check.hpp"
-#include "oracle/suite.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/decimal.hpp>
+#include <learndyn/common/text_file.hpp>
+#include <learndyn/oracle/check.hpp>
+#include <learndyn/oracle/suite.hpp>
 
 #ifndef LEARNDYN_VERSION
 #define LEARNDYN_VERSION "unknown"

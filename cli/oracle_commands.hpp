@@ -8,7 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "oracle/suite.hpp"
+#include <learndyn/oracle/suite.hpp>
 
 namespace learndyn::cli {
 

@@ -11,8 +11,8 @@
 
 #include "cli/figure.hpp"
 #include "cli/options.hpp"
-#include "common/argument_error.hpp"
-#include "common/text_file.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/text_file.hpp>
 
 namespace learndyn::cli {
 namespace {

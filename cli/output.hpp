@@ -15,7 +15,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include "experiments/table.hpp"
+#include <learndyn/experiments/table.hpp>
 
 namespace learndyn::cli {
 

@@ -16,12 +16,12 @@
 #include "cli/figure.hpp"
 #include "cli/options.hpp"
 #include "cli/output.hpp"
-#include "common/argument_error.hpp"
-#include "experiments/overlaps/aba.hpp"
-#include "experiments/overlaps/equivalent.hpp"
-#include "experiments/overlaps/filter.hpp"
-#include "experiments/overlaps/memory.hpp"
-#include "experiments/overlaps/nscaling.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/experiments/overlaps/aba.hpp>
+#include <learndyn/experiments/overlaps/equivalent.hpp>
+#include <learndyn/experiments/overlaps/filter.hpp>
+#include <learndyn/experiments/overlaps/memory.hpp>
+#include <learndyn/experiments/overlaps/nscaling.hpp>
 
 #ifdef __GLIBC__
 #include <malloc.h>

@@ -14,11 +14,11 @@
 #include "cli/oracle_commands.hpp"
 #include "cli/options.hpp"
 #include "cli/output.hpp"
-#include "common/decimal.hpp"
-#include "fast/ghost/gradient_descent.hpp"
-#include "oracle/suite.hpp"
-#include "reference/ghost/finite_confidence.hpp"
-#include "reference/ghost/gradient_descent.hpp"
+#include <learndyn/common/decimal.hpp>
+#include <learndyn/fast/ghost/gradient_descent.hpp>
+#include <learndyn/oracle/suite.hpp>
+#include <learndyn/reference/ghost/finite_confidence.hpp>
+#include <learndyn/reference/ghost/gradient_descent.hpp>
 
 namespace learndyn::cli {
 namespace rg = learndyn::reference::ghost;

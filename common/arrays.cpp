@@ -1,4 +1,4 @@
-#include "common/arrays.hpp"
+#include <learndyn/common/arrays.hpp>
 
 #include <cmath>
 #include <filesystem>
@@ -6,8 +6,8 @@
 #include <stdexcept>
 #include <system_error>
 
-#include "common/input_error.hpp"
-#include "common/text_file.hpp"
+#include <learndyn/common/input_error.hpp>
+#include <learndyn/common/text_file.hpp>
 
 namespace learndyn {
 

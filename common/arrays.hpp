@@ -26,8 +26,8 @@
 #include <string>
 #include <vector>
 
-#include "common/npy.hpp"
-#include "common/npz.hpp"
+#include <learndyn/common/npy.hpp>
+#include <learndyn/common/npz.hpp>
 
 namespace learndyn {
 

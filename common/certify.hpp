@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "common/error_measures.hpp"
-#include "common/scalar.hpp"
+#include <learndyn/common/error_measures.hpp>
+#include <learndyn/common/scalar.hpp>
 
 namespace learndyn {
 

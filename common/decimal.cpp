@@ -1,4 +1,4 @@
-#include "common/decimal.hpp"
+#include <learndyn/common/decimal.hpp>
 
 #include <cmath>
 #include <iomanip>
@@ -6,8 +6,8 @@
 #include <limits>
 #include <sstream>
 
-#include "common/argument_error.hpp"
-#include "common/scalar.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/scalar.hpp>
 
 namespace learndyn {
 namespace {

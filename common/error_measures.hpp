@@ -8,7 +8,7 @@
 
 #include <boost/math/special_functions/next.hpp>
 
-#include "common/scalar.hpp"
+#include <learndyn/common/scalar.hpp>
 
 namespace learndyn {
 

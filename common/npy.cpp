@@ -1,4 +1,4 @@
-#include "common/npy.hpp"
+#include <learndyn/common/npy.hpp>
 
 #include <bit>
 #include <cmath>
@@ -7,8 +7,8 @@
 #include <limits>
 #include <stdexcept>
 
-#include "common/input_error.hpp"
-#include "common/text_file.hpp"
+#include <learndyn/common/input_error.hpp>
+#include <learndyn/common/text_file.hpp>
 
 namespace learndyn {
 

@@ -1,4 +1,4 @@
-#include "common/npz.hpp"
+#include <learndyn/common/npz.hpp>
 
 #include <zlib.h>
 
@@ -10,7 +10,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "common/input_error.hpp"
+#include <learndyn/common/input_error.hpp>
 
 namespace learndyn {
 

@@ -21,7 +21,7 @@
 #include <string>
 #include <string_view>
 
-#include "common/npy.hpp"
+#include <learndyn/common/npy.hpp>
 
 namespace learndyn {
 

@@ -19,8 +19,8 @@
 
 #include <Eigen/Core>
 
-#include "common/argument_error.hpp"
-#include "common/eigen_scalar.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/eigen_scalar.hpp>
 
 namespace learndyn::ode {
 

@@ -1,4 +1,4 @@
-#include "common/text_file.hpp"
+#include <learndyn/common/text_file.hpp>
 
 #include <cerrno>
 #include <cstdio>
@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "common/input_error.hpp"
+#include <learndyn/common/input_error.hpp>
 
 namespace learndyn {
 

@@ -5,7 +5,7 @@
 
 #include <cmath>
 
-#include "common/argument_error.hpp"
+#include <learndyn/common/argument_error.hpp>
 
 namespace learndyn {
 

@@ -1,4 +1,4 @@
-#include "experiments/table.hpp"
+#include <learndyn/experiments/table.hpp>
 
 #include <stdexcept>
 

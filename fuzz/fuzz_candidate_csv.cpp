@@ -4,7 +4,7 @@
 #include <cstdint>
 
 #include "fuzz/fuzz_target.hpp"
-#include "oracle/check.hpp"
+#include <learndyn/oracle/check.hpp>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   return learndyn::fuzz::run_guarded(data, size, [](std::string_view text) {

@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <limits>
 
-#include "common/decimal.hpp"
-#include "common/scalar.hpp"
+#include <learndyn/common/decimal.hpp>
+#include <learndyn/common/scalar.hpp>
 #include "fuzz/fuzz_target.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -3,7 +3,7 @@
 #include <cstdint>
 
 #include "fuzz/fuzz_target.hpp"
-#include "oracle/golden.hpp"
+#include <learndyn/oracle/golden.hpp>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   return learndyn::fuzz::run_guarded(data, size, [](std::string_view text) {

@@ -7,8 +7,8 @@
 #include <string>
 #include <variant>
 
-#include "common/input_error.hpp"
-#include "experiments/ntk/manifest.hpp"
+#include <learndyn/common/input_error.hpp>
+#include <learndyn/experiments/ntk/manifest.hpp>
 #include "fuzz/fuzz_target.hpp"
 
 namespace {

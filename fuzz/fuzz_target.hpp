@@ -7,8 +7,8 @@
 #include <exception>
 #include <string_view>
 
-#include "common/argument_error.hpp"
-#include "common/input_error.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/input_error.hpp>
 
 namespace learndyn::fuzz {
 

@@ -1,15 +1,15 @@
-#include "oracle/candidate.hpp"
+#include <learndyn/oracle/candidate.hpp>
 
 #include <cstdio>
 #include <set>
 #include <utility>
 
-#include "common/argument_error.hpp"
-#include "common/decimal.hpp"
-#include "common/input_error.hpp"
-#include "common/scalar.hpp"
-#include "oracle/golden.hpp"
-#include "oracle/json_input.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/decimal.hpp>
+#include <learndyn/common/input_error.hpp>
+#include <learndyn/common/scalar.hpp>
+#include <learndyn/oracle/golden.hpp>
+#include <learndyn/oracle/json_input.hpp>
 
 namespace learndyn::oracle {
 

@@ -1,4 +1,4 @@
-#include "oracle/check.hpp"
+#include <learndyn/oracle/check.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -6,11 +6,11 @@
 #include <sstream>
 #include <utility>
 
-#include "common/argument_error.hpp"
-#include "common/decimal.hpp"
-#include "common/error_measures.hpp"
-#include "common/input_error.hpp"
-#include "common/scalar.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/decimal.hpp>
+#include <learndyn/common/error_measures.hpp>
+#include <learndyn/common/input_error.hpp>
+#include <learndyn/common/scalar.hpp>
 
 namespace learndyn::oracle {
 

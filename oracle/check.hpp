@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "common/scalar.hpp"
-#include "oracle/candidate.hpp"
-#include "oracle/golden.hpp"
+#include <learndyn/common/scalar.hpp>
+#include <learndyn/oracle/candidate.hpp>
+#include <learndyn/oracle/golden.hpp>
 
 namespace learndyn::oracle {
 

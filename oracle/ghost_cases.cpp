@@ -1,13 +1,13 @@
-#include "oracle/ghost_cases.hpp"
+#include <learndyn/oracle/ghost_cases.hpp>
 
 #include <string>
 #include <utility>
 
-#include "common/decimal.hpp"
-#include "fast/ghost/analytic.hpp"
-#include "fast/ghost/finite_confidence.hpp"
-#include "fast/ghost/gradient_descent.hpp"
-#include "oracle/ghost_quantities.hpp"
+#include <learndyn/common/decimal.hpp>
+#include <learndyn/fast/ghost/analytic.hpp>
+#include <learndyn/fast/ghost/finite_confidence.hpp>
+#include <learndyn/fast/ghost/gradient_descent.hpp>
+#include <learndyn/oracle/ghost_quantities.hpp>
 
 namespace learndyn::oracle {
 namespace rg = learndyn::reference::ghost;

@@ -1,9 +1,9 @@
-#include "oracle/ghost_quantities.hpp"
+#include <learndyn/oracle/ghost_quantities.hpp>
 
-#include "common/argument_error.hpp"
-#include "common/decimal.hpp"
-#include "reference/ghost/finite_confidence.hpp"
-#include "reference/ghost/gradient_descent.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/decimal.hpp>
+#include <learndyn/reference/ghost/finite_confidence.hpp>
+#include <learndyn/reference/ghost/gradient_descent.hpp>
 
 namespace learndyn::oracle {
 namespace rg = learndyn::reference::ghost;

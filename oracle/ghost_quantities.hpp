@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "oracle/named_value.hpp"
-#include "reference/ghost/delayed_activation.hpp"
+#include <learndyn/oracle/named_value.hpp>
+#include <learndyn/reference/ghost/delayed_activation.hpp>
 
 namespace learndyn::oracle {
 

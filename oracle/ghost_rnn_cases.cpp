@@ -1,11 +1,11 @@
-#include "oracle/ghost_rnn_cases.hpp"
+#include <learndyn/oracle/ghost_rnn_cases.hpp>
 
 #include <string>
 #include <utility>
 
-#include "fast/ghost/rnn.hpp"
-#include "oracle/to_reference.hpp"
-#include "reference/ghost/rnn_bptt.hpp"
+#include <learndyn/fast/ghost/rnn.hpp>
+#include <learndyn/oracle/to_reference.hpp>
+#include <learndyn/reference/ghost/rnn_bptt.hpp>
 
 namespace learndyn::oracle {
 namespace rg = learndyn::reference::ghost;

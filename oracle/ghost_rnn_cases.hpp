@@ -5,7 +5,7 @@
 
 #include <vector>
 
-#include "oracle/suite.hpp"
+#include <learndyn/oracle/suite.hpp>
 
 namespace learndyn::oracle {
 

@@ -1,12 +1,12 @@
-#include "oracle/golden.hpp"
+#include <learndyn/oracle/golden.hpp>
 
 #include <algorithm>
 #include <set>
 
-#include "common/argument_error.hpp"
-#include "common/decimal.hpp"
-#include "common/scalar.hpp"
-#include "oracle/json_input.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/decimal.hpp>
+#include <learndyn/common/scalar.hpp>
+#include <learndyn/oracle/json_input.hpp>
 
 namespace learndyn::oracle {
 

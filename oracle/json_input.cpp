@@ -1,11 +1,11 @@
-#include "oracle/json_input.hpp"
+#include <learndyn/oracle/json_input.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <set>
 #include <vector>
 
-#include "common/input_error.hpp"
+#include <learndyn/common/input_error.hpp>
 
 namespace learndyn::oracle {
 

@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "common/certify.hpp"
+#include <learndyn/common/certify.hpp>
 
 namespace learndyn::oracle {
 

@@ -1,4 +1,4 @@
-#include "oracle/ntk_cases.hpp"
+#include <learndyn/oracle/ntk_cases.hpp>
 
 #include <cmath>
 #include <string>
@@ -6,14 +6,14 @@
 
 #include <Eigen/Core>
 
-#include "common/decimal.hpp"
-#include "common/eigen_scalar.hpp"
-#include "fast/ntk/estimators.hpp"
-#include "fast/ntk/model.hpp"
-#include "fast/ntk/operators.hpp"
-#include "oracle/to_reference.hpp"
-#include "reference/ntk/model.hpp"
-#include "reference/ntk/operators.hpp"
+#include <learndyn/common/decimal.hpp>
+#include <learndyn/common/eigen_scalar.hpp>
+#include <learndyn/fast/ntk/estimators.hpp>
+#include <learndyn/fast/ntk/model.hpp>
+#include <learndyn/fast/ntk/operators.hpp>
+#include <learndyn/oracle/to_reference.hpp>
+#include <learndyn/reference/ntk/model.hpp>
+#include <learndyn/reference/ntk/operators.hpp>
 
 namespace learndyn::oracle {
 namespace rn = learndyn::reference::ntk;

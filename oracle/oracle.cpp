@@ -1,10 +1,10 @@
-#include "oracle/oracle.hpp"
+#include <learndyn/oracle/oracle.hpp>
 
 #include <charconv>
 #include <cmath>
 
-#include "common/argument_error.hpp"
-#include "common/text_file.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/text_file.hpp>
 
 namespace learndyn::oracle {
 

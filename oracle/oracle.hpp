@@ -14,9 +14,9 @@
 #include <string>
 #include <vector>
 
-#include "oracle/candidate.hpp"
-#include "oracle/check.hpp"
-#include "oracle/golden.hpp"
+#include <learndyn/oracle/candidate.hpp>
+#include <learndyn/oracle/check.hpp>
+#include <learndyn/oracle/golden.hpp>
 
 namespace learndyn::oracle {
 

@@ -1,15 +1,15 @@
-#include "oracle/overlaps_cases.hpp"
+#include <learndyn/oracle/overlaps_cases.hpp>
 
 #include <string>
 #include <utility>
 
-#include "common/decimal.hpp"
-#include "common/eigen_scalar.hpp"
-#include "fast/overlaps/filter_closed_form.hpp"
-#include "fast/overlaps/overlap_ode.hpp"
-#include "reference/overlaps/learning.hpp"
-#include "reference/overlaps/overlaps.hpp"
-#include "reference/overlaps/tasks.hpp"
+#include <learndyn/common/decimal.hpp>
+#include <learndyn/common/eigen_scalar.hpp>
+#include <learndyn/fast/overlaps/filter_closed_form.hpp>
+#include <learndyn/fast/overlaps/overlap_ode.hpp>
+#include <learndyn/reference/overlaps/learning.hpp>
+#include <learndyn/reference/overlaps/overlaps.hpp>
+#include <learndyn/reference/overlaps/tasks.hpp>
 
 namespace learndyn::oracle {
 namespace ro = learndyn::reference::overlaps;

@@ -1,16 +1,16 @@
-#include "oracle/suite.hpp"
+#include <learndyn/oracle/suite.hpp>
 
 #include <algorithm>
 #include <map>
 
-#include "common/argument_error.hpp"
-#include "common/decimal.hpp"
-#include "common/error_measures.hpp"
-#include "common/scalar.hpp"
-#include "oracle/ghost_cases.hpp"
-#include "oracle/ghost_rnn_cases.hpp"
-#include "oracle/ntk_cases.hpp"
-#include "oracle/overlaps_cases.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/decimal.hpp>
+#include <learndyn/common/error_measures.hpp>
+#include <learndyn/common/scalar.hpp>
+#include <learndyn/oracle/ghost_cases.hpp>
+#include <learndyn/oracle/ghost_rnn_cases.hpp>
+#include <learndyn/oracle/ntk_cases.hpp>
+#include <learndyn/oracle/overlaps_cases.hpp>
 
 namespace learndyn::oracle {
 

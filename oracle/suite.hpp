@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "oracle/named_value.hpp"
-#include "oracle/golden.hpp"
+#include <learndyn/oracle/named_value.hpp>
+#include <learndyn/oracle/golden.hpp>
 
 namespace learndyn::oracle {
 

@@ -9,11 +9,11 @@
 
 #include <Eigen/Core>
 
-#include "common/eigen_scalar.hpp"
-#include "fast/ghost/rnn.hpp"
-#include "fast/ntk/model.hpp"
-#include "reference/ghost/rnn_model.hpp"
-#include "reference/ntk/model.hpp"
+#include <learndyn/common/eigen_scalar.hpp>
+#include <learndyn/fast/ghost/rnn.hpp>
+#include <learndyn/fast/ntk/model.hpp>
+#include <learndyn/reference/ghost/rnn_model.hpp>
+#include <learndyn/reference/ntk/model.hpp>
 
 namespace learndyn::oracle {
 

@@ -1,8 +1,8 @@
-#include "experiments/ghost/divergence.hpp"
+#include <learndyn/experiments/ghost/divergence.hpp>
 
 #include <cmath>
 
-#include "common/argument_error.hpp"
+#include <learndyn/common/argument_error.hpp>
 
 namespace learndyn::experiments::ghost {
 

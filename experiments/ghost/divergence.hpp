@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "fast/ghost/rnn.hpp"
+#include <learndyn/fast/ghost/rnn.hpp>
 
 namespace learndyn::experiments::ghost {
 

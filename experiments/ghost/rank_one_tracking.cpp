@@ -1,7 +1,7 @@
-#include "experiments/ghost/rank_one_tracking.hpp"
+#include <learndyn/experiments/ghost/rank_one_tracking.hpp>
 
-#include "oracle/to_reference.hpp"
-#include "reference/ghost/rnn_dynamics.hpp"
+#include <learndyn/oracle/to_reference.hpp>
+#include <learndyn/reference/ghost/rnn_dynamics.hpp>
 
 namespace learndyn::experiments::ghost {
 

@@ -6,7 +6,7 @@
 
 #include <limits>
 
-#include "fast/ghost/rnn.hpp"
+#include <learndyn/fast/ghost/rnn.hpp>
 
 namespace learndyn::experiments::ghost {
 

@@ -1,12 +1,12 @@
-#include "experiments/ghost/rnn_sweep.hpp"
+#include <learndyn/experiments/ghost/rnn_sweep.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <map>
 
-#include "common/argument_error.hpp"
-#include "experiments/ghost/divergence.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/experiments/ghost/divergence.hpp>
 
 namespace learndyn::experiments::ghost {
 

@@ -7,8 +7,8 @@
 #include <utility>
 #include <vector>
 
-#include "experiments/table.hpp"
-#include "fast/ghost/rnn.hpp"
+#include <learndyn/experiments/table.hpp>
+#include <learndyn/fast/ghost/rnn.hpp>
 
 namespace learndyn::experiments::ghost {
 

@@ -1,11 +1,11 @@
-#include "experiments/ghost/rnn_train.hpp"
+#include <learndyn/experiments/ghost/rnn_train.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
-#include "common/argument_error.hpp"
-#include "experiments/ghost/divergence.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/experiments/ghost/divergence.hpp>
 
 namespace learndyn::experiments::ghost {
 

@@ -3,9 +3,9 @@
 // (Figs. 3, 8B: the confidence change at `change_epoch` moves the ghost).
 #pragma once
 
-#include "experiments/ghost/rank_one_tracking.hpp"
-#include "experiments/table.hpp"
-#include "fast/ghost/rnn.hpp"
+#include <learndyn/experiments/ghost/rank_one_tracking.hpp>
+#include <learndyn/experiments/table.hpp>
+#include <learndyn/fast/ghost/rnn.hpp>
 
 namespace learndyn::experiments::ghost {
 

@@ -1,13 +1,13 @@
-#include "experiments/ghost/slow_points.hpp"
+#include <learndyn/experiments/ghost/slow_points.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <string>
 
-#include "common/argument_error.hpp"
-#include "experiments/ghost/divergence.hpp"
-#include "oracle/to_reference.hpp"
-#include "reference/ghost/rnn_dynamics.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/experiments/ghost/divergence.hpp>
+#include <learndyn/oracle/to_reference.hpp>
+#include <learndyn/reference/ghost/rnn_dynamics.hpp>
 
 namespace learndyn::experiments::ghost {
 namespace {

@@ -6,8 +6,8 @@
 #include <limits>
 #include <vector>
 
-#include "experiments/table.hpp"
-#include "fast/ghost/rnn.hpp"
+#include <learndyn/experiments/table.hpp>
+#include <learndyn/fast/ghost/rnn.hpp>
 
 namespace learndyn::experiments::ghost {
 

@@ -1,11 +1,11 @@
-#include "experiments/ntk/attention_rank.hpp"
+#include <learndyn/experiments/ntk/attention_rank.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
-#include "common/argument_error.hpp"
-#include "fast/ntk/estimators.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/fast/ntk/estimators.hpp>
 
 namespace learndyn::experiments::ntk {
 namespace {

@@ -9,8 +9,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "experiments/table.hpp"
-#include "fast/ntk/attention.hpp"
+#include <learndyn/experiments/table.hpp>
+#include <learndyn/fast/ntk/attention.hpp>
 
 namespace learndyn::experiments::ntk {
 

@@ -1,9 +1,9 @@
-#include "experiments/ntk/gain_sweep.hpp"
+#include <learndyn/experiments/ntk/gain_sweep.hpp>
 
 #include <cmath>
 
-#include "common/argument_error.hpp"
-#include "common/random.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/random.hpp>
 
 namespace learndyn::experiments::ntk {
 namespace {

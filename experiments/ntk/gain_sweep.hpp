@@ -9,8 +9,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "experiments/ntk/gradient.hpp"
-#include "experiments/table.hpp"
+#include <learndyn/experiments/ntk/gradient.hpp>
+#include <learndyn/experiments/table.hpp>
 
 namespace learndyn::experiments::ntk {
 

@@ -1,8 +1,8 @@
-#include "experiments/ntk/gradient.hpp"
+#include <learndyn/experiments/ntk/gradient.hpp>
 
 #include <Eigen/Core>
 
-#include "common/argument_error.hpp"
+#include <learndyn/common/argument_error.hpp>
 
 namespace learndyn::experiments::ntk {
 namespace {

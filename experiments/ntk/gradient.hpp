@@ -7,9 +7,9 @@
 #include <cstdint>
 #include <vector>
 
-#include "fast/ntk/estimators.hpp"
-#include "fast/ntk/operators.hpp"
-#include "fast/ntk/parameters.hpp"
+#include <learndyn/fast/ntk/estimators.hpp>
+#include <learndyn/fast/ntk/operators.hpp>
+#include <learndyn/fast/ntk/parameters.hpp>
 
 namespace learndyn::experiments::ntk {
 

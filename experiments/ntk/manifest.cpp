@@ -1,11 +1,11 @@
-#include "experiments/ntk/manifest.hpp"
+#include <learndyn/experiments/ntk/manifest.hpp>
 
 #include <cmath>
 #include <filesystem>
 
-#include "common/input_error.hpp"
-#include "common/text_file.hpp"
-#include "oracle/json_input.hpp"
+#include <learndyn/common/input_error.hpp>
+#include <learndyn/common/text_file.hpp>
+#include <learndyn/oracle/json_input.hpp>
 
 namespace learndyn::experiments::ntk {
 

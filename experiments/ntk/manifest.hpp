@@ -26,9 +26,9 @@
 #include <variant>
 #include <vector>
 
-#include "common/npy.hpp"
-#include "fast/ntk/attention.hpp"
-#include "fast/ntk/model.hpp"
+#include <learndyn/common/npy.hpp>
+#include <learndyn/fast/ntk/attention.hpp>
+#include <learndyn/fast/ntk/model.hpp>
 
 namespace learndyn::experiments::ntk {
 

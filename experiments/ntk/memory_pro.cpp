@@ -1,10 +1,10 @@
-#include "experiments/ntk/memory_pro.hpp"
+#include <learndyn/experiments/ntk/memory_pro.hpp>
 
 #include <algorithm>
 #include <cmath>
 
-#include "common/argument_error.hpp"
-#include "common/random.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/random.hpp>
 
 namespace learndyn::experiments::ntk {
 namespace {

@@ -6,8 +6,8 @@
 
 #include <cstdint>
 
-#include "experiments/ntk/gradient.hpp"
-#include "experiments/table.hpp"
+#include <learndyn/experiments/ntk/gradient.hpp>
+#include <learndyn/experiments/table.hpp>
 
 namespace learndyn::experiments::ntk {
 

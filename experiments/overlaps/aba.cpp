@@ -1,4 +1,4 @@
-#include "experiments/overlaps/aba.hpp"
+#include <learndyn/experiments/overlaps/aba.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -6,13 +6,13 @@
 #include <memory>
 #include <sstream>
 
-#include "common/argument_error.hpp"
-#include "common/memory_budget.hpp"
-#include "experiments/overlaps/support.hpp"
-#include "experiments/overlaps/tasks.hpp"
-#include "fast/overlaps/network.hpp"
-#include "fast/overlaps/overlap_ode.hpp"
-#include "reference/overlaps/learning.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/memory_budget.hpp>
+#include <learndyn/experiments/overlaps/support.hpp>
+#include <learndyn/experiments/overlaps/tasks.hpp>
+#include <learndyn/fast/overlaps/network.hpp>
+#include <learndyn/fast/overlaps/overlap_ode.hpp>
+#include <learndyn/reference/overlaps/learning.hpp>
 
 namespace learndyn::experiments::overlaps {
 namespace ro = learndyn::reference::overlaps;

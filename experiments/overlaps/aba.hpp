@@ -19,8 +19,8 @@
 #include <utility>
 #include <vector>
 
-#include "experiments/overlaps/networks.hpp"
-#include "experiments/table.hpp"
+#include <learndyn/experiments/overlaps/networks.hpp>
+#include <learndyn/experiments/table.hpp>
 
 namespace learndyn::experiments::overlaps {
 

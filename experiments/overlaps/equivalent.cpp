@@ -1,14 +1,14 @@
-#include "experiments/overlaps/equivalent.hpp"
+#include <learndyn/experiments/overlaps/equivalent.hpp>
 
 #include <algorithm>
 #include <cmath>
 
-#include "common/argument_error.hpp"
-#include "experiments/overlaps/networks.hpp"
-#include "experiments/overlaps/support.hpp"
-#include "experiments/overlaps/tasks.hpp"
-#include "fast/overlaps/network.hpp"
-#include "fast/overlaps/overlap_ode.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/experiments/overlaps/networks.hpp>
+#include <learndyn/experiments/overlaps/support.hpp>
+#include <learndyn/experiments/overlaps/tasks.hpp>
+#include <learndyn/fast/overlaps/network.hpp>
+#include <learndyn/fast/overlaps/overlap_ode.hpp>
 
 namespace learndyn::experiments::overlaps {
 

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "experiments/table.hpp"
+#include <learndyn/experiments/table.hpp>
 
 namespace learndyn::experiments::overlaps {
 

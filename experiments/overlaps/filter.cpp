@@ -1,19 +1,19 @@
-#include "experiments/overlaps/filter.hpp"
+#include <learndyn/experiments/overlaps/filter.hpp>
 
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <limits>
 
-#include "common/argument_error.hpp"
-#include "common/memory_budget.hpp"
-#include "common/progress.hpp"
-#include "common/scalar.hpp"
-#include "experiments/overlaps/support.hpp"
-#include "experiments/overlaps/tasks.hpp"
-#include "fast/overlaps/network.hpp"
-#include "fast/overlaps/overlap_ode.hpp"
-#include "reference/overlaps/learning.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/memory_budget.hpp>
+#include <learndyn/common/progress.hpp>
+#include <learndyn/common/scalar.hpp>
+#include <learndyn/experiments/overlaps/support.hpp>
+#include <learndyn/experiments/overlaps/tasks.hpp>
+#include <learndyn/fast/overlaps/network.hpp>
+#include <learndyn/fast/overlaps/overlap_ode.hpp>
+#include <learndyn/reference/overlaps/learning.hpp>
 
 namespace learndyn::experiments::overlaps {
 namespace ro = learndyn::reference::overlaps;

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "experiments/table.hpp"
+#include <learndyn/experiments/table.hpp>
 
 namespace learndyn::experiments::overlaps {
 

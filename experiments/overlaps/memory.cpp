@@ -1,4 +1,4 @@
-#include "experiments/overlaps/memory.hpp"
+#include <learndyn/experiments/overlaps/memory.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -8,9 +8,9 @@
 
 #include <Eigen/Cholesky>
 
-#include "common/argument_error.hpp"
-#include "experiments/overlaps/statistics.hpp"
-#include "experiments/overlaps/support.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/experiments/overlaps/statistics.hpp>
+#include <learndyn/experiments/overlaps/support.hpp>
 
 namespace learndyn::experiments::overlaps {
 

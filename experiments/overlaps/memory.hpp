@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "experiments/table.hpp"
-#include "experiments/overlaps/tasks.hpp"
-#include "fast/overlaps/overlap_ode.hpp"
+#include <learndyn/experiments/table.hpp>
+#include <learndyn/experiments/overlaps/tasks.hpp>
+#include <learndyn/fast/overlaps/overlap_ode.hpp>
 
 namespace learndyn::experiments::overlaps {
 

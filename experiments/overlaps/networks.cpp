@@ -1,12 +1,12 @@
-#include "experiments/overlaps/networks.hpp"
+#include <learndyn/experiments/overlaps/networks.hpp>
 
 #include <cmath>
 
 #include <Eigen/QR>
 
-#include "common/argument_error.hpp"
-#include "common/random.hpp"
-#include "experiments/overlaps/support.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/random.hpp>
+#include <learndyn/experiments/overlaps/support.hpp>
 
 namespace learndyn::experiments::overlaps {
 

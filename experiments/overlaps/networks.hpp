@@ -6,7 +6,7 @@
 
 #include <cstdint>
 
-#include "fast/overlaps/network.hpp"
+#include <learndyn/fast/overlaps/network.hpp>
 
 namespace learndyn::experiments::overlaps {
 

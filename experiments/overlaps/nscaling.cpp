@@ -1,15 +1,15 @@
-#include "experiments/overlaps/nscaling.hpp"
+#include <learndyn/experiments/overlaps/nscaling.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <optional>
 
-#include "common/argument_error.hpp"
-#include "experiments/overlaps/networks.hpp"
-#include "experiments/overlaps/support.hpp"
-#include "fast/overlaps/network.hpp"
-#include "reference/overlaps/network.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/experiments/overlaps/networks.hpp>
+#include <learndyn/experiments/overlaps/support.hpp>
+#include <learndyn/fast/overlaps/network.hpp>
+#include <learndyn/reference/overlaps/network.hpp>
 
 namespace learndyn::experiments::overlaps {
 

@@ -12,10 +12,10 @@
 #include <cstdint>
 #include <vector>
 
-#include "experiments/overlaps/statistics.hpp"
-#include "experiments/table.hpp"
-#include "experiments/overlaps/tasks.hpp"
-#include "fast/overlaps/overlap_ode.hpp"
+#include <learndyn/experiments/overlaps/statistics.hpp>
+#include <learndyn/experiments/table.hpp>
+#include <learndyn/experiments/overlaps/tasks.hpp>
+#include <learndyn/fast/overlaps/overlap_ode.hpp>
 
 namespace learndyn::experiments::overlaps {
 

@@ -1,4 +1,4 @@
-#include "experiments/overlaps/statistics.hpp"
+#include <learndyn/experiments/overlaps/statistics.hpp>
 
 #include <cmath>
 #include <stdexcept>

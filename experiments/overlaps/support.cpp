@@ -1,4 +1,4 @@
-#include "experiments/overlaps/support.hpp"
+#include <learndyn/experiments/overlaps/support.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -8,9 +8,9 @@
 #include <system_error>
 #include <thread>
 
-#include "common/progress.hpp"
-#include "fast/overlaps/network.hpp"
-#include "reference/overlaps/overlaps.hpp"
+#include <learndyn/common/progress.hpp>
+#include <learndyn/fast/overlaps/network.hpp>
+#include <learndyn/reference/overlaps/overlaps.hpp>
 
 namespace learndyn::experiments::overlaps {
 namespace ro = learndyn::reference::overlaps;

@@ -11,10 +11,10 @@
 
 #include <Eigen/Core>
 
-#include "common/random.hpp"
-#include "fast/overlaps/model.hpp"
-#include "fast/overlaps/overlap_ode.hpp"
-#include "reference/overlaps/tasks.hpp"
+#include <learndyn/common/random.hpp>
+#include <learndyn/fast/overlaps/model.hpp>
+#include <learndyn/fast/overlaps/overlap_ode.hpp>
+#include <learndyn/reference/overlaps/tasks.hpp>
 
 namespace learndyn::experiments::overlaps {
 

@@ -1,10 +1,10 @@
-#include "experiments/overlaps/tasks.hpp"
+#include <learndyn/experiments/overlaps/tasks.hpp>
 
 #include <algorithm>
 #include <cmath>
 
-#include "common/argument_error.hpp"
-#include "fast/overlaps/overlap_ode.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/fast/overlaps/overlap_ode.hpp>
 
 namespace learndyn::experiments::overlaps {
 namespace ro = learndyn::reference::overlaps;

@@ -9,10 +9,10 @@
 
 #include <Eigen/Core>
 
-#include "common/random.hpp"
-#include "experiments/overlaps/support.hpp"
-#include "fast/overlaps/model.hpp"
-#include "reference/overlaps/tasks.hpp"
+#include <learndyn/common/random.hpp>
+#include <learndyn/experiments/overlaps/support.hpp>
+#include <learndyn/fast/overlaps/model.hpp>
+#include <learndyn/reference/overlaps/tasks.hpp>
 
 namespace learndyn::experiments::overlaps {
 

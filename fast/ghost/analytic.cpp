@@ -5,7 +5,7 @@
 
 #include <hwy/highway.h>
 
-#include "fast/ghost/analytic.hpp"
+#include <learndyn/fast/ghost/analytic.hpp>
 
 HWY_BEFORE_NAMESPACE();
 namespace learndyn::fast::ghost {
@@ -73,8 +73,8 @@ HWY_AFTER_NAMESPACE();
 #if HWY_ONCE
 #include <cmath>
 
-#include "common/argument_error.hpp"
-#include "common/decimal.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/decimal.hpp>
 
 namespace learndyn::fast::ghost {
 

@@ -15,7 +15,7 @@
 #include <hwy/highway.h>
 #include <hwy/contrib/math/math-inl.h>
 
-#include "fast/ghost/finite_confidence.hpp"
+#include <learndyn/fast/ghost/finite_confidence.hpp>
 
 // ---------------------------------------------------------------------------------------------
 // Scalar part, outside the per-target namespaces: compiled once, shared by every target.
@@ -736,7 +736,7 @@ void FiniteLossBatch(const double T_in, const double Tr_in, const double beta_in
 HWY_AFTER_NAMESPACE();
 
 #if HWY_ONCE
-#include "common/argument_error.hpp"
+#include <learndyn/common/argument_error.hpp>
 
 namespace learndyn::fast::ghost {
 

@@ -16,7 +16,7 @@
 
 #include <cstddef>
 
-#include "fast/ghost/analytic.hpp"
+#include <learndyn/fast/ghost/analytic.hpp>
 
 namespace learndyn::fast::ghost {
 

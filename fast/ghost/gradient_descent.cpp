@@ -5,7 +5,7 @@
 
 #include <hwy/highway.h>
 
-#include "fast/ghost/gradient_descent.hpp"
+#include <learndyn/fast/ghost/gradient_descent.hpp>
 
 // Outside the per-target namespaces: one type shared by every dispatched target.
 #ifndef LEARNDYN_FAST_GHOST_STEP_CONSTANTS
@@ -117,9 +117,9 @@ HWY_AFTER_NAMESPACE();
 #include <thread>
 #include <utility>
 
-#include "common/argument_error.hpp"
-#include "common/decimal.hpp"
-#include "common/threshold_search.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/decimal.hpp>
+#include <learndyn/common/threshold_search.hpp>
 
 namespace learndyn::fast::ghost {
 

@@ -5,8 +5,8 @@
 #include <cstddef>
 #include <vector>
 
-#include "common/threshold_search.hpp"
-#include "fast/ghost/analytic.hpp"
+#include <learndyn/common/threshold_search.hpp>
+#include <learndyn/fast/ghost/analytic.hpp>
 
 namespace learndyn::fast::ghost {
 

@@ -1,6 +1,6 @@
 // Fast ghost-paper RNN (proofs/ghost_rnn.md §10): generic BPTT with Eigen products over the
 // batch, the fused rank-one kernel, optimisers, trainer and the multi-run runner.
-#include "fast/ghost/rnn.hpp"
+#include <learndyn/fast/ghost/rnn.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -8,9 +8,9 @@
 #include <system_error>
 #include <thread>
 
-#include "common/argument_error.hpp"
-#include "common/random.hpp"
-#include "fast/ghost/rnn_kernels.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/random.hpp>
+#include <learndyn/fast/ghost/rnn_kernels.hpp>
 
 namespace learndyn::fast::ghost {
 namespace {

@@ -6,7 +6,7 @@
 #include <hwy/contrib/math/math-inl.h>
 #include <hwy/highway.h>
 
-#include "fast/ghost/rnn_kernels.hpp"
+#include <learndyn/fast/ghost/rnn_kernels.hpp>
 
 HWY_BEFORE_NAMESPACE();
 namespace learndyn::fast::ghost {

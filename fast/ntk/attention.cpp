@@ -1,12 +1,12 @@
-#include "fast/ntk/attention.hpp"
+#include <learndyn/fast/ntk/attention.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <thread>
 
-#include "common/argument_error.hpp"
-#include "common/random.hpp"
-#include "fast/ntk/chunks.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/random.hpp>
+#include <learndyn/fast/ntk/chunks.hpp>
 
 namespace learndyn::fast::ntk {
 namespace {

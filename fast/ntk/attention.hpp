@@ -21,9 +21,9 @@
 
 #include <Eigen/Core>
 
-#include "fast/ntk/attention_kernels.hpp"
-#include "fast/ntk/estimators.hpp"
-#include "fast/ntk/operators.hpp"
+#include <learndyn/fast/ntk/attention_kernels.hpp>
+#include <learndyn/fast/ntk/estimators.hpp>
+#include <learndyn/fast/ntk/operators.hpp>
 
 namespace learndyn::fast::ntk {
 

@@ -3,7 +3,7 @@
 // LEARNDYN_NTK_TARGET (and rename Eigen's namespace) first.
 #include <Eigen/Core>
 
-#include "fast/ntk/attention_kernels.hpp"
+#include <learndyn/fast/ntk/attention_kernels.hpp>
 
 namespace learndyn::fast::ntk::detail::LEARNDYN_NTK_TARGET {
 namespace {

@@ -12,4 +12,4 @@
 #define EIGEN_GEMM_TO_COEFFBASED_THRESHOLD 0
 #define LEARNDYN_NTK_TARGET avx2
 #define LEARNDYN_NTK_TARGET_NAME "avx2+fma"
-#include "fast/ntk/attention_kernels-inl.hpp"
+#include <learndyn/fast/ntk/attention_kernels-inl.hpp>

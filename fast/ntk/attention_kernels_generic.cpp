@@ -2,7 +2,7 @@
 // AVX2 build.
 #define LEARNDYN_NTK_TARGET generic
 #define LEARNDYN_NTK_TARGET_NAME "generic"
-#include "fast/ntk/attention_kernels-inl.hpp"
+#include <learndyn/fast/ntk/attention_kernels-inl.hpp>
 
 namespace learndyn::fast::ntk::detail {
 namespace avx2 {

@@ -1,4 +1,4 @@
-#include "fast/ntk/estimators.hpp"
+#include <learndyn/fast/ntk/estimators.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -6,9 +6,9 @@
 #include <Eigen/Core>
 #include <Eigen/Eigenvalues>
 
-#include "common/argument_error.hpp"
-#include "common/random.hpp"
-#include "fast/ntk/kernels.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/random.hpp>
+#include <learndyn/fast/ntk/kernels.hpp>
 
 namespace learndyn::fast::ntk {
 namespace {

@@ -8,7 +8,7 @@
 
 #include <Eigen/Core>
 
-#include "fast/ntk/kernels.hpp"
+#include <learndyn/fast/ntk/kernels.hpp>
 
 namespace learndyn::fast::ntk::detail::LEARNDYN_NTK_TARGET {
 namespace {

@@ -14,4 +14,4 @@
 #define EIGEN_GEMM_TO_COEFFBASED_THRESHOLD 0
 #define LEARNDYN_NTK_TARGET avx2
 #define LEARNDYN_NTK_TARGET_NAME "avx2+fma"
-#include "fast/ntk/kernels-inl.hpp"
+#include <learndyn/fast/ntk/kernels-inl.hpp>

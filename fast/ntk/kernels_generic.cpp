@@ -1,7 +1,7 @@
 // The NTK kernels for any x86-64 CPU, and the run-time choice between them and the AVX2 build.
 #define LEARNDYN_NTK_TARGET generic
 #define LEARNDYN_NTK_TARGET_NAME "generic"
-#include "fast/ntk/kernels-inl.hpp"
+#include <learndyn/fast/ntk/kernels-inl.hpp>
 
 namespace learndyn::fast::ntk::detail {
 namespace avx2 {

@@ -1,10 +1,10 @@
-#include "fast/ntk/model.hpp"
+#include <learndyn/fast/ntk/model.hpp>
 
 #include <cmath>
 #include <string>
 
-#include "common/argument_error.hpp"
-#include "common/random.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/random.hpp>
 
 namespace learndyn::fast::ntk {
 namespace {

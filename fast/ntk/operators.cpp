@@ -1,11 +1,11 @@
-#include "fast/ntk/operators.hpp"
+#include <learndyn/fast/ntk/operators.hpp>
 
 #include <algorithm>
 #include <thread>
 
-#include "common/argument_error.hpp"
-#include "fast/ntk/chunks.hpp"
-#include "fast/ntk/kernels.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/fast/ntk/chunks.hpp>
+#include <learndyn/fast/ntk/kernels.hpp>
 
 namespace learndyn::fast::ntk {
 namespace {

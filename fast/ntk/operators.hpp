@@ -9,8 +9,8 @@
 #include <cstddef>
 #include <vector>
 
-#include "fast/ntk/kernels.hpp"
-#include "fast/ntk/model.hpp"
+#include <learndyn/fast/ntk/kernels.hpp>
+#include <learndyn/fast/ntk/model.hpp>
 
 namespace learndyn::fast::ntk {
 

@@ -1,8 +1,8 @@
-#include "fast/ntk/parameters.hpp"
+#include <learndyn/fast/ntk/parameters.hpp>
 
 #include <Eigen/Core>
 
-#include "common/argument_error.hpp"
+#include <learndyn/common/argument_error.hpp>
 
 namespace learndyn::fast::ntk {
 namespace {

@@ -7,8 +7,8 @@
 
 #include <vector>
 
-#include "fast/ntk/model.hpp"
-#include "fast/ntk/operators.hpp"
+#include <learndyn/fast/ntk/model.hpp>
+#include <learndyn/fast/ntk/operators.hpp>
 
 namespace learndyn::fast::ntk {
 

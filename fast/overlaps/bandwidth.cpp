@@ -5,7 +5,7 @@
 
 #include <hwy/highway.h>
 
-#include "fast/overlaps/bandwidth.hpp"
+#include <learndyn/fast/overlaps/bandwidth.hpp>
 
 HWY_BEFORE_NAMESPACE();
 namespace learndyn::fast::overlaps {

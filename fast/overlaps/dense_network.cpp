@@ -1,8 +1,8 @@
-#include "fast/overlaps/dense_network.hpp"
+#include <learndyn/fast/overlaps/dense_network.hpp>
 
 #include <cmath>
 
-#include "common/argument_error.hpp"
+#include <learndyn/common/argument_error.hpp>
 
 namespace learndyn::fast::overlaps::dense {
 namespace {

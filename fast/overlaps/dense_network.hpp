@@ -6,8 +6,8 @@
 
 #include <Eigen/Core>
 
-#include "fast/overlaps/model.hpp"
-#include "fast/overlaps/network.hpp"
+#include <learndyn/fast/overlaps/model.hpp>
+#include <learndyn/fast/overlaps/network.hpp>
 
 namespace learndyn::fast::overlaps::dense {
 

@@ -5,8 +5,8 @@
 
 #include <hwy/highway.h>
 
-#include "fast/overlaps/erf-inl.hpp"
-#include "fast/overlaps/erf.hpp"
+#include <learndyn/fast/overlaps/erf-inl.hpp>
+#include <learndyn/fast/overlaps/erf.hpp>
 
 HWY_BEFORE_NAMESPACE();
 namespace learndyn::fast::overlaps {

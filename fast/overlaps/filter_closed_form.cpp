@@ -1,8 +1,8 @@
-#include "fast/overlaps/filter_closed_form.hpp"
+#include <learndyn/fast/overlaps/filter_closed_form.hpp>
 
 #include <cmath>
 
-#include "common/argument_error.hpp"
+#include <learndyn/common/argument_error.hpp>
 
 namespace learndyn::fast::overlaps {
 namespace {

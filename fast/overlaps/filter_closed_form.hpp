@@ -5,7 +5,7 @@
 
 #include <Eigen/Core>
 
-#include "fast/overlaps/overlap_ode.hpp"
+#include <learndyn/fast/overlaps/overlap_ode.hpp>
 
 namespace learndyn::fast::overlaps {
 

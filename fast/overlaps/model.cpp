@@ -1,9 +1,9 @@
-#include "fast/overlaps/model.hpp"
+#include <learndyn/fast/overlaps/model.hpp>
 
 #include <cmath>
 #include <string>
 
-#include "common/argument_error.hpp"
+#include <learndyn/common/argument_error.hpp>
 
 namespace learndyn::fast::overlaps {
 

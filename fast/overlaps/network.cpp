@@ -1,13 +1,13 @@
-#include "fast/overlaps/network.hpp"
+#include <learndyn/fast/overlaps/network.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
 
-#include "common/argument_error.hpp"
-#include "common/random.hpp"
-#include "fast/overlaps/network_layout.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/random.hpp>
+#include <learndyn/fast/overlaps/network_layout.hpp>
 
 namespace learndyn::fast::overlaps {
 

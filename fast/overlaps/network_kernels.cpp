@@ -5,9 +5,9 @@
 
 #include <hwy/highway.h>
 
-#include "fast/overlaps/erf-inl.hpp"
-#include "fast/overlaps/network.hpp"
-#include "fast/overlaps/network_layout.hpp"
+#include <learndyn/fast/overlaps/erf-inl.hpp>
+#include <learndyn/fast/overlaps/network.hpp>
+#include <learndyn/fast/overlaps/network_layout.hpp>
 
 HWY_BEFORE_NAMESPACE();
 namespace learndyn::fast::overlaps {
@@ -318,7 +318,7 @@ void Gradient(bool erf, bool before, const detail::GradientPassArgs& args, const
 HWY_AFTER_NAMESPACE();
 
 #if HWY_ONCE
-#include "fast/overlaps/network_kernels.hpp"
+#include <learndyn/fast/overlaps/network_kernels.hpp>
 
 namespace learndyn::fast::overlaps {
 

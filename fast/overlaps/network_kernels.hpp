@@ -5,7 +5,7 @@
 
 #include <cstddef>
 
-#include "fast/overlaps/network_layout.hpp"
+#include <learndyn/fast/overlaps/network_layout.hpp>
 
 namespace learndyn::fast::overlaps::detail {
 

@@ -10,11 +10,11 @@
 
 #include <hwy/aligned_allocator.h>
 
-#include "common/argument_error.hpp"
-#include "fast/overlaps/network.hpp"
-#include "fast/overlaps/network_kernels.hpp"
-#include "fast/overlaps/network_layout.hpp"
-#include "fast/overlaps/thread_team.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/fast/overlaps/network.hpp>
+#include <learndyn/fast/overlaps/network_kernels.hpp>
+#include <learndyn/fast/overlaps/network_layout.hpp>
+#include <learndyn/fast/overlaps/thread_team.hpp>
 
 namespace learndyn::fast::overlaps {
 

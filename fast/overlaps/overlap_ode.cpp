@@ -1,11 +1,11 @@
-#include "fast/overlaps/overlap_ode.hpp"
+#include <learndyn/fast/overlaps/overlap_ode.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
 
-#include "common/argument_error.hpp"
+#include <learndyn/common/argument_error.hpp>
 
 namespace learndyn::fast::overlaps {
 namespace {

@@ -11,7 +11,7 @@
 
 #include <Eigen/Core>
 
-#include "fast/overlaps/model.hpp"
+#include <learndyn/fast/overlaps/model.hpp>
 
 namespace learndyn::fast::overlaps {
 

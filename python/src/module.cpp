@@ -18,18 +18,18 @@
 #include <string>
 #include <vector>
 
-#include "common/argument_error.hpp"
-#include "common/decimal.hpp"
-#include "common/input_error.hpp"
-#include "common/scalar.hpp"
-#include "fast/ghost/analytic.hpp"
-#include "fast/ghost/finite_confidence.hpp"
-#include "oracle/candidate.hpp"
-#include "oracle/check.hpp"
-#include "oracle/ghost_quantities.hpp"
-#include "oracle/golden.hpp"
-#include "oracle/suite.hpp"
-#include "reference/ghost/delayed_activation.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/decimal.hpp>
+#include <learndyn/common/input_error.hpp>
+#include <learndyn/common/scalar.hpp>
+#include <learndyn/fast/ghost/analytic.hpp>
+#include <learndyn/fast/ghost/finite_confidence.hpp>
+#include <learndyn/oracle/candidate.hpp>
+#include <learndyn/oracle/check.hpp>
+#include <learndyn/oracle/ghost_quantities.hpp>
+#include <learndyn/oracle/golden.hpp>
+#include <learndyn/oracle/suite.hpp>
+#include <learndyn/reference/ghost/delayed_activation.hpp>
 
 #ifndef LEARNDYN_VERSION
 #error "LEARNDYN_VERSION is defined by python/CMakeLists.txt from the project version"

@@ -6,7 +6,7 @@
 
 #include <optional>
 
-#include "common/scalar.hpp"  // learndyn::real, the 50-digit scalar this is instantiated for
+#include <learndyn/common/scalar.hpp>  // learndyn::real, the 50-digit scalar this is instantiated for
 
 namespace learndyn::reference::ghost {
 

@@ -1,13 +1,13 @@
-#include "reference/ghost/delayed_activation.hpp"
+#include <learndyn/reference/ghost/delayed_activation.hpp>
 
 #include <cmath>
 
 #include <boost/math/constants/constants.hpp>
 
-#include "common/argument_error.hpp"
-#include "common/decimal.hpp"
-#include "common/scalar.hpp"
-#include "reference/ghost/canonical_model.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/decimal.hpp>
+#include <learndyn/common/scalar.hpp>
+#include <learndyn/reference/ghost/canonical_model.hpp>
 
 namespace learndyn::reference::ghost {
 namespace {

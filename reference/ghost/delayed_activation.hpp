@@ -3,7 +3,7 @@
 // (paper Eqs. 14-23; proofs/ghost.md §2-3).
 #pragma once
 
-#include "common/scalar.hpp"  // learndyn::real, the 50-digit scalar this is instantiated for
+#include <learndyn/common/scalar.hpp>  // learndyn::real, the 50-digit scalar this is instantiated for
 
 namespace learndyn::reference::ghost {
 

@@ -1,4 +1,4 @@
-#include "reference/ghost/finite_confidence.hpp"
+#include <learndyn/reference/ghost/finite_confidence.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -6,11 +6,11 @@
 #include <optional>
 #include <vector>
 
-#include "common/argument_error.hpp"
-#include "common/decimal.hpp"
-#include "common/quadrature.hpp"
-#include "common/scalar.hpp"
-#include "reference/ghost/canonical_model.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/decimal.hpp>
+#include <learndyn/common/quadrature.hpp>
+#include <learndyn/common/scalar.hpp>
+#include <learndyn/reference/ghost/canonical_model.hpp>
 
 namespace learndyn::reference::ghost {
 namespace {

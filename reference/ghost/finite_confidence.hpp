@@ -3,8 +3,8 @@
 // target switch and the readout's front (proofs/ghost.md §4, G21 and G24).
 #pragma once
 
-#include "common/scalar.hpp"  // learndyn::real, the 50-digit scalar this is instantiated for
-#include "reference/ghost/delayed_activation.hpp"
+#include <learndyn/common/scalar.hpp>  // learndyn::real, the 50-digit scalar this is instantiated for
+#include <learndyn/reference/ghost/delayed_activation.hpp>
 
 namespace learndyn::reference::ghost {
 

@@ -1,12 +1,12 @@
-#include "reference/ghost/gradient_descent.hpp"
+#include <learndyn/reference/ghost/gradient_descent.hpp>
 
 #include <cmath>
 
-#include "common/argument_error.hpp"
-#include "common/decimal.hpp"
-#include "common/random.hpp"
-#include "common/threshold_search.hpp"
-#include "common/scalar.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/decimal.hpp>
+#include <learndyn/common/random.hpp>
+#include <learndyn/common/threshold_search.hpp>
+#include <learndyn/common/scalar.hpp>
 
 namespace learndyn::reference::ghost {
 namespace {

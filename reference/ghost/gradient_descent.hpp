@@ -5,9 +5,9 @@
 #include <cstdint>
 #include <vector>
 
-#include "common/scalar.hpp"  // learndyn::real, the 50-digit scalar this is instantiated for
-#include "common/threshold_search.hpp"
-#include "reference/ghost/delayed_activation.hpp"
+#include <learndyn/common/scalar.hpp>  // learndyn::real, the 50-digit scalar this is instantiated for
+#include <learndyn/common/threshold_search.hpp>
+#include <learndyn/reference/ghost/delayed_activation.hpp>
 
 namespace learndyn::reference::ghost {
 

@@ -4,8 +4,8 @@
 // Reference implementation: instantiated for double and real in rnn_network.cpp.
 #pragma once
 
-#include "common/scalar.hpp"  // learndyn::real, the 50-digit scalar this is instantiated for
-#include "reference/ghost/rnn_model.hpp"
+#include <learndyn/common/scalar.hpp>  // learndyn::real, the 50-digit scalar this is instantiated for
+#include <learndyn/reference/ghost/rnn_model.hpp>
 
 namespace learndyn::reference::ghost {
 

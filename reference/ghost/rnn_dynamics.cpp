@@ -1,5 +1,5 @@
 // Dynamical objects of the ghost-paper RNN, reference side (proofs/ghost_rnn.md §6-§8).
-#include "reference/ghost/rnn_dynamics.hpp"
+#include <learndyn/reference/ghost/rnn_dynamics.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -10,8 +10,8 @@
 #include <Eigen/LU>
 #include <boost/multiprecision/cpp_bin_float.hpp>
 
-#include "common/argument_error.hpp"
-#include "common/scalar.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/scalar.hpp>
 
 namespace learndyn::reference::ghost {
 namespace {

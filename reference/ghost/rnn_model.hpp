@@ -11,8 +11,8 @@
 
 #include <Eigen/Core>
 
-#include "common/eigen_scalar.hpp"
-#include "common/scalar.hpp"  // learndyn::real, the 50-digit scalar this is instantiated for
+#include <learndyn/common/eigen_scalar.hpp>
+#include <learndyn/common/scalar.hpp>  // learndyn::real, the 50-digit scalar this is instantiated for
 
 namespace learndyn::reference::ghost {
 

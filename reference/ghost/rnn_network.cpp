@@ -6,12 +6,12 @@
 
 #include <boost/multiprecision/cpp_bin_float.hpp>
 
-#include "common/argument_error.hpp"
-#include "common/random.hpp"
-#include "common/scalar.hpp"
-#include "reference/ghost/rnn_bptt.hpp"
-#include "reference/ghost/rnn_model.hpp"
-#include "reference/ghost/rnn_tasks.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/random.hpp>
+#include <learndyn/common/scalar.hpp>
+#include <learndyn/reference/ghost/rnn_bptt.hpp>
+#include <learndyn/reference/ghost/rnn_model.hpp>
+#include <learndyn/reference/ghost/rnn_tasks.hpp>
 
 namespace learndyn::reference::ghost {
 namespace {

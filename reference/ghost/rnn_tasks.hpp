@@ -7,8 +7,8 @@
 
 #include <cstdint>
 
-#include "common/scalar.hpp"  // learndyn::real, the 50-digit scalar this is instantiated for
-#include "reference/ghost/rnn_model.hpp"
+#include <learndyn/common/scalar.hpp>  // learndyn::real, the 50-digit scalar this is instantiated for
+#include <learndyn/reference/ghost/rnn_model.hpp>
 
 namespace learndyn::reference::ghost {
 

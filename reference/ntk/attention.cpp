@@ -1,12 +1,12 @@
-#include "reference/ntk/attention.hpp"
+#include <learndyn/reference/ntk/attention.hpp>
 
 #include <cmath>
 #include <type_traits>
 #include <vector>
 
-#include "common/argument_error.hpp"
-#include "common/random.hpp"
-#include "common/scalar.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/random.hpp>
+#include <learndyn/common/scalar.hpp>
 
 namespace learndyn::reference::ntk {
 namespace {

@@ -15,8 +15,8 @@
 
 #include <cstdint>
 
-#include "common/scalar.hpp"  // learndyn::real, the 50-digit scalar this is instantiated for
-#include "reference/ntk/model.hpp"
+#include <learndyn/common/scalar.hpp>  // learndyn::real, the 50-digit scalar this is instantiated for
+#include <learndyn/reference/ntk/model.hpp>
 
 namespace learndyn::reference::ntk {
 

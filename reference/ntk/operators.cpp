@@ -1,12 +1,12 @@
-#include "reference/ntk/operators.hpp"
+#include <learndyn/reference/ntk/operators.hpp>
 
 #include <algorithm>
 #include <cmath>
 
 #include <Eigen/Eigenvalues>
 
-#include "common/argument_error.hpp"
-#include "common/scalar.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/scalar.hpp>
 
 namespace learndyn::reference::ntk {
 namespace {

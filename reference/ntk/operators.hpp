@@ -10,8 +10,8 @@
 #include <functional>
 #include <vector>
 
-#include "common/scalar.hpp"  // learndyn::real, the 50-digit scalar this is instantiated for
-#include "reference/ntk/model.hpp"
+#include <learndyn/common/scalar.hpp>  // learndyn::real, the 50-digit scalar this is instantiated for
+#include <learndyn/reference/ntk/model.hpp>
 
 namespace learndyn::reference::ntk {
 

@@ -1,4 +1,4 @@
-#include "reference/overlaps/learning.hpp"
+#include <learndyn/reference/overlaps/learning.hpp>
 
 #include <cmath>
 #include <limits>
@@ -6,9 +6,9 @@
 #include <Eigen/LU>
 #include <boost/math/constants/constants.hpp>
 
-#include "common/argument_error.hpp"
-#include "common/quadrature.hpp"
-#include "common/scalar.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/quadrature.hpp>
+#include <learndyn/common/scalar.hpp>
 
 namespace learndyn::reference::overlaps {
 namespace {

@@ -10,9 +10,9 @@
 
 #include <vector>
 
-#include "common/ode.hpp"
-#include "common/scalar.hpp"  // learndyn::real, the 50-digit scalar this is instantiated for
-#include "reference/overlaps/overlaps.hpp"
+#include <learndyn/common/ode.hpp>
+#include <learndyn/common/scalar.hpp>  // learndyn::real, the 50-digit scalar this is instantiated for
+#include <learndyn/reference/overlaps/overlaps.hpp>
 
 namespace learndyn::reference::overlaps {
 

@@ -1,4 +1,4 @@
-#include "reference/overlaps/network.hpp"
+#include <learndyn/reference/overlaps/network.hpp>
 
 #include <cmath>
 #include <limits>
@@ -7,9 +7,9 @@
 #include <boost/math/constants/constants.hpp>
 #include <boost/math/special_functions/erf.hpp>
 
-#include "common/argument_error.hpp"
-#include "common/random.hpp"
-#include "common/scalar.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/random.hpp>
+#include <learndyn/common/scalar.hpp>
 
 namespace learndyn::reference::overlaps {
 namespace {

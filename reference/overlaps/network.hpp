@@ -10,8 +10,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "common/scalar.hpp"  // learndyn::real, the 50-digit scalar this is instantiated for
-#include "reference/overlaps/tasks.hpp"
+#include <learndyn/common/scalar.hpp>  // learndyn::real, the 50-digit scalar this is instantiated for
+#include <learndyn/reference/overlaps/tasks.hpp>
 
 namespace learndyn::reference::overlaps {
 

@@ -1,12 +1,12 @@
-#include "reference/overlaps/overlaps.hpp"
+#include <learndyn/reference/overlaps/overlaps.hpp>
 
 #include <cmath>
 #include <limits>
 
 #include <Eigen/Eigenvalues>
 
-#include "common/argument_error.hpp"
-#include "common/scalar.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/scalar.hpp>
 
 namespace learndyn::reference::overlaps {
 namespace {

@@ -11,8 +11,8 @@
 #include <utility>
 #include <vector>
 
-#include "common/scalar.hpp"  // learndyn::real, the 50-digit scalar this is instantiated for
-#include "reference/overlaps/network.hpp"
+#include <learndyn/common/scalar.hpp>  // learndyn::real, the 50-digit scalar this is instantiated for
+#include <learndyn/reference/overlaps/network.hpp>
 
 namespace learndyn::reference::overlaps {
 

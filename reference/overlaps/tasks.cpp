@@ -1,12 +1,12 @@
-#include "reference/overlaps/tasks.hpp"
+#include <learndyn/reference/overlaps/tasks.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
-#include "common/argument_error.hpp"
-#include "common/random.hpp"
-#include "common/scalar.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/random.hpp>
+#include <learndyn/common/scalar.hpp>
 
 namespace learndyn::reference::overlaps {
 namespace {

@@ -15,10 +15,10 @@
 #include <unistd.h>
 #include <vector>
 
-#include "common/arrays.hpp"
-#include "common/input_error.hpp"
-#include "common/npy.hpp"
-#include "common/npz.hpp"
+#include <learndyn/common/arrays.hpp>
+#include <learndyn/common/input_error.hpp>
+#include <learndyn/common/npy.hpp>
+#include <learndyn/common/npz.hpp>
 
 namespace arrays_test {
 

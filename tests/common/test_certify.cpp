@@ -6,8 +6,8 @@
 
 #include <boost/math/constants/constants.hpp>
 
-#include "common/certify.hpp"
-#include "common/quadrature.hpp"
+#include <learndyn/common/certify.hpp>
+#include <learndyn/common/quadrature.hpp>
 
 namespace {
 using learndyn::real;

@@ -5,9 +5,9 @@
 #include <limits>
 #include <string>
 
-#include "common/argument_error.hpp"
-#include "common/decimal.hpp"
-#include "common/scalar.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/decimal.hpp>
+#include <learndyn/common/scalar.hpp>
 
 namespace {
 using learndyn::real;

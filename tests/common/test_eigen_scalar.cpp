@@ -7,9 +7,9 @@
 #include <Eigen/SVD>
 #include <boost/math/constants/constants.hpp>
 
-#include "common/eigen_scalar.hpp"
-#include "common/error_measures.hpp"
-#include "common/scalar.hpp"
+#include <learndyn/common/eigen_scalar.hpp>
+#include <learndyn/common/error_measures.hpp>
+#include <learndyn/common/scalar.hpp>
 
 namespace {
 using learndyn::real;

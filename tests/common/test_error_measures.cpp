@@ -2,8 +2,8 @@
 
 #include <cmath>
 
-#include "common/error_measures.hpp"
-#include "common/scalar.hpp"
+#include <learndyn/common/error_measures.hpp>
+#include <learndyn/common/scalar.hpp>
 
 namespace {
 using learndyn::real;

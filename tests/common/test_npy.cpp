@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "common/input_error.hpp"
-#include "common/npy.hpp"
+#include <learndyn/common/input_error.hpp>
+#include <learndyn/common/npy.hpp>
 
 namespace {
 using learndyn::InputError;

@@ -10,10 +10,10 @@
 #include <stdexcept>
 #include <string>
 
-#include "common/argument_error.hpp"
-#include "common/memory_budget.hpp"
-#include "common/progress.hpp"
-#include "common/text_file.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/memory_budget.hpp>
+#include <learndyn/common/progress.hpp>
+#include <learndyn/common/text_file.hpp>
 
 namespace {
 namespace fs = std::filesystem;

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "common/decimal.hpp"
-#include "common/scalar.hpp"
-#include "reference/ghost/finite_confidence.hpp"
+#include <learndyn/common/decimal.hpp>
+#include <learndyn/common/scalar.hpp>
+#include <learndyn/reference/ghost/finite_confidence.hpp>
 
 namespace rg = learndyn::reference::ghost;
 using learndyn::real_hi;

@@ -21,10 +21,10 @@
 
 #include <boost/math/constants/constants.hpp>
 
-#include "common/argument_error.hpp"
-#include "common/error_measures.hpp"
-#include "common/scalar.hpp"
-#include "reference/ghost/canonical_model.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/error_measures.hpp>
+#include <learndyn/common/scalar.hpp>
+#include <learndyn/reference/ghost/canonical_model.hpp>
 
 namespace {
 

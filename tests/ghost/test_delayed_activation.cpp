@@ -21,11 +21,11 @@
 
 #include <boost/math/constants/constants.hpp>
 
-#include "common/argument_error.hpp"
-#include "common/error_measures.hpp"
-#include "common/scalar.hpp"
-#include "reference/ghost/canonical_model.hpp"
-#include "reference/ghost/delayed_activation.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/error_measures.hpp>
+#include <learndyn/common/scalar.hpp>
+#include <learndyn/reference/ghost/canonical_model.hpp>
+#include <learndyn/reference/ghost/delayed_activation.hpp>
 #include "support/generators.hpp"
 #include "support/ghost_reference.hpp"
 #include "support/unit_roundoff.hpp"

@@ -8,12 +8,12 @@
 #include <limits>
 #include <vector>
 
-#include "common/argument_error.hpp"
-#include "common/error_measures.hpp"
-#include "common/scalar.hpp"
-#include "fast/ghost/analytic.hpp"
-#include "reference/ghost/canonical_model.hpp"
-#include "reference/ghost/delayed_activation.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/error_measures.hpp>
+#include <learndyn/common/scalar.hpp>
+#include <learndyn/fast/ghost/analytic.hpp>
+#include <learndyn/reference/ghost/canonical_model.hpp>
+#include <learndyn/reference/ghost/delayed_activation.hpp>
 #include "support/generators.hpp"
 #include "support/unit_roundoff.hpp"
 

@@ -27,11 +27,11 @@
 #include <boost/math/quadrature/gauss_kronrod.hpp>
 #include <hwy/targets.h>
 
-#include "common/argument_error.hpp"
-#include "common/scalar.hpp"
-#include "fast/ghost/finite_confidence.hpp"
-#include "reference/ghost/canonical_model.hpp"
-#include "reference/ghost/finite_confidence.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/scalar.hpp>
+#include <learndyn/fast/ghost/finite_confidence.hpp>
+#include <learndyn/reference/ghost/canonical_model.hpp>
+#include <learndyn/reference/ghost/finite_confidence.hpp>
 
 namespace {
 

@@ -11,10 +11,10 @@
 
 #include <boost/math/constants/constants.hpp>
 
-#include "common/argument_error.hpp"
-#include "common/scalar.hpp"
-#include "fast/ghost/gradient_descent.hpp"
-#include "reference/ghost/gradient_descent.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/scalar.hpp>
+#include <learndyn/fast/ghost/gradient_descent.hpp>
+#include <learndyn/reference/ghost/gradient_descent.hpp>
 #include "support/generators.hpp"
 #include "support/unit_roundoff.hpp"
 

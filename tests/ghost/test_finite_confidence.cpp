@@ -25,13 +25,13 @@
 #include <boost/math/quadrature/gauss_kronrod.hpp>
 #include <boost/math/quadrature/tanh_sinh.hpp>
 
-#include "common/argument_error.hpp"
-#include "common/certify.hpp"
-#include "common/error_measures.hpp"
-#include "common/scalar.hpp"
-#include "reference/ghost/canonical_model.hpp"
-#include "reference/ghost/delayed_activation.hpp"
-#include "reference/ghost/finite_confidence.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/certify.hpp>
+#include <learndyn/common/error_measures.hpp>
+#include <learndyn/common/scalar.hpp>
+#include <learndyn/reference/ghost/canonical_model.hpp>
+#include <learndyn/reference/ghost/delayed_activation.hpp>
+#include <learndyn/reference/ghost/finite_confidence.hpp>
 #include "support/ghost_reference.hpp"
 #include "support/unit_roundoff.hpp"
 

@@ -5,9 +5,9 @@
 
 #include <limits>
 
-#include "common/error_measures.hpp"
-#include "common/scalar.hpp"
-#include "reference/ghost/finite_confidence.hpp"
+#include <learndyn/common/error_measures.hpp>
+#include <learndyn/common/scalar.hpp>
+#include <learndyn/reference/ghost/finite_confidence.hpp>
 
 namespace {
 #include "data/ghost_golden.ipp"

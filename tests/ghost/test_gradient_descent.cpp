@@ -9,9 +9,9 @@
 
 #include <boost/math/tools/roots.hpp>
 
-#include "common/argument_error.hpp"
-#include "common/scalar.hpp"
-#include "reference/ghost/gradient_descent.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/scalar.hpp>
+#include <learndyn/reference/ghost/gradient_descent.hpp>
 #include "support/generators.hpp"
 
 namespace {

@@ -11,10 +11,10 @@
 #include <string>
 #include <vector>
 
-#include "common/argument_error.hpp"
-#include "experiments/ghost/rnn_sweep.hpp"
-#include "experiments/ghost/rnn_train.hpp"
-#include "experiments/ghost/slow_points.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/experiments/ghost/rnn_sweep.hpp>
+#include <learndyn/experiments/ghost/rnn_train.hpp>
+#include <learndyn/experiments/ghost/slow_points.hpp>
 
 namespace {
 namespace fg = learndyn::fast::ghost;

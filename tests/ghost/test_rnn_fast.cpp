@@ -11,15 +11,15 @@
 
 #include <boost/math/special_functions/next.hpp>
 
-#include "common/argument_error.hpp"
-#include "common/random.hpp"
-#include "common/scalar.hpp"
-#include "fast/ghost/rnn.hpp"
-#include "fast/ghost/rnn_kernels.hpp"
-#include "oracle/to_reference.hpp"
-#include "reference/ghost/rnn_bptt.hpp"
-#include "reference/ghost/rnn_model.hpp"
-#include "reference/ghost/rnn_tasks.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/random.hpp>
+#include <learndyn/common/scalar.hpp>
+#include <learndyn/fast/ghost/rnn.hpp>
+#include <learndyn/fast/ghost/rnn_kernels.hpp>
+#include <learndyn/oracle/to_reference.hpp>
+#include <learndyn/reference/ghost/rnn_bptt.hpp>
+#include <learndyn/reference/ghost/rnn_model.hpp>
+#include <learndyn/reference/ghost/rnn_tasks.hpp>
 
 namespace {
 using learndyn::real;

@@ -11,11 +11,11 @@
 
 #include <Eigen/Eigenvalues>
 
-#include "common/random.hpp"
-#include "common/scalar.hpp"
-#include "fast/ntk/attention.hpp"
-#include "fast/ntk/estimators.hpp"
-#include "reference/ntk/attention.hpp"
+#include <learndyn/common/random.hpp>
+#include <learndyn/common/scalar.hpp>
+#include <learndyn/fast/ntk/attention.hpp>
+#include <learndyn/fast/ntk/estimators.hpp>
+#include <learndyn/reference/ntk/attention.hpp>
 
 namespace {
 namespace fn = learndyn::fast::ntk;

@@ -9,8 +9,8 @@
 #include <vector>
 #include <string>
 
-#include "common/argument_error.hpp"
-#include "experiments/ntk/attention_rank.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/experiments/ntk/attention_rank.hpp>
 
 namespace {
 namespace ex = learndyn::experiments::ntk;

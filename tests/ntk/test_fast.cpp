@@ -9,14 +9,14 @@
 
 #include <Eigen/Eigenvalues>
 
-#include "common/random.hpp"
-#include "common/scalar.hpp"
-#include "fast/ntk/estimators.hpp"
-#include "fast/ntk/operators.hpp"
-#include "fast/ntk/parameters.hpp"
-#include "oracle/to_reference.hpp"
-#include "reference/ntk/model.hpp"
-#include "reference/ntk/operators.hpp"
+#include <learndyn/common/random.hpp>
+#include <learndyn/common/scalar.hpp>
+#include <learndyn/fast/ntk/estimators.hpp>
+#include <learndyn/fast/ntk/operators.hpp>
+#include <learndyn/fast/ntk/parameters.hpp>
+#include <learndyn/oracle/to_reference.hpp>
+#include <learndyn/reference/ntk/model.hpp>
+#include <learndyn/reference/ntk/operators.hpp>
 
 namespace {
 namespace fn = learndyn::fast::ntk;

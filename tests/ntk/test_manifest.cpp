@@ -7,8 +7,8 @@
 
 #include <gtest/gtest.h>
 
-#include "common/input_error.hpp"
-#include "experiments/ntk/manifest.hpp"
+#include <learndyn/common/input_error.hpp>
+#include <learndyn/experiments/ntk/manifest.hpp>
 
 namespace {
 

@@ -12,10 +12,10 @@
 #include <cmath>
 #include <vector>
 
-#include "common/argument_error.hpp"
-#include "common/random.hpp"
-#include "experiments/ntk/gain_sweep.hpp"
-#include "experiments/ntk/memory_pro.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/random.hpp>
+#include <learndyn/experiments/ntk/gain_sweep.hpp>
+#include <learndyn/experiments/ntk/memory_pro.hpp>
 
 namespace {
 namespace fn = learndyn::fast::ntk;

@@ -8,11 +8,11 @@
 
 #include <cmath>
 
-#include "common/random.hpp"
-#include "common/scalar.hpp"
-#include "reference/ntk/attention.hpp"
-#include "reference/ntk/model.hpp"
-#include "reference/ntk/operators.hpp"
+#include <learndyn/common/random.hpp>
+#include <learndyn/common/scalar.hpp>
+#include <learndyn/reference/ntk/attention.hpp>
+#include <learndyn/reference/ntk/model.hpp>
+#include <learndyn/reference/ntk/operators.hpp>
 
 namespace {
 using learndyn::real;

@@ -7,14 +7,14 @@
 #include <string>
 #include <vector>
 
-#include "common/argument_error.hpp"
-#include "common/decimal.hpp"
-#include "common/input_error.hpp"
-#include "common/scalar.hpp"
-#include "oracle/candidate.hpp"
-#include "oracle/check.hpp"
-#include "oracle/golden.hpp"
-#include "oracle/oracle.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/decimal.hpp>
+#include <learndyn/common/input_error.hpp>
+#include <learndyn/common/scalar.hpp>
+#include <learndyn/oracle/candidate.hpp>
+#include <learndyn/oracle/check.hpp>
+#include <learndyn/oracle/golden.hpp>
+#include <learndyn/oracle/oracle.hpp>
 
 namespace {
 namespace o = learndyn::oracle;

@@ -10,14 +10,14 @@
 #include <string>
 #include <vector>
 
-#include "common/argument_error.hpp"
-#include "common/decimal.hpp"
-#include "common/scalar.hpp"
-#include "oracle/check.hpp"
-#include "oracle/ghost_quantities.hpp"
-#include "oracle/golden.hpp"
-#include "oracle/suite.hpp"
-#include "reference/ghost/delayed_activation.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/decimal.hpp>
+#include <learndyn/common/scalar.hpp>
+#include <learndyn/oracle/check.hpp>
+#include <learndyn/oracle/ghost_quantities.hpp>
+#include <learndyn/oracle/golden.hpp>
+#include <learndyn/oracle/suite.hpp>
+#include <learndyn/reference/ghost/delayed_activation.hpp>
 
 namespace {
 namespace o = learndyn::oracle;

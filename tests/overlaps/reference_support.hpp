@@ -8,9 +8,9 @@
 #include <utility>
 #include <vector>
 
-#include "common/random.hpp"
-#include "common/scalar.hpp"
-#include "reference/overlaps/learning.hpp"
+#include <learndyn/common/random.hpp>
+#include <learndyn/common/scalar.hpp>
+#include <learndyn/reference/overlaps/learning.hpp>
 
 namespace learndyn::testing::overlaps {
 

@@ -11,18 +11,18 @@
 #include <string>
 #include <vector>
 
-#include "common/argument_error.hpp"
-#include "experiments/overlaps/aba.hpp"
-#include "experiments/overlaps/equivalent.hpp"
-#include "experiments/overlaps/filter.hpp"
-#include "experiments/overlaps/memory.hpp"
-#include "experiments/overlaps/statistics.hpp"
-#include "experiments/overlaps/networks.hpp"
-#include "experiments/overlaps/nscaling.hpp"
-#include "experiments/overlaps/tasks.hpp"
-#include "reference/overlaps/tasks.hpp"
-#include "experiments/overlaps/support.hpp"
-#include "experiments/table.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/experiments/overlaps/aba.hpp>
+#include <learndyn/experiments/overlaps/equivalent.hpp>
+#include <learndyn/experiments/overlaps/filter.hpp>
+#include <learndyn/experiments/overlaps/memory.hpp>
+#include <learndyn/experiments/overlaps/statistics.hpp>
+#include <learndyn/experiments/overlaps/networks.hpp>
+#include <learndyn/experiments/overlaps/nscaling.hpp>
+#include <learndyn/experiments/overlaps/tasks.hpp>
+#include <learndyn/reference/overlaps/tasks.hpp>
+#include <learndyn/experiments/overlaps/support.hpp>
+#include <learndyn/experiments/table.hpp>
 #include "support/generators.hpp"
 
 namespace {

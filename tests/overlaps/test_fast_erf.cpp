@@ -10,9 +10,9 @@
 
 #include <boost/math/special_functions/erf.hpp>
 
-#include "common/random.hpp"
-#include "common/scalar.hpp"
-#include "fast/overlaps/erf.hpp"
+#include <learndyn/common/random.hpp>
+#include <learndyn/common/scalar.hpp>
+#include <learndyn/fast/overlaps/erf.hpp>
 
 namespace {
 using learndyn::real;

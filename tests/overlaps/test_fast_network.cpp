@@ -9,10 +9,10 @@
 #include <cmath>
 #include <vector>
 
-#include "common/argument_error.hpp"
-#include "common/random.hpp"
-#include "fast/overlaps/dense_network.hpp"
-#include "fast/overlaps/network.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/random.hpp>
+#include <learndyn/fast/overlaps/dense_network.hpp>
+#include <learndyn/fast/overlaps/network.hpp>
 #include "support/unit_roundoff.hpp"
 
 namespace {

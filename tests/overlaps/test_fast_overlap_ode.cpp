@@ -11,11 +11,11 @@
 
 #include <Eigen/Dense>
 
-#include "common/argument_error.hpp"
-#include "common/random.hpp"
-#include "fast/overlaps/filter_closed_form.hpp"
-#include "fast/overlaps/network.hpp"
-#include "fast/overlaps/overlap_ode.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/random.hpp>
+#include <learndyn/fast/overlaps/filter_closed_form.hpp>
+#include <learndyn/fast/overlaps/network.hpp>
+#include <learndyn/fast/overlaps/overlap_ode.hpp>
 #include "support/unit_roundoff.hpp"
 
 namespace {

@@ -13,14 +13,14 @@
 
 #include <Eigen/Eigenvalues>
 
-#include "common/random.hpp"
-#include "common/scalar.hpp"
-#include "fast/overlaps/filter_closed_form.hpp"
-#include "fast/overlaps/network.hpp"
-#include "fast/overlaps/overlap_ode.hpp"
-#include "reference/overlaps/learning.hpp"
-#include "reference/overlaps/network.hpp"
-#include "reference/overlaps/tasks.hpp"
+#include <learndyn/common/random.hpp>
+#include <learndyn/common/scalar.hpp>
+#include <learndyn/fast/overlaps/filter_closed_form.hpp>
+#include <learndyn/fast/overlaps/network.hpp>
+#include <learndyn/fast/overlaps/overlap_ode.hpp>
+#include <learndyn/reference/overlaps/learning.hpp>
+#include <learndyn/reference/overlaps/network.hpp>
+#include <learndyn/reference/overlaps/tasks.hpp>
 #include "support/generators.hpp"
 #include "support/unit_roundoff.hpp"
 

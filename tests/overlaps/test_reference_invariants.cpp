@@ -12,9 +12,9 @@
 
 #include <Eigen/SVD>
 
-#include "common/ode.hpp"
-#include "common/scalar.hpp"
-#include "reference/overlaps/learning.hpp"
+#include <learndyn/common/ode.hpp>
+#include <learndyn/common/scalar.hpp>
+#include <learndyn/reference/overlaps/learning.hpp>
 #include "reference_support.hpp"
 #include "support/generators.hpp"
 

@@ -10,10 +10,10 @@
 
 #include <Eigen/Eigenvalues>
 
-#include "common/argument_error.hpp"
-#include "common/scalar.hpp"
-#include "reference/overlaps/learning.hpp"
-#include "reference/overlaps/tasks.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/scalar.hpp>
+#include <learndyn/reference/overlaps/learning.hpp>
+#include <learndyn/reference/overlaps/tasks.hpp>
 #include "reference_support.hpp"
 #include "support/generators.hpp"
 

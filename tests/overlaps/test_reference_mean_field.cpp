@@ -10,8 +10,8 @@
 
 #include <boost/math/constants/constants.hpp>
 
-#include "common/scalar.hpp"
-#include "reference/overlaps/learning.hpp"
+#include <learndyn/common/scalar.hpp>
+#include <learndyn/reference/overlaps/learning.hpp>
 #include "reference_support.hpp"
 #include "support/generators.hpp"
 

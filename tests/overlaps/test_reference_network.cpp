@@ -6,10 +6,10 @@
 #include <cmath>
 #include <limits>
 
-#include "common/argument_error.hpp"
-#include "common/scalar.hpp"
-#include "reference/overlaps/network.hpp"
-#include "reference/overlaps/overlaps.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/scalar.hpp>
+#include <learndyn/reference/overlaps/network.hpp>
+#include <learndyn/reference/overlaps/overlaps.hpp>
 #include "reference_support.hpp"
 
 namespace {

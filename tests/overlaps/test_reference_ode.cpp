@@ -6,9 +6,9 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "common/argument_error.hpp"
-#include "common/ode.hpp"
-#include "common/scalar.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/ode.hpp>
+#include <learndyn/common/scalar.hpp>
 
 namespace {
 using learndyn::real;

@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "common/argument_error.hpp"
-#include "common/scalar.hpp"
-#include "reference/overlaps/learning.hpp"
-#include "reference/overlaps/overlaps.hpp"
+#include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/scalar.hpp>
+#include <learndyn/reference/overlaps/learning.hpp>
+#include <learndyn/reference/overlaps/overlaps.hpp>
 #include "reference_support.hpp"
 
 namespace {

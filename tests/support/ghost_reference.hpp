@@ -2,9 +2,9 @@
 // digits a 50-digit value shares with a 100-digit truth.
 #pragma once
 
-#include "common/error_measures.hpp"
-#include "common/scalar.hpp"
-#include "reference/ghost/delayed_activation.hpp"
+#include <learndyn/common/error_measures.hpp>
+#include <learndyn/common/scalar.hpp>
+#include <learndyn/reference/ghost/delayed_activation.hpp>
 
 namespace learndyn::testing {
 

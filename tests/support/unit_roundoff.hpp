@@ -5,7 +5,7 @@
 
 #include <limits>
 
-#include "common/scalar.hpp"
+#include <learndyn/common/scalar.hpp>
 
 namespace learndyn::testing {
 
