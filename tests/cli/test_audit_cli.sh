@@ -8,14 +8,6 @@
 # would break the checker's table are refused on one line.
 # Usage: test_audit_cli.sh path/to/learndyn
 source "$(dirname "${BASH_SOURCE[0]}")/harness.sh"
-bad() {  # bad NAME PARAMETER ARGS...: exit 2, nothing on stdout, one line naming PARAMETER
-  local name="$1" parameter="$2"; shift 2
-  run "$@"
-  check "$name: exit 2" test "$rc" = 2
-  check "$name: no stdout" test -z "$out"
-  check "$name: names $parameter" grep -q -- "$parameter" <<<"$err"
-  check "$name: one line" test "$(wc -l <<<"$err")" = 1
-}
 
 # --- memory refused up front, naming the size option -----------------------------------------
 bad "scan: 10^7 points as JSON (was an abort)" "invalid points" ghost scan --points 10000000 --format json

@@ -28,14 +28,6 @@ check "finite-confidence loss exits 0" test "$rc" = 0
 check "finite-confidence loss is certified" test "$(field certified_digits)" -ge 40
 
 # --- bad input: exit 2, one line naming the parameter, nothing on stdout -------------------
-bad() {  # bad NAME PARAMETER ARGS...
-  local name="$1" param="$2"; shift 2
-  run "$@"
-  check "$name: exit 2" test "$rc" = 2
-  check "$name: stdout empty" test -z "$out"
-  check "$name: one line" test "$(wc -l <<<"$err")" = 1
-  check "$name: names $param" grep -q -- "$param" <<<"$err"
-}
 bad "T <= 0" "T" ghost critical-rate --T -1 --Tr 100
 bad "T = 0" "T" ghost critical-rate --T 0 --Tr 100
 bad "NaN" "eps" ghost loss --T 1 --Tr 1 --eps nan

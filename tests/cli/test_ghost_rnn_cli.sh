@@ -6,14 +6,6 @@
 # Usage: test_ghost_rnn_cli.sh path/to/learndyn
 source "$(dirname "${BASH_SOURCE[0]}")/harness.sh"
 value() { sed -n "s/^ *$1: //p" <<<"$out" | head -n1; }  # text summary field
-bad() {  # bad NAME PARAMETER ARGS...: exit 2, nothing on stdout, one line naming PARAMETER
-  local name="$1" parameter="$2"; shift 2
-  run "$@"
-  check "$name: exit 2" test "$rc" = 2
-  check "$name: no stdout" test -z "$out"
-  check "$name: names $parameter" grep -q -- "$parameter" <<<"$err"
-  check "$name: one line" test "$(wc -l <<<"$err")" = 1
-}
 gt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a > b) }'; }
 
 # --- rnn-train: JSON, CSV rows, determinism ------------------------------------------------

@@ -199,14 +199,6 @@ check "attention-rank: same CSV bytes with 1 and 2 threads" cmp -s "$scratch/ran
 check "attention-rank: CSV header and 8 rows" test "$(wc -l <"$scratch/rank1.csv")" = 9
 
 # --- bad input: exit 2, one line naming the parameter, nothing on stdout -----------------------
-bad() {  # bad NAME PARAMETER ARGS...
-  local name="$1" param="$2"; shift 2
-  run "$@"
-  check "$name: exit 2" test "$rc" = 2
-  check "$name: stdout empty" test -z "$out"
-  check "$name: one line" test "$(wc -l <<<"$err")" = 1
-  check "$name: names $param" grep -q -- "$param" <<<"$err"
-}
 bad "unknown model" "model" ntk metrics --model lstm
 bad "hidden 0" "hidden" ntk metrics --hidden 0
 bad "alpha > 1" "alpha" ntk metrics --alpha 2
