@@ -293,7 +293,12 @@ TEST(CheckValues, DoublesAreCheckedAtEveryDigit) {
   EXPECT_FALSE(off.success);
   EXPECT_EQ(off.failed, 1);
   EXPECT_EQ(o::check_values(g, {{"ghost.loss.eps=1e-4", "loss", loss}}, o::CheckOptions{}).missing, 2);
-  EXPECT_EQ(o::check_values(g, {{"ghost.nope", "loss", 1e-300}}, options).extra, 1);
+  o::CheckOptions strict = options;
+  strict.allow_missing = false;
+  EXPECT_EQ(o::check_values(g, {{"ghost.nope", "loss", 1e-300}}, strict).extra, 1);
+  // With allow_missing, a candidate that compares nothing (here one unknown id) is an
+  // InputError, not a vacuous pass.
+  EXPECT_THROW(o::check_values(g, {{"ghost.nope", "loss", 1e-300}}, options), InputError);
 }
 
 TEST(CheckValues, NonFiniteValuesAreArgumentErrors) {
