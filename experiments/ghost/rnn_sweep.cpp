@@ -4,9 +4,11 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <thread>
 
 #include <learndyn/common/argument_error.hpp>
 #include <learndyn/experiments/ghost/divergence.hpp>
+#include <learndyn/experiments/ghost/rnn_train.hpp>
 
 namespace learndyn::experiments::ghost {
 
@@ -35,6 +37,15 @@ SweepResult run_rnn_sweep(const SweepSettings& o) {
         out.specs.push_back(s);
       }
     }
+  {
+    // Runs of one sweep differ only in rate and seed, except across ranks: check the largest.
+    const auto largest = std::max_element(out.specs.begin(), out.specs.end(), [](const fg::RunSpec& a, const fg::RunSpec& b) {
+      return fg::run_memory_bytes(a) < fg::run_memory_bytes(b);
+    });
+    const unsigned threads = o.threads == 0 ? std::max(1u, std::thread::hardware_concurrency()) : o.threads;
+    const double concurrent = std::min<double>(threads, static_cast<double>(out.specs.size()));
+    require_run_memory(*largest, concurrent, static_cast<double>(out.specs.size()));
+  }
   const std::vector<fg::RunResult> results = fg::train_runs(out.specs, o.threads);
   for (std::size_t r = 0; r < results.size(); ++r) require_finite_losses(results[r], "rates", o.rates_text, out.specs[r].lr);
 

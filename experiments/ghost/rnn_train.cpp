@@ -5,14 +5,37 @@
 #include <limits>
 
 #include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/memory_budget.hpp>
+#include <learndyn/common/progress.hpp>
 #include <learndyn/experiments/ghost/divergence.hpp>
 
 namespace learndyn::experiments::ghost {
+
+void require_run_memory(const fast::ghost::RunSpec& s, double concurrent, double kept_results) {
+  // 10 MB: the program itself. The refusal names the option behind the largest term: the
+  // concurrent runs (--threads), the states of many trials (--trials), or the weights (--N);
+  // for a sweep the runs it keeps (--seeds).
+  fast::ghost::RunSpec one_trial = s;
+  one_trial.trials_per_class = 1;
+  const double run = fast::ghost::run_memory_bytes(s);
+  const double kept = kept_results * fast::ghost::run_result_bytes(s);
+  const double bytes = 10e6 + concurrent * run + kept;
+  if (kept > concurrent * run) {
+    require_memory(bytes, "seeds", render_value(kept_results) + " runs kept");
+  } else if (concurrent > 1 && (concurrent - 1) * run > run) {
+    require_memory(bytes, "threads", concurrent);
+  } else if (run - fast::ghost::run_memory_bytes(one_trial) > run / 2) {
+    require_memory(bytes, "trials", s.trials_per_class);
+  } else {
+    require_memory(bytes, "N", s.neurons);
+  }
+}
 
 TrainResult run_rnn_train(const fast::ghost::RunSpec& s, const TrainSettings& settings) {
   require(settings.learned > 0 && std::isfinite(settings.learned), "learned", settings.learned, "> 0 (finite)");
   require(settings.track_every == 0 || s.rank == 1, "track-every", settings.track_every, "0 unless rank 1");
   fast::ghost::validate(s);
+  require_run_memory(s, 1);
   constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
   fast::ghost::RnnTrainer trainer(s);
   TrainResult out;
@@ -20,7 +43,9 @@ TrainResult run_rnn_train(const fast::ghost::RunSpec& s, const TrainSettings& se
   out.curve.integer_columns = {"epoch", "fixed_points"};
   const std::string lr_text = render_value(s.lr);
   double min_loss = std::numeric_limits<double>::infinity();
+  Progress progress("ghost rnn-train", "epoch", static_cast<double>(s.epochs));
   for (long e = 0; e < s.epochs; ++e) {
+    progress.update(static_cast<double>(e));
     if (e == s.change_epoch) {
       trainer.config().beta = s.changed_beta;
       trainer.config().confidence = s.changed_confidence;

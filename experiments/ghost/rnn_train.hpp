@@ -23,6 +23,11 @@ struct TrainResult {
   RankOneState final_state;       // rank 1 only
 };
 
+// Refuses up front (ArgumentError naming --threads, --trials, --N or --seeds, whichever term
+// dominates) when `concurrent` runs of `spec` at once, plus `kept_results` finished runs, need
+// more memory than the budget (common/memory_budget.hpp); fast::ghost::run_memory_bytes.
+void require_run_memory(const fast::ghost::RunSpec& spec, double concurrent, double kept_results = 0);
+
 // Throws ArgumentError naming the parameter on bad settings, and naming lr when the loss diverges.
 TrainResult run_rnn_train(const fast::ghost::RunSpec& spec, const TrainSettings& settings);
 

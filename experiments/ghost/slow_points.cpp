@@ -1,4 +1,5 @@
 #include <learndyn/experiments/ghost/slow_points.hpp>
+#include <learndyn/experiments/ghost/rnn_train.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -79,6 +80,7 @@ SlowPointResult run_rnn_slow_points(const fg::RunSpec& s, const SlowPointSetting
   require(settings.stride >= 1, "stride", settings.stride, ">= 1");
   require(settings.max_speed >= 0, "max-speed", settings.max_speed, ">= 0");
   fg::validate(s);
+  require_run_memory(s, 1);
   SlowPointResult out;
   out.latent_search = s.rank >= 1 && s.rank <= 2;
   Table& t = out.points;

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/progress.hpp>
 #include <learndyn/common/random.hpp>
 #include <learndyn/fast/ghost/rnn_kernels.hpp>
 
@@ -440,6 +441,43 @@ void validate(const RunSpec& s) {
   validate(c, probe, batch);
 }
 
+namespace {
+
+// The sizes behind the memory estimates: steps T, trials B, inputs n_in, parameters, rows.
+struct RunSizes {
+  double neurons, rank, steps, trials, inputs, parameters, rows;
+};
+
+RunSizes sizes_of(const RunSpec& s) {
+  RunSizes z;
+  z.neurons = s.neurons;
+  z.rank = s.rank == 0 ? 0.0 : s.rank;
+  z.steps = s.task == RnnTask::da    ? s.delay_steps + s.response_steps
+            : s.task == RnnTask::dcd ? s.input_steps + s.delay_steps + s.response_steps
+                                     : 2.0 * s.input_steps + s.delay_steps + s.response_steps;
+  const double classes = s.task == RnnTask::da ? 1 : s.task == RnnTask::dcd ? 2 : 4;
+  z.trials = s.task == RnnTask::da ? 1 : classes * s.trials_per_class;
+  z.inputs = s.task == RnnTask::da ? 0 : 1;
+  z.parameters = (s.rank == 0 ? z.neurons * z.neurons : 2 * z.neurons * z.rank) + z.neurons * (2 + z.inputs) + 1;
+  z.rows = std::min<double>(static_cast<double>(s.epochs) + 1,
+                            static_cast<double>(s.epochs / s.record_every) + 2);
+  return z;
+}
+
+}  // namespace
+
+double run_memory_bytes(const RunSpec& s) {
+  const RunSizes z = sizes_of(s);
+  const double states = 5 * z.neurons * (z.steps + 1) * z.trials + 2 * z.rank * z.steps * z.trials +
+                        2 * z.inputs * z.steps * z.trials;
+  return 8 * (states + 5 * z.parameters + 3 * z.rows);
+}
+
+double run_result_bytes(const RunSpec& s) {
+  const RunSizes z = sizes_of(s);
+  return 8 * (z.parameters + 3 * z.rows);
+}
+
 RnnBatch make_batch(const RunSpec& s, std::uint64_t draw) {
   const int T = s.task == RnnTask::da    ? s.delay_steps + s.response_steps
                 : s.task == RnnTask::dcd ? s.input_steps + s.delay_steps + s.response_steps
@@ -663,6 +701,9 @@ std::vector<RunResult> train_runs(const std::vector<RunSpec>& specs, unsigned th
   std::atomic<std::size_t> next{0};
   std::exception_ptr failure;
   std::atomic<bool> failed{false};
+  std::atomic<std::size_t> finished{0};
+  Progress progress("training runs", "run", static_cast<double>(specs.size()));
+  const std::thread::id reporter = std::this_thread::get_id();
   const auto worker = [&] {
     for (std::size_t i = next++; i < specs.size() && !failed; i = next++) {
       try {
@@ -670,6 +711,8 @@ std::vector<RunResult> train_runs(const std::vector<RunSpec>& specs, unsigned th
       } catch (...) {
         if (!failed.exchange(true)) failure = std::current_exception();
       }
+      ++finished;
+      if (std::this_thread::get_id() == reporter) progress.update(static_cast<double>(finished));  // one reporting thread
     }
   };
   // The runs are a shared queue, so fewer workers give the same results: when the system

@@ -112,6 +112,18 @@ RunSpec default_run(RnnTask task, int rank);
 // Throws ArgumentError naming the parameter on invalid settings.
 void validate(const RunSpec& spec);
 
+// The peak working memory of one training run, in bytes, for the check before work starts:
+// the generic BPTT's states, pre-activations, adjoints and readout terms (R, P, D, ell: N x
+// (T + 1) B each), the epoch's noise (N x T per trial), the rank-K factors' products, and the
+// parameters five times (network, gradient, Adam's two moments, the result's copy), plus the
+// recorded rows. The rank-one fused kernel needs far less; this bound is what the generic path
+// would take.
+double run_memory_bytes(const RunSpec& spec);
+
+// What a finished run keeps (its final network and recorded rows), in bytes: a sweep holds one
+// per run until it has summarised them all.
+double run_result_bytes(const RunSpec& spec);
+
 struct RunResult {
   std::vector<long> epochs;          // recorded epochs
   std::vector<double> loss;          // loss before the update of that epoch

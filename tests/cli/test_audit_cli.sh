@@ -13,6 +13,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/harness.sh"
 bad "scan: 10^7 points as JSON (was an abort)" "invalid points" ghost scan --points 10000000 --format json
 bad "train --reference: 10^8 epochs" "invalid epochs" ghost train --eta 0.1 --reference --epochs 100000000
 bad "train: 10^6 runs of 100 epochs (~34 GB)" "invalid runs" ghost train --eta 0.1 --runs 1000000 --epochs 100
+# The ghost-paper RNNs: BPTT keeps every state of every trial (fast::ghost::run_memory_bytes).
+bad "rnn-train: DCD, N 4096, 10^4 trials per class (~75 GB)" "invalid trials" ghost rnn-train --task dcd --N 4096 --rank 0 --trials 10000 --epochs 1
+bad "rnn-slow-points: the same network" "invalid trials" ghost rnn-slow-points --task dcd --N 4096 --rank 0 --trials 10000 --at 0
+bad "rnn-sweep: 256 full-rank N = 4096 runs at once (~170 GB)" "invalid threads" ghost rnn-sweep --N 4096 --ranks 0 --threads 256 --rates 1e-3,1e-2,30 --seeds 10 --epochs 1
 bad "filter: N = T = 10^7 at rank 8" "invalid T" overlaps filter --N 10000000 --T 10000000 --rank 8 --epochs 1
 bad "filter: a table of 10^8 epochs" "invalid epochs" overlaps filter --epochs 100000000 --record-every 1
 bad "aba: N = 10^6 (an N x N charge of 8 TB; was out of memory at the end)" "invalid N" overlaps aba --N 1000000 --T 10 --phases A:1
@@ -70,6 +74,9 @@ if [ -z "${LEARNDYN_CLI_QUICK:-}" ]; then
   check "aba T-bound: estimate within 2x of the peak" within_2x overlaps aba --N 100 --T 400000 --phases A:1
   check "scan CSV: estimate within 2x of the peak" within_2x ghost scan --points 1000000
   check "scan JSON: estimate within 2x of the peak" within_2x ghost scan --points 300000 --format json
+  check "rnn-train trial-bound: estimate within 2x of the peak" within_2x ghost rnn-train --task dcd --N 1024 --rank 0 --trials 200 --epochs 1
+  check "rnn-train weight-bound: estimate within 2x of the peak" within_2x ghost rnn-train --N 2048 --rank 0 --epochs 1
+  check "rnn-sweep: estimate within 2x of the peak" within_2x ghost rnn-sweep --N 1024 --ranks 0 --threads 2 --rates 1e-3,1e-2,4 --seeds 2 --epochs 1
   check "train CSV: estimate within 2x of the peak" within_2x ghost train --eta 0.1 --runs 1000 --epochs 999
   check "train JSON: estimate within 2x of the peak" within_2x ghost train --eta 0.1 --runs 300 --epochs 999 --format json
   check "train --reference: estimate within 2x of the peak" within_2x ghost train --eta 0.1 --reference --epochs 200000 --record-every 100
