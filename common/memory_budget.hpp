@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <sys/resource.h>
 #include <unistd.h>
@@ -62,6 +63,26 @@ void require_memory(double bytes, std::string_view parameter, const Value& value
   throw ArgumentError(std::string(parameter), render_value(value),
                       "sizes whose estimated working memory (" + render_bytes(bytes) +
                           ") fits in " + render_bytes(budget));
+}
+
+// One term of an estimate: its bytes, and the option that controls it with its value as the
+// user gave it (rendered, e.g. "4000000" or "1201 recorded rows").
+struct MemoryTerm {
+  double bytes;
+  std::string parameter;
+  std::string value;
+};
+
+// require_memory for `fixed` bytes plus the sum of `terms`, naming the option of the largest
+// term (the first of equal ones): the option whose lowering helps most.
+inline void require_memory_terms(double fixed, const std::vector<MemoryTerm>& terms) {
+  double bytes = fixed;
+  const MemoryTerm* largest = nullptr;
+  for (const MemoryTerm& t : terms) {
+    bytes += t.bytes;
+    if (largest == nullptr || t.bytes > largest->bytes) largest = &t;
+  }
+  if (largest != nullptr) require_memory(bytes, largest->parameter, largest->value);
 }
 
 }  // namespace learndyn

@@ -12,23 +12,17 @@
 namespace learndyn::experiments::ghost {
 
 void require_run_memory(const fast::ghost::RunSpec& s, double concurrent, double kept_results) {
-  // 10 MB: the program itself. The refusal names the option behind the largest term: the
-  // concurrent runs (--threads), the states of many trials (--trials), or the weights (--N);
-  // for a sweep the runs it keeps (--seeds).
+  // The terms the user controls: the states of the trials (--trials), the weights (--N), the
+  // runs at once beyond the first (--threads), and for a sweep the finished runs it keeps
+  // (--seeds). 10 MB: the program itself.
   fast::ghost::RunSpec one_trial = s;
   one_trial.trials_per_class = 1;
-  const double run = fast::ghost::run_memory_bytes(s);
-  const double kept = kept_results * fast::ghost::run_result_bytes(s);
-  const double bytes = 10e6 + concurrent * run + kept;
-  if (kept > concurrent * run) {
-    require_memory(bytes, "seeds", render_value(kept_results) + " runs kept");
-  } else if (concurrent > 1 && (concurrent - 1) * run > run) {
-    require_memory(bytes, "threads", concurrent);
-  } else if (run - fast::ghost::run_memory_bytes(one_trial) > run / 2) {
-    require_memory(bytes, "trials", s.trials_per_class);
-  } else {
-    require_memory(bytes, "N", s.neurons);
-  }
+  const double run = fast::ghost::run_memory_bytes(s), single = fast::ghost::run_memory_bytes(one_trial);
+  require_memory_terms(10e6, {{single, "N", render_value(s.neurons)},
+                              {run - single, "trials", render_value(s.trials_per_class)},
+                              {(concurrent - 1) * run, "threads", render_value(concurrent)},
+                              {kept_results * fast::ghost::run_result_bytes(s), "seeds",
+                               render_value(kept_results) + " runs kept"}});
 }
 
 TrainResult run_rnn_train(const fast::ghost::RunSpec& s, const TrainSettings& settings) {

@@ -161,13 +161,9 @@ void require_aba_memory(const AbaSettings& s, bool json_table) {
     rows += std::min<double>(static_cast<double>(p.epochs) + 1,
                              static_cast<double>(s.record_every) + static_cast<double>(p.epochs / s.record_every) + 2);
   const double table = rows * 30 * (json_table ? 100 : 67);
-  const double bytes = 10e6 + network + task + table;  // 10 MB: the program itself
-  if (network >= task && network >= table)
-    require_memory(bytes, "N", s.neurons);
-  else if (task >= table)
-    require_memory(bytes, "T", s.steps);
-  else
-    require_memory(bytes, "phases", render_value(rows) + " recorded rows");
+  require_memory_terms(10e6, {{network, "N", render_value(s.neurons)},  // 10 MB: the program itself
+                              {task, "T", render_value(s.steps)},
+                              {table, "phases", render_value(rows) + " recorded rows"}});
 }
 
 AbaResult run_aba(const AbaSettings& s) {

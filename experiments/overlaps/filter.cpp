@@ -90,13 +90,9 @@ void require_filter_memory(const FilterSettings& s, bool json_table) {
                                        static_cast<double>(s.record_every) + static_cast<double>(s.epochs / s.record_every) + 1);
   const double overlaps = static_cast<double>(overlap_names(s.rank, fo::Activation::linear).size());
   const double table = rows * (10 + 3 * overlaps) * (json_table ? 100 : 67);
-  const double bytes = 20e6 + network + task + table;  // 20 MB: the program itself
-  if (network >= task && network >= table)
-    require_memory(bytes, "N", s.neurons);
-  else if (task >= table)
-    require_memory(bytes, "T", s.steps);
-  else
-    require_memory(bytes, "epochs", s.epochs);
+  require_memory_terms(20e6, {{network, "N", render_value(s.neurons)},  // 20 MB: the program itself
+                              {task, "T", render_value(s.steps)},
+                              {table, "epochs", render_value(s.epochs)}});
 }
 
 FilterResult run_filter(const FilterSettings& s) {
