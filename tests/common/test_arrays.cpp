@@ -20,6 +20,8 @@
 #include <learndyn/common/npy.hpp>
 #include <learndyn/common/npz.hpp>
 
+#include "support/scratch_folder.hpp"
+
 namespace arrays_test {
 
 namespace fs = std::filesystem;
@@ -38,25 +40,17 @@ NpyArray test_array(std::vector<std::size_t> shape) {
   return a;
 }
 
-// A fresh empty folder for one test.
+// A fresh empty folder for one test (tests/support/scratch_folder.hpp).
 class ArraysTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() / ("learndyn_arrays_" + std::to_string(::getpid()) + "_" + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+  std::string path(const std::string& name) const { return (scratch_.path / name).string(); }
 
   // Runs `code` with NumPy imported as np and the test's folder as the working directory;
   // true if it exits 0 (an assertion in it fails the test).
   bool python(const std::string& code) const {
     const std::string script = path("script.py");
     std::ofstream(script) << "import os, sys, zipfile\nimport numpy as np\nos.chdir(sys.argv[1])\n" << code << "\n";
-    const std::string command = std::string(LEARNDYN_NUMPY_PYTHON) + " '" + script + "' '" + dir_.string() + "'";
+    const std::string command = std::string(LEARNDYN_NUMPY_PYTHON) + " '" + script + "' '" + scratch_.path.string() + "'";
     return std::system(command.c_str()) == 0;
   }
 
@@ -73,12 +67,12 @@ class ArraysTest : public ::testing::Test {
     try {
       learndyn::read_arrays(path(name));
     } catch (const InputError& e) {
-      return std::string(e.what()).substr(dir_.string().size() + 1);
+      return std::string(e.what()).substr(scratch_.path.string().size() + 1);
     }
     return "no error";
   }
 
-  fs::path dir_;
+  learndyn::testing::ScratchFolder scratch_;
 };
 
 // The Python expression of the test values in `shape` (C order), as float64.
@@ -237,7 +231,7 @@ TEST_F(ArraysTest, RequireArrayNamesTheFileTheArrayAndBothShapes) {
     try {
       learndyn::require_array(set, name, shape);
     } catch (const InputError& e) {
-      return std::string(e.what()).substr(dir_.string().size() + 1);
+      return std::string(e.what()).substr(scratch_.path.string().size() + 1);
     }
     return "no error";
   };

@@ -15,22 +15,12 @@
 #include <learndyn/common/progress.hpp>
 #include <learndyn/common/text_file.hpp>
 
+#include "support/scratch_folder.hpp"
+
 namespace {
 namespace fs = std::filesystem;
 
-// A fresh folder under the system's temporary folder, removed at the end of the test.
-struct Folder {
-  fs::path path;
-  Folder() {
-    std::string pattern = (fs::temp_directory_path() / "learndyn-test-XXXXXX").string();
-    if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp");
-    path = pattern;
-  }
-  ~Folder() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-};
+using Folder = learndyn::testing::ScratchFolder;
 
 std::string contents(const fs::path& p) {
   std::ifstream in(p);
