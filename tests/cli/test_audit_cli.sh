@@ -106,6 +106,14 @@ timeout 5 "$bin" overlaps filter --N 100000 --T 1000 --epochs 1000000 >"$scratch
 check "long filter: the work announced" grep -q "overlaps filter: N T epochs = 1e+14 neuron-steps" "$scratch/err"
 check "long filter: an estimated duration" grep -q "estimated" "$scratch/err"
 check "long filter: progress after a few seconds" grep -q "overlaps filter: epoch [0-9]* of 1e+06, about" "$scratch/err"
+# The full-space search at N = 4096, every visited state a start (~45 min each): announced at
+# once (cut after 5 s); at N = 256 (~0.7 s a start) its starts are reported after 3 s.
+timeout 5 "$bin" ghost rnn-slow-points --N 4096 --rank 0 --at 0 --stride 1 >"$scratch/out" 2>"$scratch/err"
+check "long slow-point search: the work announced" grep -q "ghost rnn-slow-points: epoch 0: 41 Newton searches in N = 4096 dimensions, estimated [0-9.]* h" "$scratch/err"
+timeout 6 "$bin" ghost rnn-slow-points --N 256 --rank 0 --at 0 --stride 1 >"$scratch/out" 2>"$scratch/err"
+check "slow-point search: progress after a few seconds" grep -q "ghost rnn-slow-points: Newton start [0-9]* of 41, about" "$scratch/err"
+run ghost rnn-slow-points --N 32 --rank 0 --at 0,10 --stride 4
+check "short slow-point search: nothing on stderr" test -z "$err"
 
 # --- a diverging run names the option that caused it ------------------------------------------
 bad "filter: amplitude 1e308 names amplitude (blamed lr)" "invalid amplitude" overlaps filter --amplitude 1e308 --epochs 5
