@@ -92,7 +92,8 @@ SlowPointResult run_rnn_slow_points(const fg::RunSpec& s, const SlowPointSetting
                           rg::PointKind::saddle, rg::PointKind::unconverged})
     kinds.push_back(rg::point_kind_name(k));
   t.label_columns = {{"kind", kinds}};
-  fg::RnnTrainer trainer(s);
+  fg::RnnTrainer trainer = settings.start ? fg::RnnTrainer(s, *settings.start) : fg::RnnTrainer(s);
+  out.initial_net = trainer.net();
   const std::string lr_text = render_value(s.lr);
   for (long e : settings.epochs) {
     while (trainer.epochs_done() < e) {  // a diverged net (NaN) would have no objects
@@ -135,6 +136,7 @@ SlowPointResult run_rnn_slow_points(const fg::RunSpec& s, const SlowPointSetting
     }
     out.counts.push_back(n);
   }
+  out.final_net = trainer.net();
   return out;
 }
 
