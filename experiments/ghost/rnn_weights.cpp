@@ -155,9 +155,10 @@ void require_weights_fit(const fg::RunSpec& s, const RnnWeights& w) {
           std::to_string(w.net.rank) + " (the rank of " + w.file + (w.net.rank == 0 ? ": full" : "") + ")");
   const long inputs = s.task == fg::RnnTask::da ? 0 : 1;
   require(w.inputs() == inputs, "task", s.task == fg::RnnTask::da ? "da" : s.task == fg::RnnTask::dcd ? "dcd" : "dmts",
-          w.inputs() == 0 ? std::string("da (") + w.file + " has no W_in)"
-                          : "a task with " + std::to_string(w.inputs()) + " inputs (the W_in of " + w.file +
-                                "; dcd and dmts have 1, da none)");
+          w.inputs() == 0   ? std::string("da (") + w.file + " has no W_in)"
+          : w.inputs() == 1 ? std::string("dcd | dmts (") + w.file + " has W_in, for one input)"
+                            : "none: the tasks have 0 or 1 inputs, the W_in of " + w.file + " has " +
+                                  std::to_string(w.inputs()) + " columns");
   const char* readout = s.config.readout == fg::RnnReadout::latent    ? "latent"
                         : s.config.readout == fg::RnnReadout::sigmoid ? "sigmoid"
                         : s.config.readout == fg::RnnReadout::tanh    ? "tanh"
@@ -179,10 +180,10 @@ std::map<std::string, NpyArray> weights_to_arrays(const fg::RnnNet& net, bool re
   if (net.rank == 0) {
     // m = W^T: W's column-major data is m's C-order data.
     out[prefix + "m"] = NpyArray{{N, N}, std::vector<double>(net.W.data(), net.W.data() + net.W.size())};
-  } else if (net.rank == 1) {
+  } else if (net.rank == 1 && !readout) {  // RankOneRNN: no W_out
     out[prefix + "m"] = vector(net.M.data(), N);
     out[prefix + "n"] = vector(net.Nm.data(), N);
-  } else {
+  } else {  // RankKRNN (with W_out), K = 1 included
     const std::size_t K = static_cast<std::size_t>(net.rank);
     // m = Nm (N, K) in C order; n = M^T (K, N): M's column-major data.
     const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> nm = net.Nm;

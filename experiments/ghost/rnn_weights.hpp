@@ -48,8 +48,9 @@ RnnWeights read_rnn_weights(const std::string& path);
 void require_weights_fit(const fast::ghost::RunSpec& spec, const RnnWeights& weights);
 
 // The arrays of `net` under `prefix` ("initial/", "final/" or ""), in the layout R41 reads:
-// rank one as vectors, rank K >= 2 as m (N, K), n (K, N), full rank as m (N, N); W_out and b_out
-// (1,) when `readout`; W_in (N, n_in) when the net has inputs.
+// as the script with that readout has it: rank one without `readout` as vectors m, n (RankOneRNN,
+// latent readout), rank K >= 1 with it as m (N, K), n (K, N) (RankKRNN, K = 1 included), full
+// rank as m (N, N); W_out and b_out (1,) when `readout`; W_in (N, n_in) when the net has inputs.
 std::map<std::string, NpyArray> weights_to_arrays(const fast::ghost::RnnNet& net, bool readout,
                                                   const std::string& prefix);
 
