@@ -6,18 +6,18 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <functional>
 #include <map>
 #include <string>
 #include <vector>
 
-#include <learndyn/common/argument_error.hpp>
 #include <learndyn/common/arrays.hpp>
 #include <learndyn/common/input_error.hpp>
 #include <learndyn/experiments/ghost/rnn_sweep.hpp>
 #include <learndyn/experiments/ghost/rnn_train.hpp>
 #include <learndyn/experiments/ghost/rnn_weights.hpp>
 #include <learndyn/experiments/ghost/slow_points.hpp>
+#include "support/refused_parameter.hpp"
+#include "support/same_rnn_parameters.hpp"
 #include "support/scratch_folder.hpp"
 
 namespace {
@@ -90,15 +90,7 @@ TEST(GhostRnnWeights, ScriptLayoutsGiveTheScriptsRecurrence) {
 
 void expect_same_net(const fg::RnnNet& a, const fg::RnnNet& b, bool readout) {
   EXPECT_EQ(a.rank, b.rank);
-  EXPECT_EQ(a.W, b.W);
-  EXPECT_EQ(a.M, b.M);
-  EXPECT_EQ(a.Nm, b.Nm);
-  EXPECT_EQ(a.b, b.b);
-  EXPECT_EQ(a.W_in, b.W_in);
-  if (readout) {
-    EXPECT_EQ(a.w_out, b.w_out);
-    EXPECT_EQ(a.b_out, b.b_out);
-  }
+  learndyn::testing::expect_same_rnn_parameters(a, b, readout);
 }
 
 fg::RunSpec small_run(fg::RnnTask task, int rank) {
@@ -177,31 +169,22 @@ TEST(GhostRnnWeights, StartingFromTheSeededParametersIsTheSeededRun) {
   }
 }
 
-std::string refused_option(const std::function<void()>& run) {
-  try {
-    run();
-  } catch (const learndyn::ArgumentError& e) {
-    return e.parameter();
-  }
-  return "";
-}
-
 TEST(GhostRnnWeights, RunsThatContradictTheFileAreRefusedNamingTheOption) {
   const fg::RunSpec s = small_run(fg::RnnTask::da, 2);
   const eg::RnnWeights w = eg::weights_from_arrays({"w.npz", eg::weights_to_arrays(eg::run_rnn_train(s, {}).initial_net, true, "")});
   fg::RunSpec other = s;
   other.neurons = 7;
-  EXPECT_EQ(refused_option([&] { eg::require_weights_fit(other, w); }), "N");
+  EXPECT_EQ(learndyn::testing::refused_parameter([&] { eg::require_weights_fit(other, w); }), "N");
   other = s;
   other.rank = 3;
-  EXPECT_EQ(refused_option([&] { eg::require_weights_fit(other, w); }), "rank");
+  EXPECT_EQ(learndyn::testing::refused_parameter([&] { eg::require_weights_fit(other, w); }), "rank");
   other = fg::default_run(fg::RnnTask::dcd, 2);
   other.neurons = 6;
-  EXPECT_EQ(refused_option([&] { eg::require_weights_fit(other, w); }), "task");
+  EXPECT_EQ(learndyn::testing::refused_parameter([&] { eg::require_weights_fit(other, w); }), "task");
   eg::SweepSettings sw;
   sw.ranks = {s, small_run(fg::RnnTask::da, 1)};
   sw.start = w.net;
-  EXPECT_EQ(refused_option([&] { eg::run_rnn_sweep(sw); }), "ranks");
+  EXPECT_EQ(learndyn::testing::refused_parameter([&] { eg::run_rnn_sweep(sw); }), "ranks");
   // A missing parameter is an InputError naming the file and the array.
   ArraySet set{"w.npz", eg::weights_to_arrays(w.net, true, "")};
   set.arrays.erase("n");
