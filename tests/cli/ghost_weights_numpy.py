@@ -8,6 +8,11 @@ sigmoid(10 (kappa - 1)); loss sum (y - y*)^2 / T_delay), plus learndyn's W_in fo
 reverse pass in float64, sharing no code with learndyn and not using its mapping to M, N (R41).
 
   make DIR                writes DIR/<case>.npz (state_dict names) and DIR/<case>.json (the options)
+  check-fixed-points DIR CASE OUT.json
+                          rank one: the zeros of the latent flow from the file (grid and bisection)
+                          against the fixed points `rnn-slow-points --at 0` reports
+  check-sweep DIR CASE OUT.csv LR
+                          the loss after one SGD step against a one-run, one-epoch sweep's final loss
   check DIR CASE OUT.json SAVED.npz LR
                           compares learndyn's epoch-0 loss and gradient norm (OUT.json) and the
                           parameters after one SGD step (SAVED.npz: final/...) with this file's
@@ -120,7 +125,57 @@ def loss_and_gradient(p, kind, alpha=0.5):
     return loss, g
 
 
+def latent_flow(p, kappa):
+    """The rank-one latent flow f(kappa) = dkappa/dt (inputs off) in the file's own layout:
+    RankOneRNN kappa = n . x, h = m kappa + b; RankKRNN (K = 1) kappa = x @ m, h = kappa n + b."""
+    if p["m"].ndim == 1:
+        return -kappa + np.tanh(np.outer(kappa, p["m"]) + p["b"]) @ p["n"]
+    return -kappa + np.tanh(np.outer(kappa, p["n"][0]) + p["b"]) @ p["m"][:, 0]
+
+
+def fixed_points(p):
+    """The zeros of the latent flow: sign changes on a fine grid over |kappa| <= |N|_1 + 1 (R30),
+    refined by bisection."""
+    reach = np.sum(np.abs(p["n"] if p["m"].ndim == 1 else p["m"])) + 1
+    grid = np.linspace(-reach, reach, 200001)
+    f = latent_flow(p, grid)
+    roots = []
+    for i in np.nonzero(np.sign(f[:-1]) != np.sign(f[1:]))[0]:
+        lo, hi = grid[i], grid[i + 1]
+        for _ in range(100):
+            mid = (lo + hi) / 2
+            if np.sign(latent_flow(p, np.array([mid]))[0]) == np.sign(latent_flow(p, np.array([lo]))[0]):
+                lo = mid
+            else:
+                hi = mid
+        roots.append((lo + hi) / 2)
+    return roots
+
+
 def main():
+    if sys.argv[1] == "check-fixed-points":  # DIR CASE OUT.json: rnn-slow-points --at 0 --json
+        folder, case, out_json = sys.argv[2:5]
+        w = np.load(f"{folder}/{case}.npz")
+        roots = fixed_points({k: w[k].astype(np.float64) for k in w.files})
+        out = json.load(open(out_json))
+        cols = out["table"]["columns"]
+        found = sorted(r[cols.index("kappa_1")] for r in out["table"]["rows"] if r[cols.index("kind")] == "fixed_point")
+        print(f"{case}: fixed points at kappa = {roots}; learndyn: {found}")
+        # R41 (test bound): Newton's zeros are within rounding (measured 2e-17); swapped m, n move them by O(1).
+        assert len(found) == len(roots) and all(abs(a - b) <= 1e-9 * (1 + abs(b)) for a, b in zip(found, roots))
+        return
+    if sys.argv[1] == "check-sweep":  # DIR CASE OUT.csv LR: rnn-sweep --rates LR,LR,1 --epochs 1
+        folder, case, out_csv, lr = sys.argv[2], sys.argv[3], sys.argv[4], float(sys.argv[5])
+        kind, _ = CASES[case]
+        w = np.load(f"{folder}/{case}.npz")
+        p = {k: w[k].astype(np.float64) for k in w.files}
+        _, g = loss_and_gradient(p, kind)
+        after, _ = loss_and_gradient({k: p[k] - lr * g[k] for k in p}, kind)
+        lines = open(out_csv).read().split()
+        row = dict(zip(lines[0].split(","), map(float, lines[1].split(","))))
+        print(f"{case}: loss after one SGD step {after:.17g}; learndyn {row['final_loss']:.17g}")
+        assert len(lines) == 2 and abs(row["final_loss"] - after) <= 1e-12 * after, (row, after)
+        return
     if sys.argv[1] == "make":
         folder = sys.argv[2]
         for i, case in enumerate(CASES):

@@ -3,7 +3,8 @@
 # the names of the paper's public scripts (m, n, b, W_out, b_out) load unchanged, and one epoch
 # from them prints the loss and gradient norm, and writes the parameters after one SGD step,
 # that an independent NumPy implementation of the scripts' networks computes
-# (ghost_weights_numpy.py: rank one, rank K = 3 and K = 1, full rank, DCD rank 2 with W_in);
+# (ghost_weights_numpy.py: rank one, rank K = 3 and K = 1, full rank, DCD rank 2 with W_in), as
+# do the fixed points rnn-slow-points finds and the final loss of a one-run rnn-sweep;
 # a seeded run's saved initial parameters reproduce it byte for byte; bad files and options
 # that contradict the file exit 2 with one line.
 # Usage: test_ghost_weights_cli.sh path/to/learndyn path/to/python3-with-numpy
@@ -65,6 +66,21 @@ run ghost rnn-train --weights "$w/golden.npz" --epochs 1 --json
 check "--weights of a --save-weights file continues from final/" test "$(grep -A3 '"rows"' <<<"$out")" = "$seeded"
 
 # --- rnn-slow-points and rnn-sweep ------------------------------------------------------------
+# Their --weights paths against NumPy too: the rank-one latent flow's zeros from the file, in
+# both scripts' layouts (the roles of m and n differ, R41), are the fixed points reported at
+# epoch 0; a one-run sweep's final loss is the loss after one SGD step.
+for case in rank_one rank_k1; do
+  run ghost rnn-slow-points --weights "$w/$case.npz" --at 0 --json
+  echo "$out" >"$w/$case.sp.json"
+  check "$case: slow-points' fixed points are the zeros of the file's latent flow" \
+    "$py" "$truth" check-fixed-points "$w" "$case" "$w/$case.sp.json"
+done
+for case in rank_k full; do
+  run ghost rnn-sweep --weights "$w/$case.npz" --rates 0.05,0.05,1 --epochs 1
+  echo "$out" >"$w/$case.sweep.csv"
+  check "$case: a one-epoch sweep's final loss is NumPy's loss after one SGD step" \
+    "$py" "$truth" check-sweep "$w" "$case" "$w/$case.sweep.csv" 0.05
+done
 run ghost rnn-slow-points --weights "$w/rank_one.npz" --at 0,10 --points 41 --save-weights "$w/sp.npz"
 check "slow-points from a file exits 0" test "$rc" = 0
 check "slow-points saves initial/ and final/" "$py" -c "
