@@ -12,18 +12,28 @@
 #include <pybind11/stl.h>
 
 #include <algorithm>
+#include <array>
+#include <chrono>
 #include <cmath>
 #include <cstddef>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include <learndyn/common/argument_error.hpp>
 #include <learndyn/common/decimal.hpp>
 #include <learndyn/common/input_error.hpp>
+#include <learndyn/common/npy.hpp>
 #include <learndyn/common/scalar.hpp>
+#include <learndyn/experiments/ntk/manifest.hpp>
+#include <learndyn/experiments/ntk/metrics.hpp>
 #include <learndyn/fast/ghost/analytic.hpp>
 #include <learndyn/fast/ghost/finite_confidence.hpp>
+#include <learndyn/fast/ntk/attention.hpp>
+#include <learndyn/fast/ntk/operators.hpp>
 #include <learndyn/oracle/candidate.hpp>
 #include <learndyn/oracle/check.hpp>
 #include <learndyn/oracle/ghost_quantities.hpp>
@@ -39,6 +49,8 @@ namespace py = pybind11;
 namespace rg = learndyn::reference::ghost;
 namespace fg = learndyn::fast::ghost;
 namespace lo = learndyn::oracle;
+namespace fn = learndyn::fast::ntk;
+namespace en = learndyn::experiments::ntk;
 using learndyn::ArgumentError;
 using learndyn::decimal_digits;
 using learndyn::real;
@@ -216,10 +228,172 @@ py::dict check(const std::string& golden_json, const std::string& golden_name, c
   return out;
 }
 
+
+// ---- the NTK (learndyn.ntk) -----------------------------------------------------------------
+
+// The manifest of experiments/ntk/manifest.hpp, with its arrays served from a dict of
+// C-contiguous float64 arrays keyed by the path the manifest names (learndyn/ntk.py builds
+// both from the user's model): the CLI's reader of a user's model, not a second one. The
+// arrays are copied once, into the model's parameter vector and inputs, as from .npy files.
+en::ManifestProblem problem_of(const std::string& manifest, const py::dict& arrays) {
+  return en::parse_manifest(manifest, "model", [&](const std::string& path) {
+    if (!arrays.contains(path)) throw learndyn::InputError("model", path, "no such array");
+    const DoubleArray a = arrays[py::str(path)].cast<DoubleArray>();
+    learndyn::NpyArray out;
+    out.shape.assign(a.shape(), a.shape() + a.ndim());
+    out.data.assign(a.data(), a.data() + a.size());
+    learndyn::require(std::all_of(out.data.begin(), out.data.end(), [](double x) { return std::isfinite(x); }), path,
+                      "(an array with a NaN or inf)", "finite values");
+    return out;
+  });
+}
+
+// `learndyn ntk metrics --json` of the model, as JSON text (learndyn/ntk.py returns json.loads
+// of it). A zero NTK_S (ratios NaN) is refused, naming the model.
+std::string ntk_metrics(const std::string& manifest, const py::dict& arrays, const std::string& estimator,
+                        long long sketch, long long residual, long long probes, long long top_k, long long threads,
+                        long long seed, bool ranks) {
+  const en::MetricsSettings settings =
+      en::metrics_settings(estimator, sketch, residual, probes, top_k, threads, seed, ranks);
+  const en::ManifestProblem problem = problem_of(manifest, arrays);
+  en::Json report;
+  {
+    py::gil_scoped_release release;
+    report = en::problem_metrics(problem, settings, "python");
+  }
+  learndyn::require(!en::has_nan(report), "model", "(a model whose NTK_S is zero)",
+                    "a model whose NTK_S is not zero (its ratios came out NaN)");
+  return report.dump();
+}
+
+// Seconds per call of the C++ metrics alone (the problem already built, no conversion), for
+// bench/python_overhead.py: the baseline of the Python call's overhead.
+std::vector<double> time_ntk_metrics(const std::string& manifest, const py::dict& arrays, const std::string& estimator,
+                                     long long sketch, long long residual, long long probes, long long threads,
+                                     long long seed, int repeats) {
+  const en::MetricsSettings settings =
+      en::metrics_settings(estimator, sketch, residual, probes, 0, threads, seed, false);
+  const en::ManifestProblem problem = problem_of(manifest, arrays);
+  std::vector<double> seconds;
+  py::gil_scoped_release release;
+  for (int k = 0; k < repeats; ++k) {
+    const auto start = std::chrono::steady_clock::now();
+    const en::Json report = en::problem_metrics(problem, settings, "python");
+    seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    if (report.empty()) throw std::runtime_error("time_ntk_metrics: empty report");
+  }
+  return seconds;
+}
+
+using FortranArray = py::array_t<double, py::array::f_style | py::array::forcecast>;
+
+// One of the matrix-free operators of a model (fast/ntk/operators.hpp, fast/ntk/attention.hpp)
+// on blocks of state vectors: "ntk" (P K P*), "k", "core" (recurrent models: C_V (x) I_n),
+// "p" (its adjoint is P*). A block is read in place when it is a Fortran-ordered (column-major)
+// float64 array (a 1-D contiguous vector is one), and the result is written in place into a
+// new Fortran-ordered array. Calls on one object are serialised (the operators share scratch
+// buffers); the GIL is released while they run.
+class NtkOperator {
+ public:
+  NtkOperator(const std::string& manifest, const py::dict& arrays, const std::string& part, long long threads)
+      : problem_(problem_of(manifest, arrays)), part_(part) {
+    learndyn::require(threads >= 0 && threads <= 2, "threads", threads, "an integer with 0 <= threads <= 2");
+    const fn::NtkOptions options{static_cast<unsigned>(threads)};
+    py::gil_scoped_release release;
+    if (auto* a = std::get_if<en::AttentionProblem>(&problem_)) {
+      learndyn::require(part == "ntk" || part == "k" || part == "p", "part", "'" + part + "'",
+                        "ntk, k or p for the attention model (its core is K)");
+      en::require_attention_size(a->model.shape, a->inputs.batch, a->inputs.steps);
+      attention_ = std::make_unique<fn::AttentionNtk>(a->model, a->inputs, options);
+      dimension_ = attention_->dimension();
+      state_shape_ = {a->inputs.batch, a->inputs.steps, a->model.shape.state_size()};
+    } else {
+      learndyn::require(part == "ntk" || part == "k" || part == "core" || part == "p", "part", "'" + part + "'",
+                        "ntk, k, core or p");
+      const auto& r = std::get<en::RecurrentProblem>(problem_);
+      recurrent_ = std::make_unique<fn::Ntk>(r.model, r.inputs, options);
+      dimension_ = recurrent_->dimension();
+      parameters_ = fn::parameter_count(r.model.shape);
+      state_shape_ = {r.inputs.batch, r.inputs.steps, r.model.shape.hidden};
+    }
+  }
+
+  py::ssize_t dimension() const { return dimension_; }
+  py::tuple state_shape() const { return py::make_tuple(state_shape_[0], state_shape_[1], state_shape_[2]); }
+  std::string kernels() const { return attention_ ? attention_->kernel_name() : recurrent_->kernel_name(); }
+
+  // A v (adjoint: A* v) for v of shape (N,) or (N, m).
+  FortranArray apply(const FortranArray& v, bool adjoint) const {
+    learndyn::require((v.ndim() == 1 || v.ndim() == 2) && v.shape(0) == dimension_, "v",
+                      "an array of shape " + shape_text(v), "shape (N,) or (N, m) with N = " + std::to_string(dimension_));
+    const py::ssize_t m = v.ndim() == 1 ? 1 : v.shape(1);
+    learndyn::require(m >= 1 && m <= 100000, "v", "an array of " + std::to_string(m) + " columns",
+                      "1 to 100000 columns");
+    if (recurrent_) en::require_ntk_memory(dimension_, parameters_, static_cast<int>(m));
+    std::vector<py::ssize_t> shape(v.shape(), v.shape() + v.ndim());
+    FortranArray out(shape);
+    const double* in = v.data();
+    double* o = out.mutable_data();
+    const bool finite = std::all_of(in, in + v.size(), [](double x) { return std::isfinite(x); });
+    learndyn::require(finite, "v", "(an array with a NaN or inf)", "finite values");
+    {
+      py::gil_scoped_release release;
+      const std::lock_guard<std::mutex> lock(mutex_);
+      run(in, o, static_cast<int>(m), adjoint);
+    }
+    return out;
+  }
+
+  // Seconds per call of the C++ apply alone on a block (for bench/python_overhead.py).
+  std::vector<double> time_apply(const FortranArray& v, int repeats) const {
+    learndyn::require(v.ndim() == 2 && v.shape(0) == dimension_, "v", "(wrong shape)", "shape (N, m)");
+    std::vector<double> out(static_cast<std::size_t>(v.size())), seconds;
+    py::gil_scoped_release release;
+    const std::lock_guard<std::mutex> lock(mutex_);
+    for (int k = 0; k < repeats; ++k) {
+      const auto start = std::chrono::steady_clock::now();
+      run(v.data(), out.data(), static_cast<int>(v.shape(1)), false);
+      seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    }
+    return seconds;
+  }
+
+ private:
+  static std::string shape_text(const FortranArray& v) {
+    std::string s = "(";
+    for (py::ssize_t k = 0; k < v.ndim(); ++k) s += (k ? ", " : "") + std::to_string(v.shape(k));
+    return s + (v.ndim() == 1 ? ",)" : ")");
+  }
+
+  void run(const double* in, double* out, int m, bool adjoint) const {
+    if (attention_) {
+      if (part_ == "ntk") attention_->apply_ntk(in, out, m);
+      else if (part_ == "k") attention_->apply_k(in, out, m);
+      else if (adjoint) attention_->apply_p_adjoint(in, out, m);
+      else attention_->apply_p(in, out, m);
+    } else {
+      if (part_ == "ntk") recurrent_->apply_ntk(in, out, m);
+      else if (part_ == "k") recurrent_->apply_k(in, out, m);
+      else if (part_ == "core") recurrent_->apply_core(in, out, m);
+      else if (adjoint) recurrent_->apply_p_adjoint(in, out, m);
+      else recurrent_->apply_p(in, out, m);
+    }
+  }
+
+  en::ManifestProblem problem_;
+  std::string part_;
+  std::unique_ptr<fn::Ntk> recurrent_;
+  std::unique_ptr<fn::AttentionNtk> attention_;
+  py::ssize_t dimension_ = 0;
+  int parameters_ = 0;
+  std::array<int, 3> state_shape_{};
+  mutable std::mutex mutex_;
+};
+
 }  // namespace
 
 PYBIND11_MODULE(_core, m) {
-  m.doc() = "learndyn's C++ libraries (internal: use the learndyn.ghost and learndyn.oracle modules)";
+  m.doc() = "learndyn's C++ libraries (internal: use the learndyn.ghost, learndyn.ntk, learndyn.overlaps and learndyn.oracle modules)";
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
@@ -247,4 +421,18 @@ PYBIND11_MODULE(_core, m) {
   m.def("check", &check, py::arg("golden_json"), py::arg("golden_name"), py::arg("candidate_json"),
         py::arg("candidate_name"), py::arg("rtol"), py::arg("atol"), py::arg("allow_missing"),
         py::arg("allow_extra"));
+  m.def("ntk_metrics", &ntk_metrics, py::arg("manifest"), py::arg("arrays"), py::arg("estimator"), py::arg("sketch"),
+        py::arg("residual"), py::arg("probes"), py::arg("top_k"), py::arg("threads"), py::arg("seed"),
+        py::arg("ranks"));
+  m.def("time_ntk_metrics", &time_ntk_metrics, py::arg("manifest"), py::arg("arrays"), py::arg("estimator"),
+        py::arg("sketch"), py::arg("residual"), py::arg("probes"), py::arg("threads"), py::arg("seed"),
+        py::arg("repeats"));
+  py::class_<NtkOperator>(m, "NtkOperator")
+      .def(py::init<const std::string&, const py::dict&, const std::string&, long long>(), py::arg("manifest"),
+           py::arg("arrays"), py::arg("part"), py::arg("threads"))
+      .def_property_readonly("dimension", &NtkOperator::dimension)
+      .def_property_readonly("state_shape", &NtkOperator::state_shape)
+      .def_property_readonly("kernels", &NtkOperator::kernels)
+      .def("apply", &NtkOperator::apply, py::arg("v"), py::arg("adjoint"))
+      .def("time_apply", &NtkOperator::time_apply, py::arg("v"), py::arg("repeats"));
 }
