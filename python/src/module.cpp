@@ -7,6 +7,7 @@
 // ValueError with the library's one-line message, which names the parameter and the allowed
 // range; every other C++ exception becomes RuntimeError. The long computations (certified
 // values at two precisions, the golden suite, the fast path over an array) run without the GIL.
+#include <pybind11/eigen.h>
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -26,14 +27,20 @@
 #include <learndyn/common/argument_error.hpp>
 #include <learndyn/common/decimal.hpp>
 #include <learndyn/common/input_error.hpp>
+#include <learndyn/common/memory_budget.hpp>
 #include <learndyn/common/npy.hpp>
 #include <learndyn/common/scalar.hpp>
 #include <learndyn/experiments/ntk/manifest.hpp>
 #include <learndyn/experiments/ntk/metrics.hpp>
+#include <learndyn/experiments/overlaps/support.hpp>
+#include <learndyn/experiments/overlaps/tasks.hpp>
 #include <learndyn/fast/ghost/analytic.hpp>
 #include <learndyn/fast/ghost/finite_confidence.hpp>
 #include <learndyn/fast/ntk/attention.hpp>
 #include <learndyn/fast/ntk/operators.hpp>
+#include <learndyn/fast/overlaps/model.hpp>
+#include <learndyn/fast/overlaps/network.hpp>
+#include <learndyn/fast/overlaps/overlap_ode.hpp>
 #include <learndyn/oracle/candidate.hpp>
 #include <learndyn/oracle/check.hpp>
 #include <learndyn/oracle/ghost_quantities.hpp>
@@ -51,6 +58,8 @@ namespace fg = learndyn::fast::ghost;
 namespace lo = learndyn::oracle;
 namespace fn = learndyn::fast::ntk;
 namespace en = learndyn::experiments::ntk;
+namespace fo = learndyn::fast::overlaps;
+namespace eo = learndyn::experiments::overlaps;
 using learndyn::ArgumentError;
 using learndyn::decimal_digits;
 using learndyn::real;
@@ -390,6 +399,119 @@ class NtkOperator {
   mutable std::mutex mutex_;
 };
 
+// ---- the overlap ODE (learndyn.overlaps) ----------------------------------------------------
+
+// The paper's initialisation (proofs/overlaps.md O44), as `learndyn overlaps filter --seed` draws
+// it: (z, m, U, V) with U, V of shape (N, R).
+py::tuple overlaps_random_vectors(long long neurons, long long rank, long long seed) {
+  learndyn::require(neurons >= 1 && neurons <= 10000000, "N", neurons, "an integer with 1 <= N <= 10000000");
+  learndyn::require(rank >= 1 && rank <= fo::kMaxNetworkRank, "rank", rank,
+                    "an integer with 1 <= rank <= " + std::to_string(fo::kMaxNetworkRank));
+  learndyn::require(seed >= 0, "seed", seed, "an integer with 0 <= seed <= 9223372036854775807");
+  fo::Network net;
+  {
+    py::gil_scoped_release release;
+    net = fo::random_network(static_cast<int>(neurons), static_cast<int>(rank), static_cast<std::uint64_t>(seed));
+  }
+  return py::make_tuple(net.z, net.m, net.U, net.V);
+}
+
+// Sigma = C^T C / N of the vectors (fast::overlaps::gram: the network's own Gram matrix).
+Eigen::MatrixXd overlaps_gram(const Eigen::VectorXd& z, const Eigen::VectorXd& m, const Eigen::MatrixXd& U,
+                              const Eigen::MatrixXd& V) {
+  fo::Model model;
+  model.rank = static_cast<int>(std::max<Eigen::Index>(U.cols(), 1));
+  const fo::Network net{z, m, U, V};
+  // Each array's finiteness first, naming it (fast::overlaps::validate names the whole
+  // network), then the shapes and the rank.
+  const char* names[] = {"z", "m", "U", "V"};
+  const bool finite[] = {z.allFinite(), m.allFinite(), U.allFinite(), V.allFinite()};
+  for (int k = 0; k < 4; ++k)
+    learndyn::require(finite[k], names[k], "(an array with a NaN or inf)", "finite values");
+  fo::validate(model, net);
+  py::gil_scoped_release release;
+  return fo::gram(net);
+}
+
+py::tuple overlaps_filter_task(double decay, double frequency, double amplitude, double dt, long long steps) {
+  learndyn::require(steps >= 1 && steps <= 10000000, "T", steps, "an integer with 1 <= T <= 10000000");
+  const fo::Task task = eo::filter_task(decay, frequency, amplitude, dt, static_cast<int>(steps));
+  return py::make_tuple(task.input, task.target, task.weight);
+}
+
+fo::Model overlap_model(int rank, double dt, const std::string& activation) {
+  learndyn::require(activation == "linear" || activation == "erf", "activation", "'" + activation + "'",
+                    "linear or erf");
+  return activation == "linear" ? fo::linear_model(rank, dt) : fo::erf_model(rank, dt);
+}
+
+// The overlap ODE from sigma0 for `epochs` epochs of one stepper (fast::overlaps::OverlapSolver,
+// as `learndyn overlaps filter` runs it beside the network): at every recorded epoch e
+// (experiments::overlaps::is_recorded: 0..every-1, every every-th, the last) Sigma_e and the
+// loss L(Sigma_e), i.e. the loss before the epoch's step.
+py::dict overlaps_trajectory(const Eigen::MatrixXd& sigma0, long long rank, double dt, const std::string& activation,
+                             const Eigen::MatrixXd& input, const Eigen::MatrixXd& target, const Eigen::MatrixXd& weight,
+                             double lr, long long epochs, const std::string& stepper, long long record_every) {
+  learndyn::require(rank >= 1 && rank <= fo::kMaxOverlapRank, "rank", rank,
+                    "an integer with 1 <= rank <= " + std::to_string(fo::kMaxOverlapRank) +
+                        " (sigma of shape (2R+2, 2R+2))");
+  const fo::Model model = overlap_model(static_cast<int>(rank), dt, activation);
+  fo::validate(model);
+  fo::validate_overlaps(sigma0, model.rank);
+  learndyn::require(stepper == "exact_map" || stepper == "euler" || stepper == "rk4", "method", "'" + stepper + "'",
+                    "exact_map, euler or rk4");
+  const fo::Stepper step = stepper == "exact_map" ? fo::Stepper::exact_map
+                         : stepper == "euler"     ? fo::Stepper::euler
+                                                  : fo::Stepper::rk4;
+  learndyn::require(lr >= 0 && std::isfinite(lr), "lr", lr, "lr >= 0 (finite)");
+  learndyn::require(epochs >= 0 && epochs <= 100000000, "epochs", epochs, "an integer with 0 <= epochs <= 100000000");
+  learndyn::require(record_every >= 1 && record_every <= 100000000, "record_every", record_every,
+                    "an integer with 1 <= record_every <= 100000000");
+  const std::vector<std::string> names = eo::overlap_names(model.rank, model.activation);
+  const long long rows = std::min(record_every, epochs + 1) + (epochs >= record_every ? epochs / record_every : 0) +
+                         (epochs >= record_every && epochs % record_every != 0 ? 1 : 0);
+  const Eigen::Index d = sigma0.rows();
+  const double per_row = 8.0 * static_cast<double>(d * d + static_cast<Eigen::Index>(names.size()) + 2);
+  learndyn::require(static_cast<double>(rows) * per_row <= learndyn::memory_budget_bytes(), "epochs", epochs,
+                    "epochs / record_every whose recorded trajectory fits in memory (raise record_every)");
+  fo::Task task{input, target, weight};
+  std::vector<long long> epoch_out;
+  std::vector<double> loss_out, sigma_out, values_out;
+  {
+    py::gil_scoped_release release;
+    fo::OverlapSolver solver(model, task);
+    Eigen::MatrixXd sigma = sigma0;
+    for (long long e = 0; e <= epochs; ++e) {
+      const bool record = eo::is_recorded(e, record_every, epochs);
+      Eigen::MatrixXd before;
+      if (record) before = sigma;
+      const double loss = e == epochs ? solver.loss(sigma) : solver.epoch(lr, step, sigma);
+      if (!record) continue;
+      epoch_out.push_back(e);
+      loss_out.push_back(loss);
+      for (Eigen::Index i = 0; i < d; ++i)  // row-major (E, d, d)
+        for (Eigen::Index j = 0; j < d; ++j) sigma_out.push_back(before(i, j));
+      const Eigen::VectorXd values = eo::overlap_values(before, model.rank, model.activation);
+      values_out.insert(values_out.end(), values.data(), values.data() + values.size());
+    }
+  }
+  const auto count = static_cast<py::ssize_t>(epoch_out.size());
+  const auto k = static_cast<py::ssize_t>(names.size());
+  py::array_t<double> sigma_array({count, static_cast<py::ssize_t>(d), static_cast<py::ssize_t>(d)});
+  std::copy(sigma_out.begin(), sigma_out.end(), sigma_array.mutable_data());
+  py::array_t<double> values_array({count, k});
+  std::copy(values_out.begin(), values_out.end(), values_array.mutable_data());
+  py::dict out;
+  out["epoch"] = py::array_t<long long>(count, epoch_out.data());
+  out["loss"] = py::array_t<double>(count, loss_out.data());
+  out["sigma"] = sigma_array;
+  out["overlaps"] = values_array;
+  out["names"] = names;
+  const std::vector<bool> visible = eo::overlap_visibility(model.rank, model.activation);
+  out["visible"] = visible;
+  return out;
+}
+
 }  // namespace
 
 PYBIND11_MODULE(_core, m) {
@@ -427,6 +549,13 @@ PYBIND11_MODULE(_core, m) {
   m.def("time_ntk_metrics", &time_ntk_metrics, py::arg("manifest"), py::arg("arrays"), py::arg("estimator"),
         py::arg("sketch"), py::arg("residual"), py::arg("probes"), py::arg("threads"), py::arg("seed"),
         py::arg("repeats"));
+  m.def("overlaps_random_vectors", &overlaps_random_vectors, py::arg("N"), py::arg("rank"), py::arg("seed"));
+  m.def("overlaps_gram", &overlaps_gram, py::arg("z"), py::arg("m"), py::arg("U"), py::arg("V"));
+  m.def("overlaps_filter_task", &overlaps_filter_task, py::arg("decay"), py::arg("frequency"), py::arg("amplitude"),
+        py::arg("dt"), py::arg("T"));
+  m.def("overlaps_trajectory", &overlaps_trajectory, py::arg("sigma0"), py::arg("rank"), py::arg("dt"),
+        py::arg("activation"), py::arg("input"), py::arg("target"), py::arg("weight"), py::arg("lr"),
+        py::arg("epochs"), py::arg("stepper"), py::arg("record_every"));
   py::class_<NtkOperator>(m, "NtkOperator")
       .def(py::init<const std::string&, const py::dict&, const std::string&, long long>(), py::arg("manifest"),
            py::arg("arrays"), py::arg("part"), py::arg("threads"))

@@ -1,5 +1,7 @@
 """learndyn.ntk against torch's float64 Jacobians and against `learndyn ntk metrics --manifest`."""
 import json
+import os
+import threading
 
 import numpy as np
 import pytest
@@ -8,8 +10,14 @@ from hypothesis import given, settings, strategies as st
 import learndyn
 from conftest import cli_json
 
-torch = pytest.importorskip("torch")  # installed by scripts/install_packages.sh: runs in CI
-scipy_linalg = pytest.importorskip("scipy.sparse.linalg")
+# torch and scipy are installed by scripts/install_packages.sh; scripts/test_python.sh sets
+# LEARNDYN_REQUIRE_TORCH=1, so that in CI a missing torch is a failure, not a skip.
+if os.environ.get("LEARNDYN_REQUIRE_TORCH") == "1":
+    import scipy.sparse.linalg as scipy_linalg
+    import torch
+else:
+    torch = pytest.importorskip("torch")
+    scipy_linalg = pytest.importorskip("scipy.sparse.linalg")
 
 
 def torch_jacobian(module, x, h0=None):
@@ -140,7 +148,7 @@ def without_source(report):
     return report
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(kind=st.sampled_from(["gru", "rnn_rate", "rnn_vanilla", "attention"]), batch=st.integers(1, 3),
        steps=st.integers(1, 4), n=st.integers(1, 4), n_in=st.integers(1, 3), bias=st.booleans(),
        extras=st.booleans(), estimator=st.sampled_from(["exact", "hutchinson", "hutch++"]),
@@ -184,6 +192,27 @@ def test_same_seed_same_result_with_one_or_two_threads():
     v = np.random.default_rng(14).standard_normal((4 * 10 * 8, 5))
     np.testing.assert_array_equal(learndyn.ntk.Operator(module, x, threads=1).matmat(v),
                                   learndyn.ntk.Operator(module, x, threads=2).matmat(v))
+
+
+def test_concurrent_calls_on_one_operator_are_serialised_and_equal_the_serial_result():
+    module = gru(3, 8, seed=15)
+    x = np.random.default_rng(16).standard_normal((4, 10, 3))
+    op = learndyn.ntk.Operator(module, x)
+    blocks = [np.asfortranarray(np.random.default_rng(17 + k).standard_normal((op.shape[0], 6))) for k in range(4)]
+    want = [op.matmat(b) for b in blocks]
+    got = [None] * len(blocks)
+
+    def run(k):
+        for _ in range(5):
+            got[k] = op.matmat(blocks[k])
+
+    threads = [threading.Thread(target=run, args=(k,)) for k in range(len(blocks))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for g, w in zip(got, want):
+        np.testing.assert_array_equal(g, w)
 
 
 def test_bad_input_is_a_value_error_naming_the_parameter():
