@@ -19,34 +19,18 @@ from the arrays. The state vector of the operators has index (b T + t) n + i: a 
 ``v.reshape(op.state_shape)`` is ``[b, t, i]``, batch first whatever the layout of ``x``.
 """
 import json
-import numbers
 import sys
 
 import numpy as np
 
 from . import _core
+from ._numbers import float64_array as _float64, integer_value as _integer, real_value as _real
 
 __all__ = ["metrics", "Operator"]
 
 _RECURRENT_WEIGHTS = ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0")
 _ATTENTION_WEIGHTS = ("W_q", "W_k", "W_v", "W_1", "b_1", "W_2", "b_2")
 _KINDS = ("gru", "rnn_rate", "rnn_vanilla", "attention")
-_INT64_MAX = 2**63 - 1
-
-
-def _float64(value, name):
-    if hasattr(value, "detach"):  # a torch tensor: to float64 on the CPU
-        value = value.detach().cpu().double().numpy()
-    try:
-        return np.ascontiguousarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name}: an array of numbers, not {type(value).__name__}") from None
-
-
-def _integer(value, name):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name}: an int, not {type(value).__name__}")
-    return max(-_INT64_MAX, min(_INT64_MAX, int(value)))  # out of range: the library names it
 
 
 def _torch_model(model):
@@ -119,9 +103,10 @@ def _problem(model, x, h0, batch_first, kind, alpha, target):
         manifest = {"model": kind, "hidden": size("weight_hh_l0", 1), "inputs": size("weight_ih_l0", 1),
                     "bias": "bias_ih_l0" in arrays or "bias_hh_l0" in arrays}
         if alpha is not None:
-            if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real):
-                raise TypeError(f"alpha: a number, not {type(alpha).__name__}")
-            manifest["alpha"] = float(alpha)
+            alpha = _real(alpha, "alpha")
+            if not 0 < alpha <= 1:  # NaN too: it has no JSON form for the manifest
+                raise ValueError(f"invalid alpha = {alpha}: allowed 0 < alpha <= 1")
+            manifest["alpha"] = alpha
     manifest["weights"] = {name: name for name in names}
     x = _float64(x, "x")
     if not batch_first and x.ndim == 3:  # (T, B, n_in) as torch's batch_first=False

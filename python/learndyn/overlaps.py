@@ -12,32 +12,16 @@ integrates the gradient flow dSigma/dt = -lr (G Sigma + Sigma G) (O17) by one RK
 trajectory of Sigma, of the named overlaps and of the loss as numpy arrays: the numbers
 ``learndyn overlaps filter`` prints for the same start (the same C++ solver).
 """
-import numbers
-
 import numpy as np
 
 from . import _core
+from ._numbers import float64_array, integer_value as _integer, real_value as _real
 
 __all__ = ["exact_map", "flow", "gram", "random_vectors", "filter_task"]
 
 
-def _integer(value, name):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name}: an int, not {type(value).__name__}")
-    return max(-(2**63 - 1), min(2**63 - 1, int(value)))
-
-
-def _real(value, name):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name}: a number, not {type(value).__name__}")
-    return float(value)
-
-
 def _matrix(value, name, ndim=2):
-    try:
-        a = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name}: an array of numbers, not {type(value).__name__}") from None
+    a = float64_array(value, name)
     if a.ndim == 1 and ndim == 2:
         a = a.reshape(-1, 1)
     if a.ndim != ndim:

@@ -225,7 +225,8 @@ def test_bad_input_is_a_value_error_naming_the_parameter():
         (dict(seed=-1), "invalid seed = -1"),
         (dict(top_k=10**30), "invalid top_k"),
         (dict(h0=np.zeros((3, 4))), r"h0.*is not \(B, hidden\)"),
-        (dict(alpha=2.0, kind="gru"), "alpha"),
+        (dict(alpha=2.0, kind="gru"), "invalid alpha = 2.0: allowed 0 < alpha <= 1"),
+        (dict(alpha=float("nan"), kind="gru"), "invalid alpha = nan"),
         (dict(kind="rnn_rate"), "invalid kind = 'rnn_rate'"),
     ]
     for kwargs, message in cases:
