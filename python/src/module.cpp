@@ -21,8 +21,11 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
+
+#include <time.h>
 
 #include <learndyn/common/argument_error.hpp>
 #include <learndyn/common/decimal.hpp>
@@ -275,20 +278,39 @@ std::string ntk_metrics(const std::string& manifest, const py::dict& arrays, con
   return report.dump();
 }
 
-// Seconds per call of the C++ metrics alone (the problem already built, no conversion), for
-// bench/python_overhead.py: the baseline of the Python call's overhead.
-std::vector<double> time_ntk_metrics(const std::string& manifest, const py::dict& arrays, const std::string& estimator,
+// Wall-clock and process CPU seconds of a call (CLOCK_PROCESS_CPUTIME_ID: every thread's, as
+// Python's time.process_time), for bench/python_overhead.py.
+class CallTimer {
+ public:
+  CallTimer() : wall_(std::chrono::steady_clock::now()), cpu_(cpu_now()) {}
+  std::pair<double, double> seconds() const {
+    return {std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_).count(), cpu_now() - cpu_};
+  }
+
+ private:
+  static double cpu_now() {
+    timespec t{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+  }
+  std::chrono::steady_clock::time_point wall_;
+  double cpu_;
+};
+
+// (wall, CPU) seconds per call of the C++ metrics alone (the problem already built, no
+// conversion), for bench/python_overhead.py: the baseline of the Python call's overhead.
+std::vector<std::pair<double, double>> time_ntk_metrics(const std::string& manifest, const py::dict& arrays, const std::string& estimator,
                                      long long sketch, long long residual, long long probes, long long threads,
                                      long long seed, int repeats) {
   const en::MetricsSettings settings =
       en::metrics_settings(estimator, sketch, residual, probes, 0, threads, seed, false);
   const en::ManifestProblem problem = problem_of(manifest, arrays);
-  std::vector<double> seconds;
+  std::vector<std::pair<double, double>> seconds;
   py::gil_scoped_release release;
   for (int k = 0; k < repeats; ++k) {
-    const auto start = std::chrono::steady_clock::now();
+    const CallTimer timer;
     const en::Json report = en::problem_metrics(problem, settings, "python");
-    seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    seconds.push_back(timer.seconds());
     if (report.empty()) throw std::runtime_error("time_ntk_metrics: empty report");
   }
   return seconds;
@@ -353,16 +375,17 @@ class NtkOperator {
     return out;
   }
 
-  // Seconds per call of the C++ apply alone on a block (for bench/python_overhead.py).
-  std::vector<double> time_apply(const FortranArray& v, int repeats) const {
+  // (wall, CPU) seconds per call of the C++ apply alone on a block (bench/python_overhead.py).
+  std::vector<std::pair<double, double>> time_apply(const FortranArray& v, int repeats) const {
     learndyn::require(v.ndim() == 2 && v.shape(0) == dimension_, "v", "(wrong shape)", "shape (N, m)");
-    std::vector<double> out(static_cast<std::size_t>(v.size())), seconds;
+    std::vector<double> out(static_cast<std::size_t>(v.size()));
+    std::vector<std::pair<double, double>> seconds;
     py::gil_scoped_release release;
     const std::lock_guard<std::mutex> lock(mutex_);
     for (int k = 0; k < repeats; ++k) {
-      const auto start = std::chrono::steady_clock::now();
+      const CallTimer timer;
       run(v.data(), out.data(), static_cast<int>(v.shape(1)), false);
-      seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+      seconds.push_back(timer.seconds());
     }
     return seconds;
   }
