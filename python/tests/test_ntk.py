@@ -2,6 +2,7 @@
 import json
 import os
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -213,6 +214,44 @@ def test_concurrent_calls_on_one_operator_are_serialised_and_equal_the_serial_re
         t.join()
     for g, w in zip(got, want):
         np.testing.assert_array_equal(g, w)
+
+
+def test_attention_operator_is_the_metrics_operator():
+    rng = np.random.default_rng(18)
+    weights = random_arrays(rng, "attention", 2, None, True, (3, 4, 1))
+    x = rng.standard_normal((2, 3, 2))
+    op = learndyn.ntk.Operator(weights, x)
+    n = op.shape[0]
+    assert op.state_shape == (2, 3, 4 * 3 + 4 + 1)
+    dense = op.matmat(np.eye(n))
+    m = learndyn.ntk.metrics(weights, x)
+    assert m["model"]["kind"] == "attention"
+    assert relative(np.trace(dense), m["trace"]["value"]) < 1e-14
+    assert relative(np.linalg.norm(dense), m["frobenius"]["value"]) < 1e-14
+    k = learndyn.ntk.Operator(weights, x, part="k").matmat(np.eye(n))
+    np.testing.assert_array_equal(k, k.T)  # K is symmetric to the bit (one Gram per site)
+    with pytest.raises(ValueError, match="invalid part = 'core'"):
+        learndyn.ntk.Operator(weights, x, part="core")
+
+
+def test_the_gil_is_released_while_an_operator_runs():
+    module = gru(10, 64, seed=19)
+    x = np.random.default_rng(20).standard_normal((50, 15, 10))
+    op = learndyn.ntk.Operator(module, x, threads=1)
+    block = np.asfortranarray(np.ones((op.shape[0], 32)))
+    op.matmat(block)  # maps the workspaces
+    start = time.perf_counter()
+    op.matmat(block)
+    call = time.perf_counter() - start
+    worker = threading.Thread(target=lambda: [op.matmat(block) for _ in range(3)])
+    worker.start()
+    gaps, last = [], time.perf_counter()
+    while worker.is_alive():  # pure Python: runs only while the other thread has let go of the GIL
+        now = time.perf_counter()
+        gaps.append(now - last)
+        last = now
+    worker.join()
+    assert max(gaps) < 0.5 * call, (max(gaps), call)
 
 
 def test_bad_input_is_a_value_error_naming_the_parameter():
