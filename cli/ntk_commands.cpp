@@ -19,8 +19,10 @@
 #include <learndyn/common/input_error.hpp>
 #include <learndyn/common/npy.hpp>
 #include <learndyn/common/text_file.hpp>
+#include <learndyn/common/memory_budget.hpp>
 #include <learndyn/experiments/ntk/manifest.hpp>
 #include <learndyn/experiments/ntk/metrics.hpp>
+#include <learndyn/experiments/ntk/metrics_memory.hpp>
 #include "cli/ntk_attention_commands.hpp"
 #include <learndyn/fast/ntk/attention.hpp>
 
@@ -123,6 +125,12 @@ experiments::ntk::MetricsSettings estimator_settings(const MetricsOptions& o) {
   return s;
 }
 
+// The options that set the sizes, or the manifest, named when the memory estimate is refused.
+experiments::ntk::SizeNames size_names(const ModelOptions& o) {
+  if (!o.manifest.empty()) return {"manifest", o.manifest, "manifest", o.manifest, "manifest", o.manifest};
+  return {"batch", o.batch, "hidden", o.hidden, "steps", o.steps};
+}
+
 // `--model attention` (N41-N47): the single-block self-attention + MLP model; its core is K.
 using AttentionProblem = experiments::ntk::AttentionProblem;
 
@@ -159,13 +167,16 @@ Json metrics_report(const MetricsOptions& o) {
   std::optional<experiments::ntk::ManifestProblem> manifest;
   if (!o.model.manifest.empty()) manifest = experiments::ntk::read_manifest(o.model.manifest);
   if (manifest && std::holds_alternative<AttentionProblem>(*manifest))
-    return experiments::ntk::attention_metrics(std::get<AttentionProblem>(*manifest), e, o.model.manifest);
-  if (!manifest && kind == "attention") return experiments::ntk::attention_metrics(builtin_attention(o.model), e, "built-in");
+    return experiments::ntk::attention_metrics(std::get<AttentionProblem>(*manifest), e, o.model.manifest,
+                                               size_names(o.model));
+  if (!manifest && kind == "attention")
+    return experiments::ntk::attention_metrics(builtin_attention(o.model), e, "built-in", size_names(o.model));
   for (const char* name : kAttentionOnly)
     if (o.model.given.count(name))
       throw ArgumentError(std::string(name).substr(2), "given", "only with --model attention");
-  if (manifest) return experiments::ntk::recurrent_metrics(std::get<Problem>(*manifest), e, o.model.manifest);
-  return experiments::ntk::recurrent_metrics(builtin_problem(o.model), e, "built-in");
+  if (manifest)
+    return experiments::ntk::recurrent_metrics(std::get<Problem>(*manifest), e, o.model.manifest, size_names(o.model));
+  return experiments::ntk::recurrent_metrics(builtin_problem(o.model), e, "built-in", size_names(o.model));
 }
 
 // ---- export: a built-in model as a manifest and .npy files ----------------------------------

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/memory_budget.hpp>
 #include <learndyn/fast/ntk/estimators.hpp>
 #include <learndyn/fast/ntk/operators.hpp>
 
@@ -22,16 +23,6 @@ void require_integer(long long value, const char* name, long lo, long hi) {
 }
 
 Json estimate_json(const fn::Estimate& e) { return Json{{"value", e.value}, {"standard_error", e.standard_error}}; }
-
-// The widest block of vectors one NTK apply takes: the estimator's probes, the cosine's (at
-// least 8), the ranks' blocks of 64, or every state of the dense (exact) operator.
-int widest_block(const MetricsSettings& s) {
-  int m = std::max(s.probes, 8);
-  if (s.estimator == "hutch++") m = std::max({m, s.sketch, s.residual});
-  if (s.estimator == "exact") m = 4096;
-  if (s.ranks) m = std::max(m, 64);
-  return m;
-}
 
 // What the metrics need of a model: NTK_S and its core as operators on the state space of
 // B x T x n (n = the per-step state size), and an optional state-shaped target.
@@ -129,16 +120,19 @@ void validate(const MetricsSettings& s) {
                    s.ranks);
 }
 
-// Refused up front, not attempted. Measured: applying the recurrent NTK_S to m vectors keeps
-// about 8 (80 + 8 m) bytes per state and 8 (12 + m) per parameter, so the allowed
-// B T n = 5e7 at 64 probes (~200 GB), or a GRU of hidden 4096 (5e7 parameters, ~25 GB),
-// ended in std::bad_alloc, or in an abort on 2 threads.
-void require_ntk_memory(std::ptrdiff_t states, int parameters, int m) {
-  const double bytes = 8 * ((80.0 + 8 * m) * static_cast<double>(states) + (12.0 + m) * parameters);
-  std::ostringstream value;
-  value << states << " states, " << parameters << " parameters, " << m << " probes";
-  require(bytes <= 8e9, "size", value.str(),
-          "an estimated <= 8 GB of NTK work memory (lower --batch, --steps, --hidden, --inputs or the probe counts)");
+MetricsWork metrics_work(const MetricsSettings& s) {
+  using Estimator = MetricsWork::Estimator;
+  MetricsWork w;
+  w.estimator = s.estimator == "exact"        ? Estimator::exact
+              : s.estimator == "hutchinson" ? Estimator::hutchinson
+                                            : Estimator::hutch_plus_plus;
+  w.sketch = s.sketch;
+  w.residual = s.residual;
+  w.probes = s.probes;
+  w.cosine_probes = std::max(s.probes, 8);  // add_operator_metrics' cosine
+  w.top_k = s.top_k;
+  w.reduced = s.ranks;
+  return w;
 }
 
 void require_attention_size(const fn::AttentionShape& shape, int batch, int steps) {
@@ -147,13 +141,15 @@ void require_attention_size(const fn::AttentionShape& shape, int batch, int step
   require(static_cast<double>(batch) * steps * steps <= 5e7, "steps", steps, "B T^2 <= 5e7 attention weights");
 }
 
-Json attention_metrics(const AttentionProblem& p, const MetricsSettings& s, const std::string& source) {
+Json attention_metrics(const AttentionProblem& p, const MetricsSettings& s, const std::string& source,
+                       const SizeNames& names) {
   validate(s);
   const fn::AttentionShape& shape = p.model.shape;
   const int batch = p.inputs.batch, steps = p.inputs.steps;
   require_attention_size(shape, batch, steps);
   require(s.estimator != "exact" || static_cast<double>(batch) * steps * shape.state_size() <= 4096, "estimator",
           "exact", "exact only for B T (4 attention + mlp + outputs) <= 4096 states");
+  require_memory_terms(kMetricsFixedBytes, attention_metrics_memory(shape, batch, steps, metrics_work(s), names));
   const fn::AttentionNtk ntk(p.model, p.inputs, {s.threads});
   Json r = Json::object();
   r["command"] = "ntk metrics";
@@ -167,11 +163,13 @@ Json attention_metrics(const AttentionProblem& p, const MetricsSettings& s, cons
   return r;
 }
 
-Json recurrent_metrics(const RecurrentProblem& p, const MetricsSettings& s, const std::string& source) {
+Json recurrent_metrics(const RecurrentProblem& p, const MetricsSettings& s, const std::string& source,
+                       const SizeNames& names) {
   validate(s);
   const std::ptrdiff_t states = static_cast<std::ptrdiff_t>(p.inputs.batch) * p.inputs.steps * p.model.shape.hidden;
   require(s.estimator != "exact" || states <= 4096, "estimator", "exact", "exact only for B T n <= 4096 states");
-  require_ntk_memory(states, fn::parameter_count(p.model.shape), widest_block(s));
+  require_memory_terms(kMetricsFixedBytes, recurrent_metrics_memory(p.model.shape, p.inputs.batch, p.inputs.steps,
+                                                                    metrics_work(s), names));
   const fn::Ntk ntk(p.model, p.inputs, {s.threads});
   const std::ptrdiff_t dim = ntk.dimension();
   const fn::SymmetricOperator a{dim, [&](const double* in, double* out, int m) { ntk.apply_ntk(in, out, m); }};
@@ -188,9 +186,10 @@ Json recurrent_metrics(const RecurrentProblem& p, const MetricsSettings& s, cons
   return r;
 }
 
-Json problem_metrics(const ManifestProblem& p, const MetricsSettings& s, const std::string& source) {
-  if (const auto* a = std::get_if<AttentionProblem>(&p)) return attention_metrics(*a, s, source);
-  return recurrent_metrics(std::get<RecurrentProblem>(p), s, source);
+Json problem_metrics(const ManifestProblem& p, const MetricsSettings& s, const std::string& source,
+                     const SizeNames& names) {
+  if (const auto* a = std::get_if<AttentionProblem>(&p)) return attention_metrics(*a, s, source, names);
+  return recurrent_metrics(std::get<RecurrentProblem>(p), s, source, names);
 }
 
 bool has_nan(const Json& j) {

@@ -10,6 +10,7 @@
 #include <string>
 
 #include <learndyn/experiments/ntk/manifest.hpp>
+#include <learndyn/experiments/ntk/metrics_memory.hpp>
 #include <learndyn/fast/ntk/attention.hpp>
 #include <learndyn/oracle/json_input.hpp>
 
@@ -35,19 +36,22 @@ MetricsSettings metrics_settings(const std::string& estimator, long long sketch,
                                  bool ranks);
 void validate(const MetricsSettings& s);  // the same checks
 
-// Refused up front: the estimated work memory of applying the recurrent NTK_S to blocks of m
-// vectors, at most 8 GB (ArgumentError naming "size").
-void require_ntk_memory(std::ptrdiff_t states, int parameters, int m);
+// What the metrics of these settings apply the NTK to (experiments/ntk/metrics_memory.hpp).
+MetricsWork metrics_work(const MetricsSettings& s);
 
 // Refused up front: B T (4 d_a + d_h + d_out) <= 5e7 states and B T^2 <= 5e7 softmax weights.
 void require_attention_size(const fast::ntk::AttentionShape& shape, int batch, int steps);
 
 // The report of `learndyn ntk metrics --json` (command, model with `source`, kernels, estimator,
 // trace, frobenius, participation_ratio, core_cosine, ...). Validates the settings and the
-// size (exact only for at most 4096 states; an estimated <= 8 GB of work memory).
-Json recurrent_metrics(const RecurrentProblem& p, const MetricsSettings& s, const std::string& source);
-Json attention_metrics(const AttentionProblem& p, const MetricsSettings& s, const std::string& source);
-Json problem_metrics(const ManifestProblem& p, const MetricsSettings& s, const std::string& source);
+// size: exact only for at most 4096 states; the estimated memory within the budget
+// (metrics_memory.hpp), refused naming the size the caller's `names` give for the largest term.
+Json recurrent_metrics(const RecurrentProblem& p, const MetricsSettings& s, const std::string& source,
+                       const SizeNames& names);
+Json attention_metrics(const AttentionProblem& p, const MetricsSettings& s, const std::string& source,
+                       const SizeNames& names);
+Json problem_metrics(const ManifestProblem& p, const MetricsSettings& s, const std::string& source,
+                     const SizeNames& names);
 
 // True if any number in the report is NaN (a zero NTK_S: its ratios are undefined).
 bool has_nan(const Json& report);

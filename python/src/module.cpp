@@ -260,6 +260,26 @@ en::ManifestProblem problem_of(const std::string& manifest, const py::dict& arra
   });
 }
 
+// The sizes a refused memory estimate names (experiments/ntk/metrics_memory.hpp), as the Python
+// arguments that set them: the states and the softmax weights by x (and `states_by`, for the
+// Operator's blocks v), the parameters by the model.
+en::SizeNames python_size_names(const en::ManifestProblem& p, const std::string& states_by = "x",
+                                const std::string& states_value = "") {
+  int batch = 0, steps = 0, inputs = 0;
+  std::string parameters;
+  if (const auto* a = std::get_if<en::AttentionProblem>(&p)) {
+    batch = a->inputs.batch, steps = a->inputs.steps, inputs = a->model.shape.inputs;
+    parameters = "attention " + std::to_string(a->model.shape.attention) + ", mlp " + std::to_string(a->model.shape.mlp);
+  } else {
+    const auto& r = std::get<en::RecurrentProblem>(p);
+    batch = r.inputs.batch, steps = r.inputs.steps, inputs = r.model.shape.inputs;
+    parameters = "hidden " + std::to_string(r.model.shape.hidden);
+  }
+  const std::string x = "an array of shape (B, T, n_in) = (" + std::to_string(batch) + ", " + std::to_string(steps) +
+                        ", " + std::to_string(inputs) + ")";
+  return {states_by, states_value.empty() ? x : states_value, "model", parameters, "x", x};
+}
+
 // `learndyn ntk metrics --json` of the model, as JSON text (learndyn/ntk.py returns json.loads
 // of it). A zero NTK_S (ratios NaN) is refused, naming the model.
 std::string ntk_metrics(const std::string& manifest, const py::dict& arrays, const std::string& estimator,
@@ -271,7 +291,7 @@ std::string ntk_metrics(const std::string& manifest, const py::dict& arrays, con
   en::Json report;
   {
     py::gil_scoped_release release;
-    report = en::problem_metrics(problem, settings, "python");
+    report = en::problem_metrics(problem, settings, "python", python_size_names(problem));
   }
   learndyn::require(!en::has_nan(report), "model", "(a model whose NTK_S is zero)",
                     "a model whose NTK_S is not zero (its ratios came out NaN)");
@@ -309,7 +329,7 @@ std::vector<std::pair<double, double>> time_ntk_metrics(const std::string& manif
   py::gil_scoped_release release;
   for (int k = 0; k < repeats; ++k) {
     const CallTimer timer;
-    const en::Json report = en::problem_metrics(problem, settings, "python");
+    const en::Json report = en::problem_metrics(problem, settings, "python", python_size_names(problem));
     seconds.push_back(timer.seconds());
     if (report.empty()) throw std::runtime_error("time_ntk_metrics: empty report");
   }
@@ -330,11 +350,13 @@ class NtkOperator {
       : problem_(problem_of(manifest, arrays)), part_(part) {
     learndyn::require(threads >= 0 && threads <= 2, "threads", threads, "an integer with 0 <= threads <= 2");
     const fn::NtkOptions options{static_cast<unsigned>(threads)};
+    if (const auto* a = std::get_if<en::AttentionProblem>(&problem_))
+      en::require_attention_size(a->model.shape, a->inputs.batch, a->inputs.steps);
+    require_memory(1, "x", "");
     py::gil_scoped_release release;
     if (auto* a = std::get_if<en::AttentionProblem>(&problem_)) {
       learndyn::require(part == "ntk" || part == "k" || part == "p", "part", "'" + part + "'",
                         "ntk, k or p for the attention model (its core is K)");
-      en::require_attention_size(a->model.shape, a->inputs.batch, a->inputs.steps);
       attention_ = std::make_unique<fn::AttentionNtk>(a->model, a->inputs, options);
       dimension_ = attention_->dimension();
       state_shape_ = {a->inputs.batch, a->inputs.steps, a->model.shape.state_size()};
@@ -344,8 +366,26 @@ class NtkOperator {
       const auto& r = std::get<en::RecurrentProblem>(problem_);
       recurrent_ = std::make_unique<fn::Ntk>(r.model, r.inputs, options);
       dimension_ = recurrent_->dimension();
-      parameters_ = fn::parameter_count(r.model.shape);
       state_shape_ = {r.inputs.batch, r.inputs.steps, r.model.shape.hidden};
+    }
+  }
+
+  // The working memory of applying the operator to m columns, within the budget: the metrics'
+  // estimate with the block's in, out and the operator's two scratch blocks (held 5 m, widest m:
+  // a "cosine" of m probes in metrics_memory.hpp's count).
+  void require_memory(int m, const std::string& states_by, const std::string& states_value) const {
+    en::MetricsWork work;
+    work.estimator = en::MetricsWork::Estimator::none;
+    work.cosine_probes = m;
+    const en::SizeNames names = python_size_names(problem_, states_by, states_value);
+    if (const auto* a = std::get_if<en::AttentionProblem>(&problem_))
+      learndyn::require_memory_terms(
+          en::kMetricsFixedBytes,
+          en::attention_metrics_memory(a->model.shape, a->inputs.batch, a->inputs.steps, work, names));
+    else {
+      const auto& r = std::get<en::RecurrentProblem>(problem_);
+      learndyn::require_memory_terms(
+          en::kMetricsFixedBytes, en::recurrent_metrics_memory(r.model.shape, r.inputs.batch, r.inputs.steps, work, names));
     }
   }
 
@@ -360,7 +400,7 @@ class NtkOperator {
     const py::ssize_t m = v.ndim() == 1 ? 1 : v.shape(1);
     learndyn::require(m >= 1 && m <= 100000, "v", "an array of " + std::to_string(m) + " columns",
                       "1 to 100000 columns");
-    if (recurrent_) en::require_ntk_memory(dimension_, parameters_, static_cast<int>(m));
+    require_memory(static_cast<int>(m), "v", "a block of shape " + shape_text(v));
     std::vector<py::ssize_t> shape(v.shape(), v.shape() + v.ndim());
     FortranArray out(shape);
     const double* in = v.data();
@@ -417,7 +457,6 @@ class NtkOperator {
   std::unique_ptr<fn::Ntk> recurrent_;
   std::unique_ptr<fn::AttentionNtk> attention_;
   py::ssize_t dimension_ = 0;
-  int parameters_ = 0;
   std::array<int, 3> state_shape_{};
   mutable std::mutex mutex_;
 };

@@ -294,6 +294,20 @@ def test_bad_input_is_a_value_error_naming_the_parameter():
         learndyn.ntk.metrics([1, 2], x)
 
 
+def test_memory_beyond_the_budget_is_refused_naming_the_argument(monkeypatch):
+    module = gru(3, 2)
+    x = np.zeros((50, 20, 3))  # 2000 states: the state-sized terms dominate
+    op = learndyn.ntk.Operator(module, x)
+    monkeypatch.setenv("LEARNDYN_MEMORY_BUDGET", "1000")  # bytes (common/memory_budget.hpp)
+    allowed = r": allowed sizes whose estimated working memory \(.*\) fits in 1000 bytes"
+    with pytest.raises(ValueError, match=r"invalid x = an array of shape \(B, T, n_in\) = \(50, 20, 3\)" + allowed):
+        learndyn.ntk.metrics(module, x, estimator="hutchinson")
+    with pytest.raises(ValueError, match=r"invalid x = an array of shape"):
+        learndyn.ntk.Operator(module, x)
+    with pytest.raises(ValueError, match=r"invalid v = a block of shape \(2000, 3\)" + allowed):
+        op.matmat(np.zeros((2000, 3)))
+
+
 def test_a_zero_ntk_is_refused_not_nan():
     # tanh saturated everywhere: every gain is 0 (to double precision), NTK_S = 0.
     weights = {"weight_ih_l0": np.full((2, 1), 1e300), "weight_hh_l0": np.zeros((2, 2))}
