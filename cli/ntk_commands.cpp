@@ -8,7 +8,6 @@
 #include <memory>
 #include <optional>
 #include <set>
-#include <sstream>
 #include <string>
 #include <variant>
 #include <vector>
@@ -19,7 +18,6 @@
 #include <learndyn/common/input_error.hpp>
 #include <learndyn/common/npy.hpp>
 #include <learndyn/common/text_file.hpp>
-#include <learndyn/common/memory_budget.hpp>
 #include <learndyn/experiments/ntk/manifest.hpp>
 #include <learndyn/experiments/ntk/metrics.hpp>
 #include <learndyn/experiments/ntk/metrics_memory.hpp>

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
-#include <sstream>
 #include <vector>
 
 #include <learndyn/common/argument_error.hpp>
