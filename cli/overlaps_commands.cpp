@@ -633,6 +633,7 @@ void add_memory(CLI::App& group, std::function<void()>& action) {
       s.record_every = parse_integer(o->record_every, "record-every", 1, 100000000);
       s.seed = parse_seed(o->seed);
       s.threads = parse_threads(o->threads);
+      ex::require_memory_run_memory(s, o->out.format == "json");
       const ex::MemoryResult r = ex::run_memory(s);
       Json report = Json::object();
       report["command"] = "overlaps memory";

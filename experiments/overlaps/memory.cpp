@@ -3,12 +3,16 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <mutex>
 #include <numeric>
 #include <stdexcept>
+#include <thread>
 
 #include <Eigen/Cholesky>
 
 #include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/memory_budget.hpp>
+#include <learndyn/common/progress.hpp>
 #include <learndyn/experiments/overlaps/statistics.hpp>
 #include <learndyn/experiments/overlaps/support.hpp>
 
@@ -257,10 +261,34 @@ Decoding decode_history(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b, bool
   return d;
 }
 
+void require_memory_run_memory(const MemorySettings& s, bool json_table) {
+  validate(s);
+  // The trajectory: every record_every-th epoch of both twins of every pair, 16 doubles a row,
+  // held by the pair and then by the table, and rendered (~7 bytes a cell as CSV, ~100 as a
+  // JSON document); one epoch's batch of trials per thread (~72 bytes a trial step). Measured:
+  // 599 MB for 1.6e6 CSV rows, 1.44 GB for 8e5 JSON rows, 1.16 GB for 2 x 20000 x 400 trial steps.
+  const double epochs = static_cast<double>(s.epochs_ab) + static_cast<double>(s.epochs_c);
+  const double rows = 2.0 * s.pairs * (std::floor(epochs / static_cast<double>(s.record_every)) + 3);
+  const double table = rows * 16 * (2 * 8 + (json_table ? 100 : 7));
+  const unsigned threads = std::min<unsigned>(s.threads == 0 ? std::max(1u, std::thread::hardware_concurrency()) : s.threads,
+                                              static_cast<unsigned>(s.pairs));
+  const double batches = threads * 72.0 * s.batch * static_cast<double>(duration_steps(s.t_max, s.dt));
+  require_memory_terms(20e6, {{table, s.record_every > 1 ? "record-every" : "epochs-ab",  // 20 MB: the program
+                               s.record_every > 1 ? render_value(s.record_every) : render_value(s.epochs_ab)},
+                              {batches, "batch", render_value(s.batch)}});
+}
+
 MemoryResult run_memory(const MemorySettings& s) {
   validate(s);
   std::vector<PairRun> runs(s.pairs);
-  parallel_for(s.pairs, s.threads, [&](int i) { run_pair(s, i, runs[i]); });
+  Progress progress("overlaps memory", "pair", static_cast<double>(s.pairs));
+  std::mutex progress_lock;
+  int pairs_done = 0;
+  parallel_for(s.pairs, s.threads, [&](int i) {
+    run_pair(s, i, runs[i]);
+    const std::lock_guard<std::mutex> lock(progress_lock);
+    progress.update(++pairs_done);
+  });
 
   MemoryResult result;
   result.overlap_names = overlap_names(1, fo::Activation::erf);

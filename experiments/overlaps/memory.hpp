@@ -76,6 +76,10 @@ struct MemoryResult {
   Summary summary;
 };
 
+// Throws ArgumentError naming record-every (or epochs-ab) or batch when the estimated peak
+// memory exceeds the budget (common/memory_budget.hpp); `json_table`: rendered as JSON.
+void require_memory_run_memory(const MemorySettings& settings, bool json_table);
+
 MemoryResult run_memory(const MemorySettings& settings);
 
 // The decoding protocol on given samples (rows of A and B are the twins of each pair):

@@ -6,6 +6,7 @@
 
 #include <learndyn/common/argument_error.hpp>
 #include <learndyn/common/random.hpp>
+#include <learndyn/fast/ntk/attention_kernels.hpp>
 #include <learndyn/fast/ntk/chunks.hpp>
 
 namespace learndyn::fast::ntk {
@@ -174,10 +175,15 @@ AttentionNtk::AttentionNtk(const AttentionModel& m, const AttentionInputs& in, N
   a1_ << f.a, Eigen::VectorXd::Ones(rows);
   t1_.resize(rows, m.shape.mlp + 1);
   t1_ << f.tanh_u, Eigen::VectorXd::Ones(rows);
-  data_ = {in.batch, in.steps, m.shape.inputs, m.shape.attention, m.shape.mlp, m.shape.outputs,
-           1 / std::sqrt(double(m.shape.attention)), q_.data(), k_.data(), v_.data(), probs_.data(),
-           tanh_prime_.data(), w1_.data(), w2_.data(), x_.data(), a1_.data(), t1_.data()};
+  data_ = std::make_unique<detail::AttentionData>(detail::AttentionData{
+      in.batch, in.steps, m.shape.inputs, m.shape.attention, m.shape.mlp, m.shape.outputs,
+      1 / std::sqrt(double(m.shape.attention)), q_.data(), k_.data(), v_.data(), probs_.data(),
+      tanh_prime_.data(), w1_.data(), w2_.data(), x_.data(), a1_.data(), t1_.data()});
 }
+
+AttentionNtk::~AttentionNtk() = default;
+
+const char* AttentionNtk::kernel_name() const { return kernels_->name; }
 
 void AttentionNtk::by_pairs(bool adjoint, Layers which, const double* in, double* out, int m) const {
   require(m >= 1, "m", m, "m >= 1 probes");
@@ -185,7 +191,7 @@ void AttentionNtk::by_pairs(bool adjoint, Layers which, const double* in, double
   detail::run_chunks(threads_, [&](int chunk) {
     const int j0 = chunk == 0 ? 0 : half, j1 = chunk == 0 ? half : pairs;
     for (int j = j0; j < j1; ++j) {
-      (adjoint ? kernels_->backward_pair : kernels_->forward_pair)(data_, which == Layers::p, in, out, j);
+      (adjoint ? kernels_->backward_pair : kernels_->forward_pair)(*data_, which == Layers::p, in, out, j);
     }
   });
 }
@@ -200,7 +206,7 @@ void AttentionNtk::apply_k(const double* in, double* out, int m) const {
   const int half = (m + 1) / 2;
   detail::run_chunks(threads_, [&](int chunk) {
     const int p0 = chunk == 0 ? 0 : half, p1 = chunk == 0 ? half : m;
-    for (int p = p0; p < p1; ++p) kernels_->k_probe(data_, in + p * dimension_, out + p * dimension_);
+    for (int p = p0; p < p1; ++p) kernels_->k_probe(*data_, in + p * dimension_, out + p * dimension_);
   });
 }
 

@@ -17,15 +17,19 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include <Eigen/Core>
 
-#include <learndyn/fast/ntk/attention_kernels.hpp>
 #include <learndyn/fast/ntk/estimators.hpp>
 #include <learndyn/fast/ntk/operators.hpp>
 
 namespace learndyn::fast::ntk {
+namespace detail {  // the SIMD kernels (attention_kernels.hpp: internal, not installed)
+struct AttentionKernels;
+struct AttentionData;
+}  // namespace detail
 
 struct AttentionShape {
   int inputs = 1;     // d_in
@@ -67,6 +71,7 @@ class AttentionNtk {
   using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
   AttentionNtk(const AttentionModel& model, const AttentionInputs& inputs, NtkOptions options = {});
+  ~AttentionNtk();
   AttentionNtk(const AttentionNtk&) = delete;  // data_ points into the members
   AttentionNtk& operator=(const AttentionNtk&) = delete;
 
@@ -75,7 +80,7 @@ class AttentionNtk {
   int batch() const { return batch_; }
   int steps() const { return steps_; }
   const std::vector<double>& state() const { return state_; }
-  const char* kernel_name() const { return kernels_->name; }
+  const char* kernel_name() const;
 
   // out = A in for blocks of m vectors (N x m column-major); in and out may not overlap. Not
   // safe to call concurrently on one object (the NTK's scratch buffers are shared).
@@ -104,7 +109,7 @@ class AttentionNtk {
   std::vector<double> probs_;           // per sequence b: T x T softmax weights p_ts, row-major
   RowMatrix x_, a1_, t1_;               // site variables (N43): X, [A 1], [tanh U 1], rows (b, t)
   const detail::AttentionKernels* kernels_;
-  detail::AttentionData data_;          // pointers into the members above
+  std::unique_ptr<detail::AttentionData> data_;  // pointers into the members above
   mutable std::vector<double> scratch_a_, scratch_b_;
 };
 

@@ -9,10 +9,13 @@
 #include <cstddef>
 #include <vector>
 
-#include <learndyn/fast/ntk/kernels.hpp>
 #include <learndyn/fast/ntk/model.hpp>
 
 namespace learndyn::fast::ntk {
+namespace detail {  // the SIMD kernels (kernels.hpp: internal, not installed)
+struct Kernels;
+struct CoreSite;
+}  // namespace detail
 
 struct NtkOptions {
   unsigned threads = 2;  // 1 or 2 (the chunks); 0 = hardware concurrency capped at 2

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <new>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -327,16 +328,22 @@ struct NetworkTrainer::Impl {
       threads = 1;
       --single_epochs_left;
     }
-    SpinBarrier barrier(threads);
-    run_team(threads, [&](unsigned t) {
-      forward_worker(t, barrier, task);
-      if (out == nullptr) return;
-      barrier.arrive_and_wait();  // every block partial of the last sweep consumed
-      if (t == 0) backward(task);
-      barrier.arrive_and_wait();
-      gradient_worker(t, task, update, lr, out);
-    });
-    if (adaptive && threads > 1 && barrier.sleeps() > task.input.cols() / 8)
+    std::optional<SpinBarrier> barrier;
+    run_team(
+        threads,
+        [&](unsigned n) {
+          threads = n;  // the workers split the blocks among the threads that started
+          barrier.emplace(n);
+        },
+        [&](unsigned t) {
+          forward_worker(t, *barrier, task);
+          if (out == nullptr) return;
+          barrier->arrive_and_wait();  // every block partial of the last sweep consumed
+          if (t == 0) backward(task);
+          barrier->arrive_and_wait();
+          gradient_worker(t, task, update, lr, out);
+        });
+    if (adaptive && threads > 1 && barrier->sleeps() > task.input.cols() / 8)
       single_epochs_left = kBackoff;
     threads = team;
   }

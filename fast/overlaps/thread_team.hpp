@@ -5,6 +5,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <new>
+#include <system_error>
 #include <cstddef>
 #include <thread>
 #include <utility>
@@ -58,13 +60,32 @@ class SpinBarrier {
 };
 
 
-// Runs work(t) for t < n, t = 0 on the calling thread.
-template <class Work>
-void run_team(unsigned n, Work&& work) {
+// Runs work(t) for t < n on a team of n threads, t = 0 on the calling thread, where n is
+// `wanted` or, when the system cannot start that many threads (std::system_error: a thread or
+// address-space limit), as many as did start. prepare(n) runs first, on the calling thread,
+// before any work: the caller sizes its barrier and its split of blocks there. The split does
+// not change the arithmetic (OF10), so a short-handed team gives the same bytes. Returns n.
+template <class Prepare, class Work>
+unsigned run_team(unsigned wanted, Prepare&& prepare, Work&& work) {
+  std::atomic<unsigned> size{0};  // 0 until the team is known and prepared
   std::vector<std::thread> team;
-  for (unsigned t = 1; t < n; ++t) team.emplace_back([&work, t] { work(t); });
+  try {
+    team.reserve(wanted > 0 ? wanted - 1 : 0);
+    for (unsigned t = 1; t < wanted; ++t)
+      team.emplace_back([&size, &work, t] {
+        size.wait(0);
+        work(t);
+      });
+  } catch (const std::system_error&) {
+  } catch (const std::bad_alloc&) {
+  }
+  const unsigned n = static_cast<unsigned>(team.size()) + 1;
+  prepare(n);
+  size.store(n);
+  size.notify_all();
   work(0u);
   for (auto& th : team) th.join();
+  return n;
 }
 
 // Blocks [lo, hi) of thread t of n: contiguous, whole blocks.

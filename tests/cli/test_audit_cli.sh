@@ -64,6 +64,12 @@ if [ -z "${LEARNDYN_CLI_QUICK:-}" ]; then
   run_limited 1200000 ghost rnn-sweep --N 8 --ranks 1 --threads 256 --rates 1e-3,1e-2,30 --seeds 10 --epochs 3
   check "rnn-sweep with threads that cannot start: exit 0" test "$rc" = 0
   check "rnn-sweep with threads that cannot start: the single-thread bytes" test "$out" = "$(cat "$scratch/sweep1.csv")"
+  # The same for the overlap network's team (a barrier sized before the threads start: it
+  # aborted with "terminate called without an active exception").
+  "$bin" overlaps filter --N 200000 --T 50 --epochs 3 --threads 1 >"$scratch/filter1.csv"
+  run_limited 1200000 overlaps filter --N 200000 --T 50 --epochs 3 --threads 256
+  check "filter with threads that cannot start: exit 0" test "$rc" = 0
+  check "filter with threads that cannot start: the single-thread bytes" test "$out" = "$(cat "$scratch/filter1.csv")"
   run_limited 400000 overlaps filter --N 10000000 --T 20 --dt 0.1 --epochs 1 --threads 1
   check "filter under ulimit -v: exit 2" test "$rc" = 2
   check "filter under ulimit -v: names N" grep -q "invalid N" <<<"$err"
@@ -84,6 +90,8 @@ if [ -z "${LEARNDYN_CLI_QUICK:-}" ]; then
   check "equivalent N-bound: estimate within 2x of the peak" within_2x overlaps equivalent --N 2000000 --T 10 --epochs 1
   check "nscaling N-bound, 2 runs at once: estimate within 2x of the peak" within_2x overlaps nscaling --N 1000000,500000 --seeds 1 --epochs 1 --threads 2 --t-max 0.2
   check "nscaling batch-bound: estimate within 2x of the peak" within_2x overlaps nscaling --N 10,20 --seeds 1 --epochs 1 --batch 2000 --threads 2
+  check "memory table-bound: estimate within 2x of the peak" within_2x overlaps memory --pairs 50 --epochs-ab 2000 --epochs-c 2000 --record-every 1 --splits 2
+  check "memory batch-bound: estimate within 2x of the peak" within_2x overlaps memory --pairs 2 --batch 10000 --epochs-ab 1 --epochs-c 1 --threads 2 --splits 2 --train-pairs 1 --test-pairs 1
   # The NTK metrics (experiments/ntk/metrics_memory.hpp): each term of the estimate dominant once.
   check "ntk GRU states-bound (Hutch++): estimate within 2x of the peak" within_2x ntk metrics --hidden 64 --batch 32 --steps 64
   check "ntk GRU parameter-bound: estimate within 2x of the peak" within_2x ntk metrics --hidden 1024 --batch 2 --steps 8 --estimator hutchinson --probes 32
@@ -99,6 +107,7 @@ bad "ntk attention at B T D = 3.4e7" "invalid batch" ntk metrics --model attenti
 check "the refusal states the estimate" grep -q "estimated working memory" <<<"$err"
 bad "attention-rank at B T D = 4e7" "invalid batch" ntk attention-rank --batch 10000 --steps 40 --mlp 4000 --attention 1
 bad "ntk GRU of hidden 4096 at 64 probes" "invalid hidden" ntk metrics --hidden 4096 --batch 1 --steps 2
+bad "memory: 10^8 recorded epochs of 10^5 pairs" "invalid epochs-ab" overlaps memory --pairs 100000 --epochs-ab 100000000 --record-every 1
 bad "equivalent at N = T = 10^7 (an N x T state noise of 800 TB; was out of memory)" "invalid N" overlaps equivalent --N 10000000 --T 10000000 --epochs 1
 bad "nscaling: 10^4 seeds of N = 10^7 on 256 threads" "invalid N" overlaps nscaling --N 10000000,20 --seeds 10000 --threads 256 --epochs 1
 
