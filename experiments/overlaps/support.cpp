@@ -9,6 +9,8 @@
 #include <thread>
 
 #include <learndyn/common/progress.hpp>
+#include <learndyn/common/eigen_scalar.hpp>
+#include <learndyn/common/scalar.hpp>
 #include <learndyn/fast/overlaps/network.hpp>
 #include <learndyn/reference/overlaps/overlaps.hpp>
 
@@ -49,6 +51,17 @@ double overlap_gap(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b, const std
   for (Eigen::Index i = 0; i < va.size(); ++i)
     if (visibility[static_cast<std::size_t>(i)] == visible) worst = std::max(worst, std::fabs(va(i) - vb(i)));
   return worst;
+}
+
+Eigen::MatrixXd exact_gram(const fo::Network& net) {
+  // (O45) Doubles convert to the 50-digit scalar exactly; each entry's sum of N products
+  // then carries a relative error of at most N 10^-49, far below half an ulp of a double.
+  const ro::Network<real> wide{net.z.cast<real>(), net.m.cast<real>(), net.U.cast<real>(), net.V.cast<real>()};
+  const ro::Matrix<real> sigma = ro::gram<real>(wide);
+  Eigen::MatrixXd out(sigma.rows(), sigma.cols());
+  for (Eigen::Index i = 0; i < out.rows(); ++i)
+    for (Eigen::Index j = 0; j < out.cols(); ++j) out(i, j) = static_cast<double>(sigma(i, j));
+  return out;
 }
 
 double max_abs_difference(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) {
