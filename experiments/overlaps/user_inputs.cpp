@@ -139,7 +139,7 @@ Eigen::MatrixXd parse_sigma0(std::string_view bytes, const std::string& file) {
   if (asymmetry > 64 * eps * scale)
     throw InputError(file, "", "is not symmetric: max |S_ij - S_ji| = " + render_value(asymmetry) +
                                    " > 64 eps max|S| = " + render_value(64 * eps * scale) + " (O46)");
-  sigma = (0.5 * (sigma + sigma.transpose())).eval();
+  sigma = (0.5 * sigma + 0.5 * sigma.transpose()).eval();  // halves first: no overflow near the largest double
   const double smallest = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(sigma, Eigen::EigenvaluesOnly).eigenvalues()(0);
   if (smallest < -64 * n * eps * scale)
     throw InputError(file, "", "is not positive semidefinite: smallest eigenvalue " + render_value(smallest) +
