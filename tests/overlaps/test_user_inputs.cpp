@@ -310,6 +310,16 @@ TEST(OverlapsSigma0, RefusesWhatIsNoGramMatrix) {
   EXPECT_NE(input_error_of([] { ex::parse_sigma0("", "s.json"); }), "(no error)");
 }
 
+// A Gram matrix may hold entries near the largest double: symmetrising it must not overflow
+// (S + S^T would be infinite; S/2 + S^T/2 is not).
+TEST(OverlapsSigma0, EntriesNearTheLargestDoubleStayFinite) {
+  Eigen::MatrixXd big = Eigen::MatrixXd::Identity(4, 4);
+  big(0, 0) = big(1, 1) = 1.7e308;
+  const Eigen::MatrixXd sigma = ex::parse_sigma0(learndyn::serialize_npy(ex::matrix_array(big)), "s.npy");
+  EXPECT_TRUE(sigma.allFinite());
+  EXPECT_EQ(sigma, big);
+}
+
 // ---- the nonlinear filter: network vs mean-field theory ----------------------------------
 
 // (E5 on the filter task) The erf and tanh networks against their mean-field theory (O9-O11)
