@@ -102,6 +102,15 @@ void require_save_destination(const std::string& path) {
   require(std::filesystem::is_directory(parent, error), "save-vectors", path, "a path in an existing folder");
 }
 
+// --vectors of the rank-1 commands (aba, equivalent): read, checked against --N (`neurons`,
+// 0 when not given) and N >= 4.
+learndyn::fast::overlaps::Network rank_one_vectors(const std::string& path, int neurons) {
+  learndyn::fast::overlaps::Network net = ex::read_vectors(path);
+  ex::require_vectors_agree(net, path, neurons, 1);
+  require(net.z.size() >= 4, "N", net.z.size(), "N >= 4 (the vectors of --vectors " + path + ")");
+  return net;
+}
+
 // ---- overlaps filter -------------------------------------------------------------------
 
 void filter_figure(const ex::FilterResult& r, const ex::FilterSettings& s, const std::string& png) {
@@ -264,8 +273,7 @@ void add_filter(CLI::App& group, std::function<void()>& action) {
       deliver(o->out, report, {{"trajectory", &r.trajectory}},
               [&](const std::string& png) { filter_figure(r, s, png); });
       if (!o->save_vectors.empty())
-        ex::write_vectors(o->save_vectors, {{"initial/", &r.initial}, {"final/", &r.final}},
-                          {{"initial/sigma", ex::matrix_array(r.sigma0)}});
+        ex::write_run_vectors(o->save_vectors, r.initial, r.final, r.sigma0);
     };
   });
 }
@@ -487,9 +495,7 @@ void add_aba(CLI::App& group, std::function<void()>& action) {
               "theta2 or random without --vectors (the network starts from the vectors as they are)");
       require_save_destination(o->save_vectors);
       if (!o->vectors.empty()) {
-        s.vectors = ex::read_vectors(o->vectors);
-        ex::require_vectors_agree(*s.vectors, o->vectors, given_neurons, 1);
-        require(s.vectors->z.size() >= 4, "N", s.vectors->z.size(), "N >= 4 (the vectors of --vectors " + o->vectors + ")");
+        s.vectors = rank_one_vectors(o->vectors, given_neurons);
         s.neurons = static_cast<int>(s.vectors->z.size());
       }
       s.dt = parse_double(o->dt, "dt");
@@ -531,8 +537,7 @@ void add_aba(CLI::App& group, std::function<void()>& action) {
       deliver(o->out, report, {{"trajectory", &r.trajectory}, {"phases", &r.phases}},
               [&](const std::string& png) { aba_figure(r, s, png); });
       if (!o->save_vectors.empty())
-        ex::write_vectors(o->save_vectors, {{"initial/", &r.initial}, {"final/", &r.final}},
-                          {{"initial/sigma", ex::matrix_array(r.sigma0)}});
+        ex::write_run_vectors(o->save_vectors, r.initial, r.final, r.sigma0);
     };
   });
 }
@@ -606,9 +611,7 @@ void add_equivalent(CLI::App& group, std::function<void()>& action) {
       s.neurons = given_neurons > 0 ? given_neurons : 500;
       require_save_destination(o->save_vectors);
       if (!o->vectors.empty()) {
-        s.vectors = ex::read_vectors(o->vectors);
-        ex::require_vectors_agree(*s.vectors, o->vectors, given_neurons, 1);
-        require(s.vectors->z.size() >= 4, "N", s.vectors->z.size(), "N >= 4 (the vectors of --vectors " + o->vectors + ")");
+        s.vectors = rank_one_vectors(o->vectors, given_neurons);
         s.neurons = static_cast<int>(s.vectors->z.size());
       }
       s.dt = parse_double(o->dt, "dt");

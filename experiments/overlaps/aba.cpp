@@ -10,6 +10,7 @@
 #include <learndyn/common/memory_budget.hpp>
 #include <learndyn/experiments/overlaps/support.hpp>
 #include <learndyn/experiments/overlaps/tasks.hpp>
+#include <learndyn/experiments/overlaps/user_inputs.hpp>
 #include <learndyn/fast/overlaps/network.hpp>
 #include <learndyn/fast/overlaps/overlap_ode.hpp>
 #include <learndyn/reference/overlaps/learning.hpp>
@@ -55,11 +56,7 @@ std::vector<AbaPhase> parse_phases(const std::string& text, double decay_a, doub
 
 void validate(const AbaSettings& s) {
   require(s.neurons >= 4, "N", s.neurons, "N >= 4");
-  if (s.vectors) {
-    require(s.vectors->z.size() == s.neurons, "N", s.neurons, "the N of the vectors (" + std::to_string(s.vectors->z.size()) + ")");
-    require(s.vectors->U.cols() == 1, "rank", static_cast<long>(s.vectors->U.cols()), "1 (the A-B-A protocol is rank 1)");
-    fo::validate(fo::linear_model(1, s.dt), *s.vectors);
-  }
+  if (s.vectors) validate_vectors(*s.vectors, s.neurons, 1, "1 (the A-B-A protocol is rank 1)");
   require(s.dt > 0 && s.dt <= 1, "dt", s.dt, "0 < dt <= 1");
   require(s.steps >= 1, "T", s.steps, "T >= 1");
   require(std::isfinite(s.decay_a) && std::isfinite(s.decay_b), "decay", s.decay_a, "finite");

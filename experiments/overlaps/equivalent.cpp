@@ -7,6 +7,7 @@
 #include <learndyn/experiments/overlaps/networks.hpp>
 #include <learndyn/experiments/overlaps/support.hpp>
 #include <learndyn/experiments/overlaps/tasks.hpp>
+#include <learndyn/experiments/overlaps/user_inputs.hpp>
 #include <learndyn/fast/overlaps/network.hpp>
 #include <learndyn/fast/overlaps/overlap_ode.hpp>
 
@@ -27,11 +28,7 @@ void validate(const EquivalentSettings& s) {
   require(std::isfinite(s.theta2_mu * s.neurons), "theta2-mu", s.theta2_mu, "finite with theta2-mu N finite");
   require(s.input_std >= 0 && std::isfinite(s.input_std), "input-std", s.input_std, ">= 0");
   require(s.state_noise_std >= 0 && std::isfinite(s.state_noise_std), "state-noise", s.state_noise_std, ">= 0");
-  if (s.vectors) {
-    require(s.vectors->z.size() == s.neurons, "N", s.neurons, "the N of the vectors (" + std::to_string(s.vectors->z.size()) + ")");
-    require(s.vectors->U.cols() == 1, "rank", static_cast<long>(s.vectors->U.cols()), "1 (theta1 and theta2 are rank 1)");
-    fo::validate(fo::linear_model(1, s.dt), *s.vectors);
-  }
+  if (s.vectors) validate_vectors(*s.vectors, s.neurons, 1, "1 (theta1 and theta2 are rank 1)");
 }
 
 namespace {

@@ -13,6 +13,7 @@
 #include <learndyn/common/scalar.hpp>
 #include <learndyn/experiments/overlaps/support.hpp>
 #include <learndyn/experiments/overlaps/tasks.hpp>
+#include <learndyn/experiments/overlaps/user_inputs.hpp>
 #include <learndyn/fast/overlaps/network.hpp>
 #include <learndyn/fast/overlaps/overlap_ode.hpp>
 #include <learndyn/reference/overlaps/learning.hpp>
@@ -47,11 +48,7 @@ void validate(const FilterSettings& s) {
           "reference-epochs", s.reference_epochs, "0 <= reference-epochs <= epochs");
   require(!(s.vectors && s.sigma0), "sigma0", "(with vectors)",
           "either the network's vectors or the theory's Gram matrix, not both");
-  if (s.vectors) {
-    require(s.vectors->z.size() == s.neurons, "N", s.neurons, "the N of the vectors (" + std::to_string(s.vectors->z.size()) + ")");
-    require(s.vectors->U.cols() == s.rank, "rank", s.rank, "the R of the vectors (" + std::to_string(s.vectors->U.cols()) + ")");
-    fo::validate(fo::Model{s.rank, s.dt, fo::Activation::linear, fo::Readout::after_update}, *s.vectors);
-  }
+  if (s.vectors) validate_vectors(*s.vectors, s.neurons, s.rank);
   if (s.sigma0) {
     require(s.sigma0->rows() == 2 * s.rank + 2, "rank", s.rank,
             "the R of sigma0 (" + std::to_string(s.sigma0->rows() / 2 - 1) + ")");

@@ -62,6 +62,14 @@ void require_vectors_agree(const fo::Network& net, const std::string& path, int 
   require(rank <= 0 || rank == r, "rank", rank, std::to_string(r) + ", the R of --vectors " + path + " (or omit --rank)");
 }
 
+void validate_vectors(const fo::Network& net, int neurons, int rank, const std::string& rank_rule) {
+  const long n = static_cast<long>(net.z.size()), r = static_cast<long>(net.U.cols());
+  require(n == neurons, "N", neurons, "the N of the vectors (" + std::to_string(n) + ")");
+  require(r == rank, "rank", rank_rule.empty() ? render_value(rank) : render_value(r),
+          rank_rule.empty() ? "the R of the vectors (" + std::to_string(r) + ")" : rank_rule);
+  fo::validate(fo::Model{rank, 0.5, fo::Activation::linear, fo::Readout::after_update}, net);  // shapes, finite (dt unused)
+}
+
 std::map<std::string, NpyArray> vector_arrays(const fo::Network& net, const std::string& prefix) {
   const std::size_t n = static_cast<std::size_t>(net.z.size());
   std::map<std::string, NpyArray> out;
@@ -153,6 +161,11 @@ Eigen::MatrixXd read_sigma0(const std::string& path) { return parse_sigma0(read_
 void require_sigma0_agrees(const Eigen::MatrixXd& sigma, const std::string& path, int rank) {
   const int r = sigma_rank(sigma);
   require(rank <= 0 || rank == r, "rank", rank, std::to_string(r) + ", the R of --sigma0 " + path + " (or omit --rank)");
+}
+
+void write_run_vectors(const std::string& path, const fo::Network& initial, const fo::Network& final,
+                       const Eigen::MatrixXd& sigma0) {
+  write_vectors(path, {{"initial/", &initial}, {"final/", &final}}, {{"initial/sigma", matrix_array(sigma0)}});
 }
 
 void write_vectors(const std::string& path, const std::vector<std::pair<std::string, const fo::Network*>>& groups,

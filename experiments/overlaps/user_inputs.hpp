@@ -36,6 +36,11 @@ fo::Network read_vectors(const std::string& path);
 // the path.
 void require_vectors_agree(const fo::Network& net, const std::string& path, int neurons, int rank);
 
+// Throws ArgumentError unless the vectors have `neurons` neurons ("N") and rank `rank`
+// ("rank"; `rank_rule` says why when it is fixed) with finite entries: an experiment's check of
+// its settings' vectors against its other settings.
+void validate_vectors(const fo::Network& net, int neurons, int rank, const std::string& rank_rule = "");
+
 // The arrays z, m, u (N x R), v (N x R) of `net`, named `prefix` + name.
 std::map<std::string, NpyArray> vector_arrays(const fo::Network& net, const std::string& prefix);
 
@@ -59,6 +64,11 @@ inline int sigma_rank(const Eigen::MatrixXd& sigma) { return static_cast<int>(si
 
 // Refuses a `rank` option (when > 0) other than the Gram matrix's R, naming "rank".
 void require_sigma0_agrees(const Eigen::MatrixXd& sigma, const std::string& path, int rank);
+
+// --save-vectors of a network run: initial/ and final/ vectors and initial/sigma, the theory's
+// start Sigma_0 (O45).
+void write_run_vectors(const std::string& path, const fo::Network& initial, const fo::Network& final,
+                       const Eigen::MatrixXd& sigma0);
 
 // Writes `groups` (prefix, network) and `extra` arrays to `path` with write_arrays (an .npz
 // when the path ends in ".npz", else a folder of .npy files; atomically).
