@@ -67,7 +67,10 @@ void validate_vectors(const fo::Network& net, int neurons, int rank, const std::
   require(n == neurons, "N", neurons, "the N of the vectors (" + std::to_string(n) + ")");
   require(r == rank, "rank", rank_rule.empty() ? render_value(rank) : render_value(r),
           rank_rule.empty() ? "the R of the vectors (" + std::to_string(r) + ")" : rank_rule);
-  fo::validate(fo::Model{rank, 0.5, fo::Activation::linear, fo::Readout::after_update}, net);  // shapes, finite (dt unused)
+  require(net.m.size() == n && net.U.rows() == n && net.V.rows() == n && net.V.cols() == r, "vectors",
+          "of different shapes", "z, m of N entries, u, v of N x R");
+  require(net.z.allFinite() && net.m.allFinite() && net.U.allFinite() && net.V.allFinite(), "vectors",
+          "a non-finite entry", "finite entries");
 }
 
 std::map<std::string, NpyArray> vector_arrays(const fo::Network& net, const std::string& prefix) {
