@@ -93,8 +93,8 @@ void add_vector_options(CLI::App& cmd, std::string& vectors, std::string& save, 
       ->check(non_empty_path());
 }
 
-// The folder --save-vectors writes into must exist and be writable, checked before the run:
-// a long run must not end in a refusal.
+// The folder --save-vectors writes into must exist, checked before the run: a long run must
+// not end in a refusal.
 void require_save_destination(const std::string& path) {
   if (path.empty()) return;
   const std::filesystem::path parent = std::filesystem::absolute(path).parent_path();
@@ -222,6 +222,7 @@ void add_filter(CLI::App& group, std::function<void()>& action) {
         rank = static_cast<int>(vectors->U.cols());
       }
       if (!o->sigma0.empty()) {
+        require(given_neurons == 0, "N", o->neurons, "no N with --sigma0 (the theory alone has no network)");
         sigma0 = ex::read_sigma0(o->sigma0);
         ex::require_sigma0_agrees(*sigma0, o->sigma0, given_rank);
         rank = ex::sigma_rank(*sigma0);

@@ -245,6 +245,7 @@ bad "--sigma0: not PSD" "not positive semidefinite" "${f[@]}" --sigma0 "$scratch
 bad "--sigma0: a 3 x 3 matrix" "has 3 rows" "${f[@]}" --sigma0 "$scratch/three.json"
 bad "--sigma0: rank 2 with --rank 1" "invalid rank" "${f[@]}" --sigma0 "$scratch/six.npy" --rank 1
 bad "--sigma0: broken JSON" "broken.json" "${f[@]}" --sigma0 "$scratch/broken.json"
+bad "--sigma0 with --N" "invalid N" "${f[@]}" --sigma0 "$scratch/seeded_sigma.json" --N 20
 bad "--save-vectors with --sigma0" "invalid save-vectors" "${f[@]}" --sigma0 "$scratch/seeded_sigma.json" --save-vectors "$scratch/x.npz"
 bad "--save-vectors in a missing folder" "invalid save-vectors" "${f[@]}" --save-vectors "$scratch/no/such/x.npz"
 bad "--activation relu" "invalid activation" "${f[@]}" --activation relu
