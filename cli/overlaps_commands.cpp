@@ -259,7 +259,8 @@ void add_filter(CLI::App& group, std::function<void()>& action) {
       const ex::FilterResult r = run_naming_lr(s.lr, [&] { return ex::run_filter(s); });
       Json report = Json::object();
       report["command"] = "overlaps filter";
-      report["reproduces"] = s.rank == 1 ? "Ger & Barak 2026, Figs 1 and 5" : "Ger & Barak 2026, Fig 12";
+      report["reproduces"] = std::string(s.rank == 1 ? "Ger & Barak 2026, Figs 1 and 5" : "Ger & Barak 2026, Fig 12") +
+                             (o->activation == "linear" ? "" : " (the filter task; here with a nonlinear network)");
       report["settings"] = {{"rank", s.rank}, {"N", s.sigma0 ? Json(nullptr) : Json(s.neurons)}, {"dt", s.dt}, {"T", s.steps},
                             {"decay", s.decay}, {"frequency", s.frequency}, {"amplitude", s.amplitude},
                             {"lr", s.lr}, {"network_sgd_rate", s.sigma0 ? Json(nullptr) : Json(s.lr * s.neurons)},
