@@ -86,11 +86,13 @@ auto run_naming_lr(double lr, Run&& run) {
 void add_vector_options(CLI::App& cmd, std::string& vectors, std::string& save, const std::string& what) {
   cmd.add_option("--vectors", vectors,
                  "initial vectors z, m (N), u, v (N x R) from an .npz or a folder of .npy files; " + what)
-      ->check(non_empty_path());
+      ->check(non_empty_path())
+      ->type_name("FILE");
   cmd.add_option("--save-vectors", save,
                  "write the initial and final vectors (initial/z, ..., final/v) and the theory's start "
                  "(initial/sigma) to an .npz or a folder of .npy files")
-      ->check(non_empty_path());
+      ->check(non_empty_path())
+      ->type_name("FILE");
 }
 
 // The folder --save-vectors writes into must exist, checked before the run: a long run must
@@ -194,7 +196,8 @@ void add_filter(CLI::App& group, std::function<void()>& action) {
   cmd->add_option("--sigma0", o->sigma0,
                   "the theory alone (no network) from this Gram matrix: JSON [[...], ...] or .npy, "
                   "(2R+2) x (2R+2) in the order z, v_1..v_R, m, u_1..u_R")
-      ->check(non_empty_path());
+      ->check(non_empty_path())
+      ->type_name("FILE");
   add_threads(*cmd, o->threads);
   add_output_options(*cmd, o->out);
   cmd->callback([o, &action] {
