@@ -18,6 +18,7 @@
 #include "cli/options.hpp"
 #include "cli/output.hpp"
 #include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/arrays.hpp>
 #include <learndyn/experiments/overlaps/aba.hpp>
 #include <learndyn/experiments/overlaps/equivalent.hpp>
 #include <learndyn/experiments/overlaps/filter.hpp>
@@ -95,13 +96,14 @@ void add_vector_options(CLI::App& cmd, std::string& vectors, std::string& save, 
       ->type_name("FILE");
 }
 
-// The folder --save-vectors writes into must exist, checked before the run: a long run must
-// not end in a refusal.
+// Where --save-vectors writes is checked before the run (a long run must not end in a refusal):
+// in an existing folder, and not a file or folder write_arrays would refuse to replace.
 void require_save_destination(const std::string& path) {
   if (path.empty()) return;
   const std::filesystem::path parent = std::filesystem::absolute(path).parent_path();
   std::error_code error;
   require(std::filesystem::is_directory(parent, error), "save-vectors", path, "a path in an existing folder");
+  check_array_destination(path);
 }
 
 // --vectors of the rank-1 commands (aba, equivalent): read, checked against --N (`neurons`,

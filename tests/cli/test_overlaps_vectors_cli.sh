@@ -254,6 +254,12 @@ bad "aba --vectors with --start" "invalid start" overlaps aba --vectors "$scratc
 bad "aba --vectors of rank 2" "invalid rank" overlaps aba --vectors "$scratch/r2.npz" --phases A:1
 bad "aba --vectors with N = 3" "invalid N" overlaps aba --vectors "$scratch/tiny.npz" --phases A:1
 bad "equivalent --vectors with a contradicting --N" "invalid N" overlaps equivalent --vectors "$scratch/r1.npz" --N 500
+mkdir -p "$scratch/precious"; echo notes >"$scratch/precious/notes.txt"
+bad "--save-vectors to a folder holding other files, refused before the run" "precious" "${f[@]}" \
+    --save-vectors "$scratch/precious" -o "$scratch/precious.csv"
+check "... and nothing written" test ! -e "$scratch/precious.csv" -a "$(ls "$scratch/precious")" = notes.txt
+mkdir -p "$scratch/folder.npz"
+bad "--save-vectors: an .npz path that is a folder" "is a folder" "${f[@]}" --save-vectors "$scratch/folder.npz"
 run "${f[@]}" --vectors "$scratch/nan.npz" --save-vectors "$scratch/never.npz" -o "$scratch/never.csv"
 check "a refused run writes nothing" test ! -e "$scratch/never.npz" -a ! -e "$scratch/never.csv"
 
