@@ -26,6 +26,7 @@
 #include <learndyn/experiments/overlaps/support.hpp>
 #include <learndyn/experiments/overlaps/user_inputs.hpp>
 #include <learndyn/reference/overlaps/overlaps.hpp>
+#include "support/refused_parameter.hpp"
 #include "support/scratch_folder.hpp"
 
 namespace {
@@ -58,15 +59,6 @@ std::string input_error_of(const std::function<void()>& f) {
     f();
   } catch (const InputError& e) {
     return e.what();
-  }
-  return "(no error)";
-}
-
-std::string argument_error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const learndyn::ArgumentError& e) {
-    return e.parameter();
   }
   return "(no error)";
 }
@@ -134,9 +126,9 @@ TEST(OverlapsVectors, InconsistentFilesAreInputErrorsNamingTheArray) {
   EXPECT_NE(with({{"z", NpyArray{{0}, {}}}}).find("N >= 1"), std::string::npos);
   // An option that contradicts the file names the option.
   const fo::Network net = fo::random_network(8, 2, 1);
-  EXPECT_EQ(argument_error_of([&] { ex::require_vectors_agree(net, "w.npz", 9, 0); }), "N");
-  EXPECT_EQ(argument_error_of([&] { ex::require_vectors_agree(net, "w.npz", 0, 1); }), "rank");
-  EXPECT_EQ(argument_error_of([&] { ex::require_vectors_agree(net, "w.npz", 8, 2); }), "(no error)");
+  EXPECT_EQ(learndyn::testing::refused_parameter([&] { ex::require_vectors_agree(net, "w.npz", 9, 0); }), "N");
+  EXPECT_EQ(learndyn::testing::refused_parameter([&] { ex::require_vectors_agree(net, "w.npz", 0, 1); }), "rank");
+  EXPECT_EQ(learndyn::testing::refused_parameter([&] { ex::require_vectors_agree(net, "w.npz", 8, 2); }), "");
 }
 
 // ---- the exact Gram matrix (O45) ------------------------------------------------------
@@ -211,7 +203,7 @@ TEST(OverlapsVectors, FilterRefusesContradictorySettings) {
   const auto bad = [](auto change) {
     ex::FilterSettings s = small_filter(1);
     change(s);
-    return argument_error_of([&] { ex::run_filter(s); });
+    return learndyn::testing::refused_parameter([&] { ex::run_filter(s); });
   };
   EXPECT_EQ(bad([](ex::FilterSettings& s) { s.vectors = fo::random_network(25, 1, 0); }), "N");
   EXPECT_EQ(bad([](ex::FilterSettings& s) { s.vectors = fo::random_network(24, 2, 0); }), "rank");
@@ -257,7 +249,7 @@ TEST(OverlapsVectors, AbaAndEquivalentFromTheSeededVectorsAreTheSeededRuns) {
   EXPECT_TRUE(same_network(eq_given.theta1_initial, *e.vectors));
   EXPECT_TRUE(same_network(eq_given.theta2_final, eq_seeded.theta2_final));
   e.vectors = fo::random_network(20, 2, 4);
-  EXPECT_EQ(argument_error_of([&] { ex::run_equivalent(e); }), "rank");
+  EXPECT_EQ(learndyn::testing::refused_parameter([&] { ex::run_equivalent(e); }), "rank");
 }
 
 // ---- the Gram matrix of the theory alone (O46) ------------------------------------------
