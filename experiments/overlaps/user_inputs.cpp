@@ -1,6 +1,5 @@
 #include <learndyn/experiments/overlaps/user_inputs.hpp>
 
-#include <algorithm>
 #include <cmath>
 #include <limits>
 
