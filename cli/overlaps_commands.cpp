@@ -8,6 +8,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -17,11 +18,13 @@
 #include "cli/options.hpp"
 #include "cli/output.hpp"
 #include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/arrays.hpp>
 #include <learndyn/experiments/overlaps/aba.hpp>
 #include <learndyn/experiments/overlaps/equivalent.hpp>
 #include <learndyn/experiments/overlaps/filter.hpp>
 #include <learndyn/experiments/overlaps/memory.hpp>
 #include <learndyn/experiments/overlaps/nscaling.hpp>
+#include <learndyn/experiments/overlaps/user_inputs.hpp>
 
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -78,31 +81,74 @@ auto run_naming_lr(double lr, Run&& run) {
   }
 }
 
+// ---- the user's vectors in and out (experiments/overlaps/user_inputs.hpp) ---------------
+
+// --vectors FILE and --save-vectors FILE, the same text on every command that trains a network.
+void add_vector_options(CLI::App& cmd, std::string& vectors, std::string& save, const std::string& what) {
+  cmd.add_option("--vectors", vectors,
+                 "initial vectors z, m (N), u, v (N x R) from an .npz or a folder of .npy files; " + what)
+      ->check(non_empty_path())
+      ->type_name("FILE");
+  cmd.add_option("--save-vectors", save,
+                 "write the initial and final vectors (initial/z, ..., final/v) and the theory's start "
+                 "(initial/sigma) to an .npz or a folder of .npy files")
+      ->check(non_empty_path())
+      ->type_name("FILE");
+}
+
+// Where --save-vectors writes is checked before the run (a long run must not end in a refusal):
+// in an existing folder, and not a file or folder write_arrays would refuse to replace.
+void require_save_destination(const std::string& path) {
+  if (path.empty()) return;
+  const std::filesystem::path parent = std::filesystem::absolute(path).parent_path();
+  std::error_code error;
+  require(std::filesystem::is_directory(parent, error), "save-vectors", path, "a path in an existing folder");
+  check_array_destination(path);
+}
+
+// --vectors of the rank-1 commands (aba, equivalent): read, checked against --N (`neurons`,
+// 0 when not given) and N >= 4.
+learndyn::fast::overlaps::Network rank_one_vectors(const std::string& path, int neurons) {
+  learndyn::fast::overlaps::Network net = ex::read_vectors(path);
+  ex::require_vectors_agree(net, path, neurons, 1);
+  require(net.z.size() >= 4, "N", net.z.size(), "N >= 4 (the vectors of --vectors " + path + ")");
+  return net;
+}
+
 // ---- overlaps filter -------------------------------------------------------------------
 
 void filter_figure(const ex::FilterResult& r, const ex::FilterSettings& s, const std::string& png) {
   const learndyn::experiments::Table& t = r.trajectory;
+  const bool network = !s.sigma0.has_value();  // the theory alone draws its exact map as "solid"
+  const std::string solid = network ? "" : "exact_";
   std::ostringstream gp;
-  gp << datablock("loss", t, {"epoch", "loss_network", "loss_exact_map", "loss_euler", "loss_direct"});
+  gp << datablock("loss", t, {"epoch", network ? "loss_network" : "loss_exact_map", "loss_exact_map", "loss_euler", "loss_direct"});
   std::vector<std::string> cols{"epoch"};
   for (const auto& n : r.overlap_names) {
-    cols.push_back(n);
+    cols.push_back(solid + n);
     cols.push_back("euler_" + n);
   }
   gp << datablock("sigma", t, cols);
-  gp << "set multiplot layout 1,3 title 'Linear filter task, rank " << s.rank << ", N = " << s.neurons
-     << ", lr = " << s.lr << " (network SGD at N lr; theory from the same initial overlaps)'\n"
-     << "set xlabel 'epoch + 1'\nset logscale x\nset key bottom left\n"
-     << "set logscale y\nset format y '10^{%L}'\nset ylabel 'loss'\nset title 'loss'\n"
-     << "plot $loss using ($1+1):2 with lines lw 4 lc '#0072B2' title 'network (theta space)', "
-     << "'' using ($1+1):3 with lines lw 2 dt 2 lc '#D55E00' title 'overlap theory, exact map', "
+  const char* phi = s.activation == learndyn::reference::overlaps::Activation::linear ? "Linear"
+                  : s.activation == learndyn::reference::overlaps::Activation::erf  ? "erf"
+                                                                                   : "tanh";
+  gp << "set multiplot layout 1,3 title '" << phi << " filter task, rank " << s.rank;
+  if (network)
+    gp << ", N = " << s.neurons << ", lr = " << s.lr << " (network SGD at N lr; theory from the same initial overlaps)'\n";
+  else
+    gp << ", lr = " << s.lr << " (overlap theory from the given Gram matrix)'\n";
+  gp << "set xlabel 'epoch + 1'\nset logscale x\nset key bottom left\n"
+     << "set logscale y\nset format y '10^{%L}'\nset ylabel 'loss'\nset title 'loss'\nplot ";
+  if (network) gp << "$loss using ($1+1):2 with lines lw 4 lc '#0072B2' title 'network (theta space)', ";
+  gp << (network ? "''" : "$loss") << " using ($1+1):3 with lines lw 2 dt 2 lc '#D55E00' title 'overlap theory, exact map', "
      << "'' using ($1+1):4 with lines lw 2 dt 3 lc '#009E73' title 'overlap theory, Euler', "
      << "'' using ($1+1):5 with lines lw 2 dt 4 lc 'black' title 'direct (Gbar = I)'\n"
      << "unset logscale y\nset format y '%g'\nset key outside right top vertical font ',9'\n";
   for (int pass = 0; pass < 2; ++pass) {
     const bool visible = pass == 0;
     gp << "set title '" << (visible ? "loss-visible overlaps" : "loss-invisible overlaps")
-       << " (solid: network; dashed: Euler theory)'\nset ylabel 'sigma'\nplot ";
+       << (network ? " (solid: network; dashed: Euler theory)" : " (solid: exact map; dashed: Euler theory)")
+       << "'\nset ylabel 'sigma'\nplot ";
     bool first = true;
     std::size_t k = 0;
     for (std::size_t i = 0; i < r.overlap_names.size(); ++i) {
@@ -122,13 +168,14 @@ void filter_figure(const ex::FilterResult& r, const ex::FilterSettings& s, const
 
 void add_filter(CLI::App& group, std::function<void()>& action) {
   struct Options {
-    std::string rank = "1", neurons, dt, steps, decay, frequency, amplitude, lr, epochs, record_every,
-                seed = "0", reference = "none", reference_epochs = "100", threads = "0";
+    std::string rank, neurons, dt, steps, decay, frequency, amplitude, lr, epochs, record_every,
+                seed = "0", reference = "none", reference_epochs = "100", threads = "0", activation = "linear",
+                readout, vectors, save_vectors, sigma0;
     Output out;
   };
   auto o = std::make_shared<Options>();
   auto* cmd = group.add_subcommand(
-      "filter", "linear filter task (Figs 1, 5; --rank 2: Fig 12): N-dim network SGD vs the overlap theory");
+      "filter", "filter task (Figs 1, 5; --rank 2: Fig 12): N-dim network SGD vs the overlap theory");
   set_example(*cmd, "learndyn overlaps filter --N 500 --epochs 2000 -o filter.csv --figure filter.png");
   cmd->add_option("--rank", o->rank, "rank R, 1..8 (default 1; R >= 2 uses the Fig 12 target exp(-0.3t)cos(2t))")->type_name("INT");
   add_neurons(*cmd, o->neurons, "1..10^7 (default 500)");
@@ -145,14 +192,56 @@ void add_filter(CLI::App& group, std::function<void()>& action) {
                   "none | double | 50: also integrate the gradient flow with the reference (adaptive at double, "
                   "extrapolation at 50 digits) for --reference-epochs");
   cmd->add_option("--reference-epochs", o->reference_epochs, "epochs of the reference run (default 100)")->type_name("INT");
+  cmd->add_option("--activation", o->activation, "phi: linear (default) | erf | tanh (O3; tanh runs on the reference at double)");
+  cmd->add_option("--readout", o->readout, "after (y = z.h_{k+1}/N; default for linear) | before (y = z.phi(h_k)/N; default for erf, tanh)");
+  add_vector_options(*cmd, o->vectors, o->save_vectors, "N and --rank are theirs");
+  cmd->add_option("--sigma0", o->sigma0,
+                  "the theory alone (no network) from this Gram matrix: JSON [[...], ...] or .npy, "
+                  "(2R+2) x (2R+2) in the order z, v_1..v_R, m, u_1..u_R")
+      ->check(non_empty_path())
+      ->type_name("FILE");
   add_threads(*cmd, o->threads);
   add_output_options(*cmd, o->out);
   cmd->callback([o, &action] {
     action = [o] {
       keep_freed_memory();
       check_output(o->out, {"trajectory"});
-      ex::FilterSettings s = ex::filter_defaults(static_cast<int>(parse_integer(o->rank, "rank", 1, 8)));
-      if (!o->neurons.empty()) s.neurons = static_cast<int>(parse_integer(o->neurons, "N", 1, kMaxSize));
+      namespace ro = learndyn::reference::overlaps;
+      require(o->activation == "linear" || o->activation == "erf" || o->activation == "tanh", "activation",
+              "'" + o->activation + "'", "linear, erf or tanh");
+      const std::string readout = !o->readout.empty() ? o->readout : o->activation == "linear" ? "after" : "before";
+      require(readout == "after" || readout == "before", "readout", "'" + readout + "'", "after or before");
+      require(o->vectors.empty() || o->sigma0.empty(), "sigma0", o->sigma0,
+              "a Gram matrix for the theory alone, not with --vectors (the theory then starts from the vectors' own)");
+      require(o->save_vectors.empty() || o->sigma0.empty(), "save-vectors", o->save_vectors,
+              "a file to write the network's vectors to, not with --sigma0 (the theory alone has none)");
+      require_save_destination(o->save_vectors);
+      const int given_rank = o->rank.empty() ? 0 : static_cast<int>(parse_integer(o->rank, "rank", 1, 8));
+      const int given_neurons = o->neurons.empty() ? 0 : static_cast<int>(parse_integer(o->neurons, "N", 1, kMaxSize));
+      std::optional<learndyn::fast::overlaps::Network> vectors;
+      std::optional<Eigen::MatrixXd> sigma0;
+      int rank = given_rank > 0 ? given_rank : 1;
+      if (!o->vectors.empty()) {
+        vectors = ex::read_vectors(o->vectors);
+        ex::require_vectors_agree(*vectors, o->vectors, given_neurons, given_rank);
+        rank = static_cast<int>(vectors->U.cols());
+      }
+      if (!o->sigma0.empty()) {
+        require(given_neurons == 0, "N", o->neurons, "no N with --sigma0 (the theory alone has no network)");
+        sigma0 = ex::read_sigma0(o->sigma0);
+        ex::require_sigma0_agrees(*sigma0, o->sigma0, given_rank);
+        rank = ex::sigma_rank(*sigma0);
+        require(rank <= 8, "sigma0", o->sigma0, "a Gram matrix of rank R <= 8 (size at most 18 x 18)");
+      }
+      ex::FilterSettings s = ex::filter_defaults(rank);
+      if (given_neurons > 0) s.neurons = given_neurons;
+      if (vectors) s.neurons = static_cast<int>(vectors->z.size());
+      s.vectors = std::move(vectors);
+      s.sigma0 = std::move(sigma0);
+      s.activation = o->activation == "linear" ? ro::Activation::linear
+                   : o->activation == "erf"    ? ro::Activation::erf
+                                               : ro::Activation::tanh;
+      s.readout = readout == "after" ? ro::Readout::after_update : ro::Readout::before_update;
       if (!o->dt.empty()) s.dt = parse_double(o->dt, "dt");
       if (!o->steps.empty()) s.steps = static_cast<int>(parse_integer(o->steps, "T", 1, kMaxSize));
       if (!o->decay.empty()) s.decay = parse_double(o->decay, "decay");
@@ -175,17 +264,23 @@ void add_filter(CLI::App& group, std::function<void()>& action) {
       const ex::FilterResult r = run_naming_lr(s.lr, [&] { return ex::run_filter(s); });
       Json report = Json::object();
       report["command"] = "overlaps filter";
-      report["reproduces"] = s.rank == 1 ? "Ger & Barak 2026, Figs 1 and 5" : "Ger & Barak 2026, Fig 12";
-      report["settings"] = {{"rank", s.rank}, {"N", s.neurons}, {"dt", s.dt}, {"T", s.steps},
+      report["reproduces"] = std::string(s.rank == 1 ? "Ger & Barak 2026, Figs 1 and 5" : "Ger & Barak 2026, Fig 12") +
+                             (o->activation == "linear" ? "" : " (the filter task; here with a nonlinear network)");
+      report["settings"] = {{"rank", s.rank}, {"N", s.sigma0 ? Json(nullptr) : Json(s.neurons)}, {"dt", s.dt}, {"T", s.steps},
                             {"decay", s.decay}, {"frequency", s.frequency}, {"amplitude", s.amplitude},
-                            {"lr", s.lr}, {"network_sgd_rate", s.lr * s.neurons}, {"epochs", s.epochs},
-                            {"record_every", s.record_every}, {"seed", s.seed}, {"reference", o->reference},
-                            {"reference_epochs", s.reference_epochs}};
+                            {"lr", s.lr}, {"network_sgd_rate", s.sigma0 ? Json(nullptr) : Json(s.lr * s.neurons)},
+                            {"epochs", s.epochs}, {"record_every", s.record_every}, {"seed", s.seed},
+                            {"reference", o->reference}, {"reference_epochs", s.reference_epochs},
+                            {"activation", o->activation}, {"readout", readout},
+                            {"vectors", o->vectors.empty() ? Json(nullptr) : Json(o->vectors)},
+                            {"sigma0", o->sigma0.empty() ? Json(nullptr) : Json(o->sigma0)}};
       report["overlaps"] = r.overlap_names;
       report["visible"] = r.visible;
       report["summary"] = json_of(r.summary);
       deliver(o->out, report, {{"trajectory", &r.trajectory}},
               [&](const std::string& png) { filter_figure(r, s, png); });
+      if (!o->save_vectors.empty())
+        ex::write_run_vectors(o->save_vectors, r.initial, r.final, r.sigma0);
     };
   });
 }
@@ -364,9 +459,9 @@ void aba_figure(const ex::AbaResult& r, const ex::AbaSettings& s, const std::str
 
 void add_aba(CLI::App& group, std::function<void()>& action) {
   struct Options {
-    std::string optimizer = "sgd", neurons = "500", dt = "0.05", steps = "400", decay_a = "0.2", decay_b = "0.4",
-                lr, phases, noise = "0.1", noise_lr_factor = "2", start = "theta2", beta1 = "0.9", beta2 = "0.999",
-                eps = "1e-8", record_every = "10", seed = "0", threads = "1";
+    std::string optimizer = "sgd", neurons, dt = "0.05", steps = "400", decay_a = "0.2", decay_b = "0.4",
+                lr, phases, noise = "0.1", noise_lr_factor = "2", start, beta1 = "0.9", beta2 = "0.999",
+                eps = "1e-8", record_every = "10", seed = "0", threads = "1", vectors, save_vectors;
     Output out;
   };
   auto o = std::make_shared<Options>();
@@ -387,6 +482,7 @@ void add_aba(CLI::App& group, std::function<void()>& action) {
   add_decimal(*cmd, "noise", o->noise, "label noise s.d. of the +noise phases (default 0.1)");
   add_decimal(*cmd, "noise-lr-factor", o->noise_lr_factor, "rate multiplier of the +noise phases (default 2)");
   cmd->add_option("--start", o->start, "theta2 (Fig 2's equivalent network, the paper's start) | random");
+  add_vector_options(*cmd, o->vectors, o->save_vectors, "rank 1, N is theirs; the network starts from them as they are (no --start)");
   add_decimal(*cmd, "beta1", o->beta1, "Adam beta1 (default 0.9)");
   add_decimal(*cmd, "beta2", o->beta2, "Adam beta2 (default 0.999)");
   add_decimal(*cmd, "eps", o->eps, "Adam epsilon (default 1e-8)");
@@ -401,7 +497,15 @@ void add_aba(CLI::App& group, std::function<void()>& action) {
       require(o->optimizer == "sgd" || o->optimizer == "adam", "optimizer", "'" + o->optimizer + "'", "sgd or adam");
       const bool sgd = o->optimizer == "sgd";
       ex::AbaSettings s = ex::aba_defaults(sgd ? ex::AbaOptimizer::sgd : ex::AbaOptimizer::adam);
-      s.neurons = static_cast<int>(parse_integer(o->neurons, "N", 4, kMaxSize));
+      const int given_neurons = o->neurons.empty() ? 0 : static_cast<int>(parse_integer(o->neurons, "N", 4, kMaxSize));
+      s.neurons = given_neurons > 0 ? given_neurons : 500;
+      require(o->vectors.empty() || o->start.empty(), "start", o->start,
+              "theta2 or random without --vectors (the network starts from the vectors as they are)");
+      require_save_destination(o->save_vectors);
+      if (!o->vectors.empty()) {
+        s.vectors = rank_one_vectors(o->vectors, given_neurons);
+        s.neurons = static_cast<int>(s.vectors->z.size());
+      }
       s.dt = parse_double(o->dt, "dt");
       s.steps = static_cast<int>(parse_integer(o->steps, "T", 1, kMaxSize));
       s.decay_a = parse_double(o->decay_a, "decay-a");
@@ -415,8 +519,9 @@ void add_aba(CLI::App& group, std::function<void()>& action) {
                                : sgd ? "A:3000,B:1000,A:1000,B:1000,A+noise:4000"
                                      : "A:4000,B:4000,A:4000,B:4000,A:4000";
       s.phases = ex::parse_phases(phases, s.decay_a, s.decay_b, noise, factor);
-      require(o->start == "theta2" || o->start == "random", "start", "'" + o->start + "'", "theta2 or random");
-      s.start_theta2 = o->start == "theta2";
+      const std::string start = !o->vectors.empty() ? "vectors" : o->start.empty() ? "theta2" : o->start;
+      require(start == "theta2" || start == "random" || start == "vectors", "start", "'" + o->start + "'", "theta2 or random");
+      s.start_theta2 = start == "theta2";
       s.adam.beta1 = parse_double(o->beta1, "beta1");
       s.adam.beta2 = parse_double(o->beta2, "beta2");
       s.adam.epsilon = parse_double(o->eps, "eps");
@@ -430,7 +535,8 @@ void add_aba(CLI::App& group, std::function<void()>& action) {
       report["reproduces"] = sgd ? "Ger & Barak 2026, Figs 3 and 6" : "Ger & Barak 2026, Fig 7";
       report["settings"] = {{"optimizer", o->optimizer}, {"N", s.neurons}, {"dt", s.dt}, {"T", s.steps},
                             {"decay_a", s.decay_a}, {"decay_b", s.decay_b}, {"lr", s.lr}, {"phases", phases},
-                            {"noise", noise}, {"noise_lr_factor", factor}, {"start", o->start},
+                            {"noise", noise}, {"noise_lr_factor", factor}, {"start", start},
+                            {"vectors", o->vectors.empty() ? Json(nullptr) : Json(o->vectors)},
                             {"adam", {{"beta1", s.adam.beta1}, {"beta2", s.adam.beta2}, {"eps", s.adam.epsilon}}},
                             {"seed", s.seed}};
       report["overlaps"] = r.overlap_names;
@@ -438,6 +544,8 @@ void add_aba(CLI::App& group, std::function<void()>& action) {
       report["summary"] = json_of(r.summary);
       deliver(o->out, report, {{"trajectory", &r.trajectory}, {"phases", &r.phases}},
               [&](const std::string& png) { aba_figure(r, s, png); });
+      if (!o->save_vectors.empty())
+        ex::write_run_vectors(o->save_vectors, r.initial, r.final, r.sigma0);
     };
   });
 }
@@ -478,9 +586,9 @@ void equivalent_figure(const ex::EquivalentResult& r, const ex::EquivalentSettin
 
 void add_equivalent(CLI::App& group, std::function<void()>& action) {
   struct Options {
-    std::string neurons = "500", dt = "0.05", steps = "400", decay = "0.2", lr = "5e-3", epochs = "300",
+    std::string neurons, dt = "0.05", steps = "400", decay = "0.2", lr = "5e-3", epochs = "300",
                 record_every = "1", uu = "2.048", mu = "0.8", input_std = "1", state_noise = "0.5", seed = "0",
-                threads = "0";
+                threads = "0", vectors, save_vectors;
     Output out;
   };
   auto o = std::make_shared<Options>();
@@ -498,6 +606,7 @@ void add_equivalent(CLI::App& group, std::function<void()>& action) {
   add_decimal(*cmd, "theta2-mu", o->mu, "theta2's sigma_mu = m.u/N (default 0.8: m.u = 400 at N = 500)");
   add_decimal(*cmd, "input-std", o->input_std, "white-noise input s.d. of the perturbation check (default 1)");
   add_decimal(*cmd, "state-noise", o->state_noise, "state noise s.d. per neuron and step (default 0.5)");
+  add_vector_options(*cmd, o->vectors, o->save_vectors, "theta1's, rank 1, N is theirs (theta2 is built from them)");
   add_seed(*cmd, o->seed);
   add_threads(*cmd, o->threads);
   add_output_options(*cmd, o->out, "trajectory (default) | overlaps | outputs");
@@ -506,7 +615,13 @@ void add_equivalent(CLI::App& group, std::function<void()>& action) {
       keep_freed_memory();
       check_output(o->out, {"trajectory", "overlaps", "outputs"});
       ex::EquivalentSettings s;
-      s.neurons = static_cast<int>(parse_integer(o->neurons, "N", 4, kMaxSize));
+      const int given_neurons = o->neurons.empty() ? 0 : static_cast<int>(parse_integer(o->neurons, "N", 4, kMaxSize));
+      s.neurons = given_neurons > 0 ? given_neurons : 500;
+      require_save_destination(o->save_vectors);
+      if (!o->vectors.empty()) {
+        s.vectors = rank_one_vectors(o->vectors, given_neurons);
+        s.neurons = static_cast<int>(s.vectors->z.size());
+      }
       s.dt = parse_double(o->dt, "dt");
       s.steps = static_cast<int>(parse_integer(o->steps, "T", 1, kMaxSize));
       s.decay = parse_double(o->decay, "decay");
@@ -528,12 +643,16 @@ void add_equivalent(CLI::App& group, std::function<void()>& action) {
       report["reproduces"] = "Ger & Barak 2026, Fig 2";
       report["settings"] = {{"N", s.neurons}, {"dt", s.dt}, {"T", s.steps}, {"decay", s.decay}, {"lr", s.lr},
                             {"epochs", s.epochs}, {"theta2_uu", s.theta2_uu}, {"theta2_mu", s.theta2_mu},
-                            {"input_std", s.input_std}, {"state_noise", s.state_noise_std}, {"seed", s.seed}};
+                            {"input_std", s.input_std}, {"state_noise", s.state_noise_std}, {"seed", s.seed},
+                            {"vectors", o->vectors.empty() ? Json(nullptr) : Json(o->vectors)}};
       report["overlaps"] = r.overlap_names;
       report["visible"] = r.visible;
       report["summary"] = json_of(r.summary);
       deliver(o->out, report, {{"trajectory", &r.trajectory}, {"overlaps", &r.overlaps}, {"outputs", &r.outputs}},
               [&](const std::string& png) { equivalent_figure(r, s, png); });
+      if (!o->save_vectors.empty())
+        ex::write_vectors(o->save_vectors, {{"theta1/initial/", &r.theta1_initial}, {"theta1/final/", &r.theta1_final},
+                                            {"theta2/initial/", &r.theta2_initial}, {"theta2/final/", &r.theta2_final}});
     };
   });
 }

@@ -91,10 +91,30 @@ void write_file(const fs::path& file, const std::string& bytes, const std::strin
   if (!out) throw std::runtime_error("cannot write " + named);
 }
 
+void refuse_npz_destination(const std::string& path) {
+  std::error_code ec;
+  if (fs::is_directory(fs::status(path, ec))) throw InputError(path, "", "is a folder; an .npz path must name a file");
+}
+
+void refuse_folder_destination(const std::string& path) {
+  const auto refuse_unless_array_folder = [](const fs::path& dir, const std::string& role) {
+    std::error_code e;
+    const fs::file_status status = fs::symlink_status(dir, e);
+    if (!fs::exists(status)) return;
+    if (!fs::is_directory(status))
+      throw InputError(dir.string(), "", "exists and is not a folder; " + role + " is not replaced");
+    if (!is_array_folder(dir))
+      throw InputError(dir.string(), "", "holds files other than .npy arrays; " + role + " is not replaced");
+  };
+  refuse_unless_array_folder(fs::path(path), "an array folder");
+  refuse_unless_array_folder(fs::path(path + ".partial"), "a partial write");
+  refuse_unless_array_folder(fs::path(path + ".previous.partial"), "a partial write");
+}
+
 void write_npz_file(const std::string& path, const std::map<std::string, NpyArray>& arrays) {
   std::error_code ec;
   const fs::file_status status = fs::status(path, ec);
-  if (fs::is_directory(status)) throw InputError(path, "", "is a folder; an .npz path must name a file");
+  refuse_npz_destination(path);
   const std::string bytes = serialize_npz(arrays);
   if (fs::exists(status) && !fs::is_regular_file(status)) {
     // A device or FIFO (/dev/null, /dev/stdout) is written in place: a rename would replace
@@ -120,18 +140,7 @@ void write_npz_file(const std::string& path, const std::map<std::string, NpyArra
 void write_folder(const std::string& path, const std::map<std::string, NpyArray>& arrays) {
   std::error_code ec;
   const fs::path target(path), temporary(path + ".partial"), previous(path + ".previous.partial");
-  const auto refuse_unless_array_folder = [](const fs::path& dir, const std::string& role) {
-    std::error_code e;
-    const fs::file_status status = fs::symlink_status(dir, e);
-    if (!fs::exists(status)) return;
-    if (!fs::is_directory(status))
-      throw InputError(dir.string(), "", "exists and is not a folder; " + role + " is not replaced");
-    if (!is_array_folder(dir))
-      throw InputError(dir.string(), "", "holds files other than .npy arrays; " + role + " is not replaced");
-  };
-  refuse_unless_array_folder(target, "an array folder");
-  refuse_unless_array_folder(temporary, "a partial write");
-  refuse_unless_array_folder(previous, "a partial write");
+  refuse_folder_destination(path);
   fs::remove_all(temporary, ec);
   fs::remove_all(previous, ec);
   try {
@@ -184,6 +193,13 @@ ArraySet read_arrays(const std::string& path) {
   ArraySet set{path, parse_npz(read_text_file(path, kMaxArrayBytes), path)};
   if (set.arrays.empty()) throw InputError(path, "", "holds no .npy array");
   return set;
+}
+
+void check_array_destination(const std::string& path_in) {
+  if (path_in.empty()) throw InputError("(empty path)", "", "an array file or folder must be named");
+  const std::string path = without_trailing_slashes(path_in);
+  if (ends_with(path, ".npz")) refuse_npz_destination(path);
+  else refuse_folder_destination(path);
 }
 
 void write_arrays(const std::string& path_in, const std::map<std::string, NpyArray>& arrays) {

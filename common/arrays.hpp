@@ -47,6 +47,12 @@ ArraySet read_arrays(const std::string& path);
 // naming the path.
 void write_arrays(const std::string& path, const std::map<std::string, NpyArray>& arrays);
 
+// Refuses, with the InputError write_arrays would throw, a destination write_arrays would not
+// replace: an .npz path that is a folder, or a folder path (or its "<path>.partial" siblings)
+// that exists and is not a folder of .npy files. A command calls it before its work, so that a
+// long run does not end in that refusal.
+void check_array_destination(const std::string& path);
+
 // A dimension that require_array accepts at any size.
 inline constexpr std::size_t kAnyDimension = std::numeric_limits<std::size_t>::max();
 

@@ -10,6 +10,7 @@
 #include <learndyn/common/memory_budget.hpp>
 #include <learndyn/experiments/overlaps/support.hpp>
 #include <learndyn/experiments/overlaps/tasks.hpp>
+#include <learndyn/experiments/overlaps/user_inputs.hpp>
 #include <learndyn/fast/overlaps/network.hpp>
 #include <learndyn/fast/overlaps/overlap_ode.hpp>
 #include <learndyn/reference/overlaps/learning.hpp>
@@ -55,6 +56,7 @@ std::vector<AbaPhase> parse_phases(const std::string& text, double decay_a, doub
 
 void validate(const AbaSettings& s) {
   require(s.neurons >= 4, "N", s.neurons, "N >= 4");
+  if (s.vectors) validate_vectors(*s.vectors, s.neurons, 1, "1 (the A-B-A protocol is rank 1)");
   require(s.dt > 0 && s.dt <= 1, "dt", s.dt, "0 < dt <= 1");
   require(s.steps >= 1, "T", s.steps, "T >= 1");
   require(std::isfinite(s.decay_a) && std::isfinite(s.decay_b), "decay", s.decay_a, "finite");
@@ -169,16 +171,19 @@ void require_aba_memory(const AbaSettings& s, bool json_table) {
 AbaResult run_aba(const AbaSettings& s) {
   validate(s);
   const fo::Model model = fo::linear_model(1, s.dt);
-  fo::Network start = fo::random_network(s.neurons, 1, s.seed);
-  if (s.start_theta2)
+  fo::Network start = s.vectors ? *s.vectors : fo::random_network(s.neurons, 1, s.seed);
+  if (s.start_theta2 && !s.vectors)
     start = equivalent_network(start, std::sqrt(s.theta2_uu * s.neurons), s.theta2_mu * s.neurons);
   const bool sgd = s.optimizer == AbaOptimizer::sgd;
   std::unique_ptr<Learner> network = make_learner(s, model, start);
-  Eigen::MatrixXd exact = network->gram(), euler = exact;
+  // (O45) The theory starts from the exact Gram matrix of the network's initial vectors.
+  Eigen::MatrixXd exact = exact_gram(start), euler = exact;
   const auto entries = aba_charge_entries(s.neurons);
   const double nan = std::numeric_limits<double>::quiet_NaN();
 
   AbaResult result;
+  result.initial = start;
+  result.sigma0 = exact;
   result.overlap_names = overlap_names(1, fo::Activation::linear);
   result.visible = overlap_visibility(1, fo::Activation::linear);
   Table& table = result.trajectory;
@@ -277,6 +282,7 @@ AbaResult run_aba(const AbaSettings& s) {
                            inv_end.zz_minus_mm - inv_start.zz_minus_mm, inv_end.uu_minus_vv - inv_start.uu_minus_vv});
   }
 
+  result.final = network->network();
   Summary& sum = result.summary;
   const Table& ph = result.phases;
   double closure = 0, theory = 0;

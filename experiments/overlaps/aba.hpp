@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -48,6 +49,9 @@ struct AbaSettings {
   long record_every = 10;
   std::uint64_t seed = 0;
   unsigned threads = 1;
+  // The network's initial vectors, used as they are (rank 1, N = neurons; start_theta2 is not
+  // applied); none: fo::random_network, then theta2 if start_theta2.
+  std::optional<fo::Network> vectors;
 };
 
 // The paper's protocols: SGD (Figs 3, 6) A 3000, B 1000, A 1000, B 1000, A+noise 4000 (noise
@@ -78,6 +82,8 @@ struct AbaResult {
   std::vector<std::string> overlap_names;
   std::vector<bool> visible;
   Summary summary;
+  fo::Network initial, final;  // the network's vectors at the start and the end
+  Eigen::MatrixXd sigma0;      // the theory's start, exact_gram(initial) (O45)
 };
 
 AbaResult run_aba(const AbaSettings& settings);

@@ -9,6 +9,7 @@
 #include <learndyn/experiments/overlaps/networks.hpp>
 #include <learndyn/experiments/overlaps/support.hpp>
 #include <learndyn/experiments/overlaps/tasks.hpp>
+#include <learndyn/experiments/overlaps/user_inputs.hpp>
 #include <learndyn/fast/overlaps/network.hpp>
 #include <learndyn/fast/overlaps/overlap_ode.hpp>
 
@@ -29,6 +30,7 @@ void validate(const EquivalentSettings& s) {
   require(std::isfinite(s.theta2_mu * s.neurons), "theta2-mu", s.theta2_mu, "finite with theta2-mu N finite");
   require(s.input_std >= 0 && std::isfinite(s.input_std), "input-std", s.input_std, ">= 0");
   require(s.state_noise_std >= 0 && std::isfinite(s.state_noise_std), "state-noise", s.state_noise_std, ">= 0");
+  if (s.vectors) validate_vectors(*s.vectors, s.neurons, 1, "1 (theta1 and theta2 are rank 1)");
 }
 
 void require_equivalent_memory(const EquivalentSettings& s, bool json_table) {
@@ -69,7 +71,7 @@ EquivalentResult run_equivalent(const EquivalentSettings& s) {
   validate(s);
   const fo::Model model = fo::linear_model(1, s.dt);
   const fo::Task task = filter_task(s.decay, 0, 1, s.dt, s.steps);
-  const fo::Network theta1 = fo::random_network(s.neurons, 1, s.seed);
+  const fo::Network theta1 = s.vectors ? *s.vectors : fo::random_network(s.neurons, 1, s.seed);
   const fo::Network theta2 =
       equivalent_network(theta1, std::sqrt(s.theta2_uu * s.neurons), s.theta2_mu * s.neurons);
 
@@ -88,7 +90,8 @@ EquivalentResult run_equivalent(const EquivalentSettings& s) {
 
   fo::NetworkTrainer net1(model, theta1, {s.threads, false}), net2(model, theta2, {s.threads, false});
   fo::OverlapSolver solver(model, task);
-  Eigen::MatrixXd th1 = net1.gram(), th2 = net2.gram();
+  // (O45) Each theory starts from the exact Gram matrix of its network's initial vectors.
+  Eigen::MatrixXd th1 = exact_gram(theta1), th2 = exact_gram(theta2);
   const Eigen::MatrixXd sigma1_start = th1, sigma2_start = th2;
   const Eigen::VectorXd y1_start = net1.outputs(task).row(0).transpose(), y2_start = net2.outputs(task).row(0).transpose();
 
@@ -120,6 +123,10 @@ EquivalentResult run_equivalent(const EquivalentSettings& s) {
   result.overlaps.columns = {"state"};
   for (const auto& name : result.overlap_names) result.overlaps.columns.push_back(name);
   const Eigen::MatrixXd sigma1_end = net1.gram(), sigma2_end = net2.gram();
+  result.theta1_initial = theta1;
+  result.theta2_initial = theta2;
+  result.theta1_final = net1.network();
+  result.theta2_final = net2.network();
   int state = 0;
   for (const Eigen::MatrixXd* m : {&sigma1_start, &sigma2_start, &sigma1_end, &sigma2_end}) {
     std::vector<double> row{static_cast<double>(state++)};

@@ -9,10 +9,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <learndyn/experiments/table.hpp>
+#include <learndyn/fast/overlaps/network.hpp>
 
 namespace learndyn::experiments::overlaps {
 
@@ -30,6 +32,8 @@ struct EquivalentSettings {
   double state_noise_std = 0.5;   // N(0, s^2) added to every neuron's state every step (Fig 2)
   std::uint64_t seed = 0;
   unsigned threads = 0;
+  // theta1's vectors (rank 1, N = neurons); none: fo::random_network.
+  std::optional<fast::overlaps::Network> vectors;
 };
 
 void validate(const EquivalentSettings& settings);
@@ -52,6 +56,8 @@ struct EquivalentResult {
   std::vector<std::string> overlap_names;
   std::vector<bool> visible;
   Summary summary;
+  // theta1 and theta2 at the start and the end.
+  fast::overlaps::Network theta1_initial, theta2_initial, theta1_final, theta2_final;
 };
 
 EquivalentResult run_equivalent(const EquivalentSettings& settings);

@@ -4,6 +4,8 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <memory>
+#include <optional>
 
 #include <learndyn/common/argument_error.hpp>
 #include <learndyn/common/memory_budget.hpp>
@@ -11,6 +13,7 @@
 #include <learndyn/common/scalar.hpp>
 #include <learndyn/experiments/overlaps/support.hpp>
 #include <learndyn/experiments/overlaps/tasks.hpp>
+#include <learndyn/experiments/overlaps/user_inputs.hpp>
 #include <learndyn/fast/overlaps/network.hpp>
 #include <learndyn/fast/overlaps/overlap_ode.hpp>
 #include <learndyn/reference/overlaps/learning.hpp>
@@ -43,16 +46,24 @@ void validate(const FilterSettings& s) {
   require(s.record_every >= 1, "record-every", s.record_every, "record-every >= 1");
   require(s.reference == ReferenceCheck::none || (s.reference_epochs >= 0 && s.reference_epochs <= s.epochs),
           "reference-epochs", s.reference_epochs, "0 <= reference-epochs <= epochs");
+  require(!(s.vectors && s.sigma0), "sigma0", "(with vectors)",
+          "either the network's vectors or the theory's Gram matrix, not both");
+  if (s.vectors) validate_vectors(*s.vectors, s.neurons, s.rank);
+  if (s.sigma0) {
+    require(s.sigma0->rows() == 2 * s.rank + 2, "rank", s.rank,
+            "the R of sigma0 (" + std::to_string(s.sigma0->rows() / 2 - 1) + ")");
+    fo::validate_overlaps(*s.sigma0, s.rank);
+  }
 }
 
 namespace {
 
 // Sigma of the reference's gradient flow (adaptive at double, extrapolation at 50 digits) at
-// each of `epochs`, from the network's initial Gram matrix, as doubles.
+// each of `epochs`, from the theory's initial Gram matrix, as doubles.
 template <class Real>
 std::vector<Eigen::MatrixXd> reference_flow(const FilterSettings& s, const Eigen::MatrixXd& sigma0,
                                             const std::vector<long>& epochs, ro::FlowMethod method) {
-  const ro::Model<Real> model = ro::linear_model<Real>(s.rank, Real(s.dt));
+  const ro::Model<Real> model{s.rank, Real(s.dt), s.activation, s.readout};
   const ro::Task<Real> task = ro::filter_task<Real>(
       ro::FilterTarget<Real>{Real(s.decay), Real(s.frequency), Real(s.amplitude)}, Real(s.dt), s.steps);
   ro::FlowSettings<Real> settings{Real(s.lr)};
@@ -70,6 +81,107 @@ std::vector<Eigen::MatrixXd> reference_flow(const FilterSettings& s, const Eigen
   return out;
 }
 
+// The name order and visibility of the overlaps depend only on whether phi is linear (O6, O12).
+fo::Activation order_of(ro::Activation phi) {
+  return phi == ro::Activation::linear ? fo::Activation::linear : fo::Activation::erf;
+}
+
+ro::Task<double> to_reference(const fo::Task& task) { return {task.input, task.target, task.weight}; }
+
+// The N-dimensional network beside the theory: the fast trainer (linear and erf phi) or the
+// reference's BPTT at double (tanh, which the fast path does not have).
+class FilterNetwork {
+ public:
+  virtual ~FilterNetwork() = default;
+  virtual double epoch(double lr) = 0;  // one SGD epoch at N lr; the loss before it
+  virtual double loss() = 0;
+  virtual Eigen::MatrixXd gram() = 0;
+  virtual fo::Network network() = 0;
+};
+
+class FastFilterNetwork final : public FilterNetwork {
+ public:
+  FastFilterNetwork(const fo::Model& model, const fo::Network& net, const fo::Task& task, unsigned threads)
+      : trainer_(model, net, {threads, false}), task_(task) {}
+  double epoch(double lr) override { return trainer_.epoch(task_, lr); }
+  double loss() override { return trainer_.loss(task_); }
+  Eigen::MatrixXd gram() override { return trainer_.gram(); }
+  fo::Network network() override { return trainer_.network(); }
+
+ private:
+  fo::NetworkTrainer trainer_;
+  const fo::Task& task_;
+};
+
+class ReferenceFilterNetwork final : public FilterNetwork {
+ public:
+  ReferenceFilterNetwork(const ro::Model<double>& model, const fo::Network& net, const fo::Task& task)
+      : model_(model), net_{net.z, net.m, net.U, net.V}, task_(to_reference(task)) {}
+  double epoch(double lr) override {
+    const ro::NetworkGradient<double> g = ro::network_gradient(model_, net_, task_);
+    const double rate = static_cast<double>(net_.z.size()) * lr;  // the network learns at N lr
+    net_.z -= rate * g.gradient.z;
+    net_.m -= rate * g.gradient.m;
+    net_.U -= rate * g.gradient.U;
+    net_.V -= rate * g.gradient.V;
+    return g.loss;
+  }
+  double loss() override { return ro::network_loss(model_, net_, task_); }
+  Eigen::MatrixXd gram() override { return fo::gram(network()); }
+  fo::Network network() override { return {net_.z, net_.m, net_.U, net_.V}; }
+
+ private:
+  ro::Model<double> model_;
+  ro::Network<double> net_;
+  ro::Task<double> task_;
+};
+
+enum class TheoryStep { exact_map, euler, direct };
+
+// The overlap theory (O11-O17, O22): the fast solver (linear, erf) or the reference at double.
+class FilterTheory {
+ public:
+  virtual ~FilterTheory() = default;
+  virtual double step(TheoryStep kind, double lr, Eigen::MatrixXd& sigma) = 0;  // the loss before it
+  virtual double loss(const Eigen::MatrixXd& sigma) = 0;
+};
+
+class FastFilterTheory final : public FilterTheory {
+ public:
+  FastFilterTheory(const fo::Model& model, const fo::Task& task) : solver_(model, task) {}
+  double step(TheoryStep kind, double lr, Eigen::MatrixXd& sigma) override {
+    switch (kind) {
+      case TheoryStep::exact_map: return solver_.epoch(lr, fo::Stepper::exact_map, sigma);
+      case TheoryStep::euler: return solver_.epoch(lr, fo::Stepper::euler, sigma);
+      case TheoryStep::direct: break;
+    }
+    return direct_step(solver_, lr, sigma);
+  }
+  double loss(const Eigen::MatrixXd& sigma) override { return solver_.loss(sigma); }
+
+ private:
+  fo::OverlapSolver solver_;
+};
+
+class ReferenceFilterTheory final : public FilterTheory {
+ public:
+  ReferenceFilterTheory(const ro::Model<double>& model, const fo::Task& task) : model_(model), task_(to_reference(task)) {}
+  double step(TheoryStep kind, double lr, Eigen::MatrixXd& sigma) override {
+    const double before = loss(sigma);
+    switch (kind) {
+      case TheoryStep::exact_map: sigma = ro::discrete_map_step(model_, task_, lr, sigma); break;  // (O16)
+      case TheoryStep::euler: sigma += ro::flow_rhs(model_, task_, lr, sigma); break;             // (O17)
+      case TheoryStep::direct: sigma += ro::direct_rhs(model_, task_, lr, sigma); break;          // (O22)
+    }
+    return before;
+  }
+  double loss(const Eigen::MatrixXd& sigma) override { return ro::overlap_loss(model_, sigma, task_); }
+
+ private:
+  ro::Model<double> model_;
+  ro::Task<double> task_;
+};
+
 std::vector<long> recorded_epochs(long last, long every, long limit) {
   std::vector<long> out;
   for (long e = 0; e <= std::min(last, limit); ++e)
@@ -83,7 +195,10 @@ std::vector<long> recorded_epochs(long last, long every, long limit) {
 void require_filter_memory(const FilterSettings& s, bool json_table) {
   validate(s);
   const double rank = s.rank;
-  const double network = 18 * (2 * rank + 2) * s.neurons;
+  // The theory alone keeps no network; tanh's reference network keeps its states, about five
+  // N-vectors a step, for the backward pass (ro::network_gradient).
+  const double reference_states = s.activation == ro::Activation::tanh ? 40.0 * s.neurons * (s.steps + 1.0) : 0.0;
+  const double network = s.sigma0 ? 0.0 : 18 * (2 * rank + 2) * s.neurons + reference_states;
   const double task = (160 + 48 * rank) * s.steps;
   // Epochs 0..every-1, every every-th, and the last (is_recorded).
   const double rows = std::min<double>(static_cast<double>(s.epochs) + 1,
@@ -97,11 +212,31 @@ void require_filter_memory(const FilterSettings& s, bool json_table) {
 
 FilterResult run_filter(const FilterSettings& s) {
   validate(s);
-  const fo::Model model = fo::linear_model(s.rank, s.dt);
+  const bool fast_path = s.activation != ro::Activation::tanh;
+  const bool with_network = !s.sigma0.has_value();
+  const fo::Activation order = order_of(s.activation);
+  const fo::Model model{s.rank, s.dt, order,
+                        s.readout == ro::Readout::after_update ? fo::Readout::after_update : fo::Readout::before_update};
+  const ro::Model<double> reference_model{s.rank, s.dt, s.activation, s.readout};
   const fo::Task task = filter_task(s.decay, s.frequency, s.amplitude, s.dt, s.steps);
-  fo::NetworkTrainer network(model, fo::random_network(s.neurons, s.rank, s.seed), {s.threads, false});
-  fo::OverlapSolver solver(model, task);
-  const Eigen::MatrixXd sigma0 = network.gram();
+
+  FilterResult result;
+  std::unique_ptr<FilterNetwork> network;
+  if (with_network) {
+    result.initial = s.vectors ? *s.vectors : fo::random_network(s.neurons, s.rank, s.seed);
+    if (fast_path)
+      network = std::make_unique<FastFilterNetwork>(model, result.initial, task, s.threads);
+    else
+      network = std::make_unique<ReferenceFilterNetwork>(reference_model, result.initial, task);
+  }
+  std::unique_ptr<FilterTheory> theory;
+  if (fast_path)
+    theory = std::make_unique<FastFilterTheory>(model, task);
+  else
+    theory = std::make_unique<ReferenceFilterTheory>(reference_model, task);
+  // (O45) The theory starts from the exact Gram matrix of the network's own initial vectors.
+  result.sigma0 = with_network ? exact_gram(result.initial) : *s.sigma0;
+  const Eigen::MatrixXd& sigma0 = result.sigma0;
   Eigen::MatrixXd exact = sigma0, euler = sigma0, direct = sigma0;
 
   // The reference flow is computed first at the epochs it shares with the table, plus its last.
@@ -115,48 +250,55 @@ FilterResult run_filter(const FilterSettings& s) {
   }
   std::size_t next_reference = 0;
 
-  FilterResult result;
-  result.overlap_names = overlap_names(s.rank, fo::Activation::linear);
-  result.visible = overlap_visibility(s.rank, fo::Activation::linear);
+  result.overlap_names = overlap_names(s.rank, order);
+  result.visible = overlap_visibility(s.rank, order);
   Table& table = result.trajectory;
-  table.columns = {"epoch", "loss_network", "loss_exact_map", "loss_euler", "loss_direct",
-                   "gap_exact_map", "gap_euler", "gap_direct"};
+  table.columns = {"epoch"};
+  if (with_network) table.columns.push_back("loss_network");
+  table.columns.insert(table.columns.end(), {"loss_exact_map", "loss_euler", "loss_direct"});
+  if (with_network) table.columns.insert(table.columns.end(), {"gap_exact_map", "gap_euler", "gap_direct"});
   if (s.reference != ReferenceCheck::none) {
     table.columns.push_back("loss_reference");
     table.columns.push_back("gap_reference");
   }
-  for (const std::string prefix : {"", "euler_", "direct_"})
+  for (const std::string prefix : {with_network ? "" : "exact_", "euler_", "direct_"})
     for (const auto& name : result.overlap_names) table.columns.push_back(prefix + name);
 
   double worst_exact = 0, worst_euler = 0, worst_reference = 0, last_reference_loss = 0;
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  Progress progress("overlaps filter", "epoch", static_cast<double>(s.epochs),
-                    network_work(model, s.neurons, s.steps, s.epochs),
-                    network_seconds(model, s.neurons, s.steps, s.epochs));
+  std::optional<Progress> progress;
+  if (with_network)
+    progress.emplace("overlaps filter", "epoch", static_cast<double>(s.epochs),
+                     network_work(model, s.neurons, s.steps, s.epochs), network_seconds(model, s.neurons, s.steps, s.epochs));
   for (long e = 0; e <= s.epochs; ++e) {
-    progress.update(static_cast<double>(e));
+    if (progress) progress->update(static_cast<double>(e));
     const bool last = e == s.epochs;
     const bool record = is_recorded(e, s.record_every, s.epochs) ||
                         (next_reference < reference_epochs.size() && reference_epochs[next_reference] == e);
+    // The state the row describes: the network's Sigma, or (theory alone) the exact map's.
     Eigen::MatrixXd net_sigma;
-    if (record) net_sigma = network.gram();
+    if (record) net_sigma = with_network ? network->gram() : exact;
     // Each step returns the loss before it, i.e. the loss at epoch e.
-    const double l_net = last ? network.loss(task) : network.epoch(task, s.lr);
+    const double l_net = !with_network ? nan : last ? network->loss() : network->epoch(s.lr);
     const Eigen::MatrixXd exact_e = exact, euler_e = euler, direct_e = direct;
-    const double l_exact = last ? solver.loss(exact) : solver.epoch(s.lr, fo::Stepper::exact_map, exact);
-    const double l_euler = last ? solver.loss(euler) : solver.epoch(s.lr, fo::Stepper::euler, euler);
-    const double l_direct = last ? solver.loss(direct) : direct_step(solver, s.lr, direct);
+    const double l_exact = last ? theory->loss(exact) : theory->step(TheoryStep::exact_map, s.lr, exact);
+    const double l_euler = last ? theory->loss(euler) : theory->step(TheoryStep::euler, s.lr, euler);
+    const double l_direct = last ? theory->loss(direct) : theory->step(TheoryStep::direct, s.lr, direct);
     if (!record) continue;
-    const double gap_exact = max_abs_difference(net_sigma, exact_e);
-    const double gap_euler = max_abs_difference(net_sigma, euler_e);
-    worst_exact = std::max(worst_exact, gap_exact);
-    worst_euler = std::max(worst_euler, gap_euler);
-    std::vector<double> row{static_cast<double>(e), l_net, l_exact, l_euler, l_direct, gap_exact,
-                            gap_euler, max_abs_difference(net_sigma, direct_e)};
+    std::vector<double> row{static_cast<double>(e)};
+    if (with_network) row.push_back(l_net);
+    row.insert(row.end(), {l_exact, l_euler, l_direct});
+    if (with_network) {
+      const double gap_exact = max_abs_difference(net_sigma, exact_e);
+      const double gap_euler = max_abs_difference(net_sigma, euler_e);
+      worst_exact = std::max(worst_exact, gap_exact);
+      worst_euler = std::max(worst_euler, gap_euler);
+      row.insert(row.end(), {gap_exact, gap_euler, max_abs_difference(net_sigma, direct_e)});
+    }
     if (s.reference != ReferenceCheck::none) {
       if (next_reference < reference_epochs.size() && reference_epochs[next_reference] == e) {
         const Eigen::MatrixXd& ref = reference_sigma[next_reference++];
-        last_reference_loss = solver.loss(ref);
+        last_reference_loss = theory->loss(ref);
         const double gap = max_abs_difference(net_sigma, ref);
         worst_reference = std::max(worst_reference, gap);
         row.push_back(last_reference_loss);
@@ -167,21 +309,28 @@ FilterResult run_filter(const FilterSettings& s) {
       }
     }
     for (const Eigen::MatrixXd* m : std::array<const Eigen::MatrixXd*, 3>{&net_sigma, &euler_e, &direct_e}) {
-      const Eigen::VectorXd values = overlap_values(*m, s.rank, fo::Activation::linear);
+      const Eigen::VectorXd values = overlap_values(*m, s.rank, order);
       row.insert(row.end(), values.data(), values.data() + values.size());
     }
     if (is_recorded(e, s.record_every, s.epochs)) table.add_row(std::move(row));
   }
+  if (with_network) result.final = network->network();
   const std::size_t final_row = table.rows.size() - 1;
   Summary& sum = result.summary;
-  sum.add("loss_network_initial", table.at(0, "loss_network"));
-  sum.add("loss_network_final", table.at(final_row, "loss_network"));
+  if (with_network) {
+    sum.add("loss_network_initial", table.at(0, "loss_network"));
+    sum.add("loss_network_final", table.at(final_row, "loss_network"));
+  } else {
+    sum.add("loss_exact_map_initial", table.at(0, "loss_exact_map"));
+  }
   sum.add("loss_exact_map_final", table.at(final_row, "loss_exact_map"));
   sum.add("loss_euler_final", table.at(final_row, "loss_euler"));
   sum.add("loss_direct_final", table.at(final_row, "loss_direct"));
-  sum.add("max_gap_exact_map", worst_exact);
-  sum.add("max_gap_euler", worst_euler);
-  sum.add("gap_direct_final", table.at(final_row, "gap_direct"));
+  if (with_network) {
+    sum.add("max_gap_exact_map", worst_exact);
+    sum.add("max_gap_euler", worst_euler);
+    sum.add("gap_direct_final", table.at(final_row, "gap_direct"));
+  }
   if (s.reference != ReferenceCheck::none) {
     sum.add("reference_epochs", static_cast<double>(s.reference_epochs));
     sum.add("loss_reference_final", last_reference_loss);

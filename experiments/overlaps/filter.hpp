@@ -1,15 +1,26 @@
-// `overlaps filter` (Figs 1, 5; rank 2: Fig 12): the full N-dimensional linear network trained
-// by SGD at rate N lr on the filter task, beside its overlap theory integrated from the
-// network's initial Gram matrix: the exact map (O16), the public code's Euler step of the flow
-// (O17), and the direct baseline Gbar = I (O22); optionally the reference's adaptive (double)
-// or extrapolation (50 digits) integration of the gradient flow for a short run.
+// `overlaps filter` (Figs 1, 5; rank 2: Fig 12): the full N-dimensional network trained by SGD
+// at rate N lr on the filter task, beside its overlap theory integrated from the network's
+// initial Gram matrix (O45): the exact map (O16; for nonlinear phi the mean-field theory's
+// discrete map), the public code's Euler step of the flow (O17), and the direct baseline
+// Gbar = I (O22); optionally the reference's adaptive (double) or extrapolation (50 digits)
+// integration of the gradient flow for a short run.
+//
+// Every activation and readout of (O2)-(O3): linear and erf run on the fast path (network and
+// theory), tanh on the reference at double (its network's BPTT and its quadrature gain, O10).
+// The network starts from random vectors (O44), or from the user's vectors; the theory alone
+// can start from a user's Gram matrix (O46), without a network.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include <Eigen/Core>
+
 #include <learndyn/experiments/table.hpp>
+#include <learndyn/fast/overlaps/network.hpp>
+#include <learndyn/reference/overlaps/network.hpp>
 
 namespace learndyn::experiments::overlaps {
 
@@ -30,6 +41,12 @@ struct FilterSettings {
   ReferenceCheck reference = ReferenceCheck::none;
   long reference_epochs = 100;
   unsigned threads = 0;     // the network's threads (0: automatic; results do not depend on it)
+  reference::overlaps::Activation activation = reference::overlaps::Activation::linear;
+  reference::overlaps::Readout readout = reference::overlaps::Readout::after_update;
+  // The network's initial vectors (N and rank are theirs); none: fast::overlaps::random_network.
+  std::optional<fast::overlaps::Network> vectors;
+  // The theory alone from this Gram matrix (rank is its R; no network, no vectors).
+  std::optional<Eigen::MatrixXd> sigma0;
 };
 
 // The paper's values (proofs/overlaps_experiments.md E13): rank 1, Figs 1/5 (c* = 0.2, 2000
@@ -37,7 +54,8 @@ struct FilterSettings {
 FilterSettings filter_defaults(int rank);
 
 // Throws ArgumentError naming the setting (rank 1..8, N >= 1, 0 < dt <= 1, T >= 1, lr > 0,
-// epochs >= 0, record_every >= 1, finite target; with a reference check reference_epochs 0..epochs).
+// epochs >= 0, record_every >= 1, finite target; with a reference check reference_epochs 0..epochs;
+// vectors of N neurons and the rank; a sigma0 of size 2 rank + 2, not with vectors).
 void validate(const FilterSettings& settings);
 
 struct FilterResult {
@@ -45,11 +63,15 @@ struct FilterResult {
   // gap_exact_map, gap_euler, gap_direct (max over Sigma's entries of |Sigma_network -
   // Sigma_theory|); with a reference check loss_reference and gap_reference (reference flow vs
   // network; NaN after reference_epochs); then the network's overlaps (names below),
-  // euler_<name> and direct_<name>.
+  // euler_<name> and direct_<name>. With sigma0 (the theory alone): epoch, loss_exact_map,
+  // loss_euler, loss_direct, (loss_reference, and gap_reference against the exact map), then
+  // exact_<name>, euler_<name>, direct_<name>.
   Table trajectory;
-  std::vector<std::string> overlap_names;  // the public code's linear order (O6)
+  std::vector<std::string> overlap_names;  // the public code's order for the activation (O6)
   std::vector<bool> visible;               // (O12)
   Summary summary;
+  Eigen::MatrixXd sigma0;                  // the theory's start (O45, or the given sigma0)
+  fast::overlaps::Network initial, final;  // the network's vectors (empty with sigma0)
 };
 
 FilterResult run_filter(const FilterSettings& settings);

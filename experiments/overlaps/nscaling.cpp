@@ -71,7 +71,7 @@ void run_one(const NScalingSettings& s, Run& run) {
   const fo::Network net0 = initial_network(s, run.neurons, init);
   const fo::Model erf = fo::erf_model(1, s.task.dt), lin = fo::linear_model(1, s.task.dt);
   fo::NetworkTrainer network(erf, net0, {1, false});
-  Eigen::MatrixXd theory = network.gram();
+  Eigen::MatrixXd theory = exact_gram(net0);  // (O45) the exact Gram matrix of the initial vectors
   std::optional<fo::NetworkTrainer> control;
   Eigen::MatrixXd control_theory = theory;
   if (s.linear_control) control.emplace(lin, net0, fo::NetworkOptions{1, false});

@@ -9,6 +9,8 @@
 #include <thread>
 
 #include <learndyn/common/progress.hpp>
+#include <learndyn/common/eigen_scalar.hpp>
+#include <learndyn/common/scalar.hpp>
 #include <learndyn/fast/overlaps/network.hpp>
 #include <learndyn/reference/overlaps/overlaps.hpp>
 
@@ -49,6 +51,53 @@ double overlap_gap(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b, const std
   for (Eigen::Index i = 0; i < va.size(); ++i)
     if (visibility[static_cast<std::size_t>(i)] == visible) worst = std::max(worst, std::fabs(va(i) - vb(i)));
   return worst;
+}
+
+namespace {
+
+// sum_i x_i y_i over one block as the unevaluated sum hi + lo of two doubles, by Dot2 (O45):
+// each product split exactly by an FMA, the running sum by TwoSum, the errors gathered in lo.
+void dot2(const double* x, const double* y, Eigen::Index count, double& hi, double& lo) {
+  double s = 0, c = 0;
+  for (Eigen::Index i = 0; i < count; ++i) {
+    const double p = x[i] * y[i], e = std::fma(x[i], y[i], -p);  // p + e = x_i y_i exactly
+    const double t = s + p, z = t - s, q = (s - (t - z)) + (p - z);  // t + q = s + p exactly
+    s = t;
+    c += q + e;
+  }
+  hi = s;
+  lo = c;
+}
+
+}  // namespace
+
+Eigen::MatrixXd exact_gram(const fo::Network& net) {
+  // (O45) Blocks of kGramBlock neurons by Dot2 in double, each within gamma_1024^2 sum|x_i y_i|
+  // of its exact sum; the blocks' hi + lo added at 50 digits; the entry divided by N there and
+  // rounded once to double.
+  constexpr Eigen::Index kGramBlock = 1024;
+  const Eigen::Index rank = net.U.cols(), n = 2 * rank + 2;
+  const auto column = [&](Eigen::Index a) -> const double* {  // the canonical order of (O5)
+    if (a == 0) return net.z.data();
+    if (a <= rank) return net.V.col(a - 1).data();
+    if (a == rank + 1) return net.m.data();
+    return net.U.col(a - rank - 2).data();
+  };
+  const Eigen::Index neurons = net.z.size();
+  Eigen::MatrixXd out(n, n);
+  for (Eigen::Index a = 0; a < n; ++a)
+    for (Eigen::Index b = a; b < n; ++b) {
+      const double *x = column(a), *y = column(b);
+      real sum = 0;
+      for (Eigen::Index start = 0; start < neurons; start += kGramBlock) {
+        double hi, lo;
+        dot2(x + start, y + start, std::min(kGramBlock, neurons - start), hi, lo);
+        sum += real(hi);
+        sum += real(lo);
+      }
+      out(a, b) = out(b, a) = static_cast<double>(sum / real(static_cast<double>(neurons)));
+    }
+  return out;
 }
 
 double max_abs_difference(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) {

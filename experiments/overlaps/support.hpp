@@ -13,6 +13,7 @@
 
 #include <learndyn/common/random.hpp>
 #include <learndyn/fast/overlaps/model.hpp>
+#include <learndyn/fast/overlaps/network.hpp>
 #include <learndyn/fast/overlaps/overlap_ode.hpp>
 #include <learndyn/reference/overlaps/tasks.hpp>
 
@@ -30,6 +31,11 @@ Eigen::VectorXd overlap_values(const Eigen::MatrixXd& sigma, int rank, fo::Activ
 
 // Loss-visible (true) or invisible (false), same order (O12).
 std::vector<bool> overlap_visibility(int rank, fo::Activation phi);
+
+// Sigma_0 = C^T C / N of a network (O5) as the overlap theory starts from it (O45): every entry
+// computed at 50 digits from the exact doubles and rounded once, so that it is the Gram matrix
+// of the user's vectors to within half an ulp, whatever N and the order of the sums.
+Eigen::MatrixXd exact_gram(const fo::Network& net);
 
 // The largest |difference| between the rank-1 linear overlaps (O5) of `a` and `b` over the
 // loss-visible ones (`visible` true) or the invisible ones (false), per `visibility` (O12).
