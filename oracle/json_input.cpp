@@ -133,6 +133,25 @@ std::string JsonCursor::string() const {
   return value_->get<std::string>();
 }
 
+bool JsonCursor::boolean() const {
+  if (!value_->is_boolean()) fail("expected true or false, found " + describe_type(*value_));
+  return value_->get<bool>();
+}
+
+double JsonCursor::number() const {
+  if (!value_->is_number()) fail("expected a number, found " + describe_type(*value_));
+  return value_->get<double>();
+}
+
+void JsonCursor::only_keys(const std::vector<std::string_view>& allowed) const {
+  for (const auto& item : object().items()) {
+    if (std::find(allowed.begin(), allowed.end(), item.key()) != allowed.end()) continue;
+    std::string names;
+    for (const std::string_view key : allowed) names += (names.empty() ? "" : ", ") + std::string(key);
+    member(item.key()).fail("unknown key; allowed here: " + names);
+  }
+}
+
 long JsonCursor::integer(long lo, long hi) const {
   if (!value_->is_number_integer() && !value_->is_number_unsigned())
     fail("expected an integer, found " + describe_type(*value_));

@@ -8,6 +8,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -37,6 +38,11 @@ class JsonCursor {
   const Json& array() const;                      // requires an array
   std::string string() const;                     // requires a string
   long integer(long lo, long hi) const;           // requires an integer in [lo, hi]
+  bool boolean() const;                           // requires true or false
+  double number() const;                          // requires a number
+  // Requires an object whose keys are all in `allowed`; an unknown key fails at its own path
+  // (a misspelt optional key must not be ignored).
+  void only_keys(const std::vector<std::string_view>& allowed) const;
   [[noreturn]] void fail(const std::string& message) const;
 
  private:
