@@ -196,10 +196,10 @@ ManifestProblem parse_manifest(std::string_view text, const std::string& file, c
     model.fail("'" + kind + "' is not gru, rnn_rate, rnn_vanilla or attention");
   // No default: torch's default is time-major (batch_first=False) while learndyn's export is
   // batch-first, and an (L, L, k) array reads either way without a shape error.
+  const std::string layouts = "true if x is (B, T, inputs), false if (T, B, inputs) (torch's default)";
+  if (!m.has("batch_first")) m.fail("missing required key \"batch_first\": " + layouts);
   const JsonCursor layout = m.member("batch_first");
-  if (!layout.value().is_boolean())
-    layout.fail("expected true (x is (B, T, inputs)) or false (torch's default: (T, B, inputs)), found " +
-                oracle::describe_type(layout.value()));
+  if (!layout.value().is_boolean()) layout.fail("expected " + layouts + ", found " + oracle::describe_type(layout.value()));
   const bool batch_first = layout.boolean();
   ArraySource arrays{load, std::nullopt};
   if (m.has("arrays")) {
