@@ -6,8 +6,8 @@ as a new user would: the time-major model (batch_first=False, torch's default) a
 tensor, its batch-first twin (same state_dict, x transposed) as one .npz. For each, torch's
 own NTK_S = J J^T from the float64 Jacobian of every output state with respect to every
 parameter (one reverse-mode pass per state): its trace, Frobenius
-norm and participation ratio against learndyn's `--estimator exact` within 1e-12 relative
-(N51), and the two layouts' learndyn outputs byte for byte equal (N50).
+norm and participation ratio against learndyn's `--estimator exact` within the bounds of
+N51 (about 1e-12 relative), and the two layouts' learndyn outputs byte for byte equal (N50).
 
 Usage: test_ntk_torch.py path/to/learndyn. Needs python3-torch (scripts/install_packages.sh).
 """
@@ -95,9 +95,12 @@ with tempfile.TemporaryDirectory() as scratch:
         for label, text in (("batch_first=False, .npy files", out_tm_text), ("batch_first=True, .npz", out_bf_text)):
             got = json.loads(text)
             check(f"{kind} {label}: B, T", (got["model"]["batch"], got["model"]["steps"]) == (B, T), str(got["model"]))
+            # N51: each side's NTK entries within eps = 64 T (k n + d) u relative, d = n + n_in + 1
+            eps = 64 * T * ((3 if kind == "gru" else 1) * H + H + I + 1) * 2.0**-53
             for q, value in want.items():
                 rel = abs(got[q]["value"] - value) / abs(value)
-                check(f"{kind} {label}: {q} = torch's ({rel:.1e} <= 1e-12)", rel <= 1e-12,
+                bound = (8 if q == "participation_ratio" else 2) * eps
+                check(f"{kind} {label}: {q} = torch's ({rel:.1e} <= {bound:.1e})", rel <= bound,
                       f"learndyn {got[q]['value']!r}, torch {value!r}")
         strip = lambda text: [line for line in text.splitlines() if '"source"' not in line]
         check(f"{kind}: batch_first=False gives the bytes of its batch-first twin", strip(out_tm_text) == strip(out_bf_text))
