@@ -60,8 +60,8 @@ void record_given(const CLI::App& cmd, ModelOptions& o) {
 void refuse_model_options(const ModelOptions& o, const std::string& source) {
   for (const char* name : kModelDescription)
     if (o.given.count(name))
-      throw ArgumentError(std::string(name).substr(2), "given with " + source,
-                          "not with " + source + ", which states the model, its sizes and its inputs");
+      throw ArgumentError(std::string(name).substr(2), "given",
+                          "only without " + source + ", which states the model, its sizes and its inputs");
 }
 
 void add_model_options(CLI::App& cmd, ModelOptions& o, bool with_manifest) {
