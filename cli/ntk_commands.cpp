@@ -350,7 +350,7 @@ Json metrics_report(const MetricsOptions& o) {
 
 struct ExportOptions {
   ModelOptions model;
-  std::string dir, format = "npy", case_id;
+  std::string dir, arrays = "npy", case_id;
 };
 
 // The golden NTK case `id` (oracle/ntk_cases.cpp): the built-in model its inputs name, with
@@ -376,8 +376,8 @@ Problem golden_case_problem(const std::string& id) {
 }
 
 void export_model(const ExportOptions& o) {
-  require(o.format == "npy" || o.format == "npz", "format", "'" + o.format + "'", "npy or npz");
-  const auto format = o.format == "npz" ? experiments::ntk::ArrayFormat::npz : experiments::ntk::ArrayFormat::npy;
+  require(o.arrays == "npy" || o.arrays == "npz", "arrays", "'" + o.arrays + "'", "npy or npz");
+  const auto format = o.arrays == "npz" ? experiments::ntk::ArrayFormat::npz : experiments::ntk::ArrayFormat::npy;
   if (!o.case_id.empty()) {
     refuse_model_options(o.model, "--case");
     return experiments::ntk::write_manifest(o.dir, golden_case_problem(o.case_id), format);
@@ -419,7 +419,7 @@ void add_ntk_commands(CLI::App& app, std::function<void()>& action) {
   set_example(*export_cmd, "learndyn ntk export --model gru --hidden 8 --dir model");
   add_model_options(*export_cmd, eo->model, false);
   export_cmd->add_option("--dir", eo->dir, "directory to write")->required()->check(non_empty_path());
-  export_cmd->add_option("--format", eo->format, "npy (one .npy per array) | npz (one model.npz) (default npy)");
+  export_cmd->add_option("--arrays", eo->arrays, "npy (one .npy file per array) | npz (one model.npz) (default npy)");
   export_cmd->add_option("--case", eo->case_id, "a golden NTK case id (`learndyn oracle show --list`): its model, "
                                                 "with the case id and its certified values")->type_name("ID");
   export_cmd->callback([eo, export_cmd, &action] {

@@ -42,10 +42,10 @@ for model in gru rnn_rate rnn_vanilla; do
   check "manifest of exported $model gives the built-in numbers" test "$builtin" = "$byom"
 done
 
-# --- the arrays as one .npz (--format npz) give the same numbers as the .npy files ---------------
-run ntk export --model gru --alpha 0.5 --seed 3 --format npz --dir "$scratch/gru_npz"
-check "export --format npz exits 0" test "$rc" = 0
-check "export --format npz writes model.json and model.npz only" test "$(ls "$scratch/gru_npz" | tr '\n' ' ')" = "model.json model.npz "
+# --- the arrays as one .npz (--arrays npz) give the same numbers as the .npy files ---------------
+run ntk export --model gru --alpha 0.5 --seed 3 --arrays npz --dir "$scratch/gru_npz"
+check "export --arrays npz exits 0" test "$rc" = 0
+check "export --arrays npz writes model.json and model.npz only" test "$(ls "$scratch/gru_npz" | tr '\n' ' ')" = "model.json model.npz "
 run ntk metrics --manifest "$scratch/gru/model.json" --json; npy=$(grep -v '"source"' <<<"$out")
 run ntk metrics --manifest "$scratch/gru_npz/model.json" --json; npz=$(grep -v '"source"' <<<"$out")
 check "manifest with model.npz gives the numbers of the .npy folder" test "$npy" = "$npz"
@@ -69,7 +69,7 @@ check "batch_first false: B and T as torch's (T, B, n_in) states them" test "$(v
 # --- ntk export --case: the golden case's model, id and certified values; metrics on it
 # reproduces them (the fast exact values within the bounds of N51)
 for id in $("$bin" oracle show --list | grep '^ntk\.metrics\.'); do
-  run ntk export --case "$id" --format npz --dir "$scratch/case"
+  run ntk export --case "$id" --arrays npz --dir "$scratch/case"
   check "export --case $id exits 0" test "$rc" = 0
   run ntk metrics --manifest "$scratch/case/model.json" --estimator exact --json
   check "case $id: metrics reproduces the golden values" /usr/bin/python3 -c "
@@ -311,7 +311,7 @@ done
 bad "export unknown case" "case" ntk export --case ntk.metrics.nope --dir "$scratch/never"
 bad "export ghost case" "case" ntk export --case "$("$bin" oracle show --list | grep '^ghost' | head -1)" --dir "$scratch/never"
 bad "export --case with a model option" "hidden" ntk export --case "$id" --hidden 4 --dir "$scratch/never"
-bad "export format" "format" ntk export --format xml --dir "$scratch/never"
+bad "export arrays" "arrays" ntk export --arrays xml --dir "$scratch/never"
 check "refused exports write nothing" test ! -e "$scratch/never"
 
 bad "attention option on a recurrent model" "attention" ntk metrics --model gru --attention 4
