@@ -198,6 +198,27 @@ TEST(NtkManifest, TimeMajorInputsAndTargetAreReadAsTheirBatchFirstTwin) {
   EXPECT_EQ(manifest_fault(rnn_with(R"("batch_first": true)", R"("batch_first": false)"), batch_first), "m.json:$.h0");
 }
 
+TEST(NtkManifest, TimeMajorAttentionInputsAreReadAsTheirBatchFirstTwin) {
+  ManifestArrays arrays;
+  arrays.add("q", {2, 3}).add("k", {2, 3}).add("v", {2, 3}).add("w1", {4, 2}).add("b1", {4});
+  arrays.add("w2", {1, 4}).add("b2", {1}).add("x", {2, 5, 3});
+  ManifestArrays time_major = arrays;
+  NpyArray& xt = time_major.arrays.at("x");
+  xt.shape = {5, 2, 3};
+  for (std::size_t b = 0; b < 2; ++b)
+    for (std::size_t t = 0; t < 5; ++t)
+      for (std::size_t i = 0; i < 3; ++i) xt.data[(t * 2 + b) * 3 + i] = arrays.arrays.at("x").data[(b * 5 + t) * 3 + i];
+  const std::string text = R"({"model": "attention", "inputs": 3, "attention": 2, "mlp": 4, "outputs": 1, "batch_first": true,
+      "weights": {"W_q": "q", "W_k": "k", "W_v": "v", "W_1": "w1", "b_1": "b1", "W_2": "w2", "b_2": "b2"}, "x": "x"})";
+  std::string time_major_text = text;
+  time_major_text.replace(time_major_text.find("true"), 4, "false");
+  const auto a = std::get<en::AttentionProblem>(en::parse_manifest(text, "m.json", arrays.loader()));
+  const auto b = std::get<en::AttentionProblem>(en::parse_manifest(time_major_text, "m.json", time_major.loader()));
+  EXPECT_EQ(b.inputs.batch, 2);
+  EXPECT_EQ(b.inputs.steps, 5);
+  EXPECT_EQ(a.inputs.x, b.inputs.x);
+}
+
 TEST(NtkManifest, StrictJsonNamesTheFileAndThePath) {
   const ManifestArrays good = rnn_arrays();
   EXPECT_EQ(manifest_fault(std::string(kRnn) + " x", good), "m.json:");                      // trailing bytes
