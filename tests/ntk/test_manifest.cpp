@@ -223,10 +223,10 @@ TEST(NtkManifest, StrictJsonNamesTheFileAndThePath) {
   const ManifestArrays good = rnn_arrays();
   EXPECT_EQ(manifest_fault(std::string(kRnn) + " x", good), "m.json:");                      // trailing bytes
   EXPECT_EQ(manifest_fault(std::string(kRnn) + "{}", good), "m.json:");                      // a second document
-  EXPECT_EQ(manifest_fault(rnn_with(R"("alpha": 0.5)", R"("alpha": 1e999)"), good), "m.json:");  // overflow
+  EXPECT_EQ(manifest_fault(rnn_with(R"("alpha": 0.5)", R"("alpha": 1e999)"), good), "m.json:$.alpha");  // overflow
   EXPECT_EQ(manifest_fault(rnn_with(R"("hidden": 2)", R"("hidden": 99999999999999999999999)"), good), "m.json:$.hidden");
   EXPECT_EQ(manifest_fault(rnn_with(R"("bias_hh_l0": "bh")", R"("bias_hh_l0": "bh", "bias_hh_l0": "bh")"), good),
-            "m.json:");  // duplicate key inside "weights"
+            "m.json:$.weights.bias_hh_l0");  // duplicate key inside "weights"
   EXPECT_EQ(manifest_fault(rnn_with(R"("bias_hh_l0": "bh")", R"("bias_hh_l0": "bh", "weight_ih_l1": "wi")"), good),
             "m.json:$.weights.weight_ih_l1");  // a second layer is not read silently
   EXPECT_EQ(manifest_fault(rnn_with(R"("alpha": 0.5,)", R"("alpha": 0.5, "bias": false,)"), good),
@@ -280,7 +280,7 @@ TEST(NtkManifest, AGoldenCaseCarriesItsIdAndCertifiedValues) {
 
 TEST(NtkManifest, DuplicateKeysAndBadJsonAreRefusedNotResolved) {
   const ManifestArrays good = rnn_arrays();
-  EXPECT_EQ(manifest_fault(R"({"model": "gru", "model": "rnn_rate"})", good), "m.json:");
+  EXPECT_EQ(manifest_fault(R"({"model": "gru", "model": "rnn_rate"})", good), "m.json:$.model");
   EXPECT_EQ(manifest_fault("{not json", good), "m.json:");
   EXPECT_EQ(manifest_fault(kRnn, good), "");
 }
