@@ -18,7 +18,9 @@
 #include <learndyn/common/input_error.hpp>
 #include <learndyn/common/decimal.hpp>
 #include <learndyn/common/text_file.hpp>
+#include <learndyn/common/memory_budget.hpp>
 #include <learndyn/experiments/ntk/manifest.hpp>
+#include <learndyn/experiments/ntk/metrics_memory.hpp>
 #include "cli/ntk_attention_commands.hpp"
 #include <learndyn/fast/ntk/attention.hpp>
 #include <learndyn/fast/ntk/estimators.hpp>
@@ -139,26 +141,25 @@ EstimatorSettings estimator_settings(const MetricsOptions& o) {
           static_cast<std::uint64_t>(parse_integer(o.estimator_seed, "estimator-seed", 0, 9223372036854775807L))};
 }
 
-// The widest block of vectors one NTK apply takes: the estimator's probes, the cosine's (at
-// least 8), the ranks' blocks of 64, or every state of the dense (exact) operator.
-int widest_block(const MetricsOptions& o, const EstimatorSettings& e) {
-  int m = std::max(e.probes, 8);
-  if (o.estimator == "hutch++") m = std::max({m, e.sketch, e.residual});
-  if (o.estimator == "exact") m = 4096;
-  if (o.ranks) m = std::max(m, 64);
-  return m;
+// What the metrics apply the NTK to, for the memory estimate (experiments/ntk/metrics_memory.hpp).
+experiments::ntk::MetricsWork metrics_work(const MetricsOptions& o, const EstimatorSettings& e) {
+  using Estimator = experiments::ntk::MetricsWork::Estimator;
+  experiments::ntk::MetricsWork w;
+  w.estimator = o.estimator == "exact" ? Estimator::exact : o.estimator == "hutchinson" ? Estimator::hutchinson
+                                                                                       : Estimator::hutch_plus_plus;
+  w.sketch = e.sketch;
+  w.residual = e.residual;
+  w.probes = e.probes;
+  w.cosine_probes = std::max(e.probes, 8);  // add_operator_metrics' cosine
+  w.top_k = e.top_k;
+  w.reduced = o.ranks;
+  return w;
 }
 
-// Refused up front, not attempted. Measured: applying the recurrent NTK_S to m vectors keeps
-// about 8 (80 + 8 m) bytes per state and 8 (12 + m) per parameter, so the allowed
-// B T n = 5e7 at 64 probes (~200 GB), or a GRU of hidden 4096 (5e7 parameters, ~25 GB),
-// ended in std::bad_alloc, or in an abort on 2 threads.
-void require_ntk_memory(std::ptrdiff_t states, int parameters, int m) {
-  const double bytes = 8 * ((80.0 + 8 * m) * static_cast<double>(states) + (12.0 + m) * parameters);
-  std::ostringstream value;
-  value << states << " states, " << parameters << " parameters, " << m << " probes";
-  require(bytes <= 8e9, "size", value.str(),
-          "an estimated <= 8 GB of NTK work memory (lower --batch, --steps, --hidden, --inputs or the probe counts)");
+// The options that set the sizes, or the manifest, named when the estimate is refused.
+experiments::ntk::SizeNames size_names(const ModelOptions& o) {
+  if (!o.manifest.empty()) return {"manifest", o.manifest, "manifest", o.manifest, "manifest", o.manifest};
+  return {"batch", o.batch, "hidden", o.hidden, "steps", o.steps};
 }
 
 // What the metrics need of a model: NTK_S and its core as operators on the state space of
@@ -259,6 +260,8 @@ Json attention_metrics_report(const MetricsOptions& o, const EstimatorSettings& 
   const int batch = p.inputs.batch, steps = p.inputs.steps;
   require(o.estimator != "exact" || static_cast<double>(batch) * steps * shape.state_size() <= 4096, "estimator",
           "exact", "exact only for B T (4 attention + mlp + outputs) <= 4096 states");
+  require_memory_terms(experiments::ntk::kMetricsFixedBytes,
+                       experiments::ntk::attention_metrics_memory(shape, batch, steps, metrics_work(o, e), size_names(o.model)));
   const fn::AttentionNtk ntk(p.model, p.inputs, {e.threads});
   Json r = Json::object();
   r["command"] = "ntk metrics";
@@ -328,7 +331,9 @@ Json metrics_report(const MetricsOptions& o) {
   const Problem p = manifest ? std::get<Problem>(*manifest) : builtin_problem(o.model);
   const std::ptrdiff_t states = static_cast<std::ptrdiff_t>(p.inputs.batch) * p.inputs.steps * p.model.shape.hidden;
   require(o.estimator != "exact" || states <= 4096, "estimator", "exact", "exact only for B T n <= 4096 states");
-  require_ntk_memory(states, fn::parameter_count(p.model.shape), widest_block(o, e));
+  require_memory_terms(experiments::ntk::kMetricsFixedBytes,
+                       experiments::ntk::recurrent_metrics_memory(p.model.shape, p.inputs.batch, p.inputs.steps,
+                                                                  metrics_work(o, e), size_names(o.model)));
   const fn::Ntk ntk(p.model, p.inputs, {e.threads});
   const std::ptrdiff_t dim = ntk.dimension();
   const fn::SymmetricOperator a{dim, [&](const double* in, double* out, int m) { ntk.apply_ntk(in, out, m); }};

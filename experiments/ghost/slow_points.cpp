@@ -6,6 +6,7 @@
 #include <string>
 
 #include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/progress.hpp>
 #include <learndyn/experiments/ghost/divergence.hpp>
 #include <learndyn/oracle/to_reference.hpp>
 #include <learndyn/reference/ghost/rnn_dynamics.hpp>
@@ -14,6 +15,13 @@ namespace learndyn::experiments::ghost {
 namespace {
 namespace fg = learndyn::fast::ghost;
 namespace rg = learndyn::reference::ghost;
+
+// One full-space search (R26) on one core, for the estimate announced up front: damped Newton
+// on q, each step a dense N x N factorisation and the classification's eigenvalues, O(N^3).
+// Measured on the 2-core development machine (rank 0, DA, at epoch 0): 0.69 s a start at N = 256,
+// 5.0 s at N = 512, i.e. ~4e-8 N^3 s (at N = 4096 about 45 min a start).
+constexpr double kNewtonSecondsPerCube = 4e-8;
+double newton_start_seconds(int n) { return kNewtonSecondsPerCube * std::pow(static_cast<double>(n), 3); }
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
@@ -94,16 +102,28 @@ SlowPointResult run_rnn_slow_points(const fg::RunSpec& s, const SlowPointSetting
   t.label_columns = {{"kind", kinds}};
   fg::RnnTrainer trainer(s);
   const std::string lr_text = render_value(s.lr);
+  Progress training("ghost rnn-slow-points", "training epoch", static_cast<double>(settings.epochs.back()));
   for (long e : settings.epochs) {
     while (trainer.epochs_done() < e) {  // a diverged net (NaN) would have no objects
+      training.update(static_cast<double>(trainer.epochs_done()));
       const double loss = trainer.epoch();
       require_finite_loss(loss, "lr", lr_text, s.lr, trainer.epochs_done());
     }
     const rg::RnnParams<double> p = oracle::to_reference<double>(trainer.net());
-    const auto options = rg::default_search_options<double>();
-    const std::vector<rg::DynamicalObject<double>> found =
-        out.latent_search ? rg::find_latent_objects(p, Eigen::VectorXd(), settings.grid, options)
-                          : rg::find_objects(p, visited_states(s, trainer.net(), settings.stride), options);
+    auto options = rg::default_search_options<double>();
+    std::vector<rg::DynamicalObject<double>> found;
+    if (out.latent_search) {
+      found = rg::find_latent_objects(p, Eigen::VectorXd(), settings.grid, options);
+    } else {
+      const Eigen::MatrixXd starts = visited_states(s, trainer.net(), settings.stride);
+      const double starts_count = static_cast<double>(starts.cols());
+      Progress progress("ghost rnn-slow-points", "Newton start", starts_count,
+                        "epoch " + std::to_string(e) + ": " + render_count(starts_count) + " Newton searches in N = " +
+                            std::to_string(s.neurons) + " dimensions",
+                        starts_count * newton_start_seconds(s.neurons));
+      options.on_start = [&](long done, long) { progress.update(static_cast<double>(done)); };
+      found = rg::find_objects(p, starts, options);
+    }
     if (out.latent_search) out.pictures.push_back(latent_picture(s, trainer.net()));
     EpochCounts n{e, 0, 0, 0};
     for (const auto& obj : found) {

@@ -5,6 +5,8 @@
 #include <limits>
 
 #include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/memory_budget.hpp>
+#include <learndyn/experiments/ntk/metrics_memory.hpp>
 #include <learndyn/fast/ntk/estimators.hpp>
 
 namespace learndyn::experiments::ntk {
@@ -83,6 +85,15 @@ void validate(const AttentionRankConfig& c) {
             "per-token state 4 attention + mlp + outputs <= 4096");
     require(static_cast<double>(c.batch) * c.steps * shape.state_size() <= 5e7, "batch", c.batch,
             "B T (4 attention + mlp + outputs) <= 5e7 states");
+    MetricsWork work;  // the reductions, and Hutch++ for the overall rank
+    work.estimator = c.overall ? MetricsWork::Estimator::hutch_plus_plus : MetricsWork::Estimator::none;
+    work.sketch = c.sketch;
+    work.residual = c.residual;
+    work.cosine_probes = 0;
+    work.reduced = true;
+    require_memory_terms(kMetricsFixedBytes,
+                         attention_metrics_memory(shape, c.batch, c.steps, work,
+                                                  {"batch", std::to_string(c.batch), "", "", "steps", std::to_string(c.steps)}));
   }
 }
 

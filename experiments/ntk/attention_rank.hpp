@@ -24,7 +24,8 @@ struct AttentionRankConfig {
   unsigned threads = 2;            // 0..2, 0 = every core (at most 2): results do not depend on it
 };
 
-// ArgumentError naming the parameter (and the memory bounds B T^2 and B T D <= 5e7).
+// ArgumentError naming the parameter (the memory bounds B T^2 and B T D <= 5e7, and the estimated
+// working memory against the budget: experiments/ntk/metrics_memory.hpp).
 void validate(const AttentionRankConfig& config);
 
 struct AttentionRankResult {

@@ -215,7 +215,7 @@ SpeedSearchOptions<Real> default_search_options() {
   using std::pow;
   const Real eps = std::numeric_limits<Real>::epsilon();
   return {200, Real(pow(eps, Real(9) / 10)), Real(pow(eps, Real(6) / 10)),
-          Real(pow(eps, Real(35) / 100))};
+          Real(pow(eps, Real(35) / 100)), {}};
 }
 
 template <class Real>
@@ -344,6 +344,7 @@ std::vector<DynamicalObject<Real>> find_objects(const RnnParams<Real>& params,
         minimise_speed(params, Vector<Real>(starts.col(j)), SearchSpace::full, options);
     DynamicalObject<Real> o = classify(params, m, SearchSpace::full, options);
     if (o.kind != PointKind::unconverged) merge_into(found, std::move(o));
+    if (options.on_start) options.on_start(static_cast<long>(j + 1), static_cast<long>(starts.cols()));
   }
   sort_fixed_points_first(found);
   return found;

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <complex>
+#include <functional>
 #include <vector>
 
 #include <learndyn/common/scalar.hpp>  // learndyn::real, the 50-digit scalar this is instantiated for
@@ -48,6 +49,9 @@ struct SpeedSearchOptions {
   Real flow_tolerance;      // |f|_inf <= this: a fixed point
   Real eigen_tolerance;     // |lambda| <= max(this, 1e-10) max(1, |J|_inf): "zero" (R28);
                             // eigenvalues are computed in double (a sign decision)
+  // Called by find_objects after each start (done of total): a full-space search at large N
+  // takes hours, and the caller reports its progress. Empty: not called.
+  std::function<void(long done, long total)> on_start = {};
 };
 // Defaults scaled to the precision: eps^0.9, eps^0.6, eps^0.35 (double: ~1e-14, 4e-10, 3e-6).
 template <class Real>

@@ -80,7 +80,21 @@ if [ -z "${LEARNDYN_CLI_QUICK:-}" ]; then
   check "train CSV: estimate within 2x of the peak" within_2x ghost train --eta 0.1 --runs 1000 --epochs 999
   check "train JSON: estimate within 2x of the peak" within_2x ghost train --eta 0.1 --runs 300 --epochs 999 --format json
   check "train --reference: estimate within 2x of the peak" within_2x ghost train --eta 0.1 --reference --epochs 200000 --record-every 100
+  # The NTK metrics (experiments/ntk/metrics_memory.hpp): each term of the estimate dominant once.
+  check "ntk GRU states-bound (Hutch++): estimate within 2x of the peak" within_2x ntk metrics --hidden 64 --batch 32 --steps 64
+  check "ntk GRU parameter-bound: estimate within 2x of the peak" within_2x ntk metrics --hidden 1024 --batch 2 --steps 8 --estimator hutchinson --probes 32
+  check "ntk GRU input-bound: estimate within 2x of the peak" within_2x ntk metrics --hidden 4 --batch 16 --steps 512 --inputs 1024 --estimator hutchinson --probes 8
+  check "ntk exact: estimate within 2x of the peak" within_2x ntk metrics --hidden 8 --batch 4 --steps 40 --estimator exact
+  check "ntk attention (Hutch++): estimate within 2x of the peak" within_2x ntk metrics --model attention --batch 32 --steps 64
+  check "ntk attention softmax-bound: estimate within 2x of the peak" within_2x ntk metrics --model attention --batch 2 --steps 2048 --estimator hutchinson --probes 8
+  check "attention-rank: estimate within 2x of the peak" within_2x ntk attention-rank --inputs 4 --seeds 0 --batch 8 --steps 256
 fi
+# Attention at the largest allowed B T D: ~200 GB, refused at once naming batch (it ended in
+# std::bad_alloc after ~45 s); the softmax weights' B T^2 name steps.
+bad "ntk attention at B T D = 3.4e7" "invalid batch" ntk metrics --model attention --batch 20000 --steps 50 --mlp 1
+check "the refusal states the estimate" grep -q "estimated working memory" <<<"$err"
+bad "attention-rank at B T D = 4e7" "invalid batch" ntk attention-rank --batch 10000 --steps 40 --mlp 4000 --attention 1
+bad "ntk GRU of hidden 4096 at 64 probes" "invalid hidden" ntk metrics --hidden 4096 --batch 1 --steps 2
 
 # --- long runs: the work up front, progress on stderr; short runs quiet ----------------------
 run overlaps filter --epochs 20
@@ -92,6 +106,14 @@ timeout 5 "$bin" overlaps filter --N 100000 --T 1000 --epochs 1000000 >"$scratch
 check "long filter: the work announced" grep -q "overlaps filter: N T epochs = 1e+14 neuron-steps" "$scratch/err"
 check "long filter: an estimated duration" grep -q "estimated" "$scratch/err"
 check "long filter: progress after a few seconds" grep -q "overlaps filter: epoch [0-9]* of 1e+06, about" "$scratch/err"
+# The full-space search at N = 4096, every visited state a start (~45 min each): announced at
+# once (cut after 5 s); at N = 256 (~0.7 s a start) its starts are reported after 3 s.
+timeout 5 "$bin" ghost rnn-slow-points --N 4096 --rank 0 --at 0 --stride 1 >"$scratch/out" 2>"$scratch/err"
+check "long slow-point search: the work announced" grep -q "ghost rnn-slow-points: epoch 0: 41 Newton searches in N = 4096 dimensions, estimated [0-9.]* h" "$scratch/err"
+timeout 6 "$bin" ghost rnn-slow-points --N 256 --rank 0 --at 0 --stride 1 >"$scratch/out" 2>"$scratch/err"
+check "slow-point search: progress after a few seconds" grep -q "ghost rnn-slow-points: Newton start [0-9]* of 41, about" "$scratch/err"
+run ghost rnn-slow-points --N 32 --rank 0 --at 0,10 --stride 4
+check "short slow-point search: nothing on stderr" test -z "$err"
 
 # --- a diverging run names the option that caused it ------------------------------------------
 bad "filter: amplitude 1e308 names amplitude (blamed lr)" "invalid amplitude" overlaps filter --amplitude 1e308 --epochs 5

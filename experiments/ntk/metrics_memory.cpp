@@ -1,0 +1,58 @@
+#include <learndyn/experiments/ntk/metrics_memory.hpp>
+
+#include <algorithm>
+
+namespace learndyn::experiments::ntk {
+
+WorkVectors work_vectors(const MetricsWork& w, std::ptrdiff_t states) {
+  using E = MetricsWork::Estimator;
+  double held = 0, widest = 1;
+  switch (w.estimator) {
+    case E::none:
+      break;
+    case E::exact:  // the identity, its image, and the eigensolver's two N x N matrices
+      held = 4.0 * static_cast<double>(states);
+      widest = static_cast<double>(states);
+      break;
+    case E::hutchinson: {
+      const int block = std::min(w.probes, 32);  // fast::ntk::hutchinson's default block
+      held = 2.0 * block;
+      widest = block;
+      break;
+    }
+    case E::hutch_plus_plus:
+      held = std::max(w.sketch, w.residual) + 2.0 * w.sketch + 2.0 * (w.sketch + w.residual);
+      widest = w.sketch + w.residual;
+      break;
+  }
+  if (w.cosine_probes > 0) {
+    held += 3.0 * w.cosine_probes;
+    widest = std::max<double>(widest, w.cosine_probes);
+  }
+  if (w.reduced) {
+    held += 2.0 * 64 + 1;
+    widest = std::max(widest, 64.0);
+  }
+  if (w.top_k > 0) held += std::max(2.0 * w.top_k + 20, 3.0 * w.top_k) + 1;
+  return {held + 2 * widest, widest};  // + the operator's two scratch blocks
+}
+
+std::vector<MemoryTerm> recurrent_metrics_memory(const fast::ntk::Shape& shape, int batch, int steps,
+                                                 const MetricsWork& work, const SizeNames& names) {
+  const double states = static_cast<double>(batch) * steps * shape.hidden;
+  const WorkVectors v = work_vectors(work, static_cast<std::ptrdiff_t>(states));
+  const double parameters = static_cast<double>(fast::ntk::parameter_count(shape));
+  return {{8 * states * (16 + v.held), names.option_of_states, names.value_of_states},
+          {8 * parameters * (2 + 1.6 * v.widest), names.option_of_parameters, names.value_of_parameters},
+          {40.0 * batch * steps * shape.inputs, names.option_of_states, names.value_of_states}};
+}
+
+std::vector<MemoryTerm> attention_metrics_memory(const fast::ntk::AttentionShape& shape, int batch, int steps,
+                                                 const MetricsWork& work, const SizeNames& names) {
+  const double states = static_cast<double>(batch) * steps * shape.state_size();
+  const WorkVectors v = work_vectors(work, static_cast<std::ptrdiff_t>(states));
+  return {{8 * states * (2 + v.held), names.option_of_states, names.value_of_states},
+          {16.0 * batch * steps * steps, names.option_of_steps, names.value_of_steps}};
+}
+
+}  // namespace learndyn::experiments::ntk
