@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iostream>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -14,6 +16,7 @@
 #include <learndyn/common/argument_error.hpp>
 #include <learndyn/experiments/ghost/rnn_sweep.hpp>
 #include <learndyn/experiments/ghost/rnn_train.hpp>
+#include <learndyn/experiments/ghost/rnn_weights.hpp>
 #include <learndyn/experiments/ghost/slow_points.hpp>
 #include <learndyn/fast/ghost/rnn.hpp>
 
@@ -27,10 +30,10 @@ namespace {
 
 // Every rnn command's network, task and training options, as given (empty: the default).
 struct RnnOptions {
-  std::string task = "da", neurons, rank = "1", readout, timing, alpha, beta, kappa_th,
+  std::string task = "da", neurons, rank, readout, timing, alpha, beta, kappa_th,
               confidence, lr, optimizer = "sgd", epochs, seed = "0", record_every, noise, init,
               input, delay, response, initial, initial_sigma, trials, change_epoch, changed_beta, changed_confidence,
-              learned = "0.05";
+              learned = "0.05", weights, save_weights;
   Output out;
 };
 
@@ -57,6 +60,16 @@ void add_network_options(CLI::App& cmd, RnnOptions& o) {
   cmd.add_option("--trials", o.trials, "DCD/DMTS: trials per class and epoch, 1..10000 (default 1)")->type_name("INT");
   cmd.add_option("--noise", o.noise, "noise s.d. inside tanh, >= 0 (DA 0, DCD/DMTS 0.01)")->type_name("DECIMAL");
   add_seed(cmd, o.seed);
+  cmd.add_option("--weights", o.weights,
+                 "start from these parameters (.npz or folder of .npy; the paper's scripts' names m, n, b, "
+                 "W_out, b_out; N, rank and readout from the file; the seed then draws only the batches)")
+      ->type_name("FILE")
+      ->check(non_empty_path());
+  cmd.add_option("--save-weights", o.save_weights,
+                 "write the initial and final parameters as initial/... and final/... (.npz if FILE ends in .npz, "
+                 "else a folder of .npy)")
+      ->type_name("FILE")
+      ->check(non_empty_path());
 }
 
 void add_training_options(CLI::App& cmd, RnnOptions& o) {
@@ -81,7 +94,7 @@ Enum parse_choice(const std::string& text, const std::string& parameter,
 fg::RunSpec spec_of(const RnnOptions& o, long default_epochs) {
   const fg::RnnTask task = parse_choice<fg::RnnTask>(
       o.task, "task", {{"da", fg::RnnTask::da}, {"dcd", fg::RnnTask::dcd}, {"dmts", fg::RnnTask::dmts}});
-  const int rank = static_cast<int>(parse_integer(o.rank, "rank", 0, 4096));
+  const int rank = o.rank.empty() ? 1 : static_cast<int>(parse_integer(o.rank, "rank", 0, 4096));
   fg::RunSpec s = fg::default_run(task, rank);
   s.epochs = default_epochs;
   if (!o.neurons.empty()) s.neurons = static_cast<int>(parse_integer(o.neurons, "N", 1, 4096));
@@ -121,6 +134,34 @@ fg::RunSpec spec_of(const RnnOptions& o, long default_epochs) {
   return s;
 }
 
+// --weights: the file's network, with N, rank and (rank-one DA) the readout defaulting to the
+// file's; options that contradict the file are refused by require_weights_fit after spec_of.
+std::optional<eg::RnnWeights> weights_of(RnnOptions& o) {
+  if (o.weights.empty()) return std::nullopt;
+  require(o.init.empty(), "init", o.init, "no --init with --weights (the file gives the initial parameters)");
+  eg::RnnWeights w = eg::read_rnn_weights(o.weights);
+  if (o.neurons.empty()) o.neurons = std::to_string(w.neurons());
+  if (o.rank.empty()) o.rank = std::to_string(w.net.rank);
+  // A file with W_out reads out through it (Eq. 48, the scripts' rank-K and full-rank networks);
+  // the task's default readout is kept where it already uses W_out.
+  if (o.readout.empty() && w.has_readout && o.task == "da" && w.net.rank == 1) o.readout = "sigmoid";
+  return w;
+}
+
+// The run described by the options and, with --weights, checked against the file.
+fg::RunSpec spec_with_weights(const RnnOptions& o, long default_epochs, const std::optional<eg::RnnWeights>& w) {
+  const fg::RunSpec s = spec_of(o, default_epochs);
+  if (w) eg::require_weights_fit(s, *w);
+  return s;
+}
+
+// --save-weights: the initial and final parameters, then "wrote" on stderr.
+void save_weights(const RnnOptions& o, const fg::RunSpec& s, const fg::RnnNet& initial, const fg::RnnNet& final_net) {
+  if (o.save_weights.empty()) return;
+  eg::write_run_weights(o.save_weights, s, initial, final_net);
+  std::cerr << "wrote " << o.save_weights << "\n";
+}
+
 double learned_of(const RnnOptions& o) {
   const double x = parse_double(o.learned, "learned");
   require(x > 0 && std::isfinite(x), "learned", x, "> 0 (finite)");
@@ -137,8 +178,8 @@ const char* readout_name(fg::RnnReadout r) {
   return "?";
 }
 
-Json inputs_of(const fg::RunSpec& s) {
-  return Json{{"task", fg::rnn_task_name(s.task)},
+Json inputs_of(const fg::RunSpec& s, const RnnOptions& o) {
+  Json inputs{{"task", fg::rnn_task_name(s.task)},
               {"N", s.neurons},
               {"rank", s.rank},
               {"readout", readout_name(s.config.readout)},
@@ -158,6 +199,11 @@ Json inputs_of(const fg::RunSpec& s) {
               {"lr", s.lr},
               {"epochs", s.epochs},
               {"seed", s.seed}};
+  if (!o.weights.empty()) {  // the file replaces the seeded draw
+    inputs.erase("init");
+    inputs["weights"] = o.weights;
+  }
+  return inputs;
 }
 
 // ---- output -----------------------------------------------------------------------------------
@@ -211,11 +257,14 @@ void add_rnn_train(CLI::App& ghost, std::function<void()>& action) {
   cmd->callback([o, track, &action] {
     action = [o, track] {
       check_output(o->out, {});
-      const fg::RunSpec s = spec_of(*o, 2000);
-      const eg::TrainSettings settings{learned_of(*o), parse_integer(*track, "track-every", 0, 100000000)};
+      const std::optional<eg::RnnWeights> weights = weights_of(*o);
+      const fg::RunSpec s = spec_with_weights(*o, 2000, weights);
+      eg::TrainSettings settings{learned_of(*o), parse_integer(*track, "track-every", 0, 100000000)};
+      if (weights) settings.start = weights->net;
       const eg::TrainResult r = eg::run_rnn_train(s, settings);
+      save_weights(*o, s, r.initial_net, r.final_net);
       const experiments::Table& t = r.curve;
-      Json report{{"command", "ghost rnn-train"}, {"inputs", inputs_of(s)}};
+      Json report{{"command", "ghost rnn-train"}, {"inputs", inputs_of(s, *o)}};
       Json summary{{"final_loss", json_number(r.final_loss)},
                    {"min_loss", json_number(r.min_loss)},
                    {"first_learned_epoch", r.first_learned_epoch},
@@ -312,18 +361,22 @@ void add_rnn_slow_points(CLI::App& ghost, std::function<void()>& action) {
     action = [o, at, points, stride, max_speed] {
       check_output(o->out, {});
       const std::vector<long> epochs = parse_epoch_list(*at);
-      const fg::RunSpec s = spec_of(*o, epochs.back());
+      const std::optional<eg::RnnWeights> weights = weights_of(*o);
+      const fg::RunSpec s = spec_with_weights(*o, epochs.back(), weights);
       const int grid = static_cast<int>(parse_integer(*points, "points", 3, 4001));
       const int step = static_cast<int>(parse_integer(*stride, "stride", 1, 100000));
       const double q_max = max_speed->empty() ? std::numeric_limits<double>::infinity()
                                               : parse_double(*max_speed, "max-speed");
       require(q_max >= 0, "max-speed", q_max, ">= 0");
-      const eg::SlowPointResult r = eg::run_rnn_slow_points(s, {epochs, grid, step, q_max});
+      eg::SlowPointSettings settings{epochs, grid, step, q_max};
+      if (weights) settings.start = weights->net;
+      const eg::SlowPointResult r = eg::run_rnn_slow_points(s, settings);
+      save_weights(*o, s, r.initial_net, r.final_net);
       Json counts = Json::array();
       for (const eg::EpochCounts& c : r.counts)
         counts.push_back(Json{{"epoch", c.epoch}, {"fixed_points", c.fixed_points}, {"ghosts", c.ghosts},
                               {"slow_points", c.slow_points}});
-      Json report{{"command", "ghost rnn-slow-points"}, {"inputs", inputs_of(s)}};
+      Json report{{"command", "ghost rnn-slow-points"}, {"inputs", inputs_of(s, *o)}};
       report["summary"] = Json{{"search", r.latent_search ? "latent grid" : "full-space Newton"}, {"by_epoch", counts}};
       deliver(*o, report, r.points, [&](const std::string& png) { slow_points_figure(r, s, epochs, png); });
     };
@@ -351,8 +404,8 @@ void per_rank_figure(const experiments::Table& t, const std::vector<std::string>
 void add_rnn_sweep(CLI::App& ghost, std::function<void()>& action) {
   auto o = std::make_shared<RnnOptions>();
   auto rates = std::make_shared<std::string>("1e-4,1e-1,30");
-  auto seeds = std::make_shared<std::string>("10");
-  auto ranks = std::make_shared<std::string>("1");
+  auto seeds = std::make_shared<std::string>();
+  auto ranks = std::make_shared<std::string>();
   auto threads = std::make_shared<std::string>("0");
   auto curve_every = std::make_shared<std::string>("0");
   auto* cmd = ghost.add_subcommand("rnn-sweep",
@@ -361,8 +414,8 @@ void add_rnn_sweep(CLI::App& ghost, std::function<void()>& action) {
   add_network_options(*cmd, *o);
   add_training_options(*cmd, *o);
   cmd->add_option("--rates", *rates, "lo,hi,count: count rates log-spaced in [lo, hi] (default 1e-4,1e-1,30)");
-  cmd->add_option("--seeds", *seeds, "seeds 0..S-1 per rate (default 10)")->type_name("INT");
-  cmd->add_option("--ranks", *ranks, "comma-separated ranks, 0 = full (default 1); each rank reads out by the task default (DA: latent at rank 1, Eq. 48 otherwise)");
+  cmd->add_option("--seeds", *seeds, "seeds 0..S-1 per rate (default 10; with --weights 1)")->type_name("INT");
+  cmd->add_option("--ranks", *ranks, "comma-separated ranks, 0 = full (default 1; with --weights the file's, alone); each rank reads out by the task default (DA: latent at rank 1, Eq. 48 otherwise)");
   add_threads(*cmd, *threads);
   cmd->add_option("--curve-every", *curve_every,
                   "> 0: the data are the learning curves (rank, lr, seed, epoch, loss every k epochs; Fig. 6B) "
@@ -378,24 +431,33 @@ void add_rnn_sweep(CLI::App& ghost, std::function<void()>& action) {
       settings.hi = parse_double(parts[1], "rates");
       settings.count = parse_integer(parts[2], "rates", 1, 1000);
       settings.rates_text = *rates;
-      settings.seeds = parse_integer(*seeds, "seeds", 1, 10000);
+      // --weights: every run starts from the file, so the file fixes the one rank; the seeds
+      // only draw the batches (DA without noise: the same run again), hence one by default.
+      const std::optional<eg::RnnWeights> weights = weights_of(*o);
+      if (weights) settings.start = weights->net;
+      settings.seeds = seeds->empty() ? (weights ? 1 : 10) : parse_integer(*seeds, "seeds", 1, 10000);
       settings.threads = parse_threads(*threads);
       settings.learned = learned_of(*o);
       settings.curve_every = parse_integer(*curve_every, "curve-every", 0, 100000000);
       std::vector<int> rank_list;
-      for (long rank : parse_integer_list(*ranks, "ranks", 0, 4096)) rank_list.push_back(static_cast<int>(rank));
+      const std::string rank_text = !ranks->empty() ? *ranks : weights ? o->rank : "1";
+      for (long rank : parse_integer_list(rank_text, "ranks", 0, 4096)) rank_list.push_back(static_cast<int>(rank));
       // Each rank reads out by its task default (default_run): DA latent at rank 1, sigmoid
       // (Eq. 48) otherwise; DCD tanh (its targets are +-1); DMTS sigmoid.
       for (int rank : rank_list) {
         RnnOptions ro = *o;
         ro.rank = std::to_string(rank);
-        settings.ranks.push_back(spec_of(ro, 5000));
+        settings.ranks.push_back(spec_with_weights(ro, 5000, weights));
       }
+      if (!o->save_weights.empty())
+        require(settings.count * settings.seeds * static_cast<long>(rank_list.size()) == 1, "save-weights", o->save_weights,
+                "a sweep of one run (one rank, rate and seed): the file holds one run's initial/ and final/ parameters");
       const eg::SweepResult r = eg::run_rnn_sweep(settings);
+      if (r.single_run_nets) save_weights(*o, r.specs.front(), r.single_run_nets->first, r.single_run_nets->second);
       const fg::RunSpec& first = r.specs.front();
       Json critical = Json::object();
       for (const auto& [rank, rate] : r.critical_rate) critical[std::to_string(rank)] = json_number(rate);
-      Json report{{"command", "ghost rnn-sweep"}, {"inputs", inputs_of(first)}};
+      Json report{{"command", "ghost rnn-sweep"}, {"inputs", inputs_of(first, *o)}};
       report["inputs"].erase("rank");
       report["inputs"].erase("lr");
       report["inputs"].erase("seed");

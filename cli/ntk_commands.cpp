@@ -7,7 +7,6 @@
 #include <memory>
 #include <optional>
 #include <set>
-#include <sstream>
 #include <string>
 #include <variant>
 #include <vector>
@@ -16,15 +15,12 @@
 #include "cli/output.hpp"
 #include <learndyn/common/argument_error.hpp>
 #include <learndyn/common/input_error.hpp>
-#include <learndyn/common/decimal.hpp>
 #include <learndyn/common/text_file.hpp>
-#include <learndyn/common/memory_budget.hpp>
 #include <learndyn/experiments/ntk/manifest.hpp>
+#include <learndyn/experiments/ntk/metrics.hpp>
 #include <learndyn/experiments/ntk/metrics_memory.hpp>
 #include "cli/ntk_attention_commands.hpp"
 #include <learndyn/fast/ntk/attention.hpp>
-#include <learndyn/fast/ntk/estimators.hpp>
-#include <learndyn/fast/ntk/operators.hpp>
 #include <learndyn/oracle/ntk_cases.hpp>
 #include <learndyn/oracle/suite.hpp>
 
@@ -121,121 +117,31 @@ struct MetricsOptions {
   bool ranks = false, json = false;
 };
 
-Json estimate_json(const fn::Estimate& e) { return Json{{"value", e.value}, {"standard_error", e.standard_error}}; }
-
-// The estimator settings, checked before any model is built.
-struct EstimatorSettings {
-  int sketch, residual, probes, top_k;
-  unsigned threads;
-  std::uint64_t seed;
-};
-
-EstimatorSettings estimator_settings(const MetricsOptions& o) {
+// The estimator settings, checked before any model is built (the CLI's option names; the
+// library checks the same ranges again under its field names).
+experiments::ntk::MetricsSettings estimator_settings(const MetricsOptions& o) {
+  experiments::ntk::MetricsSettings s;
   require(o.estimator == "hutch++" || o.estimator == "hutchinson" || o.estimator == "exact", "estimator",
           "'" + o.estimator + "'", "hutch++, hutchinson or exact");
-  return {static_cast<int>(parse_integer(o.sketch, "sketch", 1, 4096)),
-          static_cast<int>(parse_integer(o.residual, "residual", 0, 4096)),
-          static_cast<int>(parse_integer(o.probes, "probes", 2, 100000)),
-          static_cast<int>(parse_integer(o.top_k, "top-k", 0, 1000)),
-          parse_threads(o.threads, 2),
-          static_cast<std::uint64_t>(parse_integer(o.estimator_seed, "estimator-seed", 0, 9223372036854775807L))};
+  s.estimator = o.estimator;
+  s.sketch = static_cast<int>(parse_integer(o.sketch, "sketch", 1, 4096));
+  s.residual = static_cast<int>(parse_integer(o.residual, "residual", 0, 4096));
+  s.probes = static_cast<int>(parse_integer(o.probes, "probes", 2, 100000));
+  s.top_k = static_cast<int>(parse_integer(o.top_k, "top-k", 0, 1000));
+  s.threads = parse_threads(o.threads, 2);
+  s.seed = static_cast<std::uint64_t>(parse_integer(o.estimator_seed, "estimator-seed", 0, 9223372036854775807L));
+  s.ranks = o.ranks;
+  return s;
 }
 
-// What the metrics apply the NTK to, for the memory estimate (experiments/ntk/metrics_memory.hpp).
-experiments::ntk::MetricsWork metrics_work(const MetricsOptions& o, const EstimatorSettings& e) {
-  using Estimator = experiments::ntk::MetricsWork::Estimator;
-  experiments::ntk::MetricsWork w;
-  w.estimator = o.estimator == "exact" ? Estimator::exact : o.estimator == "hutchinson" ? Estimator::hutchinson
-                                                                                       : Estimator::hutch_plus_plus;
-  w.sketch = e.sketch;
-  w.residual = e.residual;
-  w.probes = e.probes;
-  w.cosine_probes = std::max(e.probes, 8);  // add_operator_metrics' cosine
-  w.top_k = e.top_k;
-  w.reduced = o.ranks;
-  return w;
-}
-
-// The options that set the sizes, or the manifest, named when the estimate is refused.
+// The options that set the sizes, or the manifest, named when the memory estimate is refused.
 experiments::ntk::SizeNames size_names(const ModelOptions& o) {
   if (!o.manifest.empty()) return {"manifest", o.manifest, "manifest", o.manifest, "manifest", o.manifest};
   return {"batch", o.batch, "hidden", o.hidden, "steps", o.steps};
 }
 
-// What the metrics need of a model: NTK_S and its core as operators on the state space of
-// B x T x n (n = the per-step state size), and an optional state-shaped target.
-struct OperatorView {
-  fn::SymmetricOperator ntk, core;
-  int batch, steps, hidden;
-  const std::vector<double>* target;
-};
-
-// Trace, Frobenius norm, participation ratio (estimated or exact), cosine with the core, the
-// named ranks (N22-N23), top eigenvalues (N32) and the alignment (N27), added to `r`.
-void add_operator_metrics(const MetricsOptions& o, const EstimatorSettings& e, const OperatorView& v, Json& r) {
-  const fn::SymmetricOperator& a = v.ntk;
-  const std::ptrdiff_t dim = a.dimension;
-  const int sketch = e.sketch, residual = e.residual, probes = e.probes, top_k = e.top_k;
-  const std::uint64_t seed = e.seed;
-  fn::RankEstimate est;
-  if (o.estimator == "exact") {
-    std::vector<double> id(static_cast<std::size_t>(dim) * dim, 0.0), dense(id.size());
-    for (std::ptrdiff_t j = 0; j < dim; ++j) id[j * dim + j] = 1;
-    a.apply(id.data(), dense.data(), static_cast<int>(dim));
-    const fn::SmallMetrics sm = fn::small_metrics(dense, static_cast<int>(dim));
-    est.trace = {sm.trace, 0};
-    est.trace_of_square = {sm.frobenius * sm.frobenius, 0};
-    est.frobenius = {sm.frobenius, 0};
-    est.participation_ratio = {sm.participation_ratio, 0};
-    est.matvecs = static_cast<int>(dim);
-    r["estimator"] = {{"method", "exact"}, {"matvecs", dim}};
-    r["participation_ratio_AAstar"] = sm.participation_ratio_aastar;
-  } else if (o.estimator == "hutch++") {
-    est = fn::hutch_plus_plus(a, sketch, residual, seed);
-    r["estimator"] = {{"method", "hutch++"}, {"sketch", sketch}, {"residual", residual}, {"matvecs", est.matvecs}, {"seed", seed}};
-  } else {
-    est = fn::hutchinson(a, probes, seed);
-    r["estimator"] = {{"method", "hutchinson"}, {"probes", probes}, {"matvecs", est.matvecs}, {"seed", seed}};
-  }
-  r["trace"] = estimate_json(est.trace);
-  r["frobenius"] = estimate_json(est.frobenius);
-  r["participation_ratio"] = estimate_json(est.participation_ratio);
-  r["participation_ratio_of"] = "NTK_S itself: (tr A)^2 / tr(A^2) (kpflow's default uses A A*)";
-  r["core_cosine"] = estimate_json(fn::operator_cosine(a, v.core, std::max(probes, 8), seed + 7));
-  if (o.ranks) {
-    Json ranks = Json::object();
-    const struct { const char* name; fn::KeptAxes keep; int size; } axes[] = {
-        {"temporal", {false, true, false}, v.steps},
-        {"spatial", {false, false, true}, v.hidden},
-        {"batch", {true, false, false}, v.batch}};
-    for (const auto& ax : axes) {
-      require(ax.size <= 4096, "ranks", ax.size, "kept axes of at most 4096 entries");
-      const std::vector<double> red = fn::reduced_operator(a, v.batch, v.steps, v.hidden, ax.keep);
-      ranks[ax.name] = fn::small_metrics(red, ax.size).participation_ratio;
-    }
-    r["ranks"] = ranks;
-  }
-  if (top_k > 0) {
-    std::vector<double> residuals;
-    r["top_eigenvalues"] = fn::lanczos_top(a, top_k, std::max(2 * top_k + 20, 3 * top_k), seed + 11, &residuals);
-    r["top_eigenvalue_residuals"] = residuals;
-  }
-  if (v.target && !v.target->empty()) {
-    const fn::Alignment al = fn::alignment(a, *v.target, est);
-    r["alignment"] = {{"rayleigh", al.rayleigh}, {"trace_normalised", estimate_json(al.trace_normalised)},
-                      {"kernel", estimate_json(al.kernel)}};
-  }
-}
-
 // `--model attention` (N41-N47): the single-block self-attention + MLP model; its core is K.
 using AttentionProblem = experiments::ntk::AttentionProblem;
-
-// The size limits of the attention model (memory: states and softmax weights).
-void require_attention_size(const fn::AttentionShape& shape, int batch, int steps) {
-  require(static_cast<double>(batch) * steps * shape.state_size() <= 5e7, "batch", batch,
-          "B T (4 attention + mlp + outputs) <= 5e7 states");
-  require(static_cast<double>(batch) * steps * steps <= 5e7, "steps", steps, "B T^2 <= 5e7 attention weights");
-}
 
 AttentionProblem builtin_attention(const ModelOptions& o) {
   for (const char* name : kRecurrentOnly)
@@ -248,107 +154,41 @@ AttentionProblem builtin_attention(const ModelOptions& o) {
   shape.outputs = static_cast<int>(parse_integer(o.outputs, "outputs", 1, 1024));
   const int batch = static_cast<int>(parse_integer(o.batch, "batch", 1, 100000));
   const int steps = static_cast<int>(parse_integer(o.steps, "steps", 1, 100000));
-  require_attention_size(shape, batch, steps);
+  experiments::ntk::require_attention_size(shape, batch, steps);
   const std::uint64_t seed = parse_seed(o.seed);
   return {fn::random_attention(shape, seed), fn::random_attention_inputs(shape, batch, steps, seed + 1)};
-}
-
-// `--model attention` or an attention manifest (N41-N47); its core is K.
-Json attention_metrics_report(const MetricsOptions& o, const EstimatorSettings& e, const AttentionProblem& p,
-                              const std::string& source) {
-  const fn::AttentionShape& shape = p.model.shape;
-  const int batch = p.inputs.batch, steps = p.inputs.steps;
-  require(o.estimator != "exact" || static_cast<double>(batch) * steps * shape.state_size() <= 4096, "estimator",
-          "exact", "exact only for B T (4 attention + mlp + outputs) <= 4096 states");
-  require_memory_terms(experiments::ntk::kMetricsFixedBytes,
-                       experiments::ntk::attention_metrics_memory(shape, batch, steps, metrics_work(o, e), size_names(o.model)));
-  const fn::AttentionNtk ntk(p.model, p.inputs, {e.threads});
-  Json r = Json::object();
-  r["command"] = "ntk metrics";
-  r["model"] = {{"kind", "attention"}, {"inputs", shape.inputs}, {"attention", shape.attention},
-                {"mlp", shape.mlp}, {"outputs", shape.outputs}, {"batch", batch}, {"steps", steps},
-                {"state_size", shape.state_size()}, {"parameters", shape.parameter_count()},
-                {"states", ntk.dimension()}, {"source", source}};
-  r["kernels"] = ntk.kernel_name();
-  r["core"] = "K (proofs/ntk.md N43); spatial axis = the per-token state [q k v a u y]";
-  add_operator_metrics(o, e, {ntk.ntk_operator(), ntk.k_operator(), batch, steps, shape.state_size(), nullptr}, r);
-  return r;
-}
-
-bool has_nan(const Json& j) {
-  if (j.is_number_float()) return std::isnan(j.get<double>());
-  if (j.is_structured())
-    for (const auto& item : j) if (has_nan(item)) return true;
-  return false;
 }
 
 // A zero NTK_S (a saturated model: --gain 1e300, or --alpha 1e-300) has undefined ratios,
 // which were printed as null. Refused, naming the model's scale (or the manifest).
 Json checked_metrics(const MetricsOptions& o, Json report) {
-  if (!has_nan(report)) return report;
+  if (!experiments::ntk::has_nan(report)) return report;
   const bool builtin = o.model.manifest.empty();
   throw ArgumentError(builtin ? "gain" : "manifest", builtin ? o.model.gain + " (alpha " + o.model.alpha + ")" : o.model.manifest,
                       "a model whose NTK_S is not zero (its ratios came out NaN)");
-}
-
-// The golden case a manifest carries (`ntk export --case`): each expected value beside the
-// value printed above it, if any, and their relative difference.
-Json golden_report(const experiments::ntk::ManifestCase& golden, const Json& r) {
-  Json values = Json::object();
-  for (const oracle::GoldenValue& v : golden.expected) {
-    Json row{{"expected", v.value}, {"certified_digits", v.certified_digits}};
-    if (r.contains(v.quantity)) {
-      const Json& got = r[v.quantity].is_object() ? r[v.quantity]["value"] : r[v.quantity];
-      const double expected = parse_decimal<double>(v.value, v.quantity);
-      row["printed"] = got;
-      if (expected != 0) row["relative_difference"] = std::abs(got.get<double>() - expected) / std::abs(expected);
-    }
-    values[v.quantity] = row;
-  }
-  return Json{{"case", golden.id}, {"values", values}};
 }
 
 Json metrics_report(const MetricsOptions& o) {
   const std::string& kind = o.model.model;
   require(kind == "gru" || kind == "rnn_rate" || kind == "rnn_vanilla" || kind == "attention", "model",
           "'" + kind + "'", "gru, rnn_rate, rnn_vanilla or attention");
-  const EstimatorSettings e = estimator_settings(o);
+  const experiments::ntk::MetricsSettings e = estimator_settings(o);
   std::optional<experiments::ntk::ManifestProblem> manifest;
   if (!o.model.manifest.empty()) {
     refuse_model_options(o.model, "--manifest");
     manifest = experiments::ntk::read_manifest(o.model.manifest);
   }
-  if (manifest && std::holds_alternative<AttentionProblem>(*manifest)) {
-    const AttentionProblem& p = std::get<AttentionProblem>(*manifest);
-    require_attention_size(p.model.shape, p.inputs.batch, p.inputs.steps);
-    return attention_metrics_report(o, e, p, o.model.manifest);
-  }
-  if (o.model.manifest.empty() && kind == "attention")
-    return attention_metrics_report(o, e, builtin_attention(o.model), "built-in");
+  if (manifest && std::holds_alternative<AttentionProblem>(*manifest))
+    return experiments::ntk::attention_metrics(std::get<AttentionProblem>(*manifest), e, o.model.manifest,
+                                               size_names(o.model));
+  if (!manifest && kind == "attention")
+    return experiments::ntk::attention_metrics(builtin_attention(o.model), e, "built-in", size_names(o.model));
   for (const char* name : kAttentionOnly)
     if (o.model.given.count(name))
       throw ArgumentError(std::string(name).substr(2), "given", "only with --model attention");
-  const Problem p = manifest ? std::get<Problem>(*manifest) : builtin_problem(o.model);
-  const std::ptrdiff_t states = static_cast<std::ptrdiff_t>(p.inputs.batch) * p.inputs.steps * p.model.shape.hidden;
-  require(o.estimator != "exact" || states <= 4096, "estimator", "exact", "exact only for B T n <= 4096 states");
-  require_memory_terms(experiments::ntk::kMetricsFixedBytes,
-                       experiments::ntk::recurrent_metrics_memory(p.model.shape, p.inputs.batch, p.inputs.steps,
-                                                                  metrics_work(o, e), size_names(o.model)));
-  const fn::Ntk ntk(p.model, p.inputs, {e.threads});
-  const std::ptrdiff_t dim = ntk.dimension();
-  const fn::SymmetricOperator a{dim, [&](const double* in, double* out, int m) { ntk.apply_ntk(in, out, m); }};
-  const fn::SymmetricOperator core{dim, [&](const double* in, double* out, int m) { ntk.apply_core(in, out, m); }};
-  const fn::Shape& s = p.model.shape;
-  Json r = Json::object();
-  r["command"] = "ntk metrics";
-  r["model"] = {{"kind", fn::model_kind_name(s.kind)}, {"hidden", s.hidden}, {"inputs", s.inputs},
-                {"batch", p.inputs.batch}, {"steps", p.inputs.steps}, {"alpha", p.model.alpha},
-                {"bias", s.bias}, {"parameters", fn::parameter_count(s)}, {"states", dim},
-                {"source", o.model.manifest.empty() ? "built-in" : o.model.manifest}};
-  r["kernels"] = ntk.kernel_name();
-  add_operator_metrics(o, e, {a, core, p.inputs.batch, p.inputs.steps, s.hidden, &p.target}, r);
-  if (!p.golden.id.empty()) r["golden"] = golden_report(p.golden, r);
-  return r;
+  if (manifest)
+    return experiments::ntk::recurrent_metrics(std::get<Problem>(*manifest), e, o.model.manifest, size_names(o.model));
+  return experiments::ntk::recurrent_metrics(builtin_problem(o.model), e, "built-in", size_names(o.model));
 }
 
 // ---- export: a built-in model or a golden case as a manifest and its arrays -----------------

@@ -287,6 +287,7 @@ void add_nscaling(CLI::App& group, std::function<void()>& action) {
       s.linear_control = !o->no_control;
       s.seed = parse_seed(o->seed);
       s.threads = parse_threads(o->threads);
+      ex::require_nscaling_memory(s, o->out.format == "json");
       const ex::NScalingResult r = ex::run_nscaling(s);
       Json report = Json::object();
       require_finite_columns(r.runs, {"mismatch", "loss_network", "loss_theory"}, "lr", render_value(s.lr),
@@ -518,6 +519,7 @@ void add_equivalent(CLI::App& group, std::function<void()>& action) {
       s.state_noise_std = parse_double(o->state_noise, "state-noise");
       s.seed = parse_seed(o->seed);
       s.threads = parse_threads(o->threads);
+      ex::require_equivalent_memory(s, o->out.format == "json");
       const ex::EquivalentResult r = run_naming_lr(s.lr, [&] { return ex::run_equivalent(s); });
       require_finite_columns(r.outputs, r.outputs.columns, "input-std", render_value(s.input_std) + " (state-noise " +
                              render_value(s.state_noise_std) + ")", "noise levels at which the perturbed outputs stay finite");

@@ -24,6 +24,9 @@ SweepResult run_rnn_sweep(const SweepSettings& o) {
   require(o.seeds >= 1, "seeds", o.seeds, ">= 1");
   require(o.learned > 0 && std::isfinite(o.learned), "learned", o.learned, "> 0 (finite)");
   require(o.curve_every >= 0, "curve-every", o.curve_every, ">= 0");
+  if (o.start)
+    require(o.ranks.size() == 1 && o.ranks.front().rank == o.start->rank, "ranks", o.ranks.size() == 1 ? std::to_string(o.ranks.front().rank) : "a list",
+            std::to_string(o.start->rank) + " alone (every run starts from the --weights file, of that rank)");
   SweepResult out;
   for (const fg::RunSpec& base : o.ranks)
     for (long i = 0; i < o.count; ++i) {
@@ -46,9 +49,13 @@ SweepResult run_rnn_sweep(const SweepSettings& o) {
     const double concurrent = std::min<double>(threads, static_cast<double>(out.specs.size()));
     require_run_memory(*largest, concurrent, static_cast<double>(out.specs.size()));
   }
-  const std::vector<fg::RunResult> results = fg::train_runs(out.specs, o.threads);
+  const std::vector<fg::RunResult> results = fg::train_runs(out.specs, o.threads, o.start ? &*o.start : nullptr);
   for (std::size_t r = 0; r < results.size(); ++r) require_finite_losses(results[r], "rates", o.rates_text, out.specs[r].lr);
 
+  if (results.size() == 1) {
+    // The seeded start is the one the trainer draws (a trainer that has run no epoch).
+    out.single_run_nets.emplace(o.start ? *o.start : fg::RnnTrainer(out.specs[0]).net(), results[0].net);
+  }
   out.runs.columns = {"rank", "lr", "seed", "final_loss", "min_loss", "learned"};
   out.runs.integer_columns = {"rank", "seed", "learned"};
   out.by_rate.columns = {"rank", "lr", "mean_final_loss", "sem_final_loss", "learned_fraction"};

@@ -3,6 +3,7 @@
 // largest rate at which most seeds learn.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,6 +23,9 @@ struct SweepSettings {
   double learned = 0.05;        // final loss below which a run counts as learned
   long curve_every = 0;         // > 0: record every k-th epoch's loss (the learning curves)
   std::string rates_text;       // how the user gave the rates: named when a run diverges
+  // The user's parameters (--weights): every run starts from them, so `ranks` must be their
+  // one rank; the seeds then draw only the DCD/DMTS batches.
+  std::optional<fast::ghost::RnnNet> start = std::nullopt;
 };
 
 struct SweepResult {
@@ -32,6 +36,9 @@ struct SweepResult {
   Table mean_curves;  // curve_every > 0: rank, epoch, mean_loss over seeds at the first rate
   // Per rank, the largest rate at which at least half the seeds learn (NaN: none).
   std::vector<std::pair<int, double>> critical_rate;
+  // A sweep of one run: its parameters before the first and after the last epoch (the
+  // --save-weights file holds one run).
+  std::optional<std::pair<fast::ghost::RnnNet, fast::ghost::RnnNet>> single_run_nets;
 };
 
 // Throws ArgumentError naming the parameter on bad settings, and naming the rates when a run diverges.

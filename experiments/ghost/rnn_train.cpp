@@ -31,8 +31,10 @@ TrainResult run_rnn_train(const fast::ghost::RunSpec& s, const TrainSettings& se
   fast::ghost::validate(s);
   require_run_memory(s, 1);
   constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-  fast::ghost::RnnTrainer trainer(s);
+  fast::ghost::RnnTrainer trainer = settings.start ? fast::ghost::RnnTrainer(s, *settings.start)
+                                                   : fast::ghost::RnnTrainer(s);
   TrainResult out;
+  out.initial_net = trainer.net();
   out.curve.columns = {"epoch", "loss", "gradient_norm", "fixed_points", "ghost_eps", "ghost_kappa"};
   out.curve.integer_columns = {"epoch", "fixed_points"};
   const std::string lr_text = render_value(s.lr);
@@ -59,6 +61,7 @@ TrainResult run_rnn_train(const fast::ghost::RunSpec& s, const TrainSettings& se
   out.final_loss = trainer.loss();
   out.min_loss = min_loss;
   if (s.rank == 1) out.final_state = rank_one_state(trainer.net());
+  out.final_net = trainer.net();
   return out;
 }
 

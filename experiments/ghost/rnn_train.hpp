@@ -3,6 +3,8 @@
 // (Figs. 3, 8B: the confidence change at `change_epoch` moves the ghost).
 #pragma once
 
+#include <optional>
+
 #include <learndyn/experiments/ghost/rank_one_tracking.hpp>
 #include <learndyn/experiments/table.hpp>
 #include <learndyn/fast/ghost/rnn.hpp>
@@ -12,6 +14,9 @@ namespace learndyn::experiments::ghost {
 struct TrainSettings {
   double learned = 0.05;  // loss below which the run counts as learned
   long track_every = 0;   // rank 1: fixed points and ghost every k epochs (0: off)
+  // The user's parameters (--weights; experiments/ghost/rnn_weights.hpp) instead of the seeded
+  // draw; the seed then draws only the DCD/DMTS batches.
+  std::optional<fast::ghost::RnnNet> start = std::nullopt;
 };
 
 struct TrainResult {
@@ -21,6 +26,7 @@ struct TrainResult {
   double final_loss = 0, min_loss = 0;
   long first_learned_epoch = -1;  // -1: never below `learned`
   RankOneState final_state;       // rank 1 only
+  fast::ghost::RnnNet initial_net, final_net;  // the parameters before the first and after the last epoch
 };
 
 // Refuses up front (ArgumentError naming --threads, --trials, --N or --seeds, whichever term

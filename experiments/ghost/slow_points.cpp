@@ -100,7 +100,8 @@ SlowPointResult run_rnn_slow_points(const fg::RunSpec& s, const SlowPointSetting
                           rg::PointKind::saddle, rg::PointKind::unconverged})
     kinds.push_back(rg::point_kind_name(k));
   t.label_columns = {{"kind", kinds}};
-  fg::RnnTrainer trainer(s);
+  fg::RnnTrainer trainer = settings.start ? fg::RnnTrainer(s, *settings.start) : fg::RnnTrainer(s);
+  out.initial_net = trainer.net();
   const std::string lr_text = render_value(s.lr);
   Progress training("ghost rnn-slow-points", "training epoch", static_cast<double>(settings.epochs.back()));
   for (long e : settings.epochs) {
@@ -155,6 +156,7 @@ SlowPointResult run_rnn_slow_points(const fg::RunSpec& s, const SlowPointSetting
     }
     out.counts.push_back(n);
   }
+  out.final_net = trainer.net();
   return out;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <limits>
+#include <optional>
 #include <vector>
 
 #include <learndyn/experiments/table.hpp>
@@ -16,6 +17,8 @@ struct SlowPointSettings {
   int grid = 401;                           // rank <= 2: points per latent axis
   int stride = 4;                           // full space: every k-th visited state starts Newton
   double max_speed = std::numeric_limits<double>::infinity();  // report points with q <= this
+  // The user's parameters (--weights) instead of the seeded draw (as TrainSettings::start).
+  std::optional<fast::ghost::RnnNet> start = std::nullopt;
 };
 
 struct EpochCounts {
@@ -35,6 +38,8 @@ struct SlowPointResult {
   // (kappa, flow) on the search box (Fig. 3A); rank 2 every trial's latent trajectory (trial,
   // kappa_1, kappa_2; Fig. 4B).
   std::vector<Table> pictures;
+  // The parameters at epoch 0 and at the last analysed epoch.
+  fast::ghost::RnnNet initial_net, final_net;
 };
 
 // Throws ArgumentError naming the parameter on bad settings, and naming lr when the loss diverges.

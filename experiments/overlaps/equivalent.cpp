@@ -4,6 +4,8 @@
 #include <cmath>
 
 #include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/memory_budget.hpp>
+#include <learndyn/common/progress.hpp>
 #include <learndyn/experiments/overlaps/networks.hpp>
 #include <learndyn/experiments/overlaps/support.hpp>
 #include <learndyn/experiments/overlaps/tasks.hpp>
@@ -27,6 +29,21 @@ void validate(const EquivalentSettings& s) {
   require(std::isfinite(s.theta2_mu * s.neurons), "theta2-mu", s.theta2_mu, "finite with theta2-mu N finite");
   require(s.input_std >= 0 && std::isfinite(s.input_std), "input-std", s.input_std, ">= 0");
   require(s.state_noise_std >= 0 && std::isfinite(s.state_noise_std), "state-noise", s.state_noise_std, ">= 0");
+}
+
+void require_equivalent_memory(const EquivalentSettings& s, bool json_table) {
+  validate(s);
+  // Two rank-one trainers (as `filter`: 18 (2 R + 2) N bytes each), the state noise xi (N x T
+  // doubles: the perturbation check draws it whole), the task and the output tables (~30 doubles
+  // a step), and the trajectory's rows (8 columns).
+  const double n = s.neurons, t = s.steps;
+  const double network = 2 * 18 * 4 * n, noise = 8 * n * t, task = 30 * 8 * t + (160 + 48) * t;
+  const double rows = std::min<double>(static_cast<double>(s.epochs) + 1,
+                                       static_cast<double>(s.record_every) + static_cast<double>(s.epochs / s.record_every) + 1);
+  const double table = rows * 8 * (json_table ? 100 : 67);
+  require_memory_terms(20e6, {{network + noise, "N", render_value(s.neurons)},  // 20 MB: the program itself
+                              {task, "T", render_value(s.steps)},
+                              {table, "epochs", render_value(s.epochs)}});
 }
 
 namespace {
@@ -78,7 +95,11 @@ EquivalentResult run_equivalent(const EquivalentSettings& s) {
   Table& t = result.trajectory;
   t.columns = {"epoch", "loss_1", "loss_2", "theory_loss_1", "theory_loss_2", "gap_1", "gap_2", "output_gap"};
   double worst_gap = 0, loss_difference = 0;
+  Progress progress("overlaps equivalent", "epoch", static_cast<double>(s.epochs),
+                    "two networks: " + network_work(model, s.neurons, s.steps, 2 * s.epochs),
+                    network_seconds(model, s.neurons, s.steps, 2 * s.epochs));
   for (long e = 0; e <= s.epochs; ++e) {
+    progress.update(static_cast<double>(e));
     const bool last = e == s.epochs, record = is_recorded(e, s.record_every, s.epochs);
     double gap1 = 0, gap2 = 0, output_gap = 0;
     if (record) {

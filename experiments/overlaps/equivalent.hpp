@@ -34,6 +34,10 @@ struct EquivalentSettings {
 
 void validate(const EquivalentSettings& settings);
 
+// Throws ArgumentError naming N, T or epochs when the estimated peak memory exceeds the budget
+// (common/memory_budget.hpp); `json_table`: the trajectory is rendered as JSON.
+void require_equivalent_memory(const EquivalentSettings& settings, bool json_table);
+
 struct EquivalentResult {
   // Every recorded epoch: epoch, loss_1, loss_2 (networks), theory_loss_1, theory_loss_2 (exact
   // map from each start), gap_1, gap_2 (max |Sigma_network - Sigma_theory|), output_gap

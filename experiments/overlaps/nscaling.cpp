@@ -2,10 +2,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
+#include <mutex>
+#include <thread>
 #include <optional>
 
 #include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/memory_budget.hpp>
+#include <learndyn/common/progress.hpp>
 #include <learndyn/experiments/overlaps/networks.hpp>
 #include <learndyn/experiments/overlaps/support.hpp>
 #include <learndyn/fast/overlaps/network.hpp>
@@ -101,6 +106,30 @@ void run_one(const NScalingSettings& s, Run& run) {
 
 }  // namespace
 
+void require_nscaling_memory(const NScalingSettings& s, bool json_table) {
+  validate(s);
+  // Runs go in parallel, one thread each, largest N first: the `threads` largest at once. Each
+  // holds its start (4 N doubles), two rank-one trainers (the erf network and the linear
+  // control, 72 N bytes each as in `filter`), and one epoch's flip-flop batch (~260 bytes a
+  // trial step, measured).
+  unsigned threads = s.threads == 0 ? std::max(1u, std::thread::hardware_concurrency()) : s.threads;
+  std::vector<int> sizes;
+  for (int n : s.neurons)
+    for (int j = 0; j < s.seeds; ++j) sizes.push_back(n);
+  std::sort(sizes.begin(), sizes.end(), std::greater<>());
+  threads = std::min<unsigned>(threads, static_cast<unsigned>(sizes.size()));
+  double networks = 0;
+  for (unsigned k = 0; k < threads; ++k) networks += (32.0 + 2 * 72) * sizes[k];
+  const double batches = threads * 260.0 * s.task.batch * static_cast<double>(duration_steps(s.task.t_max, s.task.dt));
+  const double rows = static_cast<double>(sizes.size()) *
+                      std::min<double>(static_cast<double>(s.epochs) + 1,
+                                       static_cast<double>(s.record_every) + static_cast<double>(s.epochs / s.record_every) + 1);
+  const double table = rows * 7 * (json_table ? 100 : 67) + rows * 5 * 8;
+  require_memory_terms(20e6, {{networks, "N", render_value(sizes.front())},  // 20 MB: the program itself
+                              {batches, "batch", render_value(s.task.batch)},
+                              {table, "epochs", render_value(s.epochs)}});
+}
+
 NScalingResult run_nscaling(const NScalingSettings& s) {
   validate(s);
   std::vector<Run> runs;
@@ -111,8 +140,25 @@ NScalingResult run_nscaling(const NScalingSettings& s) {
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(),
                    [&](std::size_t a, std::size_t b) { return runs[a].neurons > runs[b].neurons; });
+  const fo::Model erf = fo::erf_model(1, s.task.dt);
+  const long steps = duration_steps(s.task.t_max, s.task.dt) * s.task.batch;
+  double neuron_steps = 0, seconds = 0;
+  for (const Run& r : runs) {
+    neuron_steps += 2.0 * r.neurons * static_cast<double>(steps) * static_cast<double>(s.epochs);
+    seconds += 2 * network_seconds(erf, r.neurons, static_cast<int>(std::min<long>(steps, 2147483647)), s.epochs);
+  }
+  Progress progress("overlaps nscaling", "run", static_cast<double>(runs.size()),
+                    render_count(static_cast<double>(runs.size())) + " runs, " + render_count(neuron_steps) +
+                        " neuron-steps",
+                    seconds);
+  std::mutex progress_lock;
+  int runs_done = 0;
   try {
-    parallel_for(static_cast<int>(runs.size()), s.threads, [&](int k) { run_one(s, runs[order[k]]); });
+    parallel_for(static_cast<int>(runs.size()), s.threads, [&](int k) {
+      run_one(s, runs[order[k]]);
+      const std::lock_guard<std::mutex> lock(progress_lock);
+      progress.update(++runs_done);
+    });
   } catch (const ArgumentError& e) {
     // A diverging run makes the overlaps non-finite and the theory then refuses its own Sigma,
     // an internal name; the user's lever is the rate.

@@ -47,6 +47,10 @@ struct NScalingSettings {
 // Throws ArgumentError naming the setting (every N >= 2, seeds >= 1, epochs >= 1, lr > 0, ...).
 void validate(const NScalingSettings& settings);
 
+// Throws ArgumentError naming N, batch or epochs when the estimated peak memory exceeds the
+// budget (common/memory_budget.hpp); `json_table`: the tables are rendered as JSON.
+void require_nscaling_memory(const NScalingSettings& settings, bool json_table);
+
 struct NScalingResult {
   // One row per (N, seed) run: N, seed, mismatch (max |Sigma_network - Sigma_theory| after E
   // epochs), loss_network, loss_theory (after E epochs), and with the control

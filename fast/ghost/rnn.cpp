@@ -673,8 +673,9 @@ double RnnTrainer::loss() {
                       : make_batch(impl_->spec, impl_->spec.seed + 1));
 }
 
-RunResult train_run(const RunSpec& spec) {
-  RnnTrainer trainer(spec);
+namespace {
+
+RunResult train(const RunSpec& spec, RnnTrainer trainer) {
   RunResult out;
   for (long e = 0; e < spec.epochs; ++e) {
     if (e == spec.change_epoch) {  // Fig. 8B: lower the readout's confidence
@@ -693,7 +694,12 @@ RunResult train_run(const RunSpec& spec) {
   return out;
 }
 
-std::vector<RunResult> train_runs(const std::vector<RunSpec>& specs, unsigned threads) {
+}  // namespace
+
+RunResult train_run(const RunSpec& spec) { return train(spec, RnnTrainer(spec)); }
+RunResult train_run(const RunSpec& spec, const RnnNet& start) { return train(spec, RnnTrainer(spec, start)); }
+
+std::vector<RunResult> train_runs(const std::vector<RunSpec>& specs, unsigned threads, const RnnNet* start) {
   for (const RunSpec& s : specs) validate(s);
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, specs.size())));
@@ -707,7 +713,7 @@ std::vector<RunResult> train_runs(const std::vector<RunSpec>& specs, unsigned th
   const auto worker = [&] {
     for (std::size_t i = next++; i < specs.size() && !failed; i = next++) {
       try {
-        results[i] = train_run(specs[i]);
+        results[i] = start ? train_run(specs[i], *start) : train_run(specs[i]);
       } catch (...) {
         if (!failed.exchange(true)) failure = std::current_exception();
       }

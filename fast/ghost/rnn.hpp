@@ -132,13 +132,17 @@ struct RunResult {
   RnnNet net;                        // final parameters
 };
 
-// Trains one run (deterministic: the same spec gives the same result bit for bit).
+// Trains one run (deterministic: the same spec gives the same result bit for bit) from the
+// seeded draw random_net(spec), or from `start` (the user's parameters; the seed then only
+// draws the DCD/DMTS batches).
 RunResult train_run(const RunSpec& spec);
+RunResult train_run(const RunSpec& spec, const RnnNet& start);
 
 // Trains every run on `threads` threads (0: hardware concurrency); runs are taken in index
 // order by whichever thread is free, each computed by one thread: results do not depend on the
-// thread count.
-std::vector<RunResult> train_runs(const std::vector<RunSpec>& specs, unsigned threads);
+// thread count. With `start`, every run starts from those parameters.
+std::vector<RunResult> train_runs(const std::vector<RunSpec>& specs, unsigned threads,
+                                  const RnnNet* start = nullptr);
 
 // The batch an epoch of `spec` uses (DA: fixed; DCD/DMTS: initial states and noise from rng
 // state `draw`).

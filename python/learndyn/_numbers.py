@@ -2,11 +2,14 @@
 
 The reference parses every input separately at each precision it computes at, so an input
 must reach it as text that denotes the number exactly: 0.1 given as a float is the double
-0.1000000000000000055511151231257827021181583404541015625, not one tenth.
+0.1000000000000000055511151231257827021181583404541015625, not one tenth. Also the checks
+the modules share on arguments bound for the fast paths (ints, doubles, float64 arrays).
 """
 import decimal
 import fractions
 import numbers
+
+import numpy as np
 
 
 def _terminating_decimal(fraction):
@@ -84,3 +87,32 @@ def digits_value(digits, working_digits):
     if not 1 <= int(digits) <= working_digits:
         raise ValueError(f"invalid digits = {int(digits)}: allowed an integer with 1 <= digits <= {working_digits}")
     return int(digits)
+
+
+_INT64_MAX = 2**63 - 1
+
+
+def integer_value(value, parameter):
+    """`value` as an int for a C++ integer parameter (TypeError unless an integer; a value beyond
+    the 64-bit range is clamped to it, so that the library's range check names it)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{parameter}: an int, not {type(value).__name__}")
+    return max(-_INT64_MAX, min(_INT64_MAX, int(value)))
+
+
+def real_value(value, parameter):
+    """`value` as a float for a C++ double parameter (TypeError unless a real number)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{parameter}: a number, not {type(value).__name__}")
+    return float(value)
+
+
+def float64_array(value, parameter):
+    """`value` (numpy, a torch tensor, anything np.asarray takes) as a C-contiguous float64
+    array: in place when it is one already."""
+    if hasattr(value, "detach"):  # a torch tensor: to float64 on the CPU
+        value = value.detach().cpu().double().numpy()
+    try:
+        return np.ascontiguousarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"{parameter}: an array of numbers, not {type(value).__name__}") from None

@@ -58,3 +58,15 @@ def test_malformed_golden_file_is_a_value_error_naming_the_file(tmp_path):
     bad.write_text('{"schema": "learndyn-golden/1"}')
     with pytest.raises(ValueError, match="bad.json"):
         learndyn.oracle.check({}, golden=bad)
+
+
+@pytest.mark.parametrize("module", ["ghost", "ntk", "overlaps", "oracle", "testing"])
+def test_every_public_function_has_a_docstring(module):
+    mod = getattr(learndyn, module)
+    assert mod.__doc__
+    for name in mod.__all__:
+        item = getattr(mod, name)
+        assert item.__doc__ and item.__doc__.strip(), f"learndyn.{module}.{name}"
+        for attr, member in vars(item).items() if isinstance(item, type) else []:
+            if callable(member) and not attr.startswith("_"):
+                assert member.__doc__, f"learndyn.{module}.{name}.{attr}"

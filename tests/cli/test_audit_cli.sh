@@ -80,6 +80,10 @@ if [ -z "${LEARNDYN_CLI_QUICK:-}" ]; then
   check "train CSV: estimate within 2x of the peak" within_2x ghost train --eta 0.1 --runs 1000 --epochs 999
   check "train JSON: estimate within 2x of the peak" within_2x ghost train --eta 0.1 --runs 300 --epochs 999 --format json
   check "train --reference: estimate within 2x of the peak" within_2x ghost train --eta 0.1 --reference --epochs 200000 --record-every 100
+  check "equivalent N x T-bound (the state noise): estimate within 2x of the peak" within_2x overlaps equivalent --N 20000 --T 2000 --epochs 1
+  check "equivalent N-bound: estimate within 2x of the peak" within_2x overlaps equivalent --N 2000000 --T 10 --epochs 1
+  check "nscaling N-bound, 2 runs at once: estimate within 2x of the peak" within_2x overlaps nscaling --N 1000000,500000 --seeds 1 --epochs 1 --threads 2 --t-max 0.2
+  check "nscaling batch-bound: estimate within 2x of the peak" within_2x overlaps nscaling --N 10,20 --seeds 1 --epochs 1 --batch 2000 --threads 2
   # The NTK metrics (experiments/ntk/metrics_memory.hpp): each term of the estimate dominant once.
   check "ntk GRU states-bound (Hutch++): estimate within 2x of the peak" within_2x ntk metrics --hidden 64 --batch 32 --steps 64
   check "ntk GRU parameter-bound: estimate within 2x of the peak" within_2x ntk metrics --hidden 1024 --batch 2 --steps 8 --estimator hutchinson --probes 32
@@ -95,6 +99,8 @@ bad "ntk attention at B T D = 3.4e7" "invalid batch" ntk metrics --model attenti
 check "the refusal states the estimate" grep -q "estimated working memory" <<<"$err"
 bad "attention-rank at B T D = 4e7" "invalid batch" ntk attention-rank --batch 10000 --steps 40 --mlp 4000 --attention 1
 bad "ntk GRU of hidden 4096 at 64 probes" "invalid hidden" ntk metrics --hidden 4096 --batch 1 --steps 2
+bad "equivalent at N = T = 10^7 (an N x T state noise of 800 TB; was out of memory)" "invalid N" overlaps equivalent --N 10000000 --T 10000000 --epochs 1
+bad "nscaling: 10^4 seeds of N = 10^7 on 256 threads" "invalid N" overlaps nscaling --N 10000000,20 --seeds 10000 --threads 256 --epochs 1
 
 # --- long runs: the work up front, progress on stderr; short runs quiet ----------------------
 run overlaps filter --epochs 20

@@ -174,8 +174,10 @@ check "oracle show prints the golden value" grep -q "\"loss_final\": \"$golden_v
 # Each NTK and ghost-RNN case's command (double precision) prints the golden values within
 # 1e-13 relative: the golden model is the very model the command builds (a mismatch of one
 # weight, input or initial state would be far larger). NTK: `ntk metrics --estimator exact`
-# (trace, Frobenius norm, participation ratios); ghost RNN: the epoch-0 row of `rnn-train`.
-check "ntk and ghost_rnn cases: the command prints the golden values" python3 - "$bin" "$scratch/golden.json" <<'PY'
+# (trace, Frobenius norm, participation ratios); ghost RNN: the epoch-0 row of `rnn-train`, and
+# the same numbers from `rnn-train --weights` of the command's saved start (R41).
+check "ntk and ghost_rnn cases: the command (and the ghost_rnn --weights form) prints the golden values" \
+  python3 - "$bin" "$scratch/golden.json" "$scratch" <<'PY'
 import json, shlex, subprocess, sys
 binary, golden = sys.argv[1], json.load(open(sys.argv[2]))
 
@@ -190,14 +192,35 @@ def printed_values(case):
     assert row[columns.index("epoch")] == 0
     return {q: row[columns.index(q)] for q in ("loss", "gradient_norm")}
 
+def weights_form(case, folder):
+    """The ghost-RNN case's --weights form: the seeded command at --epochs 0 saves its start
+    (--save-weights; initial/ = final/), and `rnn-train --weights FILE --epochs 1` with the
+    task's batch options alone (N, rank and seed dropped: the file gives the network) prints
+    the same epoch-0 row."""
+    argv = shlex.split(case["command"])[1:]
+    path = folder + "/" + case["id"] + ".npz"
+    seeded = list(argv)
+    seeded[seeded.index("--epochs") + 1] = "0"
+    subprocess.run([binary] + seeded + ["--save-weights", path], check=True, capture_output=True)
+    for option in ("--N", "--rank", "--seed"):
+        k = argv.index(option)
+        del argv[k:k + 2]
+    out = json.loads(subprocess.run([binary] + argv + ["--weights", path], check=True, capture_output=True,
+                                    text=True).stdout)
+    columns, row = out["table"]["columns"], out["table"]["rows"][0]
+    return {q: row[columns.index(q)] for q in ("loss", "gradient_norm")}
+
 areas = set()
 for case in golden["cases"]:
     if case["area"] not in ("ntk", "ghost_rnn"):
         continue
     areas.add(case["area"])
-    for q, got in printed_values(case).items():
+    printed = printed_values(case)
+    for q, got in printed.items():
         want = float(case["values"][q]["value"])
         assert abs(got - want) <= 1e-13 * abs(want), (case["id"], q, got, want)
+    if case["area"] == "ghost_rnn":
+        assert weights_form(case, sys.argv[3]) == printed, case["id"]
 assert areas == {"ntk", "ghost_rnn"}, areas
 PY
 run oracle show --list

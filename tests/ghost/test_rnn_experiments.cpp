@@ -15,6 +15,7 @@
 #include <learndyn/experiments/ghost/rnn_sweep.hpp>
 #include <learndyn/experiments/ghost/rnn_train.hpp>
 #include <learndyn/experiments/ghost/slow_points.hpp>
+#include "support/refused_parameter.hpp"
 
 namespace {
 namespace fg = learndyn::fast::ghost;
@@ -26,15 +27,6 @@ fg::RunSpec tiny_da(int rank, long epochs) {
   s.epochs = epochs;
   s.lr = 0.05;
   return s;
-}
-
-std::string parameter_refused(const std::function<void()>& run) {
-  try {
-    run();
-  } catch (const learndyn::ArgumentError& e) {
-    return e.parameter();
-  }
-  return "";
 }
 
 TEST(GhostRnnExperiments, TrainCurveIsTheTrainersLossesBitForBitWithTracking) {
@@ -73,8 +65,8 @@ TEST(GhostRnnExperiments, DivergingRateIsRefusedNamingLr) {
   s.neurons = 5;
   s.config.readout = fg::RnnReadout::sigmoid;
   s.lr = 1e308;
-  EXPECT_EQ(parameter_refused([&] { eg::run_rnn_train(s, {}); }), "lr");
-  EXPECT_EQ(parameter_refused([&] { eg::run_rnn_slow_points(s, {{0, 2}, 21, 1}); }), "lr");
+  EXPECT_EQ(learndyn::testing::refused_parameter([&] { eg::run_rnn_train(s, {}); }), "lr");
+  EXPECT_EQ(learndyn::testing::refused_parameter([&] { eg::run_rnn_slow_points(s, {{0, 2}, 21, 1}); }), "lr");
   eg::SweepSettings o;
   s.epochs = 3;
   o.ranks = {s};
@@ -82,8 +74,8 @@ TEST(GhostRnnExperiments, DivergingRateIsRefusedNamingLr) {
   o.hi = 1e300;
   o.count = 3;
   o.seeds = 1;
-  EXPECT_EQ(parameter_refused([&] { eg::run_rnn_sweep(o); }), "rates");
-  EXPECT_EQ(parameter_refused([&] { eg::run_rnn_train(tiny_da(2, 5), {0.05, 1}); }), "track-every");
+  EXPECT_EQ(learndyn::testing::refused_parameter([&] { eg::run_rnn_sweep(o); }), "rates");
+  EXPECT_EQ(learndyn::testing::refused_parameter([&] { eg::run_rnn_train(tiny_da(2, 5), {0.05, 1}); }), "track-every");
 }
 
 TEST(GhostRnnExperiments, SlowPointRowsAgreeWithTheirCountsAndKinds) {
@@ -168,13 +160,13 @@ TEST(GhostRnnExperiments, SweepSettingsAreRefusedNamingTheParameter) {
   eg::SweepSettings o;
   o.ranks.push_back(tiny_da(1, 2));
   o.seeds = 0;
-  EXPECT_EQ(parameter_refused([&] { eg::run_rnn_sweep(o); }), "seeds");
+  EXPECT_EQ(learndyn::testing::refused_parameter([&] { eg::run_rnn_sweep(o); }), "seeds");
   o.seeds = 1;
   o.lo = 1e-320;
-  EXPECT_EQ(parameter_refused([&] { eg::run_rnn_sweep(o); }), "rates");
+  EXPECT_EQ(learndyn::testing::refused_parameter([&] { eg::run_rnn_sweep(o); }), "rates");
   o.lo = 1e-3;
   o.ranks.clear();
-  EXPECT_EQ(parameter_refused([&] { eg::run_rnn_sweep(o); }), "ranks");
+  EXPECT_EQ(learndyn::testing::refused_parameter([&] { eg::run_rnn_sweep(o); }), "ranks");
 }
 
 }  // namespace

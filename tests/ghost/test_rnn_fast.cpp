@@ -20,6 +20,7 @@
 #include <learndyn/reference/ghost/rnn_bptt.hpp>
 #include <learndyn/reference/ghost/rnn_model.hpp>
 #include <learndyn/reference/ghost/rnn_tasks.hpp>
+#include "support/same_rnn_parameters.hpp"
 
 namespace {
 using learndyn::real;
@@ -175,13 +176,7 @@ TEST(GhostRnnFast, RandomNetworkDrawsAreTheReferenceDraws) {
       const fg::RnnNet f = fg::random_net(7, rank, 2, init, 99);
       const rg::RnnParams<double> r =
           rg::random_params<double>(7, rank, 2, static_cast<rg::RnnInit>(static_cast<int>(init)), 99);
-      EXPECT_EQ(f.W, r.W);
-      EXPECT_EQ(f.M, r.M);
-      EXPECT_EQ(f.Nm, r.Nm);
-      EXPECT_EQ(f.b, r.b);
-      EXPECT_EQ(f.W_in, r.W_in);
-      EXPECT_EQ(f.w_out, r.w_out);
-      EXPECT_EQ(f.b_out, r.b_out);
+      learndyn::testing::expect_same_rnn_parameters(f, r);
     }
 }
 
