@@ -64,7 +64,7 @@ void refuse_model_options(const ModelOptions& o, const std::string& source) {
 
 void add_model_options(CLI::App& cmd, ModelOptions& o, bool with_manifest) {
   if (with_manifest)
-    cmd.add_option("--manifest", o.manifest, "JSON manifest of a user's model (.npy weights, inputs); see docs");
+    cmd.add_option("--manifest", o.manifest, "JSON manifest of a user's model (.npz or .npy arrays, batch_first); docs/ntk_manifest.md");
   cmd.add_option("--model", o.model, "built-in model: gru | rnn_rate | rnn_vanilla | attention (default gru)");
   add_hidden(cmd, o.hidden, "1..4096 (default 8)");
   cmd.add_option("--inputs", o.inputs, "input dimension n_in, 1..4096 (default 3)")->type_name("INT");
