@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -16,13 +15,14 @@
 #include "cli/output.hpp"
 #include <learndyn/common/argument_error.hpp>
 #include <learndyn/common/input_error.hpp>
-#include <learndyn/common/npy.hpp>
 #include <learndyn/common/text_file.hpp>
 #include <learndyn/experiments/ntk/manifest.hpp>
 #include <learndyn/experiments/ntk/metrics.hpp>
 #include <learndyn/experiments/ntk/metrics_memory.hpp>
 #include "cli/ntk_attention_commands.hpp"
 #include <learndyn/fast/ntk/attention.hpp>
+#include <learndyn/oracle/ntk_cases.hpp>
+#include <learndyn/oracle/suite.hpp>
 
 namespace learndyn::cli {
 namespace {
@@ -43,17 +43,28 @@ struct ModelOptions {
 // The options that belong to one family of models only.
 const char* const kRecurrentOnly[] = {"--manifest", "--hidden", "--alpha", "--gain", "--no-bias"};
 const char* const kAttentionOnly[] = {"--attention", "--mlp", "--outputs"};
+// The options that describe a model: a manifest (or an export's --case) states all of them.
+const char* const kModelDescription[] = {"--model",  "--hidden", "--inputs",    "--batch",     "--steps", "--alpha",
+                                         "--gain",   "--seed",   "--no-bias",   "--attention", "--mlp",   "--outputs"};
 
 void record_given(const CLI::App& cmd, ModelOptions& o) {
   for (const char* name : kRecurrentOnly)
     if (cmd.get_option_no_throw(name) && cmd.count(name) > 0) o.given.insert(name);
-  for (const char* name : kAttentionOnly)
+  for (const char* name : kModelDescription)
     if (cmd.get_option_no_throw(name) && cmd.count(name) > 0) o.given.insert(name);
+}
+
+// Refuses the model options beside `source` (--manifest or --case), which states the model.
+void refuse_model_options(const ModelOptions& o, const std::string& source) {
+  for (const char* name : kModelDescription)
+    if (o.given.count(name))
+      throw ArgumentError(std::string(name).substr(2), "given",
+                          "only without " + source + ", which states the model, its sizes and its inputs");
 }
 
 void add_model_options(CLI::App& cmd, ModelOptions& o, bool with_manifest) {
   if (with_manifest)
-    cmd.add_option("--manifest", o.manifest, "JSON manifest of a user's model (.npy weights, inputs); see docs");
+    cmd.add_option("--manifest", o.manifest, "JSON manifest of a user's model (.npz or .npy arrays, batch_first); docs/ntk_manifest.md");
   cmd.add_option("--model", o.model, "built-in model: gru | rnn_rate | rnn_vanilla | attention (default gru)");
   add_hidden(cmd, o.hidden, "1..4096 (default 8)");
   cmd.add_option("--inputs", o.inputs, "input dimension n_in, 1..4096 (default 3)")->type_name("INT");
@@ -88,7 +99,7 @@ Problem builtin_problem(const ModelOptions& o) {
   require(static_cast<double>(batch) * steps * shape.inputs <= 5e7, "batch", batch,
           "B T n_in <= 5e7 input entries");
   const std::uint64_t seed = parse_seed(o.seed);
-  Problem p{fn::random_model(shape, alpha, gain, seed), fn::random_inputs(shape, batch, steps, seed + 1), {}};
+  Problem p{fn::random_model(shape, alpha, gain, seed), fn::random_inputs(shape, batch, steps, seed + 1), {}, {}};
   // g N(0,1)/sqrt(fan_in) overflows near g = 1.8e308: export wrote inf into the .npy files
   // and metrics named an internal theta.
   const auto finite = [](double x) { return std::isfinite(x); };
@@ -163,7 +174,10 @@ Json metrics_report(const MetricsOptions& o) {
           "'" + kind + "'", "gru, rnn_rate, rnn_vanilla or attention");
   const experiments::ntk::MetricsSettings e = estimator_settings(o);
   std::optional<experiments::ntk::ManifestProblem> manifest;
-  if (!o.model.manifest.empty()) manifest = experiments::ntk::read_manifest(o.model.manifest);
+  if (!o.model.manifest.empty()) {
+    refuse_model_options(o.model, "--manifest");
+    manifest = experiments::ntk::read_manifest(o.model.manifest);
+  }
   if (manifest && std::holds_alternative<AttentionProblem>(*manifest))
     return experiments::ntk::attention_metrics(std::get<AttentionProblem>(*manifest), e, o.model.manifest,
                                                size_names(o.model));
@@ -177,84 +191,46 @@ Json metrics_report(const MetricsOptions& o) {
   return experiments::ntk::recurrent_metrics(builtin_problem(o.model), e, "built-in", size_names(o.model));
 }
 
-// ---- export: a built-in model as a manifest and .npy files ----------------------------------
+// ---- export: a built-in model or a golden case as a manifest and its arrays -----------------
 
-std::string npy_bytes(const std::vector<double>& data, const std::vector<std::size_t>& shape) {
-  std::string dims;
-  for (std::size_t d : shape) dims += std::to_string(d) + ",";
-  if (shape.size() > 1) dims.pop_back();
-  std::string header = "{'descr': '<f8', 'fortran_order': False, 'shape': (" + dims + "), }";
-  const std::size_t total = 10 + header.size() + 1;
-  header.append((64 - total % 64) % 64, ' ');
-  header += '\n';
-  std::string out = "\x93NUMPY";
-  out += '\x01';
-  out += '\x00';
-  out += static_cast<char>(header.size() & 0xff);
-  out += static_cast<char>(header.size() >> 8);
-  out += header;
-  out.append(reinterpret_cast<const char*>(data.data()), data.size() * sizeof(double));
-  return out;
-}
+struct ExportOptions {
+  ModelOptions model;
+  std::string dir, arrays = "npy", case_id;
+};
 
-// The built-in attention model as an attention manifest (experiments/ntk/manifest.hpp).
-void export_attention(const ModelOptions& o, const std::string& dir) {
-  const AttentionProblem p = builtin_attention(o);
-  const fn::AttentionShape& s = p.model.shape;
-  std::filesystem::create_directories(dir);
-  const std::size_t di = s.inputs, da = s.attention, dh = s.mlp, dout = s.outputs;
-  std::size_t offset = 0;
-  Json weights = Json::object();
-  const auto save = [&](const std::string& name, const std::vector<std::size_t>& shape) {
-    std::size_t count = 1;
-    for (std::size_t d : shape) count *= d;
-    const std::vector<double> part(p.model.theta.begin() + offset, p.model.theta.begin() + offset + count);
-    offset += count;
-    write_file_atomically((std::filesystem::path(dir) / (name + ".npy")).string(), npy_bytes(part, shape));
-    weights[name] = name + ".npy";
-  };
-  save("W_q", {da, di});
-  save("W_k", {da, di});
-  save("W_v", {da, di});
-  save("W_1", {dh, da});
-  save("b_1", {dh});
-  save("W_2", {dout, dh});
-  save("b_2", {dout});
-  write_file_atomically((std::filesystem::path(dir) / "x.npy").string(),
-                        npy_bytes(p.inputs.x, {std::size_t(p.inputs.batch), std::size_t(p.inputs.steps), di}));
-  Json m = {{"model", "attention"}, {"inputs", s.inputs}, {"attention", s.attention}, {"mlp", s.mlp},
-            {"outputs", s.outputs}, {"weights", weights}, {"x", "x.npy"}};
-  write_file_atomically((std::filesystem::path(dir) / "model.json").string(), m.dump(2) + "\n");
-}
-
-void export_model(const ModelOptions& o, const std::string& dir) {
-  if (o.model == "attention") return export_attention(o, dir);
-  for (const char* name : kAttentionOnly)
-    if (o.given.count(name)) throw ArgumentError(std::string(name).substr(2), "given", "only with --model attention");
-  const Problem p = builtin_problem(o);
-  const fn::Shape& s = p.model.shape;
-  std::filesystem::create_directories(dir);
-  const std::size_t g = static_cast<std::size_t>(fn::gate_count(s)) * s.hidden;
-  const std::size_t n = s.hidden, n_in = s.inputs;
-  const auto part = [&](std::size_t offset, std::size_t count) {
-    return std::vector<double>(p.model.theta.begin() + offset, p.model.theta.begin() + offset + count);
-  };
-  const auto save = [&](const std::string& name, const std::vector<double>& data, const std::vector<std::size_t>& shape) {
-    write_file_atomically((std::filesystem::path(dir) / name).string(), npy_bytes(data, shape));
-  };
-  save("weight_ih_l0.npy", part(0, g * n_in), {g, n_in});
-  save("weight_hh_l0.npy", part(g * n_in, g * n), {g, n});
-  Json weights = {{"weight_ih_l0", "weight_ih_l0.npy"}, {"weight_hh_l0", "weight_hh_l0.npy"}};
-  if (s.bias) {
-    save("bias_ih_l0.npy", part(g * (n_in + n), g), {g});
-    save("bias_hh_l0.npy", part(g * (n_in + n) + g, g), {g});
-    weights["bias_ih_l0"] = "bias_ih_l0.npy";
-    weights["bias_hh_l0"] = "bias_hh_l0.npy";
+// The golden NTK case `id` (oracle/ntk_cases.cpp): the built-in model its inputs name, with
+// its id and certified values.
+Problem golden_case_problem(const std::string& id) {
+  const std::vector<oracle::CaseDefinition> cases = oracle::ntk_cases(oracle::SuiteName::full);
+  const oracle::CaseDefinition& c = oracle::find_case(cases, id, "case");
+  ModelOptions m;
+  for (const auto& [name, value] : c.inputs) {
+    if (name == "model") m.model = value;
+    else if (name == "hidden") m.hidden = value;
+    else if (name == "inputs") m.inputs = value;
+    else if (name == "batch") m.batch = value;
+    else if (name == "steps") m.steps = value;
+    else if (name == "alpha") m.alpha = value;
+    else if (name == "gain") m.gain = value;
+    else if (name == "seed") m.seed = value;
+    else if (name == "bias") m.no_bias = value != "true";
   }
-  save("x.npy", p.inputs.x, {std::size_t(p.inputs.batch), std::size_t(p.inputs.steps), n_in});
-  Json m = {{"model", fn::model_kind_name(s.kind)}, {"hidden", s.hidden}, {"inputs", s.inputs},
-            {"alpha", p.model.alpha}, {"bias", s.bias}, {"weights", weights}, {"x", "x.npy"}};
-  write_file_atomically((std::filesystem::path(dir) / "model.json").string(), m.dump(2) + "\n");
+  Problem p = builtin_problem(m);  // the case's model is exactly this one (oracle/ntk_cases.cpp)
+  p.golden = {c.id, oracle::golden_values(c.reference(), kWorkingDigits)};
+  return p;
+}
+
+void export_model(const ExportOptions& o) {
+  require(o.arrays == "npy" || o.arrays == "npz", "arrays", "'" + o.arrays + "'", "npy or npz");
+  const auto format = o.arrays == "npz" ? experiments::ntk::ArrayFormat::npz : experiments::ntk::ArrayFormat::npy;
+  if (!o.case_id.empty()) {
+    refuse_model_options(o.model, "--case");
+    return experiments::ntk::write_manifest(o.dir, golden_case_problem(o.case_id), format);
+  }
+  if (o.model.model == "attention") return experiments::ntk::write_manifest(o.dir, builtin_attention(o.model), format);
+  for (const char* name : kAttentionOnly)
+    if (o.model.given.count(name)) throw ArgumentError(std::string(name).substr(2), "given", "only with --model attention");
+  experiments::ntk::write_manifest(o.dir, builtin_problem(o.model), format);
 }
 
 }  // namespace
@@ -282,15 +258,18 @@ void add_ntk_commands(CLI::App& app, std::function<void()>& action) {
     action = [mo] { print_report(std::cout, checked_metrics(*mo, metrics_report(*mo)), mo->json); };
   });
 
-  auto eo = std::make_shared<ModelOptions>();
-  auto dir = std::make_shared<std::string>();
-  auto* export_cmd = group->add_subcommand("export", "write a built-in model as model.json + .npy files (the --manifest format)");
+  auto eo = std::make_shared<ExportOptions>();
+  auto* export_cmd = group->add_subcommand(
+      "export", "write a built-in model or a golden NTK case as DIR/model.json + arrays (the --manifest format)");
   set_example(*export_cmd, "learndyn ntk export --model gru --hidden 8 --dir model");
-  add_model_options(*export_cmd, *eo, false);
-  export_cmd->add_option("--dir", *dir, "directory to write")->required()->check(non_empty_path());
-  export_cmd->callback([eo, dir, export_cmd, &action] {
-    record_given(*export_cmd, *eo);
-    action = [eo, dir] { export_model(*eo, *dir); };
+  add_model_options(*export_cmd, eo->model, false);
+  export_cmd->add_option("--dir", eo->dir, "directory to write")->required()->check(non_empty_path());
+  export_cmd->add_option("--arrays", eo->arrays, "npy (one .npy file per array) | npz (one model.npz) (default npy)");
+  export_cmd->add_option("--case", eo->case_id, "a golden NTK case id (`learndyn oracle show --list`): its model, "
+                                                "with the case id and its certified values")->type_name("ID");
+  export_cmd->callback([eo, export_cmd, &action] {
+    record_given(*export_cmd, eo->model);
+    action = [eo] { export_model(*eo); };
   });
 
   add_ntk_attention_commands(*group, action);

@@ -126,15 +126,7 @@ void add_show(CLI::App& oracle, std::function<void()>& action) {
         return;
       }
       const int digits = static_cast<int>(parse_integer(o->digits, "digits", 1, kWorkingDigits));
-      const auto it = std::find_if(cases.begin(), cases.end(), [&](const oracle::CaseDefinition& c) { return c.id == o->id; });
-      if (it == cases.end()) {
-        std::vector<std::string> ids;
-        for (const oracle::CaseDefinition& c : cases) ids.push_back(c.id);
-        const std::string nearest = oracle::nearest_id(o->id, ids);
-        throw ArgumentError("case", "'" + o->id + "'",
-                            "a case id of the suite (see `learndyn oracle show --list`)" +
-                                (nearest.empty() ? std::string() : "; did you mean " + nearest + "?"));
-      }
+      const oracle::CaseDefinition* it = &oracle::find_case(cases, o->id, "case");
       Json report{{"case", it->id}, {"description", it->description}};
       Json inputs = Json::object();
       for (const auto& [name, value] : it->inputs) inputs[name] = value;

@@ -1,9 +1,12 @@
-// NTK manifests: the JSON structure, the kinds, sizes and shapes. The .npy reading has its own
-// target (fuzz_npy); here an array path "AxBxC" stands for an array of that shape (each
-// dimension <= 64, rank <= 4), any other path for a missing file, so that inputs reach the
-// shape checks without touching the file system.
+// NTK manifests: the JSON structure, the kinds, sizes, shapes and layouts (batch_first), the
+// arrays of an "arrays" set and a golden case's expected values. The .npy and .npz reading
+// have their own targets (fuzz_npy, fuzz_npz); here an array path "AxBxC" stands for an array
+// of that shape (each dimension <= 64, rank <= 4), any other path for a missing file, and an
+// "arrays" path "AxB,C,..." for a set holding an array of each listed shape under that
+// name, so that inputs reach the shape checks without touching the file system.
 #include <cstddef>
 #include <cstdint>
+#include <algorithm>
 #include <string>
 #include <variant>
 
@@ -31,6 +34,19 @@ learndyn::NpyArray array_named(const std::string& path) {
   throw learndyn::InputError(path, "", "no such array");
 }
 
+// The set "AxB,C,...": each comma-separated shape an array named by it.
+learndyn::ArraySet set_named(const std::string& path) {
+  learndyn::ArraySet set{path, {}};
+  std::size_t start = 0;
+  while (start <= path.size() && set.arrays.size() < 16) {
+    const std::size_t end = std::min(path.find(',', start), path.size());
+    const std::string name = path.substr(start, end - start);
+    set.arrays.emplace(name, array_named(name));
+    start = end + 1;
+  }
+  return set;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -38,7 +54,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     namespace en = learndyn::experiments::ntk;
     namespace fn = learndyn::fast::ntk;
     using learndyn::fuzz::check;
-    const en::ManifestProblem problem = en::parse_manifest(text, "fuzz.json", array_named);
+    const en::ManifestProblem problem = en::parse_manifest(text, "fuzz.json", array_named, set_named);
     if (const auto* p = std::get_if<en::RecurrentProblem>(&problem)) {
       const fn::Shape& s = p->model.shape;
       check(p->model.theta.size() == static_cast<std::size_t>(fn::parameter_count(s)), "theta disagrees with the shape");
@@ -49,6 +65,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             "h0 disagrees with (B, hidden)");
       check(p->target.empty() || p->target.size() == rows * s.hidden, "target disagrees with (B, T, hidden)");
       check(p->model.alpha > 0 && p->model.alpha <= 1, "alpha outside (0, 1]");
+      check(p->golden.id.empty() == p->golden.expected.empty(), "a case without values or values without a case");
     } else {
       const auto& a = std::get<en::AttentionProblem>(problem);
       check(a.model.theta.size() == static_cast<std::size_t>(a.model.shape.parameter_count()),

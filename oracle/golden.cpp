@@ -80,12 +80,18 @@ Json case_to_json(const GoldenCase& c) {
   for (const auto& [name, value] : c.inputs) inputs[name] = value;
   Json values = Json::object();
   for (const GoldenValue& v : c.values)
-    values[v.quantity] = Json{{"value", v.value}, {"certified_digits", v.certified_digits}};
+    values[v.quantity] = golden_value_json(v);
   return Json{{"id", c.id},         {"area", c.area},       {"description", c.description},
               {"inputs", inputs},   {"command", c.command}, {"values", values}};
 }
 
-GoldenValue parse_value(const std::string& quantity, const JsonCursor& at, int digits) {
+}  // namespace
+
+Json golden_value_json(const GoldenValue& v) {
+  return Json{{"value", v.value}, {"certified_digits", v.certified_digits}};
+}
+
+GoldenValue parse_golden_value(const std::string& quantity, const JsonCursor& at, int digits) {
   GoldenValue v;
   v.quantity = quantity;
   // The checker prints quantity names in its table: a newline or a comma in one would break
@@ -99,6 +105,8 @@ GoldenValue parse_value(const std::string& quantity, const JsonCursor& at, int d
   v.certified_digits = static_cast<int>(at.member("certified_digits").integer(0, digits));
   return v;
 }
+
+namespace {
 
 GoldenCase parse_case(const JsonCursor& at, int digits) {
   GoldenCase c;
@@ -117,7 +125,7 @@ GoldenCase parse_case(const JsonCursor& at, int digits) {
   c.command = at.member("command").string();
   const JsonCursor values = at.member("values");
   for (const auto& item : values.object().items())
-    c.values.push_back(parse_value(item.key(), values.member(item.key()), digits));
+    c.values.push_back(parse_golden_value(item.key(), values.member(item.key()), digits));
   if (c.values.empty()) values.fail("a case needs at least one value");
   return c;
 }

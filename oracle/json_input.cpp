@@ -24,13 +24,65 @@ struct DuplicateKeyGuard {
   std::string duplicate;
 };
 
+// `path` + `.key`, or `["key"]` (escaped) for a key that is not a plain name: the path is part
+// of a one-line message, and a key may hold a newline.
+std::string member_path(const std::string& path, std::string_view key) {
+  const bool plain = !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
+    return c >= ' ' && c < 0x7f && c != '"' && c != '\\' && c != '[' && c != ']';
+  });
+  return plain ? path + "." + std::string(key) : path + "[" + quoted_key(key) + "]";
+}
+
+// The JSON path of the value being parsed, from the parser's events, so that a fault found
+// while parsing (a duplicate key, a number that overflows) is reported where it is.
+class ParsePath {
+ public:
+  void on(Json::parse_event_t event, const Json& parsed) {
+    using E = Json::parse_event_t;
+    if (event == E::object_start || event == E::array_start) {
+      begin_element();
+      frames_.push_back({event == E::object_start, "", 0});
+    } else if (event == E::object_end || event == E::array_end) {
+      if (!frames_.empty()) frames_.pop_back();
+    } else if (event == E::key && !frames_.empty()) {
+      frames_.back().key = parsed.get<std::string>();
+    } else if (event == E::value) {
+      begin_element();
+    }
+  }
+  // The path of the innermost open value: the last key of the innermost object, or the next
+  // element of the innermost array (a scalar reports its event only once parsed).
+  std::string path() const {
+    std::string out = "$";
+    for (std::size_t k = 0; k < frames_.size(); ++k) {
+      const Frame& f = frames_[k];
+      if (f.object) out = member_path(out, f.key);
+      else out += "[" + std::to_string(k + 1 < frames_.size() ? f.begun - 1 : f.begun) + "]";
+    }
+    return out;
+  }
+
+ private:
+  struct Frame {
+    bool object;
+    std::string key;     // the last key read (objects)
+    std::size_t begun;   // the elements begun (arrays)
+  };
+  void begin_element() {
+    if (!frames_.empty() && !frames_.back().object) ++frames_.back().begun;
+  }
+  std::vector<Frame> frames_;
+};
+
 }  // namespace
 
 Json parse_json_strictly(std::string_view text, const std::string& file) {
   DuplicateKeyGuard guard;
+  ParsePath at;
   int depth_exceeded = 0;
   const auto callback = [&](int depth, Json::parse_event_t event, Json& parsed) {
     using E = Json::parse_event_t;
+    if (event != E::value) at.on(event, parsed);  // a key before its duplicate check
     if (depth > kMaxJsonDepth) {
       depth_exceeded = depth;
       throw std::runtime_error("depth");
@@ -44,19 +96,22 @@ Json parse_json_strictly(std::string_view text, const std::string& file) {
     }
     if (event == E::value && parsed.is_number_float() && !std::isfinite(parsed.get<double>()))
       throw std::runtime_error("overflow");
+    if (event == E::value) at.on(event, parsed);  // a scalar after its own check
     return true;
   };
   try {
     return Json::parse(text.begin(), text.end(), callback, /*allow_exceptions=*/true,
                        /*ignore_comments=*/false);
-  } catch (const Json::exception& e) {  // syntax, and number overflow (out_of_range.406)
+  } catch (const Json::out_of_range& e) {  // a number that overflows (out_of_range.406)
+    throw InputError(file, at.path(), without_exception_tag(e.what()));
+  } catch (const Json::exception& e) {  // syntax: nlohmann names the line and column
     throw InputError(file, "", without_exception_tag(e.what()));
   } catch (const std::runtime_error& e) {
     const std::string why = e.what();
     if (why == "depth")
       throw InputError(file, "", "nesting deeper than " + std::to_string(kMaxJsonDepth) + " levels");
-    if (why == "duplicate") throw InputError(file, "", "duplicate key \"" + guard.duplicate + "\"");
-    if (why == "overflow") throw InputError(file, "", "a number overflows double precision");
+    if (why == "duplicate") throw InputError(file, at.path(), "duplicate key \"" + guard.duplicate + "\"");
+    if (why == "overflow") throw InputError(file, at.path(), "a number overflows double precision");
     throw;
   }
 }
@@ -107,21 +162,7 @@ JsonCursor JsonCursor::member(std::string_view key) const {
   const Json& o = object();
   const auto it = o.find(key);
   if (it == o.end()) fail("missing required key \"" + std::string(key) + "\"");
-  // A key that is not a plain name is shown in brackets, escaped: the path is part of a
-  // one-line message, and a key may hold a newline.
-  const bool plain = !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
-    return c >= ' ' && c < 0x7f && c != '"' && c != '\\' && c != '[' && c != ']';
-  });
-  std::string path = path_;
-  if (plain) {
-    path += '.';
-    path += key;
-  } else {
-    path += '[';
-    path += quoted_key(key);
-    path += ']';
-  }
-  return JsonCursor(*it, file_, std::move(path));
+  return JsonCursor(*it, file_, member_path(path_, key));
 }
 
 JsonCursor JsonCursor::element(std::size_t index) const {
@@ -131,6 +172,25 @@ JsonCursor JsonCursor::element(std::size_t index) const {
 std::string JsonCursor::string() const {
   if (!value_->is_string()) fail("expected a string, found " + describe_type(*value_));
   return value_->get<std::string>();
+}
+
+bool JsonCursor::boolean() const {
+  if (!value_->is_boolean()) fail("expected true or false, found " + describe_type(*value_));
+  return value_->get<bool>();
+}
+
+double JsonCursor::number() const {
+  if (!value_->is_number()) fail("expected a number, found " + describe_type(*value_));
+  return value_->get<double>();
+}
+
+void JsonCursor::only_keys(const std::vector<std::string_view>& allowed) const {
+  for (const auto& item : object().items()) {
+    if (std::find(allowed.begin(), allowed.end(), item.key()) != allowed.end()) continue;
+    std::string names;
+    for (const std::string_view key : allowed) names += (names.empty() ? "" : ", ") + std::string(key);
+    member(item.key()).fail("unknown key; allowed here: " + names);
+  }
 }
 
 long JsonCursor::integer(long lo, long hi) const {

@@ -1,4 +1,5 @@
-// Strict reading of JSON documents supplied by users (golden suites, candidate values).
+// Strict reading of JSON documents supplied by users (golden suites, candidate values, NTK
+// manifests).
 //
 // nlohmann::json accepts duplicate keys (the last one wins) and any nesting depth; an oracle
 // must not silently drop a user's value, and a fuzzer-made "[[[[..." must not exhaust the
@@ -8,6 +9,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -17,8 +19,9 @@ using Json = nlohmann::ordered_json;
 
 inline constexpr int kMaxJsonDepth = 64;
 
-// Parses `text`; rejects syntax errors, duplicate keys in one object, nesting deeper than
-// kMaxJsonDepth, and numbers that overflow a double.
+// Parses `text`; rejects syntax errors and anything after the document (line and column),
+// duplicate keys in one object and numbers that overflow a double (at their JSON path), and
+// nesting deeper than kMaxJsonDepth.
 Json parse_json_strictly(std::string_view text, const std::string& file);
 
 // Typed access that names the file and path of a fault.
@@ -37,6 +40,11 @@ class JsonCursor {
   const Json& array() const;                      // requires an array
   std::string string() const;                     // requires a string
   long integer(long lo, long hi) const;           // requires an integer in [lo, hi]
+  bool boolean() const;                           // requires true or false
+  double number() const;                          // requires a number
+  // Requires an object whose keys are all in `allowed`; an unknown key fails at its own path
+  // (a misspelt optional key must not be ignored).
+  void only_keys(const std::vector<std::string_view>& allowed) const;
   [[noreturn]] void fail(const std::string& message) const;
 
  private:

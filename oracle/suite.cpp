@@ -22,6 +22,25 @@ SuiteName parse_suite_name(const std::string& text) {
 
 std::string suite_name(SuiteName suite) { return suite == SuiteName::full ? "full" : "default"; }
 
+const CaseDefinition& find_case(const std::vector<CaseDefinition>& cases, const std::string& id,
+                                const std::string& parameter) {
+  const auto it = std::find_if(cases.begin(), cases.end(), [&](const CaseDefinition& c) { return c.id == id; });
+  if (it != cases.end()) return *it;
+  std::vector<std::string> ids;
+  for (const CaseDefinition& c : cases) ids.push_back(c.id);
+  const std::string nearest = nearest_id(id, ids);
+  throw ArgumentError(parameter, "'" + id + "'",
+                      "a case id of the suite (see `learndyn oracle show --list`)" +
+                          (nearest.empty() ? std::string() : "; did you mean " + nearest + "?"));
+}
+
+std::vector<GoldenValue> golden_values(const std::vector<NamedValue>& exact, int digits) {
+  std::vector<GoldenValue> values;
+  for (const NamedValue& v : exact)
+    values.push_back({v.name, format_significant(v.value.value, digits), std::min(v.value.certified_digits, digits)});
+  return values;
+}
+
 std::string make_case_id(const std::string& kind, const Inputs& inputs) {
   std::string id = kind;
   for (const auto& [name, value] : inputs) id += "." + name + "=" + value;
@@ -84,10 +103,7 @@ SuiteResult evaluate_suite(SuiteName suite, int digits, const std::string& versi
   for (const CaseDefinition& definition : suite_cases(suite)) {
     const std::vector<NamedValue> exact = definition.reference();
     GoldenCase c{definition.id, definition.area, definition.description, definition.inputs,
-                 definition.command, {}};
-    for (const NamedValue& v : exact)
-      c.values.push_back({v.name, format_significant(v.value.value, digits),
-                          std::min(v.value.certified_digits, digits)});
+                 definition.command, golden_values(exact, digits)};
     golden.cases.push_back(std::move(c));
     if (audit) audit_case(definition, exact, result.audit, has_fast);
   }

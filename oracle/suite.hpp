@@ -36,6 +36,14 @@ struct CaseDefinition {
 
 std::vector<CaseDefinition> suite_cases(SuiteName suite);
 
+// The case `id` of `cases`; otherwise an ArgumentError naming `parameter` that lists where the
+// ids are (`learndyn oracle show --list`) and, for a likely typo, the nearest id.
+const CaseDefinition& find_case(const std::vector<CaseDefinition>& cases, const std::string& id,
+                                const std::string& parameter);
+
+// A case's certified values with `digits` significant digits, as the golden document holds them.
+std::vector<GoldenValue> golden_values(const std::vector<NamedValue>& exact, int digits);
+
 // "<kind>.name=value.name=value...": readable and unique, and free of the characters a CSV or
 // a shell would need quoted (is_valid_case_id).
 std::string make_case_id(const std::string& kind, const Inputs& inputs);

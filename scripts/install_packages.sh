@@ -17,7 +17,7 @@ packages=(
   pybind11-dev python3-dev                # the Python package's extension module (python/)
   python3-venv python3-pip python3-setuptools   # its install: a venv, pip, setup.py's CMake build
   python3-pytest python3-hypothesis       # its tests and pytest plugin; property tests vs the CLI
-  python3-torch python3-scipy             # its NTK tests: torch.nn.GRU/RNN Jacobians, scipy's eigsh
+  python3-torch python3-scipy             # its NTK tests and ntk_torch (ntk metrics --manifest): torch.nn.GRU/RNN Jacobians, scipy's eigsh
 )
 if [ "${1:-}" = "--fuzz" ]; then
   packages+=(clang libclang-rt-14-dev)      # libFuzzer + ASan/UBSan runtimes for clang

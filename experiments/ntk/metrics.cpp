@@ -6,6 +6,7 @@
 #include <vector>
 
 #include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/decimal.hpp>
 #include <learndyn/common/memory_budget.hpp>
 #include <learndyn/fast/ntk/estimators.hpp>
 #include <learndyn/fast/ntk/operators.hpp>
@@ -86,6 +87,23 @@ void add_operator_metrics(const MetricsSettings& s, const OperatorView& v, Json&
     r["alignment"] = {{"rayleigh", al.rayleigh}, {"trace_normalised", estimate_json(al.trace_normalised)},
                       {"kernel", estimate_json(al.kernel)}};
   }
+}
+
+// The golden case a manifest carries (`ntk export --case`): each expected value beside the
+// value the report holds, if any, and their relative difference.
+Json golden_report(const ManifestCase& golden, const Json& r) {
+  Json values = Json::object();
+  for (const oracle::GoldenValue& v : golden.expected) {
+    Json row{{"expected", v.value}, {"certified_digits", v.certified_digits}};
+    if (r.contains(v.quantity)) {
+      const Json& got = r[v.quantity].is_object() ? r[v.quantity]["value"] : r[v.quantity];
+      const double expected = parse_decimal<double>(v.value, v.quantity);
+      row["printed"] = got;
+      if (expected != 0) row["relative_difference"] = std::abs(got.get<double>() - expected) / std::abs(expected);
+    }
+    values[v.quantity] = row;
+  }
+  return Json{{"case", golden.id}, {"values", values}};
 }
 
 }  // namespace
@@ -182,6 +200,7 @@ Json recurrent_metrics(const RecurrentProblem& p, const MetricsSettings& s, cons
                 {"source", source}};
   r["kernels"] = ntk.kernel_name();
   add_operator_metrics(s, {a, core, p.inputs.batch, p.inputs.steps, sh.hidden, &p.target}, r);
+  if (!p.golden.id.empty()) r["golden"] = golden_report(p.golden, r);
   return r;
 }
 

@@ -113,6 +113,7 @@ def _problem(model, x, h0, batch_first, kind, alpha, target):
         x = np.ascontiguousarray(x.transpose(1, 0, 2))
     arrays["x"] = x
     manifest["x"] = "x"
+    manifest["batch_first"] = True  # x (and the target below) are batch-first by now
     if h0 is not None:
         arrays["h0"] = _float64(h0, "h0")
         manifest["h0"] = "h0"

@@ -125,7 +125,8 @@ def manifest_for(tmp_path, kind, weights, x, h0, alpha, target, n_in, n, dims):
     for name, a in weights.items():
         np.save(tmp_path / f"{name}.npy", a)
     np.save(tmp_path / "x.npy", x)
-    doc = {"model": kind, "inputs": n_in, "weights": {k: f"{k}.npy" for k in weights}, "x": "x.npy"}
+    doc = {"model": kind, "inputs": n_in, "batch_first": True, "weights": {k: f"{k}.npy" for k in weights},
+           "x": "x.npy"}
     if kind == "attention":
         doc.update(dict(zip(("attention", "mlp", "outputs"), dims)))
     else:

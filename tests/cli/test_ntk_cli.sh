@@ -42,6 +42,55 @@ for model in gru rnn_rate rnn_vanilla; do
   check "manifest of exported $model gives the built-in numbers" test "$builtin" = "$byom"
 done
 
+# --- the arrays as one .npz (--arrays npz) give the same numbers as the .npy files ---------------
+run ntk export --model gru --alpha 0.5 --seed 3 --arrays npz --dir "$scratch/gru_npz"
+check "export --arrays npz exits 0" test "$rc" = 0
+check "export --arrays npz writes model.json and model.npz only" test "$(ls "$scratch/gru_npz" | tr '\n' ' ')" = "model.json model.npz "
+run ntk metrics --manifest "$scratch/gru/model.json" --json; npy=$(grep -v '"source"' <<<"$out")
+run ntk metrics --manifest "$scratch/gru_npz/model.json" --json; npz=$(grep -v '"source"' <<<"$out")
+check "manifest with model.npz gives the numbers of the .npy folder" test "$npy" = "$npz"
+
+# --- "batch_first": false reads torch's time-major (T, B, n_in) inputs: the exported model with x
+# transposed (B = 4, T = 10 by default) gives the same bytes as its batch-first twin (N50).
+/usr/bin/python3 - "$scratch/gru" "$scratch/gru_tm" <<'PY'
+import json, os, shutil, sys
+import numpy as np
+src, dst = sys.argv[1:]
+shutil.copytree(src, dst)
+np.save(os.path.join(dst, "x.npy"), np.load(os.path.join(src, "x.npy")).transpose(1, 0, 2).copy())
+m = json.load(open(os.path.join(src, "model.json"))); m["batch_first"] = False
+json.dump(m, open(os.path.join(dst, "model.json"), "w"))
+PY
+run ntk metrics --manifest "$scratch/gru_tm/model.json" --json; tm=$(grep -v '"source"' <<<"$out")
+check "batch_first false: time-major x gives the batch-first twin's numbers" test "$npy" = "$tm"
+run ntk metrics --manifest "$scratch/gru_tm/model.json" --json
+check "batch_first false: B and T as torch's (T, B, n_in) states them" test "$(value '["model"]["batch"]'),$(value '["model"]["steps"]')" = "4,10"
+
+# --- ntk export --case: the golden case's model, id and certified values; metrics on it
+# reproduces them (the fast exact values within the bounds of N51)
+for id in $("$bin" oracle show --list | grep '^ntk\.metrics\.'); do
+  run ntk export --case "$id" --arrays npz --dir "$scratch/case"
+  check "export --case $id exits 0" test "$rc" = 0
+  run ntk metrics --manifest "$scratch/case/model.json" --estimator exact --json
+  check "case $id: metrics reproduces the golden values" /usr/bin/python3 -c "
+import json, sys
+r = json.loads(sys.argv[1]); g = r['golden']; m = r['model']
+assert g['case'] == sys.argv[2], g['case']
+k = 3 if m['kind'] == 'gru' else 1
+eps = 64 * m['steps'] * (k * m['hidden'] + m['hidden'] + m['inputs'] + 1) * 2.0**-53
+bound = {'trace': eps, 'frobenius': eps, 'participation_ratio': 4 * eps, 'participation_ratio_AAstar': 4 * eps}
+checked = [q for q in bound if g['values'][q]['relative_difference'] <= bound[q] and g['values'][q]['certified_digits'] >= 40]
+assert len(checked) == 4, (eps, g)
+assert abs(float(g['values']['trace']['expected']) - r['trace']['value']) <= eps * r['trace']['value']
+" "$out" "$id"
+done
+run oracle show --case "$id" --json; shown="$out"
+check "export --case writes the values oracle show prints" /usr/bin/python3 -c "
+import json, sys
+shown = json.loads(sys.argv[1]); m = json.load(open(sys.argv[2]))
+assert all(m['expected'][q]['value'] == shown[q] for q in m['expected']), (m['expected'], shown)
+" "$shown" "$scratch/case/model.json"
+
 # --- PyTorch GRU layout: an independent pure-Python GRU (torch.nn.GRU's equations, gate rows
 # r, z, n; b_hn inside r * (W_hn h + b_hn)) and tr NTK_S = ||dh/dtheta||_F^2 by central
 # differences (step 1e-6: relative error ~1e-9), against --estimator exact.
@@ -65,7 +114,7 @@ flat = lambda m: [v for row in m for v in row]
 save("w_ih.npy", flat(w_ih), (3 * H, I)); save("w_hh.npy", flat(w_hh), (3 * H, H))
 save("b_ih.npy", b_ih, (3 * H,)); save("b_hh.npy", b_hh, (3 * H,))
 save("x.npy", [v for b in x for t in b for v in t], (B, T, I))
-json.dump({"model": "gru", "hidden": H, "inputs": I, "bias": True,
+json.dump({"model": "gru", "hidden": H, "inputs": I, "bias": True, "batch_first": True,
            "weights": {"weight_ih_l0": "w_ih.npy", "weight_hh_l0": "w_hh.npy",
                        "bias_ih_l0": "b_ih.npy", "bias_hh_l0": "b_hh.npy"}, "x": "x.npy"},
           open(os.path.join(d, "model.json"), "w"))
@@ -240,6 +289,36 @@ echo '{"model": "lstm"}' >"$scratch/broken/kind.json"
 bad "manifest model kind" '$.model' ntk metrics --manifest "$scratch/broken/kind.json"
 echo '{not json' >"$scratch/broken/bad.json"
 bad "manifest not JSON" "bad.json" ntk metrics --manifest "$scratch/broken/bad.json"
+# The layout is stated, never guessed; a misspelt key is not ignored; nothing after the document.
+/usr/bin/python3 - "$scratch/broken" <<'PY'
+import json, os, sys
+d = sys.argv[1]; m = json.load(open(os.path.join(d, "model.json"))); m["hidden"] = 3
+json.dump({k: v for k, v in m.items() if k != "batch_first"}, open(os.path.join(d, "no_layout.json"), "w"))
+json.dump(dict(m, batch_frist=True), open(os.path.join(d, "typo.json"), "w"))
+open(os.path.join(d, "trailing.json"), "w").write(json.dumps(m) + " x")
+json.dump(dict(m, weights=dict(m["weights"], weight_ih_l1="w_ih.npy")), open(os.path.join(d, "layers.json"), "w"))
+json.dump(dict(m, arrays="nope.npz"), open(os.path.join(d, "arrays.json"), "w"))
+PY
+bad "manifest without batch_first" "batch_first" ntk metrics --manifest "$scratch/broken/no_layout.json"
+bad "manifest misspelt key" '$.batch_frist' ntk metrics --manifest "$scratch/broken/typo.json"
+bad "manifest trailing bytes" "trailing.json" ntk metrics --manifest "$scratch/broken/trailing.json"
+bad "manifest second layer" '$.weights.weight_ih_l1' ntk metrics --manifest "$scratch/broken/layers.json"
+bad "manifest missing arrays file" "nope.npz" ntk metrics --manifest "$scratch/broken/arrays.json"
+/usr/bin/python3 - "$scratch/gru_npz/model.json" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1])); m["x"] = "inputs"
+json.dump(m, open(sys.argv[1].replace("model.json", "name.json"), "w"))
+PY
+bad "manifest name not in the .npz" '$.x' ntk metrics --manifest "$scratch/gru_npz/name.json"
+for option in "--hidden 4" "--model rnn_rate" "--batch 2" "--steps 3" "--seed 1" "--no-bias" "--inputs 2" "--alpha 0.5" "--gain 2"; do
+  read -r -a words <<<"$option"
+  bad "${words[0]} beside --manifest" "${words[0]#--}" ntk metrics --manifest "$scratch/gru/model.json" "${words[@]}"
+done
+bad "export unknown case" "case" ntk export --case ntk.metrics.nope --dir "$scratch/never"
+bad "export ghost case" "case" ntk export --case "$("$bin" oracle show --list | grep '^ghost' | head -1)" --dir "$scratch/never"
+bad "export --case with a model option" "hidden" ntk export --case "$id" --hidden 4 --dir "$scratch/never"
+bad "export arrays" "arrays" ntk export --arrays xml --dir "$scratch/never"
+check "refused exports write nothing" test ! -e "$scratch/never"
 
 bad "attention option on a recurrent model" "attention" ntk metrics --model gru --attention 4
 bad "recurrent option on attention" "hidden" ntk metrics --model attention --hidden 4

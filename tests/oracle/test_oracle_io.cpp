@@ -166,8 +166,13 @@ TEST(Candidate, JsonFaultsNameTheirPath) {
   EXPECT_EQ(path_of(R"({"a": [1, 2]})"), "$.a");
   EXPECT_EQ(path_of(R"([1])"), "$");
   EXPECT_EQ(path_of(R"({"a b": {"c": 1}})"), "$.a b");
-  EXPECT_EQ(path_of(R"({"a": {"b": 1, "b": 2}})"), "");   // duplicate key: found while parsing
-  EXPECT_EQ(path_of(R"({"a": {"b": 1e400}})"), "");       // overflow: found while parsing
+  EXPECT_EQ(path_of(R"({"a": {"b": 1, "b": 2}})"), "$.a.b");   // found while parsing, where it is
+  EXPECT_EQ(path_of(R"({"a": {"b": 1e400}})"), "$.a.b");
+  EXPECT_EQ(path_of(R"({"a": [1, [2, 3], 1e400]})"), "$.a[2]");
+  EXPECT_EQ(path_of(R"({"a": [1, [2, 1e400]]})"), "$.a[1][1]");
+  EXPECT_EQ(path_of(R"({"a": [{"x": 1}, {"x": 1, "x": 2}]})"), "$.a[1].x");
+  EXPECT_EQ(path_of(R"({"a": {"b": 1}, "c d": {"e\nf": -1e400}})"), R"($.c d["e\nf"])");
+  EXPECT_EQ(path_of(R"({"a": 1, "b": 2, "a": 3})"), "$.a");
 }
 
 TEST(Candidate, JsonNumbersKeepEveryDigitOfTheDouble) {
