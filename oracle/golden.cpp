@@ -6,6 +6,7 @@
 #include <learndyn/common/argument_error.hpp>
 #include <learndyn/common/decimal.hpp>
 #include <learndyn/common/scalar.hpp>
+#include <learndyn/oracle/golden_value_json.hpp>
 #include <learndyn/oracle/json_input.hpp>
 
 namespace learndyn::oracle {

@@ -11,8 +11,6 @@
 #include <utility>
 #include <vector>
 
-#include <learndyn/oracle/json_input.hpp>
-
 namespace learndyn::oracle {
 
 inline constexpr std::string_view kGoldenSchema = "learndyn-golden/1";
@@ -65,13 +63,6 @@ std::string nearest_id(const std::string& id, const std::vector<std::string>& id
 // The document as pretty-printed JSON with a trailing newline. Deterministic: the same suite
 // gives the same bytes.
 std::string to_json_text(const GoldenSuite& suite);
-
-// One value as the document writes it under "values": {"value": "<decimal>",
-// "certified_digits": n}. parse_golden_value reads it at `at` (the quantity name, the decimal
-// with at most `digits` significant digits, 0 <= n <= digits); the NTK manifest reuses both
-// for the expected values of a golden case (experiments/ntk/manifest.hpp).
-Json golden_value_json(const GoldenValue& value);
-GoldenValue parse_golden_value(const std::string& quantity, const JsonCursor& at, int digits);
 
 // Parses and validates a golden document; `file` names it in errors. Throws InputError with
 // the JSON path (or byte offset for syntax errors) of the first fault.

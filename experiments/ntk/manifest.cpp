@@ -7,6 +7,7 @@
 
 #include <learndyn/common/input_error.hpp>
 #include <learndyn/common/text_file.hpp>
+#include <learndyn/oracle/golden_value_json.hpp>
 #include <learndyn/oracle/json_input.hpp>
 
 namespace learndyn::experiments::ntk {

@@ -60,8 +60,9 @@ def gram(z, m, U, V):
         U, V: the R columns u_r and v_r, shape (N, R) (or (N,) for R = 1).
 
     Returns:
-        The (2R+2) x (2R+2) float64 Gram matrix, exactly symmetric (the network's own, summed
-        in a fixed blocked order).
+        The (2R+2) x (2R+2) float64 Gram matrix, exactly symmetric: each entry computed at 50
+        digits from the exact doubles and rounded once (proofs/overlaps.md O45), the start the
+        CLI's experiments give the theory.
 
     Raises:
         ValueError: shapes that disagree, R > 8, or a non-finite entry (naming it).

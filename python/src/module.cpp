@@ -478,7 +478,8 @@ py::tuple overlaps_random_vectors(long long neurons, long long rank, long long s
   return py::make_tuple(net.z, net.m, net.U, net.V);
 }
 
-// Sigma = C^T C / N of the vectors (fast::overlaps::gram: the network's own Gram matrix).
+// Sigma = C^T C / N of the vectors as the theory starts from it: every entry at 50 digits from
+// the exact doubles and rounded once (experiments::overlaps::exact_gram, O45), as the CLI does.
 Eigen::MatrixXd overlaps_gram(const Eigen::VectorXd& z, const Eigen::VectorXd& m, const Eigen::MatrixXd& U,
                               const Eigen::MatrixXd& V) {
   fo::Model model;
@@ -492,7 +493,7 @@ Eigen::MatrixXd overlaps_gram(const Eigen::VectorXd& z, const Eigen::VectorXd& m
     learndyn::require(finite[k], names[k], "(an array with a NaN or inf)", "finite values");
   fo::validate(model, net);
   py::gil_scoped_release release;
-  return fo::gram(net);
+  return learndyn::experiments::overlaps::exact_gram(net);
 }
 
 py::tuple overlaps_filter_task(double decay, double frequency, double amplitude, double dt, long long steps) {
