@@ -109,6 +109,7 @@ def test_bad_input_is_a_value_error_naming_it():
         (None, {"record_every": 0}, r"invalid record_every = 0"),
         (None, {"track_every": 5, "rank": 2}, r"invalid track_every = 5"),
         (None, {"beta": -1}, r"invalid beta"),
+        (None, {"kappa_th": "x"}, r"invalid kappa_th = 'x'"),  # the Python name, not --kappa-th's
     ]
     for weights, options, message in cases:
         with pytest.raises(ValueError, match=message):
