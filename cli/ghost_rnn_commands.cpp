@@ -14,6 +14,7 @@
 #include "cli/options.hpp"
 #include "cli/output.hpp"
 #include <learndyn/common/argument_error.hpp>
+#include <learndyn/experiments/ghost/rnn_options.hpp>
 #include <learndyn/experiments/ghost/rnn_sweep.hpp>
 #include <learndyn/experiments/ghost/rnn_train.hpp>
 #include <learndyn/experiments/ghost/rnn_weights.hpp>
@@ -28,12 +29,11 @@ namespace {
 
 // ---- options ------------------------------------------------------------------------------
 
-// Every rnn command's network, task and training options, as given (empty: the default).
-struct RnnOptions {
-  std::string task = "da", neurons, rank, readout, timing, alpha, beta, kappa_th,
-              confidence, lr, optimizer = "sgd", epochs, seed = "0", record_every, noise, init,
-              input, delay, response, initial, initial_sigma, trials, change_epoch, changed_beta, changed_confidence,
-              learned = "0.05", weights, save_weights;
+// Every rnn command's network, task and training options, as given (empty: the default): the
+// shared text options (experiments/ghost/rnn_options.hpp, also learndyn.ghost.rnn_train's), the
+// files and the output.
+struct RnnOptions : eg::RnnOptionText {
+  std::string weights, save_weights;
   Output out;
 };
 
@@ -79,80 +79,16 @@ void add_training_options(CLI::App& cmd, RnnOptions& o) {
   cmd.add_option("--learned", o.learned, "loss below which a run counts as learned (default 0.05)")->type_name("DECIMAL");
 }
 
-template <class Enum>
-Enum parse_choice(const std::string& text, const std::string& parameter,
-                  const std::vector<std::pair<std::string, Enum>>& choices) {
-  std::string names;
-  for (const auto& [name, value] : choices) {
-    if (name == text) return value;
-    names += (names.empty() ? "" : " | ") + name;
-  }
-  throw ArgumentError(parameter, "'" + text + "'", names);
-}
-
-// The run described by the options: the task's paper defaults, then every given option.
-fg::RunSpec spec_of(const RnnOptions& o, long default_epochs) {
-  const fg::RnnTask task = parse_choice<fg::RnnTask>(
-      o.task, "task", {{"da", fg::RnnTask::da}, {"dcd", fg::RnnTask::dcd}, {"dmts", fg::RnnTask::dmts}});
-  const int rank = o.rank.empty() ? 1 : static_cast<int>(parse_integer(o.rank, "rank", 0, 4096));
-  fg::RunSpec s = fg::default_run(task, rank);
-  s.epochs = default_epochs;
-  if (!o.neurons.empty()) s.neurons = static_cast<int>(parse_integer(o.neurons, "N", 1, 4096));
-  if (!o.readout.empty())
-    s.config.readout = parse_choice<fg::RnnReadout>(
-        o.readout, "readout",
-        {{"latent", fg::RnnReadout::latent}, {"sigmoid", fg::RnnReadout::sigmoid},
-         {"tanh", fg::RnnReadout::tanh}, {"confidence", fg::RnnReadout::confidence}});
-  if (!o.timing.empty())
-    s.config.timing = parse_choice<fg::ReadoutTiming>(
-        o.timing, "timing", {{"after", fg::ReadoutTiming::after_update}, {"before", fg::ReadoutTiming::before_update}});
-  if (!o.alpha.empty()) s.config.alpha = parse_double(o.alpha, "alpha");
-  if (!o.beta.empty()) s.config.beta = parse_double(o.beta, "beta");
-  if (!o.kappa_th.empty()) s.config.kappa_th = parse_double(o.kappa_th, "kappa-th");
-  if (!o.confidence.empty()) s.config.confidence = parse_double(o.confidence, "confidence");
-  if (!o.init.empty())
-    s.init = parse_choice<fg::RnnInit>(o.init, "init", {{"gaussian", fg::RnnInit::gaussian}, {"xavier", fg::RnnInit::xavier},
-                                                         {"lowrank", fg::RnnInit::lowrank}});
-  if (!o.input.empty()) s.input_steps = static_cast<int>(parse_integer(o.input, "input", 0, 100000));
-  if (!o.delay.empty()) s.delay_steps = static_cast<int>(parse_integer(o.delay, "delay", 1, 100000));
-  if (!o.response.empty()) s.response_steps = static_cast<int>(parse_integer(o.response, "response", 1, 100000));
-  if (!o.initial.empty()) s.initial_value = parse_double(o.initial, "initial");
-  if (!o.noise.empty()) s.noise = parse_double(o.noise, "noise");
-  if (!o.initial_sigma.empty()) s.initial_sigma = parse_double(o.initial_sigma, "initial-sigma");
-  if (!o.trials.empty()) s.trials_per_class = static_cast<int>(parse_integer(o.trials, "trials", 1, 10000));
-  s.seed = parse_seed(o.seed);
-  if (!o.lr.empty()) s.lr = parse_double(o.lr, "lr");
-  s.optimizer = parse_choice<fg::Optimizer>(o.optimizer, "optimizer", {{"sgd", fg::Optimizer::sgd}, {"adam", fg::Optimizer::adam}});
-  if (!o.epochs.empty()) s.epochs = parse_integer(o.epochs, "epochs", 0, 100000000);
-  if (!o.record_every.empty()) s.record_every = parse_integer(o.record_every, "record-every", 1, 100000000);
-  if (!o.change_epoch.empty()) s.change_epoch = parse_integer(o.change_epoch, "change-epoch", 0, 100000000);
-  s.changed_beta = s.config.beta;
-  s.changed_confidence = s.config.confidence;
-  if (!o.changed_beta.empty()) s.changed_beta = parse_double(o.changed_beta, "changed-beta");
-  if (!o.changed_confidence.empty()) s.changed_confidence = parse_double(o.changed_confidence, "changed-confidence");
-  fg::validate(s);
-  return s;
-}
-
 // --weights: the file's network, with N, rank and (rank-one DA) the readout defaulting to the
-// file's; options that contradict the file are refused by require_weights_fit after spec_of.
+// file's; options that contradict the file are refused by require_weights_fit after run_spec_of.
 std::optional<eg::RnnWeights> weights_of(RnnOptions& o) {
   if (o.weights.empty()) return std::nullopt;
-  require(o.init.empty(), "init", o.init, "no --init with --weights (the file gives the initial parameters)");
-  eg::RnnWeights w = eg::read_rnn_weights(o.weights);
-  if (o.neurons.empty()) o.neurons = std::to_string(w.neurons());
-  if (o.rank.empty()) o.rank = std::to_string(w.net.rank);
-  // A file with W_out reads out through it (Eq. 48, the scripts' rank-K and full-rank networks);
-  // the task's default readout is kept where it already uses W_out.
-  if (o.readout.empty() && w.has_readout && o.task == "da" && w.net.rank == 1) o.readout = "sigmoid";
-  return w;
+  return eg::weights_with_defaults(o, [&] { return eg::read_rnn_weights(o.weights); });
 }
 
 // The run described by the options and, with --weights, checked against the file.
 fg::RunSpec spec_with_weights(const RnnOptions& o, long default_epochs, const std::optional<eg::RnnWeights>& w) {
-  const fg::RunSpec s = spec_of(o, default_epochs);
-  if (w) eg::require_weights_fit(s, *w);
-  return s;
+  return eg::run_spec_with_weights(o, default_epochs, w);
 }
 
 // --save-weights: the initial and final parameters, then "wrote" on stderr.
@@ -162,21 +98,9 @@ void save_weights(const RnnOptions& o, const fg::RunSpec& s, const fg::RnnNet& i
   std::cerr << "wrote " << o.save_weights << "\n";
 }
 
-double learned_of(const RnnOptions& o) {
-  const double x = parse_double(o.learned, "learned");
-  require(x > 0 && std::isfinite(x), "learned", x, "> 0 (finite)");
-  return x;
-}
+double learned_of(const RnnOptions& o) { return eg::learned_of(o); }
 
-const char* readout_name(fg::RnnReadout r) {
-  switch (r) {
-    case fg::RnnReadout::latent: return "latent";
-    case fg::RnnReadout::sigmoid: return "sigmoid";
-    case fg::RnnReadout::tanh: return "tanh";
-    case fg::RnnReadout::confidence: return "confidence";
-  }
-  return "?";
-}
+using eg::readout_name;
 
 Json inputs_of(const fg::RunSpec& s, const RnnOptions& o) {
   Json inputs{{"task", fg::rnn_task_name(s.task)},

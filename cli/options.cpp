@@ -6,6 +6,7 @@
 
 #include <learndyn/common/argument_error.hpp>
 #include <learndyn/common/decimal.hpp>
+#include <learndyn/common/integer.hpp>
 
 namespace learndyn::cli {
 
@@ -28,15 +29,7 @@ std::vector<std::string> split_list(const std::string& text, const std::string& 
 }
 
 long parse_integer(const std::string& text, const std::string& parameter, long lo, long hi) {
-  const std::string allowed =
-      "an integer with " + std::to_string(lo) + " <= " + parameter + " <= " + std::to_string(hi);
-  std::size_t i = (!text.empty() && (text[0] == '-' || text[0] == '+')) ? 1 : 0;
-  require(i < text.size() && text.find_first_not_of("0123456789", i) == std::string::npos,
-          parameter, "'" + text + "'", allowed);
-  errno = 0;
-  const long value = std::strtol(text.c_str(), nullptr, 10);
-  require(errno == 0 && value >= lo && value <= hi, parameter, text, allowed);
-  return value;
+  return learndyn::parse_integer(text, parameter, lo, hi);  // common/integer.hpp
 }
 
 std::vector<long> parse_integer_list(const std::string& text, const std::string& parameter, long lo, long hi) {

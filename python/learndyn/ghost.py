@@ -8,12 +8,14 @@ Inputs are taken exactly: int, str (a decimal literal such as ``"1e2"``, or ``"p
 1/3 is rounded once at each working precision, as a decimal is), a float as the exact double
 it is (``0.1`` is 0.1000000000000000055511151231257827021181583404541015625).
 """
+import numbers
+
 import numpy as np
 
 from . import _core
-from ._numbers import digits_value, exact_text
+from ._numbers import digits_value, exact_text, float64_array
 
-__all__ = ["critical_rate", "loss", "loss_fast"]
+__all__ = ["critical_rate", "loss", "loss_fast", "rnn_train"]
 
 
 def critical_rate(T, Tr, normalise="none", digits=50):
@@ -98,3 +100,102 @@ def loss_fast(T, Tr, eps, beta=None, xth=None):
     array = np.asarray(eps, dtype=np.float64)
     return _core.loss_fast(float(T), float(Tr), array, None if beta is None else float(beta),
                            None if xth is None else float(xth))
+
+
+# rnn_train's options: (kind, default), kind "int", "real" or "str"; None: the task's default.
+_RNN_OPTIONS = {
+    "task": "str", "N": "int", "rank": "int", "readout": "str", "timing": "str", "alpha": "real", "beta": "real",
+    "kappa_th": "real", "confidence": "real", "init": "str", "input": "int", "delay": "int", "response": "int",
+    "initial": "real", "initial_sigma": "real", "trials": "int", "noise": "real", "seed": "int", "lr": "real",
+    "optimizer": "str", "epochs": "int", "learned": "real", "record_every": "int", "track_every": "int",
+    "change_epoch": "int", "changed_beta": "real", "changed_confidence": "real",
+}
+
+
+def _option_text(value, name, kind):
+    """The option as the text the CLI's option takes (the library parses and checks it)."""
+    if isinstance(value, bool):
+        raise TypeError(f"{name}: {'a str' if kind == 'str' else 'a number'}, not bool")
+    if kind == "str":
+        if not isinstance(value, str):
+            raise TypeError(f"{name}: a str, not {type(value).__name__}")
+        return value
+    if kind == "int":
+        if isinstance(value, numbers.Integral):
+            return str(int(value))
+        raise TypeError(f"{name}: an int, not {type(value).__name__}")
+    if isinstance(value, str):
+        return value
+    if isinstance(value, numbers.Real):
+        x = float(value)
+        return repr(x)  # the shortest text that parses back to this double (nan/inf: refused, named)
+    raise TypeError(f"{name}: a number, not {type(value).__name__}")
+
+
+def rnn_train(weights=None, *, task="da", N=None, rank=None, readout=None, timing=None, alpha=None, beta=None,
+              kappa_th=None, confidence=None, init=None, input=None, delay=None, response=None, initial=None,
+              initial_sigma=None, trials=None, noise=None, seed=0, lr=None, optimizer="sgd", epochs=2000,
+              learned=0.05, record_every=None, track_every=0, change_epoch=None, changed_beta=None,
+              changed_confidence=None):
+    """Train one rate RNN of the ghost paper by BPTT: ``learndyn ghost rnn-train`` from Python.
+
+    The same options with the same defaults (None: the task's paper default, as an option not
+    given), the same C++ run (experiments/ghost/rnn_train.hpp), so the same numbers bit for bit.
+    The GIL is released while it trains.
+
+    Args:
+        weights: None for the seeded draw (``init``, ``seed``), or the start's parameters as a
+            dict of arrays with the authors' names, as ``--weights`` reads them from a file
+            (the same reader; docs/ghost.md): rank one ``m``, ``n``, ``b`` of shape (N,); rank K
+            ``m`` (N, K), ``n`` (K, N), ``b``; full rank ``m`` (N, N), ``b``; optionally
+            ``W_out`` (N,) with ``b_out`` (1,) or (), and ``W_in`` (N, n_in) or (N,). N, the
+            rank and (rank-one DA with ``W_out``) the readout default to theirs; ``seed`` then
+            draws only the DCD/DMTS batches. ``result["initial"]`` and ``result["final"]`` are
+            such dicts.
+        task: ``"da"``, ``"dcd"`` or ``"dmts"``.
+        N, rank: neurons 1..4096 (default 100) and rank K of W = M N^T, 0 = full (default 1).
+        readout, timing, alpha, beta, kappa_th, confidence, init, input, delay, response, initial,
+            initial_sigma, trials, noise, optimizer, lr, epochs, learned, record_every,
+            track_every, change_epoch, changed_beta, changed_confidence: the options of
+            ``learndyn ghost rnn-train --help`` (``kappa_th`` is ``--kappa-th``, and so on),
+            with its defaults (``epochs`` 2000, ``seed`` 0, ``learned`` 0.05). Numbers may be
+            ints, floats (taken as the double they are) or decimal strings.
+
+    Returns:
+        A dict: the learning curve as numpy arrays over the recorded epochs (every
+        ``record_every``-th, the last and every tracked one), the columns rnn-train prints:
+        ``epoch`` (int64), ``loss`` (before that epoch's update), ``gradient_norm``,
+        ``fixed_points``, ``ghost_eps``, ``ghost_kappa`` (rank one, NaN where not tracked);
+        ``final_loss`` (after the last update), ``min_loss``, ``first_learned_epoch`` (-1:
+        never below ``learned``), ``learned_threshold``, at rank one ``final_fixed_points``,
+        ``final_ghost_eps``, ``final_ghost_kappa``; ``initial`` and ``final``: the parameters
+        before the first and after the last epoch as dicts of arrays in the authors' names
+        (what ``--save-weights`` writes under initial/ and final/); ``inputs``: the task, N,
+        rank, readout, lr, epochs and seed the run used.
+
+    Raises:
+        ValueError: a bad option or array, with the library's one-line message naming it
+            (``invalid N = 50: allowed 8 (the N of weights)``, ``weights:array 'm': ...``).
+
+    Example:
+        >>> run = learndyn.ghost.rnn_train(N=20, epochs=200, lr=0.01)
+        >>> again = learndyn.ghost.rnn_train(run["initial"], epochs=200, lr=0.01)
+        >>> (again["loss"] == run["loss"]).all()
+        True
+    """
+    given = dict(task=task, N=N, rank=rank, readout=readout, timing=timing, alpha=alpha, beta=beta,
+                 kappa_th=kappa_th, confidence=confidence, init=init, input=input, delay=delay, response=response,
+                 initial=initial, initial_sigma=initial_sigma, trials=trials, noise=noise, seed=seed, lr=lr,
+                 optimizer=optimizer, epochs=epochs, learned=learned, record_every=record_every,
+                 change_epoch=change_epoch, changed_beta=changed_beta, changed_confidence=changed_confidence)
+    options = {k: _option_text(v, k, _RNN_OPTIONS[k]) for k, v in given.items() if v is not None}
+    arrays = None
+    if weights is not None:
+        if not isinstance(weights, dict):
+            raise TypeError(f"weights: a dict of arrays (m, n, b, W_out, b_out, W_in), not {type(weights).__name__}")
+        arrays = {}
+        for k, v in weights.items():
+            if not isinstance(k, str):
+                raise TypeError(f"weights: a dict with str keys, not {type(k).__name__}")
+            arrays[k] = float64_array(v, f"weights['{k}']")
+    return _core.ghost_rnn_train(options, arrays, _option_text(track_every, "track_every", "int"))

@@ -17,9 +17,11 @@
 #include <chrono>
 #include <cmath>
 #include <cstddef>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <variant>
@@ -30,9 +32,14 @@
 #include <learndyn/common/argument_error.hpp>
 #include <learndyn/common/decimal.hpp>
 #include <learndyn/common/input_error.hpp>
+#include <learndyn/common/integer.hpp>
 #include <learndyn/common/memory_budget.hpp>
 #include <learndyn/common/npy.hpp>
 #include <learndyn/common/scalar.hpp>
+#include <learndyn/common/arrays.hpp>
+#include <learndyn/experiments/ghost/rnn_options.hpp>
+#include <learndyn/experiments/ghost/rnn_train.hpp>
+#include <learndyn/experiments/ghost/rnn_weights.hpp>
 #include <learndyn/experiments/ntk/manifest.hpp>
 #include <learndyn/experiments/ntk/metrics.hpp>
 #include <learndyn/experiments/overlaps/support.hpp>
@@ -63,6 +70,7 @@ namespace fn = learndyn::fast::ntk;
 namespace en = learndyn::experiments::ntk;
 namespace fo = learndyn::fast::overlaps;
 namespace eo = learndyn::experiments::overlaps;
+namespace eg = learndyn::experiments::ghost;
 using learndyn::ArgumentError;
 using learndyn::decimal_digits;
 using learndyn::real;
@@ -575,6 +583,134 @@ py::dict overlaps_trajectory(const Eigen::MatrixXd& sigma0, long long rank, doub
   return out;
 }
 
+// ---- the ghost-paper RNN (learndyn.ghost.rnn_train) -----------------------------------------
+
+// The options of `learndyn ghost rnn-train` as text (learndyn/ghost.py formats the Python
+// values; absent: the default), by their Python names.
+eg::RnnOptionText rnn_option_text(const std::map<std::string, std::string>& options) {
+  eg::RnnOptionText o;
+  const std::map<std::string, std::string eg::RnnOptionText::*> fields{
+      {"task", &eg::RnnOptionText::task}, {"N", &eg::RnnOptionText::neurons},
+      {"rank", &eg::RnnOptionText::rank}, {"readout", &eg::RnnOptionText::readout},
+      {"timing", &eg::RnnOptionText::timing}, {"alpha", &eg::RnnOptionText::alpha},
+      {"beta", &eg::RnnOptionText::beta}, {"kappa_th", &eg::RnnOptionText::kappa_th},
+      {"confidence", &eg::RnnOptionText::confidence}, {"lr", &eg::RnnOptionText::lr},
+      {"optimizer", &eg::RnnOptionText::optimizer}, {"epochs", &eg::RnnOptionText::epochs},
+      {"seed", &eg::RnnOptionText::seed}, {"record_every", &eg::RnnOptionText::record_every},
+      {"noise", &eg::RnnOptionText::noise}, {"init", &eg::RnnOptionText::init},
+      {"input", &eg::RnnOptionText::input}, {"delay", &eg::RnnOptionText::delay},
+      {"response", &eg::RnnOptionText::response}, {"initial", &eg::RnnOptionText::initial},
+      {"initial_sigma", &eg::RnnOptionText::initial_sigma}, {"trials", &eg::RnnOptionText::trials},
+      {"change_epoch", &eg::RnnOptionText::change_epoch}, {"changed_beta", &eg::RnnOptionText::changed_beta},
+      {"changed_confidence", &eg::RnnOptionText::changed_confidence}, {"learned", &eg::RnnOptionText::learned}};
+  for (const auto& [name, text] : options) {
+    const auto it = fields.find(name);
+    if (it == fields.end()) throw std::logic_error("rnn_option_text: no option " + name);
+    o.*(it->second) = text;
+  }
+  return o;
+}
+
+// The arrays of a parameter dict (C-order float64 copies), as read_arrays gives a file's: the
+// CLI's --weights reader (experiments/ghost/rnn_weights.hpp) then reads them, named "weights".
+learndyn::ArraySet rnn_weight_arrays(const py::dict& weights) {
+  learndyn::ArraySet set;
+  set.file = "weights";
+  for (const auto& [key, value] : weights) {
+    if (!py::isinstance<py::str>(key)) throw py::type_error("weights: a dict with str keys (m, n, b, W_out, b_out, W_in)");
+    const DoubleArray a = value.cast<DoubleArray>();
+    learndyn::NpyArray out;
+    out.shape.assign(a.shape(), a.shape() + a.ndim());
+    out.data.assign(a.data(), a.data() + a.size());
+    set.arrays[key.cast<std::string>()] = std::move(out);
+  }
+  return set;
+}
+
+py::dict npy_dict(const std::map<std::string, learndyn::NpyArray>& arrays) {
+  py::dict out;
+  for (const auto& [name, a] : arrays) {
+    std::vector<py::ssize_t> shape(a.shape.begin(), a.shape.end());
+    py::array_t<double> array(shape);
+    std::copy(a.data.begin(), a.data.end(), array.mutable_data());
+    out[py::str(name)] = array;
+  }
+  return out;
+}
+
+// An option's message under its Python name (the library names it as the CLI flag: kappa-th).
+[[noreturn]] void rethrow_with_python_name(const ArgumentError& e) {
+  std::string parameter = e.parameter();
+  std::replace(parameter.begin(), parameter.end(), '-', '_');
+  const std::string prefix = "invalid " + e.parameter();
+  std::string message = e.what();
+  if (message.compare(0, prefix.size(), prefix) == 0) message = "invalid " + parameter + message.substr(prefix.size());
+  throw py::value_error(message);
+}
+
+// `learndyn ghost rnn-train` (the same options, RunSpec and run, experiments/ghost/rnn_train.hpp)
+// from the seeded draw or the user's parameters: the learning curve's columns, the summary and
+// the initial and final parameters in the authors' names (what --save-weights writes).
+py::dict ghost_rnn_train(const std::map<std::string, std::string>& options, const std::optional<py::dict>& weights,
+                         const std::string& track_every) {
+  eg::RnnOptionText o = rnn_option_text(options);
+  fg::RunSpec spec;
+  eg::TrainSettings settings;
+  try {
+    std::optional<eg::RnnWeights> start;
+    if (weights) {
+      const learndyn::ArraySet set = rnn_weight_arrays(*weights);
+      start = eg::weights_with_defaults(o, [&] { return eg::weights_from_arrays(set); });
+    }
+    spec = eg::run_spec_with_weights(o, 2000, start);
+    settings.learned = eg::learned_of(o);
+    settings.track_every = learndyn::parse_integer(track_every, "track_every", 0, 100000000);
+    if (start) settings.start = start->net;
+  } catch (const ArgumentError& e) {
+    rethrow_with_python_name(e);
+  }
+  eg::TrainResult r;
+  try {
+    py::gil_scoped_release release;
+    r = eg::run_rnn_train(spec, settings);
+  } catch (const ArgumentError& e) {
+    rethrow_with_python_name(e);
+  }
+  py::dict out;
+  const learndyn::experiments::Table& t = r.curve;
+  for (const std::string& c : t.columns) {
+    const std::vector<double> values = t.column(c);
+    if (c == "epoch") {
+      std::vector<long long> epochs(values.begin(), values.end());
+      out["epoch"] = py::array_t<long long>(static_cast<py::ssize_t>(epochs.size()), epochs.data());
+    } else {
+      out[py::str(c)] = py::array_t<double>(static_cast<py::ssize_t>(values.size()), values.data());
+    }
+  }
+  out["final_loss"] = r.final_loss;
+  out["min_loss"] = r.min_loss;
+  out["first_learned_epoch"] = r.first_learned_epoch;
+  out["learned_threshold"] = settings.learned;
+  if (spec.rank == 1) {
+    out["final_fixed_points"] = r.final_state.fixed_points;
+    out["final_ghost_eps"] = r.final_state.ghost_eps;
+    out["final_ghost_kappa"] = r.final_state.ghost_kappa;
+  }
+  const bool readout = eg::has_population_readout(spec);
+  out["initial"] = npy_dict(eg::weights_to_arrays(r.initial_net, readout, ""));
+  out["final"] = npy_dict(eg::weights_to_arrays(r.final_net, readout, ""));
+  py::dict inputs;
+  inputs["task"] = fg::rnn_task_name(spec.task);
+  inputs["N"] = spec.neurons;
+  inputs["rank"] = spec.rank;
+  inputs["readout"] = eg::readout_name(spec.config.readout);
+  inputs["lr"] = spec.lr;
+  inputs["epochs"] = spec.epochs;
+  inputs["seed"] = spec.seed;
+  out["inputs"] = inputs;
+  return out;
+}
+
 }  // namespace
 
 PYBIND11_MODULE(_core, m) {
@@ -601,6 +737,7 @@ PYBIND11_MODULE(_core, m) {
         py::arg("digits"));
   m.def("loss_fast", &loss_fast, py::arg("T"), py::arg("Tr"), py::arg("eps").noconvert(false), py::arg("beta"),
         py::arg("xth"));
+  m.def("ghost_rnn_train", &ghost_rnn_train, py::arg("options"), py::arg("weights"), py::arg("track_every"));
   m.def("nearest_id", &lo::nearest_id, py::arg("id"), py::arg("ids"));
   m.def("golden_text", &golden_text, py::arg("suite"), py::arg("digits"));
   m.def("check", &check, py::arg("golden_json"), py::arg("golden_name"), py::arg("candidate_json"),
