@@ -146,10 +146,17 @@ fg::RnnNet unpermute_units(const fg::RnnNet& net, const std::vector<int>& p) {
   return permute_units(net, inverse);
 }
 
+double audit_work(const fg::RunSpec& s) {
+  // A step's products: M, Nm at rank K (K per unit), W at full rank (N per unit).
+  const double per_unit = s.rank == 0 ? s.neurons : s.rank;
+  return static_cast<double>(s.epochs) * steps_of(s) * s.neurons * per_unit;
+}
+
 double audit_reference_seconds(const fg::RunSpec& s) {
-  // Measured (docs/ghost.md, rnn-audit): one 50-digit DA epoch costs about 1 µs per step and
-  // unit at rank one (forward, BPTT and the update together; this 2-core machine).
-  return static_cast<double>(s.epochs) * steps_of(s) * s.neurons * 1e-6;
+  // Measured (docs/ghost.md, rnn-audit): one 50-digit DA epoch costs about 7 µs per step and
+  // unit at rank one (the four runs together, mostly the 50-digit one; this 2-core machine: 5.6 s for
+  // N = 100, 200 epochs of 40 steps).
+  return audit_work(s) * 7e-6;
 }
 
 AuditResult run_rnn_audit(const fg::RunSpec& s, const AuditSettings& settings) {
@@ -161,9 +168,10 @@ AuditResult run_rnn_audit(const fg::RunSpec& s, const AuditSettings& settings) {
   require(s.neurons <= kAuditMaxNeurons, "N", s.neurons,
           "1.." + std::to_string(kAuditMaxNeurons) + " (the 50-digit run: R44)");
   fg::validate(s);
-  const double work = static_cast<double>(s.epochs) * steps_of(s) * s.neurons;
+  const double work = audit_work(s);
   require(work <= kAuditMaxWork, "epochs", s.epochs,
-          "epochs x T x N <= 4e9 (the 50-digit run: R44; here T x N = " + std::to_string(steps_of(s) * s.neurons) + ")");
+          "<= " + render_count(std::floor(kAuditMaxWork / (work / static_cast<double>(std::max(1L, s.epochs))))) +
+              " at this N, rank and T (epochs x T x N x K <= 5e8, K = N at full rank: the 50-digit run, R44)");
 
   const fg::RnnNet start = settings.start ? *settings.start : fg::random_net(s.neurons, s.rank, 0, s.init, s.seed);
   AuditResult out;
@@ -190,7 +198,7 @@ AuditResult run_rnn_audit(const fg::RunSpec& s, const AuditSettings& settings) {
   out.runs = {{"reference"}, {"float32"}, {"float64"}, {"float64_permuted"}};
   const std::string lr_text = render_value(s.lr);
   Progress progress("ghost rnn-audit", "epoch", static_cast<double>(s.epochs),
-                    "the 50-digit run: epochs x T x N = " + render_count(work), audit_reference_seconds(s));
+                    "the 50-digit run: epochs x T x N x K = " + render_count(work), audit_reference_seconds(s));
 
   // Row e: the parameters after e updates and the loss at them, which is the loss returned by
   // epoch e (computed before its update; the last row's is the final loss). The distances of

@@ -17,9 +17,10 @@
 
 namespace learndyn::experiments::ghost {
 
-// The bounds that keep the 50-digit run feasible (R44): N and the work epochs x T x N.
+// The bounds that keep the 50-digit run feasible (R44): N and the work epochs x T x N x K
+// (K the rank, N at full rank).
 inline constexpr long kAuditMaxNeurons = 256;
-inline constexpr double kAuditMaxWork = 4e9;  // epochs x T x N: about an hour at 50 digits
+inline constexpr double kAuditMaxWork = 5e8;  // about an hour at 50 digits (R44)
 
 struct AuditSettings {
   double learned = 0.05;  // final loss below which a run counts as learned (TrainSettings::learned)
@@ -49,7 +50,8 @@ struct AuditResult {
   fast::ghost::RnnNet initial_net;
 };
 
-// The estimated seconds of the 50-digit run (R44), for the announcement and the refusal.
+// epochs x T x N x K and the estimated seconds of the 50-digit run (R44), for the announcement and the refusal.
+double audit_work(const fast::ghost::RunSpec& spec);
 double audit_reference_seconds(const fast::ghost::RunSpec& spec);
 
 // Throws ArgumentError naming the option on settings the audit does not take (task other than
