@@ -74,8 +74,10 @@ fg::RnnNet to_fast(const rg::RnnParams<Real>& p) {
   return n;
 }
 
-// |x - ref|^2 over every block, at 50 digits (x is exact in it: R43).
-real squared_distance(const rg::RnnParams<real>& ref, const fg::RnnNet& x) {
+// |x - ref|^2 over every block the loss depends on, at 50 digits (x is exact in it: R43). The
+// latent readout (R6) leaves w_out, b_out unused (zero gradient, never updated): a --weights
+// file without them (zeros) and the seeded draw (random) must measure alike.
+real squared_distance(const rg::RnnParams<real>& ref, const fg::RnnNet& x, bool readout) {
   real sum = 0;
   const auto add = [&](const rg::RnnMatrix<real>& r, const auto& m) {
     for (Eigen::Index i = 0; i < r.size(); ++i) {
@@ -88,14 +90,15 @@ real squared_distance(const rg::RnnParams<real>& ref, const fg::RnnNet& x) {
   add(ref.Nm, x.Nm);
   add(ref.b, x.b);
   add(ref.W_in, x.W_in);
+  if (!readout) return sum;
   add(ref.w_out, x.w_out);
   const real d = real(x.b_out) - ref.b_out;
   return sum + d * d;
 }
 
-real squared_norm(const rg::RnnParams<real>& p) {
-  return p.W.squaredNorm() + p.M.squaredNorm() + p.Nm.squaredNorm() + p.b.squaredNorm() + p.W_in.squaredNorm() +
-         p.w_out.squaredNorm() + p.b_out * p.b_out;
+real squared_norm(const rg::RnnParams<real>& p, bool readout) {
+  const real used = p.W.squaredNorm() + p.M.squaredNorm() + p.Nm.squaredNorm() + p.b.squaredNorm() + p.W_in.squaredNorm();
+  return readout ? real(used + p.w_out.squaredNorm() + p.b_out * p.b_out) : used;
 }
 
 double relative(const real& distance2, const real& norm2) {
@@ -204,11 +207,12 @@ AuditResult run_rnn_audit(const fg::RunSpec& s, const AuditSettings& settings) {
   // epoch e (computed before its update; the last row's is the final loss). The distances of
   // row e are taken right after update e, the losses one epoch later.
   double pd[3] = {0, 0, 0};
+  const bool readout = s.config.readout != fg::RnnReadout::latent;
   const auto distances = [&](long e) {
-    const real norm2 = squared_norm(truth.params);
+    const real norm2 = squared_norm(truth.params, readout);
     const fg::RnnNet nets[3] = {to_fast(single.params), doubled.net(), unpermute_units(permuted.net(), out.permutation)};
     for (int k = 0; k < 3; ++k) {
-      pd[k] = relative(squared_distance(truth.params, nets[k]), norm2);
+      pd[k] = relative(squared_distance(truth.params, nets[k], readout), norm2);
       AuditRun& r = out.runs[static_cast<std::size_t>(k + 1)];
       r.max_parameter_distance = std::max(r.max_parameter_distance, pd[k]);
       if (r.horizon_1e6 < 0 && pd[k] > 1e-6) r.horizon_1e6 = e;

@@ -3,7 +3,8 @@
 // truth), by the reference instantiated at float (float32), by the fast trainer (float64, the
 // run `ghost rnn-train` makes), and by the fast trainer on the network with its units permuted
 // (float64 with another summation order: the rounding-noise control, measured after
-// un-permuting). Per epoch: each run's relative distance from the truth (parameters and loss);
+// un-permuting). Per epoch: each run's relative distance from the truth (the parameters the loss
+// depends on, and the loss);
 // the predictability horizon (the first epoch past 1e-6 and 1e-2); whether the outcome agrees.
 #pragma once
 
