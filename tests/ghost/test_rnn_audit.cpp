@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iostream>
 #include <numeric>
 #include <vector>
 
@@ -94,7 +95,8 @@ TEST(GhostRnnAudit, ReferenceAgreesWithFloat64AfterOneEpochWithinR38) {
   EXPECT_EQ(a.table.column("parameter_distance_float64")[0], 0);  // the same start, exactly
   const double d = a.table.column("parameter_distance_float64")[1];
   EXPECT_LE(d, bound);
-  EXPECT_GT(d, 0);  // the runs really are different computations
+  EXPECT_GT(d, 0);
+  std::cout << "one epoch, float64 vs 50 digits: " << d << " of the bound " << bound << "\n";  // the margin  // the runs really are different computations
   // The loss at the start: within (R38)'s loss bound (A_T (L + c_L B T)).
   const double L = a.table.column("loss_reference")[0];
   const fg::RnnBatch batch = fg::make_batch(s, 0);
