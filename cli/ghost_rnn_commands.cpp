@@ -500,13 +500,15 @@ void audit_figure(const experiments::Table& t, const fg::RunSpec& s, const std::
   gp << "set multiplot layout 1,2\nset xlabel 'epoch'\nset logscale y\nset format y '10^{%L}'\n"
      << "set title 'relative parameter distance from the 50-digit run (rank " << s.rank << " DA, lr " << s.lr << ")'\n"
      << "set key bottom right\n"
-     << "plot $d using 1:($2 > 0 ? $2 : NaN) with lines lw 2 title 'float32', "
-     << "$d using 1:($3 > 0 ? $3 : NaN) with lines lw 2 title 'float64', "
-     << "$d using 1:($4 > 0 ? $4 : NaN) with lines title 'float64, units permuted', "
+     << "plot $d using 1:($2 > 0 ? $2 : NaN) with lines lw 2 lc rgb '#D55E00' title 'float32', "
+     << "$d using 1:($3 > 0 ? $3 : NaN) with lines lw 2 lc rgb '#0072B2' title 'float64', "
+     << "$d using 1:($4 > 0 ? $4 : NaN) with lines dt 2 lc rgb '#009E73' title 'float64, units permuted', "
      << "1e-6 with lines dt 2 lc 'gray' title '1e-6', 1e-2 with lines dt 2 lc 'black' title '1e-2'\n"
      << "set title 'loss'\nset key top right\n"
-     << "plot $d using 1:5 with lines lw 3 lc 'black' title '50 digits', $d using 1:6 with lines lw 2 title 'float32', "
-     << "$d using 1:7 with lines dt 2 lw 2 title 'float64', $d using 1:8 with lines dt 3 title 'float64 permuted'\n"
+     << "plot $d using 1:5 with lines lw 3 lc 'black' title '50 digits', "
+     << "$d using 1:6 with lines lw 2 lc rgb '#D55E00' title 'float32', "
+     << "$d using 1:7 with lines dt 2 lw 2 lc rgb '#0072B2' title 'float64', "
+     << "$d using 1:8 with lines dt 3 lc rgb '#009E73' title 'float64 permuted'\n"
      << "unset multiplot\n";
   write_png(gp.str(), png, 1400, 520);
 }
