@@ -14,6 +14,7 @@
 #include "cli/options.hpp"
 #include "cli/output.hpp"
 #include <learndyn/common/argument_error.hpp>
+#include <learndyn/experiments/ghost/rnn_audit.hpp>
 #include <learndyn/experiments/ghost/rnn_options.hpp>
 #include <learndyn/experiments/ghost/rnn_sweep.hpp>
 #include <learndyn/experiments/ghost/rnn_train.hpp>
@@ -413,6 +414,80 @@ void add_rnn_sweep(CLI::App& ghost, std::function<void()>& action) {
   });
 }
 
+// ---- ghost rnn-audit ------------------------------------------------------------------------
+
+void audit_figure(const experiments::Table& t, const fg::RunSpec& s, const std::string& png) {
+  std::ostringstream gp;
+  gp << datablock("d", t, {"epoch", "parameter_distance_float32", "parameter_distance_float64",
+                           "parameter_distance_float64_permuted", "loss_reference", "loss_float32", "loss_float64",
+                           "loss_float64_permuted"});
+  gp << "set multiplot layout 1,2\nset xlabel 'epoch'\nset logscale y\nset format y '10^{%L}'\n"
+     << "set title 'relative parameter distance from the 50-digit run (rank " << s.rank << " DA, lr " << s.lr << ")'\n"
+     << "set key bottom right\n"
+     << "plot $d using 1:($2 > 0 ? $2 : NaN) with lines lw 2 lc rgb '#D55E00' title 'float32', "
+     << "$d using 1:($3 > 0 ? $3 : NaN) with lines lw 2 lc rgb '#0072B2' title 'float64', "
+     << "$d using 1:($4 > 0 ? $4 : NaN) with lines dt 2 lc rgb '#009E73' title 'float64, units permuted', "
+     << "1e-6 with lines dt 2 lc 'gray' title '1e-6', 1e-2 with lines dt 2 lc 'black' title '1e-2'\n"
+     << "set title 'loss'\nset key top right\n"
+     << "plot $d using 1:5 with lines lw 3 lc 'black' title '50 digits', "
+     << "$d using 1:6 with lines lw 2 lc rgb '#D55E00' title 'float32', "
+     << "$d using 1:7 with lines dt 2 lw 2 lc rgb '#0072B2' title 'float64', "
+     << "$d using 1:8 with lines dt 3 lc rgb '#009E73' title 'float64 permuted'\n"
+     << "unset multiplot\n";
+  write_png(gp.str(), png, 1400, 520);
+}
+
+Json horizon_json(long e) { return e < 0 ? Json("never") : Json(e); }
+
+void add_rnn_audit(CLI::App& ghost, std::function<void()>& action) {
+  auto o = std::make_shared<RnnOptions>();
+  auto permutation_seed = std::make_shared<std::string>("1");
+  auto* cmd = ghost.add_subcommand("rnn-audit",
+      "train one DA run in float32, float64 and at 50 digits (plus float64 with permuted units): per-epoch "
+      "distance from the 50-digit run, predictability horizon, outcome agreement (R42-R44)");
+  set_example(*cmd, "learndyn ghost rnn-audit --N 20 --lr 0.02 --epochs 2000 --record-every 10 --json");
+  add_network_options(*cmd, *o);
+  add_training_options(*cmd, *o);
+  cmd->add_option("--record-every", o->record_every, "rows: every k-th epoch and the last (default 1)")->type_name("INT");
+  cmd->add_option("--permutation-seed", *permutation_seed, "seed of the control's permutation of the units (default 1)")
+      ->type_name("INT");
+  add_output_options(*cmd, o->out);
+  cmd->callback([o, permutation_seed, &action] {
+    action = [o, permutation_seed] {
+      check_output(o->out, {});
+      require(o->save_weights.empty(), "save-weights", o->save_weights, "none in an audit (four runs, four final networks)");
+      const std::optional<eg::RnnWeights> weights = weights_of(*o);
+      const fg::RunSpec s = spec_with_weights(*o, 200, weights);
+      eg::AuditSettings settings;
+      settings.learned = learned_of(*o);
+      settings.permutation_seed = parse_seed(*permutation_seed, "permutation-seed");
+      settings.record_every = s.record_every;
+      if (weights) settings.start = weights->net;
+      const eg::AuditResult r = eg::run_rnn_audit(s, settings);
+      Json report{{"command", "ghost rnn-audit"}, {"inputs", inputs_of(s, *o)}};
+      report["inputs"]["permutation_seed"] = settings.permutation_seed;
+      Json runs = Json::object();
+      for (const eg::AuditRun& run : r.runs) {
+        Json j{{"final_loss", json_number(run.final_loss)}, {"learned", run.learned}};
+        j["fixed_points"] = run.fixed_points < 0 ? Json(nullptr) : Json(run.fixed_points);
+        if (run.name != "reference") {
+          j["horizon_1e-6"] = horizon_json(run.horizon_1e6);
+          j["horizon_1e-2"] = horizon_json(run.horizon_1e2);
+          j["max_parameter_distance"] = json_number(run.max_parameter_distance);
+          j["outcome_agrees"] = run.outcome_agrees;
+        }
+        runs[run.name] = j;
+      }
+      report["summary"] = Json{{"reference", "50 digits"},
+                               {"float32", "reference at float (R42)"},
+                               {"float64", "the fast trainer (the run of ghost rnn-train)"},
+                               {"learned_threshold", settings.learned},
+                               {"runs", runs}};
+      deliver(*o, report, r.table, [&](const std::string& png) { audit_figure(r.table, s, png); });
+    };
+  });
+}
+
 }  // namespace
 
 void add_ghost_rnn_commands(CLI::App& app, std::function<void()>& action) {
@@ -420,6 +495,7 @@ void add_ghost_rnn_commands(CLI::App& app, std::function<void()>& action) {
   add_rnn_train(*ghost, action);
   add_rnn_slow_points(*ghost, action);
   add_rnn_sweep(*ghost, action);
+  add_rnn_audit(*ghost, action);
 }
 
 }  // namespace learndyn::cli

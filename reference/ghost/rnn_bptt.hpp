@@ -1,7 +1,8 @@
 // Exact gradient of the RNN loss by backpropagation through time (proofs/ghost_rnn.md §4,
 // R13-R18), and the optimiser steps (§9, R36): plain SGD and Adam.
 //
-// Reference implementation: instantiated for double and real in rnn_network.cpp.
+// Reference implementation: instantiated for double and real in rnn_network.cpp (the training
+// path also for float: the float32 run of `ghost rnn-audit`, R42).
 #pragma once
 
 #include <learndyn/common/scalar.hpp>  // learndyn::real, the 50-digit scalar this is instantiated for

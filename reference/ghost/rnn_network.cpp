@@ -566,6 +566,15 @@ Real gradient_norm(const RnnParams<Real>& g) {
   template Real gradient_norm<Real>(const RnnParams<Real>&);
 LEARNDYN_INSTANTIATE(double)
 LEARNDYN_INSTANTIATE(real)
+// At float only the training path: the float32 run of `ghost rnn-audit` (proofs/ghost_rnn.md R42).
+template RnnGradient<float> rnn_gradient<float>(const RnnConfig<float>&, const RnnParams<float>&,
+                                                const RnnBatch<float>&);
+template RnnParams<float> sgd_update<float>(const RnnParams<float>&, const RnnParams<float>&, const float&);
+template AdamState<float> adam_start<float>(const RnnParams<float>&);
+template void adam_update<float>(RnnParams<float>&, const RnnParams<float>&, AdamState<float>&, const float&);
+template float rnn_loss<float>(const RnnConfig<float>&, const RnnParams<float>&, const RnnBatch<float>&);
+template void validate<float>(const RnnConfig<float>&, const RnnParams<float>&, const RnnBatch<float>&);
+template float gradient_norm<float>(const RnnParams<float>&);
 // At 100 digits only what the golden suite certifies with (oracle/ghost_rnn_cases.cpp).
 template RnnGradient<real_hi> rnn_gradient<real_hi>(const RnnConfig<real_hi>&, const RnnParams<real_hi>&,
                                                     const RnnBatch<real_hi>&);

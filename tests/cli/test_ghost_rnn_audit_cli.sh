@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# `learndyn ghost rnn-audit` (proofs/ghost_rnn.md R42-R44) as users and CI scripts see it: the
+# JSON summary (four runs, horizons, outcomes), the table's rows and columns, the float64 run
+# equal to rnn-train's bit for bit, --weights equal to the seeded start, determinism, and bad
+# input (exit 2, one line naming the option). ~3 s.
+# Usage: test_ghost_rnn_audit_cli.sh path/to/learndyn
+source "$(dirname "${BASH_SOURCE[0]}")/harness.sh"
+json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)" <<<"$out"; }
+
+run ghost rnn-audit --N 8 --epochs 30 --lr 0.02 --json
+check "rnn-audit exits 0" test "$rc" = 0
+check "JSON: command" test "$(json 'd["command"]')" = "ghost rnn-audit"
+check "JSON: four runs" test "$(json '",".join(d["summary"]["runs"])')" = "reference,float32,float64,float64_permuted"
+check "JSON: horizons are epochs or never" \
+  test "$(json 'all(isinstance(r[k], int) or r[k] == "never" for n, r in d["summary"]["runs"].items() if n != "reference" for k in ("horizon_1e-6", "horizon_1e-2"))')" = True
+check "JSON: rank one has fixed points" test "$(json 'd["summary"]["runs"]["float64"]["fixed_points"] >= 1')" = True
+check "JSON: outcome agreement is a boolean" test "$(json 'type(d["summary"]["runs"]["float32"]["outcome_agrees"]).__name__')" = bool
+check "JSON: rows 0..30" test "$(json 'len(d["table"]["rows"])')" = 31
+check "JSON: float64 starts at distance 0" test "$(json 'd["table"]["rows"][0][6]')" = 0.0
+first="$out"
+run ghost rnn-audit --N 8 --epochs 30 --lr 0.02 --json
+check "same seed, same bytes" test "$out" = "$first"
+
+# float64 is the run of rnn-train, bit for bit: the same losses (17 significant digits).
+run ghost rnn-train --N 8 --epochs 30 --lr 0.02 --json
+train="$out"
+out="$first"
+audit_losses=$(json '" ".join(repr(r[3]) for r in d["table"]["rows"][:30])')
+out="$train"
+train_losses=$(json '" ".join(repr(r[d["table"]["columns"].index("loss")]) for r in d["table"]["rows"])')
+check "float64 losses = rnn-train's" test "$audit_losses" = "$train_losses"
+
+run ghost rnn-audit --N 8 --epochs 30 --lr 0.02 --record-every 10
+check "CSV: header and epochs 0, 10, 20, 30" test "$(wc -l <<<"$out")" = 5
+check "CSV header" test "$(head -n1 <<<"$out")" = "epoch,loss_reference,loss_float32,loss_float64,loss_float64_permuted,parameter_distance_float32,parameter_distance_float64,parameter_distance_float64_permuted,loss_distance_float32,loss_distance_float64,loss_distance_float64_permuted"
+
+# --weights: a file holding the seeded start gives the seeded audit.
+run ghost rnn-train --N 8 --epochs 0 --save-weights "$scratch/w.npz"
+check "saved the start" test -f "$scratch/w.npz"
+run ghost rnn-audit --weights "$scratch/w.npz" --epochs 30 --lr 0.02 --json
+weights_out="$out"
+check "--weights exits 0" test "$rc" = 0
+out="$first"; a=$(json 'd["table"]'); out="$weights_out"; b=$(json 'd["table"]')
+check "--weights = the seeded start" test "$a" = "$b"
+
+bad "task" task ghost rnn-audit --task dcd --epochs 3
+bad "noise" noise ghost rnn-audit --N 8 --noise 0.1 --epochs 3
+bad "N too large" N ghost rnn-audit --N 300 --epochs 3
+bad "epochs beyond the 50-digit bound" epochs ghost rnn-audit --epochs 10000000
+bad "permutation seed" permutation-seed ghost rnn-audit --N 8 --epochs 3 --permutation-seed x
+bad "learned" learned ghost rnn-audit --N 8 --epochs 3 --learned -1
+bad "save-weights" save-weights ghost rnn-audit --N 8 --epochs 3 --save-weights "$scratch/x.npz"
+finish "cli_ghost_rnn_audit"
