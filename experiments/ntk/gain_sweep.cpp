@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/progress.hpp>
 #include <learndyn/common/random.hpp>
 
 namespace learndyn::experiments::ntk {
@@ -146,7 +147,7 @@ void validate(const GainSweepConfig& c) {
   require(c.inputs >= 1 && c.inputs <= 1024, "inputs", c.inputs, "1..1024");
   require(c.batch >= 1 && c.batch <= 10000, "batch", c.batch, "1..10000");
   require(c.eval_batch >= 1 && c.eval_batch <= 512, "eval-batch", c.eval_batch, "1..512");
-  require_state_budget(c.batch, c.eval_batch, c.steps, c.hidden);
+  require_state_budget(c.batch, c.eval_batch, c.steps, c.hidden, 80);
   require(c.train_steps >= 0 && c.train_steps <= 1000000, "train-steps", c.train_steps, "0..1000000");
   require(c.learning_rate > 0 && std::isfinite(c.learning_rate), "lr", c.learning_rate, "lr > 0 finite");
   require(c.clip >= 0 && std::isfinite(c.clip), "clip", c.clip, "clip >= 0 (0: none)");
@@ -164,10 +165,13 @@ GainSweepResult run_gain_sweep(const GainSweepConfig& c) {
   result.grid.columns = {"gain", "input_rank", "temporal", "spatial", "batch", "overall", "core_temporal", "core_spatial",
                          "activity_spatial", "input_core_temporal",
                          "input_core_temporal_rank", "loss_initial", "loss_final", "temporal_final", "spatial_final"};
+  Progress progress("ntk gain-sweep", "cell", static_cast<double>(c.input_ranks.size() * c.gains.size()));
+  double cells_done = 0;
   for (int r : c.input_ranks) {
     const std::uint64_t basis = c.seed * 131 + 1000 + static_cast<std::uint64_t>(r);
     const fn::Inputs eval = low_rank_inputs(c.eval_batch, c.steps, c.inputs, r, basis, c.seed * 131 + 7);
     for (double gain : c.gains) {
+      progress.update(cells_done++);
       StudentTeacher st = make_pair(c, gain);
       const RankSnapshot before = recurrent_ranks(c, st.student, eval);
       const auto [core_pr, core_rank] = input_core_temporal(c, st.student, eval);

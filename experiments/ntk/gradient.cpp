@@ -3,6 +3,7 @@
 #include <Eigen/Core>
 
 #include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/memory_budget.hpp>
 
 namespace learndyn::experiments::ntk {
 namespace {
@@ -152,10 +153,14 @@ RankSnapshot measure_ranks(const fn::SymmetricOperator& a, const fn::SymmetricOp
   return r;
 }
 
-void require_state_budget(int batch, int eval_batch, int steps, int hidden) {
+void require_state_budget(int batch, int eval_batch, int steps, int hidden, double training_bytes) {
   const double per_sequence = static_cast<double>(steps) * hidden;  // states of one sequence
   require(batch * per_sequence <= 2.5e7, "batch", batch, "B T n <= 2.5e7 training states");
   require(eval_batch * per_sequence <= 1e6, "eval-batch", eval_batch, "eval-batch T n <= 1e6 measured states");
+  // Below those caps (3.75 GB and 4.7 GB) the estimate is checked against the budget, which is
+  // less on a small machine or under ulimit -v.
+  require_memory_terms(20e6, {{training_bytes * batch * per_sequence, "batch", std::to_string(batch)},
+                              {4700 * eval_batch * per_sequence, "eval-batch", std::to_string(eval_batch)}});
 }
 
 }  // namespace learndyn::experiments::ntk

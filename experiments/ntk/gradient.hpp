@@ -39,10 +39,13 @@ void readout_gradient(const Readout& r, const std::vector<double>& states, const
                       std::vector<double>& d_weight, std::vector<double>& d_bias);
 
 // Refuses, up front, batch and eval-batch sizes whose memory cannot be had: training keeps
-// about 150 bytes per state (B T n of them) and the NTK measurement about 4.7 kB per state of
-// the evaluation batch (blocks of 64 probes). At the allowed maxima (B 10000, T 2000, n 1024,
-// eval 512) that was 3 TB and 4 TB: std::bad_alloc after the run had started.
-void require_state_budget(int batch, int eval_batch, int steps, int hidden);
+// `training_bytes` per state (B T n of them; measured: ~150 for memory-pro's full-parameter SGD,
+// ~80 for gain-sweep's recurrent weights alone) and the NTK measurement about 4.7 kB per state of
+// the evaluation batch (blocks of 64 probes). Hard caps B T n <= 2.5e7 and eval-batch T n <= 1e6
+// (at the allowed maxima, B 10000, T 2000, n 1024, eval 512, that was 3 TB and 4 TB), then the
+// estimate against the budget (common/memory_budget.hpp; tests/cli/test_audit_cli.sh checks it
+// within 2x of the measured peak).
+void require_state_budget(int batch, int eval_batch, int steps, int hidden, double training_bytes);
 
 // (X2) NTK of the recurrent weights alone, P K_W P*, K_W = D (H_prev H_prev^T (x) I_n) D for
 // rnn_vanilla (site variable h_{t-1}, gain alpha tanh'(u), proofs/ntk.md N14).

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/progress.hpp>
 #include <learndyn/common/random.hpp>
 
 namespace learndyn::experiments::ntk {
@@ -128,7 +129,7 @@ void validate(const MemoryProConfig& c) {
   require(c.task.stimulus >= 1 && c.task.memory >= 0 && c.task.response >= 1, "period", c.task.stimulus,
           "stimulus, response >= 1, memory >= 0 steps");
   require(c.task.steps() <= 2000, "period", c.task.steps(), "T <= 2000 steps");
-  require_state_budget(c.batch, c.eval_batch, c.task.steps(), c.hidden);
+  require_state_budget(c.batch, c.eval_batch, c.task.steps(), c.hidden, 150);
   require(c.task.noise >= 0 && std::isfinite(c.task.noise), "noise", c.task.noise, "noise >= 0 finite");
   require(c.batch >= 1 && c.batch <= 10000, "batch", c.batch, "1..10000");
   require(c.eval_batch >= 2 && c.eval_batch <= 512, "eval-batch", c.eval_batch, "2..512");
@@ -167,6 +168,7 @@ MemoryProResult run_memory_pro(const MemoryProConfig& c) {
   for (int b = 0; b < c.eval_batch; ++b) eval_angles[b] = kTwoPi * b / c.eval_batch;
   const MemoryProBatch eval = memory_pro_batch(c.task, eval_angles, 0.0, 0);
   const double gains[2] = {c.gain_collapse, c.gain_learn};
+  Progress progress("ntk memory-pro", "SGD iteration", 2.0 * c.iterations);
   for (int network = 1; network <= 2; ++network) {
     Network net{xavier_model(c.kind, c.hidden, kChannels, c.alpha, gains[network - 1], c.seed),
                 xavier_readout(kChannels, c.hidden, c.seed)};
@@ -174,6 +176,7 @@ MemoryProResult run_memory_pro(const MemoryProConfig& c) {
     record_outputs(result.outputs, network, 0, net, eval);
     result.history.add_row(record_row(c, network, 0, net, eval));
     for (int it = 1; it <= c.iterations; ++it) {
+      progress.update(static_cast<double>(network - 1) * c.iterations + it - 1);
       sgd_step(c, net, rng, c.seed * 1000003 + static_cast<std::uint64_t>(it));
       if (it % c.record_every == 0 || it == c.iterations) result.history.add_row(record_row(c, network, it, net, eval));
     }

@@ -25,9 +25,12 @@ using detail::SpinBarrier;
 using detail::blocks_of;
 using detail::run_team;
 
+// At most one thread per block, and per core: the team meets at a barrier every time step, so a
+// thread without a core of its own only makes the others wait (and 256 threads' stacks under a
+// tight ulimit -v left the workers no memory, an abort). Results do not depend on it (OF10).
 unsigned thread_count(NetworkOptions options, std::size_t blocks, int neurons) {
-  unsigned n = options.threads;
-  if (n == 0) n = neurons < 4096 ? 1u : std::max(1u, std::thread::hardware_concurrency());
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  unsigned n = options.threads == 0 ? (neurons < 4096 ? 1u : cores) : std::min(options.threads, cores);
   return static_cast<unsigned>(std::max<std::size_t>(1, std::min<std::size_t>(n, blocks)));
 }
 

@@ -64,8 +64,10 @@ if [ -z "${LEARNDYN_CLI_QUICK:-}" ]; then
   run_limited 1200000 ghost rnn-sweep --N 8 --ranks 1 --threads 256 --rates 1e-3,1e-2,30 --seeds 10 --epochs 3
   check "rnn-sweep with threads that cannot start: exit 0" test "$rc" = 0
   check "rnn-sweep with threads that cannot start: the single-thread bytes" test "$out" = "$(cat "$scratch/sweep1.csv")"
-  # The same for the overlap network's team (a barrier sized before the threads start: it
-  # aborted with "terminate called without an active exception").
+  # The same for the overlap network's team: it aborted ("terminate called without an active
+  # exception"), then, with the team sized after the threads start, its workers found no memory
+  # left beside 256 stacks; the team is now at most one thread per core, and starts short-handed
+  # when even those cannot start.
   "$bin" overlaps filter --N 200000 --T 50 --epochs 3 --threads 1 >"$scratch/filter1.csv"
   run_limited 1200000 overlaps filter --N 200000 --T 50 --epochs 3 --threads 256
   check "filter with threads that cannot start: exit 0" test "$rc" = 0
@@ -92,6 +94,9 @@ if [ -z "${LEARNDYN_CLI_QUICK:-}" ]; then
   check "nscaling batch-bound: estimate within 2x of the peak" within_2x overlaps nscaling --N 10,20 --seeds 1 --epochs 1 --batch 2000 --threads 2
   check "memory table-bound: estimate within 2x of the peak" within_2x overlaps memory --pairs 50 --epochs-ab 2000 --epochs-c 2000 --record-every 1 --splits 2
   check "memory batch-bound: estimate within 2x of the peak" within_2x overlaps memory --pairs 2 --batch 10000 --epochs-ab 1 --epochs-c 1 --threads 2 --splits 2 --train-pairs 1 --test-pairs 1
+  check "memory-pro training-bound: estimate within 2x of the peak" within_2x ntk memory-pro --hidden 32 --batch 1000 --period 10 --iterations 1 --eval-batch 8
+  check "memory-pro measurement-bound: estimate within 2x of the peak" within_2x ntk memory-pro --hidden 128 --batch 8 --period 10 --iterations 0 --eval-batch 32
+  check "gain-sweep: estimate within 2x of the peak" within_2x ntk gain-sweep --hidden 32 --steps 30 --batch 1000 --train-steps 1 --eval-batch 8 --gains 1 --input-ranks 1
   # The NTK metrics (experiments/ntk/metrics_memory.hpp): each term of the estimate dominant once.
   check "ntk GRU states-bound (Hutch++): estimate within 2x of the peak" within_2x ntk metrics --hidden 64 --batch 32 --steps 64
   check "ntk GRU parameter-bound: estimate within 2x of the peak" within_2x ntk metrics --hidden 1024 --batch 2 --steps 8 --estimator hutchinson --probes 32
@@ -107,6 +112,8 @@ bad "ntk attention at B T D = 3.4e7" "invalid batch" ntk metrics --model attenti
 check "the refusal states the estimate" grep -q "estimated working memory" <<<"$err"
 bad "attention-rank at B T D = 4e7" "invalid batch" ntk attention-rank --batch 10000 --steps 40 --mlp 4000 --attention 1
 bad "ntk GRU of hidden 4096 at 64 probes" "invalid hidden" ntk metrics --hidden 4096 --batch 1 --steps 2
+# At the hard caps (B T n = 2.5e7 training states, 1e6 measured states: ~8 GB) under a 4 GB budget.
+LEARNDYN_MEMORY_BUDGET=4e9 bad "memory-pro at its state caps" "invalid eval-batch" ntk memory-pro --hidden 256 --batch 1000 --period 30 --iterations 1 --eval-batch 40
 bad "memory: 10^8 recorded epochs of 10^5 pairs" "invalid epochs-ab" overlaps memory --pairs 100000 --epochs-ab 100000000 --record-every 1
 bad "equivalent at N = T = 10^7 (an N x T state noise of 800 TB; was out of memory)" "invalid N" overlaps equivalent --N 10000000 --T 10000000 --epochs 1
 bad "nscaling: 10^4 seeds of N = 10^7 on 256 threads" "invalid N" overlaps nscaling --N 10000000,20 --seeds 10000 --threads 256 --epochs 1
