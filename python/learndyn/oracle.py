@@ -2,8 +2,8 @@
 
 The golden suite holds learndyn's certified values of every area (ghost, ghost_rnn, overlaps,
 ntk), each case with its inputs, the command that prints it and each value's certified digits.
-The package ships the default suite, written at build time by the same code as
-``learndyn oracle generate --suite default`` (byte for byte). :func:`check` is the C++ checker
+The package ships both suites, written at build time by the same code as
+``learndyn oracle generate --suite default|full`` (byte for byte). :func:`check` is the C++ checker
 of ``learndyn oracle check``: a value passes when
 ``|got - expected| <= atol + max(rtol |expected|, phi)`` (proofs/common.md C11), phi the floor
 that the golden value's rounding and certified digits impose.
@@ -19,15 +19,15 @@ from ._numbers import candidate_value
 
 __all__ = ["golden", "golden_text", "check", "CheckResult", "CheckRow"]
 
-_SHIPPED = {"default": "golden_default.json"}
+_SHIPPED = {"default": "golden_default.json", "full": "golden_full.json"}
 
 
 @functools.lru_cache(maxsize=None)
 def golden_text(suite="default"):
     """The golden suite as the exact JSON text ``learndyn oracle generate --suite SUITE`` writes.
 
-    ``"default"`` is read from the package; ``"full"`` is computed on first use
-    (about 40 s on one core) and kept for the session.
+    Both suites are read from the package, written at install time by the same code as
+    ``learndyn oracle generate`` (the tests check the bytes).
     """
     if not isinstance(suite, str):
         raise TypeError(f"suite: a str ('default' or 'full'), not {type(suite).__name__}")

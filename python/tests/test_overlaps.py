@@ -24,9 +24,10 @@ def filter_table(**options):
        every=st.integers(1, 7), lr=st.sampled_from(["1e-3", "5e-3", "0.02"]), dt=st.sampled_from(["0.05", "0.1", "1"]),
        T=st.integers(1, 60), decay=st.sampled_from(["0.2", "0.3"]), frequency=st.sampled_from(["0", "2"]))
 def test_exact_map_and_euler_equal_the_cli_filter_run_bit_for_bit(rank, N, seed, epochs, every, lr, dt, T, decay,
-                                                                  frequency):
+                                                                  frequency, tmp_path_factory):
+    saved = tmp_path_factory.mktemp("vectors") / "v.npz"
     table, report = filter_table(rank=rank, N=N, seed=seed, epochs=epochs, **{"record-every": every}, lr=lr, dt=dt,
-                                 T=T, decay=decay, frequency=frequency)
+                                 T=T, decay=decay, frequency=frequency, **{"save-vectors": saved})
     vectors = learndyn.overlaps.random_vectors(N, rank=rank, seed=seed)
     task = learndyn.overlaps.filter_task(dt=float(dt), T=T, decay=float(decay), frequency=float(frequency))
     common = dict(vectors=vectors, task=task, lr=float(lr), epochs=epochs, dt=float(dt), record_every=every)
@@ -37,8 +38,8 @@ def test_exact_map_and_euler_equal_the_cli_filter_run_bit_for_bit(rank, N, seed,
     np.testing.assert_array_equal(euler["loss"], table["loss_euler"])
     assert euler["names"] == report["overlaps"]
     np.testing.assert_array_equal(euler["overlaps"], np.stack([table["euler_" + n] for n in euler["names"]], axis=1))
-    # Epoch 0 is the network's own Gram matrix: the CLI's network overlaps there.
-    np.testing.assert_array_equal(exact["overlaps"][0], [table[n][0] for n in exact["names"]])
+    # The theory's start is the exact Gram matrix of the vectors (O45), the one the CLI saves.
+    np.testing.assert_array_equal(learndyn.overlaps.gram(**vectors), np.load(saved)["initial/sigma"])
     assert list(exact["visible"]) == report["visible"]
 
 

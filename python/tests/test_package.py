@@ -17,10 +17,11 @@ def test_version_equals_the_cli_version():
     assert learndyn.__version__ == run_cli("--version")[1].strip()
 
 
-def test_shipped_default_suite_is_byte_identical_to_a_fresh_oracle_generate(tmp_path):
+@pytest.mark.parametrize("suite", ["default", "full"])
+def test_shipped_suite_is_byte_identical_to_a_fresh_oracle_generate(tmp_path, suite):
     out = tmp_path / "golden.json"
-    run_cli("oracle", "generate", "--suite", "default", "--output", str(out))
-    assert learndyn.oracle.golden_text("default").encode() == out.read_bytes()
+    run_cli("oracle", "generate", "--suite", suite, "--output", str(out))
+    assert learndyn.oracle.golden_text(suite).encode() == out.read_bytes()
 
 
 def test_golden_is_the_parsed_generated_file(tmp_path):
