@@ -6,7 +6,6 @@
 #include <mutex>
 #include <numeric>
 #include <stdexcept>
-#include <thread>
 
 #include <Eigen/Cholesky>
 
@@ -270,8 +269,7 @@ void require_memory_run_memory(const MemorySettings& s, bool json_table) {
   const double epochs = static_cast<double>(s.epochs_ab) + static_cast<double>(s.epochs_c);
   const double rows = 2.0 * s.pairs * (std::floor(epochs / static_cast<double>(s.record_every)) + 3);
   const double table = rows * 16 * (2 * 8 + (json_table ? 100 : 7));
-  const unsigned threads = std::min<unsigned>(s.threads == 0 ? std::max(1u, std::thread::hardware_concurrency()) : s.threads,
-                                              static_cast<unsigned>(s.pairs));
+  const unsigned threads = parallel_workers(s.pairs, s.threads);
   const double batches = threads * 72.0 * s.batch * static_cast<double>(duration_steps(s.t_max, s.dt));
   require_memory_terms(20e6, {{table, s.record_every > 1 ? "record-every" : "epochs-ab",  // 20 MB: the program
                                s.record_every > 1 ? render_value(s.record_every) : render_value(s.epochs_ab)},

@@ -5,7 +5,6 @@
 #include <functional>
 #include <limits>
 #include <mutex>
-#include <thread>
 #include <optional>
 
 #include <learndyn/common/argument_error.hpp>
@@ -112,12 +111,11 @@ void require_nscaling_memory(const NScalingSettings& s, bool json_table) {
   // holds its start (4 N doubles), two rank-one trainers (the erf network and the linear
   // control, 72 N bytes each as in `filter`), and one epoch's flip-flop batch (~260 bytes a
   // trial step, measured).
-  unsigned threads = s.threads == 0 ? std::max(1u, std::thread::hardware_concurrency()) : s.threads;
   std::vector<int> sizes;
   for (int n : s.neurons)
     for (int j = 0; j < s.seeds; ++j) sizes.push_back(n);
   std::sort(sizes.begin(), sizes.end(), std::greater<>());
-  threads = std::min<unsigned>(threads, static_cast<unsigned>(sizes.size()));
+  const unsigned threads = parallel_workers(static_cast<int>(sizes.size()), s.threads);
   double networks = 0;
   for (unsigned k = 0; k < threads; ++k) networks += (32.0 + 2 * 72) * sizes[k];
   const double batches = threads * 260.0 * s.task.batch * static_cast<double>(duration_steps(s.task.t_max, s.task.dt));

@@ -119,10 +119,14 @@ double direct_step(fo::OverlapSolver& solver, double lr, Eigen::MatrixXd& sigma)
   return loss;
 }
 
+unsigned parallel_workers(int count, unsigned threads) {
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  return std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(std::max(count, 1))));
+}
+
 void parallel_for(int count, unsigned threads, const std::function<void(int)>& body) {
   if (count <= 0) return;
-  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-  const int workers = static_cast<int>(std::min<unsigned>(threads, static_cast<unsigned>(count)));
+  const int workers = static_cast<int>(parallel_workers(count, threads));
   if (workers == 1) {
     for (int i = 0; i < count; ++i) body(i);
     return;

@@ -53,6 +53,10 @@ fo::Task to_fast(const reference::overlaps::Task<double>& task);
 // off the diagonal and 2 dL/dsigma_aa on it (O14). Returns the loss before the step.
 double direct_step(fo::OverlapSolver& solver, double lr, Eigen::MatrixXd& sigma);
 
+// The threads parallel_for runs `count` bodies on: min(threads, count), threads = 0 every core
+// (at least 1). The memory estimates count one body's working set per thread with it.
+unsigned parallel_workers(int count, unsigned threads);
+
 // Runs body(i) for i = 0..count-1 on min(threads, count) threads (threads = 0: every core).
 // Results are independent of the thread count as long as body(i) touches only its own
 // outputs. The first exception thrown by a body is rethrown after every thread has joined.
