@@ -34,7 +34,7 @@ std::set<std::string>& shardable_commands() {
 ex::SweepContext* merging_context = nullptr;
 
 // Options that do not define the sweep: how it is split, where and how its output goes, and
-// how many threads compute it (no result depends on them; proofs/common.md C11).
+// how many threads compute it (no result depends on them; proofs/common.md C15).
 const std::set<std::string>& shard_free_options() {
   static const std::set<std::string> names{"help", "shard", "output", "format", "json", "figure", "table", "threads"};
   return names;

@@ -1,6 +1,6 @@
 // Sweeps across machines on the command line: `--shard k/n` on every sweep command and
 // `learndyn merge PART... -o OUT` (docs/cluster.md; the library side is experiments/sweep.hpp,
-// the argument proofs/common.md C10-C12).
+// the argument proofs/common.md C13-C15).
 //
 // A sweep command registers --shard with add_shard_option and wraps its action with sharded():
 // without --shard it runs as before; with it, the experiment computes only the shard's items and

@@ -1,13 +1,13 @@
-// Sweeps across machines (`--shard k/n` and `learndyn merge`; proofs/common.md C10-C12).
+// Sweeps across machines (`--shard k/n` and `learndyn merge`; proofs/common.md C13-C15).
 //
 // A sweep's work items are enumerated in a fixed order, 0..total-1, by the experiment itself;
-// item i belongs to shard i mod n (C10). Each item's result depends only on the sweep's inputs
+// item i belongs to shard i mod n (C13). Each item's result depends only on the sweep's inputs
 // and the item's own index (its seed is derived from them, never from the items run before it),
 // so a shard computes exactly the values the unsharded run computes for its items. A shard
 // writes them, in full precision (hex floats), as a self-describing part; `merge` reads every
 // part, checks that they are the n shards of one sweep, and hands the items' results back to
 // the same experiment, which assembles its tables and summary from them as if it had computed
-// them (C11): the same bytes as the unsharded run.
+// them (C14): the same bytes as the unsharded run.
 //
 // This file knows nothing of any experiment: an experiment calls sweep_select() before its loop
 // (the items to compute) and sweep_complete() after it (a shard stops there, a merge fills in
@@ -36,7 +36,7 @@ inline constexpr long kMaxShards = 1000000;
 Shard parse_shard(const std::string& text);
 std::string shard_text(const Shard& shard);  // "k/n"
 
-// The items of `shard` among 0..total-1 (i mod n == k), ascending (C10).
+// The items of `shard` among 0..total-1 (i mod n == k), ascending (C13).
 std::vector<std::size_t> shard_items(std::size_t total, const Shard& shard);
 
 // One item's results: named arrays of doubles, in the experiment's order. A record read from a

@@ -40,7 +40,7 @@ SweepResult run_rnn_sweep(const SweepSettings& o) {
         out.specs.push_back(s);
       }
     }
-  // The items (proofs/common.md C10): the runs in the order of `specs`; a run's result is a
+  // The items (proofs/common.md C13): the runs in the order of `specs`; a run's result is a
   // function of its spec alone (train_run), so any subset trains to the same values.
   const std::vector<std::size_t> mine = sweep_select(o.sweep, out.specs.size(), [&](std::size_t i) {
     return "rank " + std::to_string(out.specs[i].rank) + ", lr " + render_value(out.specs[i].lr) + ", seed " +

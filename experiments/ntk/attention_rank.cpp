@@ -104,7 +104,7 @@ AttentionRankResult run_attention_rank(const AttentionRankConfig& c) {
   out.rows.columns = {"inputs", "attention", "seed", "temporal_rank", "temporal_rank_K", "temporal_rank_inputs",
                       "spatial_rank", "overall_rank", "overall_rank_se"};
   out.rows.integer_columns = {"inputs", "attention", "seed"};
-  // The items (proofs/common.md C10): the rows, attention-major, then d_in, then seed; a row
+  // The items (proofs/common.md C13): the rows, attention-major, then d_in, then seed; a row
   // draws from its (d_in, d_a, seed) alone, so any subset computes the same rows.
   const std::size_t per_attention = c.inputs.size() * c.seeds.size();
   const auto cell = [&](std::size_t i) {

@@ -165,7 +165,7 @@ GainSweepResult run_gain_sweep(const GainSweepConfig& c) {
   result.grid.columns = {"gain", "input_rank", "temporal", "spatial", "batch", "overall", "core_temporal", "core_spatial",
                          "activity_spatial", "input_core_temporal",
                          "input_core_temporal_rank", "loss_initial", "loss_final", "temporal_final", "spatial_final"};
-  // The items (proofs/common.md C10): the cells, input-rank-major; a cell draws from (seed,
+  // The items (proofs/common.md C13): the cells, input-rank-major; a cell draws from (seed,
   // r_x, g) alone (make_pair, low_rank_inputs), so any subset computes the same rows.
   const std::size_t cells = c.input_ranks.size() * c.gains.size();
   const std::vector<std::size_t> mine = sweep_select(c.sweep, cells, [&](std::size_t i) {

@@ -170,7 +170,7 @@ MemoryProResult run_memory_pro(const MemoryProConfig& c) {
   for (int b = 0; b < c.eval_batch; ++b) eval_angles[b] = kTwoPi * b / c.eval_batch;
   const MemoryProBatch eval = memory_pro_batch(c.task, eval_angles, 0.0, 0);
   const double gains[2] = {c.gain_collapse, c.gain_learn};
-  // The items (proofs/common.md C10): the two networks; each draws from the seed alone (its own
+  // The items (proofs/common.md C13): the two networks; each draws from the seed alone (its own
   // Rng for the batches), so either can run without the other.
   const std::vector<std::size_t> mine =
       sweep_select(c.sweep, 2, [&](std::size_t i) { return "network " + std::to_string(i + 1); });

@@ -134,7 +134,7 @@ NScalingResult run_nscaling(const NScalingSettings& s) {
   std::vector<Run> runs;
   for (int n : s.neurons)
     for (int j = 0; j < s.seeds; ++j) runs.push_back({n, j, {}});
-  // The items (proofs/common.md C10): the runs, N-major; run_one draws from (seed, N, seed
+  // The items (proofs/common.md C13): the runs, N-major; run_one draws from (seed, N, seed
   // index) alone, so any subset computes the same runs.
   const std::vector<std::size_t> mine = sweep_select(s.sweep, runs.size(), [&](std::size_t i) {
     return "N " + std::to_string(runs[i].neurons) + ", seed " + std::to_string(runs[i].seed_index);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sweeps across machines (docs/cluster.md, proofs/common.md C10-C12): each sweep command run as
+# Sweeps across machines (docs/cluster.md, proofs/common.md C13-C15): each sweep command run as
 # 3 shards in parallel background processes, `learndyn merge` of the parts, and `cmp` against
 # the unsharded run (CSV and stdout, JSON, the figure); then the bad parts and bad --shard
 # values: exit 2, one line naming what is wrong, nothing written. ~5 s.

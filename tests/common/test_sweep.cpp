@@ -1,6 +1,6 @@
-// Sweeps across machines (experiments/sweep.hpp; proofs/common.md C10-C12): the shards partition
-// the items (C10), the parts carry every double exactly, and a toy sweep run as n shards, written,
-// read and merged assembles to exactly the values of the unsharded run (C11); bad shards and
+// Sweeps across machines (experiments/sweep.hpp; proofs/common.md C13-C15): the shards partition
+// the items (C13), the parts carry every double exactly, and a toy sweep run as n shards, written,
+// read and merged assembles to exactly the values of the unsharded run (C14); bad shards and
 // parts are refused with the file and JSON path of the fault.
 #include <cmath>
 #include <cstdint>
@@ -26,7 +26,7 @@ bool same_bits(double a, double b) {
   return std::memcmp(&a, &b, sizeof a) == 0;
 }
 
-// A toy sweep: item i's result is a few draws of an Rng seeded by (seed, i) alone (C10), and the
+// A toy sweep: item i's result is a few draws of an Rng seeded by (seed, i) alone (C13), and the
 // assembly a sum and the list of every item's first draw, in item order.
 struct Toy {
   std::uint64_t seed = 7;
@@ -119,7 +119,7 @@ TEST(Sweep, HexDoublesOnlyInTheirOwnForm) {
   }
 }
 
-// C11: any n, parts in any order, merge = the unsharded run, bit for bit.
+// C14: any n, parts in any order, merge = the unsharded run, bit for bit.
 TEST(Sweep, MergedShardsAssembleTheUnshardedValues) {
   const Toy t;
   const ToyOutput full = run_toy(t, nullptr);
