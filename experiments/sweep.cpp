@@ -69,6 +69,33 @@ const std::vector<double>& ItemRecord::at(std::string_view name, long size) cons
   throw InputError(file, path + ".values", "missing " + oracle::quoted_key(name));
 }
 
+void ItemRecord::add_rows(std::string name, const std::vector<std::vector<double>>& rows) {
+  std::vector<double> flat;
+  for (const auto& row : rows) flat.insert(flat.end(), row.begin(), row.end());
+  add(std::move(name), std::move(flat));
+}
+
+std::vector<std::vector<double>> ItemRecord::rows(std::string_view name, std::size_t width) const {
+  const std::vector<double>& flat = at(name);
+  if (width == 0 || flat.size() % width != 0)
+    throw InputError(file, path + ".values." + std::string(name), "expected rows of " + std::to_string(width) + " values");
+  std::vector<std::vector<double>> out;
+  for (std::size_t k = 0; k < flat.size(); k += width) out.emplace_back(flat.begin() + static_cast<long>(k), flat.begin() + static_cast<long>(k + width));
+  return out;
+}
+
+void sweep_complete_rows(SweepContext* context, std::vector<std::vector<double>>& rows,
+                         const std::vector<std::size_t>& computed, std::size_t width) {
+  sweep_complete(
+      context, rows, computed,
+      [](const std::vector<double>& row) {
+        ItemRecord record;
+        record.add("row", row);
+        return record;
+      },
+      [width](const ItemRecord& record, std::vector<double>& row) { row = record.at("row", static_cast<long>(width)); });
+}
+
 std::vector<std::size_t> SweepContext::select(std::size_t total, const std::function<std::string(std::size_t)>& id) {
   total_ = total;
   if (!merging_) {

@@ -51,6 +51,9 @@ struct ItemRecord {
   // The array `name`; with size >= 0 it must hold that many values. Throws InputError.
   const std::vector<double>& at(std::string_view name, long size = -1) const;
   double scalar(std::string_view name) const { return at(name, 1).front(); }
+  // Rows of equal width (table rows, a trajectory), stored flat, and back.
+  void add_rows(std::string name, const std::vector<std::vector<double>>& rows);
+  std::vector<std::vector<double>> rows(std::string_view name, std::size_t width) const;
 };
 
 // Thrown by sweep_complete() in a shard once its items are recorded: the command writes the
@@ -111,6 +114,10 @@ void sweep_complete(SweepContext* context, std::vector<Result>& results, const s
                     const ToRecord& to_record, const FromRecord& from_record) {
   if (context) context->complete(results, computed, to_record, from_record);
 }
+
+// The common case of an item whose result is one table row of `width` values.
+void sweep_complete_rows(SweepContext* context, std::vector<std::vector<double>>& rows,
+                         const std::vector<std::size_t>& computed, std::size_t width);
 
 // A shard's part: what defines the sweep (command, arguments; the program version that
 // computed it), which shard, and its items' records.

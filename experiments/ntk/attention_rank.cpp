@@ -121,15 +121,7 @@ AttentionRankResult run_attention_rank(const AttentionRankConfig& c) {
     const auto [d, da, seed] = cell(i);
     rows[i] = measure(c, d, da, seed);
   }
-  const std::size_t width = out.rows.columns.size();
-  sweep_complete(
-      c.sweep, rows, mine,
-      [](const std::vector<double>& row) {
-        ItemRecord record;
-        record.add("row", row);
-        return record;
-      },
-      [&](const ItemRecord& record, std::vector<double>& row) { row = record.at("row", static_cast<long>(width)); });
+  sweep_complete_rows(c.sweep, rows, mine, out.rows.columns.size());
   for (std::vector<double>& row : rows) out.rows.add_row(std::move(row));
   out.summary.columns = {"inputs", "attention", "temporal_rank_mean", "temporal_rank_sd", "temporal_rank_K_mean",
                          "temporal_rank_inputs_mean"};

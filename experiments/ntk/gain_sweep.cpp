@@ -193,15 +193,7 @@ GainSweepResult run_gain_sweep(const GainSweepConfig& c) {
                core.activity_spatial, core_pr,
                core_rank, loss0, student_loss(st, eval), after.temporal, after.spatial};
   }
-  const std::size_t width = result.grid.columns.size();
-  sweep_complete(
-      c.sweep, rows, mine,
-      [](const std::vector<double>& row) {
-        ItemRecord record;
-        record.add("row", row);
-        return record;
-      },
-      [&](const ItemRecord& record, std::vector<double>& row) { row = record.at("row", static_cast<long>(width)); });
+  sweep_complete_rows(c.sweep, rows, mine, result.grid.columns.size());
   for (std::vector<double>& row : rows) result.grid.add_row(std::move(row));
   const Table& g = result.grid;
   double max_excess = -1e300;

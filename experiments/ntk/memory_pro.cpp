@@ -2,10 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <tuple>
 
 #include <learndyn/common/argument_error.hpp>
-#include <learndyn/common/input_error.hpp>
 #include <learndyn/common/progress.hpp>
 #include <learndyn/common/random.hpp>
 
@@ -198,22 +196,13 @@ MemoryProResult run_memory_pro(const MemoryProConfig& c) {
       c.sweep, parts, mine,
       [](const std::pair<Table, Table>& p) {
         ItemRecord record;
-        for (const auto& [name, t] : {std::pair{"history", &p.first}, std::pair{"outputs", &p.second}}) {
-          std::vector<double> flat;
-          for (const auto& row : t->rows) flat.insert(flat.end(), row.begin(), row.end());
-          record.add(name, std::move(flat));
-        }
+        record.add_rows("history", p.first.rows);
+        record.add_rows("outputs", p.second.rows);
         return record;
       },
       [&](const ItemRecord& record, std::pair<Table, Table>& p) {
-        for (const auto& [name, t, width] : {std::tuple{"history", &p.first, history_width},
-                                             std::tuple{"outputs", &p.second, outputs_width}}) {
-          const std::vector<double>& flat = record.at(name);
-          if (flat.size() % width != 0)
-            throw InputError(record.file, record.path + ".values." + name,
-                             "expected rows of " + std::to_string(width) + " values");
-          for (std::size_t k = 0; k < flat.size(); k += width) t->rows.emplace_back(flat.begin() + k, flat.begin() + k + width);
-        }
+        p.first.rows = record.rows("history", history_width);
+        p.second.rows = record.rows("outputs", outputs_width);
       });
   for (const auto& [history, outputs] : parts) {
     for (const auto& row : history.rows) result.history.add_row(row);

@@ -8,7 +8,6 @@
 #include <optional>
 
 #include <learndyn/common/argument_error.hpp>
-#include <learndyn/common/input_error.hpp>
 #include <learndyn/common/memory_budget.hpp>
 #include <learndyn/common/progress.hpp>
 #include <learndyn/experiments/overlaps/networks.hpp>
@@ -174,19 +173,14 @@ NScalingResult run_nscaling(const NScalingSettings& s) {
       [](const Run& r) {
         ItemRecord record;
         record.add("last", {r.loss_network, r.loss_theory, r.mismatch, r.linear_mismatch, r.linear_scale});
-        std::vector<double> rows;
-        for (const auto& row : r.trajectory) rows.insert(rows.end(), row.begin(), row.end());
-        record.add("trajectory", std::move(rows));
+        record.add_rows("trajectory", r.trajectory);
         return record;
       },
       [](const ItemRecord& record, Run& r) {
         const std::vector<double>& last = record.at("last", 5);
         r.loss_network = last[0], r.loss_theory = last[1], r.mismatch = last[2], r.linear_mismatch = last[3];
         r.linear_scale = last[4];
-        const std::vector<double>& rows = record.at("trajectory");
-        if (rows.size() % 5 != 0)
-          throw InputError(record.file, record.path + ".values.trajectory", "expected rows of 5 values");
-        for (std::size_t k = 0; k < rows.size(); k += 5) r.trajectory.emplace_back(rows.begin() + k, rows.begin() + k + 5);
+        r.trajectory = record.rows("trajectory", 5);
       });
 
   NScalingResult result;

@@ -218,6 +218,18 @@ TEST(Sweep, MergeRefusesPartsOfOtherSweepsAndMissingOrRepeatedShards) {
   EXPECT_NE(merge({part(0, 2), other}).find("p1.json:$.command"), std::string::npos);
 }
 
+TEST(Sweep, RowsRoundTripAndKeepTheirWidth) {
+  ex::ItemRecord r;
+  r.file = "p.json";
+  r.path = "$.results[2]";
+  const std::vector<std::vector<double>> rows{{1, 2, 3}, {4, 5, 6}};
+  r.add_rows("t", rows);
+  EXPECT_EQ(r.at("t").size(), 6u);
+  EXPECT_EQ(r.rows("t", 3), rows);
+  EXPECT_NE(error_of([&] { r.rows("t", 4); }).find("p.json:$.results[2].values.t: expected rows of 4"), std::string::npos);
+  EXPECT_NE(error_of([&] { r.at("t", 5); }).find("p.json:$.results[2].values.t: expected 5 values"), std::string::npos);
+}
+
 // The merged records must be the items the experiment enumerates here.
 TEST(Sweep, MergeChecksTheItemsAgainstTheExperiment) {
   Toy t;
