@@ -13,6 +13,7 @@
 #include "cli/figure.hpp"
 #include "cli/options.hpp"
 #include "cli/output.hpp"
+#include "cli/shard.hpp"
 #include <learndyn/common/argument_error.hpp>
 #include <learndyn/experiments/ghost/rnn_audit.hpp>
 #include <learndyn/experiments/ghost/rnn_options.hpp>
@@ -346,8 +347,10 @@ void add_rnn_sweep(CLI::App& ghost, std::function<void()>& action) {
                   "> 0: the data are the learning curves (rank, lr, seed, epoch, loss every k epochs; Fig. 6B) "
                   "and the figure shows the mean curve per rank at the first rate")->type_name("INT");
   add_output_options(*cmd, o->out);
-  cmd->callback([o, rates, seeds, ranks, threads, curve_every, &action] {
-    action = [o, rates, seeds, ranks, threads, curve_every] {
+  auto shard = std::make_shared<ShardOption>();
+  add_shard_option(*cmd, *shard);
+  cmd->callback([cmd, o, rates, seeds, ranks, threads, curve_every, shard, &action] {
+    action = sharded(*cmd, shard, [o, rates, seeds, ranks, threads, curve_every, shard] {
       check_output(o->out, {});
       eg::SweepSettings settings;
       const std::vector<std::string> parts = split_list(*rates, "rates");
@@ -377,6 +380,7 @@ void add_rnn_sweep(CLI::App& ghost, std::function<void()>& action) {
       if (!o->save_weights.empty())
         require(settings.count * settings.seeds * static_cast<long>(rank_list.size()) == 1, "save-weights", o->save_weights,
                 "a sweep of one run (one rank, rate and seed): the file holds one run's initial/ and final/ parameters");
+      settings.sweep = shard->context;
       const eg::SweepResult r = eg::run_rnn_sweep(settings);
       if (r.single_run_nets) save_weights(*o, r.specs.front(), r.single_run_nets->first, r.single_run_nets->second);
       const fg::RunSpec& first = r.specs.front();
@@ -410,7 +414,7 @@ void add_rnn_sweep(CLI::App& ghost, std::function<void()>& action) {
                << "set title 'final loss vs learning rate (" << settings.seeds << " seeds each)'\n";
         per_rank_figure(r.runs, {"lr", "final_loss"}, rank_list, "using 1:2 with points pt 7 ps 0.6", labels.str(), png);
       });
-    };
+    });
   });
 }
 

@@ -13,6 +13,7 @@
 #include "cli/figure.hpp"
 #include "cli/options.hpp"
 #include "cli/output.hpp"
+#include "cli/shard.hpp"
 #include <learndyn/common/argument_error.hpp>
 #include <learndyn/experiments/ntk/attention_rank.hpp>
 
@@ -82,8 +83,9 @@ void write_figure(const ex::AttentionRankConfig& s, const ex::AttentionRankResul
   write_png(gp.str(), png, 900, 600);
 }
 
-void run_attention_rank(const RankOptions& o) {
-  const ex::AttentionRankConfig c = config_of(o);
+void run_attention_rank(const RankOptions& o, learndyn::experiments::SweepContext* sweep) {
+  ex::AttentionRankConfig c = config_of(o);
+  c.sweep = sweep;
   const ex::AttentionRankResult r = ex::run_attention_rank(c);
   const Json summary = records_of(r.summary);
   Json report = Json::object();
@@ -126,7 +128,11 @@ void add_ntk_attention_commands(CLI::App& group, std::function<void()>& action) 
   add_threads(*cmd, o->threads, "2", 2);
   add_output_options(*cmd, o->out);
   set_example(*cmd, "learndyn ntk attention-rank --attention 16,64 --inputs 1,4,16 --figure rank.png -o rank.csv");
-  cmd->callback([o, &action] { action = [o] { run_attention_rank(*o); }; });
+  auto shard = std::make_shared<ShardOption>();
+  add_shard_option(*cmd, *shard);
+  cmd->callback([cmd, o, shard, &action] {
+    action = sharded(*cmd, shard, [o, shard] { run_attention_rank(*o, shard->context); });
+  });
 }
 
 }  // namespace learndyn::cli

@@ -13,6 +13,7 @@
 #include "cli/figure.hpp"
 #include "cli/options.hpp"
 #include "cli/output.hpp"
+#include "cli/shard.hpp"
 #include <learndyn/common/argument_error.hpp>
 #include <learndyn/experiments/ntk/gain_sweep.hpp>
 #include <learndyn/experiments/ntk/memory_pro.hpp>
@@ -140,9 +141,10 @@ void require_measured(const learndyn::experiments::Table& history, const ex::Mem
     }
 }
 
-void run_memory_pro_command(const MemoryProOptions& o) {
+void run_memory_pro_command(const MemoryProOptions& o, learndyn::experiments::SweepContext* sweep) {
   check_output(o.out, {"history", "outputs"});
-  const ex::MemoryProConfig c = memory_pro_config(o);
+  ex::MemoryProConfig c = memory_pro_config(o);
+  c.sweep = sweep;
   const ex::MemoryProResult r = run_naming_options(c, [&] { return ex::run_memory_pro(c); });
   require_measured(r.history, c);
   Json report = Json::object();
@@ -224,9 +226,10 @@ void gain_sweep_figure(const ex::GainSweepConfig& c, const ex::GainSweepResult& 
   write_png(gp.str(), png, 1650, 1050);
 }
 
-void run_gain_sweep_command(const GainSweepOptions& o) {
+void run_gain_sweep_command(const GainSweepOptions& o, learndyn::experiments::SweepContext* sweep) {
   check_output(o.out, {"grid"});
-  const ex::GainSweepConfig c = gain_sweep_config(o);
+  ex::GainSweepConfig c = gain_sweep_config(o);
+  c.sweep = sweep;
   const ex::GainSweepResult r = ex::run_gain_sweep(c);
   // Every cell is measured; a NaN means training blew the weights up (--lr 1e308 saturated
   // the network and the final ranks came out 0/0), printed as empty cells and JSON null.
@@ -269,7 +272,11 @@ void add_ntk_experiment_commands(CLI::App& app, std::function<void()>& action) {
   add_seed(*mp, mo->seed);
   add_threads(*mp, mo->threads, "2", 2);
   add_output_options(*mp, mo->out, "history (default) | outputs");
-  mp->callback([mo, &action] { action = [mo] { run_memory_pro_command(*mo); }; });
+  auto mshard = std::make_shared<ShardOption>();
+  add_shard_option(*mp, *mshard);
+  mp->callback([mp, mo, mshard, &action] {
+    action = sharded(*mp, mshard, [mo, mshard] { run_memory_pro_command(*mo, mshard->context); });
+  });
 
   auto go = std::make_shared<GainSweepOptions>();
   auto* gs = group->add_subcommand("gain-sweep", "student-teacher gain x input-rank sweep (Fig. 5): temporal and spatial "
@@ -289,7 +296,11 @@ void add_ntk_experiment_commands(CLI::App& app, std::function<void()>& action) {
   add_seed(*gs, go->seed);
   add_threads(*gs, go->threads, "2", 2);
   add_output_options(*gs, go->out, "grid");
-  gs->callback([go, &action] { action = [go] { run_gain_sweep_command(*go); }; });
+  auto gshard = std::make_shared<ShardOption>();
+  add_shard_option(*gs, *gshard);
+  gs->callback([gs, go, gshard, &action] {
+    action = sharded(*gs, gshard, [go, gshard] { run_gain_sweep_command(*go, gshard->context); });
+  });
 }
 
 }  // namespace learndyn::cli

@@ -17,6 +17,7 @@
 #include "cli/figure.hpp"
 #include "cli/options.hpp"
 #include "cli/output.hpp"
+#include "cli/shard.hpp"
 #include <learndyn/common/argument_error.hpp>
 #include <learndyn/common/arrays.hpp>
 #include <learndyn/experiments/overlaps/aba.hpp>
@@ -353,8 +354,10 @@ void add_nscaling(CLI::App& group, std::function<void()>& action) {
   add_seed(*cmd, o->seed);
   add_threads(*cmd, o->threads);
   add_output_options(*cmd, o->out, "runs (default) | by-n | trajectory | fits");
-  cmd->callback([o, &action] {
-    action = [o] {
+  auto shard = std::make_shared<ShardOption>();
+  add_shard_option(*cmd, *shard);
+  cmd->callback([cmd, o, shard, &action] {
+    action = sharded(*cmd, shard, [o, shard] {
       keep_freed_memory();
       check_output(o->out, {"runs", "by-n", "trajectory", "fits"});
       ex::NScalingSettings s;
@@ -383,6 +386,7 @@ void add_nscaling(CLI::App& group, std::function<void()>& action) {
       s.seed = parse_seed(o->seed);
       s.threads = parse_threads(o->threads);
       ex::require_nscaling_memory(s, o->out.format == "json");
+      s.sweep = shard->context;
       const ex::NScalingResult r = ex::run_nscaling(s);
       Json report = Json::object();
       require_finite_columns(r.runs, {"mismatch", "loss_network", "loss_theory"}, "lr", render_value(s.lr),
@@ -396,7 +400,7 @@ void add_nscaling(CLI::App& group, std::function<void()>& action) {
       report["summary"] = json_of(r.summary);
       deliver(o->out, report, {{"runs", &r.runs}, {"by-n", &r.by_n}, {"trajectory", &r.trajectory}, {"fits", &r.fits}},
               [&](const std::string& png) { nscaling_figure(r, s, png); });
-    };
+    });
   });
 }
 

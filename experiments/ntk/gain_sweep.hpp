@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <learndyn/experiments/ntk/gradient.hpp>
+#include <learndyn/experiments/sweep.hpp>
 #include <learndyn/experiments/table.hpp>
 
 namespace learndyn::experiments::ntk {
@@ -22,6 +23,7 @@ struct GainSweepConfig {
   std::uint64_t seed = 0;
   unsigned threads = 2;
   RankOptions ranks;
+  SweepContext* sweep = nullptr;  // --shard / merge (experiments/sweep.hpp): the items are the (r_x, g) cells
 };
 
 void validate(const GainSweepConfig& config);  // ArgumentError naming the parameter

@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include <learndyn/experiments/ntk/gradient.hpp>
+#include <learndyn/experiments/sweep.hpp>
 #include <learndyn/experiments/table.hpp>
 
 namespace learndyn::experiments::ntk {
@@ -37,6 +38,7 @@ struct MemoryProConfig {
   std::uint64_t seed = 0;
   unsigned threads = 2;
   RankOptions ranks;
+  SweepContext* sweep = nullptr;  // --shard / merge (experiments/sweep.hpp): the items are the two networks
 };
 
 void validate(const MemoryProConfig& config);  // ArgumentError naming the parameter

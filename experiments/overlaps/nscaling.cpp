@@ -133,26 +133,31 @@ NScalingResult run_nscaling(const NScalingSettings& s) {
   std::vector<Run> runs;
   for (int n : s.neurons)
     for (int j = 0; j < s.seeds; ++j) runs.push_back({n, j, {}});
+  // The items (proofs/common.md C13): the runs, N-major; run_one draws from (seed, N, seed
+  // index) alone, so any subset computes the same runs.
+  const std::vector<std::size_t> mine = sweep_select(s.sweep, runs.size(), [&](std::size_t i) {
+    return "N " + std::to_string(runs[i].neurons) + ", seed " + std::to_string(runs[i].seed_index);
+  });
   // Largest networks first, so that the two threads finish together.
-  std::vector<std::size_t> order(runs.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::vector<std::size_t> order = mine;
   std::stable_sort(order.begin(), order.end(),
                    [&](std::size_t a, std::size_t b) { return runs[a].neurons > runs[b].neurons; });
   const fo::Model erf = fo::erf_model(1, s.task.dt);
   const long steps = duration_steps(s.task.t_max, s.task.dt) * s.task.batch;
   double neuron_steps = 0, seconds = 0;
-  for (const Run& r : runs) {
+  for (std::size_t i : order) {
+    const Run& r = runs[i];
     neuron_steps += 2.0 * r.neurons * static_cast<double>(steps) * static_cast<double>(s.epochs);
     seconds += 2 * network_seconds(erf, r.neurons, static_cast<int>(std::min<long>(steps, 2147483647)), s.epochs);
   }
-  Progress progress("overlaps nscaling", "run", static_cast<double>(runs.size()),
-                    render_count(static_cast<double>(runs.size())) + " runs, " + render_count(neuron_steps) +
+  Progress progress("overlaps nscaling", "run", static_cast<double>(order.size()),
+                    render_count(static_cast<double>(order.size())) + " runs, " + render_count(neuron_steps) +
                         " neuron-steps",
                     seconds);
   std::mutex progress_lock;
   int runs_done = 0;
   try {
-    parallel_for(static_cast<int>(runs.size()), s.threads, [&](int k) {
+    parallel_for(static_cast<int>(order.size()), s.threads, [&](int k) {
       run_one(s, runs[order[k]]);
       const std::lock_guard<std::mutex> lock(progress_lock);
       progress.update(++runs_done);
@@ -163,6 +168,20 @@ NScalingResult run_nscaling(const NScalingSettings& s) {
     if (e.parameter() != "sigma" && e.parameter() != "Sigma") throw;
     throw ArgumentError("lr", render_value(s.lr), "a rate at which the overlaps stay finite: Sigma diverged");
   }
+  sweep_complete(
+      s.sweep, runs, mine,
+      [](const Run& r) {
+        ItemRecord record;
+        record.add("last", {r.loss_network, r.loss_theory, r.mismatch, r.linear_mismatch, r.linear_scale});
+        record.add_rows("trajectory", r.trajectory);
+        return record;
+      },
+      [](const ItemRecord& record, Run& r) {
+        const std::vector<double>& last = record.at("last", 5);
+        r.loss_network = last[0], r.loss_theory = last[1], r.mismatch = last[2], r.linear_mismatch = last[3];
+        r.linear_scale = last[4];
+        r.trajectory = record.rows("trajectory", 5);
+      });
 
   NScalingResult result;
   result.runs.columns = {"N", "seed", "mismatch", "loss_network", "loss_theory", "linear_mismatch", "linear_sigma_max"};
