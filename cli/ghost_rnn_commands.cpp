@@ -1,6 +1,7 @@
 #include "cli/ghost_rnn_commands.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <iostream>
 #include <limits>
@@ -416,13 +417,20 @@ void add_rnn_sweep(CLI::App& ghost, std::function<void()>& action) {
 
 // ---- ghost rnn-audit ------------------------------------------------------------------------
 
+std::string upper(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return text;
+}
+
 void audit_figure(const experiments::Table& t, const fg::RunSpec& s, const std::string& png) {
   std::ostringstream gp;
   gp << datablock("d", t, {"epoch", "parameter_distance_float32", "parameter_distance_float64",
                            "parameter_distance_float64_permuted", "loss_reference", "loss_float32", "loss_float64",
                            "loss_float64_permuted"});
   gp << "set multiplot layout 1,2\nset xlabel 'epoch'\nset logscale y\nset format y '10^{%L}'\n"
-     << "set title 'relative parameter distance from the 50-digit run (rank " << s.rank << " DA, lr " << s.lr << ")'\n"
+     << "set title 'relative parameter distance from the 50-digit run ("
+     << (s.rank == 0 ? std::string("full rank") : "rank " + std::to_string(s.rank)) << " "
+     << upper(fg::rnn_task_name(s.task)) << ", lr " << s.lr << ")'\n"
      << "set key bottom right\n"
      << "plot $d using 1:($2 > 0 ? $2 : NaN) with lines lw 2 lc rgb '#D55E00' title 'float32', "
      << "$d using 1:($3 > 0 ? $3 : NaN) with lines lw 2 lc rgb '#0072B2' title 'float64', "
@@ -443,7 +451,7 @@ void add_rnn_audit(CLI::App& ghost, std::function<void()>& action) {
   auto o = std::make_shared<RnnOptions>();
   auto permutation_seed = std::make_shared<std::string>("1");
   auto* cmd = ghost.add_subcommand("rnn-audit",
-      "train one DA run in float32, float64 and at 50 digits (plus float64 with permuted units): per-epoch "
+      "train one run (DA, DCD or DMTS) in float32, float64 and at 50 digits (plus float64 with permuted units): per-epoch "
       "distance from the 50-digit run, predictability horizon, outcome agreement (R42-R44)");
   set_example(*cmd, "learndyn ghost rnn-audit --N 20 --lr 0.02 --epochs 2000 --record-every 10 --json");
   add_network_options(*cmd, *o);
