@@ -71,11 +71,9 @@ SweepResult run_rnn_sweep(const SweepSettings& o) {
         sum += r.final_loss;
         sum_sq += r.final_loss * r.final_loss;
         lr = out.specs[j].lr;
-        double min_loss = r.final_loss;
-        for (double x : r.loss) min_loss = std::min(min_loss, x);
         const bool good = r.final_loss < o.learned;
         ok += good;
-        out.runs.add_row({double(base.rank), lr, double(seed), r.final_loss, min_loss, good ? 1.0 : 0.0});
+        out.runs.add_row({double(base.rank), lr, double(seed), r.final_loss, r.min_loss, good ? 1.0 : 0.0});
       }
       if (2 * ok >= o.seeds) best = lr;
       const double n = double(o.seeds), mean = sum / n;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <limits>
 #include <system_error>
 #include <thread>
 
@@ -703,12 +704,14 @@ namespace {
 
 RunResult train(const RunSpec& spec, RnnTrainer trainer) {
   RunResult out;
+  double least = std::numeric_limits<double>::infinity();
   for (long e = 0; e < spec.epochs; ++e) {
     if (e == spec.change_epoch) {  // Fig. 8B: lower the readout's confidence
       trainer.config().beta = spec.changed_beta;
       trainer.config().confidence = spec.changed_confidence;
     }
     const double loss = trainer.epoch();
+    least = std::min(least, loss);
     if (e % spec.record_every == 0 || e + 1 == spec.epochs) {
       out.epochs.push_back(e);
       out.loss.push_back(loss);
@@ -716,6 +719,7 @@ RunResult train(const RunSpec& spec, RnnTrainer trainer) {
     }
   }
   out.final_loss = trainer.loss();
+  out.min_loss = std::min(least, out.final_loss);
   out.net = trainer.net();
   return out;
 }

@@ -131,6 +131,7 @@ struct RunResult {
   std::vector<double> loss;          // loss before the update of that epoch
   std::vector<double> gradient_norm; // |grad L| (all blocks)
   double final_loss = 0;             // loss after the last update
+  double min_loss = 0;               // the least loss of every epoch (recorded or not) and the final one
   RnnNet net;                        // final parameters
 };
 
