@@ -295,7 +295,7 @@ void add_ntk_experiment_commands(CLI::App& app, std::function<void()>& action) {
   add_estimator_options(*gs, go->estimator);
   add_seed(*gs, go->seed);
   add_threads(*gs, go->threads, "2", 2);
-  add_output_options(*gs, go->out, "grid");
+  add_output_options(*gs, go->out, "grid (the only one; default)");
   auto gshard = std::make_shared<ShardOption>();
   add_shard_option(*gs, *gshard);
   gs->callback([gs, go, gshard, &action] {

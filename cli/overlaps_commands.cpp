@@ -191,7 +191,7 @@ void add_filter(CLI::App& group, std::function<void()>& action) {
   add_seed(*cmd, o->seed);
   cmd->add_option("--reference", o->reference,
                   "none | double | 50: also integrate the gradient flow with the reference (adaptive at double, "
-                  "extrapolation at 50 digits) for --reference-epochs");
+                  "extrapolation at 50 digits) for --reference-epochs (default none)");
   cmd->add_option("--reference-epochs", o->reference_epochs, "epochs of the reference run (default 100)")->type_name("INT");
   cmd->add_option("--activation", o->activation, "phi: linear (default) | erf | tanh (O3; tanh runs on the reference at double)");
   cmd->add_option("--readout", o->readout, "after (y = z.h_{k+1}/N; default for linear) | before (y = z.phi(h_k)/N; default for erf, tanh)");
@@ -348,8 +348,8 @@ void add_nscaling(CLI::App& group, std::function<void()>& action) {
   add_decimal(*cmd, "dt", o->dt, "Euler step (default 0.025)");
   add_decimal(*cmd, "t-max", o->t_max, "trial length (default 20)");
   cmd->add_option("--batch", o->batch, "trials per epoch (default 10)")->type_name("INT");
-  cmd->add_option("--init", o->init, "balanced (Fig 4) | random | gaussian (rows iid N(0, Sigma*), fixed Sigma*)");
-  cmd->add_option("--stepper", o->stepper, "the theory's step: exact (O16, as SGD) | euler (the public code's)");
+  cmd->add_option("--init", o->init, "balanced (Fig 4; default) | random | gaussian (rows iid N(0, Sigma*), fixed Sigma*)");
+  cmd->add_option("--stepper", o->stepper, "the theory's step: exact (O16, as SGD; default) | euler (Euler step of the flow O17, every overlap at once; the public code's is sequential)");
   cmd->add_flag("--no-linear-control", o->no_control, "skip the linear model's runs");
   add_seed(*cmd, o->seed);
   add_threads(*cmd, o->threads);
@@ -472,7 +472,7 @@ void add_aba(CLI::App& group, std::function<void()>& action) {
   auto* cmd = group.add_subcommand(
       "aba", "A-B-A protocol on the filter task (Figs 3, 6; --optimizer adam: Fig 7): invariants, memory, closure");
   set_example(*cmd, "learndyn overlaps aba -o aba.csv --figure aba.png");
-  cmd->add_option("--optimizer", o->optimizer, "sgd (network at N lr, with the overlap theory) | adam (theta space)");
+  cmd->add_option("--optimizer", o->optimizer, "sgd (network at N lr, with the overlap theory; default) | adam (theta space)");
   add_neurons(*cmd, o->neurons, "4..10^7 (default 500)");
   add_decimal(*cmd, "dt", o->dt, "Euler step (default 0.05)");
   cmd->add_option("--T", o->steps, "time steps T, 1..10^7 (default 400)")->type_name("INT");
@@ -485,7 +485,7 @@ void add_aba(CLI::App& group, std::function<void()>& action) {
       ->check(CLI::Validator([](const std::string& v) { return v.empty() ? std::string("an empty list (omit --phases for the default)") : std::string(); }, ""));
   add_decimal(*cmd, "noise", o->noise, "label noise s.d. of the +noise phases (default 0.1)");
   add_decimal(*cmd, "noise-lr-factor", o->noise_lr_factor, "rate multiplier of the +noise phases (default 2)");
-  cmd->add_option("--start", o->start, "theta2 (Fig 2's equivalent network, the paper's start) | random");
+  cmd->add_option("--start", o->start, "theta2 (Fig 2's equivalent network, the paper's start; default) | random");
   add_vector_options(*cmd, o->vectors, o->save_vectors, "rank 1, N is theirs; the network starts from them as they are (no --start)");
   add_decimal(*cmd, "beta1", o->beta1, "Adam beta1 (default 0.9)");
   add_decimal(*cmd, "beta2", o->beta2, "Adam beta2 (default 0.999)");
@@ -710,12 +710,11 @@ void memory_figure(const ex::MemoryResult& r, const ex::MemorySettings& s, const
 void add_memory(CLI::App& group, std::function<void()>& action) {
   struct Options {
     std::string pairs = "10", batch = "32", epochs_ab = "10000", epochs_c = "10000", lr_ab = "0.01", lr_c = "1e-3",
-                stepper = "euler", splits = "50", train_pairs = "8", test_pairs = "2", feature_noise = "0.3",
+                stepper = "exact", splits = "50", train_pairs = "8", test_pairs = "2", feature_noise = "0.3",
                 record_every = "100", seed = "0", threads = "0";
     Output out;
   };
   auto o = std::make_shared<Options>();
-  o->stepper = "exact";
   auto* cmd = group.add_subcommand(
       "memory", "A/B -> C protocol in the erf overlap theory (Figs 4d, 9, 10): invisible overlaps keep the history");
   set_example(*cmd, "learndyn overlaps memory -o memory.csv --figure memory.png");
@@ -725,7 +724,7 @@ void add_memory(CLI::App& group, std::function<void()>& action) {
   cmd->add_option("--epochs-c", o->epochs_c, "epochs of phase C (default 10000; the paper: 30000)")->type_name("INT");
   add_decimal(*cmd, "lr-ab", o->lr_ab, "phase A/B rate, divided by 5 once the loss < 0.015 (default 0.01)");
   add_decimal(*cmd, "lr-c", o->lr_c, "phase C rate (default 1e-3)");
-  cmd->add_option("--stepper", o->stepper, "exact (O16, default: keeps Sigma PSD) | euler (the public code's update)");
+  cmd->add_option("--stepper", o->stepper, "exact (O16, default: keeps Sigma PSD) | euler (Euler step of the flow O17, every overlap updated at once; the public code updates them one after another)");
   cmd->add_option("--splits", o->splits, "decoding splits (default 50)")->type_name("INT");
   cmd->add_option("--train-pairs", o->train_pairs, "pairs for training the decoder (default 8)")->type_name("INT");
   cmd->add_option("--test-pairs", o->test_pairs, "pairs for testing it (default 2)")->type_name("INT");

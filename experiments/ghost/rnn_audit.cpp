@@ -20,10 +20,9 @@ namespace {
 namespace fg = learndyn::fast::ghost;
 namespace rg = learndyn::reference::ghost;
 
-int steps_of(const fg::RunSpec& s) { return s.delay_steps + s.response_steps; }  // DA (R10)
-
 // One run of the reference at scalar Real (float: the float32 run; real: the truth), the same
-// SGD / Adam steps (R36) as the fast trainer, on the DA batch, which is fixed (R10, R4).
+// SGD / Adam steps (R36) as the fast trainer, on the same batches (R43): DA's fixed batch, or
+// the batch the run's stream draws for the epoch (converted exactly to real, rounded to float).
 template <class Real>
 struct ReferenceRun {
   rg::RnnConfig<Real> config;
@@ -41,16 +40,26 @@ struct ReferenceRun {
         optimizer(s.optimizer),
         lr(Real(s.lr)) {}
 
-  // One epoch: the loss before the update, then the update.
-  Real epoch() {
-    rg::RnnGradient<Real> g = rg::rnn_gradient(config, params, batch);
+  // One epoch on DA's fixed batch: the loss before the update, then the update.
+  Real epoch() { return epoch_on(batch); }
+  // One epoch on a drawn batch.
+  Real epoch(const fg::RnnBatch& drawn) { return epoch_on(oracle::to_reference<Real>(drawn)); }
+
+  Real epoch_on(const rg::RnnBatch<Real>& on) {
+    rg::RnnGradient<Real> g = rg::rnn_gradient(config, params, on);
     if (optimizer == fg::Optimizer::sgd)
       params = rg::sgd_update(params, g.gradient, lr);
     else
       rg::adam_update(params, g.gradient, adam, lr);
     return g.loss;
   }
-  Real loss() const { return rg::rnn_loss(config, params, batch); }
+  Real loss(const fg::RnnBatch& on) const { return rg::rnn_loss(config, params, oracle::to_reference<Real>(on)); }
+
+  // Fig. 8B's change of the readout's confidence at change_epoch (as fast::ghost::train_run).
+  void change(const fg::RunSpec& s) {
+    config.beta = Real(s.changed_beta);
+    config.confidence = Real(s.changed_confidence);
+  }
 };
 
 // The reference's parameters as the fast path's structure (float: exact; real: rounded to
@@ -143,6 +152,18 @@ fg::RnnNet permute_units(const fg::RnnNet& net, const std::vector<int>& p) {
   return out;
 }
 
+// (R43): the batch the relabelled network sees: every per-unit array (initial state, noise)
+// relabelled like the units; the inputs enter through W_in's rows and stay.
+fg::RnnBatch permute_batch(const fg::RnnBatch& batch, const std::vector<int>& p) {
+  fg::RnnBatch out = batch;
+  const auto rows = [&](const Eigen::MatrixXd& in, Eigen::MatrixXd& to) {
+    for (std::size_t i = 0; i < p.size(); ++i) to.row(static_cast<Eigen::Index>(i)) = in.row(p[i]);
+  };
+  rows(batch.initial, out.initial);
+  for (std::size_t b = 0; b < batch.noise.size(); ++b) rows(batch.noise[b], out.noise[b]);
+  return out;
+}
+
 fg::RnnNet unpermute_units(const fg::RnnNet& net, const std::vector<int>& p) {
   std::vector<int> inverse(p.size());
   for (std::size_t i = 0; i < p.size(); ++i) inverse[static_cast<std::size_t>(p[i])] = static_cast<int>(i);
@@ -152,31 +173,27 @@ fg::RnnNet unpermute_units(const fg::RnnNet& net, const std::vector<int>& p) {
 double audit_work(const fg::RunSpec& s) {
   // A step's products: M, Nm at rank K (K per unit), W at full rank (N per unit).
   const double per_unit = s.rank == 0 ? s.neurons : s.rank;
-  return static_cast<double>(s.epochs) * steps_of(s) * s.neurons * per_unit;
+  return static_cast<double>(s.epochs) * fg::steps_of(s) * fg::trials_of(s) * s.neurons * per_unit;
 }
 
 double audit_reference_seconds(const fg::RunSpec& s) {
   // Measured (docs/ghost.md, rnn-audit): one 50-digit DA epoch costs about 7 µs per step and
   // unit at rank one (the four runs together, mostly the 50-digit one; this 2-core machine: 5.6 s for
-  // N = 100, 200 epochs of 40 steps).
+  // N = 100, 200 epochs of 40 steps). A batch of B trials costs B times one trial.
   return audit_work(s) * 7e-6;
 }
 
 AuditResult run_rnn_audit(const fg::RunSpec& s, const AuditSettings& settings) {
   require(settings.learned > 0 && std::isfinite(settings.learned), "learned", settings.learned, "> 0 (finite)");
-  require(s.task == fg::RnnTask::da, "task", fg::rnn_task_name(s.task),
-          "da (the permuted control needs a batch that treats every unit alike: R43)");
-  require(s.noise == 0, "noise", s.noise, "0 (the permuted control needs the same noise on every unit: R43)");
-  require(s.change_epoch < 0, "change-epoch", s.change_epoch, "none in an audit");
   require(s.neurons <= kAuditMaxNeurons, "N", s.neurons,
           "1.." + std::to_string(kAuditMaxNeurons) + " (the 50-digit run: R44)");
   fg::validate(s);
   const double work = audit_work(s);
   require(work <= kAuditMaxWork, "epochs", s.epochs,
           "<= " + render_count(std::floor(kAuditMaxWork / (work / static_cast<double>(std::max(1L, s.epochs))))) +
-              " at this N, rank and T (epochs x T x N x K <= 5e8, K = N at full rank: the 50-digit run, R44)");
+              " at this N, rank, T and B (epochs x T x B x N x K <= 5e8, K = N at full rank: the 50-digit run, R44)");
 
-  const fg::RnnNet start = settings.start ? *settings.start : fg::random_net(s.neurons, s.rank, 0, s.init, s.seed);
+  const fg::RnnNet start = settings.start ? *settings.start : fg::random_net(s);
   AuditResult out;
   out.initial_net = start;
   out.permutation = unit_permutation(s.neurons, settings.permutation_seed);
@@ -201,7 +218,7 @@ AuditResult run_rnn_audit(const fg::RunSpec& s, const AuditSettings& settings) {
   out.runs = {{"reference"}, {"float32"}, {"float64"}, {"float64_permuted"}};
   const std::string lr_text = render_value(s.lr);
   Progress progress("ghost rnn-audit", "epoch", static_cast<double>(s.epochs),
-                    "the 50-digit run: epochs x T x N x K = " + render_count(work), audit_reference_seconds(s));
+                    "the 50-digit run: epochs x T x B x N x K = " + render_count(work), audit_reference_seconds(s));
 
   // Row e: the parameters after e updates and the loss at them, which is the loss returned by
   // epoch e (computed before its update; the last row's is the final loss). The distances of
@@ -225,18 +242,40 @@ AuditResult run_rnn_audit(const fg::RunSpec& s, const AuditSettings& settings) {
       out.table.add_row({static_cast<double>(e), static_cast<double>(loss_ref), l32, l64, lp, pd[0], pd[1], pd[2],
                          relative_loss(l32, loss_ref), relative_loss(l64, loss_ref), relative_loss(lp, loss_ref)});
   };
+  // The float64 run draws its own batches (it is rnn-train's run); `stream` draws the same ones
+  // for the others, and the control gets them relabelled (R43).
+  fg::BatchStream stream(s);
   distances(0);
   for (long e = 0; e < s.epochs; ++e) {
     progress.update(static_cast<double>(e));
-    const real loss_ref = truth.epoch();
-    const double l32 = static_cast<double>(single.epoch());
-    const double l64 = doubled.epoch(), lp = permuted.epoch();
+    if (e == s.change_epoch) {
+      truth.change(s);
+      single.change(s);
+      for (fg::RnnTrainer* t : {&doubled, &permuted}) {
+        t->config().beta = s.changed_beta;
+        t->config().confidence = s.changed_confidence;
+      }
+    }
+    real loss_ref;
+    double l32, lp;
+    if (stream.fixed()) {
+      loss_ref = truth.epoch();
+      l32 = static_cast<double>(single.epoch());
+      lp = permuted.epoch();
+    } else {
+      const fg::RnnBatch batch = stream.next();
+      loss_ref = truth.epoch(batch);
+      l32 = static_cast<double>(single.epoch(batch));
+      lp = permuted.epoch(permute_batch(batch, out.permutation));
+    }
+    const double l64 = doubled.epoch();
     row(e, loss_ref, l32, l64, lp);
     distances(e + 1);
   }
-  const real final_ref = truth.loss();
-  const double finals[4] = {static_cast<double>(final_ref), static_cast<double>(single.loss()), doubled.loss(),
-                            permuted.loss()};
+  const fg::RnnBatch evaluation = fg::evaluation_batch(s);
+  const real final_ref = truth.loss(evaluation);
+  const double finals[4] = {static_cast<double>(final_ref), static_cast<double>(single.loss(evaluation)),
+                            doubled.loss(), permuted.loss(permute_batch(evaluation, out.permutation))};
   row(s.epochs, final_ref, finals[1], finals[2], finals[3]);
 
   // Outcomes (R44): learned by the final loss against the threshold of rnn-train / rnn-sweep;
@@ -247,7 +286,7 @@ AuditResult run_rnn_audit(const fg::RunSpec& s, const AuditSettings& settings) {
     AuditRun& r = out.runs[k];
     r.final_loss = finals[k];
     r.learned = finals[k] < settings.learned;
-    if (s.rank == 1) r.fixed_points = rank_one_state(final_nets[k]).fixed_points;
+    if (s.rank == 1 && s.task == fg::RnnTask::da) r.fixed_points = rank_one_state(final_nets[k]).fixed_points;
     r.outcome_agrees = r.learned == out.runs[0].learned && r.fixed_points == out.runs[0].fixed_points;
   }
   return out;

@@ -62,18 +62,21 @@ SweepResult run_rnn_sweep(const SweepSettings& o) {
   for (std::size_t r = 0; r < trained.size(); ++r) require_finite_losses(trained[r], "rates", o.rates_text, todo[r].lr);
   std::vector<fg::RunResult> results(out.specs.size());
   for (std::size_t k = 0; k < mine.size(); ++k) results[mine[k]] = std::move(trained[k]);
-  // What the assembly below reads of a run: its recorded epochs and losses and the final loss.
+  // What the assembly below reads of a run: its recorded epochs and losses, the final loss and
+  // the least loss of every epoch.
   sweep_complete(
       o.sweep, results, mine,
       [](const fg::RunResult& r) {
         ItemRecord record;
         record.add("final_loss", {r.final_loss});
+        record.add("min_loss", {r.min_loss});
         record.add("epochs", std::vector<double>(r.epochs.begin(), r.epochs.end()));
         record.add("loss", r.loss);
         return record;
       },
       [](const ItemRecord& record, fg::RunResult& r) {
         r.final_loss = record.scalar("final_loss");
+        r.min_loss = record.scalar("min_loss");
         for (double e : record.at("epochs")) r.epochs.push_back(static_cast<long>(e));
         r.loss = record.at("loss", static_cast<long>(r.epochs.size()));
       });
@@ -97,11 +100,9 @@ SweepResult run_rnn_sweep(const SweepSettings& o) {
         sum += r.final_loss;
         sum_sq += r.final_loss * r.final_loss;
         lr = out.specs[j].lr;
-        double min_loss = r.final_loss;
-        for (double x : r.loss) min_loss = std::min(min_loss, x);
         const bool good = r.final_loss < o.learned;
         ok += good;
-        out.runs.add_row({double(base.rank), lr, double(seed), r.final_loss, min_loss, good ? 1.0 : 0.0});
+        out.runs.add_row({double(base.rank), lr, double(seed), r.final_loss, r.min_loss, good ? 1.0 : 0.0});
       }
       if (2 * ok >= o.seeds) best = lr;
       const double n = double(o.seeds), mean = sum / n;

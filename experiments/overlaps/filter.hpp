@@ -1,7 +1,8 @@
 // `overlaps filter` (Figs 1, 5; rank 2: Fig 12): the full N-dimensional network trained by SGD
 // at rate N lr on the filter task, beside its overlap theory integrated from the network's
 // initial Gram matrix (O45): the exact map (O16; for nonlinear phi the mean-field theory's
-// discrete map), the public code's Euler step of the flow (O17), and the direct baseline
+// discrete map), a simultaneous Euler step of the flow (O17: the public code's step, but with
+// every overlap updated at once where the code updates them one after another), and the direct baseline
 // Gbar = I (O22); optionally the reference's adaptive (double) or extrapolation (50 digits)
 // integration of the gradient flow for a short run.
 //

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <limits>
 #include <system_error>
 #include <thread>
 
@@ -452,12 +453,9 @@ RunSizes sizes_of(const RunSpec& s) {
   RunSizes z;
   z.neurons = s.neurons;
   z.rank = s.rank == 0 ? 0.0 : s.rank;
-  z.steps = s.task == RnnTask::da    ? s.delay_steps + s.response_steps
-            : s.task == RnnTask::dcd ? s.input_steps + s.delay_steps + s.response_steps
-                                     : 2.0 * s.input_steps + s.delay_steps + s.response_steps;
-  const double classes = s.task == RnnTask::da ? 1 : s.task == RnnTask::dcd ? 2 : 4;
-  z.trials = s.task == RnnTask::da ? 1 : classes * s.trials_per_class;
-  z.inputs = s.task == RnnTask::da ? 0 : 1;
+  z.steps = steps_of(s);
+  z.trials = trials_of(s);
+  z.inputs = inputs_of(s);
   z.parameters = (s.rank == 0 ? z.neurons * z.neurons : 2 * z.neurons * z.rank) + z.neurons * (2 + z.inputs) + 1;
   z.rows = std::min<double>(static_cast<double>(s.epochs) + 1,
                             static_cast<double>(s.epochs / s.record_every) + 2);
@@ -478,15 +476,28 @@ double run_result_bytes(const RunSpec& s) {
   return 8 * (z.parameters + 3 * z.rows);
 }
 
+int steps_of(const RunSpec& s) {
+  return s.task == RnnTask::da    ? s.delay_steps + s.response_steps
+         : s.task == RnnTask::dcd ? s.input_steps + s.delay_steps + s.response_steps
+                                  : 2 * s.input_steps + s.delay_steps + s.response_steps;
+}
+
+int inputs_of(const RunSpec& s) { return s.task == RnnTask::da ? 0 : 1; }
+
+RnnNet random_net(const RunSpec& s) { return random_net(s.neurons, s.rank, inputs_of(s), s.init, s.seed); }
+
+int trials_of(const RunSpec& s) {
+  const int classes = s.task == RnnTask::da ? 1 : s.task == RnnTask::dcd ? 2 : 4;
+  return s.task == RnnTask::da ? 1 : classes * s.trials_per_class;
+}
+
 RnnBatch make_batch(const RunSpec& s, std::uint64_t draw) {
-  const int T = s.task == RnnTask::da    ? s.delay_steps + s.response_steps
-                : s.task == RnnTask::dcd ? s.input_steps + s.delay_steps + s.response_steps
-                                         : 2 * s.input_steps + s.delay_steps + s.response_steps;
+  const int T = steps_of(s);
   RnnBatch batch;
   const int classes = s.task == RnnTask::da ? 1 : s.task == RnnTask::dcd ? 2 : 4;
-  const int B = s.task == RnnTask::da ? 1 : classes * s.trials_per_class;
+  const int B = trials_of(s);
   batch.target.setZero(B, T);
-  const int n_in = s.task == RnnTask::da ? 0 : 1;
+  const int n_in = inputs_of(s);
   for (int b = 0; b < B; ++b) batch.input.push_back(MatrixXd::Zero(n_in, T));
   if (s.task == RnnTask::da) {
     batch.target.rightCols(s.response_steps).setOnes();  // (R10)
@@ -527,6 +538,15 @@ RnnBatch make_batch(const RunSpec& s, std::uint64_t draw) {
   return batch;
 }
 
+BatchStream::BatchStream(const RunSpec& spec)
+    : spec_(spec), fixed_(spec.task == RnnTask::da && spec.noise == 0), draws_(spec.seed ^ 0x5DEECE66Dull) {}
+
+RnnBatch BatchStream::next() { return make_batch(spec_, fixed_ ? 0 : draws_.next()); }
+
+RnnBatch evaluation_batch(const RunSpec& spec) {
+  return make_batch(spec, spec.task == RnnTask::da && spec.noise == 0 ? 0 : spec.seed + 1);
+}
+
 // ---- the trainer ----------------------------------------------------------------------------
 
 struct RnnTrainer::Impl {
@@ -535,7 +555,7 @@ struct RnnTrainer::Impl {
   long adam_step = 0;
   long done = 0;
   double grad_norm = 0;
-  Rng draws;
+  BatchStream stream;
   RnnBatch fixed;  // DA's batch (inputs and initial state never change)
   // The fused rank-one path: padded copies of m, n, b and their gradients are the truth while
   // training (net is refreshed from them on request).
@@ -545,9 +565,9 @@ struct RnnTrainer::Impl {
   RankOneWork work;
   bool net_stale = false;
 
-  Impl(const RunSpec& s, const RnnNet& start) : spec(s), net(start), draws(s.seed ^ 0x5DEECE66Dull) {
+  Impl(const RunSpec& s, const RnnNet& start) : spec(s), net(start), stream(s) {
     validate(spec);
-    const int inputs = spec.task == RnnTask::da ? 0 : 1;
+    const int inputs = inputs_of(spec);
     require(net.b.size() == spec.neurons && net.rank == spec.rank && net.W_in.cols() == inputs,
             "network", "shape", "N, rank and inputs of the run");
     fixed = make_batch(spec, 0);
@@ -619,8 +639,9 @@ struct RnnTrainer::Impl {
     return loss;
   }
 
-  double generic_epoch() {
-    const RnnBatch batch = spec.task == RnnTask::da && spec.noise == 0 ? fixed : make_batch(spec, draws.next());
+  double generic_epoch() { return stream.fixed() ? generic_epoch(fixed) : generic_epoch(stream.next()); }
+
+  double generic_epoch(const RnnBatch& batch) {
     const double loss = rnn_gradient(spec.config, net, batch, grad);
     grad_norm = gradient_norm(grad);
     if (spec.optimizer == Optimizer::sgd) {
@@ -646,8 +667,7 @@ struct RnnTrainer::Impl {
 };
 
 RnnTrainer::RnnTrainer(const RunSpec& spec)
-    : RnnTrainer(spec, random_net(spec.neurons, spec.rank, spec.task == RnnTask::da ? 0 : 1,
-                                  spec.init, spec.seed)) {}
+    : RnnTrainer(spec, random_net(spec)) {}
 RnnTrainer::RnnTrainer(const RunSpec& spec, const RnnNet& start)
     : impl_(std::make_unique<Impl>(spec, start)) {}
 RnnTrainer::~RnnTrainer() = default;
@@ -658,6 +678,13 @@ double RnnTrainer::epoch() {
   ++impl_->done;
   return impl_->fused ? impl_->fused_epoch() : impl_->generic_epoch();
 }
+double RnnTrainer::epoch(const RnnBatch& batch) {
+  require(!impl_->stream.fixed(), "batch", "a given batch",
+          "a run that draws a batch per epoch (DCD, DMTS or noise); DA without noise trains on its fixed batch");
+  validate(impl_->spec.config, impl_->net, batch);
+  ++impl_->done;
+  return impl_->generic_epoch(batch);
+}
 double RnnTrainer::last_gradient_norm() const { return impl_->grad_norm; }
 long RnnTrainer::epochs_done() const { return impl_->done; }
 const RnnNet& RnnTrainer::net() const {
@@ -666,23 +693,25 @@ const RnnNet& RnnTrainer::net() const {
 }
 RnnConfig& RnnTrainer::config() { return impl_->spec.config; }
 double RnnTrainer::loss() {
+  return impl_->stream.fixed() ? loss(impl_->fixed) : loss(evaluation_batch(impl_->spec));
+}
+double RnnTrainer::loss(const RnnBatch& batch) {
   impl_->unpack();
-  return rnn_loss(impl_->spec.config, impl_->net,
-                  impl_->spec.task == RnnTask::da && impl_->spec.noise == 0
-                      ? impl_->fixed
-                      : make_batch(impl_->spec, impl_->spec.seed + 1));
+  return rnn_loss(impl_->spec.config, impl_->net, batch);
 }
 
 namespace {
 
 RunResult train(const RunSpec& spec, RnnTrainer trainer) {
   RunResult out;
+  double least = std::numeric_limits<double>::infinity();
   for (long e = 0; e < spec.epochs; ++e) {
     if (e == spec.change_epoch) {  // Fig. 8B: lower the readout's confidence
       trainer.config().beta = spec.changed_beta;
       trainer.config().confidence = spec.changed_confidence;
     }
     const double loss = trainer.epoch();
+    least = std::min(least, loss);
     if (e % spec.record_every == 0 || e + 1 == spec.epochs) {
       out.epochs.push_back(e);
       out.loss.push_back(loss);
@@ -690,6 +719,7 @@ RunResult train(const RunSpec& spec, RnnTrainer trainer) {
     }
   }
   out.final_loss = trainer.loss();
+  out.min_loss = std::min(least, out.final_loss);
   out.net = trainer.net();
   return out;
 }
