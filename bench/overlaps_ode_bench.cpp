@@ -1,4 +1,5 @@
-// One overlap-ODE epoch (rank 1, T = 400; forward, adjoint, G, exact map) against one
+// One overlap-ODE epoch (rank 1, T = 400; forward, adjoint, G, exact map; the impulse sweep of
+// OF27-OF30 for linear phi, with the T-step recursion beside it) against one
 // full-network SGD epoch at N = 500, 1e4, 1e5 (ratio counters), with the reference's map step
 // (at double) and the filter task's closed-form epoch beside it; and the vectorised erf
 // against a std::erf loop.
@@ -50,7 +51,18 @@ void BM_OverlapsOdeEpochVsNetworkEpoch(benchmark::State& state) {
   const double network_1 = learndyn::bench::seconds_per_call([&] {
     benchmark::DoNotOptimize(single.epoch(task, lr));
   }, 0.3);
+  // The T-step recursion (OF12-OF13) the solver used for this task before the impulse sweep
+  // (OF27-OF30), timed in the same binary.
+  fo::OverlapSolver stepwise(model, task, fo::OverlapMethod::recursion);
+  Eigen::MatrixXd s_rec = sigma0;
+  const double recursion = learndyn::bench::seconds_per_call([&] {
+    benchmark::DoNotOptimize(stepwise.epoch(lr, fo::Stepper::exact_map, s_rec));
+  });
   state.counters["ode_epoch_us"] = ode * 1e6;
+  state.counters["impulse_sweep"] = solver.uses_impulse_sweep() ? 1 : 0;
+  state.counters["recursion_epoch_us"] = recursion * 1e6;
+  state.counters["network_over_recursion"] = network / recursion;
+  state.counters["recursion_over_ode"] = recursion / ode;
   state.counters["network_epoch_ms"] = network * 1e3;
   state.counters["network_over_ode"] = network / ode;
   state.counters["network_1thread_over_ode"] = network_1 / ode;
@@ -84,6 +96,21 @@ BENCHMARK(BM_OverlapsOdeEpochVsNetworkEpoch)
     ->Args({1, 100000})
     ->Unit(benchmark::kMicrosecond)
     ->UseRealTime();
+
+// One loss-and-gradient evaluation of the linear filter task (rank R, T = 400): arg 0 the
+// T-step recursion (OF12-OF13), 1 the impulse sweep (OF27-OF30).
+void BM_OverlapsLinearFilterGradient(benchmark::State& state) {
+  const int rank = static_cast<int>(state.range(0));
+  const auto method = state.range(1) ? fo::OverlapMethod::automatic : fo::OverlapMethod::recursion;
+  const fo::Task task = fo::filter_task(kDt, kSteps);
+  fo::OverlapSolver solver(fo::linear_model(rank, kDt), task, method);
+  const Eigen::MatrixXd sigma = fo::gram(fo::random_network(500, rank, 1));
+  Eigen::MatrixXd G;
+  for (auto _ : state) benchmark::DoNotOptimize(solver.gradient(sigma, G));
+}
+BENCHMARK(BM_OverlapsLinearFilterGradient)->ComputeStatistics("min", min_of)
+    ->ArgNames({"R", "sweep"})->Args({1, 0})->Args({1, 1})->Args({2, 0})->Args({2, 1})
+    ->Unit(benchmark::kMicrosecond);
 
 // The RK4 epoch (four adjoint sweeps) for completeness.
 void BM_OverlapsOdeRk4Epoch(benchmark::State& state) {

@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <learndyn/common/argument_error.hpp>
+#include <learndyn/fast/overlaps/impulse_sweep.hpp>
 
 namespace learndyn::fast::overlaps {
 namespace {
@@ -179,9 +181,9 @@ void adjoint_trial(const Model& model, Buffers& w, int T, double* F_out, double*
 
 void validate_overlaps(const Eigen::MatrixXd& sigma, int rank) {
   const Eigen::Index n = 2 * rank + 2;
-  require(sigma.rows() == n && sigma.cols() == n, "sigma",
-          std::to_string(sigma.rows()) + " x " + std::to_string(sigma.cols()),
-          std::to_string(n) + " x " + std::to_string(n) + " (2R+2 vectors)");
+  if (sigma.rows() != n || sigma.cols() != n)  // the message's strings only on failure (per epoch)
+    require(false, "sigma", std::to_string(sigma.rows()) + " x " + std::to_string(sigma.cols()),
+            std::to_string(n) + " x " + std::to_string(n) + " (2R+2 vectors)");
   require(sigma.allFinite(), "sigma", "a non-finite entry", "finite entries");
   const double scale = sigma.cwiseAbs().maxCoeff();
   require((sigma - sigma.transpose()).cwiseAbs().maxCoeff() <= 64 * 0x1p-52 * scale, "sigma",
@@ -203,8 +205,9 @@ struct OverlapSolver::Impl {
   Buffers w;
   Eigen::MatrixXd y, G, K, tmp, k1, k2, k3, k4, stage;
   std::vector<double> F, H;
+  std::optional<ImpulseSweep> impulse;  // linear, after-update, impulse inputs (OF30)
 
-  Impl(const Model& m, const Task& t) : model(m), task(t) {
+  Impl(const Model& m, const Task& t, OverlapMethod method) : model(m), task(t) {
     validate(model);
     require(model.rank <= kMaxOverlapRank, "rank", model.rank,
             "rank <= " + std::to_string(kMaxOverlapRank) + " (fast overlap ODE)");
@@ -220,6 +223,8 @@ struct OverlapSolver::Impl {
     F.assign(static_cast<std::size_t>(n * n), 0.0);
     H.assign(static_cast<std::size_t>(n * n), 0.0);
     y.resize(task.input.rows(), T);
+    if (method == OverlapMethod::automatic && impulse_sweep_applies(model, task))
+      impulse.emplace(model, task);
   }
 
   // V and Sigma_BB from Sigma (canonical order: A = 0..R, B = R+1..2R+1).
@@ -252,8 +257,15 @@ struct OverlapSolver::Impl {
     return loss;
   }
 
-  double evaluate(const Eigen::MatrixXd& sigma, bool with_gradient) {
+  double evaluate(const Eigen::MatrixXd& sigma, bool with_gradient, bool with_outputs = false) {
     load(sigma);
+    if (impulse) {
+      if (with_gradient) {
+        std::fill(F.begin(), F.end(), 0.0);
+        std::fill(H.begin(), H.end(), 0.0);
+      }
+      return impulse->run(w.x.data(), with_outputs ? &y : nullptr, with_gradient ? F.data() : nullptr);
+    }
     if (model.rank == 1) return run<1>(with_gradient);
     if (model.rank == 2) return run<2>(with_gradient);
     return run<0>(with_gradient);
@@ -280,14 +292,15 @@ struct OverlapSolver::Impl {
   }
 };
 
-OverlapSolver::OverlapSolver(const Model& model, const Task& task)
-    : impl_(std::make_unique<Impl>(model, task)) {}
+OverlapSolver::OverlapSolver(const Model& model, const Task& task, OverlapMethod method)
+    : impl_(std::make_unique<Impl>(model, task, method)) {}
+bool OverlapSolver::uses_impulse_sweep() const { return impl_->impulse.has_value(); }
 OverlapSolver::~OverlapSolver() = default;
 OverlapSolver::OverlapSolver(OverlapSolver&&) noexcept = default;
 OverlapSolver& OverlapSolver::operator=(OverlapSolver&&) noexcept = default;
 
 Eigen::MatrixXd OverlapSolver::outputs(const Eigen::MatrixXd& sigma) {
-  impl_->evaluate(sigma, false);
+  impl_->evaluate(sigma, false, true);
   return impl_->y;
 }
 

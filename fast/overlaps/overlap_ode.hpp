@@ -41,10 +41,16 @@ inline constexpr int kMaxOverlapRank = 15;
 // 64 eps max|Sigma|.
 void validate_overlaps(const Eigen::MatrixXd& sigma, int rank);
 
+// automatic: the segmented impulse sweep (impulse_sweep.hpp, OF27-OF30) wherever it applies
+// (linear phi, readout after the update, inputs zero after the first step: the filter task),
+// the T-step recursion (OF12-OF13) elsewhere; recursion: always the T-step recursion.
+enum class OverlapMethod { automatic, recursion };
+
 // Reusable workspace for one (model, task): a training loop allocates nothing per epoch.
 class OverlapSolver {
  public:
-  OverlapSolver(const Model& model, const Task& task);
+  OverlapSolver(const Model& model, const Task& task,
+                OverlapMethod method = OverlapMethod::automatic);
   ~OverlapSolver();
   OverlapSolver(OverlapSolver&&) noexcept;
   OverlapSolver& operator=(OverlapSolver&&) noexcept;
@@ -57,6 +63,8 @@ class OverlapSolver {
   OverlapGradient blocks(const Eigen::MatrixXd& sigma);
   // One epoch in place; returns the loss before it. Requires lr >= 0 finite.
   double epoch(double lr, Stepper stepper, Eigen::MatrixXd& sigma);
+  // True when the impulse sweep serves this solver.
+  bool uses_impulse_sweep() const;
 
  private:
   struct Impl;

@@ -241,6 +241,75 @@ RC_GTEST_PROP(OverlapsFastVsReference, FilterClosedFormLoss, ()) {
   RC_ASSERT(static_cast<double>(abs(real(fast.loss) - ref)) <= 0x1p-36 * scale);
 }
 
+// ---- the impulse sweep (OF27-OF30) ----
+
+// A rank-1 linear after-update problem on an impulse task (the sweep's domain): B trials, input
+// N(0,1)/dt at step 0 and zero after, targets N(0,1/4), weights U(0,1)/(B T), a contractive
+// Sigma as in OF23. T up to 700 covers T < 16 (one step a segment, padded lanes) and T not a
+// multiple of the 16 segments.
+Problem random_impulse_problem() {
+  Problem p;
+  p.model = fo::linear_model(1, *uniform(0.02, 0.2));
+  const int batch = *rc::gen::inRange(1, 4), steps = *rc::gen::inRange(1, 701);
+  const auto seed = static_cast<std::uint64_t>(*rc::gen::inRange(0, 1 << 30));
+  p.task = weighted_gaussian_task(batch, steps, seed);
+  p.task.input.rightCols(steps - 1).setZero();
+  p.task.input.col(0) /= p.model.dt;
+  p.sigma = random_contractive_sigma(1, seed + 1);
+  RC_LOG() << "dt=" << p.model.dt << " B=" << batch << " T=" << steps << " seed=" << seed;
+  return p;
+}
+
+RC_GTEST_PROP(OverlapsFastVsReference, ImpulseSweepMatchesTheRecursionAndTheReference, ()) {
+  // (OF29): the sweep's L, y and F lie within eps_T of OF23 of the 50-digit reference, as the
+  // T-step recursion's do; so the two double paths differ by at most 2 eps_T. H = 0 exactly.
+  const Problem p = random_impulse_problem();
+  fo::OverlapSolver sweep(p.model, p.task), steps(p.model, p.task, fo::OverlapMethod::recursion);
+  RC_ASSERT(sweep.uses_impulse_sweep());
+  RC_ASSERT(!steps.uses_impulse_sweep());
+  const fo::OverlapGradient fast = sweep.blocks(p.sigma), rec = steps.blocks(p.sigma);
+  const ro::Matrix<real> sr = p.sigma.cast<real>();
+  const ro::OverlapGradient<real> ref = ro::overlap_gradient(to_reference(p.model), sr, to_reference(p.task));
+  const double scale = 1 + std::fabs(fast.loss) + fast.F.cwiseAbs().maxCoeff();
+  const double bound = overlap_bound(p.model, p.task, scale);
+  const double loss_error = static_cast<double>(abs(real(fast.loss) - ref.loss));
+  RC_LOG() << std::setprecision(3) << "bound " << bound << " loss err " << loss_error << " F err "
+           << max_error(fast.F, ref.F);
+  RC_ASSERT(loss_error <= bound);
+  RC_ASSERT(max_error(fast.F, ref.F) <= bound);
+  RC_ASSERT(fast.H.cwiseAbs().maxCoeff() == 0.0);
+  RC_ASSERT(std::fabs(fast.loss - rec.loss) <= 2 * bound);
+  RC_ASSERT((fast.F - rec.F).cwiseAbs().maxCoeff() <= 2 * bound);
+  const Eigen::MatrixXd y = sweep.outputs(p.sigma);
+  RC_ASSERT(max_error(y, ro::overlap_outputs(to_reference(p.model), sr, to_reference(p.task))) <= bound);
+  RC_ASSERT((y - steps.outputs(p.sigma)).cwiseAbs().maxCoeff() <= 2 * bound);
+}
+
+RC_GTEST_PROP(OverlapsFastVsReference, ImpulseSweepLossIsResidualBasedAtZeroLoss, ()) {
+  // (OF29, the trap of OF18a): with the targets the reference's own outputs rounded to double,
+  // the exact loss is O(u^2). The sweep sums w_k r_k^2 of its own residuals, each within
+  // delta = eps_T (outputs, OF23) + u|y_k| of zero, so L <= sum_k w_k (delta + u|y_k|)^2. A
+  // closed form as a quadratic form of Gram sums would carry an error ~u sum_k w_k y_k^2 (OF18a:
+  // 1e-15 at the end of the default run, where L = 2.3e-14).
+  Problem p = random_impulse_problem();
+  const ro::Matrix<real> sr = p.sigma.cast<real>();
+  const auto exact = ro::overlap_outputs(to_reference(p.model), sr, to_reference(p.task));
+  for (Eigen::Index b = 0; b < p.task.target.rows(); ++b)
+    for (Eigen::Index k = 0; k < p.task.target.cols(); ++k) p.task.target(b, k) = static_cast<double>(exact(b, k));
+  fo::OverlapSolver sweep(p.model, p.task);
+  RC_ASSERT(sweep.uses_impulse_sweep());
+  const double delta = overlap_bound(p.model, p.task, 1 + p.task.target.cwiseAbs().maxCoeff());
+  const Eigen::ArrayXXd reach = delta + u * p.task.target.array().abs();
+  const double bound = (p.task.weight.array() * reach.square()).sum();
+  const double loss = sweep.loss(p.sigma);
+  RC_LOG() << std::setprecision(3) << "loss " << loss << " bound " << bound;
+  // Only the cases where the bound tells the two apart (outputs not vanishing against the
+  // bound's absolute floor; most cases): a u-relative error of the Gram scale exceeds it 16x.
+  const double gram_scale = (p.task.weight.array() * p.task.target.array().square()).sum();
+  RC_PRE(bound < u * gram_scale / 16);
+  RC_ASSERT(loss <= bound);
+}
+
 // (OF18a): near the zero-loss manifold the six closed-form terms cancel. There the fast loss
 // must be as accurate as the plainest algorithm at double (the reference's latent recursion,
 // the third point), whose error is the conditioning of summing O(1) residual parts: within 8x
