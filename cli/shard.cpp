@@ -141,7 +141,7 @@ void add_merge_command(CLI::App& app, std::function<void()>& action, CommandSet 
       "merge", "join the parts of a sweep run with --shard k/n into the bytes the unsharded run writes (docs/cluster.md)");
   set_example(*cmd, "learndyn merge part_0.json part_1.json part_2.json -o sweep.csv --figure sweep.png");
   cmd->add_option("PART", *files, "the n part files (JSON, written by --shard k/n), in any order")->required();
-  add_output_options(*cmd, *out, "one of the sweep command's tables");
+  add_output_options(*cmd, *out, "one of the sweep command's tables (default: its default table)");
   cmd->callback([cmd, files, out, commands, &action] {
     action = [cmd, files, out, commands] {
       std::vector<ex::SweepPart> parts;
