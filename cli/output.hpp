@@ -32,6 +32,9 @@ void write_file_atomically(const std::string& path, const std::string& text);
 std::string number_text(double x);
 
 // x as a JSON number; null when it is not finite.
+// An audit's predictability horizon: the epoch, or "never" (-1: no epoch within the run).
+inline Json horizon_json(long epoch) { return epoch < 0 ? Json("never") : Json(epoch); }
+
 Json json_number(double x);
 
 // Cell (row, c) of `t` as CSV text / as a JSON value.

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include <learndyn/experiments/audit.hpp>
 #include <learndyn/experiments/table.hpp>
 #include <learndyn/fast/ghost/rnn.hpp>
 
@@ -59,10 +60,10 @@ double audit_reference_seconds(const fast::ghost::RunSpec& spec);
 // DA, noise, N or the work above the bounds, learned <= 0) and naming lr when a loss diverges.
 AuditResult run_rnn_audit(const fast::ghost::RunSpec& spec, const AuditSettings& settings);
 
-// The permutation of the control (Fisher-Yates from SplitMix64 `seed`) and the network with
-// its units relabelled: unit i of the result is unit p[i] of `net` (M, Nm, b, W rows and
-// columns, W_in, w_out), and back.
-std::vector<int> unit_permutation(int neurons, std::uint64_t seed);
+// The permutation of the control (experiments/audit.hpp: Fisher-Yates from SplitMix64 `seed`)
+// and the network with its units relabelled: unit i of the result is unit p[i] of `net` (M, Nm,
+// b, W rows and columns, W_in, w_out), and back.
+using experiments::unit_permutation;
 fast::ghost::RnnNet permute_units(const fast::ghost::RnnNet& net, const std::vector<int>& p);
 fast::ghost::RnnNet unpermute_units(const fast::ghost::RnnNet& net, const std::vector<int>& p);
 

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -75,6 +76,27 @@ struct FilterResult {
 };
 
 FilterResult run_filter(const FilterSettings& settings);
+
+// The N-dimensional network `overlaps filter` trains beside the theory: the fast trainer
+// (linear and erf phi) or the reference's BPTT at double (tanh, which the fast path does not
+// have). `overlaps audit` trains the same object as its float64 run (E22).
+class FilterNetwork {
+ public:
+  virtual ~FilterNetwork() = default;
+  virtual double epoch(double lr) = 0;  // one SGD epoch at N lr; the loss before it
+  virtual double loss() = 0;
+  virtual Eigen::MatrixXd gram() = 0;
+  virtual fast::overlaps::Network network() = 0;
+};
+
+// The fast path's model of the settings (rank, dt, the activation's order, readout).
+fast::overlaps::Model fast_model(const FilterSettings& settings);
+
+// The network of `settings` (activation, readout, rank, dt, threads) from `start`, training on
+// `task`, which must outlive it.
+std::unique_ptr<FilterNetwork> make_filter_network(const FilterSettings& settings,
+                                                   const fast::overlaps::Network& start,
+                                                   const fast::overlaps::Task& task);
 
 // Refuses, before any work, settings whose estimated peak memory exceeds the budget
 // (common/memory_budget.hpp), naming the size option of the largest term: N (the network's
