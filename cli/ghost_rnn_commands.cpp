@@ -444,17 +444,9 @@ void add_rnn_audit(CLI::App& ghost, std::function<void()>& action) {
       Json report{{"command", "ghost rnn-audit"}, {"inputs", inputs_of(s, *o)}};
       report["inputs"]["permutation_seed"] = settings.permutation_seed;
       Json runs = Json::object();
-      for (const eg::AuditRun& run : r.runs) {
-        Json j{{"final_loss", json_number(run.final_loss)}, {"learned", run.learned}};
-        j["fixed_points"] = run.fixed_points < 0 ? Json(nullptr) : Json(run.fixed_points);
-        if (run.name != "reference") {
-          j["horizon_1e-6"] = horizon_json(run.horizon_1e6);
-          j["horizon_1e-2"] = horizon_json(run.horizon_1e2);
-          j["max_parameter_distance"] = json_number(run.max_parameter_distance);
-          j["outcome_agrees"] = run.outcome_agrees;
-        }
-        runs[run.name] = j;
-      }
+      for (const eg::AuditRun& run : r.runs)
+        runs[run.name] = audit_run_json(
+            run, {{"fixed_points", run.fixed_points < 0 ? Json(nullptr) : Json(run.fixed_points)}}, Json::object());
       report["summary"] = Json{{"reference", "50 digits"},
                                {"float32", "reference at float (R42)"},
                                {"float64", "the fast trainer (the run of ghost rnn-train)"},

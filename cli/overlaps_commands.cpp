@@ -346,17 +346,9 @@ void add_audit(CLI::App& group, std::function<void()>& action) {
       report["command"] = "overlaps audit";
       report["settings"] = filter_run_json(a.run, *o, {{"permutation_seed", a.permutation_seed}});
       Json runs = Json::object();
-      for (const ex::AuditRun& run : r.runs) {
-        Json j{{"final_loss", json_number(run.final_loss)}, {"learned", run.learned}};
-        if (run.name != "reference") {
-          j["horizon_1e-6"] = horizon_json(run.horizon_1e6);
-          j["horizon_1e-2"] = horizon_json(run.horizon_1e2);
-          j["max_parameter_distance"] = json_number(run.max_parameter_distance);
-          j["final_overlap_distance"] = json_number(run.final_overlap_distance);
-          j["outcome_agrees"] = run.outcome_agrees;
-        }
-        runs[run.name] = j;
-      }
+      for (const ex::AuditRun& run : r.runs)
+        runs[run.name] =
+            audit_run_json(run, Json::object(), {{"final_overlap_distance", json_number(run.final_overlap_distance)}});
       report["summary"] = Json{{"reference", "the reference network at 50 digits"},
                                {"float32", "the reference network at float (E22)"},
                                {"float64", std::string("the run of overlaps filter (") +

@@ -37,4 +37,22 @@ struct Horizons {
 };
 Horizons horizons_of(const std::vector<double>& distance);
 
+// What every audit reports of one run. horizon_*: as Horizons; max_parameter_distance: its
+// max_distance; outcome_agrees: the run's outcome is the reference's (each audit says which
+// outcome it compares). The reference's own entry has only name, final_loss and learned.
+struct AuditOutcome {
+  std::string name;  // reference, float32, float64, float64_permuted
+  double final_loss = 0;
+  bool learned = false;
+  long horizon_1e6 = -1, horizon_1e2 = -1;
+  double max_parameter_distance = 0;
+  bool outcome_agrees = true;
+
+  void set_horizons(const Horizons& h) {
+    horizon_1e6 = h.horizon_1e6;
+    horizon_1e2 = h.horizon_1e2;
+    max_parameter_distance = h.max_distance;
+  }
+};
+
 }  // namespace learndyn::experiments

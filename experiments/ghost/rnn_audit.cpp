@@ -219,11 +219,7 @@ AuditResult run_rnn_audit(const fg::RunSpec& s, const AuditSettings& settings) {
   const fg::RnnNet final_nets[4] = {to_fast(truth.params), to_fast(single.params), doubled.net(),
                                     unpermute_units(permuted.net(), out.permutation)};
   for (std::size_t k = 1; k < 4; ++k) {
-    const Horizons h = horizons_of(by_epoch[k - 1]);
-    AuditRun& r = out.runs[k];
-    r.horizon_1e6 = h.horizon_1e6;
-    r.horizon_1e2 = h.horizon_1e2;
-    r.max_parameter_distance = h.max_distance;
+    out.runs[k].set_horizons(horizons_of(by_epoch[k - 1]));
   }
   for (std::size_t k = 0; k < 4; ++k) {
     AuditRun& r = out.runs[k];

@@ -31,16 +31,10 @@ struct AuditSettings {
   std::optional<fast::ghost::RnnNet> start = std::nullopt;  // --weights, else the seeded draw
 };
 
-// One run's outcome. horizon_*: first epoch e whose parameters (after e updates) are farther
-// than 1e-6 / 1e-2 relative from the reference's; -1: never within the epochs.
-struct AuditRun {
-  std::string name;  // reference, float32, float64, float64_permuted
-  double final_loss = 0;
-  bool learned = false;
-  long fixed_points = -1;  // rank 1: the latent flow's fixed points at the end (R30); else -1
-  long horizon_1e6 = -1, horizon_1e2 = -1;
-  double max_parameter_distance = 0;
-  bool outcome_agrees = true;  // learned and fixed points as the reference's
+// One run's outcome (experiments/audit.hpp), and at rank 1 the latent flow's fixed points at
+// the end (R30; else -1). outcome_agrees: learned and fixed points as the reference's.
+struct AuditRun : AuditOutcome {
+  long fixed_points = -1;
 };
 
 struct AuditResult {

@@ -19,34 +19,6 @@ namespace {
 
 namespace ro = learndyn::reference::overlaps;
 
-// One run of the reference network at scalar Real (float: the float32 run; real: the truth):
-// SGD at rate N lr (E13) with the reference's BPTT gradient (O23), on the filter's task. The
-// start, dt, lr and the task's entries are the filter run's doubles, converted once (E22).
-template <class Real>
-struct ReferenceRun {
-  ro::Model<Real> model;
-  ro::Network<Real> net;
-  ro::Task<Real> task;
-  Real rate;
-
-  ReferenceRun(const FilterSettings& s, const fo::Network& start, const fo::Task& t)
-      : model{s.rank, Real(s.dt), s.activation, s.readout},
-        net{start.z.cast<Real>(), start.m.cast<Real>(), start.U.cast<Real>(), start.V.cast<Real>()},
-        task{t.input.cast<Real>(), t.target.cast<Real>(), t.weight.cast<Real>()},
-        rate(Real(static_cast<double>(start.z.size())) * Real(s.lr)) {}
-
-  // One epoch: the loss before the update, then the update.
-  Real epoch() {
-    const ro::NetworkGradient<Real> g = ro::network_gradient(model, net, task);
-    net.z -= rate * g.gradient.z;
-    net.m -= rate * g.gradient.m;
-    net.U -= rate * g.gradient.U;
-    net.V -= rate * g.gradient.V;
-    return g.loss;
-  }
-  Real loss() const { return ro::network_loss(model, net, task); }
-};
-
 // C = [z V m U] (N x (2R+2)) at 50 digits; every double and float entry is exact there.
 template <class Matrix>
 ro::Matrix<real> columns_of(const Matrix& z, const Matrix& m, const Matrix& U, const Matrix& V) {
@@ -165,8 +137,8 @@ AuditResult run_audit(const AuditSettings& a) {
   out.initial = s.vectors ? *s.vectors : fo::random_network(s.neurons, s.rank, s.seed);
   out.permutation = unit_permutation(s.neurons, a.permutation_seed);
 
-  ReferenceRun<real> truth(s, out.initial, task);
-  ReferenceRun<float> single(s, out.initial, task);
+  ReferenceTraining<real> truth(s, out.initial, task);
+  ReferenceTraining<float> single(s, out.initial, task);
   const std::unique_ptr<FilterNetwork> doubled = make_filter_network(s, out.initial, task);  // the filter's run
   const std::unique_ptr<FilterNetwork> permuted = make_filter_network(s, permute_units(out.initial, out.permutation), task);
 
@@ -226,10 +198,7 @@ AuditResult run_audit(const AuditSettings& a) {
     r.learned = finals[k] < a.learned;
     r.outcome_agrees = r.learned == out.runs[0].learned;
     if (k == 0) continue;
-    const Horizons h = horizons_of(by_epoch[k - 1]);
-    r.horizon_1e6 = h.horizon_1e6;
-    r.horizon_1e2 = h.horizon_1e2;
-    r.max_parameter_distance = h.max_distance;
+    r.set_horizons(horizons_of(by_epoch[k - 1]));
     r.final_overlap_distance = od[k - 1];
   }
   out.noise_floor = horizons_of(by_epoch[3]);

@@ -104,25 +104,14 @@ class FastFilterNetwork final : public FilterNetwork {
 
 class ReferenceFilterNetwork final : public FilterNetwork {
  public:
-  ReferenceFilterNetwork(const ro::Model<double>& model, const fo::Network& net, const fo::Task& task)
-      : model_(model), net_{net.z, net.m, net.U, net.V}, task_(to_reference(task)) {}
-  double epoch(double lr) override {
-    const ro::NetworkGradient<double> g = ro::network_gradient(model_, net_, task_);
-    const double rate = static_cast<double>(net_.z.size()) * lr;  // the network learns at N lr
-    net_.z -= rate * g.gradient.z;
-    net_.m -= rate * g.gradient.m;
-    net_.U -= rate * g.gradient.U;
-    net_.V -= rate * g.gradient.V;
-    return g.loss;
-  }
-  double loss() override { return ro::network_loss(model_, net_, task_); }
+  ReferenceFilterNetwork(const FilterSettings& s, const fo::Network& net, const fo::Task& task) : run_(s, net, task) {}
+  double epoch(double) override { return run_.epoch(); }  // at the settings' lr
+  double loss() override { return run_.loss(); }
   Eigen::MatrixXd gram() override { return fo::gram(network()); }
-  fo::Network network() override { return {net_.z, net_.m, net_.U, net_.V}; }
+  fo::Network network() override { return {run_.net.z, run_.net.m, run_.net.U, run_.net.V}; }
 
  private:
-  ro::Model<double> model_;
-  ro::Network<double> net_;
-  ro::Task<double> task_;
+  ReferenceTraining<double> run_;
 };
 
 enum class TheoryStep { exact_map, euler, direct };
@@ -190,7 +179,7 @@ std::unique_ptr<FilterNetwork> make_filter_network(const FilterSettings& s, cons
                                                    const fo::Task& task) {
   if (s.activation != ro::Activation::tanh)
     return std::make_unique<FastFilterNetwork>(fast_model(s), start, task, s.threads);
-  return std::make_unique<ReferenceFilterNetwork>(ro::Model<double>{s.rank, s.dt, s.activation, s.readout}, start, task);
+  return std::make_unique<ReferenceFilterNetwork>(s, start, task);
 }
 
 void require_filter_memory(const FilterSettings& s, bool json_table) {
