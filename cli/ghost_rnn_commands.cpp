@@ -427,31 +427,6 @@ std::string upper(std::string text) {
   return text;
 }
 
-void audit_figure(const experiments::Table& t, const fg::RunSpec& s, const std::string& png) {
-  std::ostringstream gp;
-  gp << datablock("d", t, {"epoch", "parameter_distance_float32", "parameter_distance_float64",
-                           "parameter_distance_float64_permuted", "loss_reference", "loss_float32", "loss_float64",
-                           "loss_float64_permuted"});
-  gp << "set multiplot layout 1,2\nset xlabel 'epoch'\nset logscale y\nset format y '10^{%L}'\n"
-     << "set title 'relative parameter distance from the 50-digit run ("
-     << (s.rank == 0 ? std::string("full rank") : "rank " + std::to_string(s.rank)) << " "
-     << upper(fg::rnn_task_name(s.task)) << ", lr " << s.lr << ")'\n"
-     << "set key bottom right\n"
-     << "plot $d using 1:($2 > 0 ? $2 : NaN) with lines lw 2 lc rgb '#D55E00' title 'float32', "
-     << "$d using 1:($3 > 0 ? $3 : NaN) with lines lw 2 lc rgb '#0072B2' title 'float64', "
-     << "$d using 1:($4 > 0 ? $4 : NaN) with lines dt 2 lc rgb '#009E73' title 'float64, units permuted', "
-     << "1e-6 with lines dt 2 lc 'gray' title '1e-6', 1e-2 with lines dt 2 lc 'black' title '1e-2'\n"
-     << "set title 'loss'\nset key top right\n"
-     << "plot $d using 1:5 with lines lw 3 lc 'black' title '50 digits', "
-     << "$d using 1:6 with lines lw 2 lc rgb '#D55E00' title 'float32', "
-     << "$d using 1:7 with lines dt 2 lw 2 lc rgb '#0072B2' title 'float64', "
-     << "$d using 1:8 with lines dt 3 lc rgb '#009E73' title 'float64 permuted'\n"
-     << "unset multiplot\n";
-  write_png(gp.str(), png, 1400, 520);
-}
-
-Json horizon_json(long e) { return e < 0 ? Json("never") : Json(e); }
-
 void add_rnn_audit(CLI::App& ghost, std::function<void()>& action) {
   auto o = std::make_shared<RnnOptions>();
   auto permutation_seed = std::make_shared<std::string>("1");
@@ -480,23 +455,20 @@ void add_rnn_audit(CLI::App& ghost, std::function<void()>& action) {
       Json report{{"command", "ghost rnn-audit"}, {"inputs", inputs_of(s, *o)}};
       report["inputs"]["permutation_seed"] = settings.permutation_seed;
       Json runs = Json::object();
-      for (const eg::AuditRun& run : r.runs) {
-        Json j{{"final_loss", json_number(run.final_loss)}, {"learned", run.learned}};
-        j["fixed_points"] = run.fixed_points < 0 ? Json(nullptr) : Json(run.fixed_points);
-        if (run.name != "reference") {
-          j["horizon_1e-6"] = horizon_json(run.horizon_1e6);
-          j["horizon_1e-2"] = horizon_json(run.horizon_1e2);
-          j["max_parameter_distance"] = json_number(run.max_parameter_distance);
-          j["outcome_agrees"] = run.outcome_agrees;
-        }
-        runs[run.name] = j;
-      }
+      for (const eg::AuditRun& run : r.runs)
+        runs[run.name] = audit_run_json(
+            run, {{"fixed_points", run.fixed_points < 0 ? Json(nullptr) : Json(run.fixed_points)}}, Json::object());
       report["summary"] = Json{{"reference", "50 digits"},
                                {"float32", "reference at float (R42)"},
                                {"float64", "the fast trainer (the run of ghost rnn-train)"},
                                {"learned_threshold", settings.learned},
                                {"runs", runs}};
-      deliver(*o, report, r.table, [&](const std::string& png) { audit_figure(r.table, s, png); });
+      deliver(*o, report, r.table, [&](const std::string& png) {
+        std::ostringstream subject;
+        subject << (s.rank == 0 ? std::string("full rank") : "rank " + std::to_string(s.rank)) << " "
+                << upper(fg::rnn_task_name(s.task)) << ", lr " << s.lr;
+        write_audit_figure(r.table, subject.str(), png);
+      });
     };
   });
 }

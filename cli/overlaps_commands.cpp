@@ -21,6 +21,7 @@
 #include <learndyn/common/argument_error.hpp>
 #include <learndyn/common/arrays.hpp>
 #include <learndyn/experiments/overlaps/aba.hpp>
+#include <learndyn/experiments/overlaps/audit.hpp>
 #include <learndyn/experiments/overlaps/equivalent.hpp>
 #include <learndyn/experiments/overlaps/filter.hpp>
 #include <learndyn/experiments/overlaps/memory.hpp>
@@ -167,34 +168,108 @@ void filter_figure(const ex::FilterResult& r, const ex::FilterSettings& s, const
   write_png(gp.str(), png, 1800, 620);
 }
 
+// The filter run's options, as given (empty: the default), shared by `overlaps filter` and
+// `overlaps audit` (which trains the filter's run and has no reference, sigma0, save-vectors or
+// threads options).
+struct FilterOptions {
+  std::string rank, neurons, dt, steps, decay, frequency, amplitude, lr, epochs, record_every,
+              seed = "0", reference = "none", reference_epochs = "100", threads = "0", activation = "linear",
+              readout, vectors, save_vectors, sigma0;
+  Output out;
+};
+
+// The options of the network's run: size, task, rate, epochs, seed, activation, readout.
+void add_filter_run_options(CLI::App& cmd, FilterOptions& o, const std::string& neurons, const std::string& epochs,
+                            const std::string& record_every) {
+  cmd.add_option("--rank", o.rank, "rank R, 1..8 (default 1; R >= 2 uses the Fig 12 target exp(-0.3t)cos(2t))")->type_name("INT");
+  add_neurons(cmd, o.neurons, neurons);
+  add_decimal(cmd, "dt", o.dt, "Euler step 0 < dt <= 1 (default 0.05)");
+  cmd.add_option("--T", o.steps, "time steps T, 1..10^7 (default 400, t_max = 20)")->type_name("INT");
+  add_decimal(cmd, "decay", o.decay, "target decay c* (default 0.2; rank >= 2: 0.3)");
+  add_decimal(cmd, "frequency", o.frequency, "target frequency w* (default 0; rank >= 2: 2)");
+  add_decimal(cmd, "amplitude", o.amplitude, "target amplitude a* (default 1)");
+  add_decimal(cmd, "lr", o.lr, "overlap learning rate lr > 0; network SGD at N lr (default 5e-3)");
+  cmd.add_option("--epochs", o.epochs, epochs)->type_name("INT");
+  cmd.add_option("--record-every", o.record_every, record_every)->type_name("INT");
+  add_seed(cmd, o.seed);
+  cmd.add_option("--activation", o.activation, "phi: linear (default) | erf | tanh (O3; tanh runs on the reference at double)");
+  cmd.add_option("--readout", o.readout, "after (y = z.h_{k+1}/N; default for linear) | before (y = z.phi(h_k)/N; default for erf, tanh)");
+}
+
+// The settings the options describe, from `defaults(rank)`; reads --vectors and --sigma0.
+ex::FilterSettings filter_settings_of(const FilterOptions& o, ex::FilterSettings (*defaults)(int)) {
+  namespace ro = learndyn::reference::overlaps;
+  require(o.activation == "linear" || o.activation == "erf" || o.activation == "tanh", "activation",
+          "'" + o.activation + "'", "linear, erf or tanh");
+  const std::string readout = !o.readout.empty() ? o.readout : o.activation == "linear" ? "after" : "before";
+  require(readout == "after" || readout == "before", "readout", "'" + readout + "'", "after or before");
+  require(o.vectors.empty() || o.sigma0.empty(), "sigma0", o.sigma0,
+          "a Gram matrix for the theory alone, not with --vectors (the theory then starts from the vectors' own)");
+  require(o.save_vectors.empty() || o.sigma0.empty(), "save-vectors", o.save_vectors,
+          "a file to write the network's vectors to, not with --sigma0 (the theory alone has none)");
+  require_save_destination(o.save_vectors);
+  const int given_rank = o.rank.empty() ? 0 : static_cast<int>(parse_integer(o.rank, "rank", 1, 8));
+  const int given_neurons = o.neurons.empty() ? 0 : static_cast<int>(parse_integer(o.neurons, "N", 1, kMaxSize));
+  std::optional<learndyn::fast::overlaps::Network> vectors;
+  std::optional<Eigen::MatrixXd> sigma0;
+  int rank = given_rank > 0 ? given_rank : 1;
+  if (!o.vectors.empty()) {
+    vectors = ex::read_vectors(o.vectors);
+    ex::require_vectors_agree(*vectors, o.vectors, given_neurons, given_rank);
+    rank = static_cast<int>(vectors->U.cols());
+  }
+  if (!o.sigma0.empty()) {
+    require(given_neurons == 0, "N", o.neurons, "no N with --sigma0 (the theory alone has no network)");
+    sigma0 = ex::read_sigma0(o.sigma0);
+    ex::require_sigma0_agrees(*sigma0, o.sigma0, given_rank);
+    rank = ex::sigma_rank(*sigma0);
+    require(rank <= 8, "sigma0", o.sigma0, "a Gram matrix of rank R <= 8 (size at most 18 x 18)");
+  }
+  ex::FilterSettings s = defaults(rank);
+  if (given_neurons > 0) s.neurons = given_neurons;
+  if (vectors) s.neurons = static_cast<int>(vectors->z.size());
+  s.vectors = std::move(vectors);
+  s.sigma0 = std::move(sigma0);
+  s.activation = o.activation == "linear" ? ro::Activation::linear
+               : o.activation == "erf"    ? ro::Activation::erf
+                                          : ro::Activation::tanh;
+  s.readout = readout == "after" ? ro::Readout::after_update : ro::Readout::before_update;
+  if (!o.dt.empty()) s.dt = parse_double(o.dt, "dt");
+  if (!o.steps.empty()) s.steps = static_cast<int>(parse_integer(o.steps, "T", 1, kMaxSize));
+  if (!o.decay.empty()) s.decay = parse_double(o.decay, "decay");
+  if (!o.frequency.empty()) s.frequency = parse_double(o.frequency, "frequency");
+  if (!o.amplitude.empty()) s.amplitude = parse_double(o.amplitude, "amplitude");
+  if (!o.lr.empty()) s.lr = parse_double(o.lr, "lr");
+  if (!o.epochs.empty()) s.epochs = parse_integer(o.epochs, "epochs", 0, 100000000);
+  if (!o.record_every.empty()) s.record_every = parse_integer(o.record_every, "record-every", 1, 100000000);
+  s.seed = parse_seed(o.seed);
+  return s;
+}
+
+// The run's settings as a report states them, `after_seed`'s entries after the seed.
+Json filter_run_json(const ex::FilterSettings& s, const FilterOptions& o, const Json& after_seed = Json::object()) {
+  Json j{{"rank", s.rank}, {"N", s.sigma0 ? Json(nullptr) : Json(s.neurons)}, {"dt", s.dt}, {"T", s.steps},
+         {"decay", s.decay}, {"frequency", s.frequency}, {"amplitude", s.amplitude},
+         {"lr", s.lr}, {"network_sgd_rate", s.sigma0 ? Json(nullptr) : Json(s.lr * s.neurons)},
+         {"epochs", s.epochs}, {"record_every", s.record_every}, {"seed", s.seed}};
+  for (const auto& [key, value] : after_seed.items()) j[key] = value;
+  j["activation"] = o.activation;
+  j["readout"] = s.readout == learndyn::reference::overlaps::Readout::after_update ? "after" : "before";
+  j["vectors"] = o.vectors.empty() ? Json(nullptr) : Json(o.vectors);
+  return j;
+}
+
 void add_filter(CLI::App& group, std::function<void()>& action) {
-  struct Options {
-    std::string rank, neurons, dt, steps, decay, frequency, amplitude, lr, epochs, record_every,
-                seed = "0", reference = "none", reference_epochs = "100", threads = "0", activation = "linear",
-                readout, vectors, save_vectors, sigma0;
-    Output out;
-  };
-  auto o = std::make_shared<Options>();
+  auto o = std::make_shared<FilterOptions>();
   auto* cmd = group.add_subcommand(
       "filter", "filter task (Figs 1, 5; --rank 2: Fig 12): N-dim network SGD vs the overlap theory");
   set_example(*cmd, "learndyn overlaps filter --N 500 --epochs 2000 -o filter.csv --figure filter.png");
-  cmd->add_option("--rank", o->rank, "rank R, 1..8 (default 1; R >= 2 uses the Fig 12 target exp(-0.3t)cos(2t))")->type_name("INT");
-  add_neurons(*cmd, o->neurons, "1..10^7 (default 500)");
-  add_decimal(*cmd, "dt", o->dt, "Euler step 0 < dt <= 1 (default 0.05)");
-  cmd->add_option("--T", o->steps, "time steps T, 1..10^7 (default 400, t_max = 20)")->type_name("INT");
-  add_decimal(*cmd, "decay", o->decay, "target decay c* (default 0.2; rank >= 2: 0.3)");
-  add_decimal(*cmd, "frequency", o->frequency, "target frequency w* (default 0; rank >= 2: 2)");
-  add_decimal(*cmd, "amplitude", o->amplitude, "target amplitude a* (default 1)");
-  add_decimal(*cmd, "lr", o->lr, "overlap learning rate lr > 0; network SGD at N lr (default 5e-3)");
-  cmd->add_option("--epochs", o->epochs, "epochs >= 0 (default 2000; rank >= 2: 10000)")->type_name("INT");
-  cmd->add_option("--record-every", o->record_every, "record epochs 0..k-1, every k-th and the last (default 10; rank >= 2: 50)")->type_name("INT");
-  add_seed(*cmd, o->seed);
+  add_filter_run_options(*cmd, *o, "1..10^7 (default 500)", "epochs >= 0 (default 2000; rank >= 2: 10000)",
+                         "record epochs 0..k-1, every k-th and the last (default 10; rank >= 2: 50)");
   cmd->add_option("--reference", o->reference,
                   "none | double | 50: also integrate the gradient flow with the reference (adaptive at double, "
                   "extrapolation at 50 digits) for --reference-epochs (default none)");
   cmd->add_option("--reference-epochs", o->reference_epochs, "epochs of the reference run (default 100)")->type_name("INT");
-  cmd->add_option("--activation", o->activation, "phi: linear (default) | erf | tanh (O3; tanh runs on the reference at double)");
-  cmd->add_option("--readout", o->readout, "after (y = z.h_{k+1}/N; default for linear) | before (y = z.phi(h_k)/N; default for erf, tanh)");
   add_vector_options(*cmd, o->vectors, o->save_vectors, "N and --rank are theirs");
   cmd->add_option("--sigma0", o->sigma0,
                   "the theory alone (no network) from this Gram matrix: JSON [[...], ...] or .npy, "
@@ -207,51 +282,7 @@ void add_filter(CLI::App& group, std::function<void()>& action) {
     action = [o] {
       keep_freed_memory();
       check_output(o->out, {"trajectory"});
-      namespace ro = learndyn::reference::overlaps;
-      require(o->activation == "linear" || o->activation == "erf" || o->activation == "tanh", "activation",
-              "'" + o->activation + "'", "linear, erf or tanh");
-      const std::string readout = !o->readout.empty() ? o->readout : o->activation == "linear" ? "after" : "before";
-      require(readout == "after" || readout == "before", "readout", "'" + readout + "'", "after or before");
-      require(o->vectors.empty() || o->sigma0.empty(), "sigma0", o->sigma0,
-              "a Gram matrix for the theory alone, not with --vectors (the theory then starts from the vectors' own)");
-      require(o->save_vectors.empty() || o->sigma0.empty(), "save-vectors", o->save_vectors,
-              "a file to write the network's vectors to, not with --sigma0 (the theory alone has none)");
-      require_save_destination(o->save_vectors);
-      const int given_rank = o->rank.empty() ? 0 : static_cast<int>(parse_integer(o->rank, "rank", 1, 8));
-      const int given_neurons = o->neurons.empty() ? 0 : static_cast<int>(parse_integer(o->neurons, "N", 1, kMaxSize));
-      std::optional<learndyn::fast::overlaps::Network> vectors;
-      std::optional<Eigen::MatrixXd> sigma0;
-      int rank = given_rank > 0 ? given_rank : 1;
-      if (!o->vectors.empty()) {
-        vectors = ex::read_vectors(o->vectors);
-        ex::require_vectors_agree(*vectors, o->vectors, given_neurons, given_rank);
-        rank = static_cast<int>(vectors->U.cols());
-      }
-      if (!o->sigma0.empty()) {
-        require(given_neurons == 0, "N", o->neurons, "no N with --sigma0 (the theory alone has no network)");
-        sigma0 = ex::read_sigma0(o->sigma0);
-        ex::require_sigma0_agrees(*sigma0, o->sigma0, given_rank);
-        rank = ex::sigma_rank(*sigma0);
-        require(rank <= 8, "sigma0", o->sigma0, "a Gram matrix of rank R <= 8 (size at most 18 x 18)");
-      }
-      ex::FilterSettings s = ex::filter_defaults(rank);
-      if (given_neurons > 0) s.neurons = given_neurons;
-      if (vectors) s.neurons = static_cast<int>(vectors->z.size());
-      s.vectors = std::move(vectors);
-      s.sigma0 = std::move(sigma0);
-      s.activation = o->activation == "linear" ? ro::Activation::linear
-                   : o->activation == "erf"    ? ro::Activation::erf
-                                               : ro::Activation::tanh;
-      s.readout = readout == "after" ? ro::Readout::after_update : ro::Readout::before_update;
-      if (!o->dt.empty()) s.dt = parse_double(o->dt, "dt");
-      if (!o->steps.empty()) s.steps = static_cast<int>(parse_integer(o->steps, "T", 1, kMaxSize));
-      if (!o->decay.empty()) s.decay = parse_double(o->decay, "decay");
-      if (!o->frequency.empty()) s.frequency = parse_double(o->frequency, "frequency");
-      if (!o->amplitude.empty()) s.amplitude = parse_double(o->amplitude, "amplitude");
-      if (!o->lr.empty()) s.lr = parse_double(o->lr, "lr");
-      if (!o->epochs.empty()) s.epochs = parse_integer(o->epochs, "epochs", 0, 100000000);
-      if (!o->record_every.empty()) s.record_every = parse_integer(o->record_every, "record-every", 1, 100000000);
-      s.seed = parse_seed(o->seed);
+      ex::FilterSettings s = filter_settings_of(*o, ex::filter_defaults);
       require(o->reference == "none" || o->reference == "double" || o->reference == "50", "reference",
               "'" + o->reference + "'", "none, double or 50");
       s.reference = o->reference == "none" ? ex::ReferenceCheck::none
@@ -267,14 +298,9 @@ void add_filter(CLI::App& group, std::function<void()>& action) {
       report["command"] = "overlaps filter";
       report["reproduces"] = std::string(s.rank == 1 ? "Ger & Barak 2026, Figs 1 and 5" : "Ger & Barak 2026, Fig 12") +
                              (o->activation == "linear" ? "" : " (the filter task; here with a nonlinear network)");
-      report["settings"] = {{"rank", s.rank}, {"N", s.sigma0 ? Json(nullptr) : Json(s.neurons)}, {"dt", s.dt}, {"T", s.steps},
-                            {"decay", s.decay}, {"frequency", s.frequency}, {"amplitude", s.amplitude},
-                            {"lr", s.lr}, {"network_sgd_rate", s.sigma0 ? Json(nullptr) : Json(s.lr * s.neurons)},
-                            {"epochs", s.epochs}, {"record_every", s.record_every}, {"seed", s.seed},
-                            {"reference", o->reference}, {"reference_epochs", s.reference_epochs},
-                            {"activation", o->activation}, {"readout", readout},
-                            {"vectors", o->vectors.empty() ? Json(nullptr) : Json(o->vectors)},
-                            {"sigma0", o->sigma0.empty() ? Json(nullptr) : Json(o->sigma0)}};
+      Json settings = filter_run_json(s, *o, {{"reference", o->reference}, {"reference_epochs", s.reference_epochs}});
+      settings["sigma0"] = o->sigma0.empty() ? Json(nullptr) : Json(o->sigma0);
+      report["settings"] = settings;
       report["overlaps"] = r.overlap_names;
       report["visible"] = r.visible;
       report["summary"] = json_of(r.summary);
@@ -286,6 +312,61 @@ void add_filter(CLI::App& group, std::function<void()>& action) {
   });
 }
 
+// ---- overlaps audit ---------------------------------------------------------------------
+
+void add_audit(CLI::App& group, std::function<void()>& action) {
+  auto o = std::make_shared<FilterOptions>();
+  auto learned = std::make_shared<std::string>("0.05");
+  auto permutation_seed = std::make_shared<std::string>("1");
+  auto* cmd = group.add_subcommand(
+      "audit", "train one filter run in float32, float64 and at 50 digits (plus float64 with permuted units): "
+               "per-epoch distance from the 50-digit run, predictability horizon, outcome agreement (E22-E24)");
+  set_example(*cmd, "learndyn overlaps audit --N 50 --epochs 200 --json --figure audit.png");
+  add_filter_run_options(*cmd, *o, "1.. (default 50; the 50-digit run bounds (epochs + 1) x T x N x (2R+2): 5e9 linear, 5e8 erf/tanh)",
+                         "epochs >= 0 (default 200; within the same bound)",
+                         "record epochs 0..k-1, every k-th and the last (default 1; the horizons use every epoch)");
+  cmd->add_option("--vectors", o->vectors,
+                  "initial vectors z, m (N), u, v (N x R) from an .npz or a folder of .npy files; N and --rank are theirs")
+      ->check(non_empty_path())
+      ->type_name("FILE");
+  add_decimal(*cmd, "learned", *learned, "final loss below which a run counts as learned, > 0 (default 0.05)");
+  cmd->add_option("--permutation-seed", *permutation_seed, "seed of the control's permutation of the units (default 1)")
+      ->type_name("INT");
+  add_output_options(*cmd, o->out);
+  cmd->callback([o, learned, permutation_seed, &action] {
+    action = [o, learned, permutation_seed] {
+      keep_freed_memory();
+      check_output(o->out, {});
+      ex::AuditSettings a;
+      a.run = filter_settings_of(*o, ex::audit_defaults);
+      a.learned = parse_double(*learned, "learned");
+      a.permutation_seed = parse_seed(*permutation_seed, "permutation-seed");
+      ex::validate(a);
+      const ex::AuditResult r = ex::run_audit(a);
+      Json report = Json::object();
+      report["command"] = "overlaps audit";
+      report["settings"] = filter_run_json(a.run, *o, {{"permutation_seed", a.permutation_seed}});
+      Json runs = Json::object();
+      for (const ex::AuditRun& run : r.runs)
+        runs[run.name] =
+            audit_run_json(run, Json::object(), {{"final_overlap_distance", json_number(run.final_overlap_distance)}});
+      report["summary"] = Json{{"reference", "the reference network at 50 digits"},
+                               {"float32", "the reference network at float (E22)"},
+                               {"float64", std::string("the run of overlaps filter (") +
+                                               (o->activation == "tanh" ? "the reference network at double" : "the fast network") + ")"},
+                               {"learned_threshold", a.learned},
+                               {"runs", runs},
+                               {"noise_floor", Json{{"max_parameter_distance", json_number(r.noise_floor.max_distance)},
+                                                    {"horizon_1e-6", horizon_json(r.noise_floor.horizon_1e6)},
+                                                    {"horizon_1e-2", horizon_json(r.noise_floor.horizon_1e2)}}}};
+      deliver(o->out, report, {{"table", &r.table}}, [&](const std::string& png) {
+        std::ostringstream subject;
+        subject << o->activation << " rank " << a.run.rank << " filter, N " << a.run.neurons << ", lr " << a.run.lr;
+        write_audit_figure(r.table, subject.str(), png);
+      });
+    };
+  });
+}
 
 // ---- overlaps nscaling -----------------------------------------------------------------
 
@@ -783,6 +864,7 @@ void add_overlaps_commands(CLI::App& app, std::function<void()>& action) {
   add_aba(*group, action);
   add_equivalent(*group, action);
   add_memory(*group, action);
+  add_audit(*group, action);
 }
 
 }  // namespace learndyn::cli

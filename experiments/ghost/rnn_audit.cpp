@@ -7,8 +7,8 @@
 
 #include <learndyn/common/argument_error.hpp>
 #include <learndyn/common/progress.hpp>
-#include <learndyn/common/random.hpp>
 #include <learndyn/common/scalar.hpp>
+#include <learndyn/experiments/audit.hpp>
 #include <learndyn/experiments/ghost/divergence.hpp>
 #include <learndyn/experiments/ghost/rank_one_tracking.hpp>
 #include <learndyn/oracle/to_reference.hpp>
@@ -110,29 +110,7 @@ real squared_norm(const rg::RnnParams<real>& p, bool readout) {
   return readout ? real(used + p.w_out.squaredNorm() + p.b_out * p.b_out) : used;
 }
 
-double relative(const real& distance2, const real& norm2) {
-  using std::sqrt;
-  return norm2 > 0 ? static_cast<double>(sqrt(distance2 / norm2)) : static_cast<double>(sqrt(distance2));
-}
-
-double relative_loss(double loss, const real& ref) {
-  using std::abs;
-  const real d = abs(real(loss) - ref);
-  return ref != 0 ? static_cast<double>(d / abs(ref)) : static_cast<double>(d);
-}
-
 }  // namespace
-
-std::vector<int> unit_permutation(int neurons, std::uint64_t seed) {
-  std::vector<int> p(static_cast<std::size_t>(neurons));
-  for (int i = 0; i < neurons; ++i) p[static_cast<std::size_t>(i)] = i;
-  Rng rng(seed);
-  for (int i = neurons - 1; i > 0; --i) {  // Fisher-Yates
-    const int j = static_cast<int>(rng.next() % static_cast<std::uint64_t>(i + 1));
-    std::swap(p[static_cast<std::size_t>(i)], p[static_cast<std::size_t>(j)]);
-  }
-  return p;
-}
 
 // (R43): h'_i = h_{p(i)} for every unit when every per-unit block is relabelled alike: rows of
 // M, Nm, b, W_in, w_out, and W's rows and columns (W' = P W P^T).
@@ -165,9 +143,7 @@ fg::RnnBatch permute_batch(const fg::RnnBatch& batch, const std::vector<int>& p)
 }
 
 fg::RnnNet unpermute_units(const fg::RnnNet& net, const std::vector<int>& p) {
-  std::vector<int> inverse(p.size());
-  for (std::size_t i = 0; i < p.size(); ++i) inverse[static_cast<std::size_t>(p[i])] = static_cast<int>(i);
-  return permute_units(net, inverse);
+  return permute_units(net, inverse_permutation(p));
 }
 
 double audit_work(const fg::RunSpec& s) {
@@ -224,28 +200,27 @@ AuditResult run_rnn_audit(const fg::RunSpec& s, const AuditSettings& settings) {
   // epoch e (computed before its update; the last row's is the final loss). The distances of
   // row e are taken right after update e, the losses one epoch later.
   double pd[3] = {0, 0, 0};
+  std::vector<double> by_epoch[3];  // every epoch's distances, for the horizons
   const bool readout = s.config.readout != fg::RnnReadout::latent;
-  const auto distances = [&](long e) {
+  const auto distances = [&] {
     const real norm2 = squared_norm(truth.params, readout);
     const fg::RnnNet nets[3] = {to_fast(single.params), doubled.net(), unpermute_units(permuted.net(), out.permutation)};
     for (int k = 0; k < 3; ++k) {
-      pd[k] = relative(squared_distance(truth.params, nets[k], readout), norm2);
-      AuditRun& r = out.runs[static_cast<std::size_t>(k + 1)];
-      r.max_parameter_distance = std::max(r.max_parameter_distance, pd[k]);
-      if (r.horizon_1e6 < 0 && pd[k] > 1e-6) r.horizon_1e6 = e;
-      if (r.horizon_1e2 < 0 && pd[k] > 1e-2) r.horizon_1e2 = e;
+      pd[k] = relative_distance(squared_distance(truth.params, nets[k], readout), norm2);
+      by_epoch[k].push_back(pd[k]);  // index: the epoch
     }
   };
   const auto row = [&](long e, const real& loss_ref, double l32, double l64, double lp) {
     for (double l : {static_cast<double>(loss_ref), l32, l64, lp}) require_finite_loss(l, "lr", lr_text, s.lr, e);
     if (e % settings.record_every == 0 || e == s.epochs)
       out.table.add_row({static_cast<double>(e), static_cast<double>(loss_ref), l32, l64, lp, pd[0], pd[1], pd[2],
-                         relative_loss(l32, loss_ref), relative_loss(l64, loss_ref), relative_loss(lp, loss_ref)});
+                         relative_loss_distance(l32, loss_ref), relative_loss_distance(l64, loss_ref),
+                         relative_loss_distance(lp, loss_ref)});
   };
   // The float64 run draws its own batches (it is rnn-train's run); `stream` draws the same ones
   // for the others, and the control gets them relabelled (R43).
   fg::BatchStream stream(s);
-  distances(0);
+  distances();
   for (long e = 0; e < s.epochs; ++e) {
     progress.update(static_cast<double>(e));
     if (e == s.change_epoch) {
@@ -270,7 +245,7 @@ AuditResult run_rnn_audit(const fg::RunSpec& s, const AuditSettings& settings) {
     }
     const double l64 = doubled.epoch();
     row(e, loss_ref, l32, l64, lp);
-    distances(e + 1);
+    distances();
   }
   const fg::RnnBatch evaluation = fg::evaluation_batch(s);
   const real final_ref = truth.loss(evaluation);
@@ -282,6 +257,9 @@ AuditResult run_rnn_audit(const fg::RunSpec& s, const AuditSettings& settings) {
   // at rank one the fixed points of the final latent flow (R30), counted on each run's own net.
   const fg::RnnNet final_nets[4] = {to_fast(truth.params), to_fast(single.params), doubled.net(),
                                     unpermute_units(permuted.net(), out.permutation)};
+  for (std::size_t k = 1; k < 4; ++k) {
+    out.runs[k].set_horizons(horizons_of(by_epoch[k - 1]));
+  }
   for (std::size_t k = 0; k < 4; ++k) {
     AuditRun& r = out.runs[k];
     r.final_loss = finals[k];

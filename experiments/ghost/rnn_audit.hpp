@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include <learndyn/experiments/audit.hpp>
 #include <learndyn/experiments/table.hpp>
 #include <learndyn/fast/ghost/rnn.hpp>
 
@@ -31,16 +32,10 @@ struct AuditSettings {
   std::optional<fast::ghost::RnnNet> start = std::nullopt;  // --weights, else the seeded draw
 };
 
-// One run's outcome. horizon_*: first epoch e whose parameters (after e updates) are farther
-// than 1e-6 / 1e-2 relative from the reference's; -1: never within the epochs.
-struct AuditRun {
-  std::string name;  // reference, float32, float64, float64_permuted
-  double final_loss = 0;
-  bool learned = false;
-  long fixed_points = -1;  // DA at rank 1: the latent flow's fixed points at the end (R30); else -1
-  long horizon_1e6 = -1, horizon_1e2 = -1;
-  double max_parameter_distance = 0;
-  bool outcome_agrees = true;  // learned and fixed points as the reference's
+// One run's outcome (experiments/audit.hpp), and for DA at rank 1 the latent flow's fixed
+// points at the end (R30; else -1). outcome_agrees: learned and fixed points as the reference's.
+struct AuditRun : AuditOutcome {
+  long fixed_points = -1;
 };
 
 struct AuditResult {
@@ -60,10 +55,10 @@ double audit_reference_seconds(const fast::ghost::RunSpec& spec);
 // above the bounds, learned <= 0) and naming lr when a loss diverges.
 AuditResult run_rnn_audit(const fast::ghost::RunSpec& spec, const AuditSettings& settings);
 
-// The permutation of the control (Fisher-Yates from SplitMix64 `seed`) and the network with
-// its units relabelled: unit i of the result is unit p[i] of `net` (M, Nm, b, W rows and
-// columns, W_in, w_out), and back.
-std::vector<int> unit_permutation(int neurons, std::uint64_t seed);
+// The permutation of the control (experiments/audit.hpp: Fisher-Yates from SplitMix64 `seed`)
+// and the network with its units relabelled: unit i of the result is unit p[i] of `net` (M, Nm,
+// b, W rows and columns, W_in, w_out), and back.
+using experiments::unit_permutation;
 fast::ghost::RnnNet permute_units(const fast::ghost::RnnNet& net, const std::vector<int>& p);
 fast::ghost::RnnNet unpermute_units(const fast::ghost::RnnNet& net, const std::vector<int>& p);
 // The batch the relabelled network sees: initial states and noise relabelled like the units (R43).

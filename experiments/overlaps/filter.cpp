@@ -88,17 +88,6 @@ fo::Activation order_of(ro::Activation phi) {
 
 ro::Task<double> to_reference(const fo::Task& task) { return {task.input, task.target, task.weight}; }
 
-// The N-dimensional network beside the theory: the fast trainer (linear and erf phi) or the
-// reference's BPTT at double (tanh, which the fast path does not have).
-class FilterNetwork {
- public:
-  virtual ~FilterNetwork() = default;
-  virtual double epoch(double lr) = 0;  // one SGD epoch at N lr; the loss before it
-  virtual double loss() = 0;
-  virtual Eigen::MatrixXd gram() = 0;
-  virtual fo::Network network() = 0;
-};
-
 class FastFilterNetwork final : public FilterNetwork {
  public:
   FastFilterNetwork(const fo::Model& model, const fo::Network& net, const fo::Task& task, unsigned threads)
@@ -115,25 +104,14 @@ class FastFilterNetwork final : public FilterNetwork {
 
 class ReferenceFilterNetwork final : public FilterNetwork {
  public:
-  ReferenceFilterNetwork(const ro::Model<double>& model, const fo::Network& net, const fo::Task& task)
-      : model_(model), net_{net.z, net.m, net.U, net.V}, task_(to_reference(task)) {}
-  double epoch(double lr) override {
-    const ro::NetworkGradient<double> g = ro::network_gradient(model_, net_, task_);
-    const double rate = static_cast<double>(net_.z.size()) * lr;  // the network learns at N lr
-    net_.z -= rate * g.gradient.z;
-    net_.m -= rate * g.gradient.m;
-    net_.U -= rate * g.gradient.U;
-    net_.V -= rate * g.gradient.V;
-    return g.loss;
-  }
-  double loss() override { return ro::network_loss(model_, net_, task_); }
+  ReferenceFilterNetwork(const FilterSettings& s, const fo::Network& net, const fo::Task& task) : run_(s, net, task) {}
+  double epoch(double) override { return run_.epoch(); }  // at the settings' lr
+  double loss() override { return run_.loss(); }
   Eigen::MatrixXd gram() override { return fo::gram(network()); }
-  fo::Network network() override { return {net_.z, net_.m, net_.U, net_.V}; }
+  fo::Network network() override { return {run_.net.z, run_.net.m, run_.net.U, run_.net.V}; }
 
  private:
-  ro::Model<double> model_;
-  ro::Network<double> net_;
-  ro::Task<double> task_;
+  ReferenceTraining<double> run_;
 };
 
 enum class TheoryStep { exact_map, euler, direct };
@@ -192,6 +170,18 @@ std::vector<long> recorded_epochs(long last, long every, long limit) {
 
 }  // namespace
 
+fo::Model fast_model(const FilterSettings& s) {
+  return {s.rank, s.dt, order_of(s.activation),
+          s.readout == ro::Readout::after_update ? fo::Readout::after_update : fo::Readout::before_update};
+}
+
+std::unique_ptr<FilterNetwork> make_filter_network(const FilterSettings& s, const fo::Network& start,
+                                                   const fo::Task& task) {
+  if (s.activation != ro::Activation::tanh)
+    return std::make_unique<FastFilterNetwork>(fast_model(s), start, task, s.threads);
+  return std::make_unique<ReferenceFilterNetwork>(s, start, task);
+}
+
 void require_filter_memory(const FilterSettings& s, bool json_table) {
   validate(s);
   const double rank = s.rank;
@@ -215,8 +205,7 @@ FilterResult run_filter(const FilterSettings& s) {
   const bool fast_path = s.activation != ro::Activation::tanh;
   const bool with_network = !s.sigma0.has_value();
   const fo::Activation order = order_of(s.activation);
-  const fo::Model model{s.rank, s.dt, order,
-                        s.readout == ro::Readout::after_update ? fo::Readout::after_update : fo::Readout::before_update};
+  const fo::Model model = fast_model(s);
   const ro::Model<double> reference_model{s.rank, s.dt, s.activation, s.readout};
   const fo::Task task = filter_task(s.decay, s.frequency, s.amplitude, s.dt, s.steps);
 
@@ -224,10 +213,7 @@ FilterResult run_filter(const FilterSettings& s) {
   std::unique_ptr<FilterNetwork> network;
   if (with_network) {
     result.initial = s.vectors ? *s.vectors : fo::random_network(s.neurons, s.rank, s.seed);
-    if (fast_path)
-      network = std::make_unique<FastFilterNetwork>(model, result.initial, task, s.threads);
-    else
-      network = std::make_unique<ReferenceFilterNetwork>(reference_model, result.initial, task);
+    network = make_filter_network(s, result.initial, task);
   }
   std::unique_ptr<FilterTheory> theory;
   if (fast_path)

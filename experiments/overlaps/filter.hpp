@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -76,6 +77,56 @@ struct FilterResult {
 };
 
 FilterResult run_filter(const FilterSettings& settings);
+
+// The reference network (reference/overlaps/network.hpp, BPTT O23) trained by SGD at rate
+// N lr (E13) at scalar Real, from the settings' doubles (start, dt, lr, the task's entries)
+// converted once: the tanh network of `overlaps filter` (double) and the float32 and 50-digit
+// runs of `overlaps audit` (E22).
+template <class Real>
+struct ReferenceTraining {
+  reference::overlaps::Model<Real> model;
+  reference::overlaps::Network<Real> net;
+  reference::overlaps::Task<Real> task;
+  Real rate;
+
+  ReferenceTraining(const FilterSettings& s, const fast::overlaps::Network& start, const fast::overlaps::Task& t)
+      : model{s.rank, Real(s.dt), s.activation, s.readout},
+        net{start.z.cast<Real>(), start.m.cast<Real>(), start.U.cast<Real>(), start.V.cast<Real>()},
+        task{t.input.cast<Real>(), t.target.cast<Real>(), t.weight.cast<Real>()},
+        rate(Real(static_cast<double>(start.z.size())) * Real(s.lr)) {}
+
+  // One epoch: the loss before the update, then the update.
+  Real epoch() {
+    const reference::overlaps::NetworkGradient<Real> g = reference::overlaps::network_gradient(model, net, task);
+    net.z -= rate * g.gradient.z;
+    net.m -= rate * g.gradient.m;
+    net.U -= rate * g.gradient.U;
+    net.V -= rate * g.gradient.V;
+    return g.loss;
+  }
+  Real loss() const { return reference::overlaps::network_loss(model, net, task); }
+};
+
+// The N-dimensional network `overlaps filter` trains beside the theory: the fast trainer
+// (linear and erf phi) or the reference's BPTT at double (tanh, which the fast path does not
+// have). `overlaps audit` trains the same object as its float64 run (E22).
+class FilterNetwork {
+ public:
+  virtual ~FilterNetwork() = default;
+  virtual double epoch(double lr) = 0;  // one SGD epoch at N lr; the loss before it
+  virtual double loss() = 0;
+  virtual Eigen::MatrixXd gram() = 0;
+  virtual fast::overlaps::Network network() = 0;
+};
+
+// The fast path's model of the settings (rank, dt, the activation's order, readout).
+fast::overlaps::Model fast_model(const FilterSettings& settings);
+
+// The network of `settings` (activation, readout, rank, dt, threads) from `start`, training on
+// `task`, which must outlive it.
+std::unique_ptr<FilterNetwork> make_filter_network(const FilterSettings& settings,
+                                                   const fast::overlaps::Network& start,
+                                                   const fast::overlaps::Task& task);
 
 // Refuses, before any work, settings whose estimated peak memory exceeds the budget
 // (common/memory_budget.hpp), naming the size option of the largest term: N (the network's

@@ -94,6 +94,7 @@ if [ -z "${LEARNDYN_CLI_QUICK:-}" ]; then
   check "nscaling batch-bound: estimate within 2x of the peak" within_2x overlaps nscaling --N 10,20 --seeds 1 --epochs 1 --batch 2000 --threads 2
   check "memory table-bound: estimate within 2x of the peak" within_2x overlaps memory --pairs 50 --epochs-ab 2000 --epochs-c 2000 --record-every 1 --splits 2
   check "memory batch-bound: estimate within 2x of the peak" within_2x overlaps memory --pairs 2 --batch 10000 --epochs-ab 1 --epochs-c 1 --threads 2 --splits 2 --train-pairs 1 --test-pairs 1
+  check "audit T-bound (the 50-digit BPTT's states): estimate within 2x of the peak" within_2x overlaps audit --N 100 --T 20000 --epochs 1
   check "memory-pro training-bound: estimate within 2x of the peak" within_2x ntk memory-pro --hidden 32 --batch 1000 --period 10 --iterations 1 --eval-batch 8
   check "memory-pro measurement-bound: estimate within 2x of the peak" within_2x ntk memory-pro --hidden 128 --batch 8 --period 10 --iterations 0 --eval-batch 32
   check "gain-sweep: estimate within 2x of the peak" within_2x ntk gain-sweep --hidden 32 --steps 30 --batch 1000 --train-steps 1 --eval-batch 8 --gains 1 --input-ranks 1
