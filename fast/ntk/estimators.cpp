@@ -7,6 +7,7 @@
 #include <Eigen/Eigenvalues>
 
 #include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/large_buffer.hpp>
 #include <learndyn/common/random.hpp>
 #include <learndyn/fast/ntk/kernels.hpp>
 
@@ -107,12 +108,12 @@ int orthonormalize(const double* y, std::ptrdiff_t dim, int m, double* tmp, doub
 }
 
 // Reused per-thread buffers: a fresh 12 MB probe block costs ~30 ms of page faults on the
-// (virtual) benchmark machine, measured, a third of the 32 matvecs it is used for. Slots are
-// never shared within one estimator call.
+// (virtual) benchmark machine, measured, a third of the 32 matvecs it is used for; huge-page
+// backed (common/large_buffer.hpp), so that even the first call pays one fault per 2 MB. Slots
+// are never shared within one estimator call.
 double* scratch(int slot, std::size_t size) {
-  thread_local std::vector<double> pool[5];
-  if (pool[slot].size() < size) pool[slot].resize(size);
-  return pool[slot].data();
+  thread_local LargeBuffer<double> pool[5];
+  return pool[slot].get(size);
 }
 
 void fill_rademacher(double* out, std::size_t count, std::uint64_t seed) {
@@ -210,14 +211,17 @@ Estimate operator_cosine(const SymmetricOperator& a, const SymmetricOperator& b,
   require(a.dimension == b.dimension, "operator", b.dimension, "the same dimension for A and B");
   require(probes >= 2, "probes", probes, "probes >= 2");
   const std::ptrdiff_t dim = a.dimension;
-  const std::vector<double> omega = rademacher(dim, probes, sub_seed(seed, 2));
-  std::vector<double> aw(omega.size()), bw(omega.size());
-  a.apply(omega.data(), aw.data(), probes);
-  b.apply(omega.data(), bw.data(), probes);
+  const std::size_t size = static_cast<std::size_t>(dim) * probes;
+  double* omega = scratch(0, size);
+  double* aw = scratch(1, size);
+  double* bw = scratch(2, size);
+  fill_rademacher(omega, size, sub_seed(seed, 2));
+  a.apply(omega, aw, probes);
+  b.apply(omega, bw, probes);
   Eigen::MatrixXd terms(probes, 3);  // <Aw, Bw>, ||Aw||^2, ||Bw||^2: E = <A,B>_F, ||A||^2, ||B||^2
   for (int j = 0; j < probes; ++j) {
-    const double* u = aw.data() + j * dim;
-    const double* v = bw.data() + j * dim;
+    const double* u = aw + j * dim;
+    const double* v = bw + j * dim;
     terms(j, 0) = column_dot(u, v, dim);
     terms(j, 1) = column_dot(u, u, dim);
     terms(j, 2) = column_dot(v, v, dim);
