@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <new>
 
@@ -24,35 +25,74 @@ class LargeBuffer {
   LargeBuffer() = default;
   LargeBuffer(const LargeBuffer&) = delete;
   LargeBuffer& operator=(const LargeBuffer&) = delete;
-  LargeBuffer(LargeBuffer&& o) noexcept : data_(o.data_), capacity_(o.capacity_) {
+  LargeBuffer(LargeBuffer&& o) noexcept : data_(o.data_), capacity_(o.capacity_), mapped_(o.mapped_) {
     o.data_ = nullptr;
     o.capacity_ = 0;
   }
-  ~LargeBuffer() { std::free(data_); }
+  ~LargeBuffer() { release(); }
 
   // At least `count` elements (uninitialised when the buffer grew); throws std::bad_alloc.
   T* get(std::size_t count) {
     if (count <= capacity_) return data_;
-    constexpr std::size_t huge = std::size_t(2) << 20;
     const std::size_t bytes = count * sizeof(T);
-    const std::size_t align = bytes >= huge ? huge : 64;
-    const std::size_t rounded = (bytes + align - 1) / align * align;
-    void* p = std::aligned_alloc(align, rounded);
-    if (!p) throw std::bad_alloc();
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    if (align == huge) madvise(p, rounded, MADV_HUGEPAGE);  // advice only: failure is harmless
-#endif
-    std::free(data_);
-    data_ = static_cast<T*>(p);
-    capacity_ = rounded / sizeof(T);
+    release();
+    if (bytes >= kHuge) {
+      data_ = static_cast<T*>(map_huge(bytes));
+      mapped_ = true;
+    } else {
+      data_ = static_cast<T*>(std::aligned_alloc(64, (bytes + 63) / 64 * 64));
+      if (!data_) throw std::bad_alloc();
+    }
+    capacity_ = (bytes >= kHuge ? (bytes + kHuge - 1) / kHuge * kHuge : (bytes + 63) / 64 * 64) / sizeof(T);
     return data_;
   }
   T* data() const { return data_; }
   std::size_t capacity() const { return capacity_; }
 
  private:
+  static constexpr std::size_t kHuge = std::size_t(2) << 20;
+  // A mapping of its own, 2 MB-aligned: inside malloc's heap the advice would also reach the
+  // heap's top, which malloc trims and grows again around every GEMM's temporary blocks, and
+  // each regrowth would then fault (and zero) 2 MB pages: seen as a third of Hutch++'s time.
+  static void* map_huge(std::size_t bytes) {
+    const std::size_t rounded = (bytes + kHuge - 1) / kHuge * kHuge;
+#if defined(__linux__)
+    void* raw = mmap(nullptr, rounded + kHuge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (raw == MAP_FAILED) throw std::bad_alloc();
+    const auto start = reinterpret_cast<std::uintptr_t>(raw);
+    const std::uintptr_t aligned = (start + kHuge - 1) / kHuge * kHuge;
+    if (aligned > start) munmap(raw, aligned - start);
+    const std::uintptr_t end = start + rounded + kHuge, used_end = aligned + rounded;
+    if (end > used_end) munmap(reinterpret_cast<void*>(used_end), end - used_end);
+#if defined(MADV_HUGEPAGE)
+    madvise(reinterpret_cast<void*>(aligned), rounded, MADV_HUGEPAGE);  // advice: failure is harmless
+#endif
+    return reinterpret_cast<void*>(aligned);
+#else
+    void* p = std::aligned_alloc(64, rounded);
+    if (!p) throw std::bad_alloc();
+    return p;
+#endif
+  }
+  void release() {
+    if (!data_) return;
+#if defined(__linux__)
+    if (mapped_) {
+      munmap(data_, capacity_ * sizeof(T));
+    } else {
+      std::free(data_);
+    }
+#else
+    std::free(data_);
+#endif
+    data_ = nullptr;
+    capacity_ = 0;
+    mapped_ = false;
+  }
+
   T* data_ = nullptr;
   std::size_t capacity_ = 0;
+  bool mapped_ = false;
 };
 
 }  // namespace learndyn

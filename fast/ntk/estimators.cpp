@@ -112,7 +112,7 @@ int orthonormalize(const double* y, std::ptrdiff_t dim, int m, double* tmp, doub
 // backed (common/large_buffer.hpp), so that even the first call pays one fault per 2 MB. Slots
 // are never shared within one estimator call.
 double* scratch(int slot, std::size_t size) {
-  thread_local LargeBuffer<double> pool[5];
+  thread_local LargeBuffer<double> pool[3];
   return pool[slot].get(size);
 }
 
@@ -168,14 +168,18 @@ RankEstimate hutch_plus_plus(const SymmetricOperator& a, int sketch, int residua
   require(residual >= 0, "residual", residual, "residual >= 0");
   const std::ptrdiff_t dim = a.dimension;
   const detail::Kernels& k = detail::kernels();
+  // Three blocks, each reused once dead (first touches of fresh memory are the cold cost,
+  // docs/ntk.md "Cold start"): s holds S, then SVQB's first pass, then Q C; ax holds A S, then
+  // A X; x holds X = [Q, residual probes].
   const std::size_t probe_block = static_cast<std::size_t>(dim) * std::max(sketch, residual);
+  const std::size_t wide = static_cast<std::size_t>(dim) * (sketch + residual);
   double* s = scratch(0, probe_block);
-  double* as = scratch(1, static_cast<std::size_t>(dim) * sketch);
-  double* tmp = scratch(2, static_cast<std::size_t>(dim) * sketch);
-  double* x = scratch(3, static_cast<std::size_t>(dim) * (sketch + residual));
+  double* ax = scratch(1, wide);
+  double* x = scratch(2, wide);
+  double* as = ax;
   fill_rademacher(s, static_cast<std::size_t>(dim) * sketch, sub_seed(seed, 0));
   a.apply(s, as, sketch);
-  const int rank = orthonormalize(as, dim, sketch, tmp, x);  // Q = orth(A S): X's first columns
+  const int rank = orthonormalize(as, dim, sketch, s, x);  // Q = orth(A S): X's first columns
   // X = [Q, (I - Q Q^T) Omega]: one block through A (N29).
   if (residual > 0) {
     double* omega = x + static_cast<std::size_t>(dim) * rank;
@@ -183,13 +187,12 @@ RankEstimate hutch_plus_plus(const SymmetricOperator& a, int sketch, int residua
     if (rank > 0) {
       MatrixXd c(rank, residual);
       k.transpose_multiply(x, dim, rank, omega, residual, c.data());
-      double* qc = s;  // the sketch probes are no longer needed
+      double* qc = s;  // the sketch probes and SVQB's first pass are no longer needed
       k.multiply(x, dim, rank, c.data(), residual, qc);
       for (std::size_t e = 0; e < static_cast<std::size_t>(dim) * residual; ++e) omega[e] -= qc[e];
     }
   }
-  const int m = rank + residual;
-  double* ax = scratch(4, static_cast<std::size_t>(dim) * std::max(m, 1));
+  const int m = rank + residual;  // <= sketch + residual: ax holds A X (A S is dead)
   if (m > 0) a.apply(x, ax, m);
   double head = 0, head2 = 0;
   for (int j = 0; j < rank; ++j) {

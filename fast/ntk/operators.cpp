@@ -112,13 +112,14 @@ void Ntk::apply_core(const double* in, double* out, int m) const { apply_sites(t
 void Ntk::apply_ntk(const double* in, double* out, int m) const {
   require(m >= 1, "m", m, "m >= 1 probes");
   const std::size_t size = static_cast<std::size_t>(dimension_) * m;
+  // One compact block: the core works in place (each chunk reads all rows of its own probes
+  // before it writes any, N48), so a second 12 MB block (m = 32) need not be touched.
   double* const a = scratch_a_.get(size);
-  double* const b = scratch_b_.get(size);
   std::vector<detail::CoreSite> refs;
   for (const Site& s : lin_.sites) refs.push_back({s.d, s.v.data(), s.gain.data()});
   sweep(Sweep::backward, in, false, a, true, m);  // P* (N7), into compact
-  core(refs, a, b, m);                            // K (N12')
-  sweep(Sweep::forward, b, true, out, false, m);  // P (N5), back out
+  core(refs, a, a, m);                            // K (N12'), in place
+  sweep(Sweep::forward, a, true, out, false, m);  // P (N5), back out
 }
 
 }  // namespace learndyn::fast::ntk
