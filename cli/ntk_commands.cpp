@@ -114,7 +114,7 @@ struct MetricsOptions {
   ModelOptions model;
   std::string estimator = "hutch++", sketch = "16", residual = "32", probes = "64", estimator_seed = "1",
               top_k = "0", threads = "2";
-  bool ranks = false, json = false;
+  bool ranks = false, core_cosine = false, json = false;
 };
 
 // The estimator settings, checked before any model is built (the CLI's option names; the
@@ -131,6 +131,7 @@ experiments::ntk::MetricsSettings estimator_settings(const MetricsOptions& o) {
   s.threads = parse_threads(o.threads, 2);
   s.seed = static_cast<std::uint64_t>(parse_integer(o.estimator_seed, "estimator-seed", 0, 9223372036854775807L));
   s.ranks = o.ranks;
+  s.core_cosine = o.core_cosine;
   return s;
 }
 
@@ -250,6 +251,8 @@ void add_ntk_commands(CLI::App& app, std::function<void()>& action) {
   metrics->add_option("--probes", mo->probes, "Hutchinson probes, also the cosine's (default 64)")->type_name("INT");
   metrics->add_option("--estimator-seed", mo->estimator_seed, "seed of the probes (default 1)")->type_name("INT");
   metrics->add_flag("--ranks", mo->ranks, "temporal, spatial and batch ranks (PR of the reduced operators)");
+  metrics->add_flag("--core-cosine", mo->core_cosine,
+                    "also core_cosine = cos(NTK_S, core) on --probes probes of its own (that many extra matvecs)");
   metrics->add_option("--top-k", mo->top_k, "k largest eigenvalues by Lanczos (default 0: none)")->type_name("INT");
   add_threads(*metrics, mo->threads, "2", 2);
   metrics->add_flag("--json", mo->json, "print JSON (default: name: value lines)");

@@ -23,8 +23,7 @@ Ntk::Ntk(const Model& model, const Inputs& inputs, NtkOptions options)
       kernels_(options.generic_kernels ? &detail::generic_kernels() : &detail::kernels()) {}
 
 double* Ntk::work(int chunk, std::ptrdiff_t size) const {
-  if (static_cast<std::ptrdiff_t>(work_[chunk].size()) < size) work_[chunk].resize(size);
-  return work_[chunk].data();
+  return work_[chunk].get(static_cast<std::size_t>(size));
 }
 
 const char* Ntk::kernel_name() const { return kernels_->name; }
@@ -94,17 +93,17 @@ void from_compact(const double* in, double* out, int batch, int steps, int n, in
 void Ntk::apply_sites(bool joint, const double* in, double* out, int m) const {
   require(m >= 1, "m", m, "m >= 1 probes");
   const std::size_t size = static_cast<std::size_t>(dimension_) * m;
-  scratch_a_.resize(size);
-  scratch_b_.resize(size);
-  to_compact(in, scratch_a_.data(), lin_.batch, lin_.steps, lin_.hidden, m, dimension_);
+  double* const a = scratch_a_.get(size);
+  double* const b = scratch_b_.get(size);
+  to_compact(in, a, lin_.batch, lin_.steps, lin_.hidden, m, dimension_);
   std::vector<detail::CoreSite> refs;
   if (joint) {
     refs.push_back({lin_.joint.d, lin_.joint.v.data(), lin_.joint.gain.data()});
   } else {
     for (const Site& s : lin_.sites) refs.push_back({s.d, s.v.data(), s.gain.data()});
   }
-  core(refs, scratch_a_.data(), scratch_b_.data(), m);
-  from_compact(scratch_b_.data(), out, lin_.batch, lin_.steps, lin_.hidden, m, dimension_);
+  core(refs, a, b, m);
+  from_compact(b, out, lin_.batch, lin_.steps, lin_.hidden, m, dimension_);
 }
 
 void Ntk::apply_k(const double* in, double* out, int m) const { apply_sites(false, in, out, m); }
@@ -113,13 +112,14 @@ void Ntk::apply_core(const double* in, double* out, int m) const { apply_sites(t
 void Ntk::apply_ntk(const double* in, double* out, int m) const {
   require(m >= 1, "m", m, "m >= 1 probes");
   const std::size_t size = static_cast<std::size_t>(dimension_) * m;
-  scratch_a_.resize(size);
-  scratch_b_.resize(size);
+  // One compact block: the core works in place (each chunk reads all rows of its own probes
+  // before it writes any, N48), so a second 12 MB block (m = 32) need not be touched.
+  double* const a = scratch_a_.get(size);
   std::vector<detail::CoreSite> refs;
   for (const Site& s : lin_.sites) refs.push_back({s.d, s.v.data(), s.gain.data()});
-  sweep(Sweep::backward, in, false, scratch_a_.data(), true, m);       // P* (N7), into compact
-  core(refs, scratch_a_.data(), scratch_b_.data(), m);                 // K (N12')
-  sweep(Sweep::forward, scratch_b_.data(), true, out, false, m);       // P (N5), back out
+  sweep(Sweep::backward, in, false, a, true, m);  // P* (N7), into compact
+  core(refs, a, a, m);                            // K (N12'), in place
+  sweep(Sweep::forward, a, true, out, false, m);  // P (N5), back out
 }
 
 }  // namespace learndyn::fast::ntk

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <vector>
 
+#include <learndyn/common/large_buffer.hpp>
 #include <learndyn/fast/ntk/model.hpp>
 
 namespace learndyn::fast::ntk {
@@ -48,8 +49,10 @@ class Ntk {
   std::ptrdiff_t dimension_;
   unsigned threads_;
   const detail::Kernels* kernels_;
-  mutable std::vector<double> scratch_a_, scratch_b_;
-  mutable std::vector<double> work_[2];  // per chunk: kernel workspaces, kept between calls
+  // Kept between calls, uninitialised, huge-page backed (common/large_buffer.hpp): the first
+  // block no longer pays 4 KB page faults for them (docs/ntk.md, "Cold start").
+  mutable LargeBuffer<double> scratch_a_, scratch_b_;
+  mutable LargeBuffer<double> work_[2];  // per chunk: kernel workspaces
   double* work(int chunk, std::ptrdiff_t size) const;
 };
 

@@ -131,7 +131,7 @@ def _threads(threads):
 
 
 def metrics(model, x, *, h0=None, batch_first=None, kind=None, alpha=None, target=None, estimator="exact",
-            probes=None, sketch=16, residual=32, seed=0, threads=None, ranks=False, top_k=0):
+            probes=None, sketch=16, residual=32, seed=0, threads=None, ranks=False, top_k=0, core_cosine=False):
     """Trace, Frobenius norm and participation ratio of the model's state-space NTK.
 
     The fields of ``learndyn ntk metrics --manifest M --json`` for the same model (without
@@ -160,13 +160,16 @@ def metrics(model, x, *, h0=None, batch_first=None, kind=None, alpha=None, targe
             depend on it.
         ranks: also the temporal, spatial and batch ranks (N22-N23).
         top_k: also the ``top_k`` largest eigenvalues (Lanczos, N32), 0..1000.
+        core_cosine: also ``core_cosine`` = cos(NTK_S, core) (N26; ``--core-cosine``), on
+            ``probes`` probes of its own (at least 8): that many extra NTK_S and core matvecs.
 
     Returns:
-        A dict: ``trace``, ``frobenius``, ``participation_ratio``, ``core_cosine`` (each
+        A dict: ``trace``, ``frobenius``, ``participation_ratio`` (each
         ``{"value", "standard_error"}``; the errors are 0 for ``exact``), ``estimator``,
         ``model`` (sizes, kind, source), ``kernels``, ``participation_ratio_of``; with
         ``exact`` also ``participation_ratio_AAstar``; ``ranks``, ``top_eigenvalues``,
-        ``alignment`` when asked for.
+        ``core_cosine`` (``{"value", "standard_error"}``), ``alignment`` when asked for (the
+        key is absent otherwise).
 
     Raises:
         ValueError: a bad argument or array, with the library's message naming it.
@@ -181,7 +184,8 @@ def metrics(model, x, *, h0=None, batch_first=None, kind=None, alpha=None, targe
         raise TypeError(f"estimator: a str ('exact', 'hutchinson' or 'hutch++'), not {type(estimator).__name__}")
     text = _core.ntk_metrics(manifest, arrays, estimator, _integer(sketch, "sketch"),
                              _integer(residual, "residual"), _integer(64 if probes is None else probes, "probes"),
-                             _integer(top_k, "top_k"), _threads(threads), _integer(seed, "seed"), bool(ranks))
+                             _integer(top_k, "top_k"), _threads(threads), _integer(seed, "seed"), bool(ranks),
+                             bool(core_cosine))
     report = json.loads(text)
     report.pop("command", None)
     return report

@@ -154,9 +154,10 @@ def without_source(report):
 @given(kind=st.sampled_from(["gru", "rnn_rate", "rnn_vanilla", "attention"]), batch=st.integers(1, 3),
        steps=st.integers(1, 4), n=st.integers(1, 4), n_in=st.integers(1, 3), bias=st.booleans(),
        extras=st.booleans(), estimator=st.sampled_from(["exact", "hutchinson", "hutch++"]),
-       seed=st.integers(0, 2**63 - 1), data_seed=st.integers(0, 2**32 - 1), ranks=st.booleans())
+       seed=st.integers(0, 2**63 - 1), data_seed=st.integers(0, 2**32 - 1), ranks=st.booleans(),
+       core_cosine=st.booleans())
 def test_metrics_equal_the_cli_manifest_bit_for_bit(tmp_path_factory, kind, batch, steps, n, n_in, bias, extras,
-                                                   estimator, seed, data_seed, ranks):
+                                                   estimator, seed, data_seed, ranks, core_cosine):
     rng = np.random.default_rng(data_seed)
     dims = (n, n + 1, 1 + n_in % 2) if kind == "attention" else None
     weights = random_arrays(rng, kind, n_in, n, bias, dims)
@@ -167,11 +168,14 @@ def test_metrics_equal_the_cli_manifest_bit_for_bit(tmp_path_factory, kind, batc
     alpha = float(rng.uniform(0.2, 1)) if recurrent and kind != "gru" else None
     path = manifest_for(tmp_path_factory.mktemp("m"), kind, weights, x, h0, alpha, target, n_in, n, dims)
     args = ["ntk", "metrics", "--manifest", path, "--estimator", estimator, "--estimator-seed", str(seed),
-            "--probes", "8", "--sketch", "4", "--residual", "6", "--top-k", "2"] + (["--ranks"] if ranks else [])
+            "--probes", "8", "--sketch", "4", "--residual", "6", "--top-k", "2"] + (["--ranks"] if ranks else []) \
+        + (["--core-cosine"] if core_cosine else [])
     want = cli_json(*args)
     got = learndyn.ntk.metrics(weights, x, h0=h0, kind=kind, alpha=alpha, target=target, estimator=estimator,
-                               seed=seed, probes=8, sketch=4, residual=6, top_k=2, ranks=ranks)
+                               seed=seed, probes=8, sketch=4, residual=6, top_k=2, ranks=ranks,
+                               core_cosine=core_cosine)
     assert got["model"]["source"] == "python"
+    assert ("core_cosine" in got) == core_cosine  # opt-in: absent unless asked for
     assert without_source(got) == without_source(want)
 
 

@@ -11,12 +11,20 @@ close() {  # close A B RELTOL
 }
 
 # --- metrics: exit 0, fields ------------------------------------------------------------------
-run ntk metrics --json --ranks --top-k 2
+run ntk metrics --json --ranks --top-k 2 --core-cosine
 check "metrics exits 0" test "$rc" = 0
 for key in '["trace"]' '["frobenius"]' '["participation_ratio"]' '["core_cosine"]' '["ranks"]["temporal"]' \
            '["ranks"]["spatial"]' '["ranks"]["batch"]' '["top_eigenvalues"][1]'; do
   check "field $key" test -n "$(value "$key" 2>/dev/null)"
 done
+with_cosine="$out"
+# core_cosine is opt-in (its own probes: as many extra matvecs): absent without the flag, and
+# every other field the same bytes.
+run ntk metrics --json --ranks --top-k 2
+check "no core_cosine field without --core-cosine" python3 -c "
+import json, sys; a, b = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+ok = 'core_cosine' not in a and a == {k: v for k, v in b.items() if k != 'core_cosine'}
+sys.exit(0 if ok else 1)" "$out" "$with_cosine"
 
 # --- Hutch++ is exact when the sketch spans the state space (N = 2*3*2 = 12 <= 16) (N29) -------
 tiny=(--model gru --hidden 2 --inputs 1 --batch 2 --steps 3)
@@ -146,7 +154,7 @@ check "torch-layout GRU: exits 0" test "$rc" = 0
 check "torch-layout GRU: tr NTK_S = ||dh/dtheta||^2 (finite differences)" close "$(value '["trace"]')" "$(cat "$scratch/torch/trace.txt")" 1e-6
 
 # --- self-attention + MLP (--model attention, proofs/ntk.md N41-N47) ---------------------------
-run ntk metrics --model attention --json --ranks --top-k 2
+run ntk metrics --model attention --json --ranks --top-k 2 --core-cosine
 check "attention metrics exits 0" test "$rc" = 0
 check "attention: kind and every metrics field" python3 -c "
 import json, sys; d = json.loads(sys.argv[1])
