@@ -4,9 +4,9 @@
 #include <cmath>
 #include <limits>
 #include <map>
-#include <thread>
 
 #include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/parallel.hpp>
 #include <learndyn/experiments/ghost/divergence.hpp>
 #include <learndyn/experiments/ghost/rnn_train.hpp>
 
@@ -45,8 +45,7 @@ SweepResult run_rnn_sweep(const SweepSettings& o) {
     const auto largest = std::max_element(out.specs.begin(), out.specs.end(), [](const fg::RunSpec& a, const fg::RunSpec& b) {
       return fg::run_memory_bytes(a) < fg::run_memory_bytes(b);
     });
-    const unsigned threads = o.threads == 0 ? std::max(1u, std::thread::hardware_concurrency()) : o.threads;
-    const double concurrent = std::min<double>(threads, static_cast<double>(out.specs.size()));
+    const double concurrent = parallel_workers(out.specs.size(), o.threads);  // train_runs: one run a chunk
     require_run_memory(*largest, concurrent, static_cast<double>(out.specs.size()));
   }
   const std::vector<fg::RunResult> results = fg::train_runs(out.specs, o.threads, o.start ? &*o.start : nullptr);

@@ -24,7 +24,7 @@ struct MetricsSettings {
   int probes = 64;                    // Hutchinson's probes, also the cosine's (at least 8)
   int top_k = 0;                      // Lanczos eigenvalues (0: none)
   bool ranks = false;                 // temporal, spatial and batch ranks
-  unsigned threads = 2;               // 0..2 (0: hardware concurrency capped at 2)
+  unsigned threads = 0;               // workers, 0..256 (0: every available core)
   std::uint64_t seed = 1;             // of the probes
 };
 
