@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The parallel layer on a loaded machine (proofs/common.md C10; docs/development.md, "Threads"):
+# The parallel layer on a loaded machine (proofs/common.md C13; docs/development.md, "Threads"):
 # runs one command with the default threads (every core), with --threads 1 and with --threads 8,
 # first on the machine as it is, then beside two busy loops (`yes > /dev/null`, the machine's
 # two cores taken), and prints the wall seconds of each, the ratio default / --threads 1 side by

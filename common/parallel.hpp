@@ -1,4 +1,4 @@
-// The one parallel layer of learndyn (proofs/common.md C10): every multi-threaded path of fast/
+// The one parallel layer of learndyn (proofs/common.md C13): every multi-threaded path of fast/
 // and experiments/ runs its loop through parallel_for or parallel_reduce here. The reference
 // never needs threads.
 //
@@ -6,7 +6,7 @@
 // chunk)), whatever the thread count. The thread count only decides how many workers take
 // chunks, and a reduction combines its per-chunk partials on the calling thread in chunk order,
 // so a result is bit-identical for any thread count, including counts above the machine's cores
-// (C10). Underneath is oneTBB (Debian's libtbb-dev): its workers sleep instead of spinning when
+// (C13). Underneath is oneTBB (Debian's libtbb-dev): its workers sleep instead of spinning when
 // there is no work, a caller takes chunks itself instead of waiting for a descheduled worker,
 // nested loops (a sweep whose items run threaded trainers) compose, and an exception of a chunk
 // reaches the caller. Its headers stay out of this one: only parallel.cpp includes them.
@@ -37,7 +37,7 @@ unsigned resolve_threads(unsigned requested);
 unsigned threads_from_environment();
 
 // The fixed split of n items into chunks of `chunk` items (the last one shorter): it depends
-// on the sizes only, never on the thread count (C10).
+// on the sizes only, never on the thread count (C13).
 struct Chunking {
   std::size_t items = 0, chunk = 1;
   Chunking(std::size_t items_, std::size_t chunk_) : items(items_), chunk(chunk_ == 0 ? 1 : chunk_) {}
@@ -89,7 +89,7 @@ void parallel_for_each(std::size_t n, unsigned threads, Body&& body) {
 
 // The deterministic reduction: partial(lo, hi) of every chunk, computed concurrently, then
 // combine(accumulator, partial) on the calling thread in chunk order, starting from `init`. The
-// same chunks, the same order: the same bytes for any thread count (C10).
+// same chunks, the same order: the same bytes for any thread count (C13).
 template <class T, class Partial, class Combine>
 T parallel_reduce(const Chunking& chunking, unsigned threads, T init, Partial&& partial, Combine&& combine) {
   std::vector<std::optional<T>> partials(chunking.count());

@@ -153,7 +153,7 @@ PaddedRuns pad_runs(const std::vector<double>& eps0, const std::vector<double>& 
 }
 
 // The chunks of the thread layer: 64 SIMD vectors' worth of runs, by size only (proofs/common.md
-// C10). Runs are independent lanes, so a run's result does not depend on its chunk either.
+// C13). Runs are independent lanes, so a run's result does not depend on its chunk either.
 Chunking run_chunks(const PaddedRuns& runs) { return Chunking(runs.eps.size(), 64 * runs.lanes); }
 
 void validate_runs(const GradientDescentBatch& batch, long epochs) {

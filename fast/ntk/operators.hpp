@@ -4,7 +4,7 @@
 // through each sweep step as one GEMM (rows = batch x probes) and through the core as two GEMMs
 // per site. Work is split into at most kNtkChunks chunks of a size fixed by the batch (the
 // sweeps) or the probe count (the core) alone, run by the parallel layer (common/parallel.hpp),
-// so results are bit-identical for any thread count (proofs/ntk.md N40, common.md C10).
+// so results are bit-identical for any thread count (proofs/ntk.md N40, common.md C13).
 #pragma once
 
 #include <cstddef>
