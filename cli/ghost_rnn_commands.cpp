@@ -334,7 +334,7 @@ void add_rnn_sweep(CLI::App& ghost, std::function<void()>& action) {
   auto rates = std::make_shared<std::string>("1e-4,1e-1,30");
   auto seeds = std::make_shared<std::string>();
   auto ranks = std::make_shared<std::string>();
-  auto threads = std::make_shared<std::string>("0");
+  auto threads = std::make_shared<std::string>();
   auto curve_every = std::make_shared<std::string>("0");
   auto* cmd = ghost.add_subcommand("rnn-sweep",
       "final loss against the learning rate over seeds and ranks (Fig. 6A; 6B with several ranks)");

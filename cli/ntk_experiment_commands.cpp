@@ -46,7 +46,7 @@ struct MemoryProOptions {
   Output out;
   std::string model = "gru", hidden = "32", period = "15", noise = "0.1414213562373095", batch = "32",
               iterations = "300", record_every = "50", eval_batch = "8", lr = "0.05", clip = "1", alpha = "0.7",
-              gain_collapse, gain_learn, probes = "16", seed = "0", threads = "2";
+              gain_collapse, gain_learn, probes = "16", seed = "0", threads;
   EstimatorOptions estimator;
 };
 
@@ -73,7 +73,7 @@ ex::MemoryProConfig memory_pro_config(const MemoryProOptions& o) {
   parse_estimator(o.estimator, c.ranks);
   c.ranks.cosine_probes = static_cast<int>(parse_integer(o.probes, "probes", 2, 4096));
   c.seed = parse_seed(o.seed, "seed");
-  c.threads = parse_threads(o.threads, 2);
+  c.threads = parse_threads(o.threads);
   ex::validate(c);
   return c;
 }
@@ -166,7 +166,7 @@ struct GainSweepOptions {
   Output out;
   std::string hidden = "32", steps = "40", inputs = "16", batch = "32", eval_batch = "8", train_steps = "50",
               gains = "0.25,0.75,1.25,1.75,2.25,2.75", input_ranks = "1,2,4,8,16", lr = "0.05", clip = "1", seed = "0",
-              threads = "2";
+              threads;
   EstimatorOptions estimator;
 };
 
@@ -186,7 +186,7 @@ ex::GainSweepConfig gain_sweep_config(const GainSweepOptions& o) {
   c.clip = parse_double(o.clip, "clip");
   parse_estimator(o.estimator, c.ranks);
   c.seed = parse_seed(o.seed, "seed");
-  c.threads = parse_threads(o.threads, 2);
+  c.threads = parse_threads(o.threads);
   ex::validate(c);
   return c;
 }
@@ -270,7 +270,7 @@ void add_ntk_experiment_commands(CLI::App& app, std::function<void()>& action) {
   add_estimator_options(*mp, mo->estimator);
   mp->add_option("--probes", mo->probes, "probes of the core cosine, 2..4096 (default 16)")->type_name("INT");
   add_seed(*mp, mo->seed);
-  add_threads(*mp, mo->threads, "2", 2);
+  add_threads(*mp, mo->threads);
   add_output_options(*mp, mo->out, "history (default) | outputs");
   auto mshard = std::make_shared<ShardOption>();
   add_shard_option(*mp, *mshard);
@@ -294,7 +294,7 @@ void add_ntk_experiment_commands(CLI::App& app, std::function<void()>& action) {
   add_decimal(*gs, "clip", go->clip, "global gradient-norm clip >= 0, 0 = none (default 1)");
   add_estimator_options(*gs, go->estimator);
   add_seed(*gs, go->seed);
-  add_threads(*gs, go->threads, "2", 2);
+  add_threads(*gs, go->threads);
   add_output_options(*gs, go->out, "grid (the only one; default)");
   auto gshard = std::make_shared<ShardOption>();
   add_shard_option(*gs, *gshard);

@@ -173,7 +173,7 @@ void filter_figure(const ex::FilterResult& r, const ex::FilterSettings& s, const
 // threads options).
 struct FilterOptions {
   std::string rank, neurons, dt, steps, decay, frequency, amplitude, lr, epochs, record_every,
-              seed = "0", reference = "none", reference_epochs = "100", threads = "0", activation = "linear",
+              seed = "0", reference = "none", reference_epochs = "100", threads, activation = "linear",
               readout, vectors, save_vectors, sigma0;
   Output out;
 };
@@ -412,7 +412,7 @@ void add_nscaling(CLI::App& group, std::function<void()>& action) {
   struct Options {
     std::string neurons = "100,200,400,800,1600,3200", seeds = "8", epochs = "50", record_every = "10",
                 lr = "5e-2", dt = "0.025", t_max = "20", batch = "10", init = "balanced", stepper = "exact",
-                seed = "0", threads = "0";
+                seed = "0", threads;
     bool no_control = false;
     Output out;
   };
@@ -546,7 +546,7 @@ void add_aba(CLI::App& group, std::function<void()>& action) {
   struct Options {
     std::string optimizer = "sgd", neurons, dt = "0.05", steps = "400", decay_a = "0.2", decay_b = "0.4",
                 lr, phases, noise = "0.1", noise_lr_factor = "2", start, beta1 = "0.9", beta2 = "0.999",
-                eps = "1e-8", record_every = "10", seed = "0", threads = "1", vectors, save_vectors;
+                eps = "1e-8", record_every = "10", seed = "0", threads, vectors, save_vectors;
     Output out;
   };
   auto o = std::make_shared<Options>();
@@ -673,7 +673,7 @@ void add_equivalent(CLI::App& group, std::function<void()>& action) {
   struct Options {
     std::string neurons, dt = "0.05", steps = "400", decay = "0.2", lr = "5e-3", epochs = "300",
                 record_every = "1", uu = "2.048", mu = "0.8", input_std = "1", state_noise = "0.5", seed = "0",
-                threads = "0", vectors, save_vectors;
+                threads, vectors, save_vectors;
     Output out;
   };
   auto o = std::make_shared<Options>();
@@ -792,7 +792,7 @@ void add_memory(CLI::App& group, std::function<void()>& action) {
   struct Options {
     std::string pairs = "10", batch = "32", epochs_ab = "10000", epochs_c = "10000", lr_ab = "0.01", lr_c = "1e-3",
                 stepper = "exact", splits = "50", train_pairs = "8", test_pairs = "2", feature_noise = "0.3",
-                record_every = "100", seed = "0", threads = "0";
+                record_every = "100", seed = "0", threads;
     Output out;
   };
   auto o = std::make_shared<Options>();

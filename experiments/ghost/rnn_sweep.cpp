@@ -4,9 +4,9 @@
 #include <cmath>
 #include <limits>
 #include <map>
-#include <thread>
 
 #include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/parallel.hpp>
 #include <learndyn/experiments/ghost/divergence.hpp>
 #include <learndyn/experiments/ghost/rnn_train.hpp>
 
@@ -53,8 +53,7 @@ SweepResult run_rnn_sweep(const SweepSettings& o) {
     const auto largest = std::max_element(todo.begin(), todo.end(), [](const fg::RunSpec& a, const fg::RunSpec& b) {
       return fg::run_memory_bytes(a) < fg::run_memory_bytes(b);
     });
-    const unsigned threads = o.threads == 0 ? std::max(1u, std::thread::hardware_concurrency()) : o.threads;
-    const double concurrent = std::min<double>(threads, static_cast<double>(todo.size()));
+    const double concurrent = parallel_workers(todo.size(), o.threads);  // train_runs: one run a chunk
     require_run_memory(*largest, concurrent, static_cast<double>(todo.size()));
   }
   std::vector<fg::RunResult> trained;

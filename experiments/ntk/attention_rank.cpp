@@ -7,6 +7,7 @@
 
 #include <learndyn/common/argument_error.hpp>
 #include <learndyn/common/memory_budget.hpp>
+#include <learndyn/common/parallel.hpp>
 #include <learndyn/experiments/ntk/metrics_memory.hpp>
 #include <learndyn/fast/ntk/estimators.hpp>
 
@@ -75,7 +76,7 @@ void validate(const AttentionRankConfig& c) {
   require(c.steps >= 1 && c.steps <= 4096, "steps", c.steps, "1..4096");
   require(c.sketch >= 1 && c.sketch <= 4096, "sketch", c.sketch, "1..4096");
   require(c.residual >= 0 && c.residual <= 4096, "residual", c.residual, "0..4096");
-  require(c.threads <= 2, "threads", c.threads, "0..2 (0: every core, at most 2)");
+  require(c.threads <= kMaxThreads, "threads", c.threads, "0..256 (0: every available core)");
   require(static_cast<double>(c.batch) * c.steps * c.steps <= 5e7, "steps", c.steps, "B T^2 <= 5e7 attention weights");
   for (long da : c.attentions) {
     fn::AttentionShape shape;

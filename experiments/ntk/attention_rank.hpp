@@ -22,7 +22,7 @@ struct AttentionRankConfig {
   int mlp = 128, outputs = 1, batch = 4, steps = 50;
   bool spatial = false, overall = false;
   int sketch = 16, residual = 32;  // Hutch++ probes for `overall`
-  unsigned threads = 2;            // 0..2, 0 = every core (at most 2): results do not depend on it
+  unsigned threads = 0;            // workers, 0 = every available core: results do not depend on it
   SweepContext* sweep = nullptr;   // --shard / merge (experiments/sweep.hpp): the items are the rows
 };
 

@@ -36,7 +36,7 @@ struct MemoryProConfig {
   double alpha = 0.7, learning_rate = 0.05, clip = 1.0;
   double gain_collapse = 1.0, gain_learn = 3.0;  // recurrent-weight scales of networks 1 and 2
   std::uint64_t seed = 0;
-  unsigned threads = 2;
+  unsigned threads = 0;
   RankOptions ranks;
   SweepContext* sweep = nullptr;  // --shard / merge (experiments/sweep.hpp): the items are the two networks
 };

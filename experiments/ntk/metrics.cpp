@@ -8,6 +8,7 @@
 #include <learndyn/common/argument_error.hpp>
 #include <learndyn/common/decimal.hpp>
 #include <learndyn/common/memory_budget.hpp>
+#include <learndyn/common/parallel.hpp>
 #include <learndyn/fast/ntk/estimators.hpp>
 #include <learndyn/fast/ntk/operators.hpp>
 
@@ -117,7 +118,7 @@ MetricsSettings metrics_settings(const std::string& estimator, long long sketch,
   require_integer(residual, "residual", 0, 4096);
   require_integer(probes, "probes", 2, 100000);
   require_integer(top_k, "top_k", 0, 1000);
-  require_integer(threads, "threads", 0, 2);
+  require_integer(threads, "threads", 0, kMaxThreads);
   require_integer(seed, "seed", 0, 9223372036854775807LL);
   MetricsSettings s;
   s.estimator = estimator;

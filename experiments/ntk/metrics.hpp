@@ -27,7 +27,7 @@ struct MetricsSettings {
   // cos(NTK_S, core) (N26) on `probes` probes of its own (at least 8): as many extra NTK_S
   // matvecs as the estimate, and as many core matvecs, so it is asked for (--core-cosine);
   // without it the report has no core_cosine field.
-  unsigned threads = 2;               // 0..2 (0: hardware concurrency capped at 2)
+  unsigned threads = 0;               // workers, 0..256 (0: every available core)
   std::uint64_t seed = 1;             // of the probes
   bool core_cosine = false;
 };

@@ -49,7 +49,7 @@ struct AbaSettings {
   double theta2_uu = 2.048, theta2_mu = 0.8;
   long record_every = 10;
   std::uint64_t seed = 0;
-  unsigned threads = 1;
+  unsigned threads = 0;
   // The network's initial vectors, used as they are (rank 1, N = neurons; start_theta2 is not
   // applied); none: fo::random_network, then theta2 if start_theta2.
   std::optional<fo::Network> vectors;

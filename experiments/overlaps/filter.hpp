@@ -42,7 +42,7 @@ struct FilterSettings {
   std::uint64_t seed = 0;   // the network's initial vectors (fo::random_network)
   ReferenceCheck reference = ReferenceCheck::none;
   long reference_epochs = 100;
-  unsigned threads = 0;     // the network's threads (0: automatic; results do not depend on it)
+  unsigned threads = 0;     // the network's workers (0: every available core; results do not depend on it)
   reference::overlaps::Activation activation = reference::overlaps::Activation::linear;
   reference::overlaps::Readout readout = reference::overlaps::Readout::after_update;
   // The network's initial vectors (N and rank are theirs); none: fast::overlaps::random_network.

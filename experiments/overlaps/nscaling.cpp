@@ -4,11 +4,11 @@
 #include <cmath>
 #include <functional>
 #include <limits>
-#include <mutex>
 #include <optional>
 
 #include <learndyn/common/argument_error.hpp>
 #include <learndyn/common/memory_budget.hpp>
+#include <learndyn/common/parallel.hpp>
 #include <learndyn/common/progress.hpp>
 #include <learndyn/experiments/overlaps/networks.hpp>
 #include <learndyn/experiments/overlaps/support.hpp>
@@ -115,7 +115,7 @@ void require_nscaling_memory(const NScalingSettings& s, bool json_table) {
   for (int n : s.neurons)
     for (int j = 0; j < s.seeds; ++j) sizes.push_back(n);
   std::sort(sizes.begin(), sizes.end(), std::greater<>());
-  const unsigned threads = parallel_workers(static_cast<int>(sizes.size()), s.threads);
+  const unsigned threads = parallel_workers(sizes.size(), s.threads);
   double networks = 0;
   for (unsigned k = 0; k < threads; ++k) networks += (32.0 + 2 * 72) * sizes[k];
   const double batches = threads * 260.0 * s.task.batch * static_cast<double>(duration_steps(s.task.t_max, s.task.dt));
@@ -154,13 +154,10 @@ NScalingResult run_nscaling(const NScalingSettings& s) {
                     render_count(static_cast<double>(order.size())) + " runs, " + render_count(neuron_steps) +
                         " neuron-steps",
                     seconds);
-  std::mutex progress_lock;
-  int runs_done = 0;
   try {
-    parallel_for(static_cast<int>(order.size()), s.threads, [&](int k) {
+    parallel_for_each(order.size(), s.threads, [&](std::size_t k) {
       run_one(s, runs[order[k]]);
-      const std::lock_guard<std::mutex> lock(progress_lock);
-      progress.update(++runs_done);
+      progress.advance();
     });
   } catch (const ArgumentError& e) {
     // A diverging run makes the overlaps non-finite and the theory then refuses its own Sigma,

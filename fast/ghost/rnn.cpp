@@ -6,10 +6,9 @@
 #include <atomic>
 #include <cmath>
 #include <limits>
-#include <system_error>
-#include <thread>
 
 #include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/parallel.hpp>
 #include <learndyn/common/progress.hpp>
 #include <learndyn/common/random.hpp>
 #include <learndyn/fast/ghost/rnn_kernels.hpp>
@@ -731,38 +730,13 @@ RunResult train_run(const RunSpec& spec, const RnnNet& start) { return train(spe
 
 std::vector<RunResult> train_runs(const std::vector<RunSpec>& specs, unsigned threads, const RnnNet* start) {
   for (const RunSpec& s : specs) validate(s);
-  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-  threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, specs.size())));
   std::vector<RunResult> results(specs.size());
-  std::atomic<std::size_t> next{0};
-  std::exception_ptr failure;
-  std::atomic<bool> failed{false};
-  std::atomic<std::size_t> finished{0};
   Progress progress("training runs", "run", static_cast<double>(specs.size()));
-  const std::thread::id reporter = std::this_thread::get_id();
-  const auto worker = [&] {
-    for (std::size_t i = next++; i < specs.size() && !failed; i = next++) {
-      try {
-        results[i] = start ? train_run(specs[i], *start) : train_run(specs[i]);
-      } catch (...) {
-        if (!failed.exchange(true)) failure = std::current_exception();
-      }
-      ++finished;
-      if (std::this_thread::get_id() == reporter) progress.update(static_cast<double>(finished));  // one reporting thread
-    }
-  };
-  // The runs are a shared queue, so fewer workers give the same results: when the system
-  // cannot start another thread (address space, process limits), the team works short-handed
-  // instead of letting ~vector meet a joinable std::thread (std::terminate).
-  std::vector<std::thread> team;
-  team.reserve(threads);
-  try {
-    for (unsigned t = 1; t < threads; ++t) team.emplace_back(worker);
-  } catch (const std::system_error&) {
-  }
-  worker();
-  for (std::thread& t : team) t.join();
-  if (failure) std::rethrow_exception(failure);
+  // One run a chunk: runs are independent, so the results do not depend on the thread count.
+  parallel_for_each(specs.size(), threads, [&](std::size_t i) {
+    results[i] = start ? train_run(specs[i], *start) : train_run(specs[i]);
+    progress.advance();
+  });
   return results;
 }
 

@@ -35,6 +35,7 @@
 #include <learndyn/common/integer.hpp>
 #include <learndyn/common/memory_budget.hpp>
 #include <learndyn/common/npy.hpp>
+#include <learndyn/common/parallel.hpp>
 #include <learndyn/common/scalar.hpp>
 #include <learndyn/common/arrays.hpp>
 #include <learndyn/experiments/ghost/rnn_options.hpp>
@@ -356,7 +357,7 @@ class NtkOperator {
  public:
   NtkOperator(const std::string& manifest, const py::dict& arrays, const std::string& part, long long threads)
       : problem_(problem_of(manifest, arrays)), part_(part) {
-    learndyn::require(threads >= 0 && threads <= 2, "threads", threads, "an integer with 0 <= threads <= 2");
+    learndyn::require(threads >= 0 && threads <= learndyn::kMaxThreads, "threads", threads, "an integer with 0 <= threads <= 256");
     const fn::NtkOptions options{static_cast<unsigned>(threads)};
     if (const auto* a = std::get_if<en::AttentionProblem>(&problem_))
       en::require_attention_size(a->model.shape, a->inputs.batch, a->inputs.steps);
@@ -732,6 +733,8 @@ PYBIND11_MODULE(_core, m) {
   });
   m.attr("version") = LEARNDYN_VERSION;
   m.attr("working_digits") = kWorkingDigits;
+  // threads=None in the Python API: LEARNDYN_NUM_THREADS, else 0 (every core), as the CLI.
+  m.def("threads_from_environment", [] { return learndyn::threads_from_environment(); });
   m.def("critical_rate", &critical_rate, py::arg("T"), py::arg("Tr"), py::arg("normalise"), py::arg("digits"));
   m.def("loss", &loss, py::arg("T"), py::arg("Tr"), py::arg("eps"), py::arg("beta"), py::arg("xth"),
         py::arg("digits"));

@@ -189,15 +189,28 @@ def test_batch_first_false_transposes_x_and_target_and_kind_is_read_from_the_arr
     assert got == want
 
 
-def test_same_seed_same_result_with_one_or_two_threads():
+def test_same_seed_same_result_for_any_thread_count():
     module = gru(3, 8, seed=12)
     x = np.random.default_rng(13).standard_normal((4, 10, 3))
     one = learndyn.ntk.metrics(module, x, estimator="hutch++", threads=1, seed=5)
-    assert one == learndyn.ntk.metrics(module, x, estimator="hutch++", threads=2, seed=5)
+    for threads in (2, 3, 8):
+        assert one == learndyn.ntk.metrics(module, x, estimator="hutch++", threads=threads, seed=5)
     assert one != learndyn.ntk.metrics(module, x, estimator="hutch++", threads=2, seed=6)
     v = np.random.default_rng(14).standard_normal((4 * 10 * 8, 5))
-    np.testing.assert_array_equal(learndyn.ntk.Operator(module, x, threads=1).matmat(v),
-                                  learndyn.ntk.Operator(module, x, threads=2).matmat(v))
+    for threads in (2, 8):
+        np.testing.assert_array_equal(learndyn.ntk.Operator(module, x, threads=1).matmat(v),
+                                      learndyn.ntk.Operator(module, x, threads=threads).matmat(v))
+
+
+def test_threads_none_reads_LEARNDYN_NUM_THREADS(monkeypatch):
+    module = gru(3, 4, seed=2)
+    x = np.random.default_rng(3).standard_normal((2, 3, 3))
+    one = learndyn.ntk.metrics(module, x, estimator="hutchinson", probes=4, threads=1, seed=5)
+    monkeypatch.setenv("LEARNDYN_NUM_THREADS", "8")
+    assert one == learndyn.ntk.metrics(module, x, estimator="hutchinson", probes=4, seed=5)
+    monkeypatch.setenv("LEARNDYN_NUM_THREADS", "two")
+    with pytest.raises(ValueError, match="invalid LEARNDYN_NUM_THREADS = 'two'"):
+        learndyn.ntk.metrics(module, x, estimator="hutchinson", probes=4, seed=5)
 
 
 def test_concurrent_calls_on_one_operator_are_serialised_and_equal_the_serial_result():
@@ -265,7 +278,7 @@ def test_bad_input_is_a_value_error_naming_the_parameter():
     cases = [
         (dict(estimator="lanczos"), r"invalid estimator = 'lanczos': allowed hutch\+\+, hutchinson or exact"),
         (dict(estimator="hutchinson", probes=1), "invalid probes = 1: allowed an integer with 2 <= probes"),
-        (dict(threads=3), "invalid threads = 3"),
+        (dict(threads=257), "invalid threads = 257"),
         (dict(seed=-1), "invalid seed = -1"),
         (dict(top_k=10**30), "invalid top_k"),
         (dict(h0=np.zeros((3, 4))), r"h0.*is not \(B, hidden\)"),

@@ -38,6 +38,8 @@ check "hutch++ PR exact on rank <= sketch" close "$(value '["participation_ratio
 run ntk metrics --json --estimator-seed 5 --threads 1; a="$out"
 run ntk metrics --json --estimator-seed 5 --threads 2; b="$out"
 check "1 and 2 threads give the same output" test "$a" = "$b"
+run ntk metrics --json --estimator-seed 5 --threads 8; b="$out"
+check "1 and 8 threads give the same output" test "$a" = "$b"
 run ntk metrics --json --estimator-seed 6; c="$out"
 check "another probe seed gives another estimate" test "$a" != "$c"
 
@@ -172,6 +174,8 @@ sys.exit(0 if all(close(e[k]['value'], h[k]['value']) for k in ('trace', 'partic
 run ntk metrics --model attention --json --estimator-seed 5 --threads 1; a="$out"
 run ntk metrics --model attention --json --estimator-seed 5 --threads 2; b="$out"
 check "attention: 1 and 2 threads give the same output" test "$a" = "$b"
+run ntk metrics --model attention --json --estimator-seed 5 --threads 3; b="$out"
+check "attention: 1 and 3 threads give the same output" test "$a" = "$b"
 
 # export -> manifest round trip; at this tiny size the small-product path once made 1 and 2
 # threads differ in the last bit (fast/ntk/attention_kernels_avx2.cpp), so both are compared.
@@ -261,7 +265,7 @@ bad "hidden 0" "hidden" ntk metrics --hidden 0
 bad "alpha > 1" "alpha" ntk metrics --alpha 2
 bad "estimator" "estimator" ntk metrics --estimator magic
 bad "exact too large" "estimator" ntk metrics --estimator exact --batch 100 --steps 100
-bad "threads" "threads" ntk metrics --threads 3
+bad "threads above 256" "threads" ntk metrics --threads 257
 # Sizes whose memory cannot be had are refused up front, not left to end in std::bad_alloc.
 bad "NTK work memory" "size" ntk metrics --estimator exact --hidden 4096 --inputs 1 --batch 1 --steps 1 --threads 1
 bad "input entries" "B T n_in" ntk metrics --hidden 1 --inputs 4096 --batch 100000 --steps 500

@@ -141,6 +141,12 @@ TEST(GhostRnnExperiments, SweepStatisticsAndCriticalRateAgreeWithItsRunsForAnyTh
   const eg::SweepResult two = eg::run_rnn_sweep(o);
   EXPECT_EQ(one.runs.rows, two.runs.rows);
   EXPECT_EQ(one.curves.rows, two.curves.rows);
+  for (unsigned threads : {3u, 8u}) {  // 8: more workers than the machine's cores
+    o.threads = threads;
+    const eg::SweepResult many = eg::run_rnn_sweep(o);
+    EXPECT_EQ(one.runs.rows, many.runs.rows) << "threads " << threads;
+    EXPECT_EQ(one.curves.rows, many.curves.rows) << "threads " << threads;
+  }
   ASSERT_EQ(one.runs.rows.size(), 2u * 3u * 3u);
   ASSERT_EQ(one.by_rate.rows.size(), 2u * 3u);
   EXPECT_EQ(one.curves.rows.size(), one.runs.rows.size() * 4u);  // epochs 0, 4, 8 and the last, 9

@@ -224,10 +224,12 @@ TEST(OverlapsNScaling, DeterministicAndIndependentOfThreads) {
   s.seeds = 2;
   s.threads = 1;
   const ex::NScalingResult a = ex::run_nscaling(s);
-  s.threads = 2;
-  const ex::NScalingResult b = ex::run_nscaling(s);
-  EXPECT_EQ(a.runs.rows, b.runs.rows);
-  EXPECT_EQ(a.trajectory.rows, b.trajectory.rows);
+  for (unsigned threads : {2u, 3u, 8u}) {
+    s.threads = threads;
+    const ex::NScalingResult b = ex::run_nscaling(s);
+    EXPECT_EQ(a.runs.rows, b.runs.rows) << "threads " << threads;
+    EXPECT_EQ(a.trajectory.rows, b.trajectory.rows) << "threads " << threads;
+  }
 }
 
 // The balanced initialisation of Figs 4 and 8: sigma_zu ~ sigma_vm and sigma_mu ~ sigma_zv
@@ -547,10 +549,12 @@ TEST(OverlapsMemory, DeterministicAndIndependentOfThreads) {
   s.epochs_c = 50;
   s.threads = 1;
   const ex::MemoryResult a = ex::run_memory(s);
-  s.threads = 2;
-  const ex::MemoryResult b = ex::run_memory(s);
-  EXPECT_EQ(a.trajectory.rows, b.trajectory.rows);
-  EXPECT_EQ(a.decoding.rows, b.decoding.rows);
+  for (unsigned threads : {2u, 3u, 8u}) {
+    s.threads = threads;
+    const ex::MemoryResult b = ex::run_memory(s);
+    EXPECT_EQ(a.trajectory.rows, b.trajectory.rows) << "threads " << threads;
+    EXPECT_EQ(a.decoding.rows, b.decoding.rows) << "threads " << threads;
+  }
 }
 
 TEST(OverlapsMemory, RejectsBadSettingsNamingTheParameter) {
