@@ -10,6 +10,8 @@
 #include <arb_hypgeom.h>
 #include <mpfr.h>
 
+#include <boost/multiprecision/cpp_int.hpp>
+
 #include <learndyn/common/decimal.hpp>
 
 namespace learndyn {
@@ -71,7 +73,7 @@ void set_exact(arb_ptr out, const Float& value) {
   const Float fraction = frexp(value, &exponent);  // |fraction| in [1/2, 1)
   const Float mantissa = ldexp(fraction, bits);    // an integer of at most `bits` bits
   Fmpz m;
-  const std::string digits = mantissa.str(0, std::ios_base::fixed);
+  const std::string digits = static_cast<boost::multiprecision::cpp_int>(mantissa).str();
   if (fmpz_set_str(m.v, digits.c_str(), 10) != 0) throw std::logic_error("interval: mantissa " + digits);
   arb_set_fmpz_2exp(out, m.v, Fmpz().v);
   arb_mul_2exp_si(out, out, static_cast<slong>(exponent) - bits);
