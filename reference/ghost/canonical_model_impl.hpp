@@ -1,6 +1,6 @@
 // The definitions of canonical_model.hpp's templates, included by the translation units that
 // instantiate them: canonical_model.cpp (double, real, real_hi) and, when the enclosures are
-// built, reference/ghost/enclosures.cpp (learndyn::interval; proofs/ghost.md §8).
+// built, reference/ghost/enclosures.cpp (learndyn::interval; proofs/ghost.md §9).
 #pragma once
 
 #include <cmath>

@@ -1,4 +1,4 @@
-// The ghost closed forms on the interval scalar: rigorous enclosures (proofs/ghost.md §8,
+// The ghost closed forms on the interval scalar: rigorous enclosures (proofs/ghost.md §9,
 // proofs/common.md C17).
 //
 // Every template of canonical_model.hpp and delayed_activation.hpp is instantiated for

@@ -1,7 +1,7 @@
 // Proved enclosures of the ghost closed forms (reference/ghost/enclosures.hpp, proofs/ghost.md
 // §8): the enclosure from the exact decimal inputs holds the 100-digit value of the same
 // reference at the same inputs, is narrow (<= 1e-45 relative; the per-quantity exceptions are
-// the ones proofs/ghost.md §8 states), catches a wrong formula, and refuses an undecidable branch.
+// the ones proofs/ghost.md §9 states), catches a wrong formula, and refuses an undecidable branch.
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
@@ -26,7 +26,7 @@ using learndyn::real_hi;
 using learndyn::UndecidableComparison;
 namespace rg = learndyn::reference::ghost;
 
-constexpr int required_digits = 45;  // width <= 1e-45 relative (proofs/ghost.md §8)
+constexpr int required_digits = 45;  // width <= 1e-45 relative (proofs/ghost.md §9)
 
 interval enclose(const std::string& text) { return interval::from_decimal(text, "x"); }
 real_hi point(const std::string& text) { return learndyn::parse_decimal<real_hi>(text, "x"); }
@@ -106,7 +106,7 @@ RC_GTEST_PROP(GhostEnclosures, LossAndGradientHoldTheHundredDigitValue, ()) {
   RC_ASSERT(grad.contains(grad_hi));
   RC_ASSERT(grad.proved_digits() >= required_digits || grad_hi == 0);
   // (G11) i and ii are |t* - T|: the subtraction cancels, so the width is bounded relative to
-  // the larger of the loss and T (proofs/ghost.md §8), not to the loss alone.
+  // the larger of the loss and T (proofs/ghost.md §9), not to the loss alone.
   using boost::multiprecision::abs;
   const real_hi scale = std::max(abs(loss_hi), p.delay);
   RC_ASSERT(loss.width() <= real_hi("1e-45") * scale);
