@@ -56,6 +56,31 @@ TEST(Interval, DecimalIsEnclosedAsTheDecimal) {
   EXPECT_TRUE(interval::from_decimal("+2.5e-3", "eps").contains(real_hi(1) / 400));
 }
 
+// A decimal m e k is enclosed as itself: scaled by 10^-k (exactly, in the interval) it holds
+// the integer m, and the ball is a few units of 2^-192 wide.
+RC_GTEST_PROP(Interval, DecimalLiteralIsEnclosedExactly, ()) {
+  const int mantissa = *rc::gen::inRange(-999999999, 1000000000);
+  const int exponent = *rc::gen::inRange(-40, 41);
+  const std::string text = std::to_string(mantissa) + "e" + std::to_string(exponent);
+  const interval x = interval::from_decimal(text, "x");
+  const interval scale = pow(interval(10), -exponent);  // exact for exponent <= 0
+  const interval scaled = exponent <= 0 ? x * scale : x / pow(interval(10), exponent);
+  RC_ASSERT(scaled.contains(real_hi(mantissa)));
+  if (mantissa != 0) RC_ASSERT(relatively_narrow(x, real_hi("1e-56")));
+  RC_ASSERT(x.contains(learndyn::parse_decimal<real_hi>(text, "x")));  // and the 100-digit parse
+}
+
+// A double and a real are enclosed as their exact binary values: a point.
+RC_GTEST_PROP(Interval, BinaryInputsArePoints, ()) {
+  const double d = *learndyn::testing::log_uniform(-1000, 1000) * (*rc::gen::arbitrary<bool>() ? 1 : -1);
+  RC_ASSERT(interval(d).is_point());
+  RC_ASSERT(interval(d).lo() == real_hi(d));
+  const real r = real(d) / 3;  // 168 significant bits
+  RC_ASSERT(interval(r).is_point());
+  RC_ASSERT(interval(r).lo() == learndyn::convert<real_hi>(r));
+  RC_ASSERT(interval(r).hi() == learndyn::convert<real_hi>(r));
+}
+
 TEST(Interval, DecimalRejectsNonLiterals) {
   for (const char* text : {"abc", "nan", "inf", "0x1p3", "1e", ""}) {
     try {
