@@ -375,6 +375,7 @@ interval max(const interval& x, const interval& y) {
   arb_max(a(out), a(x), a(y), prec);
   return out;
 }
+bool possibly_less(const interval& x, const interval& y) { return !arb_ge(a(x), a(y)); }
 bool isnan(const interval& x) { return arf_is_nan(arb_midref(a(x))) != 0; }
 bool isinf(const interval& x) { return !isnan(x) && !arb_is_finite(a(x)); }
 bool isfinite(const interval& x) { return arb_is_finite(a(x)) != 0; }

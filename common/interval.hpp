@@ -143,6 +143,8 @@ interval fabs(const interval& x);
 // min and max as enclosures: {min(a, b) : a in x, b in y}. They never throw.
 interval min(const interval& x, const interval& y);
 interval max(const interval& x, const interval& y);
+// Some point of x is below some point of y (never throws; for numerically_less in scalar.hpp).
+bool possibly_less(const interval& x, const interval& y);
 bool isnan(const interval& x);     // the indeterminate ball
 bool isinf(const interval& x);     // an infinite point or an infinite radius
 bool isfinite(const interval& x);  // finite midpoint and radius

@@ -7,6 +7,7 @@
 #include <limits>
 
 #include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/branch.hpp>
 #include <learndyn/common/decimal.hpp>
 #include <learndyn/common/scalar.hpp>
 #include <learndyn/reference/ghost/canonical_model.hpp>
@@ -51,7 +52,8 @@ Real state(const Real& eps, const Real& t) {
   const Real t_star = escape_time(eps);
   if (!(t < t_star)) return detail::infinity<Real>();
   const Real phase = s * t;
-  if (phase * 2 < half_pi_constant<Real>()) return s * tan(phase);  // (G2)
+  // Both forms are (G2): on intervals an undecidable switch takes the first (C17).
+  if (numerically_less(Real(phase * 2), half_pi_constant<Real>())) return s * tan(phase);  // (G2)
   // tan(s t) = cot(s (t* - t)): t* - t is computed without cancellation near the pole.
   return s / tan(s * (t_star - t));
 }

@@ -192,6 +192,13 @@ TEST(GhostEnclosures, UndecidableBranchThrows) {
   const interval eps = enclose("1e-4");
   const interval t_star = rg::escape_time(eps);
   EXPECT_THROW(rg::state(eps, interval::hull(t_star.lo(), t_star.hi())), UndecidableComparison);
+  // The state's switch from tan(s t) to cot(s (t* - t)) at s t = pi/4 is numerical: both
+  // forms hold, so a t straddling it is answered, not refused (proofs/ghost.md §9).
+  const interval quarter_pi = interval::pi() / 4;
+  ASSERT_THROW((void)(quarter_pi * 2 < learndyn::half_pi_constant<interval>()), UndecidableComparison);
+  const interval x = rg::state(interval(1), quarter_pi);  // tan(pi/4) = 1
+  EXPECT_TRUE(x.contains(real_hi(1))) << x;
+  EXPECT_GE(x.proved_digits(), required_digits);
   // Decidable neighbours answer.
   EXPECT_TRUE(rg::analytic_gradient(eps_nr * (1 - interval::from_decimal("1e-40", "x")), e) == 0);
   EXPECT_TRUE(rg::analytic_gradient(eps_star * (1 + interval::from_decimal("1e-40", "x")), e) > 0);
