@@ -14,7 +14,9 @@
 //    of b, false when no point is, and throws UndecidableComparison otherwise. A branch of a
 //    formula is never taken on a guess.
 //  - A function outside its domain on part of the ball (sqrt of [-1, 1], log of [0, 1]) returns
-//    the indeterminate ball (no information, is_nan true); a comparison on it throws.
+//    the indeterminate ball (no information, isnan true); a comparison on it throws.
+//  - A branch between two formulas valid on both sides uses numerically_less (branch.hpp),
+//    which takes the first when undecidable (possibly_less below).
 //
 // Arb is hidden behind this header (storage only): users need not include arb.h.
 #pragma once
@@ -53,7 +55,8 @@ class interval {
   // A ball around the decimal literal `text` ([+-]digits[.digits][e[+-]digits], as
   // common/decimal.hpp); ArgumentError naming `parameter` otherwise.
   static interval from_decimal(std::string_view text, const std::string& parameter);
-  // The smallest ball (at precision_bits) holding both bounds; lo <= hi required.
+  // A ball holding [lo, hi] (lo <= hi), wider by up to 2^-30 of its radius: a ball's radius
+  // carries 30 bits (proofs/common.md C17).
   static interval hull(const real_hi& lo, const real_hi& hi);
   static interval pi();
   static interval positive_infinity();
