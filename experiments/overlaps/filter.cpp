@@ -211,7 +211,7 @@ void require_filter_memory(const FilterSettings& s, bool json_table) {
   const double rows = std::min<double>(static_cast<double>(s.epochs) + 1,
                                        static_cast<double>(s.record_every) + static_cast<double>(s.epochs / s.record_every) + 1);
   const double overlaps = static_cast<double>(overlap_names(s.rank, fo::Activation::linear).size());
-  const double table = rows * (11 + 3 * overlaps) * (json_table ? 100 : 67);
+  const double table = rows * ((control ? 11 : 10) + 3 * overlaps) * (json_table ? 100 : 67);
   require_memory_terms(20e6, {{network, "N", render_value(s.neurons)},  // 20 MB: the program itself
                               {task, "T", render_value(s.steps)},
                               {table, "epochs", render_value(s.epochs)}});

@@ -4,7 +4,9 @@
 // discrete map), a simultaneous Euler step of the flow (O17: the public code's step, but with
 // every overlap updated at once where the code updates them one after another), and the direct baseline
 // Gbar = I (O22); optionally the reference's adaptive (double) or extrapolation (50 digits)
-// integration of the gradient flow for a short run.
+// integration of the gradient flow for a short run. By default a second float64 network from the
+// same vectors with its units permuted (the audit's control, E22) says whether the theory's gap
+// is rounding amplified by chaotic SGD (E25).
 //
 // Every activation and readout of (O2)-(O3): linear and erf run on the fast path (network and
 // theory), tanh on the reference at double (its network's BPTT and its quadrature gain, O10).
