@@ -174,7 +174,7 @@ void filter_figure(const ex::FilterResult& r, const ex::FilterSettings& s, const
 struct FilterOptions {
   std::string rank, neurons, dt, steps, decay, frequency, amplitude, lr, epochs, record_every,
               seed = "0", reference = "none", reference_epochs = "100", threads, activation = "linear",
-              readout, vectors, save_vectors, sigma0;
+              readout, vectors, save_vectors, sigma0, rounding_control = "on";
   Output out;
 };
 
@@ -276,13 +276,21 @@ void add_filter(CLI::App& group, std::function<void()>& action) {
                   "(2R+2) x (2R+2) in the order z, v_1..v_R, m, u_1..u_R")
       ->check(non_empty_path())
       ->type_name("FILE");
+  cmd->add_option("--rounding-control", o->rounding_control,
+                  "on | off: also train the network with its units permuted (float64, the same mathematics "
+                  "summed in another order; twice the network's time and memory) and report gap_rounding and "
+                  "whether the theory gap is rounding amplified by chaotic SGD (E25; default on)")
+      ->type_name("on|off");
   add_threads(*cmd, o->threads);
   add_output_options(*cmd, o->out);
   cmd->callback([o, &action] {
     action = [o] {
       keep_freed_memory();
       check_output(o->out, {"trajectory"});
+      require(o->rounding_control == "on" || o->rounding_control == "off", "rounding-control",
+              "'" + o->rounding_control + "'", "on or off");
       ex::FilterSettings s = filter_settings_of(*o, ex::filter_defaults);
+      s.rounding_control = o->rounding_control == "on";
       require(o->reference == "none" || o->reference == "double" || o->reference == "50", "reference",
               "'" + o->reference + "'", "none, double or 50");
       s.reference = o->reference == "none" ? ex::ReferenceCheck::none
@@ -300,10 +308,12 @@ void add_filter(CLI::App& group, std::function<void()>& action) {
                              (o->activation == "linear" ? "" : " (the filter task; here with a nonlinear network)");
       Json settings = filter_run_json(s, *o, {{"reference", o->reference}, {"reference_epochs", s.reference_epochs}});
       settings["sigma0"] = o->sigma0.empty() ? Json(nullptr) : Json(o->sigma0);
+      settings["rounding_control"] = o->rounding_control;
       report["settings"] = settings;
       report["overlaps"] = r.overlap_names;
       report["visible"] = r.visible;
       report["summary"] = json_of(r.summary);
+      if (!r.theory_gap.empty()) report["summary"]["theory_gap"] = r.theory_gap;
       deliver(o->out, report, {{"trajectory", &r.trajectory}},
               [&](const std::string& png) { filter_figure(r, s, png); });
       if (!o->save_vectors.empty())

@@ -481,8 +481,6 @@ int steps_of(const RunSpec& s) {
                                   : 2 * s.input_steps + s.delay_steps + s.response_steps;
 }
 
-int inputs_of(const RunSpec& s) { return s.task == RnnTask::da ? 0 : 1; }
-
 RnnNet random_net(const RunSpec& s) { return random_net(s.neurons, s.rank, inputs_of(s), s.init, s.seed); }
 
 int trials_of(const RunSpec& s) {

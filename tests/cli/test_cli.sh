@@ -285,6 +285,28 @@ check "no partial files left" test -z "$(ls "$scratch" | grep partial)"
 run overlaps filter --N 20 --T 40 --dt 0.1 --epochs 3 --reference double --reference-epochs 2 --format json
 check "filter --reference double exits 0" test "$rc" = 0
 check "reference columns present" grep -q '"loss_reference"' <<<"$out"
+# The rounding control (E25, on by default): gap_rounding as the last column, max_gap_rounding,
+# rounding_level and the verdict theory_gap in the summary; off drops the column and the fields
+# and leaves every other byte of the CSV as it was.
+run overlaps filter "${tiny_filter[@]}" --json
+check "filter JSON: gap_rounding is the last column" python3 -c 'import json, sys; d = json.load(sys.stdin); assert d["trajectory"]["columns"][-1] == "gap_rounding"' <<<"$out"
+check "filter JSON: the summary has max_gap_rounding, rounding_level and theory_gap" python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+s = d["summary"]
+assert s["max_gap_rounding"] <= s["rounding_level"] and s["theory_gap"] == "rounding level", s
+assert d["settings"]["rounding_control"] == "on"' <<<"$out"
+run overlaps filter "${tiny_filter[@]}"
+with_control=$out
+run overlaps filter "${tiny_filter[@]}" --rounding-control off
+check "filter --rounding-control off exits 0" test "$rc" = 0
+check "filter --rounding-control off: no gap_rounding column" bash -c '! head -n1 <<<"$1" | grep -q gap_rounding' _ "$out"
+check "filter --rounding-control off: the other columns byte for byte" test "$out" = "$(sed 's/,[^,]*$//' <<<"$with_control")"
+run overlaps filter "${tiny_filter[@]}" --rounding-control off -o "$scratch/off.csv"
+check "filter --rounding-control off: no verdict" bash -c '! grep -q "theory_gap\|max_gap_rounding" <<<"$1"' _ "$out"
+run overlaps filter --N 16 --T 40 --dt 0.1 --lr 0.12 --epochs 300 -o "$scratch/chaos.csv"
+check "filter: a chaotic rate's gap is named rounding" grep -q '^  theory_gap: rounding (chaotic SGD' <<<"$out"
+bad "filter --rounding-control yes" "invalid rounding-control" overlaps filter --rounding-control yes
 run overlaps filter "${tiny_filter[@]}" -o "$scratch/no/such/dir/f.csv"
 check "unwritable data file exits 1" test "$rc" = 1
 check "unwritable data file writes nothing" test ! -e "$scratch/no/such/dir/f.csv"

@@ -187,6 +187,76 @@ TEST(OverlapsFilter, RejectsBadSettingsNamingTheParameter) {
             "reference-epochs");
 }
 
+// (E25) The rounding control: at the default rate the permuted twin stays within the rounding
+// level of the network (E1's accumulation bound, 10 (E+1)(T+N) u max(1, max|Sigma|): the twin
+// computes the same mathematics, only its N-sums in another order), and the verdict is not
+// rounding: the linear theory's gap is itself at the rounding level, erf's is closure.
+TEST(OverlapsFilter, RoundingControlIsAtTheRoundingLevelAtTheDefaultRate) {
+  namespace ro = learndyn::reference::overlaps;
+  for (const ro::Activation phi : {ro::Activation::linear, ro::Activation::erf}) {
+    ex::FilterSettings s = tiny_filter(1);
+    s.lr = ex::filter_defaults(1).lr;  // 5e-3
+    s.activation = phi;
+    if (phi == ro::Activation::erf) s.readout = ro::Readout::before_update;
+    const ex::FilterResult r = ex::run_filter(s);
+    const std::string what = phi == ro::Activation::linear ? "linear" : "erf";
+    const double level = r.summary.get("rounding_level");
+    EXPECT_LE(level, 1e-10) << what;  // 10 * 101 * 56 * 2^-53 * max(1, |Sigma|): ~6e-12 |Sigma|
+    EXPECT_LE(r.summary.get("max_gap_rounding"), level) << what;
+    EXPECT_LE(max_of(r.trajectory.column("gap_rounding")), level) << what;
+    EXPECT_EQ(r.theory_gap, phi == ro::Activation::linear ? ex::kTheoryGapRoundingLevel : ex::kTheoryGapClosure) << what;
+  }
+}
+
+// (E25) At a chaotic rate (measured: linear, N = 16, lr 0.12, 300 epochs; the exact-map gap
+// 0.22, the control's 0.28, the rounding level 3e-11) the twin separates from the network as far
+// as the exact map does: the verdict is rounding.
+TEST(OverlapsFilter, RoundingControlNamesChaoticSgd) {
+  ex::FilterSettings s = tiny_filter(1);
+  s.lr = 0.12;
+  s.epochs = 300;
+  const ex::FilterResult r = ex::run_filter(s);
+  EXPECT_GT(r.summary.get("max_gap_exact_map"), 1e-3);
+  EXPECT_GT(r.summary.get("max_gap_rounding"), 1e-3);
+  EXPECT_EQ(r.theory_gap, ex::kTheoryGapRounding);
+}
+
+// Without the control the filter's outputs are the old ones bit for bit: every column but the
+// last, gap_rounding, and every summary value but max_gap_rounding and rounding_level.
+TEST(OverlapsFilter, RoundingControlOffLeavesTheOtherOutputsBitForBit) {
+  ex::FilterSettings s = tiny_filter(2);
+  s.reference = ex::ReferenceCheck::double_precision;
+  s.reference_epochs = 10;
+  const ex::FilterResult on = ex::run_filter(s);
+  s.rounding_control = false;
+  const ex::FilterResult off = ex::run_filter(s);
+  ASSERT_EQ(on.trajectory.columns.back(), "gap_rounding");
+  std::vector<std::string> columns = on.trajectory.columns;
+  columns.pop_back();
+  EXPECT_EQ(off.trajectory.columns, columns);
+  ASSERT_EQ(on.trajectory.rows.size(), off.trajectory.rows.size());
+  for (std::size_t i = 0; i < on.trajectory.rows.size(); ++i) {
+    std::vector<double> row = on.trajectory.rows[i];
+    row.pop_back();
+    const std::vector<double>& old = off.trajectory.rows[i];
+    ASSERT_EQ(row.size(), old.size());
+    for (std::size_t c = 0; c < row.size(); ++c)  // NaN (the reference after its epochs) equals NaN
+      EXPECT_TRUE(row[c] == old[c] || (std::isnan(row[c]) && std::isnan(old[c]))) << columns[c] << ", row " << i;
+  }
+  std::vector<std::pair<std::string, double>> kept;
+  for (const auto& entry : on.summary.values)
+    if (entry.first != "max_gap_rounding" && entry.first != "rounding_level") kept.push_back(entry);
+  EXPECT_EQ(kept, off.summary.values);
+  EXPECT_TRUE(off.theory_gap.empty());
+  EXPECT_EQ(on.final.z, off.final.z);
+  // The theory alone (sigma0) has no network and so no control.
+  s.rounding_control = true;
+  s.sigma0 = on.sigma0;
+  const ex::FilterResult alone = ex::run_filter(s);
+  EXPECT_EQ(std::count(alone.trajectory.columns.begin(), alone.trajectory.columns.end(), "gap_rounding"), 0);
+  EXPECT_TRUE(alone.theory_gap.empty());
+}
+
 // ---- nscaling (Fig 4) -------------------------------------------------------------------
 
 ex::NScalingSettings tiny_nscaling() {
