@@ -1,0 +1,188 @@
+#include "experiments/overlaps/figures.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include <learndyn/common/decimal.hpp>
+#include <learndyn/experiments/overlaps/filter.hpp>
+
+namespace learndyn::experiments::overlaps {
+namespace {
+
+using namespace learndyn::experiments::reproduce;
+
+Entry unavailable(std::string id, Status status, std::string description, std::string reason) {
+  Entry e;
+  e.id = std::move(id);
+  e.status = status;
+  e.description = std::move(description);
+  e.reason = std::move(reason);
+  return e;
+}
+
+std::string short_text(double x) { return format_significant(x, 3); }
+
+// ---- the filter task (Figs. 1C, 5B-E; rank two: Fig. 12) ------------------------------------
+
+struct FilterRun {
+  FilterResult result;
+  std::vector<std::string> command;
+};
+
+FilterRun filter_run(int rank, const Request& q) {
+  FilterSettings s = filter_defaults(rank);
+  std::vector<std::string> command{"overlaps", "filter"};
+  if (rank != 1) {
+    command.push_back("--rank");
+    command.push_back(std::to_string(rank));
+  }
+  if (q.protocol == "smoke") {
+    s.neurons = 100;
+    s.epochs = 200;
+    for (const char* a : {"--N", "100", "--epochs", "200"}) command.push_back(a);
+  }
+  s.threads = q.threads;
+  return {run_filter(s), command};
+}
+
+double largest_abs(const Table& t, const std::string& column) {
+  double most = 0;
+  for (double x : t.column(column))
+    if (std::isfinite(x)) most = std::max(most, std::fabs(x));
+  return most;
+}
+
+// The largest relative gap between the network's loss and the exact map's over the run.
+double largest_loss_gap(const Table& t) {
+  double most = 0;
+  const auto net = t.column("loss_network"), map = t.column("loss_exact_map");
+  for (std::size_t i = 0; i < net.size(); ++i)
+    if (net[i] > 0) most = std::max(most, std::fabs(net[i] - map[i]) / net[i]);
+  return most;
+}
+
+Panel loss_panel(const std::string& title) {
+  Panel p;
+  p.title = title;
+  p.xlabel = "epoch";
+  p.ylabel = "loss";
+  p.logy = true;
+  p.series = {series(0, "epoch", "loss_network", "N-dimensional network"),
+              series(0, "epoch", "loss_exact_map", "overlap theory"),
+              series(0, "epoch", "loss_direct", "direct optimisation in σ space")};
+  return p;
+}
+
+Panel overlap_panel(const FilterResult& r, bool visible) {
+  Panel p;
+  p.title = visible ? "loss-visible overlaps" : "loss-invisible overlaps";
+  p.xlabel = "epoch";
+  p.ylabel = "overlap";
+  for (std::size_t k = 0; k < r.overlap_names.size(); ++k) {
+    if (r.visible[k] != visible) continue;
+    const std::string& name = r.overlap_names[k];
+    p.series.push_back(series(0, "epoch", name, "σ_{" + name + "} network"));
+    p.series.push_back(series(0, "epoch", "euler_" + name, "σ_{" + name + "} theory", "points"));
+  }
+  return p;
+}
+
+void filter_claims(Reproduction& r, const FilterResult& f) {
+  const double gap = largest_abs(f.trajectory, "gap_exact_map");
+  r.claims.push_back({"largest |Σ_network − Σ_theory| over training (exact map)", "excellent agreement",
+                      short_text(gap), gap < 1e-6 ? "pass" : "fail",
+                      "the closure is exact for the linear network: the gap is rounding"});
+  const double loss_gap = largest_loss_gap(f.trajectory);
+  r.claims.push_back({"largest relative gap between network and theory losses", "excellent agreement",
+                      short_text(loss_gap), loss_gap < 1e-6 ? "pass" : "fail", ""});
+  const auto net = f.trajectory.column("loss_network"), direct = f.trajectory.column("loss_direct");
+  r.claims.push_back({"final loss: network / direct σ-space baseline", "the direct baseline follows different dynamics",
+                      short_text(net.back()) + " / " + short_text(direct.back()), "qualitative",
+                      "Ḡ = I instead of the Gram matrix (O22)"});
+}
+
+const std::vector<Protocol> kFilterProtocols{
+    {"quick", "N = 500, 2,000 epochs (rank one) or 10,000 (rank two), seed 0: the paper's (about 1 s)", 1},
+    {"paper", "the same: the paper's sizes run in seconds", 1},
+    {"smoke", "N = 100, 200 epochs (tests)", 1}};
+
+Reproduction filter_reproduction(int rank, const std::string& file, const Request& q, const std::string& panel) {
+  FilterRun run = filter_run(rank, q);
+  Reproduction r;
+  r.data.push_back(data_file(file, run.result.trajectory, run.command));
+  if (panel == "loss") {
+    r.figure.panels = {loss_panel(rank == 1 ? "training loss, filter task" : "training loss, damped oscillator")};
+  } else {
+    r.figure.panels = {overlap_panel(run.result, panel == "visible")};
+  }
+  filter_claims(r, run.result);
+  if (!run.result.theory_gap.empty()) r.notes.push_back("theory gap: " + run.result.theory_gap);
+  return r;
+}
+
+Entry filter_entry(std::string id, int rank, std::string file, std::string panel, std::string description) {
+  Entry e;
+  e.id = std::move(id);
+  e.status = Status::reproduced;
+  e.description = std::move(description);
+  e.reason = "network and overlap theory agree at rounding (2e-14 rank one, 6e-14 rank two; docs/overlaps.md)";
+  e.protocols = kFilterProtocols;
+  e.run = [rank, file, panel](const Request& q) { return filter_reproduction(rank, file, q, panel); };
+  return e;
+}
+
+const std::string kEntryLater = "reproduce entry not written yet; ";
+
+}  // namespace
+
+std::vector<Entry> figure_entries() {
+  std::vector<Entry> v;
+  v.push_back(unavailable("overlaps/fig1a", Status::not_applicable, "RNN in θ space and its effective model in σ space", "schematic"));
+  v.push_back(unavailable("overlaps/fig1b", Status::not_applicable, "a learning trajectory in the loss landscape", "schematic"));
+  v.push_back(filter_entry("overlaps/fig1c", 1, "fig1c.csv", "loss",
+                           "filter task: loss of the network, the overlap theory and the direct σ-space baseline"));
+  v.push_back(unavailable("overlaps/fig2a", Status::not_applicable, "two RNNs with equal visible and different invisible overlaps", "schematic"));
+  for (const char* panel : {"b", "c", "d"})
+    v.push_back(unavailable(std::string("overlaps/fig2") + panel, Status::missing,
+                            "functionally equivalent networks: overlaps, activity and outputs",
+                            kEntryLater + "`learndyn overlaps equivalent` computes it (docs/overlaps.md)"));
+  v.push_back(unavailable("overlaps/fig3a", Status::not_applicable, "solution manifolds of tasks A and B in overlap space", "schematic"));
+  for (const char* panel : {"b", "c"})
+    v.push_back(unavailable(std::string("overlaps/fig3") + panel, Status::missing, "the A-B-A protocol: loss and overlaps",
+                            kEntryLater + "`learndyn overlaps aba` computes it (docs/overlaps.md)"));
+  for (const char* panel : {"a", "b", "c"})
+    v.push_back(unavailable(std::string("overlaps/fig4") + panel, Status::missing,
+                            "flip-flop task: traces (network vs effective RNN), losses with the σ-space baseline",
+                            "not yet implemented: the flip-flop task and its 10-D overlap theory"));
+  v.push_back(unavailable("overlaps/fig4d", Status::missing, "the A/B -> C protocol in the 10-D erf overlap theory",
+                          kEntryLater + "`learndyn overlaps memory` computes it (docs/overlaps.md)"));
+  v.push_back(unavailable("overlaps/fig5a", Status::missing, "filter task: white-noise input and target",
+                          "not yet implemented: learndyn's filter task uses an impulse input"));
+  v.push_back(unavailable("overlaps/fig5b", Status::missing, "filter task: impulse responses of the target and the learned RNN",
+                          "not yet implemented: `overlaps filter` reports losses and overlaps, not the impulse response"));
+  v.push_back(filter_entry("overlaps/fig5c", 1, "fig5c.csv", "loss", "filter task: training loss, network against the overlap ODE"));
+  v.push_back(filter_entry("overlaps/fig5d", 1, "fig5d.csv", "visible", "filter task: loss-visible overlaps, network against theory"));
+  v.push_back(filter_entry("overlaps/fig5e", 1, "fig5e.csv", "invisible", "filter task: loss-invisible overlaps, network against theory"));
+  v.push_back(unavailable("overlaps/fig6", Status::missing, "all ten overlaps in the A-B-A protocol (SGD)",
+                          kEntryLater + "`learndyn overlaps aba` computes it"));
+  v.push_back(unavailable("overlaps/fig7", Status::missing, "all ten overlaps in the A-B-A protocol (Adam)",
+                          kEntryLater + "`learndyn overlaps aba --optimizer adam` computes it"));
+  v.push_back(unavailable("overlaps/fig8", Status::missing, "flip-flop with GF, GD and Adam; loading histograms",
+                          "not yet implemented: the flip-flop task"));
+  for (const char* panel : {"a", "b", "c"})
+    v.push_back(unavailable(std::string("overlaps/fig9") + panel, Status::missing, "the A/B -> C protocol: loss and overlaps",
+                            kEntryLater + "`learndyn overlaps memory` computes it"));
+  v.push_back(unavailable("overlaps/fig10", Status::missing, "all ten overlaps in the A/B -> C protocol",
+                          kEntryLater + "`learndyn overlaps memory` computes it"));
+  v.push_back(unavailable("overlaps/fig11", Status::missing, "sparsity pattern of the augmented 10x10 Gram matrix",
+                          "not yet implemented: the pattern of Ḡ's nonzero coefficients"));
+  v.push_back(unavailable("overlaps/fig12a", Status::missing, "rank-two filter: impulse responses of the target and the learned RNN",
+                          "not yet implemented: `overlaps filter` reports losses and overlaps, not the impulse response"));
+  v.push_back(filter_entry("overlaps/fig12b", 2, "fig12b.csv", "loss", "rank-two filter (damped oscillator): training loss, network against theory"));
+  v.push_back(filter_entry("overlaps/fig12c", 2, "fig12c.csv", "visible", "rank-two filter: the 9 loss-visible overlaps, network against theory"));
+  v.push_back(filter_entry("overlaps/fig12d", 2, "fig12d.csv", "invisible", "rank-two filter: the 12 loss-invisible overlaps, network against theory"));
+  return v;
+}
+
+}  // namespace learndyn::experiments::overlaps
