@@ -1,5 +1,7 @@
 #include "cli/reproduce_command.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -58,8 +60,13 @@ std::string figure_body(const repro::Reproduction& r) {
   std::size_t block = 0;
   std::ostringstream plots;
   const auto& panels = r.figure.panels;
+  // Okabe-Ito colours (distinct for colour-blind readers, none too pale on white), in order.
+  plots << "set linetype 1 lc rgb '#0072B2'\nset linetype 2 lc rgb '#D55E00'\nset linetype 3 lc rgb '#009E73'\n"
+        << "set linetype 4 lc rgb '#CC79A7'\nset linetype 5 lc rgb '#E69F00'\nset linetype 6 lc rgb '#56B4E9'\n"
+        << "set linetype 7 lc rgb '#000000'\nset linetype 8 lc rgb '#999999'\nset linetype cycle 8\n";
   plots << "set multiplot layout 1," << panels.size() << "\n"
         << "set key below samplen 2 font ',10'\nset bmargin 7\n";
+  std::vector<std::string> titled;  // a title already in an earlier panel's key is not repeated
   for (const repro::Panel& p : panels) {
     plots << "unset arrow\nunset label\n"
           << (p.logx ? "set logscale x\nset format x '10^{%L}'\n" : "unset logscale x\nset format x '%g'\n")
@@ -76,6 +83,7 @@ std::string figure_body(const repro::Reproduction& r) {
     }
     plots << "plot ";
     int lt = 1;
+    const std::size_t first_block = block;
     for (const repro::Series& s : p.series) {
       const exps::Table& t = r.data.at(s.data).table;
       const std::size_t xi = t.index(s.x), yi = t.index(s.y);
@@ -90,11 +98,16 @@ std::string figure_body(const repro::Reproduction& r) {
         gp << (shown ? number_text(x) : "NaN") << " " << (shown ? number_text(y) : "NaN") << "\n";
       }
       gp << "EOD\n";
-      const std::string style = s.style == "points"        ? "with points pt 7 ps 0.7"
+      const std::string style = s.style == "dashes"        ? "with lines lw 2 dt 2 lc 'black'"
+                                 : s.style == "dashed"      ? "with lines lw 2 dt 2"
+                                 : s.style == "points"      ? "with points pt 7 ps 0.7"
                                  : s.style == "linespoints" ? "with linespoints pt 7 ps 0.6 lw 2"
                                                             : "with lines lw 2";
-      plots << (lt > 1 ? ", " : "") << "$s" << block << " using 1:2 " << style << " lt " << lt << " title "
-            << gnuplot_text(s.title);
+      const bool repeated = std::find(titled.begin(), titled.end(), s.title) != titled.end();
+      plots << (block > first_block ? ", " : "") << "$s" << block << " using 1:2 " << style << " lt "
+            << (s.color > 0 ? s.color : lt)
+            << (repeated ? std::string(" notitle") : " title " + gnuplot_text(s.title));
+      titled.push_back(s.title);
       ++block;
       ++lt;
     }

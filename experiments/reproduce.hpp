@@ -62,7 +62,8 @@ struct Claim {
 struct Series {
   std::size_t data = 0;               // index into Reproduction::data
   std::string x, y, title;
-  std::string style = "lines";        // lines | points | linespoints
+  std::string style = "lines";        // lines | dashed | points | linespoints | dashes (black, dashed: a limit)
+  int color = 0;                      // 0: the next colour of the panel; k > 0: colour k (pairs share one)
   std::string where;                  // a column that must equal `equals` (empty: every row)
   double equals = 0;
   double x_scale = 1, y_scale = 1;    // plotted: x * x_scale, y * y_scale
