@@ -53,6 +53,16 @@ std::string gnuplot_text(const std::string& s) {
   return "'" + out + "'";
 }
 
+// Whether the panel's x values reach 10^4 (tick labels like 100000 collide: written 100k).
+bool large_x(const repro::Reproduction& r, const repro::Panel& p) {
+  for (const repro::Series& s : p.series) {
+    const exps::Table& t = r.data.at(s.data).table;
+    for (double x : t.column(s.x))
+      if (std::fabs(x * s.x_scale) >= 1e4) return true;
+  }
+  return false;
+}
+
 // The plan as a gnuplot body: one datablock per series (x, y after scaling), one panel per plot,
 // every key below its panel (off the data), reference lines labelled at the top.
 std::string figure_body(const repro::Reproduction& r) {
@@ -69,7 +79,11 @@ std::string figure_body(const repro::Reproduction& r) {
   std::vector<std::string> titled;  // a title already in an earlier panel's key is not repeated
   for (const repro::Panel& p : panels) {
     plots << "unset arrow\nunset label\n"
-          << (p.logx ? "set logscale x\nset format x '10^{%L}'\n" : "unset logscale x\nset format x '%g'\n")
+          << (p.logx ? "set logscale x\nset format x '10^{%L}'\n"
+              : large_x(r, p) ? "unset logscale x\nset format x '%.0s%c'\n"  // 20k, 40k: no colliding labels
+                              : "unset logscale x\nset format x '%g'\n")
+          << (p.ymin < p.ymax ? "set yrange [" + number_text(p.ymin) + ":" + number_text(p.ymax) + "]\n"
+                              : std::string("set yrange [*:*]\n"))
           << (p.logy ? "set logscale y\nset format y '10^{%L}'\n" : "unset logscale y\nset format y '%g'\n")
           << "set title " << gnuplot_text(p.title) << " offset 0,1\nset xlabel " << gnuplot_text(p.xlabel)
           << "\nset ylabel " << gnuplot_text(p.ylabel) << "\n";
@@ -147,7 +161,8 @@ void check_destination(const fs::path& dir, bool force) {
     throw ArgumentError("output", dir.string(), "a new or empty folder (or --force to replace its contents)");
 }
 
-// Moves the finished `scratch` to `dir`, replacing what was there (after check_destination).
+// Moves the finished `scratch` to `dir`, replacing what was there (after check_destination): -o is
+// absent, its previous contents or complete, never half-written (C22).
 void commit(Scratch& scratch, const fs::path& dir) {
   std::error_code ec;
   if (fs::exists(dir, ec)) {

@@ -1,10 +1,11 @@
 // `learndyn reproduce`: one entry per figure panel of the three papers (ghost: Dinc et al.,
-// "Ghost mechanism: an analytical model of abrupt learning in recurrent networks"; overlaps: Ger
-// & Barak, "Learning reveals invisible structure in low-rank RNNs", arXiv 2605.04115; ntk:
-// Hazelden et al., "The Global Empirical NTK", arXiv 2605.08746), each with its status, its
+// "Ghost mechanism: an analytical model of abrupt learning in recurrent networks", arXiv
+// 2501.02378; overlaps: Ger & Barak, "Learning reveals invisible structure in low-rank RNNs",
+// arXiv 2605.04115; ntk: Hazelden et al., "The Global Empirical NTK", arXiv 2605.08746), each
+// with its status, its
 // protocols as calls into the areas' experiments::run_* functions, the learndyn command lines
 // that compute the same data by hand, the numbers the paper states beside the measured ones,
-// and a plan of its figure (proofs/common.md C19-C21).
+// and a plan of its figure (proofs/common.md C19-C22).
 //
 // The catalogue of each area is experiments/<area>/figures.cpp; this file is the shared driver:
 // the types, the whole catalogue, the lookup and the checks the CLI makes before any work. It
@@ -89,6 +90,7 @@ struct Reference {
 struct Panel {
   std::string title, xlabel, ylabel;
   bool logx = false, logy = false;
+  double ymin = 0, ymax = 0;  // ymin < ymax: a fixed y range (else gnuplot's)
   std::vector<Series> series;
   std::vector<Reference> references;
 };

@@ -189,6 +189,8 @@ TrainRuns train_runs(const TrainCase& c, const Request& q, long seeds, long epoc
   points.title = "fixed points of the latent flow";
   points.xlabel = "epoch";
   points.ylabel = "fixed points";
+  points.ymin = 0;
+  points.ymax = 4;
   for (long seed = 0; seed < seeds; ++seed) {
     RnnOptionText o;
     o.lr = c.lr;
@@ -366,10 +368,10 @@ Reproduction fig6a(const Request& q) {
   r.figure.panels = {loss, learned};
   r.figure.width = 1300;
   r.figure.height = 520;
-  r.claims.push_back({"critical rate, rank one (largest η at which most seeds learn)", "~1e-2", text(rank1),
+  r.claims.push_back({"critical rate, rank one (largest η at which most seeds learn)", "~1e-2", format_significant(rank1, 3),
                       rank1 > 3e-3 && rank1 < 3e-2 ? "pass" : "fail", "a grid value: the next rate up fails"});
   const double ratio = full / rank1;
-  r.claims.push_back({"critical rate, full rank / rank one", "nearly two orders of magnitude", text(ratio),
+  r.claims.push_back({"critical rate, full rank / rank one", "nearly two orders of magnitude", format_significant(ratio, 3),
                       ratio >= 10 && ratio <= 1000 ? "pass" : "fail",
                       "depends on the training length and the seeds (docs/ghost.md: 65 at 50,000 / 10,000 epochs, "
                       "10 / 6 seeds); no confidence interval: both rates are grid values"});
@@ -407,7 +409,7 @@ Reproduction fig6b(const Request& q) {
         break;
       }
     firsts += (firsts.empty() ? "" : ", ") + std::string(rank == 100 ? "full" : std::to_string(rank)) + ": " +
-              (std::isnan(first) ? std::string("never") : text(first));
+              (std::isnan(first) ? std::string("never") : std::to_string(static_cast<long>(first)));
     monotone = monotone && !std::isnan(first) && first <= previous;
     previous = std::isnan(first) ? previous : first;
   }

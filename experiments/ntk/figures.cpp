@@ -219,6 +219,22 @@ Reproduction attention(const Request& q, bool grid) {
   }
   r.claims.push_back({"temporal rank, smallest to largest input dimension", "grows primarily with the input dimension",
                       text, temporal_grows ? "pass" : "fail", std::to_string(c.seeds.size()) + " seeds"});
+  if (c.spatial && c.attentions.size() >= 2) {
+    // Fig. 9: the spatial rank "increases strongly with attention width": its mean over the
+    // input dimensions and seeds, at the narrowest and the widest attention.
+    const auto mean_at = [&](long a) {
+      double sum = 0;
+      long n = 0;
+      for (std::size_t k = 0; k < res.rows.rows.size(); ++k)
+        if (res.rows.at(k, "attention") == a) sum += res.rows.at(k, "spatial_rank"), ++n;
+      return n ? sum / n : 0.0;
+    };
+    const double narrow = mean_at(c.attentions.front()), wide = mean_at(c.attentions.back());
+    r.claims.push_back({"spatial rank (mean over d_in and seeds), narrowest to widest attention",
+                        "increases strongly with attention width",
+                        short_text(narrow) + " -> " + short_text(wide), wide > narrow ? "pass" : "fail",
+                        "widths " + std::to_string(c.attentions.front()) + " and " + std::to_string(c.attentions.back())});
+  }
   return r;
 }
 
