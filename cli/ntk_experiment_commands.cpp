@@ -100,7 +100,7 @@ void memory_pro_figure(const ex::MemoryProConfig& c, const ex::MemoryProResult& 
      << "set ylabel 'loss (eval)'\nset logscale y\n"
      << "plot $n1 using 1:2 w lp lw 2 t 'net 1 all', $n2 using 1:2 w lp lw 2 t 'net 2 all', "
      << "$n1 using 1:3 w lp dt 2 lw 2 t 'net 1 response', $n2 using 1:3 w lp dt 2 lw 2 t 'net 2 response'\n"
-     << "unset logscale y\nset ylabel 'cos(NTK_S, VV^T (x) I_n)'\n"
+     << "unset logscale y\nset ylabel 'cos(NTK_S, VV^T ⊗ I_n)'\n"
      << "plot $n1 using 1:4 w lp lw 2 t 'net 1', $n2 using 1:4 w lp lw 2 t 'net 2'\n"
      << "set ylabel 'participation ratio'\n"
      << "plot $n1 using 1:5 w lp lw 2 lc 1 t 'temporal 1', $n2 using 1:5 w lp lw 2 lc 2 t 'temporal 2', "
@@ -222,7 +222,7 @@ void gain_sweep_figure(const ex::GainSweepConfig& c, const ex::GainSweepResult& 
      << "plot $d using 1:2:5 with image notitle, '' using 1:2:(sprintf('%.2f',$5)) with labels boxed notitle\n"
      << "set title 'core K_W temporal PR'\nplot $d using 1:2:6 with image notitle, '' using 1:2:(sprintf('%.1f',$6)) with labels boxed notitle\n"
      << "set title 'hidden activity spatial PR, PR(H^T H)'\nplot $d using 1:2:7 with image notitle, '' using 1:2:(sprintf('%.1f',$7)) with labels boxed notitle\n"
-     << "set title 'input core XX^T (x) I temporal PR (<= r_x, X3)'\nplot $d using 1:2:8 with image notitle, '' using 1:2:(sprintf('%.1f',$8)) with labels boxed notitle\n"
+     << "set title 'input core XX^T ⊗ I temporal PR (≤ r_x)'\nplot $d using 1:2:8 with image notitle, '' using 1:2:(sprintf('%.1f',$8)) with labels boxed notitle\n"
      << "unset multiplot\n";
   write_png(gp.str(), png, 1650, 1050);
 }

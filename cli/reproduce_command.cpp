@@ -136,6 +136,8 @@ std::string figure_body(const repro::Reproduction& r) {
 // A new empty folder beside `dir` (same file system: the final rename is atomic).
 fs::path scratch_beside(const fs::path& dir, const std::string& what) {
   const fs::path parent = dir.has_parent_path() ? dir.parent_path() : fs::path(".");
+  std::error_code ec;
+  fs::create_directories(parent, ec);  // -o quick/ghost/fig6a: its parents, as mkdir -p (empty folders at worst)
   std::string pattern = (parent / ("." + dir.filename().string() + "." + what + "-XXXXXX")).string();
   if (!mkdtemp(pattern.data())) throw std::runtime_error("cannot create a folder beside " + dir.string());
   return pattern;

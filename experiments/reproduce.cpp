@@ -55,6 +55,8 @@ void check_request(const Entry& e, const Request& r, bool sharded) {
     throw ArgumentError("protocol", "'" + r.protocol + "'", "one of " + names + " for " + e.id);
   }
   if (r.seeds < 0 || r.seeds > 1000) throw ArgumentError("seeds", std::to_string(r.seeds), "1..1000");
+  if (r.seeds > 0 && !e.seeded)
+    throw ArgumentError("seeds", std::to_string(r.seeds), "none for " + e.id + " (its runs have no seeds to repeat)");
   if (sharded && (e.shard_command.empty() || r.protocol != "paper"))
     throw ArgumentError("shard", e.id + " --protocol " + r.protocol,
                         "--protocol paper of a panel whose sweep shards (`reproduce --list`: ghost/fig6a, ntk/fig5b)");
@@ -82,6 +84,12 @@ std::string command_line(const std::vector<std::string>& arguments) {
     line += '\'';
   }
   return line;
+}
+
+std::string short_number(double x) {
+  char buffer[40];
+  std::snprintf(buffer, sizeof buffer, "%.3g", x);
+  return buffer;
 }
 
 std::string number_argument(double x) {

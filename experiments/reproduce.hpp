@@ -124,6 +124,7 @@ struct Entry {
   Status status;
   std::string description, reason;
   std::vector<Protocol> protocols;  // empty for missing / not applicable
+  bool seeded = false;              // --seeds applies (runs over seeds 0..K-1)
   // The sweep command whose parts `learndyn merge` joins ("ghost rnn-sweep"; empty: no shards),
   // and the canonical arguments (--name=value) of its paper protocol's sweep at `seeds`.
   std::string shard_command;
@@ -153,6 +154,9 @@ long seeds_of(const Entry& e, const Request& r);
 
 // A command line as one shell line: "learndyn " + each argument, quoted when it needs it.
 std::string command_line(const std::vector<std::string>& arguments);
+
+// A measured number as summaries show it: 3 significant digits ("%.3g": 0.0135, 90.5, 1.4e-14).
+std::string short_number(double x);
 
 // A double as the command-line text that parses back to it ("%.17g", shortest first).
 std::string number_argument(double x);

@@ -6,6 +6,7 @@
 #include <string>
 
 #include <learndyn/common/decimal.hpp>
+#include <learndyn/common/progress.hpp>
 #include <learndyn/experiments/ghost/rnn_options.hpp>
 #include <learndyn/experiments/ghost/rnn_sweep.hpp>
 #include <learndyn/experiments/ghost/rnn_train.hpp>
@@ -134,7 +135,7 @@ Reproduction fig8a(const Request&) {
     loss.series.push_back(scan_series(r.data.size() - 1, false, "β = " + text(beta)));
     grad.series.push_back(scan_series(r.data.size() - 1, true, "β = " + text(beta)));
     const double g = largest_gradient_below_nr(r.data.back(), true);
-    inside += (inside.empty() ? "" : ", ") + text(beta) + ": " + format_significant(g, 3);
+    inside += (inside.empty() ? "" : ", ") + text(beta) + ": " + short_number(g);
     nonzero = nonzero && g > 0;
     decreasing = decreasing && g < previous;
     previous = g;
@@ -191,7 +192,10 @@ TrainRuns train_runs(const TrainCase& c, const Request& q, long seeds, long epoc
   points.ylabel = "fixed points";
   points.ymin = 0;
   points.ymax = 4;
+  // Across the seeds (each run reports its own epochs): how many are done, about how long is left.
+  Progress progress("reproduce " + c.file_prefix, "run", static_cast<double>(seeds));
   for (long seed = 0; seed < seeds; ++seed) {
+    progress.update(static_cast<double>(seed));
     RnnOptionText o;
     o.lr = c.lr;
     o.epochs = std::to_string(epochs);
@@ -221,8 +225,8 @@ TrainRuns train_runs(const TrainCase& c, const Request& q, long seeds, long epoc
 long epochs_of(const Request& q) { return q.protocol == "smoke" ? 20000 : kTrainEpochs; }
 
 const std::vector<Protocol> kTrainProtocols{
-    {"quick", "N = 100, rank one, DA, 200,000 epochs, seed 0 (about 2 s)", 1},
-    {"paper", "the paper's: 10 seeds x 200,000 epochs", 10}};
+    {"quick", "N = 100, rank one, DA, 200,000 epochs, seed 0 (about 5 s)", 1},
+    {"paper", "the paper's: 10 seeds x 200,000 epochs (about a minute)", 10}};
 
 std::string count_of(long k, long n) { return std::to_string(k) + "/" + std::to_string(n); }
 
@@ -235,7 +239,7 @@ Reproduction fig3a(const Request& q) {
     const auto fp = res.curve.column("fixed_points");
     one_point += std::all_of(fp.begin(), fp.end(), [](double x) { return std::isnan(x) || x == 1; });
   }
-  t.r.claims.push_back({"runs that learn (loss < 0.05) at lr 0.003", "all (abrupt drop)", count_of(learned, seeds),
+  t.r.claims.push_back({"runs that learn (loss < 0.05) at η = 0.003", "all (abrupt drop)", count_of(learned, seeds),
                         learned == seeds ? "pass" : "fail", ""});
   t.r.claims.push_back({"runs with one fixed point at every tracked epoch", "all (a ghost, no bifurcation)",
                         count_of(one_point, seeds), one_point == seeds ? "pass" : "fail", "tracked every 5,000 epochs"});
@@ -247,7 +251,7 @@ Reproduction fig3b(const Request& q) {
   TrainRuns t = train_runs({"fig3b", "0.02", "", ""}, q, seeds, epochs_of(q));
   long stuck = 0;
   for (const TrainResult& res : t.results) stuck += res.final_loss > 0.9 && res.final_state.fixed_points == 3;
-  t.r.claims.push_back({"runs stuck at loss ~1 with three fixed points at lr 0.02", "stuck (saddle-node bifurcation)",
+  t.r.claims.push_back({"runs stuck at loss ~1 with three fixed points at η = 0.02", "stuck (saddle-node bifurcation)",
                         count_of(stuck, seeds), 2 * stuck > seeds ? "pass" : "fail",
                         "docs/ghost.md: 9/10 seeds at the paper's protocol (seed 7 learns)"});
   return t.r;
@@ -261,7 +265,7 @@ Reproduction fig8b(const Request& q) {
   std::string finals;
   for (const TrainResult& res : t.results) {
     one += res.final_state.fixed_points == 1;
-    finals += (finals.empty() ? "" : ", ") + format_significant(res.final_loss, 3);
+    finals += (finals.empty() ? "" : ", ") + short_number(res.final_loss);
   }
   t.r.claims.push_back({"runs with one fixed point after β 10 -> 1", "learning resumes (ghost)", count_of(one, seeds),
                         one == seeds ? "pass" : "fail", "final losses " + finals + "; β = 1 bounds the loss below by ~0.07"});
@@ -368,10 +372,10 @@ Reproduction fig6a(const Request& q) {
   r.figure.panels = {loss, learned};
   r.figure.width = 1300;
   r.figure.height = 520;
-  r.claims.push_back({"critical rate, rank one (largest η at which most seeds learn)", "~1e-2", format_significant(rank1, 3),
+  r.claims.push_back({"critical rate, rank one (largest η at which most seeds learn)", "~1e-2", short_number(rank1),
                       rank1 > 3e-3 && rank1 < 3e-2 ? "pass" : "fail", "a grid value: the next rate up fails"});
   const double ratio = full / rank1;
-  r.claims.push_back({"critical rate, full rank / rank one", "nearly two orders of magnitude", format_significant(ratio, 3),
+  r.claims.push_back({"critical rate, full rank / rank one", "nearly two orders of magnitude", short_number(ratio),
                       ratio >= 10 && ratio <= 1000 ? "pass" : "fail",
                       "depends on the training length and the seeds (docs/ghost.md: 65 at 50,000 / 10,000 epochs, "
                       "10 / 6 seeds); no confidence interval: both rates are grid values"});
@@ -449,6 +453,7 @@ std::vector<Entry> figure_entries() {
   e3a.reason = "10/10 seeds learn with one fixed point at every tracked epoch (docs/ghost.md)";
   e3a.protocols = kTrainProtocols;
   e3a.protocols.push_back({"smoke", "20,000 epochs, seed 0 (tests)", 1});
+  e3a.seeded = true;
   e3a.run = fig3a;
   v.push_back(e3a);
   Entry e3b = e3a;
@@ -477,6 +482,7 @@ std::vector<Entry> figure_entries() {
                    {"smoke", "rank one, 3 rates, 1 seed, 2,000 epochs (tests)", 1}};
   e6a.shard_command = "ghost rnn-sweep";
   e6a.shard_arguments = [](const Request& q) { return sweep_command(fig6a_cases(q).front(), true); };
+  e6a.seeded = true;
   e6a.run = fig6a;
   v.push_back(e6a);
 
@@ -487,6 +493,7 @@ std::vector<Entry> figure_entries() {
   e6b.reason = "more ranks learn sooner and lower, as stated; the authors' grid (10 rates x 9 ranks) not yet implemented";
   e6b.protocols = {{"quick", "ranks 1, 2, 5, 100; 3 seeds x 6,000 epochs", 3},
                    {"paper", "ranks 1, 2, 5, 100; 10 seeds x 20,000 epochs", 10}};
+  e6b.seeded = true;
   e6b.run = fig6b;
   v.push_back(e6b);
 

@@ -23,7 +23,7 @@ Entry unavailable(std::string id, Status status, std::string description, std::s
   return e;
 }
 
-std::string short_text(double x) { return format_significant(x, 3); }
+std::string short_text(double x) { return short_number(x); }
 
 template <class T>
 std::string list_text(const std::vector<T>& v) {
@@ -278,6 +278,7 @@ std::vector<Entry> figure_entries() {
   e6.description = "self-attention: temporal NTK rank against the input dimension";
   e6.reason = "the temporal rank grows with d_in and saturates, as stated (docs/ntk.md)";
   e6.protocols = kAttentionProtocols;
+  e6.seeded = true;
   e6.run = [](const Request& q) { return attention(q, false); };
   v.push_back(e6);
   v.push_back(unavailable("ntk/fig7", Status::not_applicable, "partial reductions of an operator on a 3-tensor domain", "illustration"));

@@ -21,7 +21,7 @@ Entry unavailable(std::string id, Status status, std::string description, std::s
   return e;
 }
 
-std::string short_text(double x) { return format_significant(x, 3); }
+std::string short_text(double x) { return short_number(x); }
 
 // ---- the filter task (Figs. 1C, 5B-E; rank two: Fig. 12) ------------------------------------
 

@@ -100,6 +100,7 @@ bad "unknown protocol" protocol reproduce ghost/fig2a --protocol slow -o x1
 bad "smoke where none" protocol reproduce ghost/fig6b --protocol smoke -o x1
 bad "no -o" output reproduce ghost/fig2a
 bad "seeds out of range" seeds reproduce ghost/fig3a --seeds 5000 -o x1
+bad "seeds of a panel without seeds" seeds reproduce overlaps/fig5c --seeds 3 -o x1
 bad "figure format" figure-format reproduce ghost/fig2a --figure-format jpg -o x1
 bad "shard of a panel without shards" shard reproduce ghost/fig2a --shard 0/2 -o x1
 bad "shard of the quick protocol" shard reproduce ghost/fig6a --shard 0/2 -o x1

@@ -105,6 +105,9 @@ TEST(ReproduceCatalogue, BadRequestsNameTheirParameter) {
   r.protocol = "quick";
   r.seeds = 1001;
   EXPECT_TRUE(names([&] { rp::check_request(e, r, false); }, "seeds"));
+  r.seeds = 3;  // the canonical model's curves have no seeds
+  EXPECT_TRUE(names([&] { rp::check_request(e, r, false); }, "seeds"));
+  EXPECT_NO_THROW(rp::check_request(rp::find_entry("ghost/fig6a"), r, false));
   r.seeds = 0;
   EXPECT_TRUE(names([&] { rp::check_request(e, r, true); }, "shard"));
 }
