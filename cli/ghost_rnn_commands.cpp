@@ -144,13 +144,20 @@ void deliver(const RnnOptions& o, const Json& report, const experiments::Table& 
 
 // ---- ghost rnn-train --------------------------------------------------------------------------
 
+std::string upper(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return text;
+}
+
 void train_figure(const experiments::Table& t, const fg::RunSpec& s, bool tracked, const std::string& png) {
   std::ostringstream gp;
   gp << datablock("curve", t, {"epoch", "loss", "gradient_norm", "ghost_eps", "fixed_points"});
   gp << "set multiplot layout 1," << (tracked ? 2 : 1) << "\n"
      << "set logscale y\nset format y '10^{%L}'\nset xlabel 'epoch'\n"
      << "set xtics " << std::max<long>(1, s.epochs / 4) << "\n"
-     << "set title 'rank " << s.rank << " " << fg::rnn_task_name(s.task) << ", η = " << s.lr << "'\n"
+     << "set key below\nset bmargin 6\n"  // keys off the data, both panels the same height
+     << "set title '" << (s.rank == 0 ? std::string("full rank") : "rank " + std::to_string(s.rank)) << " "
+     << upper(fg::rnn_task_name(s.task)) << ", η = " << s.lr << "'\n"
      << "plot $curve using 1:2 with lines lw 2 title 'loss', $curve using 1:3 with lines title '|∇L|'";
   if (s.change_epoch >= 0)
     gp << ", '+' using (" << s.change_epoch << "):(1) with impulses lc 'gray' title 'confidence lowered'";
@@ -421,11 +428,6 @@ void add_rnn_sweep(CLI::App& ghost, std::function<void()>& action) {
 }
 
 // ---- ghost rnn-audit ------------------------------------------------------------------------
-
-std::string upper(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return text;
-}
 
 void add_rnn_audit(CLI::App& ghost, std::function<void()>& action) {
   auto o = std::make_shared<RnnOptions>();
