@@ -332,8 +332,9 @@ void per_rank_figure(const experiments::Table& t, const std::vector<std::string>
     plot << (k ? ", " : "") << "$r" << k << " " << style << " title 'rank "
          << (ranks[k] == 0 ? std::string("full") : std::to_string(ranks[k])) << "'";
   }
-  gp << "set logscale xy\nset format x '10^{%L}'\nset format y '10^{%L}'\n" << labels << plot.str() << "\n";
-  write_png(gp.str(), png, 800, 560);
+  gp << "set logscale xy\nset format x '10^{%L}'\nset format y '10^{%L}'\nset key below\n" << labels << plot.str()
+     << "\n";
+  write_png(gp.str(), png, 800, 600);
 }
 
 void add_rnn_sweep(CLI::App& ghost, std::function<void()>& action) {
