@@ -6,7 +6,7 @@
 # extension; the refusals (unknown id, a missing panel, unknown protocol, no -o, a non-empty
 # folder without --force, --shard where there is none: exit 2, one line, nothing written); and a
 # shard of ghost/fig6a's paper protocol, byte-identical to the part `ghost rnn-sweep --shard`
-# writes (so `learndyn merge` joins either). ~10 s.
+# writes (so `learndyn merge` joins either), and an empty shard of ntk/fig5b's. ~10 s.
 # Usage: test_reproduce_cli.sh path/to/learndyn
 source "$(dirname "${BASH_SOURCE[0]}")/harness.sh"
 bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
@@ -118,5 +118,14 @@ check "shard: the part" test -s shard0/part-0-of-600.json
 line=$(grep '^learndyn ghost rnn-sweep' shard0/commands.txt)
 (eval "\"$bin\" ${line#learndyn }" >/dev/null 2>&1)  # writes part-0-of-600.json here
 check "shard: byte-identical to ghost rnn-sweep --shard 0/600" cmp -s shard0/part-0-of-600.json part-0-of-600.json
+
+# ntk/fig5b's paper sweep: an empty shard (no cell is i mod 100000 = 500 of its 100) costs
+# nothing and compares the command and its canonical arguments.
+run reproduce ntk/fig5b --protocol paper --shard 500/100000 -o shard500
+check "ntk shard: exit 0" test "$rc" = 0
+line=$(grep '^learndyn ntk gain-sweep' shard500/commands.txt)
+(eval "\"$bin\" ${line#learndyn }" >/dev/null 2>&1)
+check "ntk shard: byte-identical to ntk gain-sweep --shard 500/100000" \
+  cmp -s shard500/part-500-of-100000.json part-500-of-100000.json
 
 finish "cli reproduce"
