@@ -63,6 +63,19 @@ bool large_x(const repro::Reproduction& r, const repro::Panel& p) {
   return false;
 }
 
+// Categorical x labels (and a half step of room on each side), or gnuplot's numbers.
+std::string xtics_of(const repro::Panel& p) {
+  if (p.xtics.empty()) return "set xtics autofreq\nset xrange [*:*]\n";
+  std::string t = "set xtics (";
+  double lo = p.xtics.front().first, hi = lo;
+  for (std::size_t k = 0; k < p.xtics.size(); ++k) {
+    t += (k ? ", " : "") + gnuplot_text(p.xtics[k].second) + " " + number_text(p.xtics[k].first);
+    lo = std::min(lo, p.xtics[k].first);
+    hi = std::max(hi, p.xtics[k].first);
+  }
+  return t + ")\nset xrange [" + number_text(lo - 0.5) + ":" + number_text(hi + 0.5) + "]\n";
+}
+
 // The plan as a gnuplot body: one datablock per series (x, y after scaling), one panel per plot,
 // every key below its panel (off the data), reference lines labelled at the top.
 std::string figure_body(const repro::Reproduction& r) {
@@ -84,6 +97,7 @@ std::string figure_body(const repro::Reproduction& r) {
                               : "unset logscale x\nset format x '%g'\n")
           << (p.ymin < p.ymax ? "set yrange [" + number_text(p.ymin) + ":" + number_text(p.ymax) + "]\n"
                               : std::string("set yrange [*:*]\n"))
+          << xtics_of(p)
           << (p.logy ? "set logscale y\nset format y '10^{%L}'\n" : "unset logscale y\nset format y '%g'\n")
           << "set title " << gnuplot_text(p.title) << " offset 0,1\nset xlabel " << gnuplot_text(p.xlabel)
           << "\nset ylabel " << gnuplot_text(p.ylabel) << "\n";
@@ -115,6 +129,7 @@ std::string figure_body(const repro::Reproduction& r) {
       const std::string style = s.style == "dashes"        ? "with lines lw 2 dt 2 lc 'black'"
                                  : s.style == "dashed"      ? "with lines lw 2 dt 2"
                                  : s.style == "points"      ? "with points pt 7 ps 0.7"
+                                 : s.style == "circles"     ? "with points pt 6 ps 1.6 lw 2"
                                  : s.style == "linespoints" ? "with linespoints pt 7 ps 0.6 lw 2"
                                                             : "with lines lw 2";
       const bool repeated = std::find(titled.begin(), titled.end(), s.title) != titled.end();
