@@ -5,6 +5,7 @@
 #include <string>
 
 #include <learndyn/common/decimal.hpp>
+#include <learndyn/experiments/overlaps/aba.hpp>
 #include <learndyn/experiments/overlaps/equivalent.hpp>
 #include <learndyn/experiments/overlaps/filter.hpp>
 
@@ -207,6 +208,68 @@ Reproduction fig2d(const Request& q) {
   return r;
 }
 
+// ---- Figs. 3B-C, 6: the A-B-A protocol (SGD) ---------------------------------------------
+
+Reproduction aba(const Request& q, bool all_overlaps) {
+  AbaSettings s = aba_defaults(AbaOptimizer::sgd);  // `overlaps aba`'s defaults: theta2, N = 500, A B A B A+noise
+  s.neurons = 500;
+  s.record_every = 10;
+  s.threads = q.threads;
+  const AbaResult res = run_aba(s);
+  Reproduction r;
+  const std::string name = all_overlaps ? "fig6" : "fig3b";
+  r.data.push_back(data_file(name + "_trajectory.csv", res.trajectory, {"overlaps", "aba"}));
+  r.data.push_back(data_file(name + "_phases.csv", res.phases, {"overlaps", "aba", "--table", "phases"}));
+  if (all_overlaps) {
+    Panel visible, invisible;
+    visible.title = "loss-visible overlaps, A-B-A";
+    invisible.title = "loss-invisible overlaps, A-B-A";
+    for (std::size_t k = 0; k < res.overlap_names.size(); ++k)
+      (res.visible[k] ? visible : invisible).series.push_back(
+          series(0, "epoch", res.overlap_names[k], "σ_{" + res.overlap_names[k] + "}"));
+    for (Panel* p : {&visible, &invisible}) {
+      p->xlabel = "epoch";
+      p->ylabel = "overlap";
+    }
+    r.figure.panels = {visible, invisible};
+    r.figure.width = 1300;
+  } else {
+    Panel loss;
+    loss.title = "training loss, A-B-A (then A with label noise)";
+    loss.xlabel = "epoch";
+    loss.ylabel = "loss";
+    loss.logy = true;
+    loss.series = {series(0, "epoch", "loss_network", "N-dimensional network"),
+                   series(0, "epoch", "loss_exact_map", "overlap theory", "dashed")};
+    Panel memory;
+    memory.title = "a visible and an invisible overlap";
+    memory.xlabel = "epoch";
+    memory.ylabel = "overlap";
+    memory.series = {series(0, "epoch", "vu", "σ_{vu} (visible)"), series(0, "epoch", "uu", "σ_{uu} (invisible)")};
+    r.figure.panels = {loss, memory};
+    r.figure.width = 1300;
+  }
+  r.figure.height = 520;
+  double closure = 0, theory = 0;
+  for (std::size_t k = 0; k < res.phases.rows.size(); ++k) {
+    closure = std::max(closure, res.phases.at(k, "closure_gap_max"));
+    theory = std::max(theory, res.phases.at(k, "theory_gap_max"));
+  }
+  r.claims.push_back({"largest closure gap over the phases (a copy vs a rotated copy)", "the overlap dynamics is closed",
+                      short_text(closure), closure < 1e-12 ? "pass" : "fail", "rounding; proofs/overlaps_experiments.md"});
+  r.claims.push_back({"largest |Σ_network − Σ_theory| over the phases", "the theory follows the network", short_text(theory),
+                      theory < 1e-6 ? "pass" : "fail", ""});
+  const auto uu = res.trajectory.column("uu");
+  r.claims.push_back({"σ_uu at the start -> the end", "label noise moves the network along the solution manifold",
+                      short_text(uu.front()) + " -> " + short_text(uu.back()), "qualitative",
+                      "docs/overlaps.md: 2.41 -> 2.16 over the noise phase"});
+  return r;
+}
+
+const std::vector<Protocol> kAbaProtocols{
+    {"quick", "N = 500, SGD, phases A 3000, B 1000, A 1000, B 1000, A with label noise 4000 (about 2 s)", 1},
+    {"paper", "the same: the paper's protocol", 1}};
+
 const std::vector<Protocol> kEquivalentProtocols{
     {"quick", "N = 500, 300 epochs of SGD (the paper's Fig. 2; under a second)", 1},
     {"paper", "the same", 1}};
@@ -239,9 +302,16 @@ std::vector<Entry> figure_entries() {
   e2d.run = fig2d;
   v.push_back(e2d);
   v.push_back(unavailable("overlaps/fig3a", Status::not_applicable, "solution manifolds of tasks A and B in overlap space", "schematic"));
-  for (const char* panel : {"b", "c"})
-    v.push_back(unavailable(std::string("overlaps/fig3") + panel, Status::missing, "the A-B-A protocol: loss and overlaps",
-                            kEntryLater + "`learndyn overlaps aba` computes it (docs/overlaps.md)"));
+  Entry e3b;
+  e3b.id = "overlaps/fig3b";
+  e3b.status = Status::reproduced;
+  e3b.description = "the A-B-A protocol: loss of network and theory, a visible and an invisible overlap";
+  e3b.reason = "closure at rounding in every phase; label noise moves the invisible overlaps (docs/overlaps.md)";
+  e3b.protocols = kAbaProtocols;
+  e3b.run = [](const Request& q) { return aba(q, false); };
+  v.push_back(e3b);
+  v.push_back(unavailable("overlaps/fig3c", Status::missing, "the A-B-A protocol: the charge K's entries",
+                          kEntryLater + "`learndyn overlaps aba` computes K's entries (columns K_i_j)"));
   for (const char* panel : {"a", "b", "c"})
     v.push_back(unavailable(std::string("overlaps/fig4") + panel, Status::missing,
                             "flip-flop task: traces (network vs effective RNN), losses with the σ-space baseline",
@@ -255,8 +325,11 @@ std::vector<Entry> figure_entries() {
   v.push_back(filter_entry("overlaps/fig5c", 1, "fig5c.csv", "loss", "filter task: training loss, network against the overlap ODE"));
   v.push_back(filter_entry("overlaps/fig5d", 1, "fig5d.csv", "visible", "filter task: loss-visible overlaps, network against theory"));
   v.push_back(filter_entry("overlaps/fig5e", 1, "fig5e.csv", "invisible", "filter task: loss-invisible overlaps, network against theory"));
-  v.push_back(unavailable("overlaps/fig6", Status::missing, "all ten overlaps in the A-B-A protocol (SGD)",
-                          kEntryLater + "`learndyn overlaps aba` computes it"));
+  Entry e6 = e3b;
+  e6.id = "overlaps/fig6";
+  e6.description = "all ten overlaps in the A-B-A protocol (SGD)";
+  e6.run = [](const Request& q) { return aba(q, true); };
+  v.push_back(e6);
   v.push_back(unavailable("overlaps/fig7", Status::missing, "all ten overlaps in the A-B-A protocol (Adam)",
                           kEntryLater + "`learndyn overlaps aba --optimizer adam` computes it"));
   v.push_back(unavailable("overlaps/fig8", Status::missing, "flip-flop with GF, GD and Adam; loading histograms",
