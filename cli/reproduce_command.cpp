@@ -86,9 +86,20 @@ std::string figure_body(const repro::Reproduction& r) {
   // Okabe-Ito colours (distinct for colour-blind readers, none too pale on white), in order.
   plots << "set linetype 1 lc rgb '#0072B2'\nset linetype 2 lc rgb '#D55E00'\nset linetype 3 lc rgb '#009E73'\n"
         << "set linetype 4 lc rgb '#CC79A7'\nset linetype 5 lc rgb '#E69F00'\nset linetype 6 lc rgb '#56B4E9'\n"
-        << "set linetype 7 lc rgb '#000000'\nset linetype 8 lc rgb '#999999'\nset linetype cycle 8\n";
+        << "set linetype 7 lc rgb '#000000'\nset linetype 8 lc rgb '#999999'\nset linetype 9 lc rgb '#882255'\n"
+        << "set linetype 10 lc rgb '#44AA99'\nset linetype 11 lc rgb '#DDCC77'\nset linetype 12 lc rgb '#117733'\n"
+        << "set linetype cycle 12\n";
+  // Keys below the panels in at most 6 columns; the bottom margin fits the longest key, the same
+  // for every panel so that they keep one height.
+  std::size_t most = 0;
+  for (const repro::Panel& p : panels) {
+    std::size_t titled_here = 0;
+    for (const repro::Series& s : p.series) titled_here += !s.title.empty();
+    most = std::max(most, titled_here);
+  }
+  const std::size_t key_rows = (most + 5) / 6;
   plots << "set multiplot layout 1," << panels.size() << "\n"
-        << "set key below samplen 2 font ',10'\nset bmargin 7\n";
+        << "set key below samplen 2 maxcols 6 font ',10'\nset bmargin " << 5 + 1.4 * static_cast<double>(key_rows) << "\n";
   std::vector<std::string> titled;  // a title already in an earlier panel's key is not repeated
   for (const repro::Panel& p : panels) {
     plots << "unset arrow\nunset label\n"
@@ -132,7 +143,7 @@ std::string figure_body(const repro::Reproduction& r) {
                                  : s.style == "circles"     ? "with points pt 6 ps 1.6 lw 2"
                                  : s.style == "linespoints" ? "with linespoints pt 7 ps 0.6 lw 2"
                                                             : "with lines lw 2";
-      const bool repeated = std::find(titled.begin(), titled.end(), s.title) != titled.end();
+      const bool repeated = s.title.empty() || std::find(titled.begin(), titled.end(), s.title) != titled.end();
       plots << (block > first_block ? ", " : "") << "$s" << block << " using 1:2 " << style << " lt "
             << (s.color > 0 ? s.color : lt)
             << (repeated ? std::string(" notitle") : " title " + gnuplot_text(s.title));

@@ -78,7 +78,7 @@ Panel loss_panel(const std::string& title) {
 
 Panel overlap_panel(const FilterResult& r, bool visible) {
   Panel p;
-  p.title = visible ? "loss-visible overlaps" : "loss-invisible overlaps";
+  p.title = visible ? "loss-visible overlaps (network solid, theory dashed)" : "loss-invisible overlaps (network solid, theory dashed)";
   p.xlabel = "epoch";
   p.ylabel = "overlap";
   for (std::size_t k = 0; k < r.overlap_names.size(); ++k) {
@@ -86,9 +86,9 @@ Panel overlap_panel(const FilterResult& r, bool visible) {
     const std::string& name = r.overlap_names[k];
     // One colour per overlap: the network solid, the theory dashed over it.
     const int colour = static_cast<int>(p.series.size() / 2) + 1;
-    p.series.push_back(series(0, "epoch", name, "σ_{" + name + "} network"));
+    p.series.push_back(series(0, "epoch", name, "σ_{" + name + "}"));
     p.series.back().color = colour;
-    p.series.push_back(series(0, "epoch", "euler_" + name, "σ_{" + name + "} theory", "dashed"));
+    p.series.push_back(series(0, "epoch", "euler_" + name, "", "dashed"));  // its colour's key is the network's
     p.series.back().color = colour;
   }
   return p;
