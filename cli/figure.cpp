@@ -1,6 +1,8 @@
 #include "cli/figure.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <utility>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -83,14 +85,14 @@ void write_ghost_figure(const FigureRequest& request, const std::string& png_pat
   require(request.x_th > 0 && std::isfinite(request.x_th), "xth", request.x_th,
           "xth > 0");
   const double eps_star = fg::optimal_scale(request.task);
+  const double eps_nr = fg::point_of_no_return(request.task);
   const long n = request.points;
   std::vector<double> eps(n);
   for (long i = 0; i < n; ++i) eps[i] = eps_star * (-1.0 + 3.0 * static_cast<double>(i) / static_cast<double>(n - 1));
 
-  ScratchDir scratch;
-  const fs::path data = scratch.path / "curves.dat";
-  std::ofstream out(data);
+  std::ostringstream out;  // one datablock, one index per curve (the limit first, then each beta)
   out.precision(17);
+  out << "$curves << EOD\n";
   std::vector<double> loss(n), grad(n);
   fg::analytic_loss_and_gradient(request.task, eps.data(), n, loss.data(), grad.data());
   for (long i = 0; i < n; ++i) out << eps[i] / eps_star << " " << loss[i] / request.task.delay << " 1\n";
@@ -110,30 +112,111 @@ void write_ghost_figure(const FigureRequest& request, const std::string& png_pat
           << (biggest > 0 ? std::fabs(grad[i]) / biggest : 0.0) << "\n";
     out << "\n\n";
   }
-  out.close();
+  out << "EOD\n";
 
-  const std::string partial = png_path + ".partial.png";
   std::ostringstream gp;
-  gp << "set terminal pngcairo size 1400,560 font 'DejaVu Sans,11'\n"
-     << "set output " << quoted(partial, "output") << "\n"
-     << "set multiplot layout 1,2 title 'Ghost canonical model, T = " << request.task.delay
+  gp << out.str();
+  // The reference points: eps* (G12) and the point of no return eps_nr (G13), as vertical
+  // lines labelled at the top of each panel; the keys sit below the panels, off the data.
+  const double nr = eps_nr / eps_star;
+  gp << "set multiplot layout 1,2 title 'Ghost canonical model, T = " << request.task.delay
      << ", T_r = " << request.task.response << ", x_{th} = " << request.x_th << "'\n"
-     << "set xlabel 'eps / eps*'\nset grid\nset key left top\n"
-     << "set ylabel 'L / T'\n"
-     << "plot " << quoted(data.string()) << " index 0 using 1:2 with lines lw 3 lc 'black' title 'analytical limit'";
+     << "set xlabel 'ε / ε*'\nset grid\nset bmargin 8\n"
+     << "set key at screen 0.5, screen 0.02 center bottom horizontal maxrows 2 samplen 2\n"
+     << "set arrow 1 from 1, graph 0 to 1, graph 1 nohead dt 2 lc rgb '#666666'\n"
+     << "set arrow 2 from " << nr << ", graph 0 to " << nr << ", graph 1 nohead dt 3 lc rgb '#666666'\n"
+     << "set label 1 'ε*' at 1, graph 1.03 center\n"
+     << "set label 2 'ε_{nr}' at " << nr << ", graph 1.03 center\n"
+     << "set ylabel 'L / T'\nset title 'loss' offset 0,1\n"
+     << "plot $curves index 0 using 1:2 with lines lw 3 lc 'black' title 'analytical limit (β → ∞)'";
   for (std::size_t b = 0; b < request.betas.size(); ++b)
-    gp << ", '' index " << b + 1 << " using 1:2 with lines lw 2 lt " << b + 1 << " title 'beta = "
+    gp << ", $curves index " << b + 1 << " using 1:2 with lines lw 2 lt " << b + 1 << " title 'β = "
        << request.betas[b] << "'";
-  gp << "\nset ylabel '|dL/deps| / max'\nset logscale y\nset format y '10^{%L}'\nset key right bottom\n"
-     << "plot " << quoted(data.string()) << " index 1 using 1:($3>0?$3:1/0) with lines lw 2 lt 1 title 'beta = "
-     << request.betas[0] << "'";
-  // The same line type per beta in both panels (lt b+1), so one legend reads for both.
+  gp << "\nset ylabel '|dL/dε| / max'\nset logscale y\nset format y '10^{%L}'\nset title 'gradient' offset 0,1\n"
+     << "plot $curves index 1 using 1:($3>0?$3:1/0) with lines lw 2 lt 1 notitle";
+  // The same line type per beta in both panels (lt b+1), so the one key reads for both.
   for (std::size_t b = 1; b < request.betas.size(); ++b)
-    gp << ", '' index " << b + 1 << " using 1:($3>0?$3:1/0) with lines lw 2 lt " << b + 1 << " title 'beta = "
-       << request.betas[b] << "'";
+    gp << ", $curves index " << b + 1 << " using 1:($3>0?$3:1/0) with lines lw 2 lt " << b + 1 << " notitle";
   gp << "\nunset multiplot\n";
+  write_figure(gp.str(), png_path, 1400, 600);
+}
+
+std::string figure_format(const std::string& path) {
+  std::string ext = fs::path(path).extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (ext == ".pdf") return "pdf";
+  if (ext == ".svg") return "svg";
+  return "png";
+}
+
+const char* const kViridisPalette =
+    "set palette defined (0 '#440154', 0.125 '#472d7b', 0.25 '#3b528b', 0.375 '#2c728e', 0.5 '#21918c', "
+    "0.625 '#28ae80', 0.75 '#5ec962', 0.875 '#addc30', 1 '#fde725')\n";
+
+namespace {
+
+// The terminal line of `format` at width x height pixels.
+std::string terminal_of(const std::string& format, int width, int height) {
+  std::ostringstream t;
+  if (format == "pdf")
+    t << "set terminal pdfcairo enhanced size " << width / 72.0 << "in," << height / 72.0 << "in font 'DejaVu Sans,11'\n";
+  else if (format == "svg")
+    t << "set terminal svg enhanced size " << width << "," << height << " dynamic font 'DejaVu Sans,11'\n";
+  else
+    t << "set terminal pngcairo enhanced size " << width << "," << height << " font 'DejaVu Sans,11'\n";
+  return t.str();
+}
+
+// `body` split into its datablocks (`$name << EOD` ... `EOD`) and the rest.
+std::pair<std::string, std::string> split_datablocks(const std::string& body) {
+  std::istringstream in(body);
+  std::string blocks, rest, line, end;
+  while (std::getline(in, line)) {
+    const std::size_t mark = line.find(" << ");
+    if (end.empty() && !line.empty() && line[0] == '$' && mark != std::string::npos) {
+      end = line.substr(mark + 4);
+      blocks += line + "\n";
+      continue;
+    }
+    if (!end.empty()) {
+      blocks += line + "\n";
+      if (line == end) end.clear();
+      continue;
+    }
+    rest += line + "\n";
+  }
+  return {blocks, rest};
+}
+
+}  // namespace
+
+void write_figure(const std::string& body, const std::string& path, int width, int height) {
+  const std::string format = figure_format(path);
+  const std::string partial = path + ".partial." + format;
+  const std::string style = "set encoding utf8\nset datafile missing 'NaN'\nset grid\n" + std::string(kViridisPalette);
+  std::ostringstream gp;
+  gp << terminal_of(format, width, height) << "set output " << quoted(partial) << "\n" << style << body;
   run_gnuplot(gp.str(), partial);
-  install_png(partial, png_path);
+  install_png(partial, path);
+  // Beside a regular file only (a device or FIFO takes the figure alone).
+  std::error_code ec;
+  if (!fs::is_regular_file(resolve_symlinks(path), ec)) return;
+  const fs::path figure(path);
+  const std::string stem = figure.stem().string();
+  const fs::path folder = figure.parent_path();
+  const auto [blocks, rest] = split_datablocks(body);
+  std::ostringstream script;
+  script << "# Draws " << figure.filename().string() << " again: gnuplot " << stem << ".gp (from any folder).\n"
+         << "# Restyle freely; the data are in " << stem << ".dat (gnuplot datablocks).\n"
+         << "set encoding utf8\n"
+         << terminal_of(format, width, height)
+         << "# this script's folder, from its path (ARG0), so that it runs from anywhere\n"
+         << "here = ''\ndo for [i = 1:strlen(ARG0)] { if (ARG0[i:i] eq '/') { here = ARG0[1:i] } }\n"
+         << "set output here." << quoted(figure.filename().string()) << "\n"
+         << "load here." << quoted(stem + ".dat") << "\n"
+         << style << rest;
+  write_file_atomically((folder / (stem + ".dat")).string(), blocks);
+  write_file_atomically((folder / (stem + ".gp")).string(), script.str());
 }
 
 void install_png(const std::string& partial, const std::string& png_path) {
@@ -180,7 +263,7 @@ void write_audit_figure(const experiments::Table& t, const std::string& subject,
      << "$d using 1:7 with lines dt 2 lw 2 lc rgb '#0072B2' title 'float64', "
      << "$d using 1:8 with lines dt 3 lw 2 lc rgb '#009E73' title 'float64, units permuted'\n"
      << "unset multiplot\n";
-  write_png(gp.str(), png, 1400, 640);
+  write_figure(gp.str(), png, 1400, 640);
 }
 
 }  // namespace learndyn::cli

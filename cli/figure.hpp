@@ -1,5 +1,7 @@
-// PNG figures, drawn by gnuplot (Debian's gnuplot-nox, pngcairo terminal) from data the fast
-// path computes. The PNG is written atomically; gnuplot missing is a clear error.
+// Figures, drawn by gnuplot (Debian's gnuplot-nox: pngcairo, pdfcairo and svg terminals) from
+// data the fast path computes. The figure is written atomically; gnuplot missing is a clear
+// error. Every figure goes through write_figure: the format follows the path's extension, and
+// the gnuplot script and its data are written beside the figure so that a user can restyle it.
 #pragma once
 
 #include <string>
@@ -35,6 +37,20 @@ void run_gnuplot(const std::string& script, const std::string& output);
 // /dev/full became a file). On failure the partial file is removed and std::runtime_error
 // names the path. Shared by every figure.
 void install_png(const std::string& partial, const std::string& png_path);
+
+// The figure's format from its path: "pdf" (.pdf, pdfcairo), "svg" (.svg) or "png" (anything
+// else, pngcairo; a device or a name without extension stays PNG as before).
+std::string figure_format(const std::string& path);
+
+// The viridis colormap (perceptually uniform) as a gnuplot palette: every heatmap uses it.
+extern const char* const kViridisPalette;
+
+// Runs `body` (datablocks `$name << EOD ... EOD`, then settings and plot commands) into `path`
+// in the format of its extension, `width` x `height` pixels (PDF: the same size at 72 points an
+// inch, so text keeps its proportions), UTF-8 text (ε, β, η), the viridis palette; atomically
+// (install_png). When `path` is a regular file, also writes beside it <stem>.gp and <stem>.dat
+// (the datablocks): `gnuplot <stem>.gp`, from any folder, draws the same figure again.
+void write_figure(const std::string& body, const std::string& path, int width, int height);
 
 // The accuracy audits' figure (`ghost rnn-audit`, `overlaps audit`), from their table: left,
 // the relative parameter distance of float32, float64 and float64 with permuted units from the

@@ -144,24 +144,31 @@ void deliver(const RnnOptions& o, const Json& report, const experiments::Table& 
 
 // ---- ghost rnn-train --------------------------------------------------------------------------
 
+std::string upper(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return text;
+}
+
 void train_figure(const experiments::Table& t, const fg::RunSpec& s, bool tracked, const std::string& png) {
   std::ostringstream gp;
   gp << datablock("curve", t, {"epoch", "loss", "gradient_norm", "ghost_eps", "fixed_points"});
   gp << "set multiplot layout 1," << (tracked ? 2 : 1) << "\n"
      << "set logscale y\nset format y '10^{%L}'\nset xlabel 'epoch'\n"
      << "set xtics " << std::max<long>(1, s.epochs / 4) << "\n"
-     << "set title 'rank " << s.rank << " " << fg::rnn_task_name(s.task) << ", lr " << s.lr << "'\n"
-     << "plot $curve using 1:2 with lines lw 2 title 'loss', $curve using 1:3 with lines title '|grad L|'";
+     << "set key below\nset bmargin 6\n"  // keys off the data, both panels the same height
+     << "set title '" << (s.rank == 0 ? std::string("full rank") : "rank " + std::to_string(s.rank)) << " "
+     << upper(fg::rnn_task_name(s.task)) << ", η = " << s.lr << "'\n"
+     << "plot $curve using 1:2 with lines lw 2 title 'loss', $curve using 1:3 with lines title '|∇L|'";
   if (s.change_epoch >= 0)
     gp << ", '+' using (" << s.change_epoch << "):(1) with impulses lc 'gray' title 'confidence lowered'";
   gp << "\n";
   bool any_ghost = false;
   for (double eps : t.column("ghost_eps")) any_ghost = any_ghost || std::isfinite(eps);
   if (tracked) {
-    gp << "set title 'latent flow: ghost scale eps = f(k_g) f2(k_g)/2 (R32) and fixed points'\n"
-       << "set ylabel 'eps'\nset y2label 'fixed points'\nset y2tics 1\nset y2range [0:4]\nset ytics nomirror\n"
+    gp << "set title 'latent flow: ghost scale ε and fixed points'\n"
+       << "set ylabel 'ε'\nset y2label 'fixed points'\nset y2tics 1\nset y2range [0:4]\nset ytics nomirror\n"
        << "plot ";
-    if (any_ghost) gp << "$curve using 1:4 with points pt 7 ps 0.5 title 'eps (smallest > 0)', ";
+    if (any_ghost) gp << "$curve using 1:4 with points pt 7 ps 0.5 title 'ghost ε (smallest > 0)', ";
     gp << "$curve using 1:5 axes x1y2 with steps lw 2 title 'fixed points'\n";
   }
   gp << "unset multiplot\n";
@@ -252,7 +259,7 @@ void slow_points_figure(const eg::SlowPointResult& r, const fg::RunSpec& s, cons
       gp << block << "0 NaN\nEOD\n";
     }
   gp << "set multiplot layout 1," << epochs.size() << "\n"
-     << "set xlabel 'kappa_1'\nset ylabel '" << (s.rank == 1 ? "dkappa/dt = f(kappa)" : "kappa_2") << "'\n"
+     << "set xlabel 'κ_1'\nset ylabel '" << (s.rank == 1 ? "dκ/dt" : "κ_2") << "'\n"
      << "set key bottom left\n";
   for (std::size_t e = 0; e < epochs.size(); ++e) {
     gp << "set title 'epoch " << epochs[e] << "'\n";
@@ -325,8 +332,9 @@ void per_rank_figure(const experiments::Table& t, const std::vector<std::string>
     plot << (k ? ", " : "") << "$r" << k << " " << style << " title 'rank "
          << (ranks[k] == 0 ? std::string("full") : std::to_string(ranks[k])) << "'";
   }
-  gp << "set logscale xy\nset format x '10^{%L}'\nset format y '10^{%L}'\n" << labels << plot.str() << "\n";
-  write_png(gp.str(), png, 800, 560);
+  gp << "set logscale xy\nset format x '10^{%L}'\nset format y '10^{%L}'\nset key below\n" << labels << plot.str()
+     << "\n";
+  write_png(gp.str(), png, 800, 600);
 }
 
 void add_rnn_sweep(CLI::App& ghost, std::function<void()>& action) {
@@ -404,7 +412,7 @@ void add_rnn_sweep(CLI::App& ghost, std::function<void()>& action) {
           // Fig. 6B: the mean loss over seeds against the epoch, one curve per rank, first rate.
           std::ostringstream labels;
           labels << "set xlabel 'epoch + 1'\nset ylabel 'loss (mean over seeds)'\n"
-                 << "set title 'learning curves, lr " << first.lr << "'\n";
+                 << "set title 'learning curves, η = " << first.lr << "'\n";
           per_rank_figure(r.mean_curves, {"epoch", "mean_loss"}, rank_list, "using ($1 + 1):2 with lines lw 2",
                           labels.str(), png);
         });
@@ -412,7 +420,7 @@ void add_rnn_sweep(CLI::App& ghost, std::function<void()>& action) {
       }
       deliver(*o, report, r.runs, [&](const std::string& png) {
         std::ostringstream labels;
-        labels << "set xlabel 'learning rate'\nset ylabel 'final loss'\n"
+        labels << "set xlabel 'learning rate η'\nset ylabel 'final loss'\n"
                << "set title 'final loss vs learning rate (" << settings.seeds << " seeds each)'\n";
         per_rank_figure(r.runs, {"lr", "final_loss"}, rank_list, "using 1:2 with points pt 7 ps 0.6", labels.str(), png);
       });
@@ -421,11 +429,6 @@ void add_rnn_sweep(CLI::App& ghost, std::function<void()>& action) {
 }
 
 // ---- ghost rnn-audit ------------------------------------------------------------------------
-
-std::string upper(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return text;
-}
 
 void add_rnn_audit(CLI::App& ghost, std::function<void()>& action) {
   auto o = std::make_shared<RnnOptions>();
@@ -466,7 +469,7 @@ void add_rnn_audit(CLI::App& ghost, std::function<void()>& action) {
       deliver(*o, report, r.table, [&](const std::string& png) {
         std::ostringstream subject;
         subject << (s.rank == 0 ? std::string("full rank") : "rank " + std::to_string(s.rank)) << " "
-                << upper(fg::rnn_task_name(s.task)) << ", lr " << s.lr;
+                << upper(fg::rnn_task_name(s.task)) << ", η = " << s.lr;
         write_audit_figure(r.table, subject.str(), png);
       });
     };

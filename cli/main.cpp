@@ -15,6 +15,7 @@
 #include "cli/oracle_commands.hpp"
 #include "cli/overlaps_commands.hpp"
 #include "cli/report_command.hpp"
+#include "cli/reproduce_command.hpp"
 #include "cli/shard.hpp"
 #include <learndyn/common/argument_error.hpp>
 #include <learndyn/common/input_error.hpp>
@@ -32,6 +33,7 @@ void add_commands(CLI::App& app, std::function<void()>& action, int& status) {
   learndyn::cli::add_ghost_rnn_commands(app, action);
   learndyn::cli::add_oracle_commands(app, action, status);
   learndyn::cli::add_report_command(app, action);
+  learndyn::cli::add_reproduce_command(app, action);
   learndyn::cli::add_overlaps_commands(app, action);
   learndyn::cli::add_ntk_commands(app, action);
   learndyn::cli::add_ntk_experiment_commands(app, action);  // under `ntk`: after it

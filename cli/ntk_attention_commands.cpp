@@ -77,8 +77,8 @@ void write_figure(const ex::AttentionRankConfig& s, const ex::AttentionRankResul
        << "' notitle, \\\n     ";
   }
   if (s.attentions.size() == 1)
-    gp << "$summary0 using 1:4 with linespoints lw 2 pt 5 lc rgb '#ff7f0e' title 'K (core, N43)', \\\n     ";
-  gp << "$summary0 using 1:5 with linespoints dt 2 pt 4 lc rgb '#2ca02c' title 'inputs: PR of sum_b x_{bt} Gram', \\\n"
+    gp << "$summary0 using 1:4 with linespoints lw 2 pt 5 lc rgb '#ff7f0e' title 'K (the core)', \\\n     ";
+  gp << "$summary0 using 1:5 with linespoints dt 2 pt 4 lc rgb '#2ca02c' title 'inputs: PR of the Gram of Σ_b x_{bt}', \\\n"
      << "     " << s.steps << " with lines dt 3 lc rgb 'gray' title 'T'\n";
   write_png(gp.str(), png, 900, 600);
 }

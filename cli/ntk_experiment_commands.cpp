@@ -100,7 +100,7 @@ void memory_pro_figure(const ex::MemoryProConfig& c, const ex::MemoryProResult& 
      << "set ylabel 'loss (eval)'\nset logscale y\n"
      << "plot $n1 using 1:2 w lp lw 2 t 'net 1 all', $n2 using 1:2 w lp lw 2 t 'net 2 all', "
      << "$n1 using 1:3 w lp dt 2 lw 2 t 'net 1 response', $n2 using 1:3 w lp dt 2 lw 2 t 'net 2 response'\n"
-     << "unset logscale y\nset ylabel 'cos(NTK_S, VV^T (x) I_n)'\n"
+     << "unset logscale y\nset ylabel 'cos(NTK_S, VV^T ⊗ I_n)'\n"
      << "plot $n1 using 1:4 w lp lw 2 t 'net 1', $n2 using 1:4 w lp lw 2 t 'net 2'\n"
      << "set ylabel 'participation ratio'\n"
      << "plot $n1 using 1:5 w lp lw 2 lc 1 t 'temporal 1', $n2 using 1:5 w lp lw 2 lc 2 t 'temporal 2', "
@@ -213,15 +213,16 @@ void gain_sweep_figure(const ex::GainSweepConfig& c, const ex::GainSweepResult& 
   gp << "set multiplot layout 2,3 title 'Student-teacher tanh RNN, H = " << c.hidden << ", T = " << c.steps
      << ", d_{in} = " << c.inputs << ": NTK of the recurrent weights at initialisation'\n"
      << xt.str() << yt.str() << "set xlabel 'recurrent gain g'\nset ylabel 'input rank r_x'\nunset grid\n"
-     << "set view map\nset palette rgbformulae 33,13,10\n"
+     << "set view map\n"  // the viridis palette of every figure (write_figure); values in white boxes, readable on any colour
+     << "set style textbox opaque fillcolor 'white' noborder\n"
      << "set xrange [-0.5:" << c.gains.size() - 0.5 << "]\nset yrange [-0.5:" << c.input_ranks.size() - 0.5 << "]\n"
-     << "set title 'NTK temporal PR'\nplot $d using 1:2:3 with image notitle, '' using 1:2:(sprintf('%.1f',$3)) with labels notitle\n"
-     << "set title 'NTK spatial PR'\nplot $d using 1:2:4 with image notitle, '' using 1:2:(sprintf('%.1f',$4)) with labels notitle\n"
+     << "set title 'NTK temporal PR'\nplot $d using 1:2:3 with image notitle, '' using 1:2:(sprintf('%.1f',$3)) with labels boxed notitle\n"
+     << "set title 'NTK spatial PR'\nplot $d using 1:2:4 with image notitle, '' using 1:2:(sprintf('%.1f',$4)) with labels boxed notitle\n"
      << "set title 'loss after / before " << c.train_steps << " GD steps on W'\n"
-     << "plot $d using 1:2:5 with image notitle, '' using 1:2:(sprintf('%.2f',$5)) with labels notitle\n"
-     << "set title 'core K_W temporal PR'\nplot $d using 1:2:6 with image notitle, '' using 1:2:(sprintf('%.1f',$6)) with labels notitle\n"
-     << "set title 'hidden activity spatial PR, PR(H^T H)'\nplot $d using 1:2:7 with image notitle, '' using 1:2:(sprintf('%.1f',$7)) with labels notitle\n"
-     << "set title 'input core XX^T (x) I temporal PR (<= r_x, X3)'\nplot $d using 1:2:8 with image notitle, '' using 1:2:(sprintf('%.1f',$8)) with labels notitle\n"
+     << "plot $d using 1:2:5 with image notitle, '' using 1:2:(sprintf('%.2f',$5)) with labels boxed notitle\n"
+     << "set title 'core K_W temporal PR'\nplot $d using 1:2:6 with image notitle, '' using 1:2:(sprintf('%.1f',$6)) with labels boxed notitle\n"
+     << "set title 'hidden activity spatial PR, PR(H^T H)'\nplot $d using 1:2:7 with image notitle, '' using 1:2:(sprintf('%.1f',$7)) with labels boxed notitle\n"
+     << "set title 'input core XX^T ⊗ I temporal PR (≤ r_x)'\nplot $d using 1:2:8 with image notitle, '' using 1:2:(sprintf('%.1f',$8)) with labels boxed notitle\n"
      << "unset multiplot\n";
   write_png(gp.str(), png, 1650, 1050);
 }

@@ -186,14 +186,7 @@ std::string datablock(const std::string& name, const experiments::Table& t,
 }
 
 void write_png(const std::string& body, const std::string& png_path, int width, int height) {
-  const std::string partial = png_path + ".partial.png";
-  std::ostringstream gp;
-  gp << "set terminal pngcairo size " << width << "," << height << " font 'DejaVu Sans,11'\n"
-     << "set output " << quoted(partial) << "\n"
-     << "set datafile missing 'NaN'\nset grid\n"
-     << body;
-  run_gnuplot(gp.str(), partial);
-  install_png(partial, png_path);
+  write_figure(body, png_path, width, height);
 }
 
 }  // namespace learndyn::cli

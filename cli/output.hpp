@@ -104,7 +104,9 @@ std::string datablock(const std::string& name, const experiments::Table& t,
                       const std::function<bool(std::size_t)>& keep = {}, const std::string& block_by = "");
 
 // Runs `body` (datablocks and plot commands) into png_path atomically (a partial file, then a
-// rename; a device or FIFO is written in place), `width` x `height` pixels.
+// rename; a device or FIFO is written in place), `width` x `height` pixels; the format follows
+// the path's extension, and the script and its data are written beside it (write_figure,
+// cli/figure.hpp).
 void write_png(const std::string& body, const std::string& png_path, int width, int height);
 
 }  // namespace learndyn::cli

@@ -136,9 +136,9 @@ void filter_figure(const ex::FilterResult& r, const ex::FilterSettings& s, const
                                                                                    : "tanh";
   gp << "set multiplot layout 1,3 title '" << phi << " filter task, rank " << s.rank;
   if (network)
-    gp << ", N = " << s.neurons << ", lr = " << s.lr << " (network SGD at N lr; theory from the same initial overlaps)'\n";
+    gp << ", N = " << s.neurons << ", η = " << s.lr << " (network SGD at N lr; theory from the same initial overlaps)'\n";
   else
-    gp << ", lr = " << s.lr << " (overlap theory from the given Gram matrix)'\n";
+    gp << ", η = " << s.lr << " (overlap theory from the given Gram matrix)'\n";
   gp << "set xlabel 'epoch + 1'\nset logscale x\nset key bottom left\n"
      << "set logscale y\nset format y '10^{%L}'\nset ylabel 'loss'\nset title 'loss'\nplot ";
   if (network) gp << "$loss using ($1+1):2 with lines lw 4 lc '#0072B2' title 'network (theta space)', ";
@@ -150,7 +150,7 @@ void filter_figure(const ex::FilterResult& r, const ex::FilterSettings& s, const
     const bool visible = pass == 0;
     gp << "set title '" << (visible ? "loss-visible overlaps" : "loss-invisible overlaps")
        << (network ? " (solid: network; dashed: Euler theory)" : " (solid: exact map; dashed: Euler theory)")
-       << "'\nset ylabel 'sigma'\nplot ";
+       << "'\nset ylabel 'σ'\nplot ";
     bool first = true;
     std::size_t k = 0;
     for (std::size_t i = 0; i < r.overlap_names.size(); ++i) {
@@ -371,7 +371,7 @@ void add_audit(CLI::App& group, std::function<void()>& action) {
                                                     {"horizon_1e-2", horizon_json(r.noise_floor.horizon_1e2)}}}};
       deliver(o->out, report, {{"table", &r.table}}, [&](const std::string& png) {
         std::ostringstream subject;
-        subject << o->activation << " rank " << a.run.rank << " filter, N " << a.run.neurons << ", lr " << a.run.lr;
+        subject << o->activation << " rank " << a.run.rank << " filter, N " << a.run.neurons << ", η = " << a.run.lr;
         write_audit_figure(r.table, subject.str(), png);
       });
     };
@@ -385,9 +385,9 @@ void nscaling_figure(const ex::NScalingResult& r, const ex::NScalingSettings& s,
                        datablock("byn", r.by_n, {"N", "mismatch_geomean", "fitted"});
   const double n0 = r.by_n.rows.front()[0], m0 = r.by_n.rows.front()[1];
   std::ostringstream gp;
-  gp << "set multiplot layout 1,2 title 'erf network vs mean-field overlap theory, flip-flop task, lr = "
+  gp << "set multiplot layout 1,2 title 'erf network vs mean-field overlap theory, flip-flop task, η = "
      << s.lr << "'\n"
-     << "set logscale xy\nset format y '10^{%L}'\nset xlabel 'N'\nset ylabel 'max |Sigma_{network} - Sigma_{theory}|'\n"
+     << "set logscale xy\nset format y '10^{%L}'\nset xlabel 'N'\nset ylabel 'max |Σ_{network} − Σ_{theory}|'\n"
      << "set key bottom left\nset title 'mismatch after " << s.epochs << " epochs'\n"
      << "plot $runs using 1:2 with points pt 7 ps 0.8 lc '#0072B2' title 'erf, each seed', "
      << "$byn using 1:2 with points pt 5 ps 1.5 lc '#D55E00' title 'erf, geometric mean', "
@@ -527,22 +527,22 @@ void aba_figure(const ex::AbaResult& r, const ex::AbaSettings& s, const std::str
     return "K(" + c.substr(2, second - 2) + "," + c.substr(second + 1) + ")";
   };
   gp << "set multiplot layout 2,3 title 'A-B-A protocol, " << (sgd ? "SGD" : "Adam") << ", N = " << s.neurons
-     << ", lr = " << s.lr << "'\nset xlabel 'epoch'\nset key bottom right font ',9'\n"
+     << ", η = " << s.lr << "'\nset xlabel 'epoch'\nset key bottom right font ',9'\n"
      << "set logscale y\nset format y '10^{%L}'\nset title 'loss'\nplot $t using 1:2 with lines lw 2 lc '#0072B2' notitle\n"
      << "unset logscale y\nset format y '%g'\n"
-     << "set title 'visible sigma_{vu}'\nplot $t using 1:3 with lines lw 2 lc '#0072B2' notitle, " << vu0
+     << "set title 'visible σ_{vu}'\nplot $t using 1:3 with lines lw 2 lc '#0072B2' notitle, " << vu0
      << " with lines dt 2 lc 'black' title 'end of A1'\n"
-     << "set title 'invisible sigma_{uu}'\nplot $t using 1:4 with lines lw 2 lc '#D55E00' notitle, " << uu0
+     << "set title 'invisible σ_{uu}'\nplot $t using 1:4 with lines lw 2 lc '#D55E00' notitle, " << uu0
      << " with lines dt 2 lc 'black' title 'end of A1'\n"
      << "set title 'invariant K_{ij}'\nplot $t using 1:5 with lines lw 2 lc '#E69F00' title '" << k_title(k_cols[0])
      << "', '' using 1:6 with lines lw 2 lc 'black' title '" << k_title(k_cols[1])
      << "', '' using 1:7 with lines lw 2 lc '#009E73' title '" << k_title(k_cols[2]) << "'\n"
      << "set title 'invariants of the flow (change from the start)'\n"
-     << "plot $t using 1:($8-" << t.at(0, "tr_J_sigma") << ") with lines lw 2 title 'tr J Sigma', "
-     << "'' using 1:($9-" << t.at(0, "det_sigma") << ") with lines lw 2 title 'det Sigma', "
+     << "plot $t using 1:($8-" << t.at(0, "tr_J_sigma") << ") with lines lw 2 title 'tr JΣ', "
+     << "'' using 1:($9-" << t.at(0, "det_sigma") << ") with lines lw 2 title 'det Σ', "
      << "'' using 1:($10-" << t.at(0, "zz_minus_mm") << ") with lines lw 2 title 'zz - mm', "
      << "'' using 1:($11-" << t.at(0, "uu_minus_vv") << ") with lines lw 2 title 'uu - vv'\n"
-     << "set logscale y\nset format y '10^{%L}'\nset title 'closure: |Sigma_{copy} - Sigma_{rotated copy}|"
+     << "set logscale y\nset format y '10^{%L}'\nset title 'closure: |Σ_{copy} − Σ_{rotated copy}|"
      << (sgd ? "; |Sigma_{network} - Sigma_{theory}|" : "") << "'\n"
      << "plot $t using 1:($12 > 0 ? $12 : 1e-17) with lines lw 2 lc '#CC79A7' title 'probe pair (per phase)'";
   if (sgd)
@@ -786,8 +786,8 @@ void memory_figure(const ex::MemoryResult& r, const ex::MemorySettings& s, const
      << s.batch << ")'\nset xlabel 'epoch'\nset key top right font ',9'\n"
      << "set arrow from " << boundary << ", graph 0 to " << boundary << ", graph 1 nohead dt 3 lc 'gray'\n"
      << "set logscale y\nset format y '10^{%L}'\nset title 'loss (A or B, then C)'\nplot " << loss.str() << "\n"
-     << "unset logscale y\nset format y '%g'\nset title 'visible sigma_{vu}'\nplot " << vis.str() << "\n"
-     << "set title 'invisible sigma_{vv}'\nplot " << inv.str() << "\n"
+     << "unset logscale y\nset format y '%g'\nset title 'visible σ_{vu}'\nplot " << vis.str() << "\n"
+     << "set title 'invisible σ_{vv}'\nplot " << inv.str() << "\n"
      << "unset arrow\nset title 'decoding A vs B history (test accuracy)'\nset xlabel ''\nset yrange [0:1.25]\nset xrange [-0.7:7.7]\n"
      << "set key bottom right\n"
      << "set xtics ('vis.' 0, 'invis.' 1, 'vis.' 3, 'invis.' 4, 'vis.' 6, 'invis.' 7)\n"

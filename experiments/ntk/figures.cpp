@@ -1,0 +1,389 @@
+#include "experiments/ntk/figures.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <map>
+#include <string>
+
+#include <learndyn/common/decimal.hpp>
+#include <learndyn/experiments/ntk/attention_rank.hpp>
+#include <learndyn/experiments/ntk/gain_sweep.hpp>
+#include <learndyn/experiments/ntk/memory_pro.hpp>
+
+namespace learndyn::experiments::ntk {
+namespace {
+
+using namespace learndyn::experiments::reproduce;
+
+Entry unavailable(std::string id, Status status, std::string description, std::string reason) {
+  Entry e;
+  e.id = std::move(id);
+  e.status = status;
+  e.description = std::move(description);
+  e.reason = std::move(reason);
+  return e;
+}
+
+std::string short_text(double x) { return short_number(x); }
+
+template <class T>
+std::string list_text(const std::vector<T>& v) {
+  std::string s;
+  for (const T& x : v) {
+    if (!s.empty()) s += ',';
+    s += number_argument(static_cast<double>(x));
+  }
+  return s;
+}
+
+// ---- Fig. 5: student-teacher gain x input rank -----------------------------------------------
+
+GainSweepConfig gain_config(const Request& q) {
+  GainSweepConfig c;
+  if (q.protocol == "paper") {
+    c.hidden = 64;
+    c.batch = 128;
+    c.train_steps = 9000;
+    c.learning_rate = 0.01;
+    c.gains.clear();
+    for (int i = 0; i < 20; ++i) c.gains.push_back(3.0 * i / 19);
+    c.input_ranks = {2, 4, 8, 16, 32};
+  } else if (q.protocol == "smoke") {
+    c.hidden = 8;
+    c.steps = 10;
+    c.inputs = 4;
+    c.train_steps = 5;
+    c.gains = {0.5, 2};
+    c.input_ranks = {1, 2};
+  } else {
+    c.gains = {0.25, 1.25, 2.25};
+    c.input_ranks = {1, 4, 16};
+  }
+  c.threads = q.threads;
+  c.sweep = q.sweep;
+  return c;
+}
+
+// The options that differ from the command's defaults, in its order of declaration (a sweep
+// part holds them canonically, --name=value: cli/shard.cpp).
+std::vector<std::pair<std::string, std::string>> gain_options(const GainSweepConfig& c) {
+  const GainSweepConfig d;
+  std::vector<std::pair<std::string, std::string>> o;
+  if (c.hidden != d.hidden) o.push_back({"hidden", std::to_string(c.hidden)});
+  if (c.steps != d.steps) o.push_back({"steps", std::to_string(c.steps)});
+  if (c.inputs != d.inputs) o.push_back({"inputs", std::to_string(c.inputs)});
+  if (c.batch != d.batch) o.push_back({"batch", std::to_string(c.batch)});
+  if (c.train_steps != d.train_steps) o.push_back({"train-steps", std::to_string(c.train_steps)});
+  o.push_back({"gains", list_text(c.gains)});
+  o.push_back({"input-ranks", list_text(c.input_ranks)});
+  if (c.learning_rate != d.learning_rate) o.push_back({"lr", number_argument(c.learning_rate)});
+  return o;
+}
+
+std::vector<std::string> gain_command(const GainSweepConfig& c, bool canonical) {
+  std::vector<std::string> a;
+  if (!canonical) a = {"ntk", "gain-sweep"};
+  for (const auto& [name, value] : gain_options(c)) {
+    if (canonical) {
+      a.push_back("--" + name + "=" + value);
+    } else {
+      a.push_back("--" + name);
+      a.push_back(value);
+    }
+  }
+  return a;
+}
+
+Reproduction fig5b(const Request& q) {
+  const GainSweepConfig c = gain_config(q);
+  const GainSweepResult res = run_gain_sweep(c);
+  Reproduction r;
+  r.data.push_back(data_file("fig5b.csv", res.grid, gain_command(c, false)));
+  const Table& g = res.grid;
+  Panel temporal, activity, spatial;
+  temporal.title = "temporal rank of the NTK (participation ratio)";
+  activity.title = "spatial rank of the activity H^T H";
+  spatial.title = "spatial rank of the NTK";
+  for (Panel* p : {&temporal, &activity, &spatial}) {
+    p->xlabel = "recurrent gain g";
+    p->ylabel = "participation ratio";
+  }
+  for (int rank : c.input_ranks) {
+    const std::string t = "input rank " + std::to_string(rank);
+    temporal.series.push_back(series(0, "gain", "temporal", t, "linespoints", "input_rank", static_cast<double>(rank)));
+    activity.series.push_back(series(0, "gain", "activity_spatial", t, "linespoints", "input_rank", static_cast<double>(rank)));
+    spatial.series.push_back(series(0, "gain", "spatial", t, "linespoints", "input_rank", static_cast<double>(rank)));
+  }
+  r.figure.panels = {temporal, activity, spatial};
+  r.figure.width = 1700;
+  r.figure.height = 560;
+  double excess = 0;
+  for (std::size_t k = 0; k < g.rows.size(); ++k)
+    excess = std::max(excess, std::fabs(g.at(k, "input_core_temporal_rank") - g.at(k, "input_rank")));
+  r.claims.push_back({"temporal rank of the input core X X^T ⊗ I against the input rank r_x", "bounded by r_x",
+                      "largest |rank − r_x| = " + short_text(excess), excess == 0 ? "pass" : "fail", "exact (X3)"});
+  // Per input rank, whether a column grows with the gain over the grid.
+  const auto grows = [&](const std::string& column) {
+    bool all = true;
+    std::string first_last;
+    for (int rank : c.input_ranks) {
+      std::vector<double> v;
+      for (std::size_t k = 0; k < g.rows.size(); ++k)
+        if (g.at(k, "input_rank") == rank) v.push_back(g.at(k, column));
+      all = all && !v.empty() && v.back() > v.front();
+      first_last += (first_last.empty() ? "" : "; ") + std::string("r_x ") + std::to_string(rank) + ": " +
+                    short_text(v.front()) + " -> " + short_text(v.back());
+    }
+    return std::make_pair(all, first_last);
+  };
+  const auto [activity_grows, activity_text] = grows("activity_spatial");
+  r.claims.push_back({"spatial rank of the hidden activity, smallest to largest gain", "grows with g", activity_text,
+                      activity_grows ? "pass" : "fail", ""});
+  const auto [ntk_grows, ntk_text] = grows("spatial");
+  r.claims.push_back({"spatial rank of the NTK (N22-N25 reduction), smallest to largest gain", "grows with g", ntk_text,
+                      ntk_grows ? "pass" : "fail",
+                      "a finding (docs/ntk.md): the NTK's spatial reduction falls as tanh saturates; which spatial "
+                      "quantity the paper's heatmap shows is not recoverable from its text"});
+  return r;
+}
+
+// ---- Figs. 6B, 9: self-attention temporal rank against the input dimension -------------------
+
+AttentionRankConfig attention_config(const Request& q, bool grid) {
+  AttentionRankConfig c;
+  if (q.protocol == "smoke") {
+    c.inputs = {1, 4};
+    c.seeds = {0};
+    c.attentions = {8};
+    c.mlp = 16;
+    c.steps = 10;
+  } else if (grid) {
+    c.inputs = {1, 4, 16};
+    c.attentions = {16, 64};
+    c.spatial = true;
+  }
+  if (q.seeds > 0) {
+    c.seeds.clear();
+    for (long s = 0; s < q.seeds; ++s) c.seeds.push_back(s);
+  }
+  c.threads = q.threads;
+  c.sweep = q.sweep;
+  return c;
+}
+
+std::vector<std::string> attention_command(const AttentionRankConfig& c) {
+  const AttentionRankConfig d;
+  std::vector<std::string> a{"ntk", "attention-rank", "--inputs", list_text(c.inputs), "--seeds", list_text(c.seeds),
+                             "--attention", list_text(c.attentions)};
+  if (c.mlp != d.mlp) {
+    a.push_back("--mlp");
+    a.push_back(std::to_string(c.mlp));
+  }
+  if (c.steps != d.steps) {
+    a.push_back("--steps");
+    a.push_back(std::to_string(c.steps));
+  }
+  if (c.spatial) a.push_back("--spatial");
+  return a;
+}
+
+Reproduction attention(const Request& q, bool grid) {
+  const AttentionRankConfig c = attention_config(q, grid);
+  const AttentionRankResult res = run_attention_rank(c);
+  Reproduction r;
+  r.data.push_back(data_file(grid ? "fig9.csv" : "fig6b.csv", res.rows, attention_command(c)));
+  r.data.push_back(data_file(grid ? "fig9_mean.csv" : "fig6b_mean.csv", res.summary, {}));
+  Panel p;
+  p.title = "temporal rank of the NTK";
+  p.xlabel = "input dimension d_{in}";
+  p.ylabel = "temporal participation ratio (mean over seeds)";
+  p.logx = true;
+  Panel s = p;
+  s.title = "spatial rank of the NTK";
+  s.ylabel = "spatial participation ratio";
+  bool temporal_grows = true;
+  std::string text;
+  for (long a : c.attentions) {
+    p.series.push_back(series(1, "inputs", "temporal_rank_mean", "attention width " + std::to_string(a), "linespoints",
+                        "attention", static_cast<double>(a)));
+    if (c.spatial)
+      s.series.push_back(series(0, "inputs", "spatial_rank", "attention width " + std::to_string(a), "points", "attention",
+                          static_cast<double>(a)));
+    std::vector<double> v;
+    for (std::size_t k = 0; k < res.summary.rows.size(); ++k)
+      if (res.summary.at(k, "attention") == a) v.push_back(res.summary.at(k, "temporal_rank_mean"));
+    temporal_grows = temporal_grows && v.size() >= 2 && v.back() > v.front();
+    text += (text.empty() ? "" : "; ") + std::string("d_a ") + std::to_string(a) + ": " + short_text(v.front()) + " -> " +
+            short_text(v.back());
+  }
+  r.figure.panels = {p};
+  if (c.spatial) {
+    r.figure.panels.push_back(s);
+    r.figure.width = 1300;
+  }
+  r.claims.push_back({"temporal rank, smallest to largest input dimension", "grows primarily with the input dimension",
+                      text, temporal_grows ? "pass" : "fail", std::to_string(c.seeds.size()) + " seeds"});
+  if (c.spatial && c.attentions.size() >= 2) {
+    // Fig. 9: the spatial rank "increases strongly with attention width": its mean over the
+    // input dimensions and seeds, at the narrowest and the widest attention.
+    const auto mean_at = [&](long a) {
+      double sum = 0;
+      long n = 0;
+      for (std::size_t k = 0; k < res.rows.rows.size(); ++k)
+        if (res.rows.at(k, "attention") == a) sum += res.rows.at(k, "spatial_rank"), ++n;
+      return n ? sum / n : 0.0;
+    };
+    const double narrow = mean_at(c.attentions.front()), wide = mean_at(c.attentions.back());
+    r.claims.push_back({"spatial rank (mean over d_in and seeds), narrowest to widest attention",
+                        "increases strongly with attention width",
+                        short_text(narrow) + " -> " + short_text(wide), wide > narrow ? "pass" : "fail",
+                        "widths " + std::to_string(c.attentions.front()) + " and " + std::to_string(c.attentions.back())});
+  }
+  return r;
+}
+
+// ---- Fig. 4: Memory-Pro, two initialisations of a GRU ------------------------------------------
+
+MemoryProConfig memory_config(const Request& q) {
+  MemoryProConfig c;  // `ntk memory-pro`'s GRU defaults: n = 32, periods of 15, batch 32, 300 iterations
+  c.gain_collapse = 1.0;
+  c.gain_learn = 4.0;
+  c.task.noise = std::strtod("0.1414213562373095", nullptr);  // the command's default text
+  if (q.protocol == "paper") {
+    c.hidden = 256;
+    c.task.stimulus = c.task.memory = c.task.response = 30;
+    c.batch = 500;
+    c.iterations = 10000;
+    c.record_every = 500;
+  }
+  c.threads = q.threads;
+  return c;
+}
+
+std::vector<std::string> memory_command(const MemoryProConfig& c) {
+  std::vector<std::string> a{"ntk", "memory-pro", "--model", "gru"};
+  if (c.hidden != 32) {
+    for (std::string x : {std::string("--hidden"), std::to_string(c.hidden), std::string("--period"),
+                          std::to_string(c.task.stimulus), std::string("--batch"), std::to_string(c.batch),
+                          std::string("--iterations"), std::to_string(c.iterations), std::string("--record-every"),
+                          std::to_string(c.record_every)})
+      a.push_back(x);
+  }
+  return a;
+}
+
+Reproduction fig4(const Request& q) {
+  const MemoryProConfig c = memory_config(q);
+  const MemoryProResult res = run_memory_pro(c);
+  Reproduction r;
+  r.data.push_back(data_file("fig4_history.csv", res.history, memory_command(c)));
+  Panel loss, temporal;
+  loss.title = "response-period loss";
+  loss.xlabel = "SGD iteration";
+  loss.ylabel = "loss";
+  loss.logy = true;
+  temporal.title = "temporal rank of NTK_S";
+  temporal.xlabel = "SGD iteration";
+  temporal.ylabel = "participation ratio";
+  for (int net : {1, 2}) {
+    const std::string t = net == 1 ? "network 1 (g = 1: collapses)" : "network 2 (g = 4)";
+    loss.series.push_back(series(0, "iteration", "response_loss", t, "linespoints", "network", net));
+    temporal.series.push_back(series(0, "iteration", "temporal", t, "linespoints", "network", net));
+  }
+  r.figure.panels = {loss, temporal};
+  r.figure.width = 1300;
+  r.figure.height = 520;
+  const auto first_last = [&](int net, const std::string& column) {
+    double first = 0, last = 0;
+    bool seen = false;
+    for (std::size_t k = 0; k < res.history.rows.size(); ++k) {
+      if (res.history.at(k, "network") != net) continue;
+      if (!seen) first = res.history.at(k, column);
+      seen = true;
+      last = res.history.at(k, column);
+    }
+    return std::make_pair(first, last);
+  };
+  const auto [s1, e1] = first_last(1, "response_loss");
+  const auto [s2, e2] = first_last(2, "response_loss");
+  const auto [d1, d1_end] = first_last(1, "end_dispersion");
+  (void)d1_end;
+  r.claims.push_back({"network 1: end states across trials at initialisation (spread)", "a single fixed point",
+                      short_text(d1), d1 < 1e-3 ? "pass" : "fail", "the spread of the trials' final states"});
+  r.claims.push_back({"network 1: response-period loss, start -> end", "SGD stalls", short_text(s1) + " -> " + short_text(e1),
+                      e1 > 0.9 * s1 ? "pass" : "fail", "pass: less than 10 % lower"});
+  r.claims.push_back({"network 2: response-period loss, start -> end", "learns", short_text(s2) + " -> " + short_text(e2),
+                      e2 < 0.5 * s2 ? "pass" : "fail", "pass: at least halved"});
+  r.notes.push_back("network 2 is a larger recurrent gain, not the paper's added non-trivial fixed points (ntk/fig8)");
+  return r;
+}
+
+const std::vector<Protocol> kAttentionProtocols{
+    {"quick", "d_in 1..64, attention width 64, 3 seeds (about 10 s)", 3},
+    {"paper", "the same sizes (the paper's are not in its text available to us)", 3},
+    {"smoke", "d_in 1, 4; width 8; 1 seed; 10 tokens (tests)", 1}};
+
+const std::string kEntryLater = "reproduce entry not written yet; ";
+
+}  // namespace
+
+std::vector<Entry> figure_entries() {
+  std::vector<Entry> v;
+  v.push_back(unavailable("ntk/fig1", Status::not_applicable, "backpropagation annotated by the operators P, K, NTK_S", "schematic"));
+  v.push_back(unavailable("ntk/fig2", Status::not_applicable, "Theorem 1 for the discrete recurrent example", "schematic"));
+  v.push_back(unavailable("ntk/fig3a", Status::not_applicable, "the Memory-Pro task", "schematic of the task"));
+  v.push_back(unavailable("ntk/fig3b", Status::missing, "Memory-Pro GRU: cosine between NTK_S and its core over training",
+                          kEntryLater + "`learndyn ntk memory-pro` computes it (docs/ntk.md: partly reproduced)"));
+  Entry e4;
+  e4.id = "ntk/fig4";
+  e4.status = Status::qualitatively;
+  e4.description = "self-referential bias stalls SGD on Memory-Pro: a collapsing GRU does not learn, another does";
+  e4.reason = "network 1 stalls, network 2 learns (docs/ntk.md); network 2 is a larger gain, not added fixed points";
+  e4.protocols = {{"quick", "GRU n = 32, periods of 15, batch 32, 300 SGD iterations (about 20 s)", 1},
+                  {"paper", "the paper's: n = 256, periods of 30, batch 500, 10,000 iterations (hours)", 1}};
+  e4.run = fig4;
+  v.push_back(e4);
+  v.push_back(unavailable("ntk/fig5a", Status::not_applicable, "the two student-teacher variants", "schematic"));
+  Entry e5;
+  e5.id = "ntk/fig5b";
+  e5.status = Status::qualitatively;
+  e5.description = "student-teacher: temporal and spatial NTK ranks over recurrent gain x input rank";
+  e5.reason = "temporal rank bounded by the input rank (exact for the input core); the NTK's spatial rank falls with g "
+              "where the paper has it grow (the activity's grows); second variant not implemented";
+  e5.protocols = {{"quick", "H = 32, T = 40, 3 gains x 3 input ranks, 50 GD steps per cell (about 10 s)", 1},
+                  {"paper", "the paper's: H = 64, batch 128, 20 gains in [0, 3] x r_x 2..32, 9,000 GD steps at lr 0.01 (hours; shards)", 1},
+                  {"smoke", "H = 8, T = 10, 2 x 2 cells, 5 steps (tests)", 1}};
+  e5.shard_command = "ntk gain-sweep";
+  e5.shard_arguments = [](const Request& q) { return gain_command(gain_config(q), true); };
+  e5.run = fig5b;
+  v.push_back(e5);
+  v.push_back(unavailable("ntk/fig6a", Status::not_applicable, "the self-attention architecture", "schematic"));
+  Entry e6;
+  e6.id = "ntk/fig6b";
+  e6.status = Status::reproduced;
+  e6.description = "self-attention: temporal NTK rank against the input dimension";
+  e6.reason = "the temporal rank grows with d_in (1.5 at d_in = 1 to 27 at 64, 3 seeds), as stated";
+  e6.protocols = kAttentionProtocols;
+  e6.seeded = true;
+  e6.run = [](const Request& q) { return attention(q, false); };
+  v.push_back(e6);
+  v.push_back(unavailable("ntk/fig7", Status::not_applicable, "partial reductions of an operator on a 3-tensor domain", "illustration"));
+  v.push_back(unavailable("ntk/fig8", Status::missing, "a random RNN with added non-trivial fixed points",
+                          "not yet implemented: learndyn uses a larger gain instead of the construction"));
+  Entry e9 = e6;
+  e9.id = "ntk/fig9";
+  e9.status = Status::qualitatively;
+  e9.description = "self-attention: temporal and spatial NTK rank over input dimension x attention width";
+  e9.reason = "temporal rank grows with d_in; a 3 x 2 grid, not the paper's sizes (not in its text)";
+  e9.protocols = {{"quick", "d_in 1, 4, 16 x width 16, 64; 3 seeds; spatial rank (about 30 s)", 3},
+                  {"paper", "the same sizes (the paper's are not in its text available to us)", 3},
+                  {"smoke", "d_in 1, 4; width 8; 1 seed; 10 tokens (tests)", 1}};
+  e9.run = [](const Request& q) { return attention(q, true); };
+  v.push_back(e9);
+  v.push_back(unavailable("ntk/fig10", Status::missing, "temporal NTK rank against the input dimension for several heads",
+                          "not yet implemented: multi-head attention"));
+  return v;
+}
+
+}  // namespace learndyn::experiments::ntk

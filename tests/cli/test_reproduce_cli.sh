@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# `learndyn reproduce` (docs/reproduce.md, proofs/common.md C19-C22): the --list format (every id
+# well-formed and unique, every status one of four), three short reproductions (ghost, overlaps,
+# ntk) with their files, summary.json's keys, commands.txt run by hand giving the same CSV bytes,
+# the .gp beside each figure drawing the same figure again from another folder, PDF and SVG by
+# extension; the refusals (unknown id, a missing panel, unknown protocol, no -o, a non-empty
+# folder without --force, --shard where there is none: exit 2, one line, nothing written); and a
+# shard of ghost/fig6a's paper protocol, byte-identical to the part `ghost rnn-sweep --shard`
+# writes (so `learndyn merge` joins either), and an empty shard of ntk/fig5b's. ~10 s.
+# Usage: test_reproduce_cli.sh path/to/learndyn
+source "$(dirname "${BASH_SOURCE[0]}")/harness.sh"
+bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+cd "$scratch" || exit 1
+
+# ---- --list ----
+run reproduce --list
+check "--list: exit 0" test "$rc" = 0
+printf '%s\n' "$out" >list.tsv
+check "--list: at least 60 panels" test "$(wc -l <list.tsv)" -ge 60
+check "--list: 4 tab-separated fields a line" awk -F'\t' 'NF != 4 { bad = 1 } END { exit bad }' list.tsv
+check "--list: every id <paper>/fig<number><panel>" \
+  awk -F'\t' '$1 !~ /^(ghost|overlaps|ntk)\/fig[1-9][0-9]*[a-z]?$/ { bad = 1 } END { exit bad }' list.tsv
+check "--list: ids unique" test "$(cut -f1 list.tsv | sort | uniq -d | wc -l)" = 0
+check "--list: status in the set" \
+  awk -F'\t' '$2 !~ /^(reproduced|qualitatively|missing|not applicable)$/ { bad = 1 } END { exit bad }' list.tsv
+check "--list: every missing panel says why" awk -F'\t' '$2 == "missing" && length($4) < 10 { bad = 1 } END { exit bad }' list.tsv
+for paper in ghost overlaps ntk; do
+  check "--list: $paper has reproduced panels" grep -q "^$paper/fig[0-9a-z]*	reproduced" list.tsv
+done
+run reproduce --list --markdown
+check "--list --markdown: a table" grep -q '^| `ghost/fig6a` | reproduced |' <<<"$out"
+
+# ---- reproductions ----
+# reproduce_ok NAME ID ARGS...: runs into NAME, checks the files and summary.json.
+reproduce_ok() {
+  local name="$1" id="$2"; shift 2
+  run reproduce "$id" -o "$name" "$@"
+  check "$name: exit 0" test "$rc" = 0
+  local figure=${id#*/}
+  for f in summary.json commands.txt data.json "$figure.png" "$figure.gp" "$figure.dat"; do
+    check "$name: wrote $f" test -s "$name/$f"
+  done
+  check "$name: summary.json has its keys, claims with verdicts" python3 - "$name/summary.json" "$id" <<'EOF'
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert s["id"] == sys.argv[2]
+for k in ("description", "status", "reason", "protocol", "seeds", "claims", "notes", "files"):
+    assert k in s, k
+assert s["claims"], "no claims"
+for c in s["claims"]:
+    assert set(c) == {"quantity", "paper", "measured", "verdict", "note"}, c
+    assert c["verdict"] in ("pass", "fail", "qualitative"), c
+for f in s["files"]:
+    import os
+    assert os.path.exists(os.path.join(os.path.dirname(sys.argv[1]), f)), f
+EOF
+  check "$name: data.json parses" python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$name/data.json"
+  check "$name: no scratch folder left" test -z "$(ls -A | grep -F ".$name.")"
+  # commands.txt, run by hand in an empty folder: the same CSV bytes.
+  mkdir "$name.by-hand"
+  (cd "$name.by-hand" && sed "s|^learndyn |\"$bin\" |" "../$name/commands.txt" | bash >/dev/null 2>&1)
+  local csv made=0
+  for csv in "$name.by-hand"/*.csv; do
+    made=$((made + 1))
+    check "$name: commands.txt gives $(basename "$csv") byte for byte" cmp -s "$csv" "$name/$(basename "$csv")"
+  done
+  check "$name: commands.txt wrote CSV files" test "$made" -gt 0
+  # The script beside the figure draws it again, from another folder.
+  if command -v gnuplot >/dev/null; then
+    mv "$name/$figure.png" "$name.original.png"
+    (cd / && gnuplot "$scratch/$name/$figure.gp" >/dev/null 2>&1)
+    check "$name: gnuplot $figure.gp redraws the same figure" cmp -s "$name.original.png" "$name/$figure.png"
+  fi
+}
+reproduce_ok canonical ghost/fig2a
+check "canonical: the flat no-learning zone passes" grep -q '"verdict": "pass"' canonical/summary.json
+reproduce_ok filter overlaps/fig5c --protocol smoke
+reproduce_ok attention ntk/fig6b --protocol smoke --threads 1
+
+# The figure's format by --figure-format (the extension of every figure path).
+run reproduce ghost/fig2a -o vector --figure-format pdf
+check "pdf: a PDF" test "$(head -c 4 vector/fig2a.pdf)" = "%PDF"
+check "pdf: its script says pdfcairo" grep -q pdfcairo vector/fig2a.gp
+if command -v gnuplot >/dev/null; then
+  "$bin" ghost figure -o shared.svg >/dev/null 2>&1
+  check "ghost figure -o .svg: an SVG" grep -q "<svg" shared.svg
+  check "ghost figure: script and data beside" test -s shared.gp -a -s shared.dat
+  mv shared.svg shared.original.svg
+  (cd / && gnuplot "$scratch/shared.gp" >/dev/null 2>&1)
+  check "ghost figure: shared.gp redraws it" cmp -s shared.original.svg shared.svg
+fi
+
+# ---- refusals: exit 2, one line, nothing written ----
+bad "unknown id" id reproduce ghost/fig99 -o x1
+bad "not an id" id reproduce fig6a -o x1
+bad "missing panel" id reproduce ghost/fig4a -o x1
+check "missing panel: says why" grep -q "not yet implemented" <<<"$err"
+bad "schematic" id reproduce overlaps/fig1a -o x1
+bad "unknown protocol" protocol reproduce ghost/fig2a --protocol slow -o x1
+bad "smoke where none" protocol reproduce ghost/fig6b --protocol smoke -o x1
+bad "no -o" output reproduce ghost/fig2a
+bad "seeds out of range" seeds reproduce ghost/fig3a --seeds 5000 -o x1
+bad "seeds of a panel without seeds" seeds reproduce overlaps/fig5c --seeds 3 -o x1
+bad "figure format" figure-format reproduce ghost/fig2a --figure-format jpg -o x1
+bad "shard of a panel without shards" shard reproduce ghost/fig2a --shard 0/2 -o x1
+bad "shard of the quick protocol" shard reproduce ghost/fig6a --shard 0/2 -o x1
+check "refusals wrote nothing" test ! -e x1
+bad "non-empty folder" output reproduce ghost/fig2a -o canonical
+check "non-empty folder: left as it was" test -s canonical/fig2a_limit.csv -a -s canonical.original.png
+run reproduce ghost/fig8a -o canonical --force
+check "--force: replaced" test "$rc" = 0 -a -s canonical/fig8a.png -a ! -e canonical/fig2a.png
+check "--force: no old or scratch folder left" test -z "$(ls -A | grep -F '.canonical.')"
+
+# ---- a shard of the paper protocol = the sweep command's own part ----
+run reproduce ghost/fig6a --protocol paper --shard 0/600 -o shard0
+check "shard: exit 0" test "$rc" = 0
+check "shard: the part" test -s shard0/part-0-of-600.json
+line=$(grep '^learndyn ghost rnn-sweep' shard0/commands.txt)
+(eval "\"$bin\" ${line#learndyn }" >/dev/null 2>&1)  # writes part-0-of-600.json here
+check "shard: byte-identical to ghost rnn-sweep --shard 0/600" cmp -s shard0/part-0-of-600.json part-0-of-600.json
+
+# ntk/fig5b's paper sweep: an empty shard (no cell is i mod 100000 = 500 of its 100) costs
+# nothing and compares the command and its canonical arguments.
+run reproduce ntk/fig5b --protocol paper --shard 500/100000 -o shard500
+check "ntk shard: exit 0" test "$rc" = 0
+line=$(grep '^learndyn ntk gain-sweep' shard500/commands.txt)
+(eval "\"$bin\" ${line#learndyn }" >/dev/null 2>&1)
+check "ntk shard: byte-identical to ntk gain-sweep --shard 500/100000" \
+  cmp -s shard500/part-500-of-100000.json part-500-of-100000.json
+
+finish "cli reproduce"
