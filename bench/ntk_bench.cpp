@@ -211,6 +211,63 @@ double min_of(const std::vector<double>& v) { return *std::min_element(v.begin()
 
 BENCHMARK(BM_NtkBlock)->ComputeStatistics("min", min_of)->ArgNames({"threads"})->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
+// The float32 operator path (proofs/ntk.md N52-N58) beside the float64 one, in the same
+// process: each iteration applies a float64 block then a float32 block on the same probes, so
+// both see the same load; per-path times and their ratio per iteration (median over
+// iterations). Also the float32 block's largest error against float64, in units of its
+// bound (N57: at most 1). Args: threads.
+void BM_NtkBlockFloat32(benchmark::State& state) {
+  const unsigned threads = static_cast<unsigned>(state.range(0));
+  const Problem p = gru(kBatch, kSteps, kHidden);
+  const fn::Ntk f64(p.model, p.inputs, {threads});
+  const fn::Ntk f32(p.model, p.inputs, {threads, false, fn::Precision::float32});
+  const std::vector<double> q = probes(f64.dimension(), kBlock);
+  std::vector<double> out64(q.size()), out32(q.size());
+  f64.apply_ntk(q.data(), out64.data(), kBlock);  // warm-up (first touch of the workspaces)
+  f32.apply_ntk(q.data(), out32.data(), kBlock);
+  std::vector<double> t64, t32, ratio;
+  for (auto _ : state) {
+    learndyn::bench::LoopTimer a;
+    f64.apply_ntk(q.data(), out64.data(), kBlock);
+    benchmark::DoNotOptimize(out64.data());
+    t64.push_back(a.seconds());
+    learndyn::bench::LoopTimer b;
+    f32.apply_ntk(q.data(), out32.data(), kBlock);
+    benchmark::DoNotOptimize(out32.data());
+    t32.push_back(b.seconds());
+    ratio.push_back(t64.back() / t32.back());
+  }
+  const auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+  };
+  const std::vector<double> m = fn::absolute_ntk_block(f64, q.data(), kBlock);
+  const double gamma = fn::gamma_of(fn::float32_depth(f64.linearization()), fn::kFloat32UnitRoundoff) +
+                       fn::gamma_of(fn::float32_depth(f64.linearization()), fn::kFloat64UnitRoundoff);
+  double worst = 0, rel = 0, norm = 0;
+  for (std::size_t i = 0; i < q.size(); ++i) {
+    worst = std::max(worst, std::abs(out32[i] - out64[i]) / (gamma * m[i]));
+    rel = std::max(rel, std::abs(out32[i] - out64[i]));
+    norm = std::max(norm, std::abs(out64[i]));
+  }
+  const double flops = block_flops(f64, kBlock);
+  state.counters["float64_block_ms"] = median(t64) * 1e3;
+  state.counters["float32_block_ms"] = median(t32) * 1e3;
+  state.counters["float32_min_block_ms"] = *std::min_element(t32.begin(), t32.end()) * 1e3;
+  state.counters["float64_over_float32"] = median(ratio);
+  state.counters["float32_GFLOPs_per_s"] = flops / median(t32) / 1e9;
+  state.counters["error_over_bound"] = worst;
+  state.counters["max_abs_error_over_max_abs"] = rel / norm;
+  state.counters["depth_D"] = double(fn::float32_depth(f64.linearization()));
+}
+BENCHMARK(BM_NtkBlockFloat32)
+    ->ComputeStatistics("min", min_of)
+    ->ArgNames({"threads"})
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
 // Scaling of one 32-matvec block in B, T, n (2 threads); time per (B T) should be flat.
 void BM_NtkScaling(benchmark::State& state) {
   const int batch = int(state.range(0)), steps = int(state.range(1)), hidden = int(state.range(2));
