@@ -49,6 +49,10 @@ void load_first(const BasicSweepData<S>& d, int t, int b0, int b1, int m, const 
     }
 }
 
+// The elementwise passes ride on the output loop (measured: docs/ntk.md, "The block at the
+// machine's limit"): the scaling the next step's GEMM needs (R (.) r_t in P, L_j (.) r_t in P*)
+// is written while r_t is computed, instead of in a pass of its own that reads r_t back; the
+// products are the same, so are the bits.
 template <class S, class In, class Out>
 void forward_sweep(const BasicSweepData<S>& d, int b0, int b1, int m, const In* in, Layout li,
                    Out* out, Layout lo, S* work) {
@@ -62,23 +66,26 @@ void forward_sweep(const BasicSweepData<S>& d, int b0, int b1, int m, const In* 
   S *prev_ptr = work, *cur_ptr = work + rows * n;
   const ConstRowMap w(d.w_stack, k * n, n);
   load_first(d, 0, b0, b1, m, in, li, cur, out, lo);
+  if (d.steps > 1)
+    for (int b = b0; b < b1; ++b) {  // R_1 (.) r_0
+      const S* r = d.right + factor_offset(d, 1, b);
+      for (int p = 0; p < m; ++p) {
+        const std::ptrdiff_t row = static_cast<std::ptrdiff_t>(b - b0) * m + p;
+        for (int i = 0; i < n; ++i) scaled(row, i) = r[i] * cur(row, i);
+      }
+    }
   for (int t = 1; t < d.steps; ++t) {  // (N5) r_t = q_t + J_t r_{t-1}
     S* const swap_ptr = prev_ptr;
     prev_ptr = cur_ptr;
     cur_ptr = swap_ptr;
     new (&prev) RowMap(prev_ptr, rows, n);
     new (&cur) RowMap(cur_ptr, rows, n);
-    for (int b = b0; b < b1; ++b) {
-      const S* r = d.right + factor_offset(d, t, b);
-      for (int p = 0; p < m; ++p) {
-        const std::ptrdiff_t row = static_cast<std::ptrdiff_t>(b - b0) * m + p;
-        for (int i = 0; i < n; ++i) scaled(row, i) = r[i] * prev(row, i);
-      }
-    }
     y.noalias() = scaled * w.transpose();  // [W_1 x; ...; W_k x] for every (b, probe) row
+    const bool next = t + 1 < d.steps;
     for (int b = b0; b < b1; ++b) {
       const std::ptrdiff_t f = factor_offset(d, t, b);
       const S* c = d.c + f;
+      const S* r_next = next ? d.right + factor_offset(d, t + 1, b) : nullptr;
       for (int p = 0; p < m; ++p) {
         const std::ptrdiff_t row = static_cast<std::ptrdiff_t>(b - b0) * m + p;
         const In* q = at(in, li, t, b, p);
@@ -88,6 +95,8 @@ void forward_sweep(const BasicSweepData<S>& d, int b0, int b1, int m, const In* 
           for (int j = 0; j < k; ++j) v += d.left[j * block + f + i] * y(row, j * n + i);
           dst[i] = static_cast<Out>(cur(row, i) = static_cast<S>(q[i]) + v);
         }
+        if (next)
+          for (int i = 0; i < n; ++i) scaled(row, i) = r_next[i] * cur(row, i);
       }
     }
   }
@@ -106,20 +115,24 @@ void backward_sweep(const BasicSweepData<S>& d, int b0, int b1, int m, const In*
   S *prev_ptr = work, *cur_ptr = work + rows * n;
   const ConstRowMap w(d.w_stack, k * n, n);
   load_first(d, d.steps - 1, b0, b1, m, in, li, cur, out, lo);
+  // L_j (.) r for the step about to be taken: r_{T-1} here, then written by the output loop.
+  const auto stack = [&](int t, int b, std::ptrdiff_t row, const S* r) {
+    const std::ptrdiff_t f = factor_offset(d, t, b);
+    for (int j = 0; j < k; ++j)
+      for (int i = 0; i < n; ++i) stacked(row, j * n + i) = d.left[j * block + f + i] * r[i];
+  };
+  if (d.steps > 1)
+    for (int b = b0; b < b1; ++b)
+      for (int p = 0; p < m; ++p) {
+        const std::ptrdiff_t row = static_cast<std::ptrdiff_t>(b - b0) * m + p;
+        stack(d.steps - 1, b, row, &cur(row, 0));
+      }
   for (int t = d.steps - 2; t >= 0; --t) {  // (N7) r_t = q_t + J_{t+1}^T r_{t+1}
     S* const swap_ptr = prev_ptr;
     prev_ptr = cur_ptr;
     cur_ptr = swap_ptr;
     new (&prev) RowMap(prev_ptr, rows, n);
     new (&cur) RowMap(cur_ptr, rows, n);
-    for (int b = b0; b < b1; ++b) {
-      const std::ptrdiff_t f = factor_offset(d, t + 1, b);
-      for (int p = 0; p < m; ++p) {
-        const std::ptrdiff_t row = static_cast<std::ptrdiff_t>(b - b0) * m + p;
-        for (int j = 0; j < k; ++j)
-          for (int i = 0; i < n; ++i) stacked(row, j * n + i) = d.left[j * block + f + i] * prev(row, i);
-      }
-    }
     y.noalias() = stacked * w;  // sum_j W_j^T (L_j (.) r) for every row
     for (int b = b0; b < b1; ++b) {
       const std::ptrdiff_t f = factor_offset(d, t + 1, b);
@@ -131,6 +144,7 @@ void backward_sweep(const BasicSweepData<S>& d, int b0, int b1, int m, const In*
         Out* dst = at(out, lo, t, b, p);
         for (int i = 0; i < n; ++i)
           dst[i] = static_cast<Out>(cur(row, i) = static_cast<S>(q[i]) + c[i] * prev(row, i) + r[i] * y(row, i));
+        if (t > 0) stack(t, b, row, &cur(row, 0));
       }
     }
   }
