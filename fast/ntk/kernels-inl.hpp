@@ -150,14 +150,15 @@ void backward_sweep(const BasicSweepData<S>& d, int b0, int b1, int m, const In*
   }
 }
 
-// g (.) x for the rows [r0, r0 + tile) of a compact block, into a dense tile (tile x cols).
+// g (.) x for the rows [r0, r0 + tile) of a compact block, into a dense tile whose rows are
+// `ld` apart (tile x cols, or a column block of a wider tile).
 template <class S>
 void scale_rows(const S* gain, const S* x, std::ptrdiff_t stride, int r0, int tile, int n,
-                int probes, S* dst) {
+                int probes, S* dst, std::ptrdiff_t ld) {
   for (int r = r0; r < r0 + tile; ++r) {
     const S* g = gain + static_cast<std::ptrdiff_t>(r) * n;
     const S* src = x + r * stride;
-    S* row = dst + static_cast<std::ptrdiff_t>(r - r0) * probes * n;
+    S* row = dst + static_cast<std::ptrdiff_t>(r - r0) * ld;
     for (int p = 0; p < probes; ++p)
       for (int i = 0; i < n; ++i) row[p * n + i] = g[i] * src[p * n + i];
   }
@@ -168,6 +169,11 @@ void scale_rows(const S* gain, const S* x, std::ptrdiff_t stride, int r0, int ti
 // output tile summed over the sites and written once. The block is read once and written
 // once, and no (B T) x cols intermediate exists: a full-size scaled copy per site would cost a
 // memory pass each (and 12 MB of fresh pages per chunk on the first call).
+// Consecutive sites with the same V (the GRU's r and z gates: one pointer, Ntk checks the
+// contents) go through V as one GEMM of kCoreSiteGroup x cols columns per pass: V's tile is
+// packed once, the panels are wider. Not bit-identical to one GEMM per site (Eigen's order of
+// some entries depends on the column count: measured on the GRU), so only the float32 path
+// (operators.cpp) shares pointers; the float64 path keeps one GEMM per site and its bytes.
 template <class S>
 void core(int rows, int n, int m, int p0, int p1, const BasicCoreSite<S>* sites, int site_count,
           const S* in, S* out, S* work) {
@@ -178,18 +184,28 @@ void core(int rows, int n, int m, int p0, int p1, const BasicCoreSite<S>* sites,
   const std::ptrdiff_t stride = static_cast<std::ptrdiff_t>(m) * n;
   const S* x = in + static_cast<std::ptrdiff_t>(p0) * n;
   S* result = out + static_cast<std::ptrdiff_t>(p0) * n;
+  const int widest = core_group(sites, site_count);  // as core_workspace was sized
   S* tile_a = work;
-  S* tile_b = work + kCoreTile * cols;
-  std::vector<S*> z(site_count);  // z_k: d_k x cols, one after another
-  z[0] = work + 2 * kCoreTile * cols;
-  for (int s = 1; s < site_count; ++s) z[s] = z[s - 1] + sites[s - 1].d * cols;
+  S* tile_b = work + widest * kCoreTile * cols;
+  // Groups [first[g], first[g + 1]) of consecutive sites sharing V, at most kCoreSiteGroup each.
+  std::vector<int> first{0};
+  for (int s = 1; s < site_count; ++s)
+    if (sites[s].v != sites[s - 1].v || s - first.back() == kCoreSiteGroup) first.push_back(s);
+  const int groups = static_cast<int>(first.size());
+  first.push_back(site_count);
+  std::vector<S*> z(groups);  // group g: d x (size * cols), site j of it in columns [j cols, (j + 1) cols)
+  z[0] = work + 2 * widest * kCoreTile * cols;
+  for (int g = 1; g < groups; ++g) z[g] = z[g - 1] + sites[first[g - 1]].d * (first[g] - first[g - 1]) * cols;
   for (int r0 = 0; r0 < rows; r0 += kCoreTile) {  // z_k = sum over tiles of V_k,tile^T scaled
     const int tile = std::min(kCoreTile, rows - r0);
-    for (int s = 0; s < site_count; ++s) {
-      scale_rows(sites[s].gain, x, stride, r0, tile, n, probes, tile_a);
-      const ConstRowMap v(sites[s].v + static_cast<std::ptrdiff_t>(r0) * sites[s].d, tile, sites[s].d);
-      RowMap zs(z[s], sites[s].d, cols);
-      const ConstRowMap scaled(tile_a, tile, cols);
+    for (int g = 0; g < groups; ++g) {
+      const int d = sites[first[g]].d, size = first[g + 1] - first[g];
+      const std::ptrdiff_t width = size * cols;
+      for (int j = 0; j < size; ++j)
+        scale_rows(sites[first[g] + j].gain, x, stride, r0, tile, n, probes, tile_a + j * cols, width);
+      const ConstRowMap v(sites[first[g]].v + static_cast<std::ptrdiff_t>(r0) * d, tile, d);
+      RowMap zs(z[g], d, width);
+      const ConstRowMap scaled(tile_a, tile, width);
       if (r0 == 0) {
         zs.noalias() = v.transpose() * scaled;
       } else {
@@ -199,19 +215,24 @@ void core(int rows, int n, int m, int p0, int p1, const BasicCoreSite<S>* sites,
   }
   for (int r0 = 0; r0 < rows; r0 += kCoreTile) {  // out tile = sum_k g_k (.) V_k,tile z_k
     const int tile = std::min(kCoreTile, rows - r0);
-    for (int s = 0; s < site_count; ++s) {
-      const ConstRowMap v(sites[s].v + static_cast<std::ptrdiff_t>(r0) * sites[s].d, tile, sites[s].d);
-      RowMap y(tile_b, tile, cols);
-      y.noalias() = v * ConstRowMap(z[s], sites[s].d, cols);
-      for (int r = r0; r < r0 + tile; ++r) {
-        const S* g = sites[s].gain + static_cast<std::ptrdiff_t>(r) * n;
-        const S* src = tile_b + static_cast<std::ptrdiff_t>(r - r0) * cols;
-        S* dst = result + r * stride;
-        for (int p = 0; p < probes; ++p)
-          for (int i = 0; i < n; ++i) {
-            const S term = g[i] * src[p * n + i];
-            dst[p * n + i] = s == 0 ? term : dst[p * n + i] + term;
-          }
+    for (int g = 0; g < groups; ++g) {
+      const int d = sites[first[g]].d, size = first[g + 1] - first[g];
+      const std::ptrdiff_t width = size * cols;
+      const ConstRowMap v(sites[first[g]].v + static_cast<std::ptrdiff_t>(r0) * d, tile, d);
+      RowMap y(tile_b, tile, width);
+      y.noalias() = v * ConstRowMap(z[g], d, width);
+      for (int j = 0; j < size; ++j) {
+        const int s = first[g] + j;
+        for (int r = r0; r < r0 + tile; ++r) {
+          const S* gain = sites[s].gain + static_cast<std::ptrdiff_t>(r) * n;
+          const S* src = tile_b + static_cast<std::ptrdiff_t>(r - r0) * width + j * cols;
+          S* dst = result + r * stride;
+          for (int p = 0; p < probes; ++p)
+            for (int i = 0; i < n; ++i) {
+              const S term = gain[i] * src[p * n + i];
+              dst[p * n + i] = s == 0 ? term : dst[p * n + i] + term;
+            }
+        }
       }
     }
   }

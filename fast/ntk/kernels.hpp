@@ -31,7 +31,8 @@ struct BasicSweepData {
 using SweepData = BasicSweepData<double>;
 using SweepData32 = BasicSweepData<float>;
 
-// A weight site of the core: v rows (t,b) row-major (T*B) x d, gain [t][b][i].
+// A weight site of the core: v rows (t,b) row-major (T*B) x d, gain [t][b][i]. Consecutive
+// sites whose V is equal share one v pointer (the kernel then multiplies by V once for both).
 template <class S>
 struct BasicCoreSite {
   int d;
@@ -82,9 +83,23 @@ inline std::ptrdiff_t sweep_workspace(std::ptrdiff_t rows, int hidden, int terms
 // Rows of (b, t) per tile of the core (N48): 64 rows of 16 probes x 64 hidden units are 512 KB;
 // 64 is faster than 16 and 32 on the benchmark GRU (measured: README, NTK "Measured").
 inline constexpr int kCoreTile = 64;
-// The core's two tiles and every site's z_k = V_k^T (...) (d_k x cols each, total_d = sum d_k).
-inline std::ptrdiff_t core_workspace(std::ptrdiff_t cols, int total_d) {
-  return (2 * kCoreTile + total_d) * cols;
+// Consecutive sites with one V go through it together, up to this many (the GRU's r, z gates).
+inline constexpr int kCoreSiteGroup = 2;
+// The core's two tiles (as wide as `group` sites: the largest run sharing one V, 1 when no
+// pointers are shared) and every site's z_k = V_k^T (...) (d_k x cols each, total_d = sum d_k).
+inline std::ptrdiff_t core_workspace(std::ptrdiff_t cols, int total_d, int group = 1) {
+  return (2 * group * kCoreTile + total_d) * cols;
+}
+// The largest run of consecutive sites sharing one v pointer, capped at kCoreSiteGroup: the
+// `group` of core_workspace.
+template <class Site>
+int core_group(const Site* sites, int site_count) {
+  int best = site_count > 0 ? 1 : 0, run = 1;
+  for (int s = 1; s < site_count; ++s) {
+    run = sites[s].v == sites[s - 1].v && run < kCoreSiteGroup ? run + 1 : 1;
+    best = run > best ? run : best;
+  }
+  return best;
 }
 
 // The kernels for this CPU (AVX2+FMA build when available, else the generic x86-64 build).

@@ -32,6 +32,14 @@ Ntk::Ntk(Linearization lin, NtkOptions options)
       dimension_(static_cast<std::ptrdiff_t>(lin_.batch) * lin_.steps * lin_.hidden),
       threads_(options.threads),
       kernels_(options.generic_kernels ? &detail::generic_kernels() : &detail::kernels()) {
+  // Site s reads V of site v_source_[s]: the first of a run of consecutive sites with equal V
+  // (the kernel multiplies by a shared V once, kernels-inl.hpp `core`). The float32 path only:
+  // in double the merged GEMM changed last bits of the GRU's results (measured), and the float64
+  // outputs keep their bytes.
+  for (std::size_t k = 0; k < lin_.sites.size(); ++k)
+    v_source_.push_back(k > 0 && lin_.sites[k].d == lin_.sites[k - 1].d && lin_.sites[k].v == lin_.sites[k - 1].v
+                            ? v_source_[k - 1]
+                            : static_cast<int>(k));
   if (precision_ == Precision::float32) make_float_copy();
 }
 
@@ -122,7 +130,7 @@ void Ntk::core32(bool joint, const float* in, float* out, int m) const {
     sites.push_back({lin_.joint.d, f32_.joint_v.data(), f32_.joint_gain.data()});
   } else {
     for (std::size_t s = 0; s < lin_.sites.size(); ++s)
-      sites.push_back({lin_.sites[s].d, f32_.site_v[s].data(), f32_.site_gain[s].data()});
+      sites.push_back({lin_.sites[s].d, f32_.site_v[v_source_[s]].data(), f32_.site_gain[s].data()});
   }
   const int rows = lin_.batch * lin_.steps;
   const detail::Kernels& k = *kernels_;
@@ -132,7 +140,8 @@ void Ntk::core32(bool joint, const float* in, float* out, int m) const {
   parallel_for(chunks, threads_, [&](std::size_t lo, std::size_t hi) {
     const int p0 = static_cast<int>(lo), p1 = static_cast<int>(hi);
     float* w = work32_[lo / chunks.chunk].get(
-        static_cast<std::size_t>(detail::core_workspace(std::ptrdiff_t(p1 - p0) * lin_.hidden, total_d)));
+        static_cast<std::size_t>(detail::core_workspace(std::ptrdiff_t(p1 - p0) * lin_.hidden, total_d,
+                                                        detail::core_group(sites.data(), static_cast<int>(sites.size())))));
     k.core32(rows, lin_.hidden, m, p0, p1, sites.data(), static_cast<int>(sites.size()), in, out, w);
   });
 }

@@ -76,6 +76,7 @@ class Ntk {
   void make_float_copy();
 
   Linearization lin_;
+  std::vector<int> v_source_;  // per site: the site whose V (equal to its own) it reads
   Precision precision_;
   // The float32 copy of lin_'s factors (empty for float64).
   struct Float32Factors {
