@@ -4,6 +4,9 @@
 // - a block of 32 NTK_S matvecs, 1 and 2 threads, with its FLOP rate against the measured
 //   Eigen GEMM rate of the same kernel build, the per-step dense-Jacobian method (kpflow's:
 //   B T n^2 stored) and the reference (double) beside it;
+// - the same block's fraction of Eigen's GEMM rate measured interleaved with the GEMMs
+//   (BM_NtkBlockVsGemm), and the float32 path beside the float64 one (BM_NtkBlockFloat32;
+//   kpflow beside both: bench/kpflow_side_by_side.py);
 // - scaling in B, T and n;
 // - the effective rank by Hutch++ and Hutchinson at fixed matvec budgets, with the achieved
 //   error against the exact value of the "direct" method (one matvec per state dimension);
