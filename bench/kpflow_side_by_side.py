@@ -15,10 +15,14 @@ Each round times kpflow's block (median of --calls calls after one warm-up) and 
 alternating in one process), so every round's three numbers share the machine's load. Printed:
 per round the three times and the ratios kpflow / learndyn, then min/median/max over rounds.
 
-kpflow needs PyTorch >= 2 (torch.func, torch.vmap, bare @torch.no_grad); with an older torch
-(Debian 12 ships 1.13) the script maps torch.func to functorch's vjp/jvp and
-torch.nn.utils.stateless.functional_call, torch.vmap to functorch.vmap, and lets torch.no_grad
-decorate a function bare, and says so. Anything it cannot run it names and skips.
+kpflow needs PyTorch >= 2 (torch.func, torch.vmap over nn.GRU, bare @torch.no_grad). With an
+older torch (Debian 12 ships 1.13) the script maps torch.func to functorch's vjp/jvp/vmap, gives
+it a functional_call that nn.GRU sees, applies the bare @torch.no_grad as a no-op, and, when
+torch.vmap has no batching rule for nn.GRU's kernel (1.13), times kpflow's own loop path
+(Operator.toggle_vmap(False)); it prints each of these as a note. Without the first two, torch
+1.13 runs kpflow to an all-zero block in tens of milliseconds: the script refuses a block whose
+Hutchinson trace estimate is not positive, and prints the estimate (and learndyn's float64 one of
+the same torch GRU when the learndyn package is importable) so that the two can be compared.
 
 Usage: bench/kpflow_side_by_side.py --kpflow KPFLOW --bench build/bench/bench_ntk \
            [--threads 2] [--rounds 5] [--calls 5]
@@ -49,7 +53,28 @@ def load_kpflow(path, notes):
     if not hasattr(torch, "func"):
         import types
         import functorch
-        from torch.nn.utils.stateless import functional_call
+
+        # torch 1.13's torch.nn.utils.stateless.functional_call swaps parameters by
+        # reparametrisation, which nn.GRU never sees (it reads its cached _flat_weights): the
+        # output would not depend on the parameters and every jvp/vjp would be zero (seen). So
+        # the parameters are set as plain attributes, which RNNBase.__setattr__ forwards to
+        # _flat_weights, and put back afterwards.
+        def functional_call(module, params, args, kwargs=None):
+            saved = []
+            for full, value in params.items():
+                *path, name = full.split(".")
+                owner = module
+                for part in path:
+                    owner = getattr(owner, part)
+                saved.append((owner, name, owner._parameters.pop(name)))
+                setattr(owner, name, value)
+            try:
+                return module(*args, **(kwargs or {})) if isinstance(args, tuple) else module(args, **(kwargs or {}))
+            finally:
+                for owner, name, parameter in reversed(saved):
+                    delattr(owner, name)
+                    setattr(owner, name, parameter)
+
         shim = types.ModuleType("torch.func")
         shim.vjp, shim.jvp, shim.functional_call, shim.vmap = (functorch.vjp, functorch.jvp,
                                                                 functional_call, functorch.vmap)
@@ -57,20 +82,26 @@ def load_kpflow(path, notes):
         torch.func = shim
         torch.vmap = functorch.vmap
         notes.append(f"torch {torch.__version__} has no torch.func: mapped to functorch "
-                     f"{functorch.__version__} (vjp, jvp, vmap) and torch.nn.utils.stateless.functional_call")
+                     f"{functorch.__version__} (vjp, jvp, vmap), and functional_call by setting the parameters as attributes (torch 1.13's "
+                     "stateless.functional_call does not reach nn.GRU's cached weights)")
         original = torch.no_grad
 
-        class no_grad(original):  # accept the bare-decorator form of torch >= 2
+        # kpflow decorates its operators' _matvec with a bare @torch.no_grad. Under torch 2 an
+        # outer no_grad does not reach inside torch.func transforms; under torch 1.13's
+        # functorch it does, and jvp/vjp then return zeros (seen: an all-zero block). So the
+        # bare form is applied as a no-op here (the context-manager form is left as it is).
+        class no_grad(original):
             def __new__(cls, func=None):
                 if callable(func):
-                    return original()(func)
+                    return func
                 return super().__new__(cls)
 
             def __init__(self, func=None):
                 super().__init__()
 
         torch.no_grad = no_grad
-        notes.append("torch.no_grad made to accept a bare @torch.no_grad")
+        notes.append("kpflow's bare @torch.no_grad applied as a no-op (under torch 1.13's functorch it "
+                     "zeroes jvp/vjp; torch 2 ignores an outer no_grad inside transforms)")
     from kpflow.grad_op import FullJThetaOperator
     return FullJThetaOperator
 
@@ -97,14 +128,54 @@ def kpflow_block_seconds(jtheta_cls, threads, calls, seed):
     ntk = (jvp @ jvp.T).flatten()
     dim = ntk.shape_in[0]
     s = torch.randint(2, size=(dim, block)).float() * 2 - 1
-    out = ntk.batched_call(s.T).T  # warm-up
+    try:
+        out = ntk.batched_call(s.T).T  # warm-up
+    except RuntimeError as e:  # torch 1.13's functorch has no batching rule for nn.GRU's kernel
+        if not Operator_vmap(jtheta_cls, False):
+            raise
+        print(f"note: kpflow's vmap path failed ({str(e).splitlines()[0]}); timing kpflow's loop path "
+              f"(Operator.toggle_vmap(False): one jvp(vjp(q)) per probe)")
+        out = ntk.batched_call(s.T).T
     assert out.shape == (dim, block) and out.dtype == torch.float32
+    # A check that the block is the NTK's: its Hutchinson trace estimate (32 probes) must be
+    # positive (NTK_S is positive semidefinite and nonzero); printed once per round.
+    trace = (s * out).sum().item() / block
+    if not trace > 0:
+        raise RuntimeError(f"kpflow's block gives trace estimate {trace}: not the NTK (an API mismatch?)")
+    print(f"kpflow Hutchinson({block}) trace estimate: {trace:.6g}")
     times = []
     for _ in range(calls):
         t0 = time.perf_counter()
         ntk.batched_call(s.T).T
         times.append(time.perf_counter() - t0)
     return statistics.median(times)
+
+
+def Operator_vmap(jtheta_cls, value):
+    """Sets kpflow's Operator._vmap (its own switch between torch.vmap and a loop); False if
+    already so."""
+    import importlib
+    op = importlib.import_module(jtheta_cls.__module__.rsplit(".", 1)[0] + ".op_common").Operator
+    if op._vmap == value:
+        return False
+    op.toggle_vmap(value)
+    return True
+
+
+def learndyn_trace_of(seed):
+    """learndyn's float64 Hutchinson trace (256 probes) of the same torch GRU, if the learndyn
+    Python package is importable: the check that kpflow's block is this NTK."""
+    try:
+        import torch
+        from torch import nn
+        import learndyn.ntk
+    except ImportError:
+        return None
+    torch.manual_seed(seed)
+    rnn = nn.GRU(10, 64)
+    x = torch.randn((15, 50, 10))
+    r = learndyn.ntk.metrics(rnn.double(), x.double(), estimator="hutchinson", probes=256, seed=1)
+    return r["trace"]["value"], r["trace"]["standard_error"]
 
 
 def learndyn_block_ms(bench, threads):
@@ -134,6 +205,9 @@ def main():
         notes.append(f"kpflow skipped: {type(e).__name__}: {e}")
     for n in notes:
         print("note:", n)
+    reference = learndyn_trace_of(0)
+    if reference:
+        print(f"learndyn float64 Hutchinson(256) trace of round 0's torch GRU: {reference[0]:.6g} +- {reference[1]:.3g}")
     print("load (uptime):", os.getloadavg())
     print(f"round  kpflow_ms  learndyn_f64_ms  learndyn_f32_ms  f64/f32  kpflow/f32  kpflow/f64   (threads {a.threads})")
     rows = []
