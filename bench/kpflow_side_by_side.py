@@ -106,7 +106,7 @@ def load_kpflow(path, notes):
     return FullJThetaOperator
 
 
-def kpflow_block_seconds(jtheta_cls, threads, calls, seed):
+def kpflow_block_seconds(jtheta_cls, threads, calls, seed, manual=False):
     import torch
     from torch import nn
     torch.set_num_threads(threads)
@@ -121,8 +121,35 @@ def kpflow_block_seconds(jtheta_cls, threads, calls, seed):
         def forward(self, x):
             return self.rnn(x)[0]
 
+    class ManualGRU(nn.Module):
+        """torch.nn.GRU's equations written out (its parameters, time-major, h0 = 0), so that
+        torch.vmap can batch kpflow's jvp(vjp(q)) under torch 1.13 as torch 2 does nn.GRU."""
+
+        def __init__(self, gru):
+            super().__init__()
+            self.weight_ih, self.weight_hh = gru.weight_ih_l0, gru.weight_hh_l0
+            self.bias_ih, self.bias_hh = gru.bias_ih_l0, gru.bias_hh_l0
+
+        def forward(self, x):
+            h = torch.zeros(x.shape[1], hidden, dtype=x.dtype)
+            a_ih = x @ self.weight_ih.T + self.bias_ih  # all steps at once
+            out = []
+            for t in range(x.shape[0]):
+                a_hh = h @ self.weight_hh.T + self.bias_hh
+                ir, iz, i_n = a_ih[t].chunk(3, -1)
+                hr, hz, h_n = a_hh.chunk(3, -1)
+                r, z = torch.sigmoid(ir + hr), torch.sigmoid(iz + hz)
+                n = torch.tanh(i_n + r * h_n)
+                h = (1 - z) * n + z * h
+                out.append(h)
+            return torch.stack(out)
+
     model = GRU()
     x = torch.randn((steps, batch, n_in))
+    if manual:
+        torch_states = model(x)
+        model = ManualGRU(model.rnn)
+        assert torch.allclose(model(x), torch_states, atol=1e-5), "ManualGRU differs from nn.GRU"
     states = model(x)
     jvp = jtheta_cls(model, x, states, dev="cpu", params_to_vec=True)
     ntk = (jvp @ jvp.T).flatten()
@@ -193,6 +220,8 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--calls", type=int, default=5)
+    ap.add_argument("--manual-gru", action="store_true",
+                    help="kpflow on nn.GRU's equations written out (vmap-able under torch 1.13) instead of nn.GRU")
     a = ap.parse_args()
     if a.threads < 1 or a.rounds < 1 or a.calls < 1:
         print("threads, rounds, calls: at least 1", file=sys.stderr)
@@ -215,7 +244,7 @@ def main():
         kp = None
         if jtheta is not None:
             try:
-                kp = kpflow_block_seconds(jtheta, a.threads, a.calls, seed=r) * 1e3
+                kp = kpflow_block_seconds(jtheta, a.threads, a.calls, seed=r, manual=a.manual_gru) * 1e3
             except Exception as e:
                 print(f"kpflow block skipped: {type(e).__name__}: {e}")
                 jtheta = None
