@@ -4,6 +4,7 @@
 // per-step n x n Jacobian is ever formed.
 #include <algorithm>
 #include <new>
+#include <type_traits>
 #include <vector>
 
 #include <Eigen/Core>
@@ -113,6 +114,16 @@ void backward_sweep(const BasicSweepData<S>& d, int b0, int b1, int m, const In*
   RowMap prev(work, rows, n), cur(work + rows * n, rows, n), y(work + 2 * rows * n, rows, n),
       stacked(work + 3 * rows * n, rows, k * n);
   S *prev_ptr = work, *cur_ptr = work + rows * n;
+  // Into the compact layout in the working precision (P* of NTK_S), the chunk's rows of step t
+  // are one contiguous (rows x n) block of `out`: r_t is kept there instead of in a copy (one
+  // store stream less; the same arithmetic).
+  bool in_place = false;
+  if constexpr (std::is_same_v<Out, S>) in_place = lo.p_stride == n && lo.b_stride == std::ptrdiff_t(m) * n;
+  const auto step_block = [&](int t) { return reinterpret_cast<S*>(at(out, lo, t, b0, 0)); };
+  if (in_place) {
+    cur_ptr = step_block(d.steps - 1);
+    new (&cur) RowMap(cur_ptr, rows, n);
+  }
   const ConstRowMap w(d.w_stack, k * n, n);
   load_first(d, d.steps - 1, b0, b1, m, in, li, cur, out, lo);
   // L_j (.) r for the step about to be taken: r_{T-1} here, then written by the output loop.
@@ -130,7 +141,7 @@ void backward_sweep(const BasicSweepData<S>& d, int b0, int b1, int m, const In*
   for (int t = d.steps - 2; t >= 0; --t) {  // (N7) r_t = q_t + J_{t+1}^T r_{t+1}
     S* const swap_ptr = prev_ptr;
     prev_ptr = cur_ptr;
-    cur_ptr = swap_ptr;
+    cur_ptr = in_place ? step_block(t) : swap_ptr;
     new (&prev) RowMap(prev_ptr, rows, n);
     new (&cur) RowMap(cur_ptr, rows, n);
     y.noalias() = stacked * w;  // sum_j W_j^T (L_j (.) r) for every row
@@ -142,8 +153,12 @@ void backward_sweep(const BasicSweepData<S>& d, int b0, int b1, int m, const In*
         const std::ptrdiff_t row = static_cast<std::ptrdiff_t>(b - b0) * m + p;
         const In* q = at(in, li, t, b, p);
         Out* dst = at(out, lo, t, b, p);
-        for (int i = 0; i < n; ++i)
-          dst[i] = static_cast<Out>(cur(row, i) = static_cast<S>(q[i]) + c[i] * prev(row, i) + r[i] * y(row, i));
+        if (in_place) {
+          for (int i = 0; i < n; ++i) cur(row, i) = static_cast<S>(q[i]) + c[i] * prev(row, i) + r[i] * y(row, i);
+        } else {
+          for (int i = 0; i < n; ++i)
+            dst[i] = static_cast<Out>(cur(row, i) = static_cast<S>(q[i]) + c[i] * prev(row, i) + r[i] * y(row, i));
+        }
         if (t > 0) stack(t, b, row, &cur(row, 0));
       }
     }
