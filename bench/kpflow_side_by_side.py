@@ -17,10 +17,10 @@ per round the three times and the ratios kpflow / learndyn, then min/median/max 
 
 kpflow needs PyTorch >= 2 (torch.func, torch.vmap over nn.GRU, bare @torch.no_grad). With an
 older torch (Debian 12 ships 1.13) the script maps torch.func to functorch's vjp/jvp/vmap, gives
-it a functional_call that nn.GRU sees, applies the bare @torch.no_grad as a no-op, and, when
+it a functional_call that nn.GRU sees, lets torch.no_grad decorate bare, and, when
 torch.vmap has no batching rule for nn.GRU's kernel (1.13), times kpflow's own loop path
-(Operator.toggle_vmap(False)); it prints each of these as a note. Without the first two, torch
-1.13 runs kpflow to an all-zero block in tens of milliseconds: the script refuses a block whose
+(Operator.toggle_vmap(False)); it prints each of these as a note. With torch 1.13's own
+stateless.functional_call instead, kpflow's block is all zeros, in tens of milliseconds: the script refuses a block whose
 Hutchinson trace estimate is not positive, and prints the estimate (and learndyn's float64 one of
 the same torch GRU when the learndyn package is importable) so that the two can be compared.
 
@@ -86,22 +86,19 @@ def load_kpflow(path, notes):
                      "stateless.functional_call does not reach nn.GRU's cached weights)")
         original = torch.no_grad
 
-        # kpflow decorates its operators' _matvec with a bare @torch.no_grad. Under torch 2 an
-        # outer no_grad does not reach inside torch.func transforms; under torch 1.13's
-        # functorch it does, and jvp/vjp then return zeros (seen: an all-zero block). So the
-        # bare form is applied as a no-op here (the context-manager form is left as it is).
+        # kpflow decorates its operators' _matvec with a bare @torch.no_grad (torch >= 2);
+        # torch 1.13's no_grad takes no function: accept the bare form.
         class no_grad(original):
             def __new__(cls, func=None):
                 if callable(func):
-                    return func
+                    return original()(func)
                 return super().__new__(cls)
 
             def __init__(self, func=None):
                 super().__init__()
 
         torch.no_grad = no_grad
-        notes.append("kpflow's bare @torch.no_grad applied as a no-op (under torch 1.13's functorch it "
-                     "zeroes jvp/vjp; torch 2 ignores an outer no_grad inside transforms)")
+        notes.append("torch.no_grad made to accept kpflow's bare @torch.no_grad")
     from kpflow.grad_op import FullJThetaOperator
     return FullJThetaOperator
 
