@@ -4,6 +4,9 @@
 // - a block of 32 NTK_S matvecs, 1 and 2 threads, with its FLOP rate against the measured
 //   Eigen GEMM rate of the same kernel build, the per-step dense-Jacobian method (kpflow's:
 //   B T n^2 stored) and the reference (double) beside it;
+// - the same block's fraction of Eigen's GEMM rate measured interleaved with the GEMMs
+//   (BM_NtkBlockVsGemm), and the float32 path beside the float64 one (BM_NtkBlockFloat32;
+//   kpflow beside both: bench/kpflow_side_by_side.py);
 // - scaling in B, T and n;
 // - the effective rank by Hutch++ and Hutchinson at fixed matvec budgets, with the achieved
 //   error against the exact value of the "direct" method (one matvec per state dimension);
@@ -12,7 +15,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <ctime>
 #include <map>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -210,6 +215,136 @@ void BM_NtkBlock(benchmark::State& state) {
 double min_of(const std::vector<double>& v) { return *std::min_element(v.begin(), v.end()); }
 
 BENCHMARK(BM_NtkBlock)->ComputeStatistics("min", min_of)->ArgNames({"threads"})->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The block's fraction of the machine's double GEMM rate, measured interleaved so that both
+// see the same load (the machine is shared): each iteration times one block on `threads`
+// threads, then `threads` independent Eigen GEMMs (same kernel build) on as many threads: one
+// square 1024^3 each, and 40 of the sweep's shape (800 x 64)(64 x 192) each. Fractions per
+// iteration (block GFLOP/s over GEMM GFLOP/s); counters: their median, min and max.
+// Args: threads.
+void BM_NtkBlockVsGemm(benchmark::State& state) {
+  const unsigned threads = static_cast<unsigned>(state.range(0));
+  const Problem p = gru(kBatch, kSteps, kHidden);
+  const fn::Ntk ntk(p.model, p.inputs, {threads});
+  const std::vector<double> q = probes(ntk.dimension(), kBlock);
+  std::vector<double> out(q.size());
+  ntk.apply_ntk(q.data(), out.data(), kBlock);
+  const auto& k = fn::detail::kernels();
+  const int sq = 1024, rows = (kBatch / 2) * kBlock, inner = kHidden, cols = 3 * kHidden, reps = 40;
+  struct Mats {
+    std::vector<double> a, c, sa, sb, sc;
+  };
+  std::vector<Mats> mats(threads);
+  for (Mats& m : mats)
+    m = {std::vector<double>(std::size_t(sq) * sq, 0.5), std::vector<double>(std::size_t(sq) * sq),
+         std::vector<double>(std::size_t(rows) * inner, 0.5), std::vector<double>(std::size_t(inner) * cols, 0.25),
+         std::vector<double>(std::size_t(rows) * cols)};
+  const auto team = [&](auto&& body) {
+    std::vector<std::thread> ts;
+    for (unsigned t = 1; t < threads; ++t) ts.emplace_back(body, t);
+    body(0u);
+    for (std::thread& th : ts) th.join();
+  };
+  const double flops = block_flops(ntk, kBlock);
+  // Process CPU time beside the wall clock: on a shared machine a time slice lost to another
+  // process counts in the wall time but not in the CPU time, so the CPU-time fractions measure
+  // the work's efficiency alone (threads waiting in the parallel layer's sleep do not count).
+  const auto cpu = [] { return double(std::clock()) / CLOCKS_PER_SEC; };
+  std::vector<double> vs_square, vs_sweep, block_ms, cpu_vs_square, cpu_vs_sweep;
+  for (auto _ : state) {
+    double c0 = cpu();
+    learndyn::bench::LoopTimer b;
+    ntk.apply_ntk(q.data(), out.data(), kBlock);
+    benchmark::DoNotOptimize(out.data());
+    const double tb = b.seconds(), cb = cpu() - c0;
+    c0 = cpu();
+    learndyn::bench::LoopTimer g;
+    team([&](unsigned t) { k.multiply(mats[t].a.data(), sq, sq, mats[t].a.data(), sq, mats[t].c.data()); });
+    const double tg = g.seconds(), cg = cpu() - c0;
+    c0 = cpu();
+    learndyn::bench::LoopTimer h;
+    team([&](unsigned t) {
+      for (int r = 0; r < reps; ++r) k.multiply(mats[t].sa.data(), rows, inner, mats[t].sb.data(), cols, mats[t].sc.data());
+    });
+    const double th = h.seconds(), ch = cpu() - c0;
+    const double square_flops = threads * 2.0 * sq * sq * sq, sweep_flops = threads * reps * 2.0 * rows * inner * cols;
+    block_ms.push_back(tb * 1e3);
+    vs_square.push_back((flops / tb) / (square_flops / tg));
+    vs_sweep.push_back((flops / tb) / (sweep_flops / th));
+    cpu_vs_square.push_back((flops / cb) / (square_flops / cg));
+    cpu_vs_sweep.push_back((flops / cb) / (sweep_flops / ch));
+  }
+  const auto put = [&](const char* name, std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    state.counters[std::string(name) + "_median"] = v[v.size() / 2];
+    state.counters[std::string(name) + "_min"] = v.front();
+    state.counters[std::string(name) + "_max"] = v.back();
+  };
+  put("fraction_of_square_gemm", vs_square);
+  put("fraction_of_sweep_gemm", vs_sweep);
+  put("block_ms", block_ms);
+  put("cpu_fraction_of_square_gemm", cpu_vs_square);
+  put("cpu_fraction_of_sweep_gemm", cpu_vs_sweep);
+  state.counters["block_GFLOP"] = flops / 1e9;
+}
+BENCHMARK(BM_NtkBlockVsGemm)->ArgNames({"threads"})->Arg(1)->Arg(2)->Iterations(15)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The float32 operator path (proofs/ntk.md N52-N58) beside the float64 one, in the same
+// process: each iteration applies a float64 block then a float32 block on the same probes, so
+// both see the same load; per-path times and their ratio per iteration (median over
+// iterations). Also the float32 block's largest error against float64, in units of its
+// bound (N57: at most 1). Args: threads.
+void BM_NtkBlockFloat32(benchmark::State& state) {
+  const unsigned threads = static_cast<unsigned>(state.range(0));
+  const Problem p = gru(kBatch, kSteps, kHidden);
+  const fn::Ntk f64(p.model, p.inputs, {threads});
+  const fn::Ntk f32(p.model, p.inputs, {threads, false, fn::Precision::float32});
+  const std::vector<double> q = probes(f64.dimension(), kBlock);
+  std::vector<double> out64(q.size()), out32(q.size());
+  f64.apply_ntk(q.data(), out64.data(), kBlock);  // warm-up (first touch of the workspaces)
+  f32.apply_ntk(q.data(), out32.data(), kBlock);
+  std::vector<double> t64, t32, ratio;
+  for (auto _ : state) {
+    learndyn::bench::LoopTimer a;
+    f64.apply_ntk(q.data(), out64.data(), kBlock);
+    benchmark::DoNotOptimize(out64.data());
+    t64.push_back(a.seconds());
+    learndyn::bench::LoopTimer b;
+    f32.apply_ntk(q.data(), out32.data(), kBlock);
+    benchmark::DoNotOptimize(out32.data());
+    t32.push_back(b.seconds());
+    ratio.push_back(t64.back() / t32.back());
+  }
+  const auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+  };
+  const std::vector<double> m = fn::absolute_ntk_block(f64, q.data(), kBlock);
+  const double gamma = fn::gamma_of(fn::float32_depth(f64.linearization()), fn::kFloat32UnitRoundoff) +
+                       fn::gamma_of(fn::float32_depth(f64.linearization()), fn::kFloat64UnitRoundoff);
+  double worst = 0, rel = 0, norm = 0;
+  for (std::size_t i = 0; i < q.size(); ++i) {
+    worst = std::max(worst, std::abs(out32[i] - out64[i]) / (gamma * m[i]));
+    rel = std::max(rel, std::abs(out32[i] - out64[i]));
+    norm = std::max(norm, std::abs(out64[i]));
+  }
+  const double flops = block_flops(f64, kBlock);
+  state.counters["float64_block_ms"] = median(t64) * 1e3;
+  state.counters["float32_block_ms"] = median(t32) * 1e3;
+  state.counters["float32_min_block_ms"] = *std::min_element(t32.begin(), t32.end()) * 1e3;
+  state.counters["float64_over_float32"] = median(ratio);
+  state.counters["float32_GFLOPs_per_s"] = flops / median(t32) / 1e9;
+  state.counters["error_over_bound"] = worst;
+  state.counters["max_abs_error_over_max_abs"] = rel / norm;
+  state.counters["depth_D"] = double(fn::float32_depth(f64.linearization()));
+}
+BENCHMARK(BM_NtkBlockFloat32)
+    ->ComputeStatistics("min", min_of)
+    ->ArgNames({"threads"})
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 // Scaling of one 32-matvec block in B, T, n (2 threads); time per (B T) should be flat.
 void BM_NtkScaling(benchmark::State& state) {

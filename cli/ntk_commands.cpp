@@ -113,7 +113,7 @@ Problem builtin_problem(const ModelOptions& o) {
 struct MetricsOptions {
   ModelOptions model;
   std::string estimator = "hutch++", sketch = "16", residual = "32", probes = "64", estimator_seed = "1",
-              top_k = "0", threads;
+              top_k = "0", threads, precision = "float64";
   bool ranks = false, core_cosine = false, json = false;
 };
 
@@ -132,6 +132,9 @@ experiments::ntk::MetricsSettings estimator_settings(const MetricsOptions& o) {
   s.seed = static_cast<std::uint64_t>(parse_integer(o.estimator_seed, "estimator-seed", 0, 9223372036854775807L));
   s.ranks = o.ranks;
   s.core_cosine = o.core_cosine;
+  require(o.precision == "float64" || o.precision == "float32", "precision", "'" + o.precision + "'",
+          "float32 or float64");
+  s.precision = o.precision;
   return s;
 }
 
@@ -253,6 +256,10 @@ void add_ntk_commands(CLI::App& app, std::function<void()>& action) {
   metrics->add_flag("--ranks", mo->ranks, "temporal, spatial and batch ranks (PR of the reduced operators)");
   metrics->add_flag("--core-cosine", mo->core_cosine,
                     "also core_cosine = cos(NTK_S, core) on --probes probes of its own (that many extra matvecs)");
+  metrics->add_option("--precision", mo->precision,
+                      "working precision of the NTK operators: float64 (default) or float32 (GRU/RNN only; "
+                      "about 2x faster, error bound in proofs/ntk.md N56-N58)")
+      ->type_name("float32|float64");
   metrics->add_option("--top-k", mo->top_k, "k largest eigenvalues by Lanczos (default 0: none)")->type_name("INT");
   add_threads(*metrics, mo->threads);
   metrics->add_flag("--json", mo->json, "print JSON (default: name: value lines)");

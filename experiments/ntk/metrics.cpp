@@ -111,7 +111,7 @@ Json golden_report(const ManifestCase& golden, const Json& r) {
 
 MetricsSettings metrics_settings(const std::string& estimator, long long sketch, long long residual,
                                  long long probes, long long top_k, long long threads, long long seed,
-                                 bool ranks, bool core_cosine) {
+                                 bool ranks, bool core_cosine, const std::string& precision) {
   require(estimator == "hutch++" || estimator == "hutchinson" || estimator == "exact", "estimator",
           "'" + estimator + "'", "hutch++, hutchinson or exact");
   require_integer(sketch, "sketch", 1, 4096);
@@ -130,13 +130,14 @@ MetricsSettings metrics_settings(const std::string& estimator, long long sketch,
   s.seed = static_cast<std::uint64_t>(seed);
   s.ranks = ranks;
   s.core_cosine = core_cosine;
+  s.precision = fn::precision_name(fn::parse_precision(precision, "precision"));
   return s;
 }
 
 void validate(const MetricsSettings& s) {
   require(s.seed <= 9223372036854775807ULL, "seed", s.seed, "an integer with 0 <= seed <= 9223372036854775807");
   metrics_settings(s.estimator, s.sketch, s.residual, s.probes, s.top_k, s.threads, static_cast<long long>(s.seed),
-                   s.ranks, s.core_cosine);
+                   s.ranks, s.core_cosine, s.precision);
 }
 
 MetricsWork metrics_work(const MetricsSettings& s) {
@@ -166,6 +167,7 @@ Json attention_metrics(const AttentionProblem& p, const MetricsSettings& s, cons
   const fn::AttentionShape& shape = p.model.shape;
   const int batch = p.inputs.batch, steps = p.inputs.steps;
   require_attention_size(shape, batch, steps);
+  require(s.precision == "float64", "precision", s.precision, "float64 for the attention model (float32: gru, rnn_rate, rnn_vanilla)");
   require(s.estimator != "exact" || static_cast<double>(batch) * steps * shape.state_size() <= 4096, "estimator",
           "exact", "exact only for B T (4 attention + mlp + outputs) <= 4096 states");
   require_memory_terms(kMetricsFixedBytes, attention_metrics_memory(shape, batch, steps, metrics_work(s), names));
@@ -189,7 +191,7 @@ Json recurrent_metrics(const RecurrentProblem& p, const MetricsSettings& s, cons
   require(s.estimator != "exact" || states <= 4096, "estimator", "exact", "exact only for B T n <= 4096 states");
   require_memory_terms(kMetricsFixedBytes, recurrent_metrics_memory(p.model.shape, p.inputs.batch, p.inputs.steps,
                                                                     metrics_work(s), names));
-  const fn::Ntk ntk(p.model, p.inputs, {s.threads});
+  const fn::Ntk ntk(p.model, p.inputs, {s.threads, false, fn::parse_precision(s.precision, "precision")});
   const std::ptrdiff_t dim = ntk.dimension();
   const fn::SymmetricOperator a{dim, [&](const double* in, double* out, int m) { ntk.apply_ntk(in, out, m); }};
   const fn::SymmetricOperator core{dim, [&](const double* in, double* out, int m) { ntk.apply_core(in, out, m); }};
@@ -201,6 +203,7 @@ Json recurrent_metrics(const RecurrentProblem& p, const MetricsSettings& s, cons
                 {"bias", sh.bias}, {"parameters", fn::parameter_count(sh)}, {"states", dim},
                 {"source", source}};
   r["kernels"] = ntk.kernel_name();
+  if (ntk.precision() == fn::Precision::float32) r["precision"] = "float32";
   add_operator_metrics(s, {a, core, p.inputs.batch, p.inputs.steps, sh.hidden, &p.target}, r);
   if (!p.golden.id.empty()) r["golden"] = golden_report(p.golden, r);
   return r;

@@ -30,6 +30,10 @@ struct MetricsSettings {
   unsigned threads = 0;               // workers, 0..256 (0: every available core)
   std::uint64_t seed = 1;             // of the probes
   bool core_cosine = false;
+  // Working precision of the NTK operators: "float64" or "float32" (recurrent models only,
+  // proofs/ntk.md N52-N58). float32 adds "precision": "float32" to the report; float64 adds
+  // nothing (the float64 reports keep their bytes).
+  std::string precision = "float64";
 };
 
 // The settings from integers as a caller gives them (the Python package's keyword arguments);
@@ -37,7 +41,8 @@ struct MetricsSettings {
 // seed) and its allowed range, with the ranges of the CLI's options.
 MetricsSettings metrics_settings(const std::string& estimator, long long sketch, long long residual,
                                  long long probes, long long top_k, long long threads, long long seed,
-                                 bool ranks, bool core_cosine = false);
+                                 bool ranks, bool core_cosine = false,
+                                 const std::string& precision = "float64");
 void validate(const MetricsSettings& s);  // the same checks
 
 // What the metrics of these settings apply the NTK to (experiments/ntk/metrics_memory.hpp).

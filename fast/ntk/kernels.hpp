@@ -19,20 +19,35 @@ struct Layout {
 
 // J_{b,t} of (N17) for every (b,t): c, L_j (terms of them), R stored [t][b][i]; W_stack =
 // [W_1; ...; W_terms] row-major (terms*n) x n.
-struct SweepData {
+// S is the working precision: double, or float for the float32 path (proofs/ntk.md N52).
+template <class S>
+struct BasicSweepData {
   int batch, steps, hidden, terms;
-  const double* c;
-  const double* left;  // terms blocks of T*B*n, block j at left + j*T*B*n
-  const double* right;
-  const double* w_stack;
+  const S* c;
+  const S* left;  // terms blocks of T*B*n, block j at left + j*T*B*n
+  const S* right;
+  const S* w_stack;
 };
+using SweepData = BasicSweepData<double>;
+using SweepData32 = BasicSweepData<float>;
 
-// A weight site of the core: v rows (t,b) row-major (T*B) x d, gain [t][b][i].
-struct CoreSite {
+// A weight site of the core: v rows (t,b) row-major (T*B) x d, gain [t][b][i]. Consecutive
+// sites whose V is equal share one v pointer (the kernel then multiplies by V once for both).
+template <class S>
+struct BasicCoreSite {
   int d;
-  const double* v;
-  const double* gain;
+  const S* v;
+  const S* gain;
 };
+using CoreSite = BasicCoreSite<double>;
+using CoreSite32 = BasicCoreSite<float>;
+
+// A sweep in working precision float whose input and output are In and Out (double at the
+// operator's boundary, float for the compact block between the sweeps and the core): the
+// conversions ride on the sweep's own loads and stores instead of costing passes (N53).
+template <class In, class Out>
+using Sweep32 = void (*)(const SweepData32&, int b0, int b1, int m, const In* in, Layout in_layout, Out* out,
+                         Layout out_layout, float* work);
 
 struct Kernels {
   const char* name;
@@ -52,9 +67,15 @@ struct Kernels {
                              double* g);
   // Z = Y M (rows x k) for Y (rows x m) and M (m x k), column-major.
   void (*multiply)(const double* y, std::ptrdiff_t rows, int m, const double* mat, int k, double* z);
+  // The float32 path (N52-N58): the same kernels in working precision float, `work` in floats.
+  Sweep32<double, double> forward_sweep32, backward_sweep32;
+  Sweep32<double, float> backward_sweep32_to_compact;  // P* of NTK_S: into the float block
+  Sweep32<float, double> forward_sweep32_from_compact;  // P of NTK_S: out of it
+  void (*core32)(int rows, int hidden, int m, int p0, int p1, const CoreSite32* sites, int site_count,
+                 const float* in, float* out, float* work);
 };
 
-// Workspace sizes (doubles): persistent buffers owned by the caller, so that no call maps
+// Workspace sizes (elements of the working precision): persistent buffers owned by the caller, so that no call maps
 // fresh pages (page faults take a fifth of the time when the kernels allocate their own).
 inline std::ptrdiff_t sweep_workspace(std::ptrdiff_t rows, int hidden, int terms) {
   return rows * hidden * (3 + terms);
@@ -62,9 +83,23 @@ inline std::ptrdiff_t sweep_workspace(std::ptrdiff_t rows, int hidden, int terms
 // Rows of (b, t) per tile of the core (N48): 64 rows of 16 probes x 64 hidden units are 512 KB;
 // 64 is faster than 16 and 32 on the benchmark GRU (measured: README, NTK "Measured").
 inline constexpr int kCoreTile = 64;
-// The core's two tiles and every site's z_k = V_k^T (...) (d_k x cols each, total_d = sum d_k).
-inline std::ptrdiff_t core_workspace(std::ptrdiff_t cols, int total_d) {
-  return (2 * kCoreTile + total_d) * cols;
+// Consecutive sites with one V go through it together, up to this many (the GRU's r, z gates).
+inline constexpr int kCoreSiteGroup = 2;
+// The core's two tiles (as wide as `group` sites: the largest run sharing one V, 1 when no
+// pointers are shared) and every site's z_k = V_k^T (...) (d_k x cols each, total_d = sum d_k).
+inline std::ptrdiff_t core_workspace(std::ptrdiff_t cols, int total_d, int group = 1) {
+  return (2 * group * kCoreTile + total_d) * cols;
+}
+// The largest run of consecutive sites sharing one v pointer, capped at kCoreSiteGroup: the
+// `group` of core_workspace.
+template <class Site>
+int core_group(const Site* sites, int site_count) {
+  int best = site_count > 0 ? 1 : 0, run = 1;
+  for (int s = 1; s < site_count; ++s) {
+    run = sites[s].v == sites[s - 1].v && run < kCoreSiteGroup ? run + 1 : 1;
+    best = run > best ? run : best;
+  }
+  return best;
 }
 
 // The kernels for this CPU (AVX2+FMA build when available, else the generic x86-64 build).

@@ -1,10 +1,12 @@
 #include <learndyn/fast/ntk/operators.hpp>
 
 #include <algorithm>
+#include <cmath>
 
 #include <learndyn/common/argument_error.hpp>
 #include <learndyn/common/parallel.hpp>
 #include <learndyn/fast/ntk/kernels.hpp>
+#include <type_traits>
 
 namespace learndyn::fast::ntk {
 namespace {
@@ -14,11 +16,50 @@ using detail::Layout;
 
 }  // namespace
 
-Ntk::Ntk(const Model& model, const Inputs& inputs, NtkOptions options)
-    : lin_(linearize(model, inputs)),
-      dimension_(static_cast<std::ptrdiff_t>(inputs.batch) * inputs.steps * model.shape.hidden),
+const char* precision_name(Precision p) { return p == Precision::float32 ? "float32" : "float64"; }
+
+Precision parse_precision(const std::string& name, const std::string& parameter) {
+  if (name == "float64") return Precision::float64;
+  if (name == "float32") return Precision::float32;
+  throw ArgumentError(parameter, "'" + name + "'", "float32 or float64");
+}
+
+Ntk::Ntk(const Model& model, const Inputs& inputs, NtkOptions options) : Ntk(linearize(model, inputs), options) {}
+
+Ntk::Ntk(Linearization lin, NtkOptions options)
+    : lin_(std::move(lin)),
+      precision_(options.precision),
+      dimension_(static_cast<std::ptrdiff_t>(lin_.batch) * lin_.steps * lin_.hidden),
       threads_(options.threads),
-      kernels_(options.generic_kernels ? &detail::generic_kernels() : &detail::kernels()) {}
+      kernels_(options.generic_kernels ? &detail::generic_kernels() : &detail::kernels()) {
+  // Site s reads V of site v_source_[s]: the first of a run of consecutive sites with equal V
+  // (the kernel multiplies by a shared V once, kernels-inl.hpp `core`). The float32 path only:
+  // in double the merged GEMM changed last bits of the GRU's results (measured), and the float64
+  // outputs keep their bytes.
+  for (std::size_t k = 0; k < lin_.sites.size(); ++k)
+    v_source_.push_back(k > 0 && lin_.sites[k].d == lin_.sites[k - 1].d && lin_.sites[k].v == lin_.sites[k - 1].v
+                            ? v_source_[k - 1]
+                            : static_cast<int>(k));
+  if (precision_ == Precision::float32) make_float_copy();
+}
+
+namespace {
+std::vector<float> to_float(const std::vector<double>& v) { return std::vector<float>(v.begin(), v.end()); }
+}  // namespace
+
+// Every factor rounded once to float (N53: one rounding per datum on every path).
+void Ntk::make_float_copy() {
+  f32_.c = to_float(lin_.c);
+  f32_.left = to_float(lin_.left);
+  f32_.right = to_float(lin_.right);
+  f32_.w_stack = to_float(lin_.w_stack);
+  for (const Site& s : lin_.sites) {
+    f32_.site_v.push_back(to_float(s.v));
+    f32_.site_gain.push_back(to_float(s.gain));
+  }
+  f32_.joint_v = to_float(lin_.joint.v);
+  f32_.joint_gain = to_float(lin_.joint.gain);
+}
 
 double* Ntk::work(int chunk, std::ptrdiff_t size) const {
   return work_[chunk].get(static_cast<std::size_t>(size));
@@ -58,39 +99,100 @@ void Ntk::core(const std::vector<detail::CoreSite>& sites, const double* in, dou
   });
 }
 
+template <class In, class Out>
+void Ntk::sweep32(Sweep which, const In* in, bool in_compact, Out* out, bool out_compact, int m) const {
+  const std::ptrdiff_t n = lin_.hidden, batch = lin_.batch;
+  const Layout external{n, lin_.steps * n, dimension_};
+  const Layout compact{batch * m * n, m * n, n};  // [t][b][p][i]
+  const detail::SweepData32 data{lin_.batch, lin_.steps, lin_.hidden, lin_.terms, f32_.c.data(),
+                                 f32_.left.data(), f32_.right.data(), f32_.w_stack.data()};
+  const detail::Kernels& k = *kernels_;
+  detail::Sweep32<In, Out> fn;
+  if constexpr (std::is_same_v<In, double> && std::is_same_v<Out, double>) {
+    fn = which == Sweep::forward ? k.forward_sweep32 : k.backward_sweep32;
+  } else if constexpr (std::is_same_v<Out, float>) {
+    fn = k.backward_sweep32_to_compact;
+  } else {
+    fn = k.forward_sweep32_from_compact;
+  }
+  const Chunking chunks(static_cast<std::size_t>(lin_.batch), static_cast<std::size_t>(ntk_chunk(lin_.batch)));
+  parallel_for(chunks, threads_, [&](std::size_t lo, std::size_t hi) {
+    const int b0 = static_cast<int>(lo), b1 = static_cast<int>(hi);
+    float* w = work32_[lo / chunks.chunk].get(
+        static_cast<std::size_t>(detail::sweep_workspace(std::ptrdiff_t(b1 - b0) * m, lin_.hidden, lin_.terms)));
+    fn(data, b0, b1, m, in, in_compact ? compact : external, out, out_compact ? compact : external, w);
+  });
+}
+
+void Ntk::core32(bool joint, const float* in, float* out, int m) const {
+  std::vector<detail::CoreSite32> sites;
+  if (joint) {
+    sites.push_back({lin_.joint.d, f32_.joint_v.data(), f32_.joint_gain.data()});
+  } else {
+    for (std::size_t s = 0; s < lin_.sites.size(); ++s)
+      sites.push_back({lin_.sites[s].d, f32_.site_v[v_source_[s]].data(), f32_.site_gain[s].data()});
+  }
+  const int rows = lin_.batch * lin_.steps;
+  const detail::Kernels& k = *kernels_;
+  int total_d = 0;
+  for (const detail::CoreSite32& s : sites) total_d += s.d;
+  const Chunking chunks(static_cast<std::size_t>(m), static_cast<std::size_t>(ntk_chunk(m)));
+  parallel_for(chunks, threads_, [&](std::size_t lo, std::size_t hi) {
+    const int p0 = static_cast<int>(lo), p1 = static_cast<int>(hi);
+    float* w = work32_[lo / chunks.chunk].get(
+        static_cast<std::size_t>(detail::core_workspace(std::ptrdiff_t(p1 - p0) * lin_.hidden, total_d,
+                                                        detail::core_group(sites.data(), static_cast<int>(sites.size())))));
+    k.core32(rows, lin_.hidden, m, p0, p1, sites.data(), static_cast<int>(sites.size()), in, out, w);
+  });
+}
+
 void Ntk::apply_p(const double* in, double* out, int m) const {
   require(m >= 1, "m", m, "m >= 1 probes");
+  if (precision_ == Precision::float32) return sweep32<double, double>(Sweep::forward, in, false, out, false, m);
   sweep(Sweep::forward, in, false, out, false, m);
 }
 
 void Ntk::apply_p_adjoint(const double* in, double* out, int m) const {
   require(m >= 1, "m", m, "m >= 1 probes");
+  if (precision_ == Precision::float32) return sweep32<double, double>(Sweep::backward, in, false, out, false, m);
   sweep(Sweep::backward, in, false, out, false, m);
 }
 
 // External -> compact (t, b, p, i) and back: a copy through the identity sweep would be
 // wasteful, so this is a plain strided copy.
 namespace {
-void to_compact(const double* in, double* out, int batch, int steps, int n, int m, std::ptrdiff_t dim) {
+template <class In, class Out>
+void to_compact(const In* in, Out* out, int batch, int steps, int n, int m, std::ptrdiff_t dim) {
   for (int t = 0; t < steps; ++t)
     for (int b = 0; b < batch; ++b)
       for (int p = 0; p < m; ++p) {
-        const double* src = in + p * dim + (static_cast<std::ptrdiff_t>(b) * steps + t) * n;
+        const In* src = in + p * dim + (static_cast<std::ptrdiff_t>(b) * steps + t) * n;
         std::copy(src, src + n, out + ((static_cast<std::ptrdiff_t>(t) * batch + b) * m + p) * n);
       }
 }
-void from_compact(const double* in, double* out, int batch, int steps, int n, int m, std::ptrdiff_t dim) {
+template <class In, class Out>
+void from_compact(const In* in, Out* out, int batch, int steps, int n, int m, std::ptrdiff_t dim) {
   for (int t = 0; t < steps; ++t)
     for (int b = 0; b < batch; ++b)
       for (int p = 0; p < m; ++p) {
-        const double* src = in + ((static_cast<std::ptrdiff_t>(t) * batch + b) * m + p) * n;
+        const In* src = in + ((static_cast<std::ptrdiff_t>(t) * batch + b) * m + p) * n;
         std::copy(src, src + n, out + p * dim + (static_cast<std::ptrdiff_t>(b) * steps + t) * n);
       }
 }
 }  // namespace
 
+void Ntk::apply_sites32(bool joint, const double* in, double* out, int m) const {
+  const std::size_t size = static_cast<std::size_t>(dimension_) * m;
+  float* const a = scratch32_.get(size);
+  float* const b = scratch32_b_.get(size);
+  to_compact(in, a, lin_.batch, lin_.steps, lin_.hidden, m, dimension_);
+  core32(joint, a, b, m);
+  from_compact(b, out, lin_.batch, lin_.steps, lin_.hidden, m, dimension_);
+}
+
 void Ntk::apply_sites(bool joint, const double* in, double* out, int m) const {
   require(m >= 1, "m", m, "m >= 1 probes");
+  if (precision_ == Precision::float32) return apply_sites32(joint, in, out, m);
   const std::size_t size = static_cast<std::size_t>(dimension_) * m;
   double* const a = scratch_a_.get(size);
   double* const b = scratch_b_.get(size);
@@ -111,6 +213,13 @@ void Ntk::apply_core(const double* in, double* out, int m) const { apply_sites(t
 void Ntk::apply_ntk(const double* in, double* out, int m) const {
   require(m >= 1, "m", m, "m >= 1 probes");
   const std::size_t size = static_cast<std::size_t>(dimension_) * m;
+  if (precision_ == Precision::float32) {  // the same three steps on one float block (N53)
+    float* const a = scratch32_.get(size);
+    sweep32<double, float>(Sweep::backward, in, false, a, true, m);
+    core32(false, a, a, m);
+    sweep32<float, double>(Sweep::forward, a, true, out, false, m);
+    return;
+  }
   // One compact block: the core works in place (each chunk reads all rows of its own probes
   // before it writes any, N48), so a second 12 MB block (m = 32) need not be touched.
   double* const a = scratch_a_.get(size);
@@ -119,6 +228,55 @@ void Ntk::apply_ntk(const double* in, double* out, int m) const {
   sweep(Sweep::backward, in, false, a, true, m);  // P* (N7), into compact
   core(refs, a, a, m);                            // K (N12'), in place
   sweep(Sweep::forward, a, true, out, false, m);  // P (N5), back out
+}
+
+// The entrywise absolute linearisation (N55): every factor replaced by its absolute value, so
+// that its NTK_S applied to |q| is M = |P| |K| |P*| |q|, the sum of the absolute values of every
+// product term of (NTK_S q)_i.
+namespace {
+void absolute(std::vector<double>& v) {
+  for (double& x : v) x = std::abs(x);
+}
+}  // namespace
+
+std::vector<double> absolute_ntk_block(const Ntk& ntk, const double* q, int m) {
+  Linearization lin = ntk.linearization();
+  absolute(lin.c);
+  absolute(lin.left);
+  absolute(lin.right);
+  absolute(lin.w_stack);
+  for (Site& s : lin.sites) {
+    absolute(s.v);
+    absolute(s.gain);
+  }
+  absolute(lin.joint.v);
+  const Ntk abs_ntk(std::move(lin), {1});
+  const std::size_t size = static_cast<std::size_t>(ntk.dimension()) * m;
+  std::vector<double> aq(q, q + size), out(size);
+  absolute(aq);
+  abs_ntk.apply_ntk(aq.data(), out.data(), m);
+  return out;
+}
+
+// (N54) Roundings on the longest path: P* adds kn + 6 per step (L_j, W, R converted and
+// multiplied, the GEMM's kn, the final add) after 3 at entry (the cast and two adds); K adds
+// B T + d_max + S + 5 (g converted and multiplied, V^T's B T, V's d, g again, S - 1 adds of the
+// sites' terms, two conversions of V); P adds n + k + 6 per step after 2 at entry.
+long float32_depth(const Linearization& lin) {
+  const long n = lin.hidden, k = lin.terms, steps = lin.steps, bt = static_cast<long>(lin.batch) * lin.steps;
+  long d_max = lin.joint.d;
+  for (const Site& s : lin.sites) d_max = std::max<long>(d_max, s.d);
+  const long sites = static_cast<long>(lin.sites.size());
+  const long backward = 3 + (steps - 1) * (k * n + 6);
+  const long core = bt + d_max + sites + 5;
+  const long forward = 2 + (steps - 1) * (n + k + 6);
+  return backward + core + forward;
+}
+
+double gamma_of(long depth, double u) {
+  const double du = static_cast<double>(depth) * u;
+  require(du < 1, "depth", depth, "depth * unit roundoff < 1 (N52)");
+  return du / (1 - du);
 }
 
 }  // namespace learndyn::fast::ntk

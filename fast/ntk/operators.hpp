@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <vector>
 
 #include <learndyn/common/large_buffer.hpp>
@@ -16,7 +17,9 @@
 namespace learndyn::fast::ntk {
 namespace detail {  // the SIMD kernels (kernels.hpp: internal, not installed)
 struct Kernels;
-struct CoreSite;
+template <class S>
+struct BasicCoreSite;
+using CoreSite = BasicCoreSite<double>;
 }  // namespace detail
 
 // The chunks of the operators' work: at most this many, so up to this many threads work at once.
@@ -26,18 +29,31 @@ inline constexpr int kNtkChunks = 8;
 // items a chunk, by the count alone (N40).
 inline int ntk_chunk(int count) { return (count + kNtkChunks - 1) / kNtkChunks; }
 
+// The working precision of the operators' arithmetic. float32 keeps a float copy of the
+// linearisation and runs the same kernels in float (inputs and outputs stay double: the
+// conversions ride on the sweeps' loads and stores); its forward error is bounded by
+// proofs/ntk.md N52-N58 (float32_error_bound below).
+enum class Precision { float64, float32 };
+const char* precision_name(Precision p);
+// "float32" or "float64"; ArgumentError naming `parameter` otherwise.
+Precision parse_precision(const std::string& name, const std::string& parameter);
+
 struct NtkOptions {
   unsigned threads = 0;  // workers, 0 = every available core (common/parallel.hpp)
   bool generic_kernels = false;  // force the generic x86-64 kernels (tests of both builds)
+  Precision precision = Precision::float64;
 };
 
 class Ntk {
  public:
   Ntk(const Model& model, const Inputs& inputs, NtkOptions options = {});
+  // From a linearisation directly (e.g. the entrywise absolute one of N55).
+  explicit Ntk(Linearization lin, NtkOptions options = {});
 
   std::ptrdiff_t dimension() const { return dimension_; }  // N = B T n
   const Linearization& linearization() const { return lin_; }
   const char* kernel_name() const;
+  Precision precision() const { return precision_; }
 
   // out = A in for blocks of m vectors; in and out may not overlap. Not safe to call
   // concurrently on one object (the scratch buffers are shared).
@@ -52,8 +68,22 @@ class Ntk {
   void sweep(Sweep which, const double* in, bool in_compact, double* out, bool out_compact, int m) const;
   void core(const std::vector<detail::CoreSite>& sites, const double* in, double* out, int m) const;
   void apply_sites(bool joint, const double* in, double* out, int m) const;
+  // The float32 path (N52-N58).
+  template <class In, class Out>
+  void sweep32(Sweep which, const In* in, bool in_compact, Out* out, bool out_compact, int m) const;
+  void core32(bool joint, const float* in, float* out, int m) const;
+  void apply_sites32(bool joint, const double* in, double* out, int m) const;
+  void make_float_copy();
 
   Linearization lin_;
+  std::vector<int> v_source_;  // per site: the site whose V (equal to its own) it reads
+  Precision precision_;
+  // The float32 copy of lin_'s factors (empty for float64).
+  struct Float32Factors {
+    std::vector<float> c, left, right, w_stack;
+    std::vector<std::vector<float>> site_v, site_gain;
+    std::vector<float> joint_v, joint_gain;
+  } f32_;
   std::ptrdiff_t dimension_;
   unsigned threads_;
   const detail::Kernels* kernels_;
@@ -61,7 +91,20 @@ class Ntk {
   // block no longer pays 4 KB page faults for them (docs/ntk.md, "Cold start").
   mutable LargeBuffer<double> scratch_a_, scratch_b_;
   mutable LargeBuffer<double> work_[kNtkChunks];  // per chunk: kernel workspaces
+  mutable LargeBuffer<float> scratch32_, scratch32_b_, work32_[kNtkChunks];
   double* work(int chunk, std::ptrdiff_t size) const;
 };
+
+// (N55, N57) The componentwise forward-error bound of the float32 NTK_S block against exact
+// arithmetic: |fl32(NTK_S q) - NTK_S q| <= gamma_D(u) * M, M = |P| |K| |P*| |q| (the same
+// operator on the entrywise absolute values of every factor, applied in double to |q|),
+// D = float32_depth(lin), u = 2^-24, gamma_D = D u / (1 - D u). Returns M (dimension x m).
+std::vector<double> absolute_ntk_block(const Ntk& ntk, const double* q, int m);
+// D of (N54): the most roundings on any path from an input to an output of NTK_S.
+long float32_depth(const Linearization& lin);
+// gamma_D (N52) for unit roundoff u.
+double gamma_of(long depth, double unit_roundoff);
+inline constexpr double kFloat32UnitRoundoff = 0x1p-24;
+inline constexpr double kFloat64UnitRoundoff = 0x1p-53;
 
 }  // namespace learndyn::fast::ntk

@@ -131,8 +131,15 @@ def _threads(threads):
     return _core.threads_from_environment() if threads is None else _integer(threads, "threads")
 
 
+def _precision(precision):
+    if not isinstance(precision, str):
+        raise TypeError(f"precision: a str ('float32' or 'float64'), not {type(precision).__name__}")
+    return precision
+
+
 def metrics(model, x, *, h0=None, batch_first=None, kind=None, alpha=None, target=None, estimator="exact",
-            probes=None, sketch=16, residual=32, seed=0, threads=None, ranks=False, top_k=0, core_cosine=False):
+            probes=None, sketch=16, residual=32, seed=0, threads=None, ranks=False, top_k=0, core_cosine=False,
+            precision="float64"):
     """Trace, Frobenius norm and participation ratio of the model's state-space NTK.
 
     The fields of ``learndyn ntk metrics --manifest M --json`` for the same model (without
@@ -164,6 +171,9 @@ def metrics(model, x, *, h0=None, batch_first=None, kind=None, alpha=None, targe
         top_k: also the ``top_k`` largest eigenvalues (Lanczos, N32), 0..1000.
         core_cosine: also ``core_cosine`` = cos(NTK_S, core) (N26; ``--core-cosine``), on
             ``probes`` probes of its own (at least 8): that many extra NTK_S and core matvecs.
+        precision: ``"float64"`` (default) or ``"float32"`` (GRU/RNN only, ``--precision``):
+            the working precision of the NTK operators; float32 adds ``"precision": "float32"``
+            to the report (error bound: proofs/ntk.md N52-N58).
 
     Returns:
         A dict: ``trace``, ``frobenius``, ``participation_ratio`` (each
@@ -187,7 +197,7 @@ def metrics(model, x, *, h0=None, batch_first=None, kind=None, alpha=None, targe
     text = _core.ntk_metrics(manifest, arrays, estimator, _integer(sketch, "sketch"),
                              _integer(residual, "residual"), _integer(64 if probes is None else probes, "probes"),
                              _integer(top_k, "top_k"), _threads(threads), _integer(seed, "seed"), bool(ranks),
-                             bool(core_cosine))
+                             bool(core_cosine), _precision(precision))
     report = json.loads(text)
     report.pop("command", None)
     return report

@@ -293,9 +293,9 @@ en::SizeNames python_size_names(const en::ManifestProblem& p, const std::string&
 // of it). A zero NTK_S (ratios NaN) is refused, naming the model.
 std::string ntk_metrics(const std::string& manifest, const py::dict& arrays, const std::string& estimator,
                         long long sketch, long long residual, long long probes, long long top_k, long long threads,
-                        long long seed, bool ranks, bool core_cosine) {
+                        long long seed, bool ranks, bool core_cosine, const std::string& precision) {
   const en::MetricsSettings settings =
-      en::metrics_settings(estimator, sketch, residual, probes, top_k, threads, seed, ranks, core_cosine);
+      en::metrics_settings(estimator, sketch, residual, probes, top_k, threads, seed, ranks, core_cosine, precision);
   const en::ManifestProblem problem = problem_of(manifest, arrays);
   en::Json report;
   {
@@ -748,7 +748,7 @@ PYBIND11_MODULE(_core, m) {
         py::arg("allow_extra"));
   m.def("ntk_metrics", &ntk_metrics, py::arg("manifest"), py::arg("arrays"), py::arg("estimator"), py::arg("sketch"),
         py::arg("residual"), py::arg("probes"), py::arg("top_k"), py::arg("threads"), py::arg("seed"),
-        py::arg("ranks"), py::arg("core_cosine"));
+        py::arg("ranks"), py::arg("core_cosine"), py::arg("precision") = "float64");
   m.def("time_ntk_metrics", &time_ntk_metrics, py::arg("manifest"), py::arg("arrays"), py::arg("estimator"),
         py::arg("sketch"), py::arg("residual"), py::arg("probes"), py::arg("threads"), py::arg("seed"),
         py::arg("repeats"));

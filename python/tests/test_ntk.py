@@ -179,6 +179,24 @@ def test_metrics_equal_the_cli_manifest_bit_for_bit(tmp_path_factory, kind, batc
     assert without_source(got) == without_source(want)
 
 
+def test_float32_precision_equals_the_cli_and_is_close_to_float64(tmp_path):
+    # precision="float32" is `ntk metrics --precision float32` bit for bit; its trace is float64's
+    # within N58's size for this small model (1e-4 relative is far above it), and it says so.
+    rng = np.random.default_rng(5)
+    weights = random_arrays(rng, "gru", 2, 4, True)
+    x = rng.standard_normal((3, 5, 2))
+    path = manifest_for(tmp_path, "gru", weights, x, None, None, None, 2, 4, None)
+    want = cli_json("ntk", "metrics", "--manifest", path, "--estimator", "hutchinson", "--probes", "8",
+                    "--estimator-seed", "3", "--precision", "float32")
+    got = learndyn.ntk.metrics(weights, x, estimator="hutchinson", probes=8, seed=3, precision="float32")
+    assert without_source(got) == without_source(want) and got["precision"] == "float32"
+    f64 = learndyn.ntk.metrics(weights, x, estimator="hutchinson", probes=8, seed=3)
+    assert "precision" not in f64
+    assert abs(got["trace"]["value"] - f64["trace"]["value"]) <= 1e-4 * abs(f64["trace"]["value"])
+    with pytest.raises(ValueError, match="precision"):
+        learndyn.ntk.metrics(weights, x, precision="float16")
+
+
 def test_batch_first_false_transposes_x_and_target_and_kind_is_read_from_the_arrays():
     rng = np.random.default_rng(11)
     weights = random_arrays(rng, "rnn_vanilla", 2, 3, True)

@@ -43,6 +43,26 @@ check "1 and 8 threads give the same output" test "$a" = "$b"
 run ntk metrics --json --estimator-seed 6; c="$out"
 check "another probe seed gives another estimate" test "$a" != "$c"
 
+# --- --precision float32 (proofs/ntk.md N52-N58) ---------------------------------------------------
+# float64 is the default and adds no field; float32 adds "precision": "float32", is the same
+# bytes for any thread count, and its estimates are those of float64 within N58's relative size
+# for these small models (1e-4 is far above it and far below an O(1) mistake).
+run ntk metrics --json --estimator hutchinson --probes 16 --precision float64; f64="$out"
+run ntk metrics --json --estimator hutchinson --probes 16; check "float64 is the default (same bytes)" test "$out" = "$f64"
+check "no precision field for float64" python3 -c "import json,sys; sys.exit('precision' in json.loads(sys.argv[1]))" "$f64"
+run ntk metrics --json --estimator hutchinson --probes 16 --precision float32 --threads 1; f32="$out"
+check "float32 exits 0" test "$rc" = 0
+check "float32 report says so" test "$(value '["precision"]')" = "'float32'"
+run ntk metrics --json --estimator hutchinson --probes 16 --precision float32 --threads 2
+check "float32: 1 and 2 threads give the same output" test "$out" = "$f32"
+for key in trace frobenius participation_ratio; do
+  out="$f32"; a=$(value "[\"$key\"]"); out="$f64"; b=$(value "[\"$key\"]")
+  check "float32 $key within 1e-4 of float64" close "$a" "$b" 1e-4
+  check "float32 $key differs from float64 in the last bits" test "$a" != "$b"
+done
+bad "--precision float16" precision ntk metrics --precision float16
+bad "--precision float32 with attention" precision ntk metrics --model attention --precision float32
+
 # --- export -> manifest round trip --------------------------------------------------------------
 for model in gru rnn_rate rnn_vanilla; do
   run ntk export --model "$model" --alpha 0.5 --seed 3 --dir "$scratch/$model"

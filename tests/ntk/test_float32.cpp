@@ -1,0 +1,173 @@
+// The float32 operator path (proofs/ntk.md N52-N58): its NTK_S block and its Hutchinson trace
+// and tr A^2 against the float64 path within the derived bounds over random models; a float32
+// path with one intermediate stored at bfloat16 precision breaks the bound (so the check can
+// fail); float32 results do not depend on the thread count.
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include <learndyn/common/random.hpp>
+#include <learndyn/fast/ntk/estimators.hpp>
+#include <learndyn/fast/ntk/operators.hpp>
+
+namespace {
+namespace fn = learndyn::fast::ntk;
+
+struct Problem {
+  fn::Model model;
+  fn::Inputs inputs;
+};
+
+Problem random_problem(int kind, int n, int n_in, int batch, int steps, double alpha, double gain, bool bias,
+                       int seed) {
+  const fn::Shape shape{static_cast<fn::ModelKind>(kind), n, n_in, bias};
+  return {fn::random_model(shape, alpha, gain, seed), fn::random_inputs(shape, batch, steps, seed + 1)};
+}
+
+// (N57) The componentwise bound of |fl32(A q) - fl64(A q)|: (gamma_D(u32) + gamma_D(u64)) M,
+// M the exact |P||K||P*||q|, of which the double evaluation M^ is within gamma_D(u64) (all
+// its terms are non-negative): M <= M^ / (1 - gamma_D(u64)).
+std::vector<double> block_bound(const fn::Ntk& ntk, const double* q, int m) {
+  const long depth = fn::float32_depth(ntk.linearization());
+  const double g64 = fn::gamma_of(depth, fn::kFloat64UnitRoundoff);
+  const double scale = (fn::gamma_of(depth, fn::kFloat32UnitRoundoff) + g64) / (1 - g64);
+  std::vector<double> bound = fn::absolute_ntk_block(ntk, q, m);
+  for (double& b : bound) b *= scale;
+  return bound;
+}
+
+// The largest |y32 - y64| / bound over a block (0/0 counts as 0; x/0 for x > 0 as infinity).
+double worst_ratio(const std::vector<double>& y32, const std::vector<double>& y64, const std::vector<double>& bound) {
+  double worst = 0;
+  for (std::size_t i = 0; i < y32.size(); ++i) {
+    const double e = std::abs(y32[i] - y64[i]);
+    if (e == 0) continue;
+    worst = std::max(worst, bound[i] > 0 ? e / bound[i] : INFINITY);
+  }
+  return worst;
+}
+
+// Rounds x to an 8-bit significand (bfloat16's precision), nearest even.
+double to_bfloat16(double x) {
+  float f = static_cast<float>(x);
+  std::uint32_t bits;
+  std::memcpy(&bits, &f, 4);
+  bits += 0x7FFF + ((bits >> 16) & 1);
+  bits &= 0xFFFF0000u;
+  std::memcpy(&f, &bits, 4);
+  return f;
+}
+
+RC_GTEST_PROP(NtkFloat32, BlockWithinTheForwardErrorBoundOfFloat64, ()) {
+  const int kind = *rc::gen::inRange(0, 3), n = *rc::gen::inRange(1, 9), n_in = *rc::gen::inRange(1, 5);
+  const int batch = *rc::gen::inRange(1, 5), steps = *rc::gen::inRange(1, 9), m = *rc::gen::inRange(1, 6);
+  const double alpha = *rc::gen::inRange(1, 5) / 4.0, gain = *rc::gen::element(0.5, 1.0, 2.0);
+  const bool bias = *rc::gen::arbitrary<bool>();
+  const int seed = *rc::gen::inRange(0, 1 << 20);
+  const Problem p = random_problem(kind, n, n_in, batch, steps, alpha, gain, bias, seed);
+  const fn::Ntk f64(p.model, p.inputs, {1});
+  const fn::Ntk f32(p.model, p.inputs, {1, false, fn::Precision::float32});
+  // Normal probes (not only +-1: the cast of q is one of the roundings N54 counts).
+  learndyn::Rng rng(static_cast<std::uint64_t>(seed) + 7);
+  std::vector<double> q(static_cast<std::size_t>(f64.dimension()) * m);
+  for (double& v : q) v = rng.normal();
+  std::vector<double> y64(q.size()), y32(q.size());
+  f64.apply_ntk(q.data(), y64.data(), m);
+  f32.apply_ntk(q.data(), y32.data(), m);
+  const double worst = worst_ratio(y32, y64, block_bound(f64, q.data(), m));
+  // How tight the bound is: the decade of the largest error / bound (RapidCheck prints the mix).
+  RC_TAG(worst == 0 ? std::string("exact") : "error/bound ~ 1e" + std::to_string(int(std::floor(std::log10(worst)))));
+  RC_ASSERT(worst <= 1.0);
+}
+
+// (N58) Hutchinson's trace and tr A^2 by the library estimator on the float32 operator against
+// the float64 one (same probes), within the bounds propagated from N57's componentwise bound.
+RC_GTEST_PROP(NtkFloat32, HutchinsonTraceAndSquareWithinTheirBounds, ()) {
+  const int kind = *rc::gen::inRange(0, 3), n = *rc::gen::inRange(1, 9), n_in = *rc::gen::inRange(1, 5);
+  const int batch = *rc::gen::inRange(1, 5), steps = *rc::gen::inRange(1, 9), probes = *rc::gen::inRange(1, 40);
+  const double gain = *rc::gen::element(0.5, 1.0, 2.0);
+  const int seed = *rc::gen::inRange(0, 1 << 20);
+  const Problem p = random_problem(kind, n, n_in, batch, steps, 0.5, gain, true, seed);
+  const fn::Ntk f64(p.model, p.inputs, {1});
+  const fn::Ntk f32(p.model, p.inputs, {1, false, fn::Precision::float32});
+  const std::ptrdiff_t dim = f64.dimension();
+  // The bound accumulated over the probes the estimator draws (the operator sees them).
+  double trace_bound = 0, square_bound = 0, reduction = 0;
+  const fn::SymmetricOperator a32{dim, [&](const double* in, double* out, int m) {
+                                    f32.apply_ntk(in, out, m);
+                                    std::vector<double> y64(static_cast<std::size_t>(dim) * m);
+                                    f64.apply_ntk(in, y64.data(), m);
+                                    const std::vector<double> e = block_bound(f64, in, m);
+                                    for (std::size_t i = 0; i < e.size(); ++i) {
+                                      trace_bound += std::abs(in[i]) * e[i];
+                                      square_bound += e[i] * (2 * std::abs(y64[i]) + e[i]);
+                                      // the double reductions of both estimates (N58)
+                                      reduction += std::abs(in[i]) * (std::abs(y64[i]) + e[i]) +
+                                                   (std::abs(y64[i]) + e[i]) * (std::abs(y64[i]) + e[i]);
+                                    }
+                                  }};
+  const fn::SymmetricOperator a64{dim, [&](const double* in, double* out, int m) { f64.apply_ntk(in, out, m); }};
+  const fn::RankEstimate r32 = fn::hutchinson(a32, probes, seed, 16);
+  const fn::RankEstimate r64 = fn::hutchinson(a64, probes, seed, 16);
+  const double g = 2 * fn::gamma_of(static_cast<long>(dim) * probes + 2, fn::kFloat64UnitRoundoff) * reduction / probes;
+  RC_ASSERT(std::abs(r32.trace.value - r64.trace.value) <= trace_bound / probes + g);
+  RC_ASSERT(std::abs(r32.trace_of_square.value - r64.trace_of_square.value) <= square_bound / probes + g);
+}
+
+// The check has teeth: the same float32 operator, with the block between P* and K stored at
+// bfloat16 precision (8-bit significand: a wrong-precision intermediate), leaves the bound on
+// the benchmark's model family at a small size, while the float32 path stays well inside it.
+TEST(NtkFloat32, AWrongPrecisionIntermediateBreaksTheBound) {
+  for (int kind = 0; kind < 3; ++kind) {
+    const Problem p = random_problem(kind, 6, 3, 2, 4, 0.5, 1.0, true, 11 + kind);
+    const fn::Ntk f64(p.model, p.inputs, {1});
+    const fn::Ntk f32(p.model, p.inputs, {1, false, fn::Precision::float32});
+    const int m = 4;
+    const std::vector<double> q = fn::rademacher(f64.dimension(), m, 3);
+    std::vector<double> y64(q.size()), y32(q.size()), mid(q.size()), mid2(q.size()), wrong(q.size());
+    f64.apply_ntk(q.data(), y64.data(), m);
+    f32.apply_ntk(q.data(), y32.data(), m);
+    f32.apply_p_adjoint(q.data(), mid.data(), m);
+    for (double& v : mid) v = to_bfloat16(v);
+    f32.apply_k(mid.data(), mid2.data(), m);
+    f32.apply_p(mid2.data(), wrong.data(), m);
+    const std::vector<double> bound = block_bound(f64, q.data(), m);
+    EXPECT_LE(worst_ratio(y32, y64, bound), 0.1) << "kind " << kind;
+    EXPECT_GT(worst_ratio(wrong, y64, bound), 1.0) << "kind " << kind;
+  }
+}
+
+TEST(NtkFloat32, ThreadCountDoesNotChangeResults) {
+  const Problem p = random_problem(2, 16, 3, 13, 6, 1.0, 1.0, true, 5);
+  const std::vector<double> q = fn::rademacher(13 * 6 * 16, 21, 9);
+  std::vector<std::vector<double>> outs;
+  for (unsigned threads : {1u, 2u, 3u, 8u}) {
+    const fn::Ntk f32(p.model, p.inputs, {threads, false, fn::Precision::float32});
+    std::vector<double> a(q.size()), b(q.size()), c(q.size());
+    f32.apply_ntk(q.data(), a.data(), 21);
+    f32.apply_p(q.data(), b.data(), 21);
+    f32.apply_core(q.data(), c.data(), 21);
+    a.insert(a.end(), b.begin(), b.end());
+    a.insert(a.end(), c.begin(), c.end());
+    outs.push_back(a);
+  }
+  for (std::size_t t = 1; t < outs.size(); ++t) EXPECT_EQ(outs[t], outs[0]);
+}
+
+TEST(NtkFloat32, GenericKernelsWithinTheBound) {
+  const Problem p = random_problem(2, 8, 3, 3, 5, 1.0, 1.0, true, 17);
+  const fn::Ntk f64(p.model, p.inputs, {1});
+  const fn::Ntk generic(p.model, p.inputs, {1, true, fn::Precision::float32});
+  const std::vector<double> q = fn::rademacher(f64.dimension(), 5, 1);
+  std::vector<double> y64(q.size()), y32(q.size());
+  f64.apply_ntk(q.data(), y64.data(), 5);
+  generic.apply_ntk(q.data(), y32.data(), 5);
+  EXPECT_LE(worst_ratio(y32, y64, block_bound(f64, q.data(), 5)), 1.0);
+  EXPECT_EQ(generic.precision(), fn::Precision::float32);
+}
+
+}  // namespace
