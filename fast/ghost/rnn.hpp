@@ -144,8 +144,8 @@ RunResult train_run(const RunSpec& spec, const RnnNet& start);
 std::vector<RunResult> train_runs(const std::vector<RunSpec>& specs, unsigned threads,
                                   const RnnNet* start = nullptr);
 
-// The batch an epoch of `spec` uses (DA: fixed; DCD/DMTS: initial states and noise from rng
-// state `draw`).
+// The batch an epoch of `spec` uses (DA: fixed; DCD/DMTS: initial states from Rng(draw), then
+// the noise from NormalStream(key), key the next output of that Rng: R4a).
 RnnBatch make_batch(const RunSpec& spec, std::uint64_t draw);
 
 // An incremental trainer (the runner's engine, exposed for the CLI and the benchmarks).
