@@ -193,7 +193,7 @@ void BM_GhostRnnDmtsRankTwoEpoch(benchmark::State& state) {
   state.counters["us_per_epoch"] = epoch * 1e6;
   if (spec.noise > 0) {
     // The epoch's N x T x B normals drawn both ways, side by side: the vectorised stream the
-    // epoch uses (C13) and the scalar Box-Muller of Rng::normal it replaced (one of each pair
+    // epoch uses (C18) and the scalar Box-Muller of Rng::normal it replaced (one of each pair
     // discarded). The epoch with the scalar draws is this epoch minus one plus the other.
     const fg::RnnBatch batch = fg::make_batch(spec, 1);
     const std::size_t n = batch.noise.size() * static_cast<std::size_t>(batch.noise[0].size());

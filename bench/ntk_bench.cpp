@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <thread>
 #include <vector>
 
 #include <Eigen/Core>
@@ -52,6 +53,30 @@ double block_flops(const fn::Ntk& ntk, int m) {
   double flops = 2 * (lin.steps - 1) * 2 * rows * n * k * n;
   for (const fn::Site& s : lin.sites) flops += 2 * 2.0 * lin.batch * lin.steps * s.d * m * n;
   return flops;
+}
+
+// The machine's double GEMM rate, the yardstick of the block's rate: Eigen's GEMM of the
+// dispatched kernel build on square 1024 x 1024 matrices, on `threads` threads, each thread
+// multiplying its own matrices (the aggregate rate of independent GEMMs: what two chunks could
+// reach at best).
+double square_gemm_rate(unsigned threads) {
+  static std::map<unsigned, double> rates;
+  if (rates.count(threads)) return rates[threads];
+  const int n = 1024;
+  const auto& k = fn::detail::kernels();
+  std::vector<std::vector<double>> a(threads, std::vector<double>(std::size_t(n) * n, 0.5)),
+      c(threads, std::vector<double>(std::size_t(n) * n));
+  const auto run = [&](unsigned t) { k.multiply(a[t].data(), n, n, a[t].data(), n, c[t].data()); };
+  const double s = learndyn::bench::seconds_per_call(
+      [&] {
+        std::vector<std::thread> team;
+        for (unsigned t = 1; t < threads; ++t) team.emplace_back(run, t);
+        run(0);
+        for (std::thread& th : team) th.join();
+        benchmark::DoNotOptimize(c[0].data());
+      },
+      0.5);
+  return rates[threads] = threads * 2.0 * n * n * n / s;
 }
 
 // The Eigen GEMM rate of the dispatched kernel build at the sweep's shape, one thread.
@@ -155,6 +180,10 @@ void BM_NtkBlock(benchmark::State& state) {
   state.counters["GFLOPs_per_s"] = flops / seconds / 1e9;
   state.counters["eigen_gemm_GFLOPs_per_s_1thread"] = gemm_rate() / 1e9;
   state.counters["fraction_of_gemm_rate"] = flops / seconds / (gemm_rate() * threads);
+  state.counters["block_GFLOP"] = flops / 1e9;
+  state.counters["square_gemm_GFLOPs_per_s"] = square_gemm_rate(threads) / 1e9;
+  state.counters["fraction_of_square_gemm_rate"] = flops / seconds / square_gemm_rate(threads);
+  state.counters["first_over_warm"] = state.counters["first_call_ms"] / (seconds * 1e3);
   const fn::Linearization& l = ntk.linearization();
   double bytes = 8.0 * (l.c.size() + l.left.size() + l.right.size() + l.w_stack.size());
   for (const fn::Site& s : l.sites) bytes += 8.0 * (s.v.size() + s.gain.size());
@@ -267,9 +296,49 @@ BENCHMARK(BM_NtkEffectiveRank)
     ->Args({16, 32})
     ->Args({32, 32})
     ->Args({32, 64})
+    ->Args({0, 40})
     ->Args({0, 64})
     ->Args({0, 80})
     ->Args({0, 96})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+// Where Hutch++'s time goes (Args: sketch, residual; 2 threads): the time inside the
+// operator's block matvecs, timed around each apply, and the rest (the SVQB orthonormalisation,
+// the projection of the residual probes, the probes and the inner products), beside the time
+// of the same number of matvecs in blocks of 32.
+void BM_NtkHutchPlusPlusAccount(benchmark::State& state) {
+  const int sketch = int(state.range(0)), residual = int(state.range(1));
+  const Problem p = gru(kBatch, kSteps, kHidden);
+  const fn::Ntk ntk(p.model, p.inputs, {2});
+  double inside = 0;
+  int calls = 0;
+  const fn::SymmetricOperator a{ntk.dimension(), [&](const double* in, double* out, int m) {
+                                  learndyn::bench::LoopTimer t;
+                                  ntk.apply_ntk(in, out, m);
+                                  inside += t.seconds();
+                                  ++calls;
+                                }};
+  fn::RankEstimate r = fn::hutch_plus_plus(a, sketch, residual, 1);  // warm-up: the pools (N48)
+  inside = 0;
+  calls = 0;
+  learndyn::bench::LoopTimer timer;
+  for (auto _ : state) benchmark::DoNotOptimize(r = fn::hutch_plus_plus(a, sketch, residual, 1));
+  const double n = double(state.iterations()), total = timer.seconds() / n;
+  const std::vector<double> q = probes(ntk.dimension(), kBlock);
+  std::vector<double> out(q.size());
+  const double block = learndyn::bench::seconds_per_call([&] { ntk.apply_ntk(q.data(), out.data(), kBlock); }, 0.3);
+  state.counters["ms"] = total * 1e3;
+  state.counters["matvecs"] = r.matvecs;
+  state.counters["applies_per_call"] = calls / n;
+  state.counters["matvec_ms"] = inside / n * 1e3;
+  state.counters["rest_ms"] = (total - inside / n) * 1e3;
+  state.counters["same_matvecs_in_32_blocks_ms"] = block * r.matvecs / kBlock * 1e3;
+}
+BENCHMARK(BM_NtkHutchPlusPlusAccount)
+    ->ArgNames({"sketch", "residual"})
+    ->Args({32, 32})
+    ->Args({16, 32})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 

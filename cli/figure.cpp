@@ -154,4 +154,33 @@ void install_png(const std::string& partial, const std::string& png_path) {
   }
 }
 
+void write_audit_figure(const experiments::Table& t, const std::string& subject, const std::string& png) {
+  const bool with_floor = std::find(t.columns.begin(), t.columns.end(), "parameter_distance_float64_vs_permuted") != t.columns.end();
+  std::vector<std::string> columns{"epoch", "parameter_distance_float32", "parameter_distance_float64",
+                                   "parameter_distance_float64_permuted", "loss_reference", "loss_float32",
+                                   "loss_float64", "loss_float64_permuted"};
+  if (with_floor) columns.push_back("parameter_distance_float64_vs_permuted");
+  std::ostringstream gp;
+  gp << datablock("d", t, columns);
+  // Both keys below their panel in two rows within a fixed margin, so the panels keep the same
+  // height and no key covers data; the horizons are labelled on their lines.
+  gp << "set multiplot layout 1,2\nset xlabel 'epoch'\nset logscale y\nset format y '10^{%L}'\n"
+     << "set bmargin 9\nset key at graph 0.5, graph -0.14 center top horizontal maxrows 4 samplen 3\n"
+     << "set label 1 '1e-2 horizon' at graph 0.02, first 1e-2 offset 0, 0.6 font ',9' tc 'black'\n"
+     << "set label 2 '1e-6 horizon' at graph 0.02, first 1e-6 offset 0, 0.6 font ',9' tc rgb '#666666'\n"
+     << "set title 'relative parameter distance from the 50-digit run (" << subject << ")'\n"
+     << "plot $d using 1:($2 > 0 ? $2 : NaN) with lines lw 2 lc rgb '#D55E00' title 'float32', "
+     << "$d using 1:($3 > 0 ? $3 : NaN) with lines lw 2 lc rgb '#0072B2' title 'float64', "
+     << "$d using 1:($4 > 0 ? $4 : NaN) with lines dt 2 lw 2 lc rgb '#009E73' title 'float64, units permuted'";
+  if (with_floor) gp << ", $d using 1:($9 > 0 ? $9 : NaN) with lines lw 1 lc rgb '#999999' title 'noise floor: float64 vs permuted'";
+  gp << ", 1e-6 with lines dt 2 lc rgb '#666666' notitle, 1e-2 with lines dt 2 lc 'black' notitle\n"
+     << "unset label 1\nunset label 2\nset title 'loss'\n"
+     << "plot $d using 1:5 with lines lw 3 lc 'black' title '50 digits', "
+     << "$d using 1:6 with lines lw 2 lc rgb '#D55E00' title 'float32', "
+     << "$d using 1:7 with lines dt 2 lw 2 lc rgb '#0072B2' title 'float64', "
+     << "$d using 1:8 with lines dt 3 lw 2 lc rgb '#009E73' title 'float64, units permuted'\n"
+     << "unset multiplot\n";
+  write_png(gp.str(), png, 1400, 640);
+}
+
 }  // namespace learndyn::cli

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include <learndyn/experiments/table.hpp>
 #include <learndyn/fast/ghost/analytic.hpp>
 
 namespace learndyn::cli {
@@ -34,5 +35,12 @@ void run_gnuplot(const std::string& script, const std::string& output);
 // /dev/full became a file). On failure the partial file is removed and std::runtime_error
 // names the path. Shared by every figure.
 void install_png(const std::string& partial, const std::string& png_path);
+
+// The accuracy audits' figure (`ghost rnn-audit`, `overlaps audit`), from their table: left,
+// the relative parameter distance of float32, float64 and float64 with permuted units from the
+// 50-digit run per epoch, on a log axis with the 1e-6 and 1e-2 horizons (and the float64 vs
+// permuted noise floor when the table has it); right, the four runs' losses. `subject` names
+// the run in the left title ("rank 1 DA, lr 0.02").
+void write_audit_figure(const experiments::Table& t, const std::string& subject, const std::string& png);
 
 }  // namespace learndyn::cli

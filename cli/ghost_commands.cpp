@@ -72,8 +72,8 @@ void add_task_options(CLI::App& cmd, GhostOptions& o, bool required) {
 }
 
 void add_readout_options(CLI::App& cmd, GhostOptions& o) {
-  add_decimal(cmd, "beta", o.beta, "readout confidence beta > 0 (with --xth; omit both for the analytical limit)");
-  add_decimal(cmd, "xth", o.x_th, "readout threshold x_th > 0 (with --beta)");
+  add_decimal(cmd, "beta", o.beta, "readout confidence beta > 0 (with --xth; default: none, both omitted = the analytical limit)");
+  add_decimal(cmd, "xth", o.x_th, "readout threshold x_th > 0 (with --beta; default: none)");
 }
 
 std::optional<ReadoutText> readout_of(const GhostOptions& o) {

@@ -1,6 +1,7 @@
 #include "cli/ghost_rnn_commands.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <iostream>
 #include <limits>
@@ -13,6 +14,7 @@
 #include "cli/figure.hpp"
 #include "cli/options.hpp"
 #include "cli/output.hpp"
+#include "cli/shard.hpp"
 #include <learndyn/common/argument_error.hpp>
 #include <learndyn/experiments/ghost/rnn_audit.hpp>
 #include <learndyn/experiments/ghost/rnn_options.hpp>
@@ -54,12 +56,12 @@ void add_network_options(CLI::App& cmd, RnnOptions& o) {
                  "gaussian (Figs. 3, 6) | xavier (DCD/DMTS code) | lowrank (Fig. 4 code: M ~ N(0,1), "
                  "N ~ N(0,1/N), b ~ N(0,0.01)); default by task");
   cmd.add_option("--input", o.input, "cue steps (DCD default 2, DMTS 6)")->type_name("INT");
-  cmd.add_option("--delay", o.delay, "delay steps (DA 20, DCD 10, DMTS 16)")->type_name("INT");
-  cmd.add_option("--response", o.response, "response steps (DA 20, DCD 10, DMTS 10)")->type_name("INT");
+  cmd.add_option("--delay", o.delay, "delay steps (default: DA 20, DCD 10, DMTS 16)")->type_name("INT");
+  cmd.add_option("--response", o.response, "response steps (default: DA 20, DCD 10, DMTS 10)")->type_name("INT");
   cmd.add_option("--initial", o.initial, "DA initial rate of every unit in [-1, 1] (default -0.3)")->type_name("DECIMAL");
   cmd.add_option("--initial-sigma", o.initial_sigma, "DCD/DMTS: r0 = tanh(sigma z), sigma >= 0 (default 0.1)")->type_name("DECIMAL");
   cmd.add_option("--trials", o.trials, "DCD/DMTS: trials per class and epoch, 1..10000 (default 1)")->type_name("INT");
-  cmd.add_option("--noise", o.noise, "noise s.d. inside tanh, >= 0 (DA 0, DCD/DMTS 0.01)")->type_name("DECIMAL");
+  cmd.add_option("--noise", o.noise, "noise s.d. inside tanh, >= 0 (default: DA 0, DCD/DMTS 0.01)")->type_name("DECIMAL");
   add_seed(cmd, o.seed);
   cmd.add_option("--weights", o.weights,
                  "start from these parameters (.npz or folder of .npy; the paper's scripts' names m, n, b, "
@@ -73,10 +75,11 @@ void add_network_options(CLI::App& cmd, RnnOptions& o) {
       ->check(non_empty_path());
 }
 
-void add_training_options(CLI::App& cmd, RnnOptions& o) {
+// `epochs_help` states the command's default number of epochs.
+void add_training_options(CLI::App& cmd, RnnOptions& o, const std::string& epochs_help) {
   cmd.add_option("--lr", o.lr, "learning rate >= 0 (default 0.003 DA, 0.01 DCD/DMTS)")->type_name("DECIMAL");
   cmd.add_option("--optimizer", o.optimizer, "sgd | adam (default sgd)");
-  cmd.add_option("--epochs", o.epochs, "epochs >= 0")->type_name("INT");
+  cmd.add_option("--epochs", o.epochs, epochs_help)->type_name("INT");
   cmd.add_option("--learned", o.learned, "loss below which a run counts as learned (default 0.05)")->type_name("DECIMAL");
 }
 
@@ -172,12 +175,12 @@ void add_rnn_train(CLI::App& ghost, std::function<void()>& action) {
       "train one rate RNN (Eq. 24) on DA/DCD/DMTS by BPTT; learning curve, ghost tracking (Figs. 3, 8B)");
   set_example(*cmd, "learndyn ghost rnn-train --N 100 --rank 1 --epochs 2000 --track-every 50 --figure train.png -o train.csv");
   add_network_options(*cmd, *o);
-  add_training_options(*cmd, *o);
+  add_training_options(*cmd, *o, "epochs >= 0 (default 2000)");
   cmd->add_option("--record-every", o->record_every, "rows: every k-th epoch and the last (default 1)")->type_name("INT");
   cmd->add_option("--track-every", *track, "rank 1: fixed points and ghost eps every k epochs (default 0 = off)")->type_name("INT");
-  cmd->add_option("--change-epoch", o->change_epoch, "Fig. 8B: epoch at which the readout confidence changes")->type_name("INT");
-  cmd->add_option("--changed-beta", o->changed_beta, "Fig. 8B: the latent readout's new beta")->type_name("DECIMAL");
-  cmd->add_option("--changed-confidence", o->changed_confidence, "the confidence readout's new c")->type_name("DECIMAL");
+  cmd->add_option("--change-epoch", o->change_epoch, "Fig. 8B: epoch at which the readout confidence changes (default: none)")->type_name("INT");
+  cmd->add_option("--changed-beta", o->changed_beta, "Fig. 8B: the latent readout's new beta (default: --beta, no change)")->type_name("DECIMAL");
+  cmd->add_option("--changed-confidence", o->changed_confidence, "Fig. 8B: the confidence readout's new c (default: --confidence, no change)")->type_name("DECIMAL");
   add_output_options(*cmd, o->out);
   cmd->callback([o, track, &action] {
     action = [o, track] {
@@ -276,7 +279,7 @@ void add_rnn_slow_points(CLI::App& ghost, std::function<void()>& action) {
       "rank <= 2, Newton on q from visited states otherwise");
   set_example(*cmd, "learndyn ghost rnn-slow-points --rank 2 --at 0,1000,2000 --figure slow_points.png -o points.csv");
   add_network_options(*cmd, *o);
-  add_training_options(*cmd, *o);
+  add_training_options(*cmd, *o, "epochs >= 0 (default: the last --at epoch)");
   cmd->add_option("--at", *at, "comma-separated epochs to analyse (default 0,1000,2000)");
   cmd->add_option("--points", *points, "rank <= 2: grid points per latent axis, 3..4001 (default 401)")->type_name("INT");
   cmd->add_option("--stride", *stride, "full space: every k-th visited state starts Newton (default 4)")->type_name("INT");
@@ -331,23 +334,25 @@ void add_rnn_sweep(CLI::App& ghost, std::function<void()>& action) {
   auto rates = std::make_shared<std::string>("1e-4,1e-1,30");
   auto seeds = std::make_shared<std::string>();
   auto ranks = std::make_shared<std::string>();
-  auto threads = std::make_shared<std::string>("0");
+  auto threads = std::make_shared<std::string>();
   auto curve_every = std::make_shared<std::string>("0");
   auto* cmd = ghost.add_subcommand("rnn-sweep",
       "final loss against the learning rate over seeds and ranks (Fig. 6A; 6B with several ranks)");
   set_example(*cmd, "learndyn ghost rnn-sweep --ranks 1,2 --seeds 5 --rates 1e-4,1e-1,10 --figure sweep.png -o sweep.csv");
   add_network_options(*cmd, *o);
-  add_training_options(*cmd, *o);
+  add_training_options(*cmd, *o, "epochs >= 0 (default 5000)");
   cmd->add_option("--rates", *rates, "lo,hi,count: count rates log-spaced in [lo, hi] (default 1e-4,1e-1,30)");
   cmd->add_option("--seeds", *seeds, "seeds 0..S-1 per rate (default 10; with --weights 1)")->type_name("INT");
   cmd->add_option("--ranks", *ranks, "comma-separated ranks, 0 = full (default 1; with --weights the file's, alone); each rank reads out by the task default (DA: latent at rank 1, Eq. 48 otherwise)");
   add_threads(*cmd, *threads);
   cmd->add_option("--curve-every", *curve_every,
-                  "> 0: the data are the learning curves (rank, lr, seed, epoch, loss every k epochs; Fig. 6B) "
+                  "> 0 (default 0: off): the data are the learning curves (rank, lr, seed, epoch, loss every k epochs; Fig. 6B) "
                   "and the figure shows the mean curve per rank at the first rate")->type_name("INT");
   add_output_options(*cmd, o->out);
-  cmd->callback([o, rates, seeds, ranks, threads, curve_every, &action] {
-    action = [o, rates, seeds, ranks, threads, curve_every] {
+  auto shard = std::make_shared<ShardOption>();
+  add_shard_option(*cmd, *shard);
+  cmd->callback([cmd, o, rates, seeds, ranks, threads, curve_every, shard, &action] {
+    action = sharded(*cmd, shard, [o, rates, seeds, ranks, threads, curve_every, shard] {
       check_output(o->out, {});
       eg::SweepSettings settings;
       const std::vector<std::string> parts = split_list(*rates, "rates");
@@ -377,6 +382,7 @@ void add_rnn_sweep(CLI::App& ghost, std::function<void()>& action) {
       if (!o->save_weights.empty())
         require(settings.count * settings.seeds * static_cast<long>(rank_list.size()) == 1, "save-weights", o->save_weights,
                 "a sweep of one run (one rank, rate and seed): the file holds one run's initial/ and final/ parameters");
+      settings.sweep = shard->context;
       const eg::SweepResult r = eg::run_rnn_sweep(settings);
       if (r.single_run_nets) save_weights(*o, r.specs.front(), r.single_run_nets->first, r.single_run_nets->second);
       const fg::RunSpec& first = r.specs.front();
@@ -410,44 +416,26 @@ void add_rnn_sweep(CLI::App& ghost, std::function<void()>& action) {
                << "set title 'final loss vs learning rate (" << settings.seeds << " seeds each)'\n";
         per_rank_figure(r.runs, {"lr", "final_loss"}, rank_list, "using 1:2 with points pt 7 ps 0.6", labels.str(), png);
       });
-    };
+    });
   });
 }
 
 // ---- ghost rnn-audit ------------------------------------------------------------------------
 
-void audit_figure(const experiments::Table& t, const fg::RunSpec& s, const std::string& png) {
-  std::ostringstream gp;
-  gp << datablock("d", t, {"epoch", "parameter_distance_float32", "parameter_distance_float64",
-                           "parameter_distance_float64_permuted", "loss_reference", "loss_float32", "loss_float64",
-                           "loss_float64_permuted"});
-  gp << "set multiplot layout 1,2\nset xlabel 'epoch'\nset logscale y\nset format y '10^{%L}'\n"
-     << "set title 'relative parameter distance from the 50-digit run (rank " << s.rank << " DA, lr " << s.lr << ")'\n"
-     << "set key bottom right\n"
-     << "plot $d using 1:($2 > 0 ? $2 : NaN) with lines lw 2 lc rgb '#D55E00' title 'float32', "
-     << "$d using 1:($3 > 0 ? $3 : NaN) with lines lw 2 lc rgb '#0072B2' title 'float64', "
-     << "$d using 1:($4 > 0 ? $4 : NaN) with lines dt 2 lc rgb '#009E73' title 'float64, units permuted', "
-     << "1e-6 with lines dt 2 lc 'gray' title '1e-6', 1e-2 with lines dt 2 lc 'black' title '1e-2'\n"
-     << "set title 'loss'\nset key top right\n"
-     << "plot $d using 1:5 with lines lw 3 lc 'black' title '50 digits', "
-     << "$d using 1:6 with lines lw 2 lc rgb '#D55E00' title 'float32', "
-     << "$d using 1:7 with lines dt 2 lw 2 lc rgb '#0072B2' title 'float64', "
-     << "$d using 1:8 with lines dt 3 lc rgb '#009E73' title 'float64 permuted'\n"
-     << "unset multiplot\n";
-  write_png(gp.str(), png, 1400, 520);
+std::string upper(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return text;
 }
-
-Json horizon_json(long e) { return e < 0 ? Json("never") : Json(e); }
 
 void add_rnn_audit(CLI::App& ghost, std::function<void()>& action) {
   auto o = std::make_shared<RnnOptions>();
   auto permutation_seed = std::make_shared<std::string>("1");
   auto* cmd = ghost.add_subcommand("rnn-audit",
-      "train one DA run in float32, float64 and at 50 digits (plus float64 with permuted units): per-epoch "
+      "train one run (DA, DCD or DMTS) in float32, float64 and at 50 digits (plus float64 with permuted units): per-epoch "
       "distance from the 50-digit run, predictability horizon, outcome agreement (R42-R44)");
   set_example(*cmd, "learndyn ghost rnn-audit --N 20 --lr 0.02 --epochs 2000 --record-every 10 --json");
   add_network_options(*cmd, *o);
-  add_training_options(*cmd, *o);
+  add_training_options(*cmd, *o, "epochs >= 0 (default 200)");
   cmd->add_option("--record-every", o->record_every, "rows: every k-th epoch and the last (default 1)")->type_name("INT");
   cmd->add_option("--permutation-seed", *permutation_seed, "seed of the control's permutation of the units (default 1)")
       ->type_name("INT");
@@ -467,23 +455,20 @@ void add_rnn_audit(CLI::App& ghost, std::function<void()>& action) {
       Json report{{"command", "ghost rnn-audit"}, {"inputs", inputs_of(s, *o)}};
       report["inputs"]["permutation_seed"] = settings.permutation_seed;
       Json runs = Json::object();
-      for (const eg::AuditRun& run : r.runs) {
-        Json j{{"final_loss", json_number(run.final_loss)}, {"learned", run.learned}};
-        j["fixed_points"] = run.fixed_points < 0 ? Json(nullptr) : Json(run.fixed_points);
-        if (run.name != "reference") {
-          j["horizon_1e-6"] = horizon_json(run.horizon_1e6);
-          j["horizon_1e-2"] = horizon_json(run.horizon_1e2);
-          j["max_parameter_distance"] = json_number(run.max_parameter_distance);
-          j["outcome_agrees"] = run.outcome_agrees;
-        }
-        runs[run.name] = j;
-      }
+      for (const eg::AuditRun& run : r.runs)
+        runs[run.name] = audit_run_json(
+            run, {{"fixed_points", run.fixed_points < 0 ? Json(nullptr) : Json(run.fixed_points)}}, Json::object());
       report["summary"] = Json{{"reference", "50 digits"},
                                {"float32", "reference at float (R42)"},
                                {"float64", "the fast trainer (the run of ghost rnn-train)"},
                                {"learned_threshold", settings.learned},
                                {"runs", runs}};
-      deliver(*o, report, r.table, [&](const std::string& png) { audit_figure(r.table, s, png); });
+      deliver(*o, report, r.table, [&](const std::string& png) {
+        std::ostringstream subject;
+        subject << (s.rank == 0 ? std::string("full rank") : "rank " + std::to_string(s.rank)) << " "
+                << upper(fg::rnn_task_name(s.task)) << ", lr " << s.lr;
+        write_audit_figure(r.table, subject.str(), png);
+      });
     };
   });
 }

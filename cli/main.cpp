@@ -15,6 +15,7 @@
 #include "cli/oracle_commands.hpp"
 #include "cli/overlaps_commands.hpp"
 #include "cli/report_command.hpp"
+#include "cli/shard.hpp"
 #include <learndyn/common/argument_error.hpp>
 #include <learndyn/common/input_error.hpp>
 #include <learndyn/common/progress.hpp>
@@ -22,6 +23,22 @@
 #ifndef LEARNDYN_VERSION
 #define LEARNDYN_VERSION "unknown"
 #endif
+
+namespace {
+
+// Every command; `merge` builds its own copy to run the command of a sweep's parts.
+void add_commands(CLI::App& app, std::function<void()>& action, int& status) {
+  learndyn::cli::add_ghost_commands(app, action);
+  learndyn::cli::add_ghost_rnn_commands(app, action);
+  learndyn::cli::add_oracle_commands(app, action, status);
+  learndyn::cli::add_report_command(app, action);
+  learndyn::cli::add_overlaps_commands(app, action);
+  learndyn::cli::add_ntk_commands(app, action);
+  learndyn::cli::add_ntk_experiment_commands(app, action);  // under `ntk`: after it
+  learndyn::cli::add_merge_command(app, action, add_commands);
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"learndyn " LEARNDYN_VERSION
@@ -31,13 +48,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   std::function<void()> action;
   int status = 0;  // set by commands that can fail without an error (oracle check)
-  learndyn::cli::add_ghost_commands(app, action);
-  learndyn::cli::add_ghost_rnn_commands(app, action);
-  learndyn::cli::add_oracle_commands(app, action, status);
-  learndyn::cli::add_report_command(app, action);
-  learndyn::cli::add_overlaps_commands(app, action);
-  learndyn::cli::add_ntk_commands(app, action);
-  learndyn::cli::add_ntk_experiment_commands(app, action);  // under `ntk`: after it
+  add_commands(app, action, status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {  // --help, --version

@@ -13,6 +13,7 @@
 #include "cli/figure.hpp"
 #include "cli/options.hpp"
 #include "cli/output.hpp"
+#include "cli/shard.hpp"
 #include <learndyn/common/argument_error.hpp>
 #include <learndyn/experiments/ntk/attention_rank.hpp>
 
@@ -22,7 +23,7 @@ namespace ex = learndyn::experiments::ntk;
 
 struct RankOptions {
   std::string inputs = "1,2,4,8,16,32,64", seeds = "0,1,2", attention = "64", mlp = "128", outputs = "1",
-              batch = "4", steps = "50", threads = "2", sketch = "16", residual = "32";
+              batch = "4", steps = "50", threads, sketch = "16", residual = "32";
   Output out;
   bool spatial = false, overall = false;
 };
@@ -38,7 +39,7 @@ ex::AttentionRankConfig config_of(const RankOptions& o) {
   c.steps = static_cast<int>(parse_integer(o.steps, "steps", 1, 4096));
   c.sketch = static_cast<int>(parse_integer(o.sketch, "sketch", 1, 4096));
   c.residual = static_cast<int>(parse_integer(o.residual, "residual", 0, 4096));
-  c.threads = parse_threads(o.threads, 2);
+  c.threads = parse_threads(o.threads);
   c.spatial = o.spatial;
   c.overall = o.overall;
   check_output(o.out, {});
@@ -82,8 +83,9 @@ void write_figure(const ex::AttentionRankConfig& s, const ex::AttentionRankResul
   write_png(gp.str(), png, 900, 600);
 }
 
-void run_attention_rank(const RankOptions& o) {
-  const ex::AttentionRankConfig c = config_of(o);
+void run_attention_rank(const RankOptions& o, learndyn::experiments::SweepContext* sweep) {
+  ex::AttentionRankConfig c = config_of(o);
+  c.sweep = sweep;
   const ex::AttentionRankResult r = ex::run_attention_rank(c);
   const Json summary = records_of(r.summary);
   Json report = Json::object();
@@ -123,10 +125,14 @@ void add_ntk_attention_commands(CLI::App& group, std::function<void()>& action) 
   cmd->add_flag("--overall", o->overall, "also the overall rank by Hutch++ (--sketch, --residual)");
   cmd->add_option("--sketch", o->sketch, "Hutch++ range probes for --overall (default 16)")->type_name("INT");
   cmd->add_option("--residual", o->residual, "Hutch++ residual probes for --overall (default 32)")->type_name("INT");
-  add_threads(*cmd, o->threads, "2", 2);
+  add_threads(*cmd, o->threads);
   add_output_options(*cmd, o->out);
   set_example(*cmd, "learndyn ntk attention-rank --attention 16,64 --inputs 1,4,16 --figure rank.png -o rank.csv");
-  cmd->callback([o, &action] { action = [o] { run_attention_rank(*o); }; });
+  auto shard = std::make_shared<ShardOption>();
+  add_shard_option(*cmd, *shard);
+  cmd->callback([cmd, o, shard, &action] {
+    action = sharded(*cmd, shard, [o, shard] { run_attention_rank(*o, shard->context); });
+  });
 }
 
 }  // namespace learndyn::cli

@@ -113,8 +113,8 @@ Problem builtin_problem(const ModelOptions& o) {
 struct MetricsOptions {
   ModelOptions model;
   std::string estimator = "hutch++", sketch = "16", residual = "32", probes = "64", estimator_seed = "1",
-              top_k = "0", threads = "2";
-  bool ranks = false, json = false;
+              top_k = "0", threads;
+  bool ranks = false, core_cosine = false, json = false;
 };
 
 // The estimator settings, checked before any model is built (the CLI's option names; the
@@ -128,9 +128,10 @@ experiments::ntk::MetricsSettings estimator_settings(const MetricsOptions& o) {
   s.residual = static_cast<int>(parse_integer(o.residual, "residual", 0, 4096));
   s.probes = static_cast<int>(parse_integer(o.probes, "probes", 2, 100000));
   s.top_k = static_cast<int>(parse_integer(o.top_k, "top-k", 0, 1000));
-  s.threads = parse_threads(o.threads, 2);
+  s.threads = parse_threads(o.threads);
   s.seed = static_cast<std::uint64_t>(parse_integer(o.estimator_seed, "estimator-seed", 0, 9223372036854775807L));
   s.ranks = o.ranks;
+  s.core_cosine = o.core_cosine;
   return s;
 }
 
@@ -250,8 +251,10 @@ void add_ntk_commands(CLI::App& app, std::function<void()>& action) {
   metrics->add_option("--probes", mo->probes, "Hutchinson probes, also the cosine's (default 64)")->type_name("INT");
   metrics->add_option("--estimator-seed", mo->estimator_seed, "seed of the probes (default 1)")->type_name("INT");
   metrics->add_flag("--ranks", mo->ranks, "temporal, spatial and batch ranks (PR of the reduced operators)");
+  metrics->add_flag("--core-cosine", mo->core_cosine,
+                    "also core_cosine = cos(NTK_S, core) on --probes probes of its own (that many extra matvecs)");
   metrics->add_option("--top-k", mo->top_k, "k largest eigenvalues by Lanczos (default 0: none)")->type_name("INT");
-  add_threads(*metrics, mo->threads, "2", 2);
+  add_threads(*metrics, mo->threads);
   metrics->add_flag("--json", mo->json, "print JSON (default: name: value lines)");
   metrics->callback([mo, metrics, &action] {
     record_given(*metrics, mo->model);

@@ -13,6 +13,7 @@
 #include "cli/figure.hpp"
 #include "cli/options.hpp"
 #include "cli/output.hpp"
+#include "cli/shard.hpp"
 #include <learndyn/common/argument_error.hpp>
 #include <learndyn/experiments/ntk/gain_sweep.hpp>
 #include <learndyn/experiments/ntk/memory_pro.hpp>
@@ -45,7 +46,7 @@ struct MemoryProOptions {
   Output out;
   std::string model = "gru", hidden = "32", period = "15", noise = "0.1414213562373095", batch = "32",
               iterations = "300", record_every = "50", eval_batch = "8", lr = "0.05", clip = "1", alpha = "0.7",
-              gain_collapse, gain_learn, probes = "16", seed = "0", threads = "2";
+              gain_collapse, gain_learn, probes = "16", seed = "0", threads;
   EstimatorOptions estimator;
 };
 
@@ -72,7 +73,7 @@ ex::MemoryProConfig memory_pro_config(const MemoryProOptions& o) {
   parse_estimator(o.estimator, c.ranks);
   c.ranks.cosine_probes = static_cast<int>(parse_integer(o.probes, "probes", 2, 4096));
   c.seed = parse_seed(o.seed, "seed");
-  c.threads = parse_threads(o.threads, 2);
+  c.threads = parse_threads(o.threads);
   ex::validate(c);
   return c;
 }
@@ -140,9 +141,10 @@ void require_measured(const learndyn::experiments::Table& history, const ex::Mem
     }
 }
 
-void run_memory_pro_command(const MemoryProOptions& o) {
+void run_memory_pro_command(const MemoryProOptions& o, learndyn::experiments::SweepContext* sweep) {
   check_output(o.out, {"history", "outputs"});
-  const ex::MemoryProConfig c = memory_pro_config(o);
+  ex::MemoryProConfig c = memory_pro_config(o);
+  c.sweep = sweep;
   const ex::MemoryProResult r = run_naming_options(c, [&] { return ex::run_memory_pro(c); });
   require_measured(r.history, c);
   Json report = Json::object();
@@ -164,7 +166,7 @@ struct GainSweepOptions {
   Output out;
   std::string hidden = "32", steps = "40", inputs = "16", batch = "32", eval_batch = "8", train_steps = "50",
               gains = "0.25,0.75,1.25,1.75,2.25,2.75", input_ranks = "1,2,4,8,16", lr = "0.05", clip = "1", seed = "0",
-              threads = "2";
+              threads;
   EstimatorOptions estimator;
 };
 
@@ -184,7 +186,7 @@ ex::GainSweepConfig gain_sweep_config(const GainSweepOptions& o) {
   c.clip = parse_double(o.clip, "clip");
   parse_estimator(o.estimator, c.ranks);
   c.seed = parse_seed(o.seed, "seed");
-  c.threads = parse_threads(o.threads, 2);
+  c.threads = parse_threads(o.threads);
   ex::validate(c);
   return c;
 }
@@ -224,9 +226,10 @@ void gain_sweep_figure(const ex::GainSweepConfig& c, const ex::GainSweepResult& 
   write_png(gp.str(), png, 1650, 1050);
 }
 
-void run_gain_sweep_command(const GainSweepOptions& o) {
+void run_gain_sweep_command(const GainSweepOptions& o, learndyn::experiments::SweepContext* sweep) {
   check_output(o.out, {"grid"});
-  const ex::GainSweepConfig c = gain_sweep_config(o);
+  ex::GainSweepConfig c = gain_sweep_config(o);
+  c.sweep = sweep;
   const ex::GainSweepResult r = ex::run_gain_sweep(c);
   // Every cell is measured; a NaN means training blew the weights up (--lr 1e308 saturated
   // the network and the final ranks came out 0/0), printed as empty cells and JSON null.
@@ -267,9 +270,13 @@ void add_ntk_experiment_commands(CLI::App& app, std::function<void()>& action) {
   add_estimator_options(*mp, mo->estimator);
   mp->add_option("--probes", mo->probes, "probes of the core cosine, 2..4096 (default 16)")->type_name("INT");
   add_seed(*mp, mo->seed);
-  add_threads(*mp, mo->threads, "2", 2);
+  add_threads(*mp, mo->threads);
   add_output_options(*mp, mo->out, "history (default) | outputs");
-  mp->callback([mo, &action] { action = [mo] { run_memory_pro_command(*mo); }; });
+  auto mshard = std::make_shared<ShardOption>();
+  add_shard_option(*mp, *mshard);
+  mp->callback([mp, mo, mshard, &action] {
+    action = sharded(*mp, mshard, [mo, mshard] { run_memory_pro_command(*mo, mshard->context); });
+  });
 
   auto go = std::make_shared<GainSweepOptions>();
   auto* gs = group->add_subcommand("gain-sweep", "student-teacher gain x input-rank sweep (Fig. 5): temporal and spatial "
@@ -287,9 +294,13 @@ void add_ntk_experiment_commands(CLI::App& app, std::function<void()>& action) {
   add_decimal(*gs, "clip", go->clip, "global gradient-norm clip >= 0, 0 = none (default 1)");
   add_estimator_options(*gs, go->estimator);
   add_seed(*gs, go->seed);
-  add_threads(*gs, go->threads, "2", 2);
-  add_output_options(*gs, go->out, "grid");
-  gs->callback([go, &action] { action = [go] { run_gain_sweep_command(*go); }; });
+  add_threads(*gs, go->threads);
+  add_output_options(*gs, go->out, "grid (the only one; default)");
+  auto gshard = std::make_shared<ShardOption>();
+  add_shard_option(*gs, *gshard);
+  gs->callback([gs, go, gshard, &action] {
+    action = sharded(*gs, gshard, [go, gshard] { run_gain_sweep_command(*go, gshard->context); });
+  });
 }
 
 }  // namespace learndyn::cli

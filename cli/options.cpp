@@ -7,6 +7,7 @@
 #include <learndyn/common/argument_error.hpp>
 #include <learndyn/common/decimal.hpp>
 #include <learndyn/common/integer.hpp>
+#include <learndyn/common/parallel.hpp>
 
 namespace learndyn::cli {
 
@@ -49,15 +50,10 @@ CLI::Option* add_seed(CLI::App& app, std::string& target, const std::string& def
                      "seed of every random draw the command makes, 0..2^63-1 (default " + default_text + ")");
 }
 
-CLI::Option* add_threads(CLI::App& app, std::string& target, const std::string& default_text, long max) {
-  std::string help = "worker threads, 0..";
-  help += std::to_string(max);
-  help += ", 0 = every core";
-  if (max < 256) help += " (at most " + std::to_string(max) + ")";
-  help += "; results do not depend on it (default ";
-  help += default_text;
-  help += ")";
-  return add_integer(app, "threads", target, help);
+CLI::Option* add_threads(CLI::App& app, std::string& target) {
+  return add_integer(app, "threads", target,
+                     "worker threads N, 0..256: 0 = every available core, N may exceed the cores; results do not "
+                     "depend on it (default: LEARNDYN_NUM_THREADS, else 0)");
 }
 
 CLI::Option* add_neurons(CLI::App& app, std::string& target, const std::string& range) {
@@ -72,8 +68,9 @@ std::uint64_t parse_seed(const std::string& text, const std::string& parameter) 
   return static_cast<std::uint64_t>(parse_integer(text, parameter, 0, 9223372036854775807L));
 }
 
-unsigned parse_threads(const std::string& text, long max) {
-  return static_cast<unsigned>(parse_integer(text, "threads", 0, max));
+unsigned parse_threads(const std::string& text) {
+  if (text.empty()) return threads_from_environment();  // common/parallel.hpp
+  return static_cast<unsigned>(parse_integer(text, "threads", 0, kMaxThreads));
 }
 
 void set_example(CLI::App& cmd, const std::string& command_line) { cmd.footer("Example:\n  " + command_line); }

@@ -41,16 +41,18 @@ CLI::Option* add_integer(CLI::App& app, const std::string& name, std::string& ta
 
 // The options the commands share, declared here once, each with one meaning and one help text:
 //   --seed INT     the seed of every random draw the command makes, 0..2^63-1;
-//   --threads INT  worker threads, 0 = every core, at most `max` (the NTK operators use at
-//                  most 2); results do not depend on it;
+//   --threads INT  worker threads of the parallel layer (common/parallel.hpp), 0..256, 0 = every
+//                  available core; when not given, LEARNDYN_NUM_THREADS or 0; results do not
+//                  depend on it;
 //   --N INT        neurons of the network (`range` states the command's range and default);
 //   --hidden INT   hidden units of the network (likewise).
 CLI::Option* add_seed(CLI::App& app, std::string& target, const std::string& default_text = "0");
-CLI::Option* add_threads(CLI::App& app, std::string& target, const std::string& default_text = "0", long max = 256);
+CLI::Option* add_threads(CLI::App& app, std::string& target);
 CLI::Option* add_neurons(CLI::App& app, std::string& target, const std::string& range);
 CLI::Option* add_hidden(CLI::App& app, std::string& target, const std::string& range);
 std::uint64_t parse_seed(const std::string& text, const std::string& parameter = "seed");
-unsigned parse_threads(const std::string& text, long max = 256);
+// --threads as given, 0..256; not given (empty): LEARNDYN_NUM_THREADS (common/parallel.hpp).
+unsigned parse_threads(const std::string& text);
 
 // The example at the end of a command's help page.
 void set_example(CLI::App& cmd, const std::string& command_line);

@@ -15,6 +15,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <learndyn/experiments/audit.hpp>
 #include <learndyn/experiments/table.hpp>
 
 namespace learndyn::cli {
@@ -33,6 +34,24 @@ std::string number_text(double x);
 
 // x as a JSON number; null when it is not finite.
 Json json_number(double x);
+
+// An audit's predictability horizon: the epoch, or "never" (-1: no epoch within the run).
+inline Json horizon_json(long epoch) { return epoch < 0 ? Json("never") : Json(epoch); }
+
+// One run of an audit (`ghost rnn-audit`, `overlaps audit`) as the summary states it: final
+// loss, learned, `after_learned`'s entries, and for the finite-precision runs the horizons, the
+// largest distance, `extra`'s entries and the outcome's agreement.
+inline Json audit_run_json(const experiments::AuditOutcome& run, const Json& after_learned, const Json& extra) {
+  Json j{{"final_loss", json_number(run.final_loss)}, {"learned", run.learned}};
+  for (const auto& [key, value] : after_learned.items()) j[key] = value;
+  if (run.name == "reference") return j;
+  j["horizon_1e-6"] = horizon_json(run.horizon_1e6);
+  j["horizon_1e-2"] = horizon_json(run.horizon_1e2);
+  j["max_parameter_distance"] = json_number(run.max_parameter_distance);
+  for (const auto& [key, value] : extra.items()) j[key] = value;
+  j["outcome_agrees"] = run.outcome_agrees;
+  return j;
+}
 
 // Cell (row, c) of `t` as CSV text / as a JSON value.
 std::string cell_text(const experiments::Table& t, std::size_t row, std::size_t c);

@@ -17,9 +17,11 @@
 #include "cli/figure.hpp"
 #include "cli/options.hpp"
 #include "cli/output.hpp"
+#include "cli/shard.hpp"
 #include <learndyn/common/argument_error.hpp>
 #include <learndyn/common/arrays.hpp>
 #include <learndyn/experiments/overlaps/aba.hpp>
+#include <learndyn/experiments/overlaps/audit.hpp>
 #include <learndyn/experiments/overlaps/equivalent.hpp>
 #include <learndyn/experiments/overlaps/filter.hpp>
 #include <learndyn/experiments/overlaps/memory.hpp>
@@ -166,91 +168,129 @@ void filter_figure(const ex::FilterResult& r, const ex::FilterSettings& s, const
   write_png(gp.str(), png, 1800, 620);
 }
 
+// The filter run's options, as given (empty: the default), shared by `overlaps filter` and
+// `overlaps audit` (which trains the filter's run and has no reference, sigma0, save-vectors or
+// threads options).
+struct FilterOptions {
+  std::string rank, neurons, dt, steps, decay, frequency, amplitude, lr, epochs, record_every,
+              seed = "0", reference = "none", reference_epochs = "100", threads, activation = "linear",
+              readout, vectors, save_vectors, sigma0, rounding_control = "on";
+  Output out;
+};
+
+// The options of the network's run: size, task, rate, epochs, seed, activation, readout.
+void add_filter_run_options(CLI::App& cmd, FilterOptions& o, const std::string& neurons, const std::string& epochs,
+                            const std::string& record_every) {
+  cmd.add_option("--rank", o.rank, "rank R, 1..8 (default 1; R >= 2 uses the Fig 12 target exp(-0.3t)cos(2t))")->type_name("INT");
+  add_neurons(cmd, o.neurons, neurons);
+  add_decimal(cmd, "dt", o.dt, "Euler step 0 < dt <= 1 (default 0.05)");
+  cmd.add_option("--T", o.steps, "time steps T, 1..10^7 (default 400, t_max = 20)")->type_name("INT");
+  add_decimal(cmd, "decay", o.decay, "target decay c* (default 0.2; rank >= 2: 0.3)");
+  add_decimal(cmd, "frequency", o.frequency, "target frequency w* (default 0; rank >= 2: 2)");
+  add_decimal(cmd, "amplitude", o.amplitude, "target amplitude a* (default 1)");
+  add_decimal(cmd, "lr", o.lr, "overlap learning rate lr > 0; network SGD at N lr (default 5e-3)");
+  cmd.add_option("--epochs", o.epochs, epochs)->type_name("INT");
+  cmd.add_option("--record-every", o.record_every, record_every)->type_name("INT");
+  add_seed(cmd, o.seed);
+  cmd.add_option("--activation", o.activation, "phi: linear (default) | erf | tanh (O3; tanh runs on the reference at double)");
+  cmd.add_option("--readout", o.readout, "after (y = z.h_{k+1}/N; default for linear) | before (y = z.phi(h_k)/N; default for erf, tanh)");
+}
+
+// The settings the options describe, from `defaults(rank)`; reads --vectors and --sigma0.
+ex::FilterSettings filter_settings_of(const FilterOptions& o, ex::FilterSettings (*defaults)(int)) {
+  namespace ro = learndyn::reference::overlaps;
+  require(o.activation == "linear" || o.activation == "erf" || o.activation == "tanh", "activation",
+          "'" + o.activation + "'", "linear, erf or tanh");
+  const std::string readout = !o.readout.empty() ? o.readout : o.activation == "linear" ? "after" : "before";
+  require(readout == "after" || readout == "before", "readout", "'" + readout + "'", "after or before");
+  require(o.vectors.empty() || o.sigma0.empty(), "sigma0", o.sigma0,
+          "a Gram matrix for the theory alone, not with --vectors (the theory then starts from the vectors' own)");
+  require(o.save_vectors.empty() || o.sigma0.empty(), "save-vectors", o.save_vectors,
+          "a file to write the network's vectors to, not with --sigma0 (the theory alone has none)");
+  require_save_destination(o.save_vectors);
+  const int given_rank = o.rank.empty() ? 0 : static_cast<int>(parse_integer(o.rank, "rank", 1, 8));
+  const int given_neurons = o.neurons.empty() ? 0 : static_cast<int>(parse_integer(o.neurons, "N", 1, kMaxSize));
+  std::optional<learndyn::fast::overlaps::Network> vectors;
+  std::optional<Eigen::MatrixXd> sigma0;
+  int rank = given_rank > 0 ? given_rank : 1;
+  if (!o.vectors.empty()) {
+    vectors = ex::read_vectors(o.vectors);
+    ex::require_vectors_agree(*vectors, o.vectors, given_neurons, given_rank);
+    rank = static_cast<int>(vectors->U.cols());
+  }
+  if (!o.sigma0.empty()) {
+    require(given_neurons == 0, "N", o.neurons, "no N with --sigma0 (the theory alone has no network)");
+    sigma0 = ex::read_sigma0(o.sigma0);
+    ex::require_sigma0_agrees(*sigma0, o.sigma0, given_rank);
+    rank = ex::sigma_rank(*sigma0);
+    require(rank <= 8, "sigma0", o.sigma0, "a Gram matrix of rank R <= 8 (size at most 18 x 18)");
+  }
+  ex::FilterSettings s = defaults(rank);
+  if (given_neurons > 0) s.neurons = given_neurons;
+  if (vectors) s.neurons = static_cast<int>(vectors->z.size());
+  s.vectors = std::move(vectors);
+  s.sigma0 = std::move(sigma0);
+  s.activation = o.activation == "linear" ? ro::Activation::linear
+               : o.activation == "erf"    ? ro::Activation::erf
+                                          : ro::Activation::tanh;
+  s.readout = readout == "after" ? ro::Readout::after_update : ro::Readout::before_update;
+  if (!o.dt.empty()) s.dt = parse_double(o.dt, "dt");
+  if (!o.steps.empty()) s.steps = static_cast<int>(parse_integer(o.steps, "T", 1, kMaxSize));
+  if (!o.decay.empty()) s.decay = parse_double(o.decay, "decay");
+  if (!o.frequency.empty()) s.frequency = parse_double(o.frequency, "frequency");
+  if (!o.amplitude.empty()) s.amplitude = parse_double(o.amplitude, "amplitude");
+  if (!o.lr.empty()) s.lr = parse_double(o.lr, "lr");
+  if (!o.epochs.empty()) s.epochs = parse_integer(o.epochs, "epochs", 0, 100000000);
+  if (!o.record_every.empty()) s.record_every = parse_integer(o.record_every, "record-every", 1, 100000000);
+  s.seed = parse_seed(o.seed);
+  return s;
+}
+
+// The run's settings as a report states them, `after_seed`'s entries after the seed.
+Json filter_run_json(const ex::FilterSettings& s, const FilterOptions& o, const Json& after_seed = Json::object()) {
+  Json j{{"rank", s.rank}, {"N", s.sigma0 ? Json(nullptr) : Json(s.neurons)}, {"dt", s.dt}, {"T", s.steps},
+         {"decay", s.decay}, {"frequency", s.frequency}, {"amplitude", s.amplitude},
+         {"lr", s.lr}, {"network_sgd_rate", s.sigma0 ? Json(nullptr) : Json(s.lr * s.neurons)},
+         {"epochs", s.epochs}, {"record_every", s.record_every}, {"seed", s.seed}};
+  for (const auto& [key, value] : after_seed.items()) j[key] = value;
+  j["activation"] = o.activation;
+  j["readout"] = s.readout == learndyn::reference::overlaps::Readout::after_update ? "after" : "before";
+  j["vectors"] = o.vectors.empty() ? Json(nullptr) : Json(o.vectors);
+  return j;
+}
+
 void add_filter(CLI::App& group, std::function<void()>& action) {
-  struct Options {
-    std::string rank, neurons, dt, steps, decay, frequency, amplitude, lr, epochs, record_every,
-                seed = "0", reference = "none", reference_epochs = "100", threads = "0", activation = "linear",
-                readout, vectors, save_vectors, sigma0;
-    Output out;
-  };
-  auto o = std::make_shared<Options>();
+  auto o = std::make_shared<FilterOptions>();
   auto* cmd = group.add_subcommand(
       "filter", "filter task (Figs 1, 5; --rank 2: Fig 12): N-dim network SGD vs the overlap theory");
   set_example(*cmd, "learndyn overlaps filter --N 500 --epochs 2000 -o filter.csv --figure filter.png");
-  cmd->add_option("--rank", o->rank, "rank R, 1..8 (default 1; R >= 2 uses the Fig 12 target exp(-0.3t)cos(2t))")->type_name("INT");
-  add_neurons(*cmd, o->neurons, "1..10^7 (default 500)");
-  add_decimal(*cmd, "dt", o->dt, "Euler step 0 < dt <= 1 (default 0.05)");
-  cmd->add_option("--T", o->steps, "time steps T, 1..10^7 (default 400, t_max = 20)")->type_name("INT");
-  add_decimal(*cmd, "decay", o->decay, "target decay c* (default 0.2; rank >= 2: 0.3)");
-  add_decimal(*cmd, "frequency", o->frequency, "target frequency w* (default 0; rank >= 2: 2)");
-  add_decimal(*cmd, "amplitude", o->amplitude, "target amplitude a* (default 1)");
-  add_decimal(*cmd, "lr", o->lr, "overlap learning rate lr > 0; network SGD at N lr (default 5e-3)");
-  cmd->add_option("--epochs", o->epochs, "epochs >= 0 (default 2000; rank >= 2: 10000)")->type_name("INT");
-  cmd->add_option("--record-every", o->record_every, "record epochs 0..k-1, every k-th and the last (default 10; rank >= 2: 50)")->type_name("INT");
-  add_seed(*cmd, o->seed);
+  add_filter_run_options(*cmd, *o, "1..10^7 (default 500)", "epochs >= 0 (default 2000; rank >= 2: 10000)",
+                         "record epochs 0..k-1, every k-th and the last (default 10; rank >= 2: 50)");
   cmd->add_option("--reference", o->reference,
                   "none | double | 50: also integrate the gradient flow with the reference (adaptive at double, "
-                  "extrapolation at 50 digits) for --reference-epochs");
+                  "extrapolation at 50 digits) for --reference-epochs (default none)");
   cmd->add_option("--reference-epochs", o->reference_epochs, "epochs of the reference run (default 100)")->type_name("INT");
-  cmd->add_option("--activation", o->activation, "phi: linear (default) | erf | tanh (O3; tanh runs on the reference at double)");
-  cmd->add_option("--readout", o->readout, "after (y = z.h_{k+1}/N; default for linear) | before (y = z.phi(h_k)/N; default for erf, tanh)");
   add_vector_options(*cmd, o->vectors, o->save_vectors, "N and --rank are theirs");
   cmd->add_option("--sigma0", o->sigma0,
                   "the theory alone (no network) from this Gram matrix: JSON [[...], ...] or .npy, "
                   "(2R+2) x (2R+2) in the order z, v_1..v_R, m, u_1..u_R")
       ->check(non_empty_path())
       ->type_name("FILE");
+  cmd->add_option("--rounding-control", o->rounding_control,
+                  "on | off: also train the network with its units permuted (float64, the same mathematics "
+                  "summed in another order; twice the network's time and memory) and report gap_rounding and "
+                  "whether the theory gap is rounding amplified by chaotic SGD (E25; default on)")
+      ->type_name("on|off");
   add_threads(*cmd, o->threads);
   add_output_options(*cmd, o->out);
   cmd->callback([o, &action] {
     action = [o] {
       keep_freed_memory();
       check_output(o->out, {"trajectory"});
-      namespace ro = learndyn::reference::overlaps;
-      require(o->activation == "linear" || o->activation == "erf" || o->activation == "tanh", "activation",
-              "'" + o->activation + "'", "linear, erf or tanh");
-      const std::string readout = !o->readout.empty() ? o->readout : o->activation == "linear" ? "after" : "before";
-      require(readout == "after" || readout == "before", "readout", "'" + readout + "'", "after or before");
-      require(o->vectors.empty() || o->sigma0.empty(), "sigma0", o->sigma0,
-              "a Gram matrix for the theory alone, not with --vectors (the theory then starts from the vectors' own)");
-      require(o->save_vectors.empty() || o->sigma0.empty(), "save-vectors", o->save_vectors,
-              "a file to write the network's vectors to, not with --sigma0 (the theory alone has none)");
-      require_save_destination(o->save_vectors);
-      const int given_rank = o->rank.empty() ? 0 : static_cast<int>(parse_integer(o->rank, "rank", 1, 8));
-      const int given_neurons = o->neurons.empty() ? 0 : static_cast<int>(parse_integer(o->neurons, "N", 1, kMaxSize));
-      std::optional<learndyn::fast::overlaps::Network> vectors;
-      std::optional<Eigen::MatrixXd> sigma0;
-      int rank = given_rank > 0 ? given_rank : 1;
-      if (!o->vectors.empty()) {
-        vectors = ex::read_vectors(o->vectors);
-        ex::require_vectors_agree(*vectors, o->vectors, given_neurons, given_rank);
-        rank = static_cast<int>(vectors->U.cols());
-      }
-      if (!o->sigma0.empty()) {
-        require(given_neurons == 0, "N", o->neurons, "no N with --sigma0 (the theory alone has no network)");
-        sigma0 = ex::read_sigma0(o->sigma0);
-        ex::require_sigma0_agrees(*sigma0, o->sigma0, given_rank);
-        rank = ex::sigma_rank(*sigma0);
-        require(rank <= 8, "sigma0", o->sigma0, "a Gram matrix of rank R <= 8 (size at most 18 x 18)");
-      }
-      ex::FilterSettings s = ex::filter_defaults(rank);
-      if (given_neurons > 0) s.neurons = given_neurons;
-      if (vectors) s.neurons = static_cast<int>(vectors->z.size());
-      s.vectors = std::move(vectors);
-      s.sigma0 = std::move(sigma0);
-      s.activation = o->activation == "linear" ? ro::Activation::linear
-                   : o->activation == "erf"    ? ro::Activation::erf
-                                               : ro::Activation::tanh;
-      s.readout = readout == "after" ? ro::Readout::after_update : ro::Readout::before_update;
-      if (!o->dt.empty()) s.dt = parse_double(o->dt, "dt");
-      if (!o->steps.empty()) s.steps = static_cast<int>(parse_integer(o->steps, "T", 1, kMaxSize));
-      if (!o->decay.empty()) s.decay = parse_double(o->decay, "decay");
-      if (!o->frequency.empty()) s.frequency = parse_double(o->frequency, "frequency");
-      if (!o->amplitude.empty()) s.amplitude = parse_double(o->amplitude, "amplitude");
-      if (!o->lr.empty()) s.lr = parse_double(o->lr, "lr");
-      if (!o->epochs.empty()) s.epochs = parse_integer(o->epochs, "epochs", 0, 100000000);
-      if (!o->record_every.empty()) s.record_every = parse_integer(o->record_every, "record-every", 1, 100000000);
-      s.seed = parse_seed(o->seed);
+      require(o->rounding_control == "on" || o->rounding_control == "off", "rounding-control",
+              "'" + o->rounding_control + "'", "on or off");
+      ex::FilterSettings s = filter_settings_of(*o, ex::filter_defaults);
+      s.rounding_control = o->rounding_control == "on";
       require(o->reference == "none" || o->reference == "double" || o->reference == "50", "reference",
               "'" + o->reference + "'", "none, double or 50");
       s.reference = o->reference == "none" ? ex::ReferenceCheck::none
@@ -266,17 +306,14 @@ void add_filter(CLI::App& group, std::function<void()>& action) {
       report["command"] = "overlaps filter";
       report["reproduces"] = std::string(s.rank == 1 ? "Ger & Barak 2026, Figs 1 and 5" : "Ger & Barak 2026, Fig 12") +
                              (o->activation == "linear" ? "" : " (the filter task; here with a nonlinear network)");
-      report["settings"] = {{"rank", s.rank}, {"N", s.sigma0 ? Json(nullptr) : Json(s.neurons)}, {"dt", s.dt}, {"T", s.steps},
-                            {"decay", s.decay}, {"frequency", s.frequency}, {"amplitude", s.amplitude},
-                            {"lr", s.lr}, {"network_sgd_rate", s.sigma0 ? Json(nullptr) : Json(s.lr * s.neurons)},
-                            {"epochs", s.epochs}, {"record_every", s.record_every}, {"seed", s.seed},
-                            {"reference", o->reference}, {"reference_epochs", s.reference_epochs},
-                            {"activation", o->activation}, {"readout", readout},
-                            {"vectors", o->vectors.empty() ? Json(nullptr) : Json(o->vectors)},
-                            {"sigma0", o->sigma0.empty() ? Json(nullptr) : Json(o->sigma0)}};
+      Json settings = filter_run_json(s, *o, {{"reference", o->reference}, {"reference_epochs", s.reference_epochs}});
+      settings["sigma0"] = o->sigma0.empty() ? Json(nullptr) : Json(o->sigma0);
+      settings["rounding_control"] = o->rounding_control;
+      report["settings"] = settings;
       report["overlaps"] = r.overlap_names;
       report["visible"] = r.visible;
       report["summary"] = json_of(r.summary);
+      if (!r.theory_gap.empty()) report["summary"]["theory_gap"] = r.theory_gap;
       deliver(o->out, report, {{"trajectory", &r.trajectory}},
               [&](const std::string& png) { filter_figure(r, s, png); });
       if (!o->save_vectors.empty())
@@ -285,6 +322,61 @@ void add_filter(CLI::App& group, std::function<void()>& action) {
   });
 }
 
+// ---- overlaps audit ---------------------------------------------------------------------
+
+void add_audit(CLI::App& group, std::function<void()>& action) {
+  auto o = std::make_shared<FilterOptions>();
+  auto learned = std::make_shared<std::string>("0.05");
+  auto permutation_seed = std::make_shared<std::string>("1");
+  auto* cmd = group.add_subcommand(
+      "audit", "train one filter run in float32, float64 and at 50 digits (plus float64 with permuted units): "
+               "per-epoch distance from the 50-digit run, predictability horizon, outcome agreement (E22-E24)");
+  set_example(*cmd, "learndyn overlaps audit --N 50 --epochs 200 --json --figure audit.png");
+  add_filter_run_options(*cmd, *o, "1.. (default 50; the 50-digit run bounds (epochs + 1) x T x N x (2R+2): 5e9 linear, 5e8 erf/tanh)",
+                         "epochs >= 0 (default 200; within the same bound)",
+                         "record epochs 0..k-1, every k-th and the last (default 1; the horizons use every epoch)");
+  cmd->add_option("--vectors", o->vectors,
+                  "initial vectors z, m (N), u, v (N x R) from an .npz or a folder of .npy files; N and --rank are theirs")
+      ->check(non_empty_path())
+      ->type_name("FILE");
+  add_decimal(*cmd, "learned", *learned, "final loss below which a run counts as learned, > 0 (default 0.05)");
+  cmd->add_option("--permutation-seed", *permutation_seed, "seed of the control's permutation of the units (default 1)")
+      ->type_name("INT");
+  add_output_options(*cmd, o->out);
+  cmd->callback([o, learned, permutation_seed, &action] {
+    action = [o, learned, permutation_seed] {
+      keep_freed_memory();
+      check_output(o->out, {});
+      ex::AuditSettings a;
+      a.run = filter_settings_of(*o, ex::audit_defaults);
+      a.learned = parse_double(*learned, "learned");
+      a.permutation_seed = parse_seed(*permutation_seed, "permutation-seed");
+      ex::validate(a);
+      const ex::AuditResult r = ex::run_audit(a);
+      Json report = Json::object();
+      report["command"] = "overlaps audit";
+      report["settings"] = filter_run_json(a.run, *o, {{"permutation_seed", a.permutation_seed}});
+      Json runs = Json::object();
+      for (const ex::AuditRun& run : r.runs)
+        runs[run.name] =
+            audit_run_json(run, Json::object(), {{"final_overlap_distance", json_number(run.final_overlap_distance)}});
+      report["summary"] = Json{{"reference", "the reference network at 50 digits"},
+                               {"float32", "the reference network at float (E22)"},
+                               {"float64", std::string("the run of overlaps filter (") +
+                                               (o->activation == "tanh" ? "the reference network at double" : "the fast network") + ")"},
+                               {"learned_threshold", a.learned},
+                               {"runs", runs},
+                               {"noise_floor", Json{{"max_parameter_distance", json_number(r.noise_floor.max_distance)},
+                                                    {"horizon_1e-6", horizon_json(r.noise_floor.horizon_1e6)},
+                                                    {"horizon_1e-2", horizon_json(r.noise_floor.horizon_1e2)}}}};
+      deliver(o->out, report, {{"table", &r.table}}, [&](const std::string& png) {
+        std::ostringstream subject;
+        subject << o->activation << " rank " << a.run.rank << " filter, N " << a.run.neurons << ", lr " << a.run.lr;
+        write_audit_figure(r.table, subject.str(), png);
+      });
+    };
+  });
+}
 
 // ---- overlaps nscaling -----------------------------------------------------------------
 
@@ -330,7 +422,7 @@ void add_nscaling(CLI::App& group, std::function<void()>& action) {
   struct Options {
     std::string neurons = "100,200,400,800,1600,3200", seeds = "8", epochs = "50", record_every = "10",
                 lr = "5e-2", dt = "0.025", t_max = "20", batch = "10", init = "balanced", stepper = "exact",
-                seed = "0", threads = "0";
+                seed = "0", threads;
     bool no_control = false;
     Output out;
   };
@@ -347,14 +439,16 @@ void add_nscaling(CLI::App& group, std::function<void()>& action) {
   add_decimal(*cmd, "dt", o->dt, "Euler step (default 0.025)");
   add_decimal(*cmd, "t-max", o->t_max, "trial length (default 20)");
   cmd->add_option("--batch", o->batch, "trials per epoch (default 10)")->type_name("INT");
-  cmd->add_option("--init", o->init, "balanced (Fig 4) | random | gaussian (rows iid N(0, Sigma*), fixed Sigma*)");
-  cmd->add_option("--stepper", o->stepper, "the theory's step: exact (O16, as SGD) | euler (the public code's)");
+  cmd->add_option("--init", o->init, "balanced (Fig 4; default) | random | gaussian (rows iid N(0, Sigma*), fixed Sigma*)");
+  cmd->add_option("--stepper", o->stepper, "the theory's step: exact (O16, as SGD; default) | euler (Euler step of the flow O17, every overlap at once; the public code's is sequential)");
   cmd->add_flag("--no-linear-control", o->no_control, "skip the linear model's runs");
   add_seed(*cmd, o->seed);
   add_threads(*cmd, o->threads);
   add_output_options(*cmd, o->out, "runs (default) | by-n | trajectory | fits");
-  cmd->callback([o, &action] {
-    action = [o] {
+  auto shard = std::make_shared<ShardOption>();
+  add_shard_option(*cmd, *shard);
+  cmd->callback([cmd, o, shard, &action] {
+    action = sharded(*cmd, shard, [o, shard] {
       keep_freed_memory();
       check_output(o->out, {"runs", "by-n", "trajectory", "fits"});
       ex::NScalingSettings s;
@@ -383,6 +477,7 @@ void add_nscaling(CLI::App& group, std::function<void()>& action) {
       s.seed = parse_seed(o->seed);
       s.threads = parse_threads(o->threads);
       ex::require_nscaling_memory(s, o->out.format == "json");
+      s.sweep = shard->context;
       const ex::NScalingResult r = ex::run_nscaling(s);
       Json report = Json::object();
       require_finite_columns(r.runs, {"mismatch", "loss_network", "loss_theory"}, "lr", render_value(s.lr),
@@ -396,7 +491,7 @@ void add_nscaling(CLI::App& group, std::function<void()>& action) {
       report["summary"] = json_of(r.summary);
       deliver(o->out, report, {{"runs", &r.runs}, {"by-n", &r.by_n}, {"trajectory", &r.trajectory}, {"fits", &r.fits}},
               [&](const std::string& png) { nscaling_figure(r, s, png); });
-    };
+    });
   });
 }
 
@@ -461,14 +556,14 @@ void add_aba(CLI::App& group, std::function<void()>& action) {
   struct Options {
     std::string optimizer = "sgd", neurons, dt = "0.05", steps = "400", decay_a = "0.2", decay_b = "0.4",
                 lr, phases, noise = "0.1", noise_lr_factor = "2", start, beta1 = "0.9", beta2 = "0.999",
-                eps = "1e-8", record_every = "10", seed = "0", threads = "1", vectors, save_vectors;
+                eps = "1e-8", record_every = "10", seed = "0", threads, vectors, save_vectors;
     Output out;
   };
   auto o = std::make_shared<Options>();
   auto* cmd = group.add_subcommand(
       "aba", "A-B-A protocol on the filter task (Figs 3, 6; --optimizer adam: Fig 7): invariants, memory, closure");
   set_example(*cmd, "learndyn overlaps aba -o aba.csv --figure aba.png");
-  cmd->add_option("--optimizer", o->optimizer, "sgd (network at N lr, with the overlap theory) | adam (theta space)");
+  cmd->add_option("--optimizer", o->optimizer, "sgd (network at N lr, with the overlap theory; default) | adam (theta space)");
   add_neurons(*cmd, o->neurons, "4..10^7 (default 500)");
   add_decimal(*cmd, "dt", o->dt, "Euler step (default 0.05)");
   cmd->add_option("--T", o->steps, "time steps T, 1..10^7 (default 400)")->type_name("INT");
@@ -481,7 +576,7 @@ void add_aba(CLI::App& group, std::function<void()>& action) {
       ->check(CLI::Validator([](const std::string& v) { return v.empty() ? std::string("an empty list (omit --phases for the default)") : std::string(); }, ""));
   add_decimal(*cmd, "noise", o->noise, "label noise s.d. of the +noise phases (default 0.1)");
   add_decimal(*cmd, "noise-lr-factor", o->noise_lr_factor, "rate multiplier of the +noise phases (default 2)");
-  cmd->add_option("--start", o->start, "theta2 (Fig 2's equivalent network, the paper's start) | random");
+  cmd->add_option("--start", o->start, "theta2 (Fig 2's equivalent network, the paper's start; default) | random");
   add_vector_options(*cmd, o->vectors, o->save_vectors, "rank 1, N is theirs; the network starts from them as they are (no --start)");
   add_decimal(*cmd, "beta1", o->beta1, "Adam beta1 (default 0.9)");
   add_decimal(*cmd, "beta2", o->beta2, "Adam beta2 (default 0.999)");
@@ -588,7 +683,7 @@ void add_equivalent(CLI::App& group, std::function<void()>& action) {
   struct Options {
     std::string neurons, dt = "0.05", steps = "400", decay = "0.2", lr = "5e-3", epochs = "300",
                 record_every = "1", uu = "2.048", mu = "0.8", input_std = "1", state_noise = "0.5", seed = "0",
-                threads = "0", vectors, save_vectors;
+                threads, vectors, save_vectors;
     Output out;
   };
   auto o = std::make_shared<Options>();
@@ -706,12 +801,11 @@ void memory_figure(const ex::MemoryResult& r, const ex::MemorySettings& s, const
 void add_memory(CLI::App& group, std::function<void()>& action) {
   struct Options {
     std::string pairs = "10", batch = "32", epochs_ab = "10000", epochs_c = "10000", lr_ab = "0.01", lr_c = "1e-3",
-                stepper = "euler", splits = "50", train_pairs = "8", test_pairs = "2", feature_noise = "0.3",
-                record_every = "100", seed = "0", threads = "0";
+                stepper = "exact", splits = "50", train_pairs = "8", test_pairs = "2", feature_noise = "0.3",
+                record_every = "100", seed = "0", threads;
     Output out;
   };
   auto o = std::make_shared<Options>();
-  o->stepper = "exact";
   auto* cmd = group.add_subcommand(
       "memory", "A/B -> C protocol in the erf overlap theory (Figs 4d, 9, 10): invisible overlaps keep the history");
   set_example(*cmd, "learndyn overlaps memory -o memory.csv --figure memory.png");
@@ -721,7 +815,7 @@ void add_memory(CLI::App& group, std::function<void()>& action) {
   cmd->add_option("--epochs-c", o->epochs_c, "epochs of phase C (default 10000; the paper: 30000)")->type_name("INT");
   add_decimal(*cmd, "lr-ab", o->lr_ab, "phase A/B rate, divided by 5 once the loss < 0.015 (default 0.01)");
   add_decimal(*cmd, "lr-c", o->lr_c, "phase C rate (default 1e-3)");
-  cmd->add_option("--stepper", o->stepper, "exact (O16, default: keeps Sigma PSD) | euler (the public code's update)");
+  cmd->add_option("--stepper", o->stepper, "exact (O16, default: keeps Sigma PSD) | euler (Euler step of the flow O17, every overlap updated at once; the public code updates them one after another)");
   cmd->add_option("--splits", o->splits, "decoding splits (default 50)")->type_name("INT");
   cmd->add_option("--train-pairs", o->train_pairs, "pairs for training the decoder (default 8)")->type_name("INT");
   cmd->add_option("--test-pairs", o->test_pairs, "pairs for testing it (default 2)")->type_name("INT");
@@ -780,6 +874,7 @@ void add_overlaps_commands(CLI::App& app, std::function<void()>& action) {
   add_aba(*group, action);
   add_equivalent(*group, action);
   add_memory(*group, action);
+  add_audit(*group, action);
 }
 
 }  // namespace learndyn::cli

@@ -1,4 +1,4 @@
-// The vectorised part of the normal stream (normal_stream.hpp, proofs/common.md C13). Compiled
+// The vectorised part of the normal stream (normal_stream.hpp, proofs/common.md C18). Compiled
 // with -ffp-contract=off (common/CMakeLists.txt): every operation is the IEEE double operation
 // written, elementwise over the pairs, so the SSE2, AVX2 and AVX-512 clones give the same bits.
 #include <learndyn/common/normal_stream.hpp>

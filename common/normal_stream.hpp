@@ -1,4 +1,4 @@
-// A counter-based stream of standard normals (proofs/common.md C13): normal k of the stream of
+// A counter-based stream of standard normals (proofs/common.md C18): normal k of the stream of
 // key s is a pure function of (s, k), computed with +, -, *, /, sqrt and bit operations only
 // (no libm), so the same key gives the same doubles on every platform, in any chunking, and the
 // fill loops vectorise (both the fast path and the reference draw through this header).
@@ -33,7 +33,7 @@ inline double unit(std::uint64_t x) {
   return std::bit_cast<double>((x >> 12) | 0x3FF0000000000000ull) - 1.0;
 }
 
-// log(v) for v in [2^-52, 1] (C13): v = 2^e m with m in [sqrt(1/2), sqrt 2), f = (m-1)/(m+1),
+// log(v) for v in [2^-52, 1] (C18): v = 2^e m with m in [sqrt(1/2), sqrt 2), f = (m-1)/(m+1),
 // log m = 2 atanh f = 2f + 2f s (1/3 + s/5 + ... + s^10/21), s = f^2 <= 0.0295 (the next term
 // is below 2^-55 of 2f), plus e log 2 in two parts.
 inline double log_unit(double v) {

@@ -4,6 +4,7 @@
 // nothing, a run of hours is not silent.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <mutex>
@@ -65,11 +66,13 @@ class Progress {
             " (progress follows on stderr)");
   }
 
-  // `done` units of `total` are done. Cheap when no report is due: one clock read.
+  // `done` units of `total` are done. Cheap when no report is due: one clock read. Safe to call
+  // from any thread, as is advance: a report due while another thread prints is skipped.
   void update(double done) {
     if (detail::progress_stream() == nullptr) return;
     const Clock::time_point now = Clock::now();
-    if (now < next_report_) return;
+    std::unique_lock<std::mutex> guard(lock_, std::try_to_lock);
+    if (!guard.owns_lock() || now < next_report_) return;
     next_report_ = now + std::chrono::seconds(10);
     const double elapsed = std::chrono::duration<double>(now - start_).count();
     std::ostringstream line;
@@ -78,6 +81,10 @@ class Progress {
     print(line.str());
     reported_ = true;
   }
+
+  // `units` more are done: the workers of a parallel loop (common/parallel.hpp) each advance
+  // the one Progress of the run as their items finish.
+  void advance(double units = 1) { update(done_.fetch_add(units) + units); }
 
   ~Progress() {
     if (reported_)
@@ -95,6 +102,8 @@ class Progress {
   double total_;
   Clock::time_point start_, next_report_;
   bool reported_ = false;
+  std::atomic<double> done_{0};  // what advance has counted
+  std::mutex lock_;              // next_report_ and reported_
 };
 
 }  // namespace learndyn

@@ -20,7 +20,7 @@ if [ -n "${LEARNDYN_FUZZ_RUNS:-}" ]; then
 else
   budget=(-max_total_time="${LEARNDYN_FUZZ_SECONDS:-300}")
 fi
-for target in decimal golden candidate_json candidate_csv npy npz ntk_manifest ghost_weights overlaps_vectors overlaps_sigma0; do
+for target in decimal golden candidate_json candidate_csv npy npz ntk_manifest ghost_weights overlaps_vectors overlaps_sigma0 sweep_part; do
   corpus="$build/corpus/$target"        # grows as libFuzzer finds new coverage
   mkdir -p "$corpus"
   log="$build/fuzz_$target.log"

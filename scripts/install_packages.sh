@@ -8,6 +8,7 @@ packages=(
   g++ cmake ninja-build ccache            # toolchain (ccache: CI clones rebuild from cache)
   libeigen3-dev libboost-dev              # linear algebra; Multiprecision + Math (quadrature)
   libhwy-dev                              # Highway: SIMD element-wise kernels, runtime dispatch
+  libtbb-dev                              # oneTBB: the parallel layer (common/parallel.hpp; proofs/common.md C16)
   libcli11-dev nlohmann-json3-dev         # command line, JSON
   libgtest-dev librapidcheck-dev libbenchmark-dev   # tests, properties, benchmarks
   gnuplot-nox                             # PNG figures

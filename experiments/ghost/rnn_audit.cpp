@@ -7,8 +7,8 @@
 
 #include <learndyn/common/argument_error.hpp>
 #include <learndyn/common/progress.hpp>
-#include <learndyn/common/random.hpp>
 #include <learndyn/common/scalar.hpp>
+#include <learndyn/experiments/audit.hpp>
 #include <learndyn/experiments/ghost/divergence.hpp>
 #include <learndyn/experiments/ghost/rank_one_tracking.hpp>
 #include <learndyn/oracle/to_reference.hpp>
@@ -20,10 +20,9 @@ namespace {
 namespace fg = learndyn::fast::ghost;
 namespace rg = learndyn::reference::ghost;
 
-int steps_of(const fg::RunSpec& s) { return s.delay_steps + s.response_steps; }  // DA (R10)
-
 // One run of the reference at scalar Real (float: the float32 run; real: the truth), the same
-// SGD / Adam steps (R36) as the fast trainer, on the DA batch, which is fixed (R10, R4).
+// SGD / Adam steps (R36) as the fast trainer, on the same batches (R43): DA's fixed batch, or
+// the batch the run's stream draws for the epoch (converted exactly to real, rounded to float).
 template <class Real>
 struct ReferenceRun {
   rg::RnnConfig<Real> config;
@@ -41,16 +40,26 @@ struct ReferenceRun {
         optimizer(s.optimizer),
         lr(Real(s.lr)) {}
 
-  // One epoch: the loss before the update, then the update.
-  Real epoch() {
-    rg::RnnGradient<Real> g = rg::rnn_gradient(config, params, batch);
+  // One epoch on DA's fixed batch: the loss before the update, then the update.
+  Real epoch() { return epoch_on(batch); }
+  // One epoch on a drawn batch.
+  Real epoch(const fg::RnnBatch& drawn) { return epoch_on(oracle::to_reference<Real>(drawn)); }
+
+  Real epoch_on(const rg::RnnBatch<Real>& on) {
+    rg::RnnGradient<Real> g = rg::rnn_gradient(config, params, on);
     if (optimizer == fg::Optimizer::sgd)
       params = rg::sgd_update(params, g.gradient, lr);
     else
       rg::adam_update(params, g.gradient, adam, lr);
     return g.loss;
   }
-  Real loss() const { return rg::rnn_loss(config, params, batch); }
+  Real loss(const fg::RnnBatch& on) const { return rg::rnn_loss(config, params, oracle::to_reference<Real>(on)); }
+
+  // Fig. 8B's change of the readout's confidence at change_epoch (as fast::ghost::train_run).
+  void change(const fg::RunSpec& s) {
+    config.beta = Real(s.changed_beta);
+    config.confidence = Real(s.changed_confidence);
+  }
 };
 
 // The reference's parameters as the fast path's structure (float: exact; real: rounded to
@@ -101,29 +110,7 @@ real squared_norm(const rg::RnnParams<real>& p, bool readout) {
   return readout ? real(used + p.w_out.squaredNorm() + p.b_out * p.b_out) : used;
 }
 
-double relative(const real& distance2, const real& norm2) {
-  using std::sqrt;
-  return norm2 > 0 ? static_cast<double>(sqrt(distance2 / norm2)) : static_cast<double>(sqrt(distance2));
-}
-
-double relative_loss(double loss, const real& ref) {
-  using std::abs;
-  const real d = abs(real(loss) - ref);
-  return ref != 0 ? static_cast<double>(d / abs(ref)) : static_cast<double>(d);
-}
-
 }  // namespace
-
-std::vector<int> unit_permutation(int neurons, std::uint64_t seed) {
-  std::vector<int> p(static_cast<std::size_t>(neurons));
-  for (int i = 0; i < neurons; ++i) p[static_cast<std::size_t>(i)] = i;
-  Rng rng(seed);
-  for (int i = neurons - 1; i > 0; --i) {  // Fisher-Yates
-    const int j = static_cast<int>(rng.next() % static_cast<std::uint64_t>(i + 1));
-    std::swap(p[static_cast<std::size_t>(i)], p[static_cast<std::size_t>(j)]);
-  }
-  return p;
-}
 
 // (R43): h'_i = h_{p(i)} for every unit when every per-unit block is relabelled alike: rows of
 // M, Nm, b, W_in, w_out, and W's rows and columns (W' = P W P^T).
@@ -143,40 +130,46 @@ fg::RnnNet permute_units(const fg::RnnNet& net, const std::vector<int>& p) {
   return out;
 }
 
+// (R43): the batch the relabelled network sees: every per-unit array (initial state, noise)
+// relabelled like the units; the inputs enter through W_in's rows and stay.
+fg::RnnBatch permute_batch(const fg::RnnBatch& batch, const std::vector<int>& p) {
+  fg::RnnBatch out = batch;
+  const auto rows = [&](const Eigen::MatrixXd& in, Eigen::MatrixXd& to) {
+    for (std::size_t i = 0; i < p.size(); ++i) to.row(static_cast<Eigen::Index>(i)) = in.row(p[i]);
+  };
+  rows(batch.initial, out.initial);
+  for (std::size_t b = 0; b < batch.noise.size(); ++b) rows(batch.noise[b], out.noise[b]);
+  return out;
+}
+
 fg::RnnNet unpermute_units(const fg::RnnNet& net, const std::vector<int>& p) {
-  std::vector<int> inverse(p.size());
-  for (std::size_t i = 0; i < p.size(); ++i) inverse[static_cast<std::size_t>(p[i])] = static_cast<int>(i);
-  return permute_units(net, inverse);
+  return permute_units(net, inverse_permutation(p));
 }
 
 double audit_work(const fg::RunSpec& s) {
   // A step's products: M, Nm at rank K (K per unit), W at full rank (N per unit).
   const double per_unit = s.rank == 0 ? s.neurons : s.rank;
-  return static_cast<double>(s.epochs) * steps_of(s) * s.neurons * per_unit;
+  return static_cast<double>(s.epochs) * fg::steps_of(s) * fg::trials_of(s) * s.neurons * per_unit;
 }
 
 double audit_reference_seconds(const fg::RunSpec& s) {
   // Measured (docs/ghost.md, rnn-audit): one 50-digit DA epoch costs about 7 µs per step and
   // unit at rank one (the four runs together, mostly the 50-digit one; this 2-core machine: 5.6 s for
-  // N = 100, 200 epochs of 40 steps).
+  // N = 100, 200 epochs of 40 steps). A batch of B trials costs B times one trial.
   return audit_work(s) * 7e-6;
 }
 
 AuditResult run_rnn_audit(const fg::RunSpec& s, const AuditSettings& settings) {
   require(settings.learned > 0 && std::isfinite(settings.learned), "learned", settings.learned, "> 0 (finite)");
-  require(s.task == fg::RnnTask::da, "task", fg::rnn_task_name(s.task),
-          "da (the permuted control needs a batch that treats every unit alike: R43)");
-  require(s.noise == 0, "noise", s.noise, "0 (the permuted control needs the same noise on every unit: R43)");
-  require(s.change_epoch < 0, "change-epoch", s.change_epoch, "none in an audit");
   require(s.neurons <= kAuditMaxNeurons, "N", s.neurons,
           "1.." + std::to_string(kAuditMaxNeurons) + " (the 50-digit run: R44)");
   fg::validate(s);
   const double work = audit_work(s);
   require(work <= kAuditMaxWork, "epochs", s.epochs,
           "<= " + render_count(std::floor(kAuditMaxWork / (work / static_cast<double>(std::max(1L, s.epochs))))) +
-              " at this N, rank and T (epochs x T x N x K <= 5e8, K = N at full rank: the 50-digit run, R44)");
+              " at this N, rank, T and B (epochs x T x B x N x K <= 5e8, K = N at full rank: the 50-digit run, R44)");
 
-  const fg::RnnNet start = settings.start ? *settings.start : fg::random_net(s.neurons, s.rank, 0, s.init, s.seed);
+  const fg::RnnNet start = settings.start ? *settings.start : fg::random_net(s);
   AuditResult out;
   out.initial_net = start;
   out.permutation = unit_permutation(s.neurons, settings.permutation_seed);
@@ -201,53 +194,77 @@ AuditResult run_rnn_audit(const fg::RunSpec& s, const AuditSettings& settings) {
   out.runs = {{"reference"}, {"float32"}, {"float64"}, {"float64_permuted"}};
   const std::string lr_text = render_value(s.lr);
   Progress progress("ghost rnn-audit", "epoch", static_cast<double>(s.epochs),
-                    "the 50-digit run: epochs x T x N x K = " + render_count(work), audit_reference_seconds(s));
+                    "the 50-digit run: epochs x T x B x N x K = " + render_count(work), audit_reference_seconds(s));
 
   // Row e: the parameters after e updates and the loss at them, which is the loss returned by
   // epoch e (computed before its update; the last row's is the final loss). The distances of
   // row e are taken right after update e, the losses one epoch later.
   double pd[3] = {0, 0, 0};
+  std::vector<double> by_epoch[3];  // every epoch's distances, for the horizons
   const bool readout = s.config.readout != fg::RnnReadout::latent;
-  const auto distances = [&](long e) {
+  const auto distances = [&] {
     const real norm2 = squared_norm(truth.params, readout);
     const fg::RnnNet nets[3] = {to_fast(single.params), doubled.net(), unpermute_units(permuted.net(), out.permutation)};
     for (int k = 0; k < 3; ++k) {
-      pd[k] = relative(squared_distance(truth.params, nets[k], readout), norm2);
-      AuditRun& r = out.runs[static_cast<std::size_t>(k + 1)];
-      r.max_parameter_distance = std::max(r.max_parameter_distance, pd[k]);
-      if (r.horizon_1e6 < 0 && pd[k] > 1e-6) r.horizon_1e6 = e;
-      if (r.horizon_1e2 < 0 && pd[k] > 1e-2) r.horizon_1e2 = e;
+      pd[k] = relative_distance(squared_distance(truth.params, nets[k], readout), norm2);
+      by_epoch[k].push_back(pd[k]);  // index: the epoch
     }
   };
   const auto row = [&](long e, const real& loss_ref, double l32, double l64, double lp) {
     for (double l : {static_cast<double>(loss_ref), l32, l64, lp}) require_finite_loss(l, "lr", lr_text, s.lr, e);
     if (e % settings.record_every == 0 || e == s.epochs)
       out.table.add_row({static_cast<double>(e), static_cast<double>(loss_ref), l32, l64, lp, pd[0], pd[1], pd[2],
-                         relative_loss(l32, loss_ref), relative_loss(l64, loss_ref), relative_loss(lp, loss_ref)});
+                         relative_loss_distance(l32, loss_ref), relative_loss_distance(l64, loss_ref),
+                         relative_loss_distance(lp, loss_ref)});
   };
-  distances(0);
+  // The float64 run draws its own batches (it is rnn-train's run); `stream` draws the same ones
+  // for the others, and the control gets them relabelled (R43).
+  fg::BatchStream stream(s);
+  distances();
   for (long e = 0; e < s.epochs; ++e) {
     progress.update(static_cast<double>(e));
-    const real loss_ref = truth.epoch();
-    const double l32 = static_cast<double>(single.epoch());
-    const double l64 = doubled.epoch(), lp = permuted.epoch();
+    if (e == s.change_epoch) {
+      truth.change(s);
+      single.change(s);
+      for (fg::RnnTrainer* t : {&doubled, &permuted}) {
+        t->config().beta = s.changed_beta;
+        t->config().confidence = s.changed_confidence;
+      }
+    }
+    real loss_ref;
+    double l32, lp;
+    if (stream.fixed()) {
+      loss_ref = truth.epoch();
+      l32 = static_cast<double>(single.epoch());
+      lp = permuted.epoch();
+    } else {
+      const fg::RnnBatch batch = stream.next();
+      loss_ref = truth.epoch(batch);
+      l32 = static_cast<double>(single.epoch(batch));
+      lp = permuted.epoch(permute_batch(batch, out.permutation));
+    }
+    const double l64 = doubled.epoch();
     row(e, loss_ref, l32, l64, lp);
-    distances(e + 1);
+    distances();
   }
-  const real final_ref = truth.loss();
-  const double finals[4] = {static_cast<double>(final_ref), static_cast<double>(single.loss()), doubled.loss(),
-                            permuted.loss()};
+  const fg::RnnBatch evaluation = fg::evaluation_batch(s);
+  const real final_ref = truth.loss(evaluation);
+  const double finals[4] = {static_cast<double>(final_ref), static_cast<double>(single.loss(evaluation)),
+                            doubled.loss(), permuted.loss(permute_batch(evaluation, out.permutation))};
   row(s.epochs, final_ref, finals[1], finals[2], finals[3]);
 
   // Outcomes (R44): learned by the final loss against the threshold of rnn-train / rnn-sweep;
   // at rank one the fixed points of the final latent flow (R30), counted on each run's own net.
   const fg::RnnNet final_nets[4] = {to_fast(truth.params), to_fast(single.params), doubled.net(),
                                     unpermute_units(permuted.net(), out.permutation)};
+  for (std::size_t k = 1; k < 4; ++k) {
+    out.runs[k].set_horizons(horizons_of(by_epoch[k - 1]));
+  }
   for (std::size_t k = 0; k < 4; ++k) {
     AuditRun& r = out.runs[k];
     r.final_loss = finals[k];
     r.learned = finals[k] < settings.learned;
-    if (s.rank == 1) r.fixed_points = rank_one_state(final_nets[k]).fixed_points;
+    if (s.rank == 1 && s.task == fg::RnnTask::da) r.fixed_points = rank_one_state(final_nets[k]).fixed_points;
     r.outcome_agrees = r.learned == out.runs[0].learned && r.fixed_points == out.runs[0].fixed_points;
   }
   return out;

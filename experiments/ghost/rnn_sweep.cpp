@@ -4,9 +4,9 @@
 #include <cmath>
 #include <limits>
 #include <map>
-#include <thread>
 
 #include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/parallel.hpp>
 #include <learndyn/experiments/ghost/divergence.hpp>
 #include <learndyn/experiments/ghost/rnn_train.hpp>
 
@@ -40,19 +40,47 @@ SweepResult run_rnn_sweep(const SweepSettings& o) {
         out.specs.push_back(s);
       }
     }
-  {
+  // The items (proofs/common.md C13): the runs in the order of `specs`; a run's result is a
+  // function of its spec alone (train_run), so any subset trains to the same values.
+  const std::vector<std::size_t> mine = sweep_select(o.sweep, out.specs.size(), [&](std::size_t i) {
+    return "rank " + std::to_string(out.specs[i].rank) + ", lr " + render_value(out.specs[i].lr) + ", seed " +
+           std::to_string(out.specs[i].seed);
+  });
+  std::vector<fg::RunSpec> todo;
+  for (std::size_t i : mine) todo.push_back(out.specs[i]);
+  if (!todo.empty()) {
     // Runs of one sweep differ only in rate and seed, except across ranks: check the largest.
-    const auto largest = std::max_element(out.specs.begin(), out.specs.end(), [](const fg::RunSpec& a, const fg::RunSpec& b) {
+    const auto largest = std::max_element(todo.begin(), todo.end(), [](const fg::RunSpec& a, const fg::RunSpec& b) {
       return fg::run_memory_bytes(a) < fg::run_memory_bytes(b);
     });
-    const unsigned threads = o.threads == 0 ? std::max(1u, std::thread::hardware_concurrency()) : o.threads;
-    const double concurrent = std::min<double>(threads, static_cast<double>(out.specs.size()));
-    require_run_memory(*largest, concurrent, static_cast<double>(out.specs.size()));
+    const double concurrent = parallel_workers(todo.size(), o.threads);  // train_runs: one run a chunk
+    require_run_memory(*largest, concurrent, static_cast<double>(todo.size()));
   }
-  const std::vector<fg::RunResult> results = fg::train_runs(out.specs, o.threads, o.start ? &*o.start : nullptr);
-  for (std::size_t r = 0; r < results.size(); ++r) require_finite_losses(results[r], "rates", o.rates_text, out.specs[r].lr);
+  std::vector<fg::RunResult> trained;
+  if (!todo.empty()) trained = fg::train_runs(todo, o.threads, o.start ? &*o.start : nullptr);
+  for (std::size_t r = 0; r < trained.size(); ++r) require_finite_losses(trained[r], "rates", o.rates_text, todo[r].lr);
+  std::vector<fg::RunResult> results(out.specs.size());
+  for (std::size_t k = 0; k < mine.size(); ++k) results[mine[k]] = std::move(trained[k]);
+  // What the assembly below reads of a run: its recorded epochs and losses, the final loss and
+  // the least loss of every epoch.
+  sweep_complete(
+      o.sweep, results, mine,
+      [](const fg::RunResult& r) {
+        ItemRecord record;
+        record.add("final_loss", {r.final_loss});
+        record.add("min_loss", {r.min_loss});
+        record.add("epochs", std::vector<double>(r.epochs.begin(), r.epochs.end()));
+        record.add("loss", r.loss);
+        return record;
+      },
+      [](const ItemRecord& record, fg::RunResult& r) {
+        r.final_loss = record.scalar("final_loss");
+        r.min_loss = record.scalar("min_loss");
+        for (double e : record.at("epochs")) r.epochs.push_back(static_cast<long>(e));
+        r.loss = record.at("loss", static_cast<long>(r.epochs.size()));
+      });
 
-  if (results.size() == 1) {
+  if (results.size() == 1 && !o.sweep) {
     // The seeded start is the one the trainer draws (a trainer that has run no epoch).
     out.single_run_nets.emplace(o.start ? *o.start : fg::RnnTrainer(out.specs[0]).net(), results[0].net);
   }
@@ -71,11 +99,9 @@ SweepResult run_rnn_sweep(const SweepSettings& o) {
         sum += r.final_loss;
         sum_sq += r.final_loss * r.final_loss;
         lr = out.specs[j].lr;
-        double min_loss = r.final_loss;
-        for (double x : r.loss) min_loss = std::min(min_loss, x);
         const bool good = r.final_loss < o.learned;
         ok += good;
-        out.runs.add_row({double(base.rank), lr, double(seed), r.final_loss, min_loss, good ? 1.0 : 0.0});
+        out.runs.add_row({double(base.rank), lr, double(seed), r.final_loss, r.min_loss, good ? 1.0 : 0.0});
       }
       if (2 * ok >= o.seeds) best = lr;
       const double n = double(o.seeds), mean = sum / n;

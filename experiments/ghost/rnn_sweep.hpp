@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include <learndyn/experiments/sweep.hpp>
 #include <learndyn/experiments/table.hpp>
 #include <learndyn/fast/ghost/rnn.hpp>
 
@@ -26,6 +27,8 @@ struct SweepSettings {
   // The user's parameters (--weights): every run starts from them, so `ranks` must be their
   // one rank; the seeds then draw only the DCD/DMTS batches.
   std::optional<fast::ghost::RnnNet> start = std::nullopt;
+  // --shard / merge (experiments/sweep.hpp): the items are the runs, in the order of `specs`.
+  SweepContext* sweep = nullptr;
 };
 
 struct SweepResult {

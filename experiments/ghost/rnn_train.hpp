@@ -23,7 +23,7 @@ struct TrainResult {
   // epoch, loss, gradient_norm, fixed_points, ghost_eps, ghost_kappa: every record_every-th
   // epoch, the last and every tracked one; the loss is that before the epoch's update.
   Table curve;
-  double final_loss = 0, min_loss = 0;
+  double final_loss = 0, min_loss = 0;  // min_loss: the least of every epoch's loss and the final one
   long first_learned_epoch = -1;  // -1: never below `learned`
   RankOneState final_state;       // rank 1 only
   fast::ghost::RnnNet initial_net, final_net;  // the parameters before the first and after the last epoch

@@ -153,7 +153,7 @@ void require_weights_fit(const fg::RunSpec& s, const RnnWeights& w) {
   require(s.neurons == w.neurons(), "N", s.neurons, std::to_string(w.neurons()) + " (the N of " + w.file + ")");
   require(s.rank == w.net.rank, "rank", s.rank,
           std::to_string(w.net.rank) + " (the rank of " + w.file + (w.net.rank == 0 ? ": full" : "") + ")");
-  const long inputs = s.task == fg::RnnTask::da ? 0 : 1;
+  const long inputs = fg::inputs_of(s);
   require(w.inputs() == inputs, "task", s.task == fg::RnnTask::da ? "da" : s.task == fg::RnnTask::dcd ? "dcd" : "dmts",
           w.inputs() == 0   ? std::string("da (") + w.file + " has no W_in)"
           : w.inputs() == 1 ? std::string("dcd | dmts (") + w.file + " has W_in, for one input)"

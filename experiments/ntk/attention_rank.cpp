@@ -1,11 +1,13 @@
 #include <learndyn/experiments/ntk/attention_rank.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 
 #include <learndyn/common/argument_error.hpp>
 #include <learndyn/common/memory_budget.hpp>
+#include <learndyn/common/parallel.hpp>
 #include <learndyn/experiments/ntk/metrics_memory.hpp>
 #include <learndyn/fast/ntk/estimators.hpp>
 
@@ -74,7 +76,7 @@ void validate(const AttentionRankConfig& c) {
   require(c.steps >= 1 && c.steps <= 4096, "steps", c.steps, "1..4096");
   require(c.sketch >= 1 && c.sketch <= 4096, "sketch", c.sketch, "1..4096");
   require(c.residual >= 0 && c.residual <= 4096, "residual", c.residual, "0..4096");
-  require(c.threads <= 2, "threads", c.threads, "0..2 (0: every core, at most 2)");
+  require(c.threads <= kMaxThreads, "threads", c.threads, "0..256 (0: every available core)");
   require(static_cast<double>(c.batch) * c.steps * c.steps <= 5e7, "steps", c.steps, "B T^2 <= 5e7 attention weights");
   for (long da : c.attentions) {
     fn::AttentionShape shape;
@@ -103,9 +105,25 @@ AttentionRankResult run_attention_rank(const AttentionRankConfig& c) {
   out.rows.columns = {"inputs", "attention", "seed", "temporal_rank", "temporal_rank_K", "temporal_rank_inputs",
                       "spatial_rank", "overall_rank", "overall_rank_se"};
   out.rows.integer_columns = {"inputs", "attention", "seed"};
-  for (long da : c.attentions)
-    for (long d : c.inputs)
-      for (long seed : c.seeds) out.rows.add_row(measure(c, d, da, seed));
+  // The items (proofs/common.md C13): the rows, attention-major, then d_in, then seed; a row
+  // draws from its (d_in, d_a, seed) alone, so any subset computes the same rows.
+  const std::size_t per_attention = c.inputs.size() * c.seeds.size();
+  const auto cell = [&](std::size_t i) {
+    return std::array<long, 3>{c.inputs[i % per_attention / c.seeds.size()], c.attentions[i / per_attention],
+                               c.seeds[i % c.seeds.size()]};
+  };
+  const std::vector<std::size_t> mine =
+      sweep_select(c.sweep, c.attentions.size() * per_attention, [&](std::size_t i) {
+        const auto [d, da, seed] = cell(i);
+        return "inputs " + std::to_string(d) + ", attention " + std::to_string(da) + ", seed " + std::to_string(seed);
+      });
+  std::vector<std::vector<double>> rows(c.attentions.size() * per_attention);
+  for (std::size_t i : mine) {
+    const auto [d, da, seed] = cell(i);
+    rows[i] = measure(c, d, da, seed);
+  }
+  sweep_complete_rows(c.sweep, rows, mine, out.rows.columns.size());
+  for (std::vector<double>& row : rows) out.rows.add_row(std::move(row));
   out.summary.columns = {"inputs", "attention", "temporal_rank_mean", "temporal_rank_sd", "temporal_rank_K_mean",
                          "temporal_rank_inputs_mean"};
   out.summary.integer_columns = {"inputs", "attention"};

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <vector>
 
+#include <learndyn/experiments/sweep.hpp>
 #include <learndyn/experiments/table.hpp>
 #include <learndyn/fast/ntk/attention.hpp>
 
@@ -21,7 +22,8 @@ struct AttentionRankConfig {
   int mlp = 128, outputs = 1, batch = 4, steps = 50;
   bool spatial = false, overall = false;
   int sketch = 16, residual = 32;  // Hutch++ probes for `overall`
-  unsigned threads = 2;            // 0..2, 0 = every core (at most 2): results do not depend on it
+  unsigned threads = 0;            // workers, 0 = every available core: results do not depend on it
+  SweepContext* sweep = nullptr;   // --shard / merge (experiments/sweep.hpp): the items are the rows
 };
 
 // ArgumentError naming the parameter (the memory bounds B T^2 and B T D <= 5e7, and the estimated

@@ -165,26 +165,36 @@ GainSweepResult run_gain_sweep(const GainSweepConfig& c) {
   result.grid.columns = {"gain", "input_rank", "temporal", "spatial", "batch", "overall", "core_temporal", "core_spatial",
                          "activity_spatial", "input_core_temporal",
                          "input_core_temporal_rank", "loss_initial", "loss_final", "temporal_final", "spatial_final"};
-  Progress progress("ntk gain-sweep", "cell", static_cast<double>(c.input_ranks.size() * c.gains.size()));
+  // The items (proofs/common.md C13): the cells, input-rank-major; a cell draws from (seed,
+  // r_x, g) alone (make_pair, low_rank_inputs), so any subset computes the same rows.
+  const std::size_t cells = c.input_ranks.size() * c.gains.size();
+  const std::vector<std::size_t> mine = sweep_select(c.sweep, cells, [&](std::size_t i) {
+    return "input_rank " + std::to_string(c.input_ranks[i / c.gains.size()]) + ", gain " +
+           render_value(c.gains[i % c.gains.size()]);
+  });
+  std::vector<std::vector<double>> rows(cells);
+  Progress progress("ntk gain-sweep", "cell", static_cast<double>(mine.size()));
   double cells_done = 0;
-  for (int r : c.input_ranks) {
+  for (std::size_t i : mine) {
+    const int r = c.input_ranks[i / c.gains.size()];
+    const double gain = c.gains[i % c.gains.size()];
     const std::uint64_t basis = c.seed * 131 + 1000 + static_cast<std::uint64_t>(r);
     const fn::Inputs eval = low_rank_inputs(c.eval_batch, c.steps, c.inputs, r, basis, c.seed * 131 + 7);
-    for (double gain : c.gains) {
-      progress.update(cells_done++);
-      StudentTeacher st = make_pair(c, gain);
-      const RankSnapshot before = recurrent_ranks(c, st.student, eval);
-      const auto [core_pr, core_rank] = input_core_temporal(c, st.student, eval);
-      const CoreRanks core = core_ranks(c, st.student, eval);
-      const double loss0 = student_loss(st, eval);
-      for (int s = 1; s <= c.train_steps; ++s)
-        train_recurrent_step(c, st, low_rank_inputs(c.batch, c.steps, c.inputs, r, basis, c.seed * 977 + s));
-      const RankSnapshot after = c.train_steps > 0 ? recurrent_ranks(c, st.student, eval) : before;
-      result.grid.add_row({gain, double(r), before.temporal, before.spatial, before.batch, before.overall, core.temporal, core.spatial,
-                           core.activity_spatial, core_pr,
-                           core_rank, loss0, student_loss(st, eval), after.temporal, after.spatial});
-    }
+    progress.update(cells_done++);
+    StudentTeacher st = make_pair(c, gain);
+    const RankSnapshot before = recurrent_ranks(c, st.student, eval);
+    const auto [core_pr, core_rank] = input_core_temporal(c, st.student, eval);
+    const CoreRanks core = core_ranks(c, st.student, eval);
+    const double loss0 = student_loss(st, eval);
+    for (int s = 1; s <= c.train_steps; ++s)
+      train_recurrent_step(c, st, low_rank_inputs(c.batch, c.steps, c.inputs, r, basis, c.seed * 977 + s));
+    const RankSnapshot after = c.train_steps > 0 ? recurrent_ranks(c, st.student, eval) : before;
+    rows[i] = {gain, double(r), before.temporal, before.spatial, before.batch, before.overall, core.temporal, core.spatial,
+               core.activity_spatial, core_pr,
+               core_rank, loss0, student_loss(st, eval), after.temporal, after.spatial};
   }
+  sweep_complete_rows(c.sweep, rows, mine, result.grid.columns.size());
+  for (std::vector<double>& row : rows) result.grid.add_row(std::move(row));
   const Table& g = result.grid;
   double max_excess = -1e300;
   for (std::size_t k = 0; k < g.rows.size(); ++k)

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <learndyn/experiments/ntk/gradient.hpp>
+#include <learndyn/experiments/sweep.hpp>
 #include <learndyn/experiments/table.hpp>
 
 namespace learndyn::experiments::ntk {
@@ -20,8 +21,9 @@ struct GainSweepConfig {
   std::vector<int> input_ranks = {1, 2, 4, 8, 16};
   double learning_rate = 0.05, clip = 1.0;
   std::uint64_t seed = 0;
-  unsigned threads = 2;
+  unsigned threads = 0;
   RankOptions ranks;
+  SweepContext* sweep = nullptr;  // --shard / merge (experiments/sweep.hpp): the items are the (r_x, g) cells
 };
 
 void validate(const GainSweepConfig& config);  // ArgumentError naming the parameter

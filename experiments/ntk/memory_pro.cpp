@@ -168,19 +168,45 @@ MemoryProResult run_memory_pro(const MemoryProConfig& c) {
   for (int b = 0; b < c.eval_batch; ++b) eval_angles[b] = kTwoPi * b / c.eval_batch;
   const MemoryProBatch eval = memory_pro_batch(c.task, eval_angles, 0.0, 0);
   const double gains[2] = {c.gain_collapse, c.gain_learn};
-  Progress progress("ntk memory-pro", "SGD iteration", 2.0 * c.iterations);
-  for (int network = 1; network <= 2; ++network) {
+  // The items (proofs/common.md C13): the two networks; each draws from the seed alone (its own
+  // Rng for the batches), so either can run without the other.
+  const std::vector<std::size_t> mine =
+      sweep_select(c.sweep, 2, [&](std::size_t i) { return "network " + std::to_string(i + 1); });
+  std::vector<std::pair<Table, Table>> parts(2, {result.history, result.outputs});  // (history, outputs)
+  Progress progress("ntk memory-pro", "SGD iteration", static_cast<double>(mine.size()) * c.iterations);
+  double done = 0;
+  for (std::size_t item : mine) {
+    const int network = static_cast<int>(item) + 1;
+    Table& history = parts[item].first;
+    Table& outputs = parts[item].second;
     Network net{xavier_model(c.kind, c.hidden, kChannels, c.alpha, gains[network - 1], c.seed),
                 xavier_readout(kChannels, c.hidden, c.seed)};
     Rng rng(c.seed * 7919 + 17);  // the same batches for both networks
-    record_outputs(result.outputs, network, 0, net, eval);
-    result.history.add_row(record_row(c, network, 0, net, eval));
+    record_outputs(outputs, network, 0, net, eval);
+    history.add_row(record_row(c, network, 0, net, eval));
     for (int it = 1; it <= c.iterations; ++it) {
-      progress.update(static_cast<double>(network - 1) * c.iterations + it - 1);
+      progress.update(done++);
       sgd_step(c, net, rng, c.seed * 1000003 + static_cast<std::uint64_t>(it));
-      if (it % c.record_every == 0 || it == c.iterations) result.history.add_row(record_row(c, network, it, net, eval));
+      if (it % c.record_every == 0 || it == c.iterations) history.add_row(record_row(c, network, it, net, eval));
     }
-    record_outputs(result.outputs, network, 1, net, eval);
+    record_outputs(outputs, network, 1, net, eval);
+  }
+  const std::size_t history_width = result.history.columns.size(), outputs_width = result.outputs.columns.size();
+  sweep_complete(
+      c.sweep, parts, mine,
+      [](const std::pair<Table, Table>& p) {
+        ItemRecord record;
+        record.add_rows("history", p.first.rows);
+        record.add_rows("outputs", p.second.rows);
+        return record;
+      },
+      [&](const ItemRecord& record, std::pair<Table, Table>& p) {
+        p.first.rows = record.rows("history", history_width);
+        p.second.rows = record.rows("outputs", outputs_width);
+      });
+  for (const auto& [history, outputs] : parts) {
+    for (const auto& row : history.rows) result.history.add_row(row);
+    for (const auto& row : outputs.rows) result.outputs.add_row(row);
   }
   const Table& h = result.history;
   for (int network = 1; network <= 2; ++network) {

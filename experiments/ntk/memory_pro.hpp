@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include <learndyn/experiments/ntk/gradient.hpp>
+#include <learndyn/experiments/sweep.hpp>
 #include <learndyn/experiments/table.hpp>
 
 namespace learndyn::experiments::ntk {
@@ -35,8 +36,9 @@ struct MemoryProConfig {
   double alpha = 0.7, learning_rate = 0.05, clip = 1.0;
   double gain_collapse = 1.0, gain_learn = 3.0;  // recurrent-weight scales of networks 1 and 2
   std::uint64_t seed = 0;
-  unsigned threads = 2;
+  unsigned threads = 0;
   RankOptions ranks;
+  SweepContext* sweep = nullptr;  // --shard / merge (experiments/sweep.hpp): the items are the two networks
 };
 
 void validate(const MemoryProConfig& config);  // ArgumentError naming the parameter

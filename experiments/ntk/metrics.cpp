@@ -8,6 +8,7 @@
 #include <learndyn/common/argument_error.hpp>
 #include <learndyn/common/decimal.hpp>
 #include <learndyn/common/memory_budget.hpp>
+#include <learndyn/common/parallel.hpp>
 #include <learndyn/fast/ntk/estimators.hpp>
 #include <learndyn/fast/ntk/operators.hpp>
 
@@ -63,7 +64,7 @@ void add_operator_metrics(const MetricsSettings& s, const OperatorView& v, Json&
   r["frobenius"] = estimate_json(est.frobenius);
   r["participation_ratio"] = estimate_json(est.participation_ratio);
   r["participation_ratio_of"] = "NTK_S itself: (tr A)^2 / tr(A^2) (kpflow's default uses A A*)";
-  r["core_cosine"] = estimate_json(fn::operator_cosine(a, v.core, std::max(probes, 8), seed + 7));
+  if (s.core_cosine) r["core_cosine"] = estimate_json(fn::operator_cosine(a, v.core, std::max(probes, 8), seed + 7));
   if (s.ranks) {
     Json ranks = Json::object();
     const struct { const char* name; fn::KeptAxes keep; int size; } axes[] = {
@@ -110,14 +111,14 @@ Json golden_report(const ManifestCase& golden, const Json& r) {
 
 MetricsSettings metrics_settings(const std::string& estimator, long long sketch, long long residual,
                                  long long probes, long long top_k, long long threads, long long seed,
-                                 bool ranks) {
+                                 bool ranks, bool core_cosine) {
   require(estimator == "hutch++" || estimator == "hutchinson" || estimator == "exact", "estimator",
           "'" + estimator + "'", "hutch++, hutchinson or exact");
   require_integer(sketch, "sketch", 1, 4096);
   require_integer(residual, "residual", 0, 4096);
   require_integer(probes, "probes", 2, 100000);
   require_integer(top_k, "top_k", 0, 1000);
-  require_integer(threads, "threads", 0, 2);
+  require_integer(threads, "threads", 0, kMaxThreads);
   require_integer(seed, "seed", 0, 9223372036854775807LL);
   MetricsSettings s;
   s.estimator = estimator;
@@ -128,13 +129,14 @@ MetricsSettings metrics_settings(const std::string& estimator, long long sketch,
   s.threads = static_cast<unsigned>(threads);
   s.seed = static_cast<std::uint64_t>(seed);
   s.ranks = ranks;
+  s.core_cosine = core_cosine;
   return s;
 }
 
 void validate(const MetricsSettings& s) {
   require(s.seed <= 9223372036854775807ULL, "seed", s.seed, "an integer with 0 <= seed <= 9223372036854775807");
   metrics_settings(s.estimator, s.sketch, s.residual, s.probes, s.top_k, s.threads, static_cast<long long>(s.seed),
-                   s.ranks);
+                   s.ranks, s.core_cosine);
 }
 
 MetricsWork metrics_work(const MetricsSettings& s) {
@@ -146,7 +148,7 @@ MetricsWork metrics_work(const MetricsSettings& s) {
   w.sketch = s.sketch;
   w.residual = s.residual;
   w.probes = s.probes;
-  w.cosine_probes = std::max(s.probes, 8);  // add_operator_metrics' cosine
+  w.cosine_probes = s.core_cosine ? std::max(s.probes, 8) : 0;  // add_operator_metrics' cosine
   w.top_k = s.top_k;
   w.reduced = s.ranks;
   return w;

@@ -24,8 +24,12 @@ struct MetricsSettings {
   int probes = 64;                    // Hutchinson's probes, also the cosine's (at least 8)
   int top_k = 0;                      // Lanczos eigenvalues (0: none)
   bool ranks = false;                 // temporal, spatial and batch ranks
-  unsigned threads = 2;               // 0..2 (0: hardware concurrency capped at 2)
+  // cos(NTK_S, core) (N26) on `probes` probes of its own (at least 8): as many extra NTK_S
+  // matvecs as the estimate, and as many core matvecs, so it is asked for (--core-cosine);
+  // without it the report has no core_cosine field.
+  unsigned threads = 0;               // workers, 0..256 (0: every available core)
   std::uint64_t seed = 1;             // of the probes
+  bool core_cosine = false;
 };
 
 // The settings from integers as a caller gives them (the Python package's keyword arguments);
@@ -33,7 +37,7 @@ struct MetricsSettings {
 // seed) and its allowed range, with the ranges of the CLI's options.
 MetricsSettings metrics_settings(const std::string& estimator, long long sketch, long long residual,
                                  long long probes, long long top_k, long long threads, long long seed,
-                                 bool ranks);
+                                 bool ranks, bool core_cosine = false);
 void validate(const MetricsSettings& s);  // the same checks
 
 // What the metrics of these settings apply the NTK to (experiments/ntk/metrics_memory.hpp).
@@ -43,7 +47,7 @@ MetricsWork metrics_work(const MetricsSettings& s);
 void require_attention_size(const fast::ntk::AttentionShape& shape, int batch, int steps);
 
 // The report of `learndyn ntk metrics --json` (command, model with `source`, kernels, estimator,
-// trace, frobenius, participation_ratio, core_cosine, ...). Validates the settings and the
+// trace, frobenius, participation_ratio, core_cosine if asked for, ...). Validates the settings and the
 // size: exact only for at most 4096 states; the estimated memory within the budget
 // (metrics_memory.hpp), refused naming the size the caller's `names` give for the largest term.
 Json recurrent_metrics(const RecurrentProblem& p, const MetricsSettings& s, const std::string& source,

@@ -2,7 +2,8 @@
 // rank-1 network starts from theta2 (Fig 2's equivalent network) and learns A (c* = 0.2), B (c* =
 // 0.4), A, B, then A with label noise (iid N(0, 0.1^2) added to the target every epoch) at twice
 // the rate (proofs/overlaps_experiments.md E14). With SGD the overlap theory runs beside it on the
-// same data (the exact map O16 and the public code's Euler step O17); with Adam (Fig 7: lr 1e-3,
+// same data (the exact map O16 and a simultaneous Euler step O17, the public code's step without its
+// sequential in-place order); with Adam (Fig 7: lr 1e-3,
 // phases A B A B A of 4000 epochs) there is no overlap theory to run, and the closure itself is
 // tested.
 //
@@ -48,7 +49,7 @@ struct AbaSettings {
   double theta2_uu = 2.048, theta2_mu = 0.8;
   long record_every = 10;
   std::uint64_t seed = 0;
-  unsigned threads = 1;
+  unsigned threads = 0;
   // The network's initial vectors, used as they are (rank 1, N = neurons; start_theta2 is not
   // applied); none: fo::random_network, then theta2 if start_theta2.
   std::optional<fo::Network> vectors;

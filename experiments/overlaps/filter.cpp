@@ -11,6 +11,8 @@
 #include <learndyn/common/memory_budget.hpp>
 #include <learndyn/common/progress.hpp>
 #include <learndyn/common/scalar.hpp>
+#include <learndyn/experiments/audit.hpp>
+#include <learndyn/experiments/overlaps/audit.hpp>
 #include <learndyn/experiments/overlaps/support.hpp>
 #include <learndyn/experiments/overlaps/tasks.hpp>
 #include <learndyn/experiments/overlaps/user_inputs.hpp>
@@ -88,17 +90,6 @@ fo::Activation order_of(ro::Activation phi) {
 
 ro::Task<double> to_reference(const fo::Task& task) { return {task.input, task.target, task.weight}; }
 
-// The N-dimensional network beside the theory: the fast trainer (linear and erf phi) or the
-// reference's BPTT at double (tanh, which the fast path does not have).
-class FilterNetwork {
- public:
-  virtual ~FilterNetwork() = default;
-  virtual double epoch(double lr) = 0;  // one SGD epoch at N lr; the loss before it
-  virtual double loss() = 0;
-  virtual Eigen::MatrixXd gram() = 0;
-  virtual fo::Network network() = 0;
-};
-
 class FastFilterNetwork final : public FilterNetwork {
  public:
   FastFilterNetwork(const fo::Model& model, const fo::Network& net, const fo::Task& task, unsigned threads)
@@ -115,25 +106,14 @@ class FastFilterNetwork final : public FilterNetwork {
 
 class ReferenceFilterNetwork final : public FilterNetwork {
  public:
-  ReferenceFilterNetwork(const ro::Model<double>& model, const fo::Network& net, const fo::Task& task)
-      : model_(model), net_{net.z, net.m, net.U, net.V}, task_(to_reference(task)) {}
-  double epoch(double lr) override {
-    const ro::NetworkGradient<double> g = ro::network_gradient(model_, net_, task_);
-    const double rate = static_cast<double>(net_.z.size()) * lr;  // the network learns at N lr
-    net_.z -= rate * g.gradient.z;
-    net_.m -= rate * g.gradient.m;
-    net_.U -= rate * g.gradient.U;
-    net_.V -= rate * g.gradient.V;
-    return g.loss;
-  }
-  double loss() override { return ro::network_loss(model_, net_, task_); }
+  ReferenceFilterNetwork(const FilterSettings& s, const fo::Network& net, const fo::Task& task) : run_(s, net, task) {}
+  double epoch(double) override { return run_.epoch(); }  // at the settings' lr
+  double loss() override { return run_.loss(); }
   Eigen::MatrixXd gram() override { return fo::gram(network()); }
-  fo::Network network() override { return {net_.z, net_.m, net_.U, net_.V}; }
+  fo::Network network() override { return {run_.net.z, run_.net.m, run_.net.U, run_.net.V}; }
 
  private:
-  ro::Model<double> model_;
-  ro::Network<double> net_;
-  ro::Task<double> task_;
+  ReferenceTraining<double> run_;
 };
 
 enum class TheoryStep { exact_map, euler, direct };
@@ -192,19 +172,46 @@ std::vector<long> recorded_epochs(long last, long every, long limit) {
 
 }  // namespace
 
+fo::Model fast_model(const FilterSettings& s) {
+  return {s.rank, s.dt, order_of(s.activation),
+          s.readout == ro::Readout::after_update ? fo::Readout::after_update : fo::Readout::before_update};
+}
+
+std::unique_ptr<FilterNetwork> make_filter_network(const FilterSettings& s, const fo::Network& start,
+                                                   const fo::Task& task) {
+  if (s.activation != ro::Activation::tanh)
+    return std::make_unique<FastFilterNetwork>(fast_model(s), start, task, s.threads);
+  return std::make_unique<ReferenceFilterNetwork>(s, start, task);
+}
+
+double rounding_level(const FilterSettings& s, double max_abs_sigma) {
+  return 10 * (static_cast<double>(s.epochs) + 1) * (static_cast<double>(s.steps) + s.neurons) * 0x1p-53 *
+         std::max(1.0, max_abs_sigma);
+}
+
+const char* theory_gap_verdict(const FilterSettings& s, double max_gap_exact_map, double max_gap_rounding, double level) {
+  // NaN gaps (a diverged run) fail both comparisons: no rounding verdict.
+  if (max_gap_rounding > level && max_gap_rounding >= max_gap_exact_map / 10) return kTheoryGapRounding;
+  return s.activation == ro::Activation::linear ? kTheoryGapRoundingLevel : kTheoryGapClosure;
+}
+
 void require_filter_memory(const FilterSettings& s, bool json_table) {
   validate(s);
   const double rank = s.rank;
   // The theory alone keeps no network; tanh's reference network keeps its states, about five
-  // N-vectors a step, for the backward pass (ro::network_gradient).
+  // N-vectors a step, for the backward pass (ro::network_gradient). The rounding control is a
+  // second network (and its states) plus the permutation, 4 bytes a neuron.
   const double reference_states = s.activation == ro::Activation::tanh ? 40.0 * s.neurons * (s.steps + 1.0) : 0.0;
-  const double network = s.sigma0 ? 0.0 : 18 * (2 * rank + 2) * s.neurons + reference_states;
+  const bool control = s.rounding_control && !s.sigma0;
+  const double network = s.sigma0 ? 0.0
+                                  : (control ? 2 : 1) * (18 * (2 * rank + 2) * s.neurons + reference_states) +
+                                        (control ? 4.0 * s.neurons : 0.0);
   const double task = (160 + 48 * rank) * s.steps;
   // Epochs 0..every-1, every every-th, and the last (is_recorded).
   const double rows = std::min<double>(static_cast<double>(s.epochs) + 1,
                                        static_cast<double>(s.record_every) + static_cast<double>(s.epochs / s.record_every) + 1);
   const double overlaps = static_cast<double>(overlap_names(s.rank, fo::Activation::linear).size());
-  const double table = rows * (10 + 3 * overlaps) * (json_table ? 100 : 67);
+  const double table = rows * ((control ? 11 : 10) + 3 * overlaps) * (json_table ? 100 : 67);
   require_memory_terms(20e6, {{network, "N", render_value(s.neurons)},  // 20 MB: the program itself
                               {task, "T", render_value(s.steps)},
                               {table, "epochs", render_value(s.epochs)}});
@@ -215,8 +222,7 @@ FilterResult run_filter(const FilterSettings& s) {
   const bool fast_path = s.activation != ro::Activation::tanh;
   const bool with_network = !s.sigma0.has_value();
   const fo::Activation order = order_of(s.activation);
-  const fo::Model model{s.rank, s.dt, order,
-                        s.readout == ro::Readout::after_update ? fo::Readout::after_update : fo::Readout::before_update};
+  const fo::Model model = fast_model(s);
   const ro::Model<double> reference_model{s.rank, s.dt, s.activation, s.readout};
   const fo::Task task = filter_task(s.decay, s.frequency, s.amplitude, s.dt, s.steps);
 
@@ -224,11 +230,15 @@ FilterResult run_filter(const FilterSettings& s) {
   std::unique_ptr<FilterNetwork> network;
   if (with_network) {
     result.initial = s.vectors ? *s.vectors : fo::random_network(s.neurons, s.rank, s.seed);
-    if (fast_path)
-      network = std::make_unique<FastFilterNetwork>(model, result.initial, task, s.threads);
-    else
-      network = std::make_unique<ReferenceFilterNetwork>(reference_model, result.initial, task);
+    network = make_filter_network(s, result.initial, task);
   }
+  // (E25) The rounding control: the same network with its units relabelled (E22); Sigma is
+  // invariant under the relabelling, so its Gram matrix compares with the network's directly.
+  const bool with_control = with_network && s.rounding_control;
+  std::unique_ptr<FilterNetwork> control;
+  if (with_control)
+    control = make_filter_network(
+        s, permute_units(result.initial, unit_permutation(s.neurons, kRoundingControlPermutationSeed)), task);
   std::unique_ptr<FilterTheory> theory;
   if (fast_path)
     theory = std::make_unique<FastFilterTheory>(model, task);
@@ -263,23 +273,29 @@ FilterResult run_filter(const FilterSettings& s) {
   }
   for (const std::string prefix : {with_network ? "" : "exact_", "euler_", "direct_"})
     for (const auto& name : result.overlap_names) table.columns.push_back(prefix + name);
+  if (with_control) table.columns.push_back("gap_rounding");  // last: the other columns keep their places
 
-  double worst_exact = 0, worst_euler = 0, worst_reference = 0, last_reference_loss = 0;
+  double worst_exact = 0, worst_euler = 0, worst_reference = 0, last_reference_loss = 0, worst_rounding = 0,
+         largest_sigma = 0;
   const double nan = std::numeric_limits<double>::quiet_NaN();
   std::optional<Progress> progress;
   if (with_network)
     progress.emplace("overlaps filter", "epoch", static_cast<double>(s.epochs),
-                     network_work(model, s.neurons, s.steps, s.epochs), network_seconds(model, s.neurons, s.steps, s.epochs));
+                     network_work(model, s.neurons, s.steps, s.epochs) +
+                         (with_control ? ", twice (the rounding control, E25)" : ""),
+                     (with_control ? 2 : 1) * network_seconds(model, s.neurons, s.steps, s.epochs));
   for (long e = 0; e <= s.epochs; ++e) {
     if (progress) progress->update(static_cast<double>(e));
     const bool last = e == s.epochs;
     const bool record = is_recorded(e, s.record_every, s.epochs) ||
                         (next_reference < reference_epochs.size() && reference_epochs[next_reference] == e);
     // The state the row describes: the network's Sigma, or (theory alone) the exact map's.
-    Eigen::MatrixXd net_sigma;
+    Eigen::MatrixXd net_sigma, control_sigma;
     if (record) net_sigma = with_network ? network->gram() : exact;
+    if (record && with_control) control_sigma = control->gram();
     // Each step returns the loss before it, i.e. the loss at epoch e.
     const double l_net = !with_network ? nan : last ? network->loss() : network->epoch(s.lr);
+    if (with_control && !last) control->epoch(s.lr);
     const Eigen::MatrixXd exact_e = exact, euler_e = euler, direct_e = direct;
     const double l_exact = last ? theory->loss(exact) : theory->step(TheoryStep::exact_map, s.lr, exact);
     const double l_euler = last ? theory->loss(euler) : theory->step(TheoryStep::euler, s.lr, euler);
@@ -312,6 +328,12 @@ FilterResult run_filter(const FilterSettings& s) {
       const Eigen::VectorXd values = overlap_values(*m, s.rank, order);
       row.insert(row.end(), values.data(), values.data() + values.size());
     }
+    if (with_control) {
+      const double gap = max_abs_difference(net_sigma, control_sigma);
+      worst_rounding = std::max(worst_rounding, gap);
+      largest_sigma = std::max(largest_sigma, net_sigma.cwiseAbs().maxCoeff());
+      row.push_back(gap);
+    }
     if (is_recorded(e, s.record_every, s.epochs)) table.add_row(std::move(row));
   }
   if (with_network) result.final = network->network();
@@ -335,6 +357,12 @@ FilterResult run_filter(const FilterSettings& s) {
     sum.add("reference_epochs", static_cast<double>(s.reference_epochs));
     sum.add("loss_reference_final", last_reference_loss);
     sum.add("max_gap_reference", worst_reference);
+  }
+  if (with_control) {
+    const double level = rounding_level(s, largest_sigma);
+    sum.add("max_gap_rounding", worst_rounding);
+    sum.add("rounding_level", level);
+    result.theory_gap = theory_gap_verdict(s, worst_exact, worst_rounding, level);
   }
   return result;
 }

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <mutex>
 #include <numeric>
 #include <stdexcept>
 
@@ -11,6 +10,7 @@
 
 #include <learndyn/common/argument_error.hpp>
 #include <learndyn/common/memory_budget.hpp>
+#include <learndyn/common/parallel.hpp>
 #include <learndyn/common/progress.hpp>
 #include <learndyn/experiments/overlaps/statistics.hpp>
 #include <learndyn/experiments/overlaps/support.hpp>
@@ -269,7 +269,7 @@ void require_memory_run_memory(const MemorySettings& s, bool json_table) {
   const double epochs = static_cast<double>(s.epochs_ab) + static_cast<double>(s.epochs_c);
   const double rows = 2.0 * s.pairs * (std::floor(epochs / static_cast<double>(s.record_every)) + 3);
   const double table = rows * 16 * (2 * 8 + (json_table ? 100 : 7));
-  const unsigned threads = parallel_workers(s.pairs, s.threads);
+  const unsigned threads = parallel_workers(static_cast<std::size_t>(s.pairs), s.threads);
   const double batches = threads * 72.0 * s.batch * static_cast<double>(duration_steps(s.t_max, s.dt));
   require_memory_terms(20e6, {{table, s.record_every > 1 ? "record-every" : "epochs-ab",  // 20 MB: the program
                                s.record_every > 1 ? render_value(s.record_every) : render_value(s.epochs_ab)},
@@ -280,12 +280,9 @@ MemoryResult run_memory(const MemorySettings& s) {
   validate(s);
   std::vector<PairRun> runs(s.pairs);
   Progress progress("overlaps memory", "pair", static_cast<double>(s.pairs));
-  std::mutex progress_lock;
-  int pairs_done = 0;
-  parallel_for(s.pairs, s.threads, [&](int i) {
-    run_pair(s, i, runs[i]);
-    const std::lock_guard<std::mutex> lock(progress_lock);
-    progress.update(++pairs_done);
+  parallel_for_each(static_cast<std::size_t>(s.pairs), s.threads, [&](std::size_t i) {
+    run_pair(s, static_cast<int>(i), runs[i]);
+    progress.advance();
   });
 
   MemoryResult result;

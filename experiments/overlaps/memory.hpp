@@ -29,7 +29,7 @@ struct MemorySettings {
   double lr_ab = 0.01, lr_drop = 5, drop_below = 0.015;
   double lr_c = 1e-3;
   // The exact map (O16) keeps Sigma positive semidefinite (a Gram matrix) at every step. The
-  // public code's Euler update (here simultaneous, O38) can leave the cone: at the defaults it
+  // Euler update (simultaneous here, O38; the public code's is sequential) can leave the cone: at the defaults it
   // drove sigma_uu of one twin below 0 in phase C (pair 9, epoch 13462, after the loss rose from
   // 0.03 to 10 within 1000 epochs), where the gain's Delta turns negative and Sigma non-finite.
   fo::Stepper stepper = fo::Stepper::exact_map;

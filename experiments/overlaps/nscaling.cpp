@@ -4,11 +4,11 @@
 #include <cmath>
 #include <functional>
 #include <limits>
-#include <mutex>
 #include <optional>
 
 #include <learndyn/common/argument_error.hpp>
 #include <learndyn/common/memory_budget.hpp>
+#include <learndyn/common/parallel.hpp>
 #include <learndyn/common/progress.hpp>
 #include <learndyn/experiments/overlaps/networks.hpp>
 #include <learndyn/experiments/overlaps/support.hpp>
@@ -115,7 +115,7 @@ void require_nscaling_memory(const NScalingSettings& s, bool json_table) {
   for (int n : s.neurons)
     for (int j = 0; j < s.seeds; ++j) sizes.push_back(n);
   std::sort(sizes.begin(), sizes.end(), std::greater<>());
-  const unsigned threads = parallel_workers(static_cast<int>(sizes.size()), s.threads);
+  const unsigned threads = parallel_workers(sizes.size(), s.threads);
   double networks = 0;
   for (unsigned k = 0; k < threads; ++k) networks += (32.0 + 2 * 72) * sizes[k];
   const double batches = threads * 260.0 * s.task.batch * static_cast<double>(duration_steps(s.task.t_max, s.task.dt));
@@ -133,29 +133,31 @@ NScalingResult run_nscaling(const NScalingSettings& s) {
   std::vector<Run> runs;
   for (int n : s.neurons)
     for (int j = 0; j < s.seeds; ++j) runs.push_back({n, j, {}});
+  // The items (proofs/common.md C13): the runs, N-major; run_one draws from (seed, N, seed
+  // index) alone, so any subset computes the same runs.
+  const std::vector<std::size_t> mine = sweep_select(s.sweep, runs.size(), [&](std::size_t i) {
+    return "N " + std::to_string(runs[i].neurons) + ", seed " + std::to_string(runs[i].seed_index);
+  });
   // Largest networks first, so that the two threads finish together.
-  std::vector<std::size_t> order(runs.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::vector<std::size_t> order = mine;
   std::stable_sort(order.begin(), order.end(),
                    [&](std::size_t a, std::size_t b) { return runs[a].neurons > runs[b].neurons; });
   const fo::Model erf = fo::erf_model(1, s.task.dt);
   const long steps = duration_steps(s.task.t_max, s.task.dt) * s.task.batch;
   double neuron_steps = 0, seconds = 0;
-  for (const Run& r : runs) {
+  for (std::size_t i : order) {
+    const Run& r = runs[i];
     neuron_steps += 2.0 * r.neurons * static_cast<double>(steps) * static_cast<double>(s.epochs);
     seconds += 2 * network_seconds(erf, r.neurons, static_cast<int>(std::min<long>(steps, 2147483647)), s.epochs);
   }
-  Progress progress("overlaps nscaling", "run", static_cast<double>(runs.size()),
-                    render_count(static_cast<double>(runs.size())) + " runs, " + render_count(neuron_steps) +
+  Progress progress("overlaps nscaling", "run", static_cast<double>(order.size()),
+                    render_count(static_cast<double>(order.size())) + " runs, " + render_count(neuron_steps) +
                         " neuron-steps",
                     seconds);
-  std::mutex progress_lock;
-  int runs_done = 0;
   try {
-    parallel_for(static_cast<int>(runs.size()), s.threads, [&](int k) {
+    parallel_for_each(order.size(), s.threads, [&](std::size_t k) {
       run_one(s, runs[order[k]]);
-      const std::lock_guard<std::mutex> lock(progress_lock);
-      progress.update(++runs_done);
+      progress.advance();
     });
   } catch (const ArgumentError& e) {
     // A diverging run makes the overlaps non-finite and the theory then refuses its own Sigma,
@@ -163,6 +165,20 @@ NScalingResult run_nscaling(const NScalingSettings& s) {
     if (e.parameter() != "sigma" && e.parameter() != "Sigma") throw;
     throw ArgumentError("lr", render_value(s.lr), "a rate at which the overlaps stay finite: Sigma diverged");
   }
+  sweep_complete(
+      s.sweep, runs, mine,
+      [](const Run& r) {
+        ItemRecord record;
+        record.add("last", {r.loss_network, r.loss_theory, r.mismatch, r.linear_mismatch, r.linear_scale});
+        record.add_rows("trajectory", r.trajectory);
+        return record;
+      },
+      [](const ItemRecord& record, Run& r) {
+        const std::vector<double>& last = record.at("last", 5);
+        r.loss_network = last[0], r.loss_theory = last[1], r.mismatch = last[2], r.linear_mismatch = last[3];
+        r.linear_scale = last[4];
+        r.trajectory = record.rows("trajectory", 5);
+      });
 
   NScalingResult result;
   result.runs.columns = {"N", "seed", "mismatch", "loss_network", "loss_theory", "linear_mismatch", "linear_sigma_max"};

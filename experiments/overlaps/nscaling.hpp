@@ -13,6 +13,7 @@
 #include <vector>
 
 #include <learndyn/experiments/overlaps/statistics.hpp>
+#include <learndyn/experiments/sweep.hpp>
 #include <learndyn/experiments/table.hpp>
 #include <learndyn/experiments/overlaps/tasks.hpp>
 #include <learndyn/fast/overlaps/overlap_ode.hpp>
@@ -42,6 +43,7 @@ struct NScalingSettings {
   fo::Stepper stepper = fo::Stepper::exact_map;  // the theory's discrete map (O16) matches SGD's step
   std::uint64_t seed = 0;
   unsigned threads = 0;         // runs in parallel, one thread each (results do not depend on it)
+  SweepContext* sweep = nullptr;  // --shard / merge (experiments/sweep.hpp): the items are the (N, seed) runs
 };
 
 // Throws ArgumentError naming the setting (every N >= 2, seeds >= 1, epochs >= 1, lr > 0, ...).

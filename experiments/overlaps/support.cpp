@@ -2,11 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <exception>
-#include <mutex>
 #include <stdexcept>
-#include <system_error>
-#include <thread>
 
 #include <learndyn/common/progress.hpp>
 #include <learndyn/common/eigen_scalar.hpp>
@@ -117,50 +113,6 @@ double direct_step(fo::OverlapSolver& solver, double lr, Eigen::MatrixXd& sigma)
   g.diagonal() *= 0.5;
   sigma -= lr * g;
   return loss;
-}
-
-unsigned parallel_workers(int count, unsigned threads) {
-  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-  return std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(std::max(count, 1))));
-}
-
-void parallel_for(int count, unsigned threads, const std::function<void(int)>& body) {
-  if (count <= 0) return;
-  const int workers = static_cast<int>(parallel_workers(count, threads));
-  if (workers == 1) {
-    for (int i = 0; i < count; ++i) body(i);
-    return;
-  }
-  std::mutex lock;
-  int next = 0;
-  std::exception_ptr failure;
-  auto work = [&] {
-    for (;;) {
-      int i;
-      {
-        std::lock_guard<std::mutex> guard(lock);
-        if (next >= count || failure) return;
-        i = next++;
-      }
-      try {
-        body(i);
-      } catch (...) {
-        std::lock_guard<std::mutex> guard(lock);
-        if (!failure) failure = std::current_exception();
-      }
-    }
-  };
-  // A shared queue: fewer workers give the same results, so a thread the system cannot start
-  // (address space, process limits) leaves the rest to the calling thread.
-  std::vector<std::thread> pool;
-  pool.reserve(static_cast<std::size_t>(workers));
-  try {
-    for (int w = 1; w < workers; ++w) pool.emplace_back(work);
-  } catch (const std::system_error&) {
-  }
-  work();
-  for (auto& t : pool) t.join();
-  if (failure) std::rethrow_exception(failure);
 }
 
 double NormalStream::next() {

@@ -1,11 +1,10 @@
 // Pieces the experiments share: overlap names and values in the public code's orders (O6),
 // the visibility classification (O12), the direct baseline step (O22), conversions between
-// the reference's and the fast path's task types, a deterministic parallel loop and a normal
+// the reference's and the fast path's task types, a normal
 // stream that uses both Box-Muller values.
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -52,15 +51,6 @@ fo::Task to_fast(const reference::overlaps::Task<double>& task);
 // unique overlap (Gbar = I), i.e. Sigma <- Sigma - lr (G - diag(G)/2) since G_ab = dL/dsigma_ab
 // off the diagonal and 2 dL/dsigma_aa on it (O14). Returns the loss before the step.
 double direct_step(fo::OverlapSolver& solver, double lr, Eigen::MatrixXd& sigma);
-
-// The threads parallel_for runs `count` bodies on: min(threads, count), threads = 0 every core
-// (at least 1). The memory estimates count one body's working set per thread with it.
-unsigned parallel_workers(int count, unsigned threads);
-
-// Runs body(i) for i = 0..count-1 on min(threads, count) threads (threads = 0: every core).
-// Results are independent of the thread count as long as body(i) touches only its own
-// outputs. The first exception thrown by a body is rethrown after every thread has joined.
-void parallel_for(int count, unsigned threads, const std::function<void(int)>& body);
 
 // Standard normal variates from a SplitMix64 stream by Box-Muller, both values of each pair
 // used (twice the speed of Rng::normal, which discards one); deterministic for a seed.

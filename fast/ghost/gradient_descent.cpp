@@ -113,12 +113,11 @@ HWY_AFTER_NAMESPACE();
 #include <atomic>
 #include <cmath>
 #include <string>
-#include <system_error>
-#include <thread>
 #include <utility>
 
 #include <learndyn/common/argument_error.hpp>
 #include <learndyn/common/decimal.hpp>
+#include <learndyn/common/parallel.hpp>
 #include <learndyn/common/threshold_search.hpp>
 
 namespace learndyn::fast::ghost {
@@ -131,11 +130,6 @@ namespace {
 StepConstants constants(const DelayTask& task, double scale) {
   return {task.delay, task.delay + task.response, task.response, optimal_scale(task),
           point_of_no_return(task), scale};
-}
-
-unsigned thread_count(unsigned requested) {
-  if (requested > 0) return requested;
-  return std::max(1u, std::thread::hardware_concurrency());
 }
 
 // Runs padded to a whole number of SIMD vectors; padding runs repeat the last run and their
@@ -158,31 +152,9 @@ PaddedRuns pad_runs(const std::vector<double>& eps0, const std::vector<double>& 
   return r;
 }
 
-// Calls work(lo, hi) on contiguous chunks of [0, padded), each a multiple of `lanes`, one
-// thread per chunk. Runs are independent, so the result does not depend on the split.
-template <class Work>
-void for_each_chunk(std::size_t padded, std::size_t lanes, unsigned threads, Work&& work) {
-  const std::size_t units = padded / lanes;
-  const unsigned parts = std::max(1u, std::min<unsigned>(thread_count(threads), units));
-  std::vector<std::thread> pool;
-  pool.reserve(parts);
-  const auto bounds = [&](unsigned p) {
-    return std::pair<std::size_t, std::size_t>{units * p / parts * lanes, units * (p + 1) / parts * lanes};
-  };
-  unsigned p = 0;
-  try {  // a thread the system cannot start leaves its chunk and the rest to the calling thread
-    for (; p < parts; ++p) {
-      const auto [lo, hi] = bounds(p);
-      if (lo < hi) pool.emplace_back([&work, lo, hi] { work(lo, hi); });
-    }
-  } catch (const std::system_error&) {
-  }
-  for (; p < parts; ++p) {
-    const auto [lo, hi] = bounds(p);
-    if (lo < hi) work(lo, hi);
-  }
-  for (auto& t : pool) t.join();
-}
+// The chunks of the thread layer: 64 SIMD vectors' worth of runs, by size only (proofs/common.md
+// C16). Runs are independent lanes, so a run's result does not depend on its chunk either.
+Chunking run_chunks(const PaddedRuns& runs) { return Chunking(runs.eps.size(), 64 * runs.lanes); }
 
 void validate_runs(const GradientDescentBatch& batch, long epochs) {
   validate(batch.task);
@@ -219,7 +191,7 @@ GradientDescentResult run_gradient_descent(const GradientDescentBatch& batch, lo
   out.records = gradient_descent_records(epochs, record_every);
   std::vector<double> history(runs.eps.size() * out.records);
   const auto k = constants(batch.task, batch.scale);
-  for_each_chunk(runs.eps.size(), runs.lanes, threads, [&](std::size_t lo, std::size_t hi) {
+  parallel_for(run_chunks(runs), threads, [&](std::size_t lo, std::size_t hi) {
     HWY_DYNAMIC_DISPATCH(RunBlock)(k, runs.rates.data() + lo, runs.eps.data() + lo,
                                    runs.stuck.data() + lo, hi - lo, epochs, record_every,
                                    out.records, history.data() + lo * out.records, false);
@@ -247,16 +219,13 @@ bool any_run_gets_stuck(const DelayTask& task, double scale, double rate,
   validate_runs(batch, epochs);
   PaddedRuns runs = pad_runs(batch.eps0, batch.rates);
   const auto k = constants(task, scale);
-  const std::size_t block = 64 * runs.lanes;
   std::atomic<bool> found{false};
-  for_each_chunk(runs.eps.size(), runs.lanes, threads, [&](std::size_t lo, std::size_t hi) {
-    // Sub-blocks of 64 vectors' worth of runs, so a thread notices another's find early.
-    for (std::size_t at = lo; at < hi && !found.load(std::memory_order_relaxed); at += block) {
-      if (HWY_DYNAMIC_DISPATCH(RunBlock)(k, runs.rates.data() + at, runs.eps.data() + at,
-                                         runs.stuck.data() + at, std::min(block, hi - at),
-                                         epochs, 0, 0, nullptr, true))
-        found.store(true, std::memory_order_relaxed);
-    }
+  parallel_for(run_chunks(runs), threads, [&](std::size_t lo, std::size_t hi) {
+    // Chunks left once a run got stuck are skipped: the answer is already known.
+    if (found.load(std::memory_order_relaxed)) return;
+    if (HWY_DYNAMIC_DISPATCH(RunBlock)(k, runs.rates.data() + lo, runs.eps.data() + lo, runs.stuck.data() + lo,
+                                       hi - lo, epochs, 0, 0, nullptr, true))
+      found.store(true, std::memory_order_relaxed);
   });
   return found.load();
 }

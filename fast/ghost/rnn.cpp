@@ -5,11 +5,11 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
-#include <system_error>
-#include <thread>
+#include <limits>
 
 #include <learndyn/common/argument_error.hpp>
 #include <learndyn/common/normal_stream.hpp>
+#include <learndyn/common/parallel.hpp>
 #include <learndyn/common/progress.hpp>
 #include <learndyn/common/random.hpp>
 #include <learndyn/fast/ghost/rnn_kernels.hpp>
@@ -453,12 +453,9 @@ RunSizes sizes_of(const RunSpec& s) {
   RunSizes z;
   z.neurons = s.neurons;
   z.rank = s.rank == 0 ? 0.0 : s.rank;
-  z.steps = s.task == RnnTask::da    ? s.delay_steps + s.response_steps
-            : s.task == RnnTask::dcd ? s.input_steps + s.delay_steps + s.response_steps
-                                     : 2.0 * s.input_steps + s.delay_steps + s.response_steps;
-  const double classes = s.task == RnnTask::da ? 1 : s.task == RnnTask::dcd ? 2 : 4;
-  z.trials = s.task == RnnTask::da ? 1 : classes * s.trials_per_class;
-  z.inputs = s.task == RnnTask::da ? 0 : 1;
+  z.steps = steps_of(s);
+  z.trials = trials_of(s);
+  z.inputs = inputs_of(s);
   z.parameters = (s.rank == 0 ? z.neurons * z.neurons : 2 * z.neurons * z.rank) + z.neurons * (2 + z.inputs) + 1;
   z.rows = std::min<double>(static_cast<double>(s.epochs) + 1,
                             static_cast<double>(s.epochs / s.record_every) + 2);
@@ -479,15 +476,26 @@ double run_result_bytes(const RunSpec& s) {
   return 8 * (z.parameters + 3 * z.rows);
 }
 
+int steps_of(const RunSpec& s) {
+  return s.task == RnnTask::da    ? s.delay_steps + s.response_steps
+         : s.task == RnnTask::dcd ? s.input_steps + s.delay_steps + s.response_steps
+                                  : 2 * s.input_steps + s.delay_steps + s.response_steps;
+}
+
+RnnNet random_net(const RunSpec& s) { return random_net(s.neurons, s.rank, inputs_of(s), s.init, s.seed); }
+
+int trials_of(const RunSpec& s) {
+  const int classes = s.task == RnnTask::da ? 1 : s.task == RnnTask::dcd ? 2 : 4;
+  return s.task == RnnTask::da ? 1 : classes * s.trials_per_class;
+}
+
 RnnBatch make_batch(const RunSpec& s, std::uint64_t draw) {
-  const int T = s.task == RnnTask::da    ? s.delay_steps + s.response_steps
-                : s.task == RnnTask::dcd ? s.input_steps + s.delay_steps + s.response_steps
-                                         : 2 * s.input_steps + s.delay_steps + s.response_steps;
+  const int T = steps_of(s);
   RnnBatch batch;
   const int classes = s.task == RnnTask::da ? 1 : s.task == RnnTask::dcd ? 2 : 4;
-  const int B = s.task == RnnTask::da ? 1 : classes * s.trials_per_class;
+  const int B = trials_of(s);
   batch.target.setZero(B, T);
-  const int n_in = s.task == RnnTask::da ? 0 : 1;
+  const int n_in = inputs_of(s);
   for (int b = 0; b < B; ++b) batch.input.push_back(MatrixXd::Zero(n_in, T));
   if (s.task == RnnTask::da) {
     batch.target.rightCols(s.response_steps).setOnes();  // (R10)
@@ -520,7 +528,7 @@ RnnBatch make_batch(const RunSpec& s, std::uint64_t draw) {
   }
   if (s.noise > 0) {
     // The noise stream's key is the SplitMix64 output after the initial states' draws; trial
-    // after trial, each N x T array column by column (R4a, proofs/common.md C13).
+    // after trial, each N x T array column by column (R4a, proofs/common.md C18).
     NormalStream normals(rng.next());
     for (int b = 0; b < B; ++b) {
       MatrixXd xi(s.neurons, T);
@@ -531,6 +539,15 @@ RnnBatch make_batch(const RunSpec& s, std::uint64_t draw) {
   return batch;
 }
 
+BatchStream::BatchStream(const RunSpec& spec)
+    : spec_(spec), fixed_(spec.task == RnnTask::da && spec.noise == 0), draws_(spec.seed ^ 0x5DEECE66Dull) {}
+
+RnnBatch BatchStream::next() { return make_batch(spec_, fixed_ ? 0 : draws_.next()); }
+
+RnnBatch evaluation_batch(const RunSpec& spec) {
+  return make_batch(spec, spec.task == RnnTask::da && spec.noise == 0 ? 0 : spec.seed + 1);
+}
+
 // ---- the trainer ----------------------------------------------------------------------------
 
 struct RnnTrainer::Impl {
@@ -539,7 +556,7 @@ struct RnnTrainer::Impl {
   long adam_step = 0;
   long done = 0;
   double grad_norm = 0;
-  Rng draws;
+  BatchStream stream;
   RnnBatch fixed;  // DA's batch (inputs and initial state never change)
   // The fused rank-one path: padded copies of m, n, b and their gradients are the truth while
   // training (net is refreshed from them on request).
@@ -549,9 +566,9 @@ struct RnnTrainer::Impl {
   RankOneWork work;
   bool net_stale = false;
 
-  Impl(const RunSpec& s, const RnnNet& start) : spec(s), net(start), draws(s.seed ^ 0x5DEECE66Dull) {
+  Impl(const RunSpec& s, const RnnNet& start) : spec(s), net(start), stream(s) {
     validate(spec);
-    const int inputs = spec.task == RnnTask::da ? 0 : 1;
+    const int inputs = inputs_of(spec);
     require(net.b.size() == spec.neurons && net.rank == spec.rank && net.W_in.cols() == inputs,
             "network", "shape", "N, rank and inputs of the run");
     fixed = make_batch(spec, 0);
@@ -623,8 +640,9 @@ struct RnnTrainer::Impl {
     return loss;
   }
 
-  double generic_epoch() {
-    const RnnBatch batch = spec.task == RnnTask::da && spec.noise == 0 ? fixed : make_batch(spec, draws.next());
+  double generic_epoch() { return stream.fixed() ? generic_epoch(fixed) : generic_epoch(stream.next()); }
+
+  double generic_epoch(const RnnBatch& batch) {
     const double loss = rnn_gradient(spec.config, net, batch, grad);
     grad_norm = gradient_norm(grad);
     if (spec.optimizer == Optimizer::sgd) {
@@ -650,8 +668,7 @@ struct RnnTrainer::Impl {
 };
 
 RnnTrainer::RnnTrainer(const RunSpec& spec)
-    : RnnTrainer(spec, random_net(spec.neurons, spec.rank, spec.task == RnnTask::da ? 0 : 1,
-                                  spec.init, spec.seed)) {}
+    : RnnTrainer(spec, random_net(spec)) {}
 RnnTrainer::RnnTrainer(const RunSpec& spec, const RnnNet& start)
     : impl_(std::make_unique<Impl>(spec, start)) {}
 RnnTrainer::~RnnTrainer() = default;
@@ -662,6 +679,13 @@ double RnnTrainer::epoch() {
   ++impl_->done;
   return impl_->fused ? impl_->fused_epoch() : impl_->generic_epoch();
 }
+double RnnTrainer::epoch(const RnnBatch& batch) {
+  require(!impl_->stream.fixed(), "batch", "a given batch",
+          "a run that draws a batch per epoch (DCD, DMTS or noise); DA without noise trains on its fixed batch");
+  validate(impl_->spec.config, impl_->net, batch);
+  ++impl_->done;
+  return impl_->generic_epoch(batch);
+}
 double RnnTrainer::last_gradient_norm() const { return impl_->grad_norm; }
 long RnnTrainer::epochs_done() const { return impl_->done; }
 const RnnNet& RnnTrainer::net() const {
@@ -670,23 +694,25 @@ const RnnNet& RnnTrainer::net() const {
 }
 RnnConfig& RnnTrainer::config() { return impl_->spec.config; }
 double RnnTrainer::loss() {
+  return impl_->stream.fixed() ? loss(impl_->fixed) : loss(evaluation_batch(impl_->spec));
+}
+double RnnTrainer::loss(const RnnBatch& batch) {
   impl_->unpack();
-  return rnn_loss(impl_->spec.config, impl_->net,
-                  impl_->spec.task == RnnTask::da && impl_->spec.noise == 0
-                      ? impl_->fixed
-                      : make_batch(impl_->spec, impl_->spec.seed + 1));
+  return rnn_loss(impl_->spec.config, impl_->net, batch);
 }
 
 namespace {
 
 RunResult train(const RunSpec& spec, RnnTrainer trainer) {
   RunResult out;
+  double least = std::numeric_limits<double>::infinity();
   for (long e = 0; e < spec.epochs; ++e) {
     if (e == spec.change_epoch) {  // Fig. 8B: lower the readout's confidence
       trainer.config().beta = spec.changed_beta;
       trainer.config().confidence = spec.changed_confidence;
     }
     const double loss = trainer.epoch();
+    least = std::min(least, loss);
     if (e % spec.record_every == 0 || e + 1 == spec.epochs) {
       out.epochs.push_back(e);
       out.loss.push_back(loss);
@@ -694,6 +720,7 @@ RunResult train(const RunSpec& spec, RnnTrainer trainer) {
     }
   }
   out.final_loss = trainer.loss();
+  out.min_loss = std::min(least, out.final_loss);
   out.net = trainer.net();
   return out;
 }
@@ -705,38 +732,13 @@ RunResult train_run(const RunSpec& spec, const RnnNet& start) { return train(spe
 
 std::vector<RunResult> train_runs(const std::vector<RunSpec>& specs, unsigned threads, const RnnNet* start) {
   for (const RunSpec& s : specs) validate(s);
-  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-  threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, specs.size())));
   std::vector<RunResult> results(specs.size());
-  std::atomic<std::size_t> next{0};
-  std::exception_ptr failure;
-  std::atomic<bool> failed{false};
-  std::atomic<std::size_t> finished{0};
   Progress progress("training runs", "run", static_cast<double>(specs.size()));
-  const std::thread::id reporter = std::this_thread::get_id();
-  const auto worker = [&] {
-    for (std::size_t i = next++; i < specs.size() && !failed; i = next++) {
-      try {
-        results[i] = start ? train_run(specs[i], *start) : train_run(specs[i]);
-      } catch (...) {
-        if (!failed.exchange(true)) failure = std::current_exception();
-      }
-      ++finished;
-      if (std::this_thread::get_id() == reporter) progress.update(static_cast<double>(finished));  // one reporting thread
-    }
-  };
-  // The runs are a shared queue, so fewer workers give the same results: when the system
-  // cannot start another thread (address space, process limits), the team works short-handed
-  // instead of letting ~vector meet a joinable std::thread (std::terminate).
-  std::vector<std::thread> team;
-  team.reserve(threads);
-  try {
-    for (unsigned t = 1; t < threads; ++t) team.emplace_back(worker);
-  } catch (const std::system_error&) {
-  }
-  worker();
-  for (std::thread& t : team) t.join();
-  if (failure) std::rethrow_exception(failure);
+  // One run a chunk: runs are independent, so the results do not depend on the thread count.
+  parallel_for_each(specs.size(), threads, [&](std::size_t i) {
+    results[i] = start ? train_run(specs[i], *start) : train_run(specs[i]);
+    progress.advance();
+  });
   return results;
 }
 

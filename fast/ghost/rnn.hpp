@@ -12,6 +12,8 @@
 
 #include <Eigen/Core>
 
+#include <learndyn/common/random.hpp>
+
 namespace learndyn::fast::ghost {
 
 enum class RnnReadout { latent, sigmoid, tanh, confidence };  // (R6)-(R8)
@@ -129,6 +131,7 @@ struct RunResult {
   std::vector<double> loss;          // loss before the update of that epoch
   std::vector<double> gradient_norm; // |grad L| (all blocks)
   double final_loss = 0;             // loss after the last update
+  double min_loss = 0;               // the least loss of every epoch (recorded or not) and the final one
   RnnNet net;                        // final parameters
 };
 
@@ -144,9 +147,40 @@ RunResult train_run(const RunSpec& spec, const RnnNet& start);
 std::vector<RunResult> train_runs(const std::vector<RunSpec>& specs, unsigned threads,
                                   const RnnNet* start = nullptr);
 
+// A trial's steps T and the batch's trials B (R10)-(R12): DA one trial of delay + response
+// steps; DCD input + delay + response; DMTS two inputs + delay + response; DCD/DMTS B =
+// classes (2, 4) x trials per class.
+int steps_of(const RunSpec& spec);
+int trials_of(const RunSpec& spec);
+// Input channels n_in: 0 for DA, 1 for DCD and DMTS (inline: the weights reader's fuzz target
+// links no trainer).
+inline int inputs_of(const RunSpec& spec) { return spec.task == RnnTask::da ? 0 : 1; }
+
+// The run's seeded start: random_net(N, rank, inputs_of(spec), init, seed).
+RnnNet random_net(const RunSpec& spec);
+
 // The batch an epoch of `spec` uses (DA: fixed; DCD/DMTS: initial states from Rng(draw), then
 // the noise from NormalStream(key), key the next output of that Rng: R4a).
 RnnBatch make_batch(const RunSpec& spec, std::uint64_t draw);
+
+// The batches of a run's epochs, in order: DA without noise trains on one fixed batch; DCD,
+// DMTS and noisy runs on a fresh draw each epoch from a stream seeded by spec.seed. The
+// trainer draws its batches through one; an audit draws the same ones through another (R43).
+class BatchStream {
+ public:
+  explicit BatchStream(const RunSpec& spec);
+  bool fixed() const { return fixed_; }  // DA without noise: next() is always the same batch
+  RnnBatch next();
+
+ private:
+  RunSpec spec_;
+  bool fixed_;
+  Rng draws_;
+};
+
+// The batch RnnTrainer::loss() and RunResult::final_loss are taken on: DA without noise, the
+// fixed batch; otherwise a draw of its own (rng state seed + 1), the same for every epoch.
+RnnBatch evaluation_batch(const RunSpec& spec);
 
 // An incremental trainer (the runner's engine, exposed for the CLI and the benchmarks).
 class RnnTrainer {
@@ -158,11 +192,16 @@ class RnnTrainer {
   RnnTrainer& operator=(RnnTrainer&&) noexcept;
   // One epoch: batch, gradient, update; returns the loss before the update.
   double epoch();
+  // One epoch on a given batch instead of the run's own next one (an audit's relabelled
+  // batch, R43). Only for runs that draw a batch per epoch (DCD, DMTS, noise): a DA run
+  // without noise trains on its fixed batch (ArgumentError naming `batch` otherwise).
+  double epoch(const RnnBatch& batch);
   double last_gradient_norm() const;
   long epochs_done() const;
   const RnnNet& net() const;
   RnnConfig& config();
-  double loss();  // on the current (DA: fixed) batch, no update
+  double loss();  // on evaluation_batch(spec), no update
+  double loss(const RnnBatch& batch);  // on a given batch, no update
 
  private:
   struct Impl;

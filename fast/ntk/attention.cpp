@@ -2,12 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <thread>
 
 #include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/parallel.hpp>
 #include <learndyn/common/random.hpp>
 #include <learndyn/fast/ntk/attention_kernels.hpp>
-#include <learndyn/fast/ntk/chunks.hpp>
 
 namespace learndyn::fast::ntk {
 namespace {
@@ -156,8 +155,7 @@ AttentionNtk::AttentionNtk(const AttentionModel& m, const AttentionInputs& in, N
       batch_(in.batch),
       steps_(in.steps),
       dimension_(std::ptrdiff_t(in.batch) * in.steps * m.shape.state_size()),
-      threads_(options.threads == 0 ? std::min(2u, std::max(1u, std::thread::hardware_concurrency()))
-                                    : std::min(2u, options.threads)),
+      threads_(options.threads),
       kernels_(options.generic_kernels ? &detail::generic_attention_kernels() : &detail::attention_kernels()) {
   Forward f = run_forward(m, in);
   state_ = state_of(f, m.shape);
@@ -187,13 +185,13 @@ const char* AttentionNtk::kernel_name() const { return kernels_->name; }
 
 void AttentionNtk::by_pairs(bool adjoint, Layers which, const double* in, double* out, int m) const {
   require(m >= 1, "m", m, "m >= 1 probes");
-  const int pairs = m * batch_, half = (pairs + 1) / 2;
-  detail::run_chunks(threads_, [&](int chunk) {
-    const int j0 = chunk == 0 ? 0 : half, j1 = chunk == 0 ? half : pairs;
-    for (int j = j0; j < j1; ++j) {
-      (adjoint ? kernels_->backward_pair : kernels_->forward_pair)(*data_, which == Layers::p, in, out, j);
-    }
-  });
+  const int pairs = m * batch_;
+  parallel_for(Chunking(static_cast<std::size_t>(pairs), static_cast<std::size_t>(ntk_chunk(pairs))), threads_,
+               [&](std::size_t j0, std::size_t j1) {
+                 for (std::size_t j = j0; j < j1; ++j)
+                   (adjoint ? kernels_->backward_pair : kernels_->forward_pair)(*data_, which == Layers::p, in, out,
+                                                                                static_cast<int>(j));
+               });
 }
 
 void AttentionNtk::apply_s(const double* in, double* out, int m) const { by_pairs(false, Layers::s, in, out, m); }
@@ -203,11 +201,11 @@ void AttentionNtk::apply_p_adjoint(const double* in, double* out, int m) const {
 
 void AttentionNtk::apply_k(const double* in, double* out, int m) const {
   require(m >= 1, "m", m, "m >= 1 probes");
-  const int half = (m + 1) / 2;
-  detail::run_chunks(threads_, [&](int chunk) {
-    const int p0 = chunk == 0 ? 0 : half, p1 = chunk == 0 ? half : m;
-    for (int p = p0; p < p1; ++p) kernels_->k_probe(*data_, in + p * dimension_, out + p * dimension_);
-  });
+  parallel_for(Chunking(static_cast<std::size_t>(m), static_cast<std::size_t>(ntk_chunk(m))), threads_,
+               [&](std::size_t p0, std::size_t p1) {
+                 for (std::size_t p = p0; p < p1; ++p)
+                   kernels_->k_probe(*data_, in + std::ptrdiff_t(p) * dimension_, out + std::ptrdiff_t(p) * dimension_);
+               });
 }
 
 void AttentionNtk::apply_ntk(const double* in, double* out, int m) const {

@@ -1,4 +1,4 @@
-// The fast path (double, Eigen GEMM, 2 threads) of the single-block self-attention + MLP model
+// The fast path (double, Eigen GEMM, threads) of the single-block self-attention + MLP model
 // of reference/ntk/attention.hpp (proofs/ntk.md N41-N43, N45-N47): the forward pass and the
 // matrix-free operators S, S*, P, P*, K and NTK_S = P K P* on blocks of m state vectors.
 //
@@ -11,8 +11,8 @@
 // P and P* are applied as forward / backward substitution through the layers (N46), one
 // (probe, sequence) pair at a time; K (N43) one probe at a time, two GEMMs per site; those
 // kernels are built for AVX2+FMA and for generic x86-64 (attention_kernels.hpp). The pairs
-// (resp. probes) are split into two fixed halves whatever the thread count, and each pair's
-// arithmetic does not depend on the others: results are bit-identical with 1 or 2 threads.
+// (resp. probes) are split into chunks fixed by their count alone (ntk_chunk), and each pair's
+// arithmetic does not depend on the others: results are bit-identical for any thread count.
 #pragma once
 
 #include <cstddef>

@@ -7,6 +7,7 @@
 #include <Eigen/Eigenvalues>
 
 #include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/large_buffer.hpp>
 #include <learndyn/common/random.hpp>
 #include <learndyn/fast/ntk/kernels.hpp>
 
@@ -107,12 +108,12 @@ int orthonormalize(const double* y, std::ptrdiff_t dim, int m, double* tmp, doub
 }
 
 // Reused per-thread buffers: a fresh 12 MB probe block costs ~30 ms of page faults on the
-// (virtual) benchmark machine, measured, a third of the 32 matvecs it is used for. Slots are
-// never shared within one estimator call.
+// (virtual) benchmark machine, measured, a third of the 32 matvecs it is used for; huge-page
+// backed (common/large_buffer.hpp), so that even the first call pays one fault per 2 MB. Slots
+// are never shared within one estimator call.
 double* scratch(int slot, std::size_t size) {
-  thread_local std::vector<double> pool[5];
-  if (pool[slot].size() < size) pool[slot].resize(size);
-  return pool[slot].data();
+  thread_local LargeBuffer<double> pool[3];
+  return pool[slot].get(size);
 }
 
 void fill_rademacher(double* out, std::size_t count, std::uint64_t seed) {
@@ -167,14 +168,18 @@ RankEstimate hutch_plus_plus(const SymmetricOperator& a, int sketch, int residua
   require(residual >= 0, "residual", residual, "residual >= 0");
   const std::ptrdiff_t dim = a.dimension;
   const detail::Kernels& k = detail::kernels();
+  // Three blocks, each reused once dead (first touches of fresh memory are the cold cost,
+  // docs/ntk.md "Cold start"): s holds S, then SVQB's first pass, then Q C; ax holds A S, then
+  // A X; x holds X = [Q, residual probes].
   const std::size_t probe_block = static_cast<std::size_t>(dim) * std::max(sketch, residual);
+  const std::size_t wide = static_cast<std::size_t>(dim) * (sketch + residual);
   double* s = scratch(0, probe_block);
-  double* as = scratch(1, static_cast<std::size_t>(dim) * sketch);
-  double* tmp = scratch(2, static_cast<std::size_t>(dim) * sketch);
-  double* x = scratch(3, static_cast<std::size_t>(dim) * (sketch + residual));
+  double* ax = scratch(1, wide);
+  double* x = scratch(2, wide);
+  double* as = ax;
   fill_rademacher(s, static_cast<std::size_t>(dim) * sketch, sub_seed(seed, 0));
   a.apply(s, as, sketch);
-  const int rank = orthonormalize(as, dim, sketch, tmp, x);  // Q = orth(A S): X's first columns
+  const int rank = orthonormalize(as, dim, sketch, s, x);  // Q = orth(A S): X's first columns
   // X = [Q, (I - Q Q^T) Omega]: one block through A (N29).
   if (residual > 0) {
     double* omega = x + static_cast<std::size_t>(dim) * rank;
@@ -182,13 +187,12 @@ RankEstimate hutch_plus_plus(const SymmetricOperator& a, int sketch, int residua
     if (rank > 0) {
       MatrixXd c(rank, residual);
       k.transpose_multiply(x, dim, rank, omega, residual, c.data());
-      double* qc = s;  // the sketch probes are no longer needed
+      double* qc = s;  // the sketch probes and SVQB's first pass are no longer needed
       k.multiply(x, dim, rank, c.data(), residual, qc);
       for (std::size_t e = 0; e < static_cast<std::size_t>(dim) * residual; ++e) omega[e] -= qc[e];
     }
   }
-  const int m = rank + residual;
-  double* ax = scratch(4, static_cast<std::size_t>(dim) * std::max(m, 1));
+  const int m = rank + residual;  // <= sketch + residual: ax holds A X (A S is dead)
   if (m > 0) a.apply(x, ax, m);
   double head = 0, head2 = 0;
   for (int j = 0; j < rank; ++j) {
@@ -210,14 +214,17 @@ Estimate operator_cosine(const SymmetricOperator& a, const SymmetricOperator& b,
   require(a.dimension == b.dimension, "operator", b.dimension, "the same dimension for A and B");
   require(probes >= 2, "probes", probes, "probes >= 2");
   const std::ptrdiff_t dim = a.dimension;
-  const std::vector<double> omega = rademacher(dim, probes, sub_seed(seed, 2));
-  std::vector<double> aw(omega.size()), bw(omega.size());
-  a.apply(omega.data(), aw.data(), probes);
-  b.apply(omega.data(), bw.data(), probes);
+  const std::size_t size = static_cast<std::size_t>(dim) * probes;
+  double* omega = scratch(0, size);
+  double* aw = scratch(1, size);
+  double* bw = scratch(2, size);
+  fill_rademacher(omega, size, sub_seed(seed, 2));
+  a.apply(omega, aw, probes);
+  b.apply(omega, bw, probes);
   Eigen::MatrixXd terms(probes, 3);  // <Aw, Bw>, ||Aw||^2, ||Bw||^2: E = <A,B>_F, ||A||^2, ||B||^2
   for (int j = 0; j < probes; ++j) {
-    const double* u = aw.data() + j * dim;
-    const double* v = bw.data() + j * dim;
+    const double* u = aw + j * dim;
+    const double* v = bw + j * dim;
     terms(j, 0) = column_dot(u, v, dim);
     terms(j, 1) = column_dot(u, u, dim);
     terms(j, 2) = column_dot(v, v, dim);

@@ -43,7 +43,8 @@ struct Kernels {
   void (*backward_sweep)(const SweepData&, int b0, int b1, int m, const double* in,
                          Layout in_layout, double* out, Layout out_layout, double* work);
   // (N12') out = sum_k g_k (.) V_k (V_k^T (g_k (.) in)) on probes [p0, p1); in and out in the
-  // compact layout [t][b][p][i] with m probes; `work` holds core_workspace doubles.
+  // compact layout [t][b][p][i] with m probes; `work` holds core_workspace doubles. in == out
+  // is allowed: probes [p0, p1) are read in full before any of them is written.
   void (*core)(int rows, int hidden, int m, int p0, int p1, const CoreSite* sites, int site_count,
                const double* in, double* out, double* work);
   // G = Y^T Z (m x k, column-major) for Y (rows x m) and Z (rows x k), column-major.

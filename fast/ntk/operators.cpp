@@ -1,10 +1,9 @@
 #include <learndyn/fast/ntk/operators.hpp>
 
 #include <algorithm>
-#include <thread>
 
 #include <learndyn/common/argument_error.hpp>
-#include <learndyn/fast/ntk/chunks.hpp>
+#include <learndyn/common/parallel.hpp>
 #include <learndyn/fast/ntk/kernels.hpp>
 
 namespace learndyn::fast::ntk {
@@ -18,13 +17,11 @@ using detail::Layout;
 Ntk::Ntk(const Model& model, const Inputs& inputs, NtkOptions options)
     : lin_(linearize(model, inputs)),
       dimension_(static_cast<std::ptrdiff_t>(inputs.batch) * inputs.steps * model.shape.hidden),
-      threads_(options.threads == 0 ? std::min(2u, std::max(1u, std::thread::hardware_concurrency()))
-                                    : std::min(2u, options.threads)),
+      threads_(options.threads),
       kernels_(options.generic_kernels ? &detail::generic_kernels() : &detail::kernels()) {}
 
 double* Ntk::work(int chunk, std::ptrdiff_t size) const {
-  if (static_cast<std::ptrdiff_t>(work_[chunk].size()) < size) work_[chunk].resize(size);
-  return work_[chunk].data();
+  return work_[chunk].get(static_cast<std::size_t>(size));
 }
 
 const char* Ntk::kernel_name() const { return kernels_->name; }
@@ -37,25 +34,26 @@ void Ntk::sweep(Sweep which, const double* in, bool in_compact, double* out, boo
   const detail::SweepData data{lin_.batch, lin_.steps, lin_.hidden, lin_.terms, lin_.c.data(),
                                lin_.left.data(), lin_.right.data(), lin_.w_stack.data()};
   const detail::Kernels& k = *kernels_;
-  const int half = (lin_.batch + 1) / 2;
-  detail::run_chunks(threads_, [&](int chunk) {
-    const int b0 = chunk == 0 ? 0 : half, b1 = chunk == 0 ? half : lin_.batch;
-    if (b0 >= b1) return;
-    double* w = work(chunk, detail::sweep_workspace(std::ptrdiff_t(b1 - b0) * m, lin_.hidden, lin_.terms));
+  const Chunking chunks(static_cast<std::size_t>(lin_.batch), static_cast<std::size_t>(ntk_chunk(lin_.batch)));
+  parallel_for(chunks, threads_, [&](std::size_t lo, std::size_t hi) {
+    const int b0 = static_cast<int>(lo), b1 = static_cast<int>(hi);
+    double* w = work(static_cast<int>(lo / chunks.chunk),
+                     detail::sweep_workspace(std::ptrdiff_t(b1 - b0) * m, lin_.hidden, lin_.terms));
     (which == Sweep::forward ? k.forward_sweep : k.backward_sweep)(
         data, b0, b1, m, in, in_compact ? compact : external, out, out_compact ? compact : external, w);
   });
 }
 
 void Ntk::core(const std::vector<detail::CoreSite>& sites, const double* in, double* out, int m) const {
-  const int rows = lin_.batch * lin_.steps, half = (m + 1) / 2;
+  const int rows = lin_.batch * lin_.steps;
   const detail::Kernels& k = *kernels_;
-  detail::run_chunks(threads_, [&](int chunk) {
-    const int p0 = chunk == 0 ? 0 : half, p1 = chunk == 0 ? half : m;
-    if (p0 >= p1) return;
+  const Chunking chunks(static_cast<std::size_t>(m), static_cast<std::size_t>(ntk_chunk(m)));
+  parallel_for(chunks, threads_, [&](std::size_t lo, std::size_t hi) {
+    const int p0 = static_cast<int>(lo), p1 = static_cast<int>(hi);
     int total_d = 0;
     for (const detail::CoreSite& s : sites) total_d += s.d;
-    double* w = work(chunk, detail::core_workspace(std::ptrdiff_t(p1 - p0) * lin_.hidden, total_d));
+    double* w = work(static_cast<int>(lo / chunks.chunk),
+                     detail::core_workspace(std::ptrdiff_t(p1 - p0) * lin_.hidden, total_d));
     k.core(rows, lin_.hidden, m, p0, p1, sites.data(), static_cast<int>(sites.size()), in, out, w);
   });
 }
@@ -94,17 +92,17 @@ void from_compact(const double* in, double* out, int batch, int steps, int n, in
 void Ntk::apply_sites(bool joint, const double* in, double* out, int m) const {
   require(m >= 1, "m", m, "m >= 1 probes");
   const std::size_t size = static_cast<std::size_t>(dimension_) * m;
-  scratch_a_.resize(size);
-  scratch_b_.resize(size);
-  to_compact(in, scratch_a_.data(), lin_.batch, lin_.steps, lin_.hidden, m, dimension_);
+  double* const a = scratch_a_.get(size);
+  double* const b = scratch_b_.get(size);
+  to_compact(in, a, lin_.batch, lin_.steps, lin_.hidden, m, dimension_);
   std::vector<detail::CoreSite> refs;
   if (joint) {
     refs.push_back({lin_.joint.d, lin_.joint.v.data(), lin_.joint.gain.data()});
   } else {
     for (const Site& s : lin_.sites) refs.push_back({s.d, s.v.data(), s.gain.data()});
   }
-  core(refs, scratch_a_.data(), scratch_b_.data(), m);
-  from_compact(scratch_b_.data(), out, lin_.batch, lin_.steps, lin_.hidden, m, dimension_);
+  core(refs, a, b, m);
+  from_compact(b, out, lin_.batch, lin_.steps, lin_.hidden, m, dimension_);
 }
 
 void Ntk::apply_k(const double* in, double* out, int m) const { apply_sites(false, in, out, m); }
@@ -113,13 +111,14 @@ void Ntk::apply_core(const double* in, double* out, int m) const { apply_sites(t
 void Ntk::apply_ntk(const double* in, double* out, int m) const {
   require(m >= 1, "m", m, "m >= 1 probes");
   const std::size_t size = static_cast<std::size_t>(dimension_) * m;
-  scratch_a_.resize(size);
-  scratch_b_.resize(size);
+  // One compact block: the core works in place (each chunk reads all rows of its own probes
+  // before it writes any, N48), so a second 12 MB block (m = 32) need not be touched.
+  double* const a = scratch_a_.get(size);
   std::vector<detail::CoreSite> refs;
   for (const Site& s : lin_.sites) refs.push_back({s.d, s.v.data(), s.gain.data()});
-  sweep(Sweep::backward, in, false, scratch_a_.data(), true, m);       // P* (N7), into compact
-  core(refs, scratch_a_.data(), scratch_b_.data(), m);                 // K (N12')
-  sweep(Sweep::forward, scratch_b_.data(), true, out, false, m);       // P (N5), back out
+  sweep(Sweep::backward, in, false, a, true, m);  // P* (N7), into compact
+  core(refs, a, a, m);                            // K (N12'), in place
+  sweep(Sweep::forward, a, true, out, false, m);  // P (N5), back out
 }
 
 }  // namespace learndyn::fast::ntk

@@ -2,13 +2,15 @@
 // of m state vectors: P, P*, K, the core C_V (x) I_n and NTK_S = P K P*. A block is an N x m
 // column-major array, column p a state vector with index (b*T + t)*n + i. Many probes go
 // through each sweep step as one GEMM (rows = batch x probes) and through the core as two GEMMs
-// per site. Work is split into two fixed chunks (batch halves for the sweeps, probe halves for
-// the core) whatever the thread count, so results are bit-identical with 1 or 2 threads.
+// per site. Work is split into at most kNtkChunks chunks of a size fixed by the batch (the
+// sweeps) or the probe count (the core) alone, run by the parallel layer (common/parallel.hpp),
+// so results are bit-identical for any thread count (proofs/ntk.md N40, common.md C16).
 #pragma once
 
 #include <cstddef>
 #include <vector>
 
+#include <learndyn/common/large_buffer.hpp>
 #include <learndyn/fast/ntk/model.hpp>
 
 namespace learndyn::fast::ntk {
@@ -17,8 +19,15 @@ struct Kernels;
 struct CoreSite;
 }  // namespace detail
 
+// The chunks of the operators' work: at most this many, so up to this many threads work at once.
+inline constexpr int kNtkChunks = 8;
+
+// The split of `count` items (sequences, probes) into the operators' chunks: ceil(count / 8)
+// items a chunk, by the count alone (N40).
+inline int ntk_chunk(int count) { return (count + kNtkChunks - 1) / kNtkChunks; }
+
 struct NtkOptions {
-  unsigned threads = 2;  // 1 or 2 (the chunks); 0 = hardware concurrency capped at 2
+  unsigned threads = 0;  // workers, 0 = every available core (common/parallel.hpp)
   bool generic_kernels = false;  // force the generic x86-64 kernels (tests of both builds)
 };
 
@@ -48,8 +57,10 @@ class Ntk {
   std::ptrdiff_t dimension_;
   unsigned threads_;
   const detail::Kernels* kernels_;
-  mutable std::vector<double> scratch_a_, scratch_b_;
-  mutable std::vector<double> work_[2];  // per chunk: kernel workspaces, kept between calls
+  // Kept between calls, uninitialised, huge-page backed (common/large_buffer.hpp): the first
+  // block no longer pays 4 KB page faults for them (docs/ntk.md, "Cold start").
+  mutable LargeBuffer<double> scratch_a_, scratch_b_;
+  mutable LargeBuffer<double> work_[kNtkChunks];  // per chunk: kernel workspaces
   double* work(int chunk, std::ptrdiff_t size) const;
 };
 

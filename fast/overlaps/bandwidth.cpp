@@ -45,12 +45,12 @@ HWY_AFTER_NAMESPACE();
 
 #if HWY_ONCE
 #include <algorithm>
-#include <atomic>
 #include <chrono>
-#include <thread>
 #include <vector>
 
 #include <hwy/aligned_allocator.h>
+
+#include <learndyn/common/parallel.hpp>
 
 namespace learndyn::fast::overlaps {
 
@@ -59,23 +59,13 @@ HWY_EXPORT(Read);
 
 namespace {
 
-// Seconds for every thread to run work(t) once, started together.
+// Seconds for `threads` workers of the parallel layer to run work(t) once each, t < threads
+// (one item a chunk). A worker late to start makes a run slower, never faster: the fastest
+// of the trials is the concurrent one.
 template <class Work>
 double timed_team(unsigned threads, Work&& work) {
-  std::atomic<unsigned> ready{0};
-  std::atomic<bool> go{false};
-  std::vector<std::thread> team;
-  for (unsigned t = 1; t < threads; ++t)
-    team.emplace_back([&, t] {
-      ready.fetch_add(1);
-      while (!go.load(std::memory_order_acquire)) std::this_thread::yield();
-      work(t);
-    });
-  while (ready.load() + 1 < threads) std::this_thread::yield();
   const auto start = std::chrono::steady_clock::now();
-  go.store(true, std::memory_order_release);
-  work(0u);
-  for (auto& th : team) th.join();
+  parallel_for_each(threads, threads, [&](std::size_t t) { work(static_cast<unsigned>(t)); });
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 

@@ -13,7 +13,7 @@
 // neurons use a fixed partition into blocks of 256 neurons added in block order, so results
 // are bit-identical for every thread count (OF10).
 //
-// Double precision, Highway runtime dispatch (SIMD over neurons), 1-2 threads. This is the
+// Double precision, Highway runtime dispatch (SIMD over neurons), threads. This is the
 // ground truth of the overlap theory: it never uses overlaps.
 #pragma once
 
@@ -50,9 +50,9 @@ Network random_network(int neurons, int rank, std::uint64_t seed);
 // exactly symmetric, with sums in a fixed blocked order (deterministic).
 Eigen::MatrixXd gram(const Network& net);
 
-// threads = 0: automatic (1 below 4096 neurons, where a second thread does not pay; else every
-// core, falling back to one thread for 16 epochs after an epoch whose threads kept waiting on
-// a descheduled partner). Any count gives bit-identical results (OF10).
+// threads: the workers of the parallel layer (common/parallel.hpp), 0 = every available core;
+// each sweep is cut into chunks of 16384 neurons, so an epoch below that runs on the calling
+// thread alone. Any count gives bit-identical results (OF10).
 // For linear phi the adjoint of each neuron is solved by superposition (OF9a: lambda_{k,i} =
 // z_i C_k + v_i.B_k, so the gradient pass is one O(N R^2) sweep); replay_linear = true runs the
 // per-neuron replay of OF9 instead (the erf path), e.g. to cross-check the two.

@@ -1,38 +1,31 @@
-// NetworkTrainer (fast/overlaps/network.hpp): the packed vectors, the workspace, and one team of
-// threads per epoch running the forward sweeps (OF6, OF7), the backward recursion (OF8) and the
-// gradient pass (OF9, OF9a) on the SIMD kernels of fast/overlaps/network_kernels.hpp.
+// NetworkTrainer (fast/overlaps/network.hpp): the packed vectors, the workspace, and the epoch:
+// the forward sweeps (OF6, OF7), the backward recursion (OF8) and the gradient pass (OF9, OF9a)
+// on the SIMD kernels of fast/overlaps/network_kernels.hpp, each sweep over the blocks a loop of
+// the parallel layer (common/parallel.hpp).
 #include <algorithm>
 #include <cmath>
 #include <new>
-#include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <hwy/aligned_allocator.h>
 
 #include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/parallel.hpp>
 #include <learndyn/fast/overlaps/network.hpp>
 #include <learndyn/fast/overlaps/network_kernels.hpp>
 #include <learndyn/fast/overlaps/network_layout.hpp>
-#include <learndyn/fast/overlaps/thread_team.hpp>
 
 namespace learndyn::fast::overlaps {
 
 namespace {
 using detail::kBlock;
-using detail::SpinBarrier;
-using detail::blocks_of;
-using detail::run_team;
 
-// At most one thread per block, and per core: the team meets at a barrier every time step, so a
-// thread without a core of its own only makes the others wait (and 256 threads' stacks under a
-// tight ulimit -v left the workers no memory, an abort). Results do not depend on it (OF10).
-unsigned thread_count(NetworkOptions options, std::size_t blocks, int neurons) {
-  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  unsigned n = options.threads == 0 ? (neurons < 4096 ? 1u : cores) : std::min(options.threads, cores);
-  return static_cast<unsigned>(std::max<std::size_t>(1, std::min<std::size_t>(n, blocks)));
-}
+// The chunks of every sweep over the blocks: 64 blocks (16384 neurons) a chunk, by N alone
+// (OF10). A sweep of one step is short (about 0.3 ns a neuron for R = 1), so a smaller chunk
+// would cost more in hand-offs than a second core gains; below 16384 neurons an epoch runs on
+// the calling thread alone, as the earlier automatic rule (one thread below 4096) did.
+constexpr std::size_t kChunkBlocks = 64;
 
 using Buffer = hwy::AlignedFreeUniquePtr<double[]>;
 
@@ -76,21 +69,14 @@ struct NetworkTrainer::Impl {
   Model model;
   int neurons = 0;
   std::size_t blocks = 0, lanes = 0;
-  unsigned threads = 1;
-  // Automatic threads only: on a shared machine a team whose threads keep sleeping at the
-  // per-step barriers is far slower than one thread (every step then costs a reschedule), so
-  // such an epoch sends the next kBackoff epochs to one thread; then the team is tried again.
-  // The result does not depend on it (OF10).
-  bool adaptive = false;
-  int single_epochs_left = 0;
-  static constexpr int kBackoff = 16;
+  unsigned threads = 0;  // workers of the parallel layer, 0 = every available core
   bool superpose = false;  // linear phi: gradient by superposition (OF9a)
   std::vector<double> coefficients;  // OF9a: rows m, u_r over (z, v_s); rows z, v_r over (m, u_s)
   Buffer packed;      // the vectors, blocks x streams x kBlock (zero padded)
   Buffer gradient;    // the same layout, for gradient()
   std::size_t gradient_capacity = 0;
   // Workspace, grown to the largest task seen.
-  std::vector<double> partial[2], constant_partial, constants;
+  std::vector<double> partial, constant_partial, constants;
   std::vector<double> kappa, moments, records, kappa_end, eps_last, eps, bk, bnext, beta;
   Eigen::MatrixXd output;
 
@@ -100,14 +86,14 @@ struct NetworkTrainer::Impl {
   bool erf() const { return model.activation == Activation::erf; }
   bool after() const { return model.readout == Readout::after_update; }
   detail::MomentLayout layout() const { return {model.rank, erf(), !after()}; }
+  Chunking chunks() const { return Chunking(blocks, kChunkBlocks); }
 
   Impl(const Model& m, const Network& net, NetworkOptions options) : model(m) {
     validate(model, net);
     neurons = static_cast<int>(net.m.size());
     blocks = (static_cast<std::size_t>(neurons) + kBlock - 1) / kBlock;
     lanes = detail::lane_count();
-    threads = thread_count(options, blocks, neurons);
-    adaptive = options.threads == 0;
+    threads = options.threads;
     superpose = model.activation == Activation::linear && !options.replay_linear;
     const std::size_t per_block = streams().block_doubles();
     packed = allocate(blocks * per_block);
@@ -147,15 +133,14 @@ struct NetworkTrainer::Impl {
     moments.assign(static_cast<std::size_t>(B) * T * width, 0.0);
     output.setZero(B, T);
     constants.assign(n_constants, 0.0);
-    for (auto& p : partial) p.resize(blocks * width * lanes * static_cast<std::size_t>(B));
+    partial.resize(blocks * width * lanes * static_cast<std::size_t>(B));
     constant_partial.resize(blocks * n_constants);
   }
 
-  // Thread t's part of the forward pass of every trial (OF6, OF7): T (before) or T+1 (after)
-  // sweeps over its blocks, one barrier per sweep. Each thread reduces all block partials
-  // itself, in block order, so every thread holds the same kappa without a second barrier;
-  // thread 0 records the trajectory.
-  void forward_worker(unsigned t, SpinBarrier& barrier, const Task& task) {
+  // The forward pass of every trial (OF6, OF7): T (before) or T+1 (after) sweeps over the
+  // blocks, each a parallel loop writing every block's lane partials; then the calling thread
+  // reduces them in block order (OF10) and takes the Euler step of every trial.
+  void forward(const Task& task) {
     const int R = model.rank, B = static_cast<int>(task.input.rows());
     const int T = static_cast<int>(task.input.cols());
     const double dt = model.dt, inv_n = 1.0 / neurons;
@@ -166,40 +151,34 @@ struct NetworkTrainer::Impl {
     const std::size_t stride = block_width * static_cast<std::size_t>(B);  // per block
     const std::size_t n_constants = constants.size();
     const int sweeps = after_update ? T + 1 : T;
-    const auto [lo, hi] = blocks_of(blocks, t, threads);
     // Constants U^T V, U^T z (linear phi: P_k = U^T V, q = U^T z; erf after: q = U^T z).
-    for (std::size_t j = lo; j < hi; ++j)
-      detail::block_constants(R, block(j), constant_partial.data() + j * n_constants);
+    parallel_for(chunks(), threads, [&](std::size_t lo, std::size_t hi) {
+      for (std::size_t j = lo; j < hi; ++j)
+        detail::block_constants(R, block(j), constant_partial.data() + j * n_constants);
+    });
+    for (std::size_t j = 0; j < blocks; ++j)
+      for (std::size_t q = 0; q < n_constants; ++q) constants[q] += constant_partial[j * n_constants + q];
     std::vector<double> state(static_cast<std::size_t>(B) * kw, 0.0), sums(width);
-    barrier.arrive_and_wait();
-    if (t == 0)
-      for (std::size_t j = 0; j < blocks; ++j)
-        for (std::size_t q = 0; q < n_constants; ++q)
-          constants[q] += constant_partial[j * n_constants + q];
     for (int k = 0; k < sweeps; ++k) {
-      std::vector<double>& part = partial[k & 1];
-      const detail::BlockRun run{block(lo), hi - lo, streams().block_doubles()};
-      for (int b = 0; b < B; ++b)
-        detail::block_moments(R, erf(), !after_update, run, state.data() + b * kw,
-                                      part.data() + lo * stride + b * block_width, stride);
-      barrier.arrive_and_wait();
+      parallel_for(chunks(), threads, [&](std::size_t lo, std::size_t hi) {
+        const detail::BlockRun run{block(lo), hi - lo, streams().block_doubles()};
+        for (int b = 0; b < B; ++b)
+          detail::block_moments(R, erf(), !after_update, run, state.data() + b * kw,
+                                partial.data() + lo * stride + b * block_width, stride);
+      });
       for (int b = 0; b < B; ++b) {
         double* kb = state.data() + b * kw;
-        detail::sum_blocks(part.data() + b * block_width, blocks, stride, width,
-                                        sums.data());
-        if (t == 0) {
-          std::copy(kb, kb + kw, kappa.data() + (static_cast<std::size_t>(b) * (T + 1) + k) * kw);
-          if (after_update && k >= 1) output(b, k - 1) = sums[mo.o()] * inv_n;  // z.h_k/N
-          if (!after_update) output(b, k) = sums[mo.o()] * inv_n;  // y_k = z.phi(h_k)/N
-          if (k < T)
-            std::copy(sums.begin(), sums.end(),
-                      moments.data() + (static_cast<std::size_t>(b) * T + k) * width);
-        }
+        detail::sum_blocks(partial.data() + b * block_width, blocks, stride, width, sums.data());
+        std::copy(kb, kb + kw, kappa.data() + (static_cast<std::size_t>(b) * (T + 1) + k) * kw);
+        if (after_update && k >= 1) output(b, k - 1) = sums[mo.o()] * inv_n;  // z.h_k/N
+        if (!after_update) output(b, k) = sums[mo.o()] * inv_n;  // y_k = z.phi(h_k)/N
+        if (k < T)
+          std::copy(sums.begin(), sums.end(), moments.data() + (static_cast<std::size_t>(b) * T + k) * width);
         if (k == T) continue;  // the extra sweep of the after readout: no update
         // Euler step of the latent state (OF6): kappa' = kappa + dt(-kappa + drive).
         kb[0] += dt * (task.input(b, k) - kb[0]);
         for (int r = 0; r < R; ++r) kb[1 + r] += dt * (sums[mo.a(r)] * inv_n - kb[1 + r]);
-        if (t == 0 && !after_update && k == T - 1)
+        if (!after_update && k == T - 1)
           std::copy(kb, kb + kw, kappa.data() + (static_cast<std::size_t>(b) * (T + 1) + T) * kw);
       }
     }
@@ -298,9 +277,9 @@ struct NetworkTrainer::Impl {
     if (superpose) superposition_coefficients(task);
   }
 
-  // Thread t's part of the gradient pass (no synchronisation: neurons are independent). `out`
-  // is the packed vectors themselves (update) or the gradient buffer.
-  void gradient_worker(unsigned t, const Task& task, bool update, double lr, double* out) {
+  // The gradient pass, a parallel loop over the blocks (neurons are independent: no
+  // reduction). `out` is the packed vectors themselves (update) or the gradient buffer.
+  void gradient_pass(const Task& task, bool update, double lr, double* out) {
     const detail::GradientPassArgs args{model.rank,
                                         static_cast<int>(task.input.rows()),
                                         static_cast<int>(task.input.cols()),
@@ -311,44 +290,26 @@ struct NetworkTrainer::Impl {
                                         kappa_end.data(),
                                         eps_last.data()};
     const std::size_t per_block = streams().block_doubles();
-    const auto [lo, hi] = blocks_of(blocks, t, threads);
-    const detail::BlockRun run{block(lo), hi - lo, per_block};
-    if (superpose) {
-      const detail::LinearGradientArgs linear{model.rank, coefficients.data(), update, args.step};
-      detail::linear_gradient_pass(linear, run, out + lo * per_block);
-    } else {
-      detail::gradient_pass(erf(), !after(), args, run, out + lo * per_block);
-    }
+    parallel_for(chunks(), threads, [&](std::size_t lo, std::size_t hi) {
+      const detail::BlockRun run{block(lo), hi - lo, per_block};
+      if (superpose) {
+        const detail::LinearGradientArgs linear{model.rank, coefficients.data(), update, args.step};
+        detail::linear_gradient_pass(linear, run, out + lo * per_block);
+      } else {
+        detail::gradient_pass(erf(), !after(), args, run, out + lo * per_block);
+      }
+    });
   }
 
-  // One team of threads for the whole epoch: forward sweeps, the backward recursion on thread
-  // 0, the gradient pass. `out` = nullptr: forward only.
+  // One epoch: the forward sweeps, the backward recursion, the gradient pass. `out` = nullptr:
+  // forward only.
   void run(const Task& task, bool update, double lr, double* out) {
     validate(task);
     prepare(task);
-    const unsigned team = threads;
-    if (adaptive && single_epochs_left > 0) {
-      threads = 1;
-      --single_epochs_left;
-    }
-    std::optional<SpinBarrier> barrier;
-    run_team(
-        threads,
-        [&](unsigned n) {
-          threads = n;  // the workers split the blocks among the threads that started
-          barrier.emplace(n);
-        },
-        [&](unsigned t) {
-          forward_worker(t, *barrier, task);
-          if (out == nullptr) return;
-          barrier->arrive_and_wait();  // every block partial of the last sweep consumed
-          if (t == 0) backward(task);
-          barrier->arrive_and_wait();
-          gradient_worker(t, task, update, lr, out);
-        });
-    if (adaptive && threads > 1 && barrier->sleeps() > task.input.cols() / 8)
-      single_epochs_left = kBackoff;
-    threads = team;
+    forward(task);
+    if (out == nullptr) return;
+    backward(task);
+    gradient_pass(task, update, lr, out);
   }
 };
 

@@ -29,7 +29,8 @@ Eigen::MatrixXd gradient_matrix(const OverlapGradient& grad);
 
 enum class Stepper {
   exact_map,  // Sigma' = (I - lr G) Sigma (I - lr G): one full-network SGD step, exactly (linear)
-  euler,      // Sigma' = Sigma - lr (G Sigma + Sigma G): the public code's update
+  euler,      // Sigma' = Sigma - lr (G Sigma + Sigma G): Euler on the flow, every overlap at once (the
+              // public code's update is sequential, in place: proofs/overlaps.md §15, item 2)
   rk4         // classical RK4 on dSigma/dt = -lr (G Sigma + Sigma G), one step of one epoch
 };
 

@@ -166,7 +166,8 @@ def rnn_train(weights=None, *, task="da", N=None, rank=None, readout=None, timin
         ``record_every``-th, the last and every tracked one), the columns rnn-train prints:
         ``epoch`` (int64), ``loss`` (before that epoch's update), ``gradient_norm``,
         ``fixed_points``, ``ghost_eps``, ``ghost_kappa`` (rank one, NaN where not tracked);
-        ``final_loss`` (after the last update), ``min_loss``, ``first_learned_epoch`` (-1:
+        ``final_loss`` (after the last update), ``min_loss`` (the least loss of every epoch,
+        recorded or not, and the final one), ``first_learned_epoch`` (-1:
         never below ``learned``), ``learned_threshold``, at rank one ``final_fixed_points``,
         ``final_ghost_eps``, ``final_ghost_kappa``; ``initial`` and ``final``: the parameters
         before the first and after the last epoch as dicts of arrays in the authors' names

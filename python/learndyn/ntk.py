@@ -127,11 +127,12 @@ def _problem(model, x, h0, batch_first, kind, alpha, target):
 
 
 def _threads(threads):
-    return 2 if threads is None else _integer(threads, "threads")
+    # None: LEARNDYN_NUM_THREADS, else 0 (every available core), as the CLI's --threads.
+    return _core.threads_from_environment() if threads is None else _integer(threads, "threads")
 
 
 def metrics(model, x, *, h0=None, batch_first=None, kind=None, alpha=None, target=None, estimator="exact",
-            probes=None, sketch=16, residual=32, seed=0, threads=None, ranks=False, top_k=0):
+            probes=None, sketch=16, residual=32, seed=0, threads=None, ranks=False, top_k=0, core_cosine=False):
     """Trace, Frobenius norm and participation ratio of the model's state-space NTK.
 
     The fields of ``learndyn ntk metrics --manifest M --json`` for the same model (without
@@ -156,17 +157,21 @@ def metrics(model, x, *, h0=None, batch_first=None, kind=None, alpha=None, targe
         probes: Hutchinson's probes, also the core cosine's; 2..100000, default 64.
         sketch, residual: Hutch++'s range and residual probes (1..4096, 0..4096).
         seed: the probes' seed, 0..2^63-1.
-        threads: 0..2 (0: the machine's cores, at most 2); default 2. The result does not
+        threads: worker threads, 0..256 (0: every available core; more than the cores is
+            allowed); default None: ``LEARNDYN_NUM_THREADS``, else 0. The result does not
             depend on it.
         ranks: also the temporal, spatial and batch ranks (N22-N23).
         top_k: also the ``top_k`` largest eigenvalues (Lanczos, N32), 0..1000.
+        core_cosine: also ``core_cosine`` = cos(NTK_S, core) (N26; ``--core-cosine``), on
+            ``probes`` probes of its own (at least 8): that many extra NTK_S and core matvecs.
 
     Returns:
-        A dict: ``trace``, ``frobenius``, ``participation_ratio``, ``core_cosine`` (each
+        A dict: ``trace``, ``frobenius``, ``participation_ratio`` (each
         ``{"value", "standard_error"}``; the errors are 0 for ``exact``), ``estimator``,
         ``model`` (sizes, kind, source), ``kernels``, ``participation_ratio_of``; with
         ``exact`` also ``participation_ratio_AAstar``; ``ranks``, ``top_eigenvalues``,
-        ``alignment`` when asked for.
+        ``core_cosine`` (``{"value", "standard_error"}``), ``alignment`` when asked for (the
+        key is absent otherwise).
 
     Raises:
         ValueError: a bad argument or array, with the library's message naming it.
@@ -181,7 +186,8 @@ def metrics(model, x, *, h0=None, batch_first=None, kind=None, alpha=None, targe
         raise TypeError(f"estimator: a str ('exact', 'hutchinson' or 'hutch++'), not {type(estimator).__name__}")
     text = _core.ntk_metrics(manifest, arrays, estimator, _integer(sketch, "sketch"),
                              _integer(residual, "residual"), _integer(64 if probes is None else probes, "probes"),
-                             _integer(top_k, "top_k"), _threads(threads), _integer(seed, "seed"), bool(ranks))
+                             _integer(top_k, "top_k"), _threads(threads), _integer(seed, "seed"), bool(ranks),
+                             bool(core_cosine))
     report = json.loads(text)
     report.pop("command", None)
     return report
@@ -197,8 +203,8 @@ class Operator:
     (``state_shape`` = (B, T, n)). A float64 Fortran-ordered (column-major) block, and any
     contiguous vector, is read in place; results are new Fortran-ordered arrays, written in
     place by the C++ code. The GIL is released while an operator runs; calls on one Operator
-    from several threads run one at a time. The same input gives the same bits, with 1 or 2
-    threads.
+    from several threads run one at a time. The same input gives the same bits, with any
+    number of threads.
 
     scipy: ``scipy.sparse.linalg.eigsh(op, k=5)`` works on the object itself (it has
     ``shape``, ``dtype``, ``matvec``, ``rmatvec``, ``matmat``, ``rmatmat``), and

@@ -35,6 +35,7 @@
 #include <learndyn/common/integer.hpp>
 #include <learndyn/common/memory_budget.hpp>
 #include <learndyn/common/npy.hpp>
+#include <learndyn/common/parallel.hpp>
 #include <learndyn/common/scalar.hpp>
 #include <learndyn/common/arrays.hpp>
 #include <learndyn/experiments/ghost/rnn_options.hpp>
@@ -292,9 +293,9 @@ en::SizeNames python_size_names(const en::ManifestProblem& p, const std::string&
 // of it). A zero NTK_S (ratios NaN) is refused, naming the model.
 std::string ntk_metrics(const std::string& manifest, const py::dict& arrays, const std::string& estimator,
                         long long sketch, long long residual, long long probes, long long top_k, long long threads,
-                        long long seed, bool ranks) {
+                        long long seed, bool ranks, bool core_cosine) {
   const en::MetricsSettings settings =
-      en::metrics_settings(estimator, sketch, residual, probes, top_k, threads, seed, ranks);
+      en::metrics_settings(estimator, sketch, residual, probes, top_k, threads, seed, ranks, core_cosine);
   const en::ManifestProblem problem = problem_of(manifest, arrays);
   en::Json report;
   {
@@ -356,7 +357,7 @@ class NtkOperator {
  public:
   NtkOperator(const std::string& manifest, const py::dict& arrays, const std::string& part, long long threads)
       : problem_(problem_of(manifest, arrays)), part_(part) {
-    learndyn::require(threads >= 0 && threads <= 2, "threads", threads, "an integer with 0 <= threads <= 2");
+    learndyn::require(threads >= 0 && threads <= learndyn::kMaxThreads, "threads", threads, "an integer with 0 <= threads <= 256");
     const fn::NtkOptions options{static_cast<unsigned>(threads)};
     if (const auto* a = std::get_if<en::AttentionProblem>(&problem_))
       en::require_attention_size(a->model.shape, a->inputs.batch, a->inputs.steps);
@@ -732,6 +733,8 @@ PYBIND11_MODULE(_core, m) {
   });
   m.attr("version") = LEARNDYN_VERSION;
   m.attr("working_digits") = kWorkingDigits;
+  // threads=None in the Python API: LEARNDYN_NUM_THREADS, else 0 (every core), as the CLI.
+  m.def("threads_from_environment", [] { return learndyn::threads_from_environment(); });
   m.def("critical_rate", &critical_rate, py::arg("T"), py::arg("Tr"), py::arg("normalise"), py::arg("digits"));
   m.def("loss", &loss, py::arg("T"), py::arg("Tr"), py::arg("eps"), py::arg("beta"), py::arg("xth"),
         py::arg("digits"));
@@ -745,7 +748,7 @@ PYBIND11_MODULE(_core, m) {
         py::arg("allow_extra"));
   m.def("ntk_metrics", &ntk_metrics, py::arg("manifest"), py::arg("arrays"), py::arg("estimator"), py::arg("sketch"),
         py::arg("residual"), py::arg("probes"), py::arg("top_k"), py::arg("threads"), py::arg("seed"),
-        py::arg("ranks"));
+        py::arg("ranks"), py::arg("core_cosine"));
   m.def("time_ntk_metrics", &time_ntk_metrics, py::arg("manifest"), py::arg("arrays"), py::arg("estimator"),
         py::arg("sketch"), py::arg("residual"), py::arg("probes"), py::arg("threads"), py::arg("seed"),
         py::arg("repeats"));

@@ -154,9 +154,10 @@ def without_source(report):
 @given(kind=st.sampled_from(["gru", "rnn_rate", "rnn_vanilla", "attention"]), batch=st.integers(1, 3),
        steps=st.integers(1, 4), n=st.integers(1, 4), n_in=st.integers(1, 3), bias=st.booleans(),
        extras=st.booleans(), estimator=st.sampled_from(["exact", "hutchinson", "hutch++"]),
-       seed=st.integers(0, 2**63 - 1), data_seed=st.integers(0, 2**32 - 1), ranks=st.booleans())
+       seed=st.integers(0, 2**63 - 1), data_seed=st.integers(0, 2**32 - 1), ranks=st.booleans(),
+       core_cosine=st.booleans())
 def test_metrics_equal_the_cli_manifest_bit_for_bit(tmp_path_factory, kind, batch, steps, n, n_in, bias, extras,
-                                                   estimator, seed, data_seed, ranks):
+                                                   estimator, seed, data_seed, ranks, core_cosine):
     rng = np.random.default_rng(data_seed)
     dims = (n, n + 1, 1 + n_in % 2) if kind == "attention" else None
     weights = random_arrays(rng, kind, n_in, n, bias, dims)
@@ -167,11 +168,14 @@ def test_metrics_equal_the_cli_manifest_bit_for_bit(tmp_path_factory, kind, batc
     alpha = float(rng.uniform(0.2, 1)) if recurrent and kind != "gru" else None
     path = manifest_for(tmp_path_factory.mktemp("m"), kind, weights, x, h0, alpha, target, n_in, n, dims)
     args = ["ntk", "metrics", "--manifest", path, "--estimator", estimator, "--estimator-seed", str(seed),
-            "--probes", "8", "--sketch", "4", "--residual", "6", "--top-k", "2"] + (["--ranks"] if ranks else [])
+            "--probes", "8", "--sketch", "4", "--residual", "6", "--top-k", "2"] + (["--ranks"] if ranks else []) \
+        + (["--core-cosine"] if core_cosine else [])
     want = cli_json(*args)
     got = learndyn.ntk.metrics(weights, x, h0=h0, kind=kind, alpha=alpha, target=target, estimator=estimator,
-                               seed=seed, probes=8, sketch=4, residual=6, top_k=2, ranks=ranks)
+                               seed=seed, probes=8, sketch=4, residual=6, top_k=2, ranks=ranks,
+                               core_cosine=core_cosine)
     assert got["model"]["source"] == "python"
+    assert ("core_cosine" in got) == core_cosine  # opt-in: absent unless asked for
     assert without_source(got) == without_source(want)
 
 
@@ -185,15 +189,28 @@ def test_batch_first_false_transposes_x_and_target_and_kind_is_read_from_the_arr
     assert got == want
 
 
-def test_same_seed_same_result_with_one_or_two_threads():
+def test_same_seed_same_result_for_any_thread_count():
     module = gru(3, 8, seed=12)
     x = np.random.default_rng(13).standard_normal((4, 10, 3))
     one = learndyn.ntk.metrics(module, x, estimator="hutch++", threads=1, seed=5)
-    assert one == learndyn.ntk.metrics(module, x, estimator="hutch++", threads=2, seed=5)
+    for threads in (2, 3, 8):
+        assert one == learndyn.ntk.metrics(module, x, estimator="hutch++", threads=threads, seed=5)
     assert one != learndyn.ntk.metrics(module, x, estimator="hutch++", threads=2, seed=6)
     v = np.random.default_rng(14).standard_normal((4 * 10 * 8, 5))
-    np.testing.assert_array_equal(learndyn.ntk.Operator(module, x, threads=1).matmat(v),
-                                  learndyn.ntk.Operator(module, x, threads=2).matmat(v))
+    for threads in (2, 8):
+        np.testing.assert_array_equal(learndyn.ntk.Operator(module, x, threads=1).matmat(v),
+                                      learndyn.ntk.Operator(module, x, threads=threads).matmat(v))
+
+
+def test_threads_none_reads_LEARNDYN_NUM_THREADS(monkeypatch):
+    module = gru(3, 4, seed=2)
+    x = np.random.default_rng(3).standard_normal((2, 3, 3))
+    one = learndyn.ntk.metrics(module, x, estimator="hutchinson", probes=4, threads=1, seed=5)
+    monkeypatch.setenv("LEARNDYN_NUM_THREADS", "8")
+    assert one == learndyn.ntk.metrics(module, x, estimator="hutchinson", probes=4, seed=5)
+    monkeypatch.setenv("LEARNDYN_NUM_THREADS", "two")
+    with pytest.raises(ValueError, match="invalid LEARNDYN_NUM_THREADS = 'two'"):
+        learndyn.ntk.metrics(module, x, estimator="hutchinson", probes=4, seed=5)
 
 
 def test_concurrent_calls_on_one_operator_are_serialised_and_equal_the_serial_result():
@@ -261,7 +278,7 @@ def test_bad_input_is_a_value_error_naming_the_parameter():
     cases = [
         (dict(estimator="lanczos"), r"invalid estimator = 'lanczos': allowed hutch\+\+, hutchinson or exact"),
         (dict(estimator="hutchinson", probes=1), "invalid probes = 1: allowed an integer with 2 <= probes"),
-        (dict(threads=3), "invalid threads = 3"),
+        (dict(threads=257), "invalid threads = 257"),
         (dict(seed=-1), "invalid seed = -1"),
         (dict(top_k=10**30), "invalid top_k"),
         (dict(h0=np.zeros((3, 4))), r"h0.*is not \(B, hidden\)"),

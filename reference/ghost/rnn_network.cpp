@@ -459,7 +459,7 @@ void set_noise(RnnBatch<Real>& batch, int neurons, const Real& sigma, std::uint6
   batch.noise.clear();
   if (sigma == 0) return;
   require(sigma > 0 && finite(sigma), "noise", sigma, ">= 0 (finite)");
-  // The fast path's stream (R4a, proofs/common.md C13): the same doubles z for the same key.
+  // The fast path's stream (R4a, proofs/common.md C18): the same doubles z for the same key.
   NormalStream normals(rng_seed);
   std::vector<double> z(static_cast<std::size_t>(neurons) * static_cast<std::size_t>(batch.target.cols()));
   for (Eigen::Index b = 0; b < batch.target.rows(); ++b) {

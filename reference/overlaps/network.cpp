@@ -341,4 +341,13 @@ LEARNDYN_INSTANTIATE(real)
 LEARNDYN_INSTANTIATE(real_hi)
 #undef LEARNDYN_INSTANTIATE
 
+// At float only the training path: the float32 run of `overlaps audit`
+// (proofs/overlaps_experiments.md E22). Every operation rounds to binary32 there (the constants
+// are written Real(...), erf and tanh found by argument-dependent lookup or Boost at float).
+template float activation<float>(Activation, const float&);
+template float activation_derivative<float>(Activation, const float&);
+template float network_loss<float>(const Model<float>&, const Network<float>&, const Task<float>&);
+template NetworkGradient<float> network_gradient<float>(const Model<float>&, const Network<float>&,
+                                                        const Task<float>&);
+
 }  // namespace learndyn::reference::overlaps

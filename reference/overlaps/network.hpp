@@ -4,7 +4,8 @@
 // overlap theory: it never uses overlaps.
 //
 // Reference implementation: templated on the scalar, instantiated for double, real (50
-// digits) and real_hi (100 digits) in network.cpp.
+// digits) and real_hi (100 digits) in network.cpp (and the training path, activation, network_loss and
+// network_gradient, at float: the float32 run of `overlaps audit`, proofs/overlaps_experiments.md E22).
 #pragma once
 
 #include <cstdint>

@@ -214,4 +214,9 @@ LEARNDYN_INSTANTIATE(real)
 LEARNDYN_INSTANTIATE(real_hi)
 #undef LEARNDYN_INSTANTIATE
 
+// At float only what the network's training needs: the float32 run of `overlaps audit`
+// (proofs/overlaps_experiments.md E22).
+template void validate<float>(const Task<float>&);
+template float task_loss<float>(const Task<float>&, const Matrix<float>&);
+
 }  // namespace learndyn::reference::overlaps

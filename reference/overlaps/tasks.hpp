@@ -3,7 +3,8 @@
 // with the rank-1 closed-form loss; the flip-flop task with its mask.
 //
 // Reference implementation: templated on the scalar, instantiated for double, real (50
-// digits) and real_hi (100 digits) in tasks.cpp.
+// digits) and real_hi (100 digits) in tasks.cpp (validate and task_loss also at float, for
+// the float32 run of `overlaps audit`).
 #pragma once
 
 #include <cstdint>

@@ -285,6 +285,28 @@ check "no partial files left" test -z "$(ls "$scratch" | grep partial)"
 run overlaps filter --N 20 --T 40 --dt 0.1 --epochs 3 --reference double --reference-epochs 2 --format json
 check "filter --reference double exits 0" test "$rc" = 0
 check "reference columns present" grep -q '"loss_reference"' <<<"$out"
+# The rounding control (E25, on by default): gap_rounding as the last column, max_gap_rounding,
+# rounding_level and the verdict theory_gap in the summary; off drops the column and the fields
+# and leaves every other byte of the CSV as it was.
+run overlaps filter "${tiny_filter[@]}" --json
+check "filter JSON: gap_rounding is the last column" python3 -c 'import json, sys; d = json.load(sys.stdin); assert d["trajectory"]["columns"][-1] == "gap_rounding"' <<<"$out"
+check "filter JSON: the summary has max_gap_rounding, rounding_level and theory_gap" python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+s = d["summary"]
+assert s["max_gap_rounding"] <= s["rounding_level"] and s["theory_gap"] == "rounding level", s
+assert d["settings"]["rounding_control"] == "on"' <<<"$out"
+run overlaps filter "${tiny_filter[@]}"
+with_control=$out
+run overlaps filter "${tiny_filter[@]}" --rounding-control off
+check "filter --rounding-control off exits 0" test "$rc" = 0
+check "filter --rounding-control off: no gap_rounding column" bash -c '! head -n1 <<<"$1" | grep -q gap_rounding' _ "$out"
+check "filter --rounding-control off: the other columns byte for byte" test "$out" = "$(sed 's/,[^,]*$//' <<<"$with_control")"
+run overlaps filter "${tiny_filter[@]}" --rounding-control off -o "$scratch/off.csv"
+check "filter --rounding-control off: no verdict" bash -c '! grep -q "theory_gap\|max_gap_rounding" <<<"$1"' _ "$out"
+run overlaps filter --N 16 --T 40 --dt 0.1 --lr 0.12 --epochs 300 -o "$scratch/chaos.csv"
+check "filter: a chaotic rate's gap is named rounding" grep -q '^  theory_gap: rounding (chaotic SGD' <<<"$out"
+bad "filter --rounding-control yes" "invalid rounding-control" overlaps filter --rounding-control yes
 run overlaps filter "${tiny_filter[@]}" -o "$scratch/no/such/dir/f.csv"
 check "unwritable data file exits 1" test "$rc" = 1
 check "unwritable data file writes nothing" test ! -e "$scratch/no/such/dir/f.csv"
@@ -374,5 +396,36 @@ got = decimal.Decimal(got["value"] if isinstance(got, dict) else got)
 assert abs(got - want) <= decimal.Decimal("1e-45") * abs(want), (got, want)
 PY
 bad "a quotient with q = 0" "T" ghost critical-rate --T 1/0 --Tr 1
+
+# --- --threads and LEARNDYN_NUM_THREADS: one meaning, the same bytes (proofs/common.md C16) ---
+# A command of each area with chunks enough for 8 workers: --threads 8 (more than the cores
+# here) writes the bytes of --threads 1, and so does LEARNDYN_NUM_THREADS=8 without --threads.
+same_bytes() {  # same_bytes NAME ARGS...: --threads 1, --threads 8 and LEARNDYN_NUM_THREADS=8 agree
+  local name="$1"; shift
+  "$bin" "$@" --threads 1 >"$scratch/t1" 2>/dev/null
+  local rc1=$?
+  "$bin" "$@" --threads 8 >"$scratch/t8" 2>/dev/null
+  LEARNDYN_NUM_THREADS=8 "$bin" "$@" >"$scratch/tenv" 2>/dev/null
+  check "$name: exit 0" test "$rc1" = 0
+  check "$name: output written" test -s "$scratch/t1"
+  check "$name: --threads 8 gives the bytes of --threads 1" cmp -s "$scratch/t1" "$scratch/t8"
+  check "$name: LEARNDYN_NUM_THREADS=8 gives the same bytes" cmp -s "$scratch/t1" "$scratch/tenv"
+}
+same_bytes "ghost rnn-sweep" ghost rnn-sweep --N 8 --ranks 1 --rates 1e-3,1e-2,4 --seeds 3 --epochs 3
+same_bytes "overlaps filter (N = 40000: 3 chunks)" overlaps filter --N 40000 --T 20 --epochs 2
+same_bytes "overlaps nscaling" overlaps nscaling --N 16,32 --seeds 2 --epochs 2 --t-max 1
+same_bytes "ntk metrics" ntk metrics --batch 9 --steps 4 --estimator hutchinson --probes 16 --json
+bad "threads above 256" "threads" overlaps filter --N 100 --epochs 1 --threads 257
+bad "negative threads" "threads" ntk metrics --threads -1
+for value in two -1 257 1.5; do
+  LEARNDYN_NUM_THREADS=$value "$bin" overlaps filter --N 100 --epochs 1 >"$scratch/out" 2>"$scratch/err"; rc=$?
+  check "LEARNDYN_NUM_THREADS=$value: exit 2" test "$rc" = 2
+  check "LEARNDYN_NUM_THREADS=$value: no stdout" test ! -s "$scratch/out"
+  check "LEARNDYN_NUM_THREADS=$value: one line naming it" \
+    test "$(wc -l <"$scratch/err")" = 1 -a -n "$(grep -- LEARNDYN_NUM_THREADS "$scratch/err")"
+done
+# An explicit --threads wins over the variable (a bad variable is not read then).
+LEARNDYN_NUM_THREADS=two "$bin" overlaps filter --N 100 --epochs 1 --threads 1 >/dev/null 2>&1
+check "--threads given: LEARNDYN_NUM_THREADS not read" test "$?" = 0
 
 finish

@@ -2,7 +2,8 @@
 # One vocabulary across every `learndyn` command: each help page ends with one example of that
 # very command; integer options show INT; --seed, --threads, --N and --hidden carry one help
 # text each; every command that prints a table accepts --json and prints the same bytes as with
-# --format json; "wrote ..." goes to stderr, never into the data or summary on stdout.
+# --format json; every option that takes a value states its default; "wrote ..." goes to
+# stderr, never into the data or summary on stdout.
 # Usage: test_cli_vocabulary.sh path/to/learndyn
 source "$(dirname "${BASH_SOURCE[0]}")/harness.sh"
 
@@ -35,6 +36,16 @@ for c in "${commands[@]}"; do
   if grep -qE "^  --format " <<<"$help"; then
     check "$c: --format comes with --json" grep -qE "^  --json( |$)" <<<"$help"
   fi
+  # Every option that takes a value states its default, except the required ones and those
+  # whose absence is the default by nature (files to read or write, a case to export).
+  # CLI11 wraps a long option name's text onto the next line: join the two first.
+  undefaulted=$(awk '/^  -/ { if (opt != "") print opt; opt = $0; next }
+                     /^      / && opt != "" { opt = opt " " $0; next }
+                     { if (opt != "") print opt; opt = "" }
+                     END { if (opt != "") print opt }' <<<"$help" |
+    grep -E -- "--[a-z0-9-]+ (INT|DECIMAL|TEXT|ID)( |$)" | grep -v -e default -e REQUIRED |
+    grep -vE -- "^ *(-o,)?--(output|figure|manifest|case|junit|dir) " || true)
+  check "$c: every option shows its default${undefaulted:+ (missing: $undefaulted)}" test -z "$undefaulted"
   help_of[$c]="$help"
 done
 

@@ -11,12 +11,20 @@ close() {  # close A B RELTOL
 }
 
 # --- metrics: exit 0, fields ------------------------------------------------------------------
-run ntk metrics --json --ranks --top-k 2
+run ntk metrics --json --ranks --top-k 2 --core-cosine
 check "metrics exits 0" test "$rc" = 0
 for key in '["trace"]' '["frobenius"]' '["participation_ratio"]' '["core_cosine"]' '["ranks"]["temporal"]' \
            '["ranks"]["spatial"]' '["ranks"]["batch"]' '["top_eigenvalues"][1]'; do
   check "field $key" test -n "$(value "$key" 2>/dev/null)"
 done
+with_cosine="$out"
+# core_cosine is opt-in (its own probes: as many extra matvecs): absent without the flag, and
+# every other field the same bytes.
+run ntk metrics --json --ranks --top-k 2
+check "no core_cosine field without --core-cosine" python3 -c "
+import json, sys; a, b = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+ok = 'core_cosine' not in a and a == {k: v for k, v in b.items() if k != 'core_cosine'}
+sys.exit(0 if ok else 1)" "$out" "$with_cosine"
 
 # --- Hutch++ is exact when the sketch spans the state space (N = 2*3*2 = 12 <= 16) (N29) -------
 tiny=(--model gru --hidden 2 --inputs 1 --batch 2 --steps 3)
@@ -30,6 +38,8 @@ check "hutch++ PR exact on rank <= sketch" close "$(value '["participation_ratio
 run ntk metrics --json --estimator-seed 5 --threads 1; a="$out"
 run ntk metrics --json --estimator-seed 5 --threads 2; b="$out"
 check "1 and 2 threads give the same output" test "$a" = "$b"
+run ntk metrics --json --estimator-seed 5 --threads 8; b="$out"
+check "1 and 8 threads give the same output" test "$a" = "$b"
 run ntk metrics --json --estimator-seed 6; c="$out"
 check "another probe seed gives another estimate" test "$a" != "$c"
 
@@ -146,7 +156,7 @@ check "torch-layout GRU: exits 0" test "$rc" = 0
 check "torch-layout GRU: tr NTK_S = ||dh/dtheta||^2 (finite differences)" close "$(value '["trace"]')" "$(cat "$scratch/torch/trace.txt")" 1e-6
 
 # --- self-attention + MLP (--model attention, proofs/ntk.md N41-N47) ---------------------------
-run ntk metrics --model attention --json --ranks --top-k 2
+run ntk metrics --model attention --json --ranks --top-k 2 --core-cosine
 check "attention metrics exits 0" test "$rc" = 0
 check "attention: kind and every metrics field" python3 -c "
 import json, sys; d = json.loads(sys.argv[1])
@@ -164,6 +174,8 @@ sys.exit(0 if all(close(e[k]['value'], h[k]['value']) for k in ('trace', 'partic
 run ntk metrics --model attention --json --estimator-seed 5 --threads 1; a="$out"
 run ntk metrics --model attention --json --estimator-seed 5 --threads 2; b="$out"
 check "attention: 1 and 2 threads give the same output" test "$a" = "$b"
+run ntk metrics --model attention --json --estimator-seed 5 --threads 3; b="$out"
+check "attention: 1 and 3 threads give the same output" test "$a" = "$b"
 
 # export -> manifest round trip; at this tiny size the small-product path once made 1 and 2
 # threads differ in the last bit (fast/ntk/attention_kernels_avx2.cpp), so both are compared.
@@ -253,7 +265,7 @@ bad "hidden 0" "hidden" ntk metrics --hidden 0
 bad "alpha > 1" "alpha" ntk metrics --alpha 2
 bad "estimator" "estimator" ntk metrics --estimator magic
 bad "exact too large" "estimator" ntk metrics --estimator exact --batch 100 --steps 100
-bad "threads" "threads" ntk metrics --threads 3
+bad "threads above 256" "threads" ntk metrics --threads 257
 # Sizes whose memory cannot be had are refused up front, not left to end in std::bad_alloc.
 bad "NTK work memory" "size" ntk metrics --estimator exact --hidden 4096 --inputs 1 --batch 1 --steps 1 --threads 1
 bad "input entries" "B T n_in" ntk metrics --hidden 1 --inputs 4096 --batch 100000 --steps 500

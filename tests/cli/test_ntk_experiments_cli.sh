@@ -57,7 +57,7 @@ bad() {  # bad NAME PARAMETER ARGS...
 bad "memory-pro --model lstm" "model" "${mp[@]}" --model lstm
 bad "memory-pro --hidden 0" "hidden" "${mp[@]}" --hidden 0
 bad "memory-pro --lr -1" "lr" "${mp[@]}" --lr -1
-bad "memory-pro --threads 3" "threads" "${mp[@]}" --threads 3
+bad "memory-pro --threads 257" "threads" "${mp[@]}" --threads 257
 bad "memory-pro --format xml" "format" "${mp[@]}" --format xml
 bad "memory-pro --eval-batch 1" "eval-batch" "${mp[@]}" --eval-batch 1
 # Overflow and saturation name the option (they named an internal theta, or printed empty cells).

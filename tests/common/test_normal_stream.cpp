@@ -1,4 +1,4 @@
-// The normal stream (common/normal_stream.hpp, proofs/common.md C13): its definition bit for
+// The normal stream (common/normal_stream.hpp, proofs/common.md C18): its definition bit for
 // bit, chunking invariance, its distance from a libm Box-Muller, and its statistics at a fixed
 // key with stated false-alarm probabilities.
 #include <gtest/gtest.h>
@@ -15,7 +15,7 @@ namespace {
 namespace nd = learndyn::normal_stream_detail;
 
 // Normals 2j, 2j+1 from the definition in scalar code: Rng(key)'s outputs 2j, 2j+1, the
-// 52-bit units, r = sqrt(-2 log(1 - a)), (cos, sin) of 2 pi (b - 1/2), both from C13's formulas.
+// 52-bit units, r = sqrt(-2 log(1 - a)), (cos, sin) of 2 pi (b - 1/2), both from C18's formulas.
 std::vector<double> by_definition(std::uint64_t key, std::size_t pairs) {
   learndyn::Rng rng(key);
   std::vector<double> z;
@@ -55,7 +55,7 @@ TEST(NormalStream, IsItsDefinitionBitForBitInAnyChunking) {
 }
 
 TEST(NormalStream, IsWithin1e14OfTheLibmBoxMuller) {
-  // (C13): r <= sqrt(2 * 52 log 2) = 8.49 and the polynomial log, cos, sin are within a few
+  // (C18): r <= sqrt(2 * 52 log 2) = 8.49 and the polynomial log, cos, sin are within a few
   // ulp (log: 4u relative; cos, sin: 3u absolute plus the rounding of 2 pi t, u pi/4), so
   // |z - z_libm| <= 8.49 (2u + 4u + 2u) + libm's own ulp < 1e-14.
   const std::size_t pairs = 1 << 18;

@@ -40,7 +40,22 @@ TEST(GhostRnnExperiments, TrainCurveIsTheTrainersLossesBitForBitWithTracking) {
     EXPECT_EQ(r.curve.at(k, "gradient_norm"), plain.gradient_norm[k]);
   }
   EXPECT_EQ(r.final_loss, plain.final_loss);
-  EXPECT_EQ(r.min_loss, *std::min_element(plain.loss.begin(), plain.loss.end()));
+  EXPECT_EQ(r.min_loss, std::min(plain.final_loss, *std::min_element(plain.loss.begin(), plain.loss.end())));
+  EXPECT_EQ(r.min_loss, plain.min_loss);
+}
+
+TEST(GhostRnnExperiments, MinLossIsTheTrueMinimumNotTheRecordedRowsOne) {
+  // A run recorded every 7th epoch: its least loss may fall between the rows, and a sweep's
+  // min_loss must still see it (a run that learned and then got stuck must not look as if it
+  // never learned).
+  fg::RunSpec s = tiny_da(1, 40);
+  s.record_every = 7;
+  const fg::RunResult sparse = fg::train_run(s);
+  s.record_every = 1;
+  const fg::RunResult every = fg::train_run(s);
+  const double truth = std::min(every.final_loss, *std::min_element(every.loss.begin(), every.loss.end()));
+  EXPECT_EQ(sparse.min_loss, truth);
+  EXPECT_LT(truth, *std::min_element(sparse.loss.begin(), sparse.loss.end()));  // rows alone miss it
 }
 
 TEST(GhostRnnExperiments, TrackedRankOneFlowHasAnOddNumberOfFixedPoints) {
@@ -126,6 +141,12 @@ TEST(GhostRnnExperiments, SweepStatisticsAndCriticalRateAgreeWithItsRunsForAnyTh
   const eg::SweepResult two = eg::run_rnn_sweep(o);
   EXPECT_EQ(one.runs.rows, two.runs.rows);
   EXPECT_EQ(one.curves.rows, two.curves.rows);
+  for (unsigned threads : {3u, 8u}) {  // 8: more workers than the machine's cores
+    o.threads = threads;
+    const eg::SweepResult many = eg::run_rnn_sweep(o);
+    EXPECT_EQ(one.runs.rows, many.runs.rows) << "threads " << threads;
+    EXPECT_EQ(one.curves.rows, many.curves.rows) << "threads " << threads;
+  }
   ASSERT_EQ(one.runs.rows.size(), 2u * 3u * 3u);
   ASSERT_EQ(one.by_rate.rows.size(), 2u * 3u);
   EXPECT_EQ(one.curves.rows.size(), one.runs.rows.size() * 4u);  // epochs 0, 4, 8 and the last, 9

@@ -327,7 +327,7 @@ TEST(NtkAttentionFast, SIsNilpotentOfOrderFour) {
   EXPECT_EQ(apply(ntk, &fn::AttentionNtk::apply_s, q).cwiseAbs().maxCoeff(), 0);
 }
 
-// Same bytes with 1 and 2 threads (fixed chunks), and a block of m probes gives each column
+// Same bytes with 1, 2, 3 and 8 threads (chunks fixed by the sizes), and a block of m probes gives each column
 // what it gives alone (each pair and probe is computed on its own, and no product depends on
 // the address of its operands: attention_kernels_avx2.cpp). The tiny shape uses the sizes at
 // which Eigen would otherwise take its address-dependent small-product path.
@@ -345,6 +345,11 @@ TEST(NtkAttentionFast, ThreadsAndBlocksDoNotChangeResults) {
     one.apply_ntk(q.data(), a.data(), m);
     two.apply_ntk(q.data(), b.data(), m);
     EXPECT_EQ(a, b);
+    for (unsigned threads : {3u, 8u}) {
+      const fn::AttentionNtk many(model, inputs, {threads});
+      many.apply_ntk(q.data(), b.data(), m);
+      EXPECT_EQ(a, b) << "threads " << threads;
+    }
     for (int j = 0; j < m; ++j) EXPECT_EQ(Vec(a.col(j)), apply(two, &fn::AttentionNtk::apply_ntk, q.col(j)));
     // Every operator on the same block at addresses shifted by 0-3 doubles (every alignment
     // mod 32 bytes) gives the same bytes.

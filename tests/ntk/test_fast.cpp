@@ -286,17 +286,24 @@ TEST(NtkFast, ParameterMapsReproduceTheCoreAndASymmetricFisher) {
   }
 }
 
-// Same results, bit for bit, with one and two threads (fixed chunks).
+// Same results, bit for bit, with 1, 2, 3 and 8 threads (chunks fixed by the sizes: N40).
 TEST(NtkFast, ThreadCountDoesNotChangeResults) {
   const fn::Shape shape{fn::ModelKind::gru, 16, 4, true};
   const fn::Model model = fn::random_model(shape, 1.0, 1.0, 3);
   const fn::Inputs inputs = fn::random_inputs(shape, 7, 6, 4);
-  const fn::Ntk one(model, inputs, {1}), two(model, inputs, {2});
-  const std::vector<double> q = random_block(one.dimension(), 5, 9);
-  std::vector<double> a(q.size()), b(q.size());
-  one.apply_ntk(q.data(), a.data(), 5);
-  two.apply_ntk(q.data(), b.data(), 5);
-  EXPECT_EQ(a, b);
+  const fn::Ntk one(model, inputs, {1});
+  const std::vector<double> q = random_block(one.dimension(), 11, 9);
+  std::vector<double> a(q.size()), core_a(q.size());
+  one.apply_ntk(q.data(), a.data(), 11);
+  one.apply_core(q.data(), core_a.data(), 11);
+  for (unsigned threads : {2u, 3u, 8u}) {
+    const fn::Ntk many(model, inputs, {threads});
+    std::vector<double> b(q.size()), core_b(q.size());
+    many.apply_ntk(q.data(), b.data(), 11);
+    many.apply_core(q.data(), core_b.data(), 11);
+    EXPECT_EQ(a, b) << "threads " << threads;
+    EXPECT_EQ(core_a, core_b) << "threads " << threads;
+  }
 }
 
 // The same at the tiny sizes (n <= 4 hidden units, 1-2 inputs, short sequences) where Eigen
@@ -314,7 +321,8 @@ TEST(NtkFast, TinyModelsDoNotDependOnThreadsOrAddresses) {
         const fn::Shape shape{static_cast<fn::ModelKind>(kind), n, 1 + n % 2, n % 2 == 0};
         const fn::Model model = fn::random_model(shape, 0.8, 1.0, 40 + n);
         const fn::Inputs inputs = fn::random_inputs(shape, 3, 2 + n, 50 + n);
-        const fn::Ntk one(model, inputs, {1, generic}), two(model, inputs, {2, generic});
+        const fn::Ntk one(model, inputs, {1, generic}), two(model, inputs, {2, generic}),
+            eight(model, inputs, {8, generic});
         const int m = 3;
         const std::ptrdiff_t dim = one.dimension();
         const std::vector<double> q = random_block(dim, m, 60 + n);
@@ -323,6 +331,8 @@ TEST(NtkFast, TinyModelsDoNotDependOnThreadsOrAddresses) {
           (one.*op)(q.data(), expected.data(), m);
           (two.*op)(q.data(), other.data(), m);
           EXPECT_EQ(expected, other) << "kind " << kind << " n " << n << " generic " << generic;
+          (eight.*op)(q.data(), other.data(), m);
+          EXPECT_EQ(expected, other) << "8 threads, kind " << kind << " n " << n << " generic " << generic;
           for (int shift = 1; shift <= 3; ++shift) {
             std::vector<double> in(q.size() + shift), out(q.size() + shift);
             std::copy(q.begin(), q.end(), in.begin() + shift);

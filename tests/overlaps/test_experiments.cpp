@@ -7,12 +7,14 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <numeric>
 #include <limits>
 #include <string>
 #include <vector>
 
 #include <learndyn/common/argument_error.hpp>
 #include <learndyn/experiments/overlaps/aba.hpp>
+#include <learndyn/experiments/overlaps/audit.hpp>
 #include <learndyn/experiments/overlaps/equivalent.hpp>
 #include <learndyn/experiments/overlaps/filter.hpp>
 #include <learndyn/experiments/overlaps/memory.hpp>
@@ -185,6 +187,76 @@ TEST(OverlapsFilter, RejectsBadSettingsNamingTheParameter) {
             "reference-epochs");
 }
 
+// (E25) The rounding control: at the default rate the permuted twin stays within the rounding
+// level of the network (E1's accumulation bound, 10 (E+1)(T+N) u max(1, max|Sigma|): the twin
+// computes the same mathematics, only its N-sums in another order), and the verdict is not
+// rounding: the linear theory's gap is itself at the rounding level, erf's is closure.
+TEST(OverlapsFilter, RoundingControlIsAtTheRoundingLevelAtTheDefaultRate) {
+  namespace ro = learndyn::reference::overlaps;
+  for (const ro::Activation phi : {ro::Activation::linear, ro::Activation::erf}) {
+    ex::FilterSettings s = tiny_filter(1);
+    s.lr = ex::filter_defaults(1).lr;  // 5e-3
+    s.activation = phi;
+    if (phi == ro::Activation::erf) s.readout = ro::Readout::before_update;
+    const ex::FilterResult r = ex::run_filter(s);
+    const std::string what = phi == ro::Activation::linear ? "linear" : "erf";
+    const double level = r.summary.get("rounding_level");
+    EXPECT_LE(level, 1e-10) << what;  // 10 * 101 * 56 * 2^-53 * max(1, |Sigma|): ~6e-12 |Sigma|
+    EXPECT_LE(r.summary.get("max_gap_rounding"), level) << what;
+    EXPECT_LE(max_of(r.trajectory.column("gap_rounding")), level) << what;
+    EXPECT_EQ(r.theory_gap, phi == ro::Activation::linear ? ex::kTheoryGapRoundingLevel : ex::kTheoryGapClosure) << what;
+  }
+}
+
+// (E25) At a chaotic rate (measured: linear, N = 16, lr 0.12, 300 epochs; the exact-map gap
+// 0.22, the control's 0.28, the rounding level 3e-11) the twin separates from the network as far
+// as the exact map does: the verdict is rounding.
+TEST(OverlapsFilter, RoundingControlNamesChaoticSgd) {
+  ex::FilterSettings s = tiny_filter(1);
+  s.lr = 0.12;
+  s.epochs = 300;
+  const ex::FilterResult r = ex::run_filter(s);
+  EXPECT_GT(r.summary.get("max_gap_exact_map"), 1e-3);
+  EXPECT_GT(r.summary.get("max_gap_rounding"), 1e-3);
+  EXPECT_EQ(r.theory_gap, ex::kTheoryGapRounding);
+}
+
+// Without the control the filter's outputs are the old ones bit for bit: every column but the
+// last, gap_rounding, and every summary value but max_gap_rounding and rounding_level.
+TEST(OverlapsFilter, RoundingControlOffLeavesTheOtherOutputsBitForBit) {
+  ex::FilterSettings s = tiny_filter(2);
+  s.reference = ex::ReferenceCheck::double_precision;
+  s.reference_epochs = 10;
+  const ex::FilterResult on = ex::run_filter(s);
+  s.rounding_control = false;
+  const ex::FilterResult off = ex::run_filter(s);
+  ASSERT_EQ(on.trajectory.columns.back(), "gap_rounding");
+  std::vector<std::string> columns = on.trajectory.columns;
+  columns.pop_back();
+  EXPECT_EQ(off.trajectory.columns, columns);
+  ASSERT_EQ(on.trajectory.rows.size(), off.trajectory.rows.size());
+  for (std::size_t i = 0; i < on.trajectory.rows.size(); ++i) {
+    std::vector<double> row = on.trajectory.rows[i];
+    row.pop_back();
+    const std::vector<double>& old = off.trajectory.rows[i];
+    ASSERT_EQ(row.size(), old.size());
+    for (std::size_t c = 0; c < row.size(); ++c)  // NaN (the reference after its epochs) equals NaN
+      EXPECT_TRUE(row[c] == old[c] || (std::isnan(row[c]) && std::isnan(old[c]))) << columns[c] << ", row " << i;
+  }
+  std::vector<std::pair<std::string, double>> kept;
+  for (const auto& entry : on.summary.values)
+    if (entry.first != "max_gap_rounding" && entry.first != "rounding_level") kept.push_back(entry);
+  EXPECT_EQ(kept, off.summary.values);
+  EXPECT_TRUE(off.theory_gap.empty());
+  EXPECT_EQ(on.final.z, off.final.z);
+  // The theory alone (sigma0) has no network and so no control.
+  s.rounding_control = true;
+  s.sigma0 = on.sigma0;
+  const ex::FilterResult alone = ex::run_filter(s);
+  EXPECT_EQ(std::count(alone.trajectory.columns.begin(), alone.trajectory.columns.end(), "gap_rounding"), 0);
+  EXPECT_TRUE(alone.theory_gap.empty());
+}
+
 // ---- nscaling (Fig 4) -------------------------------------------------------------------
 
 ex::NScalingSettings tiny_nscaling() {
@@ -222,10 +294,12 @@ TEST(OverlapsNScaling, DeterministicAndIndependentOfThreads) {
   s.seeds = 2;
   s.threads = 1;
   const ex::NScalingResult a = ex::run_nscaling(s);
-  s.threads = 2;
-  const ex::NScalingResult b = ex::run_nscaling(s);
-  EXPECT_EQ(a.runs.rows, b.runs.rows);
-  EXPECT_EQ(a.trajectory.rows, b.trajectory.rows);
+  for (unsigned threads : {2u, 3u, 8u}) {
+    s.threads = threads;
+    const ex::NScalingResult b = ex::run_nscaling(s);
+    EXPECT_EQ(a.runs.rows, b.runs.rows) << "threads " << threads;
+    EXPECT_EQ(a.trajectory.rows, b.trajectory.rows) << "threads " << threads;
+  }
 }
 
 // The balanced initialisation of Figs 4 and 8: sigma_zu ~ sigma_vm and sigma_mu ~ sigma_zv
@@ -545,10 +619,12 @@ TEST(OverlapsMemory, DeterministicAndIndependentOfThreads) {
   s.epochs_c = 50;
   s.threads = 1;
   const ex::MemoryResult a = ex::run_memory(s);
-  s.threads = 2;
-  const ex::MemoryResult b = ex::run_memory(s);
-  EXPECT_EQ(a.trajectory.rows, b.trajectory.rows);
-  EXPECT_EQ(a.decoding.rows, b.decoding.rows);
+  for (unsigned threads : {2u, 3u, 8u}) {
+    s.threads = threads;
+    const ex::MemoryResult b = ex::run_memory(s);
+    EXPECT_EQ(a.trajectory.rows, b.trajectory.rows) << "threads " << threads;
+    EXPECT_EQ(a.decoding.rows, b.decoding.rows) << "threads " << threads;
+  }
 }
 
 TEST(OverlapsMemory, RejectsBadSettingsNamingTheParameter) {
@@ -561,6 +637,137 @@ TEST(OverlapsMemory, RejectsBadSettingsNamingTheParameter) {
   EXPECT_EQ(bad([](ex::MemorySettings& s) { s.train_pairs = 9; }), "train-pairs");
   EXPECT_EQ(bad([](ex::MemorySettings& s) { s.lr_c = 0; }), "lr-c");
   EXPECT_EQ(bad([](ex::MemorySettings& s) { s.batch = 0; }), "batch");
+}
+
+// ---- audit (E22-E24) -----------------------------------------------------------------
+
+ex::AuditSettings tiny_audit(int rank, long epochs) {
+  ex::AuditSettings a;
+  a.run = tiny_filter(rank);
+  a.run.epochs = epochs;
+  a.run.record_every = 1;
+  return a;
+}
+
+// (E23) The bound of a float64 run's relative 2-norm distance from the exact run: OF19's
+// 8 (N + 4T) u relative per gradient, carried by the near-identity SGD map over E epochs (E20's
+// 2 E 8 (N + 4T) u on the largest entry), times sqrt(P) from the largest entry to the 2-norm
+// (P = N (2R+2) entries, |theta|_2 >= max |theta|).
+double float64_bound(const ex::FilterSettings& s) {
+  const double u = 0x1p-53, P = s.neurons * (2.0 * s.rank + 2);
+  return std::sqrt(P) * 2 * static_cast<double>(std::max(1L, s.epochs)) * 8 * (s.neurons + 4.0 * s.steps) * u;
+}
+
+// (E22) The float64 run is the run `overlaps filter` makes, bit for bit, for every activation
+// and readout (the fast network, or the reference at double for tanh), from a seed or vectors.
+RC_GTEST_PROP(OverlapsAudit, Float64RunIsTheFiltersRunBitForBit, ()) {
+  ex::AuditSettings a = tiny_audit(*rc::gen::inRange(1, 3), *rc::gen::inRange(0, 8));
+  a.run.neurons = *rc::gen::inRange(2, 17);
+  a.run.seed = *rc::gen::inRange(0, 1000000);
+  a.run.record_every = *rc::gen::inRange(1, 4);
+  namespace ro = learndyn::reference::overlaps;
+  a.run.activation = *rc::gen::element(ro::Activation::linear, ro::Activation::erf, ro::Activation::tanh);
+  a.run.readout = *rc::gen::element(ro::Readout::after_update, ro::Readout::before_update);
+  const ex::AuditResult audit = ex::run_audit(a);
+  const ex::FilterResult filter = ex::run_filter(a.run);
+  RC_ASSERT(audit.table.column("epoch") == filter.trajectory.column("epoch"));
+  RC_ASSERT(audit.table.column("loss_float64") == filter.trajectory.column("loss_network"));
+  RC_ASSERT(audit.runs[2].final_loss == filter.summary.get("loss_network_final"));
+  RC_ASSERT(audit.initial.z == filter.initial.z);
+}
+
+// (E23) Un-permuting the control restores the network exactly, and the control differs from the
+// float64 run by rounding only: within float64_bound, and not zero (another summation order).
+TEST(OverlapsAudit, PermutedControlUnpermutesToRoundingNoise) {
+  ex::AuditSettings a = tiny_audit(1, 10);
+  a.run.neurons = 16;
+  a.permutation_seed = 5;
+  const ex::AuditResult r = ex::run_audit(a);
+  std::vector<int> identity(16);
+  std::iota(identity.begin(), identity.end(), 0);
+  ASSERT_NE(r.permutation, identity);
+  const auto back = ex::unpermute_units(ex::permute_units(r.initial, r.permutation), r.permutation);
+  EXPECT_EQ(back.z, r.initial.z);
+  EXPECT_EQ(back.m, r.initial.m);
+  EXPECT_EQ(back.U, r.initial.U);
+  EXPECT_EQ(back.V, r.initial.V);
+  const auto floor = r.table.column("parameter_distance_float64_vs_permuted");
+  const auto permuted = r.table.column("parameter_distance_float64_permuted");
+  EXPECT_EQ(floor.front(), 0);     // the same start, exactly
+  EXPECT_EQ(permuted.front(), 0);
+  EXPECT_GT(max_of(floor), 0);     // the summation order differs
+  EXPECT_LE(max_of(floor), float64_bound(a.run));
+  EXPECT_LE(max_of(permuted), float64_bound(a.run));
+  EXPECT_EQ(r.noise_floor.max_distance, max_of(floor));
+  // Sigma is invariant under the relabelling: the control's overlaps are the float64 run's to rounding.
+  EXPECT_LE(max_of(r.table.column("overlap_distance_float64_permuted")), float64_bound(a.run));
+}
+
+// (E23) float32 rounds at u = 2^-24 and float64 at 2^-53: at every epoch float32 is farther from
+// the 50-digit run, and it starts there (the vectors rounded to float) below 1e-6.
+TEST(OverlapsAudit, Float32IsFartherThanFloat64AtEveryEpoch) {
+  const ex::AuditResult r = ex::run_audit(tiny_audit(2, 12));
+  const auto d32 = r.table.column("parameter_distance_float32"), d64 = r.table.column("parameter_distance_float64");
+  for (std::size_t i = 0; i < d32.size(); ++i) EXPECT_GT(d32[i], d64[i]) << i;
+  EXPECT_EQ(d64.front(), 0);
+  EXPECT_GT(d32.front(), 1e-9);
+  EXPECT_LT(d32.front(), 1e-6);
+  EXPECT_LE(max_of(d64), float64_bound(tiny_audit(2, 12).run));
+  EXPECT_GT(max_of(r.table.column("loss_distance_float32")), max_of(r.table.column("loss_distance_float64")));
+  for (const ex::AuditRun& run : r.runs) EXPECT_TRUE(run.outcome_agrees) << run.name;
+}
+
+// (E23) The horizon is the first epoch strictly past each threshold; a NaN counts as past both.
+TEST(OverlapsAudit, HorizonsOfAConstructedSeries) {
+  const learndyn::experiments::Horizons h = learndyn::experiments::horizons_of({0, 1e-7, 1e-6, 2e-6, 5e-3, 1e-2, 0.02, 1e-3});
+  EXPECT_EQ(h.horizon_1e6, 3);
+  EXPECT_EQ(h.horizon_1e2, 6);
+  EXPECT_EQ(h.max_distance, 0.02);
+  const learndyn::experiments::Horizons never = learndyn::experiments::horizons_of({0, 1e-9, 1e-6});
+  EXPECT_EQ(never.horizon_1e6, -1);
+  EXPECT_EQ(never.horizon_1e2, -1);
+  const learndyn::experiments::Horizons nan =
+      learndyn::experiments::horizons_of({0, std::numeric_limits<double>::quiet_NaN()});
+  EXPECT_EQ(nan.horizon_1e6, 1);
+  EXPECT_EQ(nan.horizon_1e2, 1);
+  EXPECT_TRUE(std::isnan(nan.max_distance));
+}
+
+// (E23) The audit's horizons are those of its own distance column (every epoch recorded).
+TEST(OverlapsAudit, ReportedHorizonsAreTheTablesAndTheRunIsDeterministic) {
+  ex::AuditSettings a = tiny_audit(1, 15);
+  a.run.lr = 0.05;
+  const ex::AuditResult r = ex::run_audit(a), again = ex::run_audit(a);
+  EXPECT_EQ(r.table.rows, again.table.rows);
+  const char* names[] = {"float32", "float64", "float64_permuted"};
+  for (std::size_t k = 1; k < 4; ++k) {
+    const learndyn::experiments::Horizons h =
+        learndyn::experiments::horizons_of(r.table.column(std::string("parameter_distance_") + names[k - 1]));
+    EXPECT_EQ(r.runs[k].horizon_1e6, h.horizon_1e6) << names[k - 1];
+    EXPECT_EQ(r.runs[k].horizon_1e2, h.horizon_1e2) << names[k - 1];
+    EXPECT_EQ(r.runs[k].max_parameter_distance, h.max_distance) << names[k - 1];
+  }
+  a.learned = 1e6;  // every run ends below it
+  for (const ex::AuditRun& run : ex::run_audit(a).runs) EXPECT_TRUE(run.learned && run.outcome_agrees) << run.name;
+}
+
+TEST(OverlapsAudit, RejectsWhatItCannotAuditNamingTheParameter) {
+  const auto bad = [](auto change) {
+    ex::AuditSettings a = tiny_audit(1, 3);
+    change(a);
+    return parameter_of([&] { ex::run_audit(a); });
+  };
+  EXPECT_EQ(bad([](ex::AuditSettings& a) { a.learned = 0; }), "learned");
+  EXPECT_EQ(bad([](ex::AuditSettings& a) { a.run.sigma0 = Eigen::MatrixXd::Identity(4, 4); }), "sigma0");
+  EXPECT_EQ(bad([](ex::AuditSettings& a) { a.run.reference = ex::ReferenceCheck::digits50; }), "reference");
+  EXPECT_EQ(bad([](ex::AuditSettings& a) { a.run.epochs = 100000000; }), "epochs");
+  EXPECT_EQ(bad([](ex::AuditSettings& a) {
+              a.run.neurons = 10000000;
+              a.run.steps = 400;  // one epoch alone is past the bound
+            }),
+            "N");
+  EXPECT_EQ(bad([](ex::AuditSettings& a) { a.run.lr = 1e3; }), "lr");
+  EXPECT_EQ(bad([](ex::AuditSettings& a) { a.run.epochs = 3; }), "(no error)");
 }
 
 }  // namespace

@@ -1,0 +1,101 @@
+// The one parallel layer of learndyn (proofs/common.md C16): every multi-threaded path of fast/
+// and experiments/ runs its loop through parallel_for or parallel_reduce here. The reference
+// never needs threads.
+//
+// The work is cut into chunks by its size alone: chunk c is items [c * chunk, min(n, (c + 1) *
+// chunk)), whatever the thread count. The thread count only decides how many workers take
+// chunks, and a reduction combines its per-chunk partials on the calling thread in chunk order,
+// so a result is bit-identical for any thread count, including counts above the machine's cores
+// (C16). Underneath is oneTBB (Debian's libtbb-dev): its workers sleep instead of spinning when
+// there is no work, a caller takes chunks itself instead of waiting for a descheduled worker,
+// nested loops (a sweep whose items run threaded trainers) compose, and an exception of a chunk
+// reaches the caller. Its headers stay out of this one: only parallel.cpp includes them.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <utility>
+#include <vector>
+
+namespace learndyn {
+
+// The largest thread count a user may ask for (--threads, LEARNDYN_NUM_THREADS, the Python
+// bindings); more than the machine's cores is allowed and gives the same bytes.
+inline constexpr unsigned kMaxThreads = 256;
+
+// The cores this process may run on (its CPU affinity mask, at least 1).
+unsigned available_cores();
+
+// The worker count of a request: 0 means every available core, any other N means N (also above
+// the cores).
+unsigned resolve_threads(unsigned requested);
+
+// The thread count LEARNDYN_NUM_THREADS asks for: 0 (every core) when it is unset or empty.
+// Throws ArgumentError naming LEARNDYN_NUM_THREADS unless it is an integer in 0..kMaxThreads.
+// The CLI and the Python bindings take it as the default of --threads / threads=None.
+unsigned threads_from_environment();
+
+// The fixed split of n items into chunks of `chunk` items (the last one shorter): it depends
+// on the sizes only, never on the thread count (C16).
+struct Chunking {
+  std::size_t items = 0, chunk = 1;
+  Chunking(std::size_t items_, std::size_t chunk_) : items(items_), chunk(chunk_ == 0 ? 1 : chunk_) {}
+  std::size_t count() const { return (items + chunk - 1) / chunk; }
+  std::pair<std::size_t, std::size_t> range(std::size_t c) const {
+    const std::size_t lo = c * chunk;
+    return {lo, lo + chunk < items ? lo + chunk : items};
+  }
+};
+
+// How many workers a loop of `chunks` chunks runs on: resolve_threads(threads), at most one
+// per chunk. The memory estimates count one working set per worker with it.
+unsigned parallel_workers(std::size_t chunks, unsigned threads);
+
+namespace detail {
+// Runs chunk(c) for every c < chunks on `workers` workers (workers >= 2); rethrows the first
+// exception of a chunk after the others have stopped.
+void run_chunks(std::size_t chunks, unsigned workers, const std::function<void(std::size_t)>& chunk);
+}  // namespace detail
+
+// Calls body(lo, hi) once for every chunk of `chunking`, on up to `threads` workers (0: every
+// core). Chunks run concurrently and in any order, so body must write only what its items own.
+// With one worker (or one chunk) the chunks run in order on the calling thread, without the
+// runtime. An exception thrown by body propagates to the caller (the first one, if several).
+template <class Body>
+void parallel_for(const Chunking& chunking, unsigned threads, Body&& body) {
+  const std::size_t chunks = chunking.count();
+  const unsigned workers = parallel_workers(chunks, threads);
+  if (workers <= 1) {
+    for (std::size_t c = 0; c < chunks; ++c) {
+      const auto [lo, hi] = chunking.range(c);
+      body(lo, hi);
+    }
+    return;
+  }
+  detail::run_chunks(chunks, workers, [&](std::size_t c) {
+    const auto [lo, hi] = chunking.range(c);
+    body(lo, hi);
+  });
+}
+
+// One item a chunk: body(i) for every i < n.
+template <class Body>
+void parallel_for_each(std::size_t n, unsigned threads, Body&& body) {
+  parallel_for(Chunking(n, 1), threads, [&](std::size_t lo, std::size_t hi) {
+    for (std::size_t i = lo; i < hi; ++i) body(i);
+  });
+}
+
+// The deterministic reduction: partial(lo, hi) of every chunk, computed concurrently, then
+// combine(accumulator, partial) on the calling thread in chunk order, starting from `init`. The
+// same chunks, the same order: the same bytes for any thread count (C16).
+template <class T, class Partial, class Combine>
+T parallel_reduce(const Chunking& chunking, unsigned threads, T init, Partial&& partial, Combine&& combine) {
+  std::vector<std::optional<T>> partials(chunking.count());
+  parallel_for(chunking, threads, [&](std::size_t lo, std::size_t hi) { partials[lo / chunking.chunk].emplace(partial(lo, hi)); });
+  for (std::optional<T>& p : partials) init = combine(std::move(init), std::move(*p));
+  return init;
+}
+
+}  // namespace learndyn
