@@ -11,6 +11,7 @@
 
 #include <limits>
 
+#include <boost/math/constants/constants.hpp>
 #include <boost/multiprecision/cpp_bin_float.hpp>
 
 namespace learndyn {
@@ -29,6 +30,26 @@ inline constexpr int decimal_digits = std::numeric_limits<Real>::digits10;
 template <class To, class From>
 To convert(const From& x) {
   return static_cast<To>(x);
+}
+
+// pi and pi/2 in Real. A scalar with a static pi() of its own (learndyn::interval, whose pi
+// is an enclosure, common/interval.hpp) supplies it; the others take Boost.Math's constant,
+// correctly rounded. (Boost's would build an interval from a 110-digit decimal string: a ball
+// that holds pi only by luck, not by construction.)
+template <class Real>
+Real pi_constant() {
+  if constexpr (requires { Real::pi(); })
+    return Real::pi();
+  else
+    return boost::math::constants::pi<Real>();
+}
+
+template <class Real>
+Real half_pi_constant() {
+  if constexpr (requires { Real::pi(); })
+    return Real::pi() / 2;
+  else
+    return boost::math::constants::half_pi<Real>();
 }
 
 }  // namespace learndyn

@@ -12,6 +12,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev         # command line, JSON
   libgtest-dev librapidcheck-dev libbenchmark-dev   # tests, properties, benchmarks
   gnuplot-nox                             # PNG figures
+  libflint-arb-dev                        # Arb: the interval scalar of the proved enclosures (common/interval.hpp; proofs/common.md C17)
   zlib1g-dev                              # .npz arrays: deflate (np.savez_compressed), CRC-32
   python3                                 # the CLI tests' JSON/CSV checks and independent models
   python3-numpy                           # the array-file tests (NumPy's files); the Python package's arrays
