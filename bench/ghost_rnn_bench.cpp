@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "bench_support.hpp"
+#include <learndyn/common/normal_stream.hpp>
+#include <learndyn/common/random.hpp>
 #include <learndyn/fast/ghost/rnn.hpp>
 #include <learndyn/reference/ghost/rnn_bptt.hpp>
 #include <learndyn/reference/ghost/rnn_tasks.hpp>
@@ -174,8 +176,8 @@ void BM_GhostRnnFullRankDaEpoch(benchmark::State& state) {
 BENCHMARK(BM_GhostRnnFullRankDaEpoch)->Unit(benchmark::kMicrosecond)->UseRealTime();
 
 // DMTS at rank 2 with the Fig. 4 code's draw (docs: 8 trials per class, B = 32, T = 38): one Adam
-// epoch with the task's noise (0.01, N x T x B normals drawn per epoch) and without it; the
-// difference is the cost of the scalar Box-Muller draws.
+// epoch with the task's noise (0.01, N x T x B normals drawn per epoch) and without it, and
+// (with noise) the draws by the vectorised stream against the scalar Box-Muller it replaced.
 void BM_GhostRnnDmtsRankTwoEpoch(benchmark::State& state) {
   fg::RunSpec spec = fg::default_run(fg::RnnTask::dmts, 2);
   spec.init = fg::RnnInit::lowrank;
@@ -187,7 +189,32 @@ void BM_GhostRnnDmtsRankTwoEpoch(benchmark::State& state) {
   fg::RnnTrainer trainer(spec);
   learndyn::bench::LoopTimer timer;
   for (auto _ : state) benchmark::DoNotOptimize(trainer.epoch());
-  state.counters["us_per_epoch"] = timer.seconds() / static_cast<double>(state.iterations()) * 1e6;
+  const double epoch = timer.seconds() / static_cast<double>(state.iterations());
+  state.counters["us_per_epoch"] = epoch * 1e6;
+  if (spec.noise > 0) {
+    // The epoch's N x T x B normals drawn both ways, side by side: the vectorised stream the
+    // epoch uses (C18) and the scalar Box-Muller of Rng::normal it replaced (one of each pair
+    // discarded). The epoch with the scalar draws is this epoch minus one plus the other.
+    const fg::RnnBatch batch = fg::make_batch(spec, 1);
+    const std::size_t n = batch.noise.size() * static_cast<std::size_t>(batch.noise[0].size());
+    std::vector<double> z(n);
+    learndyn::NormalStream stream(7);
+    const double vectorised = learndyn::bench::seconds_per_call([&] {
+      stream.fill(z.data(), n, spec.noise);
+      benchmark::DoNotOptimize(z.data());
+    });
+    learndyn::Rng rng(7);
+    const double scalar = learndyn::bench::seconds_per_call([&] {
+      for (double& v : z) v = spec.noise * rng.normal();
+      benchmark::DoNotOptimize(z.data());
+    });
+    state.counters["normals"] = static_cast<double>(n);
+    state.counters["draw_us_stream"] = vectorised * 1e6;
+    state.counters["draw_us_scalar"] = scalar * 1e6;
+    state.counters["draw_speedup"] = scalar / vectorised;
+    state.counters["us_per_epoch_scalar_draws"] = (epoch - vectorised + scalar) * 1e6;
+    state.counters["epoch_speedup"] = (epoch - vectorised + scalar) / epoch;
+  }
 }
 BENCHMARK(BM_GhostRnnDmtsRankTwoEpoch)->ArgNames({"noise"})->Arg(0)->Arg(1)
     ->Unit(benchmark::kMicrosecond)->UseRealTime();

@@ -260,7 +260,9 @@ void slow_points_figure(const eg::SlowPointResult& r, const fg::RunSpec& s, cons
     }
   gp << "set multiplot layout 1," << epochs.size() << "\n"
      << "set xlabel 'κ_1'\nset ylabel '" << (s.rank == 1 ? "dκ/dt" : "κ_2") << "'\n"
-     << "set key bottom left\n";
+     // The key below each panel in a fixed margin: inside, it covered trials and points (a
+     // ghost beside the key's own ghost marker); the fixed margin keeps the panels' heights equal.
+     << "set bmargin 7\nset key at graph 0.5, graph -0.2 center top horizontal maxrows 2 samplen 2\n";
   for (std::size_t e = 0; e < epochs.size(); ++e) {
     gp << "set title 'epoch " << epochs[e] << "'\n";
     if (s.rank == 1) gp << "set xzeroaxis lt -1\n";
@@ -272,7 +274,7 @@ void slow_points_figure(const eg::SlowPointResult& r, const fg::RunSpec& s, cons
     gp << "\n";
   }
   gp << "unset multiplot\n";
-  write_png(gp.str(), png, std::max<int>(500, 420 * static_cast<int>(epochs.size())), 460);
+  write_png(gp.str(), png, std::max<int>(500, 420 * static_cast<int>(epochs.size())), 520);
 }
 
 void add_rnn_slow_points(CLI::App& ghost, std::function<void()>& action) {

@@ -8,6 +8,7 @@
 #include <limits>
 
 #include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/normal_stream.hpp>
 #include <learndyn/common/parallel.hpp>
 #include <learndyn/common/progress.hpp>
 #include <learndyn/common/random.hpp>
@@ -526,10 +527,13 @@ RnnBatch make_batch(const RunSpec& s, std::uint64_t draw) {
       batch.initial.data()[i] = std::tanh(s.initial_sigma * rng.normal());
   }
   if (s.noise > 0) {
+    // The noise stream's key is the SplitMix64 output after the initial states' draws; trial
+    // after trial, each N x T array column by column (R4a, proofs/common.md C18).
+    NormalStream normals(rng.next());
     for (int b = 0; b < B; ++b) {
       MatrixXd xi(s.neurons, T);
-      for (Eigen::Index i = 0; i < xi.size(); ++i) xi.data()[i] = s.noise * rng.normal();
-      batch.noise.push_back(xi);
+      normals.fill(xi.data(), static_cast<std::size_t>(xi.size()), s.noise);
+      batch.noise.push_back(std::move(xi));
     }
   }
   return batch;

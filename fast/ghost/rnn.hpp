@@ -159,8 +159,8 @@ inline int inputs_of(const RunSpec& spec) { return spec.task == RnnTask::da ? 0 
 // The run's seeded start: random_net(N, rank, inputs_of(spec), init, seed).
 RnnNet random_net(const RunSpec& spec);
 
-// The batch an epoch of `spec` uses (DA: fixed; DCD/DMTS: initial states and noise from rng
-// state `draw`).
+// The batch an epoch of `spec` uses (DA: fixed; DCD/DMTS: initial states from Rng(draw), then
+// the noise from NormalStream(key), key the next output of that Rng: R4a).
 RnnBatch make_batch(const RunSpec& spec, std::uint64_t draw);
 
 // The batches of a run's epochs, in order: DA without noise trains on one fixed batch; DCD,

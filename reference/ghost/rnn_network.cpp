@@ -3,10 +3,12 @@
 // 50-digit instantiations compile once (proofs/ghost_rnn.md).
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include <boost/multiprecision/cpp_bin_float.hpp>
 
 #include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/normal_stream.hpp>
 #include <learndyn/common/random.hpp>
 #include <learndyn/common/scalar.hpp>
 #include <learndyn/reference/ghost/rnn_bptt.hpp>
@@ -457,11 +459,14 @@ void set_noise(RnnBatch<Real>& batch, int neurons, const Real& sigma, std::uint6
   batch.noise.clear();
   if (sigma == 0) return;
   require(sigma > 0 && finite(sigma), "noise", sigma, ">= 0 (finite)");
-  Rng rng(rng_seed);
+  // The fast path's stream (R4a, proofs/common.md C18): the same doubles z for the same key.
+  NormalStream normals(rng_seed);
+  std::vector<double> z(static_cast<std::size_t>(neurons) * static_cast<std::size_t>(batch.target.cols()));
   for (Eigen::Index b = 0; b < batch.target.rows(); ++b) {
+    normals.fill(z.data(), z.size());
     Matrix<Real> xi(neurons, batch.target.cols());
     for (Eigen::Index k = 0; k < xi.cols(); ++k)
-      for (int i = 0; i < neurons; ++i) xi(i, k) = sigma * Real(rng.normal());
+      for (int i = 0; i < neurons; ++i) xi(i, k) = sigma * Real(z[static_cast<std::size_t>(k) * neurons + i]);
     batch.noise.push_back(xi);
   }
 }

@@ -48,7 +48,8 @@ template <class Real>
 void set_random_initial(RnnBatch<Real>& batch, int neurons, const Real& sigma,
                         std::uint64_t rng_seed);
 
-// Fills batch.noise with sigma z, z ~ N(0,1) (one N x T array per trial); sigma = 0 clears it.
+// Fills batch.noise with sigma z, z the normals of NormalStream(rng_seed) (common/normal_stream.hpp,
+// C18; trial after trial, each N x T array column by column: R4a); sigma = 0 clears it.
 template <class Real>
 void set_noise(RnnBatch<Real>& batch, int neurons, const Real& sigma, std::uint64_t rng_seed);
 

@@ -76,6 +76,21 @@ check "sweep exits 0" test "$rc" = 0
 check "sweep rows: 2 ranks x 3 rates x 2 seeds + header" test "$(wc -l <<<"$out")" = 13
 run ghost rnn-sweep --rates 1e-3,1e-1,3 --seeds 2 --epochs 500 --ranks 1,0 --N 20 --threads 2
 check "sweep identical on 2 threads" test "$out" = "$one"
+# Noisy DMTS: the noise stream (proofs/common.md C18) gives the same bytes on 1 and 2 threads,
+# for a sweep (--threads) and for one run (LEARNDYN_NUM_THREADS; rnn-train has no --threads).
+run ghost rnn-sweep --task dmts --ranks 2,0 --N 20 --init lowrank --initial-sigma 0.3 --trials 3 \
+    --optimizer adam --rates 5e-4,5e-3,2 --seeds 2 --epochs 30 --threads 1
+one="$out"
+check "noisy DMTS sweep exits 0" test "$rc" = 0
+run ghost rnn-sweep --task dmts --ranks 2,0 --N 20 --init lowrank --initial-sigma 0.3 --trials 3 \
+    --optimizer adam --rates 5e-4,5e-3,2 --seeds 2 --epochs 30 --threads 2
+check "noisy DMTS sweep identical on 2 threads" test "$out" = "$one"
+for t in 1 2; do
+  LEARNDYN_NUM_THREADS=$t "$bin" ghost rnn-train --task dmts --rank 2 --N 20 --init lowrank --initial-sigma 0.3 \
+      --trials 3 --optimizer adam --lr 5e-4 --epochs 30 --record-every 1 >"$scratch/dmts_t$t.csv" 2>/dev/null
+done
+check "noisy DMTS run: output written" test -s "$scratch/dmts_t1.csv"
+check "noisy DMTS run identical on 2 threads" cmp -s "$scratch/dmts_t1.csv" "$scratch/dmts_t2.csv"
 
 run ghost rnn-sweep --task dcd --rates 1e-2,1e-2,1 --seeds 1 --epochs 2 --ranks 0 --N 10 --format json
 check "sweep keeps the task's readout (DCD: tanh)" grep -q '"readout": *"tanh"' <<<"$out"

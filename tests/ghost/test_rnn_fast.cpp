@@ -64,9 +64,13 @@ double amplification(const fg::RnnConfig& c, const fg::RnnNet& net, const fg::Rn
 double worst_ratio = 0;
 
 // Per block: |fast - reference| <= (R38).
+// With `reference_batch`, the reference runs on that batch (its own noise draws) instead of the
+// fast batch converted.
 void check_gradient(const fg::RnnConfig& c, const fg::RnnNet& net, const fg::RnnBatch& batch,
-                    const fg::RnnNet& fast, double fast_loss) {
-  const rg::RnnGradient<real> ref = rg::rnn_gradient(to_reference(c), to_reference(net), to_reference(batch));
+                    const fg::RnnNet& fast, double fast_loss,
+                    const rg::RnnBatch<real>* reference_batch = nullptr) {
+  const rg::RnnGradient<real> ref = rg::rnn_gradient(to_reference(c), to_reference(net),
+                                                     reference_batch ? *reference_batch : to_reference(batch));
   const fg::RnnNet& g = fast;
   const rg::RnnParams<real>& r = ref.gradient;
   const double A = amplification(c, net, batch);
@@ -154,6 +158,43 @@ RC_GTEST_PROP(GhostRnnFast, FusedRankOneKernelMatchesTheReferenceWithinR38, ()) 
   const double generic_loss = fg::rnn_gradient(c, net, batch, generic);
   check_gradient(c, net, batch, fused, loss);
   check_gradient(c, net, batch, generic, generic_loss);
+}
+
+// (R4a): a noisy DCD/DMTS batch's noise is NormalStream(key) with key the Rng(draw) output after
+// the initial states' draws; the reference's set_noise draws the same doubles from that key.
+std::uint64_t noise_key(const fg::RunSpec& s, const fg::RnnBatch& batch, std::uint64_t draw) {
+  learndyn::Rng rng(draw);
+  if (s.task != fg::RnnTask::da)
+    for (Eigen::Index i = 0; i < batch.initial.size(); ++i) rng.normal();
+  return rng.next();
+}
+
+RC_GTEST_PROP(GhostRnnFast, NoisyBatchSeesTheReferenceNoiseAndGradientWithinR38, ()) {
+  fg::RunSpec spec = fg::default_run(*rc::gen::element(fg::RnnTask::dcd, fg::RnnTask::dmts), 2);
+  spec.neurons = *rc::gen::inRange(1, 7);
+  spec.noise = *rc::gen::element(0.01, 0.1, 0.5);
+  spec.delay_steps = *rc::gen::inRange(1, 5);
+  spec.response_steps = *rc::gen::inRange(1, 4);
+  const std::uint64_t draw = *rc::gen::inRange(0, 1 << 30);
+  const fg::RnnBatch batch = fg::make_batch(spec, draw);
+  RC_ASSERT(batch.noise.size() == static_cast<std::size_t>(batch.target.rows()));
+  // The reference's own draw from the same key: sigma z at 50 digits against fl(sigma z).
+  rg::RnnBatch<real> ref_batch = to_reference(batch);
+  rg::set_noise(ref_batch, spec.neurons, real(spec.noise), noise_key(spec, batch, draw));
+  RC_ASSERT(ref_batch.noise.size() == batch.noise.size());
+  for (std::size_t b = 0; b < batch.noise.size(); ++b)
+    for (Eigen::Index i = 0; i < batch.noise[b].size(); ++i) {
+      const double f = batch.noise[b].data()[i];
+      RC_ASSERT(std::abs(f - static_cast<double>(ref_batch.noise[b].data()[i])) <= u * std::abs(f));
+    }
+  // Loss and gradient on that noisy batch: the fast path on its batch, the reference on its own.
+  fg::RnnConfig c;
+  c.readout = fg::RnnReadout::sigmoid;
+  const fg::RnnNet net = fg::random_net(spec.neurons, 2 % (spec.neurons + 1), static_cast<int>(batch.input[0].rows()),
+                                        fg::RnnInit::xavier, draw + 1);
+  fg::RnnNet grad;
+  const double loss = fg::rnn_gradient(c, net, batch, grad);
+  check_gradient(c, net, batch, grad, loss, &ref_batch);
 }
 
 TEST(GhostRnnFast, TanhKernelWithin4UlpOfTheCorrectlyRoundedValue) {
