@@ -42,10 +42,7 @@ TrainResult run_rnn_train(const fast::ghost::RunSpec& s, const TrainSettings& se
   Progress progress("ghost rnn-train", "epoch", static_cast<double>(s.epochs));
   for (long e = 0; e < s.epochs; ++e) {
     progress.update(static_cast<double>(e));
-    if (e == s.change_epoch) {
-      trainer.config().beta = s.changed_beta;
-      trainer.config().confidence = s.changed_confidence;
-    }
+    if (e == s.change_epoch) trainer.apply_change();
     const bool tracked = settings.track_every > 0 && e % settings.track_every == 0;
     RankOneState rs;
     if (tracked) rs = rank_one_state(trainer.net());  // before the update, like the loss

@@ -47,6 +47,11 @@ template <class Real>
 void adam_update(RnnParams<Real>& params, const RnnParams<Real>& gradient, AdamState<Real>& state,
                  const Real& lr);
 
+// (R45): w_out, b_out scaled by c / |w_out|_1 (requires |w_out|_1 > 0): the readout (R8) is
+// unchanged, |w_out|_1 becomes c. The public code's in-place rescaling before each forward pass.
+template <class Real>
+void project_confidence(RnnParams<Real>& params, const Real& confidence);
+
 // The Euclidean norm of the whole gradient (all blocks together; the public code's grad norm).
 template <class Real>
 Real gradient_norm(const RnnParams<Real>& gradient);

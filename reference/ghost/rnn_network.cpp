@@ -86,7 +86,10 @@ ReadoutDerivative<Real> readout_derivative(const RnnConfig<Real>& config,
       for (Eigen::Index i = 0; i < sign.size(); ++i)
         sign(i) = params.w_out(i) > 0 ? Real(1) : params.w_out(i) < 0 ? Real(-1) : Real(0);
       out.d_rho = slope * params.w_out;
-      out.d_w = slope * (rho - (z / s) * sign);  // (R8a)
+      // (R8a) differentiated; (R45) projected: the norm s held fixed, the tanh readout's (R7)
+      // gradient scaled by c / s.
+      out.d_w = config.confidence_readout == ConfidenceReadout::differentiated ? Vector<Real>(slope * (rho - (z / s) * sign))
+                                                                                : Vector<Real>(slope * rho);
       out.d_b_out = slope;
       return out;
     }
@@ -523,6 +526,15 @@ void adam_update(RnnParams<Real>& params, const RnnParams<Real>& gradient, AdamS
 }
 
 template <class Real>
+void project_confidence(RnnParams<Real>& params, const Real& confidence) {
+  const Real s = params.w_out.template lpNorm<1>();
+  require(s > 0, "w_out", "0", "a nonzero vector (|w|_1 > 0)");
+  const Real scale = confidence / s;  // (R45)
+  params.w_out *= scale;
+  params.b_out *= scale;
+}
+
+template <class Real>
 Real gradient_norm(const RnnParams<Real>& g) {
   using std::sqrt;
   return sqrt(g.W.squaredNorm() + g.M.squaredNorm() + g.Nm.squaredNorm() + g.b.squaredNorm() +
@@ -563,7 +575,8 @@ Real gradient_norm(const RnnParams<Real>& g) {
   template AdamState<Real> adam_start<Real>(const RnnParams<Real>&);                            \
   template void adam_update<Real>(RnnParams<Real>&, const RnnParams<Real>&, AdamState<Real>&,   \
                                   const Real&);                                                 \
-  template Real gradient_norm<Real>(const RnnParams<Real>&);
+  template Real gradient_norm<Real>(const RnnParams<Real>&);                                      \
+  template void project_confidence<Real>(RnnParams<Real>&, const Real&);
 LEARNDYN_INSTANTIATE(double)
 LEARNDYN_INSTANTIATE(real)
 // At float only the training path: the float32 run of `ghost rnn-audit` (proofs/ghost_rnn.md R42).
@@ -575,6 +588,7 @@ template void adam_update<float>(RnnParams<float>&, const RnnParams<float>&, Ada
 template float rnn_loss<float>(const RnnConfig<float>&, const RnnParams<float>&, const RnnBatch<float>&);
 template void validate<float>(const RnnConfig<float>&, const RnnParams<float>&, const RnnBatch<float>&);
 template float gradient_norm<float>(const RnnParams<float>&);
+template void project_confidence<float>(RnnParams<float>&, const float&);
 // At 100 digits only what the golden suite certifies with (oracle/ghost_rnn_cases.cpp).
 template RnnGradient<real_hi> rnn_gradient<real_hi>(const RnnConfig<real_hi>&, const RnnParams<real_hi>&,
                                                     const RnnBatch<real_hi>&);

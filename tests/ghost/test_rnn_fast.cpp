@@ -128,6 +128,8 @@ RC_GTEST_PROP(GhostRnnFast, GradientMatchesTheReferenceWithinR38, ()) {
   c.timing = *rc::gen::inRange(0, 2) ? fg::ReadoutTiming::after_update : fg::ReadoutTiming::before_update;
   c.alpha = *rc::gen::element(0.5, 0.25, 1.0);
   c.confidence = *rc::gen::element(0.5, 2.0);
+  // (R48): the projected gradient's terms are a subset of the differentiated one's: (R38) bounds both.
+  c.confidence_readout = *rc::gen::element(fg::ConfidenceReadout::projected, fg::ConfidenceReadout::differentiated);
   const std::uint64_t seed = *rc::gen::inRange(0, 1 << 30);
   const int inputs = *rc::gen::inRange(0, 3);
   const fg::RnnNet net = fg::random_net(neurons, rank, inputs, fg::RnnInit::xavier, seed);
@@ -307,6 +309,65 @@ TEST(GhostRnnFast, BadSettingsAreArgumentErrors) {
   s = fg::default_run(fg::RnnTask::da, 1);
   s.config.alpha = 0;
   EXPECT_THROW(fg::train_run(s), learndyn::ArgumentError);
+}
+
+TEST(GhostRnnFast, ProjectedConfidenceEpochIsTheReferencesProjectThenStep) {
+  // (R45): one trainer epoch with the projected confidence readout = project_confidence, then an
+  // SGD step with the projected gradient, at 50 digits; w_out then has |w|_1 = c - lr O(|g|).
+  fg::RunSpec spec = fg::default_run(fg::RnnTask::dcd, 0);
+  spec.neurons = 6;
+  spec.noise = 0;
+  spec.initial_sigma = 0;
+  spec.config.readout = fg::RnnReadout::confidence;
+  spec.config.confidence = 0.5;
+  spec.lr = 0.05;
+  fg::RnnTrainer trainer(spec);
+  rg::RnnParams<real> p = to_reference(trainer.net());
+  trainer.epoch();
+  const rg::RnnConfig<real> rc = to_reference(spec.config);
+  rg::project_confidence(p, rc.confidence);
+  const rg::RnnGradient<real> g = rg::rnn_gradient(rc, p, to_reference(fg::make_batch(spec, 0)));
+  p = rg::sgd_update(p, g.gradient, real(spec.lr));
+  // (R38) per gradient entry times lr, plus the projection's few roundings: 1e-13 is ~100x both.
+  for (Eigen::Index i = 0; i < p.w_out.size(); ++i)
+    EXPECT_NEAR(trainer.net().w_out(i), static_cast<double>(p.w_out(i)), 1e-13);
+  EXPECT_NEAR(trainer.net().b_out, static_cast<double>(p.b_out), 1e-13);
+  EXPECT_NEAR(trainer.net().W(2, 3), static_cast<double>(p.W(2, 3)), 1e-13);
+  // The differentiated readout takes another step (the test can fail).
+  spec.config.confidence_readout = fg::ConfidenceReadout::differentiated;
+  fg::RnnTrainer other(spec);
+  other.epoch();
+  EXPECT_GT((other.net().w_out - trainer.net().w_out).cwiseAbs().maxCoeff(), 1e-6);
+}
+
+TEST(GhostRnnFast, AccuracyIsThePublicCodesScore) {
+  // (R47): DA [y > 1/2] = y*; DCD/DMTS ternary at +-0.33.
+  MatrixXd y(1, 4), t(1, 4);
+  y << 0.2, 0.5, 0.51, 0.9;
+  t << 0, 0, 1, 0;
+  EXPECT_DOUBLE_EQ(fg::rnn_accuracy(fg::RnnTask::da, y, t), 0.75);
+  y << -0.5, -0.33, 0.32, 0.33;
+  t << -1, 0, 0, 1;
+  EXPECT_DOUBLE_EQ(fg::rnn_accuracy(fg::RnnTask::dcd, y, t), 0.75);  // -0.33 binarises to -1
+  y << 0.1, 0.4, 0.2, 0.9;
+  t << 0, 1, 1, 1;
+  EXPECT_DOUBLE_EQ(fg::rnn_accuracy(fg::RnnTask::dmts, y, t), 0.75);
+}
+
+TEST(GhostRnnFast, FusedAndGenericAccuraciesAgree) {
+  // The fused kernel counts (R47) itself: the same as the generic path's outputs.
+  fg::RunSpec spec = fg::default_run(fg::RnnTask::da, 1);
+  spec.neurons = 20;
+  spec.lr = 0.02;
+  fg::RnnTrainer trainer(spec);
+  const fg::RnnBatch batch = fg::make_batch(spec, 0);
+  for (int e = 0; e < 300; ++e) {
+    fg::RnnNet g;
+    MatrixXd y;
+    fg::rnn_gradient(spec.config, trainer.net(), batch, g, &y);
+    trainer.epoch();
+    ASSERT_EQ(trainer.last_accuracy(), fg::rnn_accuracy(spec.task, y, batch.target)) << "epoch " << e;
+  }
 }
 
 TEST(GhostRnnFast, ZzReportMeasuredMargin) {
