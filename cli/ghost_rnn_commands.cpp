@@ -52,6 +52,10 @@ void add_network_options(CLI::App& cmd, RnnOptions& o) {
   cmd.add_option("--beta", o.beta, "latent readout confidence beta > 0 (default 10)")->type_name("DECIMAL");
   cmd.add_option("--kappa-th", o.kappa_th, "latent readout threshold (default 1)")->type_name("DECIMAL");
   cmd.add_option("--confidence", o.confidence, "c > 0 of the confidence readout (default 1)")->type_name("DECIMAL");
+  cmd.add_option("--confidence-readout", o.confidence_readout,
+                 "projected | differentiated: the confidence readout's gradient; projected (default): W_out rescaled to "
+                 "|W_out|_1 = c before each forward pass, the gradient not flowing through the norm (the public code); "
+                 "differentiated: through the norm");
   cmd.add_option("--init", o.init,
                  "gaussian (Figs. 3, 6) | xavier (DCD/DMTS code) | lowrank (Fig. 4 code: M ~ N(0,1), "
                  "N ~ N(0,1/N), b ~ N(0,0.01)); default by task");
@@ -127,6 +131,13 @@ Json inputs_of(const fg::RunSpec& s, const RnnOptions& o) {
               {"lr", s.lr},
               {"epochs", s.epochs},
               {"seed", s.seed}};
+  if (s.config.readout == fg::RnnReadout::confidence || s.changed_readout == fg::RnnReadout::confidence)
+    inputs["confidence_readout"] = s.config.confidence_readout == fg::ConfidenceReadout::projected ? "projected" : "differentiated";
+  if (s.changed_readout) {
+    inputs["changed_readout"] = readout_name(*s.changed_readout);
+    inputs["change_epoch"] = s.change_epoch;
+    inputs["changed_confidence"] = s.changed_confidence;
+  }
   if (!o.weights.empty()) {  // the file replaces the seeded draw
     inputs.erase("init");
     inputs["weights"] = o.weights;
@@ -181,6 +192,7 @@ void add_rnn_train(CLI::App& ghost, std::function<void()>& action) {
   cmd->add_option("--change-epoch", o->change_epoch, "Fig. 8B: epoch at which the readout confidence changes (default: none)")->type_name("INT");
   cmd->add_option("--changed-beta", o->changed_beta, "Fig. 8B: the latent readout's new beta (default: --beta, no change)")->type_name("DECIMAL");
   cmd->add_option("--changed-confidence", o->changed_confidence, "Fig. 8B: the confidence readout's new c (default: --confidence, no change)")->type_name("DECIMAL");
+  cmd->add_option("--changed-readout", o->changed_readout, "Fig. 8C: sigmoid | tanh | confidence, the readout from --change-epoch on (default: none, no change)");
   add_output_options(*cmd, o->out);
   cmd->callback([o, track, &action] {
     action = [o, track] {
@@ -194,6 +206,7 @@ void add_rnn_train(CLI::App& ghost, std::function<void()>& action) {
       const experiments::Table& t = r.curve;
       Json report{{"command", "ghost rnn-train"}, {"inputs", inputs_of(s, *o)}};
       Json summary{{"final_loss", json_number(r.final_loss)},
+                   {"final_accuracy", json_number(r.final_accuracy)},
                    {"min_loss", json_number(r.min_loss)},
                    {"first_learned_epoch", r.first_learned_epoch},
                    {"learned_threshold", settings.learned}};

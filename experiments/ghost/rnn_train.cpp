@@ -35,7 +35,7 @@ TrainResult run_rnn_train(const fast::ghost::RunSpec& s, const TrainSettings& se
                                                    : fast::ghost::RnnTrainer(s);
   TrainResult out;
   out.initial_net = trainer.net();
-  out.curve.columns = {"epoch", "loss", "gradient_norm", "fixed_points", "ghost_eps", "ghost_kappa"};
+  out.curve.columns = {"epoch", "loss", "gradient_norm", "fixed_points", "ghost_eps", "ghost_kappa", "accuracy"};
   out.curve.integer_columns = {"epoch", "fixed_points"};
   const std::string lr_text = render_value(s.lr);
   double min_loss = std::numeric_limits<double>::infinity();
@@ -52,10 +52,12 @@ TrainResult run_rnn_train(const fast::ghost::RunSpec& s, const TrainSettings& se
     if (out.first_learned_epoch < 0 && loss < settings.learned) out.first_learned_epoch = e;
     if (e % s.record_every == 0 || e + 1 == s.epochs || tracked)
       out.curve.add_row({static_cast<double>(e), loss, trainer.last_gradient_norm(),
-                         tracked ? static_cast<double>(rs.fixed_points) : kNaN, rs.ghost_eps, rs.ghost_kappa});
+                         tracked ? static_cast<double>(rs.fixed_points) : kNaN, rs.ghost_eps, rs.ghost_kappa,
+                         trainer.last_accuracy()});
   }
   require_finite_loss(trainer.loss(), "lr", lr_text, s.lr, s.epochs);
   out.final_loss = trainer.loss();
+  out.final_accuracy = trainer.accuracy();
   out.min_loss = std::min(min_loss, out.final_loss);  // every epoch's loss and the final one, as RunResult
   if (s.rank == 1) out.final_state = rank_one_state(trainer.net());
   out.final_net = trainer.net();
