@@ -1,0 +1,128 @@
+// The ghost paper's figure experiments of experiments/ghost/ (proofs/ghost_rnn.md §15) at tiny
+// sizes: Fig. 8C's intervention (R49) shares its runs' first phase across c and leaves the c = inf
+// control untouched, its statistics are its runs', it does not depend on the thread count; the
+// accuracy (R47) rnn-train and rnn-sweep report is the trainer's.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include <learndyn/experiments/ghost/confidence_intervention.hpp>
+#include <learndyn/experiments/ghost/rnn_sweep.hpp>
+#include <learndyn/experiments/ghost/rnn_train.hpp>
+#include "support/refused_parameter.hpp"
+
+namespace {
+namespace fg = learndyn::fast::ghost;
+namespace eg = learndyn::experiments::ghost;
+constexpr double inf = std::numeric_limits<double>::infinity();
+
+eg::ConfidenceInterventionOptions tiny() {
+  eg::ConfidenceInterventionOptions o;
+  o.neurons = 8;
+  o.trials = 2;
+  o.seeds = 3;
+  o.epochs_before = 20;
+  o.epochs_after = 20;
+  o.record_every = 5;
+  o.confidences = {0.5, 3, inf};
+  o.threads = 1;
+  return o;
+}
+
+TEST(GhostFig8c, FirstPhaseIsSharedAndTheControlIsThePlainTanhRun) {
+  const eg::ConfidenceInterventionOptions o = tiny();
+  const eg::ConfidenceInterventionResult r = eg::run_fig8c(o);
+  ASSERT_EQ(r.specs.size(), 9u);
+  const std::size_t per_c = r.curves.rows.size() / 3;
+  ASSERT_EQ(per_c, 9u);  // epochs 0, 5, ..., 35 and the last, 39
+  for (std::size_t k = 0; k < per_c; ++k) {
+    const double epoch = r.curves.at(k, "epoch");
+    for (std::size_t j = 1; j < 3; ++j) {
+      EXPECT_EQ(r.curves.at(j * per_c + k, "epoch"), epoch);
+      // Before the intervention every c is the same run (same seed, same batches): bit for bit.
+      if (epoch < o.epochs_before)
+        EXPECT_EQ(r.curves.at(j * per_c + k, "mean_accuracy"), r.curves.at(k, "mean_accuracy")) << epoch;
+    }
+  }
+  // After it, c = 0.5 reads out otherwise than the control (the test can fail).
+  EXPECT_NE(r.curves.at(per_c - 1, "mean_loss"), r.curves.at(3 * per_c - 1, "mean_loss"));
+  // The control is an uninterrupted tanh run: train_run of the same spec without a change.
+  fg::RunSpec s = r.specs[6];
+  EXPECT_EQ(s.change_epoch, -1);
+  EXPECT_EQ(s.config.readout, fg::RnnReadout::tanh);
+  double sum = 0;
+  for (int seed = 0; seed < 3; ++seed) sum += fg::train_run(r.specs[6 + seed]).accuracy.back();
+  EXPECT_EQ(r.curves.at(3 * per_c - 1, "mean_accuracy"), sum / 3);
+}
+
+TEST(GhostFig8c, SummaryIsItsCurvesAndIndependentOfTheThreadCount) {
+  eg::ConfidenceInterventionOptions o = tiny();
+  const eg::ConfidenceInterventionResult one = eg::run_fig8c(o);
+  o.threads = 2;
+  const eg::ConfidenceInterventionResult two = eg::run_fig8c(o);
+  EXPECT_EQ(one.curves.rows, two.curves.rows);
+  EXPECT_EQ(one.summary.rows, two.summary.rows);
+  ASSERT_EQ(one.summary.rows.size(), 3u);
+  const std::size_t per_c = one.curves.rows.size() / 3;
+  for (std::size_t j = 0; j < 3; ++j) {
+    EXPECT_EQ(one.summary.at(j, "final_mean_accuracy"), one.curves.at(j * per_c + per_c - 1, "mean_accuracy"));
+    EXPECT_EQ(one.summary.at(j, "accuracy_before"), one.curves.at(j * per_c + 3, "mean_accuracy"));  // epoch 15
+    double peak = 0;
+    for (std::size_t k = 4; k < per_c; ++k) peak = std::max(peak, one.curves.at(j * per_c + k, "mean_accuracy"));
+    EXPECT_EQ(one.summary.at(j, "peak_mean_accuracy"), peak);
+    const double f = one.summary.at(j, "perfect_fraction");
+    EXPECT_TRUE(f >= 0 && f <= 1);
+  }
+}
+
+TEST(GhostFig8c, DifferentiatedReadoutIsAnotherRun) {
+  eg::ConfidenceInterventionOptions o = tiny();
+  o.confidences = {1};
+  const eg::ConfidenceInterventionResult projected = eg::run_fig8c(o);
+  o.readout = fg::ConfidenceReadout::differentiated;
+  const eg::ConfidenceInterventionResult differentiated = eg::run_fig8c(o);
+  EXPECT_NE(projected.curves.rows.back(), differentiated.curves.rows.back());
+}
+
+TEST(GhostFig8c, BadSettingsAreRefusedNamingTheParameter) {
+  eg::ConfidenceInterventionOptions o = tiny();
+  o.confidences = {0};
+  EXPECT_EQ(learndyn::testing::refused_parameter([&] { eg::run_fig8c(o); }), "confidences");
+  o = tiny();
+  o.seeds = 0;
+  EXPECT_EQ(learndyn::testing::refused_parameter([&] { eg::run_fig8c(o); }), "seeds");
+  o = tiny();
+  o.epochs_after = 0;
+  EXPECT_EQ(learndyn::testing::refused_parameter([&] { eg::run_fig8c(o); }), "epochs");
+  o = tiny();
+  o.lr = -1;
+  EXPECT_EQ(learndyn::testing::refused_parameter([&] { eg::run_fig8c(o); }), "lr");
+}
+
+TEST(GhostAccuracy, TrainAndSweepReportTheTrainersAccuracy) {
+  fg::RunSpec s = fg::default_run(fg::RnnTask::dcd, 0);
+  s.neurons = 8;
+  s.epochs = 15;
+  s.record_every = 4;
+  const eg::TrainResult t = eg::run_rnn_train(s, {});
+  const fg::RunResult plain = fg::train_run(s);
+  ASSERT_EQ(t.curve.columns.back(), "accuracy");  // added at the end: the older columns keep their places
+  ASSERT_EQ(t.curve.rows.size(), plain.accuracy.size());
+  for (std::size_t k = 0; k < plain.accuracy.size(); ++k) EXPECT_EQ(t.curve.at(k, "accuracy"), plain.accuracy[k]);
+  EXPECT_EQ(t.final_accuracy, plain.final_accuracy);
+  eg::SweepSettings o;
+  o.ranks.push_back(s);
+  o.lo = o.hi = 0.01;
+  o.count = 1;
+  o.seeds = 2;
+  o.threads = 1;
+  const eg::SweepResult r = eg::run_rnn_sweep(o);
+  EXPECT_EQ(r.runs.columns.back(), "final_accuracy");
+  EXPECT_EQ(r.runs.at(0, "final_accuracy"), plain.final_accuracy);  // seed 0 at lr 0.01 is s
+  const double mean = (r.runs.at(0, "final_accuracy") + r.runs.at(1, "final_accuracy")) / 2;
+  EXPECT_NEAR(r.by_rate.at(0, "mean_final_accuracy"), mean, 1e-15);
+}
+
+}  // namespace
