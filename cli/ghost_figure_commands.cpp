@@ -39,10 +39,8 @@ void fig8c_figure(const eg::ConfidenceInterventionResult& r, const eg::Confidenc
   for (std::size_t k = 0; k < o.confidences.size(); ++k) {
     const double c = o.confidences[k];
     const std::string name = "c" + std::to_string(k);
-    gp << datablock(name, r.curves, {"epoch", "mean_accuracy", "sem_accuracy"}, [&](std::size_t row) {
-      const double x = r.curves.at(row, "confidence");
-      return x == c || (std::isinf(x) && std::isinf(c));
-    });
+    gp << datablock(name, r.curves, {"epoch", "mean_accuracy", "sem_accuracy"},
+                    [&](std::size_t row) { return r.curves.at(row, "confidence") == double(k); });
     const std::string colour = std::isfinite(c) ? viridis(k, o.confidences.size()) : "#000000";
     plot << (k ? ", " : "") << "$" << name << " using 1:($2-$3):($2+$3) with filledcurves fc rgb '" << colour
          << "' fs transparent solid 0.25 notitle, $" << name << " using 1:2 with lines lw 2 lc rgb '" << colour
@@ -94,10 +92,10 @@ void add_fig8c(CLI::App& ghost, std::function<void()>& action) {
                   "projected (default: the public code's in-place rescaling of W_out, R45) | differentiated (R8a)");
   add_integer(*cmd, "record-every", t->record_every, "accuracy every k-th epoch, >= 1 (default: 25 quick, 200 paper)");
   add_threads(*cmd, t->threads);
-  add_output_options(*cmd, t->out, "curves,summary");
+  add_output_options(*cmd, t->out, "curves,by_confidence");
   cmd->callback([t, &action] {
     action = [t] {
-      check_output(t->out, {"curves", "summary"});
+      check_output(t->out, {"curves", "by_confidence"});
       require(t->protocol == "quick" || t->protocol == "paper", "protocol", t->protocol, "quick or paper");
       eg::ConfidenceInterventionOptions o = t->protocol == "paper" ? eg::ConfidenceInterventionOptions::paper()
                                                                    : eg::ConfidenceInterventionOptions::quick();
@@ -113,7 +111,7 @@ void add_fig8c(CLI::App& ghost, std::function<void()>& action) {
       o.threads = parse_threads(t->threads);
       const eg::ConfidenceInterventionResult r = eg::run_fig8c(o);
       Json confidences = Json::array();
-      for (double c : o.confidences) confidences.push_back(std::isfinite(c) ? Json(c) : Json("inf"));
+      for (double c : o.confidences) confidences.push_back(eg::confidence_label(c));
       Json report{{"command", "ghost fig8c"},
                   {"inputs",
                    {{"protocol", t->protocol},
@@ -134,12 +132,12 @@ void add_fig8c(CLI::App& ghost, std::function<void()>& action) {
         Json row = Json::object();
         for (const std::string& col : r.summary.columns) {
           const double v = r.summary.at(i, col);
-          row[col] = col == "confidence" && std::isinf(v) ? Json("inf") : json_number(v);
+          row[col] = col == "confidence" ? Json(eg::confidence_label(o.confidences[static_cast<std::size_t>(v)])) : json_number(v);
         }
         rows.push_back(row);
       }
       report["summary"] = Json{{"by_confidence", rows}};
-      deliver(t->out, report, {{"curves", &r.curves}, {"summary", &r.summary}},
+      deliver(t->out, report, {{"curves", &r.curves}, {"by_confidence", &r.summary}},
               [&](const std::string& png) { fig8c_figure(r, o, png); });
     };
   });

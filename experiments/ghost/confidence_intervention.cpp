@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <sstream>
+#include <string>
 
 #include <learndyn/common/argument_error.hpp>
 #include <learndyn/experiments/ghost/divergence.hpp>
@@ -38,6 +40,13 @@ MeanSem mean_sem(const std::vector<double>& x) {
 }
 
 }  // namespace
+
+std::string confidence_label(double c) {
+  if (std::isinf(c)) return "inf";
+  std::ostringstream s;
+  s << c;  // shortest form at 6 significant digits: 0.1, 0.5, 3
+  return s.str();
+}
 
 ConfidenceInterventionResult run_fig8c(const ConfidenceInterventionOptions& o) {
   require(!o.confidences.empty(), "confidences", "''", "a comma-separated list of c > 0 (inf: no intervention)");
@@ -78,9 +87,13 @@ ConfidenceInterventionResult run_fig8c(const ConfidenceInterventionOptions& o) {
   out.curves.integer_columns = {"epoch"};
   out.summary.columns = {"confidence",          "accuracy_before",    "peak_mean_accuracy",
                          "final_mean_accuracy", "sem_final_accuracy", "perfect_fraction"};
+  // c as a label ("0.5", "inf"): an infinite value would render as a missing one.
+  std::vector<std::string> labels;
+  for (double c : o.confidences) labels.push_back(confidence_label(c));
+  out.curves.label_columns = {{"confidence", labels}};
+  out.summary.label_columns = {{"confidence", labels}};
   const std::size_t seeds = static_cast<std::size_t>(o.seeds);
   for (std::size_t j = 0; j < o.confidences.size(); ++j) {
-    const double c = o.confidences[j];
     const std::vector<long>& epochs = runs[j * seeds].epochs;  // the same for every run
     double before = std::numeric_limits<double>::quiet_NaN(), peak = 0;
     MeanSem last{0, 0};
@@ -91,7 +104,7 @@ ConfidenceInterventionResult run_fig8c(const ConfidenceInterventionOptions& o) {
         loss.push_back(runs[j * seeds + s].loss[k]);
       }
       const MeanSem a = mean_sem(acc), l = mean_sem(loss);
-      out.curves.add_row({c, double(epochs[k]), a.mean, a.sem, l.mean, l.sem});
+      out.curves.add_row({double(j), double(epochs[k]), a.mean, a.sem, l.mean, l.sem});
       if (epochs[k] < o.epochs_before) before = a.mean;
       else peak = std::max(peak, a.mean);
       last = a;
@@ -103,7 +116,7 @@ ConfidenceInterventionResult run_fig8c(const ConfidenceInterventionOptions& o) {
       for (std::size_t k = 0; k < r.epochs.size(); ++k) hit = hit || (r.epochs[k] >= o.epochs_before && r.accuracy[k] == 1);
       perfect += hit;
     }
-    out.summary.add_row({c, before, peak, last.mean, last.sem, double(perfect) / double(seeds)});
+    out.summary.add_row({double(j), before, peak, last.mean, last.sem, double(perfect) / double(seeds)});
   }
   return out;
 }

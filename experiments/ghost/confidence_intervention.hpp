@@ -5,6 +5,7 @@
 #pragma once
 
 #include <limits>
+#include <string>
 #include <vector>
 
 #include <learndyn/experiments/table.hpp>
@@ -33,7 +34,8 @@ struct ConfidenceInterventionOptions {
 
 struct ConfidenceInterventionResult {
   std::vector<fast::ghost::RunSpec> specs;  // per c (in order), seeds 0..seeds-1
-  // confidence (inf: none), epoch, mean_accuracy, sem_accuracy, mean_loss, sem_loss over seeds:
+  // confidence (a label: the c as text, "inf" for none; the value is its index in
+  // options.confidences), epoch, mean_accuracy, sem_accuracy, mean_loss, sem_loss over seeds:
   // the accuracy (R47) and loss of each recorded epoch's forward pass.
   Table curves;
   // confidence, accuracy_before (mean over seeds at the last recorded epoch before the
@@ -46,5 +48,8 @@ struct ConfidenceInterventionResult {
 // Throws ArgumentError naming the parameter on bad settings (confidences > 0, seeds >= 1,
 // epochs >= 1, lr > 0, ...), and naming lr when a run diverges.
 ConfidenceInterventionResult run_fig8c(const ConfidenceInterventionOptions& options);
+
+// A confidence as the tables label it: "inf" or the value at 6 significant digits.
+std::string confidence_label(double c);
 
 }  // namespace learndyn::experiments::ghost
