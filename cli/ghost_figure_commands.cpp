@@ -50,7 +50,8 @@ void fig8c_figure(const eg::ConfidenceInterventionResult& r, const eg::Confidenc
      << "set arrow from " << o.epochs_before << ", graph 0 to " << o.epochs_before
      << ", graph 1 nohead dt 2 lc rgb '#777777'\n"
      << "set title 'Full-rank DCD, Adam η = " << o.lr << ", " << o.seeds << " seeds: readout confidence fixed to c at epoch "
-     << o.epochs_before << "'\n"
+     << o.epochs_before << (o.readout == fg::ConfidenceReadout::projected ? " (projected readout)" : " (gradient through the norm)")
+     << "'\n"
      << plot.str() << "\n";
   write_png(gp.str(), png, 1000, 520);
 }
