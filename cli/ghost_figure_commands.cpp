@@ -1,6 +1,8 @@
 #include "cli/ghost_figure_commands.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <memory>
 #include <sstream>
@@ -10,6 +12,7 @@
 #include "cli/options.hpp"
 #include "cli/output.hpp"
 #include <learndyn/common/argument_error.hpp>
+#include <learndyn/experiments/ghost/confidence_ablation.hpp>
 #include <learndyn/experiments/ghost/confidence_intervention.hpp>
 
 namespace learndyn::cli {
@@ -18,11 +21,18 @@ namespace eg = learndyn::experiments::ghost;
 
 namespace {
 
-// Sequential viridis stops (perceptually uniform), dark to light.
-const char* viridis(std::size_t k, std::size_t n) {
-  static const char* stops[] = {"#440154", "#414487", "#2a788e", "#22a884", "#7ad151", "#fde725"};
-  const std::size_t i = n <= 1 ? 0 : k * 5 / (n - 1);
-  return stops[std::min<std::size_t>(i, 5)];
+// viridis (perceptually uniform), dark to light: k of n, interpolated between 9 stops.
+std::string viridis(std::size_t k, std::size_t n) {
+  static const int stops[9][3] = {{68, 1, 84},    {71, 44, 122},  {59, 81, 139},  {44, 113, 142}, {33, 144, 141},
+                                  {39, 173, 129}, {92, 200, 99},  {170, 220, 50}, {253, 231, 37}};
+  const double t = n <= 1 ? 0.0 : 8.0 * double(k) / double(n - 1);
+  const int i = std::min(7, static_cast<int>(t));
+  const double f = t - i;
+  char hex[8];
+  std::snprintf(hex, sizeof hex, "#%02x%02x%02x", static_cast<int>(std::lround(stops[i][0] + f * (stops[i + 1][0] - stops[i][0]))),
+                static_cast<int>(std::lround(stops[i][1] + f * (stops[i + 1][1] - stops[i][1]))),
+                static_cast<int>(std::lround(stops[i][2] + f * (stops[i + 1][2] - stops[i][2]))));
+  return hex;
 }
 
 std::string c_label(double c) {
@@ -144,10 +154,90 @@ void add_fig8c(CLI::App& ghost, std::function<void()>& action) {
   });
 }
 
+// ---- ghost fig8b ----------------------------------------------------------------------------
+
+void fig8b_figure(const eg::ConfidenceAblationResult& r, const eg::ConfidenceAblationOptions& o,
+                  const std::string& png) {
+  // As the script: the first phase in black, then every third beta (from the third) in viridis.
+  std::ostringstream gp, plot;
+  std::vector<long> shown;
+  for (long k = 0; k < o.betas; ++k)
+    if (o.betas < 10 || k % 3 == 2) shown.push_back(k);
+  const std::size_t per_beta = r.curves.rows.size() / static_cast<std::size_t>(o.betas);
+  gp << datablock("before", r.curves, {"epoch", "mean_accuracy", "sem_accuracy"},
+                  [&](std::size_t row) { return row < per_beta && r.curves.at(row, "epoch") < double(o.epochs); });
+  plot << "plot $before using 1:($2-$3):($2+$3) with filledcurves fc rgb '#000000' fs transparent solid 0.2 notitle, "
+       << "$before using 1:2 with lines lw 2 lc rgb '#000000' title 'β = 10 (training)'";
+  for (std::size_t i = 0; i < shown.size(); ++i) {
+    const std::size_t k = static_cast<std::size_t>(shown[i]);
+    const std::string name = "b" + std::to_string(k);
+    gp << datablock(name, r.curves, {"epoch", "mean_accuracy", "sem_accuracy"}, [&](std::size_t row) {
+      return row >= k * per_beta && row < (k + 1) * per_beta && r.curves.at(row, "epoch") >= double(o.epochs);
+    });
+    const std::string colour = viridis(shown.size() - 1 - i, shown.size());  // low beta light, as viridis_r
+    std::ostringstream label;
+    label.precision(2);
+    label << "β = " << r.curves.at(k * per_beta, "beta") << (k + 1 == std::size_t(o.betas) ? " (unchanged)" : "");
+    plot << ", $" << name << " using 1:($2-$3):($2+$3) with filledcurves fc rgb '" << colour
+         << "' fs transparent solid 0.2 notitle, $" << name << " using 1:2 with lines lw 2 lc rgb '" << colour
+         << "' title '" << label.str() << "'";
+  }
+  gp << "set key outside right top\nset yrange [0:1.05]\nset xlabel 'epoch'\nset ylabel 'accuracy (mean ± s.e.m.)'\n"
+     << "set arrow from " << o.epochs << ", graph 0 to " << o.epochs << ", graph 1 nohead dt 2 lc rgb '#CC0000'\n"
+     << "set title 'Rank-one DA, SGD η = " << o.lr << ": " << r.stuck_seeds.size() << " of " << o.seeds
+     << " seeds learned and then got stuck; β lowered at epoch " << o.epochs << "'\n"
+     << plot.str() << "\n";
+  write_png(gp.str(), png, 1000, 520);
+}
+
+void add_fig8b(CLI::App& ghost, std::function<void()>& action) {
+  struct Text {
+    std::string protocol = "quick", seeds, threads;
+    Output out;
+  };
+  auto t = std::make_shared<Text>();
+  auto* cmd = ghost.add_subcommand(
+      "fig8b", "Fig. 8B with the public script's protocol: rank-one DA, SGD 0.02, 6,000 epochs at beta = 10, then 100 "
+               "epochs at each of 30 beta in [1e-3, 10]; accuracy of the seeds that learned and got stuck (R50)");
+  set_example(*cmd, "learndyn ghost fig8b --figure fig8b.png -o fig8b.csv");
+  cmd->add_option("--protocol", t->protocol, "quick (default: 30 seeds) | paper (the script's 100 seeds)");
+  add_integer(*cmd, "seeds", t->seeds, "seeds 0..S-1, 1..100000 (default: the protocol's, 30 or 100)");
+  add_threads(*cmd, t->threads);
+  add_output_options(*cmd, t->out, "curves,by_beta");
+  cmd->callback([t, &action] {
+    action = [t] {
+      check_output(t->out, {"curves", "by_beta"});
+      require(t->protocol == "quick" || t->protocol == "paper", "protocol", t->protocol, "quick or paper");
+      eg::ConfidenceAblationOptions o =
+          t->protocol == "paper" ? eg::ConfidenceAblationOptions::paper() : eg::ConfidenceAblationOptions::quick();
+      if (!t->seeds.empty()) o.seeds = parse_integer(t->seeds, "seeds", 1, 100000);
+      o.threads = parse_threads(t->threads);
+      const eg::ConfidenceAblationResult r = eg::run_fig8b_ablation(o);
+      Json report{{"command", "ghost fig8b"},
+                  {"inputs",
+                   {{"protocol", t->protocol},
+                    {"task", "da"},
+                    {"N", o.neurons},
+                    {"rank", 1},
+                    {"optimizer", "sgd"},
+                    {"lr", o.lr},
+                    {"epochs", o.epochs},
+                    {"epochs_after", o.epochs_after},
+                    {"betas", std::to_string(o.betas) + " log-spaced in [" + std::to_string(o.beta_lo) + ", " +
+                                  std::to_string(o.beta_hi) + "]"},
+                    {"seeds", o.seeds}}}};
+      report["summary"] = Json{{"stuck_seeds", r.stuck_seeds}, {"by_beta", records_of(r.by_beta)}};
+      deliver(t->out, report, {{"curves", &r.curves}, {"by_beta", &r.by_beta}},
+              [&](const std::string& png) { fig8b_figure(r, o, png); });
+    };
+  });
+}
+
 }  // namespace
 
 void add_ghost_figure_commands(CLI::App& app, std::function<void()>& action) {
   CLI::App* ghost = app.get_subcommand("ghost");
+  add_fig8b(*ghost, action);
   add_fig8c(*ghost, action);
 }
 

@@ -4,10 +4,12 @@
 // accuracy (R47) rnn-train and rnn-sweep report is the trainer's.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <vector>
 
+#include <learndyn/experiments/ghost/confidence_ablation.hpp>
 #include <learndyn/experiments/ghost/confidence_intervention.hpp>
 #include <learndyn/experiments/ghost/rnn_sweep.hpp>
 #include <learndyn/experiments/ghost/rnn_train.hpp>
@@ -99,6 +101,70 @@ TEST(GhostFig8c, BadSettingsAreRefusedNamingTheParameter) {
   o = tiny();
   o.lr = -1;
   EXPECT_EQ(learndyn::testing::refused_parameter([&] { eg::run_fig8c(o); }), "lr");
+}
+
+eg::ConfidenceAblationOptions tiny_ablation() {
+  eg::ConfidenceAblationOptions o;
+  o.neurons = 10;
+  o.seeds = 8;
+  o.epochs = 400;
+  o.epochs_after = 10;
+  o.betas = 3;
+  o.beta_lo = 0.1;
+  o.beta_hi = 10;
+  o.window = 5;
+  o.lr = 0.05;
+  o.threads = 1;
+  return o;
+}
+
+TEST(GhostFig8bAblation, StuckSeedsAreTheScriptsSelectionAndTheLastBetaIsTheUnchangedRun) {
+  const eg::ConfidenceAblationOptions o = tiny_ablation();
+  const eg::ConfidenceAblationResult r = eg::run_fig8b_ablation(o);
+  // (R50): each selected seed learned (accuracy > 1/2 at some epoch) and is stuck at the end
+  // (<= 1/2 over the last 50 epochs), from its own train_run.
+  for (long seed = 0; seed < o.seeds; ++seed) {
+    fg::RunSpec s = fg::default_run(fg::RnnTask::da, 1);
+    s.neurons = o.neurons;
+    s.lr = o.lr;
+    s.epochs = o.epochs;
+    s.seed = static_cast<std::uint64_t>(seed);
+    const fg::RunResult run = fg::train_run(s);
+    double late = 0, ever = 0;
+    for (std::size_t k = 0; k < run.accuracy.size(); ++k) {
+      ever = std::max(ever, run.accuracy[k]);
+      if (run.epochs[k] >= o.epochs - 50) late = std::max(late, run.accuracy[k]);
+    }
+    const bool stuck = late <= 0.5 && ever > 0.5;
+    EXPECT_EQ(std::count(r.stuck_seeds.begin(), r.stuck_seeds.end(), seed) == 1, stuck) << "seed " << seed;
+  }
+  EXPECT_FALSE(r.stuck_seeds.empty());                             // the selection is exercised
+  EXPECT_LT(r.stuck_seeds.size(), static_cast<std::size_t>(o.seeds));  // and selects
+  ASSERT_EQ(r.by_beta.rows.size(), 3u);
+  EXPECT_EQ(r.by_beta.at(2, "beta"), 10);
+  ASSERT_EQ(r.curves.rows.size(), 3u * 15u);  // window 5 + 10 epochs after, per beta
+  for (std::size_t k = 0; k < 5; ++k)         // before the change every beta is the same run
+    EXPECT_TRUE(r.curves.at(k, "mean_accuracy") == r.curves.at(15 + k, "mean_accuracy") ||
+                std::isnan(r.curves.at(k, "mean_accuracy")));
+}
+
+TEST(GhostFig8bAblation, IndependentOfTheThreadCountAndRefusesBadSettings) {
+  eg::ConfidenceAblationOptions o = tiny_ablation();
+  o.seeds = 4;
+  o.epochs = 100;
+  const eg::ConfidenceAblationResult one = eg::run_fig8b_ablation(o);
+  o.threads = 2;
+  const eg::ConfidenceAblationResult two = eg::run_fig8b_ablation(o);
+  EXPECT_EQ(one.stuck_seeds, two.stuck_seeds);
+  EXPECT_EQ(one.by_beta.at(0, "all_final_mean_accuracy"), two.by_beta.at(0, "all_final_mean_accuracy"));
+  o.seeds = 0;
+  EXPECT_EQ(learndyn::testing::refused_parameter([&] { eg::run_fig8b_ablation(o); }), "seeds");
+  o = tiny_ablation();
+  o.epochs = 10;
+  EXPECT_EQ(learndyn::testing::refused_parameter([&] { eg::run_fig8b_ablation(o); }), "epochs");
+  o = tiny_ablation();
+  o.beta_lo = 0;
+  EXPECT_EQ(learndyn::testing::refused_parameter([&] { eg::run_fig8b_ablation(o); }), "betas");
 }
 
 TEST(GhostAccuracy, TrainAndSweepReportTheTrainersAccuracy) {
