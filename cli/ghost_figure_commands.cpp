@@ -14,6 +14,7 @@
 #include <learndyn/common/argument_error.hpp>
 #include <learndyn/experiments/ghost/confidence_ablation.hpp>
 #include <learndyn/experiments/ghost/confidence_intervention.hpp>
+#include <learndyn/experiments/ghost/learning_rate_fig7.hpp>
 
 namespace learndyn::cli {
 namespace fg = learndyn::fast::ghost;
@@ -233,10 +234,88 @@ void add_fig8b(CLI::App& ghost, std::function<void()>& action) {
   });
 }
 
+// ---- ghost fig7 -----------------------------------------------------------------------------
+
+void fig7_figure(const eg::SweepResult& r, const experiments::Table& med, const eg::LearningRateSweepOptions& o,
+                 const std::string& png) {
+  std::ostringstream gp, plot;
+  gp << datablock("rate", r.by_rate, {"lr", "mean_final_loss", "sem_final_loss", "learned_fraction"});
+  std::vector<double> rates;
+  for (std::size_t i = 0; i < r.by_rate.rows.size(); ++i) rates.push_back(r.by_rate.at(i, "lr"));
+  plot << "plot ";
+  for (std::size_t k = 0; k < rates.size(); ++k) {
+    const std::string name = "g" + std::to_string(k);
+    gp << datablock(name, med, {"epoch", "median_gradient_norm"}, [&](std::size_t row) { return med.at(row, "lr") == rates[k]; });
+    std::ostringstream label;
+    label.precision(2);
+    label << "η = " << rates[k];
+    plot << (k ? ", " : "") << "$" << name << " using ($1+1):2 with lines lw 1.5 lc rgb '" << viridis(k, rates.size())
+         << "' title '" << label.str() << "'";
+  }
+  gp << "set multiplot layout 1,2\n"
+     << "set logscale xy\nset format x '10^{%L}'\nset format y '10^{%L}'\nset xlabel 'learning rate η'\n"
+     << "set ylabel 'final loss (mean ± s.e.m.)'\nset y2label 'learned fraction'\nset y2range [0:1.05]\nset y2tics 0.25\n"
+     << "set ytics nomirror\nset key outside top center horizontal\n"
+     << "set title 'Full-rank DCD, SGD, " << o.seeds << " seeds, " << o.epochs << " epochs'\n"
+     << "plot $rate using 1:2:3 with yerrorlines pt 7 lc rgb '#440154' title 'final loss', "
+     << "$rate using 1:4 axes x1y2 with linespoints pt 6 dt 2 lc rgb '#22a884' title 'learned (loss < 0.05)'\n"
+     << "unset y2label\nunset y2tics\nset ytics mirror\nset key outside right top\n"
+     << "set xlabel 'epoch + 1'\nset ylabel '|∇L| (median over seeds)'\nset xrange [1:" << o.epochs + 1 << "]\n"
+     << "set title 'gradient norm: collapse = no-learning zone'\n"
+     << plot.str() << "\nunset multiplot\n";
+  write_png(gp.str(), png, 1500, 560);
+}
+
+void add_fig7(CLI::App& ghost, std::function<void()>& action) {
+  struct Text {
+    std::string protocol = "quick", seeds, threads;
+    Output out;
+  };
+  auto t = std::make_shared<Text>();
+  auto* cmd = ghost.add_subcommand(
+      "fig7", "Fig. 7A-B: full-rank DCD, SGD learning-rate sweep (final loss, learned fraction) and the gradient norm "
+              "over training, whose collapse is the no-learning zone (R51)");
+  set_example(*cmd, "learndyn ghost fig7 --figure fig7.png -o fig7.csv");
+  cmd->add_option("--protocol", t->protocol,
+                  "quick (default: 9 rates in [1e-3, 10] x 4 seeds x 2,000 epochs, ~35 s CPU) | paper (the script's 20 "
+                  "rates x 20 seeds x 20,000 epochs, ~35 CPU-min)");
+  add_integer(*cmd, "seeds", t->seeds, "seeds 0..S-1 per rate, 1..10000 (default: the protocol's, 4 or 20)");
+  add_threads(*cmd, t->threads);
+  add_output_options(*cmd, t->out, "by_rate,runs,curves,median_curves");
+  cmd->callback([t, &action] {
+    action = [t] {
+      check_output(t->out, {"by_rate", "runs", "curves", "median_curves"});
+      require(t->protocol == "quick" || t->protocol == "paper", "protocol", t->protocol, "quick or paper");
+      eg::LearningRateSweepOptions o =
+          t->protocol == "paper" ? eg::LearningRateSweepOptions::paper() : eg::LearningRateSweepOptions::quick();
+      if (!t->seeds.empty()) o.seeds = parse_integer(t->seeds, "seeds", 1, 10000);
+      o.threads = parse_threads(t->threads);
+      const eg::SweepResult r = eg::run_fig7(o);
+      const experiments::Table med = eg::median_curves(r);
+      Json report{{"command", "ghost fig7"},
+                  {"inputs",
+                   {{"protocol", t->protocol},
+                    {"task", "dcd"},
+                    {"N", o.neurons},
+                    {"rank", 0},
+                    {"timings", "6/16/10"},
+                    {"optimizer", "sgd"},
+                    {"rates", std::to_string(o.count) + " log-spaced in [" + render_value(o.lo) + ", " + render_value(o.hi) + "]"},
+                    {"seeds", o.seeds},
+                    {"epochs", o.epochs}}}};
+      report["summary"] = Json{{"largest_rate_learned_by_most_seeds", json_number(r.critical_rate.front().second)},
+                               {"by_rate", records_of(r.by_rate)}};
+      deliver(t->out, report, {{"by_rate", &r.by_rate}, {"runs", &r.runs}, {"curves", &r.curves}, {"median_curves", &med}},
+              [&](const std::string& png) { fig7_figure(r, med, o, png); });
+    };
+  });
+}
+
 }  // namespace
 
 void add_ghost_figure_commands(CLI::App& app, std::function<void()>& action) {
   CLI::App* ghost = app.get_subcommand("ghost");
+  add_fig7(*ghost, action);
   add_fig8b(*ghost, action);
   add_fig8c(*ghost, action);
 }

@@ -72,6 +72,7 @@ SweepResult run_rnn_sweep(const SweepSettings& o) {
         record.add("final_accuracy", {r.final_accuracy});
         record.add("epochs", std::vector<double>(r.epochs.begin(), r.epochs.end()));
         record.add("loss", r.loss);
+        record.add("gradient_norm", r.gradient_norm);
         return record;
       },
       [](const ItemRecord& record, fg::RunResult& r) {
@@ -80,6 +81,7 @@ SweepResult run_rnn_sweep(const SweepSettings& o) {
         r.final_accuracy = record.scalar("final_accuracy");
         for (double e : record.at("epochs")) r.epochs.push_back(static_cast<long>(e));
         r.loss = record.at("loss", static_cast<long>(r.epochs.size()));
+        r.gradient_norm = record.at("gradient_norm", static_cast<long>(r.epochs.size()));
       });
 
   if (results.size() == 1 && !o.sweep) {
@@ -118,7 +120,7 @@ SweepResult run_rnn_sweep(const SweepSettings& o) {
     out.critical_rate.emplace_back(base.rank, best);
   }
 
-  out.curves.columns = {"rank", "lr", "seed", "epoch", "loss"};
+  out.curves.columns = {"rank", "lr", "seed", "epoch", "loss", "gradient_norm"};
   out.curves.integer_columns = {"rank", "seed", "epoch"};
   out.mean_curves.columns = {"rank", "epoch", "mean_loss"};
   out.mean_curves.integer_columns = {"rank", "epoch"};
@@ -126,7 +128,7 @@ SweepResult run_rnn_sweep(const SweepSettings& o) {
   for (std::size_t r = 0; r < results.size(); ++r)
     for (std::size_t k = 0; k < results[r].epochs.size(); ++k)
       out.curves.add_row({double(out.specs[r].rank), out.specs[r].lr, double(out.specs[r].seed),
-                          double(results[r].epochs[k]), results[r].loss[k]});
+                          double(results[r].epochs[k]), results[r].loss[k], results[r].gradient_norm[k]});
   const double first_rate = out.specs.front().lr;
   for (const fg::RunSpec& base : o.ranks) {
     std::map<long, std::pair<double, long>> mean;  // epoch -> (sum, count)

@@ -37,7 +37,7 @@ struct SweepResult {
   // rank, lr, mean_final_loss, sem_final_loss, learned_fraction, mean_final_accuracy,
   // sem_final_accuracy (over seeds)
   Table by_rate;
-  Table curves;    // curve_every > 0: rank, lr, seed, epoch, loss
+  Table curves;    // curve_every > 0: rank, lr, seed, epoch, loss, gradient_norm (|grad L|, every block)
   Table mean_curves;  // curve_every > 0: rank, epoch, mean_loss over seeds at the first rate
   // Per rank, the largest rate at which at least half the seeds learn (NaN: none).
   std::vector<std::pair<int, double>> critical_rate;

@@ -11,6 +11,7 @@
 
 #include <learndyn/experiments/ghost/confidence_ablation.hpp>
 #include <learndyn/experiments/ghost/confidence_intervention.hpp>
+#include <learndyn/experiments/ghost/learning_rate_fig7.hpp>
 #include <learndyn/experiments/ghost/rnn_sweep.hpp>
 #include <learndyn/experiments/ghost/rnn_train.hpp>
 #include "support/refused_parameter.hpp"
@@ -165,6 +166,43 @@ TEST(GhostFig8bAblation, IndependentOfTheThreadCountAndRefusesBadSettings) {
   o = tiny_ablation();
   o.beta_lo = 0;
   EXPECT_EQ(learndyn::testing::refused_parameter([&] { eg::run_fig8b_ablation(o); }), "betas");
+}
+
+TEST(GhostFig7, TheScriptsRunAndMediansOfTheSweepsCurves) {
+  eg::LearningRateSweepOptions o;
+  o.neurons = 8;
+  o.count = 2;
+  o.seeds = 3;
+  o.epochs = 12;
+  o.curve_every = 4;
+  o.threads = 1;
+  const fg::RunSpec s = eg::fig7_run(o);
+  // (R51): 30/80/50 ms at 5 ms; r0 = 0; no noise; one trial per class; SGD; tanh before the update.
+  EXPECT_EQ(fg::steps_of(s), 32);
+  EXPECT_EQ(s.initial_sigma, 0);
+  EXPECT_EQ(s.noise, 0);
+  EXPECT_EQ(fg::trials_of(s), 2);
+  EXPECT_EQ(s.optimizer, fg::Optimizer::sgd);
+  EXPECT_EQ(s.config.readout, fg::RnnReadout::tanh);
+  const eg::SweepResult r = eg::run_fig7(o);
+  ASSERT_EQ(r.curves.columns.back(), "gradient_norm");
+  const learndyn::experiments::Table m = eg::median_curves(r);
+  ASSERT_EQ(m.rows.size(), 2u * 4u);  // epochs 0, 4, 8, 11 per rate
+  // The median of three seeds is the middle one, at every (rate, epoch).
+  for (std::size_t i = 0; i < m.rows.size(); ++i) {
+    std::vector<double> g;
+    for (std::size_t k = 0; k < r.curves.rows.size(); ++k)
+      if (r.curves.at(k, "lr") == m.at(i, "lr") && r.curves.at(k, "epoch") == m.at(i, "epoch"))
+        g.push_back(r.curves.at(k, "gradient_norm"));
+    ASSERT_EQ(g.size(), 3u);
+    std::sort(g.begin(), g.end());
+    EXPECT_EQ(m.at(i, "median_gradient_norm"), g[1]);
+  }
+  // The sweep's gradient norm is the trainer's.
+  fg::RunSpec first = s;
+  first.lr = r.specs.front().lr;
+  first.record_every = 4;
+  EXPECT_EQ(r.curves.at(1, "gradient_norm"), fg::train_run(first).gradient_norm[1]);
 }
 
 TEST(GhostAccuracy, TrainAndSweepReportTheTrainersAccuracy) {
