@@ -311,10 +311,82 @@ void add_fig7(CLI::App& ghost, std::function<void()>& action) {
   });
 }
 
+// ---- ghost fig6b ----------------------------------------------------------------------------
+
+void fig6b_figure(const eg::SweepResult& r, const eg::RankGridOptions& o, const std::string& png) {
+  // A heatmap: rate (columns) x rank (rows, in grid order), colour log10 of the mean final loss.
+  std::ostringstream gp;
+  gp << "$grid << EOD\n";
+  for (std::size_t k = 0; k < o.ranks.size(); ++k) {
+    for (std::size_t i = 0; i < r.by_rate.rows.size(); ++i)
+      if (r.by_rate.at(i, "rank") == o.ranks[k])
+        gp << std::log10(r.by_rate.at(i, "lr")) << " " << k << " " << std::log10(r.by_rate.at(i, "mean_final_loss")) << " "
+           << r.by_rate.at(i, "learned_fraction") << "\n";
+    gp << "\n";
+  }
+  gp << "EOD\n";
+  std::ostringstream ytics;
+  for (std::size_t k = 0; k < o.ranks.size(); ++k) ytics << (k ? ", " : "") << "'" << o.ranks[k] << "' " << k;
+  gp << "set palette defined (0 '#440154', 1 '#3b528b', 2 '#21918c', 3 '#5ec962', 4 '#fde725')\n"
+     << "set xlabel 'learning rate η (log_{10})'\nset ylabel 'rank K'\nset ytics (" << ytics.str() << ")\n"
+     << "set cblabel 'log_{10} final loss (mean over seeds)'\nset view map\nset key off\n"
+     << "set xrange [" << std::log10(o.lo) - 0.2 << ":" << std::log10(o.hi) + 0.2 << "]\n"
+     << "set yrange [-0.5:" << o.ranks.size() - 0.5 << "]\n"
+     << "set title 'Rank-K DA, Eq. 48 readout, SGD: " << o.seeds << " seed(s) x " << o.epochs << " epochs'\n"
+     << "plot $grid using 1:2:3 with points pt 5 ps 5.5 lc palette, "
+     << "$grid using 1:2:(sprintf('%.0f%%', 100*$4)) with labels tc rgb '#ffffff' font ',8'\n";
+  write_png(gp.str(), png, 900, 620);
+}
+
+void add_fig6b(CLI::App& ghost, std::function<void()>& action) {
+  struct Text {
+    std::string protocol = "quick", seeds, threads;
+    Output out;
+  };
+  auto t = std::make_shared<Text>();
+  auto* cmd = ghost.add_subcommand(
+      "fig6b", "Fig. 6B over the public script's grid: rank-K DA (K = 1, 2, 3, 4, 5, 10, 30, 50, 100), Eq. 48 readout, "
+               "SGD at 10 rates in [1e-3, 1]; final loss and learned fraction per (rank, rate) (R52)");
+  set_example(*cmd, "learndyn ghost fig6b --figure fig6b.png -o fig6b.csv");
+  cmd->add_option("--protocol", t->protocol,
+                  "quick (default: 1 seed x 2,000 epochs, about a minute of CPU) | paper (the script's 10 seeds x 500,000 "
+                  "epochs: days)");
+  add_integer(*cmd, "seeds", t->seeds, "seeds 0..S-1 per cell, 1..10000 (default: the protocol's, 1 or 10)");
+  add_threads(*cmd, t->threads);
+  add_output_options(*cmd, t->out, "by_rate,runs");
+  cmd->callback([t, &action] {
+    action = [t] {
+      check_output(t->out, {"by_rate", "runs"});
+      require(t->protocol == "quick" || t->protocol == "paper", "protocol", t->protocol, "quick or paper");
+      eg::RankGridOptions o = t->protocol == "paper" ? eg::RankGridOptions::paper() : eg::RankGridOptions::quick();
+      if (!t->seeds.empty()) o.seeds = parse_integer(t->seeds, "seeds", 1, 10000);
+      o.threads = parse_threads(t->threads);
+      const eg::SweepResult r = eg::run_fig6b_grid(o);
+      Json critical = Json::object();
+      for (const auto& [rank, rate] : r.critical_rate) critical[std::to_string(rank)] = json_number(rate);
+      Json report{{"command", "ghost fig6b"},
+                  {"inputs",
+                   {{"protocol", t->protocol},
+                    {"task", "da"},
+                    {"N", o.neurons},
+                    {"ranks", o.ranks},
+                    {"readout", "sigmoid"},
+                    {"optimizer", "sgd"},
+                    {"rates", std::to_string(o.count) + " log-spaced in [" + render_value(o.lo) + ", " + render_value(o.hi) + "]"},
+                    {"seeds", o.seeds},
+                    {"epochs", o.epochs}}}};
+      report["summary"] = Json{{"largest_rate_learned_by_most_seeds", critical}};
+      deliver(t->out, report, {{"by_rate", &r.by_rate}, {"runs", &r.runs}},
+              [&](const std::string& png) { fig6b_figure(r, o, png); });
+    };
+  });
+}
+
 }  // namespace
 
 void add_ghost_figure_commands(CLI::App& app, std::function<void()>& action) {
   CLI::App* ghost = app.get_subcommand("ghost");
+  add_fig6b(*ghost, action);
   add_fig7(*ghost, action);
   add_fig8b(*ghost, action);
   add_fig8c(*ghost, action);

@@ -50,6 +50,37 @@ SweepResult run_fig7(const LearningRateSweepOptions& o) {
   return run_rnn_sweep(settings);
 }
 
+RankGridOptions RankGridOptions::paper() { return {}; }
+
+RankGridOptions RankGridOptions::quick() {
+  RankGridOptions o;
+  o.seeds = 1;
+  o.epochs = 2000;
+  return o;
+}
+
+SweepResult run_fig6b_grid(const RankGridOptions& o) {
+  require(o.epochs >= 1, "epochs", o.epochs, ">= 1");
+  require(!o.ranks.empty(), "ranks", "''", "at least one rank");
+  SweepSettings settings;
+  for (int rank : o.ranks) {
+    require(rank >= 1 && rank <= o.neurons, "ranks", rank, "1..N (the script factorises every rank)");
+    fg::RunSpec s = fg::default_run(fg::RnnTask::da, rank);
+    s.neurons = o.neurons;
+    s.config.readout = fg::RnnReadout::sigmoid;  // Eq. 48 at every rank, rank one included (R52)
+    s.epochs = o.epochs;
+    fg::validate(s);
+    settings.ranks.push_back(s);
+  }
+  settings.lo = o.lo;
+  settings.hi = o.hi;
+  settings.count = o.count;
+  settings.seeds = o.seeds;
+  settings.threads = o.threads;
+  settings.rates_text = render_value(o.lo) + "," + render_value(o.hi) + "," + render_value(o.count);
+  return run_rnn_sweep(settings);
+}
+
 Table median_curves(const SweepResult& sweep) {
   const auto median = [](std::vector<double> x) {
     std::sort(x.begin(), x.end());

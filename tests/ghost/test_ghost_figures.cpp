@@ -205,6 +205,29 @@ TEST(GhostFig7, TheScriptsRunAndMediansOfTheSweepsCurves) {
   EXPECT_EQ(r.curves.at(1, "gradient_norm"), fg::train_run(first).gradient_norm[1]);
 }
 
+TEST(GhostFig6bGrid, EveryRankFactorisedWithThePopulationReadout) {
+  eg::RankGridOptions o;
+  o.neurons = 6;
+  o.ranks = {1, 6};  // rank N factorised, as the script's K = 100 at N = 100
+  o.count = 2;
+  o.seeds = 2;
+  o.epochs = 5;
+  o.threads = 1;
+  const eg::SweepResult r = eg::run_fig6b_grid(o);
+  ASSERT_EQ(r.specs.size(), 2u * 2u * 2u);
+  for (const fg::RunSpec& s : r.specs) {
+    EXPECT_EQ(s.config.readout, fg::RnnReadout::sigmoid);  // Eq. 48 at rank one too (R52)
+    EXPECT_GE(s.rank, 1);
+    EXPECT_EQ(s.init, fg::RnnInit::gaussian);
+  }
+  EXPECT_EQ(r.specs.back().rank, 6);
+  ASSERT_EQ(r.by_rate.rows.size(), 4u);
+  EXPECT_EQ(r.by_rate.at(0, "lr"), 1e-3);
+  EXPECT_EQ(r.by_rate.at(1, "lr"), 1);
+  o.ranks = {0};
+  EXPECT_EQ(learndyn::testing::refused_parameter([&] { eg::run_fig6b_grid(o); }), "ranks");
+}
+
 TEST(GhostAccuracy, TrainAndSweepReportTheTrainersAccuracy) {
   fg::RunSpec s = fg::default_run(fg::RnnTask::dcd, 0);
   s.neurons = 8;
