@@ -50,6 +50,9 @@ void add_network_options(CLI::App& cmd, RnnOptions& o) {
   cmd.add_option("--timing", o.timing, "after | before: the state read by output k (default: DA after, else before)");
   cmd.add_option("--alpha", o.alpha, "dt/tau in (0, 1] (default 0.5)")->type_name("DECIMAL");
   cmd.add_option("--beta", o.beta, "latent readout confidence beta > 0 (default 10)")->type_name("DECIMAL");
+  cmd.add_option("--learn-beta", o.learn_beta,
+                 "off | on: train the latent readout's beta with the network (Fig. 8B's learnable-confidence variant; "
+                 "default off)");
   cmd.add_option("--kappa-th", o.kappa_th, "latent readout threshold (default 1)")->type_name("DECIMAL");
   cmd.add_option("--confidence", o.confidence, "c > 0 of the confidence readout (default 1)")->type_name("DECIMAL");
   cmd.add_option("--confidence-readout", o.confidence_readout,
@@ -133,6 +136,7 @@ Json inputs_of(const fg::RunSpec& s, const RnnOptions& o) {
               {"seed", s.seed}};
   if (s.config.readout == fg::RnnReadout::confidence || s.changed_readout == fg::RnnReadout::confidence)
     inputs["confidence_readout"] = s.config.confidence_readout == fg::ConfidenceReadout::projected ? "projected" : "differentiated";
+  if (s.config.learn_beta) inputs["learn_beta"] = "on";
   if (s.changed_readout) {
     inputs["changed_readout"] = readout_name(*s.changed_readout);
     inputs["change_epoch"] = s.change_epoch;
@@ -210,6 +214,7 @@ void add_rnn_train(CLI::App& ghost, std::function<void()>& action) {
                    {"min_loss", json_number(r.min_loss)},
                    {"first_learned_epoch", r.first_learned_epoch},
                    {"learned_threshold", settings.learned}};
+      if (s.config.learn_beta) summary["final_beta"] = json_number(r.final_beta);
       if (s.rank == 1) {
         summary["final_fixed_points"] = r.final_state.fixed_points;
         summary["final_ghost_eps"] = json_number(r.final_state.ghost_eps);

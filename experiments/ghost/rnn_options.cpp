@@ -52,6 +52,7 @@ fg::RunSpec run_spec_of(const RnnOptionText& o, long default_epochs) {
         o.timing, "timing", {{"after", fg::ReadoutTiming::after_update}, {"before", fg::ReadoutTiming::before_update}});
   if (!o.alpha.empty()) s.config.alpha = parse_double(o.alpha, "alpha");
   if (!o.beta.empty()) s.config.beta = parse_double(o.beta, "beta");
+  s.config.learn_beta = parse_choice<bool>(o.learn_beta, "learn-beta", {{"off", false}, {"on", true}});
   if (!o.kappa_th.empty()) s.config.kappa_th = parse_double(o.kappa_th, "kappa-th");
   if (!o.confidence.empty()) s.config.confidence = parse_double(o.confidence, "confidence");
   s.config.confidence_readout = parse_choice<fg::ConfidenceReadout>(

@@ -58,6 +58,7 @@ TrainResult run_rnn_train(const fast::ghost::RunSpec& s, const TrainSettings& se
   require_finite_loss(trainer.loss(), "lr", lr_text, s.lr, s.epochs);
   out.final_loss = trainer.loss();
   out.final_accuracy = trainer.accuracy();
+  out.final_beta = trainer.config().beta;
   out.min_loss = std::min(min_loss, out.final_loss);  // every epoch's loss and the final one, as RunResult
   if (s.rank == 1) out.final_state = rank_one_state(trainer.net());
   out.final_net = trainer.net();

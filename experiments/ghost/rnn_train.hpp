@@ -25,7 +25,8 @@ struct TrainResult {
   // those of the epoch's forward pass, before its update.
   Table curve;
   double final_loss = 0, min_loss = 0;
-  double final_accuracy = 0;      // (R47) on the batch final_loss is taken on  // min_loss: the least of every epoch's loss and the final one
+  double final_accuracy = 0;      // (R47) on the batch final_loss is taken on
+  double final_beta = 0;          // the latent readout's beta at the end (learned with --learn-beta, R53)  // min_loss: the least of every epoch's loss and the final one
   long first_learned_epoch = -1;  // -1: never below `learned`
   RankOneState final_state;       // rank 1 only
   fast::ghost::RnnNet initial_net, final_net;  // the parameters before the first and after the last epoch

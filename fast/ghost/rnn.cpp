@@ -97,7 +97,7 @@ struct RankOneWork {
 double rank_one_padded(const RnnConfig& c, const double* m, const double* n, const double* b,
                        const double* r0, std::size_t np, const double* target, int steps,
                        double scale, RankOneWork& w, double* dm, double* dn, double* db,
-                       long* correct = nullptr) {
+                       long* correct = nullptr, double* d_beta = nullptr) {
   w.r.resize((steps + 1) * np);
   w.p.resize(steps * np);
   w.kappa.resize(steps + 1);
@@ -117,6 +117,7 @@ double rank_one_padded(const RnnConfig& c, const double* m, const double* n, con
     if (correct) *correct += (y > 0.5 ? 1.0 : 0.0) == target[k];  // (R47), DA
     loss += scale * residual * residual;
     w.c[k + 1] = 2 * scale * residual * c.beta * y * (1 - y);  // dL/dkappa_{k+1}, direct
+    if (d_beta) *d_beta += 2 * scale * residual * y * (1 - y) * (w.kappa[k + 1] - c.kappa_th);  // (R53)
   }
   std::fill(dm, dm + np, 0.0);
   std::fill(db, db + np, 0.0);
@@ -278,7 +279,7 @@ void validate(const RnnConfig& c, const RnnNet& net, const RnnBatch& batch) {
 // ---- gradients ----------------------------------------------------------------------------
 
 double rnn_gradient(const RnnConfig& c, const RnnNet& net, const RnnBatch& batch,
-                    RnnNet& grad, MatrixXd* outputs) {
+                    RnnNet& grad, MatrixXd* outputs, double* d_beta) {
   validate(c, net, batch);
   const Eigen::Index N = net.b.size(), B = batch.target.rows(), T = batch.target.cols();
   const Eigen::Index n_in = net.W_in.cols();
@@ -331,6 +332,7 @@ double rnn_gradient(const RnnConfig& c, const RnnNet& net, const RnnBatch& batch
       if (c.readout == RnnReadout::latent) {
         ell.col(j * B + b) += e * net.Nm.col(0);
         grad.Nm.col(0) += e * r;
+        if (d_beta) *d_beta += 2 * batch.scale * residual * o.y * (1 - o.y) * (net.Nm.col(0).dot(r) - c.kappa_th);  // (R53)
         continue;
       }
       ell.col(j * B + b) += e * net.w_out;
@@ -455,6 +457,8 @@ void validate(const RunSpec& s) {
           "> 0 (finite)");
   require(s.changed_confidence > 0 && std::isfinite(s.changed_confidence), "changed-confidence",
           s.changed_confidence, "> 0 (finite)");
+  if (s.config.learn_beta)
+    require(s.config.readout == RnnReadout::latent, "learn-beta", "on", "the latent readout (rank 1)");
   if (s.changed_readout)
     require(*s.changed_readout != RnnReadout::latent && s.config.readout != RnnReadout::latent, "changed-readout",
             *s.changed_readout == RnnReadout::latent ? "latent" : "a change from latent",
@@ -583,6 +587,7 @@ struct RnnTrainer::Impl {
   double grad_norm = 0;
   double accuracy = 0;
   MatrixXd outputs;
+  double beta_m = 0, beta_v = 0;  // Adam's moments of a learned beta (R53)
   BatchStream stream;
   RnnBatch fixed;  // DA's batch (inputs and initial state never change)
   // The fused rank-one path: padded copies of m, n, b and their gradients are the truth while
@@ -643,15 +648,30 @@ struct RnnTrainer::Impl {
     }
   }
 
+  // A learned beta (R53) takes the run's optimiser step, before the network's (its gradient was
+  // taken at the epoch's parameters; the order of the independent updates does not matter).
+  void step_beta(double d_beta) {
+    if (!spec.config.learn_beta) return;
+    if (spec.optimizer == Optimizer::sgd) {
+      spec.config.beta -= spec.lr * d_beta;
+      return;
+    }
+    const double t = double(adam_step + 1);  // the step the network's update is about to take
+    adam(&spec.config.beta, &d_beta, &beta_m, &beta_v, 1, 1 - std::pow(0.9, t), 1 - std::pow(0.999, t));
+  }
+
   double fused_epoch() {
     long correct = 0;
+    double d_beta = 0;
     const double loss = rank_one_padded(spec.config, m.data(), n.data(), b.data(), r0.data(), np,
                                         target.data(), static_cast<int>(target.size()),
-                                        fixed.scale, work, dm.data(), dn.data(), db.data(), &correct);
+                                        fixed.scale, work, dm.data(), dn.data(), db.data(), &correct,
+                                        spec.config.learn_beta ? &d_beta : nullptr);
     accuracy = static_cast<double>(correct) / static_cast<double>(target.size());
     double sq = 0;
     for (std::size_t i = 0; i < np; ++i) sq += dm[i] * dm[i] + dn[i] * dn[i] + db[i] * db[i];
-    grad_norm = std::sqrt(sq);
+    grad_norm = std::sqrt(sq + d_beta * d_beta);
+    step_beta(d_beta);
     if (spec.optimizer == Optimizer::sgd) {
       for (std::size_t i = 0; i < np; ++i) {
         m[i] -= spec.lr * dm[i];
@@ -676,9 +696,11 @@ struct RnnTrainer::Impl {
     if (spec.config.readout == RnnReadout::confidence &&
         spec.config.confidence_readout == ConfidenceReadout::projected)
       project_confidence(net, spec.config.confidence);
-    const double loss = rnn_gradient(spec.config, net, batch, grad, &outputs);
+    double d_beta = 0;
+    const double loss = rnn_gradient(spec.config, net, batch, grad, &outputs, spec.config.learn_beta ? &d_beta : nullptr);
     accuracy = rnn_accuracy(spec.task, outputs, batch.target);
-    grad_norm = gradient_norm(grad);
+    grad_norm = std::hypot(gradient_norm(grad), d_beta);
+    step_beta(d_beta);
     if (spec.optimizer == Optimizer::sgd) {
       for_each_block(net, grad, [&](double* p, const double* g, Eigen::Index size) {
         for (Eigen::Index i = 0; i < size; ++i) p[i] -= spec.lr * g[i];

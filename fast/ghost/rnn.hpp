@@ -40,6 +40,9 @@ struct RnnConfig {
   double kappa_th = 1;
   double confidence = 1;
   ConfidenceReadout confidence_readout = ConfidenceReadout::projected;  // (R45)
+  // The latent readout's beta trained with the network (R53; the learnable-confidence variant of
+  // Fig. 8B): the trainer steps it by dL/dbeta like any parameter.
+  bool learn_beta = false;
 };
 
 // Trained parameters: rank 0 full W; rank K >= 1: W = M Nm^T.
@@ -71,8 +74,9 @@ void validate(const RnnConfig& config, const RnnNet& net, const RnnBatch& batch)
 // Loss (R9) and dL/d(every block) by BPTT (R13)-(R16) over the batch; `gradient` is resized
 // like `net`. The generic path: Eigen products over the N x B states, Highway tanh.
 // With `outputs`, the outputs y (B x T) of the forward pass are written there.
+// With `d_beta` (latent readout), dL/dbeta (R53) is added to *d_beta.
 double rnn_gradient(const RnnConfig& config, const RnnNet& net, const RnnBatch& batch,
-                    RnnNet& gradient, Eigen::MatrixXd* outputs = nullptr);
+                    RnnNet& gradient, Eigen::MatrixXd* outputs = nullptr, double* d_beta = nullptr);
 double rnn_loss(const RnnConfig& config, const RnnNet& net, const RnnBatch& batch);
 
 // (R45): w_out, b_out rescaled by c / |w_out|_1 (so |w_out|_1 = c; the readout (R8) is unchanged:

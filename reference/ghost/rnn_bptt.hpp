@@ -18,6 +18,8 @@ struct RnnGradient {
   Real loss;
   RnnParams<Real> gradient;
   RnnVector<Real> initial_adjoint;  // lambda_0 of trial 0 (R13), dL/dr_0
+  // dL/dbeta of the latent readout (R53): the learnable-confidence variant of Fig. 8B trains it.
+  Real d_beta = 0;
 };
 
 // (R13)-(R16), summed over the batch.

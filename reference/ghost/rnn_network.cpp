@@ -50,6 +50,7 @@ struct ReadoutDerivative {
   Vector<Real> d_w;    // dy/dw_out (zero-sized for the latent readout)
   Real d_b_out = 0;
   Vector<Real> d_n;    // dy/dn (latent readout only: added to the first column of Nm)
+  Real d_beta = 0;     // dy/dbeta (latent readout, R53)
 };
 
 template <class Real>
@@ -64,6 +65,7 @@ ReadoutDerivative<Real> readout_derivative(const RnnConfig<Real>& config,
       const Real slope = config.beta * out.y * (1 - out.y);
       out.d_rho = slope * n;
       out.d_n = slope * rho;
+      out.d_beta = out.y * (1 - out.y) * (n.dot(rho) - config.kappa_th);  // (R53)
       return out;
     }
     case RnnReadout::sigmoid:
@@ -131,7 +133,7 @@ void for_each_block(RnnParams<Real>& p, const RnnParams<Real>& q, Op op) {
 template <class Real>
 Real backpropagate_trial(const RnnConfig<Real>& config, const RnnParams<Real>& params,
                          const RnnBatch<Real>& batch, int b, RnnParams<Real>& grad,
-                         Vector<Real>& lambda0) {
+                         Vector<Real>& lambda0, Real& d_beta) {
   const int steps = static_cast<int>(batch.target.cols());
   const Real alpha = config.alpha;
   std::vector<Vector<Real>> r(steps + 1), p(steps);
@@ -152,6 +154,7 @@ Real backpropagate_trial(const RnnConfig<Real>& config, const RnnParams<Real>& p
     ell[j] += e * d.d_rho;
     if (config.readout == RnnReadout::latent) {
       grad.Nm.col(0) += e * d.d_n;
+      d_beta += e * d.d_beta;
     } else {
       grad.w_out += e * d.d_w;
       grad.b_out += e * d.d_b_out;
@@ -478,7 +481,7 @@ RnnGradient<Real> rnn_gradient(const RnnConfig<Real>& config, const RnnParams<Re
   RnnGradient<Real> out{Real(0), zeros_like(params), Vector<Real>()};
   for (int b = 0; b < batch.target.rows(); ++b) {
     Vector<Real> lambda0;
-    out.loss += backpropagate_trial(config, params, batch, b, out.gradient, lambda0);
+    out.loss += backpropagate_trial(config, params, batch, b, out.gradient, lambda0, out.d_beta);
     if (b == 0) out.initial_adjoint = lambda0;
   }
   return out;

@@ -95,7 +95,7 @@ check "sweep keeps the task's readout (DCD: tanh)" grep -q '"readout": *"tanh"' 
 
 run ghost rnn-sweep --rates 1e-2,1e-2,1 --seeds 2 --epochs 300 --ranks 1,3 --N 20 --curve-every 100
 check "curves: 2 ranks x 2 seeds x epochs 0, 100, 200, 299 + header" test "$(wc -l <<<"$out")" = 17
-check "curves header" test "$(head -n1 <<<"$out")" = "rank,lr,seed,epoch,loss"
+check "curves header (gradient_norm added at the end)" test "$(head -n1 <<<"$out")" = "rank,lr,seed,epoch,loss,gradient_norm"
 
 # --- figures --------------------------------------------------------------------------------
 if command -v gnuplot >/dev/null 2>&1; then
@@ -118,6 +118,7 @@ bad "bad format" "format" ghost rnn-train --format xml
 bad "tracking needs rank 1" "track-every" ghost rnn-train --rank 0 --track-every 5
 bad "dcd without cue" "input" ghost rnn-train --task dcd --input 0
 bad "reversed rates" "rates" ghost rnn-sweep --rates 1,0.1,3
+bad "learn-beta needs the latent readout" "learn-beta" ghost rnn-train --rank 2 --learn-beta on
 bad "unknown confidence readout" "confidence-readout" ghost rnn-train --readout confidence --confidence-readout exact
 bad "latent as the changed readout" "changed-readout" ghost rnn-train --task dcd --change-epoch 2 --changed-readout latent
 bad "fig8c: c = 0" "confidences" ghost fig8c --confidences 0.5,0

@@ -156,6 +156,16 @@ RC_GTEST_PROP(GhostRnnFast, FusedRankOneKernelMatchesTheReferenceWithinR38, ()) 
   const double generic_loss = fg::rnn_gradient(c, net, batch, generic);
   check_gradient(c, net, batch, fused, loss);
   check_gradient(c, net, batch, generic, generic_loss);
+  // dL/dbeta (R53) of the generic path against the reference, within (R38)'s bound of the same run.
+  double d_beta = 0;
+  fg::RnnNet unused;
+  fg::rnn_gradient(c, net, batch, unused, nullptr, &d_beta);
+  const rg::RnnGradient<real> ref = rg::rnn_gradient(to_reference(c), to_reference(net), to_reference(batch));
+  const double A = amplification(c, net, batch);
+  const double bound = 64 * (net.b.size() + fg::steps_of(spec)) * u * A * A *
+                       (std::abs(static_cast<double>(ref.d_beta)) + batch.scale * batch.target.cwiseAbs().sum() +
+                        batch.scale * batch.target.cols());
+  RC_ASSERT(std::abs(d_beta - static_cast<double>(ref.d_beta)) <= bound);
 }
 
 TEST(GhostRnnFast, TanhKernelWithin4UlpOfTheCorrectlyRoundedValue) {
@@ -338,6 +348,24 @@ TEST(GhostRnnFast, ProjectedConfidenceEpochIsTheReferencesProjectThenStep) {
   fg::RnnTrainer other(spec);
   other.epoch();
   EXPECT_GT((other.net().w_out - trainer.net().w_out).cwiseAbs().maxCoeff(), 1e-6);
+}
+
+TEST(GhostRnnFast, LearnedBetaTakesTheSgdStepOfItsGradient) {
+  // (R53): with learn_beta, one fused epoch moves beta by -lr dL/dbeta (the reference's d_beta).
+  fg::RunSpec spec = fg::default_run(fg::RnnTask::da, 1);
+  spec.neurons = 12;
+  spec.lr = 0.02;
+  spec.config.learn_beta = true;
+  fg::RnnTrainer trainer(spec);
+  const fg::RnnNet start = trainer.net();
+  const rg::RnnGradient<real> g =
+      rg::rnn_gradient(to_reference(spec.config), to_reference(start), to_reference(fg::make_batch(spec, 0)));
+  trainer.epoch();
+  const double expected = 10 - 0.02 * static_cast<double>(g.d_beta);
+  EXPECT_NEAR(trainer.config().beta, expected, 1e-14);
+  EXPECT_NE(trainer.config().beta, 10);  // it moved: the test can fail
+  spec.config.readout = fg::RnnReadout::sigmoid;
+  EXPECT_THROW(fg::validate(spec), learndyn::ArgumentError);  // learn_beta needs the latent readout
 }
 
 TEST(GhostRnnFast, AccuracyIsThePublicCodesScore) {

@@ -96,6 +96,25 @@ TEST(GhostRnnGradient, RankOneLatentReadoutAfterUpdateDA) {
   expect_gradient_matches(config, p, batch);
 }
 
+TEST(GhostRnnGradient, LatentReadoutBetaGradientMatchesFiniteDifferences) {
+  // (R53): dL/dbeta = sum_k e_k sigma'_k (n.rho_k - kappa_th), against the central difference in beta.
+  Config config;
+  config.beta = real("3.5");
+  Params p = rg::random_params<real>(5, 1, 0, rg::RnnInit::gaussian, 41);
+  p.M *= 3;
+  p.Nm *= 3;
+  rg::RnnBatch<real> batch = rg::make_task<real>(rg::RnnTaskKind::da, {0, 3, 3}, rg::LossScale::delay);
+  rg::set_constant_initial(batch, 5, real("-0.3"));
+  const real g = rg::rnn_gradient(config, p, batch).d_beta;
+  const real h("1e-15");
+  Config up = config, down = config;
+  up.beta += h;
+  down.beta -= h;
+  const real fd = (rg::rnn_loss(up, p, batch) - rg::rnn_loss(down, p, batch)) / (2 * h);
+  EXPECT_LT(abs(fd - g), real("1e-25") * std::max(real(1), real(abs(g))));  // (R19)
+  EXPECT_GT(abs(g), real("1e-4"));  // not trivially zero
+}
+
 TEST(GhostRnnGradient, FullRankSigmoidBeforeUpdateWithInputsAndNoise) {
   Config config;
   config.readout = rg::RnnReadout::sigmoid;
