@@ -16,6 +16,7 @@
 #include "cli/output.hpp"
 #include "cli/shard.hpp"
 #include <learndyn/common/argument_error.hpp>
+#include <learndyn/experiments/ghost/latent_geometry_fig4.hpp>
 #include <learndyn/experiments/ghost/rnn_audit.hpp>
 #include <learndyn/experiments/ghost/rnn_options.hpp>
 #include <learndyn/experiments/ghost/rnn_sweep.hpp>
@@ -329,6 +330,41 @@ void add_rnn_slow_points(CLI::App& ghost, std::function<void()>& action) {
   });
 }
 
+// ---- ghost fig4 ---------------------------------------------------------------------------------
+
+// Fig. 4A-D: run_fig4 (the public script's rank-two DCD run), rendered as rnn-slow-points renders.
+void add_fig4(CLI::App& ghost, std::function<void()>& action) {
+  auto o = std::make_shared<RnnOptions>();
+  auto protocol = std::make_shared<std::string>("quick");
+  auto* cmd = ghost.add_subcommand(
+      "fig4", "Fig. 4A-D: latent fixed points, ghosts and trial trajectories of a rank-two DCD network while it learns, "
+              "with the public script's settings (R54)");
+  set_example(*cmd, "learndyn ghost fig4 --figure fig4.png -o fig4.csv");
+  cmd->add_option("--protocol", *protocol,
+                  "quick (default: 8 trials per class, epochs 0, 2000, 4000, 8000; about a minute of CPU) | paper (the "
+                  "script's 500 trials per class, 100,000 epochs, flow maps at 0, 4000, 8000, 20000, 99000: hours)");
+  add_seed(*cmd, o->seed);
+  add_output_options(*cmd, o->out);
+  cmd->callback([o, protocol, &action] {
+    action = [o, protocol] {
+      check_output(o->out, {});
+      require(*protocol == "quick" || *protocol == "paper", "protocol", *protocol, "quick or paper");
+      eg::LatentGeometryOptions g = *protocol == "paper" ? eg::LatentGeometryOptions::paper() : eg::LatentGeometryOptions::quick();
+      g.seed = parse_seed(o->seed);
+      const fg::RunSpec s = eg::fig4_run(g);
+      const eg::SlowPointResult r = eg::run_fig4(g);
+      Json counts = Json::array();
+      for (const eg::EpochCounts& c : r.counts)
+        counts.push_back(Json{{"epoch", c.epoch}, {"fixed_points", c.fixed_points}, {"ghosts", c.ghosts},
+                              {"slow_points", c.slow_points}});
+      Json report{{"command", "ghost fig4"}, {"inputs", inputs_of(s, *o)}};
+      report["inputs"]["protocol"] = *protocol;
+      report["summary"] = Json{{"search", "latent grid"}, {"by_epoch", counts}};
+      deliver(*o, report, r.points, [&](const std::string& png) { slow_points_figure(r, s, g.at, png); });
+    };
+  });
+}
+
 // ---- ghost rnn-sweep ------------------------------------------------------------------------
 
 // The sweep's figures: the rows of `t` of each rank as one data set (`columns`: x, y), plotted
@@ -499,6 +535,7 @@ void add_ghost_rnn_commands(CLI::App& app, std::function<void()>& action) {
   add_rnn_slow_points(*ghost, action);
   add_rnn_sweep(*ghost, action);
   add_rnn_audit(*ghost, action);
+  add_fig4(*ghost, action);
 }
 
 }  // namespace learndyn::cli

@@ -11,6 +11,7 @@
 
 #include <learndyn/experiments/ghost/confidence_ablation.hpp>
 #include <learndyn/experiments/ghost/confidence_intervention.hpp>
+#include <learndyn/experiments/ghost/latent_geometry_fig4.hpp>
 #include <learndyn/experiments/ghost/learning_rate_fig7.hpp>
 #include <learndyn/experiments/ghost/rnn_sweep.hpp>
 #include <learndyn/experiments/ghost/rnn_train.hpp>
@@ -226,6 +227,30 @@ TEST(GhostFig6bGrid, EveryRankFactorisedWithThePopulationReadout) {
   EXPECT_EQ(r.by_rate.at(1, "lr"), 1);
   o.ranks = {0};
   EXPECT_EQ(learndyn::testing::refused_parameter([&] { eg::run_fig6b_grid(o); }), "ranks");
+}
+
+TEST(GhostFig4, TheScriptsRankTwoRunAnalysedAtEachEpoch) {
+  eg::LatentGeometryOptions o;
+  o.neurons = 10;
+  o.trials = 2;
+  o.epochs = 30;
+  o.at = {0, 20};
+  const fg::RunSpec s = eg::fig4_run(o);
+  // (R54): DCD 2/10/10, rank 2, the lowrank start, r0 = tanh(0.3 z), no noise, SGD 1e-3.
+  EXPECT_EQ(s.task, fg::RnnTask::dcd);
+  EXPECT_EQ(s.rank, 2);
+  EXPECT_EQ(s.init, fg::RnnInit::lowrank);
+  EXPECT_EQ(s.initial_sigma, 0.3);
+  EXPECT_EQ(s.noise, 0);
+  EXPECT_EQ(s.lr, 1e-3);
+  EXPECT_EQ(fg::trials_of(s), 4);
+  const eg::SlowPointResult r = eg::run_fig4(o);
+  ASSERT_EQ(r.counts.size(), 2u);
+  EXPECT_EQ(r.counts[1].epoch, 20);
+  EXPECT_TRUE(r.latent_search);
+  EXPECT_GE(r.counts[0].fixed_points, 1);  // a bounded flow has a zero (R30)
+  o.at = {40};
+  EXPECT_EQ(learndyn::testing::refused_parameter([&] { eg::run_fig4(o); }), "at");
 }
 
 TEST(GhostAccuracy, TrainAndSweepReportTheTrainersAccuracy) {
