@@ -125,6 +125,11 @@ bad "fig8c: c = 0" "confidences" ghost fig8c --confidences 0.5,0
 bad "fig8c: unknown protocol" "protocol" ghost fig8c --protocol long
 bad "fig8c: no epochs" "epochs" ghost fig8c --epochs 0
 bad "fig8c: unknown readout" "confidence-readout" ghost fig8c --confidence-readout exact
+bad "fig8b: unknown protocol" "protocol" ghost fig8b --protocol long
+bad "fig8b: no seeds" "seeds" ghost fig8b --seeds 0
+bad "fig7: unknown protocol" "protocol" ghost fig7 --protocol long
+bad "fig6b: no seeds" "seeds" ghost fig6b --seeds 0
+bad "fig4: unknown protocol" "protocol" ghost fig4 --protocol long
 # A diverged loss (NaN) is refused, naming the rate, not printed as empty cells or null.
 bad "diverged rnn-train" "lr" ghost rnn-train --N 5 --rank 2 --readout sigmoid --epochs 3 --lr 1e308
 bad "diverged rnn-slow-points" "lr" ghost rnn-slow-points --N 5 --rank 2 --readout sigmoid --at 0,2 --lr 1e308
