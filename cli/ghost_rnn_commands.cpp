@@ -16,6 +16,7 @@
 #include "cli/output.hpp"
 #include "cli/shard.hpp"
 #include <learndyn/common/argument_error.hpp>
+#include <learndyn/experiments/ghost/latent_geometry_fig4.hpp>
 #include <learndyn/experiments/ghost/rnn_audit.hpp>
 #include <learndyn/experiments/ghost/rnn_options.hpp>
 #include <learndyn/experiments/ghost/rnn_sweep.hpp>
@@ -50,8 +51,15 @@ void add_network_options(CLI::App& cmd, RnnOptions& o) {
   cmd.add_option("--timing", o.timing, "after | before: the state read by output k (default: DA after, else before)");
   cmd.add_option("--alpha", o.alpha, "dt/tau in (0, 1] (default 0.5)")->type_name("DECIMAL");
   cmd.add_option("--beta", o.beta, "latent readout confidence beta > 0 (default 10)")->type_name("DECIMAL");
+  cmd.add_option("--learn-beta", o.learn_beta,
+                 "off | on: train the latent readout's beta with the network (Fig. 8B's learnable-confidence variant; "
+                 "default off)");
   cmd.add_option("--kappa-th", o.kappa_th, "latent readout threshold (default 1)")->type_name("DECIMAL");
   cmd.add_option("--confidence", o.confidence, "c > 0 of the confidence readout (default 1)")->type_name("DECIMAL");
+  cmd.add_option("--confidence-readout", o.confidence_readout,
+                 "projected | differentiated: the confidence readout's gradient; projected (default): W_out rescaled to "
+                 "|W_out|_1 = c before each forward pass, the gradient not flowing through the norm (the public code); "
+                 "differentiated: through the norm");
   cmd.add_option("--init", o.init,
                  "gaussian (Figs. 3, 6) | xavier (DCD/DMTS code) | lowrank (Fig. 4 code: M ~ N(0,1), "
                  "N ~ N(0,1/N), b ~ N(0,0.01)); default by task");
@@ -127,6 +135,14 @@ Json inputs_of(const fg::RunSpec& s, const RnnOptions& o) {
               {"lr", s.lr},
               {"epochs", s.epochs},
               {"seed", s.seed}};
+  if (s.config.readout == fg::RnnReadout::confidence || s.changed_readout == fg::RnnReadout::confidence)
+    inputs["confidence_readout"] = s.config.confidence_readout == fg::ConfidenceReadout::projected ? "projected" : "differentiated";
+  if (s.config.learn_beta) inputs["learn_beta"] = "on";
+  if (s.changed_readout) {
+    inputs["changed_readout"] = readout_name(*s.changed_readout);
+    inputs["change_epoch"] = s.change_epoch;
+    inputs["changed_confidence"] = s.changed_confidence;
+  }
   if (!o.weights.empty()) {  // the file replaces the seeded draw
     inputs.erase("init");
     inputs["weights"] = o.weights;
@@ -188,6 +204,7 @@ void add_rnn_train(CLI::App& ghost, std::function<void()>& action) {
   cmd->add_option("--change-epoch", o->change_epoch, "Fig. 8B: epoch at which the readout confidence changes (default: none)")->type_name("INT");
   cmd->add_option("--changed-beta", o->changed_beta, "Fig. 8B: the latent readout's new beta (default: --beta, no change)")->type_name("DECIMAL");
   cmd->add_option("--changed-confidence", o->changed_confidence, "Fig. 8B: the confidence readout's new c (default: --confidence, no change)")->type_name("DECIMAL");
+  cmd->add_option("--changed-readout", o->changed_readout, "Fig. 8C: sigmoid | tanh | confidence, the readout from --change-epoch on (default: none, no change)");
   add_output_options(*cmd, o->out);
   cmd->callback([o, track, &action] {
     action = [o, track] {
@@ -201,9 +218,11 @@ void add_rnn_train(CLI::App& ghost, std::function<void()>& action) {
       const experiments::Table& t = r.curve;
       Json report{{"command", "ghost rnn-train"}, {"inputs", inputs_of(s, *o)}};
       Json summary{{"final_loss", json_number(r.final_loss)},
+                   {"final_accuracy", json_number(r.final_accuracy)},
                    {"min_loss", json_number(r.min_loss)},
                    {"first_learned_epoch", r.first_learned_epoch},
                    {"learned_threshold", settings.learned}};
+      if (s.config.learn_beta) summary["final_beta"] = json_number(r.final_beta);
       if (s.rank == 1) {
         summary["final_fixed_points"] = r.final_state.fixed_points;
         summary["final_ghost_eps"] = json_number(r.final_state.ghost_eps);
@@ -316,6 +335,41 @@ void add_rnn_slow_points(CLI::App& ghost, std::function<void()>& action) {
       Json report{{"command", "ghost rnn-slow-points"}, {"inputs", inputs_of(s, *o)}};
       report["summary"] = Json{{"search", r.latent_search ? "latent grid" : "full-space Newton"}, {"by_epoch", counts}};
       deliver(*o, report, r.points, [&](const std::string& png) { slow_points_figure(r, s, epochs, png); });
+    };
+  });
+}
+
+// ---- ghost fig4 ---------------------------------------------------------------------------------
+
+// Fig. 4A-D: run_fig4 (the public script's rank-two DCD run), rendered as rnn-slow-points renders.
+void add_fig4(CLI::App& ghost, std::function<void()>& action) {
+  auto o = std::make_shared<RnnOptions>();
+  auto protocol = std::make_shared<std::string>("quick");
+  auto* cmd = ghost.add_subcommand(
+      "fig4", "Fig. 4A-D: latent fixed points, ghosts and trial trajectories of a rank-two DCD network while it learns, "
+              "with the public script's settings (R54)");
+  set_example(*cmd, "learndyn ghost fig4 --figure fig4.png -o fig4.csv");
+  cmd->add_option("--protocol", *protocol,
+                  "quick (default: 8 trials per class, epochs 0, 2000, 4000, 8000; about a minute of CPU) | paper (the "
+                  "script's 500 trials per class, 100,000 epochs, flow maps at 0, 4000, 8000, 20000, 99000: hours)");
+  add_seed(*cmd, o->seed);
+  add_output_options(*cmd, o->out);
+  cmd->callback([o, protocol, &action] {
+    action = [o, protocol] {
+      check_output(o->out, {});
+      require(*protocol == "quick" || *protocol == "paper", "protocol", *protocol, "quick or paper");
+      eg::LatentGeometryOptions g = *protocol == "paper" ? eg::LatentGeometryOptions::paper() : eg::LatentGeometryOptions::quick();
+      g.seed = parse_seed(o->seed);
+      const fg::RunSpec s = eg::fig4_run(g);
+      const eg::SlowPointResult r = eg::run_fig4(g);
+      Json counts = Json::array();
+      for (const eg::EpochCounts& c : r.counts)
+        counts.push_back(Json{{"epoch", c.epoch}, {"fixed_points", c.fixed_points}, {"ghosts", c.ghosts},
+                              {"slow_points", c.slow_points}});
+      Json report{{"command", "ghost fig4"}, {"inputs", inputs_of(s, *o)}};
+      report["inputs"]["protocol"] = *protocol;
+      report["summary"] = Json{{"search", "latent grid"}, {"by_epoch", counts}};
+      deliver(*o, report, r.points, [&](const std::string& png) { slow_points_figure(r, s, g.at, png); });
     };
   });
 }
@@ -486,6 +540,7 @@ void add_ghost_rnn_commands(CLI::App& app, std::function<void()>& action) {
   add_rnn_slow_points(*ghost, action);
   add_rnn_sweep(*ghost, action);
   add_rnn_audit(*ghost, action);
+  add_fig4(*ghost, action);
 }
 
 }  // namespace learndyn::cli

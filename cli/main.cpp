@@ -10,6 +10,7 @@
 
 #include "cli/ghost_commands.hpp"
 #include "cli/ghost_rnn_commands.hpp"
+#include "cli/ghost_figure_commands.hpp"
 #include "cli/ntk_commands.hpp"
 #include "cli/ntk_experiment_commands.hpp"
 #include "cli/oracle_commands.hpp"
@@ -31,6 +32,7 @@ namespace {
 void add_commands(CLI::App& app, std::function<void()>& action, int& status) {
   learndyn::cli::add_ghost_commands(app, action);
   learndyn::cli::add_ghost_rnn_commands(app, action);
+  learndyn::cli::add_ghost_figure_commands(app, action);
   learndyn::cli::add_oracle_commands(app, action, status);
   learndyn::cli::add_report_command(app, action);
   learndyn::cli::add_reproduce_command(app, action);

@@ -28,6 +28,8 @@ reference::ghost::RnnConfig<Real> to_reference(const fast::ghost::RnnConfig& c) 
   r.beta = Real(c.beta);
   r.kappa_th = Real(c.kappa_th);
   r.confidence = Real(c.confidence);
+  r.confidence_readout =
+      static_cast<reference::ghost::ConfidenceReadout>(static_cast<int>(c.confidence_readout));
   return r;
 }
 

@@ -46,6 +46,9 @@ struct ReferenceRun {
   Real epoch(const fg::RnnBatch& drawn) { return epoch_on(oracle::to_reference<Real>(drawn)); }
 
   Real epoch_on(const rg::RnnBatch<Real>& on) {
+    // (R45): the projected confidence readout rescales W_out before each forward pass.
+    if (config.readout == rg::RnnReadout::confidence && config.confidence_readout == rg::ConfidenceReadout::projected)
+      rg::project_confidence(params, config.confidence);
     rg::RnnGradient<Real> g = rg::rnn_gradient(config, params, on);
     if (optimizer == fg::Optimizer::sgd)
       params = rg::sgd_update(params, g.gradient, lr);
@@ -59,6 +62,7 @@ struct ReferenceRun {
   void change(const fg::RunSpec& s) {
     config.beta = Real(s.changed_beta);
     config.confidence = Real(s.changed_confidence);
+    if (s.changed_readout) config.readout = static_cast<rg::RnnReadout>(static_cast<int>(*s.changed_readout));
   }
 };
 
@@ -226,10 +230,7 @@ AuditResult run_rnn_audit(const fg::RunSpec& s, const AuditSettings& settings) {
     if (e == s.change_epoch) {
       truth.change(s);
       single.change(s);
-      for (fg::RnnTrainer* t : {&doubled, &permuted}) {
-        t->config().beta = s.changed_beta;
-        t->config().confidence = s.changed_confidence;
-      }
+      for (fg::RnnTrainer* t : {&doubled, &permuted}) t->apply_change();
     }
     real loss_ref;
     double l32, lp;

@@ -52,8 +52,12 @@ fg::RunSpec run_spec_of(const RnnOptionText& o, long default_epochs) {
         o.timing, "timing", {{"after", fg::ReadoutTiming::after_update}, {"before", fg::ReadoutTiming::before_update}});
   if (!o.alpha.empty()) s.config.alpha = parse_double(o.alpha, "alpha");
   if (!o.beta.empty()) s.config.beta = parse_double(o.beta, "beta");
+  s.config.learn_beta = parse_choice<bool>(o.learn_beta, "learn-beta", {{"off", false}, {"on", true}});
   if (!o.kappa_th.empty()) s.config.kappa_th = parse_double(o.kappa_th, "kappa-th");
   if (!o.confidence.empty()) s.config.confidence = parse_double(o.confidence, "confidence");
+  s.config.confidence_readout = parse_choice<fg::ConfidenceReadout>(
+      o.confidence_readout, "confidence-readout",
+      {{"projected", fg::ConfidenceReadout::projected}, {"differentiated", fg::ConfidenceReadout::differentiated}});
   if (!o.init.empty())
     s.init = parse_choice<fg::RnnInit>(o.init, "init", {{"gaussian", fg::RnnInit::gaussian}, {"xavier", fg::RnnInit::xavier},
                                                          {"lowrank", fg::RnnInit::lowrank}});
@@ -74,6 +78,10 @@ fg::RunSpec run_spec_of(const RnnOptionText& o, long default_epochs) {
   s.changed_confidence = s.config.confidence;
   if (!o.changed_beta.empty()) s.changed_beta = parse_double(o.changed_beta, "changed-beta");
   if (!o.changed_confidence.empty()) s.changed_confidence = parse_double(o.changed_confidence, "changed-confidence");
+  if (!o.changed_readout.empty())
+    s.changed_readout = parse_choice<fg::RnnReadout>(
+        o.changed_readout, "changed-readout",
+        {{"sigmoid", fg::RnnReadout::sigmoid}, {"tanh", fg::RnnReadout::tanh}, {"confidence", fg::RnnReadout::confidence}});
   fg::validate(s);
   return s;
 }

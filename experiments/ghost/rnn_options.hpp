@@ -18,7 +18,8 @@ namespace learndyn::experiments::ghost {
 struct RnnOptionText {
   std::string task = "da", neurons, rank, readout, timing, alpha, beta, kappa_th, confidence, lr, optimizer = "sgd",
               epochs, seed = "0", record_every, noise, init, input, delay, response, initial, initial_sigma, trials,
-              change_epoch, changed_beta, changed_confidence, learned = "0.05";
+              change_epoch, changed_beta, changed_confidence, learned = "0.05",
+              confidence_readout = "projected", changed_readout, learn_beta = "off";
 };
 
 // The run described by the options (epochs default to `default_epochs`); fast::ghost::validate'd.

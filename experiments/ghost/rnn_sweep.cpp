@@ -69,49 +69,58 @@ SweepResult run_rnn_sweep(const SweepSettings& o) {
         ItemRecord record;
         record.add("final_loss", {r.final_loss});
         record.add("min_loss", {r.min_loss});
+        record.add("final_accuracy", {r.final_accuracy});
         record.add("epochs", std::vector<double>(r.epochs.begin(), r.epochs.end()));
         record.add("loss", r.loss);
+        record.add("gradient_norm", r.gradient_norm);
         return record;
       },
       [](const ItemRecord& record, fg::RunResult& r) {
         r.final_loss = record.scalar("final_loss");
         r.min_loss = record.scalar("min_loss");
+        r.final_accuracy = record.scalar("final_accuracy");
         for (double e : record.at("epochs")) r.epochs.push_back(static_cast<long>(e));
         r.loss = record.at("loss", static_cast<long>(r.epochs.size()));
+        r.gradient_norm = record.at("gradient_norm", static_cast<long>(r.epochs.size()));
       });
 
   if (results.size() == 1 && !o.sweep) {
     // The seeded start is the one the trainer draws (a trainer that has run no epoch).
     out.single_run_nets.emplace(o.start ? *o.start : fg::RnnTrainer(out.specs[0]).net(), results[0].net);
   }
-  out.runs.columns = {"rank", "lr", "seed", "final_loss", "min_loss", "learned"};
+  out.runs.columns = {"rank", "lr", "seed", "final_loss", "min_loss", "learned", "final_accuracy"};
   out.runs.integer_columns = {"rank", "seed", "learned"};
-  out.by_rate.columns = {"rank", "lr", "mean_final_loss", "sem_final_loss", "learned_fraction"};
+  out.by_rate.columns = {"rank", "lr", "mean_final_loss", "sem_final_loss", "learned_fraction", "mean_final_accuracy",
+                         "sem_final_accuracy"};
   out.by_rate.integer_columns = {"rank"};
   std::size_t j = 0;
   for (const fg::RunSpec& base : o.ranks) {
     double best = kNaN;
     for (long i = 0; i < o.count; ++i) {
       long ok = 0;
-      double lr = 0, sum = 0, sum_sq = 0;
+      double lr = 0, sum = 0, sum_sq = 0, acc = 0, acc_sq = 0;
       for (long seed = 0; seed < o.seeds; ++seed, ++j) {
         const fg::RunResult& r = results[j];
         sum += r.final_loss;
         sum_sq += r.final_loss * r.final_loss;
+        acc += r.final_accuracy;
+        acc_sq += r.final_accuracy * r.final_accuracy;
         lr = out.specs[j].lr;
         const bool good = r.final_loss < o.learned;
         ok += good;
-        out.runs.add_row({double(base.rank), lr, double(seed), r.final_loss, r.min_loss, good ? 1.0 : 0.0});
+        out.runs.add_row({double(base.rank), lr, double(seed), r.final_loss, r.min_loss, good ? 1.0 : 0.0, r.final_accuracy});
       }
       if (2 * ok >= o.seeds) best = lr;
       const double n = double(o.seeds), mean = sum / n;
       const double var = o.seeds > 1 ? std::max(0.0, (sum_sq - n * mean * mean) / (n - 1)) : kNaN;
-      out.by_rate.add_row({double(base.rank), lr, mean, std::sqrt(var / n), double(ok) / n});
+      const double acc_mean = acc / n;
+      const double acc_var = o.seeds > 1 ? std::max(0.0, (acc_sq - n * acc_mean * acc_mean) / (n - 1)) : kNaN;
+      out.by_rate.add_row({double(base.rank), lr, mean, std::sqrt(var / n), double(ok) / n, acc_mean, std::sqrt(acc_var / n)});
     }
     out.critical_rate.emplace_back(base.rank, best);
   }
 
-  out.curves.columns = {"rank", "lr", "seed", "epoch", "loss"};
+  out.curves.columns = {"rank", "lr", "seed", "epoch", "loss", "gradient_norm"};
   out.curves.integer_columns = {"rank", "seed", "epoch"};
   out.mean_curves.columns = {"rank", "epoch", "mean_loss"};
   out.mean_curves.integer_columns = {"rank", "epoch"};
@@ -119,7 +128,7 @@ SweepResult run_rnn_sweep(const SweepSettings& o) {
   for (std::size_t r = 0; r < results.size(); ++r)
     for (std::size_t k = 0; k < results[r].epochs.size(); ++k)
       out.curves.add_row({double(out.specs[r].rank), out.specs[r].lr, double(out.specs[r].seed),
-                          double(results[r].epochs[k]), results[r].loss[k]});
+                          double(results[r].epochs[k]), results[r].loss[k], results[r].gradient_norm[k]});
   const double first_rate = out.specs.front().lr;
   for (const fg::RunSpec& base : o.ranks) {
     std::map<long, std::pair<double, long>> mean;  // epoch -> (sum, count)

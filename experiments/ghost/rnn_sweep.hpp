@@ -33,9 +33,11 @@ struct SweepSettings {
 
 struct SweepResult {
   std::vector<fast::ghost::RunSpec> specs;  // every run, rank-major, then rate, then seed
-  Table runs;      // rank, lr, seed, final_loss, min_loss, learned (0/1)
-  Table by_rate;   // rank, lr, mean_final_loss, sem_final_loss, learned_fraction (over seeds)
-  Table curves;    // curve_every > 0: rank, lr, seed, epoch, loss
+  Table runs;      // rank, lr, seed, final_loss, min_loss, learned (0/1), final_accuracy (R47)
+  // rank, lr, mean_final_loss, sem_final_loss, learned_fraction, mean_final_accuracy,
+  // sem_final_accuracy (over seeds)
+  Table by_rate;
+  Table curves;    // curve_every > 0: rank, lr, seed, epoch, loss, gradient_norm (|grad L|, every block)
   Table mean_curves;  // curve_every > 0: rank, epoch, mean_loss over seeds at the first rate
   // Per rank, the largest rate at which at least half the seeds learn (NaN: none).
   std::vector<std::pair<int, double>> critical_rate;

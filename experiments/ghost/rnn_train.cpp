@@ -35,17 +35,14 @@ TrainResult run_rnn_train(const fast::ghost::RunSpec& s, const TrainSettings& se
                                                    : fast::ghost::RnnTrainer(s);
   TrainResult out;
   out.initial_net = trainer.net();
-  out.curve.columns = {"epoch", "loss", "gradient_norm", "fixed_points", "ghost_eps", "ghost_kappa"};
+  out.curve.columns = {"epoch", "loss", "gradient_norm", "fixed_points", "ghost_eps", "ghost_kappa", "accuracy"};
   out.curve.integer_columns = {"epoch", "fixed_points"};
   const std::string lr_text = render_value(s.lr);
   double min_loss = std::numeric_limits<double>::infinity();
   Progress progress("ghost rnn-train", "epoch", static_cast<double>(s.epochs));
   for (long e = 0; e < s.epochs; ++e) {
     progress.update(static_cast<double>(e));
-    if (e == s.change_epoch) {
-      trainer.config().beta = s.changed_beta;
-      trainer.config().confidence = s.changed_confidence;
-    }
+    if (e == s.change_epoch) trainer.apply_change();
     const bool tracked = settings.track_every > 0 && e % settings.track_every == 0;
     RankOneState rs;
     if (tracked) rs = rank_one_state(trainer.net());  // before the update, like the loss
@@ -55,10 +52,13 @@ TrainResult run_rnn_train(const fast::ghost::RunSpec& s, const TrainSettings& se
     if (out.first_learned_epoch < 0 && loss < settings.learned) out.first_learned_epoch = e;
     if (e % s.record_every == 0 || e + 1 == s.epochs || tracked)
       out.curve.add_row({static_cast<double>(e), loss, trainer.last_gradient_norm(),
-                         tracked ? static_cast<double>(rs.fixed_points) : kNaN, rs.ghost_eps, rs.ghost_kappa});
+                         tracked ? static_cast<double>(rs.fixed_points) : kNaN, rs.ghost_eps, rs.ghost_kappa,
+                         trainer.last_accuracy()});
   }
   require_finite_loss(trainer.loss(), "lr", lr_text, s.lr, s.epochs);
   out.final_loss = trainer.loss();
+  out.final_accuracy = trainer.accuracy();
+  out.final_beta = trainer.config().beta;
   out.min_loss = std::min(min_loss, out.final_loss);  // every epoch's loss and the final one, as RunResult
   if (s.rank == 1) out.final_state = rank_one_state(trainer.net());
   out.final_net = trainer.net();

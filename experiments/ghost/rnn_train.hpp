@@ -20,10 +20,13 @@ struct TrainSettings {
 };
 
 struct TrainResult {
-  // epoch, loss, gradient_norm, fixed_points, ghost_eps, ghost_kappa: every record_every-th
-  // epoch, the last and every tracked one; the loss is that before the epoch's update.
+  // epoch, loss, gradient_norm, fixed_points, ghost_eps, ghost_kappa, accuracy: every
+  // record_every-th epoch, the last and every tracked one; the loss and the accuracy (R47) are
+  // those of the epoch's forward pass, before its update.
   Table curve;
-  double final_loss = 0, min_loss = 0;  // min_loss: the least of every epoch's loss and the final one
+  double final_loss = 0, min_loss = 0;
+  double final_accuracy = 0;      // (R47) on the batch final_loss is taken on
+  double final_beta = 0;          // the latent readout's beta at the end (learned with --learn-beta, R53)  // min_loss: the least of every epoch's loss and the final one
   long first_learned_epoch = -1;  // -1: never below `learned`
   RankOneState final_state;       // rank 1 only
   fast::ghost::RnnNet initial_net, final_net;  // the parameters before the first and after the last epoch

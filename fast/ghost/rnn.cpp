@@ -97,7 +97,8 @@ struct RankOneWork {
 // is 0). Gradients are accumulated into dm, dn, db (zeroed here). Returns the loss.
 double rank_one_padded(const RnnConfig& c, const double* m, const double* n, const double* b,
                        const double* r0, std::size_t np, const double* target, int steps,
-                       double scale, RankOneWork& w, double* dm, double* dn, double* db) {
+                       double scale, RankOneWork& w, double* dm, double* dn, double* db,
+                       long* correct = nullptr, double* d_beta = nullptr) {
   w.r.resize((steps + 1) * np);
   w.p.resize(steps * np);
   w.kappa.resize(steps + 1);
@@ -114,8 +115,10 @@ double rank_one_padded(const RnnConfig& c, const double* m, const double* n, con
                                            &w.p[k * np], &w.r[(k + 1) * np], np);
     const double y = sigmoid(c.beta * (w.kappa[k + 1] - c.kappa_th));  // (R6), after update
     const double residual = y - target[k];
+    if (correct) *correct += (y > 0.5 ? 1.0 : 0.0) == target[k];  // (R47), DA
     loss += scale * residual * residual;
     w.c[k + 1] = 2 * scale * residual * c.beta * y * (1 - y);  // dL/dkappa_{k+1}, direct
+    if (d_beta) *d_beta += 2 * scale * residual * y * (1 - y) * (w.kappa[k + 1] - c.kappa_th);  // (R53)
   }
   std::fill(dm, dm + np, 0.0);
   std::fill(db, db + np, 0.0);
@@ -134,6 +137,27 @@ double rank_one_padded(const RnnConfig& c, const double* m, const double* n, con
 }
 
 }  // namespace
+
+void project_confidence(RnnNet& net, double confidence) {
+  const double s = net.w_out.lpNorm<1>();
+  require(s > 0 && std::isfinite(s), "w_out", s, "a nonzero finite vector (|w|_1 > 0)");
+  const double scale = confidence / s;  // (R45)
+  net.w_out *= scale;
+  net.b_out *= scale;
+}
+
+double rnn_accuracy(RnnTask task, const MatrixXd& y, const MatrixXd& target) {
+  require(y.rows() == target.rows() && y.cols() == target.cols() && y.size() > 0, "outputs", "shape",
+          "the targets' B x T (nonempty)");
+  long correct = 0;
+  for (Eigen::Index i = 0; i < y.size(); ++i) {
+    const double v = y.data()[i];
+    const double label = task == RnnTask::da ? (v > 0.5 ? 1.0 : 0.0)                 // (R47)
+                                             : v >= 0.33 ? 1.0 : v <= -0.33 ? -1.0 : 0.0;
+    correct += label == target.data()[i];
+  }
+  return static_cast<double>(correct) / static_cast<double>(y.size());
+}
 
 double gradient_norm(const RnnNet& g) {
   return std::sqrt(g.W.squaredNorm() + g.M.squaredNorm() + g.Nm.squaredNorm() + g.b.squaredNorm() +
@@ -256,7 +280,7 @@ void validate(const RnnConfig& c, const RnnNet& net, const RnnBatch& batch) {
 // ---- gradients ----------------------------------------------------------------------------
 
 double rnn_gradient(const RnnConfig& c, const RnnNet& net, const RnnBatch& batch,
-                    RnnNet& grad) {
+                    RnnNet& grad, MatrixXd* outputs, double* d_beta) {
   validate(c, net, batch);
   const Eigen::Index N = net.b.size(), B = batch.target.rows(), T = batch.target.cols();
   const Eigen::Index n_in = net.W_in.cols();
@@ -294,12 +318,14 @@ double rnn_gradient(const RnnConfig& c, const RnnNet& net, const RnnBatch& batch
   // Readout terms ell_j (R13) and readout-parameter gradients (R16).
   MatrixXd& ell = work.ell;
   ell.setZero(N, (T + 1) * B);
+  if (outputs) outputs->resize(B, T);
   double loss = 0;
   for (Eigen::Index k = 0; k < T; ++k) {
     const int j = read_index(c.timing, static_cast<int>(k));
     for (Eigen::Index b = 0; b < B; ++b) {
       const double* rho = R.col(j * B + b).data();
       const Readout o = readout_at(c, net, rho, N);
+      if (outputs) (*outputs)(b, k) = o.y;
       const double residual = o.y - batch.target(b, k);
       loss += batch.scale * residual * residual;
       const double e = 2 * batch.scale * residual * o.slope;  // dL/dz
@@ -307,14 +333,15 @@ double rnn_gradient(const RnnConfig& c, const RnnNet& net, const RnnBatch& batch
       if (c.readout == RnnReadout::latent) {
         ell.col(j * B + b) += e * net.Nm.col(0);
         grad.Nm.col(0) += e * r;
+        if (d_beta) *d_beta += 2 * batch.scale * residual * o.y * (1 - o.y) * (net.Nm.col(0).dot(r) - c.kappa_th);  // (R53)
         continue;
       }
       ell.col(j * B + b) += e * net.w_out;
       grad.b_out += e;
-      if (c.readout == RnnReadout::confidence)
+      if (c.readout == RnnReadout::confidence && c.confidence_readout == ConfidenceReadout::differentiated)
         grad.w_out += e * (r - o.z_over_s * net.w_out.cwiseSign());  // (R8a)
       else
-        grad.w_out += e * r;
+        grad.w_out += e * r;  // (R7); projected (R45): |w|_1 held fixed
     }
   }
   // Backward (R13): Delta_k into D, then the weight gradients as single products (R14, R15).
@@ -431,6 +458,12 @@ void validate(const RunSpec& s) {
           "> 0 (finite)");
   require(s.changed_confidence > 0 && std::isfinite(s.changed_confidence), "changed-confidence",
           s.changed_confidence, "> 0 (finite)");
+  if (s.config.learn_beta)
+    require(s.config.readout == RnnReadout::latent, "learn-beta", "on", "the latent readout (rank 1)");
+  if (s.changed_readout)
+    require(*s.changed_readout != RnnReadout::latent && s.config.readout != RnnReadout::latent, "changed-readout",
+            *s.changed_readout == RnnReadout::latent ? "latent" : "a change from latent",
+            "sigmoid, tanh or confidence, from a population readout (sigmoid, tanh or confidence)");
   RnnNet probe;  // the config's own checks
   probe.b.setZero(1);
   probe.rank = 0;
@@ -556,6 +589,9 @@ struct RnnTrainer::Impl {
   long adam_step = 0;
   long done = 0;
   double grad_norm = 0;
+  double accuracy = 0;
+  MatrixXd outputs;
+  double beta_m = 0, beta_v = 0;  // Adam's moments of a learned beta (R53)
   BatchStream stream;
   RnnBatch fixed;  // DA's batch (inputs and initial state never change)
   // The fused rank-one path: padded copies of m, n, b and their gradients are the truth while
@@ -616,13 +652,30 @@ struct RnnTrainer::Impl {
     }
   }
 
+  // A learned beta (R53) takes the run's optimiser step, before the network's (its gradient was
+  // taken at the epoch's parameters; the order of the independent updates does not matter).
+  void step_beta(double d_beta) {
+    if (!spec.config.learn_beta) return;
+    if (spec.optimizer == Optimizer::sgd) {
+      spec.config.beta -= spec.lr * d_beta;
+      return;
+    }
+    const double t = double(adam_step + 1);  // the step the network's update is about to take
+    adam(&spec.config.beta, &d_beta, &beta_m, &beta_v, 1, 1 - std::pow(0.9, t), 1 - std::pow(0.999, t));
+  }
+
   double fused_epoch() {
+    long correct = 0;
+    double d_beta = 0;
     const double loss = rank_one_padded(spec.config, m.data(), n.data(), b.data(), r0.data(), np,
                                         target.data(), static_cast<int>(target.size()),
-                                        fixed.scale, work, dm.data(), dn.data(), db.data());
+                                        fixed.scale, work, dm.data(), dn.data(), db.data(), &correct,
+                                        spec.config.learn_beta ? &d_beta : nullptr);
+    accuracy = static_cast<double>(correct) / static_cast<double>(target.size());
     double sq = 0;
     for (std::size_t i = 0; i < np; ++i) sq += dm[i] * dm[i] + dn[i] * dn[i] + db[i] * db[i];
-    grad_norm = std::sqrt(sq);
+    grad_norm = std::sqrt(sq + d_beta * d_beta);
+    step_beta(d_beta);
     if (spec.optimizer == Optimizer::sgd) {
       for (std::size_t i = 0; i < np; ++i) {
         m[i] -= spec.lr * dm[i];
@@ -643,8 +696,15 @@ struct RnnTrainer::Impl {
   double generic_epoch() { return stream.fixed() ? generic_epoch(fixed) : generic_epoch(stream.next()); }
 
   double generic_epoch(const RnnBatch& batch) {
-    const double loss = rnn_gradient(spec.config, net, batch, grad);
-    grad_norm = gradient_norm(grad);
+    // (R45): the public code rescales W_out in place before each forward pass.
+    if (spec.config.readout == RnnReadout::confidence &&
+        spec.config.confidence_readout == ConfidenceReadout::projected)
+      project_confidence(net, spec.config.confidence);
+    double d_beta = 0;
+    const double loss = rnn_gradient(spec.config, net, batch, grad, &outputs, spec.config.learn_beta ? &d_beta : nullptr);
+    accuracy = rnn_accuracy(spec.task, outputs, batch.target);
+    grad_norm = std::hypot(gradient_norm(grad), d_beta);
+    step_beta(d_beta);
     if (spec.optimizer == Optimizer::sgd) {
       for_each_block(net, grad, [&](double* p, const double* g, Eigen::Index size) {
         for (Eigen::Index i = 0; i < size; ++i) p[i] -= spec.lr * g[i];
@@ -687,6 +747,21 @@ double RnnTrainer::epoch(const RnnBatch& batch) {
   return impl_->generic_epoch(batch);
 }
 double RnnTrainer::last_gradient_norm() const { return impl_->grad_norm; }
+double RnnTrainer::last_accuracy() const { return impl_->accuracy; }
+double RnnTrainer::accuracy() {
+  const RnnBatch batch = impl_->stream.fixed() ? impl_->fixed : evaluation_batch(impl_->spec);
+  impl_->unpack();
+  RnnNet g;
+  MatrixXd y;
+  rnn_gradient(impl_->spec.config, impl_->net, batch, g, &y);
+  return rnn_accuracy(impl_->spec.task, y, batch.target);
+}
+void RnnTrainer::apply_change() {
+  RnnConfig& c = impl_->spec.config;
+  c.beta = impl_->spec.changed_beta;
+  c.confidence = impl_->spec.changed_confidence;
+  if (impl_->spec.changed_readout) c.readout = *impl_->spec.changed_readout;
+}
 long RnnTrainer::epochs_done() const { return impl_->done; }
 const RnnNet& RnnTrainer::net() const {
   impl_->unpack();
@@ -707,19 +782,18 @@ RunResult train(const RunSpec& spec, RnnTrainer trainer) {
   RunResult out;
   double least = std::numeric_limits<double>::infinity();
   for (long e = 0; e < spec.epochs; ++e) {
-    if (e == spec.change_epoch) {  // Fig. 8B: lower the readout's confidence
-      trainer.config().beta = spec.changed_beta;
-      trainer.config().confidence = spec.changed_confidence;
-    }
+    if (e == spec.change_epoch) trainer.apply_change();  // Fig. 8B: lower the confidence; 8C
     const double loss = trainer.epoch();
     least = std::min(least, loss);
     if (e % spec.record_every == 0 || e + 1 == spec.epochs) {
       out.epochs.push_back(e);
       out.loss.push_back(loss);
       out.gradient_norm.push_back(trainer.last_gradient_norm());
+      out.accuracy.push_back(trainer.last_accuracy());
     }
   }
   out.final_loss = trainer.loss();
+  out.final_accuracy = trainer.accuracy();
   out.min_loss = std::min(least, out.final_loss);
   out.net = trainer.net();
   return out;

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,10 @@ enum class ReadoutTiming { after_update, before_update };      // (R5)
 enum class RnnTask { da, dcd, dmts };                          // (R10)-(R12)
 enum class LossScale { delay, mean, none };                    // (R9)
 enum class Optimizer { sgd, adam };                            // (R36)
+// The confidence readout's gradient (R45-R46): projected, the public code's (W_out rescaled in
+// place to |w|_1 = c before each forward pass, the gradient not flowing through the norm);
+// differentiated, the exact gradient of (R8) through |w|_1 (R8a).
+enum class ConfidenceReadout { projected, differentiated };
 // gaussian, xavier: as reference::ghost::RnnInit. lowrank (fast path only; the public code of
 // paper Fig. 4): M ~ N(0, 1), Nm ~ N(0, 1/N) (so |W r| = O(1) at rank K), b ~ N(0, 0.1^2), W_in,
 // w_out xavier, b_out ~ U(+-1/sqrt(K)); for rank 0 it is xavier.
@@ -34,6 +39,10 @@ struct RnnConfig {
   double beta = 10;
   double kappa_th = 1;
   double confidence = 1;
+  ConfidenceReadout confidence_readout = ConfidenceReadout::projected;  // (R45)
+  // The latent readout's beta trained with the network (R53; the learnable-confidence variant of
+  // Fig. 8B): the trainer steps it by dL/dbeta like any parameter.
+  bool learn_beta = false;
 };
 
 // Trained parameters: rank 0 full W; rank K >= 1: W = M Nm^T.
@@ -64,9 +73,20 @@ void validate(const RnnConfig& config, const RnnNet& net, const RnnBatch& batch)
 
 // Loss (R9) and dL/d(every block) by BPTT (R13)-(R16) over the batch; `gradient` is resized
 // like `net`. The generic path: Eigen products over the N x B states, Highway tanh.
+// With `outputs`, the outputs y (B x T) of the forward pass are written there.
+// With `d_beta` (latent readout), dL/dbeta (R53) is added to *d_beta.
 double rnn_gradient(const RnnConfig& config, const RnnNet& net, const RnnBatch& batch,
-                    RnnNet& gradient);
+                    RnnNet& gradient, Eigen::MatrixXd* outputs = nullptr, double* d_beta = nullptr);
 double rnn_loss(const RnnConfig& config, const RnnNet& net, const RnnBatch& batch);
+
+// (R45): w_out, b_out rescaled by c / |w_out|_1 (so |w_out|_1 = c; the readout (R8) is unchanged:
+// it is invariant under the scaling). What the public code does before each forward pass.
+void project_confidence(RnnNet& net, double confidence);
+
+// The accuracy of outputs y (B x T) against the targets (R47), as the public code scores it:
+// DA, the fraction of steps with [y > 1/2] = y*; DCD and DMTS, y binarised to -1 (y <= -0.33),
+// 0, 1 (y >= 0.33) and the fraction equal to y*.
+double rnn_accuracy(RnnTask task, const Eigen::MatrixXd& outputs, const Eigen::MatrixXd& target);
 
 // |grad L| over every parameter block together (the public code's gradient norm).
 double gradient_norm(const RnnNet& gradient);
@@ -106,6 +126,8 @@ struct RunSpec {
   long change_epoch = -1;
   double changed_beta = 10;
   double changed_confidence = 1;
+  // Fig. 8C: at `change_epoch` the readout becomes this one too (e.g. tanh -> confidence).
+  std::optional<RnnReadout> changed_readout = std::nullopt;
 };
 
 // The paper's defaults per task (timings, readout, timing of the readout, loss scale, init).
@@ -130,8 +152,10 @@ struct RunResult {
   std::vector<long> epochs;          // recorded epochs
   std::vector<double> loss;          // loss before the update of that epoch
   std::vector<double> gradient_norm; // |grad L| (all blocks)
+  std::vector<double> accuracy;      // (R47) of that epoch's forward pass (before the update)
   double final_loss = 0;             // loss after the last update
   double min_loss = 0;               // the least loss of every epoch (recorded or not) and the final one
+  double final_accuracy = 0;         // (R47) on the batch final_loss is taken on
   RnnNet net;                        // final parameters
 };
 
@@ -197,11 +221,16 @@ class RnnTrainer {
   // without noise trains on its fixed batch (ArgumentError naming `batch` otherwise).
   double epoch(const RnnBatch& batch);
   double last_gradient_norm() const;
+  // (R47) of the last epoch's forward pass (before its update), as the public code records it.
+  double last_accuracy() const;
   long epochs_done() const;
   const RnnNet& net() const;
   RnnConfig& config();
   double loss();  // on evaluation_batch(spec), no update
   double loss(const RnnBatch& batch);  // on a given batch, no update
+  double accuracy();  // (R47) on evaluation_batch(spec), no update
+  // At change_epoch: the changed readout (if any), beta and confidence (Figs. 8B, 8C).
+  void apply_change();
 
  private:
   struct Impl;

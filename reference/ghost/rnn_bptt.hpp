@@ -18,6 +18,8 @@ struct RnnGradient {
   Real loss;
   RnnParams<Real> gradient;
   RnnVector<Real> initial_adjoint;  // lambda_0 of trial 0 (R13), dL/dr_0
+  // dL/dbeta of the latent readout (R53): the learnable-confidence variant of Fig. 8B trains it.
+  Real d_beta = 0;
 };
 
 // (R13)-(R16), summed over the batch.
@@ -46,6 +48,11 @@ AdamState<Real> adam_start(const RnnParams<Real>& params);
 template <class Real>
 void adam_update(RnnParams<Real>& params, const RnnParams<Real>& gradient, AdamState<Real>& state,
                  const Real& lr);
+
+// (R45): w_out, b_out scaled by c / |w_out|_1 (requires |w_out|_1 > 0): the readout (R8) is
+// unchanged, |w_out|_1 becomes c. The public code's in-place rescaling before each forward pass.
+template <class Real>
+void project_confidence(RnnParams<Real>& params, const Real& confidence);
 
 // The Euclidean norm of the whole gradient (all blocks together; the public code's grad norm).
 template <class Real>

@@ -39,6 +39,11 @@ enum class RnnReadout { latent, sigmoid, tanh, confidence };
 // (R5): the state read at output k: r_{k+1} (after the update; DA) or r_k (before; DCD/DMTS).
 enum class ReadoutTiming { after_update, before_update };
 
+// (R45)-(R46): the confidence readout's gradient. projected: |w|_1 held fixed (the public code
+// rescales w, b_out to |w|_1 = c before each forward pass and the gradient does not flow through
+// the norm); differentiated: the exact gradient of (R8) (R8a).
+enum class ConfidenceReadout { projected, differentiated };
+
 // Fixed (untrained) settings of the network.
 template <class Real>
 struct RnnConfig {
@@ -48,6 +53,7 @@ struct RnnConfig {
   Real beta = 10;      // (R6) confidence of the latent readout
   Real kappa_th = 1;   // (R6) threshold
   Real confidence = 1; // c of (R8)
+  ConfidenceReadout confidence_readout = ConfidenceReadout::projected;  // (R45)
 };
 
 // Trained parameters. rank == 0: full W (N x N); rank K >= 1: W = M Nm^T with M, Nm N x K

@@ -52,6 +52,7 @@ struct ReadoutDerivative {
   Vector<Real> d_w;    // dy/dw_out (zero-sized for the latent readout)
   Real d_b_out = 0;
   Vector<Real> d_n;    // dy/dn (latent readout only: added to the first column of Nm)
+  Real d_beta = 0;     // dy/dbeta (latent readout, R53)
 };
 
 template <class Real>
@@ -66,6 +67,7 @@ ReadoutDerivative<Real> readout_derivative(const RnnConfig<Real>& config,
       const Real slope = config.beta * out.y * (1 - out.y);
       out.d_rho = slope * n;
       out.d_n = slope * rho;
+      out.d_beta = out.y * (1 - out.y) * (n.dot(rho) - config.kappa_th);  // (R53)
       return out;
     }
     case RnnReadout::sigmoid:
@@ -88,7 +90,10 @@ ReadoutDerivative<Real> readout_derivative(const RnnConfig<Real>& config,
       for (Eigen::Index i = 0; i < sign.size(); ++i)
         sign(i) = params.w_out(i) > 0 ? Real(1) : params.w_out(i) < 0 ? Real(-1) : Real(0);
       out.d_rho = slope * params.w_out;
-      out.d_w = slope * (rho - (z / s) * sign);  // (R8a)
+      // (R8a) differentiated; (R45) projected: the norm s held fixed, the tanh readout's (R7)
+      // gradient scaled by c / s.
+      out.d_w = config.confidence_readout == ConfidenceReadout::differentiated ? Vector<Real>(slope * (rho - (z / s) * sign))
+                                                                                : Vector<Real>(slope * rho);
       out.d_b_out = slope;
       return out;
     }
@@ -130,7 +135,7 @@ void for_each_block(RnnParams<Real>& p, const RnnParams<Real>& q, Op op) {
 template <class Real>
 Real backpropagate_trial(const RnnConfig<Real>& config, const RnnParams<Real>& params,
                          const RnnBatch<Real>& batch, int b, RnnParams<Real>& grad,
-                         Vector<Real>& lambda0) {
+                         Vector<Real>& lambda0, Real& d_beta) {
   const int steps = static_cast<int>(batch.target.cols());
   const Real alpha = config.alpha;
   std::vector<Vector<Real>> r(steps + 1), p(steps);
@@ -151,6 +156,7 @@ Real backpropagate_trial(const RnnConfig<Real>& config, const RnnParams<Real>& p
     ell[j] += e * d.d_rho;
     if (config.readout == RnnReadout::latent) {
       grad.Nm.col(0) += e * d.d_n;
+      d_beta += e * d.d_beta;
     } else {
       grad.w_out += e * d.d_w;
       grad.b_out += e * d.d_b_out;
@@ -480,7 +486,7 @@ RnnGradient<Real> rnn_gradient(const RnnConfig<Real>& config, const RnnParams<Re
   RnnGradient<Real> out{Real(0), zeros_like(params), Vector<Real>()};
   for (int b = 0; b < batch.target.rows(); ++b) {
     Vector<Real> lambda0;
-    out.loss += backpropagate_trial(config, params, batch, b, out.gradient, lambda0);
+    out.loss += backpropagate_trial(config, params, batch, b, out.gradient, lambda0, out.d_beta);
     if (b == 0) out.initial_adjoint = lambda0;
   }
   return out;
@@ -528,6 +534,15 @@ void adam_update(RnnParams<Real>& params, const RnnParams<Real>& gradient, AdamS
 }
 
 template <class Real>
+void project_confidence(RnnParams<Real>& params, const Real& confidence) {
+  const Real s = params.w_out.template lpNorm<1>();
+  require(s > 0, "w_out", "0", "a nonzero vector (|w|_1 > 0)");
+  const Real scale = confidence / s;  // (R45)
+  params.w_out *= scale;
+  params.b_out *= scale;
+}
+
+template <class Real>
 Real gradient_norm(const RnnParams<Real>& g) {
   using std::sqrt;
   return sqrt(g.W.squaredNorm() + g.M.squaredNorm() + g.Nm.squaredNorm() + g.b.squaredNorm() +
@@ -568,7 +583,8 @@ Real gradient_norm(const RnnParams<Real>& g) {
   template AdamState<Real> adam_start<Real>(const RnnParams<Real>&);                            \
   template void adam_update<Real>(RnnParams<Real>&, const RnnParams<Real>&, AdamState<Real>&,   \
                                   const Real&);                                                 \
-  template Real gradient_norm<Real>(const RnnParams<Real>&);
+  template Real gradient_norm<Real>(const RnnParams<Real>&);                                      \
+  template void project_confidence<Real>(RnnParams<Real>&, const Real&);
 LEARNDYN_INSTANTIATE(double)
 LEARNDYN_INSTANTIATE(real)
 // At float only the training path: the float32 run of `ghost rnn-audit` (proofs/ghost_rnn.md R42).
@@ -580,6 +596,7 @@ template void adam_update<float>(RnnParams<float>&, const RnnParams<float>&, Ada
 template float rnn_loss<float>(const RnnConfig<float>&, const RnnParams<float>&, const RnnBatch<float>&);
 template void validate<float>(const RnnConfig<float>&, const RnnParams<float>&, const RnnBatch<float>&);
 template float gradient_norm<float>(const RnnParams<float>&);
+template void project_confidence<float>(RnnParams<float>&, const float&);
 // At 100 digits only what the golden suite certifies with (oracle/ghost_rnn_cases.cpp).
 template RnnGradient<real_hi> rnn_gradient<real_hi>(const RnnConfig<real_hi>&, const RnnParams<real_hi>&,
                                                     const RnnBatch<real_hi>&);

@@ -18,7 +18,9 @@ run ghost rnn-train --epochs 300 --format json
 check "same seed, same output" test "$out" = "$first"
 run ghost rnn-train --epochs 300 --record-every 100
 check "CSV: header and epochs 0, 100, 200, 299" test "$(wc -l <<<"$out")" = 5
-check "CSV header" test "$(head -n1 <<<"$out")" = "epoch,loss,gradient_norm,fixed_points,ghost_eps,ghost_kappa"
+# accuracy (R47) was added at the end: the older columns keep their bytes and places.
+check "CSV header" test "$(head -n1 <<<"$out")" = "epoch,loss,gradient_norm,fixed_points,ghost_eps,ghost_kappa,accuracy"
+check "DA accuracy of an untrained run: the response half (0.5)" test "$(sed -n 2p <<<"$out" | cut -d, -f7)" = 0.5
 
 # The paper's rank-one phenomena need 40,000-170,000 epochs (46 s). The sanitizer stage of the
 # test command (LEARNDYN_CLI_QUICK=1, tests/CMakeLists.txt) runs the same code paths briefly
@@ -69,6 +71,17 @@ run ghost rnn-train --task dmts --rank 2 --N 20 --init lowrank --initial-sigma 0
     --optimizer adam --lr 5e-4 --epochs 20 --format json
 check "DMTS: --trials changes the batch" test "$(grep -o '"final_loss": *[^,]*' <<<"$out")" != "$three"
 
+# --- fig8c (Fig. 8C, R49): tables, determinism over thread counts ---------------------------
+run ghost fig8c --seeds 2 --epochs 4 --record-every 2 --confidences 0.5,inf --threads 1
+check "fig8c exits 0" test "$rc" = 0
+check "fig8c CSV: header" test "$(head -n1 <<<"$out")" = "confidence,epoch,mean_accuracy,sem_accuracy,mean_loss,sem_loss"
+check "fig8c CSV: epochs 0, 2, 4, 6, 7 per c" test "$(wc -l <<<"$out")" = 11
+first="$out"
+run ghost fig8c --seeds 2 --epochs 4 --record-every 2 --confidences 0.5,inf --threads 2
+check "fig8c: same bytes on 2 threads" test "$out" = "$first"
+run ghost fig8c --seeds 2 --epochs 4 --record-every 2 --confidences 0.5,inf --table by_confidence
+check "fig8c by_confidence table: one row per c" test "$(wc -l <<<"$out")" = 3
+
 # --- rnn-sweep: thread count does not change the output ------------------------------------
 run ghost rnn-sweep --rates 1e-3,1e-1,3 --seeds 2 --epochs 500 --ranks 1,0 --N 20 --threads 1
 one="$out"
@@ -97,7 +110,7 @@ check "sweep keeps the task's readout (DCD: tanh)" grep -q '"readout": *"tanh"' 
 
 run ghost rnn-sweep --rates 1e-2,1e-2,1 --seeds 2 --epochs 300 --ranks 1,3 --N 20 --curve-every 100
 check "curves: 2 ranks x 2 seeds x epochs 0, 100, 200, 299 + header" test "$(wc -l <<<"$out")" = 17
-check "curves header" test "$(head -n1 <<<"$out")" = "rank,lr,seed,epoch,loss"
+check "curves header (gradient_norm added at the end)" test "$(head -n1 <<<"$out")" = "rank,lr,seed,epoch,loss,gradient_norm"
 
 # --- figures --------------------------------------------------------------------------------
 if command -v gnuplot >/dev/null 2>&1; then
@@ -120,6 +133,18 @@ bad "bad format" "format" ghost rnn-train --format xml
 bad "tracking needs rank 1" "track-every" ghost rnn-train --rank 0 --track-every 5
 bad "dcd without cue" "input" ghost rnn-train --task dcd --input 0
 bad "reversed rates" "rates" ghost rnn-sweep --rates 1,0.1,3
+bad "learn-beta needs the latent readout" "learn-beta" ghost rnn-train --rank 2 --learn-beta on
+bad "unknown confidence readout" "confidence-readout" ghost rnn-train --readout confidence --confidence-readout exact
+bad "latent as the changed readout" "changed-readout" ghost rnn-train --task dcd --change-epoch 2 --changed-readout latent
+bad "fig8c: c = 0" "confidences" ghost fig8c --confidences 0.5,0
+bad "fig8c: unknown protocol" "protocol" ghost fig8c --protocol long
+bad "fig8c: no epochs" "epochs" ghost fig8c --epochs 0
+bad "fig8c: unknown readout" "confidence-readout" ghost fig8c --confidence-readout exact
+bad "fig8b: unknown protocol" "protocol" ghost fig8b --protocol long
+bad "fig8b: no seeds" "seeds" ghost fig8b --seeds 0
+bad "fig7: unknown protocol" "protocol" ghost fig7 --protocol long
+bad "fig6b: no seeds" "seeds" ghost fig6b --seeds 0
+bad "fig4: unknown protocol" "protocol" ghost fig4 --protocol long
 # A diverged loss (NaN) is refused, naming the rate, not printed as empty cells or null.
 bad "diverged rnn-train" "lr" ghost rnn-train --N 5 --rank 2 --readout sigmoid --epochs 3 --lr 1e308
 bad "diverged rnn-slow-points" "lr" ghost rnn-slow-points --N 5 --rank 2 --readout sigmoid --at 0,2 --lr 1e308

@@ -132,6 +132,8 @@ RC_GTEST_PROP(GhostRnnFast, GradientMatchesTheReferenceWithinR38, ()) {
   c.timing = *rc::gen::inRange(0, 2) ? fg::ReadoutTiming::after_update : fg::ReadoutTiming::before_update;
   c.alpha = *rc::gen::element(0.5, 0.25, 1.0);
   c.confidence = *rc::gen::element(0.5, 2.0);
+  // (R48): the projected gradient's terms are a subset of the differentiated one's: (R38) bounds both.
+  c.confidence_readout = *rc::gen::element(fg::ConfidenceReadout::projected, fg::ConfidenceReadout::differentiated);
   const std::uint64_t seed = *rc::gen::inRange(0, 1 << 30);
   const int inputs = *rc::gen::inRange(0, 3);
   const fg::RnnNet net = fg::random_net(neurons, rank, inputs, fg::RnnInit::xavier, seed);
@@ -158,6 +160,16 @@ RC_GTEST_PROP(GhostRnnFast, FusedRankOneKernelMatchesTheReferenceWithinR38, ()) 
   const double generic_loss = fg::rnn_gradient(c, net, batch, generic);
   check_gradient(c, net, batch, fused, loss);
   check_gradient(c, net, batch, generic, generic_loss);
+  // dL/dbeta (R53) of the generic path against the reference, within (R38)'s bound of the same run.
+  double d_beta = 0;
+  fg::RnnNet unused;
+  fg::rnn_gradient(c, net, batch, unused, nullptr, &d_beta);
+  const rg::RnnGradient<real> ref = rg::rnn_gradient(to_reference(c), to_reference(net), to_reference(batch));
+  const double A = amplification(c, net, batch);
+  const double bound = 64 * (net.b.size() + fg::steps_of(spec)) * u * A * A *
+                       (std::abs(static_cast<double>(ref.d_beta)) + batch.scale * batch.target.cwiseAbs().sum() +
+                        batch.scale * batch.target.cols());
+  RC_ASSERT(std::abs(d_beta - static_cast<double>(ref.d_beta)) <= bound);
 }
 
 // (R4a): a noisy DCD/DMTS batch's noise is NormalStream(key) with key the Rng(draw) output after
@@ -348,6 +360,83 @@ TEST(GhostRnnFast, BadSettingsAreArgumentErrors) {
   s = fg::default_run(fg::RnnTask::da, 1);
   s.config.alpha = 0;
   EXPECT_THROW(fg::train_run(s), learndyn::ArgumentError);
+}
+
+TEST(GhostRnnFast, ProjectedConfidenceEpochIsTheReferencesProjectThenStep) {
+  // (R45): one trainer epoch with the projected confidence readout = project_confidence, then an
+  // SGD step with the projected gradient, at 50 digits; w_out then has |w|_1 = c - lr O(|g|).
+  fg::RunSpec spec = fg::default_run(fg::RnnTask::dcd, 0);
+  spec.neurons = 6;
+  spec.noise = 0;
+  spec.initial_sigma = 0;
+  spec.config.readout = fg::RnnReadout::confidence;
+  spec.config.confidence = 0.5;
+  spec.lr = 0.05;
+  fg::RnnTrainer trainer(spec);
+  rg::RnnParams<real> p = to_reference(trainer.net());
+  trainer.epoch();
+  const rg::RnnConfig<real> rc = to_reference(spec.config);
+  rg::project_confidence(p, rc.confidence);
+  const rg::RnnGradient<real> g = rg::rnn_gradient(rc, p, to_reference(fg::make_batch(spec, 0)));
+  p = rg::sgd_update(p, g.gradient, real(spec.lr));
+  // (R38) per gradient entry times lr, plus the projection's few roundings: 1e-13 is ~100x both.
+  for (Eigen::Index i = 0; i < p.w_out.size(); ++i)
+    EXPECT_NEAR(trainer.net().w_out(i), static_cast<double>(p.w_out(i)), 1e-13);
+  EXPECT_NEAR(trainer.net().b_out, static_cast<double>(p.b_out), 1e-13);
+  EXPECT_NEAR(trainer.net().W(2, 3), static_cast<double>(p.W(2, 3)), 1e-13);
+  // The differentiated readout takes another step (the test can fail).
+  spec.config.confidence_readout = fg::ConfidenceReadout::differentiated;
+  fg::RnnTrainer other(spec);
+  other.epoch();
+  EXPECT_GT((other.net().w_out - trainer.net().w_out).cwiseAbs().maxCoeff(), 1e-6);
+}
+
+TEST(GhostRnnFast, LearnedBetaTakesTheSgdStepOfItsGradient) {
+  // (R53): with learn_beta, one fused epoch moves beta by -lr dL/dbeta (the reference's d_beta).
+  fg::RunSpec spec = fg::default_run(fg::RnnTask::da, 1);
+  spec.neurons = 12;
+  spec.lr = 0.02;
+  spec.config.learn_beta = true;
+  fg::RnnTrainer trainer(spec);
+  const fg::RnnNet start = trainer.net();
+  const rg::RnnGradient<real> g =
+      rg::rnn_gradient(to_reference(spec.config), to_reference(start), to_reference(fg::make_batch(spec, 0)));
+  trainer.epoch();
+  const double expected = 10 - 0.02 * static_cast<double>(g.d_beta);
+  EXPECT_NEAR(trainer.config().beta, expected, 1e-14);
+  EXPECT_NE(trainer.config().beta, 10);  // it moved: the test can fail
+  spec.config.readout = fg::RnnReadout::sigmoid;
+  EXPECT_THROW(fg::validate(spec), learndyn::ArgumentError);  // learn_beta needs the latent readout
+}
+
+TEST(GhostRnnFast, AccuracyIsThePublicCodesScore) {
+  // (R47): DA [y > 1/2] = y*; DCD/DMTS ternary at +-0.33.
+  MatrixXd y(1, 4), t(1, 4);
+  y << 0.2, 0.5, 0.51, 0.9;
+  t << 0, 0, 1, 0;
+  EXPECT_DOUBLE_EQ(fg::rnn_accuracy(fg::RnnTask::da, y, t), 0.75);
+  y << -0.5, -0.33, 0.32, 0.33;
+  t << -1, 0, 0, 1;
+  EXPECT_DOUBLE_EQ(fg::rnn_accuracy(fg::RnnTask::dcd, y, t), 0.75);  // -0.33 binarises to -1
+  y << 0.1, 0.4, 0.2, 0.9;
+  t << 0, 1, 1, 1;
+  EXPECT_DOUBLE_EQ(fg::rnn_accuracy(fg::RnnTask::dmts, y, t), 0.75);
+}
+
+TEST(GhostRnnFast, FusedAndGenericAccuraciesAgree) {
+  // The fused kernel counts (R47) itself: the same as the generic path's outputs.
+  fg::RunSpec spec = fg::default_run(fg::RnnTask::da, 1);
+  spec.neurons = 20;
+  spec.lr = 0.02;
+  fg::RnnTrainer trainer(spec);
+  const fg::RnnBatch batch = fg::make_batch(spec, 0);
+  for (int e = 0; e < 300; ++e) {
+    fg::RnnNet g;
+    MatrixXd y;
+    fg::rnn_gradient(spec.config, trainer.net(), batch, g, &y);
+    trainer.epoch();
+    ASSERT_EQ(trainer.last_accuracy(), fg::rnn_accuracy(spec.task, y, batch.target)) << "epoch " << e;
+  }
 }
 
 TEST(GhostRnnFast, ZzReportMeasuredMargin) {

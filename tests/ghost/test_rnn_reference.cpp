@@ -96,6 +96,25 @@ TEST(GhostRnnGradient, RankOneLatentReadoutAfterUpdateDA) {
   expect_gradient_matches(config, p, batch);
 }
 
+TEST(GhostRnnGradient, LatentReadoutBetaGradientMatchesFiniteDifferences) {
+  // (R53): dL/dbeta = sum_k e_k sigma'_k (n.rho_k - kappa_th), against the central difference in beta.
+  Config config;
+  config.beta = real("3.5");
+  Params p = rg::random_params<real>(5, 1, 0, rg::RnnInit::gaussian, 41);
+  p.M *= 3;
+  p.Nm *= 3;
+  rg::RnnBatch<real> batch = rg::make_task<real>(rg::RnnTaskKind::da, {0, 3, 3}, rg::LossScale::delay);
+  rg::set_constant_initial(batch, 5, real("-0.3"));
+  const real g = rg::rnn_gradient(config, p, batch).d_beta;
+  const real h("1e-15");
+  Config up = config, down = config;
+  up.beta += h;
+  down.beta -= h;
+  const real fd = (rg::rnn_loss(up, p, batch) - rg::rnn_loss(down, p, batch)) / (2 * h);
+  EXPECT_LT(abs(fd - g), real("1e-25") * std::max(real(1), real(abs(g))));  // (R19)
+  EXPECT_GT(abs(g), real("1e-4"));  // not trivially zero
+}
+
 TEST(GhostRnnGradient, FullRankSigmoidBeforeUpdateWithInputsAndNoise) {
   Config config;
   config.readout = rg::RnnReadout::sigmoid;
@@ -115,6 +134,7 @@ TEST(GhostRnnGradient, RankTwoTanhReadoutAfterUpdate) {
 TEST(GhostRnnGradient, ConfidenceFixedReadout) {
   Config config;
   config.readout = rg::RnnReadout::confidence;
+  config.confidence_readout = rg::ConfidenceReadout::differentiated;  // (R8a): the gradient of L
   config.confidence = real("2.5");
   config.timing = rg::ReadoutTiming::before_update;
   const Params p = rg::random_params<real>(4, 0, 1, rg::RnnInit::gaussian, 16);
@@ -125,6 +145,7 @@ TEST(GhostRnnGradient, ConfidenceReadoutIsScaleInvariantInItsWeights) {
   // (R8): y depends on (w, b_out) only through their direction, so w.dL/dw + b_out dL/db_out = 0.
   Config config;
   config.readout = rg::RnnReadout::confidence;
+  config.confidence_readout = rg::ConfidenceReadout::differentiated;
   const Params p = rg::random_params<real>(6, 0, 1, rg::RnnInit::gaussian, 18);
   const rg::RnnGradient<real> g = rg::rnn_gradient(config, p, random_batch(6, 1, 2, 6, false, 19));
   const real euler = p.w_out.dot(g.gradient.w_out) + p.b_out * g.gradient.b_out;
@@ -140,6 +161,7 @@ RC_GTEST_PROP(GhostRnnGradient, RandomNetworksMatchFiniteDifferences, ()) {
   config.readout = readout == 0 ? rg::RnnReadout::sigmoid
                    : readout == 1 ? rg::RnnReadout::tanh
                                   : rg::RnnReadout::confidence;
+  config.confidence_readout = rg::ConfidenceReadout::differentiated;  // the gradient of L (R8a)
   config.timing = *rc::gen::inRange(0, 2) ? rg::ReadoutTiming::after_update
                                           : rg::ReadoutTiming::before_update;
   const std::uint64_t seed = *rc::gen::inRange(0, 1 << 30);
@@ -160,6 +182,89 @@ RC_GTEST_PROP(GhostRnnGradient, RandomNetworksMatchFiniteDifferences, ()) {
     *x[j] = saved;
     RC_ASSERT(abs((up - down) / (2 * h) - *dx[j]) < real("1e-25") * scale);
   }
+}
+
+// The loss with the confidence readout's norm frozen at that of `p` (R45): the tanh readout (R7) of
+// (w, b_out) scaled by c / s0, s0 = |w(p)|_1 fixed. The projected gradient is its gradient.
+real frozen_norm_loss(const Config& config, const Params& p, const Params& q, const Batch& batch) {
+  Config tanh_config = config;
+  tanh_config.readout = rg::RnnReadout::tanh;
+  Params scaled = q;
+  const real factor = config.confidence / p.w_out.template lpNorm<1>();
+  scaled.w_out *= factor;
+  scaled.b_out *= factor;
+  return rg::rnn_loss(tanh_config, scaled, batch);
+}
+
+RC_GTEST_PROP(GhostRnnGradient, ProjectedConfidenceGradientIsTheFrozenNormGradient, ()) {
+  // (R45): every block of the projected gradient against central differences of the loss with
+  // |w|_1 held at its value (R19's step and bound), at any |w|_1 (projected or not).
+  const int neurons = *rc::gen::inRange(2, 5);
+  const int rank = *rc::gen::inRange(0, 3) % (neurons + 1);
+  Config config;
+  config.readout = rg::RnnReadout::confidence;
+  config.confidence = *rc::gen::element(real("0.1"), real("1"), real("3"));
+  config.timing = *rc::gen::inRange(0, 2) ? rg::ReadoutTiming::after_update : rg::ReadoutTiming::before_update;
+  const std::uint64_t seed = *rc::gen::inRange(0, 1 << 30);
+  const Params p = rg::random_params<real>(neurons, rank, 1, rg::RnnInit::xavier, seed);
+  const Batch batch = random_batch(neurons, 1, 2, *rc::gen::inRange(1, 5), true, seed + 7);
+  const rg::RnnGradient<real> g = rg::rnn_gradient(config, p, batch);
+  RC_ASSERT(abs(g.loss - frozen_norm_loss(config, p, p, batch)) < real("1e-45"));
+  Params q = p, grad = g.gradient;
+  const std::vector<real*> x = entries(q), dx = entries(grad);
+  real scale = 1;
+  for (real* d : dx) scale = std::max(scale, real(abs(*d)));
+  const real h("1e-15");
+  for (std::size_t j = 0; j < x.size(); ++j) {
+    const real saved = *x[j];
+    *x[j] = saved + h;
+    const real up = frozen_norm_loss(config, p, q, batch);
+    *x[j] = saved - h;
+    const real down = frozen_norm_loss(config, p, q, batch);
+    *x[j] = saved;
+    RC_ASSERT(abs((up - down) / (2 * h) - *dx[j]) < real("1e-25") * scale);
+  }
+}
+
+TEST(GhostRnnGradient, DifferentiatedConfidenceGradientIsTheProjectedOneThroughTheNorm) {
+  // (R46): grad_w(diff) = grad_w(proj) - sign(w) (w.grad_w(proj) + b_out grad_b(proj)) / |w|_1;
+  // every other block (and grad_b) the same.
+  Config proj;
+  proj.readout = rg::RnnReadout::confidence;
+  proj.confidence = real("0.5");
+  Config diff = proj;
+  diff.confidence_readout = rg::ConfidenceReadout::differentiated;
+  const Params p = rg::random_params<real>(6, 0, 1, rg::RnnInit::xavier, 31);
+  const Batch batch = random_batch(6, 1, 2, 5, true, 32);
+  const Params gp = rg::rnn_gradient(proj, p, batch).gradient, gd = rg::rnn_gradient(diff, p, batch).gradient;
+  const real s = p.w_out.template lpNorm<1>();
+  const real radial = (p.w_out.dot(gp.w_out) + p.b_out * gp.b_out) / s;
+  Vec sign(p.w_out.size());
+  for (Eigen::Index i = 0; i < sign.size(); ++i) sign(i) = p.w_out(i) > 0 ? real(1) : real(-1);
+  EXPECT_LT(real((gd.w_out - (gp.w_out - radial * sign)).cwiseAbs().maxCoeff()), real("1e-45"));
+  EXPECT_LT(abs(gd.b_out - gp.b_out), real("1e-45"));
+  EXPECT_LT(real((gd.W - gp.W).cwiseAbs().maxCoeff()), real("1e-45"));
+  EXPECT_GT(abs(radial), real("1e-3"));  // the two differ: the test can fail
+}
+
+TEST(GhostRnnGradient, ProjectedStepIsThePublicCodesTanhStep) {
+  // (R45): after project_confidence (|w|_1 = c), the readout is tanh(w.rho + b_out) and the
+  // projected gradient is the tanh readout's (R7): what autograd gives the public code.
+  Config proj;
+  proj.readout = rg::RnnReadout::confidence;
+  proj.confidence = real(3);
+  Params p = rg::random_params<real>(5, 0, 1, rg::RnnInit::xavier, 33);
+  const Batch batch = random_batch(5, 1, 2, 4, false, 34);
+  const real before = rg::rnn_loss(proj, p, batch);
+  rg::project_confidence(p, proj.confidence);
+  EXPECT_LT(abs(p.w_out.template lpNorm<1>() - 3), real("1e-45"));
+  EXPECT_LT(abs(rg::rnn_loss(proj, p, batch) - before), real("1e-45"));  // (R8) scale invariant
+  Config tanh_config = proj;
+  tanh_config.readout = rg::RnnReadout::tanh;
+  const Params gp = rg::rnn_gradient(proj, p, batch).gradient, gt = rg::rnn_gradient(tanh_config, p, batch).gradient;
+  EXPECT_LT(real((gp.w_out - gt.w_out).cwiseAbs().maxCoeff()), real("1e-45"));
+  EXPECT_LT(abs(gp.b_out - gt.b_out), real("1e-45"));
+  EXPECT_LT(real((gp.W - gt.W).cwiseAbs().maxCoeff()), real("1e-45"));
 }
 
 TEST(GhostRnnGradient, InitialAdjointIsTheGradientInTheInitialState) {
