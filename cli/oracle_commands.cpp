@@ -53,6 +53,7 @@ Json check_json(const oracle::CheckResult& result) {
                     {"relative_error", r.relative_error},
                     {"digits_matched", r.digits_matched},
                     {"certified_digits", r.certified_digits},
+                    {"proved_digits", r.proved_digits >= 0 ? Json(r.proved_digits) : Json(nullptr)},
                     {"status", oracle::status_name(r.status)},
                     {"counts_as_failure", r.counts_as_failure},
                     {"did_you_mean", r.suggestion}});
@@ -132,11 +133,13 @@ void add_show(CLI::App& oracle, std::function<void()>& action) {
       for (const auto& [name, value] : it->inputs) inputs[name] = value;
       report["inputs"] = inputs;
       Json certified = Json::object();
-      for (const oracle::NamedValue& v : it->reference()) {
+      const std::vector<oracle::NamedValue> values = oracle::case_values(*it);
+      for (const oracle::NamedValue& v : values) {
         report[v.name] = format_significant(v.value.value, digits);
         certified[v.name] = std::min(v.value.certified_digits, digits);
       }
       report["certified_digits_by_quantity"] = certified;
+      add_enclosures(report, values);
       print_report(std::cout, report, o->json);
     };
   });

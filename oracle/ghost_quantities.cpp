@@ -1,7 +1,10 @@
 #include <learndyn/oracle/ghost_quantities.hpp>
 
+#include <type_traits>
+
 #include <learndyn/common/argument_error.hpp>
 #include <learndyn/common/decimal.hpp>
+#include <learndyn/oracle/enclose.hpp>
 #include <learndyn/reference/ghost/finite_confidence.hpp>
 #include <learndyn/reference/ghost/gradient_descent.hpp>
 
@@ -13,12 +16,22 @@ namespace {
 // A decimal literal, or "p/q" with p and q decimal literals (q != 0): the quotient of an
 // exact rational is rounded once at each precision, as a decimal literal is, so a Python
 // Fraction such as 1/3 is taken as the rational it is (certified digits stay honest).
+// On the interval scalar a decimal literal is the ball around the decimal it names (C17).
+template <class Real>
+Real parse_exact(const std::string& text, const std::string& parameter) {
+#ifdef LEARNDYN_HAS_ENCLOSURES
+  if constexpr (std::is_same_v<Real, interval>) return interval::from_decimal(text, parameter);
+  else
+#endif
+    return parse_decimal<Real>(text, parameter);
+}
+
 template <class Real>
 Real parse_number(const std::string& text, const std::string& parameter) {
   const std::size_t slash = text.find('/');
-  if (slash == std::string::npos) return parse_decimal<Real>(text, parameter);
-  const Real numerator = parse_decimal<Real>(text.substr(0, slash), parameter);
-  const Real denominator = parse_decimal<Real>(text.substr(slash + 1), parameter);
+  if (slash == std::string::npos) return parse_exact<Real>(text, parameter);
+  const Real numerator = parse_exact<Real>(text.substr(0, slash), parameter);
+  const Real denominator = parse_exact<Real>(text.substr(slash + 1), parameter);
   require(denominator != 0, parameter, "'" + text + "'", "a decimal number or a quotient p/q with q != 0");
   return numerator / denominator;
 }
@@ -72,8 +85,11 @@ std::vector<NamedValue> critical_rate_quantities(const GhostTaskText& text,
         rg::critical_rate_exponent(task, normalisation, rg::DelayScaling::proportional),
         rg::critical_rate_exponent(task, normalisation, rg::DelayScaling::fixed_response)};
   };
-  return certify_named({"eta_c", "eps_star", "eps_nr", "slope_at_optimum", "exponent_Tr_proportional",
-               "exponent_Tr_fixed"}, compute);
+  std::vector<NamedValue> values = certify_named({"eta_c", "eps_star", "eps_nr", "slope_at_optimum",
+                                                  "exponent_Tr_proportional", "exponent_Tr_fixed"},
+                                                 compute);
+  enclose_named(values, compute);  // proofs/ghost.md §9
+  return values;
 }
 
 std::vector<NamedValue> loss_quantities(const GhostTaskText& text, const std::string& eps_text,
@@ -86,7 +102,17 @@ std::vector<NamedValue> loss_quantities(const GhostTaskText& text, const std::st
         rg::finite_loss_and_gradient(eps, task, parse_readout<Real>(*readout_text));
     return std::vector<Real>{lg.loss, lg.gradient};
   };
-  return certify_named({"loss", "grad"}, compute);
+  std::vector<NamedValue> values = certify_named({"loss", "grad"}, compute);
+  if (!readout_text) {
+    enclose_named(values, [&]<class Real>() {  // the analytical limit (G11, G14): proofs/ghost.md §9
+      const rg::DelayTask<Real> task = parse_task<Real>(text);
+      const Real eps = parse_number<Real>(eps_text, "eps");
+      return std::vector<Real>{rg::analytic_loss(eps, task), rg::analytic_gradient(eps, task)};
+    });
+  }
+  note_unenclosed(values, "finite-confidence loss: not enclosed yet (its quadrature on intervals is "
+                          "issue 18's next step); two-precision certificate only");
+  return values;
 }
 
 std::vector<NamedValue> gradient_descent_quantities(const GhostTaskText& text,
@@ -99,7 +125,10 @@ std::vector<NamedValue> gradient_descent_quantities(const GhostTaskText& text,
         rg::run_gradient_descent(gd, parse_decimal<Real>(eps0_text, "eps0"), epochs);
     return std::vector<Real>{trajectory.eps.back(), trajectory.loss.back()};
   };
-  return certify_named({"eps_final", "loss_final"}, compute);
+  std::vector<NamedValue> values = certify_named({"eps_final", "loss_final"}, compute);
+  note_unenclosed(values, "gradient descent: the iteration is not run on intervals yet; "
+                          "two-precision certificate only");
+  return values;
 }
 
 }  // namespace learndyn::oracle

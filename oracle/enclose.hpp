@@ -1,0 +1,62 @@
+// Proved enclosures for the golden values (issue 18; proofs/common.md C17): the same generic
+// computation that certify() runs at 50 and 100 digits, run once more on the interval scalar.
+//
+// Built with LEARNDYN_ENCLOSURES (the default; LEARNDYN_HAS_ENCLOSURES is then defined): each
+// value gains its enclosure, the decimal bounds rounded outward. Without it, or where the
+// interval computation cannot decide a branch (an input within ~1e-56 of a kink), the value
+// keeps its two-precision certificate only and `enclosure_note` says why.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <learndyn/oracle/named_value.hpp>
+
+#ifdef LEARNDYN_HAS_ENCLOSURES
+#include <learndyn/common/interval.hpp>
+#endif
+
+namespace learndyn::oracle {
+
+// Significant digits of the written bounds: above the interval scalar's 57, so that rounding
+// the bounds outward costs no proved digit.
+inline constexpr int kEnclosureDigits = 60;
+
+#ifdef LEARNDYN_HAS_ENCLOSURES
+// The written form of `x`: bounds to kEnclosureDigits rounded outward and the digits the
+// written interval proves (interval::proved_digits of those decimal bounds, themselves
+// enclosed). nullopt for a ball that is not finite (it proves nothing).
+std::optional<EnclosureText> enclosure_text(const interval& x);
+#endif
+
+// Attaches to values[i] the enclosure of compute.template operator()<interval>()[i]. An
+// undecidable branch leaves every value without one and says so in its note.
+template <class Compute>
+void enclose_named(std::vector<NamedValue>& values, Compute&& compute) {
+#ifdef LEARNDYN_HAS_ENCLOSURES
+  std::vector<interval> balls;
+  try {
+    balls = compute.template operator()<interval>();
+  } catch (const UndecidableComparison& e) {
+    for (NamedValue& v : values)
+      v.enclosure_note = std::string("a branch the enclosure cannot decide: ") + e.what() +
+                         "; two-precision certificate only";
+    return;
+  }
+  if (balls.size() != values.size()) throw std::logic_error("enclose_named: one enclosure per value");
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    values[i].enclosure = enclosure_text(balls[i]);
+    if (!values[i].enclosure) values[i].enclosure_note = "the enclosure is not finite; two-precision certificate only";
+  }
+#else
+  (void)compute;
+  for (NamedValue& v : values)
+    v.enclosure_note = "learndyn built without LEARNDYN_ENCLOSURES (Arb); two-precision certificate only";
+#endif
+}
+
+// Sets `note` on every value of `values` that has neither an enclosure nor a note.
+void note_unenclosed(std::vector<NamedValue>& values, const std::string& note);
+
+}  // namespace learndyn::oracle
