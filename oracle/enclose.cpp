@@ -1,6 +1,15 @@
 #include <learndyn/oracle/enclose.hpp>
 
+#include <atomic>
+
 namespace learndyn::oracle {
+
+namespace {
+std::atomic<bool> enabled{true};
+}  // namespace
+
+void set_enclosures_enabled(bool on) { enabled = on; }
+bool enclosures_enabled() { return enabled; }
 
 #ifdef LEARNDYN_HAS_ENCLOSURES
 std::optional<EnclosureText> enclosure_text(const interval& x) {

@@ -30,11 +30,22 @@ inline constexpr int kEnclosureDigits = 60;
 std::optional<EnclosureText> enclosure_text(const interval& x);
 #endif
 
+// Whether enclose_named computes enclosures (default true). `oracle generate --enclosures off`
+// turns it off for the whole process: the values then say "not computed" (and the run shows
+// what the enclosures cost, docs/oracle.md).
+void set_enclosures_enabled(bool enabled);
+bool enclosures_enabled();
+
 // Attaches to values[i] the enclosure of compute.template operator()<interval>()[i]. An
 // undecidable branch leaves every value without one and says so in its note.
 template <class Compute>
 void enclose_named(std::vector<NamedValue>& values, Compute&& compute) {
 #ifdef LEARNDYN_HAS_ENCLOSURES
+  if (!enclosures_enabled()) {
+    for (NamedValue& v : values)
+      v.enclosure_note = "not computed (--enclosures off); two-precision certificate only";
+    return;
+  }
   std::vector<interval> balls;
   try {
     balls = compute.template operator()<interval>();

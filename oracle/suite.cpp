@@ -127,7 +127,7 @@ SuiteResult evaluate_suite(SuiteName suite, int digits, const std::string& versi
   golden.working_digits = decimal_digits<real>;
   golden.certifying_digits = decimal_digits<real_hi>;
   golden.command = "learndyn oracle generate --suite " + golden.suite + " --digits " +
-                   std::to_string(digits) + " -o golden.json";
+                   std::to_string(digits) + (enclosures_enabled() ? "" : " --enclosures off") + " -o golden.json";
   std::map<std::pair<std::string, std::string>, bool> has_fast;
   for (const CaseDefinition& definition : suite_cases(suite)) {
     const std::vector<NamedValue> exact = case_values(definition);
