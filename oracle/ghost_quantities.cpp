@@ -7,6 +7,9 @@
 #include <learndyn/oracle/enclose.hpp>
 #include <learndyn/reference/ghost/finite_confidence.hpp>
 #include <learndyn/reference/ghost/gradient_descent.hpp>
+#ifdef LEARNDYN_HAS_ENCLOSURES
+#include <learndyn/reference/ghost/finite_confidence_enclosure.hpp>
+#endif
 
 namespace learndyn::oracle {
 namespace rg = learndyn::reference::ghost;
@@ -103,15 +106,21 @@ std::vector<NamedValue> loss_quantities(const GhostTaskText& text, const std::st
     return std::vector<Real>{lg.loss, lg.gradient};
   };
   std::vector<NamedValue> values = certify_named({"loss", "grad"}, compute);
-  if (!readout_text) {
-    enclose_named(values, [&]<class Real>() {  // the analytical limit (G11, G14): proofs/ghost.md §9
-      const rg::DelayTask<Real> task = parse_task<Real>(text);
-      const Real eps = parse_number<Real>(eps_text, "eps");
-      return std::vector<Real>{rg::analytic_loss(eps, task), rg::analytic_gradient(eps, task)};
-    });
-  }
-  note_unenclosed(values, "finite-confidence loss: not enclosed yet (its quadrature on intervals is "
-                          "issue 18's next step); two-precision certificate only");
+  enclose_named(values, [&]<class Real>() {
+    const rg::DelayTask<Real> task = parse_task<Real>(text);
+    const Real eps = parse_number<Real>(eps_text, "eps");
+    // The analytical limit (G11, G14), and the finite-confidence integrals by Arb's certified
+    // quadrature (G40-G42): proofs/ghost.md §9.
+    if (!readout_text) return std::vector<Real>{rg::analytic_loss(eps, task), rg::analytic_gradient(eps, task)};
+#ifdef LEARNDYN_HAS_ENCLOSURES
+    const rg::Readout<Real> readout{parse_number<Real>(readout_text->beta, "beta"),
+                                    parse_number<Real>(readout_text->x_th, "xth")};
+    const rg::LossAndGradient<Real> lg = rg::finite_loss_and_gradient_enclosure(eps, task, readout);
+    return std::vector<Real>{lg.loss, lg.gradient};
+#else
+    return std::vector<Real>{};
+#endif
+  });
   return values;
 }
 
