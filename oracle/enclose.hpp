@@ -9,10 +9,12 @@
 
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include <learndyn/oracle/named_value.hpp>
 
+#include <learndyn/common/decimal.hpp>
 #ifdef LEARNDYN_HAS_ENCLOSURES
 #include <learndyn/common/interval.hpp>
 #endif
@@ -29,6 +31,18 @@ inline constexpr int kEnclosureDigits = 60;
 // enclosed). nullopt for a ball that is not finite (it proves nothing).
 std::optional<EnclosureText> enclosure_text(const interval& x);
 #endif
+
+// A decimal input at precision Real; on the interval scalar the ball around the decimal it
+// names (interval::from_decimal, C17), so that the enclosure is of the exact input.
+template <class Real>
+Real parse_exact(const std::string& text, const std::string& parameter) {
+#ifdef LEARNDYN_HAS_ENCLOSURES
+  if constexpr (std::is_same_v<Real, interval>)
+    return interval::from_decimal(text, parameter);
+  else
+#endif
+    return parse_decimal<Real>(text, parameter);
+}
 
 // Whether enclose_named computes enclosures (default true). `oracle generate --enclosures off`
 // turns it off for the whole process: the values then say "not computed" (and the run shows

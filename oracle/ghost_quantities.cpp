@@ -19,16 +19,6 @@ namespace {
 // A decimal literal, or "p/q" with p and q decimal literals (q != 0): the quotient of an
 // exact rational is rounded once at each precision, as a decimal literal is, so a Python
 // Fraction such as 1/3 is taken as the rational it is (certified digits stay honest).
-// On the interval scalar a decimal literal is the ball around the decimal it names (C17).
-template <class Real>
-Real parse_exact(const std::string& text, const std::string& parameter) {
-#ifdef LEARNDYN_HAS_ENCLOSURES
-  if constexpr (std::is_same_v<Real, interval>) return interval::from_decimal(text, parameter);
-  else
-#endif
-    return parse_decimal<Real>(text, parameter);
-}
-
 template <class Real>
 Real parse_number(const std::string& text, const std::string& parameter) {
   const std::size_t slash = text.find('/');
