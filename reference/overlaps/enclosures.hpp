@@ -1,6 +1,6 @@
 // The overlap theory on the interval scalar: rigorous enclosures of the filter task's loss and
 // gradient, the exact map (O16) and the erf mean-field loss and gradient (proofs/overlaps.md
-// §13, O47-O49; proofs/common.md C17).
+// §17, O47-O49; proofs/common.md C17).
 //
 // The templates below are instantiated for learndyn::interval in enclosures.cpp (library
 // learndyn::reference_enclosures). Called with balls that hold the exact inputs, each returns

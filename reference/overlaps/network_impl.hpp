@@ -1,6 +1,6 @@
 // The definitions of network.hpp's templates, included by the translation units that
 // instantiate them: network.cpp (double, real, real_hi) and, when the enclosures are built,
-// reference/overlaps/enclosures.cpp (learndyn::interval; proofs/overlaps.md §13).
+// reference/overlaps/enclosures.cpp (learndyn::interval; proofs/overlaps.md §17).
 #pragma once
 
 #include <learndyn/reference/overlaps/network.hpp>
