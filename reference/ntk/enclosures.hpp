@@ -13,6 +13,7 @@ namespace learndyn::reference::ntk {
 extern template Linearization<interval> linearize<interval>(const Model<interval>&, const Inputs<interval>&);
 extern template Vector<interval> apply_ntk<interval>(const Linearization<interval>&, const Vector<interval>&);
 extern template Vector<interval> apply_core<interval>(const Linearization<interval>&, const Vector<interval>&);
+extern template Vector<interval> apply_k<interval>(const Linearization<interval>&, const Vector<interval>&);
 extern template Matrix<interval> dense<interval>(const Operator<interval>&, Eigen::Index);
 extern template ExactMetrics<interval> trace_metrics<interval>(const Matrix<interval>&);
 extern template interval operator_cosine<interval>(const Matrix<interval>&, const Matrix<interval>&);
