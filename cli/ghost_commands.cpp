@@ -40,7 +40,8 @@ using oracle::parse_normalisation;
 namespace {
 
 // Adds each value as a decimal string with `digits` significant digits, "certified_digits"
-// (the minimum over the values) and "certified_digits_by_quantity".
+// (the minimum over the values), "certified_digits_by_quantity" and the proved enclosures
+// (add_enclosures).
 void add_certified(Json& report, const std::vector<NamedValue>& values, int digits) {
   int least = decimal_digits<real>;
   Json by_quantity = Json::object();
@@ -51,6 +52,7 @@ void add_certified(Json& report, const std::vector<NamedValue>& values, int digi
   }
   report["certified_digits"] = least;
   report["certified_digits_by_quantity"] = by_quantity;
+  add_enclosures(report, values);
 }
 
 // Options every ghost command shares; held by shared_ptr so that callbacks outlive parsing.

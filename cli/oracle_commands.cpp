@@ -11,6 +11,7 @@
 #include <learndyn/common/decimal.hpp>
 #include <learndyn/common/text_file.hpp>
 #include <learndyn/oracle/check.hpp>
+#include <learndyn/oracle/enclose.hpp>
 #include <learndyn/oracle/suite.hpp>
 
 #ifndef LEARNDYN_VERSION
@@ -23,7 +24,7 @@ namespace {
 
 void add_generate(CLI::App& oracle, std::function<void()>& action) {
   struct Options {
-    std::string suite = "default", digits = "50", output;
+    std::string suite = "default", digits = "50", output, enclosures = "on";
   };
   auto o = std::make_shared<Options>();
   auto* cmd = oracle.add_subcommand("generate", "compute the golden suite: certified values of every area, as JSON");
@@ -31,9 +32,13 @@ void add_generate(CLI::App& oracle, std::function<void()>& action) {
   cmd->add_option("--suite", o->suite, "default | full (default: default)");
   cmd->add_option("--digits", o->digits, "significant digits written, 1..50 (default 50)")->type_name("INT");
   cmd->add_option("-o,--output", o->output, "file to write (atomically)")->required()->check(non_empty_path());
+  cmd->add_option("--enclosures", o->enclosures,
+                  "on | off: compute the proved enclosures (default on; off keeps the two-precision certificate only)");
   cmd->callback([o, &action] {
     action = [o] {
       const oracle::SuiteName suite = oracle::parse_suite_name(o->suite);
+      require(o->enclosures == "on" || o->enclosures == "off", "enclosures", "'" + o->enclosures + "'", "on or off");
+      oracle::set_enclosures_enabled(o->enclosures == "on");
       const int digits = static_cast<int>(parse_integer(o->digits, "digits", 1, kWorkingDigits));
       AtomicFile output(o->output);  // an unwritable path fails before the suite is computed
       const oracle::SuiteResult result = oracle::evaluate_suite(suite, digits, LEARNDYN_VERSION, false);
@@ -53,6 +58,7 @@ Json check_json(const oracle::CheckResult& result) {
                     {"relative_error", r.relative_error},
                     {"digits_matched", r.digits_matched},
                     {"certified_digits", r.certified_digits},
+                    {"proved_digits", r.proved_digits >= 0 ? Json(r.proved_digits) : Json(nullptr)},
                     {"status", oracle::status_name(r.status)},
                     {"counts_as_failure", r.counts_as_failure},
                     {"did_you_mean", r.suggestion}});
@@ -132,11 +138,13 @@ void add_show(CLI::App& oracle, std::function<void()>& action) {
       for (const auto& [name, value] : it->inputs) inputs[name] = value;
       report["inputs"] = inputs;
       Json certified = Json::object();
-      for (const oracle::NamedValue& v : it->reference()) {
+      const std::vector<oracle::NamedValue> values = oracle::case_values(*it);
+      for (const oracle::NamedValue& v : values) {
         report[v.name] = format_significant(v.value.value, digits);
         certified[v.name] = std::min(v.value.certified_digits, digits);
       }
       report["certified_digits_by_quantity"] = certified;
+      add_enclosures(report, values);
       print_report(std::cout, report, o->json);
     };
   });

@@ -32,6 +32,25 @@ void print_text(std::ostream& out, const Json& value, const std::string& indent)
 
 }  // namespace
 
+void add_enclosures(Json& report, const std::vector<oracle::NamedValue>& values) {
+  Json enclosures = Json::object(), proved = Json::object(), notes = Json::object();
+  Json least = nullptr;
+  for (const oracle::NamedValue& v : values) {
+    if (v.enclosure) {
+      enclosures[v.name] = Json::array({v.enclosure->lo, v.enclosure->hi});
+      proved[v.name] = v.enclosure->proved_digits;
+      if (least.is_null() || v.enclosure->proved_digits < least.get<int>()) least = v.enclosure->proved_digits;
+    } else {
+      enclosures[v.name] = nullptr;
+      notes[v.name] = v.enclosure_note;
+    }
+  }
+  report["enclosure_by_quantity"] = enclosures;
+  report["proved_digits"] = least;
+  report["proved_digits_by_quantity"] = proved;
+  if (!notes.empty()) report["enclosure_note_by_quantity"] = notes;
+}
+
 void print_report(std::ostream& out, const Json& report, bool json) {
   if (json) {
     out << report.dump(2) << "\n";

@@ -17,6 +17,7 @@
 
 #include <learndyn/experiments/audit.hpp>
 #include <learndyn/experiments/table.hpp>
+#include <learndyn/oracle/named_value.hpp>
 
 namespace learndyn::cli {
 
@@ -24,6 +25,12 @@ using Json = nlohmann::ordered_json;
 
 // Writes `report` to `out` as pretty JSON (json == true) or as text lines.
 void print_report(std::ostream& out, const Json& report, bool json);
+
+// The proved enclosures of certified values (issue 18), beside their "certified_digits_by_quantity":
+// "enclosure_by_quantity" {name: ["<lo>", "<hi>"] or null}, "proved_digits_by_quantity" {name: d}
+// for the enclosed ones, "proved_digits" (their minimum, null when none is enclosed) and
+// "enclosure_note_by_quantity" {name: why not} for the others.
+void add_enclosures(Json& report, const std::vector<oracle::NamedValue>& values);
 
 // Writes `text` to `path` atomically: a temporary file beside it, then a rename, so a failed
 // run never leaves a half-written file. Throws std::runtime_error naming the path.

@@ -34,12 +34,32 @@ std::string golden_section(const oracle::GoldenSuite& golden) {
      << "`golden.json` beside this report holds " << golden.cases.size()
      << " cases with every value to " << golden.digits << " digits; `" << golden.command
      << "` rewrites it byte for byte, and each case names the command that prints it. "
-     << "Shown here to 20 digits.\n\n"
-     << "| case | quantity | value | certified digits |\n|---|---|---|---|\n";
+     << "Shown here to 20 digits.\n\n";
+  // Proved values (issue 18): how many carry an enclosure, and its digits.
+  std::vector<int> proved;
+  std::size_t total = 0;
+  for (const oracle::GoldenCase& c : golden.cases)
+    for (const oracle::GoldenValue& v : c.values) {
+      ++total;
+      if (v.has_enclosure) proved.push_back(v.proved_digits);
+    }
+  std::sort(proved.begin(), proved.end());
+  md << "**Proved:** " << proved.size() << " of the " << total
+     << " golden values carry an enclosure that contains the exact value (interval arithmetic on Arb, "
+        "proofs/common.md C17)";
+  if (!proved.empty()) {
+    const std::size_t n = proved.size();
+    const double median = n % 2 ? proved[n / 2] : 0.5 * (proved[n / 2 - 1] + proved[n / 2]);
+    md << ", proving " << proved.front() << " digits at least, " << number_text(median) << " (median)";
+  }
+  md << "; the others keep the two-precision certificate, and golden.json says why for each "
+        "(`enclosure_note`).\n\n"
+     << "| case | quantity | value | certified digits | proved digits |\n|---|---|---|---|---|\n";
   for (const oracle::GoldenCase& c : golden.cases)
     for (const oracle::GoldenValue& v : c.values)
       md << "| " << c.id << " | " << v.quantity << " | "
-         << format_significant(parse_decimal<real>(v.value, "value"), 20) << " | " << v.certified_digits << " |\n";
+         << format_significant(parse_decimal<real>(v.value, "value"), 20) << " | " << v.certified_digits << " | "
+         << (v.has_enclosure ? std::to_string(v.proved_digits) : std::string("-")) << " |\n";
   md << "\n";
   return md.str();
 }

@@ -49,6 +49,20 @@ CheckRow compare(const GoldenValue& golden, int digits_written, const std::strin
   const real error = abs(value - expected);
   row.relative_error = format_significant(relative_error(value, expected), 3);
   row.digits_matched = agreeing_digits(value, expected, golden.certified_digits);
+  if (golden.has_enclosure) {
+    // (C25): the distance to the proved interval, with the floor of a candidate as accurate as
+    // the file's own value (rounded to D digits, right to c).
+    row.proved_digits = golden.proved_digits;
+    const real_hi got_hi = parse_decimal<real_hi>(got.value, "value");
+    const real_hi distance = enclosure_distance(parse_decimal<real_hi>(golden.enclosure_lo, "lo"),
+                                                parse_decimal<real_hi>(golden.enclosure_hi, "hi"), got_hi);
+    const real allowed = real(options.atol) + std::max(real(options.rtol) * abs(expected),
+                                                       enclosure_pass_floor(value, digits_written,
+                                                                            golden.certified_digits));
+    row.status = distance <= convert<real_hi>(allowed) ? CheckStatus::pass : CheckStatus::fail;
+    row.counts_as_failure = row.status == CheckStatus::fail;
+    return row;
+  }
   const real allowed = real(options.atol) + std::max(real(options.rtol) * abs(expected),
                                                      pass_floor(expected, value, digits_written,
                                                                 golden.certified_digits));
@@ -72,6 +86,16 @@ void count(CheckResult& result, const CheckRow& row) {
 real pass_floor(const real& expected, const real& got, int digits_written, int certified_digits) {
   const real rounding = 6 * pow(real(10), -digits_written);
   return rounding * abs(expected) + (rounding + 3 * pow(real(10), -certified_digits)) * abs(got);
+}
+
+real enclosure_pass_floor(const real& got, int digits_written, int certified_digits) {
+  return (6 * pow(real(10), -digits_written) + 3 * pow(real(10), -certified_digits)) * abs(got);
+}
+
+real_hi enclosure_distance(const real_hi& lo, const real_hi& hi, const real_hi& got) {
+  if (got < lo) return lo - got;
+  if (got > hi) return got - hi;
+  return real_hi(0);
 }
 
 CheckResult check_candidate(const GoldenSuite& golden, const std::vector<CandidateValue>& candidate,

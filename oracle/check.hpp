@@ -4,7 +4,9 @@
 // C11), phi = 6 10^-D |expected| + (6 10^-D + 3 10^-c) |got|, D the digits written, c the value's
 // certified digits: the golden value is only known to c digits and rounded to D, so no
 // tolerance tighter than that can be honoured, and every value correctly rounded to the
-// digits written passes at any tolerance. Golden values a candidate lacks and candidate values the suite lacks
+// digits written passes at any tolerance. Where the golden value carries a proved enclosure
+// [lo, hi] (schema 2), the rule is (C25) instead: dist(got, [lo, hi]) <= atol + max(rtol
+// |expected|, (6 10^-D + 3 10^-c) |got|). Golden values a candidate lacks and candidate values the suite lacks
 // are rows of their own ("missing", "extra"), failures unless allowed.
 #pragma once
 
@@ -34,6 +36,7 @@ struct CheckRow {
   std::string relative_error;    // 3 significant digits ("" for missing / extra)
   int digits_matched = 0;        // agreeing significant digits, capped at the certified ones
   int certified_digits = 0;
+  int proved_digits = -1;        // the enclosure's, when the golden value has one (C25); else -1
   CheckStatus status = CheckStatus::pass;
   bool counts_as_failure = false;
   std::string suggestion;        // extra rows: the nearest golden case id (or quantity), if close
@@ -55,6 +58,13 @@ CheckResult check_candidate(const GoldenSuite& golden, const std::vector<Candida
 // The tolerance floor phi of (C11) for one value, given the file's digits written D and the
 // value's certified digits c.
 real pass_floor(const real& expected, const real& got, int digits_written, int certified_digits);
+
+// The floor of (C25) for a value checked against an enclosure: a candidate as accurate as the
+// file's own value (rounded to the D digits written, right to its c certified digits) passes.
+real enclosure_pass_floor(const real& got, int digits_written, int certified_digits);
+
+// The distance from `got` to [lo, hi] (0 inside).
+real_hi enclosure_distance(const real_hi& lo, const real_hi& hi, const real_hi& got);
 
 std::string status_name(CheckStatus status);
 

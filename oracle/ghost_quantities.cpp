@@ -1,9 +1,15 @@
 #include <learndyn/oracle/ghost_quantities.hpp>
 
+#include <type_traits>
+
 #include <learndyn/common/argument_error.hpp>
 #include <learndyn/common/decimal.hpp>
+#include <learndyn/oracle/enclose.hpp>
 #include <learndyn/reference/ghost/finite_confidence.hpp>
 #include <learndyn/reference/ghost/gradient_descent.hpp>
+#ifdef LEARNDYN_HAS_ENCLOSURES
+#include <learndyn/reference/ghost/finite_confidence_enclosure.hpp>
+#endif
 
 namespace learndyn::oracle {
 namespace rg = learndyn::reference::ghost;
@@ -16,9 +22,9 @@ namespace {
 template <class Real>
 Real parse_number(const std::string& text, const std::string& parameter) {
   const std::size_t slash = text.find('/');
-  if (slash == std::string::npos) return parse_decimal<Real>(text, parameter);
-  const Real numerator = parse_decimal<Real>(text.substr(0, slash), parameter);
-  const Real denominator = parse_decimal<Real>(text.substr(slash + 1), parameter);
+  if (slash == std::string::npos) return parse_exact<Real>(text, parameter);
+  const Real numerator = parse_exact<Real>(text.substr(0, slash), parameter);
+  const Real denominator = parse_exact<Real>(text.substr(slash + 1), parameter);
   require(denominator != 0, parameter, "'" + text + "'", "a decimal number or a quotient p/q with q != 0");
   return numerator / denominator;
 }
@@ -72,8 +78,11 @@ std::vector<NamedValue> critical_rate_quantities(const GhostTaskText& text,
         rg::critical_rate_exponent(task, normalisation, rg::DelayScaling::proportional),
         rg::critical_rate_exponent(task, normalisation, rg::DelayScaling::fixed_response)};
   };
-  return certify_named({"eta_c", "eps_star", "eps_nr", "slope_at_optimum", "exponent_Tr_proportional",
-               "exponent_Tr_fixed"}, compute);
+  std::vector<NamedValue> values = certify_named({"eta_c", "eps_star", "eps_nr", "slope_at_optimum",
+                                                  "exponent_Tr_proportional", "exponent_Tr_fixed"},
+                                                 compute);
+  enclose_named(values, compute);  // proofs/ghost.md §9
+  return values;
 }
 
 std::vector<NamedValue> loss_quantities(const GhostTaskText& text, const std::string& eps_text,
@@ -86,7 +95,23 @@ std::vector<NamedValue> loss_quantities(const GhostTaskText& text, const std::st
         rg::finite_loss_and_gradient(eps, task, parse_readout<Real>(*readout_text));
     return std::vector<Real>{lg.loss, lg.gradient};
   };
-  return certify_named({"loss", "grad"}, compute);
+  std::vector<NamedValue> values = certify_named({"loss", "grad"}, compute);
+  enclose_named(values, [&]<class Real>() {
+    const rg::DelayTask<Real> task = parse_task<Real>(text);
+    const Real eps = parse_number<Real>(eps_text, "eps");
+    // The analytical limit (G11, G14), and the finite-confidence integrals by Arb's certified
+    // quadrature (G40-G42): proofs/ghost.md §9.
+    if (!readout_text) return std::vector<Real>{rg::analytic_loss(eps, task), rg::analytic_gradient(eps, task)};
+#ifdef LEARNDYN_HAS_ENCLOSURES
+    const rg::Readout<Real> readout{parse_number<Real>(readout_text->beta, "beta"),
+                                    parse_number<Real>(readout_text->x_th, "xth")};
+    const rg::LossAndGradient<Real> lg = rg::finite_loss_and_gradient_enclosure(eps, task, readout);
+    return std::vector<Real>{lg.loss, lg.gradient};
+#else
+    return std::vector<Real>{};
+#endif
+  });
+  return values;
 }
 
 std::vector<NamedValue> gradient_descent_quantities(const GhostTaskText& text,
@@ -99,7 +124,10 @@ std::vector<NamedValue> gradient_descent_quantities(const GhostTaskText& text,
         rg::run_gradient_descent(gd, parse_decimal<Real>(eps0_text, "eps0"), epochs);
     return std::vector<Real>{trajectory.eps.back(), trajectory.loss.back()};
   };
-  return certify_named({"eps_final", "loss_final"}, compute);
+  std::vector<NamedValue> values = certify_named({"eps_final", "loss_final"}, compute);
+  note_unenclosed(values, "gradient descent: the iteration is not run on intervals yet; "
+                          "two-precision certificate only");
+  return values;
 }
 
 }  // namespace learndyn::oracle

@@ -4,8 +4,12 @@
 #include <utility>
 
 #include <learndyn/fast/ghost/rnn.hpp>
+#include <learndyn/oracle/enclose.hpp>
 #include <learndyn/oracle/to_reference.hpp>
 #include <learndyn/reference/ghost/rnn_bptt.hpp>
+#ifdef LEARNDYN_HAS_ENCLOSURES
+#include <learndyn/reference/ghost/enclosures.hpp>
+#endif
 
 namespace learndyn::oracle {
 namespace rg = learndyn::reference::ghost;
@@ -72,7 +76,12 @@ CaseDefinition gradient_case(const RunText& r) {
       "(readout, timings, loss scale, initialisation) with N units and rank K (0: full) at its seeded initial "
       "parameters, no noise, DCD/DMTS initial states 0: exactly the doubles the command builds (its epoch-0 row)",
       inputs, command,
-      [=] { return certify_named({"loss", "gradient_norm"}, [&]<class Real>() { return reference_values<Real>(run); }); },
+      [=] {
+        const auto compute = [&]<class Real>() { return reference_values<Real>(run); };
+        std::vector<NamedValue> values = certify_named({"loss", "gradient_norm"}, compute);
+        enclose_named(values, compute);  // the forward pass and BPTT on balls (R55)
+        return values;
+      },
       [=] { return fast_values(run); }};
 }
 

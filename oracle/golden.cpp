@@ -80,8 +80,14 @@ Json case_to_json(const GoldenCase& c) {
   Json inputs = Json::object();
   for (const auto& [name, value] : c.inputs) inputs[name] = value;
   Json values = Json::object();
-  for (const GoldenValue& v : c.values)
+  for (const GoldenValue& v : c.values) {
     values[v.quantity] = golden_value_json(v);
+    // Schema 2: every value says whether it is enclosed.
+    if (!values[v.quantity].contains("enclosure")) {
+      values[v.quantity]["enclosure"] = nullptr;
+      values[v.quantity]["enclosure_note"] = "no enclosure given";
+    }
+  }
   return Json{{"id", c.id},         {"area", c.area},       {"description", c.description},
               {"inputs", inputs},   {"command", c.command}, {"values", values}};
 }
@@ -89,10 +95,19 @@ Json case_to_json(const GoldenCase& c) {
 }  // namespace
 
 Json golden_value_json(const GoldenValue& v) {
-  return Json{{"value", v.value}, {"certified_digits", v.certified_digits}};
+  Json out{{"value", v.value}, {"certified_digits", v.certified_digits}};
+  if (v.has_enclosure) {
+    out["enclosure"] = Json::array({v.enclosure_lo, v.enclosure_hi});
+    out["proved_digits"] = v.proved_digits;
+  } else if (!v.enclosure_note.empty()) {
+    out["enclosure"] = nullptr;
+    out["enclosure_note"] = v.enclosure_note;
+  }
+  return out;
 }
 
-GoldenValue parse_golden_value(const std::string& quantity, const JsonCursor& at, int digits) {
+GoldenValue parse_golden_value(const std::string& quantity, const JsonCursor& at, int digits,
+                               bool require_enclosure) {
   GoldenValue v;
   v.quantity = quantity;
   // The checker prints quantity names in its table: a newline or a comma in one would break
@@ -104,12 +119,38 @@ GoldenValue parse_golden_value(const std::string& quantity, const JsonCursor& at
   if (const std::string fault = decimal_value_fault(v.value, digits); !fault.empty())
     value.fail("value \"" + (v.value.size() <= 40 ? v.value : v.value.substr(0, 40) + "...") + "\" " + fault);
   v.certified_digits = static_cast<int>(at.member("certified_digits").integer(0, digits));
+  at.only_keys({"value", "certified_digits", "enclosure", "proved_digits", "enclosure_note"});
+  if (!at.has("enclosure")) {
+    if (require_enclosure) at.member("enclosure");  // fails: "enclosure" is missing
+    return v;
+  }
+  const JsonCursor enclosure = at.member("enclosure");
+  if (enclosure.value().is_null()) {
+    v.enclosure_note = at.member("enclosure_note").string();
+    if (at.has("proved_digits")) at.member("proved_digits").fail("proved_digits without an enclosure");
+    return v;
+  }
+  if (enclosure.array().size() != 2) enclosure.fail("an enclosure is [\"<lo>\", \"<hi>\"]");
+  const auto bound = [&](std::size_t i) {
+    const JsonCursor b = enclosure.element(i);
+    const std::string text = b.string();
+    if (const std::string fault = decimal_value_fault(text); !fault.empty())
+      b.fail("bound \"" + (text.size() <= 40 ? text : text.substr(0, 40) + "...") + "\" " + fault);
+    return text;
+  };
+  v.enclosure_lo = bound(0);
+  v.enclosure_hi = bound(1);
+  if (parse_decimal<real_hi>(v.enclosure_hi, "hi") < parse_decimal<real_hi>(v.enclosure_lo, "lo"))
+    enclosure.fail("enclosure [lo, hi] with hi < lo");
+  v.proved_digits = static_cast<int>(at.member("proved_digits").integer(0, 1000));
+  if (at.has("enclosure_note")) at.member("enclosure_note").fail("enclosure_note beside an enclosure");
+  v.has_enclosure = true;
   return v;
 }
 
 namespace {
 
-GoldenCase parse_case(const JsonCursor& at, int digits) {
+GoldenCase parse_case(const JsonCursor& at, int digits, bool require_enclosure) {
   GoldenCase c;
   at.object();
   const JsonCursor id = at.member("id");
@@ -126,7 +167,7 @@ GoldenCase parse_case(const JsonCursor& at, int digits) {
   c.command = at.member("command").string();
   const JsonCursor values = at.member("values");
   for (const auto& item : values.object().items())
-    c.values.push_back(parse_golden_value(item.key(), values.member(item.key()), digits));
+    c.values.push_back(parse_golden_value(item.key(), values.member(item.key()), digits, require_enclosure));
   if (c.values.empty()) values.fail("a case needs at least one value");
   return c;
 }
@@ -154,8 +195,10 @@ GoldenSuite parse_golden(std::string_view text, const std::string& file) {
   const JsonCursor root(document, file);
   root.object();
   const JsonCursor schema = root.member("schema");
-  if (schema.string() != kGoldenSchema)
-    schema.fail("unknown schema \"" + schema.string() + "\", expected \"" + std::string(kGoldenSchema) + "\"");
+  const bool with_enclosures = schema.string() == kGoldenSchema;
+  if (!with_enclosures && schema.string() != kGoldenSchemaWithoutEnclosures)
+    schema.fail("unknown schema \"" + schema.string() + "\", expected \"" + std::string(kGoldenSchema) +
+                "\" (or \"" + std::string(kGoldenSchemaWithoutEnclosures) + "\")");
   GoldenSuite suite;
   suite.learndyn_version = root.member("learndyn_version").string();
   suite.suite = root.member("suite").string();
@@ -168,7 +211,7 @@ GoldenSuite parse_golden(std::string_view text, const std::string& file) {
   std::set<std::string> ids;
   for (std::size_t i = 0; i < cases.array().size(); ++i) {
     const JsonCursor at = cases.element(i);
-    suite.cases.push_back(parse_case(at, suite.digits));
+    suite.cases.push_back(parse_case(at, suite.digits, with_enclosures));
     if (!ids.insert(suite.cases.back().id).second)
       at.member("id").fail("duplicate case id \"" + suite.cases.back().id + "\"");
   }

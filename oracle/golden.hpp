@@ -1,6 +1,7 @@
 // The golden suite: learndyn's certified values as one JSON document (schema
-// "learndyn-golden/1", documented in docs/oracle.md), written by `learndyn oracle generate`
-// and read back by `oracle check`.
+// "learndyn-golden/2", documented in docs/oracle.md), written by `learndyn oracle generate`
+// and read back by `oracle check`. Schema 2 adds to every value its proved enclosure (or null
+// and a note saying why there is none); schema-1 files (no enclosures) are still read.
 //
 // Values are decimal strings, never JSON numbers: a 50-digit value must survive every JSON
 // library on the way (most parse numbers into doubles).
@@ -13,7 +14,8 @@
 
 namespace learndyn::oracle {
 
-inline constexpr std::string_view kGoldenSchema = "learndyn-golden/1";
+inline constexpr std::string_view kGoldenSchema = "learndyn-golden/2";
+inline constexpr std::string_view kGoldenSchemaWithoutEnclosures = "learndyn-golden/1";  // still read
 
 // (name, decimal string) pairs, in the order the command line takes them.
 using Inputs = std::vector<std::pair<std::string, std::string>>;
@@ -22,6 +24,13 @@ struct GoldenValue {
   std::string quantity;      // e.g. "eta_c"
   std::string value;         // decimal string, `digits` significant digits
   int certified_digits = 0;  // leading digits on which the two precisions agree, <= digits
+  // The proved enclosure [lo, hi] (decimal strings rounded outward, any number of digits) and
+  // the digits it determines; absent in schema-1 files and where out of reach, then
+  // `enclosure_note` says why (schema 2).
+  bool has_enclosure = false;
+  std::string enclosure_lo, enclosure_hi;
+  int proved_digits = 0;
+  std::string enclosure_note;
 };
 
 struct GoldenCase {

@@ -1,6 +1,7 @@
 // A certified value with its quantity name: what every area's golden cases return.
 #pragma once
 
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -10,9 +11,19 @@
 
 namespace learndyn::oracle {
 
+// A proved enclosure as the JSON documents write it: decimal bounds rounded outward (the exact
+// value lies in [lo, hi]) and the significant digits they determine (interval::proved_digits
+// of the written bounds). Strings, so that the readers and writers need no Arb.
+struct EnclosureText {
+  std::string lo, hi;
+  int proved_digits = 0;
+};
+
 struct NamedValue {
   std::string name;
   CertifiedValue value;
+  std::optional<EnclosureText> enclosure;  // where the value is enclosed (oracle/enclose.hpp)
+  std::string enclosure_note;              // otherwise why not, when known
 };
 
 // certify(compute) (common/certify.hpp) with the i-th value named names[i].

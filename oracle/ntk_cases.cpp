@@ -11,7 +11,11 @@
 #include <learndyn/fast/ntk/estimators.hpp>
 #include <learndyn/fast/ntk/model.hpp>
 #include <learndyn/fast/ntk/operators.hpp>
+#include <learndyn/oracle/enclose.hpp>
 #include <learndyn/oracle/to_reference.hpp>
+#ifdef LEARNDYN_HAS_ENCLOSURES
+#include <learndyn/reference/ntk/enclosures.hpp>
+#endif
 #include <learndyn/reference/ntk/model.hpp>
 #include <learndyn/reference/ntk/operators.hpp>
 
@@ -93,7 +97,12 @@ CaseDefinition metrics_case(const ModelText& m) {
       "options (the NTK of exactly those double weights and inputs): trace, Frobenius norm, participation ratios of "
       "A and of A A* (N25, N32), tr K (N21) and cos(NTK_S, C_V (x) I_n) (N26; the command prints a probe estimate of it)",
       inputs, command,
-      [=] { return certify_named(kQuantities, [&]<class Real>() { return reference_metrics<Real>(problem); }); },
+      [=] {
+        const auto compute = [&]<class Real>() { return reference_metrics<Real>(problem); };
+        std::vector<NamedValue> values = certify_named(kQuantities, compute);
+        enclose_named(values, compute);  // the same traces and norms on balls (N59)
+        return values;
+      },
       [=] { return fast_metrics(problem); }};
 }
 

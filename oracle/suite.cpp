@@ -7,6 +7,7 @@
 #include <learndyn/common/decimal.hpp>
 #include <learndyn/common/error_measures.hpp>
 #include <learndyn/common/scalar.hpp>
+#include <learndyn/oracle/enclose.hpp>
 #include <learndyn/oracle/ghost_cases.hpp>
 #include <learndyn/oracle/ghost_rnn_cases.hpp>
 #include <learndyn/oracle/ntk_cases.hpp>
@@ -36,8 +37,18 @@ const CaseDefinition& find_case(const std::vector<CaseDefinition>& cases, const 
 
 std::vector<GoldenValue> golden_values(const std::vector<NamedValue>& exact, int digits) {
   std::vector<GoldenValue> values;
-  for (const NamedValue& v : exact)
-    values.push_back({v.name, format_significant(v.value.value, digits), std::min(v.value.certified_digits, digits)});
+  for (const NamedValue& v : exact) {
+    GoldenValue g{v.name, format_significant(v.value.value, digits), std::min(v.value.certified_digits, digits)};
+    if (v.enclosure) {
+      g.has_enclosure = true;
+      g.enclosure_lo = v.enclosure->lo;
+      g.enclosure_hi = v.enclosure->hi;
+      g.proved_digits = v.enclosure->proved_digits;
+    } else {
+      g.enclosure_note = v.enclosure_note;
+    }
+    values.push_back(std::move(g));
+  }
   return values;
 }
 
@@ -53,6 +64,24 @@ std::vector<CaseDefinition> suite_cases(SuiteName suite) {
   for (CaseDefinition& c : overlaps_cases(suite)) cases.push_back(std::move(c));
   for (CaseDefinition& c : ntk_cases(suite)) cases.push_back(std::move(c));
   return cases;
+}
+
+namespace {
+
+// Why a case kind's values carry no enclosure (issue 18), when its computation set no note.
+std::string unenclosed_note(const std::string& kind) {
+  if (kind == "overlaps.flow")
+    return "out of reach: the gradient flow is integrated by an adaptive ODE solver whose "
+           "truncation error is estimated, not bounded; two-precision certificate only";
+  return "not enclosed yet (issue 18: docs/oracle.md, Proved enclosures); two-precision certificate only";
+}
+
+}  // namespace
+
+std::vector<NamedValue> case_values(const CaseDefinition& definition) {
+  std::vector<NamedValue> values = definition.reference();
+  note_unenclosed(values, unenclosed_note(definition.kind));
+  return values;
 }
 
 namespace {
@@ -98,10 +127,10 @@ SuiteResult evaluate_suite(SuiteName suite, int digits, const std::string& versi
   golden.working_digits = decimal_digits<real>;
   golden.certifying_digits = decimal_digits<real_hi>;
   golden.command = "learndyn oracle generate --suite " + golden.suite + " --digits " +
-                   std::to_string(digits) + " -o golden.json";
+                   std::to_string(digits) + (enclosures_enabled() ? "" : " --enclosures off") + " -o golden.json";
   std::map<std::pair<std::string, std::string>, bool> has_fast;
   for (const CaseDefinition& definition : suite_cases(suite)) {
-    const std::vector<NamedValue> exact = definition.reference();
+    const std::vector<NamedValue> exact = case_values(definition);
     GoldenCase c{definition.id, definition.area, definition.description, definition.inputs,
                  definition.command, golden_values(exact, digits)};
     golden.cases.push_back(std::move(c));

@@ -36,6 +36,10 @@ struct CaseDefinition {
 
 std::vector<CaseDefinition> suite_cases(SuiteName suite);
 
+// The case's certified values, each with its proved enclosure or a note saying why it has none
+// (issue 18; oracle/enclose.hpp).
+std::vector<NamedValue> case_values(const CaseDefinition& definition);
+
 // The case `id` of `cases`; otherwise an ArgumentError naming `parameter` that lists where the
 // ids are (`learndyn oracle show --list`) and, for a likely typo, the nearest id.
 const CaseDefinition& find_case(const std::vector<CaseDefinition>& cases, const std::string& id,

@@ -3,6 +3,7 @@
 
 #include <learndyn/reference/ghost/canonical_model_impl.hpp>
 #include <learndyn/reference/ghost/delayed_activation_impl.hpp>
+#include <learndyn/reference/ghost/rnn_network_impl.hpp>
 
 namespace learndyn::reference::ghost {
 
@@ -20,5 +21,9 @@ template interval analytic_gradient<interval>(const interval&, const DelayTask<i
 template interval slope_at_optimum<interval>(const DelayTask<interval>&);
 template interval critical_rate<interval>(const DelayTask<interval>&, Normalisation);
 template interval critical_rate_exponent<interval>(const DelayTask<interval>&, Normalisation, DelayScaling);
+
+template RnnGradient<interval> rnn_gradient<interval>(const RnnConfig<interval>&, const RnnParams<interval>&,
+                                                      const RnnBatch<interval>&);
+template interval gradient_norm<interval>(const RnnParams<interval>&);
 
 }  // namespace learndyn::reference::ghost

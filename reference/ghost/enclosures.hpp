@@ -11,6 +11,7 @@
 #include <learndyn/common/interval.hpp>
 #include <learndyn/reference/ghost/canonical_model.hpp>
 #include <learndyn/reference/ghost/delayed_activation.hpp>
+#include <learndyn/reference/ghost/rnn_bptt.hpp>
 
 namespace learndyn::reference::ghost {
 
@@ -29,5 +30,10 @@ extern template interval slope_at_optimum<interval>(const DelayTask<interval>&);
 extern template interval critical_rate<interval>(const DelayTask<interval>&, Normalisation);
 extern template interval critical_rate_exponent<interval>(const DelayTask<interval>&, Normalisation,
                                                           DelayScaling);
+
+// The ghost-RNN loss and its BPTT gradient (proofs/ghost_rnn.md R55).
+extern template RnnGradient<interval> rnn_gradient<interval>(const RnnConfig<interval>&, const RnnParams<interval>&,
+                                                             const RnnBatch<interval>&);
+extern template interval gradient_norm<interval>(const RnnParams<interval>&);
 
 }  // namespace learndyn::reference::ghost

@@ -103,7 +103,7 @@ if [ -z "${LEARNDYN_CLI_QUICK:-}" ]; then
   run oracle generate -o "$scratch/golden2.json"
   check "two generations are byte-identical" cmp -s "$scratch/golden.json" "$scratch/golden2.json"
 fi
-check "golden names its schema" grep -q '"schema": "learndyn-golden/1"' "$scratch/golden.json"
+check "golden names its schema" grep -q '"schema": "learndyn-golden/2"' "$scratch/golden.json"
 # The golden values themselves as a candidate (CSV made with awk from the JSON).
 golden_csv() {
   echo "case,quantity,value"

@@ -14,6 +14,7 @@
 #include <learndyn/oracle/candidate.hpp>
 #include <learndyn/oracle/check.hpp>
 #include <learndyn/oracle/golden.hpp>
+#include <learndyn/oracle/json_input.hpp>
 #include <learndyn/oracle/oracle.hpp>
 
 namespace {
@@ -78,12 +79,67 @@ TEST(Golden, FaultsNameTheirJsonPath) {
             "$.cases[0].values.grad.value");
   EXPECT_EQ(fault_position([&] { o::parse_golden(replaced("\"ghost.x\"", "\"ghost.loss.eps=1e-4\""), "g"); }),
             "$.cases[1].id");
-  EXPECT_EQ(fault_position([&] { o::parse_golden(replaced("learndyn-golden/1", "learndyn-golden/2"), "g"); }),
+  EXPECT_EQ(fault_position([&] { o::parse_golden(replaced("learndyn-golden/2", "learndyn-golden/3"), "g"); }),
             "$.schema");
   EXPECT_EQ(fault_position([&] { o::parse_golden(replaced("\"id\": \"ghost.x\"", "\"id\": \"a b\""), "g"); }),
             "$.cases[1].id");
   EXPECT_NE(fault_position([&] { o::parse_golden(text.substr(0, text.size() / 2), "g"); }), "no error");
   EXPECT_NE(fault_position([&] { o::parse_golden(std::string(200, '['), "g"); }), "no error");
+}
+
+// Schema 2 (issue 18): a value's proved enclosure, or null with a note, survives the round
+// trip; a schema-1 file (no enclosures) is still read; malformed enclosures name their path.
+o::GoldenSuite enclosed_suite() {
+  o::GoldenSuite s = small_suite();
+  o::GoldenValue& loss = s.cases[0].values[0];
+  loss.has_enclosure = true;
+  loss.enclosure_lo = "5.70796326794896619231321691639751442098584699687552910487e+01";
+  loss.enclosure_hi = "5.70796326794896619231321691639751442098584699687552910488e+01";
+  loss.proved_digits = 55;
+  s.cases[0].values[1].enclosure_note = "not enclosed: a test";
+  return s;
+}
+
+TEST(Golden, EnclosuresRoundTripAndSchemaOneIsStillRead) {
+  const std::string text = o::to_json_text(enclosed_suite());
+  EXPECT_NE(text.find("\"schema\": \"learndyn-golden/2\""), std::string::npos);
+  const o::GoldenSuite back = o::parse_golden(text, "g.json");
+  EXPECT_EQ(o::to_json_text(back), text);
+  EXPECT_TRUE(back.cases[0].values[0].has_enclosure);
+  EXPECT_EQ(back.cases[0].values[0].proved_digits, 55);
+  EXPECT_EQ(back.cases[0].values[0].enclosure_hi, enclosed_suite().cases[0].values[0].enclosure_hi);
+  EXPECT_FALSE(back.cases[0].values[1].has_enclosure);
+  EXPECT_EQ(back.cases[0].values[1].enclosure_note, "not enclosed: a test");
+  // A schema-1 document: the same without the enclosure members.
+  o::Json one = o::Json::parse(o::to_json_text(small_suite()));
+  one["schema"] = "learndyn-golden/1";
+  for (auto& c : one["cases"])
+    for (auto& [name, v] : c["values"].items()) v.erase("enclosure"), v.erase("enclosure_note");
+  const o::GoldenSuite old = o::parse_golden(one.dump(1), "old.json");
+  EXPECT_FALSE(old.cases[0].values[0].has_enclosure);
+  EXPECT_EQ(old.cases[0].values[0].value, small_suite().cases[0].values[0].value);
+}
+
+TEST(Golden, MalformedEnclosuresNameTheirJsonPath) {
+  const std::string text = o::to_json_text(enclosed_suite());
+  const auto replaced = [&](const std::string& from, const std::string& to) {
+    std::string t = text;
+    t.replace(t.find(from), from.size(), to);
+    return t;
+  };
+  const o::GoldenValue loss = enclosed_suite().cases[0].values[0];
+  // hi below lo
+  EXPECT_EQ(fault_position([&] { return o::parse_golden(replaced(loss.enclosure_hi, "5.7e+01"), "g"); }),
+            "$.cases[0].values.loss.enclosure");
+  EXPECT_EQ(fault_position([&] { return o::parse_golden(replaced("\"" + loss.enclosure_lo + "\"", "1"), "g"); }),
+            "$.cases[0].values.loss.enclosure[0]");
+  EXPECT_EQ(fault_position([&] { return o::parse_golden(replaced("\"proved_digits\"", "\"proved\""), "g"); }),
+            "$.cases[0].values.loss.proved");
+  EXPECT_EQ(fault_position([&] { return o::parse_golden(replaced("\"enclosure_note\"", "\"note\""), "g"); }),
+            "$.cases[0].values.grad.note");
+  // Schema 2 requires the member; schema 1 does not know it.
+  EXPECT_EQ(fault_position([&] { return o::parse_golden(replaced("\"enclosure\": null", "\"x\": null"), "g"); }),
+            "$.cases[0].values.grad.x");
 }
 
 // The checker prints quantity names in its table: a newline in one would split a row. The
@@ -274,6 +330,70 @@ RC_GTEST_PROP(Check, EveryCorrectlyRoundedValuePasses, ()) {
     const real golden = learndyn::parse_decimal<real>(g.cases[0].values[0].value, "g");
     const real off = golden * (1 + 4 * (6 * pow(real(10), -digits) + k));
     RC_ASSERT(!o::check_candidate(g, {value("a", "q", format_significant(off, 50))}, exact, "c").success);
+  }
+}
+
+// (C25): where the golden value has an enclosure, the check measures the distance to the
+// interval. At rtol 0 a point inside passes, a point 1e-30 relative outside fails (and passes
+// at rtol 1e-29), and a golden value whose enclosure disagrees
+// with its decimal fails the decimal itself: the enclosure decides, not the value.
+TEST(Check, TheEnclosureDecidesWhereItExists) {
+  o::GoldenSuite g = enclosed_suite();
+  g.digits = 50;  // a floor (6 10^-D + 3 10^-c) of 9e-50, below the 1e-30 below
+  g.cases[0].values[0].certified_digits = 50;
+  const o::GoldenValue& loss = g.cases[0].values[0];
+  o::CheckOptions exact;
+  exact.rtol = 0;
+  exact.allow_missing = true;
+  const auto passes = [&](const o::GoldenSuite& suite, const std::string& got, const o::CheckOptions& options) {
+    const o::CheckResult r = o::check_candidate(suite, {value("ghost.loss.eps=1e-4", "loss", got)}, options, "c");
+    EXPECT_EQ(r.rows[0].proved_digits, suite.cases[0].values[0].has_enclosure ? 55 : -1);
+    return r.success;
+  };
+  const real mid = (learndyn::parse_decimal<real>(loss.enclosure_lo, "lo") +
+                    learndyn::parse_decimal<real>(loss.enclosure_hi, "hi")) / 2;
+  EXPECT_TRUE(passes(g, learndyn::format_significant(mid, 50), exact));
+  const std::string outside = learndyn::format_significant(mid * (1 + real("1e-30")), 50);
+  EXPECT_FALSE(passes(g, outside, exact));
+  o::CheckOptions loose = exact;
+  loose.rtol = 1e-29;
+  EXPECT_TRUE(passes(g, outside, loose));
+  o::GoldenSuite wrong = g;
+  wrong.cases[0].values[0].enclosure_lo = "5.8e+01";
+  wrong.cases[0].values[0].enclosure_hi = "5.9e+01";
+  EXPECT_FALSE(passes(wrong, loss.value, exact));
+}
+
+// (C25)'s floor: a value written to D digits and right to c passes at rtol 0 against an
+// enclosure of the exact value (as every golden file's own values must: the default suite's
+// 50-digit loss at eps = 2.5e-4 is 2.2e-49 relative outside its enclosure, c = 48); a value
+// off by four times the floor fails.
+RC_GTEST_PROP(Check, EveryValueAsGoodAsTheFilesPassesItsEnclosure, ()) {
+  using learndyn::format_significant;
+  using learndyn::real_hi;
+  const int digits = *rc::gen::inRange(1, 51);
+  const int certified = *rc::gen::inRange(1, digits + 1);
+  const int exponent = *rc::gen::inRange(-300, 301);
+  real_hi mantissa = 1 + real_hi(*rc::gen::inRange(0, 900000000)) / 100000000;
+  for (int i = 0; i < 4; ++i) mantissa += real_hi(*rc::gen::inRange(0, 1000000000)) * pow(real_hi(10), -9 * (i + 1) - 8);
+  const real_hi v = *rc::gen::element(-1, 1) * mantissa * pow(real_hi(10), exponent);
+  const real_hi t = real_hi(*rc::gen::inRange(-1000000, 1000001)) / 1000000;
+  const real_hi v_c = v * (1 + t * pow(real_hi(10), -certified));  // right to c digits
+  const real_hi w = abs(v) * pow(real_hi(10), -58);                 // a 57-digit enclosure
+  o::GoldenValue q{"q", format_significant(v_c, digits), certified};
+  q.has_enclosure = true;
+  q.enclosure_lo = format_significant(v - w, 60);
+  q.enclosure_hi = format_significant(v + w, 60);
+  q.proved_digits = 55;
+  const o::GoldenSuite g{"v", "default", digits, 50, 100, "", {{"a", "ghost", "", {}, "", {q}}}};
+  o::CheckOptions exact;
+  exact.rtol = 0;
+  RC_ASSERT(o::check_candidate(g, {value("a", "q", format_significant(v_c, digits))}, exact, "c").success);
+  RC_ASSERT(o::check_candidate(g, {value("a", "q", format_significant(v, 60))}, exact, "c").success);
+  const real_hi k = 6 * pow(real_hi(10), -digits) + 3 * pow(real_hi(10), -certified);
+  if (k < real_hi(1) / 8) {
+    const real_hi off = v * (1 + 4 * k);
+    RC_ASSERT(!o::check_candidate(g, {value("a", "q", format_significant(off, 60))}, exact, "c").success);
   }
 }
 

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -15,6 +16,7 @@
 #include <learndyn/common/scalar.hpp>
 #include <learndyn/oracle/check.hpp>
 #include <learndyn/oracle/ghost_quantities.hpp>
+#include <learndyn/oracle/enclose.hpp>
 #include <learndyn/oracle/golden.hpp>
 #include <learndyn/oracle/suite.hpp>
 #include <learndyn/reference/ghost/delayed_activation.hpp>
@@ -75,6 +77,44 @@ TEST(Suite, DefaultSuiteIsWellFormedCertifiedAndAudited) {
 // --digits 10 writes 10 significant digits and certifies at most 10; and every 50-digit golden
 // value rounded to 10 digits passes the 10-digit file at rtol = 0 (proofs/common.md C11: with
 // the former floor 10^-c, 48 of the default suite's 200 values failed).
+// Issue 18: every enclosure of the default suite holds the 100-digit value behind the golden
+// value (a check of the enclosure against a different computation, at every kind at once),
+// proves at least the digits docs/oracle.md states for its kind, and the values without one
+// say why. The kinds expected enclosed are all but the GD runs, the flow and the tanh gain.
+TEST(Suite, DefaultSuiteEnclosuresHoldTheHundredDigitValues) {
+#ifdef LEARNDYN_HAS_ENCLOSURES
+  const std::map<std::string, int> fewest_digits{
+      {"ghost.critical_rate", 54}, {"ghost.loss", 54},   {"ghost.finite_loss", 50}, {"overlaps.filter", 45},
+      {"overlaps.exact_map", 30},  {"overlaps.erf_gradient", 50}, {"overlaps.gain", 50}, {"ntk.metrics", 50},
+      {"ghost_rnn.gradient", 35}};
+  int enclosed = 0, total = 0;
+  for (const o::CaseDefinition& c : o::suite_cases(o::SuiteName::standard)) {
+    for (const o::NamedValue& v : o::case_values(c)) {
+      ++total;
+      if (!v.enclosure) {
+        EXPECT_FALSE(v.enclosure_note.empty()) << c.id << " " << v.name;
+        const bool expected_missing = c.kind == "ghost.gd" || c.kind == "overlaps.flow" ||
+                                      c.id.find("phi=tanh") != std::string::npos;
+        EXPECT_TRUE(expected_missing) << c.id << " " << v.name << ": " << v.enclosure_note;
+        continue;
+      }
+      ++enclosed;
+      const learndyn::real_hi lo = learndyn::parse_decimal<learndyn::real_hi>(v.enclosure->lo, "lo");
+      const learndyn::real_hi hi = learndyn::parse_decimal<learndyn::real_hi>(v.enclosure->hi, "hi");
+      EXPECT_TRUE(lo <= v.value.value_hi && v.value.value_hi <= hi)
+          << c.id << " " << v.name << " [" << v.enclosure->lo << ", " << v.enclosure->hi << "] vs "
+          << learndyn::format_significant(v.value.value_hi, 60);
+      ASSERT_TRUE(fewest_digits.count(c.kind)) << c.kind;
+      EXPECT_GE(v.enclosure->proved_digits, fewest_digits.at(c.kind)) << c.id << " " << v.name;
+    }
+  }
+  EXPECT_EQ(total, 200);
+  EXPECT_EQ(enclosed, 179);
+#else
+  GTEST_SKIP() << "built without LEARNDYN_ENCLOSURES";
+#endif
+}
+
 TEST(Suite, DigitsLimitTheWrittenDigitsAndRoundedValuesPass) {
   const o::SuiteResult result = o::evaluate_suite(o::SuiteName::standard, 10, "test", false);
   for (const o::GoldenCase& c : result.golden.cases)
