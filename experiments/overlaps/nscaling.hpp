@@ -4,8 +4,10 @@
 // flip-flop task (a fresh batch per epoch, the same batches for the network and its theory), and
 // the theory is integrated from the network's initial Gram matrix; the mismatch max|Sigma_network -
 // Sigma_theory| after E epochs is fitted as c N^slope by least squares over every (N, seed) (the
-// mean-field fluctuations predict slope -1/2, proofs/overlaps.md §8; a zero mismatch would count as
-// 1e-300). The linear model (identity, readout after the update) on the same batches is the
+// mean-field fluctuations predict slope -1/2 while the loadings stay Gaussian, proofs/overlaps.md
+// §8; a zero mismatch would count as 1e-300). Beside it, the loadings' non-Gaussianity and each
+// network's distance to the largest network (E26) separate the finite-N error from the Gaussian
+// closure's. The linear model (identity, readout after the update) on the same batches is the
 // control: its theory is exact (O16), so its mismatch is rounding at every N.
 #pragma once
 
@@ -62,10 +64,14 @@ struct NScalingResult {
   // fitted (c N^slope), linear_mismatch_max.
   Table by_n;
   // Every recorded epoch of every run: N, seed, epoch, loss_network, loss_theory, mismatch,
-  // linear_mismatch.
+  // linear_mismatch, kurtosis_mardia and kurtosis_marginal (how far the loadings are from
+  // Gaussian, statistics.hpp loading_shape), mismatch_to_largest (max |Sigma_network -
+  // Sigma_network at the largest N| on the same batches, E26; NaN for the largest N itself).
   Table trajectory;
   // The same fit at every recorded epoch e >= 1: epoch, slope, slope_error, prefactor (how the
-  // exponent evolves along training).
+  // exponent evolves along training); slope_to_largest and its error, the fit of
+  // mismatch_to_largest over the sizes below the largest (NaN with fewer than two); and
+  // kurtosis_mardia_largest, the seeds' mean at the largest N.
   Table fits;
   LineFit fit;  // log(mismatch) = intercept + slope log(N) over every run, after E epochs
   Summary summary;
