@@ -205,7 +205,7 @@ NScalingResult run_nscaling(const NScalingSettings& s) {
   result.trajectory.columns = {"N",        "seed",           "epoch",           "loss_network",
                                "loss_theory", "mismatch",    "linear_mismatch", "kurtosis_mardia",
                                "kurtosis_marginal", "mismatch_to_largest"};
-  // (E26) The network at the largest N, same seed index (the same batches), stands in for the
+  // (E30) The network at the largest N, same seed index (the same batches), stands in for the
   // N -> infinity limit of the network itself: its distance to a smaller network measures the
   // finite-N part of the mismatch alone, with no closure in it.
   const int largest = *std::max_element(s.neurons.begin(), s.neurons.end());

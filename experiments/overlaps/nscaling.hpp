@@ -6,7 +6,7 @@
 // Sigma_theory| after E epochs is fitted as c N^slope by least squares over every (N, seed) (the
 // mean-field fluctuations predict slope -1/2 while the loadings stay Gaussian, proofs/overlaps.md
 // §8; a zero mismatch would count as 1e-300). Beside it, the loadings' non-Gaussianity and each
-// network's distance to the largest network (E26) separate the finite-N error from the Gaussian
+// network's distance to the largest network (E30) separate the finite-N error from the Gaussian
 // closure's. The linear model (identity, readout after the update) on the same batches is the
 // control: its theory is exact (O16), so its mismatch is rounding at every N.
 #pragma once
@@ -66,7 +66,7 @@ struct NScalingResult {
   // Every recorded epoch of every run: N, seed, epoch, loss_network, loss_theory, mismatch,
   // linear_mismatch, kurtosis_mardia and kurtosis_marginal (how far the loadings are from
   // Gaussian, statistics.hpp loading_shape), mismatch_to_largest (max |Sigma_network -
-  // Sigma_network at the largest N| on the same batches, E26; NaN for the largest N itself).
+  // Sigma_network at the largest N| on the same batches, E30; NaN for the largest N itself).
   Table trajectory;
   // The same fit at every recorded epoch e >= 1: epoch, slope, slope_error, prefactor (how the
   // exponent evolves along training); slope_to_largest and its error, the fit of
