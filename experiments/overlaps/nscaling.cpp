@@ -6,6 +6,8 @@
 #include <limits>
 #include <optional>
 
+#include <Eigen/Eigenvalues>
+
 #include <learndyn/common/argument_error.hpp>
 #include <learndyn/common/memory_budget.hpp>
 #include <learndyn/common/parallel.hpp>
@@ -57,11 +59,22 @@ fo::Network initial_network(const NScalingSettings& s, int neurons, std::uint64_
   switch (s.init) {
     case NScalingInit::balanced: return balanced_network(neurons, seed);
     case NScalingInit::random: return fo::random_network(neurons, 1, seed);
-    case NScalingInit::gaussian: break;
+    case NScalingInit::gaussian: case NScalingInit::gaussian_exact: break;
   }
   const Eigen::MatrixXd sigma = s.gaussian_sigma.size() ? s.gaussian_sigma : gaussian_init_sigma();
   const auto net = reference::overlaps::gaussian_network<double>(neurons, sigma, seed);
-  return fo::Network{net.z, net.m, net.U, net.V};
+  fo::Network out{net.z, net.m, net.U, net.V};
+  if (s.init == NScalingInit::gaussian_exact) {
+    // Canonical order z, v, m, u (rank 1): C G^{-1/2} Sigma*^{1/2} has Gram matrix Sigma*.
+    Eigen::MatrixXd C(neurons, 4);
+    C << out.z, out.V, out.m, out.U;
+    const Eigen::MatrixXd G = C.transpose() * C / static_cast<double>(neurons);
+    const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> g(G), t(sigma);
+    const Eigen::MatrixXd map = g.operatorInverseSqrt() * t.operatorSqrt();
+    C = C * map;
+    out.z = C.col(0), out.V = C.col(1), out.m = C.col(2), out.U = C.col(3);
+  }
+  return out;
 }
 
 // The loadings c_i = (z_i, v_i, m_i, u_i), the rows of C in the Gram matrix's canonical order.

@@ -26,7 +26,10 @@ namespace learndyn::experiments::overlaps {
 // (every vector N(0,1) rescaled to |a|^2 = N: overlaps O(N^-1/2) that shrink with N); or rows iid
 // N(0, Sigma*) for a fixed N-independent Sigma* (reference gaussian_network), the setting of the
 // mean-field assumption (O9), where only the sampling fluctuation changes with N.
-enum class NScalingInit { balanced, random, gaussian };
+// gaussian_exact: the gaussian rows C mapped to C G^{-1/2} Sigma*^{1/2} (G = C^T C / N), so that the
+// Gram matrix is Sigma* at every N (to rounding) and the networks of a sweep start from one Sigma:
+// their distances to each other are then the dynamics' finite-N part alone (E30).
+enum class NScalingInit { balanced, random, gaussian, gaussian_exact };
 
 // A fixed Sigma* (canonical order z, v, m, u) with O(1) overlaps: zm 0.5, zu 0.3, vm 0.4,
 // vu 0.6, mu 0.2, zv 0.1, unit norms (positive definite).
