@@ -77,13 +77,6 @@ fo::Network initial_network(const NScalingSettings& s, int neurons, std::uint64_
   return out;
 }
 
-// The loadings c_i = (z_i, v_i, m_i, u_i), the rows of C in the Gram matrix's canonical order.
-Eigen::MatrixXd loadings(const fo::Network& net) {
-  Eigen::MatrixXd C(net.z.size(), 2 + net.U.cols() + net.V.cols());
-  C << net.z, net.V, net.m, net.U;
-  return C;
-}
-
 // One network and its theory (and the linear control) on one stream of batches.
 void run_one(const NScalingSettings& s, Run& run) {
   const std::uint64_t stream = derived_seed(s.seed, 2 * static_cast<std::uint64_t>(run.seed_index));
