@@ -439,7 +439,7 @@ void add_nscaling(CLI::App& group, std::function<void()>& action) {
   add_decimal(*cmd, "dt", o->dt, "Euler step (default 0.025)");
   add_decimal(*cmd, "t-max", o->t_max, "trial length (default 20)");
   cmd->add_option("--batch", o->batch, "trials per epoch (default 10)")->type_name("INT");
-  cmd->add_option("--init", o->init, "balanced (Fig 4; default) | random | gaussian (rows iid N(0, Sigma*), fixed Sigma*)");
+  cmd->add_option("--init", o->init, "balanced (Fig 4; default) | random | gaussian (rows iid N(0, Sigma*), fixed Sigma*) | gaussian-exact (the same rows mapped linearly so that the Gram matrix is Sigma* exactly at every N: every N starts from one Sigma, E30)");
   cmd->add_option("--stepper", o->stepper, "the theory's step: exact (O16, as SGD; default) | euler (Euler step of the flow O17, every overlap at once; the public code's is sequential)");
   cmd->add_flag("--no-linear-control", o->no_control, "skip the linear model's runs");
   add_seed(*cmd, o->seed);
@@ -466,11 +466,12 @@ void add_nscaling(CLI::App& group, std::function<void()>& action) {
       const double trial_steps = s.task.t_max / s.task.dt;
       if (s.task.dt > 0 && std::isfinite(trial_steps))
         require(s.task.batch * trial_steps <= 1e7, "batch", s.task.batch, "batch x t-max/dt <= 1e7 trial steps");
-      require(o->init == "balanced" || o->init == "random" || o->init == "gaussian", "init", "'" + o->init + "'",
-              "balanced, random or gaussian");
+      require(o->init == "balanced" || o->init == "random" || o->init == "gaussian" || o->init == "gaussian-exact",
+              "init", "'" + o->init + "'", "balanced, random, gaussian or gaussian-exact");
       s.init = o->init == "balanced" ? ex::NScalingInit::balanced
              : o->init == "random"   ? ex::NScalingInit::random
-                                     : ex::NScalingInit::gaussian;
+             : o->init == "gaussian" ? ex::NScalingInit::gaussian
+                                     : ex::NScalingInit::gaussian_exact;
       require(o->stepper == "exact" || o->stepper == "euler", "stepper", "'" + o->stepper + "'", "exact or euler");
       s.stepper = o->stepper == "exact" ? learndyn::fast::overlaps::Stepper::exact_map : learndyn::fast::overlaps::Stepper::euler;
       s.linear_control = !o->no_control;

@@ -13,6 +13,7 @@
 #include <learndyn/common/scalar.hpp>
 #include <learndyn/experiments/audit.hpp>
 #include <learndyn/experiments/overlaps/audit.hpp>
+#include <learndyn/experiments/overlaps/statistics.hpp>
 #include <learndyn/experiments/overlaps/support.hpp>
 #include <learndyn/experiments/overlaps/tasks.hpp>
 #include <learndyn/experiments/overlaps/user_inputs.hpp>
@@ -284,6 +285,11 @@ FilterResult run_filter(const FilterSettings& s) {
                      network_work(model, s.neurons, s.steps, s.epochs) +
                          (with_control ? ", twice (the rounding control, E25)" : ""),
                      (with_control ? 2 : 1) * network_seconds(model, s.neurons, s.steps, s.epochs));
+  // (E30) How far the loadings are from the Gaussian the mean-field closure assumes, at the start
+  // and the end (nonlinear networks; the linear theory needs no closure).
+  const bool shape = with_network && s.activation != reference::overlaps::Activation::linear;
+  LoadingShape shape_initial;
+  if (shape) shape_initial = loading_shape(loadings(network->network()));
   for (long e = 0; e <= s.epochs; ++e) {
     if (progress) progress->update(static_cast<double>(e));
     const bool last = e == s.epochs;
@@ -352,6 +358,13 @@ FilterResult run_filter(const FilterSettings& s) {
     sum.add("max_gap_exact_map", worst_exact);
     sum.add("max_gap_euler", worst_euler);
     sum.add("gap_direct_final", table.at(final_row, "gap_direct"));
+  }
+  if (shape) {
+    const LoadingShape shape_final = loading_shape(loadings(result.final));
+    sum.add("kurtosis_mardia_initial", shape_initial.mardia);
+    sum.add("kurtosis_marginal_initial", shape_initial.marginal_max);
+    sum.add("kurtosis_mardia_final", shape_final.mardia);
+    sum.add("kurtosis_marginal_final", shape_final.marginal_max);
   }
   if (s.reference != ReferenceCheck::none) {
     sum.add("reference_epochs", static_cast<double>(s.reference_epochs));

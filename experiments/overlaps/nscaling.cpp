@@ -6,6 +6,8 @@
 #include <limits>
 #include <optional>
 
+#include <Eigen/Eigenvalues>
+
 #include <learndyn/common/argument_error.hpp>
 #include <learndyn/common/memory_budget.hpp>
 #include <learndyn/common/parallel.hpp>
@@ -47,7 +49,9 @@ namespace {
 struct Run {
   int neurons;
   int seed_index;
-  std::vector<std::vector<double>> trajectory;  // epoch, loss_network, loss_theory, mismatch, linear_mismatch
+  // epoch, loss_network, loss_theory, mismatch, linear_mismatch, kurtosis_mardia, kurtosis_marginal
+  std::vector<std::vector<double>> trajectory;
+  std::vector<std::vector<double>> grams;  // the network's Gram matrix at each recorded epoch (upper triangle)
   double loss_network = 0, loss_theory = 0, mismatch = 0, linear_mismatch = 0, linear_scale = 0;
 };
 
@@ -55,11 +59,22 @@ fo::Network initial_network(const NScalingSettings& s, int neurons, std::uint64_
   switch (s.init) {
     case NScalingInit::balanced: return balanced_network(neurons, seed);
     case NScalingInit::random: return fo::random_network(neurons, 1, seed);
-    case NScalingInit::gaussian: break;
+    case NScalingInit::gaussian: case NScalingInit::gaussian_exact: break;
   }
   const Eigen::MatrixXd sigma = s.gaussian_sigma.size() ? s.gaussian_sigma : gaussian_init_sigma();
   const auto net = reference::overlaps::gaussian_network<double>(neurons, sigma, seed);
-  return fo::Network{net.z, net.m, net.U, net.V};
+  fo::Network out{net.z, net.m, net.U, net.V};
+  if (s.init == NScalingInit::gaussian_exact) {
+    // Canonical order z, v, m, u (rank 1): C G^{-1/2} Sigma*^{1/2} has Gram matrix Sigma*.
+    Eigen::MatrixXd C(neurons, 4);
+    C << out.z, out.V, out.m, out.U;
+    const Eigen::MatrixXd G = C.transpose() * C / static_cast<double>(neurons);
+    const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> g(G), t(sigma);
+    const Eigen::MatrixXd map = g.operatorInverseSqrt() * t.operatorSqrt();
+    C = C * map;
+    out.z = C.col(0), out.V = C.col(1), out.m = C.col(2), out.U = C.col(3);
+  }
+  return out;
 }
 
 // One network and its theory (and the linear control) on one stream of batches.
@@ -81,9 +96,16 @@ void run_one(const NScalingSettings& s, Run& run) {
     const bool record = is_recorded(e, s.record_every, s.epochs);
     const fo::Task task = flip_flop(s.task, batches);
     double mismatch = 0, linear_mismatch = nan;
+    LoadingShape shape;
     if (record) {
-      mismatch = max_abs_difference(network.gram(), theory);
+      const Eigen::MatrixXd gram = network.gram();
+      mismatch = max_abs_difference(gram, theory);
       if (control) linear_mismatch = max_abs_difference(control->gram(), control_theory);
+      shape = loading_shape(loadings(network.network()));
+      std::vector<double> upper;
+      for (Eigen::Index i = 0; i < gram.rows(); ++i)
+        for (Eigen::Index j = i; j < gram.cols(); ++j) upper.push_back(gram(i, j));
+      run.grams.push_back(std::move(upper));
     }
     const double l_net = last ? network.loss(task) : network.epoch(task, s.lr);
     const double l_theory = last ? fo::overlap_loss(erf, theory, task)
@@ -92,7 +114,9 @@ void run_one(const NScalingSettings& s, Run& run) {
       control->epoch(task, s.lr);
       fo::overlap_epoch(lin, task, s.lr, fo::Stepper::exact_map, control_theory);
     }
-    if (record) run.trajectory.push_back({static_cast<double>(e), l_net, l_theory, mismatch, linear_mismatch});
+    if (record)
+      run.trajectory.push_back({static_cast<double>(e), l_net, l_theory, mismatch, linear_mismatch, shape.mardia,
+                                shape.marginal_max});
     if (last) {
       run.loss_network = l_net;
       run.loss_theory = l_theory;
@@ -122,7 +146,7 @@ void require_nscaling_memory(const NScalingSettings& s, bool json_table) {
   const double rows = static_cast<double>(sizes.size()) *
                       std::min<double>(static_cast<double>(s.epochs) + 1,
                                        static_cast<double>(s.record_every) + static_cast<double>(s.epochs / s.record_every) + 1);
-  const double table = rows * 7 * (json_table ? 100 : 67) + rows * 5 * 8;
+  const double table = rows * 10 * (json_table ? 100 : 67) + rows * 17 * 8;
   require_memory_terms(20e6, {{networks, "N", render_value(sizes.front())},  // 20 MB: the program itself
                               {batches, "batch", render_value(s.task.batch)},
                               {table, "epochs", render_value(s.epochs)}});
@@ -132,7 +156,7 @@ NScalingResult run_nscaling(const NScalingSettings& s) {
   validate(s);
   std::vector<Run> runs;
   for (int n : s.neurons)
-    for (int j = 0; j < s.seeds; ++j) runs.push_back({n, j, {}});
+    for (int j = 0; j < s.seeds; ++j) runs.push_back({n, j, {}, {}});
   // The items (proofs/common.md C13): the runs, N-major; run_one draws from (seed, N, seed
   // index) alone, so any subset computes the same runs.
   const std::vector<std::size_t> mine = sweep_select(s.sweep, runs.size(), [&](std::size_t i) {
@@ -171,25 +195,45 @@ NScalingResult run_nscaling(const NScalingSettings& s) {
         ItemRecord record;
         record.add("last", {r.loss_network, r.loss_theory, r.mismatch, r.linear_mismatch, r.linear_scale});
         record.add_rows("trajectory", r.trajectory);
+        record.add_rows("grams", r.grams);
         return record;
       },
       [](const ItemRecord& record, Run& r) {
         const std::vector<double>& last = record.at("last", 5);
         r.loss_network = last[0], r.loss_theory = last[1], r.mismatch = last[2], r.linear_mismatch = last[3];
         r.linear_scale = last[4];
-        r.trajectory = record.rows("trajectory", 5);
+        r.trajectory = record.rows("trajectory", 7);
+        r.grams = record.rows("grams", 10);
       });
 
   NScalingResult result;
   result.runs.columns = {"N", "seed", "mismatch", "loss_network", "loss_theory", "linear_mismatch", "linear_sigma_max"};
-  result.trajectory.columns = {"N", "seed", "epoch", "loss_network", "loss_theory", "mismatch", "linear_mismatch"};
+  result.trajectory.columns = {"N",        "seed",           "epoch",           "loss_network",
+                               "loss_theory", "mismatch",    "linear_mismatch", "kurtosis_mardia",
+                               "kurtosis_marginal", "mismatch_to_largest"};
+  // (E30) The network at the largest N, same seed index (the same batches), stands in for the
+  // N -> infinity limit of the network itself: its distance to a smaller network measures the
+  // finite-N part of the mismatch alone, with no closure in it.
+  const int largest = *std::max_element(s.neurons.begin(), s.neurons.end());
+  auto to_largest = [&](const Run& r, std::size_t k) {
+    if (r.neurons == largest) return std::numeric_limits<double>::quiet_NaN();
+    for (const Run& big : runs)
+      if (big.neurons == largest && big.seed_index == r.seed_index) {
+        double worst = 0;
+        for (std::size_t j = 0; j < r.grams[k].size(); ++j)
+          worst = std::max(worst, std::abs(r.grams[k][j] - big.grams[k][j]));
+        return worst;
+      }
+    return std::numeric_limits<double>::quiet_NaN();
+  };
   std::vector<double> log_n, log_mismatch;
   for (const Run& r : runs) {
     result.runs.add_row({static_cast<double>(r.neurons), static_cast<double>(r.seed_index), r.mismatch,
                          r.loss_network, r.loss_theory, r.linear_mismatch, r.linear_scale});
-    for (const auto& row : r.trajectory) {
+    for (std::size_t k = 0; k < r.trajectory.size(); ++k) {
       std::vector<double> full{static_cast<double>(r.neurons), static_cast<double>(r.seed_index)};
-      full.insert(full.end(), row.begin(), row.end());
+      full.insert(full.end(), r.trajectory[k].begin(), r.trajectory[k].end());
+      full.push_back(to_largest(r, k));
       result.trajectory.add_row(std::move(full));
     }
     log_n.push_back(std::log(static_cast<double>(r.neurons)));
@@ -211,15 +255,27 @@ NScalingResult run_nscaling(const NScalingSettings& s) {
     const double fitted = std::exp(result.fit.intercept + result.fit.slope * std::log(static_cast<double>(n)));
     result.by_n.add_row({static_cast<double>(n), std::exp(sum_log / s.seeds), lo, hi, fitted, lin});
   }
-  result.fits.columns = {"epoch", "slope", "slope_error", "prefactor"};
+  result.fits.columns = {"epoch", "slope", "slope_error", "prefactor", "slope_to_largest", "slope_to_largest_error",
+                         "kurtosis_mardia_largest"};
+  const bool two_below = std::count_if(s.neurons.begin(), s.neurons.end(), [&](int n) { return n < largest; }) >= 2;
   for (std::size_t k = 1; k < runs.front().trajectory.size(); ++k) {
-    std::vector<double> x, y;
+    std::vector<double> x, y, xs, ys;
+    double kurtosis = 0;
     for (const Run& r : runs) {
       x.push_back(std::log(static_cast<double>(r.neurons)));
       y.push_back(std::log(std::max(r.trajectory[k][3], 1e-300)));
+      if (r.neurons == largest) {
+        kurtosis += r.trajectory[k][5] / s.seeds;
+      } else {
+        xs.push_back(x.back());
+        ys.push_back(std::log(std::max(to_largest(r, k), 1e-300)));
+      }
     }
     const LineFit f = fit_line(x, y);
-    result.fits.add_row({runs.front().trajectory[k][0], f.slope, f.slope_error, std::exp(f.intercept)});
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const LineFit g = two_below ? fit_line(xs, ys) : LineFit{nan, nan, nan};
+    result.fits.add_row({runs.front().trajectory[k][0], f.slope, f.slope_error, std::exp(f.intercept), g.slope,
+                         g.slope_error, kurtosis});
   }
   Summary& sum = result.summary;
   sum.add("slope", result.fit.slope);
@@ -227,6 +283,11 @@ NScalingResult run_nscaling(const NScalingSettings& s) {
   sum.add("prefactor", std::exp(result.fit.intercept));
   sum.add("predicted_slope", -0.5);
   sum.add("runs", static_cast<double>(runs.size()));
+  if (!result.fits.rows.empty()) {
+    const auto& last = result.fits.rows.back();
+    if (std::isfinite(last[4])) sum.add("slope_to_largest", last[4]);
+    sum.add("kurtosis_mardia_largest", last[6]);
+  }
   if (s.linear_control) sum.add("linear_mismatch_max", linear_worst);
   return result;
 }

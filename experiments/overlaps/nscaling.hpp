@@ -4,8 +4,10 @@
 // flip-flop task (a fresh batch per epoch, the same batches for the network and its theory), and
 // the theory is integrated from the network's initial Gram matrix; the mismatch max|Sigma_network -
 // Sigma_theory| after E epochs is fitted as c N^slope by least squares over every (N, seed) (the
-// mean-field fluctuations predict slope -1/2, proofs/overlaps.md §8; a zero mismatch would count as
-// 1e-300). The linear model (identity, readout after the update) on the same batches is the
+// mean-field fluctuations predict slope -1/2 while the loadings stay Gaussian, proofs/overlaps.md
+// §8; a zero mismatch would count as 1e-300). Beside it, the loadings' non-Gaussianity and each
+// network's distance to the largest network (E30) separate the finite-N error from the Gaussian
+// closure's. The linear model (identity, readout after the update) on the same batches is the
 // control: its theory is exact (O16), so its mismatch is rounding at every N.
 #pragma once
 
@@ -24,7 +26,10 @@ namespace learndyn::experiments::overlaps {
 // (every vector N(0,1) rescaled to |a|^2 = N: overlaps O(N^-1/2) that shrink with N); or rows iid
 // N(0, Sigma*) for a fixed N-independent Sigma* (reference gaussian_network), the setting of the
 // mean-field assumption (O9), where only the sampling fluctuation changes with N.
-enum class NScalingInit { balanced, random, gaussian };
+// gaussian_exact: the gaussian rows C mapped to C G^{-1/2} Sigma*^{1/2} (G = C^T C / N), so that the
+// Gram matrix is Sigma* at every N (to rounding) and the networks of a sweep start from one Sigma:
+// their distances to each other are then the dynamics' finite-N part alone (E30).
+enum class NScalingInit { balanced, random, gaussian, gaussian_exact };
 
 // A fixed Sigma* (canonical order z, v, m, u) with O(1) overlaps: zm 0.5, zu 0.3, vm 0.4,
 // vu 0.6, mu 0.2, zv 0.1, unit norms (positive definite).
@@ -62,10 +67,14 @@ struct NScalingResult {
   // fitted (c N^slope), linear_mismatch_max.
   Table by_n;
   // Every recorded epoch of every run: N, seed, epoch, loss_network, loss_theory, mismatch,
-  // linear_mismatch.
+  // linear_mismatch, kurtosis_mardia and kurtosis_marginal (how far the loadings are from
+  // Gaussian, statistics.hpp loading_shape), mismatch_to_largest (max |Sigma_network -
+  // Sigma_network at the largest N| on the same batches, E30; NaN for the largest N itself).
   Table trajectory;
   // The same fit at every recorded epoch e >= 1: epoch, slope, slope_error, prefactor (how the
-  // exponent evolves along training).
+  // exponent evolves along training); slope_to_largest and its error, the fit of
+  // mismatch_to_largest over the sizes below the largest (NaN with fewer than two); and
+  // kurtosis_mardia_largest, the seeds' mean at the largest N.
   Table fits;
   LineFit fit;  // log(mismatch) = intercept + slope log(N) over every run, after E epochs
   Summary summary;

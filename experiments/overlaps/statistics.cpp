@@ -1,11 +1,31 @@
 #include <learndyn/experiments/overlaps/statistics.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
 #include <Eigen/Cholesky>
+#include <Eigen/Eigenvalues>
 
 namespace learndyn::experiments::overlaps {
+
+LoadingShape loading_shape(const Eigen::MatrixXd& C) {
+  const Eigen::Index n = C.rows(), p = C.cols();
+  if (n < 1 || p < 1) throw std::invalid_argument("loading_shape: need N >= 1 rows and p >= 1 columns");
+  const Eigen::MatrixXd sigma = (C.transpose() * C) / static_cast<double>(n);
+  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(sigma);
+  if (eig.info() != Eigen::Success || !(eig.eigenvalues().minCoeff() > 0))
+    throw std::invalid_argument("loading_shape: the Gram matrix is not positive definite");
+  const Eigen::MatrixXd whiten =
+      eig.eigenvectors() * eig.eigenvalues().cwiseSqrt().cwiseInverse().asDiagonal() * eig.eigenvectors().transpose();
+  const Eigen::MatrixXd W = C * whiten;  // rows w_i^T (whiten is symmetric)
+  const Eigen::ArrayXd norms = W.rowwise().squaredNorm().array();
+  LoadingShape shape;
+  shape.mardia = norms.square().mean() / static_cast<double>(p * (p + 2)) - 1;
+  for (Eigen::Index j = 0; j < p; ++j)
+    shape.marginal_max = std::max(shape.marginal_max, std::abs(W.col(j).array().pow(4).mean() - 3));
+  return shape;
+}
 
 LineFit fit_line(const std::vector<double>& x, const std::vector<double>& y) {
   const std::size_t n = x.size();

@@ -19,6 +19,19 @@ struct LineFit {
 };
 LineFit fit_line(const std::vector<double>& x, const std::vector<double>& y);
 
+// How far N loadings c_i in R^p (the rows of C, N x p) are from the Gaussian the mean-field
+// closure assumes (proofs/overlaps_experiments.md E30). With Sigma = C^T C / N (the network's Gram
+// matrix: uncentred, as the closure's covariance), w_i = Sigma^{-1/2} c_i (symmetric square root):
+//   mardia = mean_i |w_i|^4 / (p (p + 2)) - 1        (0 for Gaussian rows, in the limit N -> inf)
+//   marginal_max = max_j |mean_i w_ij^4 - 3|        (each whitened coordinate's excess kurtosis)
+// Both are invariant under relabelling the units. Needs N >= 1 and Sigma positive definite
+// (std::invalid_argument otherwise).
+struct LoadingShape {
+  double mardia = 0;
+  double marginal_max = 0;
+};
+LoadingShape loading_shape(const Eigen::MatrixXd& C);
+
 // Logistic regression as scikit-learn's make_pipeline(StandardScaler(), LogisticRegression())
 // with its defaults: features standardised by the training mean and population standard
 // deviation (a constant feature keeps scale 1), then

@@ -144,4 +144,10 @@ double network_seconds(const fo::Model& model, int neurons, int steps, long epoc
   return fo::epoch_bytes(model, neurons, steps) * static_cast<double>(epochs) / kStreamBytesPerSecond;
 }
 
+Eigen::MatrixXd loadings(const fo::Network& net) {
+  Eigen::MatrixXd C(net.z.size(), 2 + net.U.cols() + net.V.cols());
+  C << net.z, net.V, net.m, net.U;
+  return C;
+}
+
 }  // namespace learndyn::experiments::overlaps

@@ -36,6 +36,10 @@ std::vector<bool> overlap_visibility(int rank, fo::Activation phi);
 // of the user's vectors to within half an ulp, whatever N and the order of the sums.
 Eigen::MatrixXd exact_gram(const fo::Network& net);
 
+// The loadings c_i = (z_i, v_1i..v_Ri, m_i, u_1i..u_Ri): the rows of C, in the Gram matrix's
+// canonical order (what statistics.hpp's loading_shape tests for Gaussianity, E30).
+Eigen::MatrixXd loadings(const fo::Network& net);
+
 // The largest |difference| between the rank-1 linear overlaps (O5) of `a` and `b` over the
 // loss-visible ones (`visible` true) or the invisible ones (false), per `visibility` (O12).
 double overlap_gap(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b, const std::vector<bool>& visibility,
