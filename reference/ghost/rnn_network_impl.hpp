@@ -9,10 +9,12 @@
 // 50-digit instantiations compile once (proofs/ghost_rnn.md).
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include <boost/multiprecision/cpp_bin_float.hpp>
 
 #include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/normal_stream.hpp>
 #include <learndyn/common/random.hpp>
 #include <learndyn/common/scalar.hpp>
 #include <learndyn/reference/ghost/rnn_bptt.hpp>
@@ -56,6 +58,7 @@ struct ReadoutDerivative {
   Vector<Real> d_w;    // dy/dw_out (zero-sized for the latent readout)
   Real d_b_out = 0;
   Vector<Real> d_n;    // dy/dn (latent readout only: added to the first column of Nm)
+  Real d_beta = 0;     // dy/dbeta (latent readout, R53)
 };
 
 template <class Real>
@@ -70,6 +73,7 @@ ReadoutDerivative<Real> readout_derivative(const RnnConfig<Real>& config,
       const Real slope = config.beta * out.y * (1 - out.y);
       out.d_rho = slope * n;
       out.d_n = slope * rho;
+      out.d_beta = out.y * (1 - out.y) * (n.dot(rho) - config.kappa_th);  // (R53)
       return out;
     }
     case RnnReadout::sigmoid:
@@ -92,7 +96,10 @@ ReadoutDerivative<Real> readout_derivative(const RnnConfig<Real>& config,
       for (Eigen::Index i = 0; i < sign.size(); ++i)
         sign(i) = params.w_out(i) > 0 ? Real(1) : params.w_out(i) < 0 ? Real(-1) : Real(0);
       out.d_rho = slope * params.w_out;
-      out.d_w = slope * (rho - (z / s) * sign);  // (R8a)
+      // (R8a) differentiated; (R45) projected: the norm s held fixed, the tanh readout's (R7)
+      // gradient scaled by c / s.
+      out.d_w = config.confidence_readout == ConfidenceReadout::differentiated ? Vector<Real>(slope * (rho - (z / s) * sign))
+                                                                                : Vector<Real>(slope * rho);
       out.d_b_out = slope;
       return out;
     }
@@ -134,7 +141,7 @@ void for_each_block(RnnParams<Real>& p, const RnnParams<Real>& q, Op op) {
 template <class Real>
 Real backpropagate_trial(const RnnConfig<Real>& config, const RnnParams<Real>& params,
                          const RnnBatch<Real>& batch, int b, RnnParams<Real>& grad,
-                         Vector<Real>& lambda0) {
+                         Vector<Real>& lambda0, Real& d_beta) {
   const int steps = static_cast<int>(batch.target.cols());
   const Real alpha = config.alpha;
   std::vector<Vector<Real>> r(steps + 1), p(steps);
@@ -155,6 +162,7 @@ Real backpropagate_trial(const RnnConfig<Real>& config, const RnnParams<Real>& p
     ell[j] += e * d.d_rho;
     if (config.readout == RnnReadout::latent) {
       grad.Nm.col(0) += e * d.d_n;
+      d_beta += e * d.d_beta;
     } else {
       grad.w_out += e * d.d_w;
       grad.b_out += e * d.d_b_out;
@@ -435,11 +443,14 @@ void set_noise(RnnBatch<Real>& batch, int neurons, const Real& sigma, std::uint6
   batch.noise.clear();
   if (sigma == 0) return;
   require(sigma > 0 && finite(sigma), "noise", sigma, ">= 0 (finite)");
-  Rng rng(rng_seed);
+  // The fast path's stream (R4a, proofs/common.md C18): the same doubles z for the same key.
+  NormalStream normals(rng_seed);
+  std::vector<double> z(static_cast<std::size_t>(neurons) * static_cast<std::size_t>(batch.target.cols()));
   for (Eigen::Index b = 0; b < batch.target.rows(); ++b) {
+    normals.fill(z.data(), z.size());
     Matrix<Real> xi(neurons, batch.target.cols());
     for (Eigen::Index k = 0; k < xi.cols(); ++k)
-      for (int i = 0; i < neurons; ++i) xi(i, k) = sigma * Real(rng.normal());
+      for (int i = 0; i < neurons; ++i) xi(i, k) = sigma * Real(z[static_cast<std::size_t>(k) * neurons + i]);
     batch.noise.push_back(xi);
   }
 }
@@ -453,7 +464,7 @@ RnnGradient<Real> rnn_gradient(const RnnConfig<Real>& config, const RnnParams<Re
   RnnGradient<Real> out{Real(0), zeros_like(params), Vector<Real>()};
   for (int b = 0; b < batch.target.rows(); ++b) {
     Vector<Real> lambda0;
-    out.loss += backpropagate_trial(config, params, batch, b, out.gradient, lambda0);
+    out.loss += backpropagate_trial(config, params, batch, b, out.gradient, lambda0, out.d_beta);
     if (b == 0) out.initial_adjoint = lambda0;
   }
   return out;
@@ -498,6 +509,15 @@ void adam_update(RnnParams<Real>& params, const RnnParams<Real>& gradient, AdamS
   block(params.W_in, gradient.W_in, state.first.W_in, state.second.W_in);
   block(params.w_out, gradient.w_out, state.first.w_out, state.second.w_out);
   step(params.b_out, gradient.b_out, state.first.b_out, state.second.b_out);
+}
+
+template <class Real>
+void project_confidence(RnnParams<Real>& params, const Real& confidence) {
+  const Real s = params.w_out.template lpNorm<1>();
+  require(s > 0, "w_out", "0", "a nonzero vector (|w|_1 > 0)");
+  const Real scale = confidence / s;  // (R45)
+  params.w_out *= scale;
+  params.b_out *= scale;
 }
 
 template <class Real>
