@@ -137,7 +137,8 @@ TEST(ReproduceCatalogue, TheGhostFigureCommandsAreWiredWithTheAuthorsProtocolsBe
   const std::vector<std::pair<std::string, std::string>> wired{
       {"ghost/fig4b", "quick"},       {"ghost/fig6b", "grid-quick"}, {"ghost/fig6b", "quick"},
       {"ghost/fig7c", "quick"},       {"ghost/fig7d", "quick"},      {"ghost/fig8b", "authors-quick"},
-      {"ghost/fig8b", "smoke"},       {"ghost/fig8c", "smoke"},      {"overlaps/fig7", "quick"}};
+      {"ghost/fig8b", "smoke"},       {"ghost/fig8c", "smoke"},      {"overlaps/fig7", "quick"},
+      {"ntk/fig3b", "quick"}};
   for (const auto& [id, protocol] : wired) {
     const rp::Entry& e = rp::find_entry(id);
     EXPECT_NE(e.status, rp::Status::missing) << id;
