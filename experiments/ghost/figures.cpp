@@ -14,6 +14,7 @@
 #include <learndyn/experiments/ghost/rnn_options.hpp>
 #include <learndyn/experiments/ghost/rnn_sweep.hpp>
 #include <learndyn/experiments/ghost/rnn_train.hpp>
+#include <learndyn/experiments/ghost/slow_points.hpp>
 #include <learndyn/fast/ghost/analytic.hpp>
 #include <learndyn/fast/ghost/finite_confidence.hpp>
 
@@ -488,6 +489,52 @@ Reproduction fig4b(const Request& q) {
   return r;
 }
 
+// ---- Fig. 5B: slow points of a full-rank DCD network (ghost rnn-slow-points --rank 0) ---------
+
+// The paper's Fig. 5A-B settings as docs/ghost.md runs them: DCD, full rank, SGD 0.01, seed 3,
+// epochs 10, 200, 1000, 3000 analysed from every visited state (stride 1; about 2 s).
+Reproduction fig5b(const Request&) {
+  RnnOptionText o;
+  o.task = "dcd";
+  o.rank = "0";
+  o.lr = "0.01";
+  o.seed = "3";
+  const std::vector<long> at{10, 200, 1000, 3000};
+  const fg::RunSpec spec = run_spec_of(o, at.back());
+  SlowPointSettings settings;
+  settings.epochs = at;
+  settings.stride = 1;
+  const SlowPointResult res = run_rnn_slow_points(spec, settings);
+  Reproduction r;
+  r.data.push_back(data_file("fig5b.csv", res.points,
+                             {"ghost", "rnn-slow-points", "--task", "dcd", "--rank", "0", "--lr", "0.01", "--seed", "3",
+                              "--at", "10,200,1000,3000", "--stride", "1"}));
+  Panel p;
+  p.title = "speed q of the points found, by epoch (full-rank DCD)";
+  p.xlabel = "epoch";
+  p.ylabel = "q";
+  p.logx = p.logy = true;
+  p.series.push_back(series(0, "epoch", "speed", "fixed points, ghosts, slow points", "points"));
+  r.figure.panels = {p};
+  std::string counts;
+  long first = -1, most = 0, ghosts = 0;
+  for (const EpochCounts& c : res.counts) {
+    counts += (counts.empty() ? "" : "; ") + std::to_string(c.epoch) + ": " + std::to_string(c.fixed_points) + " fp, " +
+              std::to_string(c.ghosts) + " ghosts";
+    if (first < 0) first = c.fixed_points;
+    most = std::max(most, c.fixed_points);
+    if (c.epoch == at.back()) ghosts = c.ghosts;
+  }
+  r.claims.push_back({"fixed points: the first analysed epoch -> the most later", "two new fixed points (bistability)", counts,
+                      first == 1 && most == 3 ? "pass" : "fail", "from every visited state (stride 1)"});
+  r.claims.push_back({"ghosts at the last analysed epoch (3000)", "later, a ghost (one ~zero eigenvalue, the others negative)",
+                      std::to_string(ghosts), ghosts > 0 ? "pass" : "fail",
+                      "R28's ghost is a local minimum of q; docs/ghost.md finds a critical point of q with an indefinite "
+                      "Hessian instead"});
+  r.notes.push_back("the loss curve of Fig. 5A is `ghost rnn-train` with the same options (not part of this entry)");
+  return r;
+}
+
 // ---- Fig. 6B over the script's grid (ghost fig6b, R52) ----------------------------------------
 
 Reproduction fig6b_grid(const Request& q) {
@@ -810,11 +857,24 @@ std::vector<Entry> figure_entries() {
   for (const char* panel : {"e", "f", "g", "h"})
     v.push_back(unavailable(std::string("ghost/fig4") + panel, Status::missing,
                             "rank-two DMTS: loss, gradient norm and latent geometry over training", kNotYet));
-  for (const char* panel : {"a", "b", "c", "d"})
+  for (const char* panel : {"a", "b", "c", "d"}) {
+    if (panel[0] == 'b') {
+      Entry e5b;
+      e5b.id = "ghost/fig5b";
+      e5b.status = Status::qualitatively;
+      e5b.description = "full-rank DCD: fixed points and slow points over training (the paper's settings, seed 3)";
+      e5b.reason = "two new fixed points (1 -> 3) as stated; no ghost as R28 defines it (a minimum of q) at epoch 3000";
+      e5b.protocols = {{"quick", "DCD, full rank, SGD 0.01, seed 3, epochs 10, 200, 1000, 3000, stride 1 (a few seconds)", 1},
+                       {"paper", "the same: the paper's settings", 1}};
+      e5b.run = fig5b;
+      v.push_back(e5b);
+      continue;
+    }
     v.push_back(unavailable(std::string("ghost/fig5") + panel, Status::missing,
                             std::string("full-rank ") + (panel[0] < 'c' ? "DCD" : "DMTS") + ": loss and slow points over training",
                             "reproduce entry not written yet; `learndyn ghost rnn-slow-points --rank 0` computes the slow "
                             "points (docs/ghost.md: fixed points as stated, the ghost not as a minimum of q)"));
+  }
 
   Entry e6a;
   e6a.id = "ghost/fig6a";

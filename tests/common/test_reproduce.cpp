@@ -138,7 +138,7 @@ TEST(ReproduceCatalogue, TheGhostFigureCommandsAreWiredWithTheAuthorsProtocolsBe
       {"ghost/fig4b", "quick"},       {"ghost/fig6b", "grid-quick"}, {"ghost/fig6b", "quick"},
       {"ghost/fig7c", "quick"},       {"ghost/fig7d", "quick"},      {"ghost/fig8b", "authors-quick"},
       {"ghost/fig8b", "smoke"},       {"ghost/fig8c", "smoke"},      {"overlaps/fig7", "quick"},
-      {"ntk/fig3b", "quick"}};
+      {"ghost/fig5b", "quick"},      {"ntk/fig3b", "quick"}};
   for (const auto& [id, protocol] : wired) {
     const rp::Entry& e = rp::find_entry(id);
     EXPECT_NE(e.status, rp::Status::missing) << id;
