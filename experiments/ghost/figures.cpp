@@ -473,8 +473,8 @@ Reproduction fig4b(const Request& q) {
         p.title += ": " + std::to_string(c.fixed_points) + " fixed (blue), " + std::to_string(c.ghosts) + " ghosts (orange)";
     p.xlabel = "κ_1";
     p.ylabel = "κ_2";
-    p.ymin = -1.15 * reach;
-    p.ymax = 1.15 * reach;
+    p.xmin = p.ymin = -1.15 * reach;  // one square box for every epoch: the points move, the frame does not
+    p.xmax = p.ymax = 1.15 * reach;
     for (const auto& [kind, name] : shown) {
       p.series.push_back(series(1, "kappa_1", "kappa_2", name, "points", "key", 10.0 * static_cast<double>(o.at[k]) + kind));
       p.series.back().color = kind + 1;
