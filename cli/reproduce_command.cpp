@@ -65,7 +65,9 @@ bool large_x(const repro::Reproduction& r, const repro::Panel& p) {
 
 // Categorical x labels (and a half step of room on each side), or gnuplot's numbers.
 std::string xtics_of(const repro::Panel& p) {
-  if (p.xtics.empty()) return "set xtics autofreq\nset xrange [*:*]\n";
+  if (p.xtics.empty())
+    return "set xtics autofreq\nset xrange " +
+           (p.xmin < p.xmax ? "[" + number_text(p.xmin) + ":" + number_text(p.xmax) + "]" : std::string("[*:*]")) + "\n";
   std::string t = "set xtics (";
   double lo = p.xtics.front().first, hi = lo;
   for (std::size_t k = 0; k < p.xtics.size(); ++k) {

@@ -91,6 +91,7 @@ struct Panel {
   std::string title, xlabel, ylabel;
   bool logx = false, logy = false;
   double ymin = 0, ymax = 0;  // ymin < ymax: a fixed y range (else gnuplot's)
+  double xmin = 0, xmax = 0;  // xmin < xmax: a fixed x range (numbers only; else gnuplot's)
   std::vector<std::pair<double, std::string>> xtics;  // labelled x positions (categories); empty: numbers
   std::vector<Series> series;
   std::vector<Reference> references;

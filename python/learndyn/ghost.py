@@ -108,7 +108,8 @@ _RNN_OPTIONS = {
     "kappa_th": "real", "confidence": "real", "init": "str", "input": "int", "delay": "int", "response": "int",
     "initial": "real", "initial_sigma": "real", "trials": "int", "noise": "real", "seed": "int", "lr": "real",
     "optimizer": "str", "epochs": "int", "learned": "real", "record_every": "int", "track_every": "int",
-    "change_epoch": "int", "changed_beta": "real", "changed_confidence": "real",
+    "change_epoch": "int", "changed_beta": "real", "changed_confidence": "real", "confidence_readout": "str",
+    "changed_readout": "str",
 }
 
 
@@ -136,7 +137,7 @@ def rnn_train(weights=None, *, task="da", N=None, rank=None, readout=None, timin
               kappa_th=None, confidence=None, init=None, input=None, delay=None, response=None, initial=None,
               initial_sigma=None, trials=None, noise=None, seed=0, lr=None, optimizer="sgd", epochs=2000,
               learned=0.05, record_every=None, track_every=0, change_epoch=None, changed_beta=None,
-              changed_confidence=None):
+              changed_confidence=None, confidence_readout=None, changed_readout=None, learn_beta=False):
     """Train one rate RNN of the ghost paper by BPTT: ``learndyn ghost rnn-train`` from Python.
 
     The same options with the same defaults (None: the task's paper default, as an option not
@@ -156,10 +157,13 @@ def rnn_train(weights=None, *, task="da", N=None, rank=None, readout=None, timin
         N, rank: neurons 1..4096 (default 100) and rank K of W = M N^T, 0 = full (default 1).
         readout, timing, alpha, beta, kappa_th, confidence, init, input, delay, response, initial,
             initial_sigma, trials, noise, optimizer, lr, epochs, learned, record_every,
-            track_every, change_epoch, changed_beta, changed_confidence: the options of
+            track_every, change_epoch, changed_beta, changed_confidence, confidence_readout,
+            changed_readout: the options of
             ``learndyn ghost rnn-train --help`` (``kappa_th`` is ``--kappa-th``, and so on),
             with its defaults (``epochs`` 2000, ``seed`` 0, ``learned`` 0.05). Numbers may be
             ints, floats (taken as the double they are) or decimal strings.
+        learn_beta: a bool, ``--learn-beta on|off``: the confidence beta trained with the network
+            (R53); the result then holds ``final_beta``.
 
     Returns:
         A dict: the learning curve as numpy arrays over the recorded epochs (every
@@ -169,7 +173,8 @@ def rnn_train(weights=None, *, task="da", N=None, rank=None, readout=None, timin
         ``final_loss`` (after the last update), ``min_loss`` (the least loss of every epoch,
         recorded or not, and the final one), ``first_learned_epoch`` (-1:
         never below ``learned``), ``learned_threshold``, at rank one ``final_fixed_points``,
-        ``final_ghost_eps``, ``final_ghost_kappa``; ``initial`` and ``final``: the parameters
+        ``final_ghost_eps``, ``final_ghost_kappa``; with ``learn_beta``, ``final_beta``;
+        ``initial`` and ``final``: the parameters
         before the first and after the last epoch as dicts of arrays in the authors' names
         (what ``--save-weights`` writes under initial/ and final/); ``inputs``: the task, N,
         rank, readout, lr, epochs and seed the run used.
@@ -188,8 +193,12 @@ def rnn_train(weights=None, *, task="da", N=None, rank=None, readout=None, timin
                  kappa_th=kappa_th, confidence=confidence, init=init, input=input, delay=delay, response=response,
                  initial=initial, initial_sigma=initial_sigma, trials=trials, noise=noise, seed=seed, lr=lr,
                  optimizer=optimizer, epochs=epochs, learned=learned, record_every=record_every,
-                 change_epoch=change_epoch, changed_beta=changed_beta, changed_confidence=changed_confidence)
+                 change_epoch=change_epoch, changed_beta=changed_beta, changed_confidence=changed_confidence,
+                 confidence_readout=confidence_readout, changed_readout=changed_readout)
     options = {k: _option_text(v, k, _RNN_OPTIONS[k]) for k, v in given.items() if v is not None}
+    if not isinstance(learn_beta, bool):
+        raise TypeError(f"learn_beta: a bool, not {type(learn_beta).__name__}")
+    options["learn_beta"] = "on" if learn_beta else "off"
     arrays = None
     if weights is not None:
         if not isinstance(weights, dict):

@@ -603,7 +603,9 @@ eg::RnnOptionText rnn_option_text(const std::map<std::string, std::string>& opti
       {"response", &eg::RnnOptionText::response}, {"initial", &eg::RnnOptionText::initial},
       {"initial_sigma", &eg::RnnOptionText::initial_sigma}, {"trials", &eg::RnnOptionText::trials},
       {"change_epoch", &eg::RnnOptionText::change_epoch}, {"changed_beta", &eg::RnnOptionText::changed_beta},
-      {"changed_confidence", &eg::RnnOptionText::changed_confidence}, {"learned", &eg::RnnOptionText::learned}};
+      {"changed_confidence", &eg::RnnOptionText::changed_confidence}, {"learned", &eg::RnnOptionText::learned},
+      {"confidence_readout", &eg::RnnOptionText::confidence_readout},
+      {"changed_readout", &eg::RnnOptionText::changed_readout}, {"learn_beta", &eg::RnnOptionText::learn_beta}};
   for (const auto& [name, text] : options) {
     const auto it = fields.find(name);
     if (it == fields.end()) throw std::logic_error("rnn_option_text: no option " + name);
@@ -697,6 +699,7 @@ py::dict ghost_rnn_train(const std::map<std::string, std::string>& options, cons
     out["final_ghost_eps"] = r.final_state.ghost_eps;
     out["final_ghost_kappa"] = r.final_state.ghost_kappa;
   }
+  if (spec.config.learn_beta) out["final_beta"] = r.final_beta;
   const bool readout = eg::has_population_readout(spec);
   out["initial"] = npy_dict(eg::weights_to_arrays(r.initial_net, readout, ""));
   out["final"] = npy_dict(eg::weights_to_arrays(r.final_net, readout, ""));

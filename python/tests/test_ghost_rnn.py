@@ -116,3 +116,46 @@ def test_bad_input_is_a_value_error_naming_it():
             learndyn.ghost.rnn_train(weights, epochs=options.pop("epochs", 2), **options)
     with pytest.raises(TypeError, match="N: an int"):
         learndyn.ghost.rnn_train(N=2.5)
+
+
+# The readout options of Figs. 8B-C (issue 15): the confidence readout's gradient, a readout
+# switched mid-run, a learnable beta (R53). Each differs from the default run, so a binding that
+# dropped the option would not match the CLI given it.
+READOUT_SETTINGS = [
+    dict(task="dcd", N=12, rank=0, epochs=20, lr="0.01", optimizer="adam", trials=2, seed=2, change_epoch=10,
+         changed_readout="confidence", changed_confidence="1", confidence_readout="differentiated"),
+    dict(task="dcd", N=12, rank=0, epochs=20, lr="0.01", optimizer="adam", trials=2, seed=2, change_epoch=10,
+         changed_readout="confidence", changed_confidence="1"),
+    dict(N=20, epochs=40, lr="0.02", seed=0, change_epoch=20, changed_beta=1, learn_beta=True),
+]
+
+
+@pytest.mark.parametrize("options", READOUT_SETTINGS)
+def test_readout_options_equal_the_cli_bit_for_bit(options):
+    got = learndyn.ghost.rnn_train(**options)
+    args = cli_args({k: v for k, v in options.items() if k != "learn_beta"})
+    if options.get("learn_beta"):
+        args += ["--learn-beta", "on"]
+    want, summary = cli_curve(*args)
+    np.testing.assert_array_equal(got["epoch"], want["epoch"])
+    np.testing.assert_array_equal(got["loss"], want["loss"])
+    np.testing.assert_array_equal(got["gradient_norm"], want["gradient_norm"])
+    assert got["final_loss"] == summary["final_loss"]
+    if options.get("learn_beta"):
+        assert got["final_beta"] == summary["final_beta"] and got["final_beta"] != 10
+    else:
+        assert "final_beta" not in got
+
+
+def test_the_readout_options_change_the_run():
+    base = dict(task="dcd", N=12, rank=0, epochs=20, lr="0.01", optimizer="adam", trials=2, seed=2, change_epoch=10,
+                changed_readout="confidence", changed_confidence="1")
+    projected = learndyn.ghost.rnn_train(**base)
+    differentiated = learndyn.ghost.rnn_train(**base, confidence_readout="differentiated")
+    unchanged = learndyn.ghost.rnn_train(**{k: v for k, v in base.items() if k not in ("changed_readout", "changed_confidence")})
+    assert projected["final_loss"] != differentiated["final_loss"]
+    assert projected["final_loss"] != unchanged["final_loss"]
+    with pytest.raises(TypeError, match="learn_beta: a bool"):
+        learndyn.ghost.rnn_train(learn_beta="on")
+    with pytest.raises(ValueError, match="confidence_readout"):
+        learndyn.ghost.rnn_train(confidence_readout="sideways", epochs=2)

@@ -6,7 +6,8 @@
 # extension; the refusals (unknown id, a missing panel, unknown protocol, no -o, a non-empty
 # folder without --force, --shard where there is none: exit 2, one line, nothing written); and a
 # shard of ghost/fig6a's paper protocol, byte-identical to the part `ghost rnn-sweep --shard`
-# writes (so `learndyn merge` joins either), and an empty shard of ntk/fig5b's. ~10 s.
+# writes (so `learndyn merge` joins either), an empty shard of ntk/fig5b's, and a smoke run of ghost/fig8c
+# (ghost fig8c, 1 seed, 50 + 50 epochs). ~15 s.
 # Usage: test_reproduce_cli.sh path/to/learndyn
 source "$(dirname "${BASH_SOURCE[0]}")/harness.sh"
 bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
@@ -76,6 +77,9 @@ reproduce_ok canonical ghost/fig2a
 check "canonical: the flat no-learning zone passes" grep -q '"verdict": "pass"' canonical/summary.json
 reproduce_ok filter overlaps/fig5c --protocol smoke
 reproduce_ok attention ntk/fig6b --protocol smoke --threads 1
+reproduce_ok intervention ghost/fig8c --protocol smoke --threads 1
+check "intervention: four claims of Fig. 8C" test "$(grep -c '"quantity"' intervention/summary.json)" = 4
+check "intervention: commands.txt runs ghost fig8c" grep -q '^learndyn ghost fig8c --protocol quick --epochs 50' intervention/commands.txt
 
 # The figure's format by --figure-format (the extension of every figure path).
 run reproduce ghost/fig2a -o vector --figure-format pdf
@@ -98,6 +102,7 @@ check "missing panel: says why" grep -q "not yet implemented" <<<"$err"
 bad "schematic" id reproduce overlaps/fig1a -o x1
 bad "unknown protocol" protocol reproduce ghost/fig2a --protocol slow -o x1
 bad "smoke where none" protocol reproduce ghost/fig6b --protocol smoke -o x1
+check "smoke where none: names the protocols" grep -q "grid-quick" <<<"$err"
 bad "no -o" output reproduce ghost/fig2a
 bad "seeds out of range" seeds reproduce ghost/fig3a --seeds 5000 -o x1
 bad "seeds of a panel without seeds" seeds reproduce overlaps/fig5c --seeds 3 -o x1

@@ -6,6 +6,8 @@
 // three of them).
 #include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -127,6 +129,34 @@ TEST(ReproduceCatalogue, TheCanonicalModelPanelRunsAndItsClaimsPass) {
   ASSERT_EQ(r.claims.size(), 2u);
   for (const rp::Claim& c : r.claims) EXPECT_EQ(c.verdict, "pass") << c.quantity << ": " << c.measured;
   EXPECT_EQ(r.figure.panels.size(), 2u);
+}
+
+TEST(ReproduceCatalogue, TheGhostFigureCommandsAreWiredWithTheAuthorsProtocolsBesideLearndyns) {
+  // Issue 15: each `ghost fig*` command is an entry's protocol (the authors' scripts beside
+  // learndyn's own protocols for Figs. 6B and 8B); the DMTS sweep (Fig. 7A-B) stays missing.
+  const std::vector<std::pair<std::string, std::string>> wired{
+      {"ghost/fig4b", "quick"},       {"ghost/fig6b", "grid-quick"}, {"ghost/fig6b", "quick"},
+      {"ghost/fig7c", "quick"},       {"ghost/fig7d", "quick"},      {"ghost/fig8b", "authors-quick"},
+      {"ghost/fig8b", "smoke"},       {"ghost/fig8c", "smoke"},      {"overlaps/fig7", "quick"},
+      {"ghost/fig5b", "quick"},      {"ntk/fig3b", "quick"}};
+  for (const auto& [id, protocol] : wired) {
+    const rp::Entry& e = rp::find_entry(id);
+    EXPECT_NE(e.status, rp::Status::missing) << id;
+    EXPECT_TRUE(has_protocol(e, protocol)) << id << " " << protocol;
+  }
+  EXPECT_EQ(rp::find_entry("ghost/fig7a").status, rp::Status::missing);
+  // The smoke run of Fig. 8C (1 seed, 50 + 50 epochs): its two tables, each the command's.
+  rp::Request q;
+  q.protocol = "smoke";
+  q.threads = 1;
+  const rp::Reproduction r = rp::find_entry("ghost/fig8c").run(q);
+  ASSERT_EQ(r.data.size(), 2u);
+  for (const rp::DataFile& d : r.data) {
+    ASSERT_GE(d.command.size(), 2u);
+    EXPECT_EQ(d.command[0] + " " + d.command[1], "ghost fig8c");
+    EXPECT_FALSE(d.table.rows.empty()) << d.file;
+  }
+  EXPECT_EQ(r.claims.size(), 4u);
 }
 
 }  // namespace
