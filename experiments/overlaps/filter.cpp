@@ -287,9 +287,14 @@ FilterResult run_filter(const FilterSettings& s) {
                      (with_control ? 2 : 1) * network_seconds(model, s.neurons, s.steps, s.epochs));
   // (E30) How far the loadings are from the Gaussian the mean-field closure assumes, at the start
   // and the end (nonlinear networks; the linear theory needs no closure).
-  const bool shape = with_network && s.activation != reference::overlaps::Activation::linear;
+  // Defined for more units than loadings per unit (N > 2R + 2); skipped otherwise.
+  bool shape = with_network && s.activation != reference::overlaps::Activation::linear;
   LoadingShape shape_initial;
-  if (shape) shape_initial = loading_shape(loadings(network->network()));
+  if (shape) {
+    const Eigen::MatrixXd C = loadings(network->network());
+    shape = shape_defined(C);
+    if (shape) shape_initial = loading_shape(C);
+  }
   for (long e = 0; e <= s.epochs; ++e) {
     if (progress) progress->update(static_cast<double>(e));
     const bool last = e == s.epochs;
@@ -359,7 +364,7 @@ FilterResult run_filter(const FilterSettings& s) {
     sum.add("max_gap_euler", worst_euler);
     sum.add("gap_direct_final", table.at(final_row, "gap_direct"));
   }
-  if (shape) {
+  if (shape && shape_defined(loadings(result.final))) {
     const LoadingShape shape_final = loading_shape(loadings(result.final));
     sum.add("kurtosis_mardia_initial", shape_initial.mardia);
     sum.add("kurtosis_marginal_initial", shape_initial.marginal_max);

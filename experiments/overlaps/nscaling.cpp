@@ -101,7 +101,9 @@ void run_one(const NScalingSettings& s, Run& run) {
       const Eigen::MatrixXd gram = network.gram();
       mismatch = max_abs_difference(gram, theory);
       if (control) linear_mismatch = max_abs_difference(control->gram(), control_theory);
-      shape = loading_shape(loadings(network.network()));
+      // Undefined below N = 5 (four loadings per unit): NaN, as the columns of absent runs.
+      const Eigen::MatrixXd C = loadings(network.network());
+      shape = shape_defined(C) ? loading_shape(C) : LoadingShape{nan, nan};
       std::vector<double> upper;
       for (Eigen::Index i = 0; i < gram.rows(); ++i)
         for (Eigen::Index j = i; j < gram.cols(); ++j) upper.push_back(gram(i, j));
@@ -286,7 +288,7 @@ NScalingResult run_nscaling(const NScalingSettings& s) {
   if (!result.fits.rows.empty()) {
     const auto& last = result.fits.rows.back();
     if (std::isfinite(last[4])) sum.add("slope_to_largest", last[4]);
-    sum.add("kurtosis_mardia_largest", last[6]);
+    if (std::isfinite(last[6])) sum.add("kurtosis_mardia_largest", last[6]);
   }
   if (s.linear_control) sum.add("linear_mismatch_max", linear_worst);
   return result;

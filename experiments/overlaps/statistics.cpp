@@ -27,6 +27,13 @@ LoadingShape loading_shape(const Eigen::MatrixXd& C) {
   return shape;
 }
 
+bool shape_defined(const Eigen::MatrixXd& C) {
+  if (C.rows() <= C.cols() || C.cols() < 1) return false;
+  const Eigen::MatrixXd sigma = (C.transpose() * C) / static_cast<double>(C.rows());
+  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(sigma, Eigen::EigenvaluesOnly);
+  return eig.info() == Eigen::Success && eig.eigenvalues().minCoeff() > 1e-12 * eig.eigenvalues().maxCoeff();
+}
+
 LineFit fit_line(const std::vector<double>& x, const std::vector<double>& y) {
   const std::size_t n = x.size();
   if (n < 2 || y.size() != n) throw std::invalid_argument("fit_line: need n >= 2 paired values");

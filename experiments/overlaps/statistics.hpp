@@ -25,12 +25,14 @@ LineFit fit_line(const std::vector<double>& x, const std::vector<double>& y);
 //   mardia = mean_i |w_i|^4 / (p (p + 2)) - 1        (0 for Gaussian rows, in the limit N -> inf)
 //   marginal_max = max_j |mean_i w_ij^4 - 3|        (each whitened coordinate's excess kurtosis)
 // Both are invariant under relabelling the units. Needs N >= 1 and Sigma positive definite
-// (std::invalid_argument otherwise).
+// (std::invalid_argument otherwise); shape_defined says whether it is (N > p rows in general
+// position), for the callers that skip the measure instead.
 struct LoadingShape {
   double mardia = 0;
   double marginal_max = 0;
 };
 LoadingShape loading_shape(const Eigen::MatrixXd& C);
+bool shape_defined(const Eigen::MatrixXd& C);
 
 // Logistic regression as scikit-learn's make_pipeline(StandardScaler(), LogisticRegression())
 // with its defaults: features standardised by the training mean and population standard
