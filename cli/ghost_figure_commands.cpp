@@ -325,6 +325,13 @@ void fig6b_figure(const eg::SweepResult& r, const eg::RankGridOptions& o, const 
     gp << "\n";
   }
   gp << "EOD\n";
+  // The middle of the colour range (gnuplot autoscales cb to the data): below it the palette is dark.
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  for (std::size_t i = 0; i < r.by_rate.rows.size(); ++i) {
+    const double v = std::log10(r.by_rate.at(i, "mean_final_loss"));
+    if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
+  }
+  const double dark_below = std::isfinite(lo) ? lo + 0.55 * (hi - lo) : 0.0;
   std::ostringstream ytics;
   for (std::size_t k = 0; k < o.ranks.size(); ++k) ytics << (k ? ", " : "") << "'" << o.ranks[k] << "' " << k;
   gp << "set palette defined (0 '#440154', 1 '#3b528b', 2 '#21918c', 3 '#5ec962', 4 '#fde725')\n"
@@ -332,9 +339,13 @@ void fig6b_figure(const eg::SweepResult& r, const eg::RankGridOptions& o, const 
      << "set cblabel 'log_{10} final loss (mean over seeds)'\nset view map\nset key off\n"
      << "set xrange [" << std::log10(o.lo) - 0.2 << ":" << std::log10(o.hi) + 0.2 << "]\n"
      << "set yrange [-0.5:" << o.ranks.size() - 0.5 << "]\n"
-     << "set title 'Rank-K DA, Eq. 48 readout, SGD: " << o.seeds << " seed(s) x " << o.epochs << " epochs'\n"
+     << "set title 'Rank-K DA, population readout, SGD: " << o.seeds << (o.seeds == 1 ? " seed" : " seeds")
+     << " × " << o.epochs << " epochs'\n"
+     // Each cell's learned fraction in white on the dark (low-loss) half of the palette and in
+     // black on the light half, so that it stays readable on yellow and green.
      << "plot $grid using 1:2:3 with points pt 5 ps 5.5 lc palette, "
-     << "$grid using 1:2:(sprintf('%.0f%%', 100*$4)) with labels tc rgb '#ffffff' font ',8'\n";
+     << "$grid using 1:2:($3 < " << dark_below << " ? sprintf('%.0f%%', 100*$4) : '') with labels tc rgb '#ffffff' font ',8', "
+     << "$grid using 1:2:($3 < " << dark_below << " ? '' : sprintf('%.0f%%', 100*$4)) with labels tc rgb '#000000' font ',8'\n";
   write_png(gp.str(), png, 900, 620);
 }
 
