@@ -2,6 +2,10 @@
 
 #include <atomic>
 
+#include <boost/math/special_functions/fpclassify.hpp>
+
+#include <learndyn/common/decimal.hpp>
+
 namespace learndyn::oracle {
 
 namespace {
@@ -13,8 +17,12 @@ bool enclosures_enabled() { return enabled; }
 
 #ifdef LEARNDYN_HAS_ENCLOSURES
 std::optional<EnclosureText> enclosure_text(const interval& x) {
-  if (!isfinite(x)) return std::nullopt;
+  // A ball whose bounds leave real_hi's range (an enclosure blown up over a long recursion, e.g.
+  // the full suite's long runs) proves nothing and has no decimal bounds: no enclosure.
+  if (!isfinite(x) || !(boost::math::isfinite)(x.lo()) || !(boost::math::isfinite)(x.hi())) return std::nullopt;
   EnclosureText out{x.lo_string(kEnclosureDigits), x.hi_string(kEnclosureDigits), 0};
+  // Bounds beyond the decimal renderer's exponent range print as MPFR's "@Inf@": no enclosure.
+  if (!is_decimal_literal(out.lo) || !is_decimal_literal(out.hi)) return std::nullopt;
   // The written bounds are decimals that a binary ball may not hold exactly: enclose each and
   // take the hull, so the digits stated are those of what the file says.
   const interval lo = interval::from_decimal(out.lo, "enclosure");
