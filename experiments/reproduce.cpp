@@ -86,6 +86,15 @@ std::string command_line(const std::vector<std::string>& arguments) {
   return line;
 }
 
+Entry unavailable(std::string id, Status status, std::string description, std::string reason) {
+  Entry e;
+  e.id = std::move(id);
+  e.status = status;
+  e.description = std::move(description);
+  e.reason = std::move(reason);
+  return e;
+}
+
 std::string short_number(double x) {
   char buffer[40];
   std::snprintf(buffer, sizeof buffer, "%.3g", x);

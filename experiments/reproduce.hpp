@@ -157,6 +157,9 @@ long seeds_of(const Entry& e, const Request& r);
 // A command line as one shell line: "learndyn " + each argument, quoted when it needs it.
 std::string command_line(const std::vector<std::string>& arguments);
 
+// A panel that does not run (missing or not applicable): its id, status, description and reason.
+Entry unavailable(std::string id, Status status, std::string description, std::string reason);
+
 // A measured number as summaries show it: 3 significant digits ("%.3g": 0.0135, 90.5, 1.4e-14).
 std::string short_number(double x);
 

@@ -28,15 +28,6 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 std::string text(double x) { return number_argument(x); }
 
-Entry unavailable(std::string id, Status status, std::string description, std::string reason) {
-  Entry e;
-  e.id = std::move(id);
-  e.status = status;
-  e.description = std::move(description);
-  e.reason = std::move(reason);
-  return e;
-}
-
 // ---- Figs. 2A / 8A: the canonical model's loss and gradient over eps -------------------------
 
 // T = T_r = 100 (the defaults of `ghost scan` and `ghost figure`), 400 points on [-eps*, 2 eps*]:
@@ -732,7 +723,7 @@ Reproduction fig8c(const Request& q) {
     o.seeds = 1;
     o.epochs_before = o.epochs_after = 50;
     o.record_every = 25;
-    for (const std::string& a : {"--epochs", "50", "--record-every", "25"}) command.push_back(a);
+    for (const char* a : {"--epochs", "50", "--record-every", "25"}) command.push_back(a);
   }
   if (q.seeds > 0 || q.protocol == "smoke") {
     if (q.seeds > 0) o.seeds = q.seeds;

@@ -16,17 +16,6 @@ namespace {
 
 using namespace learndyn::experiments::reproduce;
 
-Entry unavailable(std::string id, Status status, std::string description, std::string reason) {
-  Entry e;
-  e.id = std::move(id);
-  e.status = status;
-  e.description = std::move(description);
-  e.reason = std::move(reason);
-  return e;
-}
-
-std::string short_text(double x) { return short_number(x); }
-
 template <class T>
 std::string list_text(const std::vector<T>& v) {
   std::string s;
@@ -122,7 +111,7 @@ Reproduction fig5b(const Request& q) {
   for (std::size_t k = 0; k < g.rows.size(); ++k)
     excess = std::max(excess, std::fabs(g.at(k, "input_core_temporal_rank") - g.at(k, "input_rank")));
   r.claims.push_back({"temporal rank of the input core X X^T ⊗ I against the input rank r_x", "bounded by r_x",
-                      "largest |rank − r_x| = " + short_text(excess), excess == 0 ? "pass" : "fail", "exact (X3)"});
+                      "largest |rank − r_x| = " + short_number(excess), excess == 0 ? "pass" : "fail", "exact (X3)"});
   // Per input rank, whether a column grows with the gain over the grid.
   const auto grows = [&](const std::string& column) {
     bool all = true;
@@ -133,7 +122,7 @@ Reproduction fig5b(const Request& q) {
         if (g.at(k, "input_rank") == rank) v.push_back(g.at(k, column));
       all = all && !v.empty() && v.back() > v.front();
       first_last += (first_last.empty() ? "" : "; ") + std::string("r_x ") + std::to_string(rank) + ": " +
-                    short_text(v.front()) + " -> " + short_text(v.back());
+                    short_number(v.front()) + " -> " + short_number(v.back());
     }
     return std::make_pair(all, first_last);
   };
@@ -214,8 +203,8 @@ Reproduction attention(const Request& q, bool grid) {
     for (std::size_t k = 0; k < res.summary.rows.size(); ++k)
       if (res.summary.at(k, "attention") == a) v.push_back(res.summary.at(k, "temporal_rank_mean"));
     temporal_grows = temporal_grows && v.size() >= 2 && v.back() > v.front();
-    text += (text.empty() ? "" : "; ") + std::string("d_a ") + std::to_string(a) + ": " + short_text(v.front()) + " -> " +
-            short_text(v.back());
+    text += (text.empty() ? "" : "; ") + std::string("d_a ") + std::to_string(a) + ": " + short_number(v.front()) + " -> " +
+            short_number(v.back());
   }
   r.figure.panels = {p};
   if (c.spatial) {
@@ -237,7 +226,7 @@ Reproduction attention(const Request& q, bool grid) {
     const double narrow = mean_at(c.attentions.front()), wide = mean_at(c.attentions.back());
     r.claims.push_back({"spatial rank (mean over d_in and seeds), narrowest to widest attention",
                         "increases strongly with attention width",
-                        short_text(narrow) + " -> " + short_text(wide), wide > narrow ? "pass" : "fail",
+                        short_number(narrow) + " -> " + short_number(wide), wide > narrow ? "pass" : "fail",
                         "widths " + std::to_string(c.attentions.front()) + " and " + std::to_string(c.attentions.back())});
   }
   return r;
@@ -310,10 +299,10 @@ Reproduction fig4(const Request& q) {
   const auto [d1, d1_end] = first_last(1, "end_dispersion");
   (void)d1_end;
   r.claims.push_back({"network 1: end states across trials at initialisation (spread)", "a single fixed point",
-                      short_text(d1), d1 < 1e-3 ? "pass" : "fail", "the spread of the trials' final states"});
-  r.claims.push_back({"network 1: response-period loss, start -> end", "SGD stalls", short_text(s1) + " -> " + short_text(e1),
+                      short_number(d1), d1 < 1e-3 ? "pass" : "fail", "the spread of the trials' final states"});
+  r.claims.push_back({"network 1: response-period loss, start -> end", "SGD stalls", short_number(s1) + " -> " + short_number(e1),
                       e1 > 0.9 * s1 ? "pass" : "fail", "pass: less than 10 % lower"});
-  r.claims.push_back({"network 2: response-period loss, start -> end", "learns", short_text(s2) + " -> " + short_text(e2),
+  r.claims.push_back({"network 2: response-period loss, start -> end", "learns", short_number(s2) + " -> " + short_number(e2),
                       e2 < 0.5 * s2 ? "pass" : "fail", "pass: at least halved"});
   r.notes.push_back("network 2 is a larger recurrent gain, not the paper's added non-trivial fixed points (ntk/fig8)");
   return r;
@@ -343,7 +332,7 @@ Reproduction fig3b(const Request& q) {
         lo = std::min(lo, res.history.at(k, "core_cosine"));
         hi = std::max(hi, res.history.at(k, "core_cosine"));
       }
-    measured[net - 1] = short_text(lo) + " .. " + short_text(hi);
+    measured[net - 1] = short_number(lo) + " .. " + short_number(hi);
   }
   r.figure.panels = {p};
   r.claims.push_back({"network 1 (collapsing, g = 1): cosine over training", "a similar common basis (no number)", measured[0],

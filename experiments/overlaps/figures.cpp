@@ -14,17 +14,6 @@ namespace {
 
 using namespace learndyn::experiments::reproduce;
 
-Entry unavailable(std::string id, Status status, std::string description, std::string reason) {
-  Entry e;
-  e.id = std::move(id);
-  e.status = status;
-  e.description = std::move(description);
-  e.reason = std::move(reason);
-  return e;
-}
-
-std::string short_text(double x) { return short_number(x); }
-
 // ---- the filter task (Figs. 1C, 5B-E; rank two: Fig. 12) ------------------------------------
 
 struct FilterRun {
@@ -97,14 +86,14 @@ Panel overlap_panel(const FilterResult& r, bool visible) {
 void filter_claims(Reproduction& r, const FilterResult& f) {
   const double gap = largest_abs(f.trajectory, "gap_exact_map");
   r.claims.push_back({"largest |Σ_network − Σ_theory| over training (exact map)", "excellent agreement",
-                      short_text(gap), gap < 1e-6 ? "pass" : "fail",
+                      short_number(gap), gap < 1e-6 ? "pass" : "fail",
                       "the closure is exact for the linear network: the gap is rounding"});
   const double loss_gap = largest_loss_gap(f.trajectory);
   r.claims.push_back({"largest |L_network − L_theory| / L(0)", "excellent agreement",
-                      short_text(loss_gap), loss_gap < 1e-9 ? "pass" : "fail", "L(0): the initial loss"});
+                      short_number(loss_gap), loss_gap < 1e-9 ? "pass" : "fail", "L(0): the initial loss"});
   const auto net = f.trajectory.column("loss_network"), direct = f.trajectory.column("loss_direct");
   r.claims.push_back({"final loss: network / direct σ-space baseline", "the direct baseline follows different dynamics",
-                      short_text(net.back()) + " / " + short_text(direct.back()), "qualitative",
+                      short_number(net.back()) + " / " + short_number(direct.back()), "qualitative",
                       "Ḡ = I instead of the Gram matrix (O22)"});
 }
 
@@ -178,9 +167,9 @@ Reproduction fig2b(const Request& q) {
   r.figure.width = 1300;
   r.figure.height = 520;
   r.claims.push_back({"largest |σ(θ_1) − σ(θ_2)| over the visible overlaps at the start", "identical (=)",
-                      short_text(visible_gap), visible_gap < 1e-12 ? "pass" : "fail", "rounding of the construction"});
+                      short_number(visible_gap), visible_gap < 1e-12 ? "pass" : "fail", "rounding of the construction"});
   r.claims.push_back({"largest |σ(θ_1) − σ(θ_2)| over the invisible overlaps at the start", "different (≠)",
-                      short_text(invisible_gap), invisible_gap > 0.1 ? "pass" : "fail", "σ_mu and |u|² set apart"});
+                      short_number(invisible_gap), invisible_gap > 0.1 ? "pass" : "fail", "σ_mu and |u|² set apart"});
   return r;
 }
 
@@ -200,11 +189,11 @@ Reproduction fig2d(const Request& q) {
     gap = std::max(gap, std::fabs(res.outputs.at(k, "y1_noisy") - res.outputs.at(k, "y2_noisy")));
     size = std::max(size, std::fabs(res.outputs.at(k, "y1_noisy")));
   }
-  r.claims.push_back({"largest |y_1 − y_2| at the start, noisy input and states", "identical outputs", short_text(gap),
-                      gap < 1e-12 * std::max(1.0, size) ? "pass" : "fail", "outputs of size " + short_text(size)});
+  r.claims.push_back({"largest |y_1 − y_2| at the start, noisy input and states", "identical outputs", short_number(gap),
+                      gap < 1e-12 * std::max(1.0, size) ? "pass" : "fail", "outputs of size " + short_number(size)});
   const auto l1 = res.trajectory.column("loss_1"), l2 = res.trajectory.column("loss_2");
   r.claims.push_back({"losses after 300 epochs of SGD, θ_1 / θ_2", "learning differs (the invisible overlaps set its metric)",
-                      short_text(l1.back()) + " / " + short_text(l2.back()), "qualitative", "docs/overlaps.md: 0.65 / 0.0092"});
+                      short_number(l1.back()) + " / " + short_number(l2.back()), "qualitative", "docs/overlaps.md: 0.65 / 0.0092"});
   return r;
 }
 
@@ -256,12 +245,12 @@ Reproduction aba(const Request& q, bool all_overlaps) {
     theory = std::max(theory, res.phases.at(k, "theory_gap_max"));
   }
   r.claims.push_back({"largest closure gap over the phases (a copy vs a rotated copy)", "the overlap dynamics is closed",
-                      short_text(closure), closure < 1e-12 ? "pass" : "fail", "rounding; proofs/overlaps_experiments.md"});
-  r.claims.push_back({"largest |Σ_network − Σ_theory| over the phases", "the theory follows the network", short_text(theory),
+                      short_number(closure), closure < 1e-12 ? "pass" : "fail", "rounding; proofs/overlaps_experiments.md"});
+  r.claims.push_back({"largest |Σ_network − Σ_theory| over the phases", "the theory follows the network", short_number(theory),
                       theory < 1e-6 ? "pass" : "fail", ""});
   const auto uu = res.trajectory.column("uu");
   r.claims.push_back({"σ_uu at the start -> the end", "label noise moves the network along the solution manifold",
-                      short_text(uu.front()) + " -> " + short_text(uu.back()), "qualitative",
+                      short_number(uu.front()) + " -> " + short_number(uu.back()), "qualitative",
                       "docs/overlaps.md: 2.41 -> 2.16 over the noise phase"});
   return r;
 }
@@ -291,10 +280,10 @@ Reproduction aba_adam(const Request& q) {
   double closure = 0;
   for (std::size_t k = 0; k < res.phases.rows.size(); ++k) closure = std::max(closure, res.phases.at(k, "closure_gap_max"));
   r.claims.push_back({"largest closure gap over the phases (a copy vs a rotated copy)", "not stated (the caption: trajectories)",
-                      short_text(closure), "qualitative",
+                      short_number(closure), "qualitative",
                       "Adam is not rotation-equivariant: the overlap dynamics does not close (docs/overlaps.md)"});
   const auto uu = res.trajectory.column("uu");
-  r.claims.push_back({"σ_uu at the start -> the end", "not stated", short_text(uu.front()) + " -> " + short_text(uu.back()),
+  r.claims.push_back({"σ_uu at the start -> the end", "not stated", short_number(uu.front()) + " -> " + short_number(uu.back()),
                       "qualitative", "an invisible overlap keeps moving from phase to phase"});
   r.notes.push_back("the paper's caption (all ten overlaps with Adam) states no number; the network only, no overlap theory");
   return r;
