@@ -12,6 +12,7 @@
 #include "cli/figure.hpp"
 #include "cli/options.hpp"
 #include "cli/output.hpp"
+#include "cli/reproduce_table.hpp"
 #include <learndyn/common/argument_error.hpp>
 #include <learndyn/experiments/reproduce.hpp>
 #include <learndyn/experiments/sweep.hpp>
@@ -28,7 +29,7 @@ namespace repro = learndyn::experiments::reproduce;
 namespace exps = learndyn::experiments;
 
 struct ReproduceOptions {
-  std::string id, protocol = "quick", seeds = "0", threads, output, shard, figure_format = "png";
+  std::string id, protocol = "quick", seeds = "0", threads, output, shard, figure_format = "png", table;
   bool list = false, markdown = false, force = false;
 };
 
@@ -215,6 +216,11 @@ Json claims_json(const std::vector<repro::Claim>& claims) {
 }
 
 void run_reproduce(const ReproduceOptions& o) {
+  if (!o.table.empty()) {
+    require(o.id.empty() && !o.list, "table", o.table, "alone: no panel id, no --list");
+    std::cout << how_close_tables(o.table);
+    return;
+  }
   if (o.list) {
     require(o.id.empty(), "id", o.id, "none with --list");
     print_list(o.markdown);
@@ -333,6 +339,10 @@ void add_reproduce_command(CLI::App& app, std::function<void()>& action) {
   cmd->add_option("id", o->id, "the panel, <paper>/fig<number><panel> (ghost/fig6a, overlaps/fig5c, ntk/fig5b)");
   cmd->add_flag("--list", o->list, "print every panel: id, status, description, reason (tab-separated)");
   cmd->add_flag("--markdown", o->markdown, "with --list: a Markdown table");
+  cmd->add_option("--table", o->table,
+                  "print the Markdown tables 'how close to the papers' from a folder of the panels' summary.json "
+                  "files (<paper>_<figure>.json; the README's come from docs/reproduce/summaries)")
+      ->type_name("DIR");
   cmd->add_option("--protocol", o->protocol,
                   "quick (default: about a minute on 2 cores) | paper (the paper's sizes, epochs, seeds; however long) | "
                   "smoke (seconds, for tests; where offered)");

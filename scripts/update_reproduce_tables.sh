@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Regenerates the README's "How close to the papers" tables from `learndyn reproduce` runs, so
+# that every number in them is one a command printed (docs/reproduce.md, proofs/common.md C37):
+#
+#   1. runs `learndyn reproduce ID -o DIR` (the quick protocol) for the panels that need it and
+#      keeps each run's summary.json as docs/reproduce/summaries/<paper>_<figure>.json;
+#   2. renders the tables with `learndyn reproduce --table docs/reproduce/summaries` and writes
+#      them between the README's `how-close:begin` and `how-close:end` markers.
+#
+# Which panels run: by default those without a stored summary; `--all` every panel that runs
+# (about 30 minutes on 2 cores); or the ids given. A stored summary whose status, reason or
+# description no longer match the catalogue is refused by step 2, naming the panel to rerun.
+# tests/cli/test_reproduce_tables.sh checks that the README holds exactly what step 2 renders.
+#
+# Usage: scripts/update_reproduce_tables.sh [--all | ID...]   (LEARNDYN_BIN: the program,
+#        default build/cli/learndyn)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=${LEARNDYN_BIN:-build/cli/learndyn}
+store=docs/reproduce/summaries
+mkdir -p "$store"
+runnable=$("$bin" reproduce --list | awk -F'\t' '$2 == "reproduced" || $2 == "qualitatively" { print $1 }')
+
+if [ "${1:-}" = "--all" ]; then
+  ids=$runnable
+elif [ $# -gt 0 ]; then
+  ids="$*"
+else
+  ids=""
+  for id in $runnable; do
+    [ -f "$store/${id/\//_}.json" ] || ids="$ids $id"
+  done
+fi
+
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+for id in $ids; do
+  echo "update_reproduce_tables: learndyn reproduce $id (quick protocol)" >&2
+  "$bin" reproduce "$id" -o "$scratch/${id/\//_}" >/dev/null
+  cp "$scratch/${id/\//_}/summary.json" "$store/${id/\//_}.json"
+done
+# Summaries of panels that no longer run (or no longer exist) are not kept.
+for f in "$store"/*.json; do
+  id=$(basename "$f" .json)
+  id=${id/_//}
+  grep -qx "$id" <<<"$runnable" || { echo "update_reproduce_tables: removing $f ($id does not run)" >&2; rm "$f"; }
+done
+
+"$bin" reproduce --table "$store" >"$scratch/tables.md"
+awk -v tables="$scratch/tables.md" '
+  /<!-- how-close:begin/ { print; while ((getline line < tables) > 0) print line; skip = 1; next }
+  /<!-- how-close:end/ { skip = 0 }
+  !skip { print }' README.md >"$scratch/README.md"
+grep -q "how-close:begin" README.md || { echo "update_reproduce_tables: README.md has no how-close:begin marker" >&2; exit 1; }
+cp "$scratch/README.md" README.md
+echo "update_reproduce_tables: README.md tables rendered from $(ls "$store" | wc -l) summaries" >&2
