@@ -175,6 +175,10 @@ std::vector<std::string> attention_command(const AttentionRankConfig& c) {
     a.push_back(std::to_string(c.steps));
   }
   if (c.spatial) a.push_back("--spatial");
+  if (c.heads != d.heads) {
+    a.push_back("--heads");
+    a.push_back(std::to_string(c.heads));
+  }
   return a;
 }
 
@@ -473,6 +477,87 @@ Reproduction fig3b(const Request& q) {
   return r;
 }
 
+
+// ---- Fig. 10: temporal rank against d_in for several attention heads -------------------------
+
+std::vector<int> fig10_heads(const Request& q) {
+  if (q.protocol == "smoke") return {1, 2};
+  return {1, 2, 4, 8};
+}
+
+Reproduction fig10(const Request& q) {
+  AttentionRankConfig base = attention_config(q, false);
+  if (q.protocol != "smoke") base.inputs = {1, 4, 16, 64};
+  Reproduction r;
+  Table all;  // the summaries of every head count, with a heads column
+  all.columns = {"heads", "inputs", "attention", "temporal_rank_mean", "temporal_rank_sd"};
+  all.integer_columns = {"heads", "inputs", "attention"};
+  const std::vector<int> heads = fig10_heads(q);
+  for (int h : heads) {
+    AttentionRankConfig c = base;
+    c.heads = h;
+    const AttentionRankResult res = run_attention_rank(c);
+    r.data.push_back(data_file("fig10_h" + std::to_string(h) + ".csv", res.rows, attention_command(c)));
+    for (std::size_t k = 0; k < res.summary.rows.size(); ++k)
+      all.add_row({double(h), res.summary.at(k, "inputs"), res.summary.at(k, "attention"),
+                   res.summary.at(k, "temporal_rank_mean"), res.summary.at(k, "temporal_rank_sd")});
+  }
+  r.data.push_back(data_file("fig10_mean.csv", all, {}));
+  Panel p;
+  p.title = "temporal rank of the NTK, d_a = " + std::to_string(base.attentions.front());
+  p.xlabel = "input dimension d_{in}";
+  p.ylabel = "temporal participation ratio (mean over seeds)";
+  p.logx = true;
+  for (int h : heads)
+    p.series.push_back(series(r.data.size() - 1, "inputs", "temporal_rank_mean",
+                              std::to_string(h) + (h == 1 ? " head" : " heads"), "linespoints", "heads", double(h)));
+  r.figure.panels = {p};
+  // The mean temporal rank per (heads, d_in).
+  const auto mean_at = [&](int h, double d) {
+    for (std::size_t k = 0; k < all.rows.size(); ++k)
+      if (all.at(k, "heads") == h && all.at(k, "inputs") == d) return all.at(k, "temporal_rank_mean");
+    return 0.0;
+  };
+  bool grows = true;
+  std::string grow_text;
+  for (int h : heads) {
+    const double first = mean_at(h, double(base.inputs.front())), last = mean_at(h, double(base.inputs.back()));
+    grows = grows && last > first;
+    grow_text += (grow_text.empty() ? "" : "; ") + std::string("H ") + std::to_string(h) + ": " + short_number(first) +
+                 " -> " + short_number(last);
+  }
+  double change = 0, spread = 0;
+  std::string change_text;
+  for (long d : base.inputs) {
+    const double one = mean_at(1, double(d));
+    double worst = 0, lo = one, hi = one;
+    for (int h : heads) {
+      const double x = mean_at(h, double(d));
+      worst = std::max(worst, std::fabs(x - one) / one);
+      lo = std::min(lo, x);
+      hi = std::max(hi, x);
+    }
+    change = std::max(change, worst);
+    spread = std::max(spread, hi - lo);
+    change_text += (change_text.empty() ? "" : "; ") + std::string("d_in ") + std::to_string(d) + ": " +
+                   short_number(100 * worst) + " %";
+  }
+  const double growth = mean_at(1, double(base.inputs.back())) - mean_at(1, double(base.inputs.front()));
+  r.claims.push_back({"temporal rank, smallest to largest input dimension, per head count",
+                      "the same temporal bottleneck from the input representation remains", grow_text,
+                      grows ? "pass" : "fail", std::to_string(base.seeds.size()) + " seeds"});
+  r.claims.push_back({"largest spread of the mean temporal rank across head counts at one d_in, over its growth "
+                      "from the smallest to the largest d_in (one head)",
+                      "only a modest effect on temporal rank", short_number(spread) + " / " + short_number(growth) + " = " +
+                      short_number(spread / growth), spread < 0.25 * growth ? "pass" : "fail",
+                      "pass: below 0.25 (our reading of 'modest'); K does not depend on H (N66)"});
+  r.claims.push_back({"largest relative change of the mean temporal rank against one head, per d_in", "(no number)",
+                      change_text, "qualitative", "relative to the rank at that d_in: large where the rank is small"});
+  r.notes.push_back("heads split d_a = " + std::to_string(base.attentions.front()) +
+                    " into slices of d_a / H, no output projection (proofs/ntk.md N65); the same weights for every H");
+  return r;
+}
+
 const std::vector<Protocol> kAttentionProtocols{
     {"quick", "d_in 1..64, attention width 64, 3 seeds (about 10 s)", 3},
     {"paper", "the same sizes (the paper's are not in its text available to us)", 3},
@@ -552,8 +637,18 @@ std::vector<Entry> figure_entries() {
                   {"smoke", "d_in 1, 4; width 8; 1 seed; 10 tokens (tests)", 1}};
   e9.run = [](const Request& q) { return attention(q, true); };
   v.push_back(e9);
-  v.push_back(unavailable("ntk/fig10", Status::missing, "temporal NTK rank against the input dimension for several heads",
-                          "not yet implemented: multi-head attention"));
+  Entry e10;
+  e10.id = "ntk/fig10";
+  e10.status = Status::qualitatively;
+  e10.description = "temporal NTK rank against the input dimension for several heads";
+  e10.reason = "the rank grows with d_in (1.5 to 27) for 1, 2, 4, 8 heads, as stated; heads add at most 1.3 "
+               "(5 % of that growth) but 40 % of the rank at d_in = 4: 'modest' holds against d_in, not relatively";
+  e10.protocols = {{"quick", "d_in 1, 4, 16, 64; width 64; 1, 2, 4, 8 heads; 3 seeds (about 40 s)", 3},
+                   {"paper", "the same sizes (the paper's head counts are not in its text available to us)", 3},
+                   {"smoke", "d_in 1, 4; width 8; 1, 2 heads; 1 seed; 10 tokens (tests)", 1}};
+  e10.seeded = true;
+  e10.run = fig10;
+  v.push_back(e10);
   return v;
 }
 
