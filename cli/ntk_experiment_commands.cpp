@@ -98,7 +98,8 @@ void memory_pro_figure(const ex::MemoryProConfig& c, const ex::MemoryProResult& 
   gp << datablock("o1", r.outputs, tcols, trace(1, 1), "trial") << datablock("o2", r.outputs, tcols, trace(2, 1), "trial");
   const char* model = c.kind == fn::ModelKind::gru ? "GRU" : "RNN";
   gp << "set multiplot layout 2,3 title '" << model << " n = " << c.hidden << ", Memory-Pro T = " << c.task.steps()
-     << ": network 1 (recurrent gain " << c.gain_collapse << ") vs network 2 (gain " << c.gain_learn << ")'\n"
+     << ": network 1 (recurrent gain " << c.gain_collapse << ") vs network 2 (gain " << c.gain_learn
+     << (c.fixed_points > 0 ? ", + " + std::to_string(c.fixed_points) + " added fixed points" : std::string()) << ")'\n"
      << "set xlabel 'SGD iteration'\nset key top right\n"
      << "set ylabel 'loss (eval)'\nset logscale y\n"
      << "plot $n1 using 1:2 w lp lw 2 t 'net 1 all', $n2 using 1:2 w lp lw 2 t 'net 2 all', "
@@ -281,7 +282,7 @@ void fixed_point_figure(const ex::FixedPointDynamicsConfig& c, const ex::FixedPo
   const std::size_t cols = std::min<std::size_t>(k, 3), rows = (k + cols - 1) / cols;
   gp << "set multiplot layout " << rows << "," << cols << " title 'leaky tanh RNN, n = " << c.hidden << ", α = " << c.alpha
      << ", " << c.count << " added fixed points (± d_j): " << c.trials << " random initial conditions, zero input'\n"
-     << "set xlabel 'PC 1'\nset ylabel 'PC 2'\nset key off\n";
+     << "set xlabel 'PC 1'\nset ylabel 'PC 2'\nset key off\nset cblabel 'time step t'\n";
   for (std::size_t g = 0; g < k; ++g) {
     const auto of = [&](const learndyn::experiments::Table& t) {
       return [&t, g](std::size_t row) { return t.at(row, "key") >= 10000.0 * g && t.at(row, "key") < 10000.0 * (g + 1); };
