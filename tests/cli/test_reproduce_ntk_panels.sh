@@ -48,6 +48,8 @@ reproduce_smoke heads ntk/fig10
 check "fig10: temporal rank grows with d_in for each head count" test "$(verdict heads/summary.json 0)" = pass
 check "fig10: one CSV per head count" test -s heads/fig10_h1.csv -a -s heads/fig10_h2.csv
 check "fig10: commands name --heads 2" grep -q -- '--heads 2' heads/commands.txt
+run reproduce ntk/fig10 --protocol smoke --threads 2 -o heads2
+check "fig10: the same bytes with 2 threads" cmp -s heads/fig10_h2.csv heads2/fig10_h2.csv
 
 # ---- the new options' refusals: exit 2, one line ----
 bad "fixed-points on a GRU" fixed-points ntk memory-pro --model gru --fixed-points 2 --iterations 1

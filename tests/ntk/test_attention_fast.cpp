@@ -399,7 +399,8 @@ TEST(NtkAttentionFast, SIsNilpotentOfOrderFour) {
 // the address of its operands: attention_kernels_avx2.cpp). The tiny shape uses the sizes at
 // which Eigen would otherwise take its address-dependent small-product path.
 TEST(NtkAttentionFast, ThreadsAndBlocksDoNotChangeResults) {
-  const struct { fn::AttentionShape shape; int batch, steps; } cases[] = {{{4, 8, 12, 2}, 5, 7}, {{2, 3, 4, 2}, 2, 5}};
+  const struct { fn::AttentionShape shape; int batch, steps; } cases[] = {
+      {{4, 8, 12, 2}, 5, 7}, {{2, 3, 4, 2}, 2, 5}, {{4, 8, 12, 2, 4}, 5, 7}};  // the last: 4 heads (N65)
   for (const auto& c : cases) {
     const fn::AttentionModel model = fn::random_attention(c.shape, 8);
     const fn::AttentionInputs inputs = fn::random_attention_inputs(c.shape, c.batch, c.steps, 9);
