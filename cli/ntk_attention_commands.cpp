@@ -23,7 +23,7 @@ namespace ex = learndyn::experiments::ntk;
 
 struct RankOptions {
   std::string inputs = "1,2,4,8,16,32,64", seeds = "0,1,2", attention = "64", mlp = "128", outputs = "1",
-              batch = "4", steps = "50", threads, sketch = "16", residual = "32";
+              batch = "4", steps = "50", threads, sketch = "16", residual = "32", heads = "1";
   Output out;
   bool spatial = false, overall = false;
 };
@@ -37,6 +37,7 @@ ex::AttentionRankConfig config_of(const RankOptions& o) {
   c.outputs = static_cast<int>(parse_integer(o.outputs, "outputs", 1, 1024));
   c.batch = static_cast<int>(parse_integer(o.batch, "batch", 1, 100000));
   c.steps = static_cast<int>(parse_integer(o.steps, "steps", 1, 4096));
+  c.heads = static_cast<int>(parse_integer(o.heads, "heads", 1, 1024));
   c.sketch = static_cast<int>(parse_integer(o.sketch, "sketch", 1, 4096));
   c.residual = static_cast<int>(parse_integer(o.residual, "residual", 0, 4096));
   c.threads = parse_threads(o.threads);
@@ -56,7 +57,8 @@ void write_figure(const ex::AttentionRankConfig& s, const ex::AttentionRankResul
   gp << "set logscale x 2\nset key top left\n"
      << "set xlabel 'input dimension d_{in}'\nset ylabel 'temporal effective rank (PR of the T x T reduction)'\n"
      << "set title 'Self-attention + MLP: d_a = " << das.str() << ", d_h = " << s.mlp << ", T = " << s.steps
-     << ", B = " << s.batch << ", " << s.seeds.size() << " seeds'\n";
+     << ", B = " << s.batch << (s.heads > 1 ? ", H = " + std::to_string(s.heads) + " heads" : std::string())
+     << ", " << s.seeds.size() << " seeds'\n";
   for (std::size_t j = 0; j < s.attentions.size(); ++j) {
     const auto of_attention = [&](const experiments::Table& t) {
       return [&t, da = double(s.attentions[j])](std::size_t row) { return t.at(row, "attention") == da; };
@@ -90,7 +92,7 @@ void run_attention_rank(const RankOptions& o, learndyn::experiments::SweepContex
   const Json summary = records_of(r.summary);
   Json report = Json::object();
   report["command"] = "ntk attention-rank";
-  report["settings"] = {{"attention", c.attentions}, {"mlp", c.mlp}, {"outputs", c.outputs},
+  report["settings"] = {{"attention", c.attentions}, {"heads", c.heads}, {"mlp", c.mlp}, {"outputs", c.outputs},
                         {"batch", c.batch}, {"steps", c.steps}, {"seeds", c.seeds}};
   std::string data;
   if (o.out.format == "csv") {
@@ -117,6 +119,8 @@ void add_ntk_attention_commands(CLI::App& group, std::function<void()>& action) 
   cmd->add_option("--seeds", o->seeds, "model seeds, comma-separated, 0..2^53 (default 0,1,2); inputs use seed + 1");
   cmd->add_option("--attention", o->attention,
                   "d_a = d_model of the q, k, v projections, comma-separated, 1..1024 (default 64)");
+  cmd->add_option("--heads", o->heads, "attention heads H, dividing every d_a; head width d_a / H (default 1)")
+      ->type_name("INT");
   cmd->add_option("--mlp", o->mlp, "MLP hidden width d_h, 1..4096 (default 128)")->type_name("INT");
   cmd->add_option("--outputs", o->outputs, "output dimension d_out, 1..1024 (default 1)")->type_name("INT");
   cmd->add_option("--batch", o->batch, "sequences B, 1..100000 (default 4)")->type_name("INT");

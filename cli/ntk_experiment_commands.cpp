@@ -16,6 +16,7 @@
 #include "cli/shard.hpp"
 #include <learndyn/common/argument_error.hpp>
 #include <learndyn/experiments/ntk/gain_sweep.hpp>
+#include <learndyn/experiments/ntk/fixed_points.hpp>
 #include <learndyn/experiments/ntk/memory_pro.hpp>
 
 namespace learndyn::cli {
@@ -46,7 +47,7 @@ struct MemoryProOptions {
   Output out;
   std::string model = "gru", hidden = "32", period = "15", noise = "0.1414213562373095", batch = "32",
               iterations = "300", record_every = "50", eval_batch = "8", lr = "0.05", clip = "1", alpha = "0.7",
-              gain_collapse, gain_learn, probes = "16", seed = "0", threads;
+              gain_collapse, gain_learn, probes = "16", seed = "0", threads, fixed_points = "0", rule = "simultaneous";
   EstimatorOptions estimator;
 };
 
@@ -70,6 +71,8 @@ ex::MemoryProConfig memory_pro_config(const MemoryProOptions& o) {
   c.gain_learn = o.gain_learn.empty() ? (c.kind == fn::ModelKind::gru ? 4.0 : 1.3) : parse_double(o.gain_learn, "gain-learn");
   c.gain_collapse = o.gain_collapse.empty() ? (c.kind == fn::ModelKind::gru ? 1.0 : 0.5)
                                            : parse_double(o.gain_collapse, "gain-collapse");
+  c.fixed_points = static_cast<int>(parse_integer(o.fixed_points, "fixed-points", 0, 1024));
+  c.fixed_point_rule = ex::parse_fixed_point_rule(o.rule) == ex::FixedPointRule::simultaneous ? 0 : 1;
   parse_estimator(o.estimator, c.ranks);
   c.ranks.cosine_probes = static_cast<int>(parse_integer(o.probes, "probes", 2, 4096));
   c.seed = parse_seed(o.seed, "seed");
@@ -95,7 +98,8 @@ void memory_pro_figure(const ex::MemoryProConfig& c, const ex::MemoryProResult& 
   gp << datablock("o1", r.outputs, tcols, trace(1, 1), "trial") << datablock("o2", r.outputs, tcols, trace(2, 1), "trial");
   const char* model = c.kind == fn::ModelKind::gru ? "GRU" : "RNN";
   gp << "set multiplot layout 2,3 title '" << model << " n = " << c.hidden << ", Memory-Pro T = " << c.task.steps()
-     << ": network 1 (recurrent gain " << c.gain_collapse << ") vs network 2 (gain " << c.gain_learn << ")'\n"
+     << ": network 1 (recurrent gain " << c.gain_collapse << ") vs network 2 (gain " << c.gain_learn
+     << (c.fixed_points > 0 ? ", + " + std::to_string(c.fixed_points) + " added fixed points" : std::string()) << ")'\n"
      << "set xlabel 'SGD iteration'\nset key top right\n"
      << "set ylabel 'loss (eval)'\nset logscale y\n"
      << "plot $n1 using 1:2 w lp lw 2 t 'net 1 all', $n2 using 1:2 w lp lw 2 t 'net 2 all', "
@@ -152,7 +156,8 @@ void run_memory_pro_command(const MemoryProOptions& o, learndyn::experiments::Sw
   report["config"] = {{"model", o.model}, {"hidden", c.hidden}, {"period", c.task.stimulus}, {"steps", c.task.steps()},
                       {"noise", c.task.noise}, {"batch", c.batch}, {"iterations", c.iterations},
                       {"eval_batch", c.eval_batch}, {"lr", c.learning_rate}, {"clip", c.clip}, {"alpha", c.alpha},
-                      {"gain_collapse", c.gain_collapse}, {"gain_learn", c.gain_learn}, {"sketch", c.ranks.sketch},
+                      {"gain_collapse", c.gain_collapse}, {"gain_learn", c.gain_learn},
+                      {"fixed_points", c.fixed_points}, {"rule", o.rule}, {"sketch", c.ranks.sketch},
                       {"residual", c.ranks.residual}, {"probes", c.ranks.cosine_probes}, {"seed", c.seed}};
   report["participation_ratio_of"] = "the operator itself: (tr A)^2 / tr(A^2) (proofs/ntk.md N25)";
   report["summary"] = json_of(r.summary);
@@ -246,6 +251,69 @@ void run_gain_sweep_command(const GainSweepOptions& o, learndyn::experiments::Sw
   deliver(o.out, report, {{"grid", &r.grid}}, [&](const std::string& png) { gain_sweep_figure(c, r, png); });
 }
 
+// ---- ntk fixed-points ---------------------------------------------------------------------
+
+struct FixedPointOptions {
+  Output out;
+  std::string hidden = "64", count = "5", trials = "8", steps = "100", gains = "1,1.5,2", alpha = "0.7",
+              rule = "simultaneous", seed = "0";
+};
+
+ex::FixedPointDynamicsConfig fixed_point_config(const FixedPointOptions& o) {
+  ex::FixedPointDynamicsConfig c;
+  c.hidden = static_cast<int>(parse_integer(o.hidden, "hidden", 2, 1024));
+  c.count = static_cast<int>(parse_integer(o.count, "fixed-points", 1, 1024));
+  c.trials = static_cast<int>(parse_integer(o.trials, "trials", 1, 1000));
+  c.steps = static_cast<int>(parse_integer(o.steps, "steps", 1, 100000));
+  c.gains.clear();
+  for (const auto& g : split_list(o.gains, "gains")) c.gains.push_back(parse_double(g, "gains"));
+  c.alpha = parse_double(o.alpha, "alpha");
+  c.rule = ex::parse_fixed_point_rule(o.rule);
+  c.seed = parse_seed(o.seed, "seed");
+  ex::validate(c);
+  return c;
+}
+
+// One panel per gain: the trajectories on the two leading PCs, the added points (+- d_j) marked.
+void fixed_point_figure(const ex::FixedPointDynamicsConfig& c, const ex::FixedPointDynamicsResult& r,
+                        const std::string& png) {
+  std::ostringstream gp;
+  const std::size_t k = c.gains.size();
+  const std::size_t cols = std::min<std::size_t>(k, 3), rows = (k + cols - 1) / cols;
+  gp << "set multiplot layout " << rows << "," << cols << " title 'leaky tanh RNN, n = " << c.hidden << ", α = " << c.alpha
+     << ", " << c.count << " added fixed points (± d_j): " << c.trials << " random initial conditions, zero input'\n"
+     << "set xlabel 'PC 1'\nset ylabel 'PC 2'\nset key off\nset cblabel 'time step t'\n";
+  for (std::size_t g = 0; g < k; ++g) {
+    const auto of = [&](const learndyn::experiments::Table& t) {
+      return [&t, g](std::size_t row) { return t.at(row, "key") >= 10000.0 * g && t.at(row, "key") < 10000.0 * (g + 1); };
+    };
+    const auto point_of = [&](std::size_t row) { return r.points.at(row, "key") == double(g); };
+    gp << datablock("t" + std::to_string(g), r.trajectories, {"pc1", "pc2", "t"}, of(r.trajectories), "trial")
+       << datablock("p" + std::to_string(g), r.points, {"pc1", "pc2"}, point_of)
+       << "set title 'g = " << c.gains[g] << "'\n"
+       << "plot $t" << g << " using 1:2:3 with lines lw 1.5 palette, $p" << g
+       << " using 1:2 with points pt 7 ps 1.6 lc rgb 'black'\n";
+  }
+  gp << "unset multiplot\n";
+  write_png(gp.str(), png, static_cast<int>(450 * cols), static_cast<int>(430 * rows));
+}
+
+void run_fixed_points_command(const FixedPointOptions& o) {
+  check_output(o.out, {"per-gain", "trajectories", "points"});
+  const ex::FixedPointDynamicsConfig c = fixed_point_config(o);
+  const ex::FixedPointDynamicsResult r = ex::run_fixed_point_dynamics(c);
+  Json report = Json::object();
+  report["command"] = "ntk fixed-points";
+  report["config"] = {{"hidden", c.hidden}, {"fixed_points", c.count}, {"trials", c.trials}, {"steps", c.steps},
+                      {"gains", c.gains}, {"alpha", c.alpha}, {"rule", o.rule}, {"seed", c.seed}};
+  learndyn::experiments::Summary summary;
+  for (std::size_t g = 0; g < r.per_gain.rows.size(); ++g)
+    summary.add("max_residual_g" + std::to_string(g), r.per_gain.at(g, "max_residual"));
+  report["summary"] = json_of(summary);
+  deliver(o.out, report, {{"per-gain", &r.per_gain}, {"trajectories", &r.trajectories}, {"points", &r.points}},
+          [&](const std::string& png) { fixed_point_figure(c, r, png); });
+}
+
 }  // namespace
 
 void add_ntk_experiment_commands(CLI::App& app, std::function<void()>& action) {
@@ -268,6 +336,11 @@ void add_ntk_experiment_commands(CLI::App& app, std::function<void()>& action) {
   add_decimal(*mp, "alpha", mo->alpha, "leak dt of the RNN, 0 < alpha <= 1 (default 0.7)");
   add_decimal(*mp, "gain-collapse", mo->gain_collapse, "recurrent gain of network 1 (default 1 GRU, 0.5 RNN)");
   add_decimal(*mp, "gain-learn", mo->gain_learn, "recurrent gain of network 2 (default 4 GRU, 1.3 RNN)");
+  mp->add_option("--fixed-points", mo->fixed_points,
+                 "non-trivial fixed points added to network 2, 0..hidden, --model rnn only (default 0; paper 5)")
+      ->type_name("INT");
+  mp->add_option("--rule", mo->rule, "how they are added: simultaneous (every point fixed) | sequential (the "
+                                     "authors' rank-one steps) (default simultaneous)");
   add_estimator_options(*mp, mo->estimator);
   mp->add_option("--probes", mo->probes, "probes of the core cosine, 2..4096 (default 16)")->type_name("INT");
   add_seed(*mp, mo->seed);
@@ -302,6 +375,21 @@ void add_ntk_experiment_commands(CLI::App& app, std::function<void()>& action) {
   gs->callback([gs, go, gshard, &action] {
     action = sharded(*gs, gshard, [go, gshard] { run_gain_sweep_command(*go, gshard->context); });
   });
+  auto fo = std::make_shared<FixedPointOptions>();
+  auto* fp = group->add_subcommand("fixed-points", "a leaky tanh RNN with added non-trivial fixed points (Fig. 8): the "
+                                                   "points' residuals and stability, trajectories from random states");
+  set_example(*fp, "learndyn ntk fixed-points --hidden 256 --gains 1,1.5,2 -o fixed_points.csv --figure fixed_points.png");
+  add_hidden(*fp, fo->hidden, "2..1024 (default 64; paper 256)");
+  fp->add_option("--fixed-points", fo->count, "points added, 1..hidden (default 5)")->type_name("INT");
+  fp->add_option("--trials", fo->trials, "random initial conditions h_0 ~ N(0, I), 1..1000 (default 8)")->type_name("INT");
+  fp->add_option("--steps", fo->steps, "time steps under zero input, 1..100000 (default 100)")->type_name("INT");
+  fp->add_option("--gains", fo->gains, "comma-separated recurrent gains g, each in (0, 100] (default 1,1.5,2; paper 1..2)");
+  add_decimal(*fp, "alpha", fo->alpha, "leak dt, 0 < alpha <= 1 (default 0.7)");
+  fp->add_option("--rule", fo->rule, "simultaneous (every point fixed) | sequential (the authors' rank-one steps) "
+                                     "(default simultaneous)");
+  add_seed(*fp, fo->seed);
+  add_output_options(*fp, fo->out, "per-gain (default) | trajectories | points");
+  fp->callback([fo, &action] { action = [fo] { run_fixed_points_command(*fo); }; });
 }
 
 }  // namespace learndyn::cli

@@ -36,6 +36,7 @@ std::vector<double> measure(const AttentionRankConfig& c, long d_in, long d_a, l
   shape.attention = static_cast<int>(d_a);
   shape.mlp = c.mlp;
   shape.outputs = c.outputs;
+  shape.heads = c.heads;
   const fn::AttentionModel model = fn::random_attention(shape, static_cast<std::uint64_t>(seed));
   const fn::AttentionInputs inputs = fn::random_attention_inputs(shape, c.batch, c.steps, static_cast<std::uint64_t>(seed) + 1);
   const fn::AttentionNtk ntk(model, inputs, {c.threads});
@@ -70,6 +71,8 @@ void validate(const AttentionRankConfig& c) {
   require_list(c.inputs, "inputs", 1, 4096);
   require_list(c.seeds, "seeds", 0, 9007199254740992L);  // 2^53: every seed exact in the table
   require_list(c.attentions, "attention", 1, 1024);
+  require(c.heads >= 1 && c.heads <= 1024, "heads", c.heads, "1..1024");
+  for (long da : c.attentions) require(da % c.heads == 0, "heads", c.heads, "a divisor of every --attention width (N65)");
   require(c.mlp >= 1 && c.mlp <= 4096, "mlp", c.mlp, "1..4096");
   require(c.outputs >= 1 && c.outputs <= 1024, "outputs", c.outputs, "1..1024");
   require(c.batch >= 1 && c.batch <= 100000, "batch", c.batch, "1..100000");

@@ -20,6 +20,7 @@ struct AttentionRankConfig {
   std::vector<long> attentions{64};                  // d_a
   std::vector<long> seeds{0, 1, 2};                  // model seeds; the inputs use seed + 1
   int mlp = 128, outputs = 1, batch = 4, steps = 50;
+  int heads = 1;                                     // H, dividing every d_a (proofs/ntk.md N65; Fig. 10)
   bool spatial = false, overall = false;
   int sketch = 16, residual = 32;  // Hutch++ probes for `overall`
   unsigned threads = 0;            // workers, 0 = every available core: results do not depend on it

@@ -6,6 +6,7 @@
 #include <learndyn/common/argument_error.hpp>
 #include <learndyn/common/progress.hpp>
 #include <learndyn/common/random.hpp>
+#include <learndyn/experiments/ntk/fixed_points.hpp>
 
 namespace learndyn::experiments::ntk {
 namespace {
@@ -140,6 +141,10 @@ void validate(const MemoryProConfig& c) {
   require(c.clip >= 0 && std::isfinite(c.clip), "clip", c.clip, "clip >= 0 (0: none)");
   require(c.gain_collapse > 0 && std::isfinite(c.gain_collapse), "gain-collapse", c.gain_collapse, "g > 0 finite");
   require(c.gain_learn > 0 && std::isfinite(c.gain_learn), "gain-learn", c.gain_learn, "g > 0 finite");
+  require(c.fixed_points >= 0 && c.fixed_points <= c.hidden, "fixed-points", c.fixed_points, "0..hidden");
+  require(c.fixed_points == 0 || c.kind == fn::ModelKind::rnn_rate, "fixed-points", c.fixed_points,
+          "0 for the GRU (the construction, X13, is for --model rnn)");
+  require(c.fixed_point_rule == 0 || c.fixed_point_rule == 1, "rule", c.fixed_point_rule, "simultaneous or sequential");
   require(c.ranks.sketch >= 1 && c.ranks.sketch <= 4096, "sketch", c.ranks.sketch, "1..4096");
   require(c.ranks.residual >= 0 && c.ranks.residual <= 4096, "residual", c.ranks.residual, "0..4096");
   require(c.ranks.cosine_probes >= 2 && c.ranks.cosine_probes <= 4096, "probes", c.ranks.cosine_probes, "2..4096");
@@ -181,6 +186,9 @@ MemoryProResult run_memory_pro(const MemoryProConfig& c) {
     Table& outputs = parts[item].second;
     Network net{xavier_model(c.kind, c.hidden, kChannels, c.alpha, gains[network - 1], c.seed),
                 xavier_readout(kChannels, c.hidden, c.seed)};
+    if (network == 2 && c.fixed_points > 0)  // (X13) the paper's network 2: added fixed points
+      add_fixed_points(net.model, fixed_point_targets(c.hidden, c.fixed_points, c.seed),
+                       c.fixed_point_rule == 0 ? FixedPointRule::simultaneous : FixedPointRule::sequential);
     Rng rng(c.seed * 7919 + 17);  // the same batches for both networks
     record_outputs(outputs, network, 0, net, eval);
     history.add_row(record_row(c, network, 0, net, eval));

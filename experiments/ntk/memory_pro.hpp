@@ -35,6 +35,10 @@ struct MemoryProConfig {
   int hidden = 32, batch = 32, iterations = 300, record_every = 50, eval_batch = 8;
   double alpha = 0.7, learning_rate = 0.05, clip = 1.0;
   double gain_collapse = 1.0, gain_learn = 3.0;  // recurrent-weight scales of networks 1 and 2
+  // Non-trivial fixed points added to network 2 (X13; rnn only; 0: none): the paper's network 2
+  // (Figs. 4, 8), drawn from `seed` (fixed_point_targets), by `fixed_point_rule` (0 simultaneous,
+  // 1 sequential: experiments/ntk/fixed_points.hpp).
+  int fixed_points = 0, fixed_point_rule = 0;
   std::uint64_t seed = 0;
   unsigned threads = 0;
   RankOptions ranks;

@@ -49,7 +49,7 @@ Parameters parameters(const AttentionModel& m) {
 // The forward pass (N41) at double, layer by layer over all (b, t) rows.
 struct Forward {
   RowMatrix q, k, v, a, u, tanh_u, y;
-  std::vector<RowMatrix> probs;  // per sequence, T x T
+  std::vector<RowMatrix> probs;  // per (sequence, head), T x T
 };
 
 // p_ts = softmax_s(e_ts), e = Q K^T / sqrt(d_a); shifted by the row maximum (same values as the
@@ -76,11 +76,20 @@ Forward run_forward(const AttentionModel& m, const AttentionInputs& in) {
   f.k = x * w.wk.transpose();
   f.v = x * w.wv.transpose();
   f.a.resize(rows, s.attention);
-  const double scale = 1 / std::sqrt(double(s.attention));
+  const int dk = s.head_width();
+  const double scale = 1 / std::sqrt(double(dk));
   for (int b = 0; b < in.batch; ++b) {
-    const RowMatrix e = scale * (f.q.middleRows(b * steps, steps) * f.k.middleRows(b * steps, steps).transpose());
-    f.probs.push_back(softmax_rows(e));
-    f.a.middleRows(b * steps, steps) = f.probs.back() * f.v.middleRows(b * steps, steps);
+    if (s.heads == 1) {
+      const RowMatrix e = scale * (f.q.middleRows(b * steps, steps) * f.k.middleRows(b * steps, steps).transpose());
+      f.probs.push_back(softmax_rows(e));
+      f.a.middleRows(b * steps, steps) = f.probs.back() * f.v.middleRows(b * steps, steps);
+      continue;
+    }
+    for (int j = 0; j < s.heads; ++j) {  // (N65) head j on columns [j d_k, (j+1) d_k)
+      const RowMatrix e = scale * (f.q.block(b * steps, j * dk, steps, dk) * f.k.block(b * steps, j * dk, steps, dk).transpose());
+      f.probs.push_back(softmax_rows(e));
+      f.a.block(b * steps, j * dk, steps, dk) = f.probs.back() * f.v.block(b * steps, j * dk, steps, dk);
+    }
   }
   f.u = (f.a * w.w1.transpose()).rowwise() + w.b1;
   f.tanh_u = f.u.array().tanh().matrix();
@@ -94,6 +103,7 @@ void validate(const AttentionModel& m, const AttentionInputs& in) {
   const AttentionShape& s = m.shape;
   require(s.inputs >= 1, "inputs", s.inputs, "d_in >= 1");
   require(s.attention >= 1, "attention", s.attention, "d_a >= 1");
+  require(s.heads >= 1 && s.attention % s.heads == 0, "heads", s.heads, "H >= 1 dividing d_a (N65)");
   require(s.mlp >= 1, "mlp", s.mlp, "d_h >= 1");
   require(s.outputs >= 1, "outputs", s.outputs, "d_out >= 1");
   require(m.theta.size() == std::size_t(s.parameter_count()), "theta", m.theta.size(),
@@ -175,8 +185,8 @@ AttentionNtk::AttentionNtk(const AttentionModel& m, const AttentionInputs& in, N
   t1_ << f.tanh_u, Eigen::VectorXd::Ones(rows);
   data_ = std::make_unique<detail::AttentionData>(detail::AttentionData{
       in.batch, in.steps, m.shape.inputs, m.shape.attention, m.shape.mlp, m.shape.outputs,
-      1 / std::sqrt(double(m.shape.attention)), q_.data(), k_.data(), v_.data(), probs_.data(),
-      tanh_prime_.data(), w1_.data(), w2_.data(), x_.data(), a1_.data(), t1_.data()});
+      1 / std::sqrt(double(m.shape.head_width())), q_.data(), k_.data(), v_.data(), probs_.data(),
+      tanh_prime_.data(), w1_.data(), w2_.data(), x_.data(), a1_.data(), t1_.data(), m.shape.heads});
 }
 
 AttentionNtk::~AttentionNtk() = default;

@@ -33,9 +33,11 @@ struct AttentionData;
 
 struct AttentionShape {
   int inputs = 1;     // d_in
-  int attention = 1;  // d_a (= d_model of the projections; one head)
+  int attention = 1;  // d_a (= d_model of the projections)
   int mlp = 1;        // d_h
   int outputs = 1;    // d_out
+  int heads = 1;      // H, dividing d_a: head j on components [j d_k, (j+1) d_k), d_k = d_a / H (N65)
+  int head_width() const { return attention / heads; }
   int state_size() const { return 4 * attention + mlp + outputs; }
   int parameter_count() const {
     return 3 * attention * inputs + mlp * attention + mlp + outputs * mlp + outputs;
@@ -106,7 +108,7 @@ class AttentionNtk {
   std::vector<double> state_;           // the forward pass
   RowMatrix w1_, w2_;                   // d_h x d_a, d_out x d_h
   RowMatrix q_, k_, v_, tanh_prime_;    // (B T) x d_a, d_a, d_a, d_h
-  std::vector<double> probs_;           // per sequence b: T x T softmax weights p_ts, row-major
+  std::vector<double> probs_;           // per (sequence b, head j), index b H + j: T x T softmax weights p_ts
   RowMatrix x_, a1_, t1_;               // site variables (N43): X, [A 1], [tanh U 1], rows (b, t)
   const detail::AttentionKernels* kernels_;
   std::unique_ptr<detail::AttentionData> data_;  // pointers into the members above

@@ -21,15 +21,28 @@ struct Offsets {
         y(4 * d.attention + d.mlp), size(4 * d.attention + d.mlp + d.outputs) {}
 };
 
-// The per-sequence data of sequence b.
+// The per-sequence data of sequence b; with several heads (N65), head j's columns of q, k, v
+// and its softmax weights.
 struct Sequence {
   ConstRowMap q, k, v, p, tanh_prime;
   Sequence(const AttentionData& d, int b)
       : q(d.q + std::ptrdiff_t(b) * d.steps * d.attention, d.steps, d.attention),
         k(d.k + std::ptrdiff_t(b) * d.steps * d.attention, d.steps, d.attention),
         v(d.v + std::ptrdiff_t(b) * d.steps * d.attention, d.steps, d.attention),
-        p(d.probs + std::ptrdiff_t(b) * d.steps * d.steps, d.steps, d.steps),
+        p(d.probs + std::ptrdiff_t(b) * d.heads * d.steps * d.steps, d.steps, d.steps),
         tanh_prime(d.tanh_prime + std::ptrdiff_t(b) * d.steps * d.mlp, d.steps, d.mlp) {}
+};
+struct Head {
+  ConstBlock q, k, v;
+  ConstRowMap p;
+  Head(const AttentionData& d, int b, int j)
+      : q(d.q + std::ptrdiff_t(b) * d.steps * d.attention + j * (d.attention / d.heads), d.steps,
+          d.attention / d.heads, Eigen::OuterStride<>(d.attention)),
+        k(d.k + std::ptrdiff_t(b) * d.steps * d.attention + j * (d.attention / d.heads), d.steps,
+          d.attention / d.heads, Eigen::OuterStride<>(d.attention)),
+        v(d.v + std::ptrdiff_t(b) * d.steps * d.attention + j * (d.attention / d.heads), d.steps,
+          d.attention / d.heads, Eigen::OuterStride<>(d.attention)),
+        p(d.probs + (std::ptrdiff_t(b) * d.heads + j) * d.steps * d.steps, d.steps, d.steps) {}
 };
 
 // (N42, N46) S, or P = (I - S)^{-1} by forward substitution through the layers
@@ -48,23 +61,47 @@ void forward_pair(const AttentionData& d, bool p_op, const double* in, double* o
   const ConstRowMap w1(d.w1, d.mlp, da), w2(d.w2, d.outputs, d.mlp);
   if (p_op) dst(o.q, 3 * da) = src(o.q, 3 * da);
   else dst(o.q, 3 * da).setZero();
-  RowMatrix de(T, T);
-  de.noalias() = src(o.q, da) * s.k.transpose();
-  de.noalias() += s.q * src(o.k, da).transpose();
-  de *= d.scale;
-  const Eigen::VectorXd mean = s.p.cwiseProduct(de).rowwise().sum();
-  de.colwise() -= mean;
-  const RowMatrix dp = s.p.cwiseProduct(de);
-  // Outputs start from the identity term (P) or from the first product (S): Eigen zeroes the
-  // destination of `noalias() =` row by row, a pass the identity copy makes unnecessary.
   MutableBlock a = dst(o.a, da);
-  if (p_op) {
-    a = src(o.a, da);
-    a.noalias() += s.p * src(o.v, da);
+  if (d.heads == 1) {
+    RowMatrix de(T, T);
+    de.noalias() = src(o.q, da) * s.k.transpose();
+    de.noalias() += s.q * src(o.k, da).transpose();
+    de *= d.scale;
+    const Eigen::VectorXd mean = s.p.cwiseProduct(de).rowwise().sum();
+    de.colwise() -= mean;
+    const RowMatrix dp = s.p.cwiseProduct(de);
+    // Outputs start from the identity term (P) or from the first product (S): Eigen zeroes the
+    // destination of `noalias() =` row by row, a pass the identity copy makes unnecessary.
+    if (p_op) {
+      a = src(o.a, da);
+      a.noalias() += s.p * src(o.v, da);
+    } else {
+      a.noalias() = s.p * src(o.v, da);
+    }
+    a.noalias() += dp * s.v;
   } else {
-    a.noalias() = s.p * src(o.v, da);
+    // (N66) the same per head, on its d_k columns of q, k, v, a.
+    const int dk = da / d.heads;
+    RowMatrix de(T, T);
+    for (int j = 0; j < d.heads; ++j) {
+      const Head h(d, pair % d.batch, j);
+      const int c0 = j * dk;
+      de.noalias() = src(o.q + c0, dk) * h.k.transpose();
+      de.noalias() += h.q * src(o.k + c0, dk).transpose();
+      de *= d.scale;
+      const Eigen::VectorXd mean = h.p.cwiseProduct(de).rowwise().sum();
+      de.colwise() -= mean;
+      const RowMatrix dp = h.p.cwiseProduct(de);
+      MutableBlock aj = dst(o.a + c0, dk);
+      if (p_op) {
+        aj = src(o.a + c0, dk);
+        aj.noalias() += h.p * src(o.v + c0, dk);
+      } else {
+        aj.noalias() = h.p * src(o.v + c0, dk);
+      }
+      aj.noalias() += dp * h.v;
+    }
   }
-  a.noalias() += dp * s.v;
   MutableBlock u = dst(o.u, d.mlp);
   if (p_op) {
     u = src(o.u, d.mlp);
@@ -110,23 +147,51 @@ void backward_pair(const AttentionData& d, bool p_op, const double* in, double* 
     a.noalias() = src(o.u, d.mlp) * w1;
   }
   const RowMatrix g = p_op ? RowMatrix(a) : RowMatrix(src(o.a, da));
+  if (d.heads == 1) {
+    RowMatrix c(T, T);
+    c.noalias() = g * s.v.transpose();
+    const Eigen::VectorXd mean = s.p.cwiseProduct(c).rowwise().sum();
+    c.colwise() -= mean;
+    const RowMatrix ebar = d.scale * s.p.cwiseProduct(c);
+    MutableBlock qo = dst(o.q, da), ko = dst(o.k, da), vo = dst(o.v, da);
+    if (p_op) {
+      qo = src(o.q, da);
+      ko = src(o.k, da);
+      vo = src(o.v, da);
+      qo.noalias() += ebar * s.k;
+      ko.noalias() += ebar.transpose() * s.q;
+      vo.noalias() += s.p.transpose() * g;
+    } else {
+      qo.noalias() = ebar * s.k;
+      ko.noalias() = ebar.transpose() * s.q;
+      vo.noalias() = s.p.transpose() * g;
+    }
+    return;
+  }
+  // (N66) the transpose of each head's block, on its d_k columns.
+  const int dk = da / d.heads;
   RowMatrix c(T, T);
-  c.noalias() = g * s.v.transpose();
-  const Eigen::VectorXd mean = s.p.cwiseProduct(c).rowwise().sum();
-  c.colwise() -= mean;
-  const RowMatrix ebar = d.scale * s.p.cwiseProduct(c);
-  MutableBlock qo = dst(o.q, da), ko = dst(o.k, da), vo = dst(o.v, da);
-  if (p_op) {
-    qo = src(o.q, da);
-    ko = src(o.k, da);
-    vo = src(o.v, da);
-    qo.noalias() += ebar * s.k;
-    ko.noalias() += ebar.transpose() * s.q;
-    vo.noalias() += s.p.transpose() * g;
-  } else {
-    qo.noalias() = ebar * s.k;
-    ko.noalias() = ebar.transpose() * s.q;
-    vo.noalias() = s.p.transpose() * g;
+  for (int j = 0; j < d.heads; ++j) {
+    const Head h(d, pair % d.batch, j);
+    const int c0 = j * dk;
+    const auto gj = g.middleCols(c0, dk);
+    c.noalias() = gj * h.v.transpose();
+    const Eigen::VectorXd mean = h.p.cwiseProduct(c).rowwise().sum();
+    c.colwise() -= mean;
+    const RowMatrix ebar = d.scale * h.p.cwiseProduct(c);
+    MutableBlock qo = dst(o.q + c0, dk), ko = dst(o.k + c0, dk), vo = dst(o.v + c0, dk);
+    if (p_op) {
+      qo = src(o.q + c0, dk);
+      ko = src(o.k + c0, dk);
+      vo = src(o.v + c0, dk);
+      qo.noalias() += ebar * h.k;
+      ko.noalias() += ebar.transpose() * h.q;
+      vo.noalias() += h.p.transpose() * gj;
+    } else {
+      qo.noalias() = ebar * h.k;
+      ko.noalias() = ebar.transpose() * h.q;
+      vo.noalias() = h.p.transpose() * gj;
+    }
   }
 }
 

@@ -11,12 +11,13 @@ namespace learndyn::fast::ntk::detail {
 // The linearisation of one forward pass (N41-N43); every matrix row-major.
 struct AttentionData {
   int batch, steps, inputs, attention, mlp, outputs;
-  double scale;                 // 1 / sqrt(d_a)
+  double scale;                 // 1 / sqrt(d_k), d_k = d_a / heads
   const double *q, *k, *v;      // (B T) x d_a, rows (b, t)
-  const double* probs;          // B blocks of T x T: p_ts of sequence b
+  const double* probs;          // B H blocks of T x T: p_ts of sequence b, head j at block b H + j
   const double* tanh_prime;     // (B T) x d_h
   const double *w1, *w2;        // d_h x d_a, d_out x d_h
   const double *x, *a1, *t1;    // site variables (B T) x d_in, x (d_a + 1), x (d_h + 1)
+  int heads = 1;                // H (N65): the attention mixing is block-diagonal over heads (N66)
 };
 
 struct AttentionKernels {

@@ -56,6 +56,7 @@ void validate_attention(const AttentionShape& s, const Vector<Real>& theta, cons
                         int steps) {
   require(s.inputs >= 1 && s.attention >= 1 && s.mlp >= 1 && s.outputs >= 1, "attention shape", s.inputs,
           "all dimensions >= 1");
+  require(s.heads >= 1 && s.attention % s.heads == 0, "heads", s.heads, "H >= 1 dividing d_a (N65)");
   require(theta.size() == s.parameter_count(), "theta", static_cast<long>(theta.size()), "parameter_count()");
   require(batch >= 1 && steps >= 1 && x.rows() == Eigen::Index(batch) * steps && x.cols() == s.inputs, "x",
           "shape", "(B T) x d_in");
@@ -75,7 +76,8 @@ std::vector<S> run(const AttentionShape& s, const std::vector<S>& th, const Matr
   const std::size_t wq = 0, wk = std::size_t(da) * di, wv = 2 * wk, w1 = 3 * wk, b1 = w1 + std::size_t(dh) * da,
                     w2 = b1 + dh, b2 = w2 + std::size_t(dout) * dh;
   using std::sqrt;
-  const Real scale = 1 / sqrt(Real(da));
+  const int dk = s.head_width();
+  const Real scale = 1 / sqrt(Real(dk));
   for (int b = 0; b < batch; ++b) {
     for (int t = 0; t < steps; ++t)
       for (int r = 0; r < da; ++r) {
@@ -90,21 +92,22 @@ std::vector<S> run(const AttentionShape& s, const std::vector<S>& th, const Matr
         h[at(b, t, blk.k + r)] = k;
         h[at(b, t, blk.v + r)] = v;
       }
-    for (int t = 0; t < steps; ++t) {
-      std::vector<S> e(steps, lift<S>(Real(0)));
-      S total = lift<S>(Real(0));
-      for (int u = 0; u < steps; ++u) {
-        S dot = lift<S>(Real(0));
-        for (int r = 0; r < da; ++r) dot = dot + in(b, t, blk.q + r) * in(b, u, blk.k + r);
-        e[u] = exp_of(lift<S>(scale) * dot);  // |scores| are O(1) here: no max shift needed
-        total = total + e[u];
+    for (int t = 0; t < steps; ++t)
+      for (int j0 = 0; j0 < da; j0 += dk) {  // head j0 / dk on components [j0, j0 + dk) (N65)
+        std::vector<S> e(steps, lift<S>(Real(0)));
+        S total = lift<S>(Real(0));
+        for (int u = 0; u < steps; ++u) {
+          S dot = lift<S>(Real(0));
+          for (int r = j0; r < j0 + dk; ++r) dot = dot + in(b, t, blk.q + r) * in(b, u, blk.k + r);
+          e[u] = exp_of(lift<S>(scale) * dot);  // |scores| are O(1) here: no max shift needed
+          total = total + e[u];
+        }
+        for (int r = j0; r < j0 + dk; ++r) {
+          S a = lift<S>(Real(0));
+          for (int u = 0; u < steps; ++u) a = a + (e[u] / total) * in(b, u, blk.v + r);
+          h[at(b, t, blk.a + r)] = a;
+        }
       }
-      for (int r = 0; r < da; ++r) {
-        S a = lift<S>(Real(0));
-        for (int u = 0; u < steps; ++u) a = a + (e[u] / total) * in(b, u, blk.v + r);
-        h[at(b, t, blk.a + r)] = a;
-      }
-    }
     for (int t = 0; t < steps; ++t) {
       for (int j = 0; j < dh; ++j) {
         S u = th[b1 + j];
@@ -197,23 +200,25 @@ AttentionNtk<Real>::AttentionNtk(const AttentionModel<Real>& m, const Matrix<Rea
   const Blocks blk(s);
   using std::exp;
   using std::sqrt;
-  const Real scale = 1 / sqrt(Real(s.attention));
-  for (int b = 0; b < batch; ++b) {  // the softmax weights p_ts (N42)
-    Matrix<Real> p(steps, steps);
-    for (int t = 0; t < steps; ++t) {
-      Real total = 0;
-      for (int u = 0; u < steps; ++u) {
-        Real dot = 0;
-        for (int r = 0; r < s.attention; ++r)
-          dot += state_((Eigen::Index(b) * steps + t) * blk.size + blk.q + r) *
-                 state_((Eigen::Index(b) * steps + u) * blk.size + blk.k + r);
-        p(t, u) = exp(scale * dot);
-        total += p(t, u);
+  const int dk = s.head_width();
+  const Real scale = 1 / sqrt(Real(dk));
+  for (int b = 0; b < batch; ++b)  // the softmax weights p_ts (N42) of each head (N65)
+    for (int j0 = 0; j0 < s.attention; j0 += dk) {
+      Matrix<Real> p(steps, steps);
+      for (int t = 0; t < steps; ++t) {
+        Real total = 0;
+        for (int u = 0; u < steps; ++u) {
+          Real dot = 0;
+          for (int r = j0; r < j0 + dk; ++r)
+            dot += state_((Eigen::Index(b) * steps + t) * blk.size + blk.q + r) *
+                   state_((Eigen::Index(b) * steps + u) * blk.size + blk.k + r);
+          p(t, u) = exp(scale * dot);
+          total += p(t, u);
+        }
+        p.row(t) /= total;
       }
-      p.row(t) /= total;
+      probs_.push_back(p);
     }
-    probs_.push_back(p);
-  }
 }
 
 // (N42): (S dh)_a = sum_s p_ts dv_s + sum_s dp_ts v_s, dp_ts = p_ts (de_ts - sum_r p_tr de_tr),
@@ -222,27 +227,30 @@ template <class Real>
 Vector<Real> AttentionNtk<Real>::apply_s(const Vector<Real>& dh) const {
   require(dh.size() == dimension(), "q", static_cast<long>(dh.size()), "a state vector");
   const Blocks blk(shape_);
-  const int da = shape_.attention;
+  const int da = shape_.attention, dk = shape_.head_width(), heads = shape_.heads;
   using std::sqrt;
   using std::tanh;
-  const Real scale = 1 / sqrt(Real(da));
+  const Real scale = 1 / sqrt(Real(dk));
   Vector<Real> out = Vector<Real>::Zero(dh.size());
   const auto seg = [&](const Vector<Real>& v, int b, int t, int off, int len) {
     return Vector<Real>(v.segment((Eigen::Index(b) * steps_ + t) * blk.size + off, len));
   };
   for (int b = 0; b < batch_; ++b) {
-    const Matrix<Real>& p = probs_[b];
     for (int t = 0; t < steps_; ++t) {
-      Vector<Real> de(steps_);
-      for (int u = 0; u < steps_; ++u)
-        de(u) = scale * (seg(dh, b, t, blk.q, da).dot(seg(state_, b, u, blk.k, da)) +
-                         seg(state_, b, t, blk.q, da).dot(seg(dh, b, u, blk.k, da)));
-      const Real mean = p.row(t).dot(de);
-      Vector<Real> da_t = Vector<Real>::Zero(da);
-      for (int u = 0; u < steps_; ++u)
-        da_t += p(t, u) * seg(dh, b, u, blk.v, da) + p(t, u) * (de(u) - mean) * seg(state_, b, u, blk.v, da);
       const Eigen::Index base = (Eigen::Index(b) * steps_ + t) * blk.size;
-      out.segment(base + blk.a, da) = da_t;
+      for (int j = 0; j < heads; ++j) {  // (N66) block-diagonal over heads
+        const Matrix<Real>& p = probs_[std::size_t(b) * heads + j];
+        const int j0 = j * dk;
+        Vector<Real> de(steps_);
+        for (int u = 0; u < steps_; ++u)
+          de(u) = scale * (seg(dh, b, t, blk.q + j0, dk).dot(seg(state_, b, u, blk.k + j0, dk)) +
+                           seg(state_, b, t, blk.q + j0, dk).dot(seg(dh, b, u, blk.k + j0, dk)));
+        const Real mean = p.row(t).dot(de);
+        Vector<Real> da_t = Vector<Real>::Zero(dk);
+        for (int u = 0; u < steps_; ++u)
+          da_t += p(t, u) * seg(dh, b, u, blk.v + j0, dk) + p(t, u) * (de(u) - mean) * seg(state_, b, u, blk.v + j0, dk);
+        out.segment(base + blk.a + j0, dk) = da_t;
+      }
       out.segment(base + blk.u, shape_.mlp) = w1_ * seg(dh, b, t, blk.a, da);
       Vector<Real> du = seg(dh, b, t, blk.u, shape_.mlp);
       for (int j = 0; j < shape_.mlp; ++j) {
@@ -262,24 +270,27 @@ template <class Real>
 Vector<Real> AttentionNtk<Real>::apply_s_adjoint(const Vector<Real>& g) const {
   require(g.size() == dimension(), "q", static_cast<long>(g.size()), "a state vector");
   const Blocks blk(shape_);
-  const int da = shape_.attention;
+  const int da = shape_.attention, dk = shape_.head_width(), heads = shape_.heads;
   using std::sqrt;
   using std::tanh;
-  const Real scale = 1 / sqrt(Real(da));
+  const Real scale = 1 / sqrt(Real(dk));
   Vector<Real> out = Vector<Real>::Zero(g.size());
   const auto off = [&](int b, int t, int block) { return (Eigen::Index(b) * steps_ + t) * blk.size + block; };
   for (int b = 0; b < batch_; ++b) {
-    const Matrix<Real>& p = probs_[b];
     for (int t = 0; t < steps_; ++t) {
-      const Vector<Real> ga = g.segment(off(b, t, blk.a), da);
-      Vector<Real> c(steps_);
-      for (int u = 0; u < steps_; ++u) c(u) = ga.dot(state_.segment(off(b, u, blk.v), da));
-      const Real mean = p.row(t).dot(c);
-      for (int u = 0; u < steps_; ++u) {
-        const Real ebar = p(t, u) * (c(u) - mean) * scale;
-        out.segment(off(b, u, blk.v), da) += p(t, u) * ga;
-        out.segment(off(b, t, blk.q), da) += ebar * state_.segment(off(b, u, blk.k), da);
-        out.segment(off(b, u, blk.k), da) += ebar * state_.segment(off(b, t, blk.q), da);
+      for (int j = 0; j < heads; ++j) {  // (N66) the transpose of each head's block
+        const Matrix<Real>& p = probs_[std::size_t(b) * heads + j];
+        const int j0 = j * dk;
+        const Vector<Real> ga = g.segment(off(b, t, blk.a + j0), dk);
+        Vector<Real> c(steps_);
+        for (int u = 0; u < steps_; ++u) c(u) = ga.dot(state_.segment(off(b, u, blk.v + j0), dk));
+        const Real mean = p.row(t).dot(c);
+        for (int u = 0; u < steps_; ++u) {
+          const Real ebar = p(t, u) * (c(u) - mean) * scale;
+          out.segment(off(b, u, blk.v + j0), dk) += p(t, u) * ga;
+          out.segment(off(b, t, blk.q + j0), dk) += ebar * state_.segment(off(b, u, blk.k + j0), dk);
+          out.segment(off(b, u, blk.k + j0), dk) += ebar * state_.segment(off(b, t, blk.q + j0), dk);
+        }
       }
       out.segment(off(b, t, blk.a), da) += w1_.transpose() * g.segment(off(b, t, blk.u), shape_.mlp);
       Vector<Real> du = w2_.transpose() * g.segment(off(b, t, blk.y), shape_.outputs);

@@ -1,7 +1,8 @@
 // A single-block self-attention + MLP model in the implicit-constraint form (proofs/ntk.md
 // N41-N44): per token t of sequence b the global state is (q, k, v, a, u, y),
 //   q = W_q x, k = W_k x, v = W_v x                  (projections, d_a each)
-//   a_t = sum_s softmax_s(q_t . k_s / sqrt(d_a)) v_s (one head, all tokens of the sequence)
+//   a_t = sum_s softmax_s(q_t . k_s / sqrt(d_a)) v_s (one head, all tokens of the sequence;
+//                                                     H heads on slices of width d_a / H: N65)
 //   u = W_1 a + b_1                                  (MLP pre-activation, d_h)
 //   y = W_2 tanh(u) + b_2                            (output, d_out)
 // F(h, theta) = h - f(h, theta) = 0 with S = df/dh strictly lower block-triangular in the layer
@@ -25,6 +26,8 @@ struct AttentionShape {
   int attention = 1;  // d_a
   int mlp = 1;        // d_h
   int outputs = 1;    // d_out
+  int heads = 1;      // H, dividing d_a: head j reads components [j d_k, (j+1) d_k), d_k = d_a / H (N65)
+  int head_width() const { return attention / heads; }
   int state_size() const { return 4 * attention + mlp + outputs; }
   int parameter_count() const {
     return 3 * attention * inputs + mlp * attention + mlp + outputs * mlp + outputs;
@@ -75,7 +78,7 @@ class AttentionNtk {
   int batch_, steps_;
   Matrix<Real> x_, w1_, w2_;
   Vector<Real> state_;
-  std::vector<Matrix<Real>> probs_;  // softmax weights per sequence (T x T)
+  std::vector<Matrix<Real>> probs_;  // softmax weights per (sequence, head), index b H + j (T x T)
 };
 
 }  // namespace learndyn::reference::ntk

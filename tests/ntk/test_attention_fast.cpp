@@ -42,9 +42,23 @@ rc::Gen<Case> random_case(int max_batch = 3, int max_steps = 5) {
       });
 }
 
+// (N65) several heads: d_a in {2, 3, 4, 6}, H a divisor > 1 of it; the rest as random_case.
+rc::Gen<Case> multi_head_case(int max_batch = 3, int max_steps = 5) {
+  return rc::gen::map(
+      rc::gen::tuple(rc::gen::inRange(1, 4), rc::gen::element(2, 3, 4, 6), rc::gen::inRange(1, 4),
+                     rc::gen::inRange(1, 3), rc::gen::inRange(1, max_batch + 1), rc::gen::inRange(1, max_steps + 1),
+                     rc::gen::inRange(0, 1 << 20), rc::gen::inRange(0, 2)),
+      [](const std::tuple<int, int, int, int, int, int, int, int>& p) {
+        const auto [di, da, dh, dout, batch, steps, seed, pick] = p;
+        const int heads = da == 6 ? (pick ? 3 : 2) : da == 4 ? (pick ? 4 : 2) : da;
+        const fn::AttentionShape shape{di, da, dh, dout, heads};
+        return Case{fn::random_attention(shape, seed), fn::random_attention_inputs(shape, batch, steps, seed + 1)};
+      });
+}
+
 template <class Real>
 rn::AttentionModel<Real> reference_model(const fn::AttentionModel& m) {
-  rn::AttentionModel<Real> r{{m.shape.inputs, m.shape.attention, m.shape.mlp, m.shape.outputs},
+  rn::AttentionModel<Real> r{{m.shape.inputs, m.shape.attention, m.shape.mlp, m.shape.outputs, m.shape.heads},
                              rn::Vector<Real>(m.theta.size())};
   for (std::size_t k = 0; k < m.theta.size(); ++k) r.theta(k) = Real(m.theta[k]);
   return r;
@@ -82,19 +96,21 @@ class Majorant {
     km_ = xa_ * wk.cwiseAbs().transpose();
     vm_ = xa_ * wv.cwiseAbs().transpose();
     const Mat q = x * wq.transpose(), k = x * wk.transpose(), v = x * wv.transpose();
-    const double scale = 1 / std::sqrt(double(da));
+    const int H = s_.heads, dk = da / H;  // (N65) per head j: columns [j dk, (j+1) dk), p_[b H + j]
+    const double scale = 1 / std::sqrt(double(dk));
     Mat a(rows, da), am(rows, da);
-    for (int b = 0; b < B_; ++b) {
-      Mat e = scale * q.middleRows(b * T_, T_) * k.middleRows(b * T_, T_).transpose();
-      for (int t = 0; t < T_; ++t) {
-        e.row(t) = (e.row(t).array() - e.row(t).maxCoeff()).exp().matrix();
-        e.row(t) /= e.row(t).sum();
+    for (int b = 0; b < B_; ++b)
+      for (int j = 0; j < H; ++j) {
+        Mat e = scale * q.block(b * T_, j * dk, T_, dk) * k.block(b * T_, j * dk, T_, dk).transpose();
+        for (int t = 0; t < T_; ++t) {
+          e.row(t) = (e.row(t).array() - e.row(t).maxCoeff()).exp().matrix();
+          e.row(t) /= e.row(t).sum();
+        }
+        p_.push_back(e);
+        a.block(b * T_, j * dk, T_, dk) = e * v.block(b * T_, j * dk, T_, dk);
+        am.block(b * T_, j * dk, T_, dk) = e * vm_.block(b * T_, j * dk, T_, dk);
+        em_max_ = std::max(em_max_, (scale * qm_.block(b * T_, j * dk, T_, dk) * km_.block(b * T_, j * dk, T_, dk).transpose()).maxCoeff());
       }
-      p_.push_back(e);
-      a.middleRows(b * T_, T_) = e * v.middleRows(b * T_, T_);
-      am.middleRows(b * T_, T_) = e * vm_.middleRows(b * T_, T_);
-      em_max_ = std::max(em_max_, (scale * qm_.middleRows(b * T_, T_) * km_.middleRows(b * T_, T_).transpose()).maxCoeff());
-    }
     Vec b1(dh);
     for (int j = 0; j < dh; ++j) b1(j) = m.theta[ob1 + j];
     const Mat u = (a * w(o1, dh, da).transpose()).rowwise() + b1.transpose();
@@ -114,26 +130,30 @@ class Majorant {
   int length() const { return B_ * T_ + T_ + s_.inputs + s_.attention + s_.mlp + s_.outputs; }
 
   Vec s(const Vec& q) const {
-    const int da = s_.attention, D = s_.state_size();
-    const double scale = 1 / std::sqrt(double(da));
+    const int da = s_.attention, D = s_.state_size(), H = s_.heads, dk = da / H;
+    const double scale = 1 / std::sqrt(double(dk));
     Vec out = Vec::Zero(q.size());
     for (int b = 0; b < B_; ++b)
       for (int t = 0; t < T_; ++t) {
         const std::ptrdiff_t r = std::ptrdiff_t(b) * T_ + t, base = r * D;
-        Vec de(T_);
-        for (int s = 0; s < T_; ++s) {
-          const std::ptrdiff_t rs = std::ptrdiff_t(b) * T_ + s;
-          de(s) = scale * (q.segment(base, da).cwiseAbs().dot(km_.row(rs)) +
-                           qm_.row(r).dot(q.segment(rs * D + da, da).cwiseAbs()));
+        for (int j = 0; j < H; ++j) {
+          const Mat& p = p_[std::size_t(b) * H + j];
+          const int c0 = j * dk;
+          Vec de(T_);
+          for (int s = 0; s < T_; ++s) {
+            const std::ptrdiff_t rs = std::ptrdiff_t(b) * T_ + s;
+            de(s) = scale * (q.segment(base + c0, dk).cwiseAbs().dot(km_.row(rs).segment(c0, dk)) +
+                             qm_.row(r).segment(c0, dk).dot(q.segment(rs * D + da + c0, dk).cwiseAbs()));
+          }
+          const double mean = p.row(t).dot(de);
+          Vec a = Vec::Zero(dk);
+          for (int s = 0; s < T_; ++s) {
+            const std::ptrdiff_t rs = std::ptrdiff_t(b) * T_ + s;
+            a += p(t, s) * q.segment(rs * D + 2 * da + c0, dk).cwiseAbs() +
+                 p(t, s) * (de(s) + mean) * vm_.row(rs).segment(c0, dk).transpose();
+          }
+          out.segment(base + 3 * da + c0, dk) = a;
         }
-        const double mean = p_[b].row(t).dot(de);
-        Vec a = Vec::Zero(da);
-        for (int s = 0; s < T_; ++s) {
-          const std::ptrdiff_t rs = std::ptrdiff_t(b) * T_ + s;
-          a += p_[b](t, s) * q.segment(rs * D + 2 * da, da).cwiseAbs() +
-               p_[b](t, s) * (de(s) + mean) * vm_.row(rs).transpose();
-        }
-        out.segment(base + 3 * da, da) = a;
         out.segment(base + 4 * da, s_.mlp) = w1a_ * q.segment(base + 3 * da, da).cwiseAbs();
         out.segment(base + 4 * da + s_.mlp, s_.outputs) =
             w2a_ * gain_.row(r).transpose().cwiseProduct(q.segment(base + 4 * da, s_.mlp).cwiseAbs());
@@ -142,22 +162,26 @@ class Majorant {
   }
 
   Vec s_adjoint(const Vec& g) const {
-    const int da = s_.attention, D = s_.state_size();
-    const double scale = 1 / std::sqrt(double(da));
+    const int da = s_.attention, D = s_.state_size(), H = s_.heads, dk = da / H;
+    const double scale = 1 / std::sqrt(double(dk));
     Vec out = Vec::Zero(g.size());
     for (int b = 0; b < B_; ++b)
       for (int t = 0; t < T_; ++t) {
         const std::ptrdiff_t r = std::ptrdiff_t(b) * T_ + t, base = r * D;
-        const Vec ga = g.segment(base + 3 * da, da).cwiseAbs();
-        Vec c(T_);
-        for (int s = 0; s < T_; ++s) c(s) = ga.dot(vm_.row(std::ptrdiff_t(b) * T_ + s));
-        const double mean = p_[b].row(t).dot(c);
-        for (int s = 0; s < T_; ++s) {
-          const std::ptrdiff_t rs = std::ptrdiff_t(b) * T_ + s;
-          const double ebar = p_[b](t, s) * (c(s) + mean) * scale;
-          out.segment(rs * D + 2 * da, da) += p_[b](t, s) * ga;
-          out.segment(base, da) += ebar * km_.row(rs).transpose();
-          out.segment(rs * D + da, da) += ebar * qm_.row(r).transpose();
+        for (int j = 0; j < H; ++j) {
+          const Mat& p = p_[std::size_t(b) * H + j];
+          const int c0 = j * dk;
+          const Vec ga = g.segment(base + 3 * da + c0, dk).cwiseAbs();
+          Vec c(T_);
+          for (int s = 0; s < T_; ++s) c(s) = ga.dot(vm_.row(std::ptrdiff_t(b) * T_ + s).segment(c0, dk));
+          const double mean = p.row(t).dot(c);
+          for (int s = 0; s < T_; ++s) {
+            const std::ptrdiff_t rs = std::ptrdiff_t(b) * T_ + s;
+            const double ebar = p(t, s) * (c(s) + mean) * scale;
+            out.segment(rs * D + 2 * da + c0, dk) += p(t, s) * ga;
+            out.segment(base + c0, dk) += ebar * km_.row(rs).segment(c0, dk).transpose();
+            out.segment(rs * D + da + c0, dk) += ebar * qm_.row(r).segment(c0, dk).transpose();
+          }
         }
         out.segment(base + 3 * da, da) += w1a_.transpose() * g.segment(base + 4 * da, s_.mlp).cwiseAbs();
         out.segment(base + 4 * da, s_.mlp) +=
@@ -223,8 +247,7 @@ Vec apply(const fn::AttentionNtk& ntk, FastApply op, const Vec& q) {
 
 // (N47): S, S*, P, P*, K and NTK_S of the fast path (both kernel builds) against the 50-digit
 // reference, componentwise: |fast - exact| <= 64 L u sigma (|A|' |q|), |A|' the magnitude operator.
-RC_GTEST_PROP(NtkAttentionFast, MatchesReferenceWithinTheMajorantBound, ()) {
-  const Case c = *random_case();
+void matches_reference(const Case& c) {
   const fn::AttentionShape& s = c.model.shape;
   RC_LOG() << "d_in " << s.inputs << " d_a " << s.attention << " d_h " << s.mlp << " d_out " << s.outputs
            << " B " << c.inputs.batch << " T " << c.inputs.steps;
@@ -264,6 +287,50 @@ RC_GTEST_PROP(NtkAttentionFast, MatchesReferenceWithinTheMajorantBound, ()) {
     }
   }
   RC_TAG(worst < 1e-3 ? "error/bound < 1e-3" : worst < 1e-2 ? "error/bound < 1e-2" : "error/bound < 1");
+}
+
+RC_GTEST_PROP(NtkAttentionFast, MatchesReferenceWithinTheMajorantBound, ()) { matches_reference(*random_case()); }
+
+// (N65-N67) the same with several heads.
+RC_GTEST_PROP(NtkAttentionFast, MultiHeadMatchesReferenceWithinTheMajorantBound, ()) {
+  matches_reference(*multi_head_case());
+}
+
+// (N44, N66) several heads: the reference's P K P* is J J^T of its forward-mode Jacobian (50
+// digits), and the fast dense NTK_S (both builds) is J J^T within the bound of N47.
+RC_GTEST_PROP(NtkAttentionFast, MultiHeadNtkIsJJtOfTheForwardModeJacobian, ()) {
+  const Case c = *multi_head_case(2, 3);
+  const bool generic = *rc::gen::arbitrary<bool>();
+  const fn::AttentionNtk fast(c.model, c.inputs, {2, generic});
+  const rn::AttentionModel<real> rm = reference_model<real>(c.model);
+  const rn::Matrix<real> rx = reference_x<real>(c.inputs, c.model.shape.inputs);
+  const rn::Matrix<real> jac = rn::attention_jacobian_forward_mode(rm, rx, c.inputs.batch, c.inputs.steps);
+  const rn::Matrix<real> jjt = jac * jac.transpose();
+  const rn::AttentionNtk<real> ref(rm, rx, c.inputs.batch, c.inputs.steps);
+  const Majorant maj(c.model, c.inputs);
+  const double factor = bound_factor(maj);
+  const std::ptrdiff_t n = fast.dimension();
+  const Mat id = Mat::Identity(n, n);
+  Mat dense(n, n);
+  fast.apply_ntk(id.data(), dense.data(), static_cast<int>(n));
+  for (std::ptrdiff_t j = 0; j < n; ++j) {
+    const rn::Vector<real> col = ref.apply_ntk(id.col(j).cast<real>());
+    const Vec bound = factor * maj.ntk(id.col(j));
+    for (std::ptrdiff_t i = 0; i < n; ++i) {
+      using std::abs;
+      RC_ASSERT(static_cast<double>(abs(col(i) - jjt(i, j))) <= 1e-40 * (1 + static_cast<double>(abs(jjt(i, j)))));
+      RC_ASSERT(std::fabs(dense(i, j) - static_cast<double>(jjt(i, j))) <= bound(i));
+    }
+  }
+}
+
+// (N65) one head is the single-head model: the same bytes with heads = 1 given explicitly.
+TEST(NtkAttentionFast, MultiHeadModelWithOneHeadIsTheSingleHeadModel) {
+  const fn::AttentionShape one{3, 4, 5, 2}, explicit_one{3, 4, 5, 2, 1}, two{3, 4, 5, 2, 2};
+  const fn::AttentionModel m = fn::random_attention(one, 7);
+  const fn::AttentionInputs in = fn::random_attention_inputs(one, 2, 6, 8);
+  EXPECT_EQ(fn::attention_forward(m, in), fn::attention_forward({explicit_one, m.theta}, in));
+  EXPECT_NE(fn::attention_forward(m, in), fn::attention_forward({two, m.theta}, in));  // heads matter
 }
 
 // (N33, N47): the dense fast NTK_S (both kernel builds) equals J J^T of the reference's
@@ -332,7 +399,8 @@ TEST(NtkAttentionFast, SIsNilpotentOfOrderFour) {
 // the address of its operands: attention_kernels_avx2.cpp). The tiny shape uses the sizes at
 // which Eigen would otherwise take its address-dependent small-product path.
 TEST(NtkAttentionFast, ThreadsAndBlocksDoNotChangeResults) {
-  const struct { fn::AttentionShape shape; int batch, steps; } cases[] = {{{4, 8, 12, 2}, 5, 7}, {{2, 3, 4, 2}, 2, 5}};
+  const struct { fn::AttentionShape shape; int batch, steps; } cases[] = {
+      {{4, 8, 12, 2}, 5, 7}, {{2, 3, 4, 2}, 2, 5}, {{4, 8, 12, 2, 4}, 5, 7}};  // the last: 4 heads (N65)
   for (const auto& c : cases) {
     const fn::AttentionModel model = fn::random_attention(c.shape, 8);
     const fn::AttentionInputs inputs = fn::random_attention_inputs(c.shape, c.batch, c.steps, 9);
