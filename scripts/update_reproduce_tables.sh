@@ -9,7 +9,7 @@
 #
 # Which panels run: by default those without a stored summary and those whose stored status,
 # reason or description no longer match the catalogue (the renderer names them); `--all` every
-# panel that runs (about 20 minutes on 2 cores); or the ids given. A panel whose code changed
+# panel that runs (about 20 minutes on 2 cores); or the ids given (and the missing ones). A panel whose code changed
 # its numbers but not its texts is found only by `--all` or by naming it.
 # tests/cli/test_reproduce_tables.sh checks that the README holds exactly what step 2 renders.
 #
@@ -24,10 +24,8 @@ runnable=$("$bin" reproduce --list | awk -F'\t' '$2 == "reproduced" || $2 == "qu
 
 if [ "${1:-}" = "--all" ]; then
   ids=$runnable
-elif [ $# -gt 0 ]; then
-  ids="$*"
 else
-  ids=""
+  ids="$*"
   for id in $runnable; do
     [ -f "$store/${id/\//_}.json" ] || ids="$ids $id"
   done
