@@ -705,11 +705,11 @@ void add_equivalent(CLI::App& group, std::function<void()>& action) {
   add_vector_options(*cmd, o->vectors, o->save_vectors, "theta1's, rank 1, N is theirs (theta2 is built from them)");
   add_seed(*cmd, o->seed);
   add_threads(*cmd, o->threads);
-  add_output_options(*cmd, o->out, "trajectory (default) | overlaps | outputs");
+  add_output_options(*cmd, o->out, "trajectory (default) | overlaps | outputs | hidden");
   cmd->callback([o, &action] {
     action = [o] {
       keep_freed_memory();
-      check_output(o->out, {"trajectory", "overlaps", "outputs"});
+      check_output(o->out, {"trajectory", "overlaps", "outputs", "hidden"});
       ex::EquivalentSettings s;
       const int given_neurons = o->neurons.empty() ? 0 : static_cast<int>(parse_integer(o->neurons, "N", 4, kMaxSize));
       s.neurons = given_neurons > 0 ? given_neurons : 500;
@@ -744,7 +744,7 @@ void add_equivalent(CLI::App& group, std::function<void()>& action) {
       report["overlaps"] = r.overlap_names;
       report["visible"] = r.visible;
       report["summary"] = json_of(r.summary);
-      deliver(o->out, report, {{"trajectory", &r.trajectory}, {"overlaps", &r.overlaps}, {"outputs", &r.outputs}},
+      deliver(o->out, report, {{"trajectory", &r.trajectory}, {"overlaps", &r.overlaps}, {"outputs", &r.outputs}, {"hidden", &r.hidden}},
               [&](const std::string& png) { equivalent_figure(r, s, png); });
       if (!o->save_vectors.empty())
         ex::write_vectors(o->save_vectors, {{"theta1/initial/", &r.theta1_initial}, {"theta1/final/", &r.theta1_final},

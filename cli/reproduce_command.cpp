@@ -79,6 +79,15 @@ std::string xtics_of(const repro::Panel& p) {
   return t + ")\nset xrange [" + number_text(lo - 0.5) + ":" + number_text(hi + 0.5) + "]\n";
 }
 
+// Labelled y positions (the rows of a matrix panel), or gnuplot's numbers.
+std::string ytics_of(const repro::Panel& p) {
+  if (p.ytics.empty()) return "set ytics autofreq\n";
+  std::string t = "set ytics (";
+  for (std::size_t k = 0; k < p.ytics.size(); ++k)
+    t += (k ? ", " : "") + gnuplot_text(p.ytics[k].second) + " " + number_text(p.ytics[k].first);
+  return t + ")\n";
+}
+
 // The plan as a gnuplot body: one datablock per series (x, y after scaling), one panel per plot,
 // every key below its panel (off the data), reference lines labelled at the top.
 std::string figure_body(const repro::Reproduction& r) {
@@ -111,7 +120,7 @@ std::string figure_body(const repro::Reproduction& r) {
                               : "unset logscale x\nset format x '%g'\n")
           << (p.ymin < p.ymax ? "set yrange [" + number_text(p.ymin) + ":" + number_text(p.ymax) + "]\n"
                               : std::string("set yrange [*:*]\n"))
-          << xtics_of(p)
+          << xtics_of(p) << ytics_of(p)
           << (p.logy ? "set logscale y\nset format y '10^{%L}'\n" : "unset logscale y\nset format y '%g'\n")
           << "set title " << gnuplot_text(p.title) << " offset 0,1\nset xlabel " << gnuplot_text(p.xlabel)
           << "\nset ylabel " << gnuplot_text(p.ylabel) << "\n";

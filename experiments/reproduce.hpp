@@ -93,6 +93,7 @@ struct Panel {
   double ymin = 0, ymax = 0;  // ymin < ymax: a fixed y range (else gnuplot's)
   double xmin = 0, xmax = 0;  // xmin < xmax: a fixed x range (numbers only; else gnuplot's)
   std::vector<std::pair<double, std::string>> xtics;  // labelled x positions (categories); empty: numbers
+  std::vector<std::pair<double, std::string>> ytics;  // labelled y positions (rows of a matrix); empty: numbers
   std::vector<Series> series;
   std::vector<Reference> references;
 };

@@ -7,6 +7,7 @@
 #include <learndyn/common/memory_budget.hpp>
 #include <learndyn/common/progress.hpp>
 #include <learndyn/experiments/overlaps/networks.hpp>
+#include <learndyn/experiments/overlaps/responses.hpp>
 #include <learndyn/experiments/overlaps/support.hpp>
 #include <learndyn/experiments/overlaps/tasks.hpp>
 #include <learndyn/experiments/overlaps/user_inputs.hpp>
@@ -140,6 +141,29 @@ EquivalentResult run_equivalent(const EquivalentSettings& s) {
     result.outputs.add_row({static_cast<double>(k), s.dt * k, task.target(0, k), y1_start(k), y2_start(k), y1_end(k),
                             y2_end(k), x(k), noisy1(k), noisy2(k)});
 
+  // (E31) The hidden activity under the same input without state noise: h = m kappa_m + u kappa_u
+  // with the same latent kappa (the visible overlaps drive it) but theta2's other u.
+  result.hidden_neurons = s.neurons >= 14 ? std::vector<int>{10, 11, 12, 13} : std::vector<int>{0, 1, 2, 3};
+  const Rollout r1 = linear_rollout(theta1, s.dt, x, result.hidden_neurons);
+  const Rollout r2 = linear_rollout(theta2, s.dt, x, result.hidden_neurons);
+  result.hidden.columns = {"k", "t", "x"};
+  for (int i : result.hidden_neurons) result.hidden.columns.push_back("h1_" + std::to_string(i));
+  for (int i : result.hidden_neurons) result.hidden.columns.push_back("h2_" + std::to_string(i));
+  result.hidden.columns.push_back("y1");
+  result.hidden.columns.push_back("y2");
+  result.hidden.integer_columns = {"k"};
+  double hidden_gap = 0, hidden_scale = 0;
+  for (int k = 0; k < s.steps; ++k) {
+    std::vector<double> row{static_cast<double>(k), s.dt * k, x(k)};
+    for (Eigen::Index j = 0; j < r1.hidden.cols(); ++j) row.push_back(r1.hidden(k, j));
+    for (Eigen::Index j = 0; j < r2.hidden.cols(); ++j) row.push_back(r2.hidden(k, j));
+    row.push_back(r1.y(k));
+    row.push_back(r2.y(k));
+    result.hidden.add_row(std::move(row));
+  }
+  hidden_gap = (r1.hidden - r2.hidden).cwiseAbs().maxCoeff();
+  hidden_scale = r1.hidden.cwiseAbs().maxCoeff();
+
   const auto blocks_gap = [&](const Eigen::MatrixXd& a, const Eigen::MatrixXd& b, bool visible) {
     return overlap_gap(a, b, result.visible, visible);
   };
@@ -155,6 +179,8 @@ EquivalentResult run_equivalent(const EquivalentSettings& s) {
   sum.add("max_loss_difference", loss_difference);
   sum.add("visible_difference_end", blocks_gap(sigma1_end, sigma2_end, true));
   sum.add("max_theory_gap", worst_gap);
+  sum.add("hidden_gap_start", hidden_gap);
+  sum.add("hidden_scale_start", hidden_scale);
   sum.add("theta2_uu", sigma2_start(3, 3));
   sum.add("theta2_mu", sigma2_start(2, 3));
   return result;

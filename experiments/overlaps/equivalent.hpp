@@ -53,6 +53,11 @@ struct EquivalentResult {
   // One row per time step: k, t, target, y1_start, y2_start, y1_end, y2_end (impulse
   // responses), x, y1_noisy, y2_noisy (white-noise input and state noise, at the start).
   Table outputs;
+  // Fig 2c (E31): one row per time step of the same white-noise input x, without state noise:
+  // k, t, x, then the hidden activity h_i of four neurons of each network at the start (the
+  // public code shows neurons 10-13; 0-3 when N < 14): h1_<i>, h2_<i>, and the outputs y1, y2.
+  Table hidden;
+  std::vector<int> hidden_neurons;
   std::vector<std::string> overlap_names;
   std::vector<bool> visible;
   Summary summary;
