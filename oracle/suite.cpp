@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <iostream>
 #include <limits>
 #include <map>
@@ -180,7 +181,9 @@ SuiteResult evaluate_suite(SuiteName suite, int digits, const std::string& versi
     if (progress_enabled && definition.area != area) {
       area = definition.area;
       const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      std::cerr << "  golden suite: " << area << " cases (" << format_significant(seconds, 2) << " s)\n";
+      char at[32];
+      std::snprintf(at, sizeof at, "%.1f", seconds);
+      std::cerr << "  golden suite at " << at << " s: " << area << " cases\n";
     }
     const std::vector<NamedValue> exact = case_values(definition);
     GoldenCase c{definition.id, definition.area, definition.description, definition.inputs,
