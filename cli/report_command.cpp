@@ -115,6 +115,13 @@ std::string audit_section(const oracle::Audit& audit) {
   return md.str();
 }
 
+// Three significant digits, without an exponent where none is needed ("2.46", "1.4e-14").
+std::string short_text(double x) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.3g", x);
+  return buffer;
+}
+
 // Overlaps: the paper's rank-1 filter run (Figs. 1/5 defaults, `learndyn overlaps filter`):
 // the network trained by SGD against the overlap theory from the same initial overlaps.
 std::string overlaps_section(const fs::path& out) {
@@ -126,14 +133,14 @@ std::string overlaps_section(const fs::path& out) {
   md << "## Overlaps: the network against the overlap theory (filter task, rank 1)\n\n"
      << "`learndyn overlaps filter --figure overlaps_filter.png` (the paper's Figs. 1/5 settings: N = " << s.neurons
      << ", T = " << s.steps << ", lr = " << s.lr << ", " << s.epochs << " epochs, seed " << s.seed
-     << "). The loss falls from " << format_significant(v.get("loss_network_initial"), 4) << " to "
-     << format_significant(v.get("loss_network_final"), 3) << " (network) and "
-     << format_significant(v.get("loss_exact_map_final"), 3)
+     << "). The loss falls from " << short_text(v.get("loss_network_initial")) << " to "
+     << short_text(v.get("loss_network_final")) << " (network) and "
+     << short_text(v.get("loss_exact_map_final"))
      << " (overlap theory, exact map); the largest gap between the network's overlaps and the exact map's over the run is "
-     << format_significant(v.get("max_gap_exact_map"), 3) << ", against "
-     << format_significant(v.get("max_gap_rounding"), 3)
+     << short_text(v.get("max_gap_exact_map")) << ", against "
+     << short_text(v.get("max_gap_rounding"))
      << " between the network and a float64 twin with its units relabelled (verdict: " << r.theory_gap
-     << "); the Euler theory is off by " << format_significant(v.get("max_gap_euler"), 3) << ".\n\n"
+     << "); the Euler theory is off by " << short_text(v.get("max_gap_euler")) << ".\n\n"
      << "![Filter task: loss and overlaps, network vs overlap theory](overlaps_filter.png)\n\n";
   return md.str();
 }
@@ -152,18 +159,21 @@ std::string ntk_section(const fs::path& out) {
   std::size_t best = 0;
   for (std::size_t g = 0; g < G; ++g)
     if (cell(g, R - 1, "temporal") > cell(best, R - 1, "temporal")) best = g;
+  bool core_rises = true;
+  for (std::size_t ri = 0; ri < R; ++ri)
+    for (std::size_t g = 1; g < G; ++g) core_rises = core_rises && cell(g, ri, "core_temporal") > cell(g - 1, ri, "core_temporal");
   std::ostringstream md;
   md << "## NTK: effective dimension against recurrent gain and input rank (paper Fig. 5, small)\n\n"
      << "`learndyn ntk gain-sweep --hidden 16 --steps 20 --inputs 8 --train-steps 20 --input-ranks 1,2,4,8 "
         "--figure ntk_gain_sweep.png` (seed 0; the paper: H = 64, 9000 GD steps). The NTK's temporal participation "
         "ratio is largest at g = "
-     << c.gains[best] << " for r_x = " << c.input_ranks[R - 1] << " (" << format_significant(cell(best, R - 1, "temporal"), 3)
-     << "), and at that gain grows with the input rank from " << format_significant(cell(best, 0, "temporal"), 3)
-     << " (r_x = " << c.input_ranks[0] << "); the core K_W's temporal PR grows with g throughout ("
-     << format_significant(cell(0, R - 1, "core_temporal"), 3) << " at g = " << c.gains[0] << ", "
-     << format_significant(cell(G - 1, R - 1, "core_temporal"), 3) << " at g = " << c.gains[G - 1]
-     << ", r_x = " << c.input_ranks[R - 1] << "): the bias of P (N12) makes the NTK's rank peak and fall where the "
-        "core's keeps rising.\n\n"
+     << c.gains[best] << " for r_x = " << c.input_ranks[R - 1] << " (" << short_text(cell(best, R - 1, "temporal"))
+     << "), and at that gain it is " << short_text(cell(best, 0, "temporal"))
+     << " at r_x = " << c.input_ranks[0] << "; the core K_W's temporal PR "
+     << (core_rises ? "rises with g at every input rank" : "does not rise with g at every input rank") << " ("
+     << short_text(cell(0, R - 1, "core_temporal")) << " at g = " << c.gains[0] << ", "
+     << short_text(cell(G - 1, R - 1, "core_temporal")) << " at g = " << c.gains[G - 1]
+     << ", r_x = " << c.input_ranks[R - 1] << ").\n\n"
      << "![NTK gain sweep: participation ratios over gain x input rank](ntk_gain_sweep.png)\n\n";
   return md.str();
 }
