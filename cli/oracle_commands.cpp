@@ -215,6 +215,7 @@ std::string render_audit_markdown(const oracle::Audit& audit) {
     const std::string status = oracle::audit_status(r);
     std::string bound = r.bound_source;
     if (!r.no_bound_reason.empty()) bound += (bound.empty() ? "none: " : "; none where ") + r.no_bound_reason;
+    for (std::size_t at = bound.find('|'); at != std::string::npos; at = bound.find('|', at + 2)) bound.insert(at, "\\");
     md += "| " + r.kind + " " + r.quantity + " | " + std::to_string(r.cases) + " | " +
           format_significant(r.worst_relative_error, 3) + " | " + ulps_text(r.worst_ulps) + " | " + bound + " | " +
           (r.bounded_cases ? ratio_text(r.worst_ratio) : std::string("-")) + " | " +

@@ -12,6 +12,7 @@
 #include <learndyn/oracle/ghost_quantities.hpp>
 #include <learndyn/reference/ghost/canonical_model.hpp>
 #include <learndyn/reference/ghost/delayed_activation.hpp>
+#include <learndyn/reference/ghost/finite_confidence.hpp>
 
 namespace learndyn::oracle {
 namespace rg = learndyn::reference::ghost;
@@ -44,6 +45,7 @@ bool near_kink(double eps, const fg::DelayTask& t) {
 
 // |L^ - L| <= 4u (t* + |L|) where t* is finite, exact (T_r) in the no-learning zone; the
 // gradient within 5 ulps (ghost.md §6, tests/ghost/test_fast_analytic.cpp).
+// The exact loss and gradient at the double eps the fast path received (C36).
 std::vector<FastValue> analytic_with_bounds(const fg::DelayTask& task, double eps, double loss, double grad) {
   if (near_kink(eps, task)) {
     const FastBound none = no_bound("within 4u eps* of a kink: either neighbouring branch is correct (ghost.md §6)");
@@ -51,9 +53,13 @@ std::vector<FastValue> analytic_with_bounds(const fg::DelayTask& task, double ep
   }
   const double t_star = eps > 0 ? kPi / (2 * std::sqrt(eps)) : 0.0;
   const bool learning = eps > fg::point_of_no_return(task);
-  return {{"loss", loss, absolute_bound(learning ? 4 * u * t_star * (1 + 4 * u) : 0.0, "4u(t*+|L|) (ghost.md §6)",
-                                        learning ? 4 * u : 0.0)},
-          {"grad", grad, ulps_bound(5, "5 ulps (ghost.md §6)")}};
+  const rg::DelayTask<real> exact_task{real(task.delay), real(task.response)};
+  FastBound loss_bound = absolute_bound(learning ? 4 * u * t_star * (1 + 4 * u) : 0.0, "4u(t*+|L|) (ghost.md §6)",
+                                        learning ? 4 * u : 0.0);
+  loss_bound.exact_at_fast_inputs = rg::analytic_loss(real(eps), exact_task);
+  FastBound grad_bound = ulps_bound(5, "5 ulps (ghost.md §6)");
+  grad_bound.exact_at_fast_inputs = rg::analytic_gradient(real(eps), exact_task);
+  return {{"loss", loss, loss_bound}, {"grad", grad, grad_bound}};
 }
 
 // The running forward-error bound of tests/ghost/test_fast_gradient_descent.cpp along the fast
@@ -66,7 +72,9 @@ std::vector<FastValue> gd_with_bounds(const fg::DelayTask& task, double rate, co
   const auto straddles = [](double lo, double hi, double kink) {
     return lo <= kink * (1 + 5 * u) && kink * (1 - 5 * u) <= hi;
   };
-  double bound = 0;
+  // The decimal eps0 and eta reach the fast path rounded to double: B_0 = u |eps0| (rounded up),
+  // and eta's relative u adds u |step| to the step's 8u (C33).
+  double bound = u * std::fabs(eps[0]) * (1 + 2 * u);
   const std::size_t epochs = eps.size() - 1;
   for (std::size_t k = 0; k < epochs; ++k) {
     const double lo = eps[k] - bound, hi = eps[k] + bound;
@@ -76,7 +84,7 @@ std::vector<FastValue> gd_with_bounds(const fg::DelayTask& task, double rate, co
       return {{"eps_final", eps.back(), none}, {"loss_final", loss_final, none}};
     }
     const double lipschitz = lo < nr ? 1.0 : 1 + 3 * rate * kPi / (8 * lo * lo * std::sqrt(lo));
-    bound = lipschitz * bound + 8 * u * std::fabs(eps[k + 1] - eps[k]) + 2 * u * std::fabs(eps[k + 1]);
+    bound = lipschitz * bound + 9 * u * std::fabs(eps[k + 1] - eps[k]) + 2 * u * std::fabs(eps[k + 1]);
   }
   bound *= 1 + 1e-9;  // the bound's own rounding over <= 1e5 epochs (C33)
   const double e = eps.back(), lo = e - bound, hi = e + bound;
@@ -141,9 +149,14 @@ CaseDefinition finite_loss_case(const GhostTaskText& task, const ReadoutText& re
                                      &e, 1, &loss, &grad);
         // (ghost.md §6): |L^ - L| <= 1e-12 |L|, |L'^ - L'| <= 1e-12 |L'| + 1e-13 Phi + 1e-300 with
         // Phi >= |L'|: the audit takes Phi = |L'|, a smaller bound (C33).
-        return std::vector<FastValue>{
-            {"loss", loss, absolute_bound(0, "1e-12 |L| (ghost.md §6)", 1e-12)},
-            {"grad", grad, absolute_bound(1e-300, "1e-12 |L'| + 1e-13 Phi, Phi >= |L'| (ghost.md §6, C33)", 1.1e-12)}};
+        FastBound loss_bound = absolute_bound(0, "1e-12 |L| (ghost.md §6)", 1e-12);
+        FastBound grad_bound = absolute_bound(1e-300, "1e-12 |L'| + 1e-13 Phi, Phi >= |L'| (ghost.md §6, C33)", 1.1e-12);
+        const rg::LossAndGradient<real> at = rg::finite_loss_and_gradient(
+            real(e), rg::DelayTask<real>{real(to_double(task.delay)), real(to_double(task.response))},
+            rg::Readout<real>{real(to_double(readout.beta)), real(to_double(readout.x_th))});
+        loss_bound.exact_at_fast_inputs = at.loss;
+        grad_bound.exact_at_fast_inputs = at.gradient;
+        return std::vector<FastValue>{{"loss", loss, loss_bound}, {"grad", grad, grad_bound}};
       }};
 }
 

@@ -100,7 +100,20 @@ CaseDefinition filter_case(const std::string& zm, const std::string& zu, const s
                                                           : no_bound("|sigma_vu| < 1/16: outside (OF26)");
         const FastBound loss = std::fabs(dvu) >= 1.0 / 16 ? absolute_bound(loss_bound, "2^-36 dt T (|A1|+|A2|max(1,|mu|^T)+1)^2 (OF26)")
                                                           : no_bound("|sigma_vu| < 1/16: outside (OF26)");
-        return std::vector<FastValue>{{"loss", f.loss, loss}, {"dL_dzm", f.d_zm, grad}, {"dL_dzu", f.d_zu, grad}, {"dL_dvm", f.d_vm, grad}, {"dL_dvu", f.d_vu, grad}};
+        // The exact values at the doubles the fast path received (C36).
+        const real rdt(0.05);
+        const ro::FilterTarget<real> target{real(0.2)};
+        OverlapText sigma = kSigmaA;
+        sigma[0].second = zm, sigma[1].second = zu, sigma[2].second = vm, sigma[3].second = vu;
+        ro::Matrix<real> rsigma = sigma_of<double>(sigma).cast<real>();
+        const ro::OverlapGradient<real> g =
+            ro::overlap_gradient(ro::linear_model<real>(kRank, rdt), rsigma, ro::filter_task(target, rdt, t));
+        const real at[] = {ro::filter_loss_closed_form(ro::RankOneVisible<real>{real(dzm), real(dzu), real(dvm), real(dvu)}, target, rdt, t),
+                           g.F(0, 0), g.F(0, 1), g.F(1, 0), g.F(1, 1)};
+        std::vector<FastValue> out{{"loss", f.loss, loss}, {"dL_dzm", f.d_zm, grad}, {"dL_dzu", f.d_zu, grad}, {"dL_dvm", f.d_vm, grad}, {"dL_dvu", f.d_vu, grad}};
+        for (std::size_t i = 0; i < out.size(); ++i)
+          if (out[i].bound.kind != FastBound::Kind::none) out[i].bound.exact_at_fast_inputs = at[i];
+        return out;
       }};
 }
 
@@ -189,16 +202,45 @@ Eigen::MatrixXd epoch_jacobian(fo::OverlapSolver& solver, double rate, fo::Stepp
 // delta_k the epoch's rounding (OF24) and, for RK4 against the flow, its local discretisation
 // error measured against 64 substeps; the loss adds (OF23)'s bound at the final Sigma and
 // sum_j |dL/dsigma_j| |e_j|.
+// The decimal inputs reach the fast path rounded to double (C36): dt and the target's decay
+// move every epoch's map, by at most u (|dPhi/d log dt| + |dPhi/d log c|) (central differences,
+// relative step 1e-6); lr by u |Phi(Sigma) - Sigma| (the rate only scales the step); Sigma_0
+// by u |sigma_0| per overlap.
+struct ParameterSolvers {
+  fo::OverlapSolver dt_plus, dt_minus, decay_plus, decay_minus;
+  ParameterSolvers(int steps)
+      : dt_plus(fo::linear_model(kRank, 0.05 * (1 + 1e-6)), fo::filter_task(0.05 * (1 + 1e-6), steps, 0.2, 1.0)),
+        dt_minus(fo::linear_model(kRank, 0.05 * (1 - 1e-6)), fo::filter_task(0.05 * (1 - 1e-6), steps, 0.2, 1.0)),
+        decay_plus(fo::linear_model(kRank, 0.05), fo::filter_task(0.05, steps, 0.2 * (1 + 1e-6), 1.0)),
+        decay_minus(fo::linear_model(kRank, 0.05), fo::filter_task(0.05, steps, 0.2 * (1 - 1e-6), 1.0)) {}
+  // u (|d/d log dt| + |d/d log c|) of one epoch from sigma, max over the entries.
+  double epoch_term(double rate, fo::Stepper stepper, const Eigen::MatrixXd& sigma) {
+    Eigen::MatrixXd a = sigma, b = sigma, c = sigma, d = sigma;
+    dt_plus.epoch(rate, stepper, a), dt_minus.epoch(rate, stepper, b);
+    decay_plus.epoch(rate, stepper, c), decay_minus.epoch(rate, stepper, d);
+    return u * (((a - b).cwiseAbs() + (c - d).cwiseAbs()) / 2e-6).maxCoeff() * 1.01;
+  }
+  double loss_term(const Eigen::MatrixXd& sigma) {
+    return u * (std::fabs(dt_plus.loss(sigma) - dt_minus.loss(sigma)) + std::fabs(decay_plus.loss(sigma) - decay_minus.loss(sigma))) /
+           2e-6 * 1.01;
+  }
+};
+
 std::vector<FastValue> fast_endpoint(fo::Stepper stepper, const std::string& lr, long epochs, int steps) {
   fo::OverlapSolver solver(fo::linear_model(kRank, 0.05), fo::filter_task(0.05, steps, 0.2, 1.0));
+  ParameterSolvers parameters(steps);
   Eigen::MatrixXd sigma = fast_sigma_of(kSigmaA);
   const double rate = parse_decimal<double>(lr, "lr");
   const bool flow = stepper == fo::Stepper::rk4;
   constexpr int kSubsteps = 64;
   std::vector<Eigen::MatrixXd> jacobians;
   std::vector<double> locals;
+  const ro::Vector<double> initial = ro::flatten<double>(sigma, kRank, ro::OverlapOrdering::linear);
   for (long e = 0; e < epochs; ++e) {
     double local = epoch_rounding_bound(solver, steps, rate, stepper, sigma);
+    Eigen::MatrixXd next = sigma;
+    solver.epoch(rate, stepper, next);
+    local += u * (next - sigma).cwiseAbs().maxCoeff() * 1.01 + parameters.epoch_term(rate, stepper, sigma);
     if (flow) {
       // RK4's error at M substeps is M^-4 of one step's (fourth order, test_fast_overlap_ode.cpp
       // Rk4EpochConvergesToTheFlowAtFourthOrder): one step's is |RK4_1 - RK4_M| / (1 - M^-4),
@@ -223,11 +265,12 @@ std::vector<FastValue> fast_endpoint(fo::Stepper stepper, const std::string& lr,
     bound += product * Eigen::VectorXd::Constant(m, locals[static_cast<std::size_t>(k)]);
     product = product * jacobians[static_cast<std::size_t>(k)];
   }
+  bound += product * (u * initial.cwiseAbs() * (1 + 2 * u));  // Sigma_0's decimals
   bound *= 1 + 1e-9;  // the bound's own rounding
   Eigen::MatrixXd G;
   const double loss = solver.gradient(sigma, G);
   const ro::Vector<double> unique = ro::unique_gradient<double>(G, kRank, ro::OverlapOrdering::linear);
-  const double loss_bound = overlap_error_bound(steps, loss, G) + unique.cwiseAbs().dot(bound);
+  const double loss_bound = overlap_error_bound(steps, loss, G) + unique.cwiseAbs().dot(bound) + parameters.loss_term(sigma);
   const std::string source = flow ? "first-order running bound, RK4 local error by 64 substeps (OF24, C32)"
                                   : "first-order running bound (OF23, OF24, C32)";
   const ro::Vector<double> flat = ro::flatten<double>(sigma, kRank, ro::OverlapOrdering::linear);
@@ -313,6 +356,14 @@ CaseDefinition erf_gradient_case() {
                                                "2^9 (R+2) T u (1+|L|+max|F|+max|H|) (OF23)");
         std::vector<FastValue> out{{"loss", g.loss, bound}};
         for (int i = 0; i < 7; ++i) out.push_back({names[static_cast<std::size_t>(i) + 1], d(i), bound});
+        // The exact values at the doubles the fast path received (C36).
+        const real rdt(0.05);
+        const ro::OverlapGradient<real> rg = ro::overlap_gradient(
+            ro::erf_model<real>(kRank, rdt), ro::Matrix<real>(sigma_of<double>(kSigmaA).cast<real>()),
+            ro::filter_task(ro::FilterTarget<real>{real(0.2)}, rdt, 400));
+        const ro::Vector<real> rd = ro::unique_gradient<real>(ro::gradient_matrix(rg), kRank, ro::OverlapOrdering::nonlinear);
+        out[0].bound.exact_at_fast_inputs = rg.loss;
+        for (int i = 0; i < 7; ++i) out[static_cast<std::size_t>(i) + 1].bound.exact_at_fast_inputs = rd(i);
         return out;
       }};
 }

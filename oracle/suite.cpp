@@ -145,9 +145,22 @@ void audit_case(const CaseDefinition& definition, const std::vector<NamedValue>&
     const double error = b.kind == FastBound::Kind::ulps
                              ? ulps
                              : static_cast<double>(abs(real(f->value) - e.value.value));
+    // The inputs' rounding to double (C36): |f(x^) - f(x)| by the reference at both, in ulps of
+    // the exact value's double (rounded up) or absolutely.
+    double input_term = 0;
+    if (b.exact_at_fast_inputs) {
+      const real shift = abs(*b.exact_at_fast_inputs - e.value.value);
+      if (b.kind == FastBound::Kind::ulps) {
+        const double x = static_cast<double>(e.value.value);
+        const double ulp = std::nextafter(std::fabs(x), std::numeric_limits<double>::infinity()) - std::fabs(x);
+        input_term = std::ceil(static_cast<double>(shift / real(ulp)));
+      } else {
+        input_term = static_cast<double>(shift) * (1 + 1e-12);
+      }
+    }
     const double bound = b.kind == FastBound::Kind::ulps
-                             ? b.value
-                             : b.value + b.relative * static_cast<double>(abs(e.value.value));
+                             ? b.value + input_term
+                             : b.value + b.relative * static_cast<double>(abs(e.value.value)) + input_term;
     const double ratio = error == 0 ? 0.0
                          : bound > 0 ? error / bound
                                      : std::numeric_limits<double>::infinity();

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,9 @@ struct FastBound {
   double value = 0;
   std::string source;
   double relative = 0;  // absolute kind: the coefficient of |exact|
+  // The exact value at the inputs the fast path received (the case's decimals rounded to
+  // double), where they differ from the decimals: the bound then adds |that - exact| (C36).
+  std::optional<real> exact_at_fast_inputs;
 };
 
 FastBound absolute_bound(double value, std::string source, double relative = 0);
