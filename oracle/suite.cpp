@@ -71,13 +71,24 @@ std::vector<CaseDefinition> suite_cases(SuiteName suite) {
   return cases;
 }
 
+namespace {
+FastBound make_bound(FastBound::Kind kind, double value, std::string source, double relative) {
+  FastBound b;
+  b.kind = kind;
+  b.value = value;
+  b.source = std::move(source);
+  b.relative = relative;
+  return b;
+}
+}  // namespace
+
 FastBound absolute_bound(double value, std::string source, double relative) {
-  return FastBound{FastBound::Kind::absolute, value, std::move(source), relative};
+  return make_bound(FastBound::Kind::absolute, value, std::move(source), relative);
 }
 FastBound ulps_bound(double ulps, std::string source) {
-  return FastBound{FastBound::Kind::ulps, ulps, std::move(source)};
+  return make_bound(FastBound::Kind::ulps, ulps, std::move(source), 0);
 }
-FastBound no_bound(std::string reason) { return FastBound{FastBound::Kind::none, 0, std::move(reason)}; }
+FastBound no_bound(std::string reason) { return make_bound(FastBound::Kind::none, 0, std::move(reason), 0); }
 
 std::string audit_status(const AuditRow& row) {
   if (row.failed) return "FAIL";
