@@ -149,8 +149,7 @@ void audit_case(const CaseDefinition& definition, const std::vector<NamedValue>&
     // The bound (C36): error/bound, error in the bound's own measure.
     const FastBound& b = f->bound;
     if (b.kind == FastBound::Kind::none) {
-      if (row->no_bound_reason.find(b.source) == std::string::npos)
-        row->no_bound_reason += (row->no_bound_reason.empty() ? "" : "; ") + b.source;
+      row->no_bound_reason += (row->no_bound_reason.empty() ? "" : "; ") + definition.id + ": " + b.source;
       continue;
     }
     const double error = b.kind == FastBound::Kind::ulps
