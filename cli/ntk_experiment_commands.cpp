@@ -196,7 +196,9 @@ ex::GainSweepConfig gain_sweep_config(const GainSweepOptions& o) {
   return c;
 }
 
-void gain_sweep_figure(const ex::GainSweepConfig& c, const ex::GainSweepResult& r, const std::string& png) {
+}  // namespace
+
+void gain_sweep_figure(const experiments::ntk::GainSweepConfig& c, const experiments::ntk::GainSweepResult& r, const std::string& png) {
   // Heatmaps on the grid's indices (the gains and ranks need not be evenly spaced).
   learndyn::experiments::Table idx;
   idx.columns = {"gi", "ri", "temporal", "spatial", "loss_ratio", "core_temporal", "activity_spatial", "input_core"};
@@ -231,6 +233,8 @@ void gain_sweep_figure(const ex::GainSweepConfig& c, const ex::GainSweepResult& 
      << "unset multiplot\n";
   write_png(gp.str(), png, 1650, 1050);
 }
+
+namespace {
 
 void run_gain_sweep_command(const GainSweepOptions& o, learndyn::experiments::SweepContext* sweep) {
   check_output(o.out, {"grid"});

@@ -1,6 +1,7 @@
 #include "cli/oracle_commands.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -150,7 +151,14 @@ void add_show(CLI::App& oracle, std::function<void()>& action) {
   });
 }
 
-void add_audit(CLI::App& oracle, std::function<void()>& action) {
+// error/bound to 3 digits ("inf" when a nonzero error meets a zero bound).
+std::string ratio_text(double ratio) { return std::isfinite(ratio) ? format_significant(ratio, 3) : "inf"; }
+
+int failed_rows(const oracle::Audit& audit) {
+  return static_cast<int>(std::count_if(audit.rows.begin(), audit.rows.end(), [](const oracle::AuditRow& r) { return r.failed; }));
+}
+
+void add_audit(CLI::App& oracle, std::function<void()>& action, int& status) {
   struct Options {
     std::string suite = "default";
     bool json = false;
@@ -160,8 +168,8 @@ void add_audit(CLI::App& oracle, std::function<void()>& action) {
   set_example(*cmd, "learndyn oracle audit --suite default");
   cmd->add_option("--suite", o->suite, "default | full (default: default)");
   cmd->add_flag("--json", o->json, "print one JSON object");
-  cmd->callback([o, &action] {
-    action = [o] {
+  cmd->callback([o, &action, &status] {
+    action = [o, &status] {
       const oracle::SuiteResult result =
           oracle::evaluate_suite(oracle::parse_suite_name(o->suite), kWorkingDigits, LEARNDYN_VERSION, true);
       if (o->json) {
@@ -169,12 +177,21 @@ void add_audit(CLI::App& oracle, std::function<void()>& action) {
         for (const oracle::AuditRow& r : result.audit.rows)
           rows.push_back({{"kind", r.kind}, {"quantity", r.quantity}, {"cases", r.cases},
                           {"worst_relative_error", format_significant(r.worst_relative_error, 3)},
-                          {"worst_ulps", r.worst_ulps}, {"worst_case", r.worst_case}});
+                          {"worst_ulps", r.worst_ulps}, {"worst_case", r.worst_case},
+                          {"bound", r.bound_source.empty() ? Json(nullptr) : Json(r.bound_source)},
+                          {"bounded_cases", r.bounded_cases},
+                          {"worst_error_over_bound", r.bounded_cases ? Json(ratio_text(r.worst_ratio)) : Json(nullptr)},
+                          {"worst_error_over_bound_case", r.bounded_cases ? Json(r.worst_ratio_case) : Json(nullptr)},
+                          {"no_bound_reason", r.no_bound_reason.empty() ? Json(nullptr) : Json(r.no_bound_reason)},
+                          {"status", oracle::audit_status(r)}, {"pass", !r.failed && r.bounded_cases > 0}});
         print_report(std::cout, Json{{"suite", o->suite}, {"rows", rows},
+                                     {"failed_rows", failed_rows(result.audit)},
                                      {"reference_only", result.audit.reference_only}}, true);
+        status = failed_rows(result.audit) ? 1 : 0;
         return;
       }
       std::cout << render_audit_markdown(result.audit);
+      status = failed_rows(result.audit) ? 1 : 0;
     };
   });
 }
@@ -191,11 +208,24 @@ std::string ulps_text(double ulps) {
 }  // namespace
 
 std::string render_audit_markdown(const oracle::Audit& audit) {
-  std::string md = "| quantity | cases | worst relative error | worst ulps | worst case |\n|---|---|---|---|---|\n";
-  for (const oracle::AuditRow& r : audit.rows)
+  std::string md =
+      "| quantity | cases | worst relative error | worst ulps | bound (proof) | worst error/bound | status | case of the worst error/bound |\n"
+      "|---|---|---|---|---|---|---|---|\n";
+  for (const oracle::AuditRow& r : audit.rows) {
+    const std::string status = oracle::audit_status(r);
+    std::string bound = r.bound_source;
+    if (!r.no_bound_reason.empty()) bound += (bound.empty() ? "none: " : "; none where ") + r.no_bound_reason;
+    for (std::size_t at = bound.find('|'); at != std::string::npos; at = bound.find('|', at + 2)) bound.insert(at, "\\");
     md += "| " + r.kind + " " + r.quantity + " | " + std::to_string(r.cases) + " | " +
-          format_significant(r.worst_relative_error, 3) + " | " + ulps_text(r.worst_ulps) +
-          " | " + r.worst_case + " |\n";
+          format_significant(r.worst_relative_error, 3) + " | " + ulps_text(r.worst_ulps) + " | " + bound + " | " +
+          (r.bounded_cases ? ratio_text(r.worst_ratio) : std::string("-")) + " | " +
+          (r.failed ? "**FAIL**" : status) + " | " + (r.bounded_cases ? r.worst_ratio_case : r.worst_case) + " |\n";
+  }
+  const int failed = failed_rows(audit);
+  md += "\n" + std::to_string(audit.rows.size()) + " rows: " + std::to_string(failed) + " fail their bound";
+  int unbounded = 0;
+  for (const oracle::AuditRow& r : audit.rows) unbounded += r.bounded_cases < r.cases;
+  md += ", " + std::to_string(unbounded) + " have cases without one (error/bound: proofs/common.md C36).\n";
   if (!audit.reference_only.empty()) {
     md += "\nReference only (no fast path): ";
     for (std::size_t i = 0; i < audit.reference_only.size(); ++i)
@@ -210,7 +240,7 @@ void add_oracle_commands(CLI::App& app, std::function<void()>& action, int& stat
   oracle->require_subcommand(1);
   add_generate(*oracle, action);
   add_check(*oracle, action, status);
-  add_audit(*oracle, action);
+  add_audit(*oracle, action, status);
   add_show(*oracle, action);
 }
 

@@ -119,6 +119,8 @@ learndyn::fast::overlaps::Network rank_one_vectors(const std::string& path, int 
 
 // ---- overlaps filter -------------------------------------------------------------------
 
+}  // namespace
+
 void filter_figure(const ex::FilterResult& r, const ex::FilterSettings& s, const std::string& png) {
   const learndyn::experiments::Table& t = r.trajectory;
   const bool network = !s.sigma0.has_value();  // the theory alone draws its exact map as "solid"
@@ -167,6 +169,8 @@ void filter_figure(const ex::FilterResult& r, const ex::FilterSettings& s, const
   gp << "unset multiplot\n";
   write_png(gp.str(), png, 1800, 620);
 }
+
+namespace {
 
 // The filter run's options, as given (empty: the default), shared by `overlaps filter` and
 // `overlaps audit` (which trains the filter's run and has no reference, sigma0, save-vectors or

@@ -4,12 +4,21 @@
 
 #include <functional>
 
+#include <string>
+
 #include <CLI/CLI.hpp>
+
+#include <learndyn/experiments/overlaps/filter.hpp>
 
 namespace learndyn::cli {
 
 // Registers the overlaps subcommands on `app`; the chosen command's work goes to `action`
 // (run after parsing succeeded, so that no output precedes a usage error).
 void add_overlaps_commands(CLI::App& app, std::function<void()>& action);
+
+// The filter run's figure (`overlaps filter --figure`): loss and overlaps of the network and
+// of the overlap theory over the epochs. Also drawn by `learndyn report`.
+void filter_figure(const experiments::overlaps::FilterResult& r, const experiments::overlaps::FilterSettings& s,
+                   const std::string& png);
 
 }  // namespace learndyn::cli

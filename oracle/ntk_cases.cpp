@@ -78,8 +78,25 @@ std::vector<FastValue> fast_metrics(const FastProblem& p) {
   const fn::SmallMetrics m = fn::small_metrics(std::vector<double>(a.data(), a.data() + a.size()), static_cast<int>(n));
   const double cosine = a.cwiseProduct(c).sum() / std::sqrt(a.squaredNorm() * c.squaredNorm());  // (N26)
   const double v[] = {m.trace, m.frobenius, m.participation_ratio, m.participation_ratio_aastar, c.trace(), cosine};
+  // (N51): eps = 64 T (k n + d) u, d = n + n_in + 1, k = 3 for the GRU, 1 otherwise: trace and
+  // Frobenius norm within eps, the participation ratios within 4 eps, relative; the core's trace
+  // and the cosine by the same premise (C35).
+  constexpr double u = 0x1p-53;
+  const fn::Shape& shape = p.model.shape;
+  const double hidden = shape.hidden, d = shape.hidden + shape.inputs + 1;
+  const double k = shape.kind == fn::ModelKind::gru ? 3 : 1;
+  const double eps = 64 * p.inputs.steps * (k * hidden + d) * u;
+  const double dim = static_cast<double>(n);
+  const double cosine_bound = 2 * eps * dim * (a.cwiseAbs().maxCoeff() / a.norm() + c.cwiseAbs().maxCoeff() / c.norm()) +
+                              (2 * dim * dim + 4) * u;
+  const FastBound bounds[] = {absolute_bound(0, "eps relative (N51)", eps),
+                              absolute_bound(0, "eps relative (N51)", eps),
+                              absolute_bound(0, "4 eps relative (N51)", 4 * eps),
+                              absolute_bound(0, "4 eps relative (N51)", 4 * eps),
+                              absolute_bound(0, "eps relative (C35)", eps),
+                              absolute_bound(cosine_bound * (1 + 1e-12), "2 eps N (max|A|/|A|_F + max|C|/|C|_F) + (2N^2+4)u (C35)")};
   std::vector<FastValue> out;
-  for (std::size_t i = 0; i < kQuantities.size(); ++i) out.push_back({kQuantities[i], v[i]});
+  for (std::size_t i = 0; i < kQuantities.size(); ++i) out.push_back({kQuantities[i], v[i], bounds[i]});
   return out;
 }
 

@@ -1,5 +1,7 @@
 #include <learndyn/oracle/overlaps_cases.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -87,7 +89,31 @@ CaseDefinition filter_case(const std::string& zm, const std::string& zu, const s
         const fo::FilterLoss f = fo::filter_loss_closed_form(
             fo::FilterSettings{0.05, t, 0.2, 1.0}, parse_decimal<double>(zm, "zm"), parse_decimal<double>(zu, "zu"),
             parse_decimal<double>(vm, "vm"), parse_decimal<double>(vu, "vu"));
-        return std::vector<FastValue>{{"loss", f.loss}, {"dL_dzm", f.d_zm}, {"dL_dzu", f.d_zu}, {"dL_dvm", f.d_vm}, {"dL_dvu", f.d_vu}};
+        // (OF26): 2^-36 times the magnitude scale dt T (|A1| + |A2| max(1, |mu|^T) + 1)^2 for the
+        // loss; the gradient T times that (OF22: one more factor S_1 ~ T S; C33).
+        const double dzm = parse_decimal<double>(zm, "zm"), dzu = parse_decimal<double>(zu, "zu");
+        const double dvm = parse_decimal<double>(vm, "vm"), dvu = parse_decimal<double>(vu, "vu");
+        const double a2 = std::fabs(dzu * dvm / dvu), a1 = std::fabs(dzm) + a2, mu = 1 - 0.05 * (1 - dvu);
+        const double m = a1 + a2 * std::max(1.0, std::pow(std::fabs(mu), t)) + 1;
+        const double loss_bound = 0x1p-36 * 0.05 * t * m * m;
+        const FastBound grad = std::fabs(dvu) >= 1.0 / 16 ? absolute_bound(t * loss_bound, "T 2^-36 dt T (|A1|+|A2|max(1,|mu|^T)+1)^2 (OF22, OF26, C33)")
+                                                          : no_bound("|sigma_vu| < 1/16: outside (OF26)");
+        const FastBound loss = std::fabs(dvu) >= 1.0 / 16 ? absolute_bound(loss_bound, "2^-36 dt T (|A1|+|A2|max(1,|mu|^T)+1)^2 (OF26)")
+                                                          : no_bound("|sigma_vu| < 1/16: outside (OF26)");
+        // The exact values at the doubles the fast path received (C36).
+        const real rdt(0.05);
+        const ro::FilterTarget<real> target{real(0.2)};
+        OverlapText sigma = kSigmaA;
+        sigma[0].second = zm, sigma[1].second = zu, sigma[2].second = vm, sigma[3].second = vu;
+        ro::Matrix<real> rsigma = sigma_of<double>(sigma).cast<real>();
+        const ro::OverlapGradient<real> g =
+            ro::overlap_gradient(ro::linear_model<real>(kRank, rdt), rsigma, ro::filter_task(target, rdt, t));
+        const real at[] = {ro::filter_loss_closed_form(ro::RankOneVisible<real>{real(dzm), real(dzu), real(dvm), real(dvu)}, target, rdt, t),
+                           g.F(0, 0), g.F(0, 1), g.F(1, 0), g.F(1, 1)};
+        std::vector<FastValue> out{{"loss", f.loss, loss}, {"dL_dzm", f.d_zm, grad}, {"dL_dzu", f.d_zu, grad}, {"dL_dvm", f.d_vm, grad}, {"dL_dvu", f.d_vu, grad}};
+        for (std::size_t i = 0; i < out.size(); ++i)
+          if (out[i].bound.kind != FastBound::Kind::none) out[i].bound.exact_at_fast_inputs = at[i];
+        return out;
       }};
 }
 
@@ -129,15 +155,129 @@ std::vector<Real> reference_endpoint(ro::FlowMethod method, const std::string& l
   return out;
 }
 
+constexpr double u = 0x1p-53;
+
+// (OF23): the absolute error of L, F, H after T steps of the contractive recursion (or the
+// sweep, OF29), eps_T = 2^9 (R+2) T u (1 + |L| + max|F| + max|H|); here max|F|, max|H| <= max|G|.
+double overlap_error_bound(int steps, double loss, const Eigen::MatrixXd& G) {
+  return 512.0 * (kRank + 2) * steps * u * (1 + std::fabs(loss) + 2 * G.cwiseAbs().maxCoeff());
+}
+
+// (OF24): one epoch's rounding error, max-norm, at Sigma: 2 n lr eps_G max|Sigma| (1 + lr max|G|)^2
+// per rate evaluation plus 8 n u (1 + lr max|G|)^2 max|Sigma| for the n x n products.
+double epoch_rounding_bound(fo::OverlapSolver& solver, int steps, double rate, fo::Stepper stepper,
+                            const Eigen::MatrixXd& sigma) {
+  Eigen::MatrixXd G;
+  const double loss = solver.gradient(sigma, G);
+  const double n = static_cast<double>(sigma.rows()), evaluations = stepper == fo::Stepper::rk4 ? 4 : 1;
+  const double growth = 1 + rate * G.cwiseAbs().maxCoeff(), s = sigma.cwiseAbs().maxCoeff();
+  return evaluations * (2 * n * rate * overlap_error_bound(steps, loss, G) * s + 8 * n * u * s) * growth * growth;
+}
+
+// The Jacobian of one epoch Phi on the unique overlaps in the linear ordering (a perturbation
+// of sigma_ab moves sigma_ba too), by central differences, entrywise in absolute value plus a
+// margin that covers their truncation and rounding (C32).
+Eigen::MatrixXd epoch_jacobian(fo::OverlapSolver& solver, double rate, fo::Stepper stepper, const Eigen::MatrixXd& sigma) {
+  const auto pairs = ro::overlap_pairs(kRank, ro::OverlapOrdering::linear);
+  const Eigen::Index m = static_cast<Eigen::Index>(pairs.size());
+  Eigen::MatrixXd J(m, m);
+  for (Eigen::Index j = 0; j < m; ++j) {
+    const auto [c, d] = pairs[static_cast<std::size_t>(j)];
+    const double h = 1e-6 * std::max(1.0, std::fabs(sigma(c, d)));
+    Eigen::MatrixXd plus = sigma, minus = sigma;
+    plus(c, d) += h, minus(c, d) -= h;
+    if (c != d) plus(d, c) += h, minus(d, c) -= h;
+    solver.epoch(rate, stepper, plus);
+    solver.epoch(rate, stepper, minus);
+    for (Eigen::Index i = 0; i < m; ++i) {
+      const auto [a, b] = pairs[static_cast<std::size_t>(i)];
+      J(i, j) = std::fabs((plus(a, b) - minus(a, b)) / (2 * h)) * (1 + 1e-6) + 1e-6;
+    }
+  }
+  return J;
+}
+
+// The loss and every overlap after `epochs` of `stepper`, each with the first-order bound of
+// (C32): e_K = sum_k J_{K-1} ... J_{k+1} d_k, so |e_K| <= sum_k |J_{K-1}| ... |J_{k+1}| delta_k 1,
+// delta_k the epoch's rounding (OF24) and, for RK4 against the flow, its local discretisation
+// error measured against 64 substeps; the loss adds (OF23)'s bound at the final Sigma and
+// sum_j |dL/dsigma_j| |e_j|.
+// The decimal inputs reach the fast path rounded to double (C36): dt and the target's decay
+// move every epoch's map, by at most u (|dPhi/d log dt| + |dPhi/d log c|) (central differences,
+// relative step 1e-6); lr by u |Phi(Sigma) - Sigma| (the rate only scales the step); Sigma_0
+// by u |sigma_0| per overlap.
+struct ParameterSolvers {
+  fo::OverlapSolver dt_plus, dt_minus, decay_plus, decay_minus;
+  ParameterSolvers(int steps)
+      : dt_plus(fo::linear_model(kRank, 0.05 * (1 + 1e-6)), fo::filter_task(0.05 * (1 + 1e-6), steps, 0.2, 1.0)),
+        dt_minus(fo::linear_model(kRank, 0.05 * (1 - 1e-6)), fo::filter_task(0.05 * (1 - 1e-6), steps, 0.2, 1.0)),
+        decay_plus(fo::linear_model(kRank, 0.05), fo::filter_task(0.05, steps, 0.2 * (1 + 1e-6), 1.0)),
+        decay_minus(fo::linear_model(kRank, 0.05), fo::filter_task(0.05, steps, 0.2 * (1 - 1e-6), 1.0)) {}
+  // u (|d/d log dt| + |d/d log c|) of one epoch from sigma, max over the entries.
+  double epoch_term(double rate, fo::Stepper stepper, const Eigen::MatrixXd& sigma) {
+    Eigen::MatrixXd a = sigma, b = sigma, c = sigma, d = sigma;
+    dt_plus.epoch(rate, stepper, a), dt_minus.epoch(rate, stepper, b);
+    decay_plus.epoch(rate, stepper, c), decay_minus.epoch(rate, stepper, d);
+    return u * (((a - b).cwiseAbs() + (c - d).cwiseAbs()) / 2e-6).maxCoeff() * 1.01;
+  }
+  double loss_term(const Eigen::MatrixXd& sigma) {
+    return u * (std::fabs(dt_plus.loss(sigma) - dt_minus.loss(sigma)) + std::fabs(decay_plus.loss(sigma) - decay_minus.loss(sigma))) /
+           2e-6 * 1.01;
+  }
+};
+
 std::vector<FastValue> fast_endpoint(fo::Stepper stepper, const std::string& lr, long epochs, int steps) {
   fo::OverlapSolver solver(fo::linear_model(kRank, 0.05), fo::filter_task(0.05, steps, 0.2, 1.0));
+  ParameterSolvers parameters(steps);
   Eigen::MatrixXd sigma = fast_sigma_of(kSigmaA);
   const double rate = parse_decimal<double>(lr, "lr");
-  for (long e = 0; e < epochs; ++e) solver.epoch(rate, stepper, sigma);
+  const bool flow = stepper == fo::Stepper::rk4;
+  constexpr int kSubsteps = 64;
+  std::vector<Eigen::MatrixXd> jacobians;
+  std::vector<double> locals;
+  const ro::Vector<double> initial = ro::flatten<double>(sigma, kRank, ro::OverlapOrdering::linear);
+  for (long e = 0; e < epochs; ++e) {
+    double local = epoch_rounding_bound(solver, steps, rate, stepper, sigma);
+    Eigen::MatrixXd next = sigma;
+    solver.epoch(rate, stepper, next);
+    local += u * (next - sigma).cwiseAbs().maxCoeff() * 1.01 + parameters.epoch_term(rate, stepper, sigma);
+    if (flow) {
+      // RK4's error at M substeps is M^-4 of one step's (fourth order, test_fast_overlap_ode.cpp
+      // Rk4EpochConvergesToTheFlowAtFourthOrder): one step's is |RK4_1 - RK4_M| / (1 - M^-4),
+      // plus the rounding of the M substeps.
+      Eigen::MatrixXd one = sigma, fine = sigma;
+      solver.epoch(rate, stepper, one);
+      double fine_rounding = 0;
+      for (int i = 0; i < kSubsteps; ++i) {
+        fine_rounding += epoch_rounding_bound(solver, steps, rate / kSubsteps, stepper, fine);
+        solver.epoch(rate / kSubsteps, stepper, fine);
+      }
+      local += (one - fine).cwiseAbs().maxCoeff() / (1 - std::pow(kSubsteps, -4.0)) + fine_rounding;
+    }
+    jacobians.push_back(epoch_jacobian(solver, rate, stepper, sigma));
+    locals.push_back(local);
+    solver.epoch(rate, stepper, sigma);
+  }
+  const Eigen::Index m = static_cast<Eigen::Index>(ro::overlap_pairs(kRank, ro::OverlapOrdering::linear).size());
+  Eigen::VectorXd bound = Eigen::VectorXd::Zero(m);
+  Eigen::MatrixXd product = Eigen::MatrixXd::Identity(m, m);  // |J_{K-1}| ... |J_{k+1}|
+  for (long k = epochs - 1; k >= 0; --k) {
+    bound += product * Eigen::VectorXd::Constant(m, locals[static_cast<std::size_t>(k)]);
+    product = product * jacobians[static_cast<std::size_t>(k)];
+  }
+  bound += product * (u * initial.cwiseAbs() * (1 + 2 * u));  // Sigma_0's decimals
+  bound *= 1 + 1e-9;  // the bound's own rounding
+  Eigen::MatrixXd G;
+  const double loss = solver.gradient(sigma, G);
+  const ro::Vector<double> unique = ro::unique_gradient<double>(G, kRank, ro::OverlapOrdering::linear);
+  const double loss_bound = overlap_error_bound(steps, loss, G) + unique.cwiseAbs().dot(bound) + parameters.loss_term(sigma);
+  const std::string source = flow ? "first-order running bound, RK4 local error by 64 substeps (OF24, C32)"
+                                  : "first-order running bound (OF23, OF24, C32)";
   const ro::Vector<double> flat = ro::flatten<double>(sigma, kRank, ro::OverlapOrdering::linear);
   const std::vector<std::string> names = endpoint_names();
-  std::vector<FastValue> out{{names[0], solver.loss(sigma)}};
-  for (Eigen::Index i = 0; i < flat.size(); ++i) out.push_back({names[static_cast<std::size_t>(i) + 1], flat(i)});
+  std::vector<FastValue> out{{names[0], loss, absolute_bound(loss_bound * (1 + 1e-9), source)}};
+  for (Eigen::Index i = 0; i < flat.size(); ++i)
+    out.push_back({names[static_cast<std::size_t>(i) + 1], flat(i), absolute_bound(bound(i), source)});
   return out;
 }
 
@@ -211,8 +351,19 @@ CaseDefinition erf_gradient_case() {
         const fo::OverlapGradient g = fo::overlap_gradient(fo::erf_model(kRank, 0.05), fast_sigma_of(kSigmaA),
                                                            fo::filter_task(0.05, 400, 0.2, 1.0));
         const ro::Vector<double> d = ro::unique_gradient<double>(fo::gradient_matrix(g), kRank, ro::OverlapOrdering::nonlinear);
-        std::vector<FastValue> out{{"loss", g.loss}};
-        for (int i = 0; i < 7; ++i) out.push_back({names[static_cast<std::size_t>(i) + 1], d(i)});
+        // (OF23): Sigma_A's visible block has spectral norm 0.65 <= 0.9, the premise of the bound.
+        const FastBound bound = absolute_bound(overlap_error_bound(400, g.loss, fo::gradient_matrix(g)) * (1 + 1e-12),
+                                               "2^9 (R+2) T u (1+|L|+max|F|+max|H|) (OF23)");
+        std::vector<FastValue> out{{"loss", g.loss, bound}};
+        for (int i = 0; i < 7; ++i) out.push_back({names[static_cast<std::size_t>(i) + 1], d(i), bound});
+        // The exact values at the doubles the fast path received (C36).
+        const real rdt(0.05);
+        const ro::OverlapGradient<real> rg = ro::overlap_gradient(
+            ro::erf_model<real>(kRank, rdt), ro::Matrix<real>(sigma_of<double>(kSigmaA).cast<real>()),
+            ro::filter_task(ro::FilterTarget<real>{real(0.2)}, rdt, 400));
+        const ro::Vector<real> rd = ro::unique_gradient<real>(ro::gradient_matrix(rg), kRank, ro::OverlapOrdering::nonlinear);
+        out[0].bound.exact_at_fast_inputs = rg.loss;
+        for (int i = 0; i < 7; ++i) out[static_cast<std::size_t>(i) + 1].bound.exact_at_fast_inputs = rd(i);
         return out;
       }};
 }

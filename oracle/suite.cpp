@@ -1,6 +1,11 @@
 #include <learndyn/oracle/suite.hpp>
 
 #include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <limits>
 #include <map>
 
 #include <learndyn/common/argument_error.hpp>
@@ -67,6 +72,35 @@ std::vector<CaseDefinition> suite_cases(SuiteName suite) {
 }
 
 namespace {
+FastBound make_bound(FastBound::Kind kind, double value, std::string source, double relative) {
+  FastBound b;
+  b.kind = kind;
+  b.value = value;
+  b.source = std::move(source);
+  b.relative = relative;
+  return b;
+}
+}  // namespace
+
+FastBound absolute_bound(double value, std::string source, double relative) {
+  return make_bound(FastBound::Kind::absolute, value, std::move(source), relative);
+}
+FastBound ulps_bound(double ulps, std::string source) {
+  return make_bound(FastBound::Kind::ulps, ulps, std::move(source), 0);
+}
+FastBound no_bound(std::string reason) { return make_bound(FastBound::Kind::none, 0, std::move(reason), 0); }
+
+std::string audit_status(const AuditRow& row) {
+  if (row.failed) return "FAIL";
+  if (row.bounded_cases == 0) return "no bound";
+  if (row.bounded_cases < row.cases)
+    return "pass (" + std::to_string(row.bounded_cases) + " of " + std::to_string(row.cases) + " cases bounded)";
+  return "pass";
+}
+
+namespace {
+
+bool progress_enabled = false;
 
 // Why a case kind's values carry no enclosure (issue 18), when its computation set no note.
 std::string unenclosed_note(const std::string& kind) {
@@ -110,7 +144,43 @@ void audit_case(const CaseDefinition& definition, const std::vector<NamedValue>&
       row->worst_relative_error = relative;
       row->worst_case = definition.id;
     }
-    row->worst_ulps = std::max(row->worst_ulps, ulp_distance(f->value, static_cast<double>(e.value.value)));
+    const double ulps = ulp_distance(f->value, static_cast<double>(e.value.value));
+    row->worst_ulps = std::max(row->worst_ulps, ulps);
+    // The bound (C36): error/bound, error in the bound's own measure.
+    const FastBound& b = f->bound;
+    if (b.kind == FastBound::Kind::none) {
+      row->no_bound_reason += (row->no_bound_reason.empty() ? "" : "; ") + definition.id + ": " + b.source;
+      continue;
+    }
+    const double error = b.kind == FastBound::Kind::ulps
+                             ? ulps
+                             : static_cast<double>(abs(real(f->value) - e.value.value));
+    // The inputs' rounding to double (C36): |f(x^) - f(x)| by the reference at both, in ulps of
+    // the exact value's double (rounded up) or absolutely.
+    double input_term = 0;
+    if (b.exact_at_fast_inputs) {
+      const real shift = abs(*b.exact_at_fast_inputs - e.value.value);
+      if (b.kind == FastBound::Kind::ulps) {
+        const double x = static_cast<double>(e.value.value);
+        const double ulp = std::nextafter(std::fabs(x), std::numeric_limits<double>::infinity()) - std::fabs(x);
+        input_term = std::ceil(static_cast<double>(shift / real(ulp)));
+      } else {
+        input_term = static_cast<double>(shift) * (1 + 1e-12);
+      }
+    }
+    const double bound = b.kind == FastBound::Kind::ulps
+                             ? b.value + input_term
+                             : b.value + b.relative * static_cast<double>(abs(e.value.value)) + input_term;
+    const double ratio = error == 0 ? 0.0
+                         : bound > 0 ? error / bound
+                                     : std::numeric_limits<double>::infinity();
+    if (row->bound_source.empty()) row->bound_source = b.source;
+    if (!(ratio <= 1)) row->failed = true;  // NaN fails too
+    if (row->bounded_cases == 0 || !(ratio <= row->worst_ratio)) {
+      row->worst_ratio = ratio;
+      row->worst_ratio_case = definition.id;
+    }
+    ++row->bounded_cases;
   }
 }
 
@@ -129,7 +199,16 @@ SuiteResult evaluate_suite(SuiteName suite, int digits, const std::string& versi
   golden.command = "learndyn oracle generate --suite " + golden.suite + " --digits " +
                    std::to_string(digits) + (enclosures_enabled() ? "" : " --enclosures off") + " -o golden.json";
   std::map<std::pair<std::string, std::string>, bool> has_fast;
+  const auto start = std::chrono::steady_clock::now();
+  std::string area;
   for (const CaseDefinition& definition : suite_cases(suite)) {
+    if (progress_enabled && definition.area != area) {
+      area = definition.area;
+      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      char at[32];
+      std::snprintf(at, sizeof at, "%.1f", seconds);
+      std::cerr << "  golden suite at " << at << " s: " << area << " cases\n";
+    }
     const std::vector<NamedValue> exact = case_values(definition);
     GoldenCase c{definition.id, definition.area, definition.description, definition.inputs,
                  definition.command, golden_values(exact, digits)};
@@ -140,5 +219,16 @@ SuiteResult evaluate_suite(SuiteName suite, int digits, const std::string& versi
     if (!fast) result.audit.reference_only.push_back(key.first + " " + key.second);
   return result;
 }
+
+Audit audit_cases(const std::vector<CaseDefinition>& cases) {
+  Audit audit;
+  std::map<std::pair<std::string, std::string>, bool> has_fast;
+  for (const CaseDefinition& definition : cases) audit_case(definition, case_values(definition), audit, has_fast);
+  for (const auto& [key, fast] : has_fast)
+    if (!fast) audit.reference_only.push_back(key.first + " " + key.second);
+  return audit;
+}
+
+void set_suite_progress(bool on) { progress_enabled = on; }
 
 }  // namespace learndyn::oracle

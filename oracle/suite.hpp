@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,9 +19,29 @@ enum class SuiteName { standard, full };  // "default" | "full" on the command l
 SuiteName parse_suite_name(const std::string& text);  // ArgumentError naming --suite
 std::string suite_name(SuiteName suite);
 
+// An a-priori bound on the fast value's error against the exact value, evaluated at the case
+// (proofs/common.md C36): |fast - exact| <= value + relative |exact| (absolute), or at most
+// `value` ulps from the exact value rounded to double (ulps). `source` names the formula and
+// its proof label; a value without one (kind none) says why in `source`.
+struct FastBound {
+  enum class Kind { none, absolute, ulps };
+  Kind kind = Kind::none;
+  double value = 0;
+  std::string source;
+  double relative = 0;  // absolute kind: the coefficient of |exact|
+  // The exact value at the inputs the fast path received (the case's decimals rounded to
+  // double), where they differ from the decimals: the bound then adds |that - exact| (C36).
+  std::optional<real> exact_at_fast_inputs;
+};
+
+FastBound absolute_bound(double value, std::string source, double relative = 0);
+FastBound ulps_bound(double ulps, std::string source);
+FastBound no_bound(std::string reason);
+
 struct FastValue {
   std::string name;
   double value;
+  FastBound bound;
 };
 
 struct CaseDefinition {
@@ -59,7 +80,18 @@ struct AuditRow {
   double worst_relative_error = 0;  // against the 50-digit value
   double worst_ulps = 0;            // against the 50-digit value rounded to double
   std::string worst_case;           // id of the case with the worst relative error
+  // The bounds (C36): over the cases whose fast value carries one, the largest error/bound and
+  // its case; failed when any error exceeds its bound.
+  int bounded_cases = 0;
+  double worst_ratio = 0;
+  std::string worst_ratio_case;
+  bool failed = false;
+  std::string bound_source;  // the bound's formula and label (the first bounded case's)
+  std::string no_bound_reason;  // why some cases carry none (the first such case's)
 };
+
+// "pass", "FAIL", "no bound", or "pass (k of n cases bounded)".
+std::string audit_status(const AuditRow& row);
 
 struct Audit {
   std::vector<AuditRow> rows;               // (kind, quantity) with a fast path, suite order
@@ -75,5 +107,12 @@ struct SuiteResult {
 // values with `digits` significant digits (1..working digits) and, if `audit`, the fast path's
 // error against them. Deterministic: the same arguments give byte-identical golden JSON.
 SuiteResult evaluate_suite(SuiteName suite, int digits, const std::string& version, bool audit);
+
+// The audit of `cases` alone (their certified values and fast values, as evaluate_suite does),
+// e.g. a case whose fast value was deliberately perturbed.
+Audit audit_cases(const std::vector<CaseDefinition>& cases);
+
+// A progress line per area on stderr while evaluate_suite runs (off by default).
+void set_suite_progress(bool on);
 
 }  // namespace learndyn::oracle

@@ -238,6 +238,29 @@ check "/dev/null is still a character device" test -c /dev/null
 run oracle audit --json
 check "oracle audit exits 0" test "$rc" = 0
 check "audit reports the analytical loss" grep -q '"quantity": "loss"' <<<"$out"
+# Issue 15: every row has its bound, status and pass; none fails; the flow row is bounded.
+check "audit rows carry bounds and none fails" python3 -c '
+import json, sys
+a = json.loads(sys.stdin.read())
+assert a["failed_rows"] == 0, a["failed_rows"]
+for r in a["rows"]:
+    assert r["status"] and "pass" in r and "bounded_cases" in r, r
+    assert (r["bound"] is not None) == (r["bounded_cases"] > 0), r
+flow = [r for r in a["rows"] if r["kind"] == "overlaps.flow"]
+assert flow and all(r["status"] == "pass" and float(r["worst_error_over_bound"]) <= 1 for r in flow), flow
+' <<<"$out"
+# The main job: report.md with the audit's bound and status columns, a figure per area,
+# progress on stderr.
+run report -o "$scratch/report"
+check "report exits 0" test "$rc" = 0
+for f in report.md golden.json ghost_fig2a_8a.png overlaps_filter.png ntk_gain_sweep.png; do
+  check "report writes $f" test -s "$scratch/report/$f"
+done
+check "report's audit has bound and status columns" grep -q '| bound (proof) | worst error/bound | status |' "$scratch/report/report.md"
+check "report states the audit's verdict" grep -q '^\*\*Verdict:\*\*' "$scratch/report/report.md"
+check "report shows the overlaps and NTK figures" grep -q 'overlaps_filter.png' "$scratch/report/report.md"
+check "report shows the NTK figure" grep -q 'ntk_gain_sweep.png' "$scratch/report/report.md"
+check "report prints its stages on stderr" grep -q '^report \[5/5\]' <<<"$err"
 
 # --- docs/oracle.md's plain-Python example runs as printed, against a golden.json ----------
 # `mycode.critical_rate` is (G16) with c = 1.

@@ -4,6 +4,7 @@
 // seconds to compute, is computed in as few TESTs as possible.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstddef>
 #include <map>
 #include <optional>
@@ -67,11 +68,58 @@ void expect_fast_path_close(const o::Audit& audit) {
                                           "overlaps.erf_gradient", "ghost_rnn.gradient", "ntk.metrics"}));
 }
 
+// Every row of the default suite's audit is within its bound (proofs/common.md C36); the rows
+// without one for some case are the ones docs/oracle.md names: the GD runs (they reach the kink
+// at eps*, C33) and the RNN case whose A_T makes (R38) vacuous.
+void expect_within_bounds(const o::Audit& audit) {
+  for (const o::AuditRow& r : audit.rows) {
+    EXPECT_FALSE(r.failed) << r.kind << " " << r.quantity << " error/bound " << r.worst_ratio << " at " << r.worst_ratio_case;
+    const bool may_lack = r.kind == "ghost.gd" || r.kind == "ghost_rnn.gradient";
+    if (!may_lack) EXPECT_EQ(r.bounded_cases, r.cases) << r.kind << " " << r.quantity << ": " << r.no_bound_reason;
+    if (r.bounded_cases) EXPECT_FALSE(r.bound_source.empty()) << r.kind << " " << r.quantity;
+  }
+}
+
 TEST(Suite, DefaultSuiteIsWellFormedCertifiedAndAudited) {
   const o::SuiteResult result = o::evaluate_suite(o::SuiteName::standard, 50, "test", true);
   expect_valid_unique_ids(result.golden);
   expect_certified_to_floor(result.golden);
   expect_fast_path_close(result.audit);
+  expect_within_bounds(result.audit);
+}
+
+// The bound can fail: a fast value moved past its bound fails its row, one moved within it does
+// not (C36). The analytical loss at T = T_r = 100, eps = 3e-4: the loss by 1e-12 relative
+// (its bound 4u(t* + |L|) is ~4e-14 absolute), the gradient by 10 ulps (bound 5 plus the input rounding's 1-2).
+TEST(Suite, APerturbedFastValueFailsItsRow) {
+  const std::string id = "ghost.loss.T=100.Tr=100.eps=3e-4";
+  o::CaseDefinition c = o::find_case(o::suite_cases(o::SuiteName::standard), id, "case");
+  const auto honest = c.fast;
+  const auto audit_with = [&](double loss_factor, int grad_ulps) {
+    c.fast = [=] {
+      std::vector<o::FastValue> v = honest();
+      for (o::FastValue& f : v) {
+        if (f.name == "loss") f.value *= loss_factor;
+        if (f.name == "grad")
+          for (int i = 0; i < grad_ulps; ++i) f.value = std::nextafter(f.value, 2 * f.value);
+      }
+      return v;
+    };
+    const o::Audit audit = o::audit_cases({c});
+    std::map<std::string, bool> failed;
+    for (const o::AuditRow& r : audit.rows) {
+      EXPECT_EQ(r.bounded_cases, 1) << r.quantity;
+      failed[r.quantity] = r.failed;
+    }
+    return failed;
+  };
+  const auto clean = audit_with(1, 0);
+  EXPECT_FALSE(clean.at("loss"));
+  EXPECT_FALSE(clean.at("grad"));
+  const auto perturbed = audit_with(1 + 1e-12, 10);
+  EXPECT_TRUE(perturbed.at("loss"));
+  EXPECT_TRUE(perturbed.at("grad"));
+  EXPECT_EQ(o::audit_status(o::audit_cases({c}).rows[0]), "FAIL");
 }
 
 // --digits 10 writes 10 significant digits and certifies at most 10; and every 50-digit golden
