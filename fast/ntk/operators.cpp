@@ -24,7 +24,9 @@ Precision parse_precision(const std::string& name, const std::string& parameter)
   throw ArgumentError(parameter, "'" + name + "'", "float32 or float64");
 }
 
-Ntk::Ntk(const Model& model, const Inputs& inputs, NtkOptions options) : Ntk(linearize(model, inputs), options) {}
+// The forward pass runs on the operators' threads (N60: the same bits for any count).
+Ntk::Ntk(const Model& model, const Inputs& inputs, NtkOptions options)
+    : Ntk(linearize(model, inputs, options.threads), options) {}
 
 Ntk::Ntk(Linearization lin, NtkOptions options)
     : lin_(std::move(lin)),
