@@ -90,9 +90,11 @@ class Ntk {
   // Kept between calls, uninitialised, huge-page backed (common/large_buffer.hpp): the first
   // block no longer pays 4 KB page faults for them (docs/ntk.md, "Cold start").
   mutable LargeBuffer<double> scratch_a_, scratch_b_;
-  mutable LargeBuffer<double> work_[kNtkChunks];  // per chunk: kernel workspaces
-  mutable LargeBuffer<float> scratch32_, scratch32_b_, work32_[kNtkChunks];
-  double* work(int chunk, std::ptrdiff_t size) const;
+  // The chunks' kernel workspaces, one slice per chunk in one arena (N61): separate buffers of
+  // ~0.7 MB each were below the huge-page size, and their first touch cost ~1,800 4 KB faults
+  // per process.
+  mutable LargeBuffer<double> work_;
+  mutable LargeBuffer<float> scratch32_, scratch32_b_, work32_;
 };
 
 // (N55, N57) The componentwise forward-error bound of the float32 NTK_S block against exact
