@@ -91,13 +91,13 @@ void Ntk::sweep(Sweep which, const double* in, bool in_compact, double* out, boo
   const detail::SweepData data{lin_.batch, lin_.steps, lin_.hidden, lin_.terms, lin_.c.data(),
                                lin_.left.data(), lin_.right.data(), lin_.w_stack.data()};
   const detail::Kernels& k = *kernels_;
-  const Chunking chunks(static_cast<std::size_t>(lin_.batch), static_cast<std::size_t>(ntk_chunk(lin_.batch)));
+  const SweepSplit split(lin_.batch);
   const Slices<double> work = slices(
-      work_, detail::sweep_workspace(static_cast<std::ptrdiff_t>(chunks.chunk) * m, lin_.hidden, lin_.terms),
-      chunks.count());
-  parallel_for(chunks, threads_, [&](std::size_t lo, std::size_t hi) {
-    const int b0 = static_cast<int>(lo), b1 = static_cast<int>(hi);
-    double* w = work.chunk(lo / chunks.chunk);
+      work_, detail::sweep_workspace(static_cast<std::ptrdiff_t>(split.largest()) * m, lin_.hidden, lin_.terms),
+      static_cast<std::size_t>(split.chunks));
+  parallel_for_each(static_cast<std::size_t>(split.chunks), threads_, [&](std::size_t c) {
+    const int b0 = split.begin(static_cast<int>(c)), b1 = split.begin(static_cast<int>(c) + 1);
+    double* w = work.chunk(c);
     (which == Sweep::forward ? k.forward_sweep : k.backward_sweep)(
         data, b0, b1, m, in, in_compact ? compact : external, out, out_compact ? compact : external, w);
   });
@@ -134,13 +134,13 @@ void Ntk::sweep32(Sweep which, const In* in, bool in_compact, Out* out, bool out
   } else {
     fn = k.forward_sweep32_from_compact;
   }
-  const Chunking chunks(static_cast<std::size_t>(lin_.batch), static_cast<std::size_t>(ntk_chunk(lin_.batch)));
+  const SweepSplit split(lin_.batch);
   const Slices<float> work = slices(
-      work32_, detail::sweep_workspace(static_cast<std::ptrdiff_t>(chunks.chunk) * m, lin_.hidden, lin_.terms),
-      chunks.count());
-  parallel_for(chunks, threads_, [&](std::size_t lo, std::size_t hi) {
-    const int b0 = static_cast<int>(lo), b1 = static_cast<int>(hi);
-    float* w = work.chunk(lo / chunks.chunk);
+      work32_, detail::sweep_workspace(static_cast<std::ptrdiff_t>(split.largest()) * m, lin_.hidden, lin_.terms),
+      static_cast<std::size_t>(split.chunks));
+  parallel_for_each(static_cast<std::size_t>(split.chunks), threads_, [&](std::size_t c) {
+    const int b0 = split.begin(static_cast<int>(c)), b1 = split.begin(static_cast<int>(c) + 1);
+    float* w = work.chunk(c);
     fn(data, b0, b1, m, in, in_compact ? compact : external, out, out_compact ? compact : external, w);
   });
 }

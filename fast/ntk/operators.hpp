@@ -29,6 +29,17 @@ inline constexpr int kNtkChunks = 8;
 // items a chunk, by the count alone (N40).
 inline int ntk_chunk(int count) { return (count + kNtkChunks - 1) / kNtkChunks; }
 
+// The sweeps' split of `count` sequences into min(count, 8) chunks of near-equal size: chunk c
+// is [c count / C, (c + 1) count / C), by the count alone (N40, N62). Equal chunks of
+// ntk_chunk(count) left 50 sequences as seven chunks of 7 and one of 1, which two threads
+// cannot share evenly (28 against 22 sequences); here they are 6 and 7 (25 against 25).
+struct SweepSplit {
+  int items, chunks;
+  explicit SweepSplit(int count) : items(count), chunks(count < kNtkChunks ? count : kNtkChunks) {}
+  int begin(int c) const { return static_cast<int>(static_cast<long long>(c) * items / chunks); }
+  int largest() const { return (items + chunks - 1) / chunks; }
+};
+
 // The working precision of the operators' arithmetic. float32 keeps a float copy of the
 // linearisation and runs the same kernels in float (inputs and outputs stay double: the
 // conversions ride on the sweeps' loads and stores); its forward error is bounded by
