@@ -14,7 +14,7 @@
 // CPU-time ratio is the one another job's time slices do not distort; the load average is
 // printed before and after. Not a test (no timing assertions anywhere).
 //
-//   build/bench/bench_ntk_cold_start --learndyn build/cli/learndyn [--rounds 11] [--probes 40]
+//   build/bench/ntk_cold_start --learndyn build/cli/learndyn [--rounds 11] [--probes 40]
 //       [--threads 0] [--batch 50] [--steps 15] [--hidden 64] [--inputs 10]
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -73,7 +73,7 @@ Times run_process(const std::vector<std::string>& args) {
   int status = 0;
   rusage u{};
   if (pid < 0 || wait4(pid, &status, 0, &u) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    std::fprintf(stderr, "bench_ntk_cold_start: '%s' failed (status %d)\n", args[0].c_str(), status);
+    std::fprintf(stderr, "ntk_cold_start: '%s' failed (status %d)\n", args[0].c_str(), status);
     std::exit(1);
   }
   return {now() - start, seconds(u.ru_utime) + seconds(u.ru_stime)};
@@ -91,7 +91,7 @@ Summary summary(std::vector<double> v) {
 }
 
 int usage(const char* message) {
-  std::fprintf(stderr, "bench_ntk_cold_start: %s\nusage: bench_ntk_cold_start --learndyn PATH [--rounds N>=1] "
+  std::fprintf(stderr, "ntk_cold_start: %s\nusage: ntk_cold_start --learndyn PATH [--rounds N>=1] "
                        "[--probes 2..4096] [--threads 0..256] [--batch B] [--steps T] [--hidden n] [--inputs n_in]\n",
                message);
   return 2;
@@ -152,7 +152,7 @@ int main(int argc, char** argv) {
     const fn::RankEstimate e = fn::hutchinson(a, probes, estimator_seed);
     const Times est{now() - t0, self_cpu() - c0};
     if (e.trace.value != first.trace.value) {
-      std::fprintf(stderr, "bench_ntk_cold_start: the estimate changed between calls\n");
+      std::fprintf(stderr, "ntk_cold_start: the estimate changed between calls\n");
       return 1;
     }
     const Times f = run_process(cli(2));
