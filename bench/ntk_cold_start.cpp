@@ -12,7 +12,8 @@
 // Prints every round, then per quantity the median and the range over the rounds, and the
 // ratios process / estimator of the medians, in wall and in CPU time. On a shared machine the
 // CPU-time ratio is the one another job's time slices do not distort; the load average is
-// printed before and after. Not a test (no timing assertions anywhere).
+// printed before and after. Before the rounds it also times the forward pass alone (linearize, N60).
+// Not a test (no timing assertions anywhere).
 //
 //   build/bench/ntk_cold_start --learndyn build/cli/learndyn [--rounds 11] [--probes 40]
 //       [--threads 0] [--batch 50] [--steps 15] [--hidden 64] [--inputs 10]
@@ -27,6 +28,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <learndyn/fast/ntk/estimators.hpp>
@@ -127,6 +129,19 @@ int main(int argc, char** argv) {
   const fn::Shape shape{fn::ModelKind::gru, hidden, inputs, true};
   const fn::Model model = fn::random_model(shape, 1.0, 1.0, 0);
   const fn::Inputs in = fn::random_inputs(shape, batch, steps, 1);
+  // The forward pass alone (proofs/ntk.md N60), on 1 thread and on `threads`: median of 5.
+  const auto time_linearize = [&](unsigned t) {
+    std::vector<double> wall, cpu;
+    for (int i = 0; i < 5; ++i) {
+      const double w0 = now(), c0 = self_cpu();
+      const fn::Linearization lin = fn::linearize(model, in, t);
+      wall.push_back((now() - w0) * 1e3);
+      cpu.push_back((self_cpu() - c0) * 1e3);
+      if (lin.c.empty()) std::exit(1);
+    }
+    return std::pair{summary(wall).median, summary(cpu).median};
+  };
+  const auto lin1 = time_linearize(1), lin_n = time_linearize(static_cast<unsigned>(threads));
   const fn::Ntk ntk(model, in, {static_cast<unsigned>(threads)});
   const fn::SymmetricOperator a{ntk.dimension(), [&](const double* x, double* y, int m) { ntk.apply_ntk(x, y, m); }};
   const std::uint64_t estimator_seed = 1;  // --estimator-seed's default
@@ -141,6 +156,9 @@ int main(int argc, char** argv) {
                                     "--threads", std::to_string(threads), "--json"};
   };
   std::printf("# load average before: %s\n", load_average().c_str());
+  std::printf("# the forward pass (linearize), median of 5: 1 thread wall %.1f ms cpu %.1f ms; --threads %d wall %.1f ms "
+              "cpu %.1f ms\n",
+              lin1.first, lin1.second, threads, lin_n.first, lin_n.second);
   std::printf("# the estimator's first call in this process: wall %.1f ms, cpu %.1f ms (trace %.6g)\n",
               first_call.wall * 1e3, first_call.cpu * 1e3, first.trace.value);
   std::printf("# round  process_wall_ms process_cpu_ms  estimator_wall_ms estimator_cpu_ms  probes2_wall_ms probes2_cpu_ms\n");

@@ -39,9 +39,8 @@ struct Weights {
 // `wt_ih` and `wt_hh` are W_ih^T and W_hh^T: the k-th row holds column k of every row.
 struct Transposed {
   int rows = 0, inputs = 0, hidden = 0;
-  bool bias = false;
-  std::vector<double> wt_ih, wt_hh, b_ih, b_hh;
-  explicit Transposed(const Weights& w) : rows(w.rows()), inputs(w.s.inputs), hidden(w.s.hidden), bias(w.s.bias) {
+  std::vector<double> wt_ih, wt_hh, b_ih, b_hh;  // b: zeros without biases (Weights::b_ih)
+  explicit Transposed(const Weights& w) : rows(w.rows()), inputs(w.s.inputs), hidden(w.s.hidden) {
     wt_ih.resize(static_cast<std::size_t>(inputs) * rows);
     wt_hh.resize(static_cast<std::size_t>(hidden) * rows);
     b_ih.resize(rows);
@@ -156,7 +155,6 @@ bool finite(const std::vector<double>& v) {
     if (!std::isfinite(x)) return false;
   return true;
 }
-
 
 }  // namespace
 
