@@ -288,9 +288,10 @@ TEST(NtkFast, ParameterMapsReproduceTheCoreAndASymmetricFisher) {
 
 // Same results, bit for bit, with 1, 2, 3 and 8 threads (chunks fixed by the sizes: N40).
 TEST(NtkFast, ThreadCountDoesNotChangeResults) {
+  // B = 13: the sweeps' split (N62) has chunks of 1 and 2 sequences; m = 11: odd rows per chunk.
   const fn::Shape shape{fn::ModelKind::gru, 16, 4, true};
   const fn::Model model = fn::random_model(shape, 1.0, 1.0, 3);
-  const fn::Inputs inputs = fn::random_inputs(shape, 7, 6, 4);
+  const fn::Inputs inputs = fn::random_inputs(shape, 13, 6, 4);
   const fn::Ntk one(model, inputs, {1});
   const std::vector<double> q = random_block(one.dimension(), 11, 9);
   std::vector<double> a(q.size()), core_a(q.size());
