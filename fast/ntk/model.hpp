@@ -46,8 +46,9 @@ void validate(const Model& model, const Inputs& inputs);
 Model random_model(const Shape& shape, double alpha, double gain, std::uint64_t seed);
 Inputs random_inputs(const Shape& shape, int batch, int steps, std::uint64_t seed);
 
-// States, index (b*T + t)*n + i.
-std::vector<double> forward(const Model& model, const Inputs& inputs);
+// States, index (b*T + t)*n + i. The sequences run on up to `threads` workers (0: every core):
+// the same bits for any count (N60).
+std::vector<double> forward(const Model& model, const Inputs& inputs, unsigned threads = 1);
 
 struct Site {
   int d = 0;
@@ -63,6 +64,7 @@ struct Linearization {
   Site joint;                          // V_joint of (N26), gain all ones
 };
 
-Linearization linearize(const Model& model, const Inputs& inputs);
+// The forward pass and the factors (N13-N16); `threads` as in forward.
+Linearization linearize(const Model& model, const Inputs& inputs, unsigned threads = 1);
 
 }  // namespace learndyn::fast::ntk

@@ -24,7 +24,9 @@ Precision parse_precision(const std::string& name, const std::string& parameter)
   throw ArgumentError(parameter, "'" + name + "'", "float32 or float64");
 }
 
-Ntk::Ntk(const Model& model, const Inputs& inputs, NtkOptions options) : Ntk(linearize(model, inputs), options) {}
+// The forward pass runs on the operators' threads (N60: the same bits for any count).
+Ntk::Ntk(const Model& model, const Inputs& inputs, NtkOptions options)
+    : Ntk(linearize(model, inputs, options.threads), options) {}
 
 Ntk::Ntk(Linearization lin, NtkOptions options)
     : lin_(std::move(lin)),
@@ -61,9 +63,23 @@ void Ntk::make_float_copy() {
   f32_.joint_gain = to_float(lin_.joint.gain);
 }
 
-double* Ntk::work(int chunk, std::ptrdiff_t size) const {
-  return work_[chunk].get(static_cast<std::size_t>(size));
+namespace {
+// Chunk c's workspace is slice c of one arena, grown (on the calling thread, before the chunks
+// run) to `chunks` slices of `per_chunk` elements rounded up to 4 KB, so that slices share no
+// page (N61). What a kernel computes does not depend on where its workspace lies.
+template <class T>
+struct Slices {
+  T* base;
+  std::size_t slice;
+  T* chunk(std::size_t c) const { return base + c * slice; }
+};
+template <class T>
+Slices<T> slices(LargeBuffer<T>& arena, std::ptrdiff_t per_chunk, std::size_t chunks) {
+  const std::size_t page = 4096 / sizeof(T);
+  const std::size_t slice = (static_cast<std::size_t>(per_chunk) + page - 1) / page * page;
+  return {arena.get(slice * chunks), slice};
 }
+}  // namespace
 
 const char* Ntk::kernel_name() const { return kernels_->name; }
 
@@ -75,11 +91,13 @@ void Ntk::sweep(Sweep which, const double* in, bool in_compact, double* out, boo
   const detail::SweepData data{lin_.batch, lin_.steps, lin_.hidden, lin_.terms, lin_.c.data(),
                                lin_.left.data(), lin_.right.data(), lin_.w_stack.data()};
   const detail::Kernels& k = *kernels_;
-  const Chunking chunks(static_cast<std::size_t>(lin_.batch), static_cast<std::size_t>(ntk_chunk(lin_.batch)));
-  parallel_for(chunks, threads_, [&](std::size_t lo, std::size_t hi) {
-    const int b0 = static_cast<int>(lo), b1 = static_cast<int>(hi);
-    double* w = work(static_cast<int>(lo / chunks.chunk),
-                     detail::sweep_workspace(std::ptrdiff_t(b1 - b0) * m, lin_.hidden, lin_.terms));
+  const SweepSplit split(lin_.batch);
+  const Slices<double> work = slices(
+      work_, detail::sweep_workspace(static_cast<std::ptrdiff_t>(split.largest()) * m, lin_.hidden, lin_.terms),
+      static_cast<std::size_t>(split.chunks));
+  parallel_for_each(static_cast<std::size_t>(split.chunks), threads_, [&](std::size_t c) {
+    const int b0 = split.begin(static_cast<int>(c)), b1 = split.begin(static_cast<int>(c) + 1);
+    double* w = work.chunk(c);
     (which == Sweep::forward ? k.forward_sweep : k.backward_sweep)(
         data, b0, b1, m, in, in_compact ? compact : external, out, out_compact ? compact : external, w);
   });
@@ -89,12 +107,13 @@ void Ntk::core(const std::vector<detail::CoreSite>& sites, const double* in, dou
   const int rows = lin_.batch * lin_.steps;
   const detail::Kernels& k = *kernels_;
   const Chunking chunks(static_cast<std::size_t>(m), static_cast<std::size_t>(ntk_chunk(m)));
+  int total_d = 0;
+  for (const detail::CoreSite& s : sites) total_d += s.d;
+  const Slices<double> work = slices(
+      work_, detail::core_workspace(static_cast<std::ptrdiff_t>(chunks.chunk) * lin_.hidden, total_d), chunks.count());
   parallel_for(chunks, threads_, [&](std::size_t lo, std::size_t hi) {
     const int p0 = static_cast<int>(lo), p1 = static_cast<int>(hi);
-    int total_d = 0;
-    for (const detail::CoreSite& s : sites) total_d += s.d;
-    double* w = work(static_cast<int>(lo / chunks.chunk),
-                     detail::core_workspace(std::ptrdiff_t(p1 - p0) * lin_.hidden, total_d));
+    double* w = work.chunk(lo / chunks.chunk);
     k.core(rows, lin_.hidden, m, p0, p1, sites.data(), static_cast<int>(sites.size()), in, out, w);
   });
 }
@@ -115,11 +134,13 @@ void Ntk::sweep32(Sweep which, const In* in, bool in_compact, Out* out, bool out
   } else {
     fn = k.forward_sweep32_from_compact;
   }
-  const Chunking chunks(static_cast<std::size_t>(lin_.batch), static_cast<std::size_t>(ntk_chunk(lin_.batch)));
-  parallel_for(chunks, threads_, [&](std::size_t lo, std::size_t hi) {
-    const int b0 = static_cast<int>(lo), b1 = static_cast<int>(hi);
-    float* w = work32_[lo / chunks.chunk].get(
-        static_cast<std::size_t>(detail::sweep_workspace(std::ptrdiff_t(b1 - b0) * m, lin_.hidden, lin_.terms)));
+  const SweepSplit split(lin_.batch);
+  const Slices<float> work = slices(
+      work32_, detail::sweep_workspace(static_cast<std::ptrdiff_t>(split.largest()) * m, lin_.hidden, lin_.terms),
+      static_cast<std::size_t>(split.chunks));
+  parallel_for_each(static_cast<std::size_t>(split.chunks), threads_, [&](std::size_t c) {
+    const int b0 = split.begin(static_cast<int>(c)), b1 = split.begin(static_cast<int>(c) + 1);
+    float* w = work.chunk(c);
     fn(data, b0, b1, m, in, in_compact ? compact : external, out, out_compact ? compact : external, w);
   });
 }
@@ -137,11 +158,14 @@ void Ntk::core32(bool joint, const float* in, float* out, int m) const {
   int total_d = 0;
   for (const detail::CoreSite32& s : sites) total_d += s.d;
   const Chunking chunks(static_cast<std::size_t>(m), static_cast<std::size_t>(ntk_chunk(m)));
+  const Slices<float> work = slices(
+      work32_,
+      detail::core_workspace(static_cast<std::ptrdiff_t>(chunks.chunk) * lin_.hidden, total_d,
+                             detail::core_group(sites.data(), static_cast<int>(sites.size()))),
+      chunks.count());
   parallel_for(chunks, threads_, [&](std::size_t lo, std::size_t hi) {
     const int p0 = static_cast<int>(lo), p1 = static_cast<int>(hi);
-    float* w = work32_[lo / chunks.chunk].get(
-        static_cast<std::size_t>(detail::core_workspace(std::ptrdiff_t(p1 - p0) * lin_.hidden, total_d,
-                                                        detail::core_group(sites.data(), static_cast<int>(sites.size())))));
+    float* w = work.chunk(lo / chunks.chunk);
     k.core32(rows, lin_.hidden, m, p0, p1, sites.data(), static_cast<int>(sites.size()), in, out, w);
   });
 }

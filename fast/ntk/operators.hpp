@@ -29,6 +29,17 @@ inline constexpr int kNtkChunks = 8;
 // items a chunk, by the count alone (N40).
 inline int ntk_chunk(int count) { return (count + kNtkChunks - 1) / kNtkChunks; }
 
+// The sweeps' split of `count` sequences into min(count, 8) chunks of near-equal size: chunk c
+// is [c count / C, (c + 1) count / C), by the count alone (N40, N62). Equal chunks of
+// ntk_chunk(count) left 50 sequences as seven chunks of 7 and one of 1, which two threads
+// cannot share evenly (28 against 22 sequences); here they are 6 and 7 (25 against 25).
+struct SweepSplit {
+  int items, chunks;
+  explicit SweepSplit(int count) : items(count), chunks(count < kNtkChunks ? count : kNtkChunks) {}
+  int begin(int c) const { return static_cast<int>(static_cast<long long>(c) * items / chunks); }
+  int largest() const { return (items + chunks - 1) / chunks; }
+};
+
 // The working precision of the operators' arithmetic. float32 keeps a float copy of the
 // linearisation and runs the same kernels in float (inputs and outputs stay double: the
 // conversions ride on the sweeps' loads and stores); its forward error is bounded by
@@ -90,9 +101,11 @@ class Ntk {
   // Kept between calls, uninitialised, huge-page backed (common/large_buffer.hpp): the first
   // block no longer pays 4 KB page faults for them (docs/ntk.md, "Cold start").
   mutable LargeBuffer<double> scratch_a_, scratch_b_;
-  mutable LargeBuffer<double> work_[kNtkChunks];  // per chunk: kernel workspaces
-  mutable LargeBuffer<float> scratch32_, scratch32_b_, work32_[kNtkChunks];
-  double* work(int chunk, std::ptrdiff_t size) const;
+  // The chunks' kernel workspaces, one slice per chunk in one arena (N61): separate buffers of
+  // ~0.7 MB each were below the huge-page size, and their first touch cost ~1,800 4 KB faults
+  // per process.
+  mutable LargeBuffer<double> work_;
+  mutable LargeBuffer<float> scratch32_, scratch32_b_, work32_;
 };
 
 // (N55, N57) The componentwise forward-error bound of the float32 NTK_S block against exact

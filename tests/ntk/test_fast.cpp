@@ -288,9 +288,10 @@ TEST(NtkFast, ParameterMapsReproduceTheCoreAndASymmetricFisher) {
 
 // Same results, bit for bit, with 1, 2, 3 and 8 threads (chunks fixed by the sizes: N40).
 TEST(NtkFast, ThreadCountDoesNotChangeResults) {
+  // B = 13: the sweeps' split (N62) has chunks of 1 and 2 sequences; m = 11: odd rows per chunk.
   const fn::Shape shape{fn::ModelKind::gru, 16, 4, true};
   const fn::Model model = fn::random_model(shape, 1.0, 1.0, 3);
-  const fn::Inputs inputs = fn::random_inputs(shape, 7, 6, 4);
+  const fn::Inputs inputs = fn::random_inputs(shape, 13, 6, 4);
   const fn::Ntk one(model, inputs, {1});
   const std::vector<double> q = random_block(one.dimension(), 11, 9);
   std::vector<double> a(q.size()), core_a(q.size());
@@ -304,6 +305,67 @@ TEST(NtkFast, ThreadCountDoesNotChangeResults) {
     EXPECT_EQ(a, b) << "threads " << threads;
     EXPECT_EQ(core_a, core_b) << "threads " << threads;
   }
+}
+
+// (N60) The forward pass runs its sequences on the operators' threads and computes the
+// pre-activations row-parallel: every factor of the linearisation has the same bytes for 1, 2,
+// 3 and 8 threads, for the three models with and without biases and with a given h0; and the
+// GRU's states are bit for bit those of one dot product per row taken in the order k = 0, 1, ...
+// then the bias (the arithmetic the row-parallel loop must keep; written out here).
+TEST(NtkFast, ForwardPassIsTheSameBitsForAnyThreadCount) {
+  for (int kind = 0; kind < 3; ++kind)
+    for (const bool bias : {true, false}) {
+      const fn::Shape shape{static_cast<fn::ModelKind>(kind), 9, 4, bias};
+      const fn::Model model = fn::random_model(shape, 0.7, 1.3, 11 + kind);
+      fn::Inputs inputs = fn::random_inputs(shape, 13, 5, 12 + kind);
+      inputs.h0.resize(13 * 9);
+      for (std::size_t i = 0; i < inputs.h0.size(); ++i) inputs.h0[i] = 0.1 * double(i % 7) - 0.3;
+      const fn::Linearization one = fn::linearize(model, inputs, 1);
+      const std::vector<double> states = fn::forward(model, inputs, 1);
+      for (const unsigned threads : {2u, 3u, 8u}) {
+        const fn::Linearization many = fn::linearize(model, inputs, threads);
+        const std::string where = "kind " + std::to_string(kind) + " bias " + std::to_string(bias) + " threads " +
+                                  std::to_string(threads);
+        EXPECT_EQ(one.c, many.c) << where;
+        EXPECT_EQ(one.left, many.left) << where;
+        EXPECT_EQ(one.right, many.right) << where;
+        EXPECT_EQ(one.joint.v, many.joint.v) << where;
+        ASSERT_EQ(one.sites.size(), many.sites.size());
+        for (std::size_t s = 0; s < one.sites.size(); ++s) {
+          EXPECT_EQ(one.sites[s].v, many.sites[s].v) << where << " site " << s;
+          EXPECT_EQ(one.sites[s].gain, many.sites[s].gain) << where << " site " << s;
+        }
+        EXPECT_EQ(states, fn::forward(model, inputs, threads)) << where;
+      }
+      if (shape.kind != fn::ModelKind::gru) continue;
+      // The GRU (N15) with one dot product per row.
+      const int n = shape.hidden, n_in = shape.inputs, rows = 3 * n;
+      const double* th = model.theta.data();
+      const auto dot = [](const double* a, const double* b, int len) {
+        double s = 0;
+        for (int k = 0; k < len; ++k) s += a[k] * b[k];
+        return s;
+      };
+      const auto sigmoid = [](double x) { return 1 / (1 + std::exp(-x)); };
+      for (int b = 0; b < inputs.batch; ++b) {
+        std::vector<double> h(inputs.h0.begin() + b * n, inputs.h0.begin() + (b + 1) * n), next(n), a_ih(rows), a_hh(rows);
+        for (int t = 0; t < inputs.steps; ++t) {
+          const double* x = inputs.x.data() + (std::size_t(b) * inputs.steps + t) * n_in;
+          for (int r = 0; r < rows; ++r) {
+            a_ih[r] = dot(th + r * n_in, x, n_in) + (bias ? th[rows * (n_in + n) + r] : 0.0);
+            a_hh[r] = dot(th + rows * n_in + r * n, h.data(), n) + (bias ? th[rows * (n_in + n + 1) + r] : 0.0);
+          }
+          for (int i = 0; i < n; ++i) {
+            const double rg = sigmoid(a_ih[i] + a_hh[i]), z = sigmoid(a_ih[n + i] + a_hh[n + i]);
+            const double nu = std::tanh(a_ih[2 * n + i] + rg * a_hh[2 * n + i]);
+            next[i] = (1 - z) * nu + z * h[i];
+          }
+          h = next;
+          for (int i = 0; i < n; ++i)
+            ASSERT_EQ(h[i], states[(std::size_t(b) * inputs.steps + t) * n + i]) << "b " << b << " t " << t << " i " << i;
+        }
+      }
+    }
 }
 
 // The same at the tiny sizes (n <= 4 hidden units, 1-2 inputs, short sequences) where Eigen
