@@ -257,6 +257,13 @@ template <class S, int N>
 dual<S, N> max(const dual<S, N>& a, const dual<S, N>& b) {
   return a < b ? b : a;
 }
+// The branch between two formulas valid on both sides (common/branch.hpp): decided on the
+// values as the scalar decides it. Both formulas are the same function, so are its derivatives.
+template <class S, int N>
+  requires requires(const S& x) { possibly_less(x, x); }
+bool possibly_less(const dual<S, N>& a, const dual<S, N>& b) {
+  return possibly_less(a.v, b.v);
+}
 template <class S, int N>
 bool isnan(const dual<S, N>& x) {
   using std::isnan;

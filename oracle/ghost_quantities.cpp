@@ -8,8 +8,8 @@
 #include <learndyn/reference/ghost/finite_confidence.hpp>
 #include <learndyn/reference/ghost/gradient_descent.hpp>
 #ifdef LEARNDYN_HAS_ENCLOSURES
-#include <learndyn/reference/ghost/enclosures.hpp>
 #include <learndyn/reference/ghost/finite_confidence_enclosure.hpp>
+#include <learndyn/reference/ghost/gradient_descent_enclosure.hpp>
 #endif
 
 namespace learndyn::oracle {
@@ -121,12 +121,21 @@ std::vector<NamedValue> gradient_descent_quantities(const GhostTaskText& text,
   const auto compute = [&]<class Real>() {
     const rg::GradientDescent<Real> gd{parse_task<Real>(text), rg::Normalisation::none,
                                        parse_exact<Real>(eta_text, "eta")};
-    const rg::Trajectory<Real> trajectory =
-        rg::run_gradient_descent(gd, parse_exact<Real>(eps0_text, "eps0"), epochs);
-    return std::vector<Real>{trajectory.eps.back(), trajectory.loss.back()};
+#ifdef LEARNDYN_HAS_ENCLOSURES
+    if constexpr (std::is_same_v<Real, interval>) {
+      // Every step on balls in mean-value form (proofs/ghost.md G43-G44).
+      const rg::DescentEnclosure e = rg::gradient_descent_enclosure(gd, parse_exact<Real>(eps0_text, "eps0"), epochs);
+      return std::vector<Real>{e.eps, e.loss};
+    } else
+#endif
+    {
+      const rg::Trajectory<Real> trajectory =
+          rg::run_gradient_descent(gd, parse_exact<Real>(eps0_text, "eps0"), epochs);
+      return std::vector<Real>{trajectory.eps.back(), trajectory.loss.back()};
+    }
   };
   std::vector<NamedValue> values = certify_named({"eps_final", "loss_final"}, compute);
-  enclose_named(values, compute);  // every step on balls (proofs/ghost.md G43)
+  enclose_named(values, compute);
   return values;
 }
 

@@ -3,7 +3,6 @@
 
 #include <learndyn/reference/ghost/canonical_model_impl.hpp>
 #include <learndyn/reference/ghost/delayed_activation_impl.hpp>
-#include <learndyn/reference/ghost/gradient_descent_impl.hpp>
 #include <learndyn/reference/ghost/rnn_network_impl.hpp>
 
 namespace learndyn::reference::ghost {
@@ -22,9 +21,6 @@ template interval analytic_gradient<interval>(const interval&, const DelayTask<i
 template interval slope_at_optimum<interval>(const DelayTask<interval>&);
 template interval critical_rate<interval>(const DelayTask<interval>&, Normalisation);
 template interval critical_rate_exponent<interval>(const DelayTask<interval>&, Normalisation, DelayScaling);
-
-template Trajectory<interval> run_gradient_descent<interval>(const GradientDescent<interval>&, const interval&,
-                                                             long);
 
 template RnnGradient<interval> rnn_gradient<interval>(const RnnConfig<interval>&, const RnnParams<interval>&,
                                                       const RnnBatch<interval>&);

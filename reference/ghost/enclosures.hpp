@@ -11,7 +11,6 @@
 #include <learndyn/common/interval.hpp>
 #include <learndyn/reference/ghost/canonical_model.hpp>
 #include <learndyn/reference/ghost/delayed_activation.hpp>
-#include <learndyn/reference/ghost/gradient_descent.hpp>
 #include <learndyn/reference/ghost/rnn_bptt.hpp>
 
 namespace learndyn::reference::ghost {
@@ -31,10 +30,6 @@ extern template interval slope_at_optimum<interval>(const DelayTask<interval>&);
 extern template interval critical_rate<interval>(const DelayTask<interval>&, Normalisation);
 extern template interval critical_rate_exponent<interval>(const DelayTask<interval>&, Normalisation,
                                                           DelayScaling);
-
-// Gradient descent on the analytical loss, every step on balls (proofs/ghost.md G43).
-extern template Trajectory<interval> run_gradient_descent<interval>(const GradientDescent<interval>&,
-                                                                    const interval&, long);
 
 // The ghost-RNN loss and its BPTT gradient (proofs/ghost_rnn.md R55).
 extern template RnnGradient<interval> rnn_gradient<interval>(const RnnConfig<interval>&, const RnnParams<interval>&,

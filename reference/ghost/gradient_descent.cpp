@@ -1,5 +1,4 @@
 #include <learndyn/reference/ghost/gradient_descent.hpp>
-#include <learndyn/reference/ghost/gradient_descent_impl.hpp>
 
 #include <cmath>
 
@@ -10,18 +9,54 @@
 #include <learndyn/common/scalar.hpp>
 
 namespace learndyn::reference::ghost {
+namespace {
+
+template <class Real>
+void validate(const GradientDescent<Real>& gd) {
+  validate(gd.task);
+  require(gd.rate > 0, "eta", gd.rate, "eta > 0");
+}
+
+// One GD step on the rescaled analytical loss, (G27) before the change of units.
+template <class Real>
+Real step(const GradientDescent<Real>& gd, const Real& c, const Real& eps) {
+  return eps - gd.rate * c * analytic_gradient(eps, gd.task);
+}
+
+}  // namespace
+
+template <class Real>
+Trajectory<Real> run_gradient_descent(const GradientDescent<Real>& gd, const Real& eps0,
+                                      long epochs) {
+  validate(gd);
+  require(epochs >= 0, "epochs", epochs, "epochs >= 0");
+  const Real c = normalisation_factor(gd.task, gd.normalisation);
+  const Real eps_nr = point_of_no_return(gd.task);
+  Trajectory<Real> out;
+  out.eps.reserve(static_cast<std::size_t>(epochs) + 1);
+  out.loss.reserve(static_cast<std::size_t>(epochs) + 1);
+  Real eps = eps0;
+  for (long k = 0;; ++k) {
+    out.eps.push_back(eps);
+    out.loss.push_back(c * analytic_loss(eps, gd.task));
+    if (out.stuck_epoch < 0 && eps < eps_nr) out.stuck_epoch = k;
+    if (k == epochs) break;
+    eps = step(gd, c, eps);
+  }
+  return out;
+}
 
 template <class Real>
 bool any_run_gets_stuck(const GradientDescent<Real>& gd, const std::vector<Real>& starts,
                         long epochs) {
-  gd_detail::validate(gd);
+  validate(gd);
   const Real c = normalisation_factor(gd.task, gd.normalisation);
   const Real eps_nr = point_of_no_return(gd.task);
   for (const Real& start : starts) {
     Real eps = start;
     for (long k = 0; k <= epochs; ++k) {
       if (eps < eps_nr) return true;
-      eps = gd_detail::step(gd, c, eps);
+      eps = step(gd, c, eps);
     }
   }
   return false;

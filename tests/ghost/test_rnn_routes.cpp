@@ -31,13 +31,13 @@ bool meet(const interval& a, const interval& b) { return !(a.hi() < b.lo() || b.
 
 // The network, inputs, targets and initial states of a golden case, built as
 // oracle/ghost_rnn_cases.cpp builds them (the trainer's epoch-0 network, no noise, r0 = 0).
-struct Run {
+struct GoldenRun {
   fg::RunSpec spec;
   fg::RnnNet net;
   fg::RnnBatch batch;
 };
 
-Run golden_run(fg::RnnTask task, int neurons, int rank, unsigned long long seed) {
+GoldenRun golden_run(fg::RnnTask task, int neurons, int rank, unsigned long long seed) {
   fg::RunSpec spec = fg::default_run(task, rank);
   spec.neurons = neurons;
   spec.seed = seed;
@@ -72,7 +72,7 @@ struct ForwardGradient {
 };
 
 // dL/dtheta by forward mode, kDirections parameters per pass of the forward simulation.
-ForwardGradient forward_gradient(const Run& run) {
+ForwardGradient forward_gradient(const GoldenRun& run) {
   const rg::RnnConfig<D> config = to_reference<D>(run.spec.config);
   const rg::RnnBatch<D> batch = to_reference<D>(run.batch);
   rg::RnnParams<D> shape = to_reference<D>(run.net);
@@ -99,9 +99,9 @@ TEST(GhostRnnRoutes, GradientByForwardModeMeetsBackpropagation) {
   // The default suite's four ghost_rnn.gradient cases (oracle/ghost_rnn_cases.cpp).
   for (const Case& c : {Case{fg::RnnTask::da, 8, 1, 1}, Case{fg::RnnTask::da, 8, 0, 1},
                         Case{fg::RnnTask::dcd, 8, 2, 1}, Case{fg::RnnTask::dmts, 6, 0, 1}}) {
-    const std::string name = fg::rnn_task_name(c.task) + " N=" + std::to_string(c.neurons) +
+    const std::string name = std::string(fg::rnn_task_name(c.task)) + " N=" + std::to_string(c.neurons) +
                              " rank=" + std::to_string(c.rank);
-    const Run run = golden_run(c.task, c.neurons, c.rank, c.seed);
+    const GoldenRun run = golden_run(c.task, c.neurons, c.rank, c.seed);
     const rg::RnnGradient<interval> adjoint = rg::rnn_gradient(
         to_reference<interval>(run.spec.config), to_reference<interval>(run.net), to_reference<interval>(run.batch));
     const ForwardGradient forward = forward_gradient(run);

@@ -3,13 +3,14 @@
 // (O13), and the exact map (O16) against plain gradient descent on a factor X of Sigma
 // (Sigma = X X^T, the gradient in X by forward mode). Two routes share only the loss (O10-O11)
 // and the interval scalar; their enclosures must intersect, and a deliberately wrong formula
-// on either side must be caught (disjoint balls).
+// on either side must be caught (disjoint balls). The tanh gain by two quadratures (O52).
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <string>
 #include <vector>
 
+#include <learndyn/common/decimal.hpp>
 #include <learndyn/common/forward_dual.hpp>
 #include <learndyn/common/interval.hpp>
 #include <learndyn/reference/overlaps/enclosures.hpp>
@@ -17,6 +18,7 @@
 #include <learndyn/reference/overlaps/network_impl.hpp>
 #include <learndyn/reference/overlaps/overlaps_impl.hpp>
 #include <learndyn/reference/overlaps/tasks_impl.hpp>
+#include <learndyn/reference/overlaps/tanh_gain_enclosure.hpp>
 
 namespace overlap_routes {  // named: the test target is a unity build
 
@@ -155,6 +157,33 @@ TEST(OverlapRoutes, ExactMapEqualsGradientDescentOnAFactorOfSigma) {
   // ~1e-6, the balls' width ~1e-34).
   EXPECT_EQ(caught, 10);
   EXPECT_FALSE(meet(ro::overlap_loss(model, euler, t), route2.loss));
+}
+
+// (O52) The tanh gain g(Delta) and g'(Delta): the direct Gaussian average and the Stein form
+// E[xi tanh^(k-1)(a xi)] / a, both by Arb's certified quadrature with their own tail bounds,
+// intersect, hold the 100-digit tanh-sinh value (the golden value's certificate) and are
+// proved to >= 50 digits; the Stein form without its 1/a is caught.
+TEST(OverlapRoutes, TanhGainDirectAndSteinRoutesIntersect) {
+  for (const char* text : {"0.5", "4", "0.03125", "25"}) {
+    const interval delta = ball(text);
+    const auto hundred = learndyn::parse_decimal<learndyn::real_hi>(text, "delta");
+    const learndyn::real_hi point[2] = {ro::gain(ro::Activation::tanh, hundred),
+                                        ro::gain_derivative(ro::Activation::tanh, hundred)};
+    for (int i = 0; i < 2; ++i) {
+      const int order = i == 0 ? 1 : 3;
+      const interval direct = ro::tanh_gain_enclosure(order, delta, ro::GainRoute::direct);
+      const interval stein = ro::tanh_gain_enclosure(order, delta, ro::GainRoute::stein);
+      EXPECT_TRUE(meet(direct, stein)) << text << " order " << order << ": " << direct << " vs " << stein;
+      EXPECT_TRUE(direct.contains(point[i])) << text << " order " << order << ": " << direct << " vs " << point[i];
+      EXPECT_GE(direct.proved_digits(), 50) << text << " " << direct;
+      EXPECT_GE(stein.proved_digits(), 50) << text << " " << stein;
+      EXPECT_FALSE(meet(direct, stein * sqrt(delta))) << text << " order " << order;
+    }
+  }
+  // Delta = 0 is exact (tanh'(0) = 1, tanh'''(0) / 2 = -1); a negative Delta is refused.
+  EXPECT_TRUE(ro::tanh_gain_enclosure(1, interval(0)).contains(learndyn::real_hi(1)));
+  EXPECT_TRUE(ro::tanh_gain_enclosure(3, interval(0)).contains(learndyn::real_hi(-1)));
+  EXPECT_THROW(ro::tanh_gain_enclosure(1, ball("-0.5")), learndyn::ArgumentError);
 }
 
 }  // namespace overlap_routes
