@@ -16,7 +16,11 @@
 #include <learndyn/reference/overlaps/enclosures.hpp>
 #include <learndyn/reference/overlaps/learning_impl.hpp>
 #include <learndyn/reference/overlaps/network_impl.hpp>
+// overlaps_impl.hpp's file-local helpers serve overlap_pairs (defined in overlaps.cpp), unused here.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-function"
 #include <learndyn/reference/overlaps/overlaps_impl.hpp>
+#pragma GCC diagnostic pop
 #include <learndyn/reference/overlaps/tasks_impl.hpp>
 #include <learndyn/reference/overlaps/tanh_gain_enclosure.hpp>
 
