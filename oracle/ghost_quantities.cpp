@@ -9,6 +9,7 @@
 #include <learndyn/reference/ghost/gradient_descent.hpp>
 #ifdef LEARNDYN_HAS_ENCLOSURES
 #include <learndyn/reference/ghost/finite_confidence_enclosure.hpp>
+#include <learndyn/reference/ghost/gradient_descent_enclosure.hpp>
 #endif
 
 namespace learndyn::oracle {
@@ -119,14 +120,22 @@ std::vector<NamedValue> gradient_descent_quantities(const GhostTaskText& text,
                                                     const std::string& eps0_text, long epochs) {
   const auto compute = [&]<class Real>() {
     const rg::GradientDescent<Real> gd{parse_task<Real>(text), rg::Normalisation::none,
-                                       parse_decimal<Real>(eta_text, "eta")};
-    const rg::Trajectory<Real> trajectory =
-        rg::run_gradient_descent(gd, parse_decimal<Real>(eps0_text, "eps0"), epochs);
-    return std::vector<Real>{trajectory.eps.back(), trajectory.loss.back()};
+                                       parse_exact<Real>(eta_text, "eta")};
+#ifdef LEARNDYN_HAS_ENCLOSURES
+    if constexpr (std::is_same_v<Real, interval>) {
+      // Every step on balls in mean-value form (proofs/ghost.md G43-G44).
+      const rg::DescentEnclosure e = rg::gradient_descent_enclosure(gd, parse_exact<Real>(eps0_text, "eps0"), epochs);
+      return std::vector<Real>{e.eps, e.loss};
+    } else
+#endif
+    {
+      const rg::Trajectory<Real> trajectory =
+          rg::run_gradient_descent(gd, parse_exact<Real>(eps0_text, "eps0"), epochs);
+      return std::vector<Real>{trajectory.eps.back(), trajectory.loss.back()};
+    }
   };
   std::vector<NamedValue> values = certify_named({"eps_final", "loss_final"}, compute);
-  note_unenclosed(values, "gradient descent: the iteration is not run on intervals yet; "
-                          "two-precision certificate only");
+  enclose_named(values, compute);
   return values;
 }
 

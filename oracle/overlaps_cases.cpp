@@ -16,6 +16,7 @@
 #include <learndyn/oracle/enclose.hpp>
 #ifdef LEARNDYN_HAS_ENCLOSURES
 #include <learndyn/reference/overlaps/enclosures.hpp>
+#include <learndyn/reference/overlaps/tanh_gain_enclosure.hpp>
 #endif
 
 namespace learndyn::oracle {
@@ -377,7 +378,7 @@ CaseDefinition gain_case(ro::Activation phi, const std::string& delta) {
   return CaseDefinition{
       id, "overlaps", "overlaps.gain",
       "mean-field gain g(Delta) = E[phi'(h)], h ~ N(0, Delta), and g'(Delta) (O10, O10a): closed form for erf, "
-      "tanh-sinh quadrature for tanh",
+      "tanh-sinh quadrature for tanh (enclosed by Arb's certified quadrature, O52)",
       inputs, show_command(id),
       [=] {
         const auto compute = [&]<class Real>() {
@@ -385,9 +386,19 @@ CaseDefinition gain_case(ro::Activation phi, const std::string& delta) {
           return std::vector<Real>{ro::gain(phi, d), ro::gain_derivative(phi, d)};
         };
         std::vector<NamedValue> values = certify_named({"gain", "gain_derivative"}, compute);
-        if (phi == ro::Activation::erf) enclose_named(values, compute);  // closed form (O10, O10a)
-        note_unenclosed(values, "the tanh gain is a Gaussian average by tanh-sinh quadrature, not enclosed yet "
-                                "(a certified quadrature of it is future work); two-precision certificate only");
+        if (phi == ro::Activation::erf) {
+          enclose_named(values, compute);  // closed form (O10, O10a)
+        } else {
+#ifdef LEARNDYN_HAS_ENCLOSURES
+          // Arb's certified quadrature and a closed-form Gaussian tail (O52).
+          enclose_named(values, [&]<class Real>() {
+            const interval d = interval::from_decimal(delta, "delta");
+            return std::vector<interval>{ro::tanh_gain_enclosure(1, d), ro::tanh_gain_enclosure(3, d)};
+          });
+#else
+          enclose_named(values, compute);  // notes the build without enclosures
+#endif
+        }
         return values;
       },
       nullptr};

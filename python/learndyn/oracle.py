@@ -9,6 +9,7 @@ of ``learndyn oracle check``: a value passes when
 that the golden value's rounding and certified digits impose.
 """
 import dataclasses
+import decimal
 import functools
 import json
 import os
@@ -17,7 +18,7 @@ from importlib import resources
 from . import _core
 from ._numbers import candidate_value
 
-__all__ = ["golden", "golden_text", "check", "CheckResult", "CheckRow"]
+__all__ = ["golden", "golden_text", "enclosure", "proved_digits", "check", "CheckResult", "CheckRow"]
 
 _SHIPPED = {"default": "golden_default.json", "full": "golden_full.json"}
 
@@ -41,8 +42,12 @@ def golden(suite="default"):
 
     Keys: ``schema``, ``learndyn_version``, ``suite``, ``digits``, ``command``, ``cases`` (a
     list; each case has ``id``, ``area``, ``description``, ``inputs``, ``command`` and
-    ``values``: quantity -> {``value`` (decimal string), ``certified_digits``}) and the
-    precision fields.
+    ``values``: quantity -> {``value`` (decimal string), ``certified_digits``, ``enclosure``,
+    ``proved_digits``}) and the precision fields. ``enclosure`` (schema 2) is ``[lo, hi]``, two
+    decimal strings rounded outward between which the exact value provably lies, and
+    ``proved_digits`` the digits it determines; where no enclosure is in reach ``enclosure`` is
+    None and ``enclosure_note`` says why (the value keeps its two-precision certificate).
+    :func:`enclosure` and :func:`proved_digits` read them for one value.
 
     Example:
         >>> cases = {c["id"]: c for c in learndyn.oracle.golden()["cases"]}
@@ -50,6 +55,50 @@ def golden(suite="default"):
         '9.1321022844'
     """
     return json.loads(golden_text(suite))
+
+
+def _golden_value(case_id, quantity, suite):
+    doc = suite if isinstance(suite, dict) else golden(suite)
+    for case in doc["cases"]:
+        if case["id"] == case_id:
+            if quantity not in case["values"]:
+                raise KeyError(f"quantity {quantity!r} not in case {case_id!r} "
+                               f"(it has {', '.join(sorted(case['values']))})")
+            return case["values"][quantity]
+    ids = [case["id"] for case in doc["cases"]]
+    hint = _core.nearest_id(case_id, ids)
+    raise KeyError(f"case {case_id!r} not in the golden suite" + (f" (did you mean {hint!r}?)" if hint else ""))
+
+
+def enclosure(case_id, quantity, suite="default"):
+    """The proved enclosure of one golden value: ``(lo, hi)`` as ``decimal.Decimal``, the exact
+    value provably in [lo, hi] (interval arithmetic on Arb, rounded outward), or None where the
+    value has no enclosure (``golden()``'s ``enclosure_note`` says why).
+
+    Args:
+        case_id, quantity: the golden value, e.g. ``"ghost.critical_rate.T=100.Tr=100.normalise=none"``,
+            ``"eta_c"``.
+        suite: ``"default"``, ``"full"`` or a golden dict (:func:`golden`, or ``json.load`` of a file).
+
+    Raises:
+        KeyError: an unknown case id (with the nearest id) or quantity.
+
+    Example:
+        >>> lo, hi = learndyn.oracle.enclosure("ghost.critical_rate.T=100.Tr=100.normalise=none", "eta_c")
+        >>> lo <= decimal.Decimal("9.1321022844377284909162811895661041796619611568142e-10") <= hi
+        True
+    """
+    value = _golden_value(case_id, quantity, suite)
+    bounds = value.get("enclosure")
+    if bounds is None:
+        return None
+    return decimal.Decimal(bounds[0]), decimal.Decimal(bounds[1])
+
+
+def proved_digits(case_id, quantity, suite="default"):
+    """The significant digits the enclosure of one golden value proves (an int), or None where
+    the value has no enclosure. Arguments as :func:`enclosure`."""
+    return _golden_value(case_id, quantity, suite).get("proved_digits")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -63,6 +112,7 @@ class CheckRow:
     relative_error: str
     digits_matched: int
     certified_digits: int
+    proved_digits: "int | None"  # the golden value's enclosure's (C25), None without one
     status: str  # "pass", "FAIL", "missing" (the golden value has no candidate), "extra" (unknown to the suite)
     counts_as_failure: bool
     suggestion: str  # for an extra row: the nearest golden case id or quantity, if close

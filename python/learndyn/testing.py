@@ -44,7 +44,9 @@ def _unknown(case_id, quantity, golden):
 def _message(row, rtol, atol):
     return (f"{row.case_id} {row.quantity}: expected {row.expected}, got {row.got} "
             f"(relative error {row.relative_error}; {row.digits_matched} digits matched, "
-            f"{row.certified_digits} certified; rtol={rtol:g}, atol={atol:g})")
+            f"{row.certified_digits} certified"
+            + (f", {row.proved_digits} proved" if row.proved_digits is not None else "")
+            + f"; rtol={rtol:g}, atol={atol:g})")
 
 
 def assert_golden(case_id, quantity, value, rtol=1e-10, atol=0, golden=None):

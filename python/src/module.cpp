@@ -89,17 +89,33 @@ void require_digits(int digits) {
 
 // The certified values as the CLI's --json report holds them: each quantity as a decimal
 // string with `digits` significant digits, "certified_digits" (the least over the values) and
-// "certified_digits_by_quantity".
+// "certified_digits_by_quantity"; the proved enclosures as the CLI's add_enclosures writes
+// them (issue 18): "enclosure_by_quantity" ({quantity: [lo, hi] or None}), "proved_digits"
+// (the least, None when no value is enclosed), "proved_digits_by_quantity" and, for values
+// without one, "enclosure_note_by_quantity".
 py::dict certified_dict(const std::vector<lo::NamedValue>& values, int digits) {
-  py::dict out, by_quantity;
+  py::dict out, by_quantity, enclosures, proved, notes;
   int least = kWorkingDigits;
+  std::optional<int> least_proved;
   for (const lo::NamedValue& v : values) {
     out[py::str(v.name)] = learndyn::format_significant(v.value.value, digits);
     by_quantity[py::str(v.name)] = v.value.certified_digits;
     least = std::min(least, v.value.certified_digits);
+    if (v.enclosure) {
+      enclosures[py::str(v.name)] = py::list(py::make_tuple(v.enclosure->lo, v.enclosure->hi));
+      proved[py::str(v.name)] = v.enclosure->proved_digits;
+      least_proved = std::min(least_proved.value_or(v.enclosure->proved_digits), v.enclosure->proved_digits);
+    } else {
+      enclosures[py::str(v.name)] = py::none();
+      notes[py::str(v.name)] = v.enclosure_note;
+    }
   }
   out["certified_digits"] = least;
   out["certified_digits_by_quantity"] = by_quantity;
+  out["enclosure_by_quantity"] = enclosures;
+  out["proved_digits"] = least_proved ? py::object(py::int_(*least_proved)) : py::object(py::none());
+  out["proved_digits_by_quantity"] = proved;
+  if (!notes.empty()) out["enclosure_note_by_quantity"] = notes;
   out["digits"] = digits;
   out["working_precision_digits"] = kWorkingDigits;
   out["certifying_precision_digits"] = decimal_digits<real_hi>;
@@ -232,6 +248,8 @@ py::dict check(const std::string& golden_json, const std::string& golden_name, c
     row["relative_error"] = r.relative_error;
     row["digits_matched"] = r.digits_matched;
     row["certified_digits"] = r.certified_digits;
+    // The golden value's proved digits where it carries an enclosure (C25), else None.
+    row["proved_digits"] = r.proved_digits >= 0 ? py::object(py::int_(r.proved_digits)) : py::object(py::none());
     row["status"] = status_text(r.status);
     row["counts_as_failure"] = r.counts_as_failure;
     row["suggestion"] = r.suggestion;

@@ -15,8 +15,10 @@ from conftest import cli_json, run_cli
 CRITICAL_KEYS = ["eta_c", "eps_star", "eps_nr", "slope_at_optimum", "exponent_Tr_proportional",
                  "exponent_Tr_fixed", "certified_digits", "certified_digits_by_quantity",
                  "exponent_limit_Tr_proportional", "exponent_limit_Tr_fixed", "digits",
-                 "working_precision_digits", "certifying_precision_digits"]
-LOSS_KEYS = ["loss", "grad", "certified_digits", "certified_digits_by_quantity", "model", "digits"]
+                 "working_precision_digits", "certifying_precision_digits",
+                 "enclosure_by_quantity", "proved_digits", "proved_digits_by_quantity"]
+LOSS_KEYS = ["loss", "grad", "certified_digits", "certified_digits_by_quantity", "model", "digits",
+             "enclosure_by_quantity", "proved_digits", "proved_digits_by_quantity"]
 
 # Decimal literals as a user types them: 1..6 significant digits, exponent -3..6.
 decimals = st.builds(lambda m, e: f"{m}e{e}", st.integers(1, 999999), st.integers(-3, 6))

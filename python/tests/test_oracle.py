@@ -1,5 +1,6 @@
 """learndyn.oracle.check is the C++ checker: the same rows as `learndyn oracle check` on the same
 inputs; learndyn.testing.assert_golden and the pytest plugin's fixture on top of it."""
+import decimal
 import json
 
 import pytest
@@ -24,18 +25,48 @@ def cli_check(tmp_path, values, *flags):
 
 def rows_of(result):
     return [(r.case_id, r.quantity, r.expected, r.got, r.relative_error, r.digits_matched, r.certified_digits,
-             r.status, r.counts_as_failure, r.suggestion) for r in result.rows]
+             r.proved_digits, r.status, r.counts_as_failure, r.suggestion) for r in result.rows]
 
 
 def cli_rows(report):
     return [(r["case"], r["quantity"], r["expected"], r["got"], r["relative_error"], r["digits_matched"],
-             r["certified_digits"], r["status"], r["counts_as_failure"], r["did_you_mean"]) for r in report["rows"]]
+             r["certified_digits"], r["proved_digits"], r["status"], r["counts_as_failure"], r["did_you_mean"]) for r in report["rows"]]
 
 
 def test_the_golden_suite_checked_against_itself_passes():
     result = learndyn.oracle.check(learndyn.oracle.golden())
     assert result.passed and not result.failures
     assert "passed" in str(result)
+
+
+def test_enclosure_and_proved_digits_read_the_golden_values():
+    lo, hi = learndyn.oracle.enclosure(CASE, "eta_c")
+    assert isinstance(lo, decimal.Decimal) and lo < hi
+    value = decimal.Decimal(ETA_C)
+    with decimal.localcontext() as ctx:
+        ctx.prec = 80  # Decimal's default 28 digits would round the bounds' midpoint
+        assert abs((lo + hi) / 2 - value) <= decimal.Decimal("1e-48") * value  # the 50-digit value's rounding
+    assert learndyn.oracle.proved_digits(CASE, "eta_c") >= 50
+    golden = learndyn.oracle.golden()
+    for case in golden["cases"]:
+        for quantity, v in case["values"].items():
+            assert learndyn.oracle.proved_digits(case["id"], quantity, golden) == v.get("proved_digits")
+            assert (learndyn.oracle.enclosure(case["id"], quantity, golden) is None) == (v["enclosure"] is None)
+            if v["enclosure"] is None:
+                assert v["enclosure_note"]  # the reason, e.g. the flow's adaptive solver
+    flow = next(c for c in golden["cases"] if c["id"].startswith("overlaps.flow."))
+    assert learndyn.oracle.enclosure(flow["id"], "loss_final") is None
+    assert learndyn.oracle.proved_digits(flow["id"], "loss_final") is None
+    with pytest.raises(KeyError, match="did you mean"):
+        learndyn.oracle.enclosure(CASE.replace("T=100.", "T=10O."), "eta_c")
+    with pytest.raises(KeyError, match="eta_c"):
+        learndyn.oracle.enclosure(CASE, "eta")
+
+
+def test_check_rows_carry_the_proved_digits():
+    result = learndyn.oracle.check({CASE: {"eta_c": ETA_C}}, allow_missing=True)
+    row = next(r for r in result.rows if r.case_id == CASE and r.quantity == "eta_c")
+    assert row.proved_digits == learndyn.oracle.proved_digits(CASE, "eta_c")
 
 
 def test_missing_values_fail_unless_allowed():

@@ -216,11 +216,14 @@ interval hull_of(const interval& a, const interval& b) {
 }
 
 // Times where x = x_th + k/beta (k = 0, +-1, +-4, +-16), eps > 0: the readout's front (G6).
+// They are split points only (any split is valid, G40), so a level not proved positive is
+// skipped rather than refused: at beta = 0.1, x_th = 10 the level x_th - 1/beta is a ball
+// around 0 (0.1 is not a binary number) and its time would be t = 0, the start, anyway.
 std::vector<interval> front_times(const Model& m) {
   std::vector<interval> times;
   for (const int k : {0, 1, -1, 4, -4, 16, -16}) {
     const interval level = m.x_th + interval(k) / m.beta;
-    if (level > 0) times.push_back(atan(level / m.s) / m.s);
+    if (level.lo() > 0) times.push_back(atan(level / m.s) / m.s);
   }
   return times;
 }

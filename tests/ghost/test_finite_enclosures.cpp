@@ -112,6 +112,16 @@ TEST(FiniteEnclosures, RandomPointsHoldTheHundredDigitValueAndTheRoutesIntersect
 
 // A wrong formula is caught: the 100-digit loss without the constant T - t* of (G21) (t* < T),
 // and the 100-digit loss and gradient at beta perturbed by 1e-40 relative, lie outside.
+// The full suite's beta = 0.1, x_th = 10 cases: the front level x_th - 1/beta is a ball around 0
+// (0.1 is not binary), a split point that is skipped, not refused (G40); the first version threw
+// "0 < [-4.5e-57, 4.5e-57]" there and left the four golden values unenclosed.
+TEST(FiniteEnclosures, AFrontLevelThatIsABallAroundZeroIsSkipped) {
+  for (const char* eps : {"1e-4", "3e-4"}) {
+    const Point p{"100", "100", "0.1", "10", eps};
+    expect_proved(p, evaluate(p));
+  }
+}
+
 TEST(FiniteEnclosures, WrongFormulaIsCaught) {
   const Point p{"100", "100", "1", "10", "1e-3"};
   const Enclosed e = evaluate(p);
