@@ -32,7 +32,7 @@ std::vector<NamedValue> certify_named(const std::vector<std::string>& names, Com
   const std::vector<CertifiedValue> values = certify(std::forward<Compute>(compute));
   if (values.size() != names.size()) throw std::logic_error("certify_named: one name per value");
   std::vector<NamedValue> out;
-  for (std::size_t i = 0; i < names.size(); ++i) out.push_back({names[i], values[i]});
+  for (std::size_t i = 0; i < names.size(); ++i) out.push_back({names[i], values[i], std::nullopt, {}});
   return out;
 }
 
