@@ -59,7 +59,8 @@ EOF
 # Fig. 5A: the DCD script's run; its fall near epoch 400 is inside the smoke's 600 epochs.
 reproduce_ok yes dcd ghost/fig5a --protocol smoke
 check "fig5a: an abrupt fall of the loss" test "$(verdict dcd 'largest fall')" = pass
-check "fig5a: the analysed epochs marked" grep -q "1001" dcd/fig5a.gp
+check "fig5a: the analysed epochs within the run marked" grep -q "set label 2 '201'" dcd/fig5a.gp
+check "fig5a: not those after it (1001 > 600 epochs)" test "$(grep -c "'1001'" dcd/fig5a.gp)" = 0
 check "fig5a: commands.txt runs the script's run" \
   grep -q '^learndyn ghost rnn-train --task dcd --rank 0 --lr 0.01 --seed 3 --epochs 600 --record-every 1 -o fig5a.csv$' dcd/commands.txt
 
