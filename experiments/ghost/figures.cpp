@@ -386,10 +386,12 @@ Reproduction fig6a(const Request& q) {
     const CriticalRatio cr = critical_ratio(one_runs, full_runs);
     r.claims.push_back({"full rank / rank one, rates where the learned fraction falls through 1/2 (95 % bootstrap over seeds)",
                         "\"the critical learning rate increased by nearly two orders of magnitude\"",
-                        short_number(cr.ratio) + " [" + short_number(cr.lo) + ", " + short_number(cr.hi) + "]" +
-                            (cr.undefined > 0 ? " (" + std::to_string(cr.undefined) + " of " + std::to_string(cr.draws) +
-                                                    " draws without a crossing on a grid)"
-                                              : ""),
+                        std::isnan(cr.ratio)
+                            ? std::string("undefined: a learned fraction does not fall through 1/2 on its grid")
+                            : short_number(cr.ratio) + " [" + short_number(cr.lo) + ", " + short_number(cr.hi) + "]" +
+                                  (cr.undefined > 0 ? " (" + std::to_string(cr.undefined) + " of " +
+                                                          std::to_string(cr.draws) + " draws without a crossing on a grid)"
+                                                    : ""),
                         cr.ratio >= 10 && cr.ratio <= 1000 ? "pass" : "fail",
                         "interpolated between grid rates; the interval is over seeds at these training lengths only: "
                         "it does not cover the dependence on the epochs (docs/ghost.md)"});
