@@ -623,8 +623,13 @@ Panel training_panel(const std::string& title, const std::vector<long>& analysed
     p.xmin = 50;
     p.xmax = 2.0 * static_cast<double>(epochs);
   }
+  // 50001 as "50k+1": the marks of 50,001 and 100,001 are close on a log axis
+  const auto label = [](long e) {
+    return e < 10000 ? std::to_string(e)
+                     : std::to_string(e / 1000) + "k" + (e % 1000 ? "+" + std::to_string(e % 1000) : std::string());
+  };
   for (long e : analysed)
-    if (e <= epochs) p.references.push_back({static_cast<double>(e), std::to_string(e)});
+    if (e <= epochs) p.references.push_back({static_cast<double>(e), label(e)});
   return p;
 }
 
