@@ -661,7 +661,7 @@ Reproduction fig5_training(const std::string& task, long epochs, long record_eve
   accuracy.ymax = 1.05;
   accuracy.series.push_back(series(0, "epoch", "accuracy", "accuracy"));
   r.figure.panels = {loss, accuracy};
-  r.figure.width = 1300;
+  r.figure.width = logx ? 1600 : 1300;  // log axis: room between the marks of 50,001 and 100,001
   r.figure.height = 520;
   const Fall f = largest_fall(res.curve, window);
   const double jump = gradient_jump(res.curve, f.epoch, window);
