@@ -256,7 +256,7 @@ void fig7_figure(const eg::SweepResult& r, const experiments::Table& med, const 
      << "set logscale xy\nset format x '10^{%L}'\nset format y '10^{%L}'\nset xlabel 'learning rate η'\n"
      << "set ylabel 'final loss (mean ± s.e.m.)'\nset y2label 'learned fraction'\nset y2range [0:1.05]\nset y2tics 0.25\n"
      << "set ytics nomirror\nset key outside top center horizontal\n"
-     << "set title 'Full-rank DCD, SGD, " << o.seeds << " seeds, " << o.epochs << " epochs'\n"
+     << "set title 'Full-rank " << (o.task == fg::RnnTask::dmts ? "DMTS" : "DCD") << ", SGD, " << o.seeds << " seeds, " << o.epochs << " epochs'\n"
      << "plot $rate using 1:2:3 with yerrorlines pt 7 lc rgb '#440154' title 'final loss', "
      << "$rate using 1:4 axes x1y2 with linespoints pt 6 dt 2 lc rgb '#22a884' title 'learned (loss < 0.05)'\n"
      << "unset y2label\nunset y2tics\nset ytics mirror\nset key outside right top\n"
@@ -268,44 +268,50 @@ void fig7_figure(const eg::SweepResult& r, const experiments::Table& med, const 
 
 void add_fig7(CLI::App& ghost, std::function<void()>& action) {
   struct Text {
-    std::string protocol = "quick", seeds, threads;
+    std::string protocol = "quick", task = "dcd", seeds, threads;
     Output out;
   };
   auto t = std::make_shared<Text>();
   auto* cmd = ghost.add_subcommand(
-      "fig7", "Fig. 7A-B: full-rank DCD, SGD learning-rate sweep (final loss, learned fraction) and the gradient norm "
-              "over training, whose collapse is the no-learning zone (R51)");
+      "fig7", "Fig. 7: full-rank SGD learning-rate sweep (final loss, learned fraction, time averages) and the gradient "
+              "norm over training, whose collapse is the no-learning zone; DCD (Fig. 7C-D, R51) or DMTS (Fig. 7A-B, R65)");
   set_example(*cmd, "learndyn ghost fig7 --figure fig7.png -o fig7.csv");
   cmd->add_option("--protocol", t->protocol,
-                  "quick (default: 9 rates in [1e-3, 10] x 4 seeds x 2,000 epochs, ~35 s CPU) | paper (the script's 20 "
-                  "rates x 20 seeds x 20,000 epochs, ~35 CPU-min)");
+                  "quick (default: 9 rates in [1e-3, 10] x 4 seeds x 2,000 epochs; CPU: DCD ~35 s, DMTS ~52 s) | paper (the "
+                  "script's 20 rates x 20 seeds x 20,000 epochs; 111x the quick grid: DCD ~35 CPU-min, DMTS ~1.6 CPU-hours)");
+  cmd->add_option("--task", t->task,
+                  "dcd (default: Fig. 7C-D, the script Figure7/code/dcdt) | dmts (Fig. 7A-B, the script Figure7/code/dmts)");
   add_integer(*cmd, "seeds", t->seeds, "seeds 0..S-1 per rate, 1..10000 (default: the protocol's, 4 or 20)");
   add_threads(*cmd, t->threads);
-  add_output_options(*cmd, t->out, "by_rate,runs,curves,median_curves");
+  add_output_options(*cmd, t->out, "by_rate,runs,curves,median_curves,time_averages");
   cmd->callback([t, &action] {
     action = [t] {
-      check_output(t->out, {"by_rate", "runs", "curves", "median_curves"});
+      check_output(t->out, {"by_rate", "runs", "curves", "median_curves", "time_averages"});
+      require(t->task == "dcd" || t->task == "dmts", "task", t->task, "dcd or dmts");
       require(t->protocol == "quick" || t->protocol == "paper", "protocol", t->protocol, "quick or paper");
       eg::LearningRateSweepOptions o =
           t->protocol == "paper" ? eg::LearningRateSweepOptions::paper() : eg::LearningRateSweepOptions::quick();
       if (!t->seeds.empty()) o.seeds = parse_integer(t->seeds, "seeds", 1, 10000);
+      o.task = t->task == "dmts" ? fg::RnnTask::dmts : fg::RnnTask::dcd;
       o.threads = parse_threads(t->threads);
       const eg::SweepResult r = eg::run_fig7(o);
       const experiments::Table med = eg::median_curves(r);
+      const experiments::Table averages = eg::time_averages(r);
       Json report{{"command", "ghost fig7"},
                   {"inputs",
                    {{"protocol", t->protocol},
-                    {"task", "dcd"},
+                    {"task", t->task},
                     {"N", o.neurons},
                     {"rank", 0},
-                    {"timings", "6/16/10"},
+                    {"timings", t->task == "dmts" ? "6/16/6/10" : "6/16/10"},
                     {"optimizer", "sgd"},
                     {"rates", std::to_string(o.count) + " log-spaced in [" + render_value(o.lo) + ", " + render_value(o.hi) + "]"},
                     {"seeds", o.seeds},
                     {"epochs", o.epochs}}}};
       report["summary"] = Json{{"largest_rate_learned_by_most_seeds", json_number(r.critical_rate.front().second)},
                                {"by_rate", records_of(r.by_rate)}};
-      deliver(t->out, report, {{"by_rate", &r.by_rate}, {"runs", &r.runs}, {"curves", &r.curves}, {"median_curves", &med}},
+      deliver(t->out, report, {{"by_rate", &r.by_rate}, {"runs", &r.runs}, {"curves", &r.curves}, {"median_curves", &med},
+                                 {"time_averages", &averages}},
               [&](const std::string& png) { fig7_figure(r, med, o, png); });
     };
   });

@@ -118,10 +118,12 @@ std::string figure_body(const repro::Reproduction& r) {
           << (p.logx ? "set logscale x\nset format x '10^{%L}'\n"
               : large_x(r, p) ? "unset logscale x\nset format x '%.0s%c'\n"  // 20k, 40k: no colliding labels
                               : "unset logscale x\nset format x '%g'\n")
+          // the y scale before the y range: a range [0:1] set while the previous panel's log scale
+          // is on becomes [0.1:1] (gnuplot clips it), and stays so after `unset logscale y`
+          << (p.logy ? "set logscale y\nset format y '10^{%L}'\n" : "unset logscale y\nset format y '%g'\n")
           << (p.ymin < p.ymax ? "set yrange [" + number_text(p.ymin) + ":" + number_text(p.ymax) + "]\n"
                               : std::string("set yrange [*:*]\n"))
           << xtics_of(p) << ytics_of(p)
-          << (p.logy ? "set logscale y\nset format y '10^{%L}'\n" : "unset logscale y\nset format y '%g'\n")
           << "set title " << gnuplot_text(p.title) << " offset 0,1\nset xlabel " << gnuplot_text(p.xlabel)
           << "\nset ylabel " << gnuplot_text(p.ylabel) << "\n";
     int k = 1;

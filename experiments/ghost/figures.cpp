@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <string>
 
 #include <learndyn/common/decimal.hpp>
 #include <learndyn/common/progress.hpp>
 #include <learndyn/experiments/ghost/confidence_ablation.hpp>
+#include <learndyn/experiments/ghost/critical_rate_ratio.hpp>
 #include <learndyn/experiments/ghost/confidence_intervention.hpp>
 #include <learndyn/experiments/ghost/latent_geometry_fig4.hpp>
 #include <learndyn/experiments/ghost/learning_rate_fig7.hpp>
@@ -351,8 +353,11 @@ Reproduction fig6a(const Request& q) {
   learned.ylabel = "fraction of seeds";
   learned.logx = true;
   double rank1 = kNaN, full = kNaN;
+  Table one_runs, full_runs;  // the runs tables holding rank one and the full rank
   for (const SweepCase& c : fig6a_cases(q)) {
     const SweepResult res = run_sweep(c, q);
+    if (c.ranks.find('1') != std::string::npos) one_runs = res.runs;
+    if (c.ranks.find('0') != std::string::npos) full_runs = res.runs;
     r.data.push_back(data_file(c.file, res.runs, sweep_command(c, false)));
     const std::size_t runs = r.data.size() - 1;
     r.data.push_back(data_file(c.file.substr(0, c.file.size() - 4) + "_by_rate.csv", res.by_rate, {}));
@@ -373,8 +378,24 @@ Reproduction fig6a(const Request& q) {
   const double ratio = full / rank1;
   r.claims.push_back({"critical rate, full rank / rank one", "nearly two orders of magnitude", short_number(ratio),
                       ratio >= 10 && ratio <= 1000 ? "pass" : "fail",
-                      "depends on the training length and the seeds (docs/ghost.md: 65 at 50,000 / 10,000 epochs, "
-                      "10 / 6 seeds); no confidence interval: both rates are grid values"});
+                      "grid values (the next rate up fails), so known to a grid step each; the interpolated ratio "
+                      "with an interval over seeds is the next claim (R69-R70)"});
+  if (!one_runs.rows.empty() && !full_runs.rows.empty()) {
+    // (R69-R70): the rates where each learned fraction falls through 1/2, interpolated in log η,
+    // and a bootstrap interval over the seeds (2,000 draws).
+    const CriticalRatio cr = critical_ratio(one_runs, full_runs);
+    r.claims.push_back({"full rank / rank one, rates where the learned fraction falls through 1/2 (95 % bootstrap over seeds)",
+                        "\"the critical learning rate increased by nearly two orders of magnitude\"",
+                        std::isnan(cr.ratio)
+                            ? std::string("undefined: a learned fraction does not fall through 1/2 on its grid")
+                            : short_number(cr.ratio) + " [" + short_number(cr.lo) + ", " + short_number(cr.hi) + "]" +
+                                  (cr.undefined > 0 ? " (" + std::to_string(cr.undefined) + " of " +
+                                                          std::to_string(cr.draws) + " draws without a crossing on a grid)"
+                                                    : ""),
+                        cr.ratio >= 10 && cr.ratio <= 1000 ? "pass" : "fail",
+                        "interpolated between grid rates; the interval is over seeds at these training lengths only: "
+                        "it does not cover the dependence on the epochs (docs/ghost.md)"});
+  }
   if (q.protocol != "paper")
     r.notes.push_back("shortened: rank one 50,000 epochs, full rank 10,000 (the paper: 30 rates x 10 seeds x 200,000 epochs)");
   return r;
@@ -526,6 +547,246 @@ Reproduction fig5b(const Request&) {
   return r;
 }
 
+// ---- Figs. 5A, 5C, 5D: full-rank DCD and DMTS over training (the public scripts, R67-R68) -------
+
+// One full-rank run with the script's settings (R67): `task` dcd (Figure5/code/run_dcdt_fullrank.py:
+// 2/10/10 steps) or dmts (run_dmts_fullrank.py: 2/30/2/10 steps), SGD 0.01, noise 0.01,
+// r0 = tanh(0.1 z), seed 3.
+RnnOptionText fig5_options(const std::string& task) {
+  RnnOptionText o;
+  o.task = task;
+  o.rank = "0";
+  o.lr = "0.01";
+  o.seed = "3";
+  if (task == "dmts") {
+    o.input = "2";
+    o.delay = "30";
+    o.response = "10";
+  }
+  return o;
+}
+
+std::vector<std::string> fig5_arguments(const std::string& task) {
+  std::vector<std::string> a{"--task", task, "--rank", "0"};
+  if (task == "dmts")
+    for (const char* x : {"--input", "2", "--delay", "30", "--response", "10"}) a.push_back(x);
+  for (const char* x : {"--lr", "0.01", "--seed", "3"}) a.push_back(x);
+  return a;
+}
+
+// The largest fall of the best loss so far (the running minimum over the recorded rows: a spike of
+// an oscillating minimum is no transition) within `window` epochs, starting at epoch 100 or later
+// (before it the untrained output falls to the task's baseline, as in any task: R68): (factor,
+// the epoch where it starts, the best loss there and at the end of the window).
+struct Fall {
+  double factor = 0;
+  long epoch = -1;
+  double from = kNaN, to = kNaN;
+};
+Fall largest_fall(const Table& curve, long window) {
+  Fall f;
+  const std::size_t n = curve.rows.size();
+  std::vector<double> best(n);
+  for (std::size_t i = 0; i < n; ++i) best[i] = std::min(i ? best[i - 1] : curve.at(0, "loss"), curve.at(i, "loss"));
+  for (std::size_t i = 0, j = 0; i < n; ++i) {
+    const double e = curve.at(i, "epoch");
+    if (e < 100) continue;
+    while (j < n && curve.at(j, "epoch") <= e + static_cast<double>(window)) ++j;
+    if (j > i + 1 && best[i] / best[j - 1] > f.factor) f = {best[i] / best[j - 1], static_cast<long>(e), best[i], best[j - 1]};
+  }
+  return f;
+}
+
+// The gradient norm's peak within the window after `epoch` over its median over the rows before
+// it (the plateau): how large the change of the gradient norm is at the fall.
+double gradient_jump(const Table& curve, long epoch, long window) {
+  std::vector<double> before;
+  double peak = 0;
+  for (std::size_t i = 0; i < curve.rows.size(); ++i) {
+    const double e = curve.at(i, "epoch"), g = curve.at(i, "gradient_norm");
+    if (e < static_cast<double>(epoch)) before.push_back(g);
+    else if (e <= static_cast<double>(epoch + window)) peak = std::max(peak, g);
+  }
+  if (before.empty()) return kNaN;
+  std::sort(before.begin(), before.end());
+  return peak / before[before.size() / 2];
+}
+
+// The analysed epochs within the run marked; a log axis from epoch 50 (epoch 0 has no place on it)
+// to twice the last, so that the marks at its ends stay inside the frame.
+Panel training_panel(const std::string& title, const std::vector<long>& analysed, bool logx, long epochs) {
+  Panel p;
+  p.title = title;
+  p.xlabel = "epoch";
+  p.logx = logx;
+  if (logx) {
+    p.xmin = 50;
+    p.xmax = 2.0 * static_cast<double>(epochs);
+  }
+  // 50001 as "50k+1": the marks of 50,001 and 100,001 are close on a log axis
+  const auto label = [](long e) {
+    return e < 10000 ? std::to_string(e)
+                     : std::to_string(e / 1000) + "k" + (e % 1000 ? "+" + std::to_string(e % 1000) : std::string());
+  };
+  for (long e : analysed)
+    if (e <= epochs) p.references.push_back({static_cast<double>(e), label(e)});
+  return p;
+}
+
+// Figs. 5A and 5C: the learning curve (loss, |∇L|, accuracy of every recorded epoch) of the script's
+// run; `analysed` are the epochs Figs. 5B / 5D analyse, marked.
+Reproduction fig5_training(const std::string& task, long epochs, long record_every, const std::vector<long>& analysed,
+                           const std::string& file, long window) {
+  RnnOptionText o = fig5_options(task);
+  o.epochs = std::to_string(epochs);
+  o.record_every = std::to_string(record_every);
+  const fg::RunSpec spec = run_spec_of(o, epochs);
+  const TrainResult res = run_rnn_train(spec, TrainSettings{});
+  Reproduction r;
+  std::vector<std::string> command{"ghost", "rnn-train"};
+  for (const std::string& a : fig5_arguments(task)) command.push_back(a);
+  for (const std::string& a : std::vector<std::string>{"--epochs", std::to_string(epochs), "--record-every", std::to_string(record_every)})
+    command.push_back(a);
+  r.data.push_back(data_file(file, res.curve, command));
+  const std::string name = task == "dmts" ? "full-rank DMTS" : "full-rank DCD";
+  const bool logx = task == "dmts";  // 100,000 epochs: the script's log axis
+  Panel loss = training_panel(name + ", SGD η = 0.01, seed 3", analysed, logx, epochs);
+  loss.ylabel = "loss, |∇L|";
+  loss.logy = true;
+  loss.series.push_back(series(0, "epoch", "loss", "loss"));
+  loss.series.push_back(series(0, "epoch", "gradient_norm", "|∇L| (every block)"));
+  Panel accuracy = training_panel("accuracy (R47)", analysed, logx, epochs);
+  accuracy.ylabel = "accuracy";
+  accuracy.ymin = 0;
+  accuracy.ymax = 1.05;
+  accuracy.series.push_back(series(0, "epoch", "accuracy", "accuracy"));
+  r.figure.panels = {loss, accuracy};
+  r.figure.width = logx ? 1600 : 1300;  // log axis: room between the marks of 50,001 and 100,001
+  r.figure.height = 520;
+  const Fall f = largest_fall(res.curve, window);
+  const double jump = gradient_jump(res.curve, f.epoch, window);
+  r.claims.push_back({"largest fall of the best loss so far within " + std::to_string(window) + " epochs (from epoch 100 on)",
+                      "abrupt loss transitions (\"sharp loss decreases\")",
+                      short_number(f.factor) + "x: " + short_number(f.from) + " -> " + short_number(f.to) + " from epoch " +
+                          std::to_string(f.epoch),
+                      f.factor >= 3 ? "pass" : "fail", "threshold: a factor 3 within the window"});
+  r.claims.push_back({"peak |∇L| at that fall / median |∇L| before it", "accompanied by oscillatory gradients",
+                      short_number(jump), "qualitative",
+                      "the paper shows the curves; |∇L| here is every block's, the script plots W's alone (R51)"});
+  const double final_accuracy = res.final_accuracy;
+  r.claims.push_back({"final loss, final accuracy", "the task learned (correct outputs)",
+                      short_number(res.final_loss) + ", " + short_number(final_accuracy) +
+                          (res.first_learned_epoch >= 0 ? " (loss < 0.05 from epoch " + std::to_string(res.first_learned_epoch) + ")"
+                                                        : std::string(" (loss never < 0.05)")),
+                      res.final_loss < 0.05 && final_accuracy >= 0.9 ? "pass" : "fail",
+                      "thresholds: loss 0.05, accuracy 0.9"});
+  return r;
+}
+
+Reproduction fig5a(const Request& q) {
+  // The script's 3,001 epochs at every protocol (about a second); smoke: 600 (the fall is at ~450).
+  const long epochs = q.protocol == "smoke" ? 600 : 3001;
+  Reproduction r = fig5_training("dcd", epochs, 1, {11, 201, 1001, 3001}, "fig5a.csv", 100);
+  r.notes.push_back("the marked epochs are those Fig. 5B analyses (the script saves the parameters after epochs "
+                    "10, 200, 1000, 3000 of its loop, i.e. after 11, 201, 1001, 3001 updates): `reproduce ghost/fig5b`");
+  return r;
+}
+
+Reproduction fig5c(const Request& q) {
+  const long epochs = q.protocol == "paper" ? 100001 : q.protocol == "smoke" ? 3000 : 20000;
+  Reproduction r = fig5_training("dmts", epochs, q.protocol == "paper" ? 100 : 20, {101, 1001, 50001, 100001}, "fig5c.csv",
+                                 q.protocol == "paper" ? 5000 : 1000);
+  if (q.protocol != "paper")
+    r.notes.push_back("shortened to " + std::to_string(epochs) + " epochs (the script: 100,001): the plateau, not the "
+                      "late fall (near epoch 88,700 with --protocol paper)");
+  return r;
+}
+
+// Fig. 5D: the fixed points, ghosts and slow points of the DMTS run at the script's epochs
+// (`ghost rnn-slow-points --rank 0`: Newton on q from every 4th visited state, R26, R28).
+Reproduction fig5d(const Request& q) {
+  const std::vector<long> at = q.protocol == "paper"   ? std::vector<long>{101, 1001, 50001, 100001}
+                               : q.protocol == "smoke" ? std::vector<long>{101, 1001}
+                                                       : std::vector<long>{101, 1001, 20001};
+  RnnOptionText o = fig5_options("dmts");
+  const fg::RunSpec spec = run_spec_of(o, at.back());
+  SlowPointSettings settings;
+  settings.epochs = at;
+  const SlowPointResult res = run_rnn_slow_points(spec, settings);
+  std::string at_text;
+  for (long e : at) at_text += (at_text.empty() ? "" : ",") + std::to_string(e);
+  std::vector<std::string> command{"ghost", "rnn-slow-points"};
+  for (const std::string& a : fig5_arguments("dmts")) command.push_back(a);
+  command.push_back("--at");
+  command.push_back(at_text);
+  Reproduction r;
+  r.data.push_back(data_file("fig5d.csv", res.points, command));
+  // Derived for the figure: the counts per analysed epoch.
+  Table counts_table;
+  counts_table.columns = {"epoch", "fixed_points", "ghosts", "slow_points"};
+  counts_table.integer_columns = counts_table.columns;
+  for (const EpochCounts& c : res.counts)
+    counts_table.add_row({static_cast<double>(c.epoch), static_cast<double>(c.fixed_points), static_cast<double>(c.ghosts),
+                          static_cast<double>(c.slow_points)});
+  r.data.push_back(data_file("fig5d_counts.csv", counts_table, {}));
+  Panel n;
+  n.title = "points found per analysed epoch (full-rank DMTS, seed 3)";
+  n.xlabel = "epoch";
+  n.ylabel = "count";
+  n.logx = true;
+  n.xmin = 50;
+  n.xmax = 2.0 * static_cast<double>(at.back());
+  n.ymin = 0;
+  n.ymax = 4.5;
+  n.series.push_back(series(1, "epoch", "fixed_points", "fixed points", "linespoints"));
+  n.series.back().color = 1;
+  n.series.push_back(series(1, "epoch", "ghosts", "ghosts", "linespoints"));
+  n.series.back().color = 2;
+  n.series.push_back(series(1, "epoch", "slow_points", "slow points", "linespoints"));
+  n.series.back().color = 3;
+  Panel p = n;
+  p.title = "their speed q";
+  p.ylabel = "q";
+  p.logy = true;
+  p.ymin = p.ymax = 0;
+  p.series.clear();
+  const std::vector<std::pair<int, std::string>> kinds{{0, "fixed points"}, {1, "ghosts"}, {2, "slow points"}, {3, "saddles of q"}};
+  for (const auto& [kind, name] : kinds) {
+    p.series.push_back(series(0, "epoch", "speed", name, "points", "kind", static_cast<double>(kind)));
+    p.series.back().color = kind + 1;
+  }
+  r.figure.panels = {n, p};
+  r.figure.width = 1300;
+  r.figure.height = 520;
+  std::string counts;
+  long ghosts_1001 = -1, slow_after = 0, first_fp = -1, last_fp = 0, last_ghosts = 0;
+  for (const EpochCounts& c : res.counts) {
+    counts += (counts.empty() ? "" : "; ") + std::to_string(c.epoch) + ": " + std::to_string(c.fixed_points) + " fp, " +
+              std::to_string(c.ghosts) + " ghosts, " + std::to_string(c.slow_points) + " slow";
+    if (c.epoch == 1001) ghosts_1001 = c.ghosts;
+    if (c.epoch > 1001) slow_after += c.slow_points;
+    if (first_fp < 0) first_fp = c.fixed_points;
+    last_fp = c.fixed_points;
+    last_ghosts = c.ghosts;
+  }
+  r.claims.push_back({"ghosts at epoch 1001", "\"by epoch 1001, the network had developed a ghost\"",
+                      std::to_string(ghosts_1001) + " (" + counts + ")", ghosts_1001 > 0 ? "pass" : "fail",
+                      "a ghost: a local minimum of q with one ~zero eigenvalue, the others negative (R28)"});
+  if (at.back() > 1001) {
+    r.claims.push_back({"slow points after epoch 1001", "later, a slow point (positive eigenvalues allowed)",
+                        std::to_string(slow_after), slow_after > 0 ? "pass" : "fail", "at the analysed epochs after 1001"});
+    r.claims.push_back({"fixed points and ghosts at the last analysed epoch (" + std::to_string(at.back()) + ")",
+                        "additional fixed points, with the existing ghost",
+                        std::to_string(last_fp) + " fp (first analysed epoch: " + std::to_string(first_fp) + "), " +
+                            std::to_string(last_ghosts) + " ghosts",
+                        last_fp > first_fp && last_ghosts > 0 ? "pass" : "fail",
+                        q.protocol == "paper" ? "the script's last epoch" : "the quick protocol stops at 20,001 (the script: 100,001)"});
+  }
+  r.notes.push_back("the script minimises q by Adam and one Newton step from every visited state; learndyn runs Newton on q "
+                    "from every 4th visited state (R26) and classifies by R28");
+  return r;
+}
+
 // ---- Fig. 6B over the script's grid (ghost fig6b, R52) ----------------------------------------
 
 Reproduction fig6b_grid(const Request& q) {
@@ -583,14 +844,19 @@ struct Fig7Run {
   std::vector<std::string> command;
 };
 
-Fig7Run fig7_run(const Request& q) {
+Fig7Run fig7_run(const Request& q, fg::RnnTask task = fg::RnnTask::dcd) {
   Fig7Run f;
   f.o = q.protocol == "paper" ? LearningRateSweepOptions::paper() : LearningRateSweepOptions::quick();
+  f.o.task = task;
   if (q.seeds > 0) f.o.seeds = q.seeds;
   f.o.threads = q.threads;
+  f.command = {"ghost", "fig7", "--protocol", q.protocol == "paper" ? "paper" : "quick"};
+  if (task == fg::RnnTask::dmts) {
+    f.command.push_back("--task");
+    f.command.push_back("dmts");
+  }
   f.res = run_fig7(f.o);
   f.median = median_curves(f.res);
-  f.command = {"ghost", "fig7", "--protocol", q.protocol == "paper" ? "paper" : "quick"};
   if (q.seeds > 0) {
     f.command.push_back("--seeds");
     f.command.push_back(std::to_string(q.seeds));
@@ -660,6 +926,144 @@ Reproduction fig7d(const Request& q) {
                       short_number(last) + " (largest over the table " + short_number(largest) + ")",
                       last < 1e-3 ? "pass" : "fail", "threshold 1e-3"});
   r.notes.push_back("the paper's text puts the DMTS sweep in Fig. 7A-B and the DCD one (this) in Fig. 7C-D");
+  return r;
+}
+
+// ---- Figs. 7A-B: full-rank DMTS against the learning rate (ghost fig7 --task dmts, R65-R66) ------
+
+// The median over seeds, per rate, of the time-averaged loss and gradient norm (Fig. 7A's boxes).
+Table time_average_medians(const Table& averages) {
+  std::map<double, std::pair<std::vector<double>, std::vector<double>>> by;
+  for (std::size_t i = 0; i < averages.rows.size(); ++i) {
+    auto& cell = by[averages.at(i, "lr")];
+    cell.first.push_back(averages.at(i, "mean_loss"));
+    cell.second.push_back(averages.at(i, "mean_gradient_norm"));
+  }
+  const auto median = [](std::vector<double> x) {
+    std::sort(x.begin(), x.end());
+    const std::size_t n = x.size();
+    return n % 2 ? x[n / 2] : (x[n / 2 - 1] + x[n / 2]) / 2;
+  };
+  Table t;
+  t.columns = {"lr", "median_mean_loss", "median_mean_gradient_norm"};
+  for (const auto& [lr, cell] : by) t.add_row({lr, median(cell.first), median(cell.second)});
+  return t;
+}
+
+Reproduction fig7a(const Request& q) {
+  const Fig7Run f = fig7_run(q, fg::RnnTask::dmts);
+  const Table averages = time_averages(f.res);
+  const Table medians = time_average_medians(averages);
+  Reproduction r;
+  r.data.push_back(data_file("fig7a_time_averages.csv", averages, with_table(f.command, "time_averages")));
+  r.data.push_back(data_file("fig7a_by_rate.csv", f.res.by_rate, with_table(f.command, "by_rate")));
+  r.data.push_back(data_file("fig7a_medians.csv", medians, {}));
+  Panel avg;
+  avg.title = "averaged over training (each seed; lines: median)";
+  avg.xlabel = "learning rate η";
+  avg.ylabel = "time-averaged loss, |∇L|";
+  avg.logx = avg.logy = true;
+  avg.series.push_back(series(0, "lr", "mean_loss", "loss, per seed", "points"));
+  avg.series.back().color = 1;
+  avg.series.push_back(series(2, "lr", "median_mean_loss", "loss, median", "lines"));
+  avg.series.back().color = 1;
+  avg.series.push_back(series(0, "lr", "mean_gradient_norm", "|∇L|, per seed", "points"));
+  avg.series.back().color = 2;
+  avg.series.push_back(series(2, "lr", "median_mean_gradient_norm", "|∇L|, median", "lines"));
+  avg.series.back().color = 2;
+  Panel learned;
+  learned.title = "runs that learn (final loss < 0.05)";
+  learned.xlabel = "learning rate η";
+  learned.ylabel = "fraction of seeds";
+  learned.logx = true;
+  learned.ymin = 0;
+  learned.ymax = 1.05;
+  learned.series.push_back(series(1, "lr", "learned_fraction", "full-rank DMTS", "linespoints"));
+  r.figure.panels = {avg, learned};
+  r.figure.width = 1300;
+  r.figure.height = 520;
+  const double crit = f.res.critical_rate.front().second;
+  const double top = f.res.by_rate.at(f.res.by_rate.rows.size() - 1, "learned_fraction");
+  r.claims.push_back({"a critical rate: most seeds learn below it, none at the largest rate",
+                      "\"the emergence of a critical learning rate ..., beyond which learning failed\"",
+                      "largest rate learned by most seeds " + short_number(crit) + "; learned at η = " + short_number(f.o.hi) +
+                          ": " + short_number(top),
+                      !std::isnan(crit) && crit < f.o.hi && top == 0 ? "pass" : "fail", ""});
+  // "At high learning rates, gradients remained small even when averaged over the full training
+  // window": the median time-averaged |∇L| at the largest rate against its largest median over
+  // the rates (threshold 1/10).
+  double peak = 0, peak_lr = kNaN, last = kNaN;
+  for (std::size_t i = 0; i < medians.rows.size(); ++i) {
+    const double g = medians.at(i, "median_mean_gradient_norm");
+    if (g > peak) {
+      peak = g;
+      peak_lr = medians.at(i, "lr");
+    }
+    if (medians.at(i, "lr") == f.o.hi) last = g;
+  }
+  r.claims.push_back({"median time-averaged |∇L| at the largest rate / its largest median over the rates",
+                      "\"at high learning rates, gradients remained small even when averaged over the full training window\"",
+                      short_number(last / peak) + " (" + short_number(last) + " at η = " + short_number(f.o.hi) + "; " +
+                          short_number(peak) + " at η = " + short_number(peak_lr) + ")",
+                      last / peak < 0.1 ? "pass" : "fail",
+                      "threshold 1/10; averaged over the recorded epochs (every " + std::to_string(f.o.curve_every) +
+                          "th; the script: every epoch)"});
+  r.notes.push_back("the paper's text puts the DMTS sweep in Fig. 7A-B and the DCD one in Fig. 7C-D (ghost/fig7c-d)");
+  if (q.protocol != "paper") r.notes.push_back("quick: 9 rates x 4 seeds x 2,000 epochs (the script: 20 x 20 x 20,000)");
+  return r;
+}
+
+Reproduction fig7b(const Request& q) {
+  const Fig7Run f = fig7_run(q, fg::RnnTask::dmts);
+  Reproduction r;
+  r.data.push_back(data_file("fig7b.csv", f.median, with_table(f.command, "median_curves")));
+  Panel grad;
+  grad.title = "gradient norm over training (median over seeds)";
+  grad.xlabel = "epoch";
+  grad.ylabel = "|∇L|";
+  grad.logy = true;
+  Panel loss = grad;
+  loss.title = "loss over training (median over seeds)";
+  loss.ylabel = "loss";
+  for (std::size_t i = 0; i < f.res.by_rate.rows.size(); ++i) {
+    const double lr = f.res.by_rate.at(i, "lr");
+    grad.series.push_back(series(0, "epoch", "median_gradient_norm", "η = " + short_number(lr), "lines", "lr", lr));
+    loss.series.push_back(series(0, "epoch", "median_loss", "η = " + short_number(lr), "lines", "lr", lr));
+  }
+  r.figure.panels = {loss, grad};
+  r.figure.width = 1300;
+  r.figure.height = 560;
+  double last = kNaN, largest = 0;
+  for (std::size_t i = 0; i < f.median.rows.size(); ++i) {
+    largest = std::max(largest, f.median.at(i, "median_gradient_norm"));
+    if (f.median.at(i, "lr") == f.o.hi) last = f.median.at(i, "median_gradient_norm");
+  }
+  r.claims.push_back({"median |∇L| at the last epoch, largest rate", "no-learning zones: \"gradients were effectively zero\"",
+                      short_number(last) + " (largest over the table " + short_number(largest) + ")",
+                      last < 1e-3 ? "pass" : "fail", "threshold 1e-3"});
+  // "abrupt improvements in their loss functions, often accompanied by large (and sometimes
+  // oscillatory) changes in the gradient norm": per run that learns, its largest |∇L| over its
+  // median |∇L| (the runs' own curves, every recorded epoch).
+  std::map<std::pair<double, double>, std::vector<double>> norms;
+  for (std::size_t i = 0; i < f.res.curves.rows.size(); ++i)
+    norms[{f.res.curves.at(i, "lr"), f.res.curves.at(i, "seed")}].push_back(f.res.curves.at(i, "gradient_norm"));
+  std::vector<double> ratios;
+  for (std::size_t i = 0; i < f.res.runs.rows.size(); ++i) {
+    if (f.res.runs.at(i, "learned") != 1) continue;
+    std::vector<double> g = norms[{f.res.runs.at(i, "lr"), f.res.runs.at(i, "seed")}];
+    if (g.empty()) continue;
+    std::sort(g.begin(), g.end());
+    ratios.push_back(g.back() / g[g.size() / 2]);
+  }
+  std::sort(ratios.begin(), ratios.end());
+  r.claims.push_back({"runs that learn: peak |∇L| / median |∇L| (median over those runs, range)",
+                      "abrupt improvements, often with large (sometimes oscillatory) changes in the gradient norm",
+                      ratios.empty() ? std::string("no run learns")
+                                     : short_number(ratios[ratios.size() / 2]) + " (" + short_number(ratios.front()) + " .. " +
+                                           short_number(ratios.back()) + ", " + std::to_string(ratios.size()) + " runs)",
+                      "qualitative", "the paper shows two single runs at η ≈ 1.44; the per-run curves: `ghost fig7 --task dmts --table curves`"});
+  r.notes.push_back("medians over seeds per rate; the paper's Fig. 7B shows two single runs (seeds 12 and 0 at η = 1.44)");
+  if (q.protocol != "paper") r.notes.push_back("quick: 9 rates x 4 seeds x 2,000 epochs (the script: 20 x 20 x 20,000)");
   return r;
 }
 
@@ -791,6 +1195,62 @@ Reproduction fig8c(const Request& q) {
 
 const std::string kNotYet = "not yet implemented";
 
+// Figs. 5A, 5C, 5D (R67-R68).
+Entry fig5_entry(char panel) {
+  Entry e;
+  e.id = std::string("ghost/fig5") + panel;
+  e.status = Status::qualitatively;
+  if (panel == 'a') {
+    e.description = "full-rank DCD: loss, gradient norm and accuracy over training (the script's run, seed 3)";
+    e.reason = "an abrupt fall (the best loss 6.7x lower within 100 epochs from epoch 416) with |∇L| 72x its plateau "
+               "median, then learned (final loss 0.026, accuracy 0.98), as stated; the script's one seed";
+    e.protocols = {{"quick", "DCD, full rank, SGD 0.01, seed 3, 3,001 epochs, every epoch recorded (about a second)", 1},
+                   {"paper", "the same: the script's run", 1},
+                   {"smoke", "600 epochs (tests)", 1}};
+    e.run = fig5a;
+  } else if (panel == 'c') {
+    e.description = "full-rank DMTS: loss, gradient norm and accuracy over training (the script's run, seed 3)";
+    e.reason = "a plateau at 0.055-0.066 with oscillating gradients, then the best loss 10x lower within 5,000 epochs "
+               "from epoch 90,000 (final 0.0033, accuracy 1), as stated, at the script's 100,001 epochs (--protocol "
+               "paper); the quick protocol's 20,000 epochs end on the plateau";
+    e.protocols = {{"quick", "DMTS 2/30/2/10 steps, full rank, SGD 0.01, seed 3, 20,000 epochs (about 30 s CPU)", 1},
+                   {"paper", "the script's: 100,001 epochs (about 2 CPU-min, one run)", 1},
+                   {"smoke", "3,000 epochs (tests)", 1}};
+    e.run = fig5c;
+  } else {
+    e.description = "full-rank DMTS: fixed points, ghosts and slow points over training (the script's run, seed 3)";
+    e.reason = "a slow point at epoch 50,001, as stated; but no ghost at epoch 1001 (one stable fixed point) and no "
+               "additional fixed points at 100,001 (the one turned unstable, three ghosts): findings (docs/ghost.md)";
+    e.protocols = {{"quick", "epochs 101, 1001, 20,001 (about 30 s CPU)", 1},
+                   {"paper", "the script's epochs 101, 1001, 50,001, 100,001 (about 2 CPU-min)", 1},
+                   {"smoke", "epochs 101, 1001 (tests)", 1}};
+    e.run = fig5d;
+  }
+  return e;
+}
+
+// Figs. 7A-B: the DMTS sweep (R65-R66).
+Entry fig7_dmts_entry(char panel) {
+  Entry e;
+  e.id = std::string("ghost/fig7") + panel;
+  e.status = Status::qualitatively;
+  e.seeded = true;
+  e.protocols = {{"quick", "DMTS 6/16/6/10 steps, 9 rates in [1e-3, 10] x 4 seeds x 2,000 epochs (about a minute CPU)", 4},
+                 {"paper", "the script's: 20 rates x 20 seeds x 20,000 epochs (~1.6 CPU-hours, 111x the quick grid)", 20}};
+  if (panel == 'a') {
+    e.description = "full-rank DMTS: loss and gradient norm averaged over training, learned fraction, against the SGD rate";
+    e.reason = "a critical rate beyond which no seed learns, and time-averaged gradients small at high rates, as stated; "
+               "quick protocol shortened (2,000 epochs)";
+    e.run = fig7a;
+  } else {
+    e.description = "full-rank DMTS: loss and gradient norm over training per rate, collapsing in the no-learning zone";
+    e.reason = "the median gradient norm collapses and stays near zero at high rates, as stated; medians over seeds "
+               "instead of the paper's two single runs; quick protocol shortened";
+    e.run = fig7b;
+  }
+  return e;
+}
+
 }  // namespace
 
 std::vector<Entry> figure_entries() {
@@ -861,17 +1321,16 @@ std::vector<Entry> figure_entries() {
       v.push_back(e5b);
       continue;
     }
-    v.push_back(unavailable(std::string("ghost/fig5") + panel, Status::missing,
-                            std::string("full-rank ") + (panel[0] < 'c' ? "DCD" : "DMTS") + ": loss and slow points over training",
-                            "reproduce entry not written yet; `learndyn ghost rnn-slow-points --rank 0` computes the slow "
-                            "points (docs/ghost.md: fixed points as stated, the ghost not as a minimum of q)"));
+    v.push_back(fig5_entry(panel[0]));
   }
 
   Entry e6a;
   e6a.id = "ghost/fig6a";
   e6a.status = Status::reproduced;
   e6a.description = "final loss against η, rank one and full rank: critical rates two orders apart";
-  e6a.reason = "ratio 65 of the critical rates at 50,000 / 10,000 epochs (docs/ghost.md); the paper's 200,000 with --protocol paper";
+  e6a.reason = "the full-rank / rank-one ratio of the rates where half the seeds learn is 55 [47, 83] (95 % bootstrap, "
+               "10 seeds, R70) at 50,000 / 10,000 epochs; it depends on the training lengths (R69): the paper's 200,000 "
+               "with --protocol paper, not run";
   e6a.protocols = {{"quick", "rank one: 8 rates in [3e-3, 0.1] x 50,000 epochs; full rank: 6 rates in [0.3, 10] x 10,000; 3 seeds (about a minute)", 3},
                    {"paper", "the paper's: ranks 1 and full, 30 rates in [1e-4, 10], 10 seeds, 200,000 epochs (hours; shards)", 10},
                    {"smoke", "rank one, 3 rates, 1 seed, 2,000 epochs (tests)", 1}};
@@ -895,10 +1354,7 @@ std::vector<Entry> figure_entries() {
   e6b.run = [](const Request& q) { return q.protocol.rfind("grid", 0) == 0 ? fig6b_grid(q) : fig6b(q); };
   v.push_back(e6b);
 
-  for (const char* panel : {"a", "b"})
-    v.push_back(unavailable(std::string("ghost/fig7") + panel, Status::missing,
-                            "full-rank DMTS: learning-rate sweep and gradient norms over training",
-                            "the DMTS sweep is not implemented (`ghost fig7` runs DCD: the paper's text puts it in Fig. 7C-D)"));
+  for (const char* panel : {"a", "b"}) v.push_back(fig7_dmts_entry(panel[0]));
   Entry e7c;
   e7c.id = "ghost/fig7c";
   e7c.status = Status::qualitatively;

@@ -22,9 +22,11 @@ LearningRateSweepOptions LearningRateSweepOptions::quick() {
 }
 
 fg::RunSpec fig7_run(const LearningRateSweepOptions& o) {
-  fg::RunSpec s = fg::default_run(fg::RnnTask::dcd, 0);  // xavier, tanh before the update, mean loss
+  require(o.task == fg::RnnTask::dcd || o.task == fg::RnnTask::dmts, "task", "da", "dcd or dmts");
+  // xavier, the readout before the update (tanh for DCD, sigmoid for DMTS), mean loss
+  fg::RunSpec s = fg::default_run(o.task, 0);
   s.neurons = o.neurons;
-  s.input_steps = 6;     // 30 ms at dt = 5 ms
+  s.input_steps = 6;     // 30 ms at dt = 5 ms (DMTS: the second cue as long, R65)
   s.delay_steps = 16;    // 80 ms
   s.response_steps = 10; // 50 ms
   s.initial_sigma = 0;   // firing_rate_sigma = 0: r0 = 0
@@ -79,6 +81,30 @@ SweepResult run_fig6b_grid(const RankGridOptions& o) {
   settings.threads = o.threads;
   settings.rates_text = render_value(o.lo) + "," + render_value(o.hi) + "," + render_value(o.count);
   return run_rnn_sweep(settings);
+}
+
+Table time_averages(const SweepResult& sweep) {
+  require(!sweep.curves.rows.empty(), "curve-every", 0, "> 0 (time averages need the curves)");
+  std::map<std::pair<double, double>, std::pair<double, double>> sum;  // (lr, seed) -> (loss, gradient norm)
+  std::map<std::pair<double, double>, long> count;
+  const Table& c = sweep.curves;
+  for (std::size_t r = 0; r < c.rows.size(); ++r) {
+    const std::pair<double, double> key{c.at(r, "lr"), c.at(r, "seed")};
+    sum[key].first += c.at(r, "loss");
+    sum[key].second += c.at(r, "gradient_norm");
+    ++count[key];
+  }
+  std::map<std::pair<double, double>, double> final_loss;
+  for (std::size_t r = 0; r < sweep.runs.rows.size(); ++r)
+    final_loss[{sweep.runs.at(r, "lr"), sweep.runs.at(r, "seed")}] = sweep.runs.at(r, "final_loss");
+  Table out;
+  out.columns = {"lr", "seed", "mean_loss", "mean_gradient_norm", "final_loss"};
+  out.integer_columns = {"seed"};
+  for (const auto& [key, s] : sum) {
+    const double n = static_cast<double>(count[key]);
+    out.add_row({key.first, key.second, s.first / n, s.second / n, final_loss[key]});
+  }
+  return out;
 }
 
 Table median_curves(const SweepResult& sweep) {

@@ -1,7 +1,9 @@
-// Paper Fig. 7A-B: the learning-rate sweep of full-rank networks on DCD with the public script's
-// settings (`Figure7/code/dcdt/run_multiple_networks_dcdt.py`, proofs ghost_rnn.md R51): final loss
-// against the rate over seeds (7A) and the gradient norm over training, whose collapse at high
-// rates is the no-learning zone (7B). A protocol of `ghost rnn-sweep` (run_rnn_sweep).
+// Paper Fig. 7: the learning-rate sweeps of full-rank networks with the public scripts' settings:
+// DMTS (`Figure7/code/dmts/run_multiple_networks_dms.py`, proofs ghost_rnn.md R65; the paper's
+// Fig. 7A-B) and DCD (`Figure7/code/dcdt/run_multiple_networks_dcdt.py`, R51; Fig. 7C-D, "the same
+// experiment with full-rank RNNs performing DCD tasks"): the loss against the rate over seeds
+// (7A, 7C) and the gradient norm over training, whose collapse at high rates is the no-learning
+// zone (7B, 7D). A protocol of `ghost rnn-sweep` (run_rnn_sweep).
 #pragma once
 
 #include <vector>
@@ -11,6 +13,8 @@
 namespace learndyn::experiments::ghost {
 
 struct LearningRateSweepOptions {
+  // dcd (R51, the default: `ghost fig7`'s bytes before the DMTS sweep) or dmts (R65).
+  fast::ghost::RnnTask task = fast::ghost::RnnTask::dcd;
   double lo = 1e-3, hi = 10;  // rates log-spaced in [lo, hi]
   long count = 20;
   long seeds = 20;
@@ -25,8 +29,9 @@ struct LearningRateSweepOptions {
   static LearningRateSweepOptions quick();
 };
 
-// The full-rank DCD run of the script (R51): 6/16/10 steps, xavier, tanh readout before the
-// update, r0 = 0, no noise, one trial per class, SGD, mean loss.
+// The full-rank run of the script, options.task's: DCD (R51) 6/16/10 steps with the tanh readout,
+// DMTS (R65) 6/16/6/10 steps with the sigmoid readout; both xavier, the readout before the update,
+// r0 = 0, no noise, one trial per class, SGD, mean loss.
 fast::ghost::RunSpec fig7_run(const LearningRateSweepOptions& options);
 
 // run_rnn_sweep over options' rates and seeds (its runs, by_rate and curves tables).
@@ -54,6 +59,11 @@ struct RankGridOptions {
 // run_rnn_sweep over the grid (its by_rate table: rank, lr, mean/sem final loss, learned fraction,
 // accuracy).
 SweepResult run_fig6b_grid(const RankGridOptions& options);
+
+// Fig. 7A's quantities (R66): per run (lr, seed), the loss and the gradient norm averaged over the
+// recorded epochs of its curve (every curve_every-th: the script averages over every epoch), with
+// the run's final loss. Requires curves (curve_every > 0).
+Table time_averages(const SweepResult& sweep);
 
 // Fig. 7B's curves: lr, epoch, median_gradient_norm, median_loss over the seeds of each rate
 // (the median: a few stuck seeds should not hide behind one that learns, nor the reverse).

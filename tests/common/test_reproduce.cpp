@@ -133,7 +133,7 @@ TEST(ReproduceCatalogue, TheCanonicalModelPanelRunsAndItsClaimsPass) {
 
 TEST(ReproduceCatalogue, TheGhostFigureCommandsAreWiredWithTheAuthorsProtocolsBesideLearndyns) {
   // Issue 15: each `ghost fig*` command is an entry's protocol (the authors' scripts beside
-  // learndyn's own protocols for Figs. 6B and 8B); the DMTS sweep (Fig. 7A-B) stays missing.
+  // learndyn's own protocols for Figs. 6B and 8B).
   const std::vector<std::pair<std::string, std::string>> wired{
       {"ghost/fig4b", "quick"},       {"ghost/fig6b", "grid-quick"}, {"ghost/fig6b", "quick"},
       {"ghost/fig7c", "quick"},       {"ghost/fig7d", "quick"},      {"ghost/fig8b", "authors-quick"},
@@ -144,7 +144,11 @@ TEST(ReproduceCatalogue, TheGhostFigureCommandsAreWiredWithTheAuthorsProtocolsBe
     EXPECT_NE(e.status, rp::Status::missing) << id;
     EXPECT_TRUE(has_protocol(e, protocol)) << id << " " << protocol;
   }
-  EXPECT_EQ(rp::find_entry("ghost/fig7a").status, rp::Status::missing);
+  // The DMTS sweep (Fig. 7A-B, R65) and the full-rank scripts' runs of Fig. 5 are entries too.
+  for (const char* id : {"ghost/fig5a", "ghost/fig5c", "ghost/fig5d", "ghost/fig7a", "ghost/fig7b"}) {
+    EXPECT_NE(rp::find_entry(id).status, rp::Status::missing) << id;
+    EXPECT_TRUE(has_protocol(rp::find_entry(id), "paper")) << id;
+  }
   // The smoke run of Fig. 8C (1 seed, 50 + 50 epochs): its two tables, each the command's.
   rp::Request q;
   q.protocol = "smoke";

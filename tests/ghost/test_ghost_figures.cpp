@@ -11,6 +11,7 @@
 
 #include <learndyn/experiments/ghost/confidence_ablation.hpp>
 #include <learndyn/experiments/ghost/confidence_intervention.hpp>
+#include <learndyn/experiments/ghost/critical_rate_ratio.hpp>
 #include <learndyn/experiments/ghost/latent_geometry_fig4.hpp>
 #include <learndyn/experiments/ghost/learning_rate_fig7.hpp>
 #include <learndyn/experiments/ghost/rnn_sweep.hpp>
@@ -204,6 +205,83 @@ TEST(GhostFig7, TheScriptsRunAndMediansOfTheSweepsCurves) {
   first.lr = r.specs.front().lr;
   first.record_every = 4;
   EXPECT_EQ(r.curves.at(1, "gradient_norm"), fg::train_run(first).gradient_norm[1]);
+}
+
+TEST(GhostFig7, TheDmtsScriptsRunAndItsTimeAveragesAreTheMeansOfEachRunsCurve) {
+  eg::LearningRateSweepOptions o;
+  o.task = fg::RnnTask::dmts;
+  o.neurons = 8;
+  o.count = 2;
+  o.seeds = 2;
+  o.epochs = 10;
+  o.curve_every = 3;
+  o.threads = 1;
+  const fg::RunSpec s = eg::fig7_run(o);
+  // (R65): 30/80/30/50 ms at 5 ms, four classes, the sigmoid readout; otherwise R51's.
+  EXPECT_EQ(s.task, fg::RnnTask::dmts);
+  EXPECT_EQ(fg::steps_of(s), 38);
+  EXPECT_EQ(fg::trials_of(s), 4);
+  EXPECT_EQ(s.config.readout, fg::RnnReadout::sigmoid);
+  EXPECT_EQ(s.initial_sigma, 0);
+  EXPECT_EQ(s.noise, 0);
+  EXPECT_EQ(s.optimizer, fg::Optimizer::sgd);
+  const eg::SweepResult r = eg::run_fig7(o);
+  const learndyn::experiments::Table t = eg::time_averages(r);
+  ASSERT_EQ(t.rows.size(), 4u);  // 2 rates x 2 seeds
+  // (R66): each run's recorded epochs (0, 3, 6, 9 and the last, 9) averaged, and its final loss.
+  for (std::size_t i = 0; i < t.rows.size(); ++i) {
+    double loss = 0, grad = 0;
+    long n = 0;
+    for (std::size_t k = 0; k < r.curves.rows.size(); ++k)
+      if (r.curves.at(k, "lr") == t.at(i, "lr") && r.curves.at(k, "seed") == t.at(i, "seed")) {
+        loss += r.curves.at(k, "loss");
+        grad += r.curves.at(k, "gradient_norm");
+        ++n;
+      }
+    ASSERT_GT(n, 0);
+    EXPECT_DOUBLE_EQ(t.at(i, "mean_loss"), loss / double(n));
+    EXPECT_DOUBLE_EQ(t.at(i, "mean_gradient_norm"), grad / double(n));
+    EXPECT_EQ(t.at(i, "final_loss"), r.runs.at(i, "final_loss"));  // both lr-major, then seed
+  }
+  // DA is not a script of Fig. 7.
+  o.task = fg::RnnTask::da;
+  EXPECT_EQ(learndyn::testing::refused_parameter([&] { eg::fig7_run(o); }), "task");
+}
+
+TEST(GhostFig6aRatio, HalfLearnedRatesInterpolateInLogRateAndTheBootstrapBracketsTheRatio) {
+  // (R70) rank one: 4 seeds at 0.01 (all learn), 0.1 (3 of 4: 0.75), 1 (1 of 4: 0.25): the fraction
+  // falls through 1/2 half way between 0.1 and 1 in log: sqrt(0.1) = 0.316.
+  learndyn::experiments::Table runs;
+  runs.columns = {"rank", "lr", "seed", "final_loss", "min_loss", "learned", "final_accuracy"};
+  const double one[3][4] = {{1, 1, 1, 1}, {1, 1, 1, 0}, {1, 0, 0, 0}};
+  const double one_rates[3] = {0.01, 0.1, 1};
+  for (int i = 0; i < 3; ++i)
+    for (int k = 0; k < 4; ++k) runs.add_row({1, one_rates[i], double(k), 0, 0, one[i][k], 0});
+  EXPECT_NEAR(eg::half_learned_rate(runs, 1), std::sqrt(0.1), 1e-15);
+  // Full rank: every seed learns at 10 and fails at 100: the crossing half way, sqrt(1000).
+  learndyn::experiments::Table full = runs;
+  full.rows.clear();
+  for (double lr : {10.0, 100.0})
+    for (int k = 0; k < 4; ++k) full.add_row({0, lr, double(k), 0, 0, lr < 50 ? 1.0 : 0.0, 0});
+  EXPECT_NEAR(eg::half_learned_rate(full, 0), std::sqrt(1000.0), 1e-12);
+  const eg::CriticalRatio r = eg::critical_ratio(runs, full, 500, 7);
+  EXPECT_NEAR(r.ratio, 100, 1e-12);
+  // The full rank's seeds agree, so the interval is the rank one's: a drawn crossing lies in
+  // [0.01, 1] (a draw whose seeds all learn at 1 has none: counted, not in the interval).
+  EXPECT_LE(r.lo, r.ratio);
+  EXPECT_GE(r.hi, r.ratio);
+  EXPECT_GE(r.lo, std::sqrt(1000.0) / 1.0 - 1e-9);
+  EXPECT_LE(r.hi, std::sqrt(1000.0) / 0.01 + 1e-9);
+  EXPECT_GT(r.undefined, 0);  // two or more of the four draws seed 0 (p(1) >= 1/2): about a quarter
+  EXPECT_LT(r.lo, r.hi);
+  EXPECT_EQ(r.draws, 500);
+  // The same inputs, the same interval; no crossing on the grid: NaN.
+  const eg::CriticalRatio again = eg::critical_ratio(runs, full, 500, 7);
+  EXPECT_EQ(again.lo, r.lo);
+  EXPECT_EQ(again.hi, r.hi);
+  EXPECT_TRUE(std::isnan(eg::half_learned_rate(full, 1)));  // no rank-one rows
+  for (auto& row : full.rows) row[5] = 1;                    // every rate learned
+  EXPECT_TRUE(std::isnan(eg::half_learned_rate(full, 0)));
 }
 
 TEST(GhostFig6bGrid, EveryRankFactorisedWithThePopulationReadout) {
