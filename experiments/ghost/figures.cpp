@@ -1,4 +1,5 @@
 #include "experiments/ghost/figures.hpp"
+#include "experiments/ghost/figures_training.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -806,10 +807,7 @@ std::vector<Entry> figure_entries() {
   e2a.protocols = kInstant;
   e2a.run = fig2a;
   v.push_back(e2a);
-  for (const char* panel : {"b", "c", "d"})
-    v.push_back(unavailable(std::string("ghost/fig2") + panel, Status::missing,
-                            "gradient descent on the canonical loss: trajectories and the critical rate",
-                            "reproduce entry not written yet; `learndyn ghost train` and `ghost critical-rate` compute it"));
+  for (char panel : {'b', 'c', 'd'}) v.push_back(canonical_training_entry(panel));  // experiments/ghost/figures_training.cpp
 
   Entry e3a;
   e3a.id = "ghost/fig3a";
