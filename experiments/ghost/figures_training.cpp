@@ -7,6 +7,7 @@
 
 #include <learndyn/common/decimal.hpp>
 #include <learndyn/experiments/ghost/canonical_training.hpp>
+#include <learndyn/experiments/ghost/latent_geometry_fig4.hpp>
 #include <learndyn/fast/ghost/analytic.hpp>
 #include <learndyn/reference/ghost/delayed_activation.hpp>
 #include <learndyn/reference/ghost/gradient_descent.hpp>
@@ -300,6 +301,404 @@ Reproduction fig2d(const Request& q) {
 const std::vector<Protocol> kCanonicalGd{{"quick", "the paper's (instant: the analytical gradient)", 1},
                                          {"paper", "the same", 1}};
 
+
+// ---- Figs. 4A, 4C-H: a rank-two network learning DCD or DMTS (R54, R59-R64) ------------------
+
+struct LatentRun {
+  LatentGeometryOptions o;
+  SlowPointResult res;
+  std::vector<std::string> command;  // `ghost fig4 ...` without --table
+  bool dmts = false;
+};
+
+// DCD: the 4B protocols (quick: epochs 0-8,000; paper: the script's 100,000); `late`: Fig. 4D's
+// epochs (quick: 8,000 and 20,000; paper: 20,000 and 99,000). DMTS: the script's epochs (R61).
+LatentRun latent_run(const Request& q, bool dmts, bool late) {
+  LatentRun l;
+  l.dmts = dmts;
+  const bool paper = q.protocol == "paper";
+  l.o = dmts ? (paper ? LatentGeometryOptions::dmts_paper() : LatentGeometryOptions::dmts_quick())
+             : (paper ? LatentGeometryOptions::paper() : LatentGeometryOptions::quick());
+  l.command = {"ghost", "fig4"};
+  if (dmts) {
+    l.command.push_back("--task");
+    l.command.push_back("dmts");
+  }
+  l.command.push_back("--protocol");
+  l.command.push_back(paper ? "paper" : "quick");
+  if (late) {
+    l.o.at = paper ? std::vector<long>{20000, 99000} : std::vector<long>{8000, 20000};
+    if (!paper) {
+      l.o.epochs = 20001;
+      l.command.push_back("--at");
+      l.command.push_back("8000,20000");
+    }
+  }
+  l.res = run_fig4(l.o);
+  return l;
+}
+
+std::vector<std::string> with_table(std::vector<std::string> command, const std::string& table) {
+  command.push_back("--table");
+  command.push_back(table);
+  return command;
+}
+
+// (R62) Jumps of the learning curve: the loss smoothed by a running median over 31 records; a
+// jump starts at a record whose smoothed loss falls by at least 25% within the next 300 epochs,
+// and lasts until 300 epochs pass without such a record.
+std::vector<long> jumps_of(const Table& curve) {
+  const std::vector<double> epoch = curve.column("epoch"), loss = curve.column("loss");
+  const std::size_t n = loss.size();
+  std::vector<double> smooth(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::vector<double> w;
+    for (std::size_t j = i >= 15 ? i - 15 : 0; j < std::min(n, i + 16); ++j) w.push_back(loss[j]);
+    std::nth_element(w.begin(), w.begin() + static_cast<long>(w.size() / 2), w.end());
+    smooth[i] = w[w.size() / 2];
+  }
+  std::vector<long> out;
+  double last_falling = -1e300;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::size_t j = i;
+    while (j + 1 < n && epoch[j + 1] <= epoch[i] + 300) ++j;
+    if (!(j > i && smooth[j] < 0.75 * smooth[i])) continue;
+    if (epoch[i] > last_falling + 300) out.push_back(static_cast<long>(epoch[i]));
+    last_falling = epoch[i];
+  }
+  return out;
+}
+
+std::string list_text(const std::vector<long>& v) {
+  std::string s;
+  for (long x : v) s += (s.empty() ? "" : ", ") + std::to_string(x);
+  return s.empty() ? "none" : s;
+}
+
+// Fig. 4A / 4E: the loss and the gradient norm over training, the analysed epochs marked.
+Reproduction curve_reproduction(const LatentRun& l, const std::string& name) {
+  Reproduction r;
+  r.data.push_back(data_file(name + ".csv", l.res.curve, with_table(l.command, "curve")));
+  Panel loss;
+  loss.title = std::string("rank-two ") + (l.dmts ? "DMTS" : "DCD") + ": loss";
+  loss.xlabel = "epoch";
+  loss.ylabel = "loss";
+  loss.logy = true;
+  loss.series.push_back(series(0, "epoch", "loss", "loss"));
+  Panel grad = loss;
+  grad.title = "gradient norm";
+  grad.ylabel = "|∇L|";
+  grad.series = {series(0, "epoch", "gradient_norm", "|∇L| (every parameter)")};
+  grad.series.back().color = 2;
+  const char* roman[] = {"(i)", "(ii)", "(iii)", "(iv)", "(v)", "(vi)"};
+  for (std::size_t k = 0; k < l.o.at.size() && k < 6; ++k) {
+    loss.references.push_back({static_cast<double>(l.o.at[k]), roman[k]});
+    grad.references.push_back({static_cast<double>(l.o.at[k]), roman[k]});
+  }
+  r.figure.panels = {loss, grad};
+  r.figure.width = 1300;
+  r.figure.height = 520;
+  const std::vector<long> jumps = jumps_of(l.res.curve);
+  // (R63) Oscillatory gradient norms after the first jump: their median against the median
+  // before it, and their coefficient of variation.
+  const std::vector<double> epoch = l.res.curve.column("epoch"), g = l.res.curve.column("gradient_norm");
+  std::vector<double> before, after;
+  for (std::size_t i = 0; i < g.size(); ++i) (jumps.empty() || epoch[i] < jumps.front() ? before : after).push_back(g[i]);
+  auto median = [](std::vector<double> v) {
+    if (v.empty()) return kNaN;
+    std::nth_element(v.begin(), v.begin() + static_cast<long>(v.size() / 2), v.end());
+    return v[v.size() / 2];
+  };
+  double mean = 0, sq = 0;
+  for (double x : after) mean += x / static_cast<double>(after.size());
+  for (double x : after) sq += (x - mean) * (x - mean) / static_cast<double>(after.size());
+  const double cv = after.empty() ? kNaN : std::sqrt(sq) / mean;
+  const double ratio = median(after) / median(before);
+  const std::size_t wanted = l.dmts ? 1 : 2;
+  r.claims.push_back({"jumps of the loss (a fall of >= 25% within 300 epochs, R62): their first epochs",
+                      l.dmts ? "abrupt loss changes in the early epochs (markers (i)-(iii))"
+                             : "two sharp loss transitions within the first epochs (markers (i)-(iii))",
+                      list_text(jumps), jumps.size() >= wanted ? "pass" : "fail",
+                      "pass: at least " + std::to_string(wanted) + " within the run"});
+  r.claims.push_back({"|∇L| after the first jump: median / median before it; s.d. / mean after (R63)",
+                      "abrupt loss drops followed by oscillatory gradient norms", short_number(ratio) + "; " + short_number(cv),
+                      ratio >= 3 && cv >= 0.5 ? "pass" : "fail", "pass: the median ratio >= 3 and s.d. / mean >= 0.5"});
+  return r;
+}
+
+// The class means of the output and the targets at each analysed epoch, one panel each (Figs. 4C, 4G).
+Reproduction output_reproduction(const LatentRun& l, const std::string& name) {
+  Reproduction r;
+  r.data.push_back(data_file(name + ".csv", l.res.outputs, with_table(l.command, "outputs")));
+  const int classes = l.dmts ? 4 : 2;
+  // A class's name from its target in the response window (R11, R12).
+  std::vector<std::string> names(classes);
+  int matches = 0, others = 0;
+  for (int c = 0; c < classes; ++c) {
+    double last = 0;
+    for (std::size_t i = 0; i < l.res.outputs.rows.size(); ++i)
+      if (l.res.outputs.at(i, "epoch") == l.o.at.front() && l.res.outputs.at(i, "class") == c) last = l.res.outputs.at(i, "target");
+    if (l.dmts) names[c] = last > 0.5 ? "match " + std::to_string(++matches) : "non-match " + std::to_string(++others);
+    else names[c] = last > 0 ? "cue +1" : "cue -1";
+  }
+  for (long e : l.o.at) {
+    Panel p;
+    p.title = "epoch " + std::to_string(e);
+    p.xlabel = "time step";
+    p.ylabel = "output y";
+    p.ymin = l.dmts ? -0.1 : -1.15;
+    p.ymax = 1.15;
+    for (int c = 0; c < classes; ++c) {
+      p.series.push_back(series(0, "step", "output", names[c], "lines", "key", 10.0 * e + c));
+      p.series.back().color = c + 1;
+      p.series.push_back(series(0, "step", "target", "", "dashed", "key", 10.0 * e + c));
+      p.series.back().color = c + 1;
+    }
+    r.figure.panels.push_back(p);
+  }
+  r.figure.width = 330 * static_cast<int>(l.o.at.size());
+  r.figure.height = 420;
+  return r;
+}
+
+// Per analysed epoch from the class means of the outputs (R64): the response window's separation
+// (DCD: mean y target over the window and the two classes; DMTS: mean y of the match classes minus
+// the non-match ones) and the premature output (mean |y| before the response window).
+struct OutputStats {
+  double separation = 0, premature = 0;
+};
+
+OutputStats output_stats(const LatentRun& l, long epoch) {
+  const fg::RunSpec spec = fig4_run(l.o);
+  const int steps = fg::steps_of(spec), response_from = steps - spec.response_steps;
+  double sep = 0, early = 0, match = 0, other = 0;
+  long n_sep = 0, n_early = 0, n_match = 0, n_other = 0;
+  const Table& t = l.res.outputs;
+  for (std::size_t i = 0; i < t.rows.size(); ++i) {
+    if (t.at(i, "epoch") != epoch) continue;
+    const double y = t.at(i, "output"), target = t.at(i, "target");
+    if (t.at(i, "step") < response_from) {
+      early += std::fabs(y);
+      ++n_early;
+    } else if (l.dmts) {
+      // A trial's class is a match when its response target is 1 (R12).
+      if (target > 0.5) {
+        match += y;
+        ++n_match;
+      } else {
+        other += y;
+        ++n_other;
+      }
+    } else {
+      sep += y * target;
+      ++n_sep;
+    }
+  }
+  OutputStats s;
+  s.separation = l.dmts ? (n_match && n_other ? match / n_match - other / n_other : kNaN) : (n_sep ? sep / n_sep : kNaN);
+  s.premature = n_early ? early / n_early : kNaN;
+  return s;
+}
+
+// Fig. 4B-style panels of the latent points at each analysed epoch (fixed points, ghosts, slow
+// points, saddles), one square frame for all.
+void add_geometry(Reproduction& r, const LatentRun& l) {
+  Table kinds;
+  kinds.columns = {"key", "epoch", "kind", "kappa_1", "kappa_2", "speed"};
+  kinds.integer_columns = {"key", "epoch", "kind"};
+  double reach = 0;
+  for (std::size_t i = 0; i < l.res.points.rows.size(); ++i) {
+    const double epoch = l.res.points.at(i, "epoch"), kind = l.res.points.at(i, "kind");
+    const double k1 = l.res.points.at(i, "kappa_1"), k2 = l.res.points.at(i, "kappa_2");
+    kinds.add_row({10 * epoch + kind, epoch, kind, k1, k2, l.res.points.at(i, "speed")});
+    reach = std::max({reach, std::fabs(k1), std::fabs(k2)});
+  }
+  r.data.push_back(data_file(r.data.empty() ? "points_by_kind.csv" : "points_by_kind.csv", kinds, {}));
+  const std::size_t d = r.data.size() - 1;
+  const std::vector<std::pair<int, std::string>> shown{{0, "fixed points"}, {1, "ghosts"}, {2, "slow points"}, {3, "saddles"}};
+  for (long e : l.o.at) {
+    Panel p;
+    p.title = "epoch " + std::to_string(e);
+    for (const EpochCounts& c : l.res.counts)
+      if (c.epoch == e)
+        p.title += ": " + std::to_string(c.fixed_points) + " fixed, " + std::to_string(c.ghosts) + " ghosts, " +
+                   std::to_string(c.slow_points) + " slow";
+    p.xlabel = "κ_1";
+    p.ylabel = "κ_2";
+    p.xmin = p.ymin = -1.15 * std::max(reach, 1e-3);
+    p.xmax = p.ymax = 1.15 * std::max(reach, 1e-3);
+    for (const auto& [kind, name] : shown) {
+      p.series.push_back(series(d, "kappa_1", "kappa_2", name, "points", "key", 10.0 * static_cast<double>(e) + kind));
+      p.series.back().color = kind + 1;
+    }
+    r.figure.panels.push_back(p);
+  }
+  r.figure.width = 400 * static_cast<int>(l.o.at.size());
+  r.figure.height = 440;
+}
+
+std::string counts_text(const LatentRun& l) {
+  std::string counts;
+  for (const EpochCounts& c : l.res.counts)
+    counts += (counts.empty() ? "" : "; ") + std::to_string(c.epoch) + ": " + std::to_string(c.fixed_points) + " fp, " +
+              std::to_string(c.ghosts) + " ghosts, " + std::to_string(c.slow_points) + " slow";
+  return counts;
+}
+
+// The least speed q of a ghost at `epoch` (NaN: no ghost).
+double slowest_ghost(const LatentRun& l, long epoch) {
+  double best = kNaN;
+  for (std::size_t i = 0; i < l.res.points.rows.size(); ++i)
+    if (l.res.points.at(i, "epoch") == epoch && l.res.points.at(i, "kind") == 1) {
+      const double q = l.res.points.at(i, "speed");
+      if (std::isnan(best) || q < best) best = q;
+    }
+  return best;
+}
+
+void quick_note(Reproduction& r, const LatentRun& l, const Request& q) {
+  if (q.protocol != "paper")
+    r.notes.push_back("quick: " + std::to_string(l.o.trials) + " trials per class (the script: 500), epochs " +
+                      list_text(l.o.at) + "; the population readout (the script reads out from the two latent variables, R54)");
+}
+
+Reproduction fig4a(const Request& q) {
+  const LatentRun l = latent_run(q, false, false);
+  Reproduction r = curve_reproduction(l, "fig4a");
+  r.notes.push_back("|∇L| is the norm of the whole gradient; the script plots |∇S_l| + |∇S_r| (the two factors of W)");
+  quick_note(r, l, q);
+  return r;
+}
+
+Reproduction fig4c(const Request& q) {
+  const LatentRun l = latent_run(q, false, false);
+  Reproduction r = output_reproduction(l, "fig4c");
+  long bistable = -1;
+  for (const EpochCounts& c : l.res.counts)
+    if (bistable < 0 && c.fixed_points >= 3) bistable = c.epoch;
+  const OutputStats at_bistable = bistable >= 0 ? output_stats(l, bistable) : OutputStats{kNaN, kNaN};
+  const OutputStats last = output_stats(l, l.o.at.back());
+  // (R64) premature: the mean |y| before the window over the separation in it (scale-free).
+  const double early_ratio = at_bistable.premature / at_bistable.separation, last_ratio = last.premature / last.separation;
+  r.claims.push_back({"at the first epoch with three fixed points: response-window mean y·target; mean |y| before the window / "
+                      "that (R64)",
+                      "the cues discriminated, but premature responses (Fig. 4C, first panel)",
+                      bistable < 0 ? "no bistable epoch"
+                                   : "epoch " + std::to_string(bistable) + ": " + short_number(at_bistable.separation) + "; " +
+                                         short_number(early_ratio),
+                      bistable >= 0 && at_bistable.separation > 0 && early_ratio > 0.5 ? "pass" : "fail",
+                      "pass: the right sign (y·target > 0) and the output before the window at least half of that in it"});
+  r.claims.push_back({"at the last analysed epoch: the same two numbers", "the output delayed for the required duration (last panels)",
+                      "epoch " + std::to_string(l.o.at.back()) + ": " + short_number(last.separation) + "; " + short_number(last_ratio),
+                      last.separation > at_bistable.separation && last_ratio < 0.5 * early_ratio ? "pass" : "fail",
+                      "pass: the separation larger and the ratio under half of its bistable value"});
+  quick_note(r, l, q);
+  return r;
+}
+
+Reproduction fig4d(const Request& q) {
+  const LatentRun l = latent_run(q, false, true);
+  Reproduction r;
+  r.data.push_back(data_file("fig4d.csv", l.res.points, l.command));
+  add_geometry(r, l);
+  const long first = l.o.at.front(), last = l.o.at.back();
+  const double q_first = slowest_ghost(l, first), q_last = slowest_ghost(l, last);
+  long ghosts_last = 0, slow_last = 0;
+  for (const EpochCounts& c : l.res.counts)
+    if (c.epoch == last) {
+      ghosts_last = c.ghosts;
+      slow_last = c.slow_points;
+    }
+  r.claims.push_back({"ghosts' least speed q at epochs " + std::to_string(first) + " -> " + std::to_string(last),
+                      "the timescales near the ghosts fine-tuned (Fig. 4D, left: epoch 20,000)",
+                      short_number(q_first) + " -> " + short_number(q_last) + " (" + counts_text(l) + ")",
+                      ghosts_last > 0 && q_last < q_first ? "pass" : "fail", "pass: ghosts at the last epoch, slower than at the first"});
+  const bool reached = last >= 99000;
+  r.claims.push_back({"slow points (a minimum of q that is no ghost, R28) at epoch " + std::to_string(last),
+                      "extended slow regions formed (Fig. 4D, right: epoch 99,000)", std::to_string(slow_last) + " slow points, " +
+                                                                                         std::to_string(ghosts_last) + " ghosts",
+                      !reached ? "qualitative" : slow_last > 0 ? "pass" : "fail",
+                      reached ? "pass: at least one" : "the quick protocol stops at 20,000 epochs: the paper's 99,000 is --protocol paper"});
+  if (q.protocol != "paper")
+    r.notes.push_back("quick: 8 trials per class, trained to 20,000 epochs (the script: 500 trials, the flow maps at 20,000 and "
+                      "99,000): the late slow regions are --protocol paper (hours)");
+  return r;
+}
+
+Reproduction fig4e(const Request& q) {
+  const LatentRun l = latent_run(q, true, false);
+  Reproduction r = curve_reproduction(l, "fig4e");
+  // Learned at the end: the accuracy (R47) over the last 10% of the recorded epochs.
+  const std::vector<double> acc = l.res.curve.column("accuracy");
+  double tail = 0;
+  const std::size_t from = acc.size() - acc.size() / 10;
+  for (std::size_t i = from; i < acc.size(); ++i) tail += acc[i] / static_cast<double>(acc.size() - from);
+  r.claims.push_back({"mean accuracy over the last 10% of the epochs", "the task learned (match vs non-match, Fig. 4G last panel)",
+                      short_number(tail), tail > 0.9 ? "pass" : "fail", "pass: > 0.9 (R47)"});
+  r.notes.push_back("|∇L| is the norm of the whole gradient; the script plots |∇S_l| + |∇S_r| (the two factors of W)");
+  quick_note(r, l, q);
+  return r;
+}
+
+Reproduction fig4f(const Request& q) {
+  const LatentRun l = latent_run(q, true, false);
+  Reproduction r;
+  r.data.push_back(data_file("fig4f.csv", l.res.points, l.command));
+  add_geometry(r, l);
+  long early_ghosts = 0;
+  for (const EpochCounts& c : l.res.counts)
+    if (c.epoch > 0 && c.epoch <= 3000) early_ghosts = std::max(early_ghosts, c.ghosts);
+  r.claims.push_back({"most ghosts at an analysed epoch in (0, 3,000]", "several transient ghosts emerged in the early window (Fig. 4F)",
+                      std::to_string(early_ghosts) + " (" + counts_text(l) + ")", early_ghosts >= 1 ? "pass" : "fail",
+                      "pass: at least one ghost (R28) at epoch 400, 1,600 or 3,000"});
+  quick_note(r, l, q);
+  return r;
+}
+
+Reproduction fig4g(const Request& q) {
+  const LatentRun l = latent_run(q, true, false);
+  Reproduction r = output_reproduction(l, "fig4g");
+  std::string early;
+  double worst = 0;
+  for (long e : l.o.at)
+    if (e > 0 && e <= 1600) {
+      const OutputStats s = output_stats(l, e);
+      early += (early.empty() ? "" : ", ") + std::to_string(e) + ": " + short_number(s.separation);
+      worst = std::max(worst, std::fabs(s.separation));
+    }
+  const OutputStats last = output_stats(l, l.o.at.back());
+  r.claims.push_back({"response window: mean y of match minus non-match trials, epochs 400 and 1,600 (R64)",
+                      "outputs the same regardless of the input pattern (Fig. 4G, first two panels)", early,
+                      worst < 0.2 ? "pass" : "fail", "pass: below 0.2 in size at both"});
+  r.claims.push_back({"the same at the last analysed epoch", "cues distinguished and compared (Fig. 4G, last panels)",
+                      std::to_string(l.o.at.back()) + ": " + short_number(last.separation), last.separation > 0.5 ? "pass" : "fail",
+                      "pass: above 0.5"});
+  quick_note(r, l, q);
+  return r;
+}
+
+Reproduction fig4h(const Request& q) {
+  LatentRun l = latent_run(q, true, false);
+  l.o.at = {l.o.at.back()};  // the final solution only
+  Reproduction r;
+  r.data.push_back(data_file("fig4h.csv", l.res.points, l.command));
+  add_geometry(r, l);
+  const long last = l.o.at.back();
+  long ghosts = 0, rotating = 0;
+  for (std::size_t i = 0; i < l.res.points.rows.size(); ++i)
+    if (l.res.points.at(i, "epoch") == last) {
+      ghosts += l.res.points.at(i, "kind") == 1;
+      rotating += std::fabs(l.res.points.at(i, "lambda_1_im")) > 0;
+    }
+  r.claims.push_back({"ghosts at the last analysed epoch", "ghosts in the final solution, near the oscillatory cycles (Fig. 4H)",
+                      std::to_string(ghosts), ghosts >= 1 ? "pass" : "fail", "pass: at least one (R28)"});
+  r.claims.push_back({"points whose least eigenvalue is complex (rotation) at the last epoch", "oscillatory cycles formed",
+                      std::to_string(rotating), "qualitative",
+                      "the search finds points, not cycles: a complex pair at a point is rotation near it"});
+  quick_note(r, l, q);
+  return r;
+}
+
 }  // namespace
 
 Entry canonical_training_entry(char panel) {
@@ -327,7 +726,59 @@ Entry canonical_training_entry(char panel) {
 }
 
 Entry latent_training_entry(char panel) {
-  return unavailable(std::string("ghost/fig4") + panel, Status::missing, "rank-two network: training", "not yet implemented");
+  Entry e;
+  e.id = std::string("ghost/fig4") + panel;
+  e.status = Status::qualitatively;
+  const std::vector<Protocol> dcd{{"quick", "8 trials per class, epochs 0, 2,000, 4,000, 8,000, seed 0 (a few seconds)", 1},
+                                  {"paper", "the script's: 500 trials per class, 100,000 epochs, flow maps at 0, 4,000, 8,000, "
+                                            "20,000, 99,000 (hours)", 1}};
+  const std::vector<Protocol> dmts{{"quick", "8 trials per class, Adam 1e-4, noise 0.01, 20,000 epochs, flow maps at 0, 400, "
+                                             "1,600, 3,000, 19,990, seed 0 (about a minute)", 1},
+                                   {"paper", "the script's: 500 trials per class, the same epochs (about an hour)", 1}};
+  e.protocols = panel <= 'd' ? dcd : dmts;
+  switch (panel) {
+    case 'a':
+      e.description = "rank-two DCD: loss and gradient norm over training, the analysed epochs (i)-(iv) marked";
+      e.reason = "a plateau, jumps of the loss, then oscillating gradient norms, as stated; one seed, 8 trials per class and "
+                 "8,000 epochs in the quick protocol";
+      e.run = fig4a;
+      break;
+    case 'c':
+      e.description = "rank-two DCD: the network's outputs at the analysed epochs (mean over each cue's trials)";
+      e.reason = "cues discriminated with premature output at the bistable epoch, delayed output later, as stated; one seed, "
+                 "quick protocol shortened";
+      e.run = fig4c;
+      break;
+    case 'd':
+      e.description = "rank-two DCD: ghosts fine-tuned and slow regions late in training";
+      e.reason = "quick (20,000 epochs): the ghosts at epoch 20,000 only; the slow regions of epoch 99,000 need --protocol "
+                 "paper (hours, not run here)";
+      e.protocols = {{"quick", "8 trials per class, trained to 20,000 epochs, flow maps at 8,000 and 20,000 (about 20 s)", 1},
+                     {"paper", "the script's: 500 trials per class, 100,000 epochs, flow maps at 20,000 and 99,000 (hours)", 1}};
+      e.run = fig4d;
+      break;
+    case 'e':
+      e.description = "rank-two DMTS: loss and gradient norm over training, the analysed epochs marked";
+      e.reason = "abrupt loss changes, oscillating gradient norms, the task learned; one seed, 8 trials per class";
+      e.run = fig4e;
+      break;
+    case 'f':
+      e.description = "rank-two DMTS: latent fixed points and ghosts at the analysed epochs";
+      e.reason = "see the summary: ghosts (R28) in the early window; one seed, 8 trials per class";
+      e.run = fig4f;
+      break;
+    case 'g':
+      e.description = "rank-two DMTS: the network's outputs at the analysed epochs (mean over each cue pair's trials)";
+      e.reason = "see the summary: early outputs alike for match and non-match, late ones separated; one seed";
+      e.run = fig4g;
+      break;
+    default:
+      e.description = "rank-two DMTS: the final solution's ghosts and rotation";
+      e.reason = "see the summary: ghosts at the last analysed epoch; cycles are not searched (points only)";
+      e.run = fig4h;
+      break;
+  }
+  return e;
 }
 
 }  // namespace learndyn::experiments::ghost
