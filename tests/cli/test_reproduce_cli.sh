@@ -11,6 +11,7 @@
 # Usage: test_reproduce_cli.sh path/to/learndyn
 source "$(dirname "${BASH_SOURCE[0]}")/harness.sh"
 bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+source "$(dirname "${BASH_SOURCE[0]}")/reproduce_checks.sh"  # reproduce_ok
 cd "$scratch" || exit 1
 
 # ---- --list ----
@@ -32,7 +33,6 @@ run reproduce --list --markdown
 check "--list --markdown: a table" grep -q '^| `ghost/fig6a` | reproduced |' <<<"$out"
 
 # ---- reproductions ----
-source "$(dirname "${BASH_SOURCE[0]}")/reproduce_checks.sh"
 reproduce_ok canonical ghost/fig2a
 check "canonical: the flat no-learning zone passes" grep -q '"verdict": "pass"' canonical/summary.json
 reproduce_ok filter overlaps/fig5c --protocol smoke
