@@ -332,12 +332,11 @@ LatentRun latent_run(const Request& q, bool dmts, bool late) {
     l.command.push_back("--at");
     l.command.push_back("0,500");
   } else if (late) {
+    // As `ghost fig4 --at` does: trained to the last analysed epoch + 1.
     l.o.at = paper ? std::vector<long>{20000, 99000} : std::vector<long>{8000, 20000};
-    if (!paper) {
-      l.o.epochs = 20001;
-      l.command.push_back("--at");
-      l.command.push_back("8000,20000");
-    }
+    l.o.epochs = l.o.at.back() + 1;
+    l.command.push_back("--at");
+    l.command.push_back(paper ? "20000,99000" : "8000,20000");
   }
   l.res = run_fig4(l.o);
   return l;
@@ -770,20 +769,20 @@ Entry latent_training_entry(char panel) {
   switch (panel) {
     case 'a':
       e.description = "rank-two DCD: loss and gradient norm over training, the analysed epochs (i)-(iv) marked";
-      e.reason = "a plateau, jumps of the loss, then oscillating gradient norms, as stated; one seed, 8 trials per class and "
-                 "8,000 epochs in the quick protocol";
+      e.reason = "a plateau, a jump of the loss, then oscillating gradient norms (20x), as stated; but one jump, not the "
+                 "paper's two, in the quick protocol (one seed, 8 trials per class, 8,000 epochs); paper protocol not run";
       e.run = fig4a;
       break;
     case 'c':
       e.description = "rank-two DCD: the network's outputs at the analysed epochs (mean over each cue's trials)";
-      e.reason = "cues discriminated with premature output at the bistable epoch, delayed output later, as stated; one seed, "
-                 "quick protocol shortened";
+      e.reason = "cues discriminated with premature output at the bistable epoch (4,000), delayed output at 8,000, as stated; "
+                 "one seed, quick protocol shortened";
       e.run = fig4c;
       break;
     case 'd':
       e.description = "rank-two DCD: ghosts fine-tuned and slow regions late in training";
-      e.reason = "quick (20,000 epochs): the ghosts at epoch 20,000 only; the slow regions of epoch 99,000 need --protocol "
-                 "paper (hours, not run here)";
+      e.reason = "quick (20,000 epochs): two ghosts, slower at 20,000 than at 8,000 (fine-tuned), as stated; the slow regions "
+                 "of epoch 99,000 need --protocol paper (hours, not run here)";
       e.protocols = {{"quick", "8 trials per class, trained to 20,000 epochs, flow maps at 8,000 and 20,000 (about 20 s)", 1},
                      {"paper", "the script's: 500 trials per class, 100,000 epochs, flow maps at 20,000 and 99,000 (hours)", 1}};
       e.run = fig4d;
