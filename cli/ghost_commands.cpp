@@ -228,9 +228,10 @@ void add_train(CLI::App& ghost, std::function<void()>& action) {
       "train", "plain GD on eps with the analytical gradient (paper Fig. 2B-D); CSV or JSON");
   set_example(*cmd, "learndyn ghost train --T 100 --Tr 100 --eta 0.001 --epochs 3000 --record-every 1000");
   add_task_options(*cmd, *o, false);
-  add_decimal(*cmd, "eta", t->eta, "learning rate eta > 0 (this or --etas)");
+  add_decimal(*cmd, "eta", t->eta, "learning rate eta > 0 (default: none; give this or --etas)");
   cmd->add_option("--etas", t->etas,
-                  "lo,hi,count: count rates log-spaced in [lo, hi], each from the same starts (Fig. 2D; adds an eta column)");
+                  "lo,hi,count: count rates log-spaced in [lo, hi], each from the same starts (Fig. 2D; adds an eta "
+                  "column; default: none, one rate by --eta)");
   add_decimal(*cmd, "eps0", t->eps0, "starting eps (default 10 eps_star)");
   cmd->add_option("--epochs", t->epochs, "number of GD steps, 0..10^8 (default 3000)")->type_name("INT");
   cmd->add_option("--record-every", t->record_every, "record every k-th epoch, 1..10^8 (default 1)")->type_name("INT");

@@ -357,7 +357,7 @@ void add_fig4(CLI::App& ghost, std::function<void()>& action) {
                   "quick (default: 8 trials per class; DCD epochs 0, 2000, 4000, 8000, about a minute of CPU; DMTS the "
                   "script's epochs) | paper (the script's 500 trials per class; DCD 100,000 epochs, flow maps at 0, 4000, "
                   "8000, 20000, 99000: hours; DMTS Adam 1e-4, 20,000 epochs, flow maps at 0, 400, 1600, 3000, 19990)");
-  cmd->add_option("--at", *at, "comma-separated epochs to analyse instead of the protocol's (trains to the last + 1)");
+  cmd->add_option("--at", *at, "comma-separated epochs to analyse, trained to the last + 1 (default: the protocol's)");
   add_seed(*cmd, o->seed);
   add_output_options(*cmd, o->out, "table (default: the points found) | curve (loss, gradient norm, accuracy every 10 "
                                    "epochs) | outputs (the mean output of each class at the analysed epochs)");
