@@ -18,6 +18,7 @@
 #include <learndyn/common/decimal.hpp>
 #include <learndyn/common/memory_budget.hpp>
 #include <learndyn/common/scalar.hpp>
+#include <learndyn/experiments/ghost/canonical_training.hpp>
 #include <learndyn/fast/ghost/analytic.hpp>
 #include <learndyn/fast/ghost/finite_confidence.hpp>
 #include <learndyn/fast/ghost/gradient_descent.hpp>
@@ -28,6 +29,7 @@
 namespace learndyn::cli {
 namespace rg = learndyn::reference::ghost;
 namespace fg = learndyn::fast::ghost;
+namespace ex = learndyn::experiments::ghost;
 
 using oracle::GhostTaskText;
 using oracle::NamedValue;
@@ -203,15 +205,19 @@ double rendered_row_bytes(bool json, bool fifty_digits) {
 
 // ---- ghost train ---------------------------------------------------------------------
 struct TrainOptions {
-  std::string eta, eps0, epochs = "3000", record_every = "1", format = "csv", runs = "1",
+  std::string eta, etas, eps0, epochs = "3000", record_every = "1", format = "csv", runs = "1",
                        seed = "0";
   bool reference = false;
 };
 
-std::string trajectory_csv(const std::vector<std::vector<std::string>>& rows) {
+// rows: run, epoch, eps, loss; with --etas eta first.
+std::string trajectory_csv(const std::vector<std::vector<std::string>>& rows, bool grid) {
   std::ostringstream out;
-  out << "run,epoch,eps,loss\n";
-  for (const auto& r : rows) out << r[0] << "," << r[1] << "," << r[2] << "," << r[3] << "\n";
+  out << (grid ? "eta," : "") << "run,epoch,eps,loss\n";
+  for (const auto& r : rows) {
+    for (std::size_t i = 0; i < r.size(); ++i) out << (i ? "," : "") << r[i];
+    out << "\n";
+  }
   return out.str();
 }
 
@@ -222,7 +228,10 @@ void add_train(CLI::App& ghost, std::function<void()>& action) {
       "train", "plain GD on eps with the analytical gradient (paper Fig. 2B-D); CSV or JSON");
   set_example(*cmd, "learndyn ghost train --T 100 --Tr 100 --eta 0.001 --epochs 3000 --record-every 1000");
   add_task_options(*cmd, *o, false);
-  add_decimal(*cmd, "eta", t->eta, "learning rate eta > 0")->required();
+  add_decimal(*cmd, "eta", t->eta, "learning rate eta > 0 (default: none; give this or --etas)");
+  cmd->add_option("--etas", t->etas,
+                  "lo,hi,count: count rates log-spaced in [lo, hi], each from the same starts (Fig. 2D; adds an eta "
+                  "column; default: none, one rate by --eta)");
   add_decimal(*cmd, "eps0", t->eps0, "starting eps (default 10 eps_star)");
   cmd->add_option("--epochs", t->epochs, "number of GD steps, 0..10^8 (default 3000)")->type_name("INT");
   cmd->add_option("--record-every", t->record_every, "record every k-th epoch, 1..10^8 (default 1)")->type_name("INT");
@@ -238,16 +247,31 @@ void add_train(CLI::App& ghost, std::function<void()>& action) {
   cmd->callback([o, t, &action] {
     action = [o, t] {
       const rg::Normalisation n = parse_normalisation(o->normalise);
+      require(t->eta.empty() != t->etas.empty(), "eta", t->eta.empty() ? "none" : t->eta,
+              "one of --eta (one rate) or --etas lo,hi,count (a grid)");
       const long epochs = parse_integer(t->epochs, "epochs", 0, 100000000);
       const long every = parse_integer(t->record_every, "record-every", 1, 100000000);
       const long runs = parse_integer(t->runs, "runs", 1, 1000000);
       const std::uint64_t seed = parse_seed(t->seed);
       require(t->format == "csv" || t->format == "json", "format", "'" + t->format + "'",
               "csv or json");
+      std::vector<double> grid;  // --etas: the rates
+      if (!t->etas.empty()) {
+        require(!t->reference, "reference", "on", "one rate (--eta) with --reference");
+        const std::vector<std::string> parts = split_list(t->etas, "etas");
+        require(parts.size() == 3, "etas", "'" + t->etas + "'", "lo,hi,count");
+        const double lo = parse_double(parts[0], "etas"), hi = parse_double(parts[1], "etas");
+        const long count = parse_integer(parts[2], "etas", 1, 100000);
+        require(std::isnormal(lo) && lo > 0 && hi >= lo && std::isfinite(hi / lo), "etas", "'" + t->etas + "'",
+                "0 < lo <= hi, normal doubles with hi / lo finite");
+        grid = ex::log_spaced_rates(lo, hi, count);
+      }
+      const double total = static_cast<double>(runs) * static_cast<double>(std::max<std::size_t>(grid.size(), 1));
       const double records = static_cast<double>(fg::gradient_descent_records(epochs, every));
-      require_memory((t->reference ? rg::trajectory_bytes<real>(epochs) : fg::gradient_descent_bytes(runs, epochs, every)) +
-                         static_cast<double>(runs) * records * rendered_row_bytes(t->format == "json", t->reference),
-                     runs > 1 ? "runs" : "epochs", runs > 1 ? t->runs : t->epochs);
+      require_memory((t->reference ? rg::trajectory_bytes<real>(epochs)
+                                   : fg::gradient_descent_bytes(static_cast<std::size_t>(total), epochs, every)) +
+                         total * records * rendered_row_bytes(t->format == "json", t->reference),
+                     !grid.empty() ? "etas" : runs > 1 ? "runs" : "epochs", !grid.empty() ? t->etas : runs > 1 ? t->runs : t->epochs);
       std::vector<std::vector<std::string>> rows;
       Json stuck = Json::array();
       if (t->reference) {
@@ -267,32 +291,39 @@ void add_train(CLI::App& ghost, std::function<void()>& action) {
         stuck.push_back(tr.stuck_epoch);
       } else {
         const fg::DelayTask task = fast_task(*o);
-        const double eta = parse_double(t->eta, "eta");
         const double base = t->eps0.empty() ? 10 * fg::optimal_scale(task) : parse_double(t->eps0, "eps0");
-        fg::GradientDescentBatch batch{task, scale_of(task, n), {}, {}};
+        ex::CanonicalTrainingOptions c;
+        c.task = task;
+        c.scale = scale_of(task, n);
+        c.rates = grid.empty() ? std::vector<double>{parse_double(t->eta, "eta")} : grid;
+        c.epochs = epochs;
+        c.record_every = every;
         const std::vector<double> noisy = rg::critical_rate_starts<double>(
             rg::DelayTask<double>{task.delay, task.response}, static_cast<int>(runs), 0,
             static_cast<std::uint64_t>(seed));
-        for (long r = 0; r < runs; ++r) {
-          batch.rates.push_back(eta);
-          // One run starts at eps0 exactly; several add the Fig. 2D noise (eps_star/10 s.d.).
-          batch.eps0.push_back(runs == 1 ? base : base + (noisy[r] - 10 * fg::optimal_scale(task)));
+        // One run starts at eps0 exactly; several add the Fig. 2D noise (eps_star/10 s.d.).
+        for (long r = 0; r < runs; ++r) c.starts.push_back(runs == 1 ? base : base + (noisy[r] - 10 * fg::optimal_scale(task)));
+        for (double eta : c.rates)
+          require(eta > 0 && std::isfinite(eta), grid.empty() ? "eta" : "etas", grid.empty() ? t->eta : t->etas, "rates > 0");
+        const std::string rate_text = grid.empty() ? t->eta : t->etas;
+        ex::CanonicalTrainingResult res;
+        try {
+          res = ex::run_canonical_training(c);
+        } catch (const ArgumentError&) {
+          require(false, grid.empty() ? "eta" : "etas", rate_text,
+                  "rates whose GD steps stay finite in double (eps overflowed; --reference has no such limit)");
         }
-        const fg::GradientDescentResult res = fg::run_gradient_descent(batch, epochs, every);
-        require_finite(res.eps_history, "eta", t->eta,
-                       "a rate whose GD steps stay finite in double (eps overflowed; --reference has no such limit)");
-        for (long r = 0; r < runs; ++r) {
-          stuck.push_back(res.stuck_epoch[r]);
-          for (std::size_t k = 0; k < res.records; ++k) {
-            const long epoch = std::min<long>(static_cast<long>(k) * every, epochs);
-            rows.push_back({std::to_string(r), std::to_string(epoch),
-                            g17(res.eps_history[r * res.records + k]),
-                            g17(res.loss_history[r * res.records + k])});
-          }
+        for (long s : res.stuck_epoch) stuck.push_back(s);
+        for (std::size_t i = 0; i < res.runs.rows.size(); ++i) {
+          const auto& row = res.runs.rows[i];
+          std::vector<std::string> line{std::to_string(static_cast<long>(row[1])), std::to_string(static_cast<long>(row[2])),
+                                        g17(row[3]), g17(row[4])};
+          if (!grid.empty()) line.insert(line.begin(), g17(row[0]));
+          rows.push_back(line);
         }
       }
       if (t->format == "csv") {
-        std::cout << trajectory_csv(rows);
+        std::cout << trajectory_csv(rows, !grid.empty());
         return;
       }
       Json report = Json::object();
@@ -300,7 +331,12 @@ void add_train(CLI::App& ghost, std::function<void()>& action) {
       report["path"] = t->reference ? "reference" : "fast";
       report["stuck_epoch"] = stuck;
       Json table = Json::array();
-      for (const auto& r : rows) table.push_back({{"run", std::stol(r[0])}, {"epoch", std::stol(r[1])}, {"eps", r[2]}, {"loss", r[3]}});
+      const std::size_t o0 = grid.empty() ? 0 : 1;
+      for (const auto& r : rows) {
+        Json row = {{"run", std::stol(r[o0])}, {"epoch", std::stol(r[o0 + 1])}, {"eps", r[o0 + 2]}, {"loss", r[o0 + 3]}};
+        if (o0) row["eta"] = r[0];
+        table.push_back(row);
+      }
       report["trajectory"] = table;
       print_report(std::cout, report, true);
     };

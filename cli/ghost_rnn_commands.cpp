@@ -341,24 +341,38 @@ void add_rnn_slow_points(CLI::App& ghost, std::function<void()>& action) {
 
 // ---- ghost fig4 ---------------------------------------------------------------------------------
 
-// Fig. 4A-D: run_fig4 (the public script's rank-two DCD run), rendered as rnn-slow-points renders.
+// Fig. 4: run_fig4 (the public scripts' rank-two DCD or DMTS run), rendered as rnn-slow-points
+// renders; --table curve / outputs: its learning curve (R59) and outputs (R60).
 void add_fig4(CLI::App& ghost, std::function<void()>& action) {
   auto o = std::make_shared<RnnOptions>();
   auto protocol = std::make_shared<std::string>("quick");
+  auto task = std::make_shared<std::string>("dcd");
+  auto at = std::make_shared<std::string>();
   auto* cmd = ghost.add_subcommand(
-      "fig4", "Fig. 4A-D: latent fixed points, ghosts and trial trajectories of a rank-two DCD network while it learns, "
-              "with the public script's settings (R54)");
+      "fig4", "Fig. 4: latent fixed points, ghosts and trial trajectories of a rank-two DCD (4A-D) or DMTS (4E-H) network "
+              "while it learns, with the public scripts' settings (R54, R61)");
   set_example(*cmd, "learndyn ghost fig4 --figure fig4.png -o fig4.csv");
+  cmd->add_option("--task", *task, "dcd (default; Fig. 4A-D) | dmts (Fig. 4E-H)");
   cmd->add_option("--protocol", *protocol,
-                  "quick (default: 8 trials per class, epochs 0, 2000, 4000, 8000; about a minute of CPU) | paper (the "
-                  "script's 500 trials per class, 100,000 epochs, flow maps at 0, 4000, 8000, 20000, 99000: hours)");
+                  "quick (default: 8 trials per class; DCD epochs 0, 2000, 4000, 8000, about a minute of CPU; DMTS the "
+                  "script's epochs) | paper (the script's 500 trials per class; DCD 100,000 epochs, flow maps at 0, 4000, "
+                  "8000, 20000, 99000: hours; DMTS Adam 1e-4, 20,000 epochs, flow maps at 0, 400, 1600, 3000, 19990)");
+  cmd->add_option("--at", *at, "comma-separated epochs to analyse, trained to the last + 1 (default: the protocol's)");
   add_seed(*cmd, o->seed);
-  add_output_options(*cmd, o->out);
-  cmd->callback([o, protocol, &action] {
-    action = [o, protocol] {
-      check_output(o->out, {});
+  add_output_options(*cmd, o->out, "table (default: the points found) | curve (loss, gradient norm, accuracy every 10 "
+                                   "epochs) | outputs (the mean output of each class at the analysed epochs)");
+  cmd->callback([o, protocol, task, at, &action] {
+    action = [o, protocol, task, at] {
+      check_output(o->out, {"table", "curve", "outputs"});
       require(*protocol == "quick" || *protocol == "paper", "protocol", *protocol, "quick or paper");
-      eg::LatentGeometryOptions g = *protocol == "paper" ? eg::LatentGeometryOptions::paper() : eg::LatentGeometryOptions::quick();
+      require(*task == "dcd" || *task == "dmts", "task", *task, "dcd or dmts");
+      const bool paper = *protocol == "paper";
+      eg::LatentGeometryOptions g = *task == "dmts" ? (paper ? eg::LatentGeometryOptions::dmts_paper() : eg::LatentGeometryOptions::dmts_quick())
+                                                   : (paper ? eg::LatentGeometryOptions::paper() : eg::LatentGeometryOptions::quick());
+      if (!at->empty()) {
+        g.at = parse_epoch_list(*at);
+        g.epochs = g.at.back() + 1;
+      }
       g.seed = parse_seed(o->seed);
       const fg::RunSpec s = eg::fig4_run(g);
       const eg::SlowPointResult r = eg::run_fig4(g);
@@ -369,7 +383,8 @@ void add_fig4(CLI::App& ghost, std::function<void()>& action) {
       Json report{{"command", "ghost fig4"}, {"inputs", inputs_of(s, *o)}};
       report["inputs"]["protocol"] = *protocol;
       report["summary"] = Json{{"search", "latent grid"}, {"by_epoch", counts}};
-      deliver(*o, report, r.points, [&](const std::string& png) { slow_points_figure(r, s, g.at, png); });
+      cli::deliver(o->out, report, NamedTables{{"table", &r.points}, {"curve", &r.curve}, {"outputs", &r.outputs}},
+              [&](const std::string& png) { slow_points_figure(r, s, g.at, png); });
     };
   });
 }

@@ -1,4 +1,5 @@
 #include "experiments/ghost/figures.hpp"
+#include "experiments/ghost/figures_training.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -1266,10 +1267,7 @@ std::vector<Entry> figure_entries() {
   e2a.protocols = kInstant;
   e2a.run = fig2a;
   v.push_back(e2a);
-  for (const char* panel : {"b", "c", "d"})
-    v.push_back(unavailable(std::string("ghost/fig2") + panel, Status::missing,
-                            "gradient descent on the canonical loss: trajectories and the critical rate",
-                            "reproduce entry not written yet; `learndyn ghost train` and `ghost critical-rate` compute it"));
+  for (char panel : {'b', 'c', 'd'}) v.push_back(canonical_training_entry(panel));  // experiments/ghost/figures_training.cpp
 
   Entry e3a;
   e3a.id = "ghost/fig3a";
@@ -1288,8 +1286,7 @@ std::vector<Entry> figure_entries() {
   e3b.run = fig3b;
   v.push_back(e3b);
 
-  v.push_back(unavailable("ghost/fig4a", Status::missing, "rank-two DCD: loss and gradient norm over training, jumps (i)-(v)",
-                          "`ghost fig4` records the latent geometry, not the loss curve of its run; not yet implemented"));
+  v.push_back(latent_training_entry('a'));  // experiments/ghost/figures_training.cpp
   Entry e4b;
   e4b.id = "ghost/fig4b";
   e4b.status = Status::qualitatively;
@@ -1301,13 +1298,7 @@ std::vector<Entry> figure_entries() {
                              "99,000 (hours)", 1}};
   e4b.run = fig4b;
   v.push_back(e4b);
-  v.push_back(unavailable("ghost/fig4c", Status::missing, "rank-two DCD: the network's outputs at the analysed epochs",
-                          "`ghost fig4` writes no outputs per trial; not yet implemented"));
-  v.push_back(unavailable("ghost/fig4d", Status::missing, "rank-two DCD: ghosts fine-tuned and slow regions late in training",
-                          "`ghost fig4 --protocol paper` computes epochs 20,000 and 99,000 (hours); entry not written"));
-  for (const char* panel : {"e", "f", "g", "h"})
-    v.push_back(unavailable(std::string("ghost/fig4") + panel, Status::missing,
-                            "rank-two DMTS: loss, gradient norm and latent geometry over training", kNotYet));
+  for (char panel : {'c', 'd', 'e', 'f', 'g', 'h'}) v.push_back(latent_training_entry(panel));
   for (const char* panel : {"a", "b", "c", "d"}) {
     if (panel[0] == 'b') {
       Entry e5b;

@@ -17,14 +17,32 @@ LatentGeometryOptions LatentGeometryOptions::quick() {
   return o;
 }
 
+LatentGeometryOptions LatentGeometryOptions::dmts_paper() {
+  LatentGeometryOptions o;
+  o.task = fg::RnnTask::dmts;
+  o.optimizer = fg::Optimizer::adam;
+  o.lr = 1e-4;
+  o.noise = 0.01;
+  o.epochs = 20000;
+  o.at = {0, 400, 1600, 3000, 19990};
+  return o;
+}
+
+LatentGeometryOptions LatentGeometryOptions::dmts_quick() {
+  LatentGeometryOptions o = dmts_paper();
+  o.trials = 8;
+  return o;
+}
+
 fg::RunSpec fig4_run(const LatentGeometryOptions& o) {
-  fg::RunSpec s = fg::default_run(fg::RnnTask::dcd, 2);  // 2/10/10 steps, tanh readout before the update
+  // DCD 2/10/10 steps, tanh readout; DMTS 6/16/6/10, sigmoid; both read before the update.
+  fg::RunSpec s = fg::default_run(o.task, 2);
   s.neurons = o.neurons;
   s.init = fg::RnnInit::lowrank;
   s.initial_sigma = 0.3;
   s.trials_per_class = static_cast<int>(o.trials);
-  s.noise = 0;
-  s.optimizer = fg::Optimizer::sgd;
+  s.noise = o.noise;
+  s.optimizer = o.optimizer;
   s.lr = o.lr;
   s.epochs = o.epochs;
   s.seed = o.seed;
@@ -39,6 +57,8 @@ SlowPointResult run_fig4(const LatentGeometryOptions& o) {
   SlowPointSettings settings;
   settings.epochs = o.at;
   std::sort(settings.epochs.begin(), settings.epochs.end());
+  settings.record_every = o.record_every;
+  settings.outputs = true;
   return run_rnn_slow_points(fig4_run(o), settings);
 }
 

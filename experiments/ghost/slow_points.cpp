@@ -103,12 +103,39 @@ SlowPointResult run_rnn_slow_points(const fg::RunSpec& s, const SlowPointSetting
   fg::RnnTrainer trainer = settings.start ? fg::RnnTrainer(s, *settings.start) : fg::RnnTrainer(s);
   out.initial_net = trainer.net();
   const std::string lr_text = render_value(s.lr);
+  require(settings.record_every >= 0, "record-every", settings.record_every, ">= 0");
+  if (settings.record_every > 0) {
+    out.curve.columns = {"epoch", "loss", "gradient_norm", "accuracy"};
+    out.curve.integer_columns = {"epoch"};
+  }
+  if (settings.outputs) {
+    out.outputs.columns = {"epoch", "class", "step", "output", "target", "key"};
+    out.outputs.integer_columns = {"epoch", "class", "step", "key"};
+  }
   Progress training("ghost rnn-slow-points", "training epoch", static_cast<double>(settings.epochs.back()));
   for (long e : settings.epochs) {
     while (trainer.epochs_done() < e) {  // a diverged net (NaN) would have no objects
       training.update(static_cast<double>(trainer.epochs_done()));
+      const long epoch = trainer.epochs_done();
       const double loss = trainer.epoch();
       require_finite_loss(loss, "lr", lr_text, s.lr, trainer.epochs_done());
+      if (settings.record_every > 0 && epoch % settings.record_every == 0)  // (R59)
+        out.curve.add_row({static_cast<double>(epoch), loss, trainer.last_gradient_norm(), trainer.last_accuracy()});
+    }
+    if (settings.outputs) {  // (R60) the class means of the analysis batch's outputs, the run's readout
+      const fg::RnnBatch fast_batch = fg::make_batch(s, s.seed + 1);
+      const rg::RnnBatch<double> batch = oracle::to_reference<double>(fast_batch);
+      const Eigen::MatrixXd y =
+          rg::rnn_outputs(oracle::to_reference<double>(s.config), oracle::to_reference<double>(trainer.net()), batch);
+      // Trial b belongs to class b mod classes; every trial of a class has the class's target.
+      const int classes = fg::trials_of(s) / s.trials_per_class;
+      for (int c = 0; c < classes; ++c)
+        for (Eigen::Index k = 0; k < y.cols(); ++k) {
+          double sum = 0;
+          for (int b = c; b < y.rows(); b += classes) sum += y(b, k);
+          out.outputs.add_row({static_cast<double>(e), static_cast<double>(c), static_cast<double>(k),
+                               sum / static_cast<double>(s.trials_per_class), batch.target(c, k), static_cast<double>(10 * e + c)});
+        }
     }
     const rg::RnnParams<double> p = oracle::to_reference<double>(trainer.net());
     auto options = rg::default_search_options<double>();

@@ -19,6 +19,10 @@ struct SlowPointSettings {
   double max_speed = std::numeric_limits<double>::infinity();  // report points with q <= this
   // The user's parameters (--weights) instead of the seeded draw (as TrainSettings::start).
   std::optional<fast::ghost::RnnNet> start = std::nullopt;
+  // > 0: the learning curve of the run, every k-th epoch (R59); 0: none.
+  long record_every = 0;
+  // The outputs, averaged over each class's trials, at each analysed epoch (R60).
+  bool outputs = false;
 };
 
 struct EpochCounts {
@@ -38,6 +42,12 @@ struct SlowPointResult {
   // (kappa, flow) on the search box (Fig. 3A); rank 2 every trial's latent trajectory (trial,
   // kappa_1, kappa_2; Fig. 4B).
   std::vector<Table> pictures;
+  // record_every > 0: epoch, loss, gradient_norm, accuracy of every k-th epoch's forward pass
+  // (before its update; R59).
+  Table curve;
+  // outputs: epoch, class, step, output (the mean over the class's trials of the analysis batch),
+  // target, key (= 10 epoch + class) at each analysed epoch (R60).
+  Table outputs;
   // The parameters at epoch 0 and at the last analysed epoch.
   fast::ghost::RnnNet initial_net, final_net;
 };
