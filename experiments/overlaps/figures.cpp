@@ -343,9 +343,11 @@ std::vector<std::string> with_table(std::vector<std::string> command, const std:
 // target's RMS; "excellent agreement" read as below 5%.
 Claim trace_claim(const FlipFlopResult& f, const std::string& which, const std::string& label) {
   const double rel = f.summary.get("trace_rms_network_vs_" + which) / f.summary.get("trace_rms_target");
+  const double masked = f.summary.get("trace_rms_network_vs_" + which + "_masked") / f.summary.get("trace_rms_target_masked");
   return {"RMS |y_network − y_effective (" + label + ")| / RMS target, test trial", "excellent agreement",
-          short_number(rel), rel < 0.05 ? "pass" : "fail", "threshold 5%; largest |difference| " +
-              short_number(f.summary.get("trace_max_network_vs_" + which))};
+          short_number(rel), rel < 0.05 ? "pass" : "fail",
+          "threshold 5%; largest |difference| " + short_number(f.summary.get("trace_max_network_vs_" + which)) +
+              "; on the steps the loss weighs (mask 1) " + short_number(masked)};
 }
 
 // The Q-Q claim (O59): every vector's r at or above the Gaussian null's 1% quantile at n = N.

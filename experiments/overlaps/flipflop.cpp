@@ -230,6 +230,7 @@ FlipFlopResult run_flipflop(const FlipFlopRunSettings& s) {
                       "y_effective_direct"};
   r.traces.integer_columns = {"mask"};
   double sq_theory = 0, max_theory = 0, sq_net = 0, max_net = 0, sq_target = 0;
+  double masked_theory = 0, masked_net = 0, masked_target = 0, masked_steps = 0;  // the steps the loss weighs
   const Eigen::Index T = test.input.cols();
   for (Eigen::Index k = 0; k < T; ++k) {
     r.traces.add_row({static_cast<double>(k) * s.task.dt, test.input(0, k), test.target(0, k), mask(0, k), y_net(0, k),
@@ -238,6 +239,10 @@ FlipFlopResult run_flipflop(const FlipFlopRunSettings& s) {
     sq_theory += dt_ * dt_, sq_net += dn * dn, sq_target += test.target(0, k) * test.target(0, k);
     max_theory = std::max(max_theory, std::fabs(dt_));
     max_net = std::max(max_net, std::fabs(dn));
+    if (mask(0, k) > 0) {
+      masked_theory += dt_ * dt_, masked_net += dn * dn, masked_target += test.target(0, k) * test.target(0, k);
+      masked_steps += 1;
+    }
   }
 
   // ---- the loadings (O59, O60) ----------------------------------------------------------------
@@ -305,8 +310,12 @@ FlipFlopResult run_flipflop(const FlipFlopRunSettings& s) {
   sum.add("trace_rms_target", std::sqrt(sq_target / T));
   sum.add("trace_rms_network_vs_theory", theory.alive ? std::sqrt(sq_theory / T) : kNan);
   sum.add("trace_max_network_vs_theory", theory.alive ? max_theory : kNan);
+  sum.add("trace_rms_network_vs_theory_masked",
+          theory.alive && masked_steps > 0 ? std::sqrt(masked_theory / masked_steps) : kNan);
   sum.add("trace_rms_network_vs_own_sigma", std::sqrt(sq_net / T));
   sum.add("trace_max_network_vs_own_sigma", max_net);
+  sum.add("trace_rms_network_vs_own_sigma_masked", masked_steps > 0 ? std::sqrt(masked_net / masked_steps) : kNan);
+  sum.add("trace_rms_target_masked", masked_steps > 0 ? std::sqrt(masked_target / masked_steps) : kNan);
   for (int j = 0; j < 4; ++j) sum.add(std::string("qq_r_") + names[j], qq_r[j]);
   sum.add("qq_r_null_q01", null01);
   sum.add("kurtosis_mardia", shape.mardia);
