@@ -580,6 +580,7 @@ void add_flipflop(CLI::App& group, std::function<void()>& action) {
       s.bins = static_cast<int>(parse_integer(o->bins, "bins", 2, 1000));
       s.seed = parse_seed(o->seed);
       s.threads = parse_threads(o->threads);
+      ex::require_flipflop_memory(s);
       const ex::FlipFlopResult r = run_naming_lr(s.lr, [&] { return ex::run_flipflop(s); });
       Json report = Json::object();
       report["command"] = "overlaps flipflop";

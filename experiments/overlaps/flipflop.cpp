@@ -9,6 +9,7 @@
 #include <boost/math/special_functions/erf.hpp>
 
 #include <learndyn/common/argument_error.hpp>
+#include <learndyn/common/memory_budget.hpp>
 #include <learndyn/common/progress.hpp>
 #include <learndyn/common/random.hpp>
 #include <learndyn/experiments/overlaps/networks.hpp>
@@ -32,6 +33,25 @@ void validate(const FlipFlopRunSettings& s) {
   require(s.bins >= 2 && s.bins <= 1000, "bins", s.bins, "2 <= bins <= 1000");
   require(s.null_samples >= 100 && s.null_samples <= 1000000, "null-samples", s.null_samples,
           "100 <= null-samples <= 1e6");
+}
+
+void require_flipflop_memory(const FlipFlopRunSettings& s) {
+  validate(s);
+  // Per neuron: the trainer (72 bytes a neuron at rank one, as `filter`'s), the start, the final
+  // copy, the loadings and Q-Q tables (a row vector each: ~100 bytes with its allocation) and the
+  // sorted entries. Per batch step: one epoch's flip-flop batch (~260 bytes a trial step, as
+  // nscaling's) and the theory's recursion (26 doubles a step). Per test-trial step: the same,
+  // plus its traces row. Per recorded epoch: one trajectory row of 38 doubles.
+  const double n = s.neurons;
+  const double batch_steps = static_cast<double>(duration_steps(s.task.t_max, s.task.dt)) * s.task.batch;
+  const double trace_steps = static_cast<double>(duration_steps(s.trace_t_max, s.task.dt));
+  const double rows = std::min<double>(static_cast<double>(s.epochs) + 1,
+                                       static_cast<double>(s.record_every) +
+                                           static_cast<double>(s.epochs / s.record_every) + 1);
+  require_memory_terms(20e6, {{n * (72 + 64 + 64 + 2 * 110 + 32), "N", render_value(s.neurons)},
+                              {batch_steps * (260 + 26 * 8), "batch", render_value(s.task.batch)},
+                              {trace_steps * (260 + 26 * 8 + 120), "trace-t-max", render_value(s.trace_t_max)},
+                              {rows * (38 * 8 + 40), "epochs", render_value(s.epochs)}});
 }
 
 std::vector<double> normal_order_quantiles(int n) {
@@ -110,6 +130,7 @@ class Trained {
     return trainer_ ? trainer_->outputs(task) : fo::network_outputs(model_, net_, task, options_);
   }
   fo::Network network() const { return trainer_ ? trainer_->network() : net_; }
+  Eigen::MatrixXd gram() const { return trainer_ ? trainer_->gram() : fo::gram(net_); }  // blocked sums (deterministic)
 
  private:
   fo::Model model_;
@@ -166,7 +187,7 @@ FlipFlopResult run_flipflop(const FlipFlopRunSettings& s) {
     const bool record = is_recorded(e, s.record_every, s.epochs);
     const fo::Task task = flip_flop(s.task, batches);
     Eigen::MatrixXd net_sigma;
-    if (record) net_sigma = exact_gram(network.network());
+    if (record) net_sigma = network.gram();
     const Eigen::MatrixXd theory_before = theory.sigma, direct_before = direct.sigma;
     double l_theory = kNan, l_direct = kNan;
     if (theory.alive || direct.alive) {
@@ -288,7 +309,10 @@ FlipFlopResult run_flipflop(const FlipFlopRunSettings& s) {
     for (int j = 0; j < 4; ++j) row.push_back(sorted[static_cast<std::size_t>(j)][static_cast<std::size_t>(i)] / std::sqrt(second[j]));
     r.qq.add_row(std::move(row));
   }
-  const double null01 = qq_null_quantile(n, s.null_samples, 0.01, derived_seed(s.seed, 4));
+  // The null's cost is draws x N normals and sorts: above N = 5e4 the draws fall to keep it near
+  // 5e7 (at least 100, whose 1% quantile is then the sample minimum's neighbour; E39).
+  const int null_draws = std::max(100, std::min(s.null_samples, static_cast<int>(5e7 / n)));
+  const double null01 = qq_null_quantile(n, null_draws, 0.01, derived_seed(s.seed, 4));
   const LoadingShape shape = loading_shape(loadings(final_net));
 
   // ---- summary --------------------------------------------------------------------------------
@@ -318,6 +342,7 @@ FlipFlopResult run_flipflop(const FlipFlopRunSettings& s) {
   sum.add("trace_rms_target_masked", masked_steps > 0 ? std::sqrt(masked_target / masked_steps) : kNan);
   for (int j = 0; j < 4; ++j) sum.add(std::string("qq_r_") + names[j], qq_r[j]);
   sum.add("qq_r_null_q01", null01);
+  sum.add("qq_null_draws", null_draws);
   sum.add("kurtosis_mardia", shape.mardia);
   sum.add("kurtosis_marginal_max", shape.marginal_max);
   return r;

@@ -43,6 +43,10 @@ struct FlipFlopRunSettings {
 // Throws ArgumentError naming the setting (N >= 8, epochs >= 0, lr > 0, bins 2..1000, ...).
 void validate(const FlipFlopRunSettings& settings);
 
+// Throws ArgumentError naming N, batch, trace-t-max or epochs when the estimated peak memory
+// exceeds the budget (common/memory_budget.hpp).
+void require_flipflop_memory(const FlipFlopRunSettings& settings);
+
 struct FlipFlopResult {
   std::vector<std::string> overlap_names;  // the nonlinear order (O6)
   std::vector<bool> visible;               // (O12)
