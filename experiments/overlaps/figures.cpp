@@ -417,7 +417,7 @@ Reproduction fig4b(const Request& q) {
                  series(0, "epoch", "loss_theory", "σ space, Ḡ(θ) (10-D theory)", "dashed"),
                  series(0, "epoch", "loss_direct", "σ space, direct (Ḡ = I)", "dashes")};
   Panel gap;
-  gap.title = "max |Σ_network − Σ_theory|";
+  gap.title = "max |Σ_{network} − Σ_{theory}|";
   gap.xlabel = "epoch";
   gap.ylabel = "overlap gap";
   gap.logy = true;
