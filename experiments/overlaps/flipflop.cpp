@@ -324,6 +324,19 @@ FlipFlopResult run_flipflop(const FlipFlopRunSettings& s) {
   sum.add("loss_direct_final", lastrow[3]);
   sum.add("max_loss_gap_theory_relative", with_theory ? max_loss_gap_theory / loss0 : kNan);
   sum.add("max_loss_gap_direct_relative", with_theory ? max_loss_gap_direct / loss0 : kNan);
+  // (O62) The plateau escape: the first recorded epoch whose loss is below 0.1 (L(0) ~ 0.25 on
+  // this task); NaN when it never is. A loss-gap maximum during the steep drop measures mostly
+  // the offset between two escapes, which this states directly.
+  for (const auto& [name, column] : {std::pair<const char*, int>{"escape_epoch_network", 1}, {"escape_epoch_theory", 2},
+                                     {"escape_epoch_direct", 3}}) {
+    double at = kNan;
+    for (const auto& row : tr.rows)
+      if (row[static_cast<std::size_t>(column)] < 0.1) {
+        at = row[0];
+        break;
+      }
+    sum.add(name, at);
+  }
   sum.add("gap_theory_final", lastrow[4]);
   sum.add("gap_theory_max", with_theory ? max_gap_theory : kNan);
   sum.add("gap_theory_visible_final", lastrow[6]);
