@@ -40,8 +40,9 @@ void require_flipflop_memory(const FlipFlopRunSettings& s) {
   // Per neuron: the trainer (72 bytes a neuron at rank one, as `filter`'s), the start, the final
   // copy, the loadings and Q-Q tables (a row vector each: ~100 bytes with its allocation) and the
   // sorted entries. Per batch step: one epoch's flip-flop batch (~260 bytes a trial step, as
-  // nscaling's) and the theory's recursion (26 doubles a step). Per test-trial step: the same,
-  // plus its traces row. Per recorded epoch: one trajectory row of 38 doubles.
+  // nscaling's) and the theory's recursion (26 doubles a step). Per test-trial step: 230 bytes
+  // (measured: 197 MB peak at 8e5 steps; the trial's one row, the outputs and its traces row).
+  // Per recorded epoch: one trajectory row of 38 doubles.
   const double n = s.neurons;
   const double batch_steps = static_cast<double>(duration_steps(s.task.t_max, s.task.dt)) * s.task.batch;
   const double trace_steps = static_cast<double>(duration_steps(s.trace_t_max, s.task.dt));
@@ -50,7 +51,7 @@ void require_flipflop_memory(const FlipFlopRunSettings& s) {
                                            static_cast<double>(s.epochs / s.record_every) + 1);
   require_memory_terms(20e6, {{n * (72 + 64 + 64 + 2 * 110 + 32), "N", render_value(s.neurons)},
                               {batch_steps * (260 + 26 * 8), "batch", render_value(s.task.batch)},
-                              {trace_steps * (260 + 26 * 8 + 120), "trace-t-max", render_value(s.trace_t_max)},
+                              {trace_steps * 230, "trace-t-max", render_value(s.trace_t_max)},
                               {rows * (38 * 8 + 40), "epochs", render_value(s.epochs)}});
 }
 
