@@ -24,6 +24,7 @@
 #include <learndyn/experiments/overlaps/audit.hpp>
 #include <learndyn/experiments/overlaps/equivalent.hpp>
 #include <learndyn/experiments/overlaps/filter.hpp>
+#include <learndyn/experiments/overlaps/flipflop.hpp>
 #include <learndyn/experiments/overlaps/memory.hpp>
 #include <learndyn/experiments/overlaps/nscaling.hpp>
 #include <learndyn/experiments/overlaps/user_inputs.hpp>
@@ -500,6 +501,109 @@ void add_nscaling(CLI::App& group, std::function<void()>& action) {
   });
 }
 
+// ---- overlaps flipflop -----------------------------------------------------------------
+
+void flipflop_figure(const ex::FlipFlopResult& r, const ex::FlipFlopRunSettings& s, const std::string& png) {
+  const bool theory = std::isfinite(r.summary.get("loss_theory_final"));
+  std::string blocks = datablock("tr", r.traces, {"t", "input", "target", "y_network", "y_effective_network", "y_effective_theory"}) +
+                       datablock("l", r.trajectory, {"epoch", "loss_network", "loss_theory", "loss_direct"}) +
+                       datablock("q", r.qq, {"quantile", "m", "u", "v", "z"});
+  std::ostringstream gp;
+  gp << "set multiplot layout 1,3 title 'flip-flop, erf network N = " << s.neurons << ", "
+     << (s.optimizer == ex::FlipFlopOptimizer::sgd ? "SGD at N·lr, lr = " : "Adam, lr = ") << s.lr << "'\n"
+     << "set key below font ',10'\nset title 'test trial after training'\nset xlabel 't'\nset ylabel 'output'\n"
+     << "plot $tr using 1:2 with lines lw 1 lc '#BBBBBB' title 'input', '' using 1:3 with lines lw 3 lc 'black' title 'target', "
+     << "'' using 1:4 with lines lw 2 lc '#0072B2' title 'N-dim. network', "
+     << "'' using 1:" << (theory ? 6 : 5) << " with lines lw 2 dt 2 lc '#D55E00' title 'effective RNN ("
+     << (theory ? "theory Σ" : "network Σ") << ")'\n"
+     << "set title 'training loss'\nset xlabel 'epoch'\nset ylabel 'loss'\nset logscale y\nset format y '10^{%L}'\n"
+     << "plot $l using 1:2 with lines lw 3 lc '#0072B2' title 'θ space (network)'";
+  if (theory)
+    gp << ", '' using 1:3 with lines lw 2 dt 2 lc '#D55E00' title 'σ space, G(θ)', '' using 1:4 with lines lw 2 dt 2 lc 'black' title 'σ space, direct'";
+  gp << "\nunset logscale y\nset format y '%g'\nset title 'Q-Q of the trained loadings (entries / √σ_{aa})'\n"
+     << "set xlabel 'normal quantile'\nset ylabel 'ordered entries'\n"
+     << "plot $q using 1:2 with points pt 7 ps 0.4 title 'm', '' using 1:3 with points pt 7 ps 0.4 title 'u', "
+     << "'' using 1:4 with points pt 7 ps 0.4 title 'v', '' using 1:5 with points pt 7 ps 0.4 title 'z', "
+     << "x with lines dt 2 lc 'black' title 'N(0, σ_{aa})'\nunset multiplot\n";
+  write_png(blocks + gp.str(), png, 1800, 600);
+}
+
+void add_flipflop(CLI::App& group, std::function<void()>& action) {
+  struct Options {
+    std::string neurons = "600", epochs = "2000", record_every = "10", optimizer = "sgd", lr, dt = "0.025",
+                t_max = "20", batch = "10", init = "balanced", stepper = "exact", theory = "on", trace_t_max = "80",
+                bins = "30", seed = "0", threads;
+    Output out;
+  };
+  auto o = std::make_shared<Options>();
+  auto* cmd = group.add_subcommand(
+      "flipflop", "erf network on the flip-flop task vs the 10-D overlap theory and its effective RNN (Figs 4a-c, 8)");
+  set_example(*cmd, "learndyn overlaps flipflop -o flipflop.csv --figure flipflop.png");
+  add_neurons(*cmd, o->neurons, "8..10^7 (default 600, Figs 4, 8)");
+  cmd->add_option("--epochs", o->epochs, "epochs (default 2000)")->type_name("INT");
+  cmd->add_option("--record-every", o->record_every, "trajectory: epochs 0..k-1, every k-th and the last (default 10)")->type_name("INT");
+  cmd->add_option("--optimizer", o->optimizer, "sgd (network at N lr: Fig 4, Fig 8's GF and GD; default) | adam (step lr: Fig 8)");
+  add_decimal(*cmd, "lr", o->lr, "sgd: overlap rate, network at N lr (default 5e-2; Fig 8's GD: 0.5); adam: its step (default 5e-3)");
+  add_decimal(*cmd, "dt", o->dt, "Euler step (default 0.025)");
+  add_decimal(*cmd, "t-max", o->t_max, "training trial length (default 20)");
+  cmd->add_option("--batch", o->batch, "trials per epoch (default 10)")->type_name("INT");
+  cmd->add_option("--init", o->init, "balanced (Figs 4, 8; default) | random");
+  cmd->add_option("--stepper", o->stepper, "the theory's step: exact (O16; default) | euler | rk4 (the flow O17)");
+  cmd->add_option("--theory", o->theory, "on (default; sgd only) | off: the theories beside the network");
+  add_decimal(*cmd, "trace-t-max", o->trace_t_max, "length of the test trial after training (default 80 = 4 t_max, Fig 4a)");
+  cmd->add_option("--bins", o->bins, "histogram bins of the loadings (default 30)")->type_name("INT");
+  add_seed(*cmd, o->seed);
+  add_threads(*cmd, o->threads);
+  add_output_options(*cmd, o->out, "trajectory (default) | traces | loadings | histogram | qq");
+  cmd->callback([o, &action] {
+    action = [o] {
+      keep_freed_memory();
+      check_output(o->out, {"trajectory", "traces", "loadings", "histogram", "qq"});
+      ex::FlipFlopRunSettings s;
+      s.neurons = static_cast<int>(parse_integer(o->neurons, "N", 8, kMaxSize));
+      s.epochs = parse_integer(o->epochs, "epochs", 0, 100000000);
+      s.record_every = parse_integer(o->record_every, "record-every", 1, 100000000);
+      require(o->optimizer == "sgd" || o->optimizer == "adam", "optimizer", "'" + o->optimizer + "'", "sgd or adam");
+      s.optimizer = o->optimizer == "sgd" ? ex::FlipFlopOptimizer::sgd : ex::FlipFlopOptimizer::adam;
+      s.lr = o->lr.empty() ? (o->optimizer == "sgd" ? 5e-2 : 5e-3) : parse_double(o->lr, "lr");
+      s.task.dt = parse_double(o->dt, "dt");
+      s.task.t_max = parse_double(o->t_max, "t-max");
+      s.task.batch = static_cast<int>(parse_integer(o->batch, "batch", 1, 1000000));
+      const double trial_steps = s.task.t_max / s.task.dt;
+      if (s.task.dt > 0 && std::isfinite(trial_steps))
+        require(s.task.batch * trial_steps <= 1e7, "batch", s.task.batch, "batch x t-max/dt <= 1e7 trial steps");
+      require(o->init == "balanced" || o->init == "random", "init", "'" + o->init + "'", "balanced or random");
+      s.init = o->init == "balanced" ? ex::FlipFlopInit::balanced : ex::FlipFlopInit::random;
+      require(o->stepper == "exact" || o->stepper == "euler" || o->stepper == "rk4", "stepper", "'" + o->stepper + "'",
+              "exact, euler or rk4");
+      namespace fo = learndyn::fast::overlaps;
+      s.stepper = o->stepper == "exact" ? fo::Stepper::exact_map : o->stepper == "euler" ? fo::Stepper::euler : fo::Stepper::rk4;
+      require(o->theory == "on" || o->theory == "off", "theory", "'" + o->theory + "'", "on or off");
+      s.theory = o->theory == "on";
+      s.trace_t_max = parse_double(o->trace_t_max, "trace-t-max");
+      s.bins = static_cast<int>(parse_integer(o->bins, "bins", 2, 1000));
+      s.seed = parse_seed(o->seed);
+      s.threads = parse_threads(o->threads);
+      ex::require_flipflop_memory(s);
+      const ex::FlipFlopResult r = run_naming_lr(s.lr, [&] { return ex::run_flipflop(s); });
+      Json report = Json::object();
+      report["command"] = "overlaps flipflop";
+      report["reproduces"] = "Ger & Barak 2026, Figs 4a-c (SGD) and 8 (GF, GD, Adam)";
+      report["settings"] = {{"N", s.neurons}, {"epochs", s.epochs}, {"optimizer", o->optimizer}, {"lr", s.lr},
+                            {"dt", s.task.dt}, {"t_max", s.task.t_max}, {"batch", s.task.batch}, {"init", o->init},
+                            {"stepper", o->stepper}, {"theory", s.theory}, {"trace_t_max", s.trace_t_max},
+                            {"bins", s.bins}, {"seed", s.seed}};
+      report["overlaps"] = r.overlap_names;
+      report["visible"] = r.visible;
+      report["summary"] = json_of(r.summary);
+      deliver(o->out, report,
+              {{"trajectory", &r.trajectory}, {"traces", &r.traces}, {"loadings", &r.loadings},
+               {"histogram", &r.histogram}, {"qq", &r.qq}},
+              [&](const std::string& png) { flipflop_figure(r, s, png); });
+    };
+  });
+}
+
 // ---- overlaps aba ----------------------------------------------------------------------
 
 void aba_figure(const ex::AbaResult& r, const ex::AbaSettings& s, const std::string& png) {
@@ -876,6 +980,7 @@ void add_overlaps_commands(CLI::App& app, std::function<void()>& action) {
   group->require_subcommand(1);
   add_filter(*group, action);
   add_nscaling(*group, action);
+  add_flipflop(*group, action);
   add_aba(*group, action);
   add_equivalent(*group, action);
   add_memory(*group, action);

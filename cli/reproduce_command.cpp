@@ -156,6 +156,7 @@ std::string figure_body(const repro::Reproduction& r) {
                                  : s.style == "points"      ? "with points pt 7 ps 0.7"
                                  : s.style == "circles"     ? "with points pt 6 ps 1.6 lw 2"
                                  : s.style == "linespoints" ? "with linespoints pt 7 ps 0.6 lw 2"
+                                 : s.style == "steps"       ? "with histeps lw 2"
                                                             : "with lines lw 2";
       const bool repeated = s.title.empty() || std::find(titled.begin(), titled.end(), s.title) != titled.end();
       plots << (block > first_block ? ", " : "") << "$s" << block << " using 1:2 " << style << " lt "

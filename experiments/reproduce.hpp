@@ -63,7 +63,7 @@ struct Claim {
 struct Series {
   std::size_t data = 0;               // index into Reproduction::data
   std::string x, y, title;
-  std::string style = "lines";        // lines | dashed | points | circles (open, around points) | linespoints | dashes (black, dashed: a limit)
+  std::string style = "lines";        // lines | dashed | points | circles (open, around points) | linespoints | dashes (black, dashed: a limit) | steps (a histogram over bin centres)
   int color = 0;                      // 0: the next colour of the panel; k > 0: colour k (pairs share one)
   std::string where;                  // a column that must equal `equals` (empty: every row)
   double equals = 0;

@@ -94,6 +94,8 @@ if [ -z "${LEARNDYN_CLI_QUICK:-}" ]; then
   check "equivalent N-bound: estimate within 2x of the peak" within_2x overlaps equivalent --N 2000000 --T 10 --epochs 1
   check "nscaling N-bound, 2 runs at once: estimate within 2x of the peak" within_2x overlaps nscaling --N 1000000,500000 --seeds 1 --epochs 1 --threads 2 --t-max 0.2
   check "nscaling batch-bound: estimate within 2x of the peak" within_2x overlaps nscaling --N 10,20 --seeds 1 --epochs 1 --batch 2000 --threads 2
+  check "flipflop N-bound: estimate within 2x of the peak" within_2x overlaps flipflop --N 1000000 --epochs 1 --t-max 0.2 --batch 1 --init random --trace-t-max 0.2
+  check "flipflop trace-bound: estimate within 2x of the peak" within_2x overlaps flipflop --N 16 --epochs 1 --t-max 0.2 --batch 1 --init random --trace-t-max 20000
   check "memory table-bound: estimate within 2x of the peak" within_2x overlaps memory --pairs 50 --epochs-ab 2000 --epochs-c 2000 --record-every 1 --splits 2
   check "memory batch-bound: estimate within 2x of the peak" within_2x overlaps memory --pairs 2 --batch 10000 --epochs-ab 1 --epochs-c 1 --threads 2 --splits 2 --train-pairs 1 --test-pairs 1
   check "audit T-bound (the 50-digit BPTT's states): estimate within 2x of the peak" within_2x overlaps audit --N 100 --T 20000 --epochs 1

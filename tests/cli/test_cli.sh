@@ -383,6 +383,20 @@ bad "nscaling one size" "N" overlaps nscaling --N 100
 bad "nscaling trailing comma" "N" overlaps nscaling --N 16,32,
 bad "figure betas trailing comma" "betas" ghost figure -o "$scratch/never.png" --betas 1,
 bad "nscaling init" "init" overlaps nscaling --init zeros
+run overlaps flipflop --N 40 --epochs 3 --t-max 2 --batch 2 --init random --trace-t-max 2 --json
+check "flipflop exits 0" test "$rc" = 0
+check "flipflop: summary, five tables, theory beside SGD" python3 -c '
+import json, sys
+d = json.loads(sys.stdin.read())
+for t in ("trajectory", "traces", "loadings", "histogram", "qq"): assert d[t]["rows"], t
+assert d["summary"]["loss_theory_final"] is not None
+assert len(d["loadings"]["rows"]) == 40' <<<"$out"
+bad "flipflop N" "N" overlaps flipflop --N 4
+bad "flipflop optimizer" "optimizer" overlaps flipflop --optimizer sgdx
+bad "flipflop bins" "bins" overlaps flipflop --bins 1
+bad "flipflop trace length" "trace-t-max" overlaps flipflop --trace-t-max 0.01
+bad "flipflop theory" "theory" overlaps flipflop --theory maybe
+bad "flipflop diverged" "lr" overlaps flipflop --N 16 --epochs 2 --t-max 1 --batch 1 --lr 1e308
 # A diverged run is refused, naming the option, not printed as empty cells and JSON null.
 # (--init random: the balanced draw takes ~2 s, and a run past 3 s reports progress first.)
 bad "nscaling diverged" "lr" overlaps nscaling --N 16,32 --seeds 1 --epochs 2 --t-max 2 --batch 2 --lr 1e308 --init random
@@ -437,6 +451,7 @@ same_bytes() {  # same_bytes NAME ARGS...: --threads 1, --threads 8 and LEARNDYN
 same_bytes "ghost rnn-sweep" ghost rnn-sweep --N 8 --ranks 1 --rates 1e-3,1e-2,4 --seeds 3 --epochs 3
 same_bytes "overlaps filter (N = 40000: 3 chunks)" overlaps filter --N 40000 --T 20 --epochs 2
 same_bytes "overlaps nscaling" overlaps nscaling --N 16,32 --seeds 2 --epochs 2 --t-max 1
+same_bytes "overlaps flipflop (N = 20000: 2 chunks)" overlaps flipflop --N 20000 --epochs 1 --t-max 1 --batch 1 --init random --trace-t-max 1
 same_bytes "ntk metrics" ntk metrics --batch 9 --steps 4 --estimator hutchinson --probes 16 --json
 bad "threads above 256" "threads" overlaps filter --N 100 --epochs 1 --threads 257
 bad "negative threads" "threads" ntk metrics --threads -1

@@ -36,6 +36,7 @@ check "--list --markdown: a table" grep -q '^| `ghost/fig6a` | reproduced |' <<<
 reproduce_ok canonical ghost/fig2a
 check "canonical: the flat no-learning zone passes" grep -q '"verdict": "pass"' canonical/summary.json
 reproduce_ok filter overlaps/fig5c --protocol smoke
+reproduce_ok flipflop overlaps/fig8 --protocol smoke --threads 1
 reproduce_ok attention ntk/fig6b --protocol smoke --threads 1
 reproduce_ok intervention ghost/fig8c --protocol smoke --threads 1
 check "intervention: four claims of Fig. 8C" test "$(grep -c '"quantity"' intervention/summary.json)" = 4
