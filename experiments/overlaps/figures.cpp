@@ -628,7 +628,9 @@ MemoryRun memory_run(const Request& q) {
   return {run_memory(s), s, command};
 }
 
-std::vector<std::string> with_table(std::vector<std::string> command, const std::string& table) {
+// `overlaps memory`'s default table is `decoding`: every other table is named (`--table trajectory`), unlike
+// `overlaps flipflop`'s default `trajectory` (with_table above).
+std::vector<std::string> with_memory_table(std::vector<std::string> command, const std::string& table) {
   command.push_back("--table");
   command.push_back(table);
   return command;
@@ -703,8 +705,8 @@ Reproduction fig9a(const Request& q) {
   const MemoryRun run = memory_run(q);
   const MemoryResult& m = run.result;
   Reproduction r;
-  r.data.push_back(data_file("fig9_trajectory.csv", m.trajectory, with_table(run.command, "trajectory")));
-  r.data.push_back(data_file("fig9_pairs.csv", m.pairs, with_table(run.command, "pairs")));
+  r.data.push_back(data_file("fig9_trajectory.csv", m.trajectory, with_memory_table(run.command, "trajectory")));
+  r.data.push_back(data_file("fig9_pairs.csv", m.pairs, with_memory_table(run.command, "pairs")));
   const int pair = example_pair(run.settings);
   Table example;  // the example pair: epoch, loss of twin A and of twin B
   example.columns = {"epoch", "loss_twin_a", "loss_twin_b"};
@@ -744,8 +746,8 @@ Reproduction fig9bc(const Request& q, bool after_c) {
   const MemoryRun run = memory_run(q);
   const MemoryResult& m = run.result;
   Reproduction r;
-  r.data.push_back(data_file("fig9_trajectory.csv", m.trajectory, with_table(run.command, "trajectory")));
-  r.data.push_back(data_file("fig9_pairs.csv", m.pairs, with_table(run.command, "pairs")));
+  r.data.push_back(data_file("fig9_trajectory.csv", m.trajectory, with_memory_table(run.command, "trajectory")));
+  r.data.push_back(data_file("fig9_pairs.csv", m.pairs, with_memory_table(run.command, "pairs")));
   r.data.push_back(data_file("fig9_decoding.csv", m.decoding, run.command));
   const long epoch = after_c ? -1 : run.settings.epochs_ab;
   Table values;  // one row per (pair, overlap): index, twin A, twin B, visible
@@ -780,8 +782,8 @@ Reproduction fig10(const Request& q) {
   const MemoryRun run = memory_run(q);
   const MemoryResult& m = run.result;
   Reproduction r;
-  r.data.push_back(data_file("fig10_trajectory.csv", m.trajectory, with_table(run.command, "trajectory")));
-  r.data.push_back(data_file("fig10_pairs.csv", m.pairs, with_table(run.command, "pairs")));
+  r.data.push_back(data_file("fig10_trajectory.csv", m.trajectory, with_memory_table(run.command, "trajectory")));
+  r.data.push_back(data_file("fig10_pairs.csv", m.pairs, with_memory_table(run.command, "pairs")));
   const int pair = example_pair(run.settings);
   Panel visible, invisible;
   visible.title = "loss-visible overlaps, pair " + std::to_string(pair) + " (network 1 solid, network 2 dashed)";
@@ -877,7 +879,7 @@ Reproduction fig4d(const Request& q) {
                     yb(1, k), task_b.target(2, k), yb(2, k), task_b.target(3, k), yb(3, k), task_c.target(0, k), yca(0, k),
                     ycb(0, k)});
   Reproduction r;
-  r.data.push_back(data_file("fig4d_trajectory.csv", m.trajectory, with_table(run.command, "trajectory")));
+  r.data.push_back(data_file("fig4d_trajectory.csv", m.trajectory, with_memory_table(run.command, "trajectory")));
   r.data.push_back(data_file("fig4d_traces.csv", traces, {}));
   Panel pa, pb, pc;
   pa.title = "after A/B: network 1 on task A (flip-flop)";
