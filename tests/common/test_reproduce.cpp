@@ -62,6 +62,21 @@ TEST(ReproduceCatalogue, EveryOtherPanelSaysWhyAndRefusesToRun) {
   }
 }
 
+// No catalogue panel is missing any more, so the refusal of one is checked on a constructed entry:
+// the CLI's one line names the id and says that the panel is missing, and why.
+TEST(ReproduceCatalogue, AMissingPanelIsRefusedWithItsReason) {
+  const rp::Entry e = rp::unavailable("ghost/fig99", rp::Status::missing, "a panel", "not yet implemented: a reason");
+  try {
+    rp::check_request(e, rp::Request{}, false);
+    ADD_FAILURE() << "a missing panel ran";
+  } catch (const learndyn::ArgumentError& error) {
+    const std::string what = error.what();
+    EXPECT_NE(what.find("ghost/fig99"), std::string::npos) << what;
+    EXPECT_NE(what.find("missing"), std::string::npos) << what;
+    EXPECT_NE(what.find("not yet implemented: a reason"), std::string::npos) << what;
+  }
+}
+
 TEST(ReproduceCatalogue, EachPaperHasReproducedPanels) {
   for (const std::string paper : {"ghost/", "overlaps/", "ntk/"}) {
     long n = 0;
