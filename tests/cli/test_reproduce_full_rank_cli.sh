@@ -75,7 +75,10 @@ reproduce_ok yes slow ghost/fig5d --protocol smoke
 check "fig5d: the ghost at epoch 1001 is not found (a finding)" test "$(verdict slow 'ghosts at epoch 1001')" = fail
 check "fig5d: the counts per epoch in the measured text" grep -q '101: 1 fp' slow/summary.json
 
-# Figs. 7A-B, one seed: the critical rate, the time averages, the no-learning zone.
+# Figs. 7A-B, one seed: the critical rate, the time averages, the no-learning zone. Skipped in
+# the sanitizer stage (LEARNDYN_CLI_QUICK): 9 rates x 2,000 epochs of a 100-neuron network took
+# ~700 s there, and the same code runs under the sanitizers in cli_ghost_rnn's sweeps.
+if [ -z "${LEARNDYN_CLI_QUICK:-}" ]; then
 reproduce_ok no sweep ghost/fig7a --seeds 1 --threads 1
 check "fig7a: a critical rate" test "$(verdict sweep 'a critical rate')" = pass
 check "fig7a: time-averaged gradients small at the largest rate" test "$(verdict sweep 'median time-averaged')" = pass
@@ -83,6 +86,7 @@ check "fig7a: commands.txt runs ghost fig7 --task dmts" \
   grep -q '^learndyn ghost fig7 --protocol quick --task dmts --seeds 1 --table time_averages' sweep/commands.txt
 reproduce_ok no curves ghost/fig7b --seeds 1 --threads 1
 check "fig7b: the gradient norm collapses at the largest rate" test "$(verdict curves 'median |∇L| at the last epoch')" = pass
+fi
 
 bad "fig7: unknown task" task ghost fig7 --task da
 finish "cli reproduce full rank"
