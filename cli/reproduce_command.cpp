@@ -30,7 +30,7 @@ namespace exps = learndyn::experiments;
 
 struct ReproduceOptions {
   std::string id, protocol = "quick", seeds = "0", threads, output, shard, figure_format = "png", table;
-  bool list = false, markdown = false, force = false;
+  bool list = false, markdown = false, force = false, summary = false;
 };
 
 // ---- --list ------------------------------------------------------------------------------------
@@ -228,9 +228,10 @@ Json claims_json(const std::vector<repro::Claim>& claims) {
 }
 
 void run_reproduce(const ReproduceOptions& o) {
+  require(!o.summary || !o.table.empty(), "summary", "set", "only with --table DIR");
   if (!o.table.empty()) {
     require(o.id.empty() && !o.list, "table", o.table, "alone: no panel id, no --list");
-    std::cout << how_close_tables(o.table);
+    std::cout << how_close_tables(o.table, o.summary);
     return;
   }
   if (o.list) {
@@ -363,6 +364,7 @@ void add_reproduce_command(CLI::App& app, std::function<void()>& action) {
   cmd->add_option("-o,--output", o->output, "the folder to write (new or empty; --force replaces it)")
       ->check(non_empty_path())
       ->type_name("DIR");
+  cmd->add_flag("--summary", o->summary, "with --table: one row per paper (panels by status, claims by verdict)");
   cmd->add_flag("--force", o->force, "replace the contents of a non-empty -o folder");
   cmd->add_option("--figure-format", o->figure_format, "png | pdf | svg (default png)");
   cmd->add_option("--shard", o->shard,

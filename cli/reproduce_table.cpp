@@ -82,7 +82,7 @@ const char* paper_title(const std::string& paper) {
 
 }  // namespace
 
-std::string how_close_tables(const std::string& dir) {
+std::string how_close_tables(const std::string& dir, bool summary) {
   require(fs::is_directory(dir), "table", dir, "a folder of summary.json files (<paper>_<figure>.json)");
   std::vector<fs::path> files;
   for (const fs::directory_entry& e : fs::directory_iterator(dir))
@@ -105,6 +105,14 @@ std::string how_close_tables(const std::string& dir) {
 
   std::ostringstream md;
   std::string paper;
+  // The summary: one row per paper, the panels by status and the claims by verdict, then the
+  // panels with a failing claim (the full tables say which and why).
+  struct Totals {
+    std::map<std::string, int> panels, verdicts;
+    std::vector<std::string> failing;
+  };
+  std::map<std::string, Totals> totals;
+  std::vector<std::string> papers;
   std::vector<std::string> missing, not_applicable;
   std::map<std::string, int> count;
   auto close_paper = [&] {
@@ -135,6 +143,8 @@ std::string how_close_tables(const std::string& dir) {
     }
     const std::string fig = e.id.substr(e.id.find('/') + 1);
     ++count[repro::status_name(e.status)];
+    if (papers.empty() || papers.back() != p) papers.push_back(p);
+    ++totals[p].panels[repro::status_name(e.status)];
     if (e.status == repro::Status::missing) {
       missing.push_back(fig);
       continue;
@@ -148,6 +158,12 @@ std::string how_close_tables(const std::string& dir) {
       throw InputError(dir, "", "no summary of " + e.id + ": run `learndyn reproduce " + e.id +
                                     " -o DIR` and copy DIR/summary.json here");
     const StoredSummary& s = found->second;
+    bool fails = false;
+    for (const StoredClaim& c : s.claims) {
+      ++totals[p].verdicts[c.verdict];
+      fails = fails || c.verdict == "fail";
+    }
+    if (fails) totals[p].failing.push_back(fig);
     const std::string protocol = s.protocol == "quick" ? "" : " (" + s.protocol + " protocol)";
     if (s.claims.empty())
       md << "| " << fig << " | " << s.status << " | " << cell(s.description) << " | | |" << protocol << " |\n";
@@ -159,7 +175,25 @@ std::string how_close_tables(const std::string& dir) {
     }
   }
   close_paper();
-  return md.str();
+  if (!summary) return md.str();
+  std::ostringstream sm;
+  sm << "\n| paper | panels reproduced | qualitatively | not applicable | claims: pass | fail | qualitative |\n"
+     << "|---|---|---|---|---|---|---|\n";
+  for (const std::string& p : papers) {
+    Totals& t = totals[p];
+    sm << "| " << paper_title(p) << " | " << t.panels["reproduced"] << " | " << t.panels["qualitatively"] << " | "
+       << t.panels["not applicable"] << " | " << t.verdicts["pass"] << " | " << t.verdicts["fail"] << " | "
+       << t.verdicts["qualitative"] << " |\n";
+  }
+  sm << "\nPanels with a claim that fails in these runs:";
+  for (std::size_t k = 0; k < papers.size(); ++k) {
+    const Totals& t = totals[papers[k]];
+    sm << (k ? ";" : "") << " " << papers[k] << " ";
+    for (std::size_t i = 0; i < t.failing.size(); ++i) sm << (i ? ", " : "") << t.failing[i];
+    if (t.failing.empty()) sm << "none";
+  }
+  sm << ".\n";
+  return sm.str();
 }
 
 }  // namespace learndyn::cli

@@ -13,6 +13,8 @@ namespace learndyn::cli {
 // (ArgumentError / InputError, one line) a summary that is not one of `reproduce`'s, names a panel
 // the catalogue does not have, or whose status, reason or description differ from the
 // catalogue's (the summary is stale: rerun the panel).
-std::string how_close_tables(const std::string& dir);
+// `summary`: instead, one row per paper (panels by status, claims by verdict) and the panels with
+// a failing claim, from the same validated summaries (the README's front page).
+std::string how_close_tables(const std::string& dir, bool summary = false);
 
 }  // namespace learndyn::cli

@@ -4,14 +4,15 @@
 #
 #   1. runs `learndyn reproduce ID -o DIR` (the quick protocol) for the panels that need it and
 #      keeps each run's summary.json as docs/reproduce/summaries/<paper>_<figure>.json;
-#   2. renders the tables with `learndyn reproduce --table docs/reproduce/summaries` and writes
-#      them between the README's `how-close:begin` and `how-close:end` markers.
+#   2. renders the tables with `learndyn reproduce --table docs/reproduce/summaries` (every claim,
+#      into docs/reproduce.md) and with `--summary` (one row per paper, into the README), between
+#      the files' `how-close:begin` and `how-close:end` markers.
 #
 # Which panels run: by default those without a stored summary and those whose stored status,
 # reason or description no longer match the catalogue (the renderer names them); `--all` every
 # panel that runs (about 20 minutes on 2 cores); or the ids given (and the missing ones). A panel whose code changed
 # its numbers but not its texts is found only by `--all` or by naming it.
-# tests/cli/test_reproduce_tables.sh checks that the README holds exactly what step 2 renders.
+# tests/cli/test_reproduce_tables.sh checks that both files hold exactly what step 2 renders.
 #
 # Usage: scripts/update_reproduce_tables.sh [--all | ID...]   (LEARNDYN_BIN: the program,
 #        default build/cli/learndyn)
@@ -56,10 +57,16 @@ for attempt in $(seq 1 200); do
   "$bin" reproduce "$stale" -o "$scratch/${stale/\//_}" >/dev/null
   cp "$scratch/${stale/\//_}/summary.json" "$store/${stale/\//_}.json"
 done
-awk -v tables="$scratch/tables.md" '
-  /<!-- how-close:begin/ { print; while ((getline line < tables) > 0) print line; skip = 1; next }
-  /<!-- how-close:end/ { skip = 0 }
-  !skip { print }' README.md >"$scratch/README.md"
-grep -q "how-close:begin" README.md || { echo "update_reproduce_tables: README.md has no how-close:begin marker" >&2; exit 1; }
-cp "$scratch/README.md" README.md
-echo "update_reproduce_tables: README.md tables rendered from $(ls "$store" | wc -l) summaries" >&2
+"$bin" reproduce --table "$store" --summary >"$scratch/summary.md"
+# splice FILE TEXT: TEXT replaces what stands between FILE's how-close:begin and :end markers.
+splice() {
+  grep -q "how-close:begin" "$1" || { echo "update_reproduce_tables: $1 has no how-close:begin marker" >&2; exit 1; }
+  awk -v tables="$2" '
+    /<!-- how-close:begin/ { print; while ((getline line < tables) > 0) print line; skip = 1; next }
+    /<!-- how-close:end/ { skip = 0 }
+    !skip { print }' "$1" >"$scratch/spliced"
+  cp "$scratch/spliced" "$1"
+}
+splice README.md "$scratch/summary.md"          # the front page: one row per paper
+splice docs/reproduce.md "$scratch/tables.md"   # every claim
+echo "update_reproduce_tables: README.md and docs/reproduce.md rendered from $(ls "$store" | wc -l) summaries" >&2

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The README's "How close to the papers" tables are what `learndyn reproduce --table` renders from
-# the stored summaries (docs/reproduce/summaries, proofs/common.md C37), byte for byte; the
+# The "How close to the papers" tables (docs/reproduce.md) and their summary (the README) are what
+# `learndyn reproduce --table [--summary]` renders from the stored summaries
+# (docs/reproduce/summaries, proofs/common.md C37), byte for byte; the
 # stored summaries of the fastest panels are what `learndyn reproduce ID` writes today, byte for
 # byte (a changed number in the code fails here until scripts/update_reproduce_tables.sh is run);
 # every panel that runs has a summary, and a stale, foreign or missing one is refused (exit 2,
@@ -10,16 +11,27 @@ source "$(dirname "${BASH_SOURCE[0]}")/harness.sh"
 source_dir="$2"
 store="$source_dir/docs/reproduce/summaries"
 
-# ---- the README holds exactly the rendered tables ----
+# ---- docs/reproduce.md holds exactly the rendered tables, the README their summary ----
+between_markers() { awk '/<!-- how-close:begin/ { inside = 1; next } /<!-- how-close:end/ { inside = 0 } inside' "$1"; }
 run reproduce --table "$store"
 check "--table: exit 0" test "$rc" = 0
 printf '%s\n' "$out" >"$scratch/rendered.md"
-awk '/<!-- how-close:begin/ { inside = 1; next } /<!-- how-close:end/ { inside = 0 } inside' \
-  "$source_dir/README.md" >"$scratch/readme.md"
-check "README tables = reproduce --table output (run scripts/update_reproduce_tables.sh)" \
-  cmp -s "$scratch/rendered.md" "$scratch/readme.md"
+between_markers "$source_dir/docs/reproduce.md" >"$scratch/docs.md"
+check "docs/reproduce.md tables = reproduce --table output (run scripts/update_reproduce_tables.sh)" \
+  cmp -s "$scratch/rendered.md" "$scratch/docs.md"
 check "--table: three papers" test "$(grep -c '^#### ' "$scratch/rendered.md")" = 3
 check "--table: a row per claim" test "$(grep -c '^| fig' "$scratch/rendered.md")" -ge 20
+run reproduce --table "$store" --summary
+check "--table --summary: exit 0" test "$rc" = 0
+printf '%s\n' "$out" >"$scratch/summary.md"
+between_markers "$source_dir/README.md" >"$scratch/readme.md"
+check "README table = reproduce --table --summary output (run scripts/update_reproduce_tables.sh)" \
+  cmp -s "$scratch/summary.md" "$scratch/readme.md"
+check "--summary: a row per paper" test "$(grep -c '^| [A-Z]' "$scratch/summary.md")" = 3
+check "--summary: the failing claims counted as in the full tables" \
+  test "$(grep -c '\*\*fail\*\*' "$scratch/rendered.md")" = \
+       "$(awk -F'|' '/^\| [A-Z]/ { s += $7 } END { print s }' "$scratch/summary.md")"
+bad "--summary without --table" summary reproduce --summary
 
 # ---- every panel that runs has a summary; none other is kept ----
 "$bin" reproduce --list | awk -F'\t' '$2 == "reproduced" || $2 == "qualitatively" { print $1 }' | sort >"$scratch/runnable"
