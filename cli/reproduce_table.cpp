@@ -114,9 +114,9 @@ std::string how_close_tables(const std::string& dir, bool summary) {
   std::map<std::string, Totals> totals;
   std::vector<std::string> papers;
   std::vector<std::string> missing, not_applicable;
-  std::map<std::string, int> count;
   auto close_paper = [&] {
     if (paper.empty()) return;
+    std::map<std::string, int>& count = totals[paper].panels;  // this paper's panels by status
     md << "\n" << count["reproduced"] << (count["reproduced"] == 1 ? " panel" : " panels") << " reproduced, "
        << count["qualitatively"] << " qualitatively, "
        << missing.size() << " missing, " << not_applicable.size() << " not applicable.";
@@ -131,7 +131,6 @@ std::string how_close_tables(const std::string& dir, bool summary) {
     md << "\n";
     missing.clear();
     not_applicable.clear();
-    count.clear();
   };
   for (const repro::Entry& e : repro::catalogue()) {
     const std::string p = e.id.substr(0, e.id.find('/'));
@@ -142,7 +141,6 @@ std::string how_close_tables(const std::string& dir, bool summary) {
          << "| panel | status | quantity | paper | learndyn | verdict |\n|---|---|---|---|---|---|\n";
     }
     const std::string fig = e.id.substr(e.id.find('/') + 1);
-    ++count[repro::status_name(e.status)];
     if (papers.empty() || papers.back() != p) papers.push_back(p);
     ++totals[p].panels[repro::status_name(e.status)];
     if (e.status == repro::Status::missing) {
