@@ -143,7 +143,8 @@ int main(int argc, char** argv) {
   };
   const auto lin1 = time_linearize(1), lin_n = time_linearize(static_cast<unsigned>(threads));
   const fn::Ntk ntk(model, in, {static_cast<unsigned>(threads)});
-  const fn::SymmetricOperator a{ntk.dimension(), [&](const double* x, double* y, int m) { ntk.apply_ntk(x, y, m); }};
+  const fn::SymmetricOperator a{ntk.dimension(), [&](const double* x, double* y, int m) { ntk.apply_ntk(x, y, m); },
+                                static_cast<unsigned>(threads), true};  // as `ntk metrics` builds it
   const std::uint64_t estimator_seed = 1;  // --estimator-seed's default
   double t0 = now(), c0 = self_cpu();
   fn::RankEstimate first = fn::hutchinson(a, probes, estimator_seed);

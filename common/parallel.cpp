@@ -82,6 +82,13 @@ tbb::task_arena& arena_of(unsigned workers) {
 
 }  // namespace
 
+// Inside run_chunks' arena (max_concurrency = the workers it was granted, at most `workers`) a
+// thread's slot index is below that count; outside any arena there is one worker, slot 0.
+unsigned current_worker() {
+  const int slot = tbb::this_task_arena::current_thread_index();
+  return slot < 0 ? 0u : static_cast<unsigned>(slot);
+}
+
 void run_chunks(std::size_t chunks, unsigned workers, const std::function<void(std::size_t)>& chunk) {
   // simple_partitioner with grain 1: TBB hands out our chunks as they are, never merges or
   // splits them, so the chunk boundaries stay the size-only ones of Chunking. Which worker runs

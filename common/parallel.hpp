@@ -79,6 +79,33 @@ void parallel_for(const Chunking& chunking, unsigned threads, Body&& body) {
   });
 }
 
+namespace detail {
+// The slot of the calling thread in the arena running the current loop (run_chunks).
+unsigned current_worker();
+}  // namespace detail
+
+// As parallel_for, and body(lo, hi, worker) is also told which worker runs the chunk: an index
+// in [0, parallel_workers(chunking.count(), threads)). Scratch can then be one slice per worker
+// instead of one per chunk, fewer fresh pages to touch (a cold process pays for each). What a
+// chunk computes must not depend on the slice it gets, and body must not run a parallel loop of
+// its own: a worker waiting in it could take another chunk of this loop, on the same slice.
+template <class Body>
+void parallel_for_worker(const Chunking& chunking, unsigned threads, Body&& body) {
+  const std::size_t chunks = chunking.count();
+  const unsigned workers = parallel_workers(chunks, threads);
+  if (workers <= 1) {
+    for (std::size_t c = 0; c < chunks; ++c) {
+      const auto [lo, hi] = chunking.range(c);
+      body(lo, hi, 0u);
+    }
+    return;
+  }
+  detail::run_chunks(chunks, workers, [&](std::size_t c) {
+    const auto [lo, hi] = chunking.range(c);
+    body(lo, hi, detail::current_worker());
+  });
+}
+
 // One item a chunk: body(i) for every i < n.
 template <class Body>
 void parallel_for_each(std::size_t n, unsigned threads, Body&& body) {

@@ -152,6 +152,7 @@ MetricsWork metrics_work(const MetricsSettings& s) {
   w.cosine_probes = s.core_cosine ? std::max(s.probes, 8) : 0;  // add_operator_metrics' cosine
   w.top_k = s.top_k;
   w.reduced = s.ranks;
+  w.threads = s.threads;
   return w;
 }
 
@@ -189,12 +190,15 @@ Json recurrent_metrics(const RecurrentProblem& p, const MetricsSettings& s, cons
   validate(s);
   const std::ptrdiff_t states = static_cast<std::ptrdiff_t>(p.inputs.batch) * p.inputs.steps * p.model.shape.hidden;
   require(s.estimator != "exact" || states <= 4096, "estimator", "exact", "exact only for B T n <= 4096 states");
+  MetricsWork work = metrics_work(s);
+  work.in_place = true;  // NTK_S below is applied in place (N64)
   require_memory_terms(kMetricsFixedBytes, recurrent_metrics_memory(p.model.shape, p.inputs.batch, p.inputs.steps,
-                                                                    metrics_work(s), names));
+                                                                    work, names));
   const fn::Ntk ntk(p.model, p.inputs, {s.threads, false, fn::parse_precision(s.precision, "precision")});
   const std::ptrdiff_t dim = ntk.dimension();
-  const fn::SymmetricOperator a{dim, [&](const double* in, double* out, int m) { ntk.apply_ntk(in, out, m); }};
-  const fn::SymmetricOperator core{dim, [&](const double* in, double* out, int m) { ntk.apply_core(in, out, m); }};
+  const fn::SymmetricOperator a{dim, [&](const double* in, double* out, int m) { ntk.apply_ntk(in, out, m); }, s.threads,
+                                true};
+  const fn::SymmetricOperator core{dim, [&](const double* in, double* out, int m) { ntk.apply_core(in, out, m); }, s.threads};
   const fn::Shape& sh = p.model.shape;
   Json r = Json::object();
   r["command"] = "ntk metrics";

@@ -1,6 +1,10 @@
 #include <learndyn/experiments/ntk/metrics_memory.hpp>
 
 #include <algorithm>
+#include <cmath>
+
+#include <learndyn/common/parallel.hpp>
+#include <learndyn/fast/ntk/operators.hpp>
 
 namespace learndyn::experiments::ntk {
 
@@ -16,7 +20,7 @@ WorkVectors work_vectors(const MetricsWork& w, std::ptrdiff_t states) {
       break;
     case E::hutchinson: {
       const int block = std::min(w.probes, 32);  // fast::ntk::hutchinson's default block
-      held = 2.0 * block;
+      held = (w.in_place ? 1.0 : 2.0) * block;
       widest = block;
       break;
     }
@@ -34,7 +38,11 @@ WorkVectors work_vectors(const MetricsWork& w, std::ptrdiff_t states) {
     widest = std::max(widest, 64.0);
   }
   if (w.top_k > 0) held += std::max(2.0 * w.top_k + 20, 3.0 * w.top_k) + 1;
-  return {held + 2 * widest, widest};  // + the operator's two scratch blocks
+  // The core splits a block of m probes into chunks of ceil(m / 8) (fast::ntk::ntk_chunk), and
+  // each worker holds one chunk's workspace (N61).
+  const double chunk = std::ceil(widest / fast::ntk::kNtkChunks);
+  const unsigned workers = parallel_workers(static_cast<std::size_t>(std::ceil(widest / chunk)), w.threads);
+  return {held + 2 * widest, widest, std::min(widest, workers * chunk)};  // + the operator's two scratch blocks
 }
 
 std::vector<MemoryTerm> recurrent_metrics_memory(const fast::ntk::Shape& shape, int batch, int steps,
@@ -43,7 +51,7 @@ std::vector<MemoryTerm> recurrent_metrics_memory(const fast::ntk::Shape& shape, 
   const WorkVectors v = work_vectors(work, static_cast<std::ptrdiff_t>(states));
   const double parameters = static_cast<double>(fast::ntk::parameter_count(shape));
   return {{8 * states * (16 + v.held), names.option_of_states, names.value_of_states},
-          {8 * parameters * (2 + 1.6 * v.widest), names.option_of_parameters, names.value_of_parameters},
+          {8 * parameters * (2 + 1.6 * v.core_probes), names.option_of_parameters, names.value_of_parameters},
           {40.0 * batch * steps * shape.inputs, names.option_of_states, names.value_of_states}};
 }
 

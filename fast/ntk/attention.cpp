@@ -229,11 +229,11 @@ void AttentionNtk::apply_ntk(const double* in, double* out, int m) const {
 }
 
 SymmetricOperator AttentionNtk::ntk_operator() const {
-  return {dimension_, [this](const double* in, double* out, int m) { apply_ntk(in, out, m); }};
+  return {dimension_, [this](const double* in, double* out, int m) { apply_ntk(in, out, m); }, threads_};
 }
 
 SymmetricOperator AttentionNtk::k_operator() const {
-  return {dimension_, [this](const double* in, double* out, int m) { apply_k(in, out, m); }};
+  return {dimension_, [this](const double* in, double* out, int m) { apply_k(in, out, m); }, threads_};
 }
 
 }  // namespace learndyn::fast::ntk

@@ -8,6 +8,7 @@
 
 #include <learndyn/common/argument_error.hpp>
 #include <learndyn/common/large_buffer.hpp>
+#include <learndyn/common/parallel.hpp>
 #include <learndyn/common/random.hpp>
 #include <learndyn/fast/ntk/kernels.hpp>
 
@@ -116,15 +117,29 @@ double* scratch(int slot, std::size_t size) {
   return pool[slot].get(size);
 }
 
-void fill_rademacher(double* out, std::size_t count, std::uint64_t seed) {
-  Rng rng(seed);
-  // Bit j of each 64-bit draw gives entry j of its run of 64: +1 when set, -1 otherwise
-  // (branch-free: 2 b - 1).
-  for (std::size_t k0 = 0; k0 < count; k0 += 64) {
-    const std::uint64_t bits = rng.next();
-    const std::size_t end = std::min<std::size_t>(64, count - k0);
-    for (std::size_t j = 0; j < end; ++j) out[k0 + j] = 2.0 * static_cast<double>((bits >> j) & 1u) - 1.0;
+// Rademacher probes from 64-bit draws: bit j of the k-th draw of Rng(seed) gives entry
+// 64 k + j, +1 when set and -1 otherwise (branch-free: 2 b - 1). The draws are serial (24,000
+// for a 12 MB block, ~0.1 ms) and kept (1/64 of the block), so that a probe column can be
+// written again after the block was overwritten.
+struct RademacherDraws {
+  std::vector<std::uint64_t> bits;
+  RademacherDraws(std::size_t count, std::uint64_t seed) : bits((count + 63) / 64) {
+    Rng rng(seed);
+    for (std::uint64_t& d : bits) d = rng.next();
   }
+  // Entries [lo, hi) of the probe block into out[0, hi - lo).
+  void write(std::size_t lo, std::size_t hi, double* out) const {
+    for (std::size_t e = lo; e < hi; ++e) out[e - lo] = 2.0 * static_cast<double>((bits[e / 64] >> (e % 64)) & 1u) - 1.0;
+  }
+};
+
+// The expansion is also the first touch of a fresh block (the kernel zeroes its pages there):
+// serial, it was ~5 ms of a cold 40-probe `ntk metrics` (docs/ntk.md "Cold start, fourth
+// round"). It runs in chunks of 2^17 entries fixed by the size alone, so the block holds the
+// same bits for any thread count (N63).
+void fill_rademacher(const RademacherDraws& draws, double* out, std::size_t count, unsigned threads) {
+  parallel_for(Chunking(count, std::size_t(1) << 17), threads,
+               [&](std::size_t lo, std::size_t hi) { draws.write(lo, hi, out + lo); });
 }
 
 void require_operator(const SymmetricOperator& a) {
@@ -136,7 +151,7 @@ void require_operator(const SymmetricOperator& a) {
 
 std::vector<double> rademacher(std::ptrdiff_t dimension, int m, std::uint64_t seed) {
   std::vector<double> out(static_cast<std::size_t>(dimension) * m);
-  fill_rademacher(out.data(), out.size(), seed);
+  fill_rademacher(RademacherDraws(out.size(), seed), out.data(), out.size(), 1);
   return out;
 }
 
@@ -144,20 +159,37 @@ RankEstimate hutchinson(const SymmetricOperator& a, int probes, std::uint64_t se
   require_operator(a);
   require(probes >= 1, "probes", probes, "probes >= 1");
   require(block >= 1, "block", block, "block >= 1");
+  const std::size_t dim = static_cast<std::size_t>(a.dimension);
   std::vector<double> x, y;
   for (int done = 0, part = 0; done < probes; done += block, ++part) {
     const int m = std::min(block, probes - done);
-    const std::size_t size = static_cast<std::size_t>(a.dimension) * m;
+    const std::size_t size = dim * m;
+    const RademacherDraws draws(size, sub_seed(seed, part));
     double* omega = scratch(0, size);
-    double* image = scratch(1, size);
-    fill_rademacher(omega, size, sub_seed(seed, part));
+    fill_rademacher(draws, omega, size, a.threads);
+    // An operator that may write over its input (N64) gets one block, not two: 12 MB less fresh
+    // memory for 32 probes; column j of the probes is then written again from the draws.
+    double* image = a.in_place ? omega : scratch(1, size);
     a.apply(omega, image, m);
-    for (int j = 0; j < m; ++j) {
-      const double* w = omega + j * a.dimension;
-      const double* aw = image + j * a.dimension;
-      x.push_back(column_dot(w, aw, a.dimension));   // omega^T A omega   (N28)
-      y.push_back(column_dot(aw, aw, a.dimension));  // ||A omega||^2
-    }
+    // One column per item, each column's two sums the serial ones (column_dot): the same bits
+    // for any thread count, and in place or not (N63).
+    const std::size_t first = x.size();
+    x.resize(first + m);
+    y.resize(first + m);
+    parallel_for(Chunking(static_cast<std::size_t>(m), 1), a.threads, [&](std::size_t lo, std::size_t hi) {
+      thread_local std::vector<double> column;
+      for (std::size_t j = lo; j < hi; ++j) {
+        const double* aw = image + j * dim;
+        const double* w = omega + j * dim;
+        if (a.in_place) {
+          column.resize(dim);
+          draws.write(j * dim, (j + 1) * dim, column.data());
+          w = column.data();
+        }
+        x[first + j] = column_dot(w, aw, a.dimension);   // omega^T A omega   (N28)
+        y[first + j] = column_dot(aw, aw, a.dimension);  // ||A omega||^2
+      }
+    });
   }
   return finish(0, 0, x, y, probes);
 }
@@ -177,13 +209,15 @@ RankEstimate hutch_plus_plus(const SymmetricOperator& a, int sketch, int residua
   double* ax = scratch(1, wide);
   double* x = scratch(2, wide);
   double* as = ax;
-  fill_rademacher(s, static_cast<std::size_t>(dim) * sketch, sub_seed(seed, 0));
+  fill_rademacher(RademacherDraws(static_cast<std::size_t>(dim) * sketch, sub_seed(seed, 0)), s,
+                  static_cast<std::size_t>(dim) * sketch, a.threads);
   a.apply(s, as, sketch);
   const int rank = orthonormalize(as, dim, sketch, s, x);  // Q = orth(A S): X's first columns
   // X = [Q, (I - Q Q^T) Omega]: one block through A (N29).
   if (residual > 0) {
     double* omega = x + static_cast<std::size_t>(dim) * rank;
-    fill_rademacher(omega, static_cast<std::size_t>(dim) * residual, sub_seed(seed, 1));
+    fill_rademacher(RademacherDraws(static_cast<std::size_t>(dim) * residual, sub_seed(seed, 1)), omega,
+                    static_cast<std::size_t>(dim) * residual, a.threads);
     if (rank > 0) {
       MatrixXd c(rank, residual);
       k.transpose_multiply(x, dim, rank, omega, residual, c.data());
@@ -218,7 +252,7 @@ Estimate operator_cosine(const SymmetricOperator& a, const SymmetricOperator& b,
   double* omega = scratch(0, size);
   double* aw = scratch(1, size);
   double* bw = scratch(2, size);
-  fill_rademacher(omega, size, sub_seed(seed, 2));
+  fill_rademacher(RademacherDraws(size, sub_seed(seed, 2)), omega, size, a.threads);
   a.apply(omega, aw, probes);
   b.apply(omega, bw, probes);
   Eigen::MatrixXd terms(probes, 3);  // <Aw, Bw>, ||Aw||^2, ||Bw||^2: E = <A,B>_F, ||A||^2, ||B||^2

@@ -18,6 +18,11 @@ namespace learndyn::fast::ntk {
 struct SymmetricOperator {
   std::ptrdiff_t dimension = 0;
   std::function<void(const double* in, double* out, int m)> apply;
+  // Workers for the estimator's own passes over the probe blocks (drawing the probes, the
+  // column inner products), as --threads: 0 = every core. They do not change a bit (N63).
+  unsigned threads = 1;
+  // apply(x, x, m) is allowed: the operator reads all of `in` before it writes `out` (N64).
+  bool in_place = false;
 };
 
 struct Estimate {

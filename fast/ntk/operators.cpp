@@ -64,20 +64,23 @@ void Ntk::make_float_copy() {
 }
 
 namespace {
-// Chunk c's workspace is slice c of one arena, grown (on the calling thread, before the chunks
-// run) to `chunks` slices of `per_chunk` elements rounded up to 4 KB, so that slices share no
-// page (N61). What a kernel computes does not depend on where its workspace lies.
+// Worker w's workspace is slice w of one arena, grown (on the calling thread, before the chunks
+// run) to one slice of `per_chunk` elements, rounded up to 4 KB, per worker, so that slices
+// share no page (N61). One slice per worker rather than per chunk: 2 of 8 slices, 1.4 MB instead
+// of 5.6 MB of fresh memory on two threads (docs/ntk.md "Cold start, fourth round"). What a
+// kernel computes does not depend on where its workspace lies, and a kernel runs no loop of its
+// own, so one worker never holds two chunks at once (parallel_for_worker).
 template <class T>
 struct Slices {
   T* base;
   std::size_t slice;
-  T* chunk(std::size_t c) const { return base + c * slice; }
+  T* of(unsigned worker) const { return base + worker * slice; }
 };
 template <class T>
-Slices<T> slices(LargeBuffer<T>& arena, std::ptrdiff_t per_chunk, std::size_t chunks) {
+Slices<T> slices(LargeBuffer<T>& arena, std::ptrdiff_t per_chunk, std::size_t workers) {
   const std::size_t page = 4096 / sizeof(T);
   const std::size_t slice = (static_cast<std::size_t>(per_chunk) + page - 1) / page * page;
-  return {arena.get(slice * chunks), slice};
+  return {arena.get(slice * workers), slice};
 }
 }  // namespace
 
@@ -94,10 +97,10 @@ void Ntk::sweep(Sweep which, const double* in, bool in_compact, double* out, boo
   const SweepSplit split(lin_.batch);
   const Slices<double> work = slices(
       work_, detail::sweep_workspace(static_cast<std::ptrdiff_t>(split.largest()) * m, lin_.hidden, lin_.terms),
-      static_cast<std::size_t>(split.chunks));
-  parallel_for_each(static_cast<std::size_t>(split.chunks), threads_, [&](std::size_t c) {
+      parallel_workers(static_cast<std::size_t>(split.chunks), threads_));
+  parallel_for_worker(Chunking(static_cast<std::size_t>(split.chunks), 1), threads_, [&](std::size_t c, std::size_t, unsigned worker) {
     const int b0 = split.begin(static_cast<int>(c)), b1 = split.begin(static_cast<int>(c) + 1);
-    double* w = work.chunk(c);
+    double* w = work.of(worker);
     (which == Sweep::forward ? k.forward_sweep : k.backward_sweep)(
         data, b0, b1, m, in, in_compact ? compact : external, out, out_compact ? compact : external, w);
   });
@@ -110,10 +113,11 @@ void Ntk::core(const std::vector<detail::CoreSite>& sites, const double* in, dou
   int total_d = 0;
   for (const detail::CoreSite& s : sites) total_d += s.d;
   const Slices<double> work = slices(
-      work_, detail::core_workspace(static_cast<std::ptrdiff_t>(chunks.chunk) * lin_.hidden, total_d), chunks.count());
-  parallel_for(chunks, threads_, [&](std::size_t lo, std::size_t hi) {
+      work_, detail::core_workspace(static_cast<std::ptrdiff_t>(chunks.chunk) * lin_.hidden, total_d),
+      parallel_workers(chunks.count(), threads_));
+  parallel_for_worker(chunks, threads_, [&](std::size_t lo, std::size_t hi, unsigned worker) {
     const int p0 = static_cast<int>(lo), p1 = static_cast<int>(hi);
-    double* w = work.chunk(lo / chunks.chunk);
+    double* w = work.of(worker);
     k.core(rows, lin_.hidden, m, p0, p1, sites.data(), static_cast<int>(sites.size()), in, out, w);
   });
 }
@@ -137,10 +141,10 @@ void Ntk::sweep32(Sweep which, const In* in, bool in_compact, Out* out, bool out
   const SweepSplit split(lin_.batch);
   const Slices<float> work = slices(
       work32_, detail::sweep_workspace(static_cast<std::ptrdiff_t>(split.largest()) * m, lin_.hidden, lin_.terms),
-      static_cast<std::size_t>(split.chunks));
-  parallel_for_each(static_cast<std::size_t>(split.chunks), threads_, [&](std::size_t c) {
+      parallel_workers(static_cast<std::size_t>(split.chunks), threads_));
+  parallel_for_worker(Chunking(static_cast<std::size_t>(split.chunks), 1), threads_, [&](std::size_t c, std::size_t, unsigned worker) {
     const int b0 = split.begin(static_cast<int>(c)), b1 = split.begin(static_cast<int>(c) + 1);
-    float* w = work.chunk(c);
+    float* w = work.of(worker);
     fn(data, b0, b1, m, in, in_compact ? compact : external, out, out_compact ? compact : external, w);
   });
 }
@@ -162,10 +166,10 @@ void Ntk::core32(bool joint, const float* in, float* out, int m) const {
       work32_,
       detail::core_workspace(static_cast<std::ptrdiff_t>(chunks.chunk) * lin_.hidden, total_d,
                              detail::core_group(sites.data(), static_cast<int>(sites.size()))),
-      chunks.count());
-  parallel_for(chunks, threads_, [&](std::size_t lo, std::size_t hi) {
+      parallel_workers(chunks.count(), threads_));
+  parallel_for_worker(chunks, threads_, [&](std::size_t lo, std::size_t hi, unsigned worker) {
     const int p0 = static_cast<int>(lo), p1 = static_cast<int>(hi);
-    float* w = work.chunk(lo / chunks.chunk);
+    float* w = work.of(worker);
     k.core32(rows, lin_.hidden, m, p0, p1, sites.data(), static_cast<int>(sites.size()), in, out, w);
   });
 }

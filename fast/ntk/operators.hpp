@@ -72,6 +72,7 @@ class Ntk {
   void apply_p_adjoint(const double* in, double* out, int m) const;
   void apply_k(const double* in, double* out, int m) const;
   void apply_core(const double* in, double* out, int m) const;
+  // `out` may be `in`: P* reads all of `in` into the compact block before P writes `out` (N64).
   void apply_ntk(const double* in, double* out, int m) const;
 
  private:

@@ -296,16 +296,17 @@ check "overflowing export writes nothing" test ! -e "$scratch/never"
 bad "export empty dir" "dir" ntk export --dir ""
 # A zero NTK_S (saturated model) has undefined ratios: refused, not printed as null.
 bad "zero NTK" "gain" ntk metrics --gain 1e300 --hidden 4 --inputs 2 --batch 2 --steps 3
-# Under a 3 GB address space the estimate (10.6 GB) is refused up front, naming hidden; with
+# Under a 3 GB address space the estimate (8.57 GB at n = 4096; n = 2048 now runs in it: one core
+# workspace per worker, N61) is refused up front, naming hidden; with
 # the budget lifted past the estimate (LEARNDYN_MEMORY_BUDGET), out of memory on 2 threads is an
 # error (exit 1), not std::terminate (an abort). Skipped where a 3 GB address space cannot even
 # start the binary (the sanitizers reserve more).
 if (ulimit -v 3000000; "$bin" --version) >/dev/null 2>&1; then
-  (ulimit -v 3000000; "$bin" ntk metrics --hidden 2048 --inputs 1 --batch 1 --steps 1 --threads 2 \
+  (ulimit -v 3000000; "$bin" ntk metrics --hidden 4096 --inputs 1 --batch 1 --steps 1 --threads 2 \
     >/dev/null 2>"$scratch/err"); rc=$?
   check "over the address-space budget: refused up front (exit 2)" test "$rc" = 2
-  check "over the address-space budget: names hidden" grep -q 'invalid hidden = 2048' "$scratch/err"
-  (ulimit -v 3000000; LEARNDYN_MEMORY_BUDGET=1e12 "$bin" ntk metrics --hidden 2048 --inputs 1 --batch 1 --steps 1 \
+  check "over the address-space budget: names hidden" grep -q 'invalid hidden = 4096' "$scratch/err"
+  (ulimit -v 3000000; LEARNDYN_MEMORY_BUDGET=1e12 "$bin" ntk metrics --hidden 4096 --inputs 1 --batch 1 --steps 1 \
     --threads 2 >/dev/null 2>"$scratch/err"); rc=$?
   check "out of memory on 2 threads exits 1" test "$rc" = 1
   check "out of memory on 2 threads says so" grep -q 'failed: out of memory' "$scratch/err"

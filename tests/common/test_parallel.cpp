@@ -136,6 +136,32 @@ TEST(Parallel, WorkersAreTheRequestCappedByTheChunks) {
   EXPECT_EQ(learndyn::parallel_workers(100, 0), std::min(100u, learndyn::available_cores()));
 }
 
+// parallel_for_worker: every chunk runs once, with a worker index below the worker count, and
+// no two chunks hold the same index at the same time (each index guards its slot with a flag
+// that a second holder would find set), for counts below, at and above the cores.
+TEST(Parallel, WorkerIndicesAreBelowTheWorkerCountAndNeverShared) {
+  for (unsigned threads : {1u, 2u, 3u, 8u}) {
+    const Chunking chunking(37, 2);
+    const unsigned workers = learndyn::parallel_workers(chunking.count(), threads);
+    std::vector<std::atomic<int>> busy(workers), runs(chunking.count());
+    std::atomic<int> bad_index{0}, shared{0};
+    learndyn::parallel_for_worker(chunking, threads, [&](std::size_t lo, std::size_t, unsigned worker) {
+      if (worker >= workers) {
+        ++bad_index;
+        return;
+      }
+      if (busy[worker].exchange(1) != 0) ++shared;
+      volatile double spin = 0;
+      for (int k = 0; k < 20000; ++k) spin = spin + 1;  // long enough for the others to overlap
+      busy[worker].store(0);
+      ++runs[lo / chunking.chunk];
+    });
+    EXPECT_EQ(bad_index.load(), 0) << "threads " << threads;
+    EXPECT_EQ(shared.load(), 0) << "threads " << threads;
+    for (std::size_t c = 0; c < chunking.count(); ++c) EXPECT_EQ(runs[c].load(), 1) << "chunk " << c;
+  }
+}
+
 // Sets LEARNDYN_NUM_THREADS for one scope.
 class EnvironmentThreads {
  public:

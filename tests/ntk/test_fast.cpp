@@ -441,6 +441,34 @@ TEST(NtkEstimators, HutchinsonIsUnbiasedWithTheRightRate) {
   EXPECT_LT(ratio, 0.7);
 }
 
+// (N63, N64) Hutchinson gives the same bits whether the operator may write over its probes (one
+// block, the probes written again from the draws) or not (two blocks), and whatever the threads
+// of its own passes: 1, 2, 3 and 8, with blocks of 32 + 5 probes. And apply_ntk with out = in
+// is apply_ntk into a second block, bit for bit.
+TEST(NtkEstimators, HutchinsonInPlaceAndThreadedGiveTheSameBits) {
+  const fn::Shape shape{fn::ModelKind::gru, 16, 4, true};
+  const fn::Model model = fn::random_model(shape, 1.0, 1.0, 5);
+  const fn::Inputs inputs = fn::random_inputs(shape, 13, 6, 6);
+  const fn::Ntk ntk(model, inputs, {2});
+  const auto apply = [&ntk](const double* in, double* out, int m) { ntk.apply_ntk(in, out, m); };
+  const fn::RankEstimate two_blocks = fn::hutchinson({ntk.dimension(), apply, 1, false}, 37, 21);
+  for (unsigned threads : {1u, 2u, 3u, 8u})
+    for (bool in_place : {false, true}) {
+      const fn::RankEstimate e = fn::hutchinson({ntk.dimension(), apply, threads, in_place}, 37, 21);
+      EXPECT_EQ(e.trace.value, two_blocks.trace.value) << threads << " " << in_place;
+      EXPECT_EQ(e.trace.standard_error, two_blocks.trace.standard_error) << threads << " " << in_place;
+      EXPECT_EQ(e.trace_of_square.value, two_blocks.trace_of_square.value) << threads << " " << in_place;
+      EXPECT_EQ(e.participation_ratio.value, two_blocks.participation_ratio.value) << threads << " " << in_place;
+    }
+  const std::vector<double> q = random_block(ntk.dimension(), 9, 3);
+  std::vector<double> out(q.size()), same = q;
+  ntk.apply_ntk(q.data(), out.data(), 9);
+  ntk.apply_ntk(same.data(), same.data(), 9);
+  EXPECT_EQ(out, same);
+  // The test has teeth: another seed's probes give another trace.
+  EXPECT_NE(fn::hutchinson({ntk.dimension(), apply, 2, true}, 37, 22).trace.value, two_blocks.trace.value);
+}
+
 // (N29): Hutch++ is exact when the sketch spans the range (rank A <= sketch), and its reported
 // error is then zero.
 TEST(NtkEstimators, HutchPlusPlusIsExactOnLowRank) {
