@@ -152,6 +152,7 @@ MetricsWork metrics_work(const MetricsSettings& s) {
   w.cosine_probes = s.core_cosine ? std::max(s.probes, 8) : 0;  // add_operator_metrics' cosine
   w.top_k = s.top_k;
   w.reduced = s.ranks;
+  w.float32 = s.precision == "float32";
   return w;
 }
 
