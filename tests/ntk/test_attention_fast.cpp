@@ -639,6 +639,36 @@ TEST(NtkAttentionFloat32, ThreadsAndBlocksDoNotChangeResults) {
   }
 }
 
+// (N72 with N58) Hutchinson's trace and tr A^2 by the library estimator on the float32 operator
+// against the float64 one (same probes), within the bounds N58 propagates from the block bound.
+RC_GTEST_PROP(NtkAttentionFloat32, HutchinsonTraceAndSquareWithinTheirBounds, ()) {
+  const Case c = *rc::gen::oneOf(random_case(4, 8), multi_head_case(4, 8));
+  const int probes = *rc::gen::inRange(2, 40);
+  const int seed = *rc::gen::inRange(0, 1 << 20);
+  const fn::AttentionNtk f64(c.model, c.inputs, {1});
+  const fn::AttentionNtk f32(c.model, c.inputs, {1, false, fn::Precision::float32});
+  const std::ptrdiff_t dim = f64.dimension();
+  double trace_bound = 0, square_bound = 0, reduction = 0;
+  const fn::SymmetricOperator a32{dim, [&](const double* in, double* out, int m) {
+                                    f32.apply_ntk(in, out, m);
+                                    std::vector<double> y64(static_cast<std::size_t>(dim) * m);
+                                    f64.apply_ntk(in, y64.data(), m);
+                                    const std::vector<double> e = float32_bound(f64, in, m);
+                                    for (std::size_t i = 0; i < e.size(); ++i) {
+                                      const double y = std::abs(y64[i]);
+                                      trace_bound += std::abs(in[i]) * e[i];
+                                      square_bound += e[i] * (2 * y + e[i]);
+                                      reduction += std::abs(in[i]) * (y + e[i]) + (y + e[i]) * (y + e[i]);
+                                    }
+                                  }};
+  const fn::RankEstimate r32 = fn::hutchinson(a32, probes, static_cast<std::uint64_t>(seed), 16);
+  const fn::RankEstimate r64 = fn::hutchinson(f64.ntk_operator(), probes, static_cast<std::uint64_t>(seed), 16);
+  const double g = 2 * fn::gamma_of(static_cast<long>(dim) * probes + 2, fn::kFloat64UnitRoundoff) * reduction / probes;
+  RC_ASSERT(std::abs(r32.trace.value - r64.trace.value) <= trace_bound / probes + g);
+  RC_ASSERT(std::abs(r32.trace_of_square.value - r64.trace_of_square.value) <= square_bound / probes + g);
+  RC_ASSERT(r32.trace.value != r64.trace.value);  // the float32 operator is the one estimated
+}
+
 // (N72) The generic x86-64 build of the float32 kernels is within the same bound.
 TEST(NtkAttentionFloat32, GenericKernelsWithinTheBound) {
   for (std::uint64_t seed = 0; seed < 5; ++seed) EXPECT_LE(float32_ratio(seeded_case(seed), 3, seed, true), 1.0);
