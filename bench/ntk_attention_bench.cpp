@@ -4,9 +4,14 @@
 // - a block of 32 NTK_S matvecs, 1 and 2 threads, with its FLOP rate (N46) against the
 //   measured Eigen GEMM rate at the attention's T x d_a x T shape, and the reference at double
 //   (one vector at a time, Neumann sum I + S + S^2 + S^3) beside it;
-// - one temporal rank (the unit of `learndyn ntk attention-rank`: T matvecs and a T x T PR).
+// - one temporal rank (the unit of `learndyn ntk attention-rank`: T matvecs and a T x T PR);
+// - the float32 path beside the float64 one (BM_AttentionBlockFloat32, proofs/ntk.md N68-N72): the
+//   same block timed in both precisions in each iteration, the median of the per-iteration
+//   ratios, and the float32 block's error against float64 and against the N72 bound.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -88,6 +93,57 @@ void BM_AttentionNtkBlock(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_AttentionNtkBlock)->ArgNames({"threads"})->Arg(1)->Arg(2)->MinTime(2.0)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// A block of 32 NTK_S matvecs in float64 and in float32, side by side in each iteration (so a
+// machine shared with other work loads both alike); float64_over_float32 is the median of the
+// per-iteration ratios. Args: threads.
+void BM_AttentionBlockFloat32(benchmark::State& state) {
+  const unsigned threads = static_cast<unsigned>(state.range(0));
+  const fn::AttentionModel model = fn::random_attention(kShape, 2026);
+  const fn::AttentionInputs inputs = fn::random_attention_inputs(kShape, kBatch, kSteps, 1123);
+  const fn::AttentionNtk f64(model, inputs, {threads});
+  const fn::AttentionNtk f32(model, inputs, {threads, false, fn::Precision::float32});
+  const std::vector<double> q = fn::rademacher(f64.dimension(), kBlock, 7);
+  std::vector<double> out64(q.size()), out32(q.size());
+  f64.apply_ntk(q.data(), out64.data(), kBlock);  // warm-up (first touch of the scratch blocks)
+  f32.apply_ntk(q.data(), out32.data(), kBlock);
+  std::vector<double> t64, t32, ratio;
+  for (auto _ : state) {
+    learndyn::bench::LoopTimer a;
+    f64.apply_ntk(q.data(), out64.data(), kBlock);
+    benchmark::DoNotOptimize(out64.data());
+    t64.push_back(a.seconds());
+    learndyn::bench::LoopTimer b;
+    f32.apply_ntk(q.data(), out32.data(), kBlock);
+    benchmark::DoNotOptimize(out32.data());
+    t32.push_back(b.seconds());
+    ratio.push_back(t64.back() / t32.back());
+  }
+  const auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+  };
+  // (N72) the componentwise bound (gamma_D(u32) + gamma_D(u64)) M^ / (1 - gamma_D(u64)).
+  const long depth = fn::attention_float32_depth(kShape, kBatch, kSteps);
+  const double g64 = fn::gamma_of(depth, fn::kFloat64UnitRoundoff);
+  const double scale = (fn::gamma_of(depth, fn::kFloat32UnitRoundoff) + g64) / (1 - g64);
+  const std::vector<double> m = fn::absolute_ntk_block(f64, q.data(), kBlock);
+  double worst = 0, largest_error = 0, largest = 0;
+  for (std::size_t i = 0; i < q.size(); ++i) {
+    const double e = std::abs(out32[i] - out64[i]);
+    if (e > 0) worst = std::max(worst, e / (scale * m[i]));
+    largest_error = std::max(largest_error, e);
+    largest = std::max(largest, std::abs(out64[i]));
+  }
+  state.counters["float64_block_ms"] = median(t64) * 1e3;
+  state.counters["float32_block_ms"] = median(t32) * 1e3;
+  state.counters["float64_over_float32"] = median(ratio);
+  state.counters["float32_GFLOPs_per_s"] = matvec_flops() * kBlock / median(t32) / 1e9;
+  state.counters["error_over_bound"] = worst;
+  state.counters["max_abs_error_over_max_abs"] = largest_error / largest;
+  state.counters["depth_D"] = double(depth);
+}
+BENCHMARK(BM_AttentionBlockFloat32)->ArgNames({"threads"})->Arg(1)->Arg(2)->MinTime(2.0)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // One temporal rank: the T x T reduction (N22, T = 50 matvecs in one block) and its PR.
 void BM_AttentionTemporalRank(benchmark::State& state) {

@@ -257,8 +257,8 @@ void add_ntk_commands(CLI::App& app, std::function<void()>& action) {
   metrics->add_flag("--core-cosine", mo->core_cosine,
                     "also core_cosine = cos(NTK_S, core) on --probes probes of its own (that many extra matvecs)");
   metrics->add_option("--precision", mo->precision,
-                      "working precision of the NTK operators: float64 (default) or float32 (GRU/RNN only; "
-                      "about 2x faster, error bound in proofs/ntk.md N56-N58)")
+                      "working precision of the NTK operators: float64 (default) or float32 (every model; "
+                      "faster, error bound in proofs/ntk.md N56-N58, attention N72)")
       ->type_name("float32|float64");
   metrics->add_option("--top-k", mo->top_k, "k largest eigenvalues by Lanczos (default 0: none)")->type_name("INT");
   add_threads(*metrics, mo->threads);

@@ -153,6 +153,7 @@ MetricsWork metrics_work(const MetricsSettings& s) {
   w.top_k = s.top_k;
   w.reduced = s.ranks;
   w.threads = s.threads;
+  w.float32 = s.precision == "float32";
   return w;
 }
 
@@ -168,11 +169,10 @@ Json attention_metrics(const AttentionProblem& p, const MetricsSettings& s, cons
   const fn::AttentionShape& shape = p.model.shape;
   const int batch = p.inputs.batch, steps = p.inputs.steps;
   require_attention_size(shape, batch, steps);
-  require(s.precision == "float64", "precision", s.precision, "float64 for the attention model (float32: gru, rnn_rate, rnn_vanilla)");
   require(s.estimator != "exact" || static_cast<double>(batch) * steps * shape.state_size() <= 4096, "estimator",
           "exact", "exact only for B T (4 attention + mlp + outputs) <= 4096 states");
   require_memory_terms(kMetricsFixedBytes, attention_metrics_memory(shape, batch, steps, metrics_work(s), names));
-  const fn::AttentionNtk ntk(p.model, p.inputs, {s.threads});
+  const fn::AttentionNtk ntk(p.model, p.inputs, {s.threads, false, fn::parse_precision(s.precision, "precision")});
   Json r = Json::object();
   r["command"] = "ntk metrics";
   r["model"] = {{"kind", "attention"}, {"inputs", shape.inputs}, {"attention", shape.attention},
@@ -180,6 +180,7 @@ Json attention_metrics(const AttentionProblem& p, const MetricsSettings& s, cons
                 {"state_size", shape.state_size()}, {"parameters", shape.parameter_count()},
                 {"states", ntk.dimension()}, {"source", source}};
   r["kernels"] = ntk.kernel_name();
+  if (ntk.precision() == fn::Precision::float32) r["precision"] = "float32";
   r["core"] = "K (proofs/ntk.md N43); spatial axis = the per-token state [q k v a u y]";
   add_operator_metrics(s, {ntk.ntk_operator(), ntk.k_operator(), batch, steps, shape.state_size(), nullptr}, r);
   return r;

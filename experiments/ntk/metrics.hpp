@@ -30,8 +30,8 @@ struct MetricsSettings {
   unsigned threads = 0;               // workers, 0..256 (0: every available core)
   std::uint64_t seed = 1;             // of the probes
   bool core_cosine = false;
-  // Working precision of the NTK operators: "float64" or "float32" (recurrent models only,
-  // proofs/ntk.md N52-N58). float32 adds "precision": "float32" to the report; float64 adds
+  // Working precision of the NTK operators: "float64" or "float32" (every model;
+  // proofs/ntk.md N52-N58, the attention model N68-N72). float32 adds "precision": "float32" to the report; float64 adds
   // nothing (the float64 reports keep their bytes).
   std::string precision = "float64";
 };

@@ -59,8 +59,13 @@ std::vector<MemoryTerm> attention_metrics_memory(const fast::ntk::AttentionShape
                                                  const MetricsWork& work, const SizeNames& names) {
   const double states = static_cast<double>(batch) * steps * shape.state_size();
   const WorkVectors v = work_vectors(work, static_cast<std::ptrdiff_t>(states));
-  return {{8 * states * (2 + v.held), names.option_of_states, names.value_of_states},
-          {16.0 * batch * steps * steps, names.option_of_steps, names.value_of_steps}};
+  const double rows = static_cast<double>(batch) * steps, weights = 16.0 * rows * steps * shape.heads;
+  if (!work.float32)
+    return {{8 * states * (2 + v.held), names.option_of_states, names.value_of_states},
+            {weights, names.option_of_steps, names.value_of_steps}};
+  const double copy = 4 * rows * (4.0 * shape.attention + 2.0 * shape.mlp + shape.inputs + 2);
+  return {{8 * states * (2 + v.held) + 4 * states * v.widest + copy, names.option_of_states, names.value_of_states},
+          {weights * 1.25, names.option_of_steps, names.value_of_steps}};
 }
 
 }  // namespace learndyn::experiments::ntk

@@ -13,8 +13,11 @@
 // - the model's own per-state arrays: 16 N for the recurrent linearisation, 2 N for attention.
 // Besides: recurrent models hold (2 + 1.6 x c) words per parameter (the gradient-shaped blocks
 // of K; c = the probes of the core's chunks that run at once, one workspace slice per worker:
-// min(widest, workers x ceil(widest / 8)), N61) and 5 B T n_in for the inputs and their sites; attention holds its softmax weights, B T^2, twice
-// while the forward pass hands them over.
+// min(widest, workers x ceil(widest / 8)), N61) and 5 B T n_in for the inputs and their sites;
+// attention holds its softmax weights, B H T^2, twice while the forward pass hands them over.
+// The attention model's float32 path (proofs/ntk.md N68) adds, in floats, a copy of its
+// linearisation (B T (4 d_a + 2 d_h + d_in + 2) and B H T^2) and the float block between P* and
+// P (widest N-vectors).
 // The per-state and per-parameter factors are measured (peak RSS of `ntk metrics` on a GRU of
 // n = 64 at B = T = 64 and n = 1024 at B T = 16, and on the default attention model):
 // tests/cli/test_audit_cli.sh checks the estimate against the measured peak within a factor 2.
@@ -41,6 +44,7 @@ struct MetricsWork {
   bool reduced = false;            // reduced operators (the named ranks) in blocks of 64
   bool in_place = false;           // the operator may overwrite its input (N64): Hutchinson holds one block
   unsigned threads = 0;            // --threads (0: every core): the core's workspaces, one per worker
+  bool float32 = false;            // the float32 operator path (its float copies, below)
 };
 
 // The state vectors held at once (above) and the widest block applied to the operator.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 
 #include <learndyn/common/argument_error.hpp>
 #include <learndyn/common/parallel.hpp>
@@ -97,6 +98,20 @@ Forward run_forward(const AttentionModel& m, const AttentionInputs& in) {
   return f;
 }
 
+// Runs item(j) for every pair j < pairs (probe, sequence) or probe j < m, in the chunks of N46
+// (fixed by the count alone, so the bits do not depend on the thread count).
+template <class Item>
+void for_items(int count, unsigned threads, Item item) {
+  parallel_for(Chunking(static_cast<std::size_t>(count), static_cast<std::size_t>(ntk_chunk(count))), threads,
+               [&](std::size_t j0, std::size_t j1) {
+                 for (std::size_t j = j0; j < j1; ++j) item(static_cast<int>(j));
+               });
+}
+template <class Item>
+void for_pairs(int pairs, unsigned threads, Item item) { for_items(pairs, threads, item); }
+template <class Item>
+void for_probes(int m, unsigned threads, Item item) { for_items(m, threads, item); }
+
 }  // namespace
 
 void validate(const AttentionModel& m, const AttentionInputs& in) {
@@ -166,7 +181,8 @@ AttentionNtk::AttentionNtk(const AttentionModel& m, const AttentionInputs& in, N
       steps_(in.steps),
       dimension_(std::ptrdiff_t(in.batch) * in.steps * m.shape.state_size()),
       threads_(options.threads),
-      kernels_(options.generic_kernels ? &detail::generic_attention_kernels() : &detail::attention_kernels()) {
+      kernels_(options.generic_kernels ? &detail::generic_attention_kernels() : &detail::attention_kernels()),
+      precision_(options.precision) {
   Forward f = run_forward(m, in);
   state_ = state_of(f, m.shape);
   const Parameters w = parameters(m);
@@ -186,7 +202,37 @@ AttentionNtk::AttentionNtk(const AttentionModel& m, const AttentionInputs& in, N
   data_ = std::make_unique<detail::AttentionData>(detail::AttentionData{
       in.batch, in.steps, m.shape.inputs, m.shape.attention, m.shape.mlp, m.shape.outputs,
       1 / std::sqrt(double(m.shape.head_width())), q_.data(), k_.data(), v_.data(), probs_.data(),
-      tanh_prime_.data(), w1_.data(), w2_.data(), x_.data(), a1_.data(), t1_.data(), m.shape.heads});
+      tanh_prime_.data(), w1_.data(), w2_.data(), x_.data(), a1_.data(), t1_.data(), m.shape.heads, false});
+  if (precision_ == Precision::float32) make_float_copy();
+}
+
+// (N68) Every datum of the linearisation rounded once to float, in one array; the scale too.
+void AttentionNtk::make_float_copy() {
+  const detail::AttentionData& d = *data_;
+  const std::ptrdiff_t rows = std::ptrdiff_t(batch_) * steps_;
+  const struct { const double* data; std::ptrdiff_t size; } parts[] = {
+      {d.q, rows * shape_.attention},
+      {d.k, rows * shape_.attention},
+      {d.v, rows * shape_.attention},
+      {d.probs, std::ptrdiff_t(probs_.size())},
+      {d.tanh_prime, rows * shape_.mlp},
+      {d.w1, std::ptrdiff_t(w1_.size())},
+      {d.w2, std::ptrdiff_t(w2_.size())},
+      {d.x, rows * shape_.inputs},
+      {d.a1, rows * (shape_.attention + 1)},
+      {d.t1, rows * (shape_.mlp + 1)}};
+  std::ptrdiff_t total = 0;
+  for (const auto& part : parts) total += part.size;
+  f32_.resize(std::size_t(total));
+  const float* at[std::size(parts)];
+  float* next = f32_.data();
+  for (std::size_t i = 0; i < std::size(parts); ++i) {
+    at[i] = next;
+    next = std::copy(parts[i].data, parts[i].data + parts[i].size, next);
+  }
+  data32_ = std::make_unique<detail::AttentionData32>(detail::AttentionData32{
+      d.batch, d.steps, d.inputs, d.attention, d.mlp, d.outputs, static_cast<float>(d.scale), at[0], at[1], at[2],
+      at[3], at[4], at[5], at[6], at[7], at[8], at[9], d.heads, false});
 }
 
 AttentionNtk::~AttentionNtk() = default;
@@ -195,6 +241,11 @@ const char* AttentionNtk::kernel_name() const { return kernels_->name; }
 
 void AttentionNtk::by_pairs(bool adjoint, Layers which, const double* in, double* out, int m) const {
   require(m >= 1, "m", m, "m >= 1 probes");
+  if (precision_ == Precision::float32) {
+    const auto pair = adjoint ? kernels_->backward_pair32 : kernels_->forward_pair32;
+    for_pairs(m * batch_, threads_, [&](int j) { pair(*data32_, which == Layers::p, in, out, j); });
+    return;
+  }
   const int pairs = m * batch_;
   parallel_for(Chunking(static_cast<std::size_t>(pairs), static_cast<std::size_t>(ntk_chunk(pairs))), threads_,
                [&](std::size_t j0, std::size_t j1) {
@@ -211,6 +262,17 @@ void AttentionNtk::apply_p_adjoint(const double* in, double* out, int m) const {
 
 void AttentionNtk::apply_k(const double* in, double* out, int m) const {
   require(m >= 1, "m", m, "m >= 1 probes");
+  if (precision_ == Precision::float32) {  // each probe rounded into the float block, K in place, widened
+    scratch32_.resize(std::size_t(dimension_) * m);
+    for_probes(m, threads_, [&](int p) {
+      const std::ptrdiff_t at = std::ptrdiff_t(p) * dimension_;
+      float* probe = scratch32_.data() + at;
+      std::copy(in + at, in + at + dimension_, probe);
+      kernels_->k_probe32_in_block(*data32_, probe);
+      std::copy(probe, probe + dimension_, out + at);
+    });
+    return;
+  }
   parallel_for(Chunking(static_cast<std::size_t>(m), static_cast<std::size_t>(ntk_chunk(m))), threads_,
                [&](std::size_t p0, std::size_t p1) {
                  for (std::size_t p = p0; p < p1; ++p)
@@ -221,11 +283,60 @@ void AttentionNtk::apply_k(const double* in, double* out, int m) const {
 void AttentionNtk::apply_ntk(const double* in, double* out, int m) const {
   require(m >= 1, "m", m, "m >= 1 probes");
   const std::size_t size = std::size_t(dimension_) * m;
+  if (precision_ == Precision::float32) {  // (N68) one float block: P* into it, K in place, P out of it
+    scratch32_.resize(size);
+    float* const block = scratch32_.data();
+    for_pairs(m * batch_, threads_, [&](int j) { kernels_->backward_pair32_to_block(*data32_, in, block, j); });
+    for_probes(m, threads_,
+               [&](int p) { kernels_->k_probe32_in_block(*data32_, block + std::ptrdiff_t(p) * dimension_); });
+    for_pairs(m * batch_, threads_, [&](int j) { kernels_->forward_pair32_from_block(*data32_, block, out, j); });
+    return;
+  }
   scratch_a_.resize(size);
   scratch_b_.resize(size);
   apply_p_adjoint(in, scratch_a_.data(), m);            // P* (N46)
   apply_k(scratch_a_.data(), scratch_b_.data(), m);     // K (N43)
   apply_p(scratch_b_.data(), out, m);                   // P (N46)
+}
+
+std::vector<double> AttentionNtk::absolute_ntk_block(const double* q, int m) const {
+  require(m >= 1, "m", m, "m >= 1 probes");
+  const auto copy = [](const auto& matrix) {
+    return std::vector<double>(matrix.data(), matrix.data() + matrix.size());
+  };
+  std::vector<double> parts[] = {copy(q_), copy(k_), copy(v_), copy(w1_), copy(w2_), copy(x_), copy(a1_), copy(t1_)};
+  for (std::vector<double>& part : parts)
+    for (double& value : part) value = std::abs(value);
+  // p > 0 and tanh' = 1 - tanh^2 >= 0 already; the scale is positive.
+  detail::AttentionData d = *data_;
+  d.q = parts[0].data();
+  d.k = parts[1].data();
+  d.v = parts[2].data();
+  d.w1 = parts[3].data();
+  d.w2 = parts[4].data();
+  d.x = parts[5].data();
+  d.a1 = parts[6].data();
+  d.t1 = parts[7].data();
+  d.absolute = true;
+  const std::size_t size = std::size_t(dimension_) * m;
+  std::vector<double> aq(q, q + size), mid(size), out(size);
+  for (double& value : aq) value = std::abs(value);
+  for_pairs(m * batch_, threads_, [&](int j) { kernels_->backward_pair(d, true, aq.data(), mid.data(), j); });
+  for_probes(m, threads_, [&](int p) {
+    kernels_->k_probe(d, mid.data() + std::ptrdiff_t(p) * dimension_, aq.data() + std::ptrdiff_t(p) * dimension_);
+  });
+  for_pairs(m * batch_, threads_, [&](int j) { kernels_->forward_pair(d, true, aq.data(), out.data(), j); });
+  return out;
+}
+
+// (N70) D = D_{P*} + D_K + D_P, each the most roundings on a path through that stage.
+long attention_float32_depth(const AttentionShape& s, int batch, int steps) {
+  const long T = steps, bt = long(batch) * steps, dk = s.head_width(), da = s.attention, dh = s.mlp,
+             dout = s.outputs, din = s.inputs;
+  const long backward = 16 + dout + dh + dk + 2 * T;
+  const long core = bt + std::max({din, da + 1, dh + 1}) + 2;
+  const long forward = 15 + 2 * dk + 3 * T + da + dh;
+  return backward + core + forward;
 }
 
 SymmetricOperator AttentionNtk::ntk_operator() const {

@@ -28,7 +28,10 @@
 namespace learndyn::fast::ntk {
 namespace detail {  // the SIMD kernels (attention_kernels.hpp: internal, not installed)
 struct AttentionKernels;
-struct AttentionData;
+template <class S>
+struct BasicAttentionData;
+using AttentionData = BasicAttentionData<double>;
+using AttentionData32 = BasicAttentionData<float>;
 }  // namespace detail
 
 struct AttentionShape {
@@ -83,6 +86,7 @@ class AttentionNtk {
   int steps() const { return steps_; }
   const std::vector<double>& state() const { return state_; }
   const char* kernel_name() const;
+  Precision precision() const { return precision_; }
 
   // out = A in for blocks of m vectors (N x m column-major); in and out may not overlap. Not
   // safe to call concurrently on one object (the NTK's scratch buffers are shared).
@@ -97,9 +101,15 @@ class AttentionNtk {
   SymmetricOperator ntk_operator() const;
   SymmetricOperator k_operator() const;
 
+  // (N71) M = |P|' |K| |P*|' |q|: the operators of this linearisation with every datum replaced
+  // by its absolute value and the softmax centering's subtraction by an addition, applied in
+  // double (always, whatever the precision) to |q|; N x m like q.
+  std::vector<double> absolute_ntk_block(const double* q, int m) const;
+
  private:
   enum class Layers { s, p };  // one application of S (S*), or the substitution for P (P*)
   void by_pairs(bool adjoint, Layers which, const double* in, double* out, int m) const;
+  void make_float_copy();
 
   AttentionShape shape_;
   int batch_, steps_;
@@ -113,6 +123,21 @@ class AttentionNtk {
   const detail::AttentionKernels* kernels_;
   std::unique_ptr<detail::AttentionData> data_;  // pointers into the members above
   mutable std::vector<double> scratch_a_, scratch_b_;
+  Precision precision_;
+  // The float32 path (N68): the members above rounded once to float (empty for float64), the
+  // kernels' view of them, and the float block between P* and P.
+  std::vector<float> f32_;
+  std::unique_ptr<detail::AttentionData32> data32_;
+  mutable std::vector<float> scratch32_;
 };
+
+// (N71) The same as ntk.absolute_ntk_block(q, m): with attention_float32_depth, the bound of
+// N72 |fl32(NTK_S q) - fl64(NTK_S q)| <= (gamma_D(u32) + gamma_D(u64)) M / (1 - gamma_D(u64)).
+inline std::vector<double> absolute_ntk_block(const AttentionNtk& ntk, const double* q, int m) {
+  return ntk.absolute_ntk_block(q, m);
+}
+// D of (N70): the most roundings on any path from a probe entry to an entry of the float32
+// NTK_S block (P*, K, P in float; the probe rounded on load).
+long attention_float32_depth(const AttentionShape& shape, int batch, int steps);
 
 }  // namespace learndyn::fast::ntk

@@ -8,17 +8,25 @@
 
 namespace learndyn::fast::ntk::detail {
 
-// The linearisation of one forward pass (N41-N43); every matrix row-major.
-struct AttentionData {
+// The linearisation of one forward pass (N41-N43); every matrix row-major. S is the working
+// precision: double, or float for the float32 path (a copy rounded once from the double
+// linearisation, N68).
+template <class S>
+struct BasicAttentionData {
   int batch, steps, inputs, attention, mlp, outputs;
-  double scale;                 // 1 / sqrt(d_k), d_k = d_a / heads
-  const double *q, *k, *v;      // (B T) x d_a, rows (b, t)
-  const double* probs;          // B H blocks of T x T: p_ts of sequence b, head j at block b H + j
-  const double* tanh_prime;     // (B T) x d_h
-  const double *w1, *w2;        // d_h x d_a, d_out x d_h
-  const double *x, *a1, *t1;    // site variables (B T) x d_in, x (d_a + 1), x (d_h + 1)
+  S scale;                      // 1 / sqrt(d_k), d_k = d_a / heads
+  const S *q, *k, *v;           // (B T) x d_a, rows (b, t)
+  const S* probs;               // B H blocks of T x T: p_ts of sequence b, head j at block b H + j
+  const S* tanh_prime;          // (B T) x d_h
+  const S *w1, *w2;             // d_h x d_a, d_out x d_h
+  const S *x, *a1, *t1;         // site variables (B T) x d_in, x (d_a + 1), x (d_h + 1)
   int heads = 1;                // H (N65): the attention mixing is block-diagonal over heads (N66)
+  // The magnitude operators of N71 (data already |.|): the softmax centering's subtraction is
+  // an addition, so the operators sum the absolute values of their product terms.
+  bool absolute = false;
 };
+using AttentionData = BasicAttentionData<double>;
+using AttentionData32 = BasicAttentionData<float>;
 
 struct AttentionKernels {
   const char* name;
@@ -29,6 +37,14 @@ struct AttentionKernels {
   void (*backward_pair)(const AttentionData&, bool p_op, const double* in, double* out, int pair);
   // (N43) K on one probe: in and out are its (B T) x D row-major state.
   void (*k_probe)(const AttentionData&, const double* in, double* out);
+  // The float32 path (N68): the same kernels in working precision float. A double input is
+  // rounded to float as the pair is loaded, a float result widened (exactly) as it is stored.
+  // NTK_S = P K P* runs P* into a float block, K on it in place, P out of it.
+  void (*forward_pair32)(const AttentionData32&, bool p_op, const double* in, double* out, int pair);
+  void (*backward_pair32)(const AttentionData32&, bool p_op, const double* in, double* out, int pair);
+  void (*backward_pair32_to_block)(const AttentionData32&, const double* in, float* out, int pair);  // P*
+  void (*k_probe32_in_block)(const AttentionData32&, float* probe);  // K on one probe's float state, in place
+  void (*forward_pair32_from_block)(const AttentionData32&, const float* in, double* out, int pair);  // P
 };
 
 // The AVX2+FMA build when the CPU has it, else the generic build.

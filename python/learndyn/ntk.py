@@ -171,9 +171,9 @@ def metrics(model, x, *, h0=None, batch_first=None, kind=None, alpha=None, targe
         top_k: also the ``top_k`` largest eigenvalues (Lanczos, N32), 0..1000.
         core_cosine: also ``core_cosine`` = cos(NTK_S, core) (N26; ``--core-cosine``), on
             ``probes`` probes of its own (at least 8): that many extra NTK_S and core matvecs.
-        precision: ``"float64"`` (default) or ``"float32"`` (GRU/RNN only, ``--precision``):
+        precision: ``"float64"`` (default) or ``"float32"`` (``--precision``, every model):
             the working precision of the NTK operators; float32 adds ``"precision": "float32"``
-            to the report (error bound: proofs/ntk.md N52-N58).
+            to the report (error bound: proofs/ntk.md N52-N58, the attention model N68-N72).
 
     Returns:
         A dict: ``trace``, ``frobenius``, ``participation_ratio`` (each

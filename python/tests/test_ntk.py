@@ -197,6 +197,25 @@ def test_float32_precision_equals_the_cli_and_is_close_to_float64(tmp_path):
         learndyn.ntk.metrics(weights, x, precision="float16")
 
 
+def test_attention_float32_precision_equals_the_cli_and_is_close_to_float64(tmp_path):
+    # The attention model's float32 path (proofs/ntk.md N68-N72) goes through the same settings:
+    # `ntk metrics --precision float32` bit for bit, float64's trace within 1e-4 relative (N72's
+    # size for this model is below 1e-5), and it says so.
+    rng = np.random.default_rng(6)
+    dims = (4, 5, 2)
+    weights = random_arrays(rng, "attention", 2, None, True, dims)
+    x = rng.standard_normal((2, 5, 2))
+    path = manifest_for(tmp_path, "attention", weights, x, None, None, None, 2, None, dims)
+    want = cli_json("ntk", "metrics", "--manifest", path, "--estimator", "hutchinson", "--probes", "8",
+                    "--estimator-seed", "3", "--precision", "float32")
+    got = learndyn.ntk.metrics(weights, x, estimator="hutchinson", probes=8, seed=3, precision="float32")
+    assert without_source(got) == without_source(want) and got["precision"] == "float32"
+    f64 = learndyn.ntk.metrics(weights, x, estimator="hutchinson", probes=8, seed=3)
+    assert "precision" not in f64
+    assert got["trace"]["value"] != f64["trace"]["value"]
+    assert abs(got["trace"]["value"] - f64["trace"]["value"]) <= 1e-4 * abs(f64["trace"]["value"])
+
+
 def test_batch_first_false_transposes_x_and_target_and_kind_is_read_from_the_arrays():
     rng = np.random.default_rng(11)
     weights = random_arrays(rng, "rnn_vanilla", 2, 3, True)

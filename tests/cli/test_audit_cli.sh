@@ -109,6 +109,8 @@ if [ -z "${LEARNDYN_CLI_QUICK:-}" ]; then
   check "ntk exact: estimate within 2x of the peak" within_2x ntk metrics --hidden 8 --batch 4 --steps 40 --estimator exact
   check "ntk attention (Hutch++): estimate within 2x of the peak" within_2x ntk metrics --model attention --batch 32 --steps 64
   check "ntk attention softmax-bound: estimate within 2x of the peak" within_2x ntk metrics --model attention --batch 2 --steps 2048 --estimator hutchinson --probes 8
+  check "ntk attention float32 (Hutch++): estimate within 2x of the peak" within_2x ntk metrics --model attention --batch 32 --steps 64 --precision float32
+  check "ntk attention float32 softmax-bound: estimate within 2x of the peak" within_2x ntk metrics --model attention --batch 2 --steps 2048 --estimator hutchinson --probes 8 --precision float32
   check "attention-rank: estimate within 2x of the peak" within_2x ntk attention-rank --inputs 4 --seeds 0 --batch 8 --steps 256
 fi
 # Attention at the largest allowed B T D: ~200 GB, refused at once naming batch (it ended in

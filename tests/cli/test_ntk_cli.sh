@@ -61,7 +61,26 @@ for key in trace frobenius participation_ratio; do
   check "float32 $key differs from float64 in the last bits" test "$a" != "$b"
 done
 bad "--precision float16" precision ntk metrics --precision float16
-bad "--precision float32 with attention" precision ntk metrics --model attention --precision float32
+bad "--precision float16 with attention" precision ntk metrics --model attention --precision float16
+# The attention model's float32 path (N68-N72): the same contract, on its default model and on
+# a manifest of it; the float64 bytes do not depend on the float32 path existing (the default
+# and --precision float64 agree byte for byte).
+run ntk metrics --model attention --json --estimator hutchinson --probes 16 --precision float64; af64="$out"
+run ntk metrics --model attention --json --estimator hutchinson --probes 16
+check "attention: float64 is the default (same bytes)" test "$out" = "$af64"
+check "attention: no precision field for float64" python3 -c "import json,sys; sys.exit('precision' in json.loads(sys.argv[1]))" "$af64"
+run ntk metrics --model attention --json --estimator hutchinson --probes 16 --precision float32 --threads 1; af32="$out"
+check "attention float32 exits 0" test "$rc" = 0
+check "attention float32 report says so" test "$(value '["precision"]')" = "'float32'"
+for threads in 2 5; do
+  run ntk metrics --model attention --json --estimator hutchinson --probes 16 --precision float32 --threads $threads
+  check "attention float32: 1 and $threads threads give the same output" test "$out" = "$af32"
+done
+for key in trace frobenius participation_ratio; do
+  out="$af32"; a=$(value "[\"$key\"]"); out="$af64"; b=$(value "[\"$key\"]")
+  check "attention float32 $key within 1e-4 of float64" close "$a" "$b" 1e-4
+  check "attention float32 $key differs from float64 in the last bits" test "$a" != "$b"
+done
 
 # --- export -> manifest round trip --------------------------------------------------------------
 for model in gru rnn_rate rnn_vanilla; do

@@ -1,12 +1,16 @@
 // The fast self-attention NTK (fast/ntk/attention) against the 50-digit reference and against
 // the forward-mode Jacobian's J J^T, componentwise within the majorant bound of proofs/ntk.md
-// N47; adjointness; S^4 = 0; thread and block determinism; the estimators on it.
+// N47; adjointness; S^4 = 0; thread and block determinism; the estimators on it; the float32
+// operator path within the bounds of N68-N72.
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
 #include <cmath>
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 #include <limits>
+#include <string>
 #include <vector>
 
 #include <Eigen/Eigenvalues>
@@ -451,4 +455,221 @@ TEST(NtkAttentionFast, EstimatorsOnTheAttentionOperator) {
   Eigen::SelfAdjointEigenSolver<Mat> eig((dense + dense.transpose()) / 2);
   const std::vector<double> top = fn::lanczos_top(ntk.ntk_operator(), 3, static_cast<int>(n), 5);
   for (int j = 0; j < 3; ++j) EXPECT_NEAR(top[j], eig.eigenvalues()(n - 1 - j), 1e-9 * eig.eigenvalues()(n - 1));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The float32 operator path (proofs/ntk.md N68-N72): its NTK_S block against the float64 block
+// within the bound of N72 over random models (one and several heads), the bound is no more than
+// ten times the worst error on some of them and a wrong-precision intermediate leaves it (so the
+// check can fail), against the 50-digit reference, and the same bytes for any thread count.
+namespace {
+
+// (N72) |fl32(NTK_S q) - fl64(NTK_S q)| <= (gamma_D(u32) + gamma_D(u64)) M^ / (1 - gamma_D(u64)),
+// M^ the double evaluation of the magnitude operators (N71) on |q|, D of N70.
+std::vector<double> float32_bound(const fn::AttentionNtk& f64, const double* q, int m) {
+  const long depth = fn::attention_float32_depth(f64.shape(), f64.batch(), f64.steps());
+  const double g64 = fn::gamma_of(depth, fn::kFloat64UnitRoundoff);
+  const double scale = (fn::gamma_of(depth, fn::kFloat32UnitRoundoff) + g64) / (1 - g64);
+  std::vector<double> bound = fn::absolute_ntk_block(f64, q, m);
+  for (double& b : bound) b *= scale;
+  return bound;
+}
+
+// The largest |y32 - y64| / bound over a block (0/0 counts as 0; x/0 for x > 0 as infinity).
+double worst_ratio(const std::vector<double>& y32, const std::vector<double>& y64, const std::vector<double>& bound) {
+  double worst = 0;
+  for (std::size_t i = 0; i < y32.size(); ++i) {
+    const double e = std::abs(y32[i] - y64[i]);
+    if (e == 0) continue;
+    worst = std::max(worst, bound[i] > 0 ? e / bound[i] : std::numeric_limits<double>::infinity());
+  }
+  return worst;
+}
+
+// Normal probes (not only +-1: the rounding of q on load is one of the roundings N70 counts).
+std::vector<double> normal_block(std::ptrdiff_t n, int m, std::uint64_t seed) {
+  learndyn::Rng rng(seed);
+  std::vector<double> q(static_cast<std::size_t>(n) * m);
+  for (double& v : q) v = rng.normal();
+  return q;
+}
+
+// error / bound of the float32 NTK_S block of case c on m normal probes.
+double float32_ratio(const Case& c, int m, std::uint64_t seed, bool generic = false) {
+  const fn::AttentionNtk f64(c.model, c.inputs, {1});
+  const fn::AttentionNtk f32(c.model, c.inputs, {1, generic, fn::Precision::float32});
+  const std::vector<double> q = normal_block(f64.dimension(), m, seed);
+  std::vector<double> y64(q.size()), y32(q.size());
+  f64.apply_ntk(q.data(), y64.data(), m);
+  f32.apply_ntk(q.data(), y32.data(), m);
+  return worst_ratio(y32, y64, float32_bound(f64, q.data(), m));
+}
+
+// Rounds x to an 8-bit significand (bfloat16's precision), nearest even.
+double to_bfloat16(double x) {
+  float f = static_cast<float>(x);
+  std::uint32_t bits;
+  std::memcpy(&bits, &f, 4);
+  bits += 0x7FFF + ((bits >> 16) & 1);
+  bits &= 0xFFFF0000u;
+  std::memcpy(&f, &bits, 4);
+  return f;
+}
+
+// A case of the shapes of random_case / multi_head_case drawn from one seed (deterministic).
+Case seeded_case(std::uint64_t seed) {
+  learndyn::Rng rng(seed);
+  const auto pick = [&](int lo, int hi) { return lo + static_cast<int>(rng.uniform() * (hi - lo + 1)); };
+  const int heads_choice = pick(0, 2);
+  const int da = heads_choice == 0 ? pick(1, 4) : heads_choice == 1 ? 4 : 6;
+  const int heads = heads_choice == 0 ? 1 : heads_choice == 1 ? pick(1, 2) * 2 : pick(2, 3);
+  const fn::AttentionShape shape{pick(1, 4), da, pick(1, 6), pick(1, 3), heads};
+  const int batch = pick(1, 4), steps = pick(1, 8);
+  return Case{fn::random_attention(shape, seed), fn::random_attention_inputs(shape, batch, steps, seed + 1)};
+}
+
+}  // namespace
+
+// (N72) over random models with one and several heads, m normal probes: the float32 NTK_S block
+// is within the bound of the float64 block, componentwise.
+RC_GTEST_PROP(NtkAttentionFloat32, BlockWithinTheForwardErrorBoundOfFloat64, ()) {
+  const Case c = *rc::gen::oneOf(random_case(4, 8), multi_head_case(4, 8));
+  const int m = *rc::gen::inRange(1, 6);
+  const int seed = *rc::gen::inRange(0, 1 << 20);
+  const double worst = float32_ratio(c, m, static_cast<std::uint64_t>(seed));
+  // How tight the bound is: the decade of the largest error / bound (RapidCheck prints the mix).
+  RC_TAG(worst == 0 ? std::string("exact") : "error/bound ~ 1e" + std::to_string(int(std::floor(std::log10(worst)))));
+  RC_ASSERT(worst <= 1.0);
+}
+
+// (N72, the check's teeth) The bound divided by 50 fails: on 40 fixed random models (one to
+// three heads) some float32 block has an error above a fiftieth of the bound (the largest
+// error / bound measured over 3000 models is 0.047: the bound divided by ten still holds, N72).
+// And a float32 path whose block between P* and K is stored at bfloat16 precision (an 8-bit
+// significand: a wrong-precision intermediate) leaves the bound.
+TEST(NtkAttentionFloat32, TheBoundIsWithinFiftyTimesTheWorstErrorAndAWrongPrecisionBreaksIt) {
+  double worst = 0;
+  for (std::uint64_t seed = 0; seed < 40; ++seed) worst = std::max(worst, float32_ratio(seeded_case(seed), 3, seed + 5));
+  EXPECT_GT(worst, 0.02);
+  EXPECT_LE(worst, 1.0);
+  for (const int heads : {1, 2}) {
+    const fn::AttentionShape shape{3, 4, 6, 2, heads};
+    const Case c{fn::random_attention(shape, 21), fn::random_attention_inputs(shape, 2, 5, 22)};
+    const fn::AttentionNtk f64(c.model, c.inputs, {1});
+    const fn::AttentionNtk f32(c.model, c.inputs, {1, false, fn::Precision::float32});
+    const int m = 4;
+    const std::vector<double> q = normal_block(f64.dimension(), m, 3);
+    std::vector<double> y64(q.size()), y32(q.size()), mid(q.size()), mid2(q.size()), wrong(q.size());
+    f64.apply_ntk(q.data(), y64.data(), m);
+    f32.apply_ntk(q.data(), y32.data(), m);
+    f32.apply_p_adjoint(q.data(), mid.data(), m);
+    for (double& v : mid) v = to_bfloat16(v);
+    f32.apply_k(mid.data(), mid2.data(), m);
+    f32.apply_p(mid2.data(), wrong.data(), m);
+    const std::vector<double> bound = float32_bound(f64, q.data(), m);
+    EXPECT_LE(worst_ratio(y32, y64, bound), 1.0) << "heads " << heads;
+    EXPECT_GT(worst_ratio(wrong, y64, bound), 1.0) << "heads " << heads;
+  }
+}
+
+// (N72) against the truth: the float32 block is within the float32 bound plus the float64 path's
+// bound against the 50-digit reference (N47), |fl32 - ref| <= |fl32 - fl64| + |fl64 - ref|;
+// small cases, one and several heads, both kernel builds.
+TEST(NtkAttentionFloat32, WithinTheBoundOfTheFiftyDigitReference) {
+  const struct { fn::AttentionShape shape; int batch, steps; } cases[] = {
+      {{2, 3, 3, 2}, 2, 4}, {{3, 4, 3, 1, 2}, 2, 3}, {{1, 6, 2, 2, 3}, 1, 5}};
+  for (const auto& k : cases) {
+    const Case c{fn::random_attention(k.shape, 31), fn::random_attention_inputs(k.shape, k.batch, k.steps, 32)};
+    const rn::AttentionNtk<real> ref(reference_model<real>(c.model), reference_x<real>(c.inputs, k.shape.inputs),
+                                     k.batch, k.steps);
+    const Majorant maj(c.model, c.inputs);
+    const fn::AttentionNtk f64(c.model, c.inputs, {1});
+    const std::vector<double> qv = normal_block(f64.dimension(), 1, 33);
+    const Vec q = Eigen::Map<const Vec>(qv.data(), f64.dimension());
+    const rn::Vector<real> exact = ref.apply_ntk(q.cast<real>());
+    const std::vector<double> bound32 = float32_bound(f64, qv.data(), 1);
+    const Vec bound64 = bound_factor(maj) * maj.ntk(q);
+    for (const bool generic : {false, true}) {
+      const fn::AttentionNtk f32(c.model, c.inputs, {2, generic, fn::Precision::float32});
+      const Vec y32 = apply(f32, &fn::AttentionNtk::apply_ntk, q);
+      double worst = 0;
+      for (Eigen::Index e = 0; e < q.size(); ++e) {
+        const double err = std::fabs(y32(e) - static_cast<double>(exact(e)));
+        const double bound = bound32[std::size_t(e)] + bound64(e);
+        EXPECT_LE(err, bound) << "heads " << k.shape.heads << " generic " << generic << " entry " << e;
+        worst = std::max(worst, err / bound);
+      }
+      // float32's error is visible against the truth (the check is not vacuous).
+      EXPECT_GT(worst, 1e-6) << "heads " << k.shape.heads;
+    }
+  }
+}
+
+// (N68) Same bytes for 1, 2, 3 and 8 threads (more than the machine's cores), for every
+// operator; a block of m probes gives each column what it gives alone; inputs at every
+// alignment mod 32 bytes give the same bytes.
+TEST(NtkAttentionFloat32, ThreadsAndBlocksDoNotChangeResults) {
+  const struct { fn::AttentionShape shape; int batch, steps; } cases[] = {
+      {{4, 8, 12, 2}, 5, 7}, {{2, 3, 4, 2}, 2, 5}, {{4, 8, 12, 2, 4}, 13, 7}};
+  for (const auto& c : cases) {
+    const fn::AttentionModel model = fn::random_attention(c.shape, 8);
+    const fn::AttentionInputs inputs = fn::random_attention_inputs(c.shape, c.batch, c.steps, 9);
+    const int m = 5;
+    const fn::AttentionNtk two(model, inputs, {2, false, fn::Precision::float32});
+    const std::ptrdiff_t n = two.dimension();
+    Mat q(n, m);
+    for (int j = 0; j < m; ++j) q.col(j) = random_vector(n, 10 + j);
+    for (const FastApply op : {&fn::AttentionNtk::apply_s, &fn::AttentionNtk::apply_s_adjoint, &fn::AttentionNtk::apply_p,
+                               &fn::AttentionNtk::apply_p_adjoint, &fn::AttentionNtk::apply_k, &fn::AttentionNtk::apply_ntk}) {
+      Mat expected(n, m), b(n, m);
+      (two.*op)(q.data(), expected.data(), m);
+      for (unsigned threads : {1u, 3u, 8u}) {
+        const fn::AttentionNtk many(model, inputs, {threads, false, fn::Precision::float32});
+        (many.*op)(q.data(), b.data(), m);
+        EXPECT_EQ(expected, b) << "threads " << threads;
+      }
+      for (int j = 0; j < m; ++j) EXPECT_EQ(Vec(expected.col(j)), apply(two, op, q.col(j)));
+      for (int shift = 0; shift <= 3; ++shift) {
+        std::vector<double> in(std::size_t(n) * m + shift), out(in.size());
+        std::copy(q.data(), q.data() + n * m, in.begin() + shift);
+        (two.*op)(in.data() + shift, out.data() + shift, m);
+        EXPECT_EQ(expected, Eigen::Map<const Mat>(out.data() + shift, n, m)) << "shift " << shift;
+      }
+    }
+  }
+}
+
+// (N72 with N58) Hutchinson's trace and tr A^2 by the library estimator on the float32 operator
+// against the float64 one (same probes), within the bounds N58 propagates from the block bound.
+RC_GTEST_PROP(NtkAttentionFloat32, HutchinsonTraceAndSquareWithinTheirBounds, ()) {
+  const Case c = *rc::gen::oneOf(random_case(4, 8), multi_head_case(4, 8));
+  const int probes = *rc::gen::inRange(2, 40);
+  const int seed = *rc::gen::inRange(0, 1 << 20);
+  const fn::AttentionNtk f64(c.model, c.inputs, {1});
+  const fn::AttentionNtk f32(c.model, c.inputs, {1, false, fn::Precision::float32});
+  const std::ptrdiff_t dim = f64.dimension();
+  double trace_bound = 0, square_bound = 0, reduction = 0;
+  const fn::SymmetricOperator a32{dim, [&](const double* in, double* out, int m) {
+                                    f32.apply_ntk(in, out, m);
+                                    std::vector<double> y64(static_cast<std::size_t>(dim) * m);
+                                    f64.apply_ntk(in, y64.data(), m);
+                                    const std::vector<double> e = float32_bound(f64, in, m);
+                                    for (std::size_t i = 0; i < e.size(); ++i) {
+                                      const double y = std::abs(y64[i]);
+                                      trace_bound += std::abs(in[i]) * e[i];
+                                      square_bound += e[i] * (2 * y + e[i]);
+                                      reduction += std::abs(in[i]) * (y + e[i]) + (y + e[i]) * (y + e[i]);
+                                    }
+                                  }};
+  const fn::RankEstimate r32 = fn::hutchinson(a32, probes, static_cast<std::uint64_t>(seed), 16);
+  const fn::RankEstimate r64 = fn::hutchinson(f64.ntk_operator(), probes, static_cast<std::uint64_t>(seed), 16);
+  const double g = 2 * fn::gamma_of(static_cast<long>(dim) * probes + 2, fn::kFloat64UnitRoundoff) * reduction / probes;
+  RC_ASSERT(std::abs(r32.trace.value - r64.trace.value) <= trace_bound / probes + g);
+  RC_ASSERT(std::abs(r32.trace_of_square.value - r64.trace_of_square.value) <= square_bound / probes + g);
+  RC_ASSERT(r32.trace.value != r64.trace.value);  // the float32 operator is the one estimated
+}
+
+// (N72) The generic x86-64 build of the float32 kernels is within the same bound.
+TEST(NtkAttentionFloat32, GenericKernelsWithinTheBound) {
+  for (std::uint64_t seed = 0; seed < 5; ++seed) EXPECT_LE(float32_ratio(seeded_case(seed), 3, seed, true), 1.0);
 }
