@@ -15,9 +15,11 @@
 namespace learndyn::detail {
 namespace {
 
+// One line: dlerror's text names the file and what failed ("libflint-arb.so.2: cannot open shared
+// object file: No such file or directory", "...: undefined symbol: arb_add").
 [[noreturn]] void fail(const char* file, const char* why) {
-  throw std::runtime_error(std::string("the enclosures need Arb, and ") + file + " could not be loaded (" +
-                           (why ? why : "unknown error") +
+  const std::string what = why != nullptr ? why : std::string(file) + ": cannot be loaded";
+  throw std::runtime_error("the enclosures need Arb, which could not be loaded (" + what +
                            "): install Arb's runtime library (Debian 12: apt-get install libflint-arb2)");
 }
 
@@ -26,8 +28,8 @@ namespace {
 ArbLibrary load_arb_library(const char* file) {
   // RTLD_LOCAL: Arb's symbols (and FLINT's, MPFR's, GMP's) serve this table only. dlsym on the
   // handle searches the library and then its dependencies (libflint, libmpfr, libgmp), which is
-  // where the fmpz_, flint_ and mpfr_ functions are. A failed load keeps the handle: the library
-  // stays loaded, as a successful one does, for the life of the process.
+  // where the fmpz_, flint_ and mpfr_ functions are. The library stays loaded for the life of
+  // the process (never dlclose'd: the table points into it).
   void* library = dlopen(file, RTLD_NOW | RTLD_LOCAL);
   if (library == nullptr) fail(file, dlerror());
   ArbLibrary table{};
