@@ -44,12 +44,9 @@ ArbLibrary load_arb_library(const char* file) {
   return table;
 }
 
-const ArbLibrary& arb_library() {
-  static const ArbLibrary table = [] {
-    const char* file = std::getenv("LEARNDYN_ARB_LIBRARY");
-    return load_arb_library(file != nullptr && *file != '\0' ? file : LEARNDYN_ARB_SONAME);
-  }();
-  return table;
+ArbLibrary load_configured_arb_library() {
+  const char* file = std::getenv("LEARNDYN_ARB_LIBRARY");
+  return load_arb_library(file != nullptr && *file != '\0' ? file : LEARNDYN_ARB_SONAME);
 }
 
 }  // namespace learndyn::detail

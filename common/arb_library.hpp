@@ -59,15 +59,22 @@ struct ArbLibrary {
 #undef LEARNDYN_ARB_MEMBER
 };
 
-// The table of the library named at configure time (LEARNDYN_ARB_SONAME, from the Arb CMake
-// found; Debian 12: libflint-arb.so.2), or of the file named by the environment variable
-// LEARNDYN_ARB_LIBRARY when it is set (the tests name a missing one). Loaded on the first call
-// (thread-safe); throws std::runtime_error if that fails, and tries again on the next call.
-const ArbLibrary& arb_library();
-
-// The table of the library `file` (a soname or a path), opened now: what arb_library() does
-// once; the tests call it with names that fail.
+// The table of the library `file` (a soname or a path), opened now; std::runtime_error, one
+// line naming the file and the package to install, if it cannot serve every function.
 ArbLibrary load_arb_library(const char* file);
+
+// load_arb_library of the file named by the environment variable LEARNDYN_ARB_LIBRARY when it
+// is set (the tests name a missing one), else of the library named at configure time
+// (LEARNDYN_ARB_SONAME, from the Arb CMake found; Debian 12: libflint-arb.so.2).
+ArbLibrary load_configured_arb_library();
+
+// The table, loaded on the first call (thread-safe); if that throws, the next call tries again.
+// Inline, so that each call of an Arb function costs a check of the static's guard and an
+// indirect call, not a function call more.
+inline const ArbLibrary& arb_library() {
+  static const ArbLibrary table = load_configured_arb_library();
+  return table;
+}
 
 }  // namespace learndyn::detail
 
