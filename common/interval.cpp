@@ -6,13 +6,11 @@
 #include <string>
 #include <utility>
 
-#include <arb.h>
-#include <arb_hypgeom.h>
-#include <mpfr.h>
-
 #include <boost/multiprecision/cpp_int.hpp>
 
 #include <learndyn/common/decimal.hpp>
+// Last: Arb's functions become calls through the table of the library loaded on demand (C30).
+#include <learndyn/common/arb_library.hpp>
 
 namespace learndyn {
 namespace {
@@ -252,7 +250,9 @@ int interval::proved_digits() const {
   Fmpz ten_d;
   Arf scaled;
   for (int d = precision_digits; d > 0; --d) {
-    fmpz_ui_pow_ui(ten_d.v, 10, static_cast<ulong>(d));
+    // 10^d (fmpz_ui_pow_ui is a header inline no library exports: its two calls, d >= 1).
+    fmpz_set_ui(ten_d.v, 10);
+    fmpz_pow_ui(ten_d.v, ten_d.v, static_cast<ulong>(d));
     arf_mul_fmpz(scaled.v, w.v, ten_d.v, ARF_PREC_EXACT, ARF_RND_UP);  // exact
     if (arf_cmp(scaled.v, smallest.v) <= 0) return d;
   }

@@ -2,16 +2,15 @@
 // §9, G40-G42).
 #include <learndyn/reference/ghost/finite_confidence_enclosure.hpp>
 
-#include <acb.h>
-#include <acb_calc.h>
-#include <arb.h>
-
 #include <algorithm>
 #include <stdexcept>
 #include <vector>
 
 #include <learndyn/common/argument_error.hpp>
 #include <learndyn/reference/ghost/enclosures.hpp>
+// Last: Arb's functions become calls through the table of the library loaded on demand
+// (proofs/common.md C30).
+#include <learndyn/common/arb_library.hpp>
 
 namespace learndyn::reference::ghost {
 namespace {

@@ -1,11 +1,10 @@
 // The tanh gain on Arb (tanh_gain_enclosure.hpp; proofs/overlaps.md O52).
 #include <learndyn/reference/overlaps/tanh_gain_enclosure.hpp>
 
-#include <acb.h>
-#include <acb_calc.h>
-#include <arb.h>
-
 #include <learndyn/common/argument_error.hpp>
+// Last: Arb's functions become calls through the table of the library loaded on demand
+// (proofs/common.md C30).
+#include <learndyn/common/arb_library.hpp>
 
 namespace learndyn::reference::overlaps {
 namespace {
