@@ -1,9 +1,13 @@
 // A growable scratch buffer for the large probe blocks of the matrix-free operators (12 MB per
 // block of 32 vectors at the NTK benchmark size), kept between calls. Its memory is not
 // initialised (std::vector::resize zero-fills it: a memory pass for nothing), and a block of
-// 2 MB or more is 2 MB-aligned and advised to the kernel as a transparent-huge-page candidate
-// (madvise MADV_HUGEPAGE; Linux's default THP mode is "madvise"): the first touch then costs
-// one fault per 2 MB instead of one per 4 KB page. On the benchmark machine 4 KB faults were
+// 1 MB or more is rounded up to whole 2 MB pages, 2 MB-aligned and advised to the kernel as a
+// transparent-huge-page candidate (madvise MADV_HUGEPAGE; Linux's default THP mode is
+// "madvise"): the first touch then costs one fault per 2 MB instead of one per 4 KB page. From
+// 1 MB, not 2: on the benchmark machine a 4 KB fault costs ~1.7 us and a 2 MB one ~0.2 ms
+// (24 MB: 10.0 ms in 4 KB pages, 2.1 ms in 2 MB pages), so 1.4 MB of per-worker workspace is
+// cheaper as one zeroed 2 MB page than as 350 small faults (docs/ntk.md "Cold start, fourth
+// round"). On the benchmark machine 4 KB faults were
 // the cold start's excess: a first 32-probe NTK block took 2x a warm one (docs/ntk.md,
 // "Cold start"). The contents are lost when the buffer grows.
 #pragma once
@@ -36,14 +40,14 @@ class LargeBuffer {
     if (count <= capacity_) return data_;
     const std::size_t bytes = count * sizeof(T);
     release();
-    if (bytes >= kHuge) {
+    if (bytes >= kHuge / 2) {
       data_ = static_cast<T*>(map_huge(bytes));
       mapped_ = true;
     } else {
       data_ = static_cast<T*>(std::aligned_alloc(64, (bytes + 63) / 64 * 64));
       if (!data_) throw std::bad_alloc();
     }
-    capacity_ = (bytes >= kHuge ? (bytes + kHuge - 1) / kHuge * kHuge : (bytes + 63) / 64 * 64) / sizeof(T);
+    capacity_ = (bytes >= kHuge / 2 ? (bytes + kHuge - 1) / kHuge * kHuge : (bytes + 63) / 64 * 64) / sizeof(T);
     return data_;
   }
   T* data() const { return data_; }
