@@ -4,8 +4,9 @@
 //   1. the CLI process (fork + exec; its wall time, and its CPU time = user + sys from wait4,
 //      every thread of the child included),
 //   2. the estimator in this process on the same model (the CLI's built-in GRU, seeds 0 and 1)
-//      with the same probes, seed and threads: fn::hutchinson on an Ntk built before the rounds
-//      and warmed by one call (wall time, and CPU time from getrusage(RUSAGE_SELF): this
+//      with the same probes, seed and threads: fn::hutchinson on an Ntk built before the rounds,
+//      on the operator `ntk metrics` builds (its threads, applied in place: N63, N64), warmed
+//      by one call (wall time, and CPU time from getrusage(RUSAGE_SELF): this
 //      process's every thread),
 //   3. the same process with --probes 2 (the fixed cost: process start, options, model,
 //      forward pass, the first call's setup, output, exit; two matvecs remain in it).

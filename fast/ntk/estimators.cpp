@@ -134,8 +134,8 @@ struct RademacherDraws {
 };
 
 // The expansion is also the first touch of a fresh block (the kernel zeroes its pages there):
-// serial, it was ~5 ms of a cold 40-probe `ntk metrics` (docs/ntk.md "Cold start, fourth
-// round"). It runs in chunks of 2^17 entries fixed by the size alone, so the block holds the
+// serial, it was 6% of the CPU samples of a cold 40-probe `ntk metrics` (`perf record`), with
+// the other core idle (docs/ntk.md "Cold start, fourth round"). It runs in chunks of 2^17 entries fixed by the size alone, so the block holds the
 // same bits for any thread count (N63).
 void fill_rademacher(const RademacherDraws& draws, double* out, std::size_t count, unsigned threads) {
   parallel_for(Chunking(count, std::size_t(1) << 17), threads,

@@ -265,10 +265,11 @@ Linearization linearize(const Model& m, const Inputs& in, unsigned threads) {
   lin.joint.d = dj;
   for (int k = 0; k < site_count; ++k)
     lin.sites[k].d = s.kind == ModelKind::gru && k == 2 ? dx : s.kind == ModelKind::gru && k == 3 ? dh : dj;
-  // The arrays (5.6 MB on the benchmark GRU) are sized, which zeroes them and is their first
-  // touch, one array per item on the workers: serially it was ~2 ms of a cold `ntk metrics`
-  // before any thread ran (docs/ntk.md "Cold start, fourth round"). Values are then written
-  // by `run` below, so where they were zeroed changes no bit.
+  // The arrays (5.6 MB on the benchmark GRU: ~1,400 first-touch faults of ~1.7 us each on the
+  // benchmark machine) are sized, which zeroes them and is their first touch, one array per
+  // item on the workers rather than all on the calling thread before any worker runs
+  // (docs/ntk.md "Cold start, fourth round"). Values are then written by `run` below, so where
+  // they were zeroed changes no bit.
   std::vector<std::pair<std::vector<double>*, std::size_t>> arrays{
       {&lin.c, block}, {&lin.right, block}, {&lin.left, lin.terms * block}, {&lin.joint.v, rows * dj},
       {&lin.joint.gain, block}};
