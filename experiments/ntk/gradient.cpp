@@ -18,7 +18,7 @@ ConstStridedMap site_columns(const fn::Site& site, std::ptrdiff_t rows, int firs
 
 // W[s, i] = gain[s, i] * q[(b T + t) n + i], s = t B + b: the site's share of an adjoint
 // state vector in the compact row order (N11: B_k^* q).
-RowMatrix gained_rows(const fn::Linearization& lin, const std::vector<double>& gain, const double* q) {
+RowMatrix gained_rows(const fn::Linearization& lin, const fn::FactorArray& gain, const double* q) {
   const int n = lin.hidden;
   RowMatrix w(static_cast<std::ptrdiff_t>(lin.batch) * lin.steps, n);
   for (int t = 0; t < lin.steps; ++t)
@@ -32,12 +32,12 @@ RowMatrix gained_rows(const fn::Linearization& lin, const std::vector<double>& g
 
 // Core of one site restricted to columns [first, first + count) of V, with the gain of
 // `gain` (nullptr: unit gain): out = D (V_c V_c^T (x) I_n) D in (N12'), m probes at once.
-void restricted_core(const fn::Linearization& lin, const fn::Site& site, const std::vector<double>* gain, int first,
+void restricted_core(const fn::Linearization& lin, const fn::Site& site, const fn::FactorArray* gain, int first,
                      int count, const double* in, double* out, int m) {
   const int n = lin.hidden;
   const std::ptrdiff_t rows = static_cast<std::ptrdiff_t>(lin.batch) * lin.steps, dim = rows * n;
-  const std::vector<double> ones(gain ? 0 : static_cast<std::size_t>(dim), 1.0);
-  const std::vector<double>& g = gain ? *gain : ones;
+  const fn::FactorArray ones(gain ? 0 : static_cast<std::size_t>(dim), 1.0);
+  const fn::FactorArray& g = gain ? *gain : ones;
   const ConstStridedMap v = site_columns(site, rows, first, count);
   RowMatrix u(rows, static_cast<std::ptrdiff_t>(n) * m);
   for (int p = 0; p < m; ++p) u.middleCols(static_cast<std::ptrdiff_t>(p) * n, n) = gained_rows(lin, g, in + p * dim);

@@ -270,7 +270,7 @@ Linearization linearize(const Model& m, const Inputs& in, unsigned threads) {
   // item on the workers rather than all on the calling thread before any worker runs
   // (docs/ntk.md "Cold start, fourth round"). Values are then written by `run` below, so where
   // they were zeroed changes no bit.
-  std::vector<std::pair<std::vector<double>*, std::size_t>> arrays{
+  std::vector<std::pair<FactorArray*, std::size_t>> arrays{
       {&lin.c, block}, {&lin.right, block}, {&lin.left, lin.terms * block}, {&lin.joint.v, rows * dj},
       {&lin.joint.gain, block}};
   for (int k = 0; k < site_count; ++k) {

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <learndyn/common/huge_page_allocator.hpp>
+
 namespace learndyn::fast::ntk {
 
 enum class ModelKind { rnn_rate, rnn_vanilla, gru };
@@ -50,16 +52,21 @@ Inputs random_inputs(const Shape& shape, int batch, int steps, std::uint64_t see
 // the same bits for any count (N60).
 std::vector<double> forward(const Model& model, const Inputs& inputs, unsigned threads = 1);
 
+// The factor arrays of a linearisation: made together and first touched together, so they are
+// cut from shared 2 MB pages (common/huge_page_allocator.hpp) rather than each taking its own
+// 4 KB pages (docs/ntk.md, "Cold start, fourth round").
+using FactorArray = std::vector<double, HugePageAllocator<double>>;
+
 struct Site {
   int d = 0;
-  std::vector<double> v;     // (T B) x d row-major, rows (t, b)
-  std::vector<double> gain;  // [t][b][i]
+  FactorArray v;     // (T B) x d row-major, rows (t, b)
+  FactorArray gain;  // [t][b][i]
 };
 
 struct Linearization {
   int batch = 0, steps = 0, hidden = 0, terms = 0;
-  std::vector<double> c, left, right;  // [t][b][i]; left holds `terms` such blocks
-  std::vector<double> w_stack;         // (terms n) x n row-major
+  FactorArray c, left, right;  // [t][b][i]; left holds `terms` such blocks
+  FactorArray w_stack;         // (terms n) x n row-major
   std::vector<Site> sites;
   Site joint;                          // V_joint of (N26), gain all ones
 };

@@ -46,7 +46,8 @@ Ntk::Ntk(Linearization lin, NtkOptions options)
 }
 
 namespace {
-std::vector<float> to_float(const std::vector<double>& v) { return std::vector<float>(v.begin(), v.end()); }
+template <class V>
+std::vector<float> to_float(const V& v) { return std::vector<float>(v.begin(), v.end()); }
 }  // namespace
 
 // Every factor rounded once to float (N53: one rounding per datum on every path).
@@ -262,7 +263,8 @@ void Ntk::apply_ntk(const double* in, double* out, int m) const {
 // that its NTK_S applied to |q| is M = |P| |K| |P*| |q|, the sum of the absolute values of every
 // product term of (NTK_S q)_i.
 namespace {
-void absolute(std::vector<double>& v) {
+template <class V>
+void absolute(V& v) {
   for (double& x : v) x = std::abs(x);
 }
 }  // namespace
