@@ -1,59 +1,31 @@
 // The shared regions of HugePageAllocator (common/huge_page_allocator.hpp).
 #include <learndyn/common/huge_page_allocator.hpp>
 
-#include <cstdint>
-#include <cstdlib>
 #include <mutex>
 #include <vector>
 
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
+#include <learndyn/common/large_buffer.hpp>
 
 namespace learndyn::detail {
 namespace {
 
-constexpr std::size_t kPage = std::size_t(2) << 20;     // the huge-page size
+constexpr std::size_t kPage = kHugePage;
 constexpr std::size_t kRegion = std::size_t(8) << 20;   // a region, unless one array needs more
 constexpr std::size_t kAlign = 64;
 
 struct Region {
   char* base = nullptr;
   std::size_t size = 0, used = 0, live = 0;  // bytes cut so far; arrays not yet freed
-  bool mapped = false;
 };
 
-// `size` bytes of whole 2 MB pages, 2 MB-aligned and advised as huge-page candidates (as
-// LargeBuffer: an over-sized mapping trimmed to the aligned part).
 Region map_region(std::size_t size) {
   Region r;
   r.size = size;
-#if defined(__linux__)
-  void* raw = mmap(nullptr, size + kPage, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (raw == MAP_FAILED) throw std::bad_alloc();
-  const auto start = reinterpret_cast<std::uintptr_t>(raw);
-  const std::uintptr_t aligned = (start + kPage - 1) / kPage * kPage;
-  if (aligned > start) munmap(raw, aligned - start);
-  const std::uintptr_t end = start + size + kPage, used_end = aligned + size;
-  if (end > used_end) munmap(reinterpret_cast<void*>(used_end), end - used_end);
-#if defined(MADV_HUGEPAGE)
-  madvise(reinterpret_cast<void*>(aligned), size, MADV_HUGEPAGE);  // advice: failure is harmless
-#endif
-  r.base = reinterpret_cast<char*>(aligned);
-  r.mapped = true;
-#else
-  r.base = static_cast<char*>(std::aligned_alloc(kPage, size));
-  if (!r.base) throw std::bad_alloc();
-#endif
+  r.base = static_cast<char*>(map_huge_pages(size));  // as LargeBuffer's blocks
   return r;
 }
 
-void unmap_region(const Region& r) {
-#if defined(__linux__)
-  if (r.mapped) return static_cast<void>(munmap(r.base, r.size));
-#endif
-  std::free(r.base);
-}
+void unmap_region(const Region& r) { unmap_huge_pages(r.base, r.size); }
 
 struct Arena {
   std::mutex lock;

@@ -23,6 +23,44 @@
 
 namespace learndyn {
 
+namespace detail {
+inline constexpr std::size_t kHugePage = std::size_t(2) << 20;
+
+// `bytes` (a multiple of kHugePage) in a mapping of its own, 2 MB-aligned and advised as a
+// huge-page candidate; throws std::bad_alloc. A mapping of its own: inside malloc's heap the
+// advice would also reach the heap's top, which malloc trims and grows again around every
+// GEMM's temporary blocks, and each regrowth would then fault (and zero) 2 MB pages: seen as a
+// third of Hutch++'s time. Elsewhere than Linux, an aligned allocation.
+inline void* map_huge_pages(std::size_t bytes) {
+#if defined(__linux__)
+  void* raw = mmap(nullptr, bytes + kHugePage, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (raw == MAP_FAILED) throw std::bad_alloc();
+  const auto start = reinterpret_cast<std::uintptr_t>(raw);
+  const std::uintptr_t aligned = (start + kHugePage - 1) / kHugePage * kHugePage;
+  if (aligned > start) munmap(raw, aligned - start);
+  const std::uintptr_t end = start + bytes + kHugePage, used_end = aligned + bytes;
+  if (end > used_end) munmap(reinterpret_cast<void*>(used_end), end - used_end);
+#if defined(MADV_HUGEPAGE)
+  madvise(reinterpret_cast<void*>(aligned), bytes, MADV_HUGEPAGE);  // advice: failure is harmless
+#endif
+  return reinterpret_cast<void*>(aligned);
+#else
+  void* p = std::aligned_alloc(kHugePage, bytes);
+  if (!p) throw std::bad_alloc();
+  return p;
+#endif
+}
+
+inline void unmap_huge_pages(void* p, std::size_t bytes) {
+#if defined(__linux__)
+  munmap(p, bytes);
+#else
+  static_cast<void>(bytes);
+  std::free(p);
+#endif
+}
+}  // namespace detail
+
 template <class T>
 class LargeBuffer {
  public:
@@ -54,41 +92,15 @@ class LargeBuffer {
   std::size_t capacity() const { return capacity_; }
 
  private:
-  static constexpr std::size_t kHuge = std::size_t(2) << 20;
-  // A mapping of its own, 2 MB-aligned: inside malloc's heap the advice would also reach the
-  // heap's top, which malloc trims and grows again around every GEMM's temporary blocks, and
-  // each regrowth would then fault (and zero) 2 MB pages: seen as a third of Hutch++'s time.
-  static void* map_huge(std::size_t bytes) {
-    const std::size_t rounded = (bytes + kHuge - 1) / kHuge * kHuge;
-#if defined(__linux__)
-    void* raw = mmap(nullptr, rounded + kHuge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (raw == MAP_FAILED) throw std::bad_alloc();
-    const auto start = reinterpret_cast<std::uintptr_t>(raw);
-    const std::uintptr_t aligned = (start + kHuge - 1) / kHuge * kHuge;
-    if (aligned > start) munmap(raw, aligned - start);
-    const std::uintptr_t end = start + rounded + kHuge, used_end = aligned + rounded;
-    if (end > used_end) munmap(reinterpret_cast<void*>(used_end), end - used_end);
-#if defined(MADV_HUGEPAGE)
-    madvise(reinterpret_cast<void*>(aligned), rounded, MADV_HUGEPAGE);  // advice: failure is harmless
-#endif
-    return reinterpret_cast<void*>(aligned);
-#else
-    void* p = std::aligned_alloc(64, rounded);
-    if (!p) throw std::bad_alloc();
-    return p;
-#endif
-  }
+  static constexpr std::size_t kHuge = detail::kHugePage;
+  static void* map_huge(std::size_t bytes) { return detail::map_huge_pages((bytes + kHuge - 1) / kHuge * kHuge); }
   void release() {
     if (!data_) return;
-#if defined(__linux__)
     if (mapped_) {
-      munmap(data_, capacity_ * sizeof(T));
+      detail::unmap_huge_pages(data_, capacity_ * sizeof(T));
     } else {
       std::free(data_);
     }
-#else
-    std::free(data_);
-#endif
     data_ = nullptr;
     capacity_ = 0;
     mapped_ = false;

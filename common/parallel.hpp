@@ -58,37 +58,21 @@ namespace detail {
 void run_chunks(std::size_t chunks, unsigned workers, const std::function<void(std::size_t)>& chunk);
 }  // namespace detail
 
-// Calls body(lo, hi) once for every chunk of `chunking`, on up to `threads` workers (0: every
-// core). Chunks run concurrently and in any order, so body must write only what its items own.
-// With one worker (or one chunk) the chunks run in order on the calling thread, without the
-// runtime. An exception thrown by body propagates to the caller (the first one, if several).
-template <class Body>
-void parallel_for(const Chunking& chunking, unsigned threads, Body&& body) {
-  const std::size_t chunks = chunking.count();
-  const unsigned workers = parallel_workers(chunks, threads);
-  if (workers <= 1) {
-    for (std::size_t c = 0; c < chunks; ++c) {
-      const auto [lo, hi] = chunking.range(c);
-      body(lo, hi);
-    }
-    return;
-  }
-  detail::run_chunks(chunks, workers, [&](std::size_t c) {
-    const auto [lo, hi] = chunking.range(c);
-    body(lo, hi);
-  });
-}
-
 namespace detail {
 // The slot of the calling thread in the arena running the current loop (run_chunks).
 unsigned current_worker();
 }  // namespace detail
 
-// As parallel_for, and body(lo, hi, worker) is also told which worker runs the chunk: an index
-// in [0, parallel_workers(chunking.count(), threads)). Scratch can then be one slice per worker
-// instead of one per chunk, fewer fresh pages to touch (a cold process pays for each). What a
-// chunk computes must not depend on the slice it gets, and body must not run a parallel loop of
-// its own: a worker waiting in it could take another chunk of this loop, on the same slice.
+// Calls body(lo, hi, worker) once for every chunk of `chunking`, on up to `threads` workers (0:
+// every core), `worker` being the index of the worker that runs the chunk, in
+// [0, parallel_workers(chunking.count(), threads)). Chunks run concurrently and in any order, so
+// body must write only what its items own. With one worker (or one chunk) the chunks run in
+// order on the calling thread, without the runtime, as worker 0. An exception thrown by body
+// propagates to the caller (the first one, if several). Scratch can be one slice per worker
+// instead of one per chunk, fewer fresh pages to touch (a cold process pays for each); what a
+// chunk computes must then not depend on the slice it gets, and body must not run a parallel
+// loop of its own: a worker waiting in it could take another chunk of this loop, on the same
+// slice.
 template <class Body>
 void parallel_for_worker(const Chunking& chunking, unsigned threads, Body&& body) {
   const std::size_t chunks = chunking.count();
@@ -104,6 +88,12 @@ void parallel_for_worker(const Chunking& chunking, unsigned threads, Body&& body
     const auto [lo, hi] = chunking.range(c);
     body(lo, hi, detail::current_worker());
   });
+}
+
+// Calls body(lo, hi) once for every chunk of `chunking`, as parallel_for_worker.
+template <class Body>
+void parallel_for(const Chunking& chunking, unsigned threads, Body&& body) {
+  parallel_for_worker(chunking, threads, [&](std::size_t lo, std::size_t hi, unsigned) { body(lo, hi); });
 }
 
 // One item a chunk: body(i) for every i < n.
