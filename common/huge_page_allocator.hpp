@@ -10,6 +10,7 @@
 // has the default 8 MB: that one is reused from its start (a sweep that builds and drops one
 // small linearisation after another touches its pages once). Stateless and interchangeable (any two allocators compare
 // equal): the regions are process-wide, behind one mutex, taken only for arrays of 64 KB or more.
+// Under AddressSanitizer every array is its own allocation (red zones kept).
 #pragma once
 
 #include <cstddef>
@@ -22,6 +23,8 @@ namespace detail {
 // `bytes` (>= kHugeArenaMinimum) from the shared regions, 64-byte aligned; throws std::bad_alloc.
 void* huge_arena_allocate(std::size_t bytes);
 void huge_arena_free(void* p, std::size_t bytes);
+// False in an AddressSanitizer build of this library, where every array is its own allocation.
+bool huge_arena_active();
 inline constexpr std::size_t kHugeArenaMinimum = std::size_t(64) << 10;
 }  // namespace detail
 

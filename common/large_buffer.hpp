@@ -78,14 +78,14 @@ class LargeBuffer {
     if (count <= capacity_) return data_;
     const std::size_t bytes = count * sizeof(T);
     release();
-    if (bytes >= kHuge / 2) {
+    if (bytes >= kHuge / 2 && !kSanitized) {
       data_ = static_cast<T*>(map_huge(bytes));
       mapped_ = true;
     } else {
       data_ = static_cast<T*>(std::aligned_alloc(64, (bytes + 63) / 64 * 64));
       if (!data_) throw std::bad_alloc();
     }
-    capacity_ = (bytes >= kHuge / 2 ? (bytes + kHuge - 1) / kHuge * kHuge : (bytes + 63) / 64 * 64) / sizeof(T);
+    capacity_ = (bytes >= kHuge / 2 && !kSanitized ? (bytes + kHuge - 1) / kHuge * kHuge : (bytes + 63) / 64 * 64) / sizeof(T);
     return data_;
   }
   T* data() const { return data_; }
@@ -93,6 +93,12 @@ class LargeBuffer {
 
  private:
   static constexpr std::size_t kHuge = detail::kHugePage;
+  // Under AddressSanitizer a block is a malloc block with red zones, not a mapping it cannot see.
+#if defined(__SANITIZE_ADDRESS__)
+  static constexpr bool kSanitized = true;
+#else
+  static constexpr bool kSanitized = false;
+#endif
   static void* map_huge(std::size_t bytes) { return detail::map_huge_pages((bytes + kHuge - 1) / kHuge * kHuge); }
   void release() {
     if (!data_) return;
