@@ -15,6 +15,7 @@
 
 #include <Eigen/Eigenvalues>
 
+#include "support/float32_checks.hpp"
 #include <learndyn/common/random.hpp>
 #include <learndyn/common/scalar.hpp>
 #include <learndyn/fast/ntk/attention.hpp>
@@ -475,16 +476,6 @@ std::vector<double> float32_bound(const fn::AttentionNtk& f64, const double* q, 
   return bound;
 }
 
-// The largest |y32 - y64| / bound over a block (0/0 counts as 0; x/0 for x > 0 as infinity).
-double worst_ratio(const std::vector<double>& y32, const std::vector<double>& y64, const std::vector<double>& bound) {
-  double worst = 0;
-  for (std::size_t i = 0; i < y32.size(); ++i) {
-    const double e = std::abs(y32[i] - y64[i]);
-    if (e == 0) continue;
-    worst = std::max(worst, bound[i] > 0 ? e / bound[i] : std::numeric_limits<double>::infinity());
-  }
-  return worst;
-}
 
 // Normal probes (not only +-1: the rounding of q on load is one of the roundings N70 counts).
 std::vector<double> normal_block(std::ptrdiff_t n, int m, std::uint64_t seed) {
@@ -502,19 +493,9 @@ double float32_ratio(const Case& c, int m, std::uint64_t seed, bool generic = fa
   std::vector<double> y64(q.size()), y32(q.size());
   f64.apply_ntk(q.data(), y64.data(), m);
   f32.apply_ntk(q.data(), y32.data(), m);
-  return worst_ratio(y32, y64, float32_bound(f64, q.data(), m));
+  return learndyn::test::worst_ratio(y32, y64, float32_bound(f64, q.data(), m));
 }
 
-// Rounds x to an 8-bit significand (bfloat16's precision), nearest even.
-double to_bfloat16(double x) {
-  float f = static_cast<float>(x);
-  std::uint32_t bits;
-  std::memcpy(&bits, &f, 4);
-  bits += 0x7FFF + ((bits >> 16) & 1);
-  bits &= 0xFFFF0000u;
-  std::memcpy(&f, &bits, 4);
-  return f;
-}
 
 // A case of the shapes of random_case / multi_head_case drawn from one seed (deterministic).
 Case seeded_case(std::uint64_t seed) {
@@ -559,16 +540,13 @@ TEST(NtkAttentionFloat32, TheBoundIsWithinFiftyTimesTheWorstErrorAndAWrongPrecis
     const fn::AttentionNtk f32(c.model, c.inputs, {1, false, fn::Precision::float32});
     const int m = 4;
     const std::vector<double> q = normal_block(f64.dimension(), m, 3);
-    std::vector<double> y64(q.size()), y32(q.size()), mid(q.size()), mid2(q.size()), wrong(q.size());
+    std::vector<double> y64(q.size()), y32(q.size());
     f64.apply_ntk(q.data(), y64.data(), m);
     f32.apply_ntk(q.data(), y32.data(), m);
-    f32.apply_p_adjoint(q.data(), mid.data(), m);
-    for (double& v : mid) v = to_bfloat16(v);
-    f32.apply_k(mid.data(), mid2.data(), m);
-    f32.apply_p(mid2.data(), wrong.data(), m);
+    const std::vector<double> wrong = learndyn::test::block_with_bfloat16_middle(f32, q, m);
     const std::vector<double> bound = float32_bound(f64, q.data(), m);
-    EXPECT_LE(worst_ratio(y32, y64, bound), 1.0) << "heads " << heads;
-    EXPECT_GT(worst_ratio(wrong, y64, bound), 1.0) << "heads " << heads;
+    EXPECT_LE(learndyn::test::worst_ratio(y32, y64, bound), 1.0) << "heads " << heads;
+    EXPECT_GT(learndyn::test::worst_ratio(wrong, y64, bound), 1.0) << "heads " << heads;
   }
 }
 

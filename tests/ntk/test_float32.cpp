@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "support/float32_checks.hpp"
 #include <learndyn/common/random.hpp>
 #include <learndyn/fast/ntk/estimators.hpp>
 #include <learndyn/fast/ntk/operators.hpp>
@@ -40,27 +41,7 @@ std::vector<double> block_bound(const fn::Ntk& ntk, const double* q, int m) {
   return bound;
 }
 
-// The largest |y32 - y64| / bound over a block (0/0 counts as 0; x/0 for x > 0 as infinity).
-double worst_ratio(const std::vector<double>& y32, const std::vector<double>& y64, const std::vector<double>& bound) {
-  double worst = 0;
-  for (std::size_t i = 0; i < y32.size(); ++i) {
-    const double e = std::abs(y32[i] - y64[i]);
-    if (e == 0) continue;
-    worst = std::max(worst, bound[i] > 0 ? e / bound[i] : INFINITY);
-  }
-  return worst;
-}
 
-// Rounds x to an 8-bit significand (bfloat16's precision), nearest even.
-double to_bfloat16(double x) {
-  float f = static_cast<float>(x);
-  std::uint32_t bits;
-  std::memcpy(&bits, &f, 4);
-  bits += 0x7FFF + ((bits >> 16) & 1);
-  bits &= 0xFFFF0000u;
-  std::memcpy(&f, &bits, 4);
-  return f;
-}
 
 RC_GTEST_PROP(NtkFloat32, BlockWithinTheForwardErrorBoundOfFloat64, ()) {
   const int kind = *rc::gen::inRange(0, 3), n = *rc::gen::inRange(1, 9), n_in = *rc::gen::inRange(1, 5);
@@ -78,7 +59,7 @@ RC_GTEST_PROP(NtkFloat32, BlockWithinTheForwardErrorBoundOfFloat64, ()) {
   std::vector<double> y64(q.size()), y32(q.size());
   f64.apply_ntk(q.data(), y64.data(), m);
   f32.apply_ntk(q.data(), y32.data(), m);
-  const double worst = worst_ratio(y32, y64, block_bound(f64, q.data(), m));
+  const double worst = learndyn::test::worst_ratio(y32, y64, block_bound(f64, q.data(), m));
   // How tight the bound is: the decade of the largest error / bound (RapidCheck prints the mix).
   RC_TAG(worst == 0 ? std::string("exact") : "error/bound ~ 1e" + std::to_string(int(std::floor(std::log10(worst)))));
   RC_ASSERT(worst <= 1.0);
@@ -128,16 +109,13 @@ TEST(NtkFloat32, AWrongPrecisionIntermediateBreaksTheBound) {
     const fn::Ntk f32(p.model, p.inputs, {1, false, fn::Precision::float32});
     const int m = 4;
     const std::vector<double> q = fn::rademacher(f64.dimension(), m, 3);
-    std::vector<double> y64(q.size()), y32(q.size()), mid(q.size()), mid2(q.size()), wrong(q.size());
+    std::vector<double> y64(q.size()), y32(q.size());
     f64.apply_ntk(q.data(), y64.data(), m);
     f32.apply_ntk(q.data(), y32.data(), m);
-    f32.apply_p_adjoint(q.data(), mid.data(), m);
-    for (double& v : mid) v = to_bfloat16(v);
-    f32.apply_k(mid.data(), mid2.data(), m);
-    f32.apply_p(mid2.data(), wrong.data(), m);
+    const std::vector<double> wrong = learndyn::test::block_with_bfloat16_middle(f32, q, m);
     const std::vector<double> bound = block_bound(f64, q.data(), m);
-    EXPECT_LE(worst_ratio(y32, y64, bound), 0.1) << "kind " << kind;
-    EXPECT_GT(worst_ratio(wrong, y64, bound), 1.0) << "kind " << kind;
+    EXPECT_LE(learndyn::test::worst_ratio(y32, y64, bound), 0.1) << "kind " << kind;
+    EXPECT_GT(learndyn::test::worst_ratio(wrong, y64, bound), 1.0) << "kind " << kind;
   }
 }
 
@@ -166,7 +144,7 @@ TEST(NtkFloat32, GenericKernelsWithinTheBound) {
   std::vector<double> y64(q.size()), y32(q.size());
   f64.apply_ntk(q.data(), y64.data(), 5);
   generic.apply_ntk(q.data(), y32.data(), 5);
-  EXPECT_LE(worst_ratio(y32, y64, block_bound(f64, q.data(), 5)), 1.0);
+  EXPECT_LE(learndyn::test::worst_ratio(y32, y64, block_bound(f64, q.data(), 5)), 1.0);
   EXPECT_EQ(generic.precision(), fn::Precision::float32);
 }
 
