@@ -15,6 +15,7 @@
 #include "cli/output.hpp"
 #include <learndyn/common/argument_error.hpp>
 #include <learndyn/common/input_error.hpp>
+#include <learndyn/common/parallel.hpp>
 #include <learndyn/common/text_file.hpp>
 #include <learndyn/experiments/ntk/manifest.hpp>
 #include <learndyn/experiments/ntk/metrics.hpp>
@@ -177,6 +178,7 @@ Json metrics_report(const MetricsOptions& o) {
   require(kind == "gru" || kind == "rnn_rate" || kind == "rnn_vanilla" || kind == "attention", "model",
           "'" + kind + "'", "gru, rnn_rate, rnn_vanilla or attention");
   const experiments::ntk::MetricsSettings e = estimator_settings(o);
+  start_workers(e.threads);  // while the model is read or drawn (docs/ntk.md "Cold start, fifth round")
   std::optional<experiments::ntk::ManifestProblem> manifest;
   if (!o.model.manifest.empty()) {
     refuse_model_options(o.model, "--manifest");

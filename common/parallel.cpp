@@ -105,4 +105,11 @@ void run_chunks(std::size_t chunks, unsigned workers, const std::function<void(s
 
 }  // namespace detail
 
+// An enqueued task makes the arena ask the pool for its workers without the caller waiting; the
+// task itself is empty.
+void start_workers(unsigned threads) {
+  const unsigned workers = resolve_threads(threads);
+  if (workers >= 2) detail::arena_of(workers).enqueue([] {});
+}
+
 }  // namespace learndyn

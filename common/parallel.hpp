@@ -52,6 +52,13 @@ struct Chunking {
 // per chunk. The memory estimates count one working set per worker with it.
 unsigned parallel_workers(std::size_t chunks, unsigned threads);
 
+// Starts the workers a loop on `threads` workers (0: every core) would use, and returns at
+// once: a process's first parallel loop otherwise waits for the pool's threads to be created
+// and to arrive (~0.65 ms of a cold `ntk metrics` on the benchmark machine, docs/ntk.md "Cold
+// start, fifth round"). A command calls it before its serial set-up (building the model), so
+// that the threads start on the idle cores meanwhile. It runs no work: no result depends on it.
+void start_workers(unsigned threads);
+
 namespace detail {
 // Runs chunk(c) for every c < chunks on `workers` workers (workers >= 2); rethrows the first
 // exception of a chunk after the others have stopped.

@@ -28,13 +28,25 @@ std::uint64_t sub_seed(std::uint64_t seed, std::uint64_t which) {
 // same bits on every run), and no chain of dependent additions, so the compiler can keep the
 // partial sums in SIMD registers. One running sum costs a quarter of a 64-probe Hutchinson
 // estimate's time (48,000 serial additions per column, twice per probe).
-double column_dot(const double* x, const double* y, std::ptrdiff_t n) {
+// Entry k of a column goes to part[k % 8]: column_dot's sums can be taken piece by piece, each
+// piece (all but the last a multiple of 8 long) starting where the previous one ended.
+struct ColumnSums {
   double part[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-  std::ptrdiff_t k = 0;
-  for (; k + 8 <= n; k += 8)
-    for (int j = 0; j < 8; ++j) part[j] += x[k + j] * y[k + j];
-  for (; k < n; ++k) part[k % 8] += x[k] * y[k];
-  return ((part[0] + part[4]) + (part[1] + part[5])) + ((part[2] + part[6]) + (part[3] + part[7]));
+  void add(const double* x, const double* y, std::ptrdiff_t n) {
+    std::ptrdiff_t k = 0;
+    for (; k + 8 <= n; k += 8)
+      for (int j = 0; j < 8; ++j) part[j] += x[k + j] * y[k + j];
+    for (; k < n; ++k) part[k % 8] += x[k] * y[k];
+  }
+  double total() const {
+    return ((part[0] + part[4]) + (part[1] + part[5])) + ((part[2] + part[6]) + (part[3] + part[7]));
+  }
+};
+
+double column_dot(const double* x, const double* y, std::ptrdiff_t n) {
+  ColumnSums s;
+  s.add(x, y, n);
+  return s.total();
 }
 
 // Sample mean, variance and covariance of paired terms.
@@ -176,17 +188,25 @@ RankEstimate hutchinson(const SymmetricOperator& a, int probes, std::uint64_t se
     const std::size_t first = x.size();
     x.resize(first + m);
     y.resize(first + m);
+    // In place, the probe column is written again from the draws a piece at a time, into a
+    // buffer on the stack: a column-long one (384 KB at the benchmark size) was fresh memory
+    // on each worker, ~190 page faults of a cold process (docs/ntk.md "Cold start, fifth round").
     parallel_for(Chunking(static_cast<std::size_t>(m), 1), a.threads, [&](std::size_t lo, std::size_t hi) {
-      thread_local std::vector<double> column;
       for (std::size_t j = lo; j < hi; ++j) {
         const double* aw = image + j * dim;
-        const double* w = omega + j * dim;
         if (a.in_place) {
-          column.resize(dim);
-          draws.write(j * dim, (j + 1) * dim, column.data());
-          w = column.data();
+          constexpr std::size_t kPiece = 1024;  // a multiple of 8 (ColumnSums)
+          double piece[kPiece];
+          ColumnSums s;
+          for (std::size_t e = 0; e < dim; e += kPiece) {
+            const std::size_t len = std::min(kPiece, dim - e);
+            draws.write(j * dim + e, j * dim + e + len, piece);
+            s.add(piece, aw + e, static_cast<std::ptrdiff_t>(len));
+          }
+          x[first + j] = s.total();                        // omega^T A omega   (N28)
+        } else {
+          x[first + j] = column_dot(omega + j * dim, aw, a.dimension);
         }
-        x[first + j] = column_dot(w, aw, a.dimension);   // omega^T A omega   (N28)
         y[first + j] = column_dot(aw, aw, a.dimension);  // ||A omega||^2
       }
     });

@@ -162,6 +162,28 @@ TEST(Parallel, WorkerIndicesAreBelowTheWorkerCountAndNeverShared) {
   }
 }
 
+// start_workers runs nothing and changes no result: after it (0, 1, 2 and 8 workers, twice, and
+// with no loop between), the reduction has the bytes of one thread and every worker index is
+// held by one chunk at a time.
+TEST(Parallel, StartingTheWorkersEarlyChangesNoResult) {
+  const double serial = ordered_sum(1, 5000, 7);
+  for (unsigned threads : {0u, 1u, 2u, 8u}) {
+    learndyn::start_workers(threads);
+    learndyn::start_workers(threads);
+    EXPECT_EQ(ordered_sum(threads, 5000, 7), serial) << "threads " << threads;
+    const Chunking chunking(16, 1);
+    std::vector<std::atomic<int>> busy(learndyn::parallel_workers(chunking.count(), threads));
+    std::atomic<int> shared{0};
+    learndyn::parallel_for_worker(chunking, threads, [&](std::size_t, std::size_t, unsigned worker) {
+      if (worker >= busy.size() || busy[worker].exchange(1) != 0) ++shared;
+      volatile double spin = 0;
+      for (int k = 0; k < 20000; ++k) spin = spin + 1;
+      if (worker < busy.size()) busy[worker].store(0);
+    });
+    EXPECT_EQ(shared.load(), 0) << "threads " << threads;
+  }
+}
+
 // Sets LEARNDYN_NUM_THREADS for one scope.
 class EnvironmentThreads {
  public:

@@ -442,10 +442,16 @@ TEST(NtkEstimators, HutchinsonIsUnbiasedWithTheRightRate) {
 }
 
 // (N63, N64) Hutchinson gives the same bits whether the operator may write over its probes (one
-// block, the probes written again from the draws) or not (two blocks), and whatever the threads
-// of its own passes: 1, 2, 3 and 8, with blocks of 32 + 5 probes. And apply_ntk with out = in
-// is apply_ntk into a second block, bit for bit.
+// block, the probes written again from the draws piece by piece) or not (two blocks), and
+// whatever the threads of its own passes: 1, 2, 3 and 8, with blocks of 32 + 5 probes, on
+// dimensions 1248 and 1053 (above one 1024-entry piece; the second not a multiple of 8). And
+// apply_ntk with out = in is apply_ntk into a second block, bit for bit.
 TEST(NtkEstimators, HutchinsonInPlaceAndThreadedGiveTheSameBits) {
+  const fn::Shape odd_shape{fn::ModelKind::gru, 9, 3, true};
+  const fn::Ntk odd(fn::random_model(odd_shape, 1.0, 1.0, 7), fn::random_inputs(odd_shape, 13, 9, 8), {2});
+  ASSERT_EQ(odd.dimension(), 1053);
+  const auto odd_apply = [&odd](const double* in, double* out, int m) { odd.apply_ntk(in, out, m); };
+  const fn::RankEstimate odd_two_blocks = fn::hutchinson({odd.dimension(), odd_apply, 1, false}, 37, 21);
   const fn::Shape shape{fn::ModelKind::gru, 16, 4, true};
   const fn::Model model = fn::random_model(shape, 1.0, 1.0, 5);
   const fn::Inputs inputs = fn::random_inputs(shape, 13, 6, 6);
@@ -459,6 +465,9 @@ TEST(NtkEstimators, HutchinsonInPlaceAndThreadedGiveTheSameBits) {
       EXPECT_EQ(e.trace.standard_error, two_blocks.trace.standard_error) << threads << " " << in_place;
       EXPECT_EQ(e.trace_of_square.value, two_blocks.trace_of_square.value) << threads << " " << in_place;
       EXPECT_EQ(e.participation_ratio.value, two_blocks.participation_ratio.value) << threads << " " << in_place;
+      const fn::RankEstimate o = fn::hutchinson({odd.dimension(), odd_apply, threads, in_place}, 37, 21);
+      EXPECT_EQ(o.trace.value, odd_two_blocks.trace.value) << threads << " " << in_place;
+      EXPECT_EQ(o.trace.standard_error, odd_two_blocks.trace.standard_error) << threads << " " << in_place;
     }
   const std::vector<double> q = random_block(ntk.dimension(), 9, 3);
   std::vector<double> out(q.size()), same = q;
