@@ -178,7 +178,7 @@ Json metrics_report(const MetricsOptions& o) {
   require(kind == "gru" || kind == "rnn_rate" || kind == "rnn_vanilla" || kind == "attention", "model",
           "'" + kind + "'", "gru, rnn_rate, rnn_vanilla or attention");
   const experiments::ntk::MetricsSettings e = estimator_settings(o);
-  start_workers(e.threads);  // while the model is read or drawn (docs/ntk.md "Cold start, fifth round")
+  const WorkerStart workers(e.threads);  // while the model is read or drawn (docs/ntk.md "Cold start, fifth round")
   std::optional<experiments::ntk::ManifestProblem> manifest;
   if (!o.model.manifest.empty()) {
     refuse_model_options(o.model, "--manifest");

@@ -105,11 +105,15 @@ void run_chunks(std::size_t chunks, unsigned workers, const std::function<void(s
 
 }  // namespace detail
 
-// An enqueued task makes the arena ask the pool for its workers without the caller waiting; the
+// An enqueued task makes the arena ask the pool for its workers without waiting for them; the
 // task itself is empty.
-void start_workers(unsigned threads) {
+WorkerStart::WorkerStart(unsigned threads) {
   const unsigned workers = resolve_threads(threads);
-  if (workers >= 2) detail::arena_of(workers).enqueue([] {});
+  if (workers >= 2) starter_ = std::thread([workers] { detail::arena_of(workers).enqueue([] {}); });
+}
+
+WorkerStart::~WorkerStart() {
+  if (starter_.joinable()) starter_.join();
 }
 
 }  // namespace learndyn

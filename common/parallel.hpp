@@ -16,6 +16,7 @@
 #include <functional>
 #include <optional>
 #include <utility>
+#include <thread>
 #include <vector>
 
 namespace learndyn {
@@ -52,12 +53,24 @@ struct Chunking {
 // per chunk. The memory estimates count one working set per worker with it.
 unsigned parallel_workers(std::size_t chunks, unsigned threads);
 
-// Starts the workers a loop on `threads` workers (0: every core) would use, and returns at
-// once: a process's first parallel loop otherwise waits for the pool's threads to be created
-// and to arrive (~0.65 ms of a cold `ntk metrics` on the benchmark machine, docs/ntk.md "Cold
-// start, fifth round"). A command calls it before its serial set-up (building the model), so
-// that the threads start on the idle cores meanwhile. It runs no work: no result depends on it.
-void start_workers(unsigned threads);
+// Starts the workers a loop on `threads` workers (0: every core) would use, on a thread of its
+// own, and returns at once: a process's first parallel loop otherwise waits for the runtime to
+// initialise (~0.55 ms: it loads its allocator, looks for optional libraries) and for the pool's
+// threads to be created and arrive (~0.65 ms of a cold `ntk metrics` in all, on the benchmark
+// machine, docs/ntk.md "Cold start, fifth round"). A command makes one before its serial set-up
+// (building the model), so that this happens on an idle core meanwhile; a loop that comes first
+// waits for it (arena_of's lock). Its destructor joins that thread, which has normally long
+// finished, so that nothing of it outlives the command. It runs no work: no result depends on it.
+class WorkerStart {
+ public:
+  explicit WorkerStart(unsigned threads);
+  WorkerStart(const WorkerStart&) = delete;
+  WorkerStart& operator=(const WorkerStart&) = delete;
+  ~WorkerStart();
+
+ private:
+  std::thread starter_;
+};
 
 namespace detail {
 // Runs chunk(c) for every c < chunks on `workers` workers (workers >= 2); rethrows the first

@@ -162,14 +162,13 @@ TEST(Parallel, WorkerIndicesAreBelowTheWorkerCountAndNeverShared) {
   }
 }
 
-// start_workers runs nothing and changes no result: after it (0, 1, 2 and 8 workers, twice, and
-// with no loop between), the reduction has the bytes of one thread and every worker index is
-// held by one chunk at a time.
+// WorkerStart runs nothing and changes no result: while it may still be starting the pool (0, 1,
+// 2 and 8 workers, two at once, a loop right after), the reduction has the bytes of one thread
+// and every worker index is held by one chunk at a time.
 TEST(Parallel, StartingTheWorkersEarlyChangesNoResult) {
   const double serial = ordered_sum(1, 5000, 7);
   for (unsigned threads : {0u, 1u, 2u, 8u}) {
-    learndyn::start_workers(threads);
-    learndyn::start_workers(threads);
+    const learndyn::WorkerStart first(threads), second(threads);
     EXPECT_EQ(ordered_sum(threads, 5000, 7), serial) << "threads " << threads;
     const Chunking chunking(16, 1);
     std::vector<std::atomic<int>> busy(learndyn::parallel_workers(chunking.count(), threads));
