@@ -16,6 +16,7 @@
 #include <Eigen/Eigenvalues>
 
 #include "support/float32_checks.hpp"
+#include "support/normal_block.hpp"
 #include <learndyn/common/random.hpp>
 #include <learndyn/common/scalar.hpp>
 #include <learndyn/fast/ntk/attention.hpp>
@@ -474,12 +475,7 @@ std::vector<double> float32_bound(const fn::AttentionNtk& f64, const double* q, 
 
 
 // Normal probes (not only +-1: the rounding of q on load is one of the roundings N70 counts).
-std::vector<double> normal_block(std::ptrdiff_t n, int m, std::uint64_t seed) {
-  learndyn::Rng rng(seed);
-  std::vector<double> q(static_cast<std::size_t>(n) * m);
-  for (double& v : q) v = rng.normal();
-  return q;
-}
+using learndyn::testing::normal_block;
 
 // error / bound of the float32 NTK_S block of case c on m normal probes.
 double float32_ratio(const Case& c, int m, std::uint64_t seed, bool generic = false) {

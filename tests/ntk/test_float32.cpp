@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "support/float32_checks.hpp"
-#include <learndyn/common/random.hpp>
+#include "support/normal_block.hpp"
 #include <learndyn/fast/ntk/estimators.hpp>
 #include <learndyn/fast/ntk/operators.hpp>
 
@@ -46,9 +46,7 @@ RC_GTEST_PROP(NtkFloat32, BlockWithinTheForwardErrorBoundOfFloat64, ()) {
   const fn::Ntk f64(p.model, p.inputs, {1});
   const fn::Ntk f32(p.model, p.inputs, {1, false, fn::Precision::float32});
   // Normal probes (not only +-1: the cast of q is one of the roundings N54 counts).
-  learndyn::Rng rng(static_cast<std::uint64_t>(seed) + 7);
-  std::vector<double> q(static_cast<std::size_t>(f64.dimension()) * m);
-  for (double& v : q) v = rng.normal();
+  const std::vector<double> q = learndyn::testing::normal_block(f64.dimension(), m, static_cast<std::uint64_t>(seed) + 7);
   const double worst = learndyn::test::worst_ratio(learndyn::test::ntk_block(f32, q, m), learndyn::test::ntk_block(f64, q, m),
                                                    block_bound(f64, q.data(), m));
   // How tight the bound is: the decade of the largest error / bound (RapidCheck prints the mix).
