@@ -612,10 +612,8 @@ RC_GTEST_PROP(NtkAttentionFloat32, HutchinsonTraceAndSquareWithinTheirBounds, ()
   const int seed = *rc::gen::inRange(0, 1 << 20);
   const fn::AttentionNtk f64(c.model, c.inputs, {1});
   const fn::AttentionNtk f32(c.model, c.inputs, {1, false, fn::Precision::float32});
-  const learndyn::test::HutchinsonInBothPrecisions h = learndyn::test::hutchinson_in_both_precisions(
+  const learndyn::test::HutchinsonInBothPrecisions h = learndyn::test::hutchinson_within_bounds(
       f64, f32, probes, static_cast<std::uint64_t>(seed), [&](const double* in, int m) { return float32_bound(f64, in, m); });
-  RC_ASSERT(std::abs(h.float32.trace.value - h.float64.trace.value) <= h.trace_bound);
-  RC_ASSERT(std::abs(h.float32.trace_of_square.value - h.float64.trace_of_square.value) <= h.square_bound);
   RC_ASSERT(h.float32.trace.value != h.float64.trace.value);  // the float32 operator is the one estimated
 }
 

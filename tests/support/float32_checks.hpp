@@ -12,6 +12,8 @@
 #include <limits>
 #include <vector>
 
+#include <rapidcheck.h>
+
 #include <learndyn/fast/ntk/estimators.hpp>
 #include <learndyn/fast/ntk/operators.hpp>
 
@@ -85,18 +87,18 @@ BlockRatios float32_and_bfloat16_ratios(const Operator& f64, const Operator& f32
 }
 
 // (N58) Hutchinson's trace and tr A^2 by the library estimator (blocks of 16) on the float32
-// operator f32 and on the float64 one f64, the same `probes` probes of `seed`, and the bounds of
-// their differences: |float32 - float64| <= trace_bound for the trace, <= square_bound for
-// tr A^2. Both bounds are accumulated over the probes the estimator draws (the float32
-// operator sees them), from the componentwise block bound bound(in, m) (N57, N72), plus g, the
-// double reductions of both estimates.
+// operator f32 and on the float64 one f64, the same `probes` probes of `seed`: a RapidCheck
+// property fails unless |float32 - float64| <= trace_bound for the trace and <= square_bound for
+// tr A^2. Both bounds are accumulated over the probes the estimator draws (the float32 operator
+// sees them), from the componentwise block bound bound(in, m) (N57, N72), plus g, the double
+// reductions of both estimates. Returns the estimates and the bounds.
 struct HutchinsonInBothPrecisions {
   learndyn::fast::ntk::RankEstimate float32, float64;
   double trace_bound, square_bound;
 };
 template <class Operator, class Bound>
-HutchinsonInBothPrecisions hutchinson_in_both_precisions(const Operator& f64, const Operator& f32, int probes,
-                                                         std::uint64_t seed, const Bound& bound) {
+HutchinsonInBothPrecisions hutchinson_within_bounds(const Operator& f64, const Operator& f32, int probes,
+                                                    std::uint64_t seed, const Bound& bound) {
   namespace fn = learndyn::fast::ntk;
   const std::ptrdiff_t dim = f64.dimension();
   double trace_bound = 0, square_bound = 0, reduction = 0;
@@ -117,6 +119,8 @@ HutchinsonInBothPrecisions hutchinson_in_both_precisions(const Operator& f64, co
   const double g = 2 * fn::gamma_of(static_cast<long>(dim) * probes + 2, fn::kFloat64UnitRoundoff) * reduction / probes;
   h.trace_bound = trace_bound / probes + g;
   h.square_bound = square_bound / probes + g;
+  RC_ASSERT(std::abs(h.float32.trace.value - h.float64.trace.value) <= h.trace_bound);
+  RC_ASSERT(std::abs(h.float32.trace_of_square.value - h.float64.trace_of_square.value) <= h.square_bound);
   return h;
 }
 
