@@ -105,24 +105,10 @@ void BM_AttentionBlockFloat32(benchmark::State& state) {
   const fn::AttentionNtk f32(model, inputs, {threads, false, fn::Precision::float32});
   const std::vector<double> q = fn::rademacher(f64.dimension(), kBlock, 7);
   std::vector<double> out64(q.size()), out32(q.size());
-  f64.apply_ntk(q.data(), out64.data(), kBlock);  // warm-up (first touch of the scratch blocks)
-  f32.apply_ntk(q.data(), out32.data(), kBlock);
-  std::vector<double> t64, t32, ratio;
-  for (auto _ : state) {
-    learndyn::bench::LoopTimer a;
-    f64.apply_ntk(q.data(), out64.data(), kBlock);
-    benchmark::DoNotOptimize(out64.data());
-    t64.push_back(a.seconds());
-    learndyn::bench::LoopTimer b;
-    f32.apply_ntk(q.data(), out32.data(), kBlock);
-    benchmark::DoNotOptimize(out32.data());
-    t32.push_back(b.seconds());
-    ratio.push_back(t64.back() / t32.back());
-  }
-  const auto median = [](std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-  };
+  const auto block64 = [&] { f64.apply_ntk(q.data(), out64.data(), kBlock); };
+  const auto block32 = [&] { f32.apply_ntk(q.data(), out32.data(), kBlock); };
+  const learndyn::bench::SideBySide t = learndyn::bench::time_side_by_side(state, block64, block32);
+  using learndyn::bench::median;
   // (N72) the componentwise bound (gamma_D(u32) + gamma_D(u64)) M^ / (1 - gamma_D(u64)).
   const long depth = fn::attention_float32_depth(kShape, kBatch, kSteps);
   const double g64 = fn::gamma_of(depth, fn::kFloat64UnitRoundoff);
@@ -135,10 +121,10 @@ void BM_AttentionBlockFloat32(benchmark::State& state) {
     largest_error = std::max(largest_error, e);
     largest = std::max(largest, std::abs(out64[i]));
   }
-  state.counters["float64_block_ms"] = median(t64) * 1e3;
-  state.counters["float32_block_ms"] = median(t32) * 1e3;
-  state.counters["float64_over_float32"] = median(ratio);
-  state.counters["float32_GFLOPs_per_s"] = matvec_flops() * kBlock / median(t32) / 1e9;
+  state.counters["float64_block_ms"] = median(t.first) * 1e3;
+  state.counters["float32_block_ms"] = median(t.second) * 1e3;
+  state.counters["float64_over_float32"] = median(t.ratio);
+  state.counters["float32_GFLOPs_per_s"] = matvec_flops() * kBlock / median(t.second) / 1e9;
   state.counters["error_over_bound"] = worst;
   state.counters["max_abs_error_over_max_abs"] = largest_error / largest;
   state.counters["depth_D"] = double(depth);

@@ -301,24 +301,10 @@ void BM_NtkBlockFloat32(benchmark::State& state) {
   const fn::Ntk f32(p.model, p.inputs, {threads, false, fn::Precision::float32});
   const std::vector<double> q = probes(f64.dimension(), kBlock);
   std::vector<double> out64(q.size()), out32(q.size());
-  f64.apply_ntk(q.data(), out64.data(), kBlock);  // warm-up (first touch of the workspaces)
-  f32.apply_ntk(q.data(), out32.data(), kBlock);
-  std::vector<double> t64, t32, ratio;
-  for (auto _ : state) {
-    learndyn::bench::LoopTimer a;
-    f64.apply_ntk(q.data(), out64.data(), kBlock);
-    benchmark::DoNotOptimize(out64.data());
-    t64.push_back(a.seconds());
-    learndyn::bench::LoopTimer b;
-    f32.apply_ntk(q.data(), out32.data(), kBlock);
-    benchmark::DoNotOptimize(out32.data());
-    t32.push_back(b.seconds());
-    ratio.push_back(t64.back() / t32.back());
-  }
-  const auto median = [](std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-  };
+  const auto block64 = [&] { f64.apply_ntk(q.data(), out64.data(), kBlock); };
+  const auto block32 = [&] { f32.apply_ntk(q.data(), out32.data(), kBlock); };
+  const learndyn::bench::SideBySide t = learndyn::bench::time_side_by_side(state, block64, block32);
+  using learndyn::bench::median;
   const std::vector<double> m = fn::absolute_ntk_block(f64, q.data(), kBlock);
   const double gamma = fn::gamma_of(fn::float32_depth(f64.linearization()), fn::kFloat32UnitRoundoff) +
                        fn::gamma_of(fn::float32_depth(f64.linearization()), fn::kFloat64UnitRoundoff);
@@ -329,11 +315,11 @@ void BM_NtkBlockFloat32(benchmark::State& state) {
     norm = std::max(norm, std::abs(out64[i]));
   }
   const double flops = block_flops(f64, kBlock);
-  state.counters["float64_block_ms"] = median(t64) * 1e3;
-  state.counters["float32_block_ms"] = median(t32) * 1e3;
-  state.counters["float32_min_block_ms"] = *std::min_element(t32.begin(), t32.end()) * 1e3;
-  state.counters["float64_over_float32"] = median(ratio);
-  state.counters["float32_GFLOPs_per_s"] = flops / median(t32) / 1e9;
+  state.counters["float64_block_ms"] = median(t.first) * 1e3;
+  state.counters["float32_block_ms"] = median(t.second) * 1e3;
+  state.counters["float32_min_block_ms"] = *std::min_element(t.second.begin(), t.second.end()) * 1e3;
+  state.counters["float64_over_float32"] = median(t.ratio);
+  state.counters["float32_GFLOPs_per_s"] = flops / median(t.second) / 1e9;
   state.counters["error_over_bound"] = worst;
   state.counters["max_abs_error_over_max_abs"] = rel / norm;
   state.counters["depth_D"] = double(fn::float32_depth(f64.linearization()));

@@ -179,13 +179,11 @@ def test_metrics_equal_the_cli_manifest_bit_for_bit(tmp_path_factory, kind, batc
     assert without_source(got) == without_source(want)
 
 
-def test_float32_precision_equals_the_cli_and_is_close_to_float64(tmp_path):
-    # precision="float32" is `ntk metrics --precision float32` bit for bit; its trace is float64's
-    # within N58's size for this small model (1e-4 relative is far above it), and it says so.
-    rng = np.random.default_rng(5)
-    weights = random_arrays(rng, "gru", 2, 4, True)
-    x = rng.standard_normal((3, 5, 2))
-    path = manifest_for(tmp_path, "gru", weights, x, None, None, None, 2, 4, None)
+def float32_equals_the_cli_and_is_close_to_float64(tmp_path, kind, weights, x, n_in, n, dims):
+    """precision="float32" on 8 Hutchinson probes (seed 3) is `ntk metrics --precision float32`
+    bit for bit and says so; float64 does not say a precision, and the float32 trace is float64's
+    within 1e-4 relative. Returns both reports."""
+    path = manifest_for(tmp_path, kind, weights, x, None, None, None, n_in, n, dims)
     want = cli_json("ntk", "metrics", "--manifest", path, "--estimator", "hutchinson", "--probes", "8",
                     "--estimator-seed", "3", "--precision", "float32")
     got = learndyn.ntk.metrics(weights, x, estimator="hutchinson", probes=8, seed=3, precision="float32")
@@ -193,6 +191,16 @@ def test_float32_precision_equals_the_cli_and_is_close_to_float64(tmp_path):
     f64 = learndyn.ntk.metrics(weights, x, estimator="hutchinson", probes=8, seed=3)
     assert "precision" not in f64
     assert abs(got["trace"]["value"] - f64["trace"]["value"]) <= 1e-4 * abs(f64["trace"]["value"])
+    return got, f64
+
+
+def test_float32_precision_equals_the_cli_and_is_close_to_float64(tmp_path):
+    # precision="float32" is `ntk metrics --precision float32` bit for bit; its trace is float64's
+    # within N58's size for this small model (1e-4 relative is far above it), and it says so.
+    rng = np.random.default_rng(5)
+    weights = random_arrays(rng, "gru", 2, 4, True)
+    x = rng.standard_normal((3, 5, 2))
+    float32_equals_the_cli_and_is_close_to_float64(tmp_path, "gru", weights, x, 2, 4, None)
     with pytest.raises(ValueError, match="precision"):
         learndyn.ntk.metrics(weights, x, precision="float16")
 
@@ -205,15 +213,8 @@ def test_attention_float32_precision_equals_the_cli_and_is_close_to_float64(tmp_
     dims = (4, 5, 2)
     weights = random_arrays(rng, "attention", 2, None, True, dims)
     x = rng.standard_normal((2, 5, 2))
-    path = manifest_for(tmp_path, "attention", weights, x, None, None, None, 2, None, dims)
-    want = cli_json("ntk", "metrics", "--manifest", path, "--estimator", "hutchinson", "--probes", "8",
-                    "--estimator-seed", "3", "--precision", "float32")
-    got = learndyn.ntk.metrics(weights, x, estimator="hutchinson", probes=8, seed=3, precision="float32")
-    assert without_source(got) == without_source(want) and got["precision"] == "float32"
-    f64 = learndyn.ntk.metrics(weights, x, estimator="hutchinson", probes=8, seed=3)
-    assert "precision" not in f64
+    got, f64 = float32_equals_the_cli_and_is_close_to_float64(tmp_path, "attention", weights, x, 2, None, dims)
     assert got["trace"]["value"] != f64["trace"]["value"]
-    assert abs(got["trace"]["value"] - f64["trace"]["value"]) <= 1e-4 * abs(f64["trace"]["value"])
 
 
 def test_batch_first_false_transposes_x_and_target_and_kind_is_read_from_the_arrays():

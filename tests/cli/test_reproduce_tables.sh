@@ -13,20 +13,23 @@ store="$source_dir/docs/reproduce/summaries"
 
 # ---- docs/reproduce.md holds exactly the rendered tables, the README their summary ----
 between_markers() { awk '/<!-- how-close:begin/ { inside = 1; next } /<!-- how-close:end/ { inside = 0 } inside' "$1"; }
-run reproduce --table "$store"
-check "--table: exit 0" test "$rc" = 0
-printf '%s\n' "$out" >"$scratch/rendered.md"
-between_markers "$source_dir/docs/reproduce.md" >"$scratch/docs.md"
-check "docs/reproduce.md tables = reproduce --table output (run scripts/update_reproduce_tables.sh)" \
-  cmp -s "$scratch/rendered.md" "$scratch/docs.md"
+# renders_as NAME FILE DOCUMENT [OPTION...]: `learndyn reproduce --table STORE OPTION...` exits 0
+# and its output (kept in $scratch/NAME.md for the counts below) is byte for byte what FILE holds
+# between the markers.
+renders_as() {
+  local name="$1" file="$2" document="$3"; shift 3
+  local options="--table${*:+ $*}"
+  run reproduce --table "$store" "$@"
+  check "$options: exit 0" test "$rc" = 0
+  printf '%s\n' "$out" >"$scratch/$name.md"
+  between_markers "$file" >"$scratch/$name.stored.md"
+  check "$document = reproduce $options output (run scripts/update_reproduce_tables.sh)" \
+    cmp -s "$scratch/$name.md" "$scratch/$name.stored.md"
+}
+renders_as rendered "$source_dir/docs/reproduce.md" "docs/reproduce.md tables"
 check "--table: three papers" test "$(grep -c '^#### ' "$scratch/rendered.md")" = 3
 check "--table: a row per claim" test "$(grep -c '^| fig' "$scratch/rendered.md")" -ge 20
-run reproduce --table "$store" --summary
-check "--table --summary: exit 0" test "$rc" = 0
-printf '%s\n' "$out" >"$scratch/summary.md"
-between_markers "$source_dir/README.md" >"$scratch/readme.md"
-check "README table = reproduce --table --summary output (run scripts/update_reproduce_tables.sh)" \
-  cmp -s "$scratch/summary.md" "$scratch/readme.md"
+renders_as summary "$source_dir/README.md" "README table" --summary
 check "--summary: a row per paper" test "$(grep -c '^| [A-Z]' "$scratch/summary.md")" = 3
 check "--summary: the failing claims counted as in the full tables" \
   test "$(grep -c '\*\*fail\*\*' "$scratch/rendered.md")" = \

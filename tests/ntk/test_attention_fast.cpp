@@ -16,6 +16,7 @@
 #include <Eigen/Eigenvalues>
 
 #include "support/float32_checks.hpp"
+#include "support/normal_block.hpp"
 #include <learndyn/common/random.hpp>
 #include <learndyn/common/scalar.hpp>
 #include <learndyn/fast/ntk/attention.hpp>
@@ -468,32 +469,21 @@ namespace {
 // (N72) |fl32(NTK_S q) - fl64(NTK_S q)| <= (gamma_D(u32) + gamma_D(u64)) M^ / (1 - gamma_D(u64)),
 // M^ the double evaluation of the magnitude operators (N71) on |q|, D of N70.
 std::vector<double> float32_bound(const fn::AttentionNtk& f64, const double* q, int m) {
-  const long depth = fn::attention_float32_depth(f64.shape(), f64.batch(), f64.steps());
-  const double g64 = fn::gamma_of(depth, fn::kFloat64UnitRoundoff);
-  const double scale = (fn::gamma_of(depth, fn::kFloat32UnitRoundoff) + g64) / (1 - g64);
-  std::vector<double> bound = fn::absolute_ntk_block(f64, q, m);
-  for (double& b : bound) b *= scale;
-  return bound;
+  return learndyn::test::float32_block_bound(fn::absolute_ntk_block(f64, q, m),
+                                             fn::attention_float32_depth(f64.shape(), f64.batch(), f64.steps()));
 }
 
 
 // Normal probes (not only +-1: the rounding of q on load is one of the roundings N70 counts).
-std::vector<double> normal_block(std::ptrdiff_t n, int m, std::uint64_t seed) {
-  learndyn::Rng rng(seed);
-  std::vector<double> q(static_cast<std::size_t>(n) * m);
-  for (double& v : q) v = rng.normal();
-  return q;
-}
+using learndyn::testing::normal_block;
 
 // error / bound of the float32 NTK_S block of case c on m normal probes.
 double float32_ratio(const Case& c, int m, std::uint64_t seed, bool generic = false) {
   const fn::AttentionNtk f64(c.model, c.inputs, {1});
   const fn::AttentionNtk f32(c.model, c.inputs, {1, generic, fn::Precision::float32});
   const std::vector<double> q = normal_block(f64.dimension(), m, seed);
-  std::vector<double> y64(q.size()), y32(q.size());
-  f64.apply_ntk(q.data(), y64.data(), m);
-  f32.apply_ntk(q.data(), y32.data(), m);
-  return learndyn::test::worst_ratio(y32, y64, float32_bound(f64, q.data(), m));
+  return learndyn::test::worst_ratio(learndyn::test::ntk_block(f32, q, m), learndyn::test::ntk_block(f64, q, m),
+                                     float32_bound(f64, q.data(), m));
 }
 
 
@@ -540,13 +530,10 @@ TEST(NtkAttentionFloat32, TheBoundIsWithinFiftyTimesTheWorstErrorAndAWrongPrecis
     const fn::AttentionNtk f32(c.model, c.inputs, {1, false, fn::Precision::float32});
     const int m = 4;
     const std::vector<double> q = normal_block(f64.dimension(), m, 3);
-    std::vector<double> y64(q.size()), y32(q.size());
-    f64.apply_ntk(q.data(), y64.data(), m);
-    f32.apply_ntk(q.data(), y32.data(), m);
-    const std::vector<double> wrong = learndyn::test::block_with_bfloat16_middle(f32, q, m);
-    const std::vector<double> bound = float32_bound(f64, q.data(), m);
-    EXPECT_LE(learndyn::test::worst_ratio(y32, y64, bound), 1.0) << "heads " << heads;
-    EXPECT_GT(learndyn::test::worst_ratio(wrong, y64, bound), 1.0) << "heads " << heads;
+    const learndyn::test::BlockRatios r =
+        learndyn::test::float32_and_bfloat16_ratios(f64, f32, q, m, float32_bound(f64, q.data(), m));
+    EXPECT_LE(r.float32, 1.0) << "heads " << heads;
+    EXPECT_GT(r.bfloat16_middle, 1.0) << "heads " << heads;
   }
 }
 
@@ -625,26 +612,9 @@ RC_GTEST_PROP(NtkAttentionFloat32, HutchinsonTraceAndSquareWithinTheirBounds, ()
   const int seed = *rc::gen::inRange(0, 1 << 20);
   const fn::AttentionNtk f64(c.model, c.inputs, {1});
   const fn::AttentionNtk f32(c.model, c.inputs, {1, false, fn::Precision::float32});
-  const std::ptrdiff_t dim = f64.dimension();
-  double trace_bound = 0, square_bound = 0, reduction = 0;
-  const fn::SymmetricOperator a32{dim, [&](const double* in, double* out, int m) {
-                                    f32.apply_ntk(in, out, m);
-                                    std::vector<double> y64(static_cast<std::size_t>(dim) * m);
-                                    f64.apply_ntk(in, y64.data(), m);
-                                    const std::vector<double> e = float32_bound(f64, in, m);
-                                    for (std::size_t i = 0; i < e.size(); ++i) {
-                                      const double y = std::abs(y64[i]);
-                                      trace_bound += std::abs(in[i]) * e[i];
-                                      square_bound += e[i] * (2 * y + e[i]);
-                                      reduction += std::abs(in[i]) * (y + e[i]) + (y + e[i]) * (y + e[i]);
-                                    }
-                                  }};
-  const fn::RankEstimate r32 = fn::hutchinson(a32, probes, static_cast<std::uint64_t>(seed), 16);
-  const fn::RankEstimate r64 = fn::hutchinson(f64.ntk_operator(), probes, static_cast<std::uint64_t>(seed), 16);
-  const double g = 2 * fn::gamma_of(static_cast<long>(dim) * probes + 2, fn::kFloat64UnitRoundoff) * reduction / probes;
-  RC_ASSERT(std::abs(r32.trace.value - r64.trace.value) <= trace_bound / probes + g);
-  RC_ASSERT(std::abs(r32.trace_of_square.value - r64.trace_of_square.value) <= square_bound / probes + g);
-  RC_ASSERT(r32.trace.value != r64.trace.value);  // the float32 operator is the one estimated
+  const learndyn::test::HutchinsonInBothPrecisions h = learndyn::test::hutchinson_within_bounds(
+      f64, f32, probes, static_cast<std::uint64_t>(seed), [&](const double* in, int m) { return float32_bound(f64, in, m); });
+  RC_ASSERT(h.float32.trace.value != h.float64.trace.value);  // the float32 operator is the one estimated
 }
 
 // (N72) The generic x86-64 build of the float32 kernels is within the same bound.

@@ -9,7 +9,7 @@
 
 #include <Eigen/Eigenvalues>
 
-#include <learndyn/common/random.hpp>
+#include "support/normal_block.hpp"
 #include <learndyn/common/scalar.hpp>
 #include <learndyn/fast/ntk/estimators.hpp>
 #include <learndyn/fast/ntk/operators.hpp>
@@ -76,12 +76,7 @@ rn::Linearization<double> absolute(rn::Linearization<double> lin, double max_the
   return lin;
 }
 
-std::vector<double> random_block(std::ptrdiff_t dim, int m, std::uint64_t seed) {
-  learndyn::Rng rng(seed);
-  std::vector<double> v(static_cast<std::size_t>(dim) * m);
-  for (double& x : v) x = rng.normal();
-  return v;
-}
+using learndyn::testing::normal_block;
 
 // The dense matrix of a fast operator (identity block through it).
 Eigen::MatrixXd dense_of(const fn::SymmetricOperator& a) {
@@ -111,7 +106,7 @@ RC_GTEST_PROP(NtkFast, MatchesReferenceWithinTheMajorantBound, ()) {
   const auto abs_lin = absolute(rn::linearize(reference_model<double>(model), reference_inputs<double>(inputs, s.n_in)),
                                 max_theta);
   const int m = 3;
-  const std::vector<double> q = random_block(std::ptrdiff_t(s.batch) * s.steps * s.n, m, s.seed + 2);
+  const std::vector<double> q = normal_block(std::ptrdiff_t(s.batch) * s.steps * s.n, m, s.seed + 2);
   const std::ptrdiff_t dim = std::ptrdiff_t(s.batch) * s.steps * s.n;
   const int k = fn::gate_count(shape), d = s.n + s.n_in + 1;
   const double u = std::numeric_limits<double>::epsilon() / 2;
@@ -222,7 +217,7 @@ RC_GTEST_PROP(NtkFast, ParameterMapsAndFisherMatchTheReference, ()) {
   const auto abs_lin = absolute(rn::linearize(reference_model<double>(model), reference_inputs<double>(inputs, s.n_in)),
                                 max_theta);
   const std::ptrdiff_t dim = std::ptrdiff_t(s.batch) * s.steps * s.n, p = fn::parameter_count(shape);
-  const std::vector<double> v = random_block(p, 1, s.seed + 3), q = random_block(dim, 1, s.seed + 4);
+  const std::vector<double> v = normal_block(p, 1, s.seed + 3), q = normal_block(dim, 1, s.seed + 4);
   rn::Vector<real> vr(p), qr(dim);
   rn::Vector<double> q_abs(dim);
   for (std::ptrdiff_t e = 0; e < p; ++e) vr(e) = real(v[e]);
@@ -264,7 +259,7 @@ TEST(NtkFast, ParameterMapsReproduceTheCoreAndASymmetricFisher) {
     const fn::Model model = fn::random_model(shape, 0.5, 1.2, 11);
     const fn::Inputs inputs = fn::random_inputs(shape, 3, 5, 12);
     const fn::Ntk ntk(model, inputs, {1});
-    const std::vector<double> q = random_block(ntk.dimension(), 1, 13);
+    const std::vector<double> q = normal_block(ntk.dimension(), 1, 13);
     const std::vector<double> ggt = fn::apply_g(ntk, shape, fn::apply_g_adjoint(ntk, shape, q.data()));
     std::vector<double> kq(q.size());
     ntk.apply_k(q.data(), kq.data(), 1);
@@ -273,8 +268,8 @@ TEST(NtkFast, ParameterMapsReproduceTheCoreAndASymmetricFisher) {
     // Same products summed in other orders: a few hundred u of the largest entry (B T = 15
     // terms per inner product, gains O(1)) is far above rounding and far below any mapping error.
     for (std::size_t e = 0; e < q.size(); ++e) EXPECT_NEAR(ggt[e], kq[e], 1e-13 * scale);
-    const std::vector<double> a = random_block(fn::parameter_count(shape), 1, 14),
-                              b = random_block(fn::parameter_count(shape), 1, 15);
+    const std::vector<double> a = normal_block(fn::parameter_count(shape), 1, 14),
+                              b = normal_block(fn::parameter_count(shape), 1, 15);
     const std::vector<double> fa = fn::apply_fisher(ntk, shape, a), fb = fn::apply_fisher(ntk, shape, b);
     double ab = 0, ba = 0, norm = 0;
     for (std::size_t e = 0; e < a.size(); ++e) {
@@ -293,7 +288,7 @@ TEST(NtkFast, ThreadCountDoesNotChangeResults) {
   const fn::Model model = fn::random_model(shape, 1.0, 1.0, 3);
   const fn::Inputs inputs = fn::random_inputs(shape, 13, 6, 4);
   const fn::Ntk one(model, inputs, {1});
-  const std::vector<double> q = random_block(one.dimension(), 11, 9);
+  const std::vector<double> q = normal_block(one.dimension(), 11, 9);
   std::vector<double> a(q.size()), core_a(q.size());
   one.apply_ntk(q.data(), a.data(), 11);
   one.apply_core(q.data(), core_a.data(), 11);
@@ -387,7 +382,7 @@ TEST(NtkFast, TinyModelsDoNotDependOnThreadsOrAddresses) {
             eight(model, inputs, {8, generic});
         const int m = 3;
         const std::ptrdiff_t dim = one.dimension();
-        const std::vector<double> q = random_block(dim, m, 60 + n);
+        const std::vector<double> q = normal_block(dim, m, 60 + n);
         for (const Apply op : ops) {
           std::vector<double> expected(q.size()), other(q.size());
           (one.*op)(q.data(), expected.data(), m);
@@ -469,7 +464,7 @@ TEST(NtkEstimators, HutchinsonInPlaceAndThreadedGiveTheSameBits) {
       EXPECT_EQ(o.trace.value, odd_two_blocks.trace.value) << threads << " " << in_place;
       EXPECT_EQ(o.trace.standard_error, odd_two_blocks.trace.standard_error) << threads << " " << in_place;
     }
-  const std::vector<double> q = random_block(ntk.dimension(), 9, 3);
+  const std::vector<double> q = normal_block(ntk.dimension(), 9, 3);
   std::vector<double> out(q.size()), same = q;
   ntk.apply_ntk(q.data(), out.data(), 9);
   ntk.apply_ntk(same.data(), same.data(), 9);
@@ -482,7 +477,7 @@ TEST(NtkEstimators, HutchinsonInPlaceAndThreadedGiveTheSameBits) {
 // error is then zero.
 TEST(NtkEstimators, HutchPlusPlusIsExactOnLowRank) {
   const std::ptrdiff_t dim = 300;
-  const std::vector<double> u = random_block(dim, 3, 5);
+  const std::vector<double> u = normal_block(dim, 3, 5);
   const Eigen::Map<const Eigen::MatrixXd> um(u.data(), dim, 3);
   const fn::SymmetricOperator a{dim, [&](const double* in, double* out, int m) {
                                   Eigen::Map<Eigen::MatrixXd>(out, dim, m) =

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "support/float32_checks.hpp"
-#include <learndyn/common/random.hpp>
+#include "support/normal_block.hpp"
 #include <learndyn/fast/ntk/estimators.hpp>
 #include <learndyn/fast/ntk/operators.hpp>
 
@@ -29,16 +29,9 @@ Problem random_problem(int kind, int n, int n_in, int batch, int steps, double a
   return {fn::random_model(shape, alpha, gain, seed), fn::random_inputs(shape, batch, steps, seed + 1)};
 }
 
-// (N57) The componentwise bound of |fl32(A q) - fl64(A q)|: (gamma_D(u32) + gamma_D(u64)) M,
-// M the exact |P||K||P*||q|, of which the double evaluation M^ is within gamma_D(u64) (all
-// its terms are non-negative): M <= M^ / (1 - gamma_D(u64)).
+// (N57) The componentwise bound of |fl32(A q) - fl64(A q)|, D the recurrent path's depth.
 std::vector<double> block_bound(const fn::Ntk& ntk, const double* q, int m) {
-  const long depth = fn::float32_depth(ntk.linearization());
-  const double g64 = fn::gamma_of(depth, fn::kFloat64UnitRoundoff);
-  const double scale = (fn::gamma_of(depth, fn::kFloat32UnitRoundoff) + g64) / (1 - g64);
-  std::vector<double> bound = fn::absolute_ntk_block(ntk, q, m);
-  for (double& b : bound) b *= scale;
-  return bound;
+  return learndyn::test::float32_block_bound(fn::absolute_ntk_block(ntk, q, m), fn::float32_depth(ntk.linearization()));
 }
 
 
@@ -53,13 +46,9 @@ RC_GTEST_PROP(NtkFloat32, BlockWithinTheForwardErrorBoundOfFloat64, ()) {
   const fn::Ntk f64(p.model, p.inputs, {1});
   const fn::Ntk f32(p.model, p.inputs, {1, false, fn::Precision::float32});
   // Normal probes (not only +-1: the cast of q is one of the roundings N54 counts).
-  learndyn::Rng rng(static_cast<std::uint64_t>(seed) + 7);
-  std::vector<double> q(static_cast<std::size_t>(f64.dimension()) * m);
-  for (double& v : q) v = rng.normal();
-  std::vector<double> y64(q.size()), y32(q.size());
-  f64.apply_ntk(q.data(), y64.data(), m);
-  f32.apply_ntk(q.data(), y32.data(), m);
-  const double worst = learndyn::test::worst_ratio(y32, y64, block_bound(f64, q.data(), m));
+  const std::vector<double> q = learndyn::testing::normal_block(f64.dimension(), m, static_cast<std::uint64_t>(seed) + 7);
+  const double worst = learndyn::test::worst_ratio(learndyn::test::ntk_block(f32, q, m), learndyn::test::ntk_block(f64, q, m),
+                                                   block_bound(f64, q.data(), m));
   // How tight the bound is: the decade of the largest error / bound (RapidCheck prints the mix).
   RC_TAG(worst == 0 ? std::string("exact") : "error/bound ~ 1e" + std::to_string(int(std::floor(std::log10(worst)))));
   RC_ASSERT(worst <= 1.0);
@@ -75,28 +64,8 @@ RC_GTEST_PROP(NtkFloat32, HutchinsonTraceAndSquareWithinTheirBounds, ()) {
   const Problem p = random_problem(kind, n, n_in, batch, steps, 0.5, gain, true, seed);
   const fn::Ntk f64(p.model, p.inputs, {1});
   const fn::Ntk f32(p.model, p.inputs, {1, false, fn::Precision::float32});
-  const std::ptrdiff_t dim = f64.dimension();
-  // The bound accumulated over the probes the estimator draws (the operator sees them).
-  double trace_bound = 0, square_bound = 0, reduction = 0;
-  const fn::SymmetricOperator a32{dim, [&](const double* in, double* out, int m) {
-                                    f32.apply_ntk(in, out, m);
-                                    std::vector<double> y64(static_cast<std::size_t>(dim) * m);
-                                    f64.apply_ntk(in, y64.data(), m);
-                                    const std::vector<double> e = block_bound(f64, in, m);
-                                    for (std::size_t i = 0; i < e.size(); ++i) {
-                                      trace_bound += std::abs(in[i]) * e[i];
-                                      square_bound += e[i] * (2 * std::abs(y64[i]) + e[i]);
-                                      // the double reductions of both estimates (N58)
-                                      reduction += std::abs(in[i]) * (std::abs(y64[i]) + e[i]) +
-                                                   (std::abs(y64[i]) + e[i]) * (std::abs(y64[i]) + e[i]);
-                                    }
-                                  }};
-  const fn::SymmetricOperator a64{dim, [&](const double* in, double* out, int m) { f64.apply_ntk(in, out, m); }};
-  const fn::RankEstimate r32 = fn::hutchinson(a32, probes, seed, 16);
-  const fn::RankEstimate r64 = fn::hutchinson(a64, probes, seed, 16);
-  const double g = 2 * fn::gamma_of(static_cast<long>(dim) * probes + 2, fn::kFloat64UnitRoundoff) * reduction / probes;
-  RC_ASSERT(std::abs(r32.trace.value - r64.trace.value) <= trace_bound / probes + g);
-  RC_ASSERT(std::abs(r32.trace_of_square.value - r64.trace_of_square.value) <= square_bound / probes + g);
+  learndyn::test::hutchinson_within_bounds(f64, f32, probes, static_cast<std::uint64_t>(seed),
+                                           [&](const double* in, int m) { return block_bound(f64, in, m); });
 }
 
 // The check has teeth: the same float32 operator, with the block between P* and K stored at
@@ -109,13 +78,10 @@ TEST(NtkFloat32, AWrongPrecisionIntermediateBreaksTheBound) {
     const fn::Ntk f32(p.model, p.inputs, {1, false, fn::Precision::float32});
     const int m = 4;
     const std::vector<double> q = fn::rademacher(f64.dimension(), m, 3);
-    std::vector<double> y64(q.size()), y32(q.size());
-    f64.apply_ntk(q.data(), y64.data(), m);
-    f32.apply_ntk(q.data(), y32.data(), m);
-    const std::vector<double> wrong = learndyn::test::block_with_bfloat16_middle(f32, q, m);
-    const std::vector<double> bound = block_bound(f64, q.data(), m);
-    EXPECT_LE(learndyn::test::worst_ratio(y32, y64, bound), 0.1) << "kind " << kind;
-    EXPECT_GT(learndyn::test::worst_ratio(wrong, y64, bound), 1.0) << "kind " << kind;
+    const learndyn::test::BlockRatios r =
+        learndyn::test::float32_and_bfloat16_ratios(f64, f32, q, m, block_bound(f64, q.data(), m));
+    EXPECT_LE(r.float32, 0.1) << "kind " << kind;
+    EXPECT_GT(r.bfloat16_middle, 1.0) << "kind " << kind;
   }
 }
 
@@ -141,10 +107,9 @@ TEST(NtkFloat32, GenericKernelsWithinTheBound) {
   const fn::Ntk f64(p.model, p.inputs, {1});
   const fn::Ntk generic(p.model, p.inputs, {1, true, fn::Precision::float32});
   const std::vector<double> q = fn::rademacher(f64.dimension(), 5, 1);
-  std::vector<double> y64(q.size()), y32(q.size());
-  f64.apply_ntk(q.data(), y64.data(), 5);
-  generic.apply_ntk(q.data(), y32.data(), 5);
-  EXPECT_LE(learndyn::test::worst_ratio(y32, y64, block_bound(f64, q.data(), 5)), 1.0);
+  EXPECT_LE(learndyn::test::worst_ratio(learndyn::test::ntk_block(generic, q, 5), learndyn::test::ntk_block(f64, q, 5),
+                                        block_bound(f64, q.data(), 5)),
+            1.0);
   EXPECT_EQ(generic.precision(), fn::Precision::float32);
 }
 
