@@ -1,6 +1,7 @@
 """learndyn.ntk against torch's float64 Jacobians and against `learndyn ntk metrics --manifest`."""
 import json
 import os
+import sys
 import threading
 import time
 
@@ -291,23 +292,36 @@ def test_attention_operator_is_the_metrics_operator():
 
 
 def test_the_gil_is_released_while_an_operator_runs():
+    # Not timed. With a 10 s switch interval a thread holding the GIL keeps it until it blocks,
+    # so the main thread's counter can move between the worker's two reads around op.matmat
+    # only if matmat lets go of the GIL; the main thread yields the GIL at each step
+    # (time.sleep(0)), so the worker gets it back when matmat returns.
     module = gru(10, 64, seed=19)
     x = np.random.default_rng(20).standard_normal((50, 15, 10))
     op = learndyn.ntk.Operator(module, x, threads=1)
     block = np.asfortranarray(np.ones((op.shape[0], 32)))
     op.matmat(block)  # maps the workspaces
-    start = time.perf_counter()
-    op.matmat(block)
-    call = time.perf_counter() - start
-    worker = threading.Thread(target=lambda: [op.matmat(block) for _ in range(3)])
-    worker.start()
-    gaps, last = [], time.perf_counter()
-    while worker.is_alive():  # pure Python: runs only while the other thread has let go of the GIL
-        now = time.perf_counter()
-        gaps.append(now - last)
-        last = now
-    worker.join()
-    assert max(gaps) < 0.5 * call, (max(gaps), call)
+    counter, moved, done = [0], [], threading.Event()
+
+    def work():
+        for _ in range(3):
+            before = counter[0]
+            op.matmat(block)
+            moved.append(counter[0] - before)
+        done.set()
+
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(10.0)
+    try:
+        worker = threading.Thread(target=work)
+        worker.start()
+        while not done.is_set():
+            counter[0] += 1
+            time.sleep(0)
+        worker.join()
+    finally:
+        sys.setswitchinterval(old)
+    assert max(moved) > 0, moved
 
 
 def test_bad_input_is_a_value_error_naming_the_parameter():
