@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include <learndyn/common/parallel.hpp>
+#include <learndyn/fast/ntk/estimators.hpp>
 #include <learndyn/fast/ntk/operators.hpp>
 
 namespace learndyn::experiments::ntk {
@@ -18,10 +19,10 @@ WorkVectors work_vectors(const MetricsWork& w, std::ptrdiff_t states) {
       held = 4.0 * static_cast<double>(states);
       widest = static_cast<double>(states);
       break;
-    case E::hutchinson: {
-      const int block = std::min(w.probes, 32);  // fast::ntk::hutchinson's default block
-      held = (w.in_place ? 1.0 : 2.0) * block;
-      widest = block;
+    case E::hutchinson: {  // fast::ntk::hutchinson's default block of 32, applied in groups (N73)
+      const int width = fast::ntk::hutchinson_apply_width(states, std::min(w.probes, 32));
+      held = (w.in_place ? 1.0 : 2.0) * width;
+      widest = width;
       break;
     }
     case E::hutch_plus_plus:

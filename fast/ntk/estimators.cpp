@@ -149,9 +149,10 @@ struct RademacherDraws {
 // serial, it was 6% of the CPU samples of a cold 40-probe `ntk metrics` (`perf record`), with
 // the other core idle (docs/ntk.md "Cold start, fourth round"). It runs in chunks of 2^17 entries fixed by the size alone, so the block holds the
 // same bits for any thread count (N63).
-void fill_rademacher(const RademacherDraws& draws, double* out, std::size_t count, unsigned threads) {
+void fill_rademacher(const RademacherDraws& draws, double* out, std::size_t count, unsigned threads,
+                     std::size_t offset = 0) {  // entries [offset, offset + count) of the draws
   parallel_for(Chunking(count, std::size_t(1) << 17), threads,
-               [&](std::size_t lo, std::size_t hi) { draws.write(lo, hi, out + lo); });
+               [&](std::size_t lo, std::size_t hi) { draws.write(offset + lo, offset + hi, out + lo); });
 }
 
 void require_operator(const SymmetricOperator& a) {
@@ -167,6 +168,13 @@ std::vector<double> rademacher(std::ptrdiff_t dimension, int m, std::uint64_t se
   return out;
 }
 
+int hutchinson_apply_width(std::ptrdiff_t dimension, int m) {
+  const double bytes = 8.0 * static_cast<double>(dimension) * m;
+  if (bytes <= kHutchinsonApplyBytes) return m;
+  const int groups = static_cast<int>(std::ceil(bytes / kHutchinsonApplyBytes));
+  return std::min(m, std::max(8, (m + groups - 1) / groups));
+}
+
 RankEstimate hutchinson(const SymmetricOperator& a, int probes, std::uint64_t seed, int block) {
   require_operator(a);
   require(probes >= 1, "probes", probes, "probes >= 1");
@@ -175,41 +183,47 @@ RankEstimate hutchinson(const SymmetricOperator& a, int probes, std::uint64_t se
   std::vector<double> x, y;
   for (int done = 0, part = 0; done < probes; done += block, ++part) {
     const int m = std::min(block, probes - done);
-    const std::size_t size = dim * m;
-    const RademacherDraws draws(size, sub_seed(seed, part));
-    double* omega = scratch(0, size);
-    fill_rademacher(draws, omega, size, a.threads);
-    // An operator that may write over its input (N64) gets one block, not two: 12 MB less fresh
-    // memory for 32 probes; column j of the probes is then written again from the draws.
-    double* image = a.in_place ? omega : scratch(1, size);
-    a.apply(omega, image, m);
-    // One column per item, each column's two sums the serial ones (column_dot): the same bits
-    // for any thread count, and in place or not (N63).
+    const RademacherDraws draws(dim * m, sub_seed(seed, part));  // the block's probes (N63 (i))
     const std::size_t first = x.size();
     x.resize(first + m);
     y.resize(first + m);
-    // In place, the probe column is written again from the draws a piece at a time, into a
-    // buffer on the stack: a column-long one (384 KB at the benchmark size) was fresh memory
-    // on each worker, ~190 page faults of a cold process (docs/ntk.md "Cold start, fifth round").
-    parallel_for(Chunking(static_cast<std::size_t>(m), 1), a.threads, [&](std::size_t lo, std::size_t hi) {
-      for (std::size_t j = lo; j < hi; ++j) {
-        const double* aw = image + j * dim;
-        if (a.in_place) {
-          constexpr std::size_t kPiece = 1024;  // a multiple of 8 (ColumnSums)
-          double piece[kPiece];
-          ColumnSums s;
-          for (std::size_t e = 0; e < dim; e += kPiece) {
-            const std::size_t len = std::min(kPiece, dim - e);
-            draws.write(j * dim + e, j * dim + e + len, piece);
-            s.add(piece, aw + e, static_cast<std::ptrdiff_t>(len));
+    // The block goes through the operator `width` columns at a time (N73): fewer columns, less
+    // fresh memory for a cold process, the same probes.
+    const int width = hutchinson_apply_width(a.dimension, m);
+    for (int c0 = 0; c0 < m; c0 += width) {
+      const int w = std::min(width, m - c0);
+      const std::size_t size = dim * w, offset = dim * c0;
+      double* omega = scratch(0, size);
+      fill_rademacher(draws, omega, size, a.threads, offset);
+      // An operator that may write over its input (N64) gets one block, not two: 6 MB less
+      // fresh memory for 16 columns; column j of the probes is then written again from the draws.
+      double* image = a.in_place ? omega : scratch(1, size);
+      a.apply(omega, image, w);
+      // One column per item, each column's two sums the serial ones (column_dot): the same bits
+      // for any thread count, and in place or not (N63). In place, the probe column is written
+      // again from the draws a piece at a time, into a buffer on the stack: a column-long one
+      // (384 KB at the benchmark size) was fresh memory on each worker, ~190 page faults of a
+      // cold process (docs/ntk.md "Cold start, fifth round").
+      parallel_for(Chunking(static_cast<std::size_t>(w), 1), a.threads, [&](std::size_t lo, std::size_t hi) {
+        for (std::size_t j = lo; j < hi; ++j) {
+          const double* aw = image + j * dim;
+          if (a.in_place) {
+            constexpr std::size_t kPiece = 1024;  // a multiple of 8 (ColumnSums)
+            double piece[kPiece];
+            ColumnSums s;
+            for (std::size_t e = 0; e < dim; e += kPiece) {
+              const std::size_t len = std::min(kPiece, dim - e);
+              draws.write(offset + j * dim + e, offset + j * dim + e + len, piece);
+              s.add(piece, aw + e, static_cast<std::ptrdiff_t>(len));
+            }
+            x[first + c0 + j] = s.total();  // omega^T A omega   (N28)
+          } else {
+            x[first + c0 + j] = column_dot(omega + j * dim, aw, a.dimension);
           }
-          x[first + j] = s.total();                        // omega^T A omega   (N28)
-        } else {
-          x[first + j] = column_dot(omega + j * dim, aw, a.dimension);
+          y[first + c0 + j] = column_dot(aw, aw, a.dimension);  // ||A omega||^2
         }
-        y[first + j] = column_dot(aw, aw, a.dimension);  // ||A omega||^2
-      }
-    });
+      });
+    }
   }
   return finish(0, 0, x, y, probes);
 }

@@ -38,8 +38,17 @@ struct RankEstimate {
   int matvecs = 0;
 };
 
-// (N28) plain Hutchinson with `probes` Rademacher probes in blocks of at most `block`.
+// (N28) plain Hutchinson with `probes` Rademacher probes, drawn in blocks of at most `block`
+// (sub_seed(seed, part), N63), each block applied hutchinson_apply_width columns at a time (N73).
 RankEstimate hutchinson(const SymmetricOperator& a, int probes, std::uint64_t seed, int block = 32);
+
+// (N73) The columns Hutchinson applies at once from a block of m probes in dimension N: all m
+// while 8 N m bytes fit in kHutchinsonApplyBytes, else the fewest equal groups that fit, but
+// not below 8 columns (or m). A function of (N, m) alone: the same bits for any thread count.
+// 16 of 32 at the benchmark size (N = 48,000): 6 MB blocks instead of 12 MB, as fast warm and
+// less fresh memory cold (docs/ntk.md "Cold start, fifth round").
+inline constexpr double kHutchinsonApplyBytes = 8 << 20;
+int hutchinson_apply_width(std::ptrdiff_t dimension, int m);
 
 // (N29) Hutch++ with `sketch` range probes and `residual` Hutchinson probes on the deflated
 // operator: about 2 sketch + residual matvecs, in two blocks.

@@ -436,6 +436,83 @@ TEST(NtkEstimators, HutchinsonIsUnbiasedWithTheRightRate) {
   EXPECT_LT(ratio, 0.7);
 }
 
+// (N73) The apply width: all of a block while it fits in 8 MB, else the fewest equal groups that
+// fit, never below 8 columns (or the block); 16 of 32 at the benchmark size.
+TEST(NtkEstimators, HutchinsonAppliesAtMost8MBAtATimeAndNotBelow8Columns) {
+  EXPECT_EQ(fn::hutchinson_apply_width(48000, 32), 16);
+  EXPECT_EQ(fn::hutchinson_apply_width(48000, 8), 8);
+  EXPECT_EQ(fn::hutchinson_apply_width(32768, 32), 32);  // exactly 8 MB
+  EXPECT_EQ(fn::hutchinson_apply_width(32769, 32), 16);
+  EXPECT_EQ(fn::hutchinson_apply_width(1000000, 32), 8);  // 64 MB: the floor of 8 columns
+  EXPECT_EQ(fn::hutchinson_apply_width(1000000, 5), 5);
+  rc::check([](void) {
+    const auto dim = *rc::gen::inRange<std::ptrdiff_t>(1, 4000000);
+    const int m = *rc::gen::inRange(1, 129);
+    const int w = fn::hutchinson_apply_width(dim, m);
+    RC_ASSERT(w >= std::min(m, 8));
+    RC_ASSERT(w <= m);
+    // Above the floor: each group fits, and one group fewer would not.
+    const int groups = (m + w - 1) / w;
+    if (w > 8 || 8.0 * dim * m <= fn::kHutchinsonApplyBytes) {
+      const bool fits = 8.0 * dim * w <= fn::kHutchinsonApplyBytes || w == m;
+      const bool fewest = groups == 1 || 8.0 * dim * ((m + groups - 2) / (groups - 1)) > fn::kHutchinsonApplyBytes;
+      RC_ASSERT(fits);
+      RC_ASSERT(fewest);
+    }
+  });
+}
+
+// (N73, N63) A block applied in groups sees the probes of the whole block, each once, in order:
+// the operator D + u u^T on N = 40,000 (a block of 32 is 10 MB: two groups of 16) receives, as
+// probes 0-25, exactly what it receives with blocks of 26 (one group, the same draws), and the
+// estimate is the mean of omega^T D omega + (u^T omega)^2 over the probes it received, in place
+// or not. It fails when a group is filled from the block's first entries again.
+TEST(NtkEstimators, HutchinsonInGroupsSeesTheBlocksProbes) {
+  const std::ptrdiff_t dim = 40000;
+  ASSERT_EQ(fn::hutchinson_apply_width(dim, 32), 16);
+  ASSERT_EQ(fn::hutchinson_apply_width(dim, 26), 26);
+  std::vector<double> d(dim), u(dim);
+  for (std::ptrdiff_t i = 0; i < dim; ++i) {
+    d[i] = 1.0 + std::sin(0.37 * static_cast<double>(i));
+    u[i] = std::cos(0.11 * static_cast<double>(i)) / 100;
+  }
+  for (bool in_place : {false, true}) {
+    std::vector<std::vector<double>> seen;
+    int widest = 0;
+    const auto apply = [&](const double* x, double* y, int m) {
+      widest = std::max(widest, m);
+      for (int j = 0; j < m; ++j) {
+        const double* xj = x + j * dim;
+        seen.emplace_back(xj, xj + dim);
+        double s = 0;
+        for (std::ptrdiff_t i = 0; i < dim; ++i) s += u[i] * xj[i];
+        for (std::ptrdiff_t i = 0; i < dim; ++i) y[j * dim + i] = d[i] * xj[i] + u[i] * s;
+      }
+    };
+    const fn::RankEstimate grouped = fn::hutchinson({dim, apply, 2, in_place}, 32, 9);
+    const std::vector<std::vector<double>> grouped_probes = seen;
+    EXPECT_EQ(widest, 16);
+    ASSERT_EQ(grouped_probes.size(), 32u);
+    double expected = 0;
+    for (const std::vector<double>& w : grouped_probes) {
+      double quad = 0, proj = 0;
+      for (std::ptrdiff_t i = 0; i < dim; ++i) {
+        quad += d[i] * w[i] * w[i];
+        proj += u[i] * w[i];
+      }
+      expected += (quad + proj * proj) / 32;
+    }
+    EXPECT_NEAR(grouped.trace.value, expected, 1e-12 * expected) << in_place;
+    seen.clear();
+    widest = 0;
+    fn::hutchinson({dim, apply, 2, in_place}, 26, 9, 26);
+    EXPECT_EQ(widest, 26);
+    ASSERT_EQ(seen.size(), 26u);
+    for (int j = 0; j < 26; ++j) EXPECT_EQ(seen[j], grouped_probes[j]) << "probe " << j << " " << in_place;
+    EXPECT_NE(grouped_probes[16], grouped_probes[0]);
+  }
+}
+
 // (N63, N64) Hutchinson gives the same bits whether the operator may write over its probes (one
 // block, the probes written again from the draws piece by piece) or not (two blocks), and
 // whatever the threads of its own passes: 1, 2, 3 and 8, with blocks of 32 + 5 probes, on
