@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <map>
 #include <memory>
@@ -89,6 +90,11 @@ unsigned current_worker() {
   return slot < 0 ? 0u : static_cast<unsigned>(slot);
 }
 
+// WorkerStarts whose thread has not finished starting the pool.
+std::atomic<int> pending_starts{0};
+
+bool pool_starting() { return pending_starts.load(std::memory_order_acquire) > 0; }
+
 void run_chunks(std::size_t chunks, unsigned workers, const std::function<void(std::size_t)>& chunk) {
   // simple_partitioner with grain 1: TBB hands out our chunks as they are, never merges or
   // splits them, so the chunk boundaries stay the size-only ones of Chunking. Which worker runs
@@ -109,7 +115,15 @@ void run_chunks(std::size_t chunks, unsigned workers, const std::function<void(s
 // task itself is empty.
 WorkerStart::WorkerStart(unsigned threads) {
   const unsigned workers = resolve_threads(threads);
-  if (workers >= 2) starter_ = std::thread([workers] { detail::arena_of(workers).enqueue([] {}); });
+  if (workers < 2) return;
+  detail::pending_starts.fetch_add(1, std::memory_order_acq_rel);
+  starter_ = std::thread([workers] {
+    try {
+      detail::arena_of(workers).enqueue([] {});
+    } catch (...) {  // the loops will meet the same failure and report it
+    }
+    detail::pending_starts.fetch_sub(1, std::memory_order_acq_rel);
+  });
 }
 
 WorkerStart::~WorkerStart() {
