@@ -17,7 +17,12 @@ for b in "$build"/bench/bench_*; do
   name=$(basename "$b")
   "$b" --benchmark_min_time="${LEARNDYN_BENCH_MIN_TIME:-0.5}" \
        --benchmark_out="bench-results/$name.json" --benchmark_out_format=json "$@"
-  results+=("bench-results/$name.json")
+  # With --benchmark_filter, an executable with no matching benchmark writes an empty file.
+  if [ -s "bench-results/$name.json" ]; then
+    results+=("bench-results/$name.json")
+  else
+    rm -f "bench-results/$name.json"
+  fi
 done
 baseline=()
 if [ -n "${LEARNDYN_BENCH_BASELINE:-}" ]; then baseline=(--baseline "$LEARNDYN_BENCH_BASELINE"); fi

@@ -283,7 +283,7 @@ PY
 fi
 
 # --- overlaps: the experiments of Ger & Barak 2026 at tiny sizes ----------------------------
-# (the full runs and their numbers are in the README; here: shapes, exactness, errors, files)
+# (the full runs and their numbers are in docs/overlaps.md; here: shapes, exactness, errors, files)
 tiny_filter=(--N 20 --T 40 --dt 0.1 --lr 1e-2 --epochs 30 --record-every 10)
 run overlaps filter "${tiny_filter[@]}"
 check "overlaps filter exits 0" test "$rc" = 0
