@@ -57,7 +57,7 @@ unsigned parallel_workers(std::size_t chunks, unsigned threads);
 // own, and returns at once: a process's first parallel loop otherwise waits for the runtime to
 // initialise (~0.55 ms: it loads its allocator, looks for optional libraries) and for the pool's
 // threads to be created and arrive (~0.65 ms of a cold `ntk metrics` in all, on the benchmark
-// machine, docs/ntk.md "Cold start, fifth round"). A command makes one before its serial set-up
+// machine, docs/ntk.md "Cold start, fifth round"; proofs/common.md C31). A command makes one before its serial set-up
 // (building the model), so that this happens on an idle core meanwhile; a loop that comes before
 // the pool is up runs on the calling thread (parallel_for_worker), so a starter thread that the
 // scheduler is slow to run delays nothing. Its destructor joins that thread, which has normally
