@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <system_error>
 #include <thread>
 
 #include <tbb/blocked_range.h>
@@ -117,13 +118,17 @@ WorkerStart::WorkerStart(unsigned threads) {
   const unsigned workers = resolve_threads(threads);
   if (workers < 2) return;
   detail::pending_starts.fetch_add(1, std::memory_order_acq_rel);
-  starter_ = std::thread([workers] {
-    try {
-      detail::arena_of(workers).enqueue([] {});
-    } catch (...) {  // the loops will meet the same failure and report it
-    }
+  try {
+    starter_ = std::thread([workers] {
+      try {
+        detail::arena_of(workers).enqueue([] {});
+      } catch (...) {  // the loops will meet the same failure and report it
+      }
+      detail::pending_starts.fetch_sub(1, std::memory_order_acq_rel);
+    });
+  } catch (const std::system_error&) {  // no thread to spare: the first loop starts the pool
     detail::pending_starts.fetch_sub(1, std::memory_order_acq_rel);
-  });
+  }
 }
 
 WorkerStart::~WorkerStart() {

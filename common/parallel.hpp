@@ -15,8 +15,8 @@
 #include <cstddef>
 #include <functional>
 #include <optional>
-#include <utility>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace learndyn {
@@ -56,12 +56,12 @@ unsigned parallel_workers(std::size_t chunks, unsigned threads);
 // Starts the workers a loop on `threads` workers (0: every core) would use, on a thread of its
 // own, and returns at once: a process's first parallel loop otherwise waits for the runtime to
 // initialise (~0.55 ms: it loads its allocator, looks for optional libraries) and for the pool's
-// threads to be created and arrive (~0.65 ms of a cold `ntk metrics` in all, on the benchmark
-// machine, docs/ntk.md "Cold start, fifth round"; proofs/common.md C31). A command makes one before its serial set-up
-// (building the model), so that this happens on an idle core meanwhile; a loop that comes before
-// the pool is up runs on the calling thread (parallel_for_worker), so a starter thread that the
-// scheduler is slow to run delays nothing. Its destructor joins that thread, which has normally
-// long finished, so that nothing of it outlives the command. It runs no work: no result depends on it.
+// threads to be created and to arrive (docs/ntk.md "Cold start, fifth round"; proofs/common.md
+// C31). A command makes one before its serial set-up (building the model), so that this happens
+// on an idle core meanwhile; a loop that comes before the pool is up runs on the calling thread
+// (parallel_for_worker), so a starter thread that the scheduler is slow to run delays nothing.
+// Its destructor joins that thread, which has normally long finished, so that nothing of it
+// outlives the command. It runs no work: no result depends on it.
 class WorkerStart {
  public:
   explicit WorkerStart(unsigned threads);
