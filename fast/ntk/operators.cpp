@@ -78,12 +78,32 @@ struct Slices {
   T* of(unsigned worker) const { return base + worker * slice; }
 };
 template <class T>
-Slices<T> slices(LargeBuffer<T>& arena, std::ptrdiff_t per_chunk, std::size_t workers) {
+std::size_t slice_of(std::ptrdiff_t per_chunk) {
   const std::size_t page = 4096 / sizeof(T);
-  const std::size_t slice = (static_cast<std::size_t>(per_chunk) + page - 1) / page * page;
+  return (static_cast<std::size_t>(per_chunk) + page - 1) / page * page;
+}
+template <class T>
+Slices<T> slices(LargeBuffer<T>& arena, std::ptrdiff_t per_chunk, std::size_t workers) {
+  const std::size_t slice = slice_of<T>(per_chunk);
   return {arena.get(slice * workers), slice};
 }
+template <class T>
+Slices<T> slices(LargeBuffer<T>& arena, std::pair<std::ptrdiff_t, std::size_t> work) {
+  return slices(arena, work.first, work.second);
+}
 }  // namespace
+
+std::pair<std::ptrdiff_t, std::size_t> Ntk::sweep_work(int m) const {
+  const SweepSplit split(lin_.batch);
+  return {detail::sweep_workspace(static_cast<std::ptrdiff_t>(split.largest()) * m, lin_.hidden, lin_.terms),
+          parallel_workers(static_cast<std::size_t>(split.chunks), threads_)};
+}
+
+std::pair<std::ptrdiff_t, std::size_t> Ntk::core_work(int total_d, int m) const {
+  const Chunking chunks(static_cast<std::size_t>(m), static_cast<std::size_t>(ntk_chunk(m)));
+  return {detail::core_workspace(static_cast<std::ptrdiff_t>(chunks.chunk) * lin_.hidden, total_d),
+          parallel_workers(chunks.count(), threads_)};
+}
 
 const char* Ntk::kernel_name() const { return kernels_->name; }
 
@@ -96,9 +116,7 @@ void Ntk::sweep(Sweep which, const double* in, bool in_compact, double* out, boo
                                lin_.left.data(), lin_.right.data(), lin_.w_stack.data()};
   const detail::Kernels& k = *kernels_;
   const SweepSplit split(lin_.batch);
-  const Slices<double> work = slices(
-      work_, detail::sweep_workspace(static_cast<std::ptrdiff_t>(split.largest()) * m, lin_.hidden, lin_.terms),
-      parallel_workers(static_cast<std::size_t>(split.chunks), threads_));
+  const Slices<double> work = slices(work_, sweep_work(m));
   parallel_for_worker(Chunking(static_cast<std::size_t>(split.chunks), 1), threads_, [&](std::size_t c, std::size_t, unsigned worker) {
     const int b0 = split.begin(static_cast<int>(c)), b1 = split.begin(static_cast<int>(c) + 1);
     double* w = work.of(worker);
@@ -113,9 +131,7 @@ void Ntk::core(const std::vector<detail::CoreSite>& sites, const double* in, dou
   const Chunking chunks(static_cast<std::size_t>(m), static_cast<std::size_t>(ntk_chunk(m)));
   int total_d = 0;
   for (const detail::CoreSite& s : sites) total_d += s.d;
-  const Slices<double> work = slices(
-      work_, detail::core_workspace(static_cast<std::ptrdiff_t>(chunks.chunk) * lin_.hidden, total_d),
-      parallel_workers(chunks.count(), threads_));
+  const Slices<double> work = slices(work_, core_work(total_d, m));
   parallel_for_worker(chunks, threads_, [&](std::size_t lo, std::size_t hi, unsigned worker) {
     const int p0 = static_cast<int>(lo), p1 = static_cast<int>(hi);
     double* w = work.of(worker);
@@ -253,7 +269,18 @@ void Ntk::apply_ntk(const double* in, double* out, int m) const {
   // before it writes any, N48), so a second 12 MB block (m = 32) need not be touched.
   double* const a = scratch_a_.get(size);
   std::vector<detail::CoreSite> refs;
-  for (const Site& s : lin_.sites) refs.push_back({s.d, s.v.data(), s.gain.data()});
+  int total_d = 0;
+  for (const Site& s : lin_.sites) {
+    refs.push_back({s.d, s.v.data(), s.gain.data()});
+    total_d += s.d;
+  }
+  // The kernels' workspace sized once for the larger of the sweeps' and the core's: grown by the
+  // sweep and then again by the core, it was mapped, touched, released and mapped again on a
+  // cold call (the 40-probe `ntk metrics` took 1034 page faults before, 947 after: `perf stat -r 20
+  // -e page-faults`; docs/ntk.md "Cold start, fifth round").
+  const auto [sweep_chunk, sweep_workers] = sweep_work(m);
+  const auto [core_chunk, core_workers] = core_work(total_d, m);
+  work_.get(std::max(slice_of<double>(sweep_chunk) * sweep_workers, slice_of<double>(core_chunk) * core_workers));
   sweep(Sweep::backward, in, false, a, true, m);  // P* (N7), into compact
   core(refs, a, a, m);                            // K (N12'), in place
   sweep(Sweep::forward, a, true, out, false, m);  // P (N5), back out

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <learndyn/common/large_buffer.hpp>
@@ -79,6 +80,9 @@ class Ntk {
   enum class Sweep { forward, backward };
   void sweep(Sweep which, const double* in, bool in_compact, double* out, bool out_compact, int m) const;
   void core(const std::vector<detail::CoreSite>& sites, const double* in, double* out, int m) const;
+  // The kernels' workspace of a sweep / of the core on m probes: elements per chunk and workers (N61).
+  std::pair<std::ptrdiff_t, std::size_t> sweep_work(int m) const;
+  std::pair<std::ptrdiff_t, std::size_t> core_work(int total_d, int m) const;
   void apply_sites(bool joint, const double* in, double* out, int m) const;
   // The float32 path (N52-N58).
   template <class In, class Out>
