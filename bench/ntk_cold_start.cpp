@@ -35,6 +35,7 @@
 #include <utility>
 #include <vector>
 
+#include <learndyn/common/random.hpp>
 #include <learndyn/fast/ntk/estimators.hpp>
 #include <learndyn/fast/ntk/operators.hpp>
 
@@ -101,16 +102,10 @@ Summary summary(std::vector<double> v) {
 // A 95% bootstrap interval of the median (2000 resamples, percentile method, a fixed seed): the
 // rounds of a shared VM are far from identically timed, so the median of a few is itself noisy.
 std::pair<double, double> median_interval(const std::vector<double>& v) {
-  std::uint64_t state = 0x9E3779B97F4A7C15ull;
-  const auto next = [&state] {
-    state ^= state << 13;
-    state ^= state >> 7;
-    state ^= state << 17;
-    return state;
-  };
+  learndyn::Rng rng(20261206);
   std::vector<double> medians, sample(v.size());
   for (int b = 0; b < 2000; ++b) {
-    for (double& x : sample) x = v[next() % v.size()];
+    for (double& x : sample) x = v[rng.next() % v.size()];
     medians.push_back(summary(sample).median);
   }
   std::sort(medians.begin(), medians.end());

@@ -24,7 +24,7 @@ for rank, n in ((1, 30), (2, 24)):
     os.makedirs(f"{d}/r{rank}_folder")
     for name, a in (("z", z), ("m", m), ("u", np.asfortranarray(u)), ("v", v)):
         np.save(f"{d}/r{rank}_folder/{name}.npy", a)
-# float32 values convert exactly: the same network as its float64 copy
+# float32 values are exact in float64: the same network as its float64 copy
 z32 = rng.normal(size=20).astype(np.float32); m32 = rng.normal(size=20).astype(np.float32)
 u32 = rng.normal(size=20).astype(np.float32); v32 = rng.normal(size=20).astype(np.float32)
 np.savez(f"{d}/f32.npz", z=z32, m=m32, u=u32, v=v32)  # rank 1 as 1-D u, v
@@ -131,7 +131,7 @@ done
 # A folder of .npy files (u in Fortran order) is the same network as the .npz.
 run overlaps filter --vectors "$scratch/r1_folder" --T 40 --dt 0.1 --lr 1e-2 --epochs 4 --record-every 1 --format json
 check "a folder of .npy files gives the .npz's run" test "$(grep -v '"vectors"' <<<"$out")" = "$(grep -v '"vectors"' "$scratch/f1.json")"
-# float32 arrays (and rank-1 u, v as 1-D) convert exactly.
+# float32 arrays (and rank-1 u, v as 1-D) are read exactly.
 run overlaps filter --vectors "$scratch/f32.npz" --T 20 --dt 0.1 --epochs 3 --format json; a=$(grep -v '"vectors"' <<<"$out")
 run overlaps filter --vectors "$scratch/f64.npz" --T 20 --dt 0.1 --epochs 3 --format json; b=$(grep -v '"vectors"' <<<"$out")
 check "float32 vectors give their float64 copy's run" test "$a" = "$b"
